@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "backend.h"
+
+#include "clock.h"
+
+namespace qd {
+
+Backend::Backend(ConnectionUrl url, Clock *clock, QObject *parent)
+    : QObject(parent), m_url(std::move(url)), m_clock(clock ? clock : Clock::system())
+{
+}
+
+Backend::~Backend() = default;
+
+ConnectionState Backend::state() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_state;
+}
+
+QString Backend::lastError() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_lastError;
+}
+
+void Backend::setState(ConnectionState state, const QString &error)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_state == state && m_lastError == error) {
+            return;
+        }
+        m_state = state;
+        m_lastError = error;
+    }
+    Q_EMIT stateChanged(state, error);
+}
+
+} // namespace qd

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "connectionurl.h"
+#include "snapshot.h"
+
+#include <QFuture>
+#include <QMutex>
+#include <QObject>
+
+namespace qd {
+
+class Clock;
+
+/// What a backend can do; the UI hides (and the CLI refuses) what is not set.
+struct Capabilities
+{
+    bool retry = false;
+    bool cancel = false;
+    bool moveToQueue = false;
+    bool purge = false;
+    bool pause = false;
+    bool workers = false;      ///< reports workers at all
+    bool exactCounts = false;  ///< counts are exact, not upper bounds or samples
+    bool payloadEdit = false;
+};
+
+enum class ConnectionState : quint8 { Disconnected, Connecting, Connected, Error };
+
+/// One connection to one queue system. Implementations never block the caller: blocking I/O runs on the
+/// backend's own thread (see SerialExecutor) and results come back as QFuture values. A failed poll is a
+/// Snapshot with `error` set, never an exception. state()/lastError() are safe from any thread.
+class Backend : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Backend(ConnectionUrl url, Clock *clock, QObject *parent = nullptr);
+    ~Backend() override;
+    Q_DISABLE_COPY_MOVE(Backend)
+
+    const ConnectionUrl &url() const { return m_url; }
+    Clock *clock() const { return m_clock; }
+
+    virtual QString kind() const = 0;
+    virtual Capabilities capabilities() const = 0;
+    /// Polls the backend. The returned Snapshot has takenAt set; on failure, error is set.
+    virtual QFuture<Snapshot> snapshot() = 0;
+
+    ConnectionState state() const;
+    QString lastError() const;
+
+Q_SIGNALS:
+    /// Emitted from whichever thread changed the state; connect with a context object (queued).
+    void stateChanged(qd::ConnectionState state, const QString &error);
+
+protected:
+    void setState(ConnectionState state, const QString &error = {});
+
+private:
+    const ConnectionUrl m_url;
+    Clock *const m_clock;
+    mutable QMutex m_mutex;
+    ConnectionState m_state = ConnectionState::Disconnected;
+    QString m_lastError;
+};
+
+} // namespace qd
+
+Q_DECLARE_METATYPE(qd::ConnectionState)

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "backendfactory.h"
+
+#include "backends/delayedjob/delayedjobbackend.h"
+
+#include <QCoreApplication>
+
+namespace qd {
+
+Result<std::shared_ptr<Backend>> createBackend(const ConnectionUrl &url, Clock *clock)
+{
+    using R = Result<std::shared_ptr<Backend>>;
+    if (url.family == u"delayedjob") {
+        return R(std::make_shared<delayedjob::DelayedJobBackend>(url, clock));
+    }
+    return R::failure(QCoreApplication::translate("qd::BackendFactory",
+                                                  "The %1 backend is not available in this build yet.")
+                          .arg(url.scheme()));
+}
+
+Result<std::shared_ptr<Backend>> createBackend(const QString &url, Clock *clock)
+{
+    auto parsed = ConnectionUrl::parse(url);
+    if (!parsed) {
+        return Result<std::shared_ptr<Backend>>::failure(parsed.error());
+    }
+    return createBackend(parsed.value(), clock);
+}
+
+} // namespace qd

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "connectionurl.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QRegularExpression>
+#include <QUrl>
+
+namespace qd {
+
+namespace {
+
+struct SchemeInfo
+{
+    QStringView family;
+    QStringView transport;
+    int defaultPort;
+    QStringView example;
+};
+
+constexpr SchemeInfo kSchemes[] = {
+    {u"delayedjob", u"sqlite", -1, u"delayedjob+sqlite:///var/lib/app/production.sqlite3?table=delayed_jobs"},
+    {u"delayedjob", u"postgresql", 5432, u"delayedjob+postgresql://app@db.example:5432/app_production?table=delayed_jobs"},
+    {u"sidekiq", u"redis", 6379, u"sidekiq+redis://redis.example:6379/0?namespace="},
+    {u"sidekiq", u"rediss", 6379, u"sidekiq+rediss://user@redis.example:6380/0"},
+    {u"rq", u"redis", 6379, u"rq+redis://redis.example:6379/0"},
+    {u"rq", u"rediss", 6379, u"rq+rediss://user@redis.example:6380/0"},
+    {u"bullmq", u"redis", 6379, u"bullmq+redis://redis.example:6379/0?prefix=bull"},
+    {u"bullmq", u"rediss", 6379, u"bullmq+rediss://user@redis.example:6380/0?prefix=bull"},
+    {u"celery", u"redis", 6379, u"celery+redis://redis.example:6379/0"},
+    {u"celery", u"rediss", 6379, u"celery+rediss://user@redis.example:6380/0"},
+    {u"celery", u"amqp", 15672, u"celery+amqp://guest@rabbit.example:15672/%2F"},
+    {u"rabbitmq", u"http", 15672, u"rabbitmq+http://guest@rabbit.example:15672/%2F"},
+    {u"rabbitmq", u"https", 15671, u"rabbitmq+https://ops@rabbit.example:15671/%2F"},
+};
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("qd::ConnectionUrl", text);
+}
+
+} // namespace
+
+QString ConnectionUrl::option(const QString &key, const QString &fallback) const
+{
+    return query.hasQueryItem(key) ? query.queryItemValue(key, QUrl::FullyDecoded) : fallback;
+}
+
+QString ConnectionUrl::toDisplayString() const
+{
+    QUrl url;
+    url.setScheme(scheme());
+    if (transport == u"sqlite") {
+        url.setPath(path);
+        url.setHost(QString()); // "delayedjob+sqlite:///abs/path" keeps its empty authority
+    } else {
+        url.setHost(host);
+        url.setUserName(user);
+        if (port > 0) {
+            url.setPort(port);
+        }
+        if (!path.isEmpty()) {
+            url.setPath(u'/' + path);
+        }
+    }
+    if (!query.isEmpty()) {
+        url.setQuery(query);
+    }
+    QString s = url.toString(QUrl::RemovePassword);
+    if (transport == u"sqlite" && !s.contains(u"://")) {
+        s.replace(scheme() + u':', scheme() + u"://");
+    }
+    return s;
+}
+
+Result<ConnectionUrl> ConnectionUrl::parse(const QString &input)
+{
+    const QString text = input.trimmed();
+    if (text.isEmpty()) {
+        return Result<ConnectionUrl>::failure(tr("The connection URL is empty. Example: %1")
+                                                  .arg(kSchemes[0].example));
+    }
+    const qsizetype colon = text.indexOf(u"://");
+    if (colon <= 0) {
+        return Result<ConnectionUrl>::failure(
+            tr("\"%1\" is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.")
+                .arg(text.left(200)));
+    }
+    const QString scheme = text.left(colon).toLower();
+    const qsizetype plus = scheme.indexOf(u'+');
+    const SchemeInfo *info = nullptr;
+    for (const auto &s : kSchemes) {
+        if (plus > 0 && scheme.left(plus) == s.family && scheme.mid(plus + 1) == s.transport) {
+            info = &s;
+        }
+    }
+    if (!info) {
+        QStringList known;
+        for (const auto &s : kSchemes) {
+            known << s.family.toString() + u'+' + s.transport.toString();
+        }
+        known.removeDuplicates();
+        return Result<ConnectionUrl>::failure(
+            tr("Unknown scheme \"%1\". Supported: %2.").arg(scheme.left(60), known.join(u", ")));
+    }
+
+    ConnectionUrl c;
+    c.family = info->family.toString();
+    c.transport = info->transport.toString();
+
+    if (c.transport == u"sqlite") {
+        // delayedjob+sqlite:///abs/path.db — everything after "://" up to "?" is the file path.
+        QString rest = text.mid(colon + 3);
+        const qsizetype q = rest.indexOf(u'?');
+        if (q >= 0) {
+            c.query = QUrlQuery(rest.mid(q + 1));
+            rest.truncate(q);
+        }
+        const QString path = QUrl::fromPercentEncoding(rest.toUtf8());
+        if (path.isEmpty() || !QDir::isAbsolutePath(path)) {
+            return Result<ConnectionUrl>::failure(
+                tr("The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got \"%1\".")
+                    .arg(path.left(200)));
+        }
+        c.path = QDir::cleanPath(path);
+    } else {
+        const QUrl url(text, QUrl::StrictMode);
+        if (!url.isValid()) {
+            return Result<ConnectionUrl>::failure(
+                tr("The URL is malformed: %1. Example: %2").arg(url.errorString(), info->example));
+        }
+        c.host = url.host();
+        if (c.host.isEmpty()) {
+            return Result<ConnectionUrl>::failure(
+                tr("The URL has no host name. Example: %1").arg(info->example));
+        }
+        c.port = url.port(info->defaultPort);
+        if (c.port <= 0 || c.port > 65535) {
+            return Result<ConnectionUrl>::failure(tr("The port must be between 1 and 65535."));
+        }
+        c.user = url.userName();
+        c.password = url.password();
+        c.path = url.path(QUrl::FullyDecoded);
+        if (c.path.startsWith(u'/')) {
+            c.path.remove(0, 1);
+        }
+        c.query = QUrlQuery(url);
+        if (c.transport == u"postgresql" && c.path.isEmpty()) {
+            return Result<ConnectionUrl>::failure(
+                tr("The PostgreSQL URL names no database. Example: %1").arg(info->example));
+        }
+        if ((c.transport == u"redis" || c.transport == u"rediss") && !c.path.isEmpty()) {
+            bool isNumber = false;
+            const int db = c.path.toInt(&isNumber);
+            if (!isNumber || db < 0) {
+                return Result<ConnectionUrl>::failure(
+                    tr("The Redis database must be a number after the host, like /0; got \"/%1\".").arg(c.path.left(60)));
+            }
+        }
+    }
+
+    const QString table = c.option(QStringLiteral("table"));
+    if (!table.isEmpty()) {
+        static const QRegularExpression identifier(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?$"));
+        if (!identifier.match(table).hasMatch()) {
+            return Result<ConnectionUrl>::failure(
+                tr("The table name \"%1\" is not a plain SQL identifier (letters, digits, underscore, optional schema.).")
+                    .arg(table.left(80)));
+        }
+    }
+    return c;
+}
+
+QList<QPair<QString, QString>> ConnectionUrl::examples()
+{
+    QList<QPair<QString, QString>> out;
+    for (const auto &s : kSchemes) {
+        out.append({s.family.toString() + u'+' + s.transport.toString(), s.example.toString()});
+    }
+    return out;
+}
+
+} // namespace qd

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "../snapshot.h"
+
+#include <QDateTime>
+#include <QFuture>
+#include <QList>
+#include <QObject>
+#include <QPointF>
+
+#include <chrono>
+#include <memory>
+
+namespace qd {
+
+class Clock;
+
+/// What a history series measures. Per-queue metrics have a queue name; worker metrics use an empty queue.
+enum class Metric : quint8 {
+    Waiting,
+    Running,
+    Scheduled,
+    Failed,
+    Dead,
+    OldestAge,   ///< seconds
+    InRate,      ///< jobs per minute
+    OutRate,     ///< jobs per minute
+    WorkersBusy, ///< connection-wide (queue empty)
+    WorkersIdle,
+    WorkersLost,
+};
+
+struct SeriesKey
+{
+    QString connection;
+    QString queue;
+    Metric metric = Metric::Waiting;
+    friend bool operator==(const SeriesKey &, const SeriesKey &) = default;
+};
+
+/// Points of one series over a range, x = milliseconds since the epoch (UTC), y = value, ascending x.
+/// Unknown values are never stored, so a gap in the points is a gap in knowledge, not a zero.
+/// When the range reaches past the raw retention, points come from 1-minute rollups: each minute gives
+/// its min and its max (two points, same x order as they occurred is not kept: min first), so spikes survive.
+struct Series
+{
+    SeriesKey key;
+    QList<QPointF> points;
+    bool fromRollups = false;
+};
+
+struct HistoryRetention
+{
+    std::chrono::hours raw{48};
+    std::chrono::hours rollups{24 * 30};
+};
+
+/// Samples of every number Queuedeck shows, in SQLite (WAL). record() only queues: one writer thread
+/// batches inserts into transactions and maintains 1-minute rollups; retention is enforced on that thread
+/// too. Loads run on a separate read connection so a big write batch never delays a chart.
+class HistoryStore final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HistoryStore(const QString &path, Clock *clock = nullptr, QObject *parent = nullptr);
+    ~HistoryStore() override; ///< flushes pending samples
+    Q_DISABLE_COPY_MOVE(HistoryStore)
+
+    /// Opens/creates the database and schema. Returns an empty string or a clear error.
+    QString open();
+    QString path() const;
+
+    void setRetention(HistoryRetention retention);
+    HistoryRetention retention() const;
+
+    /// Queues the known numbers of a successful snapshot (failed snapshots are ignored). Never blocks.
+    void record(const QString &connection, const Snapshot &snapshot);
+    /// Queues one sample directly (benchmarks, imports).
+    void recordSample(const SeriesKey &key, qint64 tMs, double value);
+
+    /// Writes everything queued so far; the future finishes when it is committed.
+    QFuture<void> flush();
+    /// Deletes raw samples and rollups older than the retention (relative to the clock's now).
+    QFuture<void> enforceRetention();
+    /// Loads [from, to]; raw samples when the whole range is inside the raw retention, else rollups.
+    QFuture<Series> load(const SeriesKey &key, const QDateTime &from, const QDateTime &to);
+
+Q_SIGNALS:
+    /// A write failed (disk full, database locked for too long); samples of that batch are dropped and said so.
+    void writeFailed(const QString &error);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace qd

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "snapshot.h"
+
+namespace qd {
+
+std::optional<qint64> QueueStats::total() const
+{
+    std::optional<qint64> sum;
+    for (const auto &part : {waiting, running, scheduled, failed, dead}) {
+        if (part) {
+            sum = sum.value_or(0) + *part;
+        }
+    }
+    return sum;
+}
+
+WorkerSummary Snapshot::workerSummary() const
+{
+    WorkerSummary s;
+    if (!ok()) {
+        return s;
+    }
+    int busy = 0, idle = 0, lost = 0;
+    for (const auto &w : workers) {
+        switch (w.state) {
+        case WorkerState::Busy: ++busy; break;
+        case WorkerState::Idle: ++idle; break;
+        case WorkerState::Lost: ++lost; break;
+        }
+    }
+    s.busy = busy;
+    s.lost = lost;
+    if (workersComplete) {
+        s.idle = idle;
+    }
+    return s;
+}
+
+const QueueStats *Snapshot::queue(const QString &name) const
+{
+    for (const auto &q : queues) {
+        if (q.name == name) {
+            return &q;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace qd

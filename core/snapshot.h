@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace qd {
+
+/// How far a number can be trusted. Shown next to every figure in the UI.
+enum class Exactness : quint8 {
+    Exact,       ///< counted from the source of truth at takenAt
+    Approximate, ///< a lower bound, a sample or an estimate (the UI marks it "≈")
+    Unknown,     ///< the backend cannot tell; the value is empty and shown as "—"
+};
+
+enum class WorkerState : quint8 { Busy, Idle, Lost };
+
+/// One queue at one moment. Every count is optional: empty means *unknown*, never zero.
+struct QueueStats
+{
+    QString name;
+    std::optional<qint64> waiting;   ///< due and ready to run, not taken by a worker
+    std::optional<qint64> running;   ///< taken by a worker and not finished
+    std::optional<qint64> scheduled; ///< to run later (future run time, including retries waiting for their time)
+    std::optional<qint64> failed;    ///< failed and kept (retry set / failed rows)
+    std::optional<qint64> dead;      ///< given up on (dead set, DLQ)
+    /// Age in seconds of the oldest waiting job at takenAt; 0 when nothing waits; empty when unknown.
+    std::optional<double> oldestAgeSeconds;
+    /// Arrivals and completions per minute since the previous poll; see rateExactness.
+    std::optional<double> inPerMinute;
+    std::optional<double> outPerMinute;
+    Exactness countExactness = Exactness::Exact;
+    Exactness rateExactness = Exactness::Unknown;
+
+    /// waiting + running + scheduled + failed + dead over the known parts; empty if none is known.
+    std::optional<qint64> total() const;
+};
+
+struct WorkerInfo
+{
+    QString id;                                ///< backend-specific identity, e.g. "host:web1 pid:1234"
+    WorkerState state = WorkerState::Busy;
+    QStringList queues;                        ///< queues it serves or is working on
+    std::optional<double> lastSeenAgeSeconds;  ///< heartbeat or lock age at takenAt
+    QString currentJob;                        ///< id of the job it is running, if known
+};
+
+/// Busy/idle/lost counts, each empty when the backend cannot tell (e.g. Delayed::Job cannot see idle workers).
+struct WorkerSummary
+{
+    std::optional<int> busy;
+    std::optional<int> idle;
+    std::optional<int> lost;
+};
+
+struct Totals
+{
+    std::optional<qint64> processed;
+    std::optional<qint64> failed;
+};
+
+/// Everything one poll of one connection learned. A failed poll carries only backend, takenAt and error.
+struct Snapshot
+{
+    QString backend;          ///< backend kind, e.g. "delayedjob"
+    QDateTime takenAt;        ///< UTC, stamped when the poll completed
+    QList<QueueStats> queues; ///< sorted by name
+    QList<WorkerInfo> workers;
+    bool workersComplete = false; ///< true when idle workers are visible too (heartbeats), not only busy ones
+    Totals totals;
+    QStringList warnings;     ///< partial problems (a garbage row) that did not stop the poll
+    QString error;            ///< non-empty: the poll failed, the rest is meaningless
+
+    bool ok() const { return error.isEmpty(); }
+    WorkerSummary workerSummary() const;
+    const QueueStats *queue(const QString &name) const;
+};
+
+} // namespace qd
+
+Q_DECLARE_METATYPE(qd::Snapshot)
+Q_DECLARE_METATYPE(qd::QueueStats)
