@@ -3,35 +3,63 @@
 #pragma once
 
 #include <QFuture>
-#include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
+#include <QObject>
+#include <QPromise>
+#include <QThread>
+
+#include <memory>
+#include <type_traits>
 
 namespace qd {
 
-/// Runs tasks one after another on one long-lived thread. For resources bound to the thread that opened
-/// them (a QSqlDatabase connection): every task of one executor sees the same thread, in submission order.
-/// The destructor waits for queued tasks, so owners destroy it before the resources the tasks touch.
+/// Runs tasks one after another, in submission order, on one dedicated thread. For resources bound to the
+/// thread that opened them (a QSqlDatabase connection). Deliberately not QtConcurrent on a one-thread pool:
+/// QFuture::waitForFinished() may "steal" a not-yet-started QtConcurrent task and run it on the waiting
+/// thread, which would use the connection from the wrong thread. Here a task only ever runs on our thread.
+/// The destructor runs the tasks already queued, then joins the thread.
 class SerialExecutor final
 {
 public:
     explicit SerialExecutor(const QString &name)
     {
-        m_pool.setMaxThreadCount(1);
-        m_pool.setExpiryTimeout(-1); // keep the one thread: thread-bound resources must not move
-        m_pool.setObjectName(name);
+        m_thread.setObjectName(name);
+        m_context->moveToThread(&m_thread);
+        m_thread.start();
     }
-    ~SerialExecutor() { m_pool.waitForDone(); }
+    ~SerialExecutor()
+    {
+        // Queued after every task already submitted, so those still run (and their futures finish).
+        QMetaObject::invokeMethod(m_context.get(), [] { QThread::currentThread()->quit(); }, Qt::QueuedConnection);
+        m_thread.wait();
+    }
     Q_DISABLE_COPY_MOVE(SerialExecutor)
 
     template<typename F>
-    auto run(F &&task)
+    auto run(F &&task) -> QFuture<std::invoke_result_t<std::decay_t<F>>>
     {
-        return QtConcurrent::run(&m_pool, std::forward<F>(task));
+        using R = std::invoke_result_t<std::decay_t<F>>;
+        auto promise = std::make_shared<QPromise<R>>();
+        QFuture<R> future = promise->future();
+        promise->start();
+        QMetaObject::invokeMethod(
+            m_context.get(),
+            [promise, fn = std::forward<F>(task)]() mutable {
+                if constexpr (std::is_void_v<R>) {
+                    fn();
+                } else {
+                    promise->addResult(fn());
+                }
+                promise->finish();
+            },
+            Qt::QueuedConnection);
+        return future;
     }
-    void waitForDone() { m_pool.waitForDone(); }
+
+    bool isCurrentThread() const { return QThread::currentThread() == &m_thread; }
 
 private:
-    QThreadPool m_pool;
+    QThread m_thread;
+    std::unique_ptr<QObject> m_context = std::make_unique<QObject>();
 };
 
 } // namespace qd

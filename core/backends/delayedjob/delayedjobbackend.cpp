@@ -1,11 +1,219 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "delayedjobbackend.h"
+
 #include "../../clock.h"
-namespace qd::delayedjob { // STUB
-struct DelayedJobBackend::Private {};
-DelayedJobBackend::DelayedJobBackend(const ConnectionUrl &url, Clock *clock, QObject *parent) : Backend(url, clock, parent), d(new Private) {}
-DelayedJobBackend::~DelayedJobBackend() = default;
-Capabilities DelayedJobBackend::capabilities() const { return {}; }
-QFuture<Snapshot> DelayedJobBackend::snapshot() { Snapshot s; s.backend = kind(); s.takenAt = clock()->now(); s.error = QStringLiteral("not implemented"); return QtFuture::makeReadyFuture(s); }
+#include "../../serialexecutor.h"
+#include "djschema.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace qd::delayedjob {
+
+struct DelayedJobBackend::Private
+{
+    explicit Private(const ConnectionUrl &u)
+        : url(u), table(u.option(QStringLiteral("table"), QStringLiteral("delayed_jobs"))),
+          maxRunTimeSeconds(u.option(QStringLiteral("max_run_time"), QStringLiteral("14400")).toLongLong()),
+          connectionName(QStringLiteral("qd-dj-") + QUuid::createUuid().toString(QUuid::Id128)),
+          executor(QStringLiteral("delayedjob"))
+    {
+        if (maxRunTimeSeconds <= 0) {
+            maxRunTimeSeconds = 14400;
+        }
+    }
+
+    const ConnectionUrl url;
+    const QString table;
+    qint64 maxRunTimeSeconds;
+    const QString connectionName;
+    // Touched only on the executor thread:
+    bool schemaChecked = false;
+    std::optional<qint64> watermark;          // max(id) at the previous poll
+    QDateTime previousAt;
+    QHash<QString, qint64> previous;          // non-failed rows per queue at the previous poll
+    SerialExecutor executor; // last member: destroyed first, so queued polls finish before the state above goes
+
+    QString open(QSqlDatabase &db);
+    Snapshot poll(const QDateTime &now);
+    void close();    // after an error: the next poll reopens
+    void shutdown(); // once, from the destructor
+};
+
+QString DelayedJobBackend::Private::open(QSqlDatabase &db)
+{
+    if (QSqlDatabase::contains(connectionName)) {
+        db = QSqlDatabase::database(connectionName, false);
+        if (db.isOpen()) {
+            return {};
+        }
+        if (url.transport == u"sqlite") {
+            db.close();
+        }
+    } else {
+        const bool sqlite = url.transport == u"sqlite";
+        db = QSqlDatabase::addDatabase(sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), connectionName);
+    }
+    if (url.transport == u"sqlite") {
+        const QFileInfo fi(url.path);
+        if (!fi.exists()) {
+            return tr("SQLite database %1 does not exist.").arg(url.path);
+        }
+        if (!fi.isFile() || !fi.isReadable()) {
+            return tr("SQLite database %1 is not a readable file.").arg(url.path);
+        }
+        db.setDatabaseName(url.path);
+        // Read-only: a monitoring tool must never create or modify the application's database.
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=2000"));
+    } else {
+        db.setHostName(url.host);
+        db.setPort(url.port);
+        db.setDatabaseName(url.path);
+        db.setUserName(url.user);
+        QString password = url.password;
+        if (password.isEmpty()) {
+            password = qEnvironmentVariable("PGPASSWORD");
+        }
+        db.setPassword(password);
+        db.setConnectOptions(QStringLiteral("connect_timeout=5;application_name=queuedeck"));
+    }
+    if (!db.open()) {
+        const QString reason = db.lastError().text().trimmed();
+        return tr("Cannot open %1: %2").arg(url.toDisplayString(), reason.isEmpty() ? tr("unknown error") : reason);
+    }
+    schemaChecked = false;
+    return {};
+}
+
+void DelayedJobBackend::Private::close()
+{
+    if (QSqlDatabase::contains(connectionName)) {
+        QSqlDatabase::database(connectionName, false).close();
+    }
+}
+
+void DelayedJobBackend::Private::shutdown()
+{
+    close();
+    QSqlDatabase::removeDatabase(connectionName);
+}
+
+Snapshot DelayedJobBackend::Private::poll(const QDateTime &now)
+{
+    Snapshot s;
+    s.backend = QStringLiteral("delayedjob");
+    s.workersComplete = false; // idle delayed_job workers leave no trace in the table
+    auto fail = [&](const QString &error) {
+        s.error = error;
+        close(); // reopen next time: the file may come back, the migration may run, the server may restart
+        return s;
+    };
+    QSqlDatabase db;
+    if (QString err = open(db); !err.isEmpty()) {
+        return fail(err);
+    }
+    if (!schemaChecked) {
+        if (QString err = checkSchema(db, table); !err.isEmpty()) {
+            return fail(err);
+        }
+        schemaChecked = true;
+    }
+    // One read transaction, so counts, workers and arrivals describe the same moment.
+    db.transaction();
+    if (db.driverName() == u"QPSQL") {
+        QSqlQuery(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"), db);
+    }
+    auto counts = readQueueCounts(db, table, now, maxRunTimeSeconds);
+    auto workers = counts ? readWorkers(db, table, now, maxRunTimeSeconds) : Result<QList<WorkerInfo>>(QList<WorkerInfo>{});
+    auto arrivals = counts ? readArrivals(db, table, watermark.value_or(0)) : Result<Arrivals>(Arrivals{});
+    db.commit();
+    for (const QString &err : {counts.error(), workers.error(), arrivals.error()}) {
+        if (!err.isEmpty()) {
+            return fail(err);
+        }
+    }
+
+    s.takenAt = now;
+    const bool rates = watermark.has_value() && previousAt.isValid() && previousAt < now;
+    const double minutes = rates ? double(previousAt.msecsTo(now)) / 60000.0 : 0.0;
+    QHash<QString, qint64> live;
+    auto addRates = [&](QueueStats &q, qint64 liveNow) {
+        if (!rates) {
+            return;
+        }
+        // Lower bounds: a job created and finished between two polls is seen by neither figure.
+        const qint64 in = arrivals->perQueue.value(q.name, 0);
+        const qint64 out = std::max<qint64>(0, previous.value(q.name, 0) + in - liveNow);
+        q.inPerMinute = double(in) / minutes;
+        q.outPerMinute = double(out) / minutes;
+        q.rateExactness = Exactness::Approximate;
+    };
+    for (QueueStats q : counts.value()) {
+        const qint64 n = q.waiting.value_or(0) + q.running.value_or(0) + q.scheduled.value_or(0);
+        live.insert(q.name, n);
+        addRates(q, n);
+        s.queues.append(q);
+    }
+    // A queue whose last rows were worked off since the previous poll: it still had completions.
+    for (auto it = previous.cbegin(); it != previous.cend(); ++it) {
+        if (!live.contains(it.key()) && it.value() > 0) {
+            QueueStats q;
+            q.name = it.key();
+            q.waiting = q.running = q.scheduled = q.failed = 0;
+            q.oldestAgeSeconds = 0.0;
+            addRates(q, 0);
+            s.queues.append(q);
+        }
+    }
+    std::sort(s.queues.begin(), s.queues.end(),
+              [](const QueueStats &a, const QueueStats &b) { return a.name < b.name; });
+    s.workers = workers.value();
+    watermark = arrivals->maxId;
+    previous = live;
+    previousAt = now;
+    return s;
+}
+
+DelayedJobBackend::DelayedJobBackend(const ConnectionUrl &url, Clock *clock, QObject *parent)
+    : Backend(url, clock, parent), d(std::make_unique<Private>(url))
+{
+}
+
+DelayedJobBackend::~DelayedJobBackend()
+{
+    // Close on the thread that opened the connection, then let the executor drain.
+    Private *p = d.get();
+    p->executor.run([p] { p->shutdown(); }).waitForFinished();
+}
+
+Capabilities DelayedJobBackend::capabilities() const
+{
+    Capabilities c;
+    c.workers = true;
+    c.exactCounts = true;
+    return c;
+}
+
+QFuture<Snapshot> DelayedJobBackend::snapshot()
+{
+    if (state() == ConnectionState::Disconnected) {
+        setState(ConnectionState::Connecting);
+    }
+    Private *p = d.get();
+    return p->executor.run([this, p] {
+        Snapshot s = p->poll(clock()->now());
+        if (!s.takenAt.isValid()) {
+            s.takenAt = clock()->now();
+        }
+        setState(s.ok() ? ConnectionState::Connected : ConnectionState::Error, s.error);
+        return s;
+    });
+}
+
 } // namespace qd::delayedjob

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "djschema.h"
+
+#include <QCoreApplication>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QVariant>
+
+namespace qd::delayedjob {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("qd::DelayedJobBackend", text);
+}
+
+bool isPostgres(const QSqlDatabase &db)
+{
+    return db.driverName() == u"QPSQL";
+}
+
+/// SQL for a time column as text in our canonical form, whatever the dialect.
+QString timeText(const QSqlDatabase &db, const QString &column)
+{
+    return isPostgres(db) ? QStringLiteral("to_char(%1, 'YYYY-MM-DD HH24:MI:SS.US')").arg(column) : column;
+}
+
+/// SQL for the bound "now" parameter in a comparison.
+QString nowParam(const QSqlDatabase &db, const QString &name)
+{
+    return isPostgres(db) ? QStringLiteral("CAST(%1 AS timestamp)").arg(name) : name;
+}
+
+QString queueExpr()
+{
+    return QStringLiteral("COALESCE(NULLIF(queue, ''), 'default')");
+}
+
+QString queryError(const QSqlQuery &q, const QString &what)
+{
+    return tr("Query for %1 failed: %2").arg(what, q.lastError().text().trimmed());
+}
+
+} // namespace
+
+QDateTime parseDbTime(const QString &text)
+{
+    if (text.size() < 19) {
+        return {};
+    }
+    QString base = text.left(19);
+    base[10] = u' ';
+    QDateTime t = QDateTime::fromString(base, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    if (!t.isValid()) {
+        return {};
+    }
+    t.setTimeSpec(Qt::UTC);
+    if (text.size() > 20 && text.at(19) == u'.') {
+        QString frac;
+        for (qsizetype i = 20; i < text.size() && text.at(i).isDigit() && frac.size() < 3; ++i) {
+            frac += text.at(i);
+        }
+        while (frac.size() < 3) {
+            frac += u'0';
+        }
+        t = t.addMSecs(frac.toInt());
+    }
+    return t;
+}
+
+QString formatDbTime(const QDateTime &utc)
+{
+    return utc.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+QString checkSchema(QSqlDatabase &db, const QString &table)
+{
+    if (!isPostgres(db)) {
+        QSqlQuery probe(db);
+        if (!probe.exec(QStringLiteral("SELECT count(*) FROM sqlite_master"))) {
+            return tr("%1 is not a readable SQLite database: %2")
+                .arg(db.databaseName(), probe.lastError().text().trimmed());
+        }
+    }
+    const QSqlRecord record = db.record(table);
+    if (record.isEmpty()) {
+        return tr("Table \"%1\" not found in %2. Is this the application's database, and is the table name right "
+                  "(URL option table=)?")
+            .arg(table, db.databaseName());
+    }
+    static const QStringList required = {QStringLiteral("id"),        QStringLiteral("priority"),
+                                         QStringLiteral("attempts"),  QStringLiteral("handler"),
+                                         QStringLiteral("last_error"), QStringLiteral("run_at"),
+                                         QStringLiteral("locked_at"), QStringLiteral("failed_at"),
+                                         QStringLiteral("locked_by"), QStringLiteral("queue"),
+                                         QStringLiteral("created_at")};
+    QStringList missing;
+    for (const QString &column : required) {
+        if (!record.contains(column)) {
+            missing << column;
+        }
+    }
+    if (!missing.isEmpty()) {
+        return tr("Table \"%1\" does not look like a Delayed::Job table: missing column(s) %2.")
+            .arg(table, missing.join(u", "));
+    }
+    return {};
+}
+
+Result<QList<QueueStats>> readQueueCounts(QSqlDatabase &db, const QString &table, const QDateTime &now,
+                                          qint64 maxRunTimeSeconds)
+{
+    Q_UNUSED(maxRunTimeSeconds)
+    using R = Result<QList<QueueStats>>;
+    const QString n = nowParam(db, QStringLiteral(":now"));
+    const QString n2 = nowParam(db, QStringLiteral(":now2"));
+    const QString n3 = nowParam(db, QStringLiteral(":now3"));
+    // One pass over the table. Placeholders are named apart because QPSQL binds each name once.
+    const QString due = QStringLiteral("failed_at IS NULL AND locked_at IS NULL AND run_at <= ") + n;
+    const QString sql = u"SELECT " + queueExpr() + u" AS q, SUM(CASE WHEN " + due +
+                        u" THEN 1 ELSE 0 END), SUM(CASE WHEN failed_at IS NULL AND locked_at IS NULL AND "
+                        u"(run_at > " + n2 + u" OR run_at IS NULL) THEN 1 ELSE 0 END), "
+                        u"SUM(CASE WHEN failed_at IS NULL AND locked_at IS NOT NULL THEN 1 ELSE 0 END), "
+                        u"SUM(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END), " +
+                        timeText(db, u"MIN(CASE WHEN failed_at IS NULL AND locked_at IS NULL AND run_at <= " + n3 +
+                                         u" THEN run_at END)") +
+                        u" FROM " + table + u" GROUP BY " + queueExpr() + u" ORDER BY q";
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql)) {
+        return R::failure(queryError(q, tr("queue counts")));
+    }
+    const QString nowText = formatDbTime(now);
+    q.bindValue(QStringLiteral(":now"), nowText);
+    q.bindValue(QStringLiteral(":now2"), nowText);
+    q.bindValue(QStringLiteral(":now3"), nowText);
+    if (!q.exec()) {
+        return R::failure(queryError(q, tr("queue counts")));
+    }
+    QList<QueueStats> out;
+    while (q.next()) {
+        QueueStats s;
+        s.name = q.value(0).toString();
+        s.waiting = q.value(1).toLongLong();
+        s.scheduled = q.value(2).toLongLong();
+        s.running = q.value(3).toLongLong();
+        s.failed = q.value(4).toLongLong();
+        s.countExactness = Exactness::Exact;
+        if (*s.waiting == 0) {
+            s.oldestAgeSeconds = 0.0;
+        } else {
+            const QDateTime oldest = parseDbTime(q.value(5).toString());
+            if (oldest.isValid()) {
+                s.oldestAgeSeconds = std::max(0.0, double(oldest.msecsTo(now)) / 1000.0);
+            }
+        }
+        out.append(s);
+    }
+    return out;
+}
+
+Result<QList<WorkerInfo>> readWorkers(QSqlDatabase &db, const QString &table, const QDateTime &now,
+                                      qint64 maxRunTimeSeconds)
+{
+    using R = Result<QList<WorkerInfo>>;
+    const QString sql = QStringLiteral("SELECT COALESCE(locked_by, ''), %1 AS q, %2 FROM %3"
+                                       " WHERE locked_at IS NOT NULL AND failed_at IS NULL"
+                                       " GROUP BY COALESCE(locked_by, ''), %1")
+                            .arg(queueExpr(), timeText(db, QStringLiteral("MAX(locked_at)")), table);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(sql)) {
+        return R::failure(queryError(q, tr("workers")));
+    }
+    QList<WorkerInfo> out;
+    QHash<QString, qsizetype> index;
+    QHash<QString, QDateTime> newest;
+    while (q.next()) {
+        QString id = q.value(0).toString();
+        if (id.isEmpty()) {
+            id = tr("(unknown worker)");
+        }
+        const QString queue = q.value(1).toString();
+        const QDateTime lockedAt = parseDbTime(q.value(2).toString());
+        auto it = index.find(id);
+        if (it == index.end()) {
+            it = index.insert(id, out.size());
+            out.append(WorkerInfo{id, WorkerState::Busy, {}, std::nullopt, {}});
+        }
+        WorkerInfo &w = out[*it];
+        w.queues << queue;
+        if (lockedAt.isValid() && (!newest.contains(id) || newest.value(id) < lockedAt)) {
+            newest.insert(id, lockedAt);
+        }
+    }
+    for (WorkerInfo &w : out) {
+        const QDateTime t = newest.value(w.id);
+        if (t.isValid()) {
+            const double age = std::max(0.0, double(t.msecsTo(now)) / 1000.0);
+            w.lastSeenAgeSeconds = age;
+            w.state = age > double(maxRunTimeSeconds) ? WorkerState::Lost : WorkerState::Busy;
+        }
+        w.queues.sort();
+    }
+    std::sort(out.begin(), out.end(), [](const WorkerInfo &a, const WorkerInfo &b) { return a.id < b.id; });
+    return out;
+}
+
+Result<Arrivals> readArrivals(QSqlDatabase &db, const QString &table, qint64 watermark)
+{
+    using R = Result<Arrivals>;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.prepare(QStringLiteral("SELECT %1, COUNT(*), MAX(id) FROM %2 WHERE id > :w GROUP BY %1")
+                       .arg(queueExpr(), table))) {
+        return R::failure(queryError(q, tr("arrivals")));
+    }
+    q.bindValue(QStringLiteral(":w"), watermark);
+    if (!q.exec()) {
+        return R::failure(queryError(q, tr("arrivals")));
+    }
+    Arrivals a;
+    a.maxId = watermark;
+    while (q.next()) {
+        a.perQueue.insert(q.value(0).toString(), q.value(1).toLongLong());
+        a.maxId = std::max(a.maxId, q.value(2).toLongLong());
+    }
+    return a;
+}
+
+} // namespace qd::delayedjob
