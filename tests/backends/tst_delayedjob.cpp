@@ -23,7 +23,7 @@ namespace {
 
 QString fixture()
 {
-    return qEnvironmentVariable("QD_SOURCE_DIR") + QStringLiteral("/tests/backends/fixtures/fill_delayed_jobs.rb");
+    return QStringLiteral(QD_SOURCE_DIR "/tests/backends/fixtures/fill_delayed_jobs.rb");
 }
 
 QJsonObject runFixture(const QStringList &args)
