@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "commands.h"
+
+#include "backendfactory.h"
+#include "cli/check.h"
+#include "cli/snapshotjson.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include <cmath>
+#include <cstdio>
+
+namespace qd::ctl {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("queuedeckctl", text);
+}
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+QTextStream &err()
+{
+    static QTextStream s(stderr);
+    return s;
+}
+
+Result<Snapshot> takeSnapshot(const QString &url)
+{
+    auto backend = createBackend(url);
+    if (!backend) {
+        return Result<Snapshot>::failure(backend.error());
+    }
+    auto future = backend.value()->snapshot();
+    future.waitForFinished(); // the CLI has nothing else to do; the poll itself runs on the backend's thread
+    return future.result();
+}
+
+QString cell(std::optional<qint64> v)
+{
+    return v ? QString::number(*v) : QStringLiteral("—");
+}
+
+QString age(std::optional<double> s)
+{
+    if (!s) {
+        return QStringLiteral("—");
+    }
+    const qint64 v = std::llround(*s);
+    if (v < 60) {
+        return QStringLiteral("%1s").arg(v);
+    }
+    if (v < 3600) {
+        return QStringLiteral("%1m%2s").arg(v / 60).arg(v % 60, 2, 10, QLatin1Char('0'));
+    }
+    return QStringLiteral("%1h%2m").arg(v / 3600).arg((v % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+void printTable(const Snapshot &s)
+{
+    const QStringList header = {tr("QUEUE"), tr("WAITING"), tr("RUNNING"), tr("SCHEDULED"), tr("FAILED"),
+                                tr("DEAD"), tr("OLDEST")};
+    QList<QStringList> rows;
+    for (const QueueStats &q : s.queues) {
+        rows.append({escapeForDisplay(q.name, 60), cell(q.waiting), cell(q.running), cell(q.scheduled), cell(q.failed),
+                     cell(q.dead), age(q.oldestAgeSeconds)});
+    }
+    QList<qsizetype> width(header.size());
+    for (qsizetype c = 0; c < header.size(); ++c) {
+        width[c] = header[c].size();
+        for (const auto &r : rows) {
+            width[c] = std::max(width[c], r[c].size());
+        }
+    }
+    auto line = [&](const QStringList &r) {
+        QString l = r[0].leftJustified(width[0] + 2);
+        for (qsizetype c = 1; c < r.size(); ++c) {
+            l += r[c].rightJustified(width[c] + 2);
+        }
+        out() << l.trimmed() << '\n';
+    };
+    line(header);
+    for (const auto &r : rows) {
+        line(r);
+    }
+    const WorkerSummary w = s.workerSummary();
+    out() << '\n'
+          << tr("Workers: %1 busy, %2 idle, %3 lost")
+                 .arg(w.busy ? QString::number(*w.busy) : QStringLiteral("—"),
+                      w.idle ? QString::number(*w.idle) : QStringLiteral("— (not visible on this backend)"),
+                      w.lost ? QString::number(*w.lost) : QStringLiteral("—"))
+          << '\n';
+    for (const WorkerInfo &wi : s.workers) {
+        if (wi.state == WorkerState::Lost) {
+            out() << "  " << tr("lost: %1, last seen %2 ago").arg(escapeForDisplay(wi.id, 120), age(wi.lastSeenAgeSeconds))
+                  << '\n';
+        }
+    }
+    out() << tr("Taken at %1").arg(s.takenAt.toUTC().toString(Qt::ISODate)) << '\n';
+    out().flush();
+}
+
+} // namespace
+
+int runSnapshot(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(tr("Print the state of every queue of one connection."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("snapshot"), tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL, e.g. delayedjob+sqlite:///path/db.sqlite3"));
+    p.addOption({QStringLiteral("json"), tr("Machine-readable JSON (unknown values are null).")});
+    if (!p.parse(arguments) || p.positionalArguments().size() != 2) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl snapshot URL [--json]") : p.errorText()) << '\n';
+        return 2;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    const auto snap = takeSnapshot(p.positionalArguments().at(1));
+    if (!snap) {
+        err() << tr("queuedeckctl: %1").arg(snap.error()) << '\n';
+        return 2;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        out() << QJsonDocument(snapshotToJson(snap.value())).toJson(QJsonDocument::Indented);
+        out().flush();
+    } else if (snap->ok()) {
+        printTable(snap.value());
+    }
+    if (!snap->ok()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(snap->error, 1000)) << '\n';
+        return 1;
+    }
+    return 0;
+}
+
+int runCheck(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(tr("Nagios/Icinga-compatible check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("check"), tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const QCommandLineOption maxLatency(QStringLiteral("max-latency"), tr("CRITICAL when a job waited longer (s)."), QStringLiteral("S"));
+    const QCommandLineOption warnLatency(QStringLiteral("warn-latency"), tr("WARNING when a job waited longer (s)."), QStringLiteral("S"));
+    const QCommandLineOption maxDepth(QStringLiteral("max-depth"), tr("CRITICAL when a queue holds more waiting jobs."), QStringLiteral("N"));
+    const QCommandLineOption warnDepth(QStringLiteral("warn-depth"), tr("WARNING when a queue holds more waiting jobs."), QStringLiteral("N"));
+    const QCommandLineOption minWorkers(QStringLiteral("min-workers"), tr("CRITICAL with fewer live workers."), QStringLiteral("N"));
+    p.addOptions({maxLatency, warnLatency, maxDepth, warnDepth, minWorkers});
+    auto usage = [&](const QString &why) {
+        out() << QStringLiteral("QUEUEDECK UNKNOWN - ") << why << '\n';
+        return int(CheckState::Unknown);
+    };
+    if (!p.parse(arguments)) {
+        return usage(p.errorText());
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    if (p.positionalArguments().size() != 2) {
+        return usage(tr("usage: queuedeckctl check URL [--max-latency S] [--max-depth N] [--min-workers N]"));
+    }
+    CheckThresholds t;
+    bool ok = true;
+    auto number = [&](const QCommandLineOption &o) -> std::optional<double> {
+        if (!p.isSet(o)) {
+            return std::nullopt;
+        }
+        bool good = false;
+        const double v = p.value(o).toDouble(&good);
+        if (!good || v < 0) {
+            ok = false;
+            return std::nullopt;
+        }
+        return v;
+    };
+    t.maxLatency = number(maxLatency);
+    t.warnLatency = number(warnLatency);
+    if (auto v = number(maxDepth)) {
+        t.maxDepth = qint64(*v);
+    }
+    if (auto v = number(warnDepth)) {
+        t.warnDepth = qint64(*v);
+    }
+    if (auto v = number(minWorkers)) {
+        t.minWorkers = int(*v);
+    }
+    if (!ok) {
+        return usage(tr("thresholds must be non-negative numbers"));
+    }
+    const auto snap = takeSnapshot(p.positionalArguments().at(1));
+    if (!snap) {
+        return usage(snap.error());
+    }
+    const CheckResult r = evaluateCheck(snap.value(), t);
+    out() << r.line << '\n';
+    out().flush();
+    return int(r.state);
+}
+
+} // namespace qd::ctl

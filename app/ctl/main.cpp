@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "commands.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("queuedeckctl"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Queuedeck"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(QD_VERSION));
+
+    const QStringList args = QCoreApplication::arguments();
+    const QString command = args.size() > 1 ? args.at(1) : QString();
+    if (command == u"snapshot") {
+        return qd::ctl::runSnapshot(args);
+    }
+    if (command == u"check") {
+        return qd::ctl::runCheck(args);
+    }
+    QTextStream s(command == u"--version" || command == u"--help" || command == u"-h" ? stdout : stderr);
+    if (command == u"--version") {
+        s << "queuedeckctl " << QCoreApplication::applicationVersion() << '\n';
+        return 0;
+    }
+    s << "usage: queuedeckctl <command> [options]\n\n"
+         "commands:\n"
+         "  snapshot URL [--json]                 state of every queue and worker\n"
+         "  check URL [--max-latency S] [--warn-latency S] [--max-depth N] [--warn-depth N] [--min-workers N]\n"
+         "                                        Nagios plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n\n"
+         "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db\n"
+         "Run `queuedeckctl <command> --help` for details.\n";
+    return command == u"--help" || command == u"-h" ? 0 : 2;
+}

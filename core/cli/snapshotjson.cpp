@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "snapshotjson.h"
+
+#include <QJsonArray>
+
+namespace qd {
+
+namespace {
+
+template<typename T>
+QJsonValue orNull(const std::optional<T> &v)
+{
+    return v ? QJsonValue(double(*v)) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonValue countOrNull(const std::optional<qint64> &v)
+{
+    return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
+}
+
+QString stateName(WorkerState s)
+{
+    switch (s) {
+    case WorkerState::Busy: return QStringLiteral("busy");
+    case WorkerState::Idle: return QStringLiteral("idle");
+    case WorkerState::Lost: return QStringLiteral("lost");
+    }
+    return {};
+}
+
+bool isBidiControl(char32_t c)
+{
+    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F ||
+           c == 0x061C;
+}
+
+} // namespace
+
+QJsonObject snapshotToJson(const Snapshot &s)
+{
+    QJsonObject root;
+    root.insert(QStringLiteral("backend"), s.backend);
+    root.insert(QStringLiteral("taken_at"), s.takenAt.isValid()
+                                                ? QJsonValue(s.takenAt.toUTC().toString(Qt::ISODateWithMs))
+                                                : QJsonValue(QJsonValue::Null));
+    if (!s.ok()) {
+        root.insert(QStringLiteral("error"), s.error);
+    }
+    QJsonArray queues;
+    for (const QueueStats &q : s.queues) {
+        QJsonObject o;
+        o.insert(QStringLiteral("name"), q.name);
+        o.insert(QStringLiteral("depth"), countOrNull(q.waiting));
+        o.insert(QStringLiteral("oldest_age_s"), orNull(q.oldestAgeSeconds));
+        o.insert(QStringLiteral("running"), countOrNull(q.running));
+        o.insert(QStringLiteral("failed"), countOrNull(q.failed));
+        o.insert(QStringLiteral("scheduled"), countOrNull(q.scheduled));
+        o.insert(QStringLiteral("dead"), countOrNull(q.dead));
+        // Extensions beyond the contract: rates and how far to trust them.
+        o.insert(QStringLiteral("in_per_min"), orNull(q.inPerMinute));
+        o.insert(QStringLiteral("out_per_min"), orNull(q.outPerMinute));
+        o.insert(QStringLiteral("rates_exact"), q.rateExactness == Exactness::Exact
+                                                    ? QJsonValue(true)
+                                                    : q.rateExactness == Exactness::Approximate
+                                                          ? QJsonValue(false)
+                                                          : QJsonValue(QJsonValue::Null));
+        queues.append(o);
+    }
+    root.insert(QStringLiteral("queues"), queues);
+    QJsonArray workers;
+    for (const WorkerInfo &w : s.workers) {
+        QJsonObject o;
+        o.insert(QStringLiteral("id"), w.id);
+        o.insert(QStringLiteral("state"), stateName(w.state));
+        o.insert(QStringLiteral("queues"), QJsonArray::fromStringList(w.queues));
+        o.insert(QStringLiteral("last_seen_age_s"), orNull(w.lastSeenAgeSeconds));
+        workers.append(o);
+    }
+    root.insert(QStringLiteral("workers"), workers);
+    root.insert(QStringLiteral("workers_complete"), s.workersComplete);
+    QJsonObject totals;
+    totals.insert(QStringLiteral("processed"), countOrNull(s.totals.processed));
+    totals.insert(QStringLiteral("failed"), countOrNull(s.totals.failed));
+    root.insert(QStringLiteral("totals"), totals);
+    return root;
+}
+
+QString escapeForDisplay(const QString &text, qsizetype maxLength)
+{
+    QString out;
+    out.reserve(std::min(text.size(), maxLength) + 8);
+    for (char32_t c : text.toUcs4()) {
+        if (out.size() >= maxLength) {
+            out += QStringLiteral("…");
+            break;
+        }
+        if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || isBidiControl(c) || c == 0xFEFF) {
+            out += QStringLiteral("\\u%1").arg(uint(c), 4, 16, QLatin1Char('0'));
+        } else {
+            out += QString::fromUcs4(&c, 1);
+        }
+    }
+    return out;
+}
+
+} // namespace qd

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+//
+// The queuedeckctl binary, run as an operator or Nagios would, on a database written by real delayed_job.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run ctl(const QStringList &args)
+{
+    QProcess p;
+    p.start(qEnvironmentVariable("QD_CTL"), args);
+    Run r;
+    if (!p.waitForFinished(60000)) {
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+} // namespace
+
+class TestQueuedeckCtl : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+    QString url() const { return QStringLiteral("delayedjob+sqlite://") + m_db; }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(!qEnvironmentVariable("QD_CTL").isEmpty());
+        m_db = m_dir.filePath(QStringLiteral("app.sqlite3"));
+        QProcess ruby;
+        ruby.start(QStringLiteral("ruby"), {QStringLiteral(QD_SOURCE_DIR "/tests/backends/fixtures/fill_delayed_jobs.rb"),
+                                            QStringLiteral("sqlite3"), m_db});
+        QVERIFY(ruby.waitForFinished(120000));
+        QVERIFY2(ruby.exitCode() == 0, ruby.readAllStandardError().constData());
+    }
+
+    void snapshotJsonMatchesSql()
+    {
+        const Run r = ctl({QStringLiteral("snapshot"), url(), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("backend")).toString(), QStringLiteral("delayedjob"));
+        QVERIFY(!o.value(QStringLiteral("taken_at")).toString().isEmpty());
+
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        db.setDatabaseName(m_db);
+        QVERIFY(db.open());
+        const QJsonArray queues = o.value(QStringLiteral("queues")).toArray();
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(DISTINCT COALESCE(queue, 'default')) FROM delayed_jobs")));
+        QVERIFY(q.next());
+        QCOMPARE(queues.size(), q.value(0).toInt());
+        for (const QJsonValue &v : queues) {
+            const QJsonObject qo = v.toObject();
+            const QString name = qo.value(QStringLiteral("name")).toString();
+            const QString where = name == u"default" ? QStringLiteral("queue IS NULL") : QStringLiteral("queue = '%1'").arg(name);
+            auto count = [&](const QString &pred) {
+                QSqlQuery c(db);
+                c.exec(QStringLiteral("SELECT COUNT(*) FROM delayed_jobs WHERE %1 AND %2").arg(where, pred));
+                c.next();
+                return c.value(0).toLongLong();
+            };
+            const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+            QCOMPARE(qo.value(QStringLiteral("depth")).toInteger(),
+                     count(QStringLiteral("failed_at IS NULL AND locked_at IS NULL AND run_at <= '%1'").arg(now)));
+            QCOMPARE(qo.value(QStringLiteral("running")).toInteger(),
+                     count(QStringLiteral("failed_at IS NULL AND locked_at IS NOT NULL")));
+            QCOMPARE(qo.value(QStringLiteral("scheduled")).toInteger(),
+                     count(QStringLiteral("failed_at IS NULL AND locked_at IS NULL AND run_at > '%1'").arg(now)));
+            QCOMPARE(qo.value(QStringLiteral("failed")).toInteger(), count(QStringLiteral("failed_at IS NOT NULL")));
+            QVERIFY(qo.value(QStringLiteral("dead")).isNull());
+            QVERIFY(qo.value(QStringLiteral("oldest_age_s")).isDouble());
+        }
+        QVERIFY(o.value(QStringLiteral("totals")).toObject().value(QStringLiteral("processed")).isNull());
+        const QJsonArray workers = o.value(QStringLiteral("workers")).toArray();
+        QCOMPARE(workers.size(), 2);
+    }
+
+    void humanOutputShowsDashForUnknown()
+    {
+        const Run r = ctl({QStringLiteral("snapshot"), url()});
+        QCOMPARE(r.exitCode, 0);
+        const QString text = QString::fromUtf8(r.out);
+        QVERIFY(text.contains(QStringLiteral("QUEUE")));
+        QVERIFY(text.contains(QStringLiteral("—")));
+        QVERIFY(text.contains(QStringLiteral("lost: host:web2 pid:222")));
+    }
+
+    void checkExitCodes_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::newRow("ok") << QStringList{QStringLiteral("--max-latency"), QStringLiteral("86400")} << 0;
+        QTest::newRow("warning") << QStringList{QStringLiteral("--warn-depth"), QStringLiteral("2")} << 1;
+        QTest::newRow("critical depth") << QStringList{QStringLiteral("--max-depth"), QStringLiteral("2")} << 2;
+        QTest::newRow("critical workers") << QStringList{QStringLiteral("--min-workers"), QStringLiteral("2")} << 2;
+        QTest::newRow("bad threshold") << QStringList{QStringLiteral("--max-depth"), QStringLiteral("lots")} << 3;
+    }
+
+    void checkExitCodes()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        const Run r = ctl(QStringList{QStringLiteral("check"), url()} + args);
+        QCOMPARE(r.exitCode, code);
+        QCOMPARE(r.out.count('\n'), 1); // exactly one status line
+        QVERIFY(r.out.startsWith("QUEUEDECK "));
+    }
+
+    void unreachableIsUnknown()
+    {
+        const Run r = ctl({QStringLiteral("check"), QStringLiteral("delayedjob+sqlite:///nonexistent/db.sqlite3")});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.out.contains("UNKNOWN - SQLite database /nonexistent/db.sqlite3 does not exist."), r.out.constData());
+        const Run bad = ctl({QStringLiteral("check"), QStringLiteral("kafka+tcp://x")});
+        QCOMPARE(bad.exitCode, 3);
+        QVERIFY(bad.out.contains("Unknown scheme"));
+    }
+
+    void snapshotErrors()
+    {
+        QCOMPARE(ctl({QStringLiteral("snapshot"), QStringLiteral("delayedjob+sqlite:///nonexistent.db")}).exitCode, 1);
+        QCOMPARE(ctl({QStringLiteral("snapshot")}).exitCode, 2);
+        QCOMPARE(ctl({QStringLiteral("frobnicate")}).exitCode, 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestQueuedeckCtl)
+#include "tst_queuedeckctl.moc"
