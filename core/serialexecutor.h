@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QPromise>
 #include <QThread>
+#include <QTimer>
 
 #include <memory>
 #include <type_traits>
@@ -53,6 +54,16 @@ public:
             },
             Qt::QueuedConnection);
         return future;
+    }
+
+    /// Runs `task` on the executor's thread after `ms` milliseconds (coalescing timers, periodic upkeep).
+    template<typename F>
+    void runAfter(int ms, F &&task)
+    {
+        QObject *context = m_context.get();
+        QMetaObject::invokeMethod(
+            context, [context, ms, fn = std::forward<F>(task)]() mutable { QTimer::singleShot(ms, context, std::move(fn)); },
+            Qt::QueuedConnection);
     }
 
     bool isCurrentThread() const { return QThread::currentThread() == &m_thread; }

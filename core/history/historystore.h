@@ -16,6 +16,7 @@
 namespace qd {
 
 class Clock;
+struct PendingSample;
 
 /// What a history series measures. Per-queue metrics have a queue name; worker metrics use an empty queue.
 enum class Metric : quint8 {
@@ -92,6 +93,7 @@ Q_SIGNALS:
     void writeFailed(const QString &error);
 
 private:
+    void enqueue(QList<PendingSample> samples);
     struct Private;
     std::unique_ptr<Private> d;
 };
