@@ -1,15 +1,128 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "demosimulator.h"
+
+#include "../clock.h"
+#include "../serialexecutor.h"
+#include "demofleet.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
 #include <QStandardPaths>
-namespace qd::demo { // STUB
-struct DemoSimulator::Private { QString path; DemoOptions options; };
-DemoSimulator::DemoSimulator(const QString &p, DemoOptions o, Clock *, QObject *parent) : QObject(parent), d(new Private{p, o}) {}
-DemoSimulator::~DemoSimulator() = default;
-QString DemoSimulator::start() { return QStringLiteral("not implemented"); }
-void DemoSimulator::stop() {}
-bool DemoSimulator::isRunning() const { return false; }
-QString DemoSimulator::connectionUrl() const { return QStringLiteral("delayedjob+sqlite://") + d->path; }
-QString DemoSimulator::databasePath() const { return d->path; }
-QString DemoSimulator::defaultDatabasePath() { return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo/delayed_jobs.sqlite3"); }
+#include <QUrl>
+#include <QUuid>
+
+#include <atomic>
+
+namespace qd::demo {
+
+struct DemoSimulator::Private
+{
+    Private(const QString &p, DemoOptions o, Clock *c)
+        : path(p), options(o), clock(c ? c : Clock::system()),
+          connectionName(QStringLiteral("qd-demo-") + QUuid::createUuid().toString(QUuid::Id128)),
+          executor(QStringLiteral("demo"))
+    {
+    }
+    const QString path;
+    const DemoOptions options;
+    Clock *const clock;
+    const QString connectionName;
+    std::atomic<bool> running{false};
+    std::atomic<quint64> steps{0};
+    std::unique_ptr<DemoFleet> fleet; // executor thread only
+    SerialExecutor executor;
+
+    void tick(DemoSimulator *q);
+};
+
+void DemoSimulator::Private::tick(DemoSimulator *q)
+{
+    if (!running.load() || !fleet) {
+        return;
+    }
+    for (const QString &event : fleet->step(clock->now())) {
+        Q_EMIT q->incident(event);
+    }
+    steps.fetch_add(1);
+    executor.runAfter(int(options.tick.count()), [this, q] { tick(q); });
+}
+
+DemoSimulator::DemoSimulator(const QString &databasePath, DemoOptions options, Clock *clock, QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>(databasePath, options, clock))
+{
+}
+
+DemoSimulator::~DemoSimulator()
+{
+    stop();
+    Private *p = d.get();
+    p->executor.run([p] { p->fleet.reset(); }).waitForFinished();
+}
+
+QString DemoSimulator::start()
+{
+    if (d->running.load()) {
+        return {};
+    }
+    const QFileInfo fi(d->path);
+    if (!QDir().mkpath(fi.absolutePath())) {
+        return tr("Cannot create the demo directory %1.").arg(fi.absolutePath());
+    }
+    // Every demo starts fresh, so the scripted incidents play from the beginning.
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        QFile::remove(d->path + suffix);
+    }
+    Private *p = d.get();
+    const QString err = p->executor.run([p]() -> QString {
+        p->fleet = std::make_unique<DemoFleet>(p->connectionName, p->options);
+        QString e = p->fleet->open(p->path, p->clock->now());
+        if (!e.isEmpty()) {
+            p->fleet.reset();
+        }
+        return e;
+    }).result();
+    if (!err.isEmpty()) {
+        return tr("Cannot create the demo database %1: %2").arg(d->path, err);
+    }
+    d->running.store(true);
+    p->executor.run([this, p] { p->tick(this); });
+    return {};
+}
+
+void DemoSimulator::stop()
+{
+    d->running.store(false);
+}
+
+quint64 DemoSimulator::steps() const
+{
+    return d->steps.load();
+}
+
+bool DemoSimulator::isRunning() const
+{
+    return d->running.load();
+}
+
+QString DemoSimulator::connectionUrl() const
+{
+    return QStringLiteral("delayedjob+sqlite://%1?max_run_time=%2")
+        .arg(QString::fromUtf8(QUrl::toPercentEncoding(d->path, "/")))
+        .arg(d->options.maxRunTimeSeconds);
+}
+
+QString DemoSimulator::databasePath() const
+{
+    return d->path;
+}
+
+QString DemoSimulator::defaultDatabasePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/demo/delayed_jobs.sqlite3");
+}
+
 } // namespace qd::demo

@@ -46,6 +46,8 @@ public:
     QString start();
     void stop();
     bool isRunning() const;
+    /// Simulation steps done so far (tests wait on it instead of sleeping).
+    quint64 steps() const;
 
     /// `delayedjob+sqlite:///<path>?max_run_time=<options.maxRunTimeSeconds>`
     QString connectionUrl() const;

@@ -9,6 +9,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QHash>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -38,6 +39,7 @@ struct DelayedJobBackend::Private
     std::optional<qint64> watermark;          // max(id) at the previous poll
     QDateTime previousAt;
     QHash<QString, qint64> previous;          // non-failed rows per queue at the previous poll
+    QSet<QString> seen;                       // every queue seen on this connection
     SerialExecutor executor; // last member: destroyed first, so queued polls finish before the state above goes
 
     QString open(QSqlDatabase &db);
@@ -160,16 +162,21 @@ Snapshot DelayedJobBackend::Private::poll(const QDateTime &now)
         addRates(q, n);
         s.queues.append(q);
     }
-    // A queue whose last rows were worked off since the previous poll: it still had completions.
-    for (auto it = previous.cbegin(); it != previous.cend(); ++it) {
-        if (!live.contains(it.key()) && it.value() > 0) {
+    // delayed_job keeps no list of queues: a queue exists while it has rows. One seen earlier on this
+    // connection and now without rows is known to be empty (exact zeros), not gone: keep showing it.
+    for (const QString &name : std::as_const(seen)) {
+        if (!live.contains(name)) {
             QueueStats q;
-            q.name = it.key();
+            q.name = name;
             q.waiting = q.running = q.scheduled = q.failed = 0;
             q.oldestAgeSeconds = 0.0;
             addRates(q, 0);
+            live.insert(name, 0);
             s.queues.append(q);
         }
+    }
+    for (const QueueStats &q : std::as_const(s.queues)) {
+        seen.insert(q.name);
     }
     std::sort(s.queues.begin(), s.queues.end(),
               [](const QueueStats &a, const QueueStats &b) { return a.name < b.name; });
