@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "connectionsettings.h"
+
+#include "../connectionurl.h"
+
+#include <QSettings>
+#include <QUuid>
+
+namespace qd {
+
+QList<SavedConnection> ConnectionSettings::connections() const
+{
+    QSettings s;
+    QList<SavedConnection> out;
+    const int n = s.beginReadArray(QStringLiteral("connections"));
+    for (int i = 0; i < n; ++i) {
+        s.setArrayIndex(i);
+        SavedConnection c{s.value(QStringLiteral("id")).toString(), s.value(QStringLiteral("name")).toString(),
+                          s.value(QStringLiteral("url")).toString()};
+        if (!c.id.isEmpty() && !c.url.isEmpty()) {
+            out.append(c);
+        }
+    }
+    s.endArray();
+    return out;
+}
+
+void ConnectionSettings::setConnections(const QList<SavedConnection> &connections)
+{
+    QSettings s;
+    s.remove(QStringLiteral("connections"));
+    s.beginWriteArray(QStringLiteral("connections"), int(connections.size()));
+    for (int i = 0; i < connections.size(); ++i) {
+        s.setArrayIndex(i);
+        const SavedConnection &c = connections.at(i);
+        // Belt and braces: whatever the caller passed, a password never reaches the settings file.
+        const auto parsed = ConnectionUrl::parse(c.url);
+        s.setValue(QStringLiteral("id"), c.id);
+        s.setValue(QStringLiteral("name"), c.name);
+        s.setValue(QStringLiteral("url"), parsed ? parsed->toDisplayString() : QString());
+    }
+    s.endArray();
+}
+
+QString ConnectionSettings::addConnection(const QString &name, const QString &url)
+{
+    auto list = connections();
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    list.append({id, name, url});
+    setConnections(list);
+    return id;
+}
+
+void ConnectionSettings::removeConnection(const QString &id)
+{
+    auto list = connections();
+    list.removeIf([&](const SavedConnection &c) { return c.id == id; });
+    setConnections(list);
+}
+
+std::chrono::milliseconds ConnectionSettings::pollInterval() const
+{
+    const qint64 ms = QSettings().value(QStringLiteral("pollIntervalMs"), 5000).toLongLong();
+    return std::chrono::milliseconds(std::clamp<qint64>(ms, 500, 3'600'000));
+}
+
+void ConnectionSettings::setPollInterval(std::chrono::milliseconds interval)
+{
+    QSettings().setValue(QStringLiteral("pollIntervalMs"), qint64(interval.count()));
+}
+
+QString ConnectionSettings::operatorName() const
+{
+    QString fallback = qEnvironmentVariable("USER");
+    if (fallback.isEmpty()) {
+        fallback = qEnvironmentVariable("USERNAME");
+    }
+    return QSettings().value(QStringLiteral("operatorName"), fallback).toString();
+}
+
+void ConnectionSettings::setOperatorName(const QString &name)
+{
+    QSettings().setValue(QStringLiteral("operatorName"), name);
+}
+
+} // namespace qd
