@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "connectiontreemodel.h"
+
+#include "collector.h"
+#include "freshness.h"
+#include "queuestatus.h"
+
+namespace qd {
+
+namespace {
+constexpr quintptr kTop = 0; // internalId of connection rows; queue rows carry their connection row + 1
+}
+
+ConnectionTreeModel::ConnectionTreeModel(Collector *collector, QObject *parent)
+    : QAbstractItemModel(parent), m_collector(collector)
+{
+    for (const QString &id : collector->connectionIds()) {
+        m_connections.append(Connection{id, collector->displayName(id), {}, false, {}});
+    }
+    connect(collector, &Collector::connectionAdded, this, &ConnectionTreeModel::onAdded);
+    connect(collector, &Collector::connectionRemoved, this, &ConnectionTreeModel::onRemoved);
+    connect(collector, &Collector::snapshotReady, this, &ConnectionTreeModel::onSnapshot);
+}
+
+ConnectionTreeModel::~ConnectionTreeModel() = default;
+
+int ConnectionTreeModel::rowOf(const QString &id) const
+{
+    for (int i = 0; i < m_connections.size(); ++i) {
+        if (m_connections[i].id == id) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void ConnectionTreeModel::onAdded(const QString &id)
+{
+    if (rowOf(id) >= 0) {
+        return;
+    }
+    const int row = int(m_connections.size());
+    beginInsertRows({}, row, row);
+    m_connections.append(Connection{id, m_collector->displayName(id), {}, false, {}});
+    endInsertRows();
+}
+
+void ConnectionTreeModel::onRemoved(const QString &id)
+{
+    const int row = rowOf(id);
+    if (row < 0) {
+        return;
+    }
+    beginRemoveRows({}, row, row);
+    m_connections.removeAt(row);
+    endRemoveRows();
+}
+
+void ConnectionTreeModel::onSnapshot(const QString &id, const Snapshot &snapshot)
+{
+    const int row = rowOf(id);
+    if (row < 0) {
+        return;
+    }
+    Connection &c = m_connections[row];
+    const QModelIndex parent = index(row, 0);
+    c.polled = true;
+    c.error = snapshot.error;
+    if (snapshot.ok()) {
+        for (int i = int(c.queues.size()) - 1; i >= 0; --i) {
+            if (!snapshot.queue(c.queues[i].name)) {
+                beginRemoveRows(parent, i, i);
+                c.queues.removeAt(i);
+                endRemoveRows();
+            }
+        }
+        QList<QueueStats> added;
+        for (const QueueStats &q : snapshot.queues) {
+            auto it = std::find_if(c.queues.begin(), c.queues.end(), [&](const QueueStats &k) { return k.name == q.name; });
+            if (it != c.queues.end()) {
+                *it = q;
+            } else {
+                added.append(q);
+            }
+        }
+        if (!c.queues.isEmpty()) {
+            Q_EMIT dataChanged(index(0, 0, parent), index(int(c.queues.size()) - 1, 1, parent));
+        }
+        if (!added.isEmpty()) {
+            const int first = int(c.queues.size());
+            beginInsertRows(parent, first, first + int(added.size()) - 1);
+            c.queues.append(added);
+            endInsertRows();
+        }
+    } else if (!c.queues.isEmpty()) {
+        Q_EMIT dataChanged(index(0, 0, parent), index(int(c.queues.size()) - 1, 1, parent));
+    }
+    Q_EMIT dataChanged(index(row, 0), index(row, 1));
+}
+
+QModelIndex ConnectionTreeModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (!hasIndex(row, column, parent)) {
+        return {};
+    }
+    if (!parent.isValid()) {
+        return createIndex(row, column, kTop);
+    }
+    return createIndex(row, column, quintptr(parent.row()) + 1);
+}
+
+QModelIndex ConnectionTreeModel::parent(const QModelIndex &child) const
+{
+    if (!child.isValid() || child.internalId() == kTop) {
+        return {};
+    }
+    return createIndex(int(child.internalId() - 1), 0, kTop);
+}
+
+int ConnectionTreeModel::rowCount(const QModelIndex &parent) const
+{
+    if (!parent.isValid()) {
+        return int(m_connections.size());
+    }
+    if (parent.internalId() == kTop && parent.column() == 0) {
+        return int(m_connections.at(parent.row()).queues.size());
+    }
+    return 0;
+}
+
+int ConnectionTreeModel::columnCount(const QModelIndex &) const
+{
+    return 2;
+}
+
+QVariant ConnectionTreeModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) {
+        return {};
+    }
+    const bool top = index.internalId() == kTop;
+    const Connection &c = m_connections.at(top ? index.row() : int(index.internalId() - 1));
+    const bool failed = !c.error.isEmpty();
+    if (top) {
+        const QueueStatus status = !c.polled || failed ? QueueStatus::Unknown : [&] {
+            QueueStatus worst = QueueStatus::Ok;
+            for (const auto &q : c.queues) {
+                const auto s = queueStatus(q, false);
+                if (statusSeverity(s) > statusSeverity(worst)) {
+                    worst = s;
+                }
+            }
+            return worst;
+        }();
+        switch (role) {
+        case Qt::DisplayRole:
+            if (index.column() == 0) {
+                return c.name;
+            }
+            return failed ? tr("error") : QVariant();
+        case Qt::DecorationRole: return index.column() == 0 ? QVariant(statusIcon(status, statusColor(status, false))) : QVariant();
+        case Qt::ToolTipRole:
+            return failed ? tr("%1\nLast poll failed: %2").arg(c.name, c.error)
+                          : QStringLiteral("%1 — %2").arg(c.name, statusText(status));
+        case ConnectionIdRole: return c.id;
+        case StatusRole: return int(status);
+        case ErrorRole: return failed ? QVariant(c.error) : QVariant();
+        case IsConnectionRole: return true;
+        default: return {};
+        }
+    }
+    const QueueStats &q = c.queues.at(index.row());
+    const QueueStatus status = queueStatus(q, failed);
+    switch (role) {
+    case Qt::DisplayRole:
+        return index.column() == 0 ? q.name : Freshness::count(q.waiting, q.countExactness);
+    case Qt::TextAlignmentRole:
+        return index.column() == 1 ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    case Qt::DecorationRole: return index.column() == 0 ? QVariant(statusIcon(status, statusColor(status, false))) : QVariant();
+    case Qt::ToolTipRole:
+        return tr("%1: %2 waiting, oldest %3 — %4")
+            .arg(q.name, Freshness::count(q.waiting, q.countExactness), Freshness::duration(q.oldestAgeSeconds),
+                 statusText(status));
+    case ConnectionIdRole: return c.id;
+    case QueueNameRole: return q.name;
+    case StatusRole: return int(status);
+    case ErrorRole: return failed ? QVariant(c.error) : QVariant();
+    case IsConnectionRole: return false;
+    default: return {};
+    }
+}
+
+QVariant ConnectionTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole) {
+        return section == 0 ? tr("Connections") : tr("Waiting");
+    }
+    return {};
+}
+
+QModelIndex ConnectionTreeModel::connectionIndex(const QString &id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? QModelIndex() : index(row, 0);
+}
+
+QModelIndex ConnectionTreeModel::queueIndex(const QString &id, const QString &queue) const
+{
+    const int row = rowOf(id);
+    if (row < 0) {
+        return {};
+    }
+    const auto &qs = m_connections.at(row).queues;
+    for (int i = 0; i < qs.size(); ++i) {
+        if (qs[i].name == queue) {
+            return index(i, 0, index(row, 0));
+        }
+    }
+    return {};
+}
+
+} // namespace qd

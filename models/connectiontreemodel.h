@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "snapshot.h"
+
+#include <QAbstractItemModel>
+
+namespace qd {
+
+class Collector;
+
+/// The sidebar: connections, each with its queues (name | waiting). A connection whose last poll failed
+/// shows the error as its tooltip and an "unknown" status; its queues keep their last known numbers.
+class ConnectionTreeModel final : public QAbstractItemModel
+{
+    Q_OBJECT
+public:
+    enum Role { ConnectionIdRole = Qt::UserRole + 1, QueueNameRole, StatusRole, ErrorRole, IsConnectionRole };
+
+    explicit ConnectionTreeModel(Collector *collector, QObject *parent = nullptr);
+    ~ConnectionTreeModel() override;
+    Q_DISABLE_COPY_MOVE(ConnectionTreeModel)
+
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    QModelIndex connectionIndex(const QString &id) const;
+    QModelIndex queueIndex(const QString &id, const QString &queue) const;
+
+private:
+    struct Connection
+    {
+        QString id;
+        QString name;
+        QString error;
+        bool polled = false;
+        QList<QueueStats> queues;
+    };
+    void onAdded(const QString &id);
+    void onRemoved(const QString &id);
+    void onSnapshot(const QString &id, const Snapshot &snapshot);
+    int rowOf(const QString &id) const;
+
+    Collector *m_collector;
+    QList<Connection> m_connections;
+};
+
+} // namespace qd

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "queueoverviewmodel.h"
+
+#include "clock.h"
+#include "collector.h"
+#include "freshness.h"
+
+namespace qd {
+
+QueueOverviewModel::QueueOverviewModel(Collector *collector, QObject *parent)
+    : QAbstractTableModel(parent), m_collector(collector)
+{
+    connect(collector, &Collector::snapshotReady, this, &QueueOverviewModel::onSnapshot);
+    connect(collector, &Collector::connectionRemoved, this, &QueueOverviewModel::onConnectionRemoved);
+    m_ageTimer.setInterval(1000);
+    connect(&m_ageTimer, &QTimer::timeout, this, [this] {
+        if (!m_rows.isEmpty()) {
+            Q_EMIT dataChanged(index(0, UpdatedColumn), index(rowCount() - 1, UpdatedColumn),
+                               {Qt::DisplayRole, StaleRole});
+        }
+    });
+    m_ageTimer.start();
+}
+
+QueueOverviewModel::~QueueOverviewModel() = default;
+
+int QueueOverviewModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int QueueOverviewModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+std::pair<int, int> QueueOverviewModel::block(const QString &id) const
+{
+    int first = -1;
+    int end = -1;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].connectionId == id) {
+            if (first < 0) {
+                first = i;
+            }
+            end = i + 1;
+        }
+    }
+    if (first < 0) {
+        first = end = int(m_rows.size());
+    }
+    return {first, end};
+}
+
+void QueueOverviewModel::onSnapshot(const QString &id, const Snapshot &snapshot)
+{
+    auto [first, end] = block(id);
+    if (!snapshot.ok()) {
+        for (int i = first; i < end; ++i) {
+            m_rows[i].error = snapshot.error;
+        }
+        if (end > first) {
+            Q_EMIT dataChanged(index(first, 0), index(end - 1, ColumnCount - 1));
+        }
+        return;
+    }
+    // Remove queues that vanished (from the back, so indexes stay valid).
+    for (int i = end - 1; i >= first; --i) {
+        if (!snapshot.queue(m_rows[i].stats.name)) {
+            beginRemoveRows({}, i, i);
+            m_rows.removeAt(i);
+            endRemoveRows();
+            --end;
+        }
+    }
+    // Update known queues in place; collect new ones.
+    QList<Row> added;
+    for (const QueueStats &q : snapshot.queues) {
+        Row *row = nullptr;
+        for (int i = first; i < end; ++i) {
+            if (m_rows[i].stats.name == q.name) {
+                row = &m_rows[i];
+                break;
+            }
+        }
+        if (!row) {
+            added.append(Row{id, q, snapshot.takenAt, {}, {}});
+            row = &added.last();
+        }
+        row->stats = q;
+        row->takenAt = snapshot.takenAt;
+        row->error.clear();
+        if (q.waiting) {
+            row->history.append(double(*q.waiting));
+            if (row->history.size() > kHistoryLength) {
+                row->history.remove(0, row->history.size() - kHistoryLength);
+            }
+        }
+    }
+    if (end > first) {
+        Q_EMIT dataChanged(index(first, 0), index(end - 1, ColumnCount - 1));
+    }
+    if (!added.isEmpty()) {
+        beginInsertRows({}, end, end + int(added.size()) - 1);
+        for (int i = 0; i < added.size(); ++i) {
+            m_rows.insert(end + i, added.at(i));
+        }
+        endInsertRows();
+    }
+}
+
+void QueueOverviewModel::onConnectionRemoved(const QString &id)
+{
+    auto [first, end] = block(id);
+    if (end > first) {
+        beginRemoveRows({}, first, end - 1);
+        m_rows.remove(first, end - first);
+        endRemoveRows();
+    }
+}
+
+bool QueueOverviewModel::isStale(const Row &r) const
+{
+    const qint64 staleAfter = 3 * qint64(m_collector->interval().count());
+    return !r.error.isEmpty() || Freshness::isStale(r.takenAt, m_collector->clock()->now(), staleAfter);
+}
+
+QVariant QueueOverviewModel::rawValue(const Row &r, int column) const
+{
+    auto v = [](const auto &opt) { return opt ? QVariant::fromValue(*opt) : QVariant(); };
+    switch (column) {
+    case WaitingColumn: return v(r.stats.waiting);
+    case RunningColumn: return v(r.stats.running);
+    case ScheduledColumn: return v(r.stats.scheduled);
+    case FailedColumn: return v(r.stats.failed);
+    case OldestAgeColumn: return v(r.stats.oldestAgeSeconds);
+    case InRateColumn: return r.stats.rateExactness == Exactness::Unknown ? QVariant() : v(r.stats.inPerMinute);
+    case OutRateColumn: return r.stats.rateExactness == Exactness::Unknown ? QVariant() : v(r.stats.outPerMinute);
+    case UpdatedColumn: return r.takenAt;
+    default: return {};
+    }
+}
+
+QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const Row &r = m_rows.at(index.row());
+    const int col = index.column();
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (col) {
+        case ConnectionColumn: return m_collector->displayName(r.connectionId);
+        case QueueColumn: return r.stats.name;
+        case WaitingColumn: return Freshness::count(r.stats.waiting, r.stats.countExactness);
+        case RunningColumn: return Freshness::count(r.stats.running, r.stats.countExactness);
+        case ScheduledColumn: return Freshness::count(r.stats.scheduled, r.stats.countExactness);
+        case FailedColumn: return Freshness::count(r.stats.failed, r.stats.countExactness);
+        case OldestAgeColumn: return Freshness::duration(r.stats.oldestAgeSeconds);
+        case InRateColumn: return Freshness::rate(r.stats.inPerMinute, r.stats.rateExactness);
+        case OutRateColumn: return Freshness::rate(r.stats.outPerMinute, r.stats.rateExactness);
+        case UpdatedColumn:
+            return Freshness::age(r.takenAt, m_collector->clock()->now(), 3 * qint64(m_collector->interval().count()));
+        }
+        return {};
+    case Qt::TextAlignmentRole:
+        return col >= WaitingColumn && col <= OutRateColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    case Qt::ToolTipRole:
+        return r.error.isEmpty() ? QVariant() : QVariant(tr("Last poll failed: %1").arg(r.error));
+    case Qt::DecorationRole:
+        if (col == QueueColumn) {
+            const auto s = queueStatus(r.stats, !r.error.isEmpty());
+            return statusIcon(s, statusColor(s, false));
+        }
+        return {};
+    case ConnectionIdRole: return r.connectionId;
+    case QueueNameRole: return r.stats.name;
+    case RawValueRole: return rawValue(r, col);
+    case TakenAtRole: return r.takenAt;
+    case StaleRole: return isStale(r);
+    case StatusRole: return int(queueStatus(r.stats, !r.error.isEmpty()));
+    case ErrorRole: return r.error.isEmpty() ? QVariant() : QVariant(r.error);
+    case HistoryRole: return QVariant::fromValue(r.history);
+    case ExactnessRole:
+        if (col == InRateColumn || col == OutRateColumn) {
+            return int(r.stats.rateExactness);
+        }
+        return int(r.stats.countExactness);
+    default: return {};
+    }
+}
+
+QVariant QueueOverviewModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (section) {
+    case ConnectionColumn: return tr("Connection");
+    case QueueColumn: return tr("Queue");
+    case WaitingColumn: return tr("Waiting");
+    case RunningColumn: return tr("Running");
+    case ScheduledColumn: return tr("Scheduled");
+    case FailedColumn: return tr("Failed");
+    case OldestAgeColumn: return tr("Oldest", "age of the oldest waiting job");
+    case InRateColumn: return tr("In/min");
+    case OutRateColumn: return tr("Out/min");
+    case UpdatedColumn: return tr("Updated");
+    }
+    return {};
+}
+
+QModelIndex QueueOverviewModel::indexOf(const QString &connectionId, const QString &queue, int column) const
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].connectionId == connectionId && m_rows[i].stats.name == queue) {
+            return index(i, column);
+        }
+    }
+    return {};
+}
+
+const QueueStats *QueueOverviewModel::stats(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? &m_rows[row].stats : nullptr;
+}
+
+} // namespace qd

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "snapshot.h"
+
+#include <QColor>
+#include <QIcon>
+#include <QString>
+
+namespace qd {
+
+/// The health of one queue as views show it. Until the rule engine lands this is the design's default:
+/// oldest waiting job over 5 min warns, over 15 min is critical; a failed poll or an unknown age is UNKNOWN.
+enum class QueueStatus : quint8 { Ok, Warn, Crit, Unknown };
+
+struct StatusThresholds
+{
+    double warnOldestSeconds = 300;
+    double critOldestSeconds = 900;
+};
+
+QueueStatus queueStatus(const QueueStats &stats, bool pollFailed, const StatusThresholds &t = {});
+/// Worst first: Crit, Warn, Unknown, Ok.
+int statusSeverity(QueueStatus s);
+QString statusText(QueueStatus s);
+/// Colour AND shape: a filled circle (ok), triangle (warn), square (critical), hollow circle (unknown).
+QIcon statusIcon(QueueStatus s, const QColor &color, int size = 14);
+QColor statusColor(QueueStatus s, bool dark);
+
+} // namespace qd

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "../core/fakebackend.h"
+#include "collector.h"
+#include "queueoverviewmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace qd;
+using qd::test::FakeBackend;
+using M = QueueOverviewModel;
+
+class TestQueueOverviewModel : public QObject
+{
+    Q_OBJECT
+private:
+    static Snapshot snap(std::initializer_list<QueueStats> qs)
+    {
+        Snapshot s;
+        s.queues = qs;
+        return s;
+    }
+
+private Q_SLOTS:
+    void followsSnapshots()
+    {
+        ManualClock clock;
+        Collector c(&clock);
+        M model(&c);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        auto a = std::make_shared<FakeBackend>(&clock);
+        auto b = std::make_shared<FakeBackend>(&clock);
+        a->script(snap({test::queue(QStringLiteral("default"), 3, 12), test::queue(QStringLiteral("print"), 6000, 43200)}));
+        b->script(snap({test::queue(QStringLiteral("emails"), 1)}));
+        b->script(snap({test::queue(QStringLiteral("emails"), 2)}));
+        QueueStats unknown;
+        unknown.name = QStringLiteral("mystery"); // nothing known about it
+        a->script(snap({test::queue(QStringLiteral("default"), 4, 1), test::queue(QStringLiteral("print"), 6001, 43205),
+                        unknown}));
+        c.addConnection(QStringLiteral("a"), QStringLiteral("A"), a);
+        c.addConnection(QStringLiteral("b"), QStringLiteral("B"), b);
+        QSignalSpy ready(&c, &Collector::snapshotReady);
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 2);
+        QCOMPARE(model.rowCount(), 3);
+        const QModelIndex print = model.indexOf(QStringLiteral("a"), QStringLiteral("print"), M::WaitingColumn);
+        QVERIFY(print.isValid());
+        QCOMPARE(print.data(M::RawValueRole).toLongLong(), 6000);
+        QCOMPARE(print.siblingAtColumn(M::OldestAgeColumn).data().toString(), QStringLiteral("12 h 00 m"));
+        QCOMPARE(print.data(M::StatusRole).toInt(), int(QueueStatus::Crit));
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 4);
+        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(inserted.count(), 1);
+        // Connection a's rows stayed contiguous: one dataChanged for its block per poll.
+        int blocks = 0;
+        for (const auto &args : changed) {
+            if (args.at(0).toModelIndex().column() == 0) {
+                ++blocks;
+            }
+        }
+        QCOMPARE(blocks, 2); // a and b
+        const QModelIndex mystery = model.indexOf(QStringLiteral("a"), QStringLiteral("mystery"), M::WaitingColumn);
+        QVERIFY(mystery.isValid());
+        QCOMPARE(mystery.data().toString(), QStringLiteral("—")); // unknown, never 0
+        QVERIFY(!mystery.data(M::RawValueRole).isValid());
+        QCOMPARE(mystery.data(M::StatusRole).toInt(), int(QueueStatus::Unknown));
+        QCOMPARE(model.indexOf(QStringLiteral("a"), QStringLiteral("print")).data(M::HistoryRole).value<QList<double>>(),
+                 (QList<double>{6000, 6001}));
+    }
+
+    void failedPollKeepsNumbersAndFlagsThem()
+    {
+        ManualClock clock;
+        Collector c(&clock);
+        M model(&c);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        auto a = std::make_shared<FakeBackend>(&clock);
+        a->script(snap({test::queue(QStringLiteral("q"), 7)}));
+        Snapshot down;
+        down.error = QStringLiteral("connection refused");
+        a->script(down);
+        c.addConnection(QStringLiteral("a"), QStringLiteral("A"), a);
+        QSignalSpy ready(&c, &Collector::snapshotReady);
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 1);
+        const QModelIndex q = model.index(0, M::WaitingColumn);
+        QVERIFY(!q.data(M::StaleRole).toBool());
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 2);
+        QCOMPARE(q.data(M::RawValueRole).toLongLong(), 7);
+        QVERIFY(q.data(M::StaleRole).toBool());
+        QCOMPARE(q.data(M::ErrorRole).toString(), QStringLiteral("connection refused"));
+        QCOMPARE(q.data(M::StatusRole).toInt(), int(QueueStatus::Unknown));
+    }
+
+    void staleAfterThreeIntervals()
+    {
+        ManualClock clock;
+        Collector c(&clock);
+        c.setInterval(std::chrono::milliseconds(1000));
+        M model(&c);
+        auto a = std::make_shared<FakeBackend>(&clock);
+        a->script(snap({test::queue(QStringLiteral("q"), 1)}));
+        c.addConnection(QStringLiteral("a"), QStringLiteral("A"), a);
+        QSignalSpy ready(&c, &Collector::snapshotReady);
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 1);
+        const QModelIndex updated = model.index(0, M::UpdatedColumn);
+        QCOMPARE(updated.data().toString(), QStringLiteral("updated 0 s ago"));
+        clock.advance(3500);
+        QVERIFY(updated.data(M::StaleRole).toBool());
+        QVERIFY(updated.data().toString().startsWith(QStringLiteral("stale since")));
+    }
+
+    void removingAConnectionRemovesItsRows()
+    {
+        ManualClock clock;
+        Collector c(&clock);
+        M model(&c);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        auto a = std::make_shared<FakeBackend>(&clock);
+        a->script(snap({test::queue(QStringLiteral("q1"), 1), test::queue(QStringLiteral("q2"), 2)}));
+        c.addConnection(QStringLiteral("a"), QStringLiteral("A"), a);
+        QSignalSpy ready(&c, &Collector::snapshotReady);
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 1);
+        QCOMPARE(model.rowCount(), 2);
+        c.removeConnection(QStringLiteral("a"));
+        QCOMPARE(model.rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestQueueOverviewModel)
+#include "tst_queueoverviewmodel.moc"
