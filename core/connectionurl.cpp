@@ -35,11 +35,6 @@ constexpr SchemeInfo kSchemes[] = {
     {u"rabbitmq", u"https", 15671, u"rabbitmq+https://ops@rabbit.example:15671/%2F"},
 };
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qd::ConnectionUrl", text);
-}
-
 } // namespace
 
 QString ConnectionUrl::option(const QString &key, const QString &fallback) const

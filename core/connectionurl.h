@@ -4,6 +4,7 @@
 
 #include "result.h"
 
+#include <QCoreApplication>
 #include <QString>
 #include <QUrlQuery>
 
@@ -15,6 +16,9 @@ namespace qd {
 /// toDisplayString(), and settings store only toDisplayString().
 struct ConnectionUrl
 {
+    Q_DECLARE_TR_FUNCTIONS(qd::ConnectionUrl)
+
+public:
     QString family;    ///< "delayedjob", "sidekiq", "rq", "bullmq", "celery", "rabbitmq"
     QString transport; ///< "sqlite", "postgresql", "redis", "rediss", "http", "https", "amqp"
     QString host;

@@ -29,6 +29,15 @@ QString Freshness::rate(std::optional<double> perMinute, Exactness exactness)
     return exactness == Exactness::Approximate ? u"≈" + s : s;
 }
 
+QString Freshness::rateNumber(std::optional<double> perMinute, Exactness exactness)
+{
+    if (!perMinute || exactness == Exactness::Unknown) {
+        return unknown();
+    }
+    const QString n = QLocale().toString(*perMinute, 'f', *perMinute < 10 ? 1 : 0);
+    return exactness == Exactness::Approximate ? u"≈" + n : n;
+}
+
 QString Freshness::duration(std::optional<double> seconds)
 {
     if (!seconds || !std::isfinite(*seconds)) {

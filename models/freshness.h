@@ -20,6 +20,8 @@ class Freshness final
 public:
     static QString count(std::optional<qint64> value, Exactness exactness = Exactness::Exact);
     static QString rate(std::optional<double> perMinute, Exactness exactness);
+    /// The number alone ("≈3.2", "—"), for compact places that say "/min" once.
+    static QString rateNumber(std::optional<double> perMinute, Exactness exactness);
     /// Durations: "0 s", "45 s", "12 m 03 s", "2 h 03 m", "3 d 4 h"; unknown: "—".
     static QString duration(std::optional<double> seconds);
     /// "updated 4 s ago", or "stale since 12:03:10" when older than staleAfterMs, or "never updated".

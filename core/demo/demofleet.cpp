@@ -16,11 +16,6 @@ namespace qd::demo {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qd::demo::DemoSimulator", text);
-}
-
 struct QueueProfile
 {
     const char *name;
@@ -214,7 +209,8 @@ bool DemoFleet::reserve(Worker &w, const QDateTime &now)
         return false;
     }
     w.jobId = id;
-    w.busyUntilMs = now.toMSecsSinceEpoch() + 300 + qint64(m_rng.bounded(1500));
+    // 1–5 s per job: eight workers run at roughly three quarters of capacity, so a backlog forms at the peak.
+    w.busyUntilMs = now.toMSecsSinceEpoch() + 1000 + qint64(m_rng.bounded(4000));
     w.fails = id == m_poisonId || m_rng.generateDouble() < kFailureRate;
     return true;
 }

@@ -4,6 +4,7 @@
 
 #include "demosimulator.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QList>
 #include <QRandomGenerator>
@@ -16,6 +17,8 @@ namespace qd::demo {
 /// Lives on the simulator's thread; step() advances it to `now` in one transaction.
 class DemoFleet final
 {
+    Q_DECLARE_TR_FUNCTIONS(qd::demo::DemoFleet)
+
 public:
     DemoFleet(QString connectionName, const DemoOptions &options);
     ~DemoFleet();

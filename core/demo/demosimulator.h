@@ -16,7 +16,7 @@ namespace qd::demo {
 
 struct DemoOptions
 {
-    int workers = 6;                          ///< simulated delayed_job worker processes
+    int workers = 8;                          ///< simulated delayed_job worker processes
     std::chrono::milliseconds tick{250};      ///< simulation step
     bool incidents = true;                    ///< run the scripted incidents
     quint32 seed = 20100213;

@@ -10,11 +10,6 @@ namespace qd {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qd::HistoryStore", text);
-}
-
 /// A null QString binds as SQL NULL; connection-wide series use an empty (non-null) queue name.
 QString nonNull(const QString &s)
 {
@@ -24,6 +19,11 @@ QString nonNull(const QString &s)
 QString keyString(const SeriesKey &k)
 {
     return k.connection + QChar(0x1f) + k.queue + QChar(0x1f) + QString::number(int(k.metric));
+}
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("qd::HistoryReader", text);
 }
 
 QString openDb(QSqlDatabase &db, const QString &name, const QString &path)

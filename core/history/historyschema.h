@@ -4,6 +4,7 @@
 
 #include "historystore.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -20,6 +21,8 @@ struct PendingSample
 /// The history database's writing side. Lives on (and is only touched from) the writer thread.
 class HistoryWriter final
 {
+    Q_DECLARE_TR_FUNCTIONS(qd::HistoryWriter)
+
 public:
     explicit HistoryWriter(QString connectionName);
     ~HistoryWriter();
@@ -42,6 +45,8 @@ private:
 /// The reading side, on its own connection and thread, so a chart load never waits for a write batch.
 class HistoryReader final
 {
+    Q_DECLARE_TR_FUNCTIONS(qd::HistoryReader)
+
 public:
     explicit HistoryReader(QString connectionName);
     ~HistoryReader();

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "appicon.h"
+#include "collector.h"
+#include "history/historystore.h"
+#include "mainwindow.h"
+#include "queuedetailview.h"
+#include "settings/connectionsettings.h"
+#include "timeserieschart.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QLibraryInfo>
+#include <QStandardPaths>
+#include <QTimer>
+#include <QTranslator>
+
+#include <cstdio>
+
+namespace {
+
+void loadTranslations(QApplication &app)
+{
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+        QApplication::installTranslator(qt);
+    }
+    auto *ours = new QTranslator(&app);
+    if (ours->load(QLocale(), QStringLiteral("queuedeck"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+        QApplication::installTranslator(ours);
+    }
+}
+
+/// Renders the window to a PNG once the first data is in (and `afterSeconds` have passed), then quits.
+void scheduleScreenshot(qd::MainWindow &window, qd::Collector &collector, const QString &file, int afterSeconds)
+{
+    auto grab = [&window, file] {
+        for (auto *chart : window.findChildren<qd::TimeSeriesChart *>()) {
+            chart->flush();
+        }
+        const bool ok = window.grab().save(file);
+        std::fprintf(ok ? stdout : stderr, ok ? "screenshot: %s\n" : "screenshot: cannot write %s\n", qPrintable(file));
+        QCoreApplication::exit(ok ? 0 : 1);
+    };
+    QTimer::singleShot(afterSeconds * 1000, &window, [&window, &collector, grab] {
+        const bool haveData = collector.connectionIds().isEmpty() ||
+                              collector.latest(collector.connectionIds().constFirst()).takenAt.isValid();
+        if (haveData) {
+            QTimer::singleShot(400, &window, grab); // let the coalesced redraws land
+        } else {
+            QObject::connect(&collector, &qd::Collector::snapshotReady, &window,
+                             [&window, grab] { QTimer::singleShot(400, &window, grab); }, Qt::SingleShotConnection);
+        }
+    });
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Queuedeck"));
+    QApplication::setOrganizationName(QStringLiteral("Queuedeck"));
+    QApplication::setApplicationVersion(QStringLiteral(QD_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("queuedeck"));
+    QApplication::setWindowIcon(qd::appIcon());
+    loadTranslations(app);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Operations dashboard for job and message queues."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption demo(QStringLiteral("demo"), QApplication::translate("main", "Start the embedded Delayed::Job demo."));
+    const QCommandLineOption connect(QStringLiteral("connect"),
+                                     QApplication::translate("main", "Monitor URL for this run only (repeatable)."),
+                                     QStringLiteral("URL"));
+    const QCommandLineOption interval(QStringLiteral("interval"), QApplication::translate("main", "Poll interval in seconds."),
+                                      QStringLiteral("SECONDS"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QApplication::translate("main", "Render the window to a PNG and exit."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption after(QStringLiteral("after"),
+                                   QApplication::translate("main", "With --screenshot: wait this long first."),
+                                   QStringLiteral("SECONDS"), QStringLiteral("0"));
+    const QCommandLineOption queue(QStringLiteral("queue"),
+                                   QApplication::translate("main", "Open this queue of the first connection."),
+                                   QStringLiteral("NAME"));
+    parser.addOptions({demo, connect, interval, screenshot, after, queue});
+    parser.process(app);
+
+    qd::ConnectionSettings settings;
+    qd::Collector collector;
+    std::chrono::milliseconds pollInterval = settings.pollInterval();
+    if (parser.isSet(demo)) {
+        pollInterval = std::chrono::milliseconds(2000); // the demo's incidents unfold in minutes
+    }
+    if (parser.isSet(interval)) {
+        pollInterval = std::chrono::milliseconds(qint64(parser.value(interval).toDouble() * 1000));
+    }
+    collector.setInterval(pollInterval);
+
+    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    qd::HistoryStore history(dataDir + QStringLiteral("/history.sqlite3"));
+    const QString historyError = history.open();
+    QObject::connect(&collector, &qd::Collector::snapshotReady, &history, &qd::HistoryStore::record);
+
+    qd::MainWindow window(&collector, historyError.isEmpty() ? &history : nullptr);
+    if (!historyError.isEmpty()) {
+        std::fprintf(stderr, "queuedeck: history disabled: %s\n", qPrintable(historyError));
+    }
+    if (parser.isSet(screenshot)) {
+        window.resize(1440, 900);
+    }
+    window.loadSavedConnections();
+    int n = 0;
+    for (const QString &url : parser.values(connect)) {
+        if (const QString err = window.addConnection(url, url, false); !err.isEmpty()) {
+            std::fprintf(stderr, "queuedeck: %s\n", qPrintable(err));
+            return 2;
+        }
+        ++n;
+    }
+    if (parser.isSet(demo)) {
+        if (const QString err = window.startDemo(); !err.isEmpty()) {
+            std::fprintf(stderr, "queuedeck: %s\n", qPrintable(err));
+            return 1;
+        }
+    }
+    collector.start();
+    if (parser.isSet(queue) && !collector.connectionIds().isEmpty()) {
+        // Depending on the backend, this queue may only appear after the first poll.
+        const QString id = parser.isSet(demo) ? collector.connectionIds().constLast() : collector.connectionIds().constFirst();
+        window.showQueue(id, parser.value(queue));
+    }
+    window.show();
+    if (parser.isSet(screenshot)) {
+        scheduleScreenshot(window, collector, parser.value(screenshot), parser.value(after).toInt());
+    }
+    Q_UNUSED(n)
+    return app.exec();
+}

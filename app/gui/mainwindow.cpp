@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "mainwindow.h"
+
+#include "addconnectiondialog.h"
+#include "backend.h"
+#include "backendfactory.h"
+#include "collector.h"
+#include "connectiontreemodel.h"
+#include "demo/demosimulator.h"
+#include "overviewpage.h"
+#include "queuedetailview.h"
+#include "queueoverviewmodel.h"
+#include "settings/connectionsettings.h"
+#include "statusstrip.h"
+#include "welcomepage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QHeaderView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QTreeView>
+
+namespace qd {
+
+MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *parent)
+    : QMainWindow(parent), m_collector(collector), m_history(history)
+{
+    setWindowTitle(tr("Queuedeck"));
+    m_overviewModel = new QueueOverviewModel(collector, this);
+    m_treeModel = new ConnectionTreeModel(collector, this);
+
+    m_sidebar = new QTreeView(this);
+    m_sidebar->setModel(m_treeModel);
+    m_sidebar->setHeaderHidden(false);
+    m_sidebar->header()->setStretchLastSection(false);
+    m_sidebar->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_sidebar->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_sidebar->setUniformRowHeights(true);
+    m_sidebar->setAccessibleName(tr("Connections and queues"));
+    m_sidebar->setMinimumWidth(220);
+
+    m_stack = new QStackedWidget(this);
+    m_welcome = new WelcomePage(m_stack);
+    m_overview = new OverviewPage(m_overviewModel, m_stack);
+    m_detail = new QueueDetailView(collector, history, m_stack);
+    m_stack->addWidget(m_welcome);
+    m_stack->addWidget(m_overview);
+    m_stack->addWidget(m_detail);
+
+    auto *split = new QSplitter(this);
+    split->addWidget(m_sidebar);
+    split->addWidget(m_stack);
+    split->setStretchFactor(1, 1);
+    split->setSizes({260, 1180});
+    setCentralWidget(split);
+    statusBar()->addWidget(new StatusStrip(collector, this), 1);
+
+    connect(m_welcome, &WelcomePage::openDemoRequested, this, [this] {
+        if (const QString err = startDemo(); !err.isEmpty()) {
+            QMessageBox::warning(this, tr("Demo"), err);
+        }
+    });
+    connect(m_welcome, &WelcomePage::addConnectionRequested, this, &MainWindow::addConnectionDialog);
+    connect(m_overview, &OverviewPage::queueActivated, this, &MainWindow::showQueue);
+    connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &idx) {
+        if (!idx.isValid()) {
+            return;
+        }
+        const QModelIndex first = idx.siblingAtColumn(0);
+        if (first.data(ConnectionTreeModel::IsConnectionRole).toBool()) {
+            showOverview();
+        } else {
+            showQueue(first.data(ConnectionTreeModel::ConnectionIdRole).toString(),
+                      first.data(ConnectionTreeModel::QueueNameRole).toString());
+        }
+    });
+    connect(m_treeModel, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &under) {
+        if (!under.isValid()) {
+            updateCentral();
+        } else {
+            m_sidebar->expand(under);
+        }
+    });
+    connect(m_treeModel, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCentral);
+    createActions();
+    restoreGeometry(QSettings().value(QStringLiteral("window/geometry")).toByteArray());
+    updateCentral();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+
+    auto *add = file->addAction(tr("&Add Connection…"), this, &MainWindow::addConnectionDialog);
+    add->setShortcut(QKeySequence::New);
+    auto *remove = file->addAction(tr("&Remove Connection"), this, &MainWindow::removeSelectedConnection);
+    remove->setShortcut(QKeySequence(tr("Ctrl+Shift+Del")));
+    auto *demo = file->addAction(tr("Open the &Demo"), this, [this] {
+        if (const QString err = startDemo(); !err.isEmpty()) {
+            QMessageBox::warning(this, tr("Demo"), err);
+        }
+    });
+    file->addSeparator();
+    auto *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+
+    auto *refresh = view->addAction(tr("&Refresh Now"), m_collector, &Collector::pollNow);
+    refresh->setShortcut(QKeySequence::Refresh);
+    auto *overview = view->addAction(tr("&Overview"), this, &MainWindow::showOverview);
+    overview->setShortcut(QKeySequence(tr("Ctrl+1")));
+    for (QAction *a : {add, refresh, overview}) {
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(a->text().remove(u'&').remove(QStringLiteral("…")),
+                                                    a->shortcut().toString(QKeySequence::NativeText)));
+        bar->addAction(a);
+    }
+    Q_UNUSED(demo)
+}
+
+QWidget *MainWindow::currentPage() const
+{
+    return m_stack->currentWidget();
+}
+
+void MainWindow::updateCentral()
+{
+    if (m_collector->connectionIds().isEmpty()) {
+        m_stack->setCurrentWidget(m_welcome);
+    } else if (m_stack->currentWidget() == m_welcome) {
+        m_stack->setCurrentWidget(m_overview);
+    }
+    m_sidebar->expandAll();
+}
+
+void MainWindow::showOverview()
+{
+    if (!m_collector->connectionIds().isEmpty()) {
+        m_stack->setCurrentWidget(m_overview);
+    }
+}
+
+void MainWindow::showQueue(const QString &connectionId, const QString &queue)
+{
+    if (m_detail->connectionId() != connectionId || m_detail->queue() != queue) {
+        m_detail->setQueue(connectionId, queue);
+    }
+    m_stack->setCurrentWidget(m_detail);
+    const QModelIndex idx = m_treeModel->queueIndex(connectionId, queue);
+    if (idx.isValid() && m_sidebar->currentIndex().siblingAtColumn(0) != idx) {
+        m_sidebar->setCurrentIndex(idx);
+    }
+}
+
+QString MainWindow::addConnection(const QString &name, const QString &url, bool persist)
+{
+    auto backend = createBackend(url, m_collector->clock());
+    if (!backend) {
+        return backend.error();
+    }
+    QString id;
+    if (persist) {
+        id = ConnectionSettings().addConnection(name, url);
+        m_persistent.insert(id);
+    } else {
+        id = QStringLiteral("session-%1").arg(m_collector->connectionIds().size() + 1);
+    }
+    m_collector->addConnection(id, name, backend.value());
+    return {};
+}
+
+void MainWindow::loadSavedConnections()
+{
+    for (const SavedConnection &c : ConnectionSettings().connections()) {
+        auto backend = createBackend(c.url, m_collector->clock());
+        if (backend) {
+            m_persistent.insert(c.id);
+            m_collector->addConnection(c.id, c.name, backend.value());
+        }
+    }
+}
+
+QString MainWindow::startDemo()
+{
+    if (m_demo) {
+        showOverview();
+        return {};
+    }
+    auto sim = std::make_unique<demo::DemoSimulator>(demo::DemoSimulator::defaultDatabasePath());
+    if (const QString err = sim->start(); !err.isEmpty()) {
+        return err;
+    }
+    connect(sim.get(), &demo::DemoSimulator::incident, this,
+            [this](const QString &what) { statusBar()->showMessage(tr("Demo: %1").arg(what), 15000); });
+    auto backend = createBackend(sim->connectionUrl(), m_collector->clock());
+    if (!backend) {
+        return backend.error();
+    }
+    m_demo = std::move(sim);
+    // A fresh id per run: the demo's database starts over each time, so its history should too.
+    const QString id = QStringLiteral("demo-%1").arg(QDateTime::currentSecsSinceEpoch());
+    m_collector->addConnection(id, tr("Demo (Delayed::Job)"), backend.value());
+    showOverview();
+    return {};
+}
+
+void MainWindow::addConnectionDialog()
+{
+    AddConnectionDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted) {
+        return;
+    }
+    if (const QString err = addConnection(dialog.name(), dialog.url(), true); !err.isEmpty()) {
+        QMessageBox::warning(this, tr("Add Connection"), err);
+    }
+}
+
+void MainWindow::removeSelectedConnection()
+{
+    const QModelIndex idx = m_sidebar->currentIndex();
+    if (!idx.isValid()) {
+        return;
+    }
+    const QString id = idx.siblingAtColumn(0).data(ConnectionTreeModel::ConnectionIdRole).toString();
+    const QString name = m_collector->displayName(id);
+    if (QMessageBox::question(this, tr("Remove Connection"), tr("Stop monitoring \"%1\"?").arg(name)) != QMessageBox::Yes) {
+        return;
+    }
+    m_collector->removeConnection(id);
+    if (m_persistent.remove(id)) {
+        ConnectionSettings().removeConnection(id);
+    }
+    if (m_detail->connectionId() == id) {
+        showOverview();
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace qd

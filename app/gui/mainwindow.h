@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include <QMainWindow>
+#include <QSet>
+
+#include <memory>
+
+class QStackedWidget;
+class QTreeView;
+
+namespace qd {
+
+class Collector;
+class ConnectionTreeModel;
+class HistoryStore;
+class OverviewPage;
+class QueueDetailView;
+class QueueOverviewModel;
+class WelcomePage;
+namespace demo {
+class DemoSimulator;
+}
+
+/// The main window: connections and their queues on the left; the overview, a queue's charts, or the
+/// first-run page on the right; every connection's state in the status bar. It wires services to views and
+/// owns no data itself: the Collector and the HistoryStore do.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(Collector *collector, HistoryStore *history, QWidget *parent = nullptr);
+    ~MainWindow() override;
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+    void loadSavedConnections();
+    /// Adds a connection; `persist` saves it (without password). Returns an error or an empty string.
+    QString addConnection(const QString &name, const QString &url, bool persist);
+    QString startDemo();
+
+    void showOverview();
+    void showQueue(const QString &connectionId, const QString &queue);
+
+    QTreeView *sidebar() const { return m_sidebar; }
+    OverviewPage *overview() const { return m_overview; }
+    QueueDetailView *detail() const { return m_detail; }
+    QWidget *currentPage() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void updateCentral();
+    void addConnectionDialog();
+    void removeSelectedConnection();
+
+    Collector *m_collector;
+    HistoryStore *m_history;
+    QueueOverviewModel *m_overviewModel;
+    ConnectionTreeModel *m_treeModel;
+    QTreeView *m_sidebar;
+    QStackedWidget *m_stack;
+    WelcomePage *m_welcome;
+    OverviewPage *m_overview;
+    QueueDetailView *m_detail;
+    QSet<QString> m_persistent;
+    std::unique_ptr<demo::DemoSimulator> m_demo;
+};
+
+} // namespace qd

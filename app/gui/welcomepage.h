@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include <QWidget>
+
+namespace qd {
+
+/// First run: no connection yet. Offers the demo and the Add Connection dialog, with one line on each.
+class WelcomePage final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit WelcomePage(QWidget *parent = nullptr);
+
+Q_SIGNALS:
+    void openDemoRequested();
+    void addConnectionRequested();
+};
+
+} // namespace qd

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "queuedetailview.h"
+
+#include "clock.h"
+#include "collector.h"
+#include "freshness.h"
+#include "textsafety.h"
+#include "timeserieschart.h"
+
+#include <QButtonGroup>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace qd {
+
+namespace {
+struct Plot
+{
+    int chart;       ///< index into charts
+    Metric metric;
+    bool perQueue;   ///< false: connection-wide (workers)
+    int series = -1; ///< index within the chart
+};
+} // namespace
+
+struct QueueDetailView::Private
+{
+    Collector *collector = nullptr;
+    HistoryStore *history = nullptr;
+    QString connectionId;
+    QString queue;
+    Range range = Range::FiveMinutes;
+    QLabel *title = nullptr;
+    QLabel *numbers = nullptr;
+    QLabel *banner = nullptr;
+    QButtonGroup *ranges = nullptr;
+    QList<TimeSeriesChart *> charts;
+    QList<Plot> plots;
+    quint64 generation = 0;
+    int pendingLoads = 0;
+
+    qint64 spanMs() const
+    {
+        switch (range) {
+        case Range::FiveMinutes: return 5 * 60 * 1000;
+        case Range::OneHour: return 3600 * 1000;
+        case Range::OneDay: return 24 * 3600 * 1000;
+        }
+        return 5 * 60 * 1000;
+    }
+};
+
+QueueDetailView::QueueDetailView(Collector *collector, HistoryStore *history, QWidget *parent)
+    : QWidget(parent), d(std::make_unique<Private>())
+{
+    d->collector = collector;
+    d->history = history;
+    auto *root = new QVBoxLayout(this);
+
+    auto *head = new QHBoxLayout();
+    d->title = new QLabel(this);
+    d->title->setTextFormat(Qt::PlainText);
+    QFont big = d->title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.5);
+    big.setBold(true);
+    d->title->setFont(big);
+    head->addWidget(d->title);
+    head->addStretch();
+    d->ranges = new QButtonGroup(this);
+    const QList<QPair<QString, QString>> labels = {{tr("5 min"), tr("Alt+1")}, {tr("1 h"), tr("Alt+2")}, {tr("24 h"), tr("Alt+3")}};
+    for (int i = 0; i < labels.size(); ++i) {
+        auto *b = new QPushButton(labels[i].first, this);
+        b->setCheckable(true);
+        b->setShortcut(QKeySequence(labels[i].second));
+        b->setToolTip(tr("Show the last %1 (%2)").arg(labels[i].first, labels[i].second));
+        d->ranges->addButton(b, i);
+        head->addWidget(b);
+    }
+    d->ranges->button(0)->setChecked(true);
+    connect(d->ranges, &QButtonGroup::idClicked, this, [this](int id) { setRange(Range(id)); });
+    root->addLayout(head);
+
+    d->numbers = new QLabel(this);
+    d->numbers->setTextFormat(Qt::PlainText);
+    d->numbers->setWordWrap(true);
+    root->addWidget(d->numbers);
+    d->banner = new QLabel(this);
+    d->banner->setTextFormat(Qt::PlainText);
+    d->banner->setWordWrap(true);
+    d->banner->setAutoFillBackground(true);
+    d->banner->setMargin(6);
+    d->banner->hide();
+    root->addWidget(d->banner);
+
+    auto *grid = new QGridLayout();
+    const QStringList titles = {tr("Depth by state"), tr("Throughput"), tr("Oldest waiting job"), tr("Workers")};
+    const TimeSeriesChart::ValueFormat formats[] = {TimeSeriesChart::ValueFormat::Count, TimeSeriesChart::ValueFormat::Rate,
+                                                     TimeSeriesChart::ValueFormat::Duration,
+                                                     TimeSeriesChart::ValueFormat::Count};
+    for (int i = 0; i < 4; ++i) {
+        auto *c = new TimeSeriesChart(this);
+        c->setTitle(titles[i]);
+        c->setValueFormat(formats[i]);
+        grid->addWidget(c, i / 2, i % 2);
+        d->charts.append(c);
+    }
+    root->addLayout(grid, 1);
+
+    auto plot = [this](int chart, Metric m, bool perQueue, const QString &label, Theme::Role role) {
+        Plot p{chart, m, perQueue};
+        p.series = d->charts[chart]->addSeries(label, role);
+        d->plots.append(p);
+    };
+    plot(0, Metric::Waiting, true, tr("waiting"), Theme::Role::Waiting);
+    plot(0, Metric::Running, true, tr("running"), Theme::Role::Running);
+    plot(0, Metric::Scheduled, true, tr("scheduled"), Theme::Role::Scheduled);
+    plot(0, Metric::Failed, true, tr("failed"), Theme::Role::Failed);
+    plot(1, Metric::InRate, true, tr("in"), Theme::Role::In);
+    plot(1, Metric::OutRate, true, tr("out"), Theme::Role::Out);
+    plot(2, Metric::OldestAge, true, tr("oldest age"), Theme::Role::Crit);
+    plot(3, Metric::WorkersBusy, false, tr("busy"), Theme::Role::Busy);
+    plot(3, Metric::WorkersIdle, false, tr("idle"), Theme::Role::Idle);
+    plot(3, Metric::WorkersLost, false, tr("lost"), Theme::Role::Lost);
+
+    connect(collector, &Collector::snapshotReady, this, &QueueDetailView::onSnapshot);
+    const qint64 gap = 3 * qint64(collector->interval().count());
+    for (auto *c : std::as_const(d->charts)) {
+        c->setGapThreshold(gap);
+    }
+}
+
+QueueDetailView::~QueueDetailView() = default;
+
+void QueueDetailView::setQueue(const QString &connectionId, const QString &queue)
+{
+    d->connectionId = connectionId;
+    d->queue = queue;
+    d->title->setText(escapeForDisplay(queue, 120));
+    setAccessibleName(tr("Queue %1").arg(escapeForDisplay(queue, 120)));
+    updateHeader(d->collector->latest(connectionId));
+    reload();
+}
+
+QString QueueDetailView::connectionId() const
+{
+    return d->connectionId;
+}
+
+QString QueueDetailView::queue() const
+{
+    return d->queue;
+}
+
+void QueueDetailView::setRange(Range range)
+{
+    d->range = range;
+    d->ranges->button(int(range))->setChecked(true);
+    reload();
+}
+
+QueueDetailView::Range QueueDetailView::range() const
+{
+    return d->range;
+}
+
+QList<TimeSeriesChart *> QueueDetailView::charts() const
+{
+    return d->charts;
+}
+
+QString QueueDetailView::headerText() const
+{
+    return d->numbers->text();
+}
+
+QString QueueDetailView::bannerText() const
+{
+    return d->banner->isHidden() ? QString() : d->banner->text();
+}
+
+bool QueueDetailView::historyLoaded() const
+{
+    return d->pendingLoads == 0;
+}
+
+void QueueDetailView::updateWindow()
+{
+    const qint64 now = d->collector->clock()->nowMs();
+    for (auto *c : std::as_const(d->charts)) {
+        c->setWindow(now - d->spanMs(), now);
+    }
+}
+
+void QueueDetailView::reload()
+{
+    const quint64 generation = ++d->generation;
+    for (auto *c : std::as_const(d->charts)) {
+        c->clearData();
+    }
+    updateWindow();
+    if (!d->history || d->connectionId.isEmpty()) {
+        d->pendingLoads = 0;
+        Q_EMIT historyLoadFinished();
+        return;
+    }
+    const QDateTime now = d->collector->clock()->now();
+    const QDateTime from = now.addMSecs(-d->spanMs());
+    d->pendingLoads = int(d->plots.size());
+    for (const Plot &p : std::as_const(d->plots)) {
+        const SeriesKey key{d->connectionId, p.perQueue ? d->queue : QString(), p.metric};
+        d->history->load(key, from, now.addSecs(60)).then(this, [this, p, generation](const Series &s) {
+            if (generation != d->generation) {
+                return; // the operator moved on to another queue or range
+            }
+            // Live points that arrived while loading are newer than the history: keep them after it.
+            QList<QPointF> merged = s.points;
+            const QList<QPointF> live = d->charts[p.chart]->data(p.series);
+            for (const QPointF &pt : live) {
+                if (merged.isEmpty() || pt.x() > merged.last().x()) {
+                    merged.append(pt);
+                }
+            }
+            d->charts[p.chart]->setPoints(p.series, merged);
+            if (--d->pendingLoads == 0) {
+                Q_EMIT historyLoadFinished();
+            }
+        });
+    }
+}
+
+void QueueDetailView::onSnapshot(const QString &connectionId, const Snapshot &snapshot)
+{
+    if (connectionId != d->connectionId) {
+        return;
+    }
+    updateHeader(snapshot);
+    if (!snapshot.ok()) {
+        return; // the gap in the lines shows the failed poll; the banner says why
+    }
+    const double x = double(snapshot.takenAt.toMSecsSinceEpoch());
+    const QueueStats *q = snapshot.queue(d->queue);
+    const WorkerSummary w = snapshot.workerSummary();
+    for (const Plot &p : std::as_const(d->plots)) {
+        std::optional<double> v;
+        switch (p.metric) {
+        case Metric::Waiting: v = q && q->waiting ? std::optional<double>(double(*q->waiting)) : std::nullopt; break;
+        case Metric::Running: v = q && q->running ? std::optional<double>(double(*q->running)) : std::nullopt; break;
+        case Metric::Scheduled: v = q && q->scheduled ? std::optional<double>(double(*q->scheduled)) : std::nullopt; break;
+        case Metric::Failed: v = q && q->failed ? std::optional<double>(double(*q->failed)) : std::nullopt; break;
+        case Metric::Dead: v = q && q->dead ? std::optional<double>(double(*q->dead)) : std::nullopt; break;
+        case Metric::OldestAge: v = q ? q->oldestAgeSeconds : std::nullopt; break;
+        case Metric::InRate: v = q && q->rateExactness != Exactness::Unknown ? q->inPerMinute : std::nullopt; break;
+        case Metric::OutRate: v = q && q->rateExactness != Exactness::Unknown ? q->outPerMinute : std::nullopt; break;
+        case Metric::WorkersBusy: v = w.busy ? std::optional<double>(*w.busy) : std::nullopt; break;
+        case Metric::WorkersIdle: v = w.idle ? std::optional<double>(*w.idle) : std::nullopt; break;
+        case Metric::WorkersLost: v = w.lost ? std::optional<double>(*w.lost) : std::nullopt; break;
+        }
+        if (v) {
+            d->charts[p.chart]->appendPoint(p.series, QPointF(x, *v));
+        }
+    }
+    updateWindow();
+}
+
+void QueueDetailView::updateHeader(const Snapshot &snapshot)
+{
+    const Snapshot good = snapshot.ok() ? snapshot : d->collector->lastGood(d->connectionId);
+    const QueueStats *q = good.queue(d->queue);
+    const qint64 staleAfter = 3 * qint64(d->collector->interval().count());
+    if (!q) {
+        d->numbers->setText(good.takenAt.isValid() ? tr("This queue has no jobs and was not seen in the last poll.")
+                                                   : tr("Waiting for the first poll…"));
+    } else {
+        const WorkerSummary w = good.workerSummary();
+        auto n = [](std::optional<int> v) { return v ? QString::number(*v) : Freshness::unknown(); };
+        QString text = tr("Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · "
+                          "workers %8 busy / %9 idle / %10 lost · %11")
+                           .arg(Freshness::count(q->waiting, q->countExactness),
+                                Freshness::count(q->running, q->countExactness),
+                                Freshness::count(q->scheduled, q->countExactness),
+                                Freshness::count(q->failed, q->countExactness), Freshness::duration(q->oldestAgeSeconds),
+                                Freshness::rate(q->inPerMinute, q->rateExactness),
+                                Freshness::rate(q->outPerMinute, q->rateExactness), n(w.busy), n(w.idle))
+                           .arg(n(w.lost), Freshness::age(good.takenAt, d->collector->clock()->now(), staleAfter));
+        if (q->rateExactness == Exactness::Approximate) {
+            text += u'\n' + tr("≈ Rates are lower bounds: jobs that arrive and finish between two polls are not seen.");
+        }
+        if (!w.idle) {
+            text += u'\n' + tr("Idle workers are invisible on this backend: only workers holding a job are counted.");
+        }
+        d->numbers->setText(text);
+    }
+    if (snapshot.ok()) {
+        d->banner->hide();
+    } else {
+        QPalette pal = d->banner->palette();
+        pal.setColor(QPalette::Window, Theme::color(Theme::Role::Crit, palette()));
+        pal.setColor(QPalette::WindowText, Qt::white);
+        d->banner->setPalette(pal);
+        d->banner->setText(tr("Last poll failed: %1 — showing the last known data.").arg(escapeForDisplay(snapshot.error, 500)));
+        d->banner->show();
+    }
+}
+
+} // namespace qd

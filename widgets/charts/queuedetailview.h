@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "history/historystore.h"
+#include "snapshot.h"
+
+#include <QWidget>
+
+#include <memory>
+
+namespace qd {
+
+class Collector;
+class TimeSeriesChart;
+
+/// One queue in depth: a header with the current numbers and their freshness, a banner when the connection's
+/// last poll failed, a range selector (5 min / 1 h / 24 h) and four live charts — depth by state, throughput
+/// in/out, age of the oldest waiting job, workers busy/idle/lost. History comes from the HistoryStore
+/// asynchronously; live points are appended from the Collector as snapshots arrive.
+class QueueDetailView final : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class Range { FiveMinutes, OneHour, OneDay };
+
+    QueueDetailView(Collector *collector, HistoryStore *history, QWidget *parent = nullptr);
+    ~QueueDetailView() override;
+    Q_DISABLE_COPY_MOVE(QueueDetailView)
+
+    void setQueue(const QString &connectionId, const QString &queue);
+    QString connectionId() const;
+    QString queue() const;
+    void setRange(Range range);
+    Range range() const;
+
+    /// The charts, in display order: depth, throughput, oldest age, workers (tests, screenshots).
+    QList<TimeSeriesChart *> charts() const;
+    QString headerText() const;
+    QString bannerText() const; ///< empty when hidden
+    /// True once the history requested by the last setQueue/setRange has arrived.
+    bool historyLoaded() const;
+
+Q_SIGNALS:
+    void historyLoadFinished();
+
+private:
+    void reload();
+    void onSnapshot(const QString &connectionId, const Snapshot &snapshot);
+    void updateHeader(const Snapshot &snapshot);
+    void updateWindow();
+
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace qd

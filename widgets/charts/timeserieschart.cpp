@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "timeserieschart.h"
+
+#include "history/decimate.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QTimer>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace qd {
+
+namespace {
+constexpr int kRedrawDelayMs = 120;
+
+double niceCeiling(double v)
+{
+    if (v <= 0) {
+        return 1;
+    }
+    const double mag = std::pow(10.0, std::floor(std::log10(v)));
+    for (double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        if (v <= step * mag) {
+            return step * mag;
+        }
+    }
+    return 10 * mag;
+}
+} // namespace
+
+struct TimeSeriesChart::Private
+{
+    struct Line
+    {
+        QString label;
+        Theme::Role role;
+        QList<QPointF> data;
+        QList<QLineSeries *> segments; // owned by the chart
+    };
+    QChart *chart = nullptr;
+    QChartView *view = nullptr;
+    QDateTimeAxis *x = nullptr;
+    QValueAxis *y = nullptr;
+    QList<Line> lines;
+    QList<QPair<qint64, QString>> markers;
+    QList<QLineSeries *> markerSeries;
+    QTimer redrawTimer;
+    ValueFormat format = ValueFormat::Count;
+    qint64 gapMs = 15000;
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    int replaces = 0;
+    int redraws = 0;
+};
+
+TimeSeriesChart::TimeSeriesChart(QWidget *parent) : QWidget(parent), d(std::make_unique<Private>())
+{
+    d->chart = new QChart();
+    d->chart->setMargins(QMargins(4, 4, 4, 4));
+    d->chart->setBackgroundRoundness(0);
+    d->chart->legend()->setAlignment(Qt::AlignTop);
+    d->chart->setAnimationOptions(QChart::NoAnimation); // live data: animation would lag and cost CPU
+    d->x = new QDateTimeAxis(d->chart);
+    d->x->setFormat(QStringLiteral("HH:mm"));
+    d->x->setTickCount(6);
+    d->y = new QValueAxis(d->chart);
+    d->y->setLabelFormat(QStringLiteral("%.0f"));
+    d->y->setRange(0, 1);
+    d->chart->addAxis(d->x, Qt::AlignBottom);
+    d->chart->addAxis(d->y, Qt::AlignLeft);
+    d->view = new QChartView(d->chart, this);
+    d->view->setRenderHint(QPainter::Antialiasing);
+    d->view->setFrameShape(QFrame::NoFrame);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(d->view);
+    d->redrawTimer.setSingleShot(true);
+    d->redrawTimer.setInterval(kRedrawDelayMs);
+    connect(&d->redrawTimer, &QTimer::timeout, this, &TimeSeriesChart::redraw);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    setWindow(now - 5 * 60 * 1000, now);
+    setMinimumSize(280, 180);
+    applyTheme();
+}
+
+TimeSeriesChart::~TimeSeriesChart() = default;
+
+void TimeSeriesChart::setTitle(const QString &title)
+{
+    d->chart->setTitle(title.toHtmlEscaped()); // QChart titles are rich text; ours are plain
+    setAccessibleName(title);
+}
+
+void TimeSeriesChart::setValueFormat(ValueFormat format)
+{
+    d->format = format;
+    scheduleRedraw();
+}
+
+void TimeSeriesChart::setGapThreshold(qint64 ms)
+{
+    d->gapMs = std::max<qint64>(1, ms);
+    scheduleRedraw();
+}
+
+int TimeSeriesChart::addSeries(const QString &label, Theme::Role role)
+{
+    d->lines.append(Private::Line{label, role, {}, {}});
+    scheduleRedraw();
+    return int(d->lines.size()) - 1;
+}
+
+void TimeSeriesChart::setPoints(int series, QList<QPointF> points)
+{
+    d->lines[series].data = std::move(points);
+    scheduleRedraw();
+}
+
+void TimeSeriesChart::appendPoint(int series, const QPointF &point)
+{
+    auto &data = d->lines[series].data;
+    if (!data.isEmpty() && point.x() <= data.last().x()) {
+        if (point.x() == data.last().x()) {
+            data.last() = point;
+        }
+        scheduleRedraw();
+        return;
+    }
+    data.append(point);
+    scheduleRedraw();
+}
+
+void TimeSeriesChart::clearData()
+{
+    for (auto &l : d->lines) {
+        l.data.clear();
+    }
+    scheduleRedraw();
+}
+
+void TimeSeriesChart::setWindow(qint64 fromMs, qint64 toMs)
+{
+    if (toMs <= fromMs) {
+        return;
+    }
+    d->fromMs = fromMs;
+    d->toMs = toMs;
+    d->x->setFormat(toMs - fromMs > 12 * 3600 * 1000 ? QStringLiteral("ddd HH:mm") : QStringLiteral("HH:mm"));
+    scheduleRedraw();
+}
+
+void TimeSeriesChart::addMarker(qint64 ms, const QString &label)
+{
+    d->markers.append({ms, label});
+    scheduleRedraw();
+}
+
+int TimeSeriesChart::seriesCount() const
+{
+    return int(d->lines.size());
+}
+
+QList<QPointF> TimeSeriesChart::data(int series) const
+{
+    return d->lines.at(series).data;
+}
+
+int TimeSeriesChart::plottedPointCount(int series) const
+{
+    int n = 0;
+    for (const QLineSeries *s : d->lines.at(series).segments) {
+        n += int(s->count());
+    }
+    return n;
+}
+
+int TimeSeriesChart::segmentCount(int series) const
+{
+    int n = 0;
+    for (const QLineSeries *s : d->lines.at(series).segments) {
+        n += s->count() > 0 ? 1 : 0;
+    }
+    return n;
+}
+
+int TimeSeriesChart::replaceCount() const
+{
+    return d->replaces;
+}
+
+int TimeSeriesChart::redrawCount() const
+{
+    return d->redraws;
+}
+
+void TimeSeriesChart::flush()
+{
+    if (d->redrawTimer.isActive()) {
+        d->redrawTimer.stop();
+        redraw();
+    }
+}
+
+void TimeSeriesChart::scheduleRedraw()
+{
+    if (!d->redrawTimer.isActive()) {
+        d->redrawTimer.start();
+    }
+}
+
+void TimeSeriesChart::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
+        applyTheme();
+    }
+    QWidget::changeEvent(event);
+}
+
+void TimeSeriesChart::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    scheduleRedraw(); // decimation depends on the plot width
+}
+
+void TimeSeriesChart::applyTheme()
+{
+    const QPalette pal = palette();
+    d->chart->setBackgroundBrush(pal.color(QPalette::Base));
+    d->chart->setPlotAreaBackgroundVisible(false);
+    d->chart->setTitleBrush(pal.color(QPalette::WindowText));
+    d->chart->legend()->setLabelColor(pal.color(QPalette::WindowText));
+    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(d->x), static_cast<QAbstractAxis *>(d->y)}) {
+        axis->setLabelsColor(pal.color(QPalette::Text));
+        QColor grid = pal.color(QPalette::Text);
+        grid.setAlpha(40);
+        axis->setGridLineColor(grid);
+        axis->setLinePenColor(grid);
+    }
+    for (auto &l : d->lines) {
+        for (QLineSeries *s : l.segments) {
+            s->setPen(QPen(Theme::color(l.role, pal), 2));
+        }
+    }
+}
+
+void TimeSeriesChart::redraw()
+{
+    ++d->redraws;
+    const double x0 = double(d->fromMs);
+    const double x1 = double(d->toMs);
+    const int buckets = std::max(50, int(d->chart->plotArea().width()));
+    double maxY = 0;
+    const QPalette pal = palette();
+    // Units follow the data, so an axis reads "12 min", not "720".
+    double scale = 1.0;
+    QString unit;
+    double rawMax = 0;
+    for (const auto &l : std::as_const(d->lines)) {
+        for (const QPointF &p : l.data) {
+            if (p.x() >= x0 && p.x() <= x1) {
+                rawMax = std::max(rawMax, p.y());
+            }
+        }
+    }
+    if (d->format == ValueFormat::Duration) {
+        if (rawMax >= 2 * 3600) {
+            scale = 3600;
+            unit = tr("hours");
+        } else if (rawMax >= 120) {
+            scale = 60;
+            unit = tr("minutes");
+        } else {
+            unit = tr("seconds");
+        }
+    } else if (d->format == ValueFormat::Rate) {
+        unit = tr("jobs/min");
+    } else {
+        unit = tr("jobs");
+    }
+    d->y->setTitleText(unit);
+    for (auto &l : d->lines) {
+        const QList<QPointF> pts = decimateMinMax(l.data, x0, x1, buckets);
+        // Split at gaps: a poll that failed or a value that was unknown leaves a hole, not a line to zero.
+        QList<QList<QPointF>> parts;
+        for (const QPointF &p : pts) {
+            if (parts.isEmpty() || p.x() - parts.last().last().x() > double(d->gapMs)) {
+                parts.append(QList<QPointF>());
+            }
+            parts.last().append(QPointF(p.x(), p.y() / scale));
+            maxY = std::max(maxY, p.y() / scale);
+        }
+        while (l.segments.size() < parts.size()) {
+            auto *s = new QLineSeries(d->chart);
+            s->setName(l.label);
+            s->setPen(QPen(Theme::color(l.role, pal), 2));
+            d->chart->addSeries(s);
+            s->attachAxis(d->x);
+            s->attachAxis(d->y);
+            // One legend entry per line, however many segments it is drawn with.
+            const auto markers = d->chart->legend()->markers(s);
+            for (QLegendMarker *m : markers) {
+                m->setVisible(l.segments.isEmpty());
+            }
+            l.segments.append(s);
+        }
+        for (qsizetype i = 0; i < l.segments.size(); ++i) {
+            QLineSeries *s = l.segments[i];
+            if (i < parts.size()) {
+                s->replace(parts[i]);
+                ++d->replaces;
+            } else if (s->count() > 0) {
+                s->clear();
+            }
+        }
+    }
+    for (QLineSeries *m : std::as_const(d->markerSeries)) {
+        d->chart->removeSeries(m);
+        delete m;
+    }
+    d->markerSeries.clear();
+    const double top = niceCeiling(maxY * 1.1);
+    for (const auto &[ms, label] : std::as_const(d->markers)) {
+        if (ms < d->fromMs || ms > d->toMs) {
+            continue;
+        }
+        auto *s = new QLineSeries(d->chart);
+        s->setName(label);
+        QColor c = pal.color(QPalette::Text);
+        c.setAlpha(140);
+        s->setPen(QPen(c, 1, Qt::DashLine));
+        s->append(double(ms), 0);
+        s->append(double(ms), top);
+        d->chart->addSeries(s);
+        s->attachAxis(d->x);
+        s->attachAxis(d->y);
+        for (QLegendMarker *lm : d->chart->legend()->markers(s)) {
+            lm->setVisible(false);
+        }
+        d->markerSeries.append(s);
+    }
+    d->x->setRange(QDateTime::fromMSecsSinceEpoch(d->fromMs), QDateTime::fromMSecsSinceEpoch(d->toMs));
+    d->y->setRange(0, top);
+    d->y->applyNiceNumbers();
+    d->y->setLabelFormat(top < 5 && d->format != ValueFormat::Count ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+}
+
+} // namespace qd

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "theme.h"
+
+#include <QList>
+#include <QPointF>
+#include <QWidget>
+
+#include <memory>
+
+namespace qd {
+
+/// A live time-series chart. The only class that touches Qt Charts (deprecated from Qt 6.10 in favour of
+/// Qt Graphs), so swapping the engine means rewriting this one file pair. It keeps the full data per series,
+/// decimates it (min/max per pixel column) to the plot width, splits lines at gaps (an unknown is a gap,
+/// never a zero), and redraws through one coalescing timer: at most one replace() per line per redraw, however
+/// many points arrive in between.
+class TimeSeriesChart final : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class ValueFormat { Count, Duration, Rate };
+
+    explicit TimeSeriesChart(QWidget *parent = nullptr);
+    ~TimeSeriesChart() override;
+    Q_DISABLE_COPY_MOVE(TimeSeriesChart)
+
+    void setTitle(const QString &title);
+    void setValueFormat(ValueFormat format);
+    /// Consecutive samples further apart than this are not joined (default 15 s: three 5 s polls).
+    void setGapThreshold(qint64 ms);
+    /// Adds a line; returns its index.
+    int addSeries(const QString &label, Theme::Role role);
+    void setPoints(int series, QList<QPointF> points); ///< x = ms since the epoch, ascending
+    void appendPoint(int series, const QPointF &point);
+    void clearData();
+    /// The visible time range.
+    void setWindow(qint64 fromMs, qint64 toMs);
+    void addMarker(qint64 ms, const QString &label);
+
+    // Introspection for tests and accessibility.
+    int seriesCount() const;
+    QList<QPointF> data(int series) const;
+    int plottedPointCount(int series) const; ///< after decimation, over all of its line segments
+    int segmentCount(int series) const;      ///< > 1 when the data has gaps
+    int replaceCount() const;                ///< QXYSeries::replace() calls so far
+    int redrawCount() const;
+    /// Forces a pending redraw now (tests, screenshots).
+    void flush();
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void scheduleRedraw();
+    void redraw();
+    void applyTheme();
+
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace qd

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "overviewpage.h"
+
+#include "freshness.h"
+#include "queueoverviewmodel.h"
+#include "queuetile.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+namespace qd {
+
+using M = QueueOverviewModel;
+
+OverviewPage::OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent) : QWidget(parent), m_model(overviewModel)
+{
+    auto *root = new QVBoxLayout(this);
+    m_summary = new QLabel(this);
+    m_summary->setTextFormat(Qt::PlainText);
+    QFont f = m_summary->font();
+    f.setPointSizeF(f.pointSizeF() * 1.15);
+    m_summary->setFont(f);
+    root->addWidget(m_summary);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_canvas = new QWidget(m_scroll);
+    m_grid = new QGridLayout(m_canvas);
+    m_grid->setSpacing(10);
+    m_grid->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_scroll->setWidget(m_canvas);
+    root->addWidget(m_scroll, 1);
+    setAccessibleName(tr("Overview of all queues"));
+
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &OverviewPage::rebuild);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &OverviewPage::rebuild);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OverviewPage::rebuild);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::rebuild);
+    rebuild();
+}
+
+QList<QueueTile *> OverviewPage::tiles() const
+{
+    return m_order;
+}
+
+QString OverviewPage::summaryText() const
+{
+    return m_summary->text();
+}
+
+void OverviewPage::rebuild()
+{
+    struct Entry
+    {
+        QString key;
+        TileData data;
+        qint64 depth;
+    };
+    QList<Entry> entries;
+    int counts[4] = {0, 0, 0, 0};
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        auto at = [&](int col, int role = Qt::DisplayRole) { return m_model->index(row, col).data(role); };
+        TileData t;
+        t.connectionId = at(M::QueueColumn, M::ConnectionIdRole).toString();
+        t.connection = at(M::ConnectionColumn).toString();
+        t.queue = at(M::QueueColumn, M::QueueNameRole).toString();
+        t.waiting = at(M::WaitingColumn).toString();
+        t.oldest = at(M::OldestAgeColumn).toString();
+        const auto rate = [&](int col) {
+            const QVariant v = at(col, M::RawValueRole);
+            return Freshness::rateNumber(v.isValid() ? std::optional<double>(v.toDouble()) : std::nullopt,
+                                         Exactness(at(col, M::ExactnessRole).toInt()));
+        };
+        //: jobs per minute arriving and leaving a queue
+        t.rates = tr("in %1 · out %2 /min").arg(rate(M::InRateColumn), rate(M::OutRateColumn));
+        t.failed = at(M::FailedColumn).toString();
+        t.updated = at(M::UpdatedColumn).toString();
+        t.error = at(M::QueueColumn, M::ErrorRole).toString();
+        t.stale = at(M::UpdatedColumn, M::StaleRole).toBool();
+        t.status = QueueStatus(at(M::QueueColumn, M::StatusRole).toInt());
+        t.history = at(M::QueueColumn, M::HistoryRole).value<QList<double>>();
+        ++counts[int(t.status)];
+        const QVariant depth = at(M::WaitingColumn, M::RawValueRole);
+        entries.append({t.connectionId + QChar(0x1f) + t.queue, t, depth.isValid() ? depth.toLongLong() : -1});
+    }
+    std::stable_sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
+        const int sa = statusSeverity(a.data.status);
+        const int sb = statusSeverity(b.data.status);
+        return sa != sb ? sa > sb : a.depth > b.depth;
+    });
+    QHash<QString, QueueTile *> keep;
+    QList<QueueTile *> order;
+    for (const Entry &e : entries) {
+        QueueTile *tile = m_tiles.take(e.key);
+        if (!tile) {
+            tile = new QueueTile(m_canvas);
+            connect(tile, &QueueTile::activated, this, &OverviewPage::queueActivated);
+        }
+        tile->setData(e.data);
+        keep.insert(e.key, tile);
+        order.append(tile);
+    }
+    qDeleteAll(m_tiles); // queues that are gone
+    m_tiles = keep;
+    const bool reordered = order != m_order;
+    m_order = order;
+    if (reordered) {
+        m_columns = 0; // force a relayout
+        relayout();
+    }
+    m_summary->setText(entries.isEmpty()
+                           ? tr("No queues yet.")
+                           : tr("%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok", nullptr, int(entries.size()))
+                                 .arg(counts[int(QueueStatus::Crit)])
+                                 .arg(counts[int(QueueStatus::Warn)])
+                                 .arg(counts[int(QueueStatus::Unknown)])
+                                 .arg(counts[int(QueueStatus::Ok)]));
+}
+
+void OverviewPage::relayout()
+{
+    const int tileWidth = m_order.isEmpty() ? 300 : m_order.first()->sizeHint().width();
+    const int avail = m_scroll->viewport()->width() - 20;
+    const int columns = std::max(1, (avail + m_grid->spacing()) / (tileWidth + m_grid->spacing()));
+    if (columns == m_columns && m_grid->count() == m_order.size()) {
+        return;
+    }
+    m_columns = columns;
+    while (m_grid->count() > 0) {
+        delete m_grid->takeAt(0); // the layout item, not the tile
+    }
+    for (int i = 0; i < m_order.size(); ++i) {
+        m_order[i]->setMinimumSize(m_order[i]->sizeHint());
+        m_grid->addWidget(m_order[i], i / columns, i % columns);
+        m_order[i]->show();
+    }
+    // Keyboard focus follows the visual order, worst first.
+    for (int i = 1; i < m_order.size(); ++i) {
+        setTabOrder(m_order[i - 1], m_order[i]);
+    }
+}
+
+void OverviewPage::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    relayout();
+}
+
+} // namespace qd

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include <QHash>
+#include <QWidget>
+
+class QAbstractItemModel;
+class QGridLayout;
+class QLabel;
+class QScrollArea;
+
+namespace qd {
+
+class QueueTile;
+
+/// Every queue as a tile, worst first (critical, warning, unknown, ok; then deepest), in a grid that reflows
+/// with the window width. A summary line on top counts queues by status. Projected from QueueOverviewModel.
+class OverviewPage final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent = nullptr);
+
+    QList<QueueTile *> tiles() const; ///< in display order
+    QString summaryText() const;
+
+Q_SIGNALS:
+    void queueActivated(const QString &connectionId, const QString &queue);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void rebuild();
+    void relayout();
+
+    QAbstractItemModel *m_model;
+    QLabel *m_summary;
+    QScrollArea *m_scroll;
+    QWidget *m_canvas;
+    QGridLayout *m_grid;
+    QHash<QString, QueueTile *> m_tiles;
+    QList<QueueTile *> m_order;
+    int m_columns = 0;
+};
+
+} // namespace qd

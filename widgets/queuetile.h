@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "queuestatus.h"
+
+#include <QList>
+#include <QWidget>
+
+namespace qd {
+
+/// What one tile shows; filled from a QueueOverviewModel row. All text is already formatted ("—" for
+/// unknown) and plain.
+struct TileData
+{
+    QString connectionId;
+    QString connection;
+    QString queue;
+    QString waiting;
+    QString oldest;
+    QString rates;
+    QString failed;
+    QString updated;
+    QString error;
+    bool stale = false;
+    QueueStatus status = QueueStatus::Unknown;
+    QList<double> history;
+};
+
+/// One queue at a glance: status (colour AND shape AND word), depth, oldest age, rates, failed, a sparkline
+/// and how fresh it all is. Stale data fades and says so. Click or Enter opens the queue.
+class QueueTile final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit QueueTile(QWidget *parent = nullptr);
+    void setData(const TileData &data);
+    const TileData &tileData() const { return m_data; }
+    QString queueName() const { return m_queueName; }
+    QSize sizeHint() const override;
+
+Q_SIGNALS:
+    void activated(const QString &connectionId, const QString &queue);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    TileData m_data;
+    QString m_queueName;
+};
+
+} // namespace qd

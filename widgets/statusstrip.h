@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include <QLabel>
+#include <QTimer>
+
+namespace qd {
+
+class Collector;
+
+/// One line for the status bar: every connection with its state and data age, errors spelled out
+/// ("Prod: unreachable — connection refused, last data 12:03:10").
+class StatusStrip final : public QLabel
+{
+    Q_OBJECT
+public:
+    explicit StatusStrip(Collector *collector, QWidget *parent = nullptr);
+    void refresh();
+
+private:
+    Collector *m_collector;
+    QTimer m_timer;
+};
+
+} // namespace qd
