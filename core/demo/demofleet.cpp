@@ -87,7 +87,8 @@ QString DemoFleet::open(const QString &path, const QDateTime &now)
                   m_db);
     }
     // The poison job: a print job whose card data makes the renderer crash, every single time.
-    enqueue(QStringLiteral("print"), 0, printJobHandler(1013, 66666), now, now);
+    // It has been due for two minutes, so a worker takes it first, and it fails again and again from the start.
+    enqueue(QStringLiteral("print"), 0, printJobHandler(1013, 66666), now.addSecs(-120), now);
     {
         QSqlQuery q(QStringLiteral("SELECT last_insert_rowid()"), m_db);
         m_poisonId = q.next() ? q.value(0).toLongLong() : 0;
