@@ -6,6 +6,7 @@
 #include "../serialexecutor.h"
 #include "demofleet.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -59,7 +60,17 @@ DemoSimulator::~DemoSimulator()
 {
     stop();
     Private *p = d.get();
-    p->executor.run([p] { p->fleet.reset(); }).waitForFinished();
+    const bool created = p->executor.run([p] {
+        const bool had = p->fleet != nullptr;
+        p->fleet.reset();
+        return had;
+    }).result();
+    if (created) {
+        // The demo's data is throwaway: leave nothing behind in the user's data directory.
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+            QFile::remove(p->path + suffix);
+        }
+    }
 }
 
 QString DemoSimulator::start()
@@ -121,8 +132,9 @@ QString DemoSimulator::databasePath() const
 
 QString DemoSimulator::defaultDatabasePath()
 {
+    // One database per process: two demo windows must not reset each other's data.
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-           QStringLiteral("/demo/delayed_jobs.sqlite3");
+           QStringLiteral("/demo/delayed_jobs-%1.sqlite3").arg(QCoreApplication::applicationPid());
 }
 
 } // namespace qd::demo

@@ -38,7 +38,7 @@ class DemoSimulator final : public QObject
 public:
     explicit DemoSimulator(const QString &databasePath, DemoOptions options = {}, Clock *clock = nullptr,
                            QObject *parent = nullptr);
-    ~DemoSimulator() override; ///< stops the simulation thread
+    ~DemoSimulator() override; ///< stops the simulation thread and deletes the database it created
     Q_DISABLE_COPY_MOVE(DemoSimulator)
 
     /// Creates the database (schema like delayed_job's migration) and starts the simulation thread.
@@ -52,7 +52,7 @@ public:
     /// `delayedjob+sqlite:///<path>?max_run_time=<options.maxRunTimeSeconds>`
     QString connectionUrl() const;
     QString databasePath() const;
-    /// <AppDataLocation>/demo/delayed_jobs.sqlite3
+    /// <AppDataLocation>/demo/delayed_jobs-<pid>.sqlite3
     static QString defaultDatabasePath();
 
 Q_SIGNALS:

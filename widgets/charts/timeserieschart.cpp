@@ -287,15 +287,24 @@ void TimeSeriesChart::redraw()
     }
     d->y->setTitleText(unit);
     for (auto &l : d->lines) {
-        const QList<QPointF> pts = decimateMinMax(l.data, x0, x1, buckets);
-        // Split at gaps: a poll that failed or a value that was unknown leaves a hole, not a line to zero.
+        // Split at gaps in the raw data (a failed poll or an unknown value leaves a hole, not a line to zero),
+        // then decimate each part: decimated points may lie further apart than the gap threshold.
         QList<QList<QPointF>> parts;
-        for (const QPointF &p : pts) {
-            if (parts.isEmpty() || p.x() - parts.last().last().x() > double(d->gapMs)) {
-                parts.append(QList<QPointF>());
+        qsizetype begin = 0;
+        const qsizetype n = l.data.size();
+        for (qsizetype i = 1; i <= n; ++i) {
+            if (i == n || l.data[i].x() - l.data[i - 1].x() > double(d->gapMs)) {
+                const QList<QPointF> raw = l.data.mid(begin, i - begin);
+                QList<QPointF> part = decimateMinMax(raw, x0, x1, buckets);
+                if (!part.isEmpty()) {
+                    for (QPointF &p : part) {
+                        p.setY(p.y() / scale);
+                        maxY = std::max(maxY, p.y());
+                    }
+                    parts.append(part);
+                }
+                begin = i;
             }
-            parts.last().append(QPointF(p.x(), p.y() / scale));
-            maxY = std::max(maxY, p.y() / scale);
         }
         while (l.segments.size() < parts.size()) {
             auto *s = new QLineSeries(d->chart);

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "../core/fakebackend.h"
+#include "collector.h"
+#include "history/historystore.h"
+#include "mainwindow.h"
+#include "overviewpage.h"
+#include "queuedetailview.h"
+#include "queuetile.h"
+
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace qd;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("QueuedeckTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        QSettings().clear();
+    }
+
+    void firstRunThenSidebarOverviewAndDetail()
+    {
+        QTemporaryDir dir;
+        ManualClock clock(QDateTime::currentDateTimeUtc());
+        Collector collector(&clock);
+        HistoryStore history(dir.filePath(QStringLiteral("h.sqlite3")), &clock);
+        QCOMPARE(history.open(), QString());
+        MainWindow w(&collector, &history);
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.currentPage()->metaObject()->className(), "qd::WelcomePage"); // no connections: first run
+
+        auto backend = std::make_shared<test::FakeBackend>(&clock);
+        Snapshot s;
+        s.queues = {test::queue(QStringLiteral("print"), 6000, 43200), test::queue(QStringLiteral("default"), 2, 1)};
+        backend->script(s);
+        collector.addConnection(QStringLiteral("c1"), QStringLiteral("Cards"), backend);
+        collector.pollNow();
+        QTRY_COMPARE(w.sidebar()->model()->rowCount(w.sidebar()->model()->index(0, 0)), 2);
+        QCOMPARE(w.currentPage(), static_cast<QWidget *>(w.overview()));
+        QTRY_COMPARE(w.overview()->tiles().size(), 2);
+        QCOMPARE(w.overview()->tiles().first()->queueName(), QStringLiteral("print")); // worst first
+
+        QSignalSpy loaded(w.detail(), &QueueDetailView::historyLoadFinished);
+        QTest::mouseClick(w.overview()->tiles().first(), Qt::LeftButton);
+        QCOMPARE(w.currentPage(), static_cast<QWidget *>(w.detail()));
+        QCOMPARE(w.detail()->queue(), QStringLiteral("print"));
+        QTRY_VERIFY(w.detail()->historyLoaded());
+        QCOMPARE(w.sidebar()->currentIndex().data().toString(), QStringLiteral("print"));
+
+        w.showOverview();
+        QCOMPARE(w.currentPage(), static_cast<QWidget *>(w.overview()));
+    }
+
+    void badUrlIsRefusedClearly()
+    {
+        Collector collector;
+        MainWindow w(&collector, nullptr);
+        const QString err = w.addConnection(QStringLiteral("x"), QStringLiteral("kafka+tcp://h"), false);
+        QVERIFY(err.contains(QStringLiteral("Unknown scheme")));
+        QVERIFY(collector.connectionIds().isEmpty());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "timeserieschart.h"
+
+#include <QImage>
+#include <QTest>
+
+using namespace qd;
+
+class TestTimeSeriesChart : public QObject
+{
+    Q_OBJECT
+private:
+    static constexpr qint64 kT0 = 1'750'000'000'000;
+
+private Q_SLOTS:
+    void rendersAndHoldsPoints()
+    {
+        TimeSeriesChart chart;
+        chart.resize(600, 300);
+        chart.setTitle(QStringLiteral("Depth"));
+        const int s = chart.addSeries(QStringLiteral("waiting"), Theme::Role::Waiting);
+        chart.setWindow(kT0, kT0 + 60'000);
+        chart.setPoints(s, {{double(kT0), 1}, {double(kT0 + 5000), 3}, {double(kT0 + 10000), 2}});
+        chart.appendPoint(s, {double(kT0 + 15000), 7});
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.flush();
+        QCOMPARE(chart.data(s).size(), 4);
+        QCOMPARE(chart.plottedPointCount(s), 4);
+        QCOMPARE(chart.segmentCount(s), 1);
+        const QImage img = chart.grab().toImage();
+        QVERIFY(!img.isNull());
+        QVERIFY(img.pixelColor(img.width() / 2, img.height() / 2).isValid());
+    }
+
+    void decimatesToThePlotWidth()
+    {
+        TimeSeriesChart chart;
+        chart.resize(500, 300);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        const int s = chart.addSeries(QStringLiteral("waiting"), Theme::Role::Waiting);
+        QList<QPointF> pts;
+        for (int i = 0; i < 100'000; ++i) {
+            pts.append({double(kT0 + i * 1000), double(i % 97)});
+        }
+        chart.setGapThreshold(10'000);
+        chart.setWindow(kT0, kT0 + 100'000'000);
+        chart.setPoints(s, pts);
+        chart.flush();
+        QVERIFY2(chart.plottedPointCount(s) <= 4 * 500, qPrintable(QString::number(chart.plottedPointCount(s))));
+        QVERIFY(chart.plottedPointCount(s) > 100);
+    }
+
+    void gapsAreGapsNotZeros()
+    {
+        TimeSeriesChart chart;
+        chart.resize(500, 300);
+        const int s = chart.addSeries(QStringLiteral("waiting"), Theme::Role::Waiting);
+        chart.setGapThreshold(15'000);
+        chart.setWindow(kT0, kT0 + 300'000);
+        // Polls every 5 s, then a minute of failed polls, then polls again.
+        QList<QPointF> pts;
+        for (int i = 0; i < 6; ++i) {
+            pts.append({double(kT0 + i * 5000), 10});
+        }
+        for (int i = 0; i < 6; ++i) {
+            pts.append({double(kT0 + 90'000 + i * 5000), 12});
+        }
+        chart.setPoints(s, pts);
+        chart.flush();
+        QCOMPARE(chart.segmentCount(s), 2);
+        QCOMPARE(chart.plottedPointCount(s), 12);
+    }
+
+    void redrawsAreCoalesced()
+    {
+        TimeSeriesChart chart;
+        chart.resize(500, 300);
+        const int s = chart.addSeries(QStringLiteral("waiting"), Theme::Role::Waiting);
+        chart.setWindow(kT0, kT0 + 1'000'000);
+        chart.flush();
+        const int replacesBefore = chart.replaceCount();
+        const int redrawsBefore = chart.redrawCount();
+        for (int i = 0; i < 100; ++i) {
+            chart.appendPoint(s, {double(kT0 + i * 1000), double(i)});
+        }
+        QTRY_VERIFY(chart.redrawCount() > redrawsBefore);
+        QVERIFY2(chart.redrawCount() - redrawsBefore <= 2, "100 appends must not cause 100 redraws");
+        QVERIFY2(chart.replaceCount() - replacesBefore <= 2, qPrintable(QStringLiteral("%1 replaces, %2 redraws, %3 segments").arg(chart.replaceCount() - replacesBefore).arg(chart.redrawCount() - redrawsBefore).arg(chart.segmentCount(s))));
+        QCOMPARE(chart.data(s).size(), 100);
+        QVERIFY(chart.plottedPointCount(s) > 0 && chart.plottedPointCount(s) <= 4 * 50); // 50 px minimum columns
+    }
+};
+
+QTEST_MAIN(TestTimeSeriesChart)
+#include "tst_timeserieschart.moc"
