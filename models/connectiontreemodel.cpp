@@ -146,7 +146,7 @@ QVariant ConnectionTreeModel::data(const QModelIndex &index, int role) const
         const QueueStatus status = !c.polled || failed ? QueueStatus::Unknown : [&] {
             QueueStatus worst = QueueStatus::Ok;
             for (const auto &q : c.queues) {
-                const auto s = queueStatus(q, false);
+                const auto s = queueStatus(q, false, m_thresholds.value(c.id));
                 if (statusSeverity(s) > statusSeverity(worst)) {
                     worst = s;
                 }
@@ -171,7 +171,7 @@ QVariant ConnectionTreeModel::data(const QModelIndex &index, int role) const
         }
     }
     const QueueStats &q = c.queues.at(index.row());
-    const QueueStatus status = queueStatus(q, failed);
+    const QueueStatus status = queueStatus(q, failed, m_thresholds.value(c.id));
     switch (role) {
     case Qt::DisplayRole:
         return index.column() == 0 ? q.name : Freshness::count(q.waiting, q.countExactness);
@@ -197,6 +197,19 @@ QVariant ConnectionTreeModel::headerData(int section, Qt::Orientation orientatio
         return section == 0 ? tr("Connections") : tr("Waiting");
     }
     return {};
+}
+
+void ConnectionTreeModel::setThresholds(const QString &connectionId, StatusThresholds thresholds)
+{
+    m_thresholds.insert(connectionId, thresholds);
+    const int row = rowOf(connectionId);
+    if (row >= 0) {
+        Q_EMIT dataChanged(index(row, 0), index(row, 1));
+        const QModelIndex parent = index(row, 0);
+        if (rowCount(parent) > 0) {
+            Q_EMIT dataChanged(index(0, 0, parent), index(rowCount(parent) - 1, 1, parent));
+        }
+    }
 }
 
 QModelIndex ConnectionTreeModel::connectionIndex(const QString &id) const

@@ -2,9 +2,11 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "queuestatus.h"
 #include "snapshot.h"
 
 #include <QAbstractItemModel>
+#include <QHash>
 
 namespace qd {
 
@@ -29,6 +31,8 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    /// Status thresholds for one connection (the demo runs on compressed time); default: 5 min / 15 min.
+    void setThresholds(const QString &connectionId, StatusThresholds thresholds);
     QModelIndex connectionIndex(const QString &id) const;
     QModelIndex queueIndex(const QString &id, const QString &queue) const;
 
@@ -48,6 +52,7 @@ private:
 
     Collector *m_collector;
     QList<Connection> m_connections;
+    QHash<QString, StatusThresholds> m_thresholds;
 };
 
 } // namespace qd

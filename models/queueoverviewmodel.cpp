@@ -171,7 +171,7 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
         return r.error.isEmpty() ? QVariant() : QVariant(tr("Last poll failed: %1").arg(r.error));
     case Qt::DecorationRole:
         if (col == QueueColumn) {
-            const auto s = queueStatus(r.stats, !r.error.isEmpty());
+            const auto s = queueStatus(r.stats, !r.error.isEmpty(), m_thresholds.value(r.connectionId));
             return statusIcon(s, statusColor(s, false));
         }
         return {};
@@ -180,7 +180,7 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
     case RawValueRole: return rawValue(r, col);
     case TakenAtRole: return r.takenAt;
     case StaleRole: return isStale(r);
-    case StatusRole: return int(queueStatus(r.stats, !r.error.isEmpty()));
+    case StatusRole: return int(queueStatus(r.stats, !r.error.isEmpty(), m_thresholds.value(r.connectionId)));
     case ErrorRole: return r.error.isEmpty() ? QVariant() : QVariant(r.error);
     case HistoryRole: return QVariant::fromValue(r.history);
     case ExactnessRole:
@@ -210,6 +210,15 @@ QVariant QueueOverviewModel::headerData(int section, Qt::Orientation orientation
     case UpdatedColumn: return tr("Updated");
     }
     return {};
+}
+
+void QueueOverviewModel::setThresholds(const QString &connectionId, StatusThresholds thresholds)
+{
+    m_thresholds.insert(connectionId, thresholds);
+    auto [first, end] = block(connectionId);
+    if (end > first) {
+        Q_EMIT dataChanged(index(first, 0), index(end - 1, ColumnCount - 1));
+    }
 }
 
 QModelIndex QueueOverviewModel::indexOf(const QString &connectionId, const QString &queue, int column) const

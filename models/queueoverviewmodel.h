@@ -7,6 +7,7 @@
 
 #include <QAbstractTableModel>
 #include <QDateTime>
+#include <QHash>
 #include <QTimer>
 
 namespace qd {
@@ -44,6 +45,8 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    /// Status thresholds for one connection (the demo runs on compressed time); default: 5 min / 15 min.
+    void setThresholds(const QString &connectionId, StatusThresholds thresholds);
     QModelIndex indexOf(const QString &connectionId, const QString &queue, int column = QueueColumn) const;
     const QueueStats *stats(int row) const;
 
@@ -64,6 +67,7 @@ private:
 
     Collector *m_collector;
     QList<Row> m_rows;
+    QHash<QString, StatusThresholds> m_thresholds;
     QTimer m_ageTimer; ///< refreshes "updated N s ago" and staleness once a second
 };
 

@@ -23,7 +23,7 @@ QueueTile::QueueTile(QWidget *parent) : QWidget(parent)
 QSize QueueTile::sizeHint() const
 {
     const int em = fontMetrics().height();
-    return QSize(em * 19, em * 9);
+    return QSize(em * 19, em * 10);
 }
 
 void QueueTile::setData(const TileData &data)
@@ -107,13 +107,16 @@ void QueueTile::paintEvent(QPaintEvent *)
 
     const qreal dx = left + width * 0.47;
     const qreal dw = width * 0.53;
-    const QStringList details = {tr("oldest %1").arg(m_data.oldest), m_data.rates, tr("failed %1").arg(m_data.failed)};
+    const QStringList details = {tr("oldest %1").arg(m_data.oldest), tr("failed %1").arg(m_data.failed)};
     p.setFont(base);
     p.setPen(pal.color(QPalette::Text));
     for (int i = 0; i < details.size(); ++i) {
         p.drawText(QRectF(dx, numTop + i * em * 1.1, dw, em * 1.1), Qt::AlignLeft | Qt::AlignVCenter,
                    fontMetrics().elidedText(details[i], Qt::ElideRight, int(dw)));
     }
+
+    p.drawText(QRectF(left, numTop + em * 3.3, width, em * 1.1), Qt::AlignLeft | Qt::AlignVCenter,
+               fontMetrics().elidedText(m_data.rates, Qt::ElideRight, int(width)));
 
     // Sparkline and freshness along the bottom.
     const qreal bottom = r.bottom() - 6;

@@ -71,7 +71,7 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     });
     connect(m_welcome, &WelcomePage::addConnectionRequested, this, &MainWindow::addConnectionDialog);
     connect(m_overview, &OverviewPage::queueActivated, this, &MainWindow::showQueue);
-    connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &idx) {
+    auto navigate = [this](const QModelIndex &idx) {
         if (!idx.isValid()) {
             return;
         }
@@ -82,7 +82,16 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
             showQueue(first.data(ConnectionTreeModel::ConnectionIdRole).toString(),
                       first.data(ConnectionTreeModel::QueueNameRole).toString());
         }
-    });
+    };
+    // Keyboard navigation moves the current index; the view also sets one by itself on first focus, which
+    // must not yank the operator away from the page they chose (previous is invalid exactly then).
+    connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [navigate](const QModelIndex &current, const QModelIndex &previous) {
+                if (previous.isValid()) {
+                    navigate(current);
+                }
+            });
+    connect(m_sidebar, &QTreeView::clicked, this, navigate);
     connect(m_treeModel, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &under) {
         if (!under.isValid()) {
             updateCentral();
@@ -212,6 +221,10 @@ QString MainWindow::startDemo()
     m_demo = std::move(sim);
     // A fresh id per run: the demo's database starts over each time, so its history should too.
     const QString id = QStringLiteral("demo-%1").arg(QDateTime::currentSecsSinceEpoch());
+    // The demo's day is compressed (an hour a minute), so are its thresholds: warn at 1 min, critical at 2.5.
+    const StatusThresholds demoThresholds{60, 150};
+    m_overviewModel->setThresholds(id, demoThresholds);
+    m_treeModel->setThresholds(id, demoThresholds);
     m_collector->addConnection(id, tr("Demo (Delayed::Job)"), backend.value());
     showOverview();
     return {};

@@ -23,7 +23,7 @@ struct DemoOptions
     /// Scripted timeline (seconds after start): a new queue appears, all workers die, workers come back.
     int newQueueAt = 45;
     int workersDieAt = 75;
-    int workersBackAt = 210;
+    int workersBackAt = 270;
     int maxRunTimeSeconds = 60;               ///< demo's delayed_job max_run_time (lost-worker threshold)
 };
 
