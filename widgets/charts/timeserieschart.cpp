@@ -7,8 +7,9 @@
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
-#include <QDateTimeAxis>
+#include <QCategoryAxis>
 #include <QLegendMarker>
+#include <QLocale>
 #include <QLineSeries>
 #include <QTimer>
 #include <QValueAxis>
@@ -47,7 +48,7 @@ struct TimeSeriesChart::Private
     };
     QChart *chart = nullptr;
     QChartView *view = nullptr;
-    QDateTimeAxis *x = nullptr;
+    QCategoryAxis *x = nullptr; // labels computed here: nice local-time ticks for any range
     QValueAxis *y = nullptr;
     QList<Line> lines;
     QList<QPair<qint64, QString>> markers;
@@ -68,9 +69,8 @@ TimeSeriesChart::TimeSeriesChart(QWidget *parent) : QWidget(parent), d(std::make
     d->chart->setBackgroundRoundness(0);
     d->chart->legend()->setAlignment(Qt::AlignTop);
     d->chart->setAnimationOptions(QChart::NoAnimation); // live data: animation would lag and cost CPU
-    d->x = new QDateTimeAxis(d->chart);
-    d->x->setFormat(QStringLiteral("HH:mm"));
-    d->x->setTickCount(6);
+    d->x = new QCategoryAxis(d->chart);
+    d->x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     d->y = new QValueAxis(d->chart);
     d->y->setLabelFormat(QStringLiteral("%.0f"));
     d->y->setRange(0, 1);
@@ -153,7 +153,6 @@ void TimeSeriesChart::setWindow(qint64 fromMs, qint64 toMs)
     }
     d->fromMs = fromMs;
     d->toMs = toMs;
-    d->x->setFormat(toMs - fromMs > 12 * 3600 * 1000 ? QStringLiteral("ddd HH:mm") : QStringLiteral("HH:mm"));
     scheduleRedraw();
 }
 
@@ -249,6 +248,34 @@ void TimeSeriesChart::applyTheme()
             s->setPen(QPen(Theme::color(l.role, pal), 2));
         }
     }
+}
+
+void TimeSeriesChart::updateTimeAxis()
+{
+    // About six ticks on round local times: 1 min steps for 5 min, 10 min for an hour, 4 h for a day.
+    static constexpr qint64 kSteps[] = {10'000, 30'000, 60'000, 120'000, 300'000, 600'000, 900'000, 1'800'000,
+                                        3'600'000, 7'200'000, 14'400'000, 21'600'000, 43'200'000, 86'400'000};
+    const qint64 span = d->toMs - d->fromMs;
+    qint64 step = kSteps[std::size(kSteps) - 1];
+    for (qint64 s : kSteps) {
+        if (span / s <= 6) {
+            step = s;
+            break;
+        }
+    }
+    const QStringList old = d->x->categoriesLabels();
+    for (const QString &label : old) {
+        d->x->remove(label);
+    }
+    const qint64 offset = QDateTime::fromMSecsSinceEpoch(d->fromMs).offsetFromUtc() * 1000LL;
+    const QString format = span > 20 * 3600 * 1000 ? QStringLiteral("ddd HH:mm")
+                           : step < 60'000         ? QStringLiteral("HH:mm:ss")
+                                                   : QStringLiteral("HH:mm");
+    // No tick in the last tenth: its label would be cut at the right edge.
+    for (qint64 t = ((d->fromMs + offset) / step + 1) * step - offset; t <= d->toMs - span / 10; t += step) {
+        d->x->append(QLocale().toString(QDateTime::fromMSecsSinceEpoch(t), format), double(t));
+    }
+    d->x->setRange(double(d->fromMs), double(d->toMs));
 }
 
 void TimeSeriesChart::redraw()
@@ -355,7 +382,7 @@ void TimeSeriesChart::redraw()
         }
         d->markerSeries.append(s);
     }
-    d->x->setRange(QDateTime::fromMSecsSinceEpoch(d->fromMs), QDateTime::fromMSecsSinceEpoch(d->toMs));
+    updateTimeAxis();
     d->y->setRange(0, top);
     d->y->applyNiceNumbers();
     d->y->setLabelFormat(top < 5 && d->format != ValueFormat::Count ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));

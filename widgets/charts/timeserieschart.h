@@ -58,6 +58,7 @@ private:
     void scheduleRedraw();
     void redraw();
     void applyTheme();
+    void updateTimeAxis();
 
     struct Private;
     std::unique_ptr<Private> d;

@@ -15,7 +15,13 @@
 #include <QSqlQuery>
 #include <QUuid>
 
+#include <deque>
+
 namespace qd::delayedjob {
+
+namespace {
+constexpr qint64 kRateWindowMs = 60'000;
+}
 
 struct DelayedJobBackend::Private
 {
@@ -39,6 +45,15 @@ struct DelayedJobBackend::Private
     std::optional<qint64> watermark;          // max(id) at the previous poll
     QDateTime previousAt;
     QHash<QString, qint64> previous;          // non-failed rows per queue at the previous poll
+    // Per queue, cumulative arrivals/completions seen since the connection started, sampled at each poll:
+    // rates are taken over the last minute, not the last poll, so a 2 s poll does not turn 1 job into 30/min.
+    struct Tally
+    {
+        qint64 tMs;
+        qint64 in;
+        qint64 out;
+    };
+    QHash<QString, std::deque<Tally>> tallies;
     QSet<QString> seen;                       // every queue seen on this connection
     SerialExecutor executor; // last member: destroyed first, so queued polls finish before the state above goes
 
@@ -143,7 +158,6 @@ Snapshot DelayedJobBackend::Private::poll(const QDateTime &now)
 
     s.takenAt = now;
     const bool rates = watermark.has_value() && previousAt.isValid() && previousAt < now;
-    const double minutes = rates ? double(previousAt.msecsTo(now)) / 60000.0 : 0.0;
     QHash<QString, qint64> live;
     auto addRates = [&](QueueStats &q, qint64 liveNow) {
         if (!rates) {
@@ -152,8 +166,18 @@ Snapshot DelayedJobBackend::Private::poll(const QDateTime &now)
         // Lower bounds: a job created and finished between two polls is seen by neither figure.
         const qint64 in = arrivals->perQueue.value(q.name, 0);
         const qint64 out = std::max<qint64>(0, previous.value(q.name, 0) + in - liveNow);
-        q.inPerMinute = double(in) / minutes;
-        q.outPerMinute = double(out) / minutes;
+        auto &series = tallies[q.name];
+        if (series.empty()) {
+            series.push_back({previousAt.toMSecsSinceEpoch(), 0, 0});
+        }
+        series.push_back({now.toMSecsSinceEpoch(), series.back().in + in, series.back().out + out});
+        // Keep one tally at least a minute old as the baseline.
+        while (series.size() > 2 && series[1].tMs <= now.toMSecsSinceEpoch() - kRateWindowMs) {
+            series.pop_front();
+        }
+        const double window = double(series.back().tMs - series.front().tMs) / 60000.0;
+        q.inPerMinute = double(series.back().in - series.front().in) / window;
+        q.outPerMinute = double(series.back().out - series.front().out) / window;
         q.rateExactness = Exactness::Approximate;
     };
     for (QueueStats q : counts.value()) {
