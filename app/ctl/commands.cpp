@@ -120,13 +120,14 @@ int runSnapshot(const QStringList &arguments)
     p.addPositionalArgument(QStringLiteral("snapshot"), tr("The command."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL, e.g. delayedjob+sqlite:///path/db.sqlite3"));
     p.addOption({QStringLiteral("json"), tr("Machine-readable JSON (unknown values are null).")});
-    if (!p.parse(arguments) || p.positionalArguments().size() != 2) {
-        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl snapshot URL [--json]") : p.errorText()) << '\n';
-        return 2;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
+    const bool parsed = p.parse(arguments);
+    if (parsed && p.isSet(QStringLiteral("help"))) {
         out() << p.helpText();
         return 0;
+    }
+    if (!parsed || p.positionalArguments().size() != 2) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl snapshot URL [--json]") : p.errorText()) << '\n';
+        return 2;
     }
     const auto snap = takeSnapshot(p.positionalArguments().at(1));
     if (!snap) {

@@ -16,6 +16,13 @@ QString nonNull(const QString &s)
     return s.isNull() ? QStringLiteral("") : s;
 }
 
+void bindKey(QSqlQuery &q, const SeriesKey &key)
+{
+    q.addBindValue(nonNull(key.connection));
+    q.addBindValue(nonNull(key.queue));
+    q.addBindValue(int(key.metric));
+}
+
 QString keyString(const SeriesKey &k)
 {
     return k.connection + QChar(0x1f) + k.queue + QChar(0x1f) + QString::number(int(k.metric));
@@ -100,16 +107,12 @@ std::optional<qint64> HistoryWriter::seriesId(const SeriesKey &key)
     }
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("INSERT OR IGNORE INTO series (connection, queue, metric) VALUES (?, ?, ?)"));
-    q.addBindValue(nonNull(key.connection));
-    q.addBindValue(nonNull(key.queue));
-    q.addBindValue(int(key.metric));
+    bindKey(q, key);
     if (!q.exec()) {
         return std::nullopt;
     }
     q.prepare(QStringLiteral("SELECT id FROM series WHERE connection = ? AND queue = ? AND metric = ?"));
-    q.addBindValue(nonNull(key.connection));
-    q.addBindValue(nonNull(key.queue));
-    q.addBindValue(int(key.metric));
+    bindKey(q, key);
     if (!q.exec() || !q.next()) {
         return std::nullopt;
     }
@@ -207,9 +210,7 @@ QList<QPointF> HistoryReader::raw(const SeriesKey &key, qint64 fromMs, qint64 to
     q.prepare(QStringLiteral("SELECT s.t, s.v FROM samples s JOIN series r ON r.id = s.series"
                              " WHERE r.connection = ? AND r.queue = ? AND r.metric = ? AND s.t BETWEEN ? AND ?"
                              " ORDER BY s.t"));
-    q.addBindValue(nonNull(key.connection));
-    q.addBindValue(nonNull(key.queue));
-    q.addBindValue(int(key.metric));
+    bindKey(q, key);
     q.addBindValue(fromMs);
     q.addBindValue(toMs);
     QList<QPointF> out;
@@ -228,9 +229,7 @@ QList<QPointF> HistoryReader::rollups(const SeriesKey &key, qint64 fromMs, qint6
     q.prepare(QStringLiteral("SELECT u.minute, u.min, u.max FROM rollups u JOIN series r ON r.id = u.series"
                              " WHERE r.connection = ? AND r.queue = ? AND r.metric = ? AND u.minute BETWEEN ? AND ?"
                              " ORDER BY u.minute"));
-    q.addBindValue(nonNull(key.connection));
-    q.addBindValue(nonNull(key.queue));
-    q.addBindValue(int(key.metric));
+    bindKey(q, key);
     q.addBindValue(fromMs - (fromMs % 60000));
     q.addBindValue(toMs);
     QList<QPointF> out;
