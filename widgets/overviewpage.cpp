@@ -2,7 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "overviewpage.h"
 
+#include "collector.h"
 #include "freshness.h"
+#include "textsafety.h"
+#include "theme.h"
 #include "queueoverviewmodel.h"
 #include "queuetile.h"
 
@@ -24,6 +27,10 @@ OverviewPage::OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent) :
     f.setPointSizeF(f.pointSizeF() * 1.15);
     m_summary->setFont(f);
     root->addWidget(m_summary);
+    m_workers = new QLabel(this);
+    m_workers->setTextFormat(Qt::PlainText);
+    m_workers->hide();
+    root->addWidget(m_workers);
     m_scroll = new QScrollArea(this);
     m_scroll->setWidgetResizable(true);
     m_scroll->setFrameShape(QFrame::NoFrame);
@@ -40,6 +47,47 @@ OverviewPage::OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent) :
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OverviewPage::rebuild);
     connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::rebuild);
     rebuild();
+}
+
+void OverviewPage::setCollector(Collector *collector)
+{
+    m_collector = collector;
+    connect(collector, &Collector::snapshotReady, this, &OverviewPage::updateWorkers);
+    connect(collector, &Collector::connectionRemoved, this, &OverviewPage::updateWorkers);
+    updateWorkers();
+}
+
+QString OverviewPage::workersText() const
+{
+    return m_workers->isHidden() ? QString() : m_workers->text();
+}
+
+void OverviewPage::updateWorkers()
+{
+    QStringList lines;
+    bool anyLost = false;
+    for (const QString &id : m_collector->connectionIds()) {
+        const Snapshot s = m_collector->lastGood(id);
+        if (!s.takenAt.isValid()) {
+            continue;
+        }
+        const WorkerSummary w = s.workerSummary();
+        auto n = [](std::optional<int> v) { return v ? QString::number(*v) : Freshness::unknown(); };
+        QString line = tr("%1 — workers: %2 busy, %3 idle, %4 lost")
+                           .arg(escapeForDisplay(m_collector->displayName(id), 80), n(w.busy), n(w.idle), n(w.lost));
+        if (w.lost.value_or(0) > 0 && w.busy.value_or(0) + w.idle.value_or(0) == 0) {
+            line += tr("  ✖ no live worker: nothing is being processed");
+            anyLost = true;
+        }
+        lines << line;
+    }
+    m_workers->setText(lines.join(u'\n'));
+    m_workers->setVisible(!lines.isEmpty());
+    QPalette pal = palette();
+    if (anyLost) {
+        pal.setColor(QPalette::WindowText, Theme::color(Theme::Role::Crit, palette()));
+    }
+    m_workers->setPalette(pal);
 }
 
 QList<QueueTile *> OverviewPage::tiles() const

@@ -12,6 +12,7 @@ class QScrollArea;
 
 namespace qd {
 
+class Collector;
 class QueueTile;
 
 /// Every queue as a tile, worst first (critical, warning, unknown, ok; then deepest), in a grid that reflows
@@ -21,6 +22,9 @@ class OverviewPage final : public QWidget
     Q_OBJECT
 public:
     explicit OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent = nullptr);
+    /// Adds one line per connection with its workers (busy / idle / lost) under the summary.
+    void setCollector(Collector *collector);
+    QString workersText() const;
 
     QList<QueueTile *> tiles() const; ///< in display order
     QString summaryText() const;
@@ -36,7 +40,11 @@ private:
     void relayout();
 
     QAbstractItemModel *m_model;
+    void updateWorkers();
+
     QLabel *m_summary;
+    QLabel *m_workers;
+    Collector *m_collector = nullptr;
     QScrollArea *m_scroll;
     QWidget *m_canvas;
     QGridLayout *m_grid;

@@ -51,6 +51,7 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     m_stack = new QStackedWidget(this);
     m_welcome = new WelcomePage(m_stack);
     m_overview = new OverviewPage(m_overviewModel, m_stack);
+    m_overview->setCollector(collector);
     m_detail = new QueueDetailView(collector, history, m_stack);
     m_stack->addWidget(m_welcome);
     m_stack->addWidget(m_overview);

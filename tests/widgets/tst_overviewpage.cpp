@@ -23,12 +23,14 @@ private Q_SLOTS:
         Collector collector(&clock);
         QueueOverviewModel model(&collector);
         OverviewPage page(&model);
+        page.setCollector(&collector);
         page.resize(1200, 700);
         auto backend = std::make_shared<test::FakeBackend>(&clock);
         QueueStats unknown;
         unknown.name = QStringLiteral("celery\x1b[31m"); // hostile name, nothing known
         Snapshot s;
         s.queues = {test::queue(QStringLiteral("default"), 0, 0), test::queue(QStringLiteral("print"), 6000, 43200), unknown};
+        s.workers = {WorkerInfo{QStringLiteral("host:web2 pid:222"), WorkerState::Lost, {}, 18000.0, {}}};
         backend->script(s);
         collector.addConnection(QStringLiteral("c"), QStringLiteral("Cards"), backend);
         QSignalSpy ready(&collector, &Collector::snapshotReady);
@@ -40,6 +42,8 @@ private Q_SLOTS:
         QVERIFY(!page.tiles().at(1)->tileData().queue.contains(QChar(0x1b)));
         QCOMPARE(page.tiles().at(2)->tileData().waiting, QStringLiteral("0")); // a known zero is a zero
         QVERIFY(page.summaryText().contains(QStringLiteral("1 critical")));
+        QVERIFY2(page.workersText().contains(QStringLiteral("Cards — workers: 0 busy, — idle, 1 lost")), qPrintable(page.workersText()));
+        QVERIFY(page.workersText().contains(QStringLiteral("no live worker")));
 
         QSignalSpy activated(&page, &OverviewPage::queueActivated);
         page.show();
