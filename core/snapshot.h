@@ -33,6 +33,8 @@ struct QueueStats
     /// Age in seconds of the oldest waiting job at takenAt; 0 when nothing waits; empty when unknown.
     std::optional<double> oldestAgeSeconds;
     /// Arrivals and completions per minute since the previous poll; see rateExactness.
+    /// Most attempts of any job still in the queue (a poison job fails again and again); empty when unknown.
+    std::optional<qint64> maxAttempts;
     std::optional<double> inPerMinute;
     std::optional<double> outPerMinute;
     Exactness countExactness = Exactness::Exact;

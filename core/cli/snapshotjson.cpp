@@ -51,7 +51,8 @@ QJsonObject snapshotToJson(const Snapshot &s)
         o.insert(QStringLiteral("failed"), countOrNull(q.failed));
         o.insert(QStringLiteral("scheduled"), countOrNull(q.scheduled));
         o.insert(QStringLiteral("dead"), countOrNull(q.dead));
-        // Extensions beyond the contract: rates and how far to trust them.
+        // Extensions beyond the contract: attempts, rates and how far to trust them.
+        o.insert(QStringLiteral("max_attempts"), countOrNull(q.maxAttempts));
         o.insert(QStringLiteral("in_per_min"), orNull(q.inPerMinute));
         o.insert(QStringLiteral("out_per_min"), orNull(q.outPerMinute));
         o.insert(QStringLiteral("rates_exact"), q.rateExactness == Exactness::Exact

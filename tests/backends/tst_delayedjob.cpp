@@ -155,6 +155,7 @@ private Q_SLOTS:
                 QCOMPARE(*q->oldestAgeSeconds, 0.0);
             }
             QVERIFY(!q->inPerMinute.has_value()); // first poll: no rate yet
+            QCOMPARE(q->maxAttempts, std::optional<qint64>(it.key() == u"reports" ? 1 : 0)); // the retrying job
         }
 
         // Independent SQL, written out longhand, must agree.

@@ -124,7 +124,8 @@ Result<QList<QueueStats>> readQueueCounts(QSqlDatabase &db, const QString &table
                         u" THEN 1 ELSE 0 END), SUM(CASE WHEN failed_at IS NULL AND locked_at IS NULL AND "
                         u"(run_at > " + n2 + u" OR run_at IS NULL) THEN 1 ELSE 0 END), "
                         u"SUM(CASE WHEN failed_at IS NULL AND locked_at IS NOT NULL THEN 1 ELSE 0 END), "
-                        u"SUM(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END), " +
+                        u"SUM(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END), "
+                        u"MAX(CASE WHEN failed_at IS NULL THEN attempts END), " +
                         timeText(db, u"MIN(CASE WHEN failed_at IS NULL AND locked_at IS NULL AND run_at <= " + n3 +
                                          u" THEN run_at END)") +
                         u" FROM " + table + u" GROUP BY " + queueExpr() + u" ORDER BY q";
@@ -148,11 +149,12 @@ Result<QList<QueueStats>> readQueueCounts(QSqlDatabase &db, const QString &table
         s.scheduled = q.value(2).toLongLong();
         s.running = q.value(3).toLongLong();
         s.failed = q.value(4).toLongLong();
+        s.maxAttempts = q.value(5).isNull() ? 0 : q.value(5).toLongLong();
         s.countExactness = Exactness::Exact;
         if (*s.waiting == 0) {
             s.oldestAgeSeconds = 0.0;
         } else {
-            const QDateTime oldest = parseDbTime(q.value(5).toString());
+            const QDateTime oldest = parseDbTime(q.value(6).toString());
             if (oldest.isValid()) {
                 s.oldestAgeSeconds = std::max(0.0, double(oldest.msecsTo(now)) / 1000.0);
             }

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "alertengine.h"
+
+#include "../clock.h"
+#include "../textsafety.h"
+#include "alertmessages.h"
+
+#include <deque>
+#include <vector>
+
+namespace qd {
+
+namespace {
+
+struct RuleState
+{
+    AlertState state = AlertState::Ok;
+    AlertState pending = AlertState::Ok;
+    qint64 pendingSinceMs = 0;
+    qint64 sinceMs = 0;
+    QString message;
+    std::optional<double> value;
+};
+
+struct QueueMemory
+{
+    std::vector<int> rules; ///< indexes of the per-queue rules whose glob matches
+    std::vector<RuleState> states;
+    qint64 firstSeenMs = 0;
+    bool discovered = false; ///< appeared after the connection's first poll
+    std::deque<std::pair<qint64, qint64>> depths; ///< (t, waiting) for DepthGrowing
+    std::optional<qint64> lastFailed;
+    qint64 lastFailedMs = 0;
+    bool present = true;
+};
+
+struct Connection
+{
+    QList<AlertRule> rules = AlertRule::defaults();
+    QHash<QString, QueueMemory> queues;
+    std::vector<RuleState> connectionStates; ///< one per rule (used by connection-wide rules)
+    bool polledOnce = false;
+    qint64 lastGoodMs = 0;
+    qint64 firstFailureMs = 0;
+    qint64 maxGrowWindowMs = 0;
+};
+
+/// The level a value reaches, with hysteresis relative to the current state.
+AlertState level(double v, const AlertRule &r, AlertState current)
+{
+    const bool wasCrit = current == AlertState::Crit;
+    const bool wasWarn = wasCrit || current == AlertState::Warn;
+    if (r.crit && (v > *r.crit || (wasCrit && v > *r.crit * r.clearRatio && *r.crit > 0))) {
+        return AlertState::Crit;
+    }
+    if (r.warn && (v > *r.warn || (wasWarn && v > *r.warn * r.clearRatio && *r.warn > 0))) {
+        return AlertState::Warn;
+    }
+    return AlertState::Ok;
+}
+
+} // namespace
+
+struct AlertEngine::Private
+{
+    Clock *clock;
+    QHash<QString, Connection> connections;
+
+    /// Moves one rule state towards `target`, honouring the hold time; records a change if the state moved.
+    void step(RuleState &st, AlertState target, const AlertRule &rule, qint64 now, const QString &message,
+              std::optional<double> value, const QString &connectionId, const QString &queue,
+              QList<AlertChange> &changes) const
+    {
+        st.value = value;
+        st.message = message;
+        if (alertSeverity(target) > alertSeverity(st.state) && rule.forMs > 0) {
+            if (st.pending != target) {
+                st.pending = target;
+                st.pendingSinceMs = now;
+            }
+            if (now - st.pendingSinceMs < rule.forMs) {
+                return; // crossed, but not for long enough yet
+            }
+        }
+        st.pending = target;
+        if (target == st.state) {
+            return;
+        }
+        const AlertState previous = st.state;
+        st.state = target;
+        st.sinceMs = now;
+        changes.append({makeAlert(st, rule, connectionId, queue), previous});
+    }
+
+    Alert makeAlert(const RuleState &st, const AlertRule &rule, const QString &connectionId, const QString &queue) const
+    {
+        Alert a;
+        a.connectionId = connectionId;
+        a.queue = queue;
+        a.ruleId = rule.id;
+        a.kind = rule.kind;
+        a.state = st.state;
+        a.message = st.message;
+        a.value = st.value;
+        a.since = QDateTime::fromMSecsSinceEpoch(st.sinceMs, Qt::UTC);
+        return a;
+    }
+};
+
+AlertEngine::AlertEngine(Clock *clock) : d(std::make_unique<Private>())
+{
+    d->clock = clock ? clock : Clock::system();
+}
+
+AlertEngine::~AlertEngine() = default;
+
+void AlertEngine::setRules(const QString &connectionId, QList<AlertRule> rules)
+{
+    Connection &c = d->connections[connectionId];
+    c.rules = std::move(rules);
+    c.queues.clear(); // rule indexes changed: rebuild per-queue memory on the next poll
+    c.connectionStates.clear();
+}
+
+QList<AlertRule> AlertEngine::rules(const QString &connectionId) const
+{
+    const auto it = d->connections.constFind(connectionId);
+    return it == d->connections.cend() ? AlertRule::defaults() : it->rules;
+}
+
+void AlertEngine::forget(const QString &connectionId)
+{
+    d->connections.remove(connectionId);
+}
+
+QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snapshot &s, qint64 pollIntervalMs)
+{
+    QList<AlertChange> changes;
+    Connection &c = d->connections[connectionId];
+    const qint64 now = s.takenAt.isValid() ? s.takenAt.toMSecsSinceEpoch() : d->clock->nowMs();
+    if (c.connectionStates.size() != size_t(c.rules.size())) {
+        c.connectionStates.assign(size_t(c.rules.size()), RuleState{});
+        c.maxGrowWindowMs = 0;
+        for (const AlertRule &r : std::as_const(c.rules)) {
+            if (r.kind == RuleKind::DepthGrowing) {
+                c.maxGrowWindowMs = std::max(c.maxGrowWindowMs, r.forMs);
+            }
+        }
+    }
+    if (s.ok()) {
+        c.lastGoodMs = now;
+        c.firstFailureMs = 0;
+    } else if (c.firstFailureMs == 0) {
+        c.firstFailureMs = now;
+    }
+
+    // Connection-wide rules.
+    const WorkerSummary workers = s.workerSummary();
+    qint64 waitingTotal = 0;
+    for (const QueueStats &q : s.queues) {
+        waitingTotal += q.waiting.value_or(0);
+    }
+    for (qsizetype i = 0; i < c.rules.size(); ++i) {
+        const AlertRule &r = c.rules[i];
+        if (r.perQueue()) {
+            continue;
+        }
+        RuleState &st = c.connectionStates[size_t(i)];
+        std::optional<AlertState> target;
+        std::optional<double> value;
+        QString message;
+        switch (r.kind) {
+        case RuleKind::Unreachable:
+            value = s.ok() ? 0.0 : 1.0;
+            target = s.ok() ? AlertState::Ok : level(1.0, r, st.state);
+            message = s.ok() ? QString() : AlertMessages::unreachable(escapeForDisplay(s.error, 300));
+            break;
+        case RuleKind::Stale: {
+            const double intervals = c.lastGoodMs == 0 ? 0 : double(now - c.lastGoodMs) / double(std::max<qint64>(1, pollIntervalMs));
+            value = intervals;
+            target = level(intervals, r, st.state);
+            message = AlertMessages::stale(intervals);
+            break;
+        }
+        case RuleKind::NoWorkers:
+            if (s.ok() && workers.busy) {
+                const int live = *workers.busy + workers.idle.value_or(0);
+                value = double(waitingTotal);
+                target = live == 0 && waitingTotal > 0 ? level(double(waitingTotal), r, st.state) : AlertState::Ok;
+                message = AlertMessages::noWorkers(waitingTotal, workers.lost.value_or(0), !workers.idle);
+            }
+            break;
+        case RuleKind::WorkerLost:
+            if (s.ok() && workers.lost) {
+                value = double(*workers.lost);
+                target = level(double(*workers.lost), r, st.state);
+                message = AlertMessages::workersLost(*workers.lost);
+            }
+            break;
+        default: break;
+        }
+        if (target) {
+            AlertRule effective = r;
+            if (r.kind == RuleKind::NoWorkers && workers.lost.value_or(0) > 0) {
+                effective.forMs = 0; // the hold is for restart blips; workers known lost are evidence enough
+            }
+            d->step(st, *target, effective, now, message, value, connectionId, QString(), changes);
+        }
+    }
+    if (!s.ok()) {
+        return changes; // per-queue numbers are unknown now; keep their states until data returns
+    }
+
+    // Per-queue rules.
+    for (auto it = c.queues.begin(); it != c.queues.end(); ++it) {
+        it->present = false;
+    }
+    for (const QueueStats &q : s.queues) {
+        auto it = c.queues.find(q.name);
+        if (it == c.queues.end()) {
+            QueueMemory m;
+            for (qsizetype i = 0; i < c.rules.size(); ++i) {
+                if (c.rules[i].perQueue() && c.rules[i].matches(q.name)) {
+                    m.rules.push_back(int(i));
+                }
+            }
+            m.states.resize(m.rules.size());
+            m.firstSeenMs = now;
+            m.discovered = c.polledOnce;
+            it = c.queues.insert(q.name, std::move(m));
+        }
+        QueueMemory &m = *it;
+        m.present = true;
+        if (c.maxGrowWindowMs > 0 && q.waiting) {
+            m.depths.emplace_back(now, *q.waiting);
+            while (m.depths.size() > 2 && m.depths[1].first <= now - c.maxGrowWindowMs) {
+                m.depths.pop_front();
+            }
+        }
+        for (size_t k = 0; k < m.rules.size(); ++k) {
+            const AlertRule &r = c.rules[m.rules[k]];
+            RuleState &st = m.states[k];
+            std::optional<AlertState> target;
+            std::optional<double> value;
+            QString message;
+            switch (r.kind) {
+            case RuleKind::OldestAge:
+                value = q.oldestAgeSeconds;
+                target = value ? level(*value, r, st.state) : AlertState::Unknown;
+                message = AlertMessages::oldestAge(q.name, value, r);
+                break;
+            case RuleKind::Depth:
+                value = q.waiting ? std::optional<double>(double(*q.waiting)) : std::nullopt;
+                target = value ? level(*value, r, st.state) : AlertState::Unknown;
+                message = AlertMessages::depth(q.name, q.waiting, r);
+                break;
+            case RuleKind::Poison:
+                if (q.maxAttempts) {
+                    value = double(*q.maxAttempts);
+                    target = level(*value, r, st.state);
+                    message = AlertMessages::poison(q.name, *q.maxAttempts);
+                }
+                break;
+            case RuleKind::FailureRate:
+                if (q.failed) {
+                    if (m.lastFailed && now > m.lastFailedMs) {
+                        const double perMin = double(std::max<qint64>(0, *q.failed - *m.lastFailed)) /
+                                              (double(now - m.lastFailedMs) / 60000.0);
+                        value = perMin;
+                        target = level(perMin, r, st.state);
+                        message = AlertMessages::failureRate(q.name, perMin);
+                    }
+                    m.lastFailed = q.failed;
+                    m.lastFailedMs = now;
+                }
+                break;
+            case RuleKind::NewQueue:
+                target = m.discovered && now - m.firstSeenMs < r.forMs ? AlertState::Warn : AlertState::Ok;
+                message = AlertMessages::newQueue(q.name);
+                break;
+            case RuleKind::DepthGrowing:
+                if (q.waiting && !m.depths.empty() && now - m.depths.front().first >= r.forMs) {
+                    const qint64 before = m.depths.front().second;
+                    const bool outpaced = !q.inPerMinute || !q.outPerMinute || *q.inPerMinute > *q.outPerMinute;
+                    const double growth = double(*q.waiting - before);
+                    value = growth;
+                    target = growth > 0 && outpaced ? level(growth, r, st.state) : AlertState::Ok;
+                    message = AlertMessages::depthGrowing(q.name, before, *q.waiting, r.forMs, q.inPerMinute,
+                                                          q.outPerMinute);
+                }
+                break;
+            default: break;
+            }
+            if (target) {
+                // A rule that crossed is held for forMs — except NewQueue, whose forMs is how long it stays.
+                AlertRule effective = r;
+                if (r.kind == RuleKind::NewQueue || r.kind == RuleKind::DepthGrowing) {
+                    effective.forMs = 0;
+                }
+                d->step(st, *target, effective, now, message, value, connectionId, q.name, changes);
+            }
+        }
+    }
+    // Queues gone from the backend: their alerts clear.
+    for (auto it = c.queues.begin(); it != c.queues.end();) {
+        if (!it->present) {
+            for (size_t k = 0; k < it->rules.size(); ++k) {
+                d->step(it->states[k], AlertState::Ok, c.rules[it->rules[k]], now, QString(), std::nullopt,
+                        connectionId, it.key(), changes);
+            }
+            it = c.queues.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    c.polledOnce = true;
+    return changes;
+}
+
+QList<Alert> AlertEngine::active(const QString &connectionId) const
+{
+    QList<Alert> out;
+    for (auto c = d->connections.cbegin(); c != d->connections.cend(); ++c) {
+        if (!connectionId.isEmpty() && c.key() != connectionId) {
+            continue;
+        }
+        for (size_t i = 0; i < c->connectionStates.size(); ++i) {
+            if (c->connectionStates[i].state != AlertState::Ok) {
+                out.append(d->makeAlert(c->connectionStates[i], c->rules[qsizetype(i)], c.key(), QString()));
+            }
+        }
+        for (auto q = c->queues.cbegin(); q != c->queues.cend(); ++q) {
+            for (size_t k = 0; k < q->rules.size(); ++k) {
+                if (q->states[k].state != AlertState::Ok) {
+                    out.append(d->makeAlert(q->states[k], c->rules[q->rules[k]], c.key(), q.key()));
+                }
+            }
+        }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Alert &a, const Alert &b) {
+        const int sa = alertSeverity(a.state);
+        const int sb = alertSeverity(b.state);
+        return sa != sb ? sa > sb : a.since < b.since;
+    });
+    return out;
+}
+
+AlertState AlertEngine::worst(const QString &connectionId, const QString &queue) const
+{
+    AlertState worst = AlertState::Ok;
+    const auto c = d->connections.constFind(connectionId);
+    if (c == d->connections.cend()) {
+        return worst;
+    }
+    auto consider = [&](AlertState s) {
+        if (alertSeverity(s) > alertSeverity(worst)) {
+            worst = s;
+        }
+    };
+    for (const RuleState &st : c->connectionStates) {
+        consider(st.state);
+    }
+    const auto visit = [&](const QueueMemory &m) {
+        for (const RuleState &st : m.states) {
+            consider(st.state);
+        }
+    };
+    if (queue.isEmpty()) {
+        for (const QueueMemory &m : c->queues) {
+            visit(m);
+        }
+    } else if (const auto q = c->queues.constFind(queue); q != c->queues.cend()) {
+        visit(*q);
+    }
+    return worst;
+}
+
+} // namespace qd

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "alertmessages.h"
+
+#include "../textsafety.h"
+
+#include <cmath>
+
+namespace qd {
+
+namespace {
+QString name(const QString &queue)
+{
+    return escapeForDisplay(queue, 80);
+}
+
+QString levels(const AlertRule &r, bool asDuration)
+{
+    auto fmt = [&](double v) { return asDuration ? AlertMessages::duration(v) : QString::number(v); };
+    QStringList parts;
+    if (r.warn) {
+        parts << AlertMessages::tr("warn %1").arg(fmt(*r.warn));
+    }
+    if (r.crit) {
+        parts << AlertMessages::tr("crit %1").arg(fmt(*r.crit));
+    }
+    return parts.isEmpty() ? QString() : QStringLiteral(" (") + parts.join(QStringLiteral(", ")) + u')';
+}
+} // namespace
+
+QString AlertMessages::duration(double seconds)
+{
+    const qint64 s = std::max<qint64>(0, std::llround(seconds));
+    if (s < 60) {
+        return tr("%1 s").arg(s);
+    }
+    if (s < 3600) {
+        return s % 60 ? tr("%1 m %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0')) : tr("%1 min").arg(s / 60);
+    }
+    return tr("%1 h %2 m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+QString AlertMessages::oldestAge(const QString &queue, std::optional<double> seconds, const AlertRule &rule)
+{
+    if (!seconds) {
+        return tr("%1: age of the oldest job is unknown").arg(name(queue));
+    }
+    return tr("%1: oldest job waited %2%3").arg(name(queue), duration(*seconds), levels(rule, true));
+}
+
+QString AlertMessages::depth(const QString &queue, std::optional<qint64> waiting, const AlertRule &rule)
+{
+    if (!waiting) {
+        return tr("%1: depth is unknown").arg(name(queue));
+    }
+    return tr("%1: %2 jobs waiting%3").arg(name(queue)).arg(*waiting).arg(levels(rule, false));
+}
+
+QString AlertMessages::depthGrowing(const QString &queue, qint64 from, qint64 to, qint64 windowMs,
+                                    std::optional<double> inPerMin, std::optional<double> outPerMin)
+{
+    QString s = tr("%1: depth grew from %2 to %3 in %4").arg(name(queue)).arg(from).arg(to).arg(duration(double(windowMs) / 1000));
+    if (inPerMin && outPerMin) {
+        s += tr("; arriving %1/min, done %2/min").arg(*inPerMin, 0, 'f', 1).arg(*outPerMin, 0, 'f', 1);
+        if (*outPerMin > *inPerMin) {
+            s += tr("; drains in about %1").arg(duration(double(to) / (*outPerMin - *inPerMin) * 60));
+        } else {
+            s += tr("; not draining at this rate");
+        }
+    }
+    return s;
+}
+
+QString AlertMessages::noWorkers(qint64 waiting, int lost, bool idleInvisible)
+{
+    QString s = tr("%1 jobs wait and no worker is taking them").arg(waiting);
+    if (lost > 0) {
+        s += tr(" (%1 worker(s) lost)").arg(lost);
+    }
+    if (idleInvisible) {
+        s += tr("; this backend shows only workers holding a job");
+    }
+    return s;
+}
+
+QString AlertMessages::workersLost(int lost)
+{
+    return tr("%1 worker(s) lost: their heartbeat or lock expired").arg(lost);
+}
+
+QString AlertMessages::poison(const QString &queue, qint64 attempts)
+{
+    return tr("%1: a job has failed %2 times and is still being retried").arg(name(queue)).arg(attempts);
+}
+
+QString AlertMessages::failureRate(const QString &queue, double perMinute)
+{
+    return tr("%1: %2 failures per minute").arg(name(queue)).arg(perMinute, 0, 'f', 1);
+}
+
+QString AlertMessages::newQueue(const QString &queue)
+{
+    return tr("new queue %1 discovered: is anything monitoring and working it?").arg(name(queue));
+}
+
+QString AlertMessages::unreachable(const QString &error)
+{
+    return tr("backend unreachable: %1").arg(error);
+}
+
+QString AlertMessages::stale(double intervals)
+{
+    return tr("no successful poll for %1 intervals").arg(intervals, 0, 'f', 0);
+}
+
+} // namespace qd

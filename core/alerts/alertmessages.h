@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "alertrule.h"
+
+#include <QCoreApplication>
+
+#include <optional>
+
+namespace qd {
+
+/// The sentences alerts say, in one place: plain text, naming the queue, the value and the levels.
+class AlertMessages final
+{
+    Q_DECLARE_TR_FUNCTIONS(qd::AlertMessages)
+
+public:
+    static QString duration(double seconds);
+    static QString oldestAge(const QString &queue, std::optional<double> seconds, const AlertRule &rule);
+    static QString depth(const QString &queue, std::optional<qint64> waiting, const AlertRule &rule);
+    static QString depthGrowing(const QString &queue, qint64 from, qint64 to, qint64 windowMs,
+                                std::optional<double> inPerMin, std::optional<double> outPerMin);
+    static QString noWorkers(qint64 waiting, int lost, bool idleInvisible);
+    static QString workersLost(int lost);
+    static QString poison(const QString &queue, qint64 attempts);
+    static QString failureRate(const QString &queue, double perMinute);
+    static QString newQueue(const QString &queue);
+    static QString unreachable(const QString &error);
+    static QString stale(double intervals);
+};
+
+} // namespace qd
