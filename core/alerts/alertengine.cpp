@@ -68,22 +68,27 @@ struct AlertEngine::Private
     QHash<QString, Connection> connections;
 
     /// Moves one rule state towards `target`, honouring the hold time; records a change if the state moved.
-    void step(RuleState &st, AlertState target, const AlertRule &rule, qint64 now, const QString &message,
+    /// `message` is only called when the text is needed (the state is not OK, or it changes): formatting
+    /// thousands of sentences per poll for queues that are fine would dominate the engine's cost.
+    template<typename Message>
+    void step(RuleState &st, AlertState target, const AlertRule &rule, qint64 holdMs, qint64 now, Message &&message,
               std::optional<double> value, const QString &connectionId, const QString &queue,
               QList<AlertChange> &changes) const
     {
         st.value = value;
-        st.message = message;
-        if (alertSeverity(target) > alertSeverity(st.state) && rule.forMs > 0) {
+        if (alertSeverity(target) > alertSeverity(st.state) && holdMs > 0) {
             if (st.pending != target) {
                 st.pending = target;
                 st.pendingSinceMs = now;
             }
-            if (now - st.pendingSinceMs < rule.forMs) {
+            if (now - st.pendingSinceMs < holdMs) {
                 return; // crossed, but not for long enough yet
             }
         }
         st.pending = target;
+        if (target != AlertState::Ok || st.state != AlertState::Ok) {
+            st.message = message();
+        }
         if (target == st.state) {
             return;
         }
@@ -169,43 +174,49 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
         RuleState &st = c.connectionStates[size_t(i)];
         std::optional<AlertState> target;
         std::optional<double> value;
-        QString message;
+        qint64 hold = r.forMs;
+        const double intervals =
+            c.lastGoodMs == 0 ? 0 : double(now - c.lastGoodMs) / double(std::max<qint64>(1, pollIntervalMs));
         switch (r.kind) {
         case RuleKind::Unreachable:
             value = s.ok() ? 0.0 : 1.0;
             target = s.ok() ? AlertState::Ok : level(1.0, r, st.state);
-            message = s.ok() ? QString() : AlertMessages::unreachable(escapeForDisplay(s.error, 300));
             break;
-        case RuleKind::Stale: {
-            const double intervals = c.lastGoodMs == 0 ? 0 : double(now - c.lastGoodMs) / double(std::max<qint64>(1, pollIntervalMs));
+        case RuleKind::Stale:
             value = intervals;
             target = level(intervals, r, st.state);
-            message = AlertMessages::stale(intervals);
             break;
-        }
         case RuleKind::NoWorkers:
             if (s.ok() && workers.busy) {
                 const int live = *workers.busy + workers.idle.value_or(0);
                 value = double(waitingTotal);
                 target = live == 0 && waitingTotal > 0 ? level(double(waitingTotal), r, st.state) : AlertState::Ok;
-                message = AlertMessages::noWorkers(waitingTotal, workers.lost.value_or(0), !workers.idle);
+                if (workers.lost.value_or(0) > 0) {
+                    hold = 0; // the hold is for restart blips; workers known lost are evidence enough
+                }
             }
             break;
         case RuleKind::WorkerLost:
             if (s.ok() && workers.lost) {
                 value = double(*workers.lost);
                 target = level(double(*workers.lost), r, st.state);
-                message = AlertMessages::workersLost(*workers.lost);
             }
             break;
         default: break;
         }
         if (target) {
-            AlertRule effective = r;
-            if (r.kind == RuleKind::NoWorkers && workers.lost.value_or(0) > 0) {
-                effective.forMs = 0; // the hold is for restart blips; workers known lost are evidence enough
-            }
-            d->step(st, *target, effective, now, message, value, connectionId, QString(), changes);
+            const auto message = [&]() -> QString {
+                switch (r.kind) {
+                case RuleKind::Unreachable:
+                    return s.ok() ? QString() : AlertMessages::unreachable(escapeForDisplay(s.error, 300));
+                case RuleKind::Stale: return AlertMessages::stale(intervals);
+                case RuleKind::NoWorkers:
+                    return AlertMessages::noWorkers(waitingTotal, workers.lost.value_or(0), !workers.idle);
+                case RuleKind::WorkerLost: return AlertMessages::workersLost(workers.lost.value_or(0));
+                default: return {};
+                }
+            };
+            d->step(st, *target, r, hold, now, message, value, connectionId, QString(), changes);
         }
     }
     if (!s.ok()) {
@@ -243,62 +254,66 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
             RuleState &st = m.states[k];
             std::optional<AlertState> target;
             std::optional<double> value;
-            QString message;
+            qint64 hold = r.forMs;
+            qint64 grewFrom = 0;
             switch (r.kind) {
             case RuleKind::OldestAge:
                 value = q.oldestAgeSeconds;
                 target = value ? level(*value, r, st.state) : AlertState::Unknown;
-                message = AlertMessages::oldestAge(q.name, value, r);
                 break;
             case RuleKind::Depth:
                 value = q.waiting ? std::optional<double>(double(*q.waiting)) : std::nullopt;
                 target = value ? level(*value, r, st.state) : AlertState::Unknown;
-                message = AlertMessages::depth(q.name, q.waiting, r);
                 break;
             case RuleKind::Poison:
                 if (q.maxAttempts) {
                     value = double(*q.maxAttempts);
                     target = level(*value, r, st.state);
-                    message = AlertMessages::poison(q.name, *q.maxAttempts);
                 }
                 break;
             case RuleKind::FailureRate:
                 if (q.failed) {
                     if (m.lastFailed && now > m.lastFailedMs) {
-                        const double perMin = double(std::max<qint64>(0, *q.failed - *m.lastFailed)) /
-                                              (double(now - m.lastFailedMs) / 60000.0);
-                        value = perMin;
-                        target = level(perMin, r, st.state);
-                        message = AlertMessages::failureRate(q.name, perMin);
+                        value = double(std::max<qint64>(0, *q.failed - *m.lastFailed)) /
+                                (double(now - m.lastFailedMs) / 60000.0);
+                        target = level(*value, r, st.state);
                     }
                     m.lastFailed = q.failed;
                     m.lastFailedMs = now;
                 }
                 break;
             case RuleKind::NewQueue:
+                // forMs is how long a new queue stays flagged, not a hold time.
                 target = m.discovered && now - m.firstSeenMs < r.forMs ? AlertState::Warn : AlertState::Ok;
-                message = AlertMessages::newQueue(q.name);
+                hold = 0;
                 break;
             case RuleKind::DepthGrowing:
+                // forMs is the window the growth is measured over; once measured, no further hold.
+                hold = 0;
                 if (q.waiting && !m.depths.empty() && now - m.depths.front().first >= r.forMs) {
-                    const qint64 before = m.depths.front().second;
+                    grewFrom = m.depths.front().second;
                     const bool outpaced = !q.inPerMinute || !q.outPerMinute || *q.inPerMinute > *q.outPerMinute;
-                    const double growth = double(*q.waiting - before);
-                    value = growth;
-                    target = growth > 0 && outpaced ? level(growth, r, st.state) : AlertState::Ok;
-                    message = AlertMessages::depthGrowing(q.name, before, *q.waiting, r.forMs, q.inPerMinute,
-                                                          q.outPerMinute);
+                    value = double(*q.waiting - grewFrom);
+                    target = *value > 0 && outpaced ? level(*value, r, st.state) : AlertState::Ok;
                 }
                 break;
             default: break;
             }
             if (target) {
-                // A rule that crossed is held for forMs — except NewQueue, whose forMs is how long it stays.
-                AlertRule effective = r;
-                if (r.kind == RuleKind::NewQueue || r.kind == RuleKind::DepthGrowing) {
-                    effective.forMs = 0;
-                }
-                d->step(st, *target, effective, now, message, value, connectionId, q.name, changes);
+                const auto message = [&]() -> QString {
+                    switch (r.kind) {
+                    case RuleKind::OldestAge: return AlertMessages::oldestAge(q.name, q.oldestAgeSeconds, r);
+                    case RuleKind::Depth: return AlertMessages::depth(q.name, q.waiting, r);
+                    case RuleKind::Poison: return AlertMessages::poison(q.name, q.maxAttempts.value_or(0));
+                    case RuleKind::FailureRate: return AlertMessages::failureRate(q.name, value.value_or(0));
+                    case RuleKind::NewQueue: return AlertMessages::newQueue(q.name);
+                    case RuleKind::DepthGrowing:
+                        return AlertMessages::depthGrowing(q.name, grewFrom, q.waiting.value_or(0), r.forMs,
+                                                           q.inPerMinute, q.outPerMinute);
+                    default: return {};
+                    }
+                };
+                d->step(st, *target, r, hold, now, message, value, connectionId, q.name, changes);
             }
         }
     }
@@ -306,8 +321,8 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
     for (auto it = c.queues.begin(); it != c.queues.end();) {
         if (!it->present) {
             for (size_t k = 0; k < it->rules.size(); ++k) {
-                d->step(it->states[k], AlertState::Ok, c.rules[it->rules[k]], now, QString(), std::nullopt,
-                        connectionId, it.key(), changes);
+                d->step(it->states[k], AlertState::Ok, c.rules[it->rules[k]], 0, now, [] { return QString(); },
+                        std::nullopt, connectionId, it.key(), changes);
             }
             it = c.queues.erase(it);
         } else {
