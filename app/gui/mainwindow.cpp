@@ -3,6 +3,10 @@
 #include "mainwindow.h"
 
 #include "addconnectiondialog.h"
+#include "alertlistmodel.h"
+#include "alerts/alertengine.h"
+#include "appicon.h"
+#include "timeserieschart.h"
 #include "backend.h"
 #include "backendfactory.h"
 #include "collector.h"
@@ -18,6 +22,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
+#include <QSystemTrayIcon>
+#include <QTableView>
 #include <QDateTime>
 #include <QHeaderView>
 #include <QMenuBar>
@@ -64,6 +71,40 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     split->setSizes({260, 1180});
     setCentralWidget(split);
     statusBar()->addWidget(new StatusStrip(collector, this), 1);
+
+    // Alerts: the same rule engine as `queuedeckctl check/watch`, evaluated on every poll.
+    m_alertEngine = std::make_unique<AlertEngine>(collector->clock());
+    m_alertModel = new AlertListModel(collector, this);
+    m_alertView = new QTableView(this);
+    m_alertView->setModel(m_alertModel);
+    m_alertView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_alertView->horizontalHeader()->setStretchLastSection(false);
+    m_alertView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_alertView->horizontalHeader()->setSectionResizeMode(AlertListModel::MessageColumn, QHeaderView::Stretch);
+    m_alertView->verticalHeader()->hide();
+    m_alertView->setWordWrap(false);
+    m_alertView->setAccessibleName(tr("Active alerts"));
+    auto *dock = new QDockWidget(tr("Alerts"), this);
+    dock->setObjectName(QStringLiteral("alertsDock"));
+    dock->setWidget(m_alertView);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    connect(m_alertView, &QTableView::activated, this, [this](const QModelIndex &idx) {
+        const Alert *a = m_alertModel->alert(idx.row());
+        if (a && !a->queue.isEmpty()) {
+            showQueue(a->connectionId, a->queue);
+        }
+    });
+    connect(collector, &Collector::snapshotReady, this, &MainWindow::onSnapshotForAlerts);
+    connect(collector, &Collector::connectionRemoved, this, [this](const QString &id) {
+        m_alertEngine->forget(id);
+        m_alertModel->setAlerts(m_alertEngine->active());
+    });
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(appIcon(), this);
+        m_tray->setToolTip(tr("Queuedeck"));
+        m_tray->show();
+    }
 
     connect(m_welcome, &WelcomePage::openDemoRequested, this, [this] {
         if (const QString err = startDemo(); !err.isEmpty()) {
@@ -131,6 +172,13 @@ void MainWindow::createActions()
 
     auto *refresh = view->addAction(tr("&Refresh Now"), m_collector, &Collector::pollNow);
     refresh->setShortcut(QKeySequence::Refresh);
+    auto *ack = view->addAction(tr("&Acknowledge Alert"), this, [this] {
+        const QModelIndex idx = m_alertView->currentIndex();
+        if (idx.isValid()) {
+            m_alertModel->acknowledge(idx.row());
+        }
+    });
+    ack->setShortcut(QKeySequence(tr("Ctrl+K")));
     auto *overview = view->addAction(tr("&Overview"), this, &MainWindow::showOverview);
     overview->setShortcut(QKeySequence(tr("Ctrl+1")));
     for (QAction *a : {add, refresh, overview}) {
@@ -259,6 +307,36 @@ void MainWindow::removeSelectedConnection()
     }
     if (m_detail->connectionId() == id) {
         showOverview();
+    }
+}
+
+void MainWindow::onSnapshotForAlerts(const QString &connectionId, const Snapshot &snapshot)
+{
+    const QList<AlertChange> changes =
+        m_alertEngine->evaluate(connectionId, snapshot, qint64(m_collector->interval().count()));
+    if (changes.isEmpty()) {
+        return;
+    }
+    m_alertModel->setAlerts(m_alertEngine->active());
+    for (const AlertChange &c : changes) {
+        const bool worse = alertSeverity(c.alert.state) > alertSeverity(c.previous);
+        const QString what = QStringLiteral("%1 %2").arg(alertStateName(c.alert.state), c.alert.message);
+        if (worse && (c.alert.state == AlertState::Crit || c.alert.state == AlertState::Warn)) {
+            statusBar()->showMessage(what, 20000);
+            if (m_tray) {
+                m_tray->showMessage(m_collector->displayName(connectionId), c.alert.message,
+                                    c.alert.state == AlertState::Crit ? QSystemTrayIcon::Critical
+                                                                      : QSystemTrayIcon::Warning);
+            }
+        }
+        // The timeline of the queue on screen: a marker where an alert began or ended.
+        if (connectionId == m_detail->connectionId() && (c.alert.queue.isEmpty() || c.alert.queue == m_detail->queue())) {
+            const QString label = worse ? QStringLiteral("%1 %2").arg(alertStateName(c.alert.state), AlertRule::kindName(c.alert.kind))
+                                        : tr("%1 cleared").arg(AlertRule::kindName(c.alert.kind));
+            for (TimeSeriesChart *chart : m_detail->charts()) {
+                chart->addMarker(snapshot.takenAt.toMSecsSinceEpoch(), label);
+            }
+        }
     }
 }
 

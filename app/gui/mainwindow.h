@@ -2,16 +2,22 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "snapshot.h"
+
 #include <QMainWindow>
 #include <QSet>
 
 #include <memory>
 
 class QStackedWidget;
+class QSystemTrayIcon;
+class QTableView;
 class QTreeView;
 
 namespace qd {
 
+class AlertEngine;
+class AlertListModel;
 class Collector;
 class ConnectionTreeModel;
 class HistoryStore;
@@ -46,6 +52,7 @@ public:
     OverviewPage *overview() const { return m_overview; }
     QueueDetailView *detail() const { return m_detail; }
     QWidget *currentPage() const;
+    AlertListModel *alerts() const { return m_alertModel; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -55,6 +62,7 @@ private:
     void updateCentral();
     void addConnectionDialog();
     void removeSelectedConnection();
+    void onSnapshotForAlerts(const QString &connectionId, const Snapshot &snapshot);
 
     Collector *m_collector;
     HistoryStore *m_history;
@@ -67,6 +75,10 @@ private:
     QueueDetailView *m_detail;
     QSet<QString> m_persistent;
     std::unique_ptr<demo::DemoSimulator> m_demo;
+    std::unique_ptr<AlertEngine> m_alertEngine;
+    AlertListModel *m_alertModel;
+    QTableView *m_alertView;
+    QSystemTrayIcon *m_tray = nullptr;
 };
 
 } // namespace qd

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "../core/fakebackend.h"
+#include "alertlistmodel.h"
 #include "collector.h"
 #include "history/historystore.h"
 #include "mainwindow.h"
@@ -52,6 +53,11 @@ private Q_SLOTS:
         QCOMPARE(w.currentPage(), static_cast<QWidget *>(w.overview()));
         QTRY_COMPARE(w.overview()->tiles().size(), 2);
         QCOMPARE(w.overview()->tiles().first()->queueName(), QStringLiteral("print")); // worst first
+        // The print queue's oldest job waited 12 h: the alert panel says so, critical first.
+        QTRY_VERIFY(w.alerts()->rowCount() > 0);
+        QCOMPARE(w.alerts()->index(0, AlertListModel::StateColumn).data(AlertListModel::StateRole).toInt(),
+                 int(AlertState::Crit));
+        QVERIFY(w.alerts()->index(0, AlertListModel::MessageColumn).data().toString().contains(QStringLiteral("print")));
 
         QSignalSpy loaded(w.detail(), &QueueDetailView::historyLoadFinished);
         QTest::mouseClick(w.overview()->tiles().first(), Qt::LeftButton);

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "alertlistmodel.h"
+
+#include "collector.h"
+#include "queuestatus.h"
+
+#include <QFont>
+#include <QLocale>
+
+namespace qd {
+
+namespace {
+QueueStatus toStatus(AlertState s)
+{
+    switch (s) {
+    case AlertState::Ok: return QueueStatus::Ok;
+    case AlertState::Warn: return QueueStatus::Warn;
+    case AlertState::Crit: return QueueStatus::Crit;
+    case AlertState::Unknown: return QueueStatus::Unknown;
+    }
+    return QueueStatus::Unknown;
+}
+} // namespace
+
+AlertListModel::AlertListModel(Collector *collector, QObject *parent)
+    : QAbstractTableModel(parent), m_collector(collector)
+{
+}
+
+int AlertListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_alerts.size());
+}
+
+int AlertListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString AlertListModel::key(const Alert &a)
+{
+    return a.connectionId + QChar(0x1f) + a.queue + QChar(0x1f) + a.ruleId + QChar(0x1f) +
+           QString::number(int(a.state));
+}
+
+void AlertListModel::setAlerts(const QList<Alert> &alerts)
+{
+    beginResetModel();
+    m_alerts = alerts;
+    QSet<QString> still;
+    for (const Alert &a : alerts) {
+        if (m_acknowledged.contains(key(a))) {
+            still.insert(key(a));
+        }
+    }
+    m_acknowledged = still;
+    endResetModel();
+}
+
+void AlertListModel::acknowledge(int row)
+{
+    if (row < 0 || row >= m_alerts.size()) {
+        return;
+    }
+    m_acknowledged.insert(key(m_alerts[row]));
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+const Alert *AlertListModel::alert(int row) const
+{
+    return row >= 0 && row < m_alerts.size() ? &m_alerts[row] : nullptr;
+}
+
+QVariant AlertListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const Alert &a = m_alerts.at(index.row());
+    const bool acked = m_acknowledged.contains(key(a));
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case StateColumn: return QString(statusText(toStatus(a.state)) + (acked ? tr(" (ack)") : QString()));
+        case ConnectionColumn: return m_collector->displayName(a.connectionId);
+        case QueueColumn: return a.queue;
+        case RuleColumn: return AlertRule::kindName(a.kind);
+        case MessageColumn: return a.message;
+        case SinceColumn: return QLocale().toString(a.since.toLocalTime().time(), QLocale::ShortFormat);
+        }
+        return {};
+    case Qt::DecorationRole:
+        if (index.column() == StateColumn) {
+            const QueueStatus s = toStatus(a.state);
+            return statusIcon(s, statusColor(s, false));
+        }
+        return {};
+    case Qt::FontRole:
+        if (!acked && a.state == AlertState::Crit) {
+            QFont f;
+            f.setBold(true);
+            return f;
+        }
+        return {};
+    case Qt::ToolTipRole: return a.message;
+    case StateRole: return int(a.state);
+    case AcknowledgedRole: return acked;
+    case ConnectionIdRole: return a.connectionId;
+    case QueueNameRole: return a.queue;
+    default: return {};
+    }
+}
+
+QVariant AlertListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (section) {
+    case StateColumn: return tr("State");
+    case ConnectionColumn: return tr("Connection");
+    case QueueColumn: return tr("Queue");
+    case RuleColumn: return tr("Rule");
+    case MessageColumn: return tr("What");
+    case SinceColumn: return tr("Since");
+    }
+    return {};
+}
+
+} // namespace qd

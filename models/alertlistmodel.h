@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "alerts/alertengine.h"
+
+#include <QAbstractTableModel>
+#include <QSet>
+
+namespace qd {
+
+class Collector;
+
+/// The active alerts of every connection, worst first, for the alert panel. Acknowledging an alert keeps it
+/// listed (it is still true) but marks it as seen until its state changes again.
+class AlertListModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { StateColumn, ConnectionColumn, QueueColumn, RuleColumn, MessageColumn, SinceColumn, ColumnCount };
+    enum Role { StateRole = Qt::UserRole + 1, AcknowledgedRole, ConnectionIdRole, QueueNameRole };
+
+    explicit AlertListModel(Collector *collector, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    /// Replaces the list (one reset per poll that changed anything: the list is short and re-sorted).
+    void setAlerts(const QList<Alert> &alerts);
+    void acknowledge(int row);
+    const Alert *alert(int row) const;
+
+private:
+    static QString key(const Alert &a);
+
+    Collector *m_collector;
+    QList<Alert> m_alerts;
+    QSet<QString> m_acknowledged; ///< key + state: a new state needs a new acknowledgement
+};
+
+} // namespace qd
