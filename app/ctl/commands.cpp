@@ -3,12 +3,15 @@
 #include "commands.h"
 
 #include "backendfactory.h"
+#include "alerts/alertengine.h"
 #include "cli/check.h"
 #include "cli/snapshotjson.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
 #include <QTextStream>
 
 #include <cmath>
@@ -210,6 +213,78 @@ int runCheck(const QStringList &arguments)
     out() << r.line << '\n';
     out().flush();
     return int(r.state);
+}
+
+int runWatch(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(tr("Poll continuously and print every alert that starts, changes or clears."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("watch"), tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const QCommandLineOption interval(QStringLiteral("interval"), tr("Seconds between polls (default 5)."),
+                                      QStringLiteral("S"), QStringLiteral("5"));
+    const QCommandLineOption count(QStringLiteral("count"), tr("Stop after N polls (default: run until interrupted)."),
+                                   QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption json(QStringLiteral("json"), tr("One JSON object per line."));
+    p.addOptions({interval, count, json});
+    const bool parsed = p.parse(arguments);
+    if (parsed && p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    bool okInterval = false;
+    bool okCount = false;
+    const double seconds = p.value(interval).toDouble(&okInterval);
+    const int polls = p.value(count).toInt(&okCount);
+    if (!parsed || p.positionalArguments().size() != 2 || !okInterval || seconds < 0.1 || !okCount || polls < 0) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl watch URL [--interval S] [--count N] [--json]")
+                                          : p.errorText())
+              << '\n';
+        return 2;
+    }
+    auto backend = createBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
+        return 2;
+    }
+    const QString id = backend.value()->url().toDisplayString();
+    const qint64 intervalMs = qint64(seconds * 1000);
+    const bool asJson = p.isSet(json);
+    AlertEngine engine;
+    int done = 0;
+    QTimer timer;
+    timer.setInterval(int(intervalMs));
+    auto pollOnce = [&] {
+        timer.stop(); // one poll at a time, however slow the backend
+        backend.value()->snapshot().then(&timer, [&](const Snapshot &s) {
+            for (const AlertChange &c : engine.evaluate(id, s, intervalMs)) {
+                if (asJson) {
+                    QJsonObject o;
+                    o.insert(QStringLiteral("at"), s.takenAt.toUTC().toString(Qt::ISODateWithMs));
+                    o.insert(QStringLiteral("state"), alertStateName(c.alert.state));
+                    o.insert(QStringLiteral("previous"), alertStateName(c.previous));
+                    o.insert(QStringLiteral("queue"), c.alert.queue.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.alert.queue));
+                    o.insert(QStringLiteral("rule"), c.alert.ruleId);
+                    o.insert(QStringLiteral("message"), c.alert.message);
+                    out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
+                } else {
+                    out() << s.takenAt.toUTC().toString(Qt::ISODate) << ' '
+                          << alertStateName(c.alert.state).leftJustified(7) << ' ' << c.alert.ruleId << ": "
+                          << escapeForDisplay(c.alert.message, 400) << '\n';
+                }
+            }
+            out().flush();
+            if (polls > 0 && ++done >= polls) {
+                QCoreApplication::quit();
+                return;
+            }
+            timer.start();
+        });
+    };
+    QObject::connect(&timer, &QTimer::timeout, &timer, pollOnce);
+    pollOnce();
+    return QCoreApplication::exec();
 }
 
 } // namespace qd::ctl

@@ -9,5 +9,8 @@ namespace qd::ctl {
 /// Exit codes: snapshot 0 ok / 1 poll failed / 2 usage; check uses the Nagios codes 0–3 (usage errors: 3).
 int runSnapshot(const QStringList &arguments);
 int runCheck(const QStringList &arguments);
+/// Polls continuously and prints every alert state change (the GUI's rule engine, headless). Runs until
+/// interrupted, or for --count polls. Exit code: 0, or 2 on usage errors.
+int runWatch(const QStringList &arguments);
 
 } // namespace qd::ctl

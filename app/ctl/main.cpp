@@ -20,6 +20,9 @@ int main(int argc, char *argv[])
     if (command == u"check") {
         return qd::ctl::runCheck(args);
     }
+    if (command == u"watch") {
+        return qd::ctl::runWatch(args);
+    }
     QTextStream s(command == u"--version" || command == u"--help" || command == u"-h" ? stdout : stderr);
     if (command == u"--version") {
         s << "queuedeckctl " << QCoreApplication::applicationVersion() << '\n';
@@ -29,7 +32,9 @@ int main(int argc, char *argv[])
          "commands:\n"
          "  snapshot URL [--json]                 state of every queue and worker\n"
          "  check URL [--max-latency S] [--warn-latency S] [--max-depth N] [--warn-depth N] [--min-workers N]\n"
-         "                                        Nagios plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n\n"
+         "                                        Nagios plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
+         "  watch URL [--interval S] [--count N] [--json]\n"
+         "                                        print every alert state change, continuously\n\n"
          "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db\n"
          "Run `queuedeckctl <command> --help` for details.\n";
     return command == u"--help" || command == u"-h" ? 0 : 2;

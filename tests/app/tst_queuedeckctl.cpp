@@ -137,6 +137,24 @@ private Q_SLOTS:
         QVERIFY(bad.out.contains("Unknown scheme"));
     }
 
+    void watchPrintsAlertChanges()
+    {
+        const Run r = ctl({QStringLiteral("watch"), url(), QStringLiteral("--count"), QStringLiteral("2"),
+                           QStringLiteral("--interval"), QStringLiteral("0.2")});
+        QCOMPARE(r.exitCode, 0);
+        const QString text = QString::fromUtf8(r.out);
+        // The fixture has a worker whose lock is 5 h old: lost. Reported once, not once per poll.
+        QCOMPARE(text.count(QStringLiteral("worker-lost")), 1);
+        QVERIFY2(text.contains(QStringLiteral("WARN    worker-lost: 1 worker(s) lost")), qPrintable(text));
+        const Run j = ctl({QStringLiteral("watch"), url(), QStringLiteral("--count"), QStringLiteral("1"),
+                           QStringLiteral("--json")});
+        QCOMPARE(j.exitCode, 0);
+        const QJsonObject first = QJsonDocument::fromJson(j.out.split('\n').first()).object();
+        QVERIFY(first.contains(QStringLiteral("rule")));
+        QCOMPARE(first.value(QStringLiteral("previous")).toString(), QStringLiteral("OK"));
+        QCOMPARE(ctl({QStringLiteral("watch"), url(), QStringLiteral("--interval"), QStringLiteral("0")}).exitCode, 2);
+    }
+
     void snapshotErrors()
     {
         QCOMPARE(ctl({QStringLiteral("snapshot"), QStringLiteral("delayedjob+sqlite:///nonexistent.db")}).exitCode, 1);
