@@ -4,6 +4,7 @@
 
 #include "backendfactory.h"
 #include "alerts/alertengine.h"
+#include "alerts/webhooknotifier.h"
 #include "cli/check.h"
 #include "cli/snapshotjson.h"
 
@@ -227,7 +228,11 @@ int runWatch(const QStringList &arguments)
     const QCommandLineOption count(QStringLiteral("count"), tr("Stop after N polls (default: run until interrupted)."),
                                    QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption json(QStringLiteral("json"), tr("One JSON object per line."));
-    p.addOptions({interval, count, json});
+    const QCommandLineOption webhook(QStringLiteral("webhook"), tr("POST every change to this URL."), QStringLiteral("URL"));
+    const QCommandLineOption format(QStringLiteral("format"), tr("Webhook format: slack (default) or pagerduty."),
+                                    QStringLiteral("FORMAT"), QStringLiteral("slack"));
+    const QCommandLineOption routingKey(QStringLiteral("routing-key"), tr("PagerDuty integration key."), QStringLiteral("KEY"));
+    p.addOptions({interval, count, json, webhook, format, routingKey});
     const bool parsed = p.parse(arguments);
     if (parsed && p.isSet(QStringLiteral("help"))) {
         out() << p.helpText();
@@ -250,6 +255,30 @@ int runWatch(const QStringList &arguments)
     }
     const QString id = backend.value()->url().toDisplayString();
     const qint64 intervalMs = qint64(seconds * 1000);
+    WebhookNotifier notifier;
+    int pendingDeliveries = 0;
+    if (p.isSet(webhook)) {
+        const QUrl hook(p.value(webhook), QUrl::StrictMode);
+        const QString fmt = p.value(format).toLower();
+        if (!hook.isValid() || (hook.scheme() != u"http" && hook.scheme() != u"https") ||
+            (fmt != u"slack" && fmt != u"pagerduty")) {
+            err() << tr("queuedeckctl: --webhook needs an http(s) URL and --format slack or pagerduty") << '\n';
+            return 2;
+        }
+        notifier.setTarget(id, WebhookTarget{hook, fmt == u"pagerduty" ? WebhookFormat::PagerDuty : WebhookFormat::Slack,
+                                             p.value(routingKey)});
+        QObject::connect(&notifier, &WebhookNotifier::failed, &notifier, [&](const QString &key, const QString &reason) {
+            err() << tr("queuedeckctl: webhook for %1 failed: %2").arg(key, reason) << '\n';
+        });
+    }
+    bool finished = false;
+    auto maybeQuit = [&] {
+        if (finished && pendingDeliveries == 0) {
+            QCoreApplication::quit(); // with --count, wait until every webhook delivery has ended
+        }
+    };
+    QObject::connect(&notifier, &WebhookNotifier::delivered, &notifier, [&] { --pendingDeliveries; maybeQuit(); });
+    QObject::connect(&notifier, &WebhookNotifier::failed, &notifier, [&] { --pendingDeliveries; maybeQuit(); });
     const bool asJson = p.isSet(json);
     AlertEngine engine;
     int done = 0;
@@ -259,6 +288,10 @@ int runWatch(const QStringList &arguments)
         timer.stop(); // one poll at a time, however slow the backend
         backend.value()->snapshot().then(&timer, [&](const Snapshot &s) {
             for (const AlertChange &c : engine.evaluate(id, s, intervalMs)) {
+                if (p.isSet(webhook)) {
+                    ++pendingDeliveries;
+                    notifier.notify(id, c);
+                }
                 if (asJson) {
                     QJsonObject o;
                     o.insert(QStringLiteral("at"), s.takenAt.toUTC().toString(Qt::ISODateWithMs));
@@ -276,7 +309,8 @@ int runWatch(const QStringList &arguments)
             }
             out().flush();
             if (polls > 0 && ++done >= polls) {
-                QCoreApplication::quit();
+                finished = true;
+                maybeQuit();
                 return;
             }
             timer.start();

@@ -8,6 +8,7 @@
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -153,6 +154,32 @@ private Q_SLOTS:
         QVERIFY(first.contains(QStringLiteral("rule")));
         QCOMPARE(first.value(QStringLiteral("previous")).toString(), QStringLiteral("OK"));
         QCOMPARE(ctl({QStringLiteral("watch"), url(), QStringLiteral("--interval"), QStringLiteral("0")}).exitCode, 2);
+    }
+
+    void watchPostsToAWebhook()
+    {
+        QTemporaryDir logDir;
+        QProcess receiver;
+        const QString log = logDir.filePath(QStringLiteral("hook.jsonl"));
+        receiver.start(QStringLiteral("/usr/bin/python3"),
+                       {QStringLiteral(QD_SOURCE_DIR "/tests/core/fixtures/webhook_receiver.py"), log});
+        QVERIFY(receiver.waitForReadyRead(10000));
+        const QString port = QString::fromLatin1(receiver.readLine().trimmed());
+        const Run r = ctl({QStringLiteral("watch"), url(), QStringLiteral("--count"), QStringLiteral("1"),
+                           QStringLiteral("--webhook"), QStringLiteral("http://127.0.0.1:%1/").arg(port),
+                           QStringLiteral("--format"), QStringLiteral("pagerduty"), QStringLiteral("--routing-key"),
+                           QStringLiteral("K")});
+        receiver.kill();
+        receiver.waitForFinished();
+        QCOMPARE(r.exitCode, 0);
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        QCOMPARE(int(lines.size()) - 1, QString::fromUtf8(r.out).count(u'\n')); // one POST per printed change
+        const QJsonObject first = QJsonDocument::fromJson(lines.first()).object().value(QStringLiteral("body")).toObject();
+        QCOMPARE(first.value(QStringLiteral("event_action")).toString(), QStringLiteral("trigger"));
+        QCOMPARE(first.value(QStringLiteral("routing_key")).toString(), QStringLiteral("K"));
+        QCOMPARE(ctl({QStringLiteral("watch"), url(), QStringLiteral("--webhook"), QStringLiteral("ftp://x")}).exitCode, 2);
     }
 
     void snapshotErrors()
