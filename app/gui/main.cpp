@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 #include "queuedetailview.h"
 #include "settings/connectionsettings.h"
+#include "timeline/incidenttimeline.h"
 #include "timeserieschart.h"
 
 #include <QApplication>
@@ -106,7 +107,16 @@ int main(int argc, char *argv[])
     const QString historyError = history.open();
     QObject::connect(&collector, &qd::Collector::snapshotReady, &history, &qd::HistoryStore::record);
 
+    qd::IncidentTimeline timeline(dataDir + QStringLiteral("/timeline.sqlite3"));
+    const QString timelineError = timeline.open();
+    if (!timelineError.isEmpty()) {
+        std::fprintf(stderr, "queuedeck: timeline disabled: %s\n", qPrintable(timelineError));
+    }
+
     qd::MainWindow window(&collector, historyError.isEmpty() ? &history : nullptr);
+    if (timelineError.isEmpty()) {
+        window.setTimeline(&timeline);
+    }
     if (!historyError.isEmpty()) {
         std::fprintf(stderr, "queuedeck: history disabled: %s\n", qPrintable(historyError));
     }

@@ -9,6 +9,7 @@
 #include "timeserieschart.h"
 #include "backend.h"
 #include "backendfactory.h"
+#include "clock.h"
 #include "collector.h"
 #include "connectiontreemodel.h"
 #include "demo/demosimulator.h"
@@ -17,12 +18,18 @@
 #include "queueoverviewmodel.h"
 #include "settings/connectionsettings.h"
 #include "statusstrip.h"
+#include "timeline/incidenttimeline.h"
+#include "timeline/postmortem.h"
 #include "welcomepage.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QSystemTrayIcon>
 #include <QTableView>
 #include <QDateTime>
@@ -166,6 +173,7 @@ void MainWindow::createActions()
             QMessageBox::warning(this, tr("Demo"), err);
         }
     });
+    file->addAction(tr("Export &Post-mortem…"), this, &MainWindow::exportPostMortem);
     file->addSeparator();
     auto *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -179,6 +187,8 @@ void MainWindow::createActions()
         }
     });
     ack->setShortcut(QKeySequence(tr("Ctrl+K")));
+    auto *note = view->addAction(tr("Add &Note to Timeline…"), this, &MainWindow::addNote);
+    note->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
     auto *overview = view->addAction(tr("&Overview"), this, &MainWindow::showOverview);
     overview->setShortcut(QKeySequence(tr("Ctrl+1")));
     for (QAction *a : {add, refresh, overview}) {
@@ -261,15 +271,19 @@ QString MainWindow::startDemo()
     if (const QString err = sim->start(); !err.isEmpty()) {
         return err;
     }
-    connect(sim.get(), &demo::DemoSimulator::incident, this,
-            [this](const QString &what) { statusBar()->showMessage(tr("Demo: %1").arg(what), 15000); });
+    const QString id = QStringLiteral("demo-%1").arg(QDateTime::currentSecsSinceEpoch());
+    connect(sim.get(), &demo::DemoSimulator::incident, this, [this, id](const QString &what) {
+        statusBar()->showMessage(tr("Demo: %1").arg(what), 15000);
+        if (m_timeline) {
+            m_timeline->addEvent(id, tr("Demo script: %1").arg(what));
+        }
+    });
     auto backend = createBackend(sim->connectionUrl(), m_collector->clock());
     if (!backend) {
         return backend.error();
     }
     m_demo = std::move(sim);
-    // A fresh id per run: the demo's database starts over each time, so its history should too.
-    const QString id = QStringLiteral("demo-%1").arg(QDateTime::currentSecsSinceEpoch());
+    // A fresh id per run (above): the demo's database starts over each time, so its history should too.
     // The demo's day is compressed (an hour a minute), so are its thresholds: warn at 1 min, critical at 2.5.
     const StatusThresholds demoThresholds{60, 150};
     m_overviewModel->setThresholds(id, demoThresholds);
@@ -319,6 +333,9 @@ void MainWindow::onSnapshotForAlerts(const QString &connectionId, const Snapshot
     }
     m_alertModel->setAlerts(m_alertEngine->active());
     for (const AlertChange &c : changes) {
+        if (m_timeline) {
+            m_timeline->recordAlert(c);
+        }
         const bool worse = alertSeverity(c.alert.state) > alertSeverity(c.previous);
         const QString what = QStringLiteral("%1 %2").arg(alertStateName(c.alert.state), c.alert.message);
         if (worse && (c.alert.state == AlertState::Crit || c.alert.state == AlertState::Warn)) {
@@ -338,6 +355,81 @@ void MainWindow::onSnapshotForAlerts(const QString &connectionId, const Snapshot
             }
         }
     }
+}
+
+void MainWindow::setTimeline(IncidentTimeline *timeline)
+{
+    m_timeline = timeline;
+}
+
+QString MainWindow::selectedConnection() const
+{
+    const QModelIndex idx = m_sidebar->currentIndex();
+    if (idx.isValid()) {
+        return idx.siblingAtColumn(0).data(ConnectionTreeModel::ConnectionIdRole).toString();
+    }
+    if (!m_detail->connectionId().isEmpty()) {
+        return m_detail->connectionId();
+    }
+    return m_collector->connectionIds().isEmpty() ? QString() : m_collector->connectionIds().constFirst();
+}
+
+void MainWindow::addNote()
+{
+    const QString id = selectedConnection();
+    if (!m_timeline || id.isEmpty()) {
+        return;
+    }
+    bool ok = false;
+    const QString text = QInputDialog::getMultiLineText(
+        this, tr("Add Note"), tr("Note for the %1 timeline (what you did or saw):").arg(m_collector->displayName(id)),
+        QString(), &ok);
+    if (ok && !text.trimmed().isEmpty()) {
+        m_timeline->addNote(id, text.trimmed(), m_detail->connectionId() == id ? m_detail->queue() : QString());
+        statusBar()->showMessage(tr("Note added to the timeline."), 5000);
+    }
+}
+
+QFuture<QString> MainWindow::postMortem(const QString &connectionId, int hours)
+{
+    if (!m_timeline || !m_history) {
+        return QtFuture::makeReadyFuture(QString());
+    }
+    PostMortemRequest r;
+    r.connectionId = connectionId;
+    r.connectionName = m_collector->displayName(connectionId);
+    r.to = m_collector->clock()->now();
+    r.from = r.to.addSecs(-3600LL * hours);
+    for (const QueueStats &q : m_collector->lastGood(connectionId).queues) {
+        r.queues << q.name;
+    }
+    HistoryStore *history = m_history;
+    IncidentTimeline *timeline = m_timeline;
+    // The stores answer with futures; waiting on them belongs on a worker thread, not here.
+    return QtConcurrent::run([history, timeline, r] { return buildPostMortem(*history, *timeline, r); });
+}
+
+void MainWindow::exportPostMortem()
+{
+    const QString id = selectedConnection();
+    if (id.isEmpty() || !m_timeline || !m_history) {
+        QMessageBox::information(this, tr("Export Post-mortem"), tr("There is no connection with history to report on."));
+        return;
+    }
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export Post-mortem"),
+                                                      tr("post-mortem-%1.md").arg(QDate::currentDate().toString(Qt::ISODate)),
+                                                      tr("Markdown (*.md)"));
+    if (file.isEmpty()) {
+        return;
+    }
+    postMortem(id).then(this, [this, file](const QString &markdown) {
+        QFile out(file);
+        if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(markdown.toUtf8()) < 0) {
+            QMessageBox::warning(this, tr("Export Post-mortem"), tr("Cannot write %1: %2").arg(file, out.errorString()));
+            return;
+        }
+        statusBar()->showMessage(tr("Post-mortem written to %1").arg(file), 10000);
+    });
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

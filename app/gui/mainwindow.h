@@ -4,6 +4,7 @@
 
 #include "snapshot.h"
 
+#include <QFuture>
 #include <QMainWindow>
 #include <QSet>
 
@@ -21,6 +22,7 @@ class AlertListModel;
 class Collector;
 class ConnectionTreeModel;
 class HistoryStore;
+class IncidentTimeline;
 class OverviewPage;
 class QueueDetailView;
 class QueueOverviewModel;
@@ -37,6 +39,10 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
 public:
     MainWindow(Collector *collector, HistoryStore *history, QWidget *parent = nullptr);
+    /// Records alert changes, demo incidents and notes; enables "Add Note" and "Export Post-mortem".
+    void setTimeline(IncidentTimeline *timeline);
+    /// The post-mortem of one connection over the last `hours`, built off the GUI thread.
+    QFuture<QString> postMortem(const QString &connectionId, int hours = 24);
     ~MainWindow() override;
     Q_DISABLE_COPY_MOVE(MainWindow)
 
@@ -63,6 +69,9 @@ private:
     void addConnectionDialog();
     void removeSelectedConnection();
     void onSnapshotForAlerts(const QString &connectionId, const Snapshot &snapshot);
+    QString selectedConnection() const;
+    void addNote();
+    void exportPostMortem();
 
     Collector *m_collector;
     HistoryStore *m_history;
@@ -79,6 +88,7 @@ private:
     AlertListModel *m_alertModel;
     QTableView *m_alertView;
     QSystemTrayIcon *m_tray = nullptr;
+    IncidentTimeline *m_timeline = nullptr;
 };
 
 } // namespace qd

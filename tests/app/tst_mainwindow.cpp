@@ -8,6 +8,7 @@
 #include "overviewpage.h"
 #include "queuedetailview.h"
 #include "queuetile.h"
+#include "timeline/incidenttimeline.h"
 
 #include <QSettings>
 #include <QSignalSpy>
@@ -68,6 +69,26 @@ private Q_SLOTS:
 
         w.showOverview();
         QCOMPARE(w.currentPage(), static_cast<QWidget *>(w.overview()));
+
+        // Alerts land on the timeline, and the post-mortem reports them.
+        IncidentTimeline timeline(dir.filePath(QStringLiteral("t.sqlite3")), &clock);
+        QCOMPARE(timeline.open(), QString());
+        w.setTimeline(&timeline);
+        QSignalSpy recorded(&timeline, &IncidentTimeline::entryAdded);
+        auto down = std::make_shared<test::FakeBackend>(&clock);
+        Snapshot failed;
+        failed.error = QStringLiteral("connection refused");
+        for (int i = 0; i < 3; ++i) {
+            down->script(failed);
+        }
+        collector.addConnection(QStringLiteral("c2"), QStringLiteral("Mail"), down);
+        collector.pollNow();
+        clock.advance(20'000);
+        collector.pollNow();
+        QTRY_VERIFY(recorded.count() >= 1); // "unreachable" after its hold
+        auto pm = w.postMortem(QStringLiteral("c2"), 1);
+        QTRY_VERIFY(pm.isFinished());
+        QVERIFY2(pm.result().contains(QStringLiteral("backend unreachable: connection refused")), qPrintable(pm.result()));
     }
 
     void badUrlIsRefusedClearly()
