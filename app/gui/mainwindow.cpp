@@ -225,6 +225,26 @@ void MainWindow::showQueue(const QString &connectionId, const QString &queue)
 {
     if (m_detail->connectionId() != connectionId || m_detail->queue() != queue) {
         m_detail->setQueue(connectionId, queue);
+        if (m_timeline) {
+            // What already happened to this queue (or its whole connection) shows as markers on its charts.
+            const QDateTime now = m_collector->clock()->now();
+            m_timeline->entries(connectionId, now.addDays(-1), now)
+                .then(this, [this, connectionId, queue](const QList<TimelineEntry> &entries) {
+                    if (m_detail->connectionId() != connectionId || m_detail->queue() != queue) {
+                        return;
+                    }
+                    for (const TimelineEntry &e : entries) {
+                        if (e.queue.isEmpty() || e.queue == queue) {
+                            const QString label = e.kind == TimelineEntry::Kind::AlertChanged
+                                                      ? QStringLiteral("%1 %2").arg(alertStateName(e.state), e.rule)
+                                                      : e.text.left(40);
+                            for (TimeSeriesChart *chart : m_detail->charts()) {
+                                chart->addMarker(e.at.toMSecsSinceEpoch(), label);
+                            }
+                        }
+                    }
+                });
+        }
     }
     m_stack->setCurrentWidget(m_detail);
     const QModelIndex idx = m_treeModel->queueIndex(connectionId, queue);
@@ -288,6 +308,16 @@ QString MainWindow::startDemo()
     const StatusThresholds demoThresholds{60, 150};
     m_overviewModel->setThresholds(id, demoThresholds);
     m_treeModel->setThresholds(id, demoThresholds);
+    QList<AlertRule> rules = AlertRule::defaults();
+    for (AlertRule &r : rules) {
+        if (r.kind == RuleKind::OldestAge) {
+            r.warn = demoThresholds.warnOldestSeconds;
+            r.crit = demoThresholds.critOldestSeconds;
+        } else if (r.kind == RuleKind::DepthGrowing || r.kind == RuleKind::NewQueue) {
+            r.forMs = 60'000; // a demo hour is a minute
+        }
+    }
+    m_alertEngine->setRules(id, rules);
     m_collector->addConnection(id, tr("Demo (Delayed::Job)"), backend.value());
     showOverview();
     return {};

@@ -78,6 +78,11 @@ private Q_SLOTS:
         chart.flush();
         QCOMPARE(chart.segmentCount(s), 2);
         QCOMPARE(chart.plottedPointCount(s), 12);
+        chart.addMarker(kT0 + 60'000, QStringLiteral("CRIT no-workers"));
+        chart.flush();
+        QCOMPARE(chart.markerCount(), 1);
+        chart.clearMarkers();
+        QCOMPARE(chart.markerCount(), 0);
     }
 
     void redrawsAreCoalesced()

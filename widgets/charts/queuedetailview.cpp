@@ -139,6 +139,9 @@ void QueueDetailView::setQueue(const QString &connectionId, const QString &queue
 {
     d->connectionId = connectionId;
     d->queue = queue;
+    for (auto *c : std::as_const(d->charts)) {
+        c->clearMarkers(); // markers belong to the queue they were drawn for
+    }
     d->title->setText(escapeForDisplay(queue, 120));
     setAccessibleName(tr("Queue %1").arg(escapeForDisplay(queue, 120)));
     updateHeader(d->collector->latest(connectionId));

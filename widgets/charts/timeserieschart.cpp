@@ -162,6 +162,17 @@ void TimeSeriesChart::addMarker(qint64 ms, const QString &label)
     scheduleRedraw();
 }
 
+void TimeSeriesChart::clearMarkers()
+{
+    d->markers.clear();
+    scheduleRedraw();
+}
+
+int TimeSeriesChart::markerCount() const
+{
+    return int(d->markers.size());
+}
+
 int TimeSeriesChart::seriesCount() const
 {
     return int(d->lines.size());

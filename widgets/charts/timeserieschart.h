@@ -39,6 +39,8 @@ public:
     /// The visible time range.
     void setWindow(qint64 fromMs, qint64 toMs);
     void addMarker(qint64 ms, const QString &label);
+    void clearMarkers();
+    int markerCount() const;
 
     // Introspection for tests and accessibility.
     int seriesCount() const;
