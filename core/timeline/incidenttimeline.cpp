@@ -86,21 +86,21 @@ void IncidentTimeline::recordAlert(const AlertChange &change)
 
 void IncidentTimeline::addNote(const QString &connectionId, const QString &text, const QString &queue)
 {
-    TimelineEntry e;
-    e.connectionId = connectionId;
-    e.at = d->clock->now();
-    e.kind = TimelineEntry::Kind::Note;
-    e.queue = queue;
-    e.text = text;
-    add(e);
+    addText(TimelineEntry::Kind::Note, connectionId, text, queue);
 }
 
 void IncidentTimeline::addEvent(const QString &connectionId, const QString &text, const QString &queue)
 {
+    addText(TimelineEntry::Kind::Event, connectionId, text, queue);
+}
+
+void IncidentTimeline::addText(TimelineEntry::Kind kind, const QString &connectionId, const QString &text,
+                               const QString &queue)
+{
     TimelineEntry e;
     e.connectionId = connectionId;
     e.at = d->clock->now();
-    e.kind = TimelineEntry::Kind::Event;
+    e.kind = kind;
     e.queue = queue;
     e.text = text;
     add(e);

@@ -53,6 +53,7 @@ Q_SIGNALS:
 
 private:
     void add(TimelineEntry entry);
+    void addText(TimelineEntry::Kind kind, const QString &connectionId, const QString &text, const QString &queue);
 
     struct Private;
     std::unique_ptr<Private> d;
