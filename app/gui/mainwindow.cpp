@@ -77,7 +77,8 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     split->setStretchFactor(1, 1);
     split->setSizes({260, 1180});
     setCentralWidget(split);
-    statusBar()->addWidget(new StatusStrip(collector, this), 1);
+    // Permanent: a transient alert message must not hide whether each connection is alive.
+    statusBar()->addPermanentWidget(new StatusStrip(collector, this));
 
     // Alerts: the same rule engine as `queuedeckctl check/watch`, evaluated on every poll.
     m_alertEngine = std::make_unique<AlertEngine>(collector->clock());
