@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "alertlistmodel.h"
 
+#include "clock.h"
 #include "collector.h"
 #include "queuestatus.h"
 
@@ -55,6 +56,13 @@ void AlertListModel::setAlerts(const QList<Alert> &alerts)
         }
     }
     m_acknowledged = still;
+    QHash<QString, QDateTime> snoozed;
+    for (const Alert &a : alerts) {
+        if (const auto it = m_snoozed.constFind(key(a)); it != m_snoozed.cend()) {
+            snoozed.insert(it.key(), it.value());
+        }
+    }
+    m_snoozed = snoozed;
     endResetModel();
 }
 
@@ -65,6 +73,25 @@ void AlertListModel::acknowledge(int row)
     }
     m_acknowledged.insert(key(m_alerts[row]));
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void AlertListModel::snooze(int row, const QDateTime &until)
+{
+    if (row < 0 || row >= m_alerts.size()) {
+        return;
+    }
+    m_snoozed.insert(key(m_alerts[row]), until);
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+bool AlertListModel::isAcknowledged(const Alert &a) const
+{
+    const QString k = key(a);
+    if (m_acknowledged.contains(k)) {
+        return true;
+    }
+    const auto it = m_snoozed.constFind(k);
+    return it != m_snoozed.cend() && m_collector->clock()->now() < it.value();
 }
 
 const Alert *AlertListModel::alert(int row) const
@@ -78,11 +105,19 @@ QVariant AlertListModel::data(const QModelIndex &index, int role) const
         return {};
     }
     const Alert &a = m_alerts.at(index.row());
-    const bool acked = m_acknowledged.contains(key(a));
+    const bool acked = isAcknowledged(a);
+    const auto snoozed = m_snoozed.constFind(key(a));
+    const bool isSnoozed = snoozed != m_snoozed.cend() && m_collector->clock()->now() < snoozed.value();
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case StateColumn: return QString(statusText(toStatus(a.state)) + (acked ? tr(" (ack)") : QString()));
+        case StateColumn:
+            if (isSnoozed) {
+                return tr("%1 (snoozed until %2)")
+                    .arg(statusText(toStatus(a.state)),
+                         QLocale().toString(snoozed.value().toLocalTime().time(), QLocale::ShortFormat));
+            }
+            return QString(statusText(toStatus(a.state)) + (acked ? tr(" (ack)") : QString()));
         case ConnectionColumn: return m_collector->displayName(a.connectionId);
         case QueueColumn: return a.queue;
         case RuleColumn: return AlertRule::kindName(a.kind);
@@ -108,6 +143,7 @@ QVariant AlertListModel::data(const QModelIndex &index, int role) const
     case AcknowledgedRole: return acked;
     case ConnectionIdRole: return a.connectionId;
     case QueueNameRole: return a.queue;
+    case SnoozedUntilRole: return isSnoozed ? QVariant(snoozed.value()) : QVariant();
     default: return {};
     }
 }

@@ -5,6 +5,7 @@
 #include "alerts/alertengine.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QSet>
 
 namespace qd {
@@ -18,7 +19,7 @@ class AlertListModel final : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column { StateColumn, ConnectionColumn, QueueColumn, RuleColumn, MessageColumn, SinceColumn, ColumnCount };
-    enum Role { StateRole = Qt::UserRole + 1, AcknowledgedRole, ConnectionIdRole, QueueNameRole };
+    enum Role { StateRole = Qt::UserRole + 1, AcknowledgedRole, ConnectionIdRole, QueueNameRole, SnoozedUntilRole };
 
     explicit AlertListModel(Collector *collector, QObject *parent = nullptr);
 
@@ -30,6 +31,8 @@ public:
     /// Replaces the list (one reset per poll that changed anything: the list is short and re-sorted).
     void setAlerts(const QList<Alert> &alerts);
     void acknowledge(int row);
+    /// Acknowledged until `until`; afterwards the alert asks for attention again. A state change ends it too.
+    void snooze(int row, const QDateTime &until);
     const Alert *alert(int row) const;
 
 private:
@@ -37,7 +40,9 @@ private:
 
     Collector *m_collector;
     QList<Alert> m_alerts;
+    bool isAcknowledged(const Alert &a) const;
     QSet<QString> m_acknowledged; ///< key + state: a new state needs a new acknowledgement
+    QHash<QString, QDateTime> m_snoozed;
 };
 
 } // namespace qd

@@ -163,7 +163,10 @@ int runCheck(const QStringList &arguments)
     const QCommandLineOption maxDepth(QStringLiteral("max-depth"), tr("CRITICAL when a queue holds more waiting jobs."), QStringLiteral("N"));
     const QCommandLineOption warnDepth(QStringLiteral("warn-depth"), tr("WARNING when a queue holds more waiting jobs."), QStringLiteral("N"));
     const QCommandLineOption minWorkers(QStringLiteral("min-workers"), tr("CRITICAL with fewer live workers."), QStringLiteral("N"));
-    p.addOptions({maxLatency, warnLatency, maxDepth, warnDepth, minWorkers});
+    const QCommandLineOption rules(QStringLiteral("rules"),
+                                   tr("Also evaluate the alert rules the GUI uses (defaults: oldest job 5/15 min, no "
+                                      "workers, lost workers, poison jobs, …) on this one poll."));
+    p.addOptions({maxLatency, warnLatency, maxDepth, warnDepth, minWorkers, rules});
     auto usage = [&](const QString &why) {
         out() << QStringLiteral("QUEUEDECK UNKNOWN - ") << why << '\n';
         return int(CheckState::Unknown);
@@ -210,7 +213,41 @@ int runCheck(const QStringList &arguments)
     if (!snap) {
         return usage(snap.error());
     }
-    const CheckResult r = evaluateCheck(snap.value(), t);
+    CheckResult r = evaluateCheck(snap.value(), t);
+    if (p.isSet(rules) && snap->ok()) {
+        // One poll: hold times cannot be observed, so a crossed level counts at once.
+        QList<AlertRule> list = AlertRule::defaults();
+        for (AlertRule &rule : list) {
+            if (rule.kind != RuleKind::NewQueue && rule.kind != RuleKind::DepthGrowing) {
+                rule.forMs = 0;
+            }
+        }
+        AlertEngine engine;
+        engine.setRules(QStringLiteral("check"), list);
+        engine.evaluate(QStringLiteral("check"), snap.value(), 5000);
+        const QList<Alert> active = engine.active();
+        if (!active.isEmpty()) {
+            const AlertState worst = active.first().state;
+            const CheckState st = worst == AlertState::Crit   ? CheckState::Critical
+                                  : worst == AlertState::Warn ? CheckState::Warning
+                                                              : CheckState::Unknown;
+            auto rank = [](CheckState c) { return c == CheckState::Critical ? 3 : c == CheckState::Unknown ? 2 : c == CheckState::Warning ? 1 : 0; };
+            if (rank(st) > rank(r.state)) {
+                QStringList texts;
+                for (const Alert &a : active) {
+                    if (a.state == worst) {
+                        texts << escapeForDisplay(a.message, 200);
+                    }
+                }
+                const QString perf = r.line.section(QStringLiteral(" | "), 1);
+                r.state = st;
+                r.line = QStringLiteral("QUEUEDECK %1 - %2").arg(checkStateName(st), texts.join(QStringLiteral("; ")));
+                if (!perf.isEmpty()) {
+                    r.line += QStringLiteral(" | ") + perf;
+                }
+            }
+        }
+    }
     out() << r.line << '\n';
     out().flush();
     return int(r.state);

@@ -188,6 +188,13 @@ void MainWindow::createActions()
         }
     });
     ack->setShortcut(QKeySequence(tr("Ctrl+K")));
+    auto *snooze = view->addAction(tr("&Snooze Alert for 1 Hour"), this, [this] {
+        const QModelIndex idx = m_alertView->currentIndex();
+        if (idx.isValid()) {
+            m_alertModel->snooze(idx.row(), m_collector->clock()->now().addSecs(3600));
+        }
+    });
+    snooze->setShortcut(QKeySequence(tr("Ctrl+Shift+K")));
     auto *note = view->addAction(tr("Add &Note to Timeline…"), this, &MainWindow::addNote);
     note->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
     auto *overview = view->addAction(tr("&Overview"), this, &MainWindow::showOverview);

@@ -116,6 +116,8 @@ private Q_SLOTS:
         QTest::newRow("critical depth") << QStringList{QStringLiteral("--max-depth"), QStringLiteral("2")} << 2;
         QTest::newRow("critical workers") << QStringList{QStringLiteral("--min-workers"), QStringLiteral("2")} << 2;
         QTest::newRow("bad threshold") << QStringList{QStringLiteral("--max-depth"), QStringLiteral("lots")} << 3;
+        // The GUI's default rules: the fixture has a lost worker (WARN) and no job older than 5 min.
+        QTest::newRow("default rules") << QStringList{QStringLiteral("--rules")} << 1;
     }
 
     void checkExitCodes()

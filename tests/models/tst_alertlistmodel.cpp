@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "alertlistmodel.h"
+#include "clock.h"
 #include "collector.h"
 
 #include <QAbstractItemModelTester>
@@ -14,7 +15,8 @@ class TestAlertListModel : public QObject
 private Q_SLOTS:
     void listsAcknowledgesAndResetsAcknowledgementOnChange()
     {
-        Collector collector;
+        ManualClock clock;
+        Collector collector(&clock);
         AlertListModel model(&collector);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
         Alert a;
@@ -41,6 +43,14 @@ private Q_SLOTS:
         a.state = AlertState::Crit; // escalated: needs a new acknowledgement
         model.setAlerts({b, a});
         QVERIFY(!model.index(1, 0).data(AlertListModel::AcknowledgedRole).toBool());
+        // Snooze: acknowledged for an hour, then it asks for attention again.
+        model.snooze(0, clock.now().addSecs(3600));
+        QVERIFY(model.index(0, 0).data(AlertListModel::AcknowledgedRole).toBool());
+        QVERIFY(model.index(0, 0).data().toString().contains(QStringLiteral("snoozed until")));
+        model.setAlerts({b, a});
+        QVERIFY(model.index(0, 0).data(AlertListModel::AcknowledgedRole).toBool()); // survives a refresh
+        clock.advance(3601 * 1000);
+        QVERIFY(!model.index(0, 0).data(AlertListModel::AcknowledgedRole).toBool());
         model.setAlerts({});
         QCOMPARE(model.rowCount(), 0);
     }
