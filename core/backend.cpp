@@ -13,6 +13,27 @@ Backend::Backend(ConnectionUrl url, Clock *clock, QObject *parent)
 
 Backend::~Backend() = default;
 
+QFuture<JobPage> Backend::jobs(const JobQuery &)
+{
+    JobPage p;
+    p.error = tr("Listing jobs is not supported by the %1 backend yet.").arg(kind());
+    return QtFuture::makeReadyFuture(p);
+}
+
+QFuture<JobDetail> Backend::job(const QString &)
+{
+    JobDetail d;
+    d.failure = tr("Job details are not supported by the %1 backend yet.").arg(kind());
+    return QtFuture::makeReadyFuture(d);
+}
+
+QFuture<ActionResult> Backend::act(const JobAction &)
+{
+    ActionResult r;
+    r.error = tr("Actions are not supported by the %1 backend.").arg(kind());
+    return QtFuture::makeReadyFuture(r);
+}
+
 ConnectionState Backend::state() const
 {
     QMutexLocker lock(&m_mutex);

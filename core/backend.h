@@ -3,6 +3,7 @@
 #pragma once
 
 #include "connectionurl.h"
+#include "jobs.h"
 #include "snapshot.h"
 
 #include <QFuture>
@@ -46,6 +47,11 @@ public:
     virtual Capabilities capabilities() const = 0;
     /// Polls the backend. The returned Snapshot has takenAt set; on failure, error is set.
     virtual QFuture<Snapshot> snapshot() = 0;
+    /// Drill-down and actions; the defaults answer "not supported by this backend".
+    virtual QFuture<JobPage> jobs(const JobQuery &query);
+    virtual QFuture<JobDetail> job(const QString &id);
+    /// Applies a conditional action (see JobAction). Refused when capabilities() do not allow it.
+    virtual QFuture<ActionResult> act(const JobAction &action);
 
     ConnectionState state() const;
     QString lastError() const;

@@ -23,6 +23,15 @@ int main(int argc, char *argv[])
     if (command == u"watch") {
         return qd::ctl::runWatch(args);
     }
+    if (command == u"jobs") {
+        return qd::ctl::runJobs(args);
+    }
+    if (command == u"retry") {
+        return qd::ctl::runRetry(args);
+    }
+    if (command == u"cancel") {
+        return qd::ctl::runCancel(args);
+    }
     QTextStream s(command == u"--version" || command == u"--help" || command == u"-h" ? stdout : stderr);
     if (command == u"--version") {
         s << "queuedeckctl " << QCoreApplication::applicationVersion() << '\n';
@@ -34,7 +43,11 @@ int main(int argc, char *argv[])
          "  check URL [--max-latency S] [--warn-latency S] [--max-depth N] [--warn-depth N] [--min-workers N]\n"
          "                                        Nagios plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
          "  watch URL [--interval S] [--count N] [--json]\n"
-         "                                        print every alert state change, continuously\n\n"
+         "                                        print every alert state change, continuously\n"
+         "  jobs URL --queue Q --state S [--search TEXT] [--limit N] [--json]\n"
+         "  retry URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
+         "  cancel URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
+         "                                        conditional actions, written to the audit log\n\n"
          "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db\n"
          "Run `queuedeckctl <command> --help` for details.\n";
     return command == u"--help" || command == u"-h" ? 0 : 2;

@@ -4,6 +4,7 @@
 
 #include "../connectionurl.h"
 
+#include <QDir>
 #include <QSettings>
 #include <QUuid>
 
@@ -72,9 +73,16 @@ void ConnectionSettings::setPollInterval(std::chrono::milliseconds interval)
 
 QString ConnectionSettings::operatorName() const
 {
-    QString fallback = qEnvironmentVariable("USER");
+    // The audit log must name someone: $USER is not set everywhere (cron, CI, some shells).
+    QString fallback;
+    for (const char *var : {"USER", "LOGNAME", "USERNAME"}) {
+        fallback = qEnvironmentVariable(var);
+        if (!fallback.isEmpty()) {
+            break;
+        }
+    }
     if (fallback.isEmpty()) {
-        fallback = qEnvironmentVariable("USERNAME");
+        fallback = QDir::home().dirName();
     }
     return QSettings().value(QStringLiteral("operatorName"), fallback).toString();
 }

@@ -9,6 +9,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QFile>
+#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,9 +21,19 @@ struct Run
     QByteArray err;
 };
 
+QString auditPath()
+{
+    static QTemporaryDir dir;
+    return dir.filePath(QStringLiteral("audit.sqlite3"));
+}
+
 Run ctl(const QStringList &args)
 {
     QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QD_AUDIT_DB"), auditPath()); // never the operator's real audit log
+    env.insert(QStringLiteral("USER"), QStringLiteral("ops-tester"));
+    p.setProcessEnvironment(env);
     p.start(qEnvironmentVariable("QD_CTL"), args);
     Run r;
     if (!p.waitForFinished(60000)) {
@@ -182,6 +193,44 @@ private Q_SLOTS:
         QCOMPARE(first.value(QStringLiteral("event_action")).toString(), QStringLiteral("trigger"));
         QCOMPARE(first.value(QStringLiteral("routing_key")).toString(), QStringLiteral("K"));
         QCOMPARE(ctl({QStringLiteral("watch"), url(), QStringLiteral("--webhook"), QStringLiteral("ftp://x")}).exitCode, 2);
+    }
+
+    void jobsRetryCancelWithAudit() // last: it changes the fixture database
+    {
+        const Run list = ctl({QStringLiteral("jobs"), url(), QStringLiteral("--queue"), QStringLiteral("critical"),
+                              QStringLiteral("--state"), QStringLiteral("failed"), QStringLiteral("--json")});
+        QCOMPARE(list.exitCode, 0);
+        const QJsonArray jobs = QJsonDocument::fromJson(list.out).array();
+        QCOMPARE(jobs.size(), 1);
+        const QString id = jobs.at(0).toObject().value(QStringLiteral("id")).toString();
+        QCOMPARE(jobs.at(0).toObject().value(QStringLiteral("class")).toString(), QStringLiteral("FlakyJob"));
+
+        const QStringList bulk{QStringLiteral("retry"), url(), QStringLiteral("--all"), QStringLiteral("--queue"),
+                               QStringLiteral("critical"), QStringLiteral("--state"), QStringLiteral("failed")};
+        QCOMPARE(ctl(bulk).exitCode, 2); // bulk needs --yes (or --dry-run)
+        const Run dry = ctl(bulk + QStringList{QStringLiteral("--dry-run")});
+        QCOMPARE(dry.exitCode, 0);
+        QVERIFY2(dry.out.contains(QByteArray("would retry 1 job(s): " + id.toLatin1())), dry.out.constData());
+        const Run done = ctl(bulk + QStringList{QStringLiteral("--yes")});
+        QCOMPARE(done.exitCode, 0);
+        QVERIFY2(done.out.contains(QByteArray("retried 1 job(s): " + id.toLatin1())), done.out.constData());
+        const Run again = ctl({QStringLiteral("retry"), url(), QStringLiteral("--job"), id});
+        QVERIFY2(again.out.contains("skipped 1 job(s) no longer failed"), again.out.constData());
+
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("audit"));
+        db.setDatabaseName(auditPath());
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT operator, action, job_ids, succeeded, skipped, filter FROM audit ORDER BY id")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("ops-tester"));
+        QCOMPARE(q.value(1).toString(), QStringLiteral("retry"));
+        QCOMPARE(q.value(2).toString(), id);
+        QCOMPARE(q.value(3).toInt(), 1);
+        QVERIFY(q.value(5).toString().contains(QStringLiteral("queue=critical")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(4).toInt(), 1); // the second retry: skipped
+        QVERIFY(!q.next());               // the dry run is not an action
     }
 
     void snapshotErrors()

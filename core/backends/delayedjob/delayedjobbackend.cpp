@@ -4,6 +4,7 @@
 
 #include "../../clock.h"
 #include "../../serialexecutor.h"
+#include "djjobs.h"
 #include "djschema.h"
 
 #include <QCoreApplication>
@@ -40,6 +41,8 @@ struct DelayedJobBackend::Private
     const QString table;
     qint64 maxRunTimeSeconds;
     const QString connectionName;
+    const QString writeConnectionName = connectionName + QStringLiteral("-w");
+    const bool readOnly = url.option(QStringLiteral("readonly")) == u"1" || url.option(QStringLiteral("readonly")) == u"true";
     // Touched only on the executor thread:
     bool schemaChecked = false;
     std::optional<qint64> watermark;          // max(id) at the previous poll
@@ -58,6 +61,7 @@ struct DelayedJobBackend::Private
     SerialExecutor executor; // last member: destroyed first, so queued polls finish before the state above goes
 
     QString open(QSqlDatabase &db);
+    QString openWrite(QSqlDatabase &db);
     Snapshot poll(const QDateTime &now);
     void close();    // after an error: the next poll reopens
     void shutdown(); // once, from the destructor
@@ -108,6 +112,36 @@ QString DelayedJobBackend::Private::open(QSqlDatabase &db)
     return {};
 }
 
+QString DelayedJobBackend::Private::openWrite(QSqlDatabase &db)
+{
+    // Actions are the one place Queuedeck writes to the application's database, so they get their own
+    // connection: the polling one stays read-only.
+    if (QSqlDatabase::contains(writeConnectionName)) {
+        db = QSqlDatabase::database(writeConnectionName, false);
+        if (db.isOpen()) {
+            return {};
+        }
+    } else {
+        db = QSqlDatabase::addDatabase(url.transport == u"sqlite" ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"),
+                                       writeConnectionName);
+    }
+    QSqlDatabase reader;
+    if (QString err = open(reader); !err.isEmpty()) {
+        return err; // same checks (file exists, server reachable) and a clear message
+    }
+    db.setDatabaseName(reader.databaseName());
+    db.setHostName(reader.hostName());
+    db.setPort(reader.port());
+    db.setUserName(reader.userName());
+    db.setPassword(reader.password());
+    db.setConnectOptions(url.transport == u"sqlite" ? QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000")
+                                                     : QStringLiteral("connect_timeout=5;application_name=queuedeck"));
+    if (!db.open()) {
+        return tr("Cannot open %1 for writing: %2").arg(url.toDisplayString(), db.lastError().text().trimmed());
+    }
+    return {};
+}
+
 void DelayedJobBackend::Private::close()
 {
     if (QSqlDatabase::contains(connectionName)) {
@@ -119,6 +153,10 @@ void DelayedJobBackend::Private::shutdown()
 {
     close();
     QSqlDatabase::removeDatabase(connectionName);
+    if (QSqlDatabase::contains(writeConnectionName)) {
+        QSqlDatabase::database(writeConnectionName, false).close();
+        QSqlDatabase::removeDatabase(writeConnectionName);
+    }
 }
 
 Snapshot DelayedJobBackend::Private::poll(const QDateTime &now)
@@ -228,7 +266,55 @@ Capabilities DelayedJobBackend::capabilities() const
     Capabilities c;
     c.workers = true;
     c.exactCounts = true;
+    c.retry = c.cancel = !d->readOnly;
     return c;
+}
+
+QFuture<JobPage> DelayedJobBackend::jobs(const JobQuery &query)
+{
+    Private *p = d.get();
+    return p->executor.run([this, p, query] {
+        QSqlDatabase db;
+        if (QString err = p->open(db); !err.isEmpty()) {
+            JobPage page;
+            page.error = err;
+            return page;
+        }
+        return listJobs(db, p->table, query, clock()->now(), p->maxRunTimeSeconds);
+    });
+}
+
+QFuture<JobDetail> DelayedJobBackend::job(const QString &id)
+{
+    Private *p = d.get();
+    return p->executor.run([this, p, id] {
+        QSqlDatabase db;
+        if (QString err = p->open(db); !err.isEmpty()) {
+            JobDetail detail;
+            detail.failure = err;
+            return detail;
+        }
+        return jobDetail(db, p->table, id, clock()->now(), p->maxRunTimeSeconds);
+    });
+}
+
+QFuture<ActionResult> DelayedJobBackend::act(const JobAction &action)
+{
+    if (d->readOnly && !action.dryRun) {
+        ActionResult r;
+        r.error = tr("This connection is read-only (readonly=1): actions are refused.");
+        return QtFuture::makeReadyFuture(r);
+    }
+    Private *p = d.get();
+    return p->executor.run([this, p, action] {
+        QSqlDatabase db;
+        if (QString err = action.dryRun ? p->open(db) : p->openWrite(db); !err.isEmpty()) {
+            ActionResult r;
+            r.error = err;
+            return r;
+        }
+        return applyAction(db, p->table, action, clock()->now(), p->maxRunTimeSeconds);
+    });
 }
 
 QFuture<Snapshot> DelayedJobBackend::snapshot()

@@ -22,29 +22,27 @@ bool isPostgres(const QSqlDatabase &db)
     return db.driverName() == u"QPSQL";
 }
 
-/// SQL for a time column as text in our canonical form, whatever the dialect.
-QString timeText(const QSqlDatabase &db, const QString &column)
-{
-    return isPostgres(db) ? QStringLiteral("to_char(%1, 'YYYY-MM-DD HH24:MI:SS.US')").arg(column) : column;
-}
-
-/// SQL for the bound "now" parameter in a comparison.
-QString nowParam(const QSqlDatabase &db, const QString &name)
-{
-    return isPostgres(db) ? QStringLiteral("CAST(%1 AS timestamp)").arg(name) : name;
-}
-
-QString queueExpr()
-{
-    return QStringLiteral("COALESCE(NULLIF(queue, ''), 'default')");
-}
-
 QString queryError(const QSqlQuery &q, const QString &what)
 {
     return tr("Query for %1 failed: %2").arg(what, q.lastError().text().trimmed());
 }
 
 } // namespace
+
+QString sqlTimeText(const QSqlDatabase &db, const QString &column)
+{
+    return isPostgres(db) ? QStringLiteral("to_char(%1, 'YYYY-MM-DD HH24:MI:SS.US')").arg(column) : column;
+}
+
+QString sqlParam(const QSqlDatabase &db, const QString &placeholder)
+{
+    return isPostgres(db) ? QStringLiteral("CAST(%1 AS timestamp)").arg(placeholder) : placeholder;
+}
+
+QString sqlQueueExpr()
+{
+    return QStringLiteral("COALESCE(NULLIF(queue, ''), 'default')");
+}
 
 QDateTime parseDbTime(const QString &text)
 {
@@ -115,20 +113,20 @@ Result<QList<QueueStats>> readQueueCounts(QSqlDatabase &db, const QString &table
 {
     Q_UNUSED(maxRunTimeSeconds)
     using R = Result<QList<QueueStats>>;
-    const QString n = nowParam(db, QStringLiteral(":now"));
-    const QString n2 = nowParam(db, QStringLiteral(":now2"));
-    const QString n3 = nowParam(db, QStringLiteral(":now3"));
+    const QString n = sqlParam(db, QStringLiteral(":now"));
+    const QString n2 = sqlParam(db, QStringLiteral(":now2"));
+    const QString n3 = sqlParam(db, QStringLiteral(":now3"));
     // One pass over the table. Placeholders are named apart because QPSQL binds each name once.
     const QString due = QStringLiteral("failed_at IS NULL AND locked_at IS NULL AND run_at <= ") + n;
-    const QString sql = u"SELECT " + queueExpr() + u" AS q, SUM(CASE WHEN " + due +
+    const QString sql = u"SELECT " + sqlQueueExpr() + u" AS q, SUM(CASE WHEN " + due +
                         u" THEN 1 ELSE 0 END), SUM(CASE WHEN failed_at IS NULL AND locked_at IS NULL AND "
                         u"(run_at > " + n2 + u" OR run_at IS NULL) THEN 1 ELSE 0 END), "
                         u"SUM(CASE WHEN failed_at IS NULL AND locked_at IS NOT NULL THEN 1 ELSE 0 END), "
                         u"SUM(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END), "
                         u"MAX(CASE WHEN failed_at IS NULL THEN attempts END), " +
-                        timeText(db, u"MIN(CASE WHEN failed_at IS NULL AND locked_at IS NULL AND run_at <= " + n3 +
+                        sqlTimeText(db, u"MIN(CASE WHEN failed_at IS NULL AND locked_at IS NULL AND run_at <= " + n3 +
                                          u" THEN run_at END)") +
-                        u" FROM " + table + u" GROUP BY " + queueExpr() + u" ORDER BY q";
+                        u" FROM " + table + u" GROUP BY " + sqlQueueExpr() + u" ORDER BY q";
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.prepare(sql)) {
@@ -171,7 +169,7 @@ Result<QList<WorkerInfo>> readWorkers(QSqlDatabase &db, const QString &table, co
     const QString sql = QStringLiteral("SELECT COALESCE(locked_by, ''), %1 AS q, %2 FROM %3"
                                        " WHERE locked_at IS NOT NULL AND failed_at IS NULL"
                                        " GROUP BY COALESCE(locked_by, ''), %1")
-                            .arg(queueExpr(), timeText(db, QStringLiteral("MAX(locked_at)")), table);
+                            .arg(sqlQueueExpr(), sqlTimeText(db, QStringLiteral("MAX(locked_at)")), table);
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.exec(sql)) {
@@ -217,7 +215,7 @@ Result<Arrivals> readArrivals(QSqlDatabase &db, const QString &table, qint64 wat
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.prepare(QStringLiteral("SELECT %1, COUNT(*), MAX(id) FROM %2 WHERE id > :w GROUP BY %1")
-                       .arg(queueExpr(), table))) {
+                       .arg(sqlQueueExpr(), table))) {
         return R::failure(queryError(q, tr("arrivals")));
     }
     q.bindValue(QStringLiteral(":w"), watermark);

@@ -34,6 +34,11 @@ struct Arrivals
 /// Rows above `watermark` (ids only grow: autoincrement / sequence), and the new maximum id.
 Result<Arrivals> readArrivals(QSqlDatabase &db, const QString &table, qint64 watermark);
 
+/// SQL building blocks shared by the snapshot and the job queries.
+QString sqlTimeText(const QSqlDatabase &db, const QString &column); ///< a time column as canonical text
+QString sqlParam(const QSqlDatabase &db, const QString &placeholder); ///< a bound time parameter
+QString sqlQueueExpr();                                               ///< NULL/'' queue is "default"
+
 /// "YYYY-MM-DD HH:MM:SS[.ffffff]" (ActiveRecord's SQLite text, PostgreSQL to_char) or ISO 8601, as UTC.
 QDateTime parseDbTime(const QString &text);
 /// The same text form for binding "now" into comparisons.

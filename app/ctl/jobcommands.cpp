@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "commands.h"
+
+#include "audit/auditlog.h"
+#include "backendfactory.h"
+#include "settings/connectionsettings.h"
+#include "textsafety.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace qd::ctl {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("queuedeckctl", text);
+}
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+QTextStream &err()
+{
+    static QTextStream s(stderr);
+    return s;
+}
+
+template<typename T>
+T wait(QFuture<T> f)
+{
+    f.waitForFinished(); // the CLI has nothing else to do; the work runs on the backend's thread
+    return f.result();
+}
+
+QString time(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QStringLiteral("—");
+}
+
+QJsonObject toJson(const JobSummary &j)
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("id"), j.id);
+    o.insert(QStringLiteral("queue"), j.queue);
+    o.insert(QStringLiteral("class"), j.className);
+    o.insert(QStringLiteral("state"), jobStateName(j.state));
+    o.insert(QStringLiteral("attempts"), j.attempts ? QJsonValue(*j.attempts) : QJsonValue(QJsonValue::Null));
+    auto t = [](const QDateTime &d) { return d.isValid() ? QJsonValue(d.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue(QJsonValue::Null); };
+    o.insert(QStringLiteral("enqueued_at"), t(j.enqueuedAt));
+    o.insert(QStringLiteral("run_at"), t(j.runAt));
+    o.insert(QStringLiteral("failed_at"), t(j.failedAt));
+    o.insert(QStringLiteral("worker"), j.worker.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(j.worker));
+    o.insert(QStringLiteral("error"), j.errorLine.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(j.errorLine));
+    return o;
+}
+
+/// Everything matching queue/state/search, page by page (for --all).
+Result<QStringList> allIds(Backend &b, JobQuery q)
+{
+    QStringList ids;
+    q.limit = 1000;
+    for (;;) {
+        const JobPage page = wait(b.jobs(q));
+        if (!page.error.isEmpty()) {
+            return Result<QStringList>::failure(page.error);
+        }
+        for (const JobSummary &j : page.jobs) {
+            ids << j.id;
+        }
+        if (page.nextCursor.isEmpty()) {
+            return ids;
+        }
+        q.after = page.nextCursor;
+    }
+}
+
+int runAction(const QStringList &arguments, ActionKind kind)
+{
+    const QString verb = kind == ActionKind::Retry ? QStringLiteral("retry") : QStringLiteral("cancel");
+    QCommandLineParser p;
+    p.setApplicationDescription(kind == ActionKind::Retry
+                                    ? tr("Retry jobs now, only if they are still in the given state.")
+                                    : tr("Delete jobs, only if they are still in the given state."));
+    p.addHelpOption();
+    p.addPositionalArgument(verb, tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const QCommandLineOption job(QStringLiteral("job"), tr("A job id (repeatable)."), QStringLiteral("ID"));
+    const QCommandLineOption all(QStringLiteral("all"), tr("Every job matching --queue/--state/--search."));
+    const QCommandLineOption queue(QStringLiteral("queue"), tr("With --all: the queue."), QStringLiteral("Q"));
+    const QCommandLineOption state(QStringLiteral("state"), tr("The state the jobs must still be in (default failed)."),
+                                   QStringLiteral("STATE"), QStringLiteral("failed"));
+    const QCommandLineOption search(QStringLiteral("search"), tr("With --all: text in the payload or error."), QStringLiteral("TEXT"));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Print what would change; change nothing."));
+    const QCommandLineOption yes(QStringLiteral("yes"), tr("Confirm a bulk action (--all) without asking."));
+    const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
+                                QStringLiteral("NAME"));
+    p.addOptions({job, all, queue, state, search, dryRun, yes, op});
+    const bool parsed = p.parse(arguments);
+    if (parsed && p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    const auto expected = parseJobState(p.value(state));
+    if (!parsed || p.positionalArguments().size() != 2 || !expected || p.isSet(job) == p.isSet(all)) {
+        err() << (p.errorText().isEmpty()
+                      ? tr("usage: queuedeckctl %1 URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]").arg(verb)
+                      : p.errorText())
+              << '\n';
+        return 2;
+    }
+    if (p.isSet(all) && !p.isSet(yes) && !p.isSet(dryRun)) {
+        err() << tr("queuedeckctl: --all changes every matching job: run with --dry-run to see them, then add --yes.") << '\n';
+        return 2;
+    }
+    auto backend = createBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
+        return 2;
+    }
+    QStringList ids = p.values(job);
+    QString filter;
+    if (p.isSet(all)) {
+        JobQuery q;
+        q.queue = p.value(queue);
+        q.state = *expected;
+        q.search = p.value(search);
+        filter = QStringLiteral("queue=%1 state=%2 search=%3").arg(q.queue, jobStateName(q.state), q.search);
+        auto found = allIds(*backend.value(), q);
+        if (!found) {
+            err() << tr("queuedeckctl: %1").arg(found.error()) << '\n';
+            return 1;
+        }
+        ids = found.value();
+    }
+    AuditLog audit(AuditLog::defaultPath());
+    if (const QString e = audit.open(); !e.isEmpty() && !p.isSet(dryRun)) {
+        err() << tr("queuedeckctl: refusing to act without an audit log: %1").arg(e) << '\n';
+        return 1;
+    }
+    const QString who = p.isSet(op) ? p.value(op) : ConnectionSettings().operatorName();
+    ActionResult total;
+    constexpr qsizetype kBatch = 500; // one transaction and one audit row per batch
+    for (qsizetype i = 0; i < ids.size() || (i == 0 && ids.isEmpty()); i += kBatch) {
+        JobAction a;
+        a.kind = kind;
+        a.jobIds = ids.mid(i, kBatch);
+        a.expected = *expected;
+        a.dryRun = p.isSet(dryRun);
+        const ActionResult r = a.jobIds.isEmpty() ? ActionResult{} : wait(backend.value()->act(a));
+        AuditRecord rec;
+        rec.operatorName = who;
+        rec.connection = backend.value()->url().toDisplayString();
+        rec.action = verb;
+        rec.expectedState = jobStateName(*expected);
+        rec.jobIds = a.jobIds;
+        rec.filter = filter;
+        rec.succeeded = int(r.succeeded.size());
+        rec.skipped = int(r.skipped.size());
+        rec.dryRun = a.dryRun;
+        rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
+        if (!a.dryRun) {
+            audit.append(rec).waitForFinished();
+        }
+        if (!r.error.isEmpty()) {
+            err() << tr("queuedeckctl: %1").arg(r.error) << '\n';
+            return 1;
+        }
+        total.succeeded += r.succeeded;
+        total.skipped += r.skipped;
+        if (ids.size() > kBatch) {
+            err() << tr("%1 of %2 done").arg(std::min(i + kBatch, ids.size())).arg(ids.size()) << '\n';
+        }
+    }
+    const QString done = p.isSet(dryRun) ? (kind == ActionKind::Retry ? tr("would retry") : tr("would cancel"))
+                                         : (kind == ActionKind::Retry ? tr("retried") : tr("cancelled"));
+    out() << tr("%1 %2 job(s)").arg(done).arg(total.succeeded.size());
+    if (!total.succeeded.isEmpty() && total.succeeded.size() <= 20) {
+        out() << ": " << total.succeeded.join(QStringLiteral(", "));
+    }
+    out() << '\n';
+    if (!total.skipped.isEmpty()) {
+        out() << tr("skipped %1 job(s) no longer %2 (already %3 by someone else, picked up, or gone): %4")
+                     .arg(total.skipped.size())
+                     .arg(jobStateName(*expected), kind == ActionKind::Retry ? tr("retried") : tr("cancelled"),
+                          total.skipped.mid(0, 20).join(QStringLiteral(", ")))
+              << '\n';
+    }
+    out().flush();
+    return 0;
+}
+
+} // namespace
+
+int runJobs(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(tr("List the jobs of a queue in one state."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("jobs"), tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const QCommandLineOption queue(QStringLiteral("queue"), tr("The queue."), QStringLiteral("Q"));
+    const QCommandLineOption state(QStringLiteral("state"), tr("waiting, running, scheduled, failed or dead."),
+                                   QStringLiteral("STATE"), QStringLiteral("waiting"));
+    const QCommandLineOption search(QStringLiteral("search"), tr("Text in the payload or the error."), QStringLiteral("TEXT"));
+    const QCommandLineOption limit(QStringLiteral("limit"), tr("At most N jobs (default 50)."), QStringLiteral("N"), QStringLiteral("50"));
+    const QCommandLineOption json(QStringLiteral("json"), tr("JSON array."));
+    p.addOptions({queue, state, search, limit, json});
+    const bool parsed = p.parse(arguments);
+    if (parsed && p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    const auto st = parseJobState(p.value(state));
+    if (!parsed || p.positionalArguments().size() != 2 || !st) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl jobs URL --queue Q --state waiting|running|scheduled|failed|dead [--search TEXT] [--limit N] [--json]")
+                                          : p.errorText())
+              << '\n';
+        return 2;
+    }
+    auto backend = createBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
+        return 2;
+    }
+    JobQuery q;
+    q.queue = p.value(queue);
+    q.state = *st;
+    q.search = p.value(search);
+    q.limit = p.value(limit).toInt();
+    const JobPage page = wait(backend.value()->jobs(q));
+    if (!page.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(page.error, 1000)) << '\n';
+        return 1;
+    }
+    if (p.isSet(json)) {
+        QJsonArray a;
+        for (const JobSummary &j : page.jobs) {
+            a.append(toJson(j));
+        }
+        out() << QJsonDocument(a).toJson(QJsonDocument::Indented);
+    } else {
+        for (const JobSummary &j : page.jobs) {
+            out() << j.id << "  " << escapeForDisplay(j.className, 60) << "  " << jobStateName(j.state) << "  "
+                  << tr("attempts %1").arg(j.attempts ? QString::number(*j.attempts) : QStringLiteral("—")) << "  "
+                  << tr("run at %1").arg(time(j.runAt));
+            if (!j.errorLine.isEmpty()) {
+                out() << "  " << escapeForDisplay(j.errorLine, 120);
+            }
+            out() << '\n';
+        }
+        if (!page.nextCursor.isEmpty()) {
+            out() << tr("(more: raise --limit)") << '\n';
+        }
+    }
+    out().flush();
+    return 0;
+}
+
+int runRetry(const QStringList &arguments)
+{
+    return runAction(arguments, ActionKind::Retry);
+}
+
+int runCancel(const QStringList &arguments)
+{
+    return runAction(arguments, ActionKind::Cancel);
+}
+
+} // namespace qd::ctl

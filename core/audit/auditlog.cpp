@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "auditlog.h"
+
+#include "../clock.h"
+#include "../serialexecutor.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QUuid>
+#include <QVariant>
+
+namespace qd {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("qd::AuditLog", text);
+}
+} // namespace
+
+struct AuditLog::Private
+{
+    QString path;
+    Clock *clock;
+    QString name = QStringLiteral("qd-audit-") + QUuid::createUuid().toString(QUuid::Id128);
+    bool opened = false;
+    SerialExecutor executor{QStringLiteral("audit")};
+};
+
+AuditLog::AuditLog(const QString &path, Clock *clock) : d(std::make_unique<Private>())
+{
+    d->path = path;
+    d->clock = clock ? clock : Clock::system();
+}
+
+AuditLog::~AuditLog()
+{
+    Private *p = d.get();
+    p->executor.run([p] {
+        if (QSqlDatabase::contains(p->name)) {
+            QSqlDatabase::database(p->name, false).close();
+            QSqlDatabase::removeDatabase(p->name);
+        }
+    }).waitForFinished();
+}
+
+QString AuditLog::path() const
+{
+    return d->path;
+}
+
+QString AuditLog::defaultPath()
+{
+    const QString env = qEnvironmentVariable("QD_AUDIT_DB");
+    if (!env.isEmpty()) {
+        return env;
+    }
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/queuedeck/audit.sqlite3");
+}
+
+QString AuditLog::open()
+{
+    if (!QDir().mkpath(QFileInfo(d->path).absolutePath())) {
+        return tr("Cannot create the directory of the audit log %1.").arg(d->path);
+    }
+    Private *p = d.get();
+    return p->executor.run([p]() -> QString {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), p->name);
+        db.setDatabaseName(p->path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!db.open()) {
+            return tr("Cannot open the audit log %1: %2").arg(p->path, db.lastError().text());
+        }
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+            !q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, t INTEGER NOT NULL,"
+                                   " operator TEXT NOT NULL, connection TEXT NOT NULL, action TEXT NOT NULL,"
+                                   " expected TEXT NOT NULL, job_ids TEXT NOT NULL, filter TEXT NOT NULL,"
+                                   " succeeded INTEGER NOT NULL, skipped INTEGER NOT NULL, dry_run INTEGER NOT NULL,"
+                                   " result TEXT NOT NULL)"))) {
+            return tr("%1 is not a usable audit log: %2").arg(p->path, q.lastError().text());
+        }
+        p->opened = true;
+        return {};
+    }).result();
+}
+
+QFuture<void> AuditLog::append(AuditRecord r)
+{
+    if (!r.at.isValid()) {
+        r.at = d->clock->now();
+    }
+    Private *p = d.get();
+    return p->executor.run([p, r] {
+        if (!p->opened) {
+            return;
+        }
+        QSqlQuery q(QSqlDatabase::database(p->name, false));
+        q.prepare(QStringLiteral("INSERT INTO audit (t, operator, connection, action, expected, job_ids, filter,"
+                                 " succeeded, skipped, dry_run, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        // A null QString binds as SQL NULL; the columns are NOT NULL, so empty text it is.
+        auto text = [](const QString &t) { return t.isNull() ? QStringLiteral("") : t; };
+        q.addBindValue(r.at.toMSecsSinceEpoch());
+        q.addBindValue(text(r.operatorName));
+        q.addBindValue(text(r.connection));
+        q.addBindValue(text(r.action));
+        q.addBindValue(text(r.expectedState));
+        q.addBindValue(r.jobIds.join(u','));
+        q.addBindValue(text(r.filter));
+        q.addBindValue(r.succeeded);
+        q.addBindValue(r.skipped);
+        q.addBindValue(r.dryRun ? 1 : 0);
+        q.addBindValue(text(r.result));
+        q.exec();
+    });
+}
+
+QFuture<QList<AuditRecord>> AuditLog::recent(int limit)
+{
+    Private *p = d.get();
+    return p->executor.run([p, limit] {
+        QList<AuditRecord> out;
+        if (!p->opened) {
+            return out;
+        }
+        QSqlQuery q(QSqlDatabase::database(p->name, false));
+        q.prepare(QStringLiteral("SELECT t, operator, connection, action, expected, job_ids, filter, succeeded, skipped,"
+                                 " dry_run, result FROM audit ORDER BY id DESC LIMIT ?"));
+        q.addBindValue(limit);
+        if (q.exec()) {
+            while (q.next()) {
+                AuditRecord r;
+                r.at = QDateTime::fromMSecsSinceEpoch(q.value(0).toLongLong(), Qt::UTC);
+                r.operatorName = q.value(1).toString();
+                r.connection = q.value(2).toString();
+                r.action = q.value(3).toString();
+                r.expectedState = q.value(4).toString();
+                r.jobIds = q.value(5).toString().split(u',', Qt::SkipEmptyParts);
+                r.filter = q.value(6).toString();
+                r.succeeded = q.value(7).toInt();
+                r.skipped = q.value(8).toInt();
+                r.dryRun = q.value(9).toInt() != 0;
+                r.result = q.value(10).toString();
+                out.append(r);
+            }
+        }
+        return out;
+    });
+}
+
+} // namespace qd

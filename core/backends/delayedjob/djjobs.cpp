@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "djjobs.h"
+
+#include "djschema.h"
+
+#include <QCoreApplication>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace qd::delayedjob {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("qd::DelayedJobBackend", text);
+}
+
+bool isPostgres(const QSqlDatabase &db)
+{
+    return db.driverName() == u"QPSQL";
+}
+
+/// The state predicate, with ":now" and ":expired" placeholders (each used at most once per predicate).
+QString statePredicate(const QSqlDatabase &db, JobState state)
+{
+    const QString now = sqlParam(db, QStringLiteral(":now"));
+    const QString expired = sqlParam(db, QStringLiteral(":expired"));
+    switch (state) {
+    case JobState::Waiting: return QStringLiteral("failed_at IS NULL AND locked_at IS NULL AND run_at <= ") + now;
+    case JobState::Running: return QStringLiteral("failed_at IS NULL AND locked_at IS NOT NULL");
+    case JobState::Scheduled:
+        return QStringLiteral("failed_at IS NULL AND locked_at IS NULL AND (run_at > %1 OR run_at IS NULL)").arg(now);
+    case JobState::Failed: return QStringLiteral("failed_at IS NOT NULL");
+    case JobState::Dead: return QStringLiteral("1 = 0"); // delayed_job has no dead set
+    }
+    Q_UNUSED(expired)
+    return QStringLiteral("1 = 0");
+}
+
+/// Binds :now / :expired only where the SQL uses them (QPSQL rejects unused bindings).
+void bindTimes(QSqlQuery &q, const QString &sql, const QDateTime &now, qint64 maxRunTimeSeconds)
+{
+    if (sql.contains(u":now")) {
+        q.bindValue(QStringLiteral(":now"), formatDbTime(now));
+    }
+    if (sql.contains(u":expired")) {
+        q.bindValue(QStringLiteral(":expired"), formatDbTime(now.addSecs(-maxRunTimeSeconds)));
+    }
+}
+
+QString writeTime(const QDateTime &t)
+{
+    return t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) + QStringLiteral("000");
+}
+
+JobState stateOf(const QSqlQuery &q, const QDateTime &now)
+{
+    if (!q.value(7).isNull() && !q.value(7).toString().isEmpty()) {
+        return JobState::Failed;
+    }
+    if (!q.value(6).isNull() && !q.value(6).toString().isEmpty()) {
+        return JobState::Running;
+    }
+    const QDateTime runAt = parseDbTime(q.value(5).toString());
+    return runAt.isValid() && runAt > now ? JobState::Scheduled : JobState::Waiting;
+}
+
+QString columns(const QSqlDatabase &db)
+{
+    return QStringLiteral("id, %1, attempts, handler, last_error, %2, %3, %4, locked_by, %5")
+        .arg(sqlQueueExpr(), sqlTimeText(db, QStringLiteral("run_at")), sqlTimeText(db, QStringLiteral("locked_at")),
+             sqlTimeText(db, QStringLiteral("failed_at")), sqlTimeText(db, QStringLiteral("created_at")));
+}
+
+JobSummary summaryOf(const QSqlQuery &q, const QDateTime &now)
+{
+    JobSummary s;
+    s.id = q.value(0).toString();
+    s.queue = q.value(1).toString();
+    s.attempts = q.value(2).toLongLong();
+    s.className = handlerClassName(q.value(3).toString());
+    s.errorLine = q.value(4).toString().section(u'\n', 0, 0).left(300);
+    s.runAt = parseDbTime(q.value(5).toString());
+    s.failedAt = parseDbTime(q.value(7).toString());
+    s.worker = q.value(8).toString();
+    s.enqueuedAt = parseDbTime(q.value(9).toString());
+    s.state = stateOf(q, now);
+    return s;
+}
+
+} // namespace
+
+QString handlerClassName(const QString &handler)
+{
+    static const QRegularExpression tag(QStringLiteral("^---\\s*!ruby/(?:struct|object):([A-Za-z_][\\w:]*)"));
+    static const QRegularExpression target(QStringLiteral("\\n\\s*object:\\s*!ruby/(?:class\\s+'|object:)([A-Za-z_][\\w:]*)"));
+    static const QRegularExpression method(QStringLiteral("\\n\\s*method_name:\\s*:?([A-Za-z_]\\w*[?!]?)"));
+    const QString head = handler.left(4096);
+    const auto t = tag.match(head);
+    if (!t.hasMatch()) {
+        return QStringLiteral("?");
+    }
+    const QString cls = t.captured(1);
+    if (cls.startsWith(u"Delayed::Performable")) {
+        const auto o = target.match(head);
+        const auto m = method.match(head);
+        if (o.hasMatch() && m.hasMatch()) {
+            return o.captured(1) + u'#' + m.captured(1);
+        }
+    }
+    return cls;
+}
+
+JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, const QDateTime &now,
+                 qint64 maxRunTimeSeconds)
+{
+    JobPage page;
+    QString sql = QStringLiteral("SELECT %1 FROM %2 WHERE %3").arg(columns(db), table, statePredicate(db, query.state));
+    if (!query.queue.isEmpty()) {
+        sql += u" AND " + sqlQueueExpr() + u" = :queue";
+    }
+    if (!query.search.isEmpty()) {
+        sql += isPostgres(db) ? QStringLiteral(" AND (strpos(handler, :s1) > 0 OR strpos(COALESCE(last_error, ''), :s2) > 0)")
+                              : QStringLiteral(" AND (instr(handler, :s1) > 0 OR instr(COALESCE(last_error, ''), :s2) > 0)");
+    }
+    if (!query.after.isEmpty()) {
+        sql += QStringLiteral(" AND id > :after");
+    }
+    sql += QStringLiteral(" ORDER BY id LIMIT :limit");
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql)) {
+        page.error = tr("Query for jobs failed: %1").arg(q.lastError().text());
+        return page;
+    }
+    bindTimes(q, sql, now, maxRunTimeSeconds);
+    if (!query.queue.isEmpty()) {
+        q.bindValue(QStringLiteral(":queue"), query.queue);
+    }
+    if (!query.search.isEmpty()) {
+        q.bindValue(QStringLiteral(":s1"), query.search);
+        q.bindValue(QStringLiteral(":s2"), query.search);
+    }
+    if (!query.after.isEmpty()) {
+        q.bindValue(QStringLiteral(":after"), query.after.toLongLong());
+    }
+    const int limit = std::clamp(query.limit, 1, 1000);
+    q.bindValue(QStringLiteral(":limit"), limit + 1); // one more tells whether another page exists
+    if (!q.exec()) {
+        page.error = tr("Query for jobs failed: %1").arg(q.lastError().text());
+        return page;
+    }
+    while (q.next()) {
+        if (page.jobs.size() == limit) {
+            page.nextCursor = page.jobs.last().id;
+            break;
+        }
+        page.jobs.append(summaryOf(q, now));
+    }
+    return page;
+}
+
+JobDetail jobDetail(QSqlDatabase &db, const QString &table, const QString &id, const QDateTime &now, qint64)
+{
+    JobDetail d;
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE id = :id").arg(columns(db), table));
+    q.bindValue(QStringLiteral(":id"), id.toLongLong());
+    if (!q.exec()) {
+        d.failure = tr("Query for job %1 failed: %2").arg(id, q.lastError().text());
+        return d;
+    }
+    if (!q.next()) {
+        d.failure = tr("Job %1 is gone: delayed_job deletes a job when it succeeds.").arg(id);
+        return d;
+    }
+    d.summary = summaryOf(q, now);
+    d.payload = q.value(3).toString();
+    d.error = q.value(4).toString();
+    return d;
+}
+
+ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction &action, const QDateTime &now,
+                         qint64 maxRunTimeSeconds)
+{
+    ActionResult r;
+    r.dryRun = action.dryRun;
+    if (action.kind == ActionKind::Retry && action.expected == JobState::Waiting) {
+        r.error = tr("Waiting jobs are already due; there is nothing to retry.");
+        return r;
+    }
+    QString predicate = statePredicate(db, action.expected);
+    if (action.expected == JobState::Running) {
+        // Only a lock that outlived max_run_time (a dead worker's) may be taken back; a live worker keeps its job.
+        predicate += u" AND locked_at < " + sqlParam(db, QStringLiteral(":expired"));
+    }
+    QString sql;
+    if (action.dryRun) {
+        sql = QStringLiteral("SELECT COUNT(*) FROM %1 WHERE id = :id AND %2").arg(table, predicate);
+    } else if (action.kind == ActionKind::Cancel) {
+        sql = QStringLiteral("DELETE FROM %1 WHERE id = :id AND %2").arg(table, predicate);
+    } else {
+        // A manual retry costs no attempt and clears what delayed_job leaves on a failed row (its lock).
+        const QString runAt = sqlParam(db, QStringLiteral(":run_at"));
+        sql = QStringLiteral("UPDATE %1 SET failed_at = NULL, locked_at = NULL, locked_by = NULL, run_at = %2, "
+                             "updated_at = %3%4 WHERE id = :id AND %5")
+                  .arg(table, runAt, sqlParam(db, QStringLiteral(":updated")),
+                       action.expected == JobState::Failed ? QStringLiteral(", attempts = 0") : QString(), predicate);
+    }
+    if (!db.transaction()) {
+        r.error = tr("Cannot start a transaction: %1").arg(db.lastError().text());
+        return r;
+    }
+    QSqlQuery q(db);
+    if (!q.prepare(sql)) {
+        r.error = tr("Cannot prepare the action: %1").arg(q.lastError().text());
+        db.rollback();
+        return r;
+    }
+    for (const QString &id : action.jobIds) {
+        bool isNumber = false;
+        const qint64 n = id.toLongLong(&isNumber);
+        if (!isNumber) {
+            r.skipped << id;
+            continue;
+        }
+        q.bindValue(QStringLiteral(":id"), n);
+        bindTimes(q, sql, now, maxRunTimeSeconds);
+        if (sql.contains(u":run_at")) {
+            q.bindValue(QStringLiteral(":run_at"), writeTime(now));
+            q.bindValue(QStringLiteral(":updated"), writeTime(now));
+        }
+        if (!q.exec()) {
+            r.error = tr("The action failed on job %1: %2 — nothing was changed.").arg(id, q.lastError().text());
+            db.rollback();
+            r.succeeded.clear();
+            r.skipped.clear();
+            return r;
+        }
+        const bool hit = action.dryRun ? (q.next() && q.value(0).toInt() > 0) : q.numRowsAffected() == 1;
+        (hit ? r.succeeded : r.skipped) << id;
+    }
+    if (!db.commit()) {
+        r.error = tr("The action could not be committed: %1 — nothing was changed.").arg(db.lastError().text());
+        db.rollback();
+        r.succeeded.clear();
+    }
+    return r;
+}
+
+} // namespace qd::delayedjob

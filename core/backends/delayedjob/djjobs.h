@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "../../jobs.h"
+#include "../../result.h"
+
+#include <QSqlDatabase>
+
+namespace qd::delayedjob {
+
+/// Job listing, detail and conditional actions on a Delayed::Job table. Run on the backend's thread.
+JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, const QDateTime &now,
+                 qint64 maxRunTimeSeconds);
+JobDetail jobDetail(QSqlDatabase &db, const QString &table, const QString &id, const QDateTime &now,
+                    qint64 maxRunTimeSeconds);
+/// Every row changes only with `WHERE id = ? AND <the state the operator saw>`, in one transaction per call:
+/// a job that moved on (retried by someone else, picked up, finished) is skipped, never harmed.
+ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction &action, const QDateTime &now,
+                         qint64 maxRunTimeSeconds);
+
+/// "PrintJob", "UserMailer#card_ready", "User#send_welcome" from a delayed_job YAML handler, read as text
+/// (tags are never instantiated).
+QString handlerClassName(const QString &handler);
+
+} // namespace qd::delayedjob

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace qd {
+
+enum class JobState : quint8 { Waiting, Running, Scheduled, Failed, Dead };
+
+QString jobStateName(JobState state);
+std::optional<JobState> parseJobState(const QString &name);
+
+/// One page of a job listing: a queue, a state, an optional text filter, a cursor.
+struct JobQuery
+{
+    QString queue;
+    JobState state = JobState::Waiting;
+    QString search;                  ///< plain text matched against the payload and the error
+    int limit = 50;
+    QString after;                   ///< cursor: the last id of the previous page
+};
+
+struct JobSummary
+{
+    QString id;
+    QString queue;
+    QString className;               ///< e.g. "PrintJob", "UserMailer#card_ready"
+    JobState state = JobState::Waiting;
+    std::optional<qint64> attempts;
+    QDateTime enqueuedAt;
+    QDateTime runAt;
+    QDateTime failedAt;
+    QString worker;
+    QString errorLine;               ///< first line of the last error
+};
+
+struct JobPage
+{
+    QList<JobSummary> jobs;
+    QString nextCursor;              ///< empty: no more pages
+    QString error;
+};
+
+struct JobDetail
+{
+    JobSummary summary;
+    QString payload;                 ///< raw payload text (hostile: show as plain text, escaped)
+    QString error;                   ///< full last error with backtrace
+    QString failure;                 ///< why the lookup failed, if it did
+};
+
+enum class ActionKind : quint8 { Retry, Cancel };
+
+/// A conditional action: it applies to a job only while the job is still in `expected` state, so two
+/// operators clicking at once cannot both succeed, and a job that moved on is skipped, not harmed.
+struct JobAction
+{
+    ActionKind kind = ActionKind::Retry;
+    QStringList jobIds;
+    JobState expected = JobState::Failed;
+    bool dryRun = false;
+};
+
+struct ActionResult
+{
+    QStringList succeeded;
+    QStringList skipped;             ///< no longer in the expected state (e.g. "already retried")
+    QString error;                   ///< the action could not run at all
+    bool dryRun = false;
+};
+
+} // namespace qd
