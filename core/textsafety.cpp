@@ -3,6 +3,7 @@
 #include "textsafety.h"
 
 #include <QList>
+#include <QStringList>
 
 namespace qd {
 
@@ -30,6 +31,24 @@ QString escapeForDisplay(const QString &text, qsizetype maxLength)
         }
     }
     return out;
+}
+
+QString escapeMultiline(const QString &text, qsizetype maxLength)
+{
+    QStringList lines;
+    qsizetype budget = maxLength;
+    for (const QString &line : text.split(u'\n')) {
+        if (budget <= 0) {
+            lines << QStringLiteral("…");
+            break;
+        }
+        QString l = line;
+        l.replace(u'\t', QStringLiteral("    "));
+        l = escapeForDisplay(l, budget);
+        budget -= l.size() + 1;
+        lines << l;
+    }
+    return lines.join(u'\n');
 }
 
 } // namespace qd

@@ -3,6 +3,8 @@
 #include "mainwindow.h"
 
 #include "addconnectiondialog.h"
+#include "audit/auditlog.h"
+#include "jobbrowser.h"
 #include "alertlistmodel.h"
 #include "alerts/alertengine.h"
 #include "appicon.h"
@@ -104,6 +106,20 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
         }
     });
     connect(collector, &Collector::snapshotReady, this, &MainWindow::onSnapshotForAlerts);
+
+    // Operator actions: audited in the log the CLI shares, and put on the incident timeline.
+    m_audit = std::make_unique<AuditLog>(AuditLog::defaultPath());
+    if (const QString err = m_audit->open(); !err.isEmpty()) {
+        m_audit.reset(); // the browser still lists jobs, and actions say they cannot be audited
+        statusBar()->showMessage(tr("Audit log unavailable: %1 — actions are disabled.").arg(err), 20000);
+    }
+    m_detail->jobs()->setAuditLog(m_audit.get(), ConnectionSettings().operatorName());
+    connect(m_detail->jobs(), &JobBrowser::actionDone, this, [this](const QString &id, const QString &summary) {
+        if (m_timeline) {
+            m_timeline->addEvent(id, tr("Operator %1: %2").arg(ConnectionSettings().operatorName(), summary));
+        }
+        statusBar()->showMessage(summary, 10000);
+    });
     connect(collector, &Collector::connectionRemoved, this, [this](const QString &id) {
         m_alertEngine->forget(id);
         m_alertModel->setAlerts(m_alertEngine->active());

@@ -18,6 +18,7 @@ class QTreeView;
 namespace qd {
 
 class AlertEngine;
+class AuditLog;
 class AlertListModel;
 class Collector;
 class ConnectionTreeModel;
@@ -89,6 +90,7 @@ private:
     QTableView *m_alertView;
     QSystemTrayIcon *m_tray = nullptr;
     IncidentTimeline *m_timeline = nullptr;
+    std::unique_ptr<AuditLog> m_audit;
 };
 
 } // namespace qd

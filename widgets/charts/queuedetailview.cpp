@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "collector.h"
 #include "freshness.h"
+#include "jobbrowser.h"
 #include "textsafety.h"
 #include "timeserieschart.h"
 
@@ -13,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace qd {
@@ -39,6 +41,8 @@ struct QueueDetailView::Private
     QLabel *banner = nullptr;
     QButtonGroup *ranges = nullptr;
     QList<TimeSeriesChart *> charts;
+    JobBrowser *jobs = nullptr;
+    QTabWidget *tabs = nullptr;
     QList<Plot> plots;
     quint64 generation = 0;
     int pendingLoads = 0;
@@ -96,19 +100,26 @@ QueueDetailView::QueueDetailView(Collector *collector, HistoryStore *history, QW
     d->banner->hide();
     root->addWidget(d->banner);
 
-    auto *grid = new QGridLayout();
+    auto *tabs = new QTabWidget(this);
+    auto *chartsPage = new QWidget(tabs);
+    auto *grid = new QGridLayout(chartsPage);
+    grid->setContentsMargins(0, 0, 0, 0);
     const QStringList titles = {tr("Depth by state"), tr("Throughput"), tr("Oldest waiting job"), tr("Workers")};
     const TimeSeriesChart::ValueFormat formats[] = {TimeSeriesChart::ValueFormat::Count, TimeSeriesChart::ValueFormat::Rate,
                                                      TimeSeriesChart::ValueFormat::Duration,
                                                      TimeSeriesChart::ValueFormat::Count};
     for (int i = 0; i < 4; ++i) {
-        auto *c = new TimeSeriesChart(this);
+        auto *c = new TimeSeriesChart(chartsPage);
         c->setTitle(titles[i]);
         c->setValueFormat(formats[i]);
         grid->addWidget(c, i / 2, i % 2);
         d->charts.append(c);
     }
-    root->addLayout(grid, 1);
+    d->jobs = new JobBrowser(tabs);
+    tabs->addTab(chartsPage, tr("&Charts"));
+    tabs->addTab(d->jobs, tr("&Jobs"));
+    d->tabs = tabs;
+    root->addWidget(tabs, 1);
 
     auto plot = [this](int chart, Metric m, bool perQueue, const QString &label, Theme::Role role) {
         Plot p{chart, m, perQueue};
@@ -145,7 +156,18 @@ void QueueDetailView::setQueue(const QString &connectionId, const QString &queue
     d->title->setText(escapeForDisplay(queue, 120));
     setAccessibleName(tr("Queue %1").arg(escapeForDisplay(queue, 120)));
     updateHeader(d->collector->latest(connectionId));
+    d->jobs->setQueue(d->collector->backend(connectionId), connectionId, queue);
     reload();
+}
+
+JobBrowser *QueueDetailView::jobs() const
+{
+    return d->jobs;
+}
+
+void QueueDetailView::showJobs(bool jobs)
+{
+    d->tabs->setCurrentIndex(jobs ? 1 : 0);
 }
 
 QString QueueDetailView::connectionId() const

@@ -12,6 +12,7 @@
 namespace qd {
 
 class Collector;
+class JobBrowser;
 class TimeSeriesChart;
 
 /// One queue in depth: a header with the current numbers and their freshness, a banner when the connection's
@@ -38,6 +39,9 @@ public:
     QList<TimeSeriesChart *> charts() const;
     QString headerText() const;
     QString bannerText() const; ///< empty when hidden
+    /// The "Jobs" tab: drill-down and actions for the same queue.
+    JobBrowser *jobs() const;
+    void showJobs(bool jobs);
     /// True once the history requested by the last setQueue/setRange has arrived.
     bool historyLoaded() const;
 

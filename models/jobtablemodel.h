@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "jobs.h"
+
+#include <QAbstractTableModel>
+
+namespace qd {
+
+class Backend;
+
+/// The jobs of one queue in one state, paged from the backend: the first page comes at once, the next when
+/// the view scrolls near the end (fetchMore), so a million-job set opens as fast as a small one.
+class JobTableModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { IdColumn, ClassColumn, StateColumn, AttemptsColumn, RunAtColumn, ErrorColumn, ColumnCount };
+    enum Role { JobIdRole = Qt::UserRole + 1, JobStateRole };
+
+    explicit JobTableModel(QObject *parent = nullptr);
+
+    /// Starts over with a new query (nullptr backend: empty).
+    void setQuery(Backend *backend, const JobQuery &query);
+    void refresh();
+    const JobQuery &query() const { return m_query; }
+    const JobSummary *job(int row) const;
+    QString error() const { return m_error; }
+    bool isLoading() const { return m_loading; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+Q_SIGNALS:
+    void pageLoaded();
+    void loadFailed(const QString &error);
+
+private:
+    void load();
+
+    Backend *m_backend = nullptr;
+    JobQuery m_query;
+    QList<JobSummary> m_jobs;
+    QString m_next;
+    QString m_error;
+    bool m_loading = false;
+    quint64 m_generation = 0;
+};
+
+} // namespace qd

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "audit/auditlog.h"
+#include "backendfactory.h"
+#include "demo/demoschema.h"
+#include "jobbrowser.h"
+#include "jobtablemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace qd;
+
+class TestJobBrowser : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_db = m_dir.filePath(QStringLiteral("dj.sqlite3"));
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("mk"));
+        db.setDatabaseName(m_db);
+        QVERIFY(db.open());
+        QCOMPARE(demo::createDelayedJobsTable(db), QString());
+        QSqlQuery q(db);
+        db.transaction();
+        const QString now = demo::arTime(QDateTime::currentDateTimeUtc().addSecs(-60));
+        for (int i = 0; i < 250; ++i) {
+            q.prepare(QStringLiteral("INSERT INTO delayed_jobs (priority, attempts, handler, run_at, queue, created_at, updated_at)"
+                                     " VALUES (0, 0, ?, ?, 'print', ?, ?)"));
+            q.addBindValue(demo::printJobHandler(1000 + i, i));
+            q.addBindValue(now);
+            q.addBindValue(now);
+            q.addBindValue(now);
+            QVERIFY(q.exec());
+        }
+        // A hostile failed job: HTML/JS and a bidi override in the payload and the error.
+        q.prepare(QStringLiteral("INSERT INTO delayed_jobs (priority, attempts, handler, last_error, run_at, failed_at, queue,"
+                                 " created_at, updated_at) VALUES (0, 25, ?, ?, ?, ?, 'print', ?, ?)"));
+        q.addBindValue(QStringLiteral("--- !ruby/struct:PrintJob\nuser_id: <script>alert(1)</script>\nname: \u202Egnp.exe\n"));
+        q.addBindValue(QStringLiteral("RuntimeError: <b>boom</b>\n/app/print.rb:1"));
+        q.addBindValue(now);
+        q.addBindValue(now);
+        q.addBindValue(now);
+        q.addBindValue(now);
+        QVERIFY(q.exec());
+        db.commit();
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("mk"));
+    }
+
+    void pagesWithFetchMore()
+    {
+        auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
+        JobTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy loaded(&model, &JobTableModel::pageLoaded);
+        JobQuery q;
+        q.queue = QStringLiteral("print");
+        q.limit = 100;
+        model.setQuery(backend.get(), q);
+        QTRY_VERIFY(loaded.count() >= 1);
+        QVERIFY(model.rowCount() >= 100); // the first page at once (the tester may already have fetched more)
+        QTRY_VERIFY((model.fetchMore({}), model.rowCount() == 250));
+        QVERIFY(!model.canFetchMore({}));
+        QSet<QString> ids;
+        for (int r = 0; r < model.rowCount(); ++r) {
+            ids.insert(model.index(r, 0).data().toString());
+        }
+        QCOMPARE(ids.size(), 250); // pages neither overlap nor skip
+        QCOMPARE(model.index(0, JobTableModel::ClassColumn).data().toString(), QStringLiteral("PrintJob"));
+    }
+
+    void hostilePayloadIsPlainTextAndRetryIsAudited()
+    {
+        auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
+        AuditLog audit(m_dir.filePath(QStringLiteral("audit.sqlite3")));
+        QCOMPARE(audit.open(), QString());
+        JobBrowser browser;
+        browser.resize(1000, 700);
+        browser.setAuditLog(&audit, QStringLiteral("ops-anna"));
+        browser.setQueue(backend.get(), QStringLiteral("c"), QStringLiteral("print"));
+        QSignalSpy loaded(browser.model(), &JobTableModel::pageLoaded);
+        browser.setState(JobState::Failed);
+        QTRY_VERIFY(loaded.count() >= 1 && browser.model()->rowCount() == 1);
+        auto *table = browser.findChild<QTableView *>();
+        table->selectRow(0);
+        QTRY_VERIFY(browser.detailText().contains(QStringLiteral("Payload:")));
+        QVERIFY(browser.detailText().contains(QStringLiteral("<script>alert(1)</script>"))); // shown, not run
+        QVERIFY(!browser.detailText().contains(QChar(0x202E)));                          // escaped
+        QVERIFY(browser.detailText().contains(QStringLiteral("\\u202e")));
+        QVERIFY(browser.detailText().contains(QStringLiteral("RuntimeError: <b>boom</b>")));
+
+        QSignalSpy done(&browser, &JobBrowser::actionDone);
+        browser.actOnSelection(ActionKind::Retry);
+        QTRY_COMPARE(done.count(), 1);
+        QVERIFY2(done.at(0).at(1).toString().contains(QStringLiteral("retried 1 failed job(s) in print")),
+                 qPrintable(done.at(0).at(1).toString()));
+        QTRY_COMPARE(browser.model()->rowCount(), 0); // reloaded: no failed jobs left
+        auto recent = audit.recent();
+        recent.waitForFinished();
+        QCOMPARE(recent.result().size(), 1);
+        QCOMPARE(recent.result().first().operatorName, QStringLiteral("ops-anna"));
+        QCOMPARE(recent.result().first().succeeded, 1);
+    }
+};
+
+QTEST_MAIN(TestJobBrowser)
+#include "tst_jobbrowser.moc"

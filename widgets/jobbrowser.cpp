@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "jobbrowser.h"
+
+#include "audit/auditlog.h"
+#include "backend.h"
+#include "jobtablemodel.h"
+#include "textsafety.h"
+
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace qd {
+
+JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableModel(this))
+{
+    auto *root = new QVBoxLayout(this);
+    auto *bar = new QHBoxLayout();
+    m_state = new QComboBox(this);
+    for (JobState s : {JobState::Waiting, JobState::Running, JobState::Scheduled, JobState::Failed}) {
+        m_state->addItem(jobStateName(s), int(s));
+    }
+    m_state->setAccessibleName(tr("Job state"));
+    m_search = new QLineEdit(this);
+    m_search->setPlaceholderText(tr("Search payload and error… (Enter)"));
+    m_search->setClearButtonEnabled(true);
+    m_retry = new QPushButton(tr("&Retry"), this);
+    m_cancel = new QPushButton(tr("&Cancel Jobs"), this);
+    bar->addWidget(new QLabel(tr("State:"), this));
+    bar->addWidget(m_state);
+    bar->addWidget(m_search, 1);
+    bar->addWidget(m_retry);
+    bar->addWidget(m_cancel);
+    root->addLayout(bar);
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    m_table = new QTableView(split);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAccessibleName(tr("Jobs"));
+    m_detail = new QPlainTextEdit(split);
+    m_detail->setReadOnly(true);
+    m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_detail->setAccessibleName(tr("Job payload and error"));
+    split->addWidget(m_table);
+    split->addWidget(m_detail);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    root->addWidget(split, 1);
+    m_status = new QLabel(this);
+    m_status->setTextFormat(Qt::PlainText);
+    root->addWidget(m_status);
+
+    connect(m_state, &QComboBox::currentIndexChanged, this, &JobBrowser::reload);
+    connect(m_search, &QLineEdit::returnPressed, this, &JobBrowser::reload);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        showDetail();
+        updateButtons();
+    });
+    connect(m_model, &JobTableModel::pageLoaded, this, [this] {
+        m_status->setText(tr("%n job(s) shown", nullptr, m_model->rowCount()) +
+                          (m_model->canFetchMore({}) ? tr(" — scroll for more") : QString()));
+    });
+    connect(m_model, &JobTableModel::loadFailed, this,
+            [this](const QString &e) { m_status->setText(tr("Cannot list jobs: %1").arg(escapeForDisplay(e, 400))); });
+    connect(m_retry, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Retry); });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Cancel); });
+    updateButtons();
+}
+
+void JobBrowser::setAuditLog(AuditLog *audit, const QString &operatorName)
+{
+    m_audit = audit;
+    m_operator = operatorName;
+    updateButtons();
+}
+
+void JobBrowser::setQueue(Backend *backend, const QString &connectionId, const QString &queue)
+{
+    m_backend = backend;
+    m_connectionId = connectionId;
+    m_queue = queue;
+    reload();
+}
+
+void JobBrowser::setState(JobState state)
+{
+    m_state->setCurrentIndex(m_state->findData(int(state)));
+    reload();
+}
+
+QString JobBrowser::detailText() const
+{
+    return m_detail->toPlainText();
+}
+
+QString JobBrowser::statusText() const
+{
+    return m_status->text();
+}
+
+void JobBrowser::reload()
+{
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = JobState(m_state->currentData().toInt());
+    q.search = m_search->text().trimmed();
+    q.limit = 100;
+    m_detail->clear();
+    m_model->setQuery(m_backend, q);
+    updateButtons();
+}
+
+void JobBrowser::showDetail()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.size() != 1 || !m_backend) {
+        m_detail->setPlainText(rows.isEmpty() ? QString() : tr("%n jobs selected", nullptr, int(rows.size())));
+        return;
+    }
+    const quint64 generation = ++m_detailGeneration;
+    m_backend->job(rows.first().data(JobTableModel::JobIdRole).toString()).then(this, [this, generation](const JobDetail &d) {
+        if (generation != m_detailGeneration) {
+            return;
+        }
+        if (!d.failure.isEmpty()) {
+            m_detail->setPlainText(escapeMultiline(d.failure));
+            return;
+        }
+        const JobSummary &s = d.summary;
+        QString text = tr("Job %1 · %2 · %3 · queue %4 · attempts %5\n")
+                           .arg(s.id, escapeForDisplay(s.className, 120), jobStateName(s.state), escapeForDisplay(s.queue, 120),
+                                s.attempts ? QString::number(*s.attempts) : QStringLiteral("—"));
+        if (!s.worker.isEmpty()) {
+            text += tr("Worker: %1\n").arg(escapeForDisplay(s.worker, 200));
+        }
+        text += tr("\nPayload:\n%1\n").arg(escapeMultiline(d.payload));
+        if (!d.error.isEmpty()) {
+            text += tr("\nLast error:\n%1\n").arg(escapeMultiline(d.error));
+        }
+        m_detail->setPlainText(text); // plain text: nothing in a payload is ever interpreted
+    });
+}
+
+void JobBrowser::updateButtons()
+{
+    const bool any = !m_table->selectionModel()->selectedRows().isEmpty();
+    const JobState st = JobState(m_state->currentData().toInt());
+    const Capabilities caps = m_backend ? m_backend->capabilities() : Capabilities{};
+    // No audit log, no action: every change to a production queue must be traceable.
+    m_retry->setEnabled(any && caps.retry && m_audit && st != JobState::Waiting);
+    m_cancel->setEnabled(any && caps.cancel && m_audit);
+    const QString why = !m_backend ? QString()
+                        : !caps.retry ? tr("This connection does not allow actions (read-only or not supported).")
+                        : !m_audit    ? tr("Actions are disabled: the audit log cannot be written.")
+                                      : QString();
+    m_retry->setToolTip(why.isEmpty() ? tr("Retry the selected jobs now, if they are still %1").arg(jobStateName(st)) : why);
+    m_cancel->setToolTip(why.isEmpty() ? tr("Delete the selected jobs, if they are still %1").arg(jobStateName(st)) : why);
+}
+
+void JobBrowser::confirmAndAct(ActionKind kind)
+{
+    const int n = int(m_table->selectionModel()->selectedRows().size());
+    const QString verb = kind == ActionKind::Retry ? tr("Retry") : tr("Cancel (delete)");
+    if (QMessageBox::question(this, verb,
+                              tr("%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.", nullptr, n)
+                                  .arg(verb, jobStateName(JobState(m_state->currentData().toInt())),
+                                       escapeForDisplay(m_queue, 80))) == QMessageBox::Yes) {
+        actOnSelection(kind);
+    }
+}
+
+void JobBrowser::actOnSelection(ActionKind kind)
+{
+    if (!m_backend || !m_audit) {
+        return;
+    }
+    JobAction a;
+    a.kind = kind;
+    a.expected = JobState(m_state->currentData().toInt());
+    for (const QModelIndex &idx : m_table->selectionModel()->selectedRows()) {
+        a.jobIds << idx.data(JobTableModel::JobIdRole).toString();
+    }
+    if (a.jobIds.isEmpty()) {
+        return;
+    }
+    m_status->setText(tr("Working…"));
+    m_backend->act(a).then(this, [this, a](const ActionResult &r) {
+        const QString verb = a.kind == ActionKind::Retry ? tr("retried") : tr("cancelled");
+        if (m_audit) {
+            AuditRecord rec;
+            rec.operatorName = m_operator;
+            rec.connection = m_backend->url().toDisplayString();
+            rec.action = a.kind == ActionKind::Retry ? QStringLiteral("retry") : QStringLiteral("cancel");
+            rec.expectedState = jobStateName(a.expected);
+            rec.jobIds = a.jobIds;
+            rec.filter = QStringLiteral("queue=%1 (GUI selection)").arg(m_queue);
+            rec.succeeded = int(r.succeeded.size());
+            rec.skipped = int(r.skipped.size());
+            rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
+            m_audit->append(rec);
+        }
+        if (!r.error.isEmpty()) {
+            m_status->setText(tr("Failed: %1").arg(escapeForDisplay(r.error, 400)));
+            return;
+        }
+        const QString summary = tr("%1 %2 %3 job(s) in %4%5")
+                                    .arg(verb)
+                                    .arg(r.succeeded.size())
+                                    .arg(jobStateName(a.expected), m_queue,
+                                         r.skipped.isEmpty() ? QString() : tr(" (%1 skipped: no longer %2)").arg(r.skipped.size()).arg(jobStateName(a.expected)));
+        Q_EMIT actionDone(m_connectionId, summary);
+        reload();
+        m_status->setText(escapeForDisplay(summary, 400));
+    });
+}
+
+} // namespace qd

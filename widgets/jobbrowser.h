@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "jobs.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTableView;
+
+namespace qd {
+
+class AuditLog;
+class Backend;
+class JobTableModel;
+
+/// The jobs of one queue: state filter, search, a paged table, the selected job's payload and error as plain
+/// text (payloads are hostile: control and bidi characters are shown escaped), and Retry / Cancel for the
+/// selection — conditional on the state shown, confirmed with the exact count, and written to the audit log.
+class JobBrowser final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit JobBrowser(QWidget *parent = nullptr);
+
+    void setAuditLog(AuditLog *audit, const QString &operatorName);
+    void setQueue(Backend *backend, const QString &connectionId, const QString &queue);
+    void setState(JobState state);
+    JobTableModel *model() const { return m_model; }
+    QString detailText() const;
+    QString statusText() const;
+    /// Acts on the selected rows without asking (the buttons ask first).
+    void actOnSelection(ActionKind kind);
+
+Q_SIGNALS:
+    /// An action finished: a sentence for the timeline, e.g. "retried 3 failed job(s) in print (1 skipped)".
+    void actionDone(const QString &connectionId, const QString &summary);
+
+private:
+    void reload();
+    void showDetail();
+    void updateButtons();
+    void confirmAndAct(ActionKind kind);
+
+    Backend *m_backend = nullptr;
+    AuditLog *m_audit = nullptr;
+    QString m_operator;
+    QString m_connectionId;
+    QString m_queue;
+    JobTableModel *m_model;
+    QComboBox *m_state;
+    QLineEdit *m_search;
+    QTableView *m_table;
+    QPlainTextEdit *m_detail;
+    QPushButton *m_retry;
+    QPushButton *m_cancel;
+    QLabel *m_status;
+    quint64 m_detailGeneration = 0;
+};
+
+} // namespace qd
