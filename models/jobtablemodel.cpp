@@ -101,7 +101,7 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
         case StateColumn: return jobStateName(j.state);
         case AttemptsColumn: return Freshness::count(j.attempts);
         case RunAtColumn:
-            return j.runAt.isValid() ? QLocale().toString(j.runAt.toLocalTime(), QLocale::ShortFormat) : Freshness::unknown();
+            return j.runAt.isValid() ? j.runAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : Freshness::unknown();
         case ErrorColumn: return escapeForDisplay(j.errorLine, 200);
         }
         return {};

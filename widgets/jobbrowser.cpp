@@ -49,6 +49,7 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
+    m_table->setWordWrap(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAccessibleName(tr("Jobs"));
@@ -72,6 +73,10 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
         updateButtons();
     });
     connect(m_model, &JobTableModel::pageLoaded, this, [this] {
+        m_table->resizeColumnsToContents(); // sized to the data, not to the empty table of the previous query
+        if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0) {
+            m_table->selectRow(0); // the first job's payload and error at once, without a click
+        }
         m_status->setText(tr("%n job(s) shown", nullptr, m_model->rowCount()) +
                           (m_model->canFetchMore({}) ? tr(" — scroll for more") : QString()));
     });

@@ -3,6 +3,8 @@
 #include "appicon.h"
 #include "collector.h"
 #include "history/historystore.h"
+#include "jobbrowser.h"
+#include "jobs.h"
 #include "mainwindow.h"
 #include "queuedetailview.h"
 #include "settings/connectionsettings.h"
@@ -88,7 +90,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption queue(QStringLiteral("queue"),
                                    QApplication::translate("main", "Open this queue of the first connection."),
                                    QStringLiteral("NAME"));
-    parser.addOptions({demo, connect, interval, screenshot, after, queue});
+    const QCommandLineOption jobs(QStringLiteral("jobs"),
+                                  QApplication::translate("main", "With --queue: open its Jobs tab on this state."),
+                                  QStringLiteral("STATE"));
+    parser.addOptions({demo, connect, interval, screenshot, after, queue, jobs});
     parser.process(app);
 
     qd::ConnectionSettings settings;
@@ -143,6 +148,10 @@ int main(int argc, char *argv[])
         // Depending on the backend, this queue may only appear after the first poll.
         const QString id = parser.isSet(demo) ? collector.connectionIds().constLast() : collector.connectionIds().constFirst();
         window.showQueue(id, parser.value(queue));
+        if (const auto state = qd::parseJobState(parser.value(jobs)); parser.isSet(jobs) && state) {
+            window.detail()->showJobs(true);
+            window.detail()->jobs()->setState(*state);
+        }
     }
     window.show();
     if (parser.isSet(screenshot)) {

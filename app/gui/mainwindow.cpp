@@ -99,6 +99,7 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     dock->setWidget(m_alertView);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
+    resizeDocks({dock}, {170}, Qt::Vertical); // room for the worst few alerts; the charts keep the rest
     connect(m_alertView, &QTableView::activated, this, [this](const QModelIndex &idx) {
         const Alert *a = m_alertModel->alert(idx.row());
         if (a && !a->queue.isEmpty()) {
