@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "commands.h"
 
+#include "cliio.h"
+
 #include "backendfactory.h"
 #include "alerts/alertengine.h"
 #include "alerts/webhooknotifier.h"
@@ -22,32 +24,13 @@ namespace qd::ctl {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("queuedeckctl", text);
-}
-
-QTextStream &out()
-{
-    static QTextStream s(stdout);
-    return s;
-}
-
-QTextStream &err()
-{
-    static QTextStream s(stderr);
-    return s;
-}
-
 Result<Snapshot> takeSnapshot(const QString &url)
 {
     auto backend = createBackend(url);
     if (!backend) {
         return Result<Snapshot>::failure(backend.error());
     }
-    auto future = backend.value()->snapshot();
-    future.waitForFinished(); // the CLI has nothing else to do; the poll itself runs on the backend's thread
-    return future.result();
+    return wait(backend.value()->snapshot());
 }
 
 QString cell(std::optional<qint64> v)

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "commands.h"
 
+#include "cliio.h"
+
 #include "audit/auditlog.h"
 #include "backendfactory.h"
 #include "settings/connectionsettings.h"
@@ -17,30 +19,6 @@
 namespace qd::ctl {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("queuedeckctl", text);
-}
-
-QTextStream &out()
-{
-    static QTextStream s(stdout);
-    return s;
-}
-
-QTextStream &err()
-{
-    static QTextStream s(stderr);
-    return s;
-}
-
-template<typename T>
-T wait(QFuture<T> f)
-{
-    f.waitForFinished(); // the CLI has nothing else to do; the work runs on the backend's thread
-    return f.result();
-}
 
 QString time(const QDateTime &t)
 {

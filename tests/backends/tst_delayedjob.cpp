@@ -6,6 +6,7 @@
 // prints AND with an independent SQL count.
 #include "backendfactory.h"
 #include "clock.h"
+#include "pgtestdb.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -44,11 +45,6 @@ Snapshot poll(Backend &b)
     return f.result();
 }
 
-bool inCi()
-{
-    return qEnvironmentVariable("CI") == u"true";
-}
-
 struct Target
 {
     QString url;
@@ -63,7 +59,6 @@ class TestDelayedJob : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
-    QString m_pgDb;
 
     std::optional<Target> target(const QString &kind)
     {
@@ -72,35 +67,18 @@ private:
             return Target{QStringLiteral("delayedjob+sqlite://") + path, {QStringLiteral("sqlite3"), path},
                           QStringLiteral("QSQLITE")};
         }
-        const QString host = qEnvironmentVariable("QD_TEST_PG_HOST");
-        if (host.isEmpty()) {
+        const auto pg = test::freshPgDatabase(QStringLiteral("dj_")); // a fresh database per test
+        if (!pg) {
             return std::nullopt;
         }
-        const QString port = qEnvironmentVariable("QD_TEST_PG_PORT");
-        const QString user = qEnvironmentVariable("QD_TEST_PG_USER");
-        // A fresh database per test, so tests stay independent.
-        const QString db = QStringLiteral("dj_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-        {
-            QSqlDatabase admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("admin"));
-            admin.setHostName(host);
-            admin.setPort(port.toInt());
-            admin.setUserName(user);
-            admin.setDatabaseName(qEnvironmentVariable("QD_TEST_PG_DB"));
-            if (!admin.open() || !QSqlQuery(admin).exec(QStringLiteral("CREATE DATABASE ") + db)) {
-                qWarning() << "cannot create database" << db;
-            }
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("admin"));
-        return Target{QStringLiteral("delayedjob+postgresql://%1@%2:%3/%4").arg(user, host, port, db),
-                      {QStringLiteral("postgresql"), host, port, user, db},
-                      QStringLiteral("QPSQL")};
+        return Target{pg->url(QStringLiteral("delayedjob+postgresql")), pg->fixtureArgs(), QStringLiteral("QPSQL")};
     }
 
     std::optional<Target> targetOrSkip(const QString &kind)
     {
         auto t = target(kind);
         if (!t) {
-            if (inCi()) {
+            if (test::inCi()) {
                 qFatal("QD_TEST_PG_HOST is not set in CI: scripts/services did not start PostgreSQL");
             }
         }
@@ -326,7 +304,7 @@ private Q_SLOTS:
     {
         const QString host = qEnvironmentVariable("QD_TEST_PG_HOST");
         if (host.isEmpty()) {
-            if (inCi()) {
+            if (test::inCi()) {
                 QFAIL("QD_TEST_PG_HOST is not set in CI");
             }
             QSKIP("PostgreSQL not started (run through scripts/test)");

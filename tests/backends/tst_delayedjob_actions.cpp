@@ -5,6 +5,7 @@
 // a retried job is then reserved by the real delayed_job.
 #include "backendfactory.h"
 #include "backends/delayedjob/djjobs.h"
+#include "pgtestdb.h"
 
 #include <QProcess>
 #include <QSqlDatabase>
@@ -21,11 +22,6 @@ T wait(QFuture<T> f)
 {
     f.waitForFinished();
     return f.result();
-}
-
-bool inCi()
-{
-    return qEnvironmentVariable("CI") == u"true";
 }
 
 QString ruby(const QStringList &args, const QString &script = QStringLiteral(QD_SOURCE_DIR "/tests/backends/fixtures/fill_delayed_jobs.rb"))
@@ -53,26 +49,11 @@ private:
             const QString path = m_dir.filePath(QUuid::createUuid().toString(QUuid::Id128) + QStringLiteral(".sqlite3"));
             return std::pair{QStringLiteral("delayedjob+sqlite://") + path, QStringList{QStringLiteral("sqlite3"), path}};
         }
-        const QString host = qEnvironmentVariable("QD_TEST_PG_HOST");
-        if (host.isEmpty()) {
+        const auto pg = test::freshPgDatabase(QStringLiteral("dja_"));
+        if (!pg) {
             return std::nullopt;
         }
-        const QString port = qEnvironmentVariable("QD_TEST_PG_PORT");
-        const QString user = qEnvironmentVariable("QD_TEST_PG_USER");
-        const QString db = QStringLiteral("dja_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-        {
-            QSqlDatabase admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("admin"));
-            admin.setHostName(host);
-            admin.setPort(port.toInt());
-            admin.setUserName(user);
-            admin.setDatabaseName(qEnvironmentVariable("QD_TEST_PG_DB"));
-            if (admin.open()) {
-                QSqlQuery(admin).exec(QStringLiteral("CREATE DATABASE ") + db);
-            }
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("admin"));
-        return std::pair{QStringLiteral("delayedjob+postgresql://%1@%2:%3/%4").arg(user, host, port, db),
-                         QStringList{QStringLiteral("postgresql"), host, port, user, db}};
+        return std::pair{pg->url(QStringLiteral("delayedjob+postgresql")), pg->fixtureArgs()};
     }
 
 private Q_SLOTS:
@@ -93,7 +74,7 @@ private Q_SLOTS:
         QFETCH(QString, kind);
         const auto t = target(kind);
         if (!t) {
-            if (inCi()) {
+            if (test::inCi()) {
                 QFAIL("QD_TEST_PG_HOST is not set in CI");
             }
             QSKIP("PostgreSQL not started (run through scripts/test)");

@@ -19,11 +19,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("qd::DelayedJobBackend", text);
 }
 
-bool isPostgres(const QSqlDatabase &db)
-{
-    return db.driverName() == u"QPSQL";
-}
-
 /// The state predicate, with ":now" and ":expired" placeholders (each used at most once per predicate).
 QString statePredicate(const QSqlDatabase &db, JobState state)
 {

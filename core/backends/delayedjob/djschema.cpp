@@ -17,17 +17,17 @@ QString tr(const char *text)
     return QCoreApplication::translate("qd::DelayedJobBackend", text);
 }
 
-bool isPostgres(const QSqlDatabase &db)
-{
-    return db.driverName() == u"QPSQL";
-}
-
 QString queryError(const QSqlQuery &q, const QString &what)
 {
     return tr("Query for %1 failed: %2").arg(what, q.lastError().text().trimmed());
 }
 
 } // namespace
+
+bool isPostgres(const QSqlDatabase &db)
+{
+    return db.driverName() == u"QPSQL";
+}
 
 QString sqlTimeText(const QSqlDatabase &db, const QString &column)
 {

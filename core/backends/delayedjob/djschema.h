@@ -35,6 +35,7 @@ struct Arrivals
 Result<Arrivals> readArrivals(QSqlDatabase &db, const QString &table, qint64 watermark);
 
 /// SQL building blocks shared by the snapshot and the job queries.
+bool isPostgres(const QSqlDatabase &db);
 QString sqlTimeText(const QSqlDatabase &db, const QString &column); ///< a time column as canonical text
 QString sqlParam(const QSqlDatabase &db, const QString &placeholder); ///< a bound time parameter
 QString sqlQueueExpr();                                               ///< NULL/'' queue is "default"
