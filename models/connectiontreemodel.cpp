@@ -5,6 +5,7 @@
 #include "collector.h"
 #include "freshness.h"
 #include "queuestatus.h"
+#include "textsafety.h"
 
 namespace qd {
 
@@ -156,13 +157,14 @@ QVariant ConnectionTreeModel::data(const QModelIndex &index, int role) const
         switch (role) {
         case Qt::DisplayRole:
             if (index.column() == 0) {
-                return c.name;
+                return escapeForDisplay(c.name, 120);
             }
+            //: shown instead of a depth when a connection's last poll failed
             return failed ? tr("error") : QVariant();
-        case Qt::DecorationRole: return index.column() == 0 ? QVariant(statusIcon(status, statusColor(status, false))) : QVariant();
+        case Qt::DecorationRole: return index.column() == 0 ? QVariant(cachedStatusIcon(status)) : QVariant();
         case Qt::ToolTipRole:
-            return failed ? tr("%1\nLast poll failed: %2").arg(c.name, c.error)
-                          : QStringLiteral("%1 — %2").arg(c.name, statusText(status));
+            return failed ? tr("%1\nLast poll failed: %2").arg(escapeForDisplay(c.name, 120), escapeForDisplay(c.error, 400))
+                          : QStringLiteral("%1 — %2").arg(escapeForDisplay(c.name, 120), statusText(status));
         case ConnectionIdRole: return c.id;
         case StatusRole: return int(status);
         case ErrorRole: return failed ? QVariant(c.error) : QVariant();
@@ -174,13 +176,14 @@ QVariant ConnectionTreeModel::data(const QModelIndex &index, int role) const
     const QueueStatus status = queueStatus(q, failed, m_thresholds.value(c.id));
     switch (role) {
     case Qt::DisplayRole:
-        return index.column() == 0 ? q.name : Freshness::count(q.waiting, q.countExactness);
+        // Queue names are hostile input: control and bidi characters are shown escaped, never interpreted.
+        return index.column() == 0 ? escapeForDisplay(q.name, 120) : Freshness::count(q.waiting, q.countExactness);
     case Qt::TextAlignmentRole:
         return index.column() == 1 ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
-    case Qt::DecorationRole: return index.column() == 0 ? QVariant(statusIcon(status, statusColor(status, false))) : QVariant();
+    case Qt::DecorationRole: return index.column() == 0 ? QVariant(cachedStatusIcon(status)) : QVariant();
     case Qt::ToolTipRole:
         return tr("%1: %2 waiting, oldest %3 — %4")
-            .arg(q.name, Freshness::count(q.waiting, q.countExactness), Freshness::duration(q.oldestAgeSeconds),
+            .arg(escapeForDisplay(q.name, 120), Freshness::count(q.waiting, q.countExactness), Freshness::duration(q.oldestAgeSeconds),
                  statusText(status));
     case ConnectionIdRole: return c.id;
     case QueueNameRole: return q.name;

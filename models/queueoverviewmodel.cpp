@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "collector.h"
 #include "freshness.h"
+#include "textsafety.h"
 
 namespace qd {
 
@@ -130,6 +131,9 @@ QVariant QueueOverviewModel::rawValue(const Row &r, int column) const
 {
     auto v = [](const auto &opt) { return opt ? QVariant::fromValue(*opt) : QVariant(); };
     switch (column) {
+    case ConnectionColumn: return m_collector->displayName(r.connectionId);
+    case QueueColumn: return r.stats.name;
+    case TrendColumn: return r.history.isEmpty() ? QVariant() : QVariant(r.history.constLast());
     case WaitingColumn: return v(r.stats.waiting);
     case RunningColumn: return v(r.stats.running);
     case ScheduledColumn: return v(r.stats.scheduled);
@@ -152,8 +156,9 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (col) {
-        case ConnectionColumn: return m_collector->displayName(r.connectionId);
-        case QueueColumn: return r.stats.name;
+        // Names come from the queue system and may carry control or bidi characters: shown escaped.
+        case ConnectionColumn: return escapeForDisplay(m_collector->displayName(r.connectionId), 120);
+        case QueueColumn: return escapeForDisplay(r.stats.name, 120);
         case WaitingColumn: return Freshness::count(r.stats.waiting, r.stats.countExactness);
         case RunningColumn: return Freshness::count(r.stats.running, r.stats.countExactness);
         case ScheduledColumn: return Freshness::count(r.stats.scheduled, r.stats.countExactness);
@@ -168,11 +173,16 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
     case Qt::TextAlignmentRole:
         return col >= WaitingColumn && col <= OutRateColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ToolTipRole:
-        return r.error.isEmpty() ? QVariant() : QVariant(tr("Last poll failed: %1").arg(r.error));
-    case Qt::DecorationRole:
+        if (!r.error.isEmpty()) {
+            return tr("Last poll failed: %1").arg(escapeForDisplay(r.error, 400));
+        }
         if (col == QueueColumn) {
-            const auto s = queueStatus(r.stats, !r.error.isEmpty(), m_thresholds.value(r.connectionId));
-            return statusIcon(s, statusColor(s, false));
+            return statusText(queueStatus(r.stats, false, m_thresholds.value(r.connectionId)));
+        }
+        return {};
+    case Qt::DecorationRole:
+        if (col == QueueColumn) { // shape and colour; the tooltip says it in words
+            return cachedStatusIcon(queueStatus(r.stats, !r.error.isEmpty(), m_thresholds.value(r.connectionId)));
         }
         return {};
     case ConnectionIdRole: return r.connectionId;
@@ -201,6 +211,7 @@ QVariant QueueOverviewModel::headerData(int section, Qt::Orientation orientation
     case ConnectionColumn: return tr("Connection");
     case QueueColumn: return tr("Queue");
     case WaitingColumn: return tr("Waiting");
+    case TrendColumn: return tr("Trend", "recent waiting depths as a small line chart");
     case RunningColumn: return tr("Running");
     case ScheduledColumn: return tr("Scheduled");
     case FailedColumn: return tr("Failed");

@@ -21,12 +21,13 @@ class QueueOverviewModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { ConnectionColumn, QueueColumn, WaitingColumn, RunningColumn, ScheduledColumn, FailedColumn,
-                  OldestAgeColumn, InRateColumn, OutRateColumn, UpdatedColumn, ColumnCount };
+    /// TrendColumn has no text: views paint HistoryRole there (SparklineDelegate).
+    enum Column { ConnectionColumn, QueueColumn, WaitingColumn, TrendColumn, RunningColumn, ScheduledColumn,
+                  FailedColumn, OldestAgeColumn, InRateColumn, OutRateColumn, UpdatedColumn, ColumnCount };
     enum Role {
         ConnectionIdRole = Qt::UserRole + 1,
         QueueNameRole,
-        RawValueRole,   ///< the number behind a column; invalid when unknown
+        RawValueRole,   ///< the number behind a column (the raw name for text columns; sorts); invalid when unknown
         TakenAtRole,    ///< QDateTime of the newest good snapshot
         StaleRole,      ///< bool
         StatusRole,     ///< int(QueueStatus)

@@ -3,8 +3,11 @@
 #include "queuestatus.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
+#include <QHash>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPalette>
 #include <QPixmap>
 
 namespace qd {
@@ -85,6 +88,26 @@ QIcon statusIcon(QueueStatus s, const QColor &color, int size)
     }
     p.end();
     return QIcon(pm);
+}
+
+QIcon cachedStatusIcon(QueueStatus s)
+{
+    // Freed by a post routine, before QGuiApplication is gone: pixmaps must not outlive it.
+    static QHash<int, QIcon> *cache = nullptr;
+    if (!cache) {
+        cache = new QHash<int, QIcon>();
+        qAddPostRoutine([] {
+            delete cache;
+            cache = nullptr;
+        });
+    }
+    const bool dark = QGuiApplication::palette().color(QPalette::Window).lightness() < 128;
+    const int key = int(s) * 2 + (dark ? 1 : 0);
+    auto it = cache->constFind(key);
+    if (it == cache->constEnd()) {
+        it = cache->insert(key, statusIcon(s, statusColor(s, dark)));
+    }
+    return *it;
 }
 
 } // namespace qd

@@ -27,5 +27,8 @@ QString statusText(QueueStatus s);
 /// Colour AND shape: a filled circle (ok), triangle (warn), square (critical), hollow circle (unknown).
 QIcon statusIcon(QueueStatus s, const QColor &color, int size = 14);
 QColor statusColor(QueueStatus s, bool dark);
+/// statusIcon() in the application palette's light/dark variant, drawn once per status: models hand it out
+/// for every visible cell on every repaint. GUI thread only.
+QIcon cachedStatusIcon(QueueStatus s);
 
 } // namespace qd

@@ -62,6 +62,31 @@ private Q_SLOTS:
         c.removeConnection(QStringLiteral("a"));
         QCOMPARE(model.rowCount(), 0);
     }
+
+    void hostileNamesAreEscaped()
+    {
+        ManualClock clock;
+        Collector c(&clock);
+        M model(&c);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        auto a = std::make_shared<FakeBackend>(&clock);
+        Snapshot s;
+        const QString hostile = QStringLiteral("jobs\r\nFAKE LINE\u2066");
+        s.queues = {test::queue(hostile, 1)};
+        a->script(s);
+        c.addConnection(QStringLiteral("a"), QStringLiteral("Prod\u202E"), a);
+        QSignalSpy ready(&c, &Collector::snapshotReady);
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 1);
+        const QModelIndex conn = model.connectionIndex(QStringLiteral("a"));
+        QVERIFY(!conn.data().toString().contains(QChar(0x202E)));
+        const QModelIndex q = model.queueIndex(QStringLiteral("a"), hostile);
+        QVERIFY(q.isValid());
+        QCOMPARE(q.data(M::QueueNameRole).toString(), hostile);
+        const QString shown = q.data().toString();
+        QVERIFY2(!shown.contains(u'\n') && !shown.contains(QChar(0x2066)), qPrintable(shown));
+        QVERIFY(!q.data(Qt::ToolTipRole).toString().contains(u'\n'));
+    }
 };
 
 QTEST_MAIN(TestConnectionTreeModel)

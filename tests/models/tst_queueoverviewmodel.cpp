@@ -5,6 +5,7 @@
 #include "queueoverviewmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QIcon>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -116,6 +117,38 @@ private Q_SLOTS:
         clock.advance(3500);
         QVERIFY(updated.data(M::StaleRole).toBool());
         QVERIFY(updated.data().toString().startsWith(QStringLiteral("stale since")));
+    }
+
+    void hostileNamesAreEscapedForDisplayOnly()
+    {
+        ManualClock clock;
+        Collector c(&clock);
+        M model(&c);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        auto a = std::make_shared<FakeBackend>(&clock);
+        const QString hostile = QStringLiteral("mail\u202Egnp.exe\x1b[2J");
+        a->script(snap({test::queue(hostile, 5)}));
+        a->script(snap({test::queue(hostile, 7)}));
+        c.addConnection(QStringLiteral("a"), QStringLiteral("A"), a);
+        QSignalSpy ready(&c, &Collector::snapshotReady);
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 1);
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 2);
+        const QModelIndex name = model.index(0, M::QueueColumn);
+        QCOMPARE(name.data(M::QueueNameRole).toString(), hostile); // the real name, to open the queue
+        QCOMPARE(name.data(M::RawValueRole).toString(), hostile);  // and to sort by
+        const QString shown = name.data().toString();
+        QVERIFY2(!shown.contains(QChar(0x202E)) && !shown.contains(QChar(0x1b)), qPrintable(shown));
+        QVERIFY(shown.startsWith(QStringLiteral("mail")));
+        QVERIFY(!name.data(Qt::DecorationRole).value<QIcon>().isNull());
+        QCOMPARE(name.data(Qt::ToolTipRole).toString(), QStringLiteral("OK"));
+        // The trend column has no text (a delegate paints it) but sorts by the newest depth.
+        const QModelIndex trend = model.index(0, M::TrendColumn);
+        QVERIFY(!trend.data().isValid());
+        QCOMPARE(trend.data(M::RawValueRole).toDouble(), 7.0);
+        QCOMPARE(trend.data(M::HistoryRole).value<QList<double>>(), (QList<double>{5, 7}));
+        QCOMPARE(model.headerData(M::TrendColumn, Qt::Horizontal).toString(), QStringLiteral("Trend"));
     }
 
     void removingAConnectionRemovesItsRows()
