@@ -7,6 +7,9 @@
 #include "freshness.h"
 #include "textsafety.h"
 
+#include <QGuiApplication>
+#include <QPalette>
+
 namespace qd {
 
 QueueOverviewModel::QueueOverviewModel(Collector *collector, QObject *parent)
@@ -170,6 +173,8 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
             return Freshness::age(r.takenAt, m_collector->clock()->now(), 3 * qint64(m_collector->interval().count()));
         }
         return {};
+    case Qt::ForegroundRole: // stale numbers fade in tables as on tiles; the Updated column says why
+        return isStale(r) ? QVariant(QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text)) : QVariant();
     case Qt::TextAlignmentRole:
         return col >= WaitingColumn && col <= OutRateColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ToolTipRole:

@@ -92,10 +92,12 @@ private Q_SLOTS:
         QTRY_COMPARE(ready.count(), 1);
         const QModelIndex q = model.index(0, M::WaitingColumn);
         QVERIFY(!q.data(M::StaleRole).toBool());
+        QVERIFY(!q.data(Qt::ForegroundRole).isValid());
         c.pollNow();
         QTRY_COMPARE(ready.count(), 2);
         QCOMPARE(q.data(M::RawValueRole).toLongLong(), 7);
         QVERIFY(q.data(M::StaleRole).toBool());
+        QVERIFY(q.data(Qt::ForegroundRole).isValid()); // faded in tables
         QCOMPARE(q.data(M::ErrorRole).toString(), QStringLiteral("connection refused"));
         QCOMPARE(q.data(M::StatusRole).toInt(), int(QueueStatus::Unknown));
     }
