@@ -23,6 +23,7 @@ class AddConnectionDialog final : public QDialog
     Q_OBJECT
 public:
     explicit AddConnectionDialog(QWidget *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(AddConnectionDialog)
     ~AddConnectionDialog() override;
 
     QString name() const;

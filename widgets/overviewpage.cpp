@@ -8,10 +8,14 @@
 #include "theme.h"
 #include "queueoverviewmodel.h"
 #include "queuetile.h"
+#include "sparkline.h"
+#include "unknownlastsortproxy.h"
 
 #include <QGridLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace qd {
@@ -39,7 +43,11 @@ OverviewPage::OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent) :
     m_grid->setSpacing(10);
     m_grid->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_scroll->setWidget(m_canvas);
-    root->addWidget(m_scroll, 1);
+    root->addWidget(m_scroll);
+    m_sorted = new UnknownLastSortProxy(M::RawValueRole, this); // numbers sort as numbers, "—" last
+    m_table = new QTableView(this);
+    setupTable();
+    root->addWidget(m_table, 1); // the tiles take what they need (see relayout), the table the rest
     setAccessibleName(tr("Overview of all queues"));
 
     connect(m_model, &QAbstractItemModel::dataChanged, this, &OverviewPage::rebuild);
@@ -47,6 +55,40 @@ OverviewPage::OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent) :
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OverviewPage::rebuild);
     connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::rebuild);
     rebuild();
+}
+
+void OverviewPage::setupTable()
+{
+    m_sorted->setSourceModel(m_model);
+    m_table->setModel(m_sorted);
+    m_table->setAccessibleName(tr("All queues"));
+    m_table->setItemDelegateForColumn(M::TrendColumn, new SparklineDelegate(M::HistoryRole, m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false);
+    m_table->setAlternatingRowColors(true);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(M::OldestAgeColumn, Qt::DescendingOrder); // the queue that waits longest on top
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    m_table->setMinimumHeight(fontMetrics().height() * 8);
+    // Fixed widths, not ResizeToContents: that would measure every row on every poll.
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(M::QueueColumn, QHeaderView::Stretch);
+    const int em = fontMetrics().averageCharWidth();
+    const std::pair<int, int> widths[] = {{M::ConnectionColumn, 24}, {M::WaitingColumn, 10}, {M::TrendColumn, 16},
+                                          {M::RunningColumn, 10},    {M::ScheduledColumn, 11}, {M::FailedColumn, 9},
+                                          {M::OldestAgeColumn, 12},  {M::InRateColumn, 13},   {M::OutRateColumn, 13},
+                                          {M::UpdatedColumn, 22}};
+    for (const auto &[column, chars] : widths) {
+        header->resizeSection(column, em * chars);
+    }
+    connect(m_table, &QTableView::activated, this, [this](const QModelIndex &idx) {
+        Q_EMIT queueActivated(idx.data(M::ConnectionIdRole).toString(), idx.data(M::QueueNameRole).toString());
+    });
 }
 
 void OverviewPage::setCollector(Collector *collector)
@@ -160,6 +202,7 @@ void OverviewPage::rebuild()
         m_columns = 0; // force a relayout
         relayout();
     }
+    m_table->setVisible(!entries.isEmpty());
     m_summary->setText(entries.isEmpty()
                            ? tr("No queues yet.")
                            : tr("%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok", nullptr, int(entries.size()))
@@ -190,12 +233,32 @@ void OverviewPage::relayout()
     for (int i = 1; i < m_order.size(); ++i) {
         setTabOrder(m_order[i - 1], m_order[i]);
     }
+    fitTileArea();
+}
+
+void OverviewPage::fitTileArea()
+{
+    // As tall as its rows of tiles (no empty band above the table), up to 60 % of the page; the rest scrolls.
+    // Set as a fixed height: QScrollArea caches its content's size hint from the first layout.
+    if (m_order.isEmpty() || m_columns <= 0) {
+        m_scroll->setVisible(false);
+        return;
+    }
+    const QMargins margins = m_grid->contentsMargins();
+    const int tileHeight = m_order.first()->sizeHint().height();
+    const int rows = int((m_order.size() + m_columns - 1) / m_columns);
+    const int chrome = margins.top() + margins.bottom() + 2 * m_scroll->frameWidth();
+    const int content = rows * tileHeight + (rows - 1) * m_grid->spacing() + chrome;
+    const int cap = std::max(tileHeight + chrome, height() * 3 / 5);
+    m_scroll->setFixedHeight(std::min(content, cap));
+    m_scroll->setVisible(true);
 }
 
 void OverviewPage::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
     relayout();
+    fitTileArea(); // the page's height moves the cap even when the columns stay
 }
 
 } // namespace qd

@@ -9,25 +9,31 @@ class QAbstractItemModel;
 class QGridLayout;
 class QLabel;
 class QScrollArea;
+class QTableView;
 
 namespace qd {
 
 class Collector;
 class QueueTile;
+class UnknownLastSortProxy;
 
 /// Every queue as a tile, worst first (critical, warning, unknown, ok; then deepest), in a grid that reflows
-/// with the window width. A summary line on top counts queues by status. Projected from QueueOverviewModel.
+/// with the window width; below it, every queue again as one sortable table row with a sparkline, which is
+/// what scales to hundreds of queues. A summary line on top counts queues by status. Projected from
+/// QueueOverviewModel.
 class OverviewPage final : public QWidget
 {
     Q_OBJECT
 public:
     explicit OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(OverviewPage)
     /// Adds one line per connection with its workers (busy / idle / lost) under the summary.
     void setCollector(Collector *collector);
     QString workersText() const;
 
     QList<QueueTile *> tiles() const; ///< in display order
     QString summaryText() const;
+    QTableView *table() const { return m_table; }
 
 Q_SIGNALS:
     void queueActivated(const QString &connectionId, const QString &queue);
@@ -38,16 +44,19 @@ protected:
 private:
     void rebuild();
     void relayout();
+    void fitTileArea();
+    void updateWorkers();
+    void setupTable();
 
     QAbstractItemModel *m_model;
-    void updateWorkers();
-
     QLabel *m_summary;
     QLabel *m_workers;
     Collector *m_collector = nullptr;
     QScrollArea *m_scroll;
     QWidget *m_canvas;
     QGridLayout *m_grid;
+    UnknownLastSortProxy *m_sorted;
+    QTableView *m_table;
     QHash<QString, QueueTile *> m_tiles;
     QList<QueueTile *> m_order;
     int m_columns = 0;

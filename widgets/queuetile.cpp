@@ -33,7 +33,8 @@ void QueueTile::setData(const TileData &data)
     m_data.queue = escapeForDisplay(data.queue, 120);
     m_data.connection = escapeForDisplay(data.connection, 120);
     setAccessibleName(tr("Queue %1 on %2").arg(m_data.queue, m_data.connection));
-    setAccessibleDescription(tr("%1: %2 waiting, oldest %3, %4, %5")
+    //: screen-reader summary of a queue tile: status, waiting count, oldest age, failed count, freshness
+    setAccessibleDescription(tr("%1: %2 waiting, oldest %3, failed %4, %5")
                                  .arg(statusText(data.status), data.waiting, data.oldest, data.failed, data.updated));
     setToolTip(data.error.isEmpty() ? QString() : tr("Last poll failed: %1").arg(escapeForDisplay(data.error, 400)));
     update();

@@ -34,6 +34,7 @@ class QueueTile final : public QWidget
     Q_OBJECT
 public:
     explicit QueueTile(QWidget *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(QueueTile)
     void setData(const TileData &data);
     const TileData &tileData() const { return m_data; }
     QString queueName() const { return m_queueName; }

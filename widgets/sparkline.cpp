@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "sparkline.h"
 
+#include "theme.h"
+
 #include <QApplication>
 #include <QPainter>
 #include <QPainterPath>
@@ -45,7 +47,7 @@ void SparklineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
     QStyledItemDelegate::paint(painter, option, QModelIndex()); // background and selection only
     const auto values = index.data(m_role).value<QList<double>>();
     const QColor c = option.state & QStyle::State_Selected ? option.palette.highlightedText().color()
-                                                           : option.palette.link().color();
+                                                           : Theme::color(Theme::Role::Waiting, option.palette);
     paintSparkline(*painter, QRectF(option.rect).adjusted(3, 3, -3, -3), values, c);
 }
 

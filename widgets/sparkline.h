@@ -21,6 +21,7 @@ class SparklineDelegate final : public QStyledItemDelegate
     Q_OBJECT
 public:
     explicit SparklineDelegate(int role, QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(SparklineDelegate)
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 

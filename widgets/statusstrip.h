@@ -16,6 +16,7 @@ class StatusStrip final : public QLabel
     Q_OBJECT
 public:
     explicit StatusStrip(Collector *collector, QWidget *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(StatusStrip)
     void refresh();
 
 private:

@@ -3,11 +3,16 @@
 #include "../core/fakebackend.h"
 #include "addconnectiondialog.h"
 #include "collector.h"
+#include "connectionurl.h"
 #include "overviewpage.h"
 #include "queueoverviewmodel.h"
 #include "queuetile.h"
+#include "sparkline.h"
 
+#include <QDialogButtonBox>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -40,7 +45,20 @@ private Q_SLOTS:
         QCOMPARE(page.tiles().at(0)->queueName(), QStringLiteral("print"));
         QCOMPARE(page.tiles().at(1)->tileData().waiting, QStringLiteral("—")); // unknown sorts before ok
         QVERIFY(!page.tiles().at(1)->tileData().queue.contains(QChar(0x1b)));
+        const TileData &nothingKnown = page.tiles().at(1)->tileData();
+        QCOMPARE(nothingKnown.oldest, QStringLiteral("—"));
+        QCOMPARE(nothingKnown.failed, QStringLiteral("—"));
+        QVERIFY2(!nothingKnown.rates.contains(u'0'), qPrintable(nothingKnown.rates));
+        QVERIFY2(page.tiles().at(1)->accessibleDescription().startsWith(
+                     QStringLiteral("Unknown: — waiting, oldest —, failed —,")),
+                 qPrintable(page.tiles().at(1)->accessibleDescription()));
         QCOMPARE(page.tiles().at(2)->tileData().waiting, QStringLiteral("0")); // a known zero is a zero
+        // The same queues as table rows, oldest waiting first, with a sparkline column.
+        QTableView *table = page.table();
+        QCOMPARE(table->model()->rowCount(), 3);
+        QCOMPARE(table->model()->index(0, QueueOverviewModel::QueueColumn).data().toString(), QStringLiteral("print"));
+        QVERIFY(qobject_cast<SparklineDelegate *>(table->itemDelegateForColumn(QueueOverviewModel::TrendColumn)));
+        QCOMPARE(table->model()->index(2, QueueOverviewModel::WaitingColumn).data().toString(), QStringLiteral("—"));
         QVERIFY(page.summaryText().contains(QStringLiteral("1 critical")));
         QVERIFY2(page.workersText().contains(QStringLiteral("Cards — workers: 0 busy, — idle, 1 lost")), qPrintable(page.workersText()));
         QVERIFY(page.workersText().contains(QStringLiteral("no live worker")));
@@ -51,17 +69,28 @@ private Q_SLOTS:
         QTest::keyClick(page.tiles().at(0), Qt::Key_Return);
         QCOMPARE(activated.count(), 1);
         QCOMPARE(activated.at(0).at(1).toString(), QStringLiteral("print"));
+        Q_EMIT table->activated(table->model()->index(1, QueueOverviewModel::FailedColumn));
+        QCOMPARE(activated.count(), 2);
+        QCOMPARE(activated.at(1).at(0).toString(), QStringLiteral("c"));
+        QCOMPARE(activated.at(1).at(1).toString(), QStringLiteral("default"));
         QVERIFY(!page.grab().toImage().isNull());
     }
 
     void addConnectionDialog()
     {
         AddConnectionDialog dialog;
+        QPushButton *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(!ok->isEnabled()); // nothing typed yet
         dialog.setUrl(QStringLiteral("delayedjob+sqlite://relative.db"));
+        const auto parsed = ConnectionUrl::parse(dialog.url());
+        QVERIFY(!parsed.ok());
+        QCOMPARE(dialog.resultText(), parsed.error()); // the parser's own words
         QVERIFY(dialog.resultText().contains(QStringLiteral("absolute")));
+        QVERIFY(!ok->isEnabled());
         QTemporaryDir dir;
         dialog.setUrl(QStringLiteral("delayedjob+sqlite://") + dir.filePath(QStringLiteral("missing.sqlite3")));
         QVERIFY(dialog.resultText().isEmpty());
+        QVERIFY(ok->isEnabled());
         QSignalSpy finished(&dialog, &AddConnectionDialog::testFinished);
         dialog.test();
         QTRY_COMPARE(finished.count(), 1);
