@@ -6,7 +6,7 @@
 #include "audit/auditlog.h"
 #include "jobbrowser.h"
 #include "alertlistmodel.h"
-#include "alerts/alertengine.h"
+#include "alertsdock.h"
 #include "appicon.h"
 #include "timeserieschart.h"
 #include "backend.h"
@@ -20,20 +20,13 @@
 #include "queueoverviewmodel.h"
 #include "settings/connectionsettings.h"
 #include "statusstrip.h"
-#include "timeline/incidenttimeline.h"
-#include "timeline/postmortem.h"
+#include "timelineactions.h"
 #include "welcomepage.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDockWidget>
-#include <QFile>
-#include <QFileDialog>
-#include <QInputDialog>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QSystemTrayIcon>
-#include <QTableView>
 #include <QDateTime>
 #include <QHeaderView>
 #include <QMenuBar>
@@ -69,6 +62,8 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     m_overview = new OverviewPage(m_overviewModel, m_stack);
     m_overview->setCollector(collector);
     m_detail = new QueueDetailView(collector, history, m_stack);
+    m_timelineActions = new TimelineActions(collector, history, m_detail, this);
+    connect(m_timelineActions, &TimelineActions::message, statusBar(), &QStatusBar::showMessage);
     m_stack->addWidget(m_welcome);
     m_stack->addWidget(m_overview);
     m_stack->addWidget(m_detail);
@@ -82,31 +77,11 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     // Permanent: a transient alert message must not hide whether each connection is alive.
     statusBar()->addPermanentWidget(new StatusStrip(collector, this));
 
-    // Alerts: the same rule engine as `queuedeckctl check/watch`, evaluated on every poll.
-    m_alertEngine = std::make_unique<AlertEngine>(collector->clock());
-    m_alertModel = new AlertListModel(collector, this);
-    m_alertView = new QTableView(this);
-    m_alertView->setModel(m_alertModel);
-    m_alertView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_alertView->horizontalHeader()->setStretchLastSection(false);
-    m_alertView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_alertView->horizontalHeader()->setSectionResizeMode(AlertListModel::MessageColumn, QHeaderView::Stretch);
-    m_alertView->verticalHeader()->hide();
-    m_alertView->setWordWrap(false);
-    m_alertView->setAccessibleName(tr("Active alerts"));
-    auto *dock = new QDockWidget(tr("Alerts"), this);
-    dock->setObjectName(QStringLiteral("alertsDock"));
-    dock->setWidget(m_alertView);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    addDockWidget(Qt::BottomDockWidgetArea, dock);
-    resizeDocks({dock}, {170}, Qt::Vertical); // room for the worst few alerts; the charts keep the rest
-    connect(m_alertView, &QTableView::activated, this, [this](const QModelIndex &idx) {
-        const Alert *a = m_alertModel->alert(idx.row());
-        if (a && !a->queue.isEmpty()) {
-            showQueue(a->connectionId, a->queue);
-        }
-    });
-    connect(collector, &Collector::snapshotReady, this, &MainWindow::onSnapshotForAlerts);
+    m_alerts = new AlertsDock(collector, this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_alerts);
+    resizeDocks({m_alerts}, {170}, Qt::Vertical); // room for the worst few alerts; the charts keep the rest
+    connect(m_alerts, &AlertsDock::queueActivated, this, &MainWindow::showQueue);
+    connect(m_alerts, &AlertsDock::alertsChanged, this, &MainWindow::onAlertsChanged);
 
     // Operator actions: audited in the log the CLI shares, and put on the incident timeline.
     m_audit = std::make_unique<AuditLog>(AuditLog::defaultPath());
@@ -116,14 +91,8 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     }
     m_detail->jobs()->setAuditLog(m_audit.get(), ConnectionSettings().operatorName());
     connect(m_detail->jobs(), &JobBrowser::actionDone, this, [this](const QString &id, const QString &summary) {
-        if (m_timeline) {
-            m_timeline->addEvent(id, tr("Operator %1: %2").arg(ConnectionSettings().operatorName(), summary));
-        }
+        m_timelineActions->addEvent(id, tr("Operator %1: %2").arg(ConnectionSettings().operatorName(), summary));
         statusBar()->showMessage(summary, 10000);
-    });
-    connect(collector, &Collector::connectionRemoved, this, [this](const QString &id) {
-        m_alertEngine->forget(id);
-        m_alertModel->setAlerts(m_alertEngine->active());
     });
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(appIcon(), this);
@@ -162,13 +131,21 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     connect(m_treeModel, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &under) {
         if (!under.isValid()) {
             updateCentral();
-        } else {
-            m_sidebar->expand(under);
+            return;
+        }
+        m_sidebar->expand(under);
+        // A queue opened before its first poll (--queue, an alert) gets its sidebar row once it exists.
+        if (m_stack->currentWidget() == m_detail && !m_sidebar->currentIndex().isValid()) {
+            const QModelIndex idx = m_treeModel->queueIndex(m_detail->connectionId(), m_detail->queue());
+            if (idx.isValid()) {
+                m_sidebar->setCurrentIndex(idx);
+            }
         }
     });
     connect(m_treeModel, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCentral);
     createActions();
     restoreGeometry(QSettings().value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(QSettings().value(QStringLiteral("window/state")).toByteArray()); // docks and toolbar
     updateCentral();
 }
 
@@ -191,28 +168,19 @@ void MainWindow::createActions()
             QMessageBox::warning(this, tr("Demo"), err);
         }
     });
-    file->addAction(tr("Export &Post-mortem…"), this, &MainWindow::exportPostMortem);
+    file->addAction(tr("Export &Post-mortem…"), this, [this] { m_timelineActions->exportPostMortem(selectedConnection()); });
     file->addSeparator();
     auto *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
 
     auto *refresh = view->addAction(tr("&Refresh Now"), m_collector, &Collector::pollNow);
     refresh->setShortcut(QKeySequence::Refresh);
-    auto *ack = view->addAction(tr("&Acknowledge Alert"), this, [this] {
-        const QModelIndex idx = m_alertView->currentIndex();
-        if (idx.isValid()) {
-            m_alertModel->acknowledge(idx.row());
-        }
-    });
+    auto *ack = view->addAction(tr("&Acknowledge Alert"), m_alerts, &AlertsDock::acknowledgeCurrent);
     ack->setShortcut(QKeySequence(tr("Ctrl+K")));
-    auto *snooze = view->addAction(tr("&Snooze Alert for 1 Hour"), this, [this] {
-        const QModelIndex idx = m_alertView->currentIndex();
-        if (idx.isValid()) {
-            m_alertModel->snooze(idx.row(), m_collector->clock()->now().addSecs(3600));
-        }
-    });
+    auto *snooze = view->addAction(tr("&Snooze Alert for 1 Hour"), this,
+                                   [this] { m_alerts->snoozeCurrent(m_collector->clock()->now().addSecs(3600)); });
     snooze->setShortcut(QKeySequence(tr("Ctrl+Shift+K")));
-    auto *note = view->addAction(tr("Add &Note to Timeline…"), this, &MainWindow::addNote);
+    auto *note = view->addAction(tr("Add &Note to Timeline…"), this, [this] { m_timelineActions->addNote(selectedConnection()); });
     note->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
     auto *overview = view->addAction(tr("&Overview"), this, &MainWindow::showOverview);
     overview->setShortcut(QKeySequence(tr("Ctrl+1")));
@@ -222,6 +190,11 @@ void MainWindow::createActions()
         bar->addAction(a);
     }
     Q_UNUSED(demo)
+}
+
+AlertListModel *MainWindow::alerts() const
+{
+    return m_alerts->model();
 }
 
 QWidget *MainWindow::currentPage() const
@@ -250,26 +223,8 @@ void MainWindow::showQueue(const QString &connectionId, const QString &queue)
 {
     if (m_detail->connectionId() != connectionId || m_detail->queue() != queue) {
         m_detail->setQueue(connectionId, queue);
-        if (m_timeline) {
-            // What already happened to this queue (or its whole connection) shows as markers on its charts.
-            const QDateTime now = m_collector->clock()->now();
-            m_timeline->entries(connectionId, now.addDays(-1), now)
-                .then(this, [this, connectionId, queue](const QList<TimelineEntry> &entries) {
-                    if (m_detail->connectionId() != connectionId || m_detail->queue() != queue) {
-                        return;
-                    }
-                    for (const TimelineEntry &e : entries) {
-                        if (e.queue.isEmpty() || e.queue == queue) {
-                            const QString label = e.kind == TimelineEntry::Kind::AlertChanged
-                                                      ? QStringLiteral("%1 %2").arg(alertStateName(e.state), e.rule)
-                                                      : e.text.left(40);
-                            for (TimeSeriesChart *chart : m_detail->charts()) {
-                                chart->addMarker(e.at.toMSecsSinceEpoch(), label);
-                            }
-                        }
-                    }
-                });
-        }
+        // What already happened to this queue (or its whole connection) shows as markers on its charts.
+        m_timelineActions->markQueue(connectionId, queue);
     }
     m_stack->setCurrentWidget(m_detail);
     const QModelIndex idx = m_treeModel->queueIndex(connectionId, queue);
@@ -289,7 +244,10 @@ QString MainWindow::addConnection(const QString &name, const QString &url, bool 
         id = ConnectionSettings().addConnection(name, url);
         m_persistent.insert(id);
     } else {
-        id = QStringLiteral("session-%1").arg(m_collector->connectionIds().size() + 1);
+        // Counted, not derived from the number of connections: that repeats after a removal.
+        do {
+            id = QStringLiteral("session-%1").arg(++m_sessionCount);
+        } while (m_collector->connectionIds().contains(id));
     }
     m_collector->addConnection(id, name, backend.value());
     return {};
@@ -319,9 +277,7 @@ QString MainWindow::startDemo()
     const QString id = QStringLiteral("demo-%1").arg(QDateTime::currentSecsSinceEpoch());
     connect(sim.get(), &demo::DemoSimulator::incident, this, [this, id](const QString &what) {
         statusBar()->showMessage(tr("Demo: %1").arg(what), 15000);
-        if (m_timeline) {
-            m_timeline->addEvent(id, tr("Demo script: %1").arg(what));
-        }
+        m_timelineActions->addEvent(id, tr("Demo script: %1").arg(what));
     });
     auto backend = createBackend(sim->connectionUrl(), m_collector->clock());
     if (!backend) {
@@ -342,7 +298,7 @@ QString MainWindow::startDemo()
             r.forMs = 60'000; // a demo hour is a minute
         }
     }
-    m_alertEngine->setRules(id, rules);
+    m_alerts->engine()->setRules(id, rules);
     m_collector->addConnection(id, tr("Demo (Delayed::Job)"), backend.value());
     showOverview();
     return {};
@@ -379,18 +335,10 @@ void MainWindow::removeSelectedConnection()
     }
 }
 
-void MainWindow::onSnapshotForAlerts(const QString &connectionId, const Snapshot &snapshot)
+void MainWindow::onAlertsChanged(const QString &connectionId, const Snapshot &snapshot, const QList<AlertChange> &changes)
 {
-    const QList<AlertChange> changes =
-        m_alertEngine->evaluate(connectionId, snapshot, qint64(m_collector->interval().count()));
-    if (changes.isEmpty()) {
-        return;
-    }
-    m_alertModel->setAlerts(m_alertEngine->active());
     for (const AlertChange &c : changes) {
-        if (m_timeline) {
-            m_timeline->recordAlert(c);
-        }
+        m_timelineActions->recordAlert(c);
         const bool worse = alertSeverity(c.alert.state) > alertSeverity(c.previous);
         const QString what = QStringLiteral("%1 %2").arg(alertStateName(c.alert.state), c.alert.message);
         if (worse && (c.alert.state == AlertState::Crit || c.alert.state == AlertState::Warn)) {
@@ -414,7 +362,12 @@ void MainWindow::onSnapshotForAlerts(const QString &connectionId, const Snapshot
 
 void MainWindow::setTimeline(IncidentTimeline *timeline)
 {
-    m_timeline = timeline;
+    m_timelineActions->setTimeline(timeline);
+}
+
+QFuture<QString> MainWindow::postMortem(const QString &connectionId, int hours)
+{
+    return m_timelineActions->postMortem(connectionId, hours);
 }
 
 QString MainWindow::selectedConnection() const
@@ -429,67 +382,10 @@ QString MainWindow::selectedConnection() const
     return m_collector->connectionIds().isEmpty() ? QString() : m_collector->connectionIds().constFirst();
 }
 
-void MainWindow::addNote()
-{
-    const QString id = selectedConnection();
-    if (!m_timeline || id.isEmpty()) {
-        return;
-    }
-    bool ok = false;
-    const QString text = QInputDialog::getMultiLineText(
-        this, tr("Add Note"), tr("Note for the %1 timeline (what you did or saw):").arg(m_collector->displayName(id)),
-        QString(), &ok);
-    if (ok && !text.trimmed().isEmpty()) {
-        m_timeline->addNote(id, text.trimmed(), m_detail->connectionId() == id ? m_detail->queue() : QString());
-        statusBar()->showMessage(tr("Note added to the timeline."), 5000);
-    }
-}
-
-QFuture<QString> MainWindow::postMortem(const QString &connectionId, int hours)
-{
-    if (!m_timeline || !m_history) {
-        return QtFuture::makeReadyFuture(QString());
-    }
-    PostMortemRequest r;
-    r.connectionId = connectionId;
-    r.connectionName = m_collector->displayName(connectionId);
-    r.to = m_collector->clock()->now();
-    r.from = r.to.addSecs(-3600LL * hours);
-    for (const QueueStats &q : m_collector->lastGood(connectionId).queues) {
-        r.queues << q.name;
-    }
-    HistoryStore *history = m_history;
-    IncidentTimeline *timeline = m_timeline;
-    // The stores answer with futures; waiting on them belongs on a worker thread, not here.
-    return QtConcurrent::run([history, timeline, r] { return buildPostMortem(*history, *timeline, r); });
-}
-
-void MainWindow::exportPostMortem()
-{
-    const QString id = selectedConnection();
-    if (id.isEmpty() || !m_timeline || !m_history) {
-        QMessageBox::information(this, tr("Export Post-mortem"), tr("There is no connection with history to report on."));
-        return;
-    }
-    const QString file = QFileDialog::getSaveFileName(this, tr("Export Post-mortem"),
-                                                      tr("post-mortem-%1.md").arg(QDate::currentDate().toString(Qt::ISODate)),
-                                                      tr("Markdown (*.md)"));
-    if (file.isEmpty()) {
-        return;
-    }
-    postMortem(id).then(this, [this, file](const QString &markdown) {
-        QFile out(file);
-        if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(markdown.toUtf8()) < 0) {
-            QMessageBox::warning(this, tr("Export Post-mortem"), tr("Cannot write %1: %2").arg(file, out.errorString()));
-            return;
-        }
-        statusBar()->showMessage(tr("Post-mortem written to %1").arg(file), 10000);
-    });
-}
-
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QSettings().setValue(QStringLiteral("window/state"), saveState());
     QMainWindow::closeEvent(event);
 }
 

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "alerts/alertengine.h"
 #include "snapshot.h"
 
 #include <QFuture>
@@ -12,12 +13,11 @@
 
 class QStackedWidget;
 class QSystemTrayIcon;
-class QTableView;
 class QTreeView;
 
 namespace qd {
 
-class AlertEngine;
+class AlertsDock;
 class AuditLog;
 class AlertListModel;
 class Collector;
@@ -27,6 +27,7 @@ class IncidentTimeline;
 class OverviewPage;
 class QueueDetailView;
 class QueueOverviewModel;
+class TimelineActions;
 class WelcomePage;
 namespace demo {
 class DemoSimulator;
@@ -59,7 +60,7 @@ public:
     OverviewPage *overview() const { return m_overview; }
     QueueDetailView *detail() const { return m_detail; }
     QWidget *currentPage() const;
-    AlertListModel *alerts() const { return m_alertModel; }
+    AlertListModel *alerts() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -69,10 +70,8 @@ private:
     void updateCentral();
     void addConnectionDialog();
     void removeSelectedConnection();
-    void onSnapshotForAlerts(const QString &connectionId, const Snapshot &snapshot);
+    void onAlertsChanged(const QString &connectionId, const Snapshot &snapshot, const QList<AlertChange> &changes);
     QString selectedConnection() const;
-    void addNote();
-    void exportPostMortem();
 
     Collector *m_collector;
     HistoryStore *m_history;
@@ -85,11 +84,10 @@ private:
     QueueDetailView *m_detail;
     QSet<QString> m_persistent;
     std::unique_ptr<demo::DemoSimulator> m_demo;
-    std::unique_ptr<AlertEngine> m_alertEngine;
-    AlertListModel *m_alertModel;
-    QTableView *m_alertView;
+    AlertsDock *m_alerts;
+    int m_sessionCount = 0;
     QSystemTrayIcon *m_tray = nullptr;
-    IncidentTimeline *m_timeline = nullptr;
+    TimelineActions *m_timelineActions;
     std::unique_ptr<AuditLog> m_audit;
 };
 

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "alertsdock.h"
+
+#include "alertlistmodel.h"
+#include "collector.h"
+
+#include <QEvent>
+#include <QHeaderView>
+#include <QTableView>
+
+namespace qd {
+
+AlertsDock::AlertsDock(Collector *collector, QWidget *parent)
+    : QDockWidget(parent), m_collector(collector), m_engine(std::make_unique<AlertEngine>(collector->clock()))
+{
+    setObjectName(QStringLiteral("alertsDock")); // saveState() finds it by this name
+    setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    m_model = new AlertListModel(collector, this);
+    m_view = new QTableView(this);
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(AlertListModel::MessageColumn, QHeaderView::Stretch);
+    m_view->verticalHeader()->hide();
+    m_view->setWordWrap(false);
+    m_view->setAccessibleName(tr("Active alerts"));
+    setWidget(m_view);
+
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &idx) {
+        const Alert *a = m_model->alert(idx.row());
+        if (a && !a->queue.isEmpty()) {
+            Q_EMIT queueActivated(a->connectionId, a->queue);
+        }
+    });
+    connect(collector, &Collector::snapshotReady, this, &AlertsDock::onSnapshot);
+    connect(collector, &Collector::connectionRemoved, this, [this](const QString &id) {
+        m_engine->forget(id);
+        m_model->setAlerts(m_engine->active());
+        updateTitle();
+    });
+    updateTitle();
+}
+
+AlertsDock::~AlertsDock() = default;
+
+void AlertsDock::acknowledgeCurrent()
+{
+    const QModelIndex idx = m_view->currentIndex();
+    if (idx.isValid()) {
+        m_model->acknowledge(idx.row());
+    }
+}
+
+void AlertsDock::snoozeCurrent(const QDateTime &until)
+{
+    const QModelIndex idx = m_view->currentIndex();
+    if (idx.isValid()) {
+        m_model->snooze(idx.row(), until);
+    }
+}
+
+void AlertsDock::onSnapshot(const QString &connectionId, const Snapshot &snapshot)
+{
+    const QList<AlertChange> changes =
+        m_engine->evaluate(connectionId, snapshot, qint64(m_collector->interval().count()));
+    if (changes.isEmpty()) {
+        return;
+    }
+    m_model->setAlerts(m_engine->active());
+    updateTitle();
+    Q_EMIT alertsChanged(connectionId, snapshot, changes);
+}
+
+void AlertsDock::updateTitle()
+{
+    const int n = m_model->rowCount();
+    setWindowTitle(n == 0 ? tr("Alerts — none active") : tr("Alerts (%n active)", nullptr, n));
+}
+
+void AlertsDock::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        updateTitle();
+    }
+    QDockWidget::changeEvent(event);
+}
+
+} // namespace qd

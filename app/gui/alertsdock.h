@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "alerts/alertengine.h"
+#include "snapshot.h"
+
+#include <QDockWidget>
+
+#include <memory>
+
+class QTableView;
+
+namespace qd {
+
+class AlertListModel;
+class Collector;
+
+/// The alerts panel: runs the same rule engine as `queuedeckctl check/watch` on every poll of every
+/// connection, lists the active alerts worst first, and says in its title how many there are (an empty
+/// table alone does not tell "nothing wrong" from "not evaluated"). The window decides what a change
+/// means for the status bar, the tray and the timeline (alertsChanged).
+class AlertsDock final : public QDockWidget
+{
+    Q_OBJECT
+public:
+    explicit AlertsDock(Collector *collector, QWidget *parent = nullptr);
+    ~AlertsDock() override;
+    Q_DISABLE_COPY_MOVE(AlertsDock)
+
+    AlertEngine *engine() const { return m_engine.get(); }
+    AlertListModel *model() const { return m_model; }
+    void acknowledgeCurrent();
+    void snoozeCurrent(const QDateTime &until);
+
+Q_SIGNALS:
+    void queueActivated(const QString &connectionId, const QString &queue);
+    /// The alerts whose state this poll changed; the list already shows them.
+    void alertsChanged(const QString &connectionId, const qd::Snapshot &snapshot, const QList<qd::AlertChange> &changes);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void onSnapshot(const QString &connectionId, const Snapshot &snapshot);
+    void updateTitle();
+
+    Collector *m_collector;
+    std::unique_ptr<AlertEngine> m_engine;
+    AlertListModel *m_model;
+    QTableView *m_view;
+};
+
+} // namespace qd
