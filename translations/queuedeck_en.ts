@@ -4,38 +4,43 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="73"/>
+        <location filename="../app/gui/main.cpp" line="75"/>
         <source>Operations dashboard for job and message queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="76"/>
+        <location filename="../app/gui/main.cpp" line="78"/>
         <source>Start the embedded Delayed::Job demo.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="78"/>
+        <location filename="../app/gui/main.cpp" line="80"/>
         <source>Monitor URL for this run only (repeatable).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="80"/>
+        <location filename="../app/gui/main.cpp" line="82"/>
         <source>Poll interval in seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="83"/>
+        <location filename="../app/gui/main.cpp" line="85"/>
         <source>Render the window to a PNG and exit.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="86"/>
+        <location filename="../app/gui/main.cpp" line="88"/>
         <source>With --screenshot: wait this long first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="89"/>
+        <location filename="../app/gui/main.cpp" line="91"/>
         <source>Open this queue of the first connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="94"/>
+        <source>With --queue: open its Jobs tab on this state.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -281,37 +286,42 @@ _Why did it happen?_
 <context>
     <name>qd::AlertListModel</name>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="85"/>
+        <location filename="../models/alertlistmodel.cpp" line="116"/>
+        <source>%1 (snoozed until %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertlistmodel.cpp" line="120"/>
         <source> (ack)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="121"/>
+        <location filename="../models/alertlistmodel.cpp" line="157"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="122"/>
+        <location filename="../models/alertlistmodel.cpp" line="158"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="123"/>
+        <location filename="../models/alertlistmodel.cpp" line="159"/>
         <source>Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="124"/>
+        <location filename="../models/alertlistmodel.cpp" line="160"/>
         <source>Rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="125"/>
+        <location filename="../models/alertlistmodel.cpp" line="161"/>
         <source>What</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="126"/>
+        <location filename="../models/alertlistmodel.cpp" line="162"/>
         <source>Since</source>
         <translation type="unfinished"></translation>
     </message>
@@ -488,6 +498,63 @@ _Why did it happen?_
     </message>
 </context>
 <context>
+    <name>qd::AlertsDock</name>
+    <message>
+        <location filename="../app/gui/alertsdock.cpp" line="28"/>
+        <source>Active alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/alertsdock.cpp" line="79"/>
+        <source>Alerts — none active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/alertsdock.cpp" line="79"/>
+        <source>Alerts (%n active)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>qd::AuditLog</name>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="70"/>
+        <source>Cannot create the directory of the audit log %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="78"/>
+        <source>Cannot open the audit log %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="87"/>
+        <source>%1 is not a usable audit log: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::Backend</name>
+    <message>
+        <location filename="../core/backend.cpp" line="19"/>
+        <source>Listing jobs is not supported by the %1 backend yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="26"/>
+        <source>Job details are not supported by the %1 backend yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="33"/>
+        <source>Actions are not supported by the %1 backend.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::BackendFactory</name>
     <message>
         <location filename="../core/backendfactory.cpp" line="17"/>
@@ -498,28 +565,29 @@ _Why did it happen?_
 <context>
     <name>qd::ConnectionTreeModel</name>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="161"/>
+        <location filename="../models/connectiontreemodel.cpp" line="163"/>
         <source>error</source>
+        <extracomment>shown instead of a depth when a connection&apos;s last poll failed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="164"/>
+        <location filename="../models/connectiontreemodel.cpp" line="166"/>
         <source>%1
 Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="182"/>
+        <location filename="../models/connectiontreemodel.cpp" line="185"/>
         <source>%1: %2 waiting, oldest %3 — %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="197"/>
+        <location filename="../models/connectiontreemodel.cpp" line="200"/>
         <source>Connections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="197"/>
+        <location filename="../models/connectiontreemodel.cpp" line="200"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
@@ -678,227 +746,388 @@ Last poll failed: %2</source>
     </message>
 </context>
 <context>
+    <name>qd::JobBrowser</name>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="33"/>
+        <source>Job state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="35"/>
+        <source>Search payload and error… (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="37"/>
+        <source>&amp;Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="38"/>
+        <source>&amp;Cancel Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="39"/>
+        <source>State:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="55"/>
+        <source>Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="59"/>
+        <source>Job payload and error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobbrowser.cpp" line="80"/>
+        <source>%n job(s) shown</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="81"/>
+        <source> — scroll for more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="84"/>
+        <source>Cannot list jobs: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobbrowser.cpp" line="137"/>
+        <source>%n jobs selected</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="150"/>
+        <source>Job %1 · %2 · %3 · queue %4 · attempts %5
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="154"/>
+        <source>Worker: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="156"/>
+        <source>
+Payload:
+%1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="158"/>
+        <source>
+Last error:
+%1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="173"/>
+        <source>This connection does not allow actions (read-only or not supported).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="174"/>
+        <source>Actions are disabled: the audit log cannot be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="176"/>
+        <source>Retry the selected jobs now, if they are still %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="177"/>
+        <source>Delete the selected jobs, if they are still %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="183"/>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="183"/>
+        <source>Cancel (delete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobbrowser.cpp" line="185"/>
+        <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="206"/>
+        <source>Working…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="208"/>
+        <source>retried</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="208"/>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="223"/>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="226"/>
+        <source>%1 %2 %3 job(s) in %4%5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="230"/>
+        <source> (%1 skipped: no longer %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::JobTableModel</name>
+    <message>
+        <location filename="../models/jobtablemodel.cpp" line="122"/>
+        <source>ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/jobtablemodel.cpp" line="123"/>
+        <source>Class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/jobtablemodel.cpp" line="124"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/jobtablemodel.cpp" line="125"/>
+        <source>Attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/jobtablemodel.cpp" line="126"/>
+        <source>Run at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/jobtablemodel.cpp" line="127"/>
+        <source>Last error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::MainWindow</name>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="51"/>
-        <location filename="../app/gui/mainwindow.cpp" line="112"/>
+        <location filename="../app/gui/mainwindow.cpp" line="46"/>
+        <location filename="../app/gui/mainwindow.cpp" line="99"/>
         <source>Queuedeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="62"/>
+        <location filename="../app/gui/mainwindow.cpp" line="57"/>
         <source>Connections and queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="93"/>
-        <source>Active alerts</source>
+        <location filename="../app/gui/mainwindow.cpp" line="90"/>
+        <source>Audit log unavailable: %1 — actions are disabled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="94"/>
-        <source>Alerts</source>
+        <source>Operator %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="118"/>
-        <location filename="../app/gui/mainwindow.cpp" line="173"/>
+        <location filename="../app/gui/mainwindow.cpp" line="105"/>
+        <location filename="../app/gui/mainwindow.cpp" line="168"/>
         <source>Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="161"/>
+        <location filename="../app/gui/mainwindow.cpp" line="156"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="162"/>
+        <location filename="../app/gui/mainwindow.cpp" line="157"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="163"/>
+        <location filename="../app/gui/mainwindow.cpp" line="158"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="167"/>
+        <location filename="../app/gui/mainwindow.cpp" line="162"/>
         <source>&amp;Add Connection…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="169"/>
+        <location filename="../app/gui/mainwindow.cpp" line="164"/>
         <source>&amp;Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="170"/>
+        <location filename="../app/gui/mainwindow.cpp" line="165"/>
         <source>Ctrl+Shift+Del</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="171"/>
+        <location filename="../app/gui/mainwindow.cpp" line="166"/>
         <source>Open the &amp;Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="176"/>
+        <location filename="../app/gui/mainwindow.cpp" line="171"/>
         <source>Export &amp;Post-mortem…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="178"/>
+        <location filename="../app/gui/mainwindow.cpp" line="173"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="181"/>
+        <location filename="../app/gui/mainwindow.cpp" line="176"/>
         <source>&amp;Refresh Now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="183"/>
+        <location filename="../app/gui/mainwindow.cpp" line="178"/>
         <source>&amp;Acknowledge Alert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="189"/>
+        <location filename="../app/gui/mainwindow.cpp" line="179"/>
         <source>Ctrl+K</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="190"/>
+        <location filename="../app/gui/mainwindow.cpp" line="180"/>
+        <source>&amp;Snooze Alert for 1 Hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="182"/>
+        <source>Ctrl+Shift+K</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="183"/>
         <source>Add &amp;Note to Timeline…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="191"/>
+        <location filename="../app/gui/mainwindow.cpp" line="184"/>
         <source>Ctrl+Shift+N</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="192"/>
+        <location filename="../app/gui/mainwindow.cpp" line="185"/>
         <source>&amp;Overview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="193"/>
+        <location filename="../app/gui/mainwindow.cpp" line="186"/>
         <source>Ctrl+1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="276"/>
+        <location filename="../app/gui/mainwindow.cpp" line="279"/>
         <source>Demo: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <location filename="../app/gui/mainwindow.cpp" line="280"/>
         <source>Demo script: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="291"/>
+        <location filename="../app/gui/mainwindow.cpp" line="302"/>
         <source>Demo (Delayed::Job)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="303"/>
+        <location filename="../app/gui/mainwindow.cpp" line="314"/>
         <source>Add Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="315"/>
+        <location filename="../app/gui/mainwindow.cpp" line="326"/>
         <source>Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="315"/>
+        <location filename="../app/gui/mainwindow.cpp" line="326"/>
         <source>Stop monitoring &quot;%1&quot;?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="352"/>
+        <location filename="../app/gui/mainwindow.cpp" line="355"/>
         <source>%1 cleared</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="385"/>
-        <source>Add Note</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="385"/>
-        <source>Note for the %1 timeline (what you did or saw):</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="389"/>
-        <source>Note added to the timeline.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="416"/>
-        <location filename="../app/gui/mainwindow.cpp" line="419"/>
-        <location filename="../app/gui/mainwindow.cpp" line="428"/>
-        <source>Export Post-mortem</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="416"/>
-        <source>There is no connection with history to report on.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="420"/>
-        <source>post-mortem-%1.md</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="421"/>
-        <source>Markdown (*.md)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="428"/>
-        <source>Cannot write %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="431"/>
-        <source>Post-mortem written to %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>qd::OverviewPage</name>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="43"/>
+        <location filename="../widgets/overviewpage.cpp" line="51"/>
         <source>Overview of all queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="76"/>
+        <location filename="../widgets/overviewpage.cpp" line="64"/>
+        <source>All queues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/overviewpage.cpp" line="118"/>
         <source>%1 — workers: %2 busy, %3 idle, %4 lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="79"/>
+        <location filename="../widgets/overviewpage.cpp" line="121"/>
         <source>  ✖ no live worker: nothing is being processed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="127"/>
+        <location filename="../widgets/overviewpage.cpp" line="169"/>
         <source>in %1 · out %2 /min</source>
         <extracomment>jobs per minute arriving and leaving a queue</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="164"/>
+        <location filename="../widgets/overviewpage.cpp" line="207"/>
         <source>No queues yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/overviewpage.cpp" line="165"/>
+        <location filename="../widgets/overviewpage.cpp" line="208"/>
         <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -909,142 +1138,152 @@ Last poll failed: %2</source>
 <context>
     <name>qd::QueueDetailView</name>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="74"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="78"/>
         <source>5 min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="74"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="78"/>
         <source>Alt+1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="74"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="78"/>
         <source>1 h</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="74"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="78"/>
         <source>Alt+2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="74"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="78"/>
         <source>24 h</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="74"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="78"/>
         <source>Alt+3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="79"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="83"/>
         <source>Show the last %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="100"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="107"/>
         <source>Depth by state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="100"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="107"/>
         <source>Throughput</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="100"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="107"/>
         <source>Oldest waiting job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="100"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="107"/>
         <source>Workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="118"/>
-        <source>waiting</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../widgets/charts/queuedetailview.cpp" line="119"/>
-        <source>running</source>
+        <source>&amp;Charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/charts/queuedetailview.cpp" line="120"/>
+        <source>&amp;Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="129"/>
+        <source>waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="130"/>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="131"/>
         <source>scheduled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="121"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="132"/>
         <source>failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="122"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="133"/>
         <source>in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="123"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="134"/>
         <source>out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="124"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="135"/>
         <source>oldest age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="125"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="136"/>
         <source>busy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="126"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="137"/>
         <source>idle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="127"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="138"/>
         <source>lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="143"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="157"/>
         <source>Queue %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="275"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="300"/>
         <source>This queue has no jobs and was not seen in the last poll.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="276"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="301"/>
         <source>Waiting for the first poll…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="280"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="305"/>
         <source>Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · workers %8 busy / %9 idle / %10 lost · %11</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="290"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="315"/>
         <source>≈ Rates are lower bounds: jobs that arrive and finish between two polls are not seen.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="293"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="318"/>
         <source>Idle workers are invisible on this backend: only workers holding a job are counted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="304"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="329"/>
         <source>Last poll failed: %1 — showing the last known data.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1052,58 +1291,64 @@ Last poll failed: %2</source>
 <context>
     <name>qd::QueueOverviewModel</name>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="171"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="182"/>
         <source>Last poll failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="201"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="216"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="202"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="217"/>
         <source>Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="203"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="218"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="204"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="219"/>
+        <source>Trend</source>
+        <comment>recent waiting depths as a small line chart</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="220"/>
         <source>Running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="205"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="221"/>
         <source>Scheduled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="206"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="222"/>
         <source>Failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="207"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="223"/>
         <source>Oldest</source>
         <comment>age of the oldest waiting job</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="208"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="224"/>
         <source>In/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="209"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="225"/>
         <source>Out/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="210"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="226"/>
         <source>Updated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1111,22 +1356,22 @@ Last poll failed: %2</source>
 <context>
     <name>qd::QueueStatus</name>
     <message>
-        <location filename="../models/queuestatus.cpp" line="40"/>
+        <location filename="../models/queuestatus.cpp" line="43"/>
         <source>OK</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="41"/>
+        <location filename="../models/queuestatus.cpp" line="44"/>
         <source>Warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="42"/>
+        <location filename="../models/queuestatus.cpp" line="45"/>
         <source>Critical</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="43"/>
+        <location filename="../models/queuestatus.cpp" line="46"/>
         <source>Unknown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1139,27 +1384,28 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queuetile.cpp" line="36"/>
-        <source>%1: %2 waiting, oldest %3, %4, %5</source>
+        <location filename="../widgets/queuetile.cpp" line="37"/>
+        <source>%1: %2 waiting, oldest %3, failed %4, %5</source>
+        <extracomment>screen-reader summary of a queue tile: status, waiting count, oldest age, failed count, freshness</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queuetile.cpp" line="38"/>
+        <location filename="../widgets/queuetile.cpp" line="39"/>
         <source>Last poll failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queuetile.cpp" line="106"/>
+        <location filename="../widgets/queuetile.cpp" line="107"/>
         <source>waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queuetile.cpp" line="110"/>
+        <location filename="../widgets/queuetile.cpp" line="111"/>
         <source>oldest %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queuetile.cpp" line="110"/>
+        <location filename="../widgets/queuetile.cpp" line="111"/>
         <source>failed %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1195,28 +1441,78 @@ Last poll failed: %2</source>
 <context>
     <name>qd::TimeSeriesChart</name>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="303"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="314"/>
         <source>hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="306"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="317"/>
         <source>minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="308"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="319"/>
         <source>seconds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="311"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="322"/>
         <source>jobs/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="313"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="324"/>
         <source>jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::TimelineActions</name>
+    <message>
+        <location filename="../app/gui/timelineactions.cpp" line="72"/>
+        <source>Add Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/timelineactions.cpp" line="73"/>
+        <source>Note for the %1 timeline (what you did or saw):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/timelineactions.cpp" line="77"/>
+        <source>Note added to the timeline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/timelineactions.cpp" line="103"/>
+        <location filename="../app/gui/timelineactions.cpp" line="107"/>
+        <location filename="../app/gui/timelineactions.cpp" line="115"/>
+        <source>Export Post-mortem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/timelineactions.cpp" line="103"/>
+        <source>There is no connection with history to report on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/timelineactions.cpp" line="107"/>
+        <source>post-mortem-%1.md</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/timelineactions.cpp" line="108"/>
+        <source>Markdown (*.md)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/timelineactions.cpp" line="115"/>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/timelineactions.cpp" line="118"/>
+        <source>Post-mortem written to %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1268,68 +1564,119 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::delayedjob</name>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="44"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="22"/>
         <source>Query for %1 failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="84"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="82"/>
         <source>%1 is not a readable SQLite database: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="90"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="88"/>
         <source>Table &quot;%1&quot; not found in %2. Is this the application&apos;s database, and is the table name right (URL option table=)?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="107"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="105"/>
         <source>Table &quot;%1&quot; does not look like a Delayed::Job table: missing column(s) %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="135"/>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="142"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="133"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="140"/>
         <source>queue counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="178"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="176"/>
         <source>workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="186"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="184"/>
         <source>(unknown worker)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="221"/>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="225"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="219"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="223"/>
         <source>arrivals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="132"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="149"/>
+        <source>Query for jobs failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="169"/>
+        <source>Query for job %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="173"/>
+        <source>Job %1 is gone: delayed_job deletes a job when it succeeds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="188"/>
+        <source>Waiting jobs are already due; there is nothing to retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="210"/>
+        <source>Cannot start a transaction: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="215"/>
+        <source>Cannot prepare the action: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="233"/>
+        <source>The action failed on job %1: %2 — nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="243"/>
+        <source>The action could not be committed: %1 — nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>qd::delayedjob::DelayedJobBackend</name>
     <message>
-        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="83"/>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="87"/>
         <source>SQLite database %1 does not exist.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="86"/>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="90"/>
         <source>SQLite database %1 is not a readable file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="105"/>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="109"/>
         <source>Cannot open %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="105"/>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="109"/>
         <source>unknown error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="140"/>
+        <source>Cannot open %1 for writing: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="305"/>
+        <source>This connection is read-only (readonly=1): actions are refused.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1361,6 +1708,34 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     <message>
         <location filename="../core/demo/demosimulator.cpp" line="99"/>
         <source>Cannot create the demo database %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::demo::IncidentScript</name>
+    <message>
+        <location filename="../core/demo/demoincidents.cpp" line="33"/>
+        <source>Poison job: a PrintJob (user 1013, card 66666) fails on every attempt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demoincidents.cpp" line="35"/>
+        <source>New job class CoverageReportJob lands on a new queue &quot;reports&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demoincidents.cpp" line="37"/>
+        <source>All workers died (OS upgrade); the backlog grows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demoincidents.cpp" line="39"/>
+        <source>Workers restarted; draining the backlog</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demoincidents.cpp" line="41"/>
+        <source>Backlog drained; the extra workers stop</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
