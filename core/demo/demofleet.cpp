@@ -4,43 +4,39 @@
 
 #include "demoschema.h"
 
-#include <QCoreApplication>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
-#include <cmath>
-#include <numbers>
+#include <algorithm>
+#include <utility>
 
 namespace qd::demo {
 
 namespace {
 
-struct QueueProfile
+constexpr int kMaxAttempts = 25; // Delayed::Worker.max_attempts
+constexpr int kReadAhead = 5;    // Delayed::Worker.read_ahead
+
+qint64 backoffSeconds(int attempts) // Delayed::Backend::Base#reschedule_at
 {
-    const char *name;
-    double perSecond; ///< mean arrivals at the daily peak
-    int priority;
-};
+    return 5 + qint64(attempts) * attempts * attempts * attempts;
+}
 
-// Like the incident: print jobs are few but matter; mixpanel pings are many and low priority.
-constexpr QueueProfile kQueues[] = {
-    {"default", 0.5, 0},
-    {"mailers", 0.35, 0},
-    {"print", 0.3, 0},
-    {"mixpanel", 0.9, 10},
-};
-constexpr double kReportsPerSecond = 1.6; // the new job class that lands on an unmonitored queue
-constexpr double kFailureRate = 0.02;
+QVariant timeOrNull(const QDateTime &t)
+{
+    return t.isValid() ? QVariant(arTime(t)) : QVariant();
+}
 
-const char *kBacktrace = "\n/app/lib/print_job.rb:41:in `perform'\n"
-                         "/var/lib/gems/delayed_job-4.1.9/lib/delayed/backend/base.rb:81:in `block in invoke_job'\n"
-                         "/var/lib/gems/delayed_job-4.1.9/lib/delayed/worker.rb:237:in `run'";
+// delayed_job's ready_to_run scope: due and unlocked, or locked longer than max_run_time ago (its worker died),
+// or locked by this very worker name (a restarted worker takes its own jobs back); never a failed row.
+const char *const kReady = "((run_at <= :now AND (locked_at IS NULL OR locked_at < :expired)) OR locked_by = :name)"
+                           " AND failed_at IS NULL";
 
 } // namespace
 
 DemoFleet::DemoFleet(QString connectionName, const DemoOptions &options)
-    : m_name(std::move(connectionName)), m_options(options), m_rng(options.seed)
+    : m_name(std::move(connectionName)), m_options(options), m_workload(options), m_script(options)
 {
 }
 
@@ -63,124 +59,131 @@ QString DemoFleet::open(const QString &path, const QDateTime &now)
         return err;
     }
     m_start = m_last = now;
-    hireWorkers(1);
-
-    // A realistic starting state: a little backlog, retries waiting for their time, a few dead-ends kept.
+    hire(m_options.workers, 1, false);
     m_db.transaction();
-    for (int i = 0; i < 24; ++i) {
-        const auto &q = kQueues[i % 4];
-        const QString queue = QString::fromLatin1(q.name);
-        enqueue(queue, q.priority, randomHandler(queue), now.addSecs(-m_rng.bounded(90)), now);
+    seed(now);
+    if (!m_db.commit()) {
+        return m_db.lastError().text();
     }
-    for (int i = 0; i < 6; ++i) {
-        const int attempts = 1 + int(m_rng.bounded(4));
-        const QString handler = randomHandler(QStringLiteral("mailers"));
-        enqueue(QStringLiteral("mailers"), 0, handler, now.addSecs(5 + qint64(std::pow(attempts, 4))), now, attempts,
-                errorFor(handler));
-    }
-    for (int i = 0; i < 4; ++i) {
-        const QString handler = randomHandler(QStringLiteral("print"));
-        enqueue(QStringLiteral("print"), 0, handler, now.addSecs(-7200), now, 25, errorFor(handler));
-        QSqlQuery(QStringLiteral("UPDATE delayed_jobs SET failed_at = '%1', locked_at = '%1', locked_by = "
-                                 "'host:demo-web3 pid:4107' WHERE id = last_insert_rowid()")
-                      .arg(arTime(now.addSecs(-3600 - i * 600))),
-                  m_db);
-    }
-    // The poison job: a print job whose card data makes the renderer crash, every single time.
-    // It has been due for two minutes, so a worker takes it first, and it fails again and again from the start.
-    enqueue(QStringLiteral("print"), 0, printJobHandler(1013, 66666), now.addSecs(-120), now);
-    {
-        QSqlQuery q(QStringLiteral("SELECT last_insert_rowid()"), m_db);
-        m_poisonId = q.next() ? q.value(0).toLongLong() : 0;
-    }
-    m_db.commit();
     return {};
 }
 
-void DemoFleet::hireWorkers(int generation)
+qint64 DemoFleet::insert(const Row &r)
 {
-    m_workers.clear();
-    for (int i = 0; i < m_options.workers; ++i) {
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO delayed_jobs (priority, attempts, handler, last_error, run_at, locked_at,"
+                             " failed_at, locked_by, queue, created_at, updated_at)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(r.priority);
+    q.addBindValue(r.attempts);
+    q.addBindValue(r.handler);
+    q.addBindValue(r.lastError.isEmpty() ? QVariant() : QVariant(r.lastError));
+    q.addBindValue(timeOrNull(r.runAt));
+    q.addBindValue(timeOrNull(r.lockedAt));
+    q.addBindValue(timeOrNull(r.failedAt));
+    q.addBindValue(r.lockedBy.isEmpty() ? QVariant() : QVariant(r.lockedBy));
+    q.addBindValue(r.queue.isEmpty() || r.queue == u"default" ? QVariant() : QVariant(r.queue));
+    q.addBindValue(timeOrNull(r.createdAt));
+    q.addBindValue(timeOrNull(r.updatedAt));
+    return q.exec() ? q.lastInsertId().toLongLong() : 0;
+}
+
+void DemoFleet::seed(const QDateTime &now)
+{
+    // A window opened on a fresh demo should not be empty: a little backlog in every queue...
+    const QList<QueueProfile> queues = m_workload.queues(false);
+    for (int i = 0; i < 24; ++i) {
+        const QueueProfile &p = queues.at(i % queues.size());
+        Row r;
+        r.queue = p.name;
+        r.priority = p.priority;
+        r.handler = m_workload.handler(p.name);
+        r.runAt = now.addMSecs(-qint64(m_workload.rng().bounded(90000)));
+        r.createdAt = r.updatedAt = r.runAt;
+        insert(r);
+    }
+    // ...mailers that failed a few times and wait for their retry (run_at = failure + 5 + attempts^4 s)...
+    for (int i = 0; i < 6; ++i) {
+        Row r;
+        r.queue = QStringLiteral("mailers");
+        r.attempts = 1 + int(m_workload.rng().bounded(4));
+        r.handler = m_workload.handler(r.queue);
+        r.lastError = m_workload.lastError(r.handler);
+        r.updatedAt = now.addSecs(-qint64(m_workload.rng().bounded(5)));
+        r.runAt = r.updatedAt.addSecs(backoffSeconds(r.attempts));
+        r.createdAt = r.updatedAt.addSecs(-60 * r.attempts);
+        insert(r);
+    }
+    // ...and print jobs that used up their 25 attempts (about 19 days of backoff): kept, because the demo runs
+    // with destroy_failed_jobs = false, and still locked, because delayed_job's fail! leaves the lock.
+    qint64 allBackoff = 0;
+    for (int a = 1; a < kMaxAttempts; ++a) {
+        allBackoff += backoffSeconds(a);
+    }
+    for (int i = 0; i < 4; ++i) {
+        Row r;
+        r.queue = QStringLiteral("print");
+        r.attempts = kMaxAttempts;
+        r.handler = m_workload.handler(r.queue);
+        r.lastError = m_workload.lastError(r.handler);
+        r.failedAt = r.updatedAt = now.addSecs(-3600 - i * 600);
+        r.lockedAt = r.failedAt.addMSecs(-2000);
+        r.lockedBy = QStringLiteral("host:demo-web3 pid:4107");
+        r.runAt = r.lockedAt.addMSecs(-500);
+        r.createdAt = r.failedAt.addSecs(-allBackoff);
+        insert(r);
+    }
+    // The poison job: due for two minutes, so a worker takes it first and it fails from the very start.
+    Row poison;
+    poison.queue = QStringLiteral("print");
+    poison.handler = DemoWorkload::poisonHandler();
+    poison.runAt = poison.createdAt = poison.updatedAt = now.addSecs(-120);
+    insert(poison);
+}
+
+void DemoFleet::hire(int count, int generation, bool catchUp)
+{
+    const int first = int(m_workers.size());
+    for (int i = 0; i < count; ++i) {
         Worker w;
-        w.name = QStringLiteral("host:demo-web%1 pid:%2").arg(i % 3 + 1).arg(4000 + generation * 100 + i);
+        const int n = first + i;
+        w.name = QStringLiteral("host:demo-web%1 pid:%2")
+                     .arg(n % 3 + 1 + (catchUp ? 3 : 0))
+                     .arg(4000 + generation * 100 + n);
+        w.catchUp = catchUp;
         m_workers.append(w);
     }
 }
 
-QString DemoFleet::randomHandler(const QString &queue)
-{
-    const int user = 1001 + int(m_rng.bounded(60)); // the 60 users whose print jobs were delayed
-    if (queue == u"print") {
-        return printJobHandler(user, 50000 + int(m_rng.bounded(9000)));
-    }
-    if (queue == u"mailers") {
-        return QStringLiteral("--- !ruby/object:Delayed::PerformableMailer\nobject: !ruby/class 'UserMailer'\n"
-                              "method_name: :card_ready\nargs:\n- %1\n")
-            .arg(user);
-    }
-    if (queue == u"mixpanel") {
-        return structHandler(QStringLiteral("MixpanelPing"), {{QStringLiteral("user_id"), QString::number(user)},
-                                                              {QStringLiteral("event"), QStringLiteral("card_viewed")}});
-    }
-    if (queue == u"reports") {
-        return structHandler(QStringLiteral("CoverageReportJob"),
-                             {{QStringLiteral("build_id"), QString::number(700000 + m_rng.bounded(99999))},
-                              {QStringLiteral("user_id"), QString::number(user)}});
-    }
-    return structHandler(QStringLiteral("ThumbnailJob"), {{QStringLiteral("user_id"), QString::number(user)},
-                                                          {QStringLiteral("image_id"), QString::number(m_rng.bounded(1 << 20))}});
-}
-
-QString DemoFleet::errorFor(const QString &handler) const
-{
-    if (handler.contains(QStringLiteral("card_id: 66666"))) {
-        return QStringLiteral("NoMethodError: undefined method `render' for nil:NilClass") + QString::fromLatin1(kBacktrace);
-    }
-    if (handler.contains(QStringLiteral("PerformableMailer"))) {
-        return QStringLiteral("Net::ReadTimeout: Net::ReadTimeout with #<TCPSocket:(closed)>") + QString::fromLatin1(kBacktrace);
-    }
-    return QStringLiteral("Errno::ECONNREFUSED: Connection refused - connect(2) for \"printer-gw\" port 9100") +
-           QString::fromLatin1(kBacktrace);
-}
-
-void DemoFleet::enqueue(const QString &queue, int priority, const QString &handler, const QDateTime &runAt,
-                        const QDateTime &now, int attempts, const QString &lastError)
+DemoFleet::Counts DemoFleet::counts(const QDateTime &now)
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT INTO delayed_jobs (priority, attempts, handler, last_error, run_at, queue,"
-                             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(priority);
-    q.addBindValue(attempts);
-    q.addBindValue(handler);
-    q.addBindValue(lastError.isEmpty() ? QVariant() : QVariant(lastError));
-    q.addBindValue(arTime(runAt));
-    q.addBindValue(queue == u"default" ? QVariant() : QVariant(queue)); // delayed_job leaves the default queue NULL
-    q.addBindValue(arTime(std::min(runAt, now)));
+    // Ready = what a worker could take now, including the jobs still under a dead worker's expired lock.
+    q.prepare(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(failed_at IS NULL AND run_at <= ? AND"
+                             " (locked_at IS NULL OR locked_at < ?)), 0) FROM delayed_jobs"));
     q.addBindValue(arTime(now));
-    q.exec();
+    q.addBindValue(arTime(now.addSecs(-m_options.maxRunTimeSeconds)));
+    Counts c;
+    if (q.exec() && q.next()) {
+        c.rows = q.value(0).toLongLong();
+        c.ready = q.value(1).toLongLong();
+    }
+    return c;
 }
 
 void DemoFleet::arrivals(const QDateTime &now, double seconds)
 {
-    // A daily pattern, compressed so a demo hour passes in a minute: the demo opens at 10:00, peaks at
-    // 15:00 (five minutes in), is quiet in the small hours and comes back, whatever time the viewer watches.
-    const double hour = std::fmod(10.0 + double(m_start.msecsTo(now)) / 60000.0, 24.0);
-    const double daily = 0.55 + 0.45 * std::sin((hour - 9.0) / 24.0 * 2.0 * std::numbers::pi);
-    auto arrive = [&](const QString &queue, double perSecond, int priority) {
-        const double mean = perSecond * daily * seconds;
-        int n = int(mean);
-        if (m_rng.generateDouble() < mean - n) {
-            ++n;
-        }
+    const double intensity = m_workload.intensity(m_start, now);
+    for (const QueueProfile &p : m_workload.queues(m_reportsOn)) {
+        const int n = m_workload.arrivals(p.perSecond * intensity, seconds);
         for (int i = 0; i < n; ++i) {
-            enqueue(queue, priority, randomHandler(queue), now, now);
+            Row r;
+            r.queue = p.name;
+            r.priority = p.priority;
+            r.handler = m_workload.handler(p.name);
+            r.runAt = r.createdAt = r.updatedAt = now;
+            insert(r);
         }
-    };
-    for (const auto &q : kQueues) {
-        arrive(QString::fromLatin1(q.name), q.perSecond, q.priority);
-    }
-    if (m_reportsOn) {
-        arrive(QStringLiteral("reports"), kReportsPerSecond, 0);
     }
 }
 
@@ -189,80 +192,127 @@ bool DemoFleet::reserve(Worker &w, const QDateTime &now)
     const QString nowText = arTime(now);
     const QString expired = arTime(now.addSecs(-m_options.maxRunTimeSeconds));
     QSqlQuery pick(m_db);
-    pick.prepare(QStringLiteral("SELECT id FROM delayed_jobs WHERE run_at <= ? AND failed_at IS NULL AND"
-                                " (locked_at IS NULL OR locked_at < ?) ORDER BY priority ASC, run_at ASC LIMIT 1"));
-    pick.addBindValue(nowText);
-    pick.addBindValue(expired);
-    if (!pick.exec() || !pick.next()) {
-        return false;
-    }
-    const qint64 id = pick.value(0).toLongLong();
-    pick.finish();
-    // delayed_job's reservation: conditional, so two workers can never take the same job.
-    QSqlQuery lock(m_db);
-    lock.prepare(QStringLiteral("UPDATE delayed_jobs SET locked_at = ?, locked_by = ? WHERE id = ? AND failed_at IS NULL"
-                                " AND (locked_at IS NULL OR locked_at < ?)"));
-    lock.addBindValue(nowText);
-    lock.addBindValue(w.name);
-    lock.addBindValue(id);
-    lock.addBindValue(expired);
-    if (!lock.exec() || lock.numRowsAffected() != 1) {
-        return false;
-    }
-    w.jobId = id;
-    // 1–5 s per job: eight workers run at roughly three quarters of capacity, so a backlog forms at the peak.
-    w.busyUntilMs = now.toMSecsSinceEpoch() + 1000 + qint64(m_rng.bounded(4000));
-    w.fails = id == m_poisonId || m_rng.generateDouble() < kFailureRate;
-    return true;
-}
-
-void DemoFleet::finish(Worker &w, const QDateTime &now)
-{
-    QSqlQuery q(m_db);
-    if (!w.fails) {
-        q.prepare(QStringLiteral("DELETE FROM delayed_jobs WHERE id = ? AND locked_by = ?"));
-        q.addBindValue(w.jobId);
-        q.addBindValue(w.name);
-        q.exec();
-    } else {
-        QSqlQuery h(m_db);
-        h.prepare(QStringLiteral("SELECT attempts, handler FROM delayed_jobs WHERE id = ?"));
-        h.addBindValue(w.jobId);
-        if (h.exec() && h.next()) {
-            const int attempts = h.value(0).toInt() + 1;
-            const QString error = errorFor(h.value(1).toString());
-            h.finish();
-            if (attempts >= 25) {
-                // delayed_job sets failed_at and leaves the lock in place.
-                q.prepare(QStringLiteral("UPDATE delayed_jobs SET attempts = ?, last_error = ?, failed_at = ?,"
-                                         " updated_at = ? WHERE id = ?"));
-                q.addBindValue(attempts);
-                q.addBindValue(error);
-                q.addBindValue(arTime(now));
-            } else {
-                q.prepare(QStringLiteral("UPDATE delayed_jobs SET attempts = ?, last_error = ?, run_at = ?,"
-                                         " locked_at = NULL, locked_by = NULL, updated_at = ? WHERE id = ?"));
-                q.addBindValue(attempts);
-                q.addBindValue(error);
-                q.addBindValue(arTime(now.addSecs(5 + qint64(std::pow(attempts, 4)))));
-            }
-            q.addBindValue(arTime(now));
-            q.addBindValue(w.jobId);
-            q.exec();
+    pick.prepare(QStringLiteral("SELECT id FROM delayed_jobs WHERE %1 ORDER BY priority ASC, run_at ASC LIMIT %2")
+                     .arg(QString::fromLatin1(kReady))
+                     .arg(kReadAhead));
+    pick.bindValue(QStringLiteral(":now"), nowText);
+    pick.bindValue(QStringLiteral(":expired"), expired);
+    pick.bindValue(QStringLiteral(":name"), w.name);
+    QList<qint64> candidates;
+    if (pick.exec()) {
+        while (pick.next()) {
+            candidates << pick.value(0).toLongLong();
         }
     }
-    w.jobId = 0;
+    // reserve_with_scope_using_default_sql: lock the first candidate that is still ready, conditionally,
+    // so two workers can never both take a job.
+    for (const qint64 id : candidates) {
+        QSqlQuery lock(m_db);
+        lock.prepare(QStringLiteral("UPDATE delayed_jobs SET locked_at = :now, locked_by = :name WHERE id = :id AND %1")
+                         .arg(QString::fromLatin1(kReady)));
+        lock.bindValue(QStringLiteral(":now"), nowText);
+        lock.bindValue(QStringLiteral(":expired"), expired);
+        lock.bindValue(QStringLiteral(":name"), w.name);
+        lock.bindValue(QStringLiteral(":id"), id);
+        if (!lock.exec() || lock.numRowsAffected() != 1) {
+            continue;
+        }
+        QSqlQuery job(m_db);
+        job.prepare(QStringLiteral("SELECT COALESCE(queue, 'default'), handler FROM delayed_jobs WHERE id = ?"));
+        job.addBindValue(id);
+        if (!job.exec() || !job.next()) {
+            continue;
+        }
+        const QString queue = job.value(0).toString();
+        const qint64 limitMs = qint64(m_options.maxRunTimeSeconds) * 1000;
+        const qint64 workMs = m_workload.workMs(queue);
+        w.jobId = id;
+        // Like Timeout.timeout(max_run_time): a job that would run longer is cut off and fails.
+        w.timedOut = workMs > limitMs;
+        w.busyUntilMs = now.toMSecsSinceEpoch() + std::min(workMs, limitMs);
+        w.fails = w.timedOut || m_workload.fails(queue, job.value(1).toString());
+        return true;
+    }
+    return false;
 }
 
-void DemoFleet::work(const QDateTime &now)
+void DemoFleet::finish(Worker &w, const QDateTime &now, QStringList &events)
+{
+    const qint64 id = std::exchange(w.jobId, 0);
+    QSqlQuery q(m_db);
+    if (!w.fails) {
+        q.prepare(QStringLiteral("DELETE FROM delayed_jobs WHERE id = ?")); // success: the row is gone, no trace
+        q.addBindValue(id);
+        q.exec();
+        return;
+    }
+    QSqlQuery h(m_db);
+    h.prepare(QStringLiteral("SELECT attempts, handler FROM delayed_jobs WHERE id = ?"));
+    h.addBindValue(id);
+    if (!h.exec() || !h.next()) {
+        return; // an operator deleted it meanwhile
+    }
+    const int attempts = h.value(0).toInt() + 1;
+    const QString handler = h.value(1).toString();
+    const QString error =
+        w.timedOut ? DemoWorkload::timeoutError(m_options.maxRunTimeSeconds) : m_workload.lastError(handler);
+    h.finish();
+    if (DemoWorkload::isPoison(handler) && !m_poisonReported) {
+        m_poisonReported = true;
+        events << IncidentScript::describe(Incident::PoisonJob);
+    }
+    if (attempts >= kMaxAttempts) {
+        // fail!: failed_at set, the lock left in place (destroy_failed_jobs = false keeps the row).
+        q.prepare(QStringLiteral("UPDATE delayed_jobs SET attempts = ?, last_error = ?, failed_at = ?, updated_at = ?"
+                                 " WHERE id = ?"));
+        q.addBindValue(attempts);
+        q.addBindValue(error);
+        q.addBindValue(arTime(now));
+    } else {
+        q.prepare(QStringLiteral("UPDATE delayed_jobs SET attempts = ?, last_error = ?, run_at = ?, locked_at = NULL,"
+                                 " locked_by = NULL, updated_at = ? WHERE id = ?"));
+        q.addBindValue(attempts);
+        q.addBindValue(error);
+        q.addBindValue(arTime(now.addSecs(backoffSeconds(attempts))));
+    }
+    q.addBindValue(arTime(now));
+    q.addBindValue(id);
+    q.exec();
+}
+
+void DemoFleet::work(const QDateTime &now, QStringList &events)
 {
     for (Worker &w : m_workers) {
         if (w.jobId != 0 && w.busyUntilMs <= now.toMSecsSinceEpoch()) {
-            finish(w, now);
+            finish(w, now, events);
         }
-        if (w.jobId == 0) {
+        if (w.jobId == 0 && !w.retiring) {
             reserve(w, now);
         }
+    }
+    m_workers.removeIf([](const Worker &w) { return w.retiring && w.jobId == 0; });
+}
+
+void DemoFleet::apply(Incident incident)
+{
+    switch (incident) {
+    case Incident::NewQueue:
+        m_reportsOn = true;
+        break;
+    case Incident::WorkersDie:
+        m_workers.clear(); // killed mid-job: nobody unlocks their rows, the locks stay behind
+        break;
+    case Incident::WorkersBack:
+        hire(m_options.workers, 2, false);
+        hire(m_options.catchUpWorkers, 2, true);
+        break;
+    case Incident::BacklogDrained:
+        for (Worker &w : m_workers) {
+            w.retiring = w.retiring || w.catchUp;
+        }
+        break;
+    case Incident::PoisonJob:
+        break;
     }
 }
 
@@ -270,27 +320,24 @@ QStringList DemoFleet::step(const QDateTime &now)
 {
     QStringList events;
     const qint64 elapsed = m_start.secsTo(now);
+    // A stalled thread (a suspended laptop) must not turn into one huge burst of arrivals.
     const double seconds = std::clamp(double(m_last.msecsTo(now)) / 1000.0, 0.0, 5.0);
     m_last = now;
-    if (m_options.incidents) {
-        if (!m_reportsOn && elapsed >= m_options.newQueueAt) {
-            m_reportsOn = true;
-            events << tr("New job class CoverageReportJob lands on a new queue \"reports\"");
-        }
-        if (!m_workersDead && elapsed >= m_options.workersDieAt) {
-            m_workersDead = true;
-            m_workers.clear(); // killed mid-job by the OS upgrade: their locks stay behind
-            events << tr("All workers died (OS upgrade); the backlog grows");
-        }
-        if (m_workersDead && !m_workersBack && elapsed >= m_options.workersBackAt) {
-            m_workersBack = true;
-            hireWorkers(2);
-            events << tr("Workers restarted; draining the backlog");
-        }
+    for (const Incident incident : m_script.due(elapsed)) {
+        apply(incident);
+        events << IncidentScript::describe(incident);
     }
     m_db.transaction();
-    arrivals(now, seconds);
-    work(now);
+    const Counts c = counts(now);
+    if (m_script.catchingUp() && c.ready <= m_options.workers) {
+        m_script.markDrained();
+        apply(Incident::BacklogDrained);
+        events << IncidentScript::describe(Incident::BacklogDrained);
+    }
+    if (c.rows < m_options.maxRows) {
+        arrivals(now, seconds);
+    }
+    work(now, events);
     m_db.commit();
     return events;
 }

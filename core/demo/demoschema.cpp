@@ -30,7 +30,10 @@ QString createDelayedJobsTable(QSqlDatabase &db)
 
 QString arTime(const QDateTime &utc)
 {
-    return utc.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) + QStringLiteral("000");
+    // ActiveRecord's quoted_date appends the microseconds only when they are not zero.
+    const QDateTime t = utc.toUTC();
+    const QString seconds = t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    return t.time().msec() == 0 ? seconds : seconds + t.toString(QStringLiteral(".zzz")) + QStringLiteral("000");
 }
 
 QString structHandler(const QString &className, const QList<QPair<QString, QString>> &fields)

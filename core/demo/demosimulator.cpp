@@ -33,22 +33,24 @@ struct DemoSimulator::Private
     const QString connectionName;
     std::atomic<bool> running{false};
     std::atomic<quint64> steps{0};
+    std::atomic<quint64> generation{0};
     std::unique_ptr<DemoFleet> fleet; // executor thread only
     SerialExecutor executor;
 
-    void tick(DemoSimulator *q);
+    void tick(DemoSimulator *q, quint64 run);
 };
 
-void DemoSimulator::Private::tick(DemoSimulator *q)
+void DemoSimulator::Private::tick(DemoSimulator *q, quint64 run)
 {
-    if (!running.load() || !fleet) {
+    // A tick of an earlier run (stop() then start()) ends its chain, so two chains never drive one fleet.
+    if (!running.load() || run != generation.load() || !fleet) {
         return;
     }
     for (const QString &event : fleet->step(clock->now())) {
         Q_EMIT q->incident(event);
     }
     steps.fetch_add(1);
-    executor.runAfter(int(options.tick.count()), [this, q] { tick(q); });
+    executor.runAfter(int(options.tick.count()), [this, q, run] { tick(q, run); });
 }
 
 DemoSimulator::DemoSimulator(const QString &databasePath, DemoOptions options, Clock *clock, QObject *parent)
@@ -82,12 +84,14 @@ QString DemoSimulator::start()
     if (!QDir().mkpath(fi.absolutePath())) {
         return tr("Cannot create the demo directory %1.").arg(fi.absolutePath());
     }
-    // Every demo starts fresh, so the scripted incidents play from the beginning.
-    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
-        QFile::remove(d->path + suffix);
-    }
     Private *p = d.get();
     const QString err = p->executor.run([p]() -> QString {
+        // Every demo starts fresh, so the scripted incidents play from the beginning. A restart closes the
+        // previous run's connection first: its files are about to go, and its name is about to be reused.
+        p->fleet.reset();
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+            QFile::remove(p->path + suffix);
+        }
         p->fleet = std::make_unique<DemoFleet>(p->connectionName, p->options);
         QString e = p->fleet->open(p->path, p->clock->now());
         if (!e.isEmpty()) {
@@ -98,14 +102,19 @@ QString DemoSimulator::start()
     if (!err.isEmpty()) {
         return tr("Cannot create the demo database %1: %2").arg(d->path, err);
     }
+    const quint64 run = d->generation.fetch_add(1) + 1;
     d->running.store(true);
-    p->executor.run([this, p] { p->tick(this); });
+    p->executor.run([this, p, run] { p->tick(this, run); });
     return {};
 }
 
 void DemoSimulator::stop()
 {
     d->running.store(false);
+    if (!d->executor.isCurrentThread()) {
+        // Wait for a step in progress: after stop() the database no longer changes under the caller.
+        d->executor.run([] {}).waitForFinished();
+    }
 }
 
 quint64 DemoSimulator::steps() const

@@ -25,6 +25,13 @@ struct DemoOptions
     int workersDieAt = 75;
     int workersBackAt = 270;
     int maxRunTimeSeconds = 60;               ///< demo's delayed_job max_run_time (lost-worker threshold)
+    /// Extra workers started with the restart to drain the backlog; they stop once it is drained.
+    int catchUpWorkers = 8;
+    /// Seconds of wall time per hour of the simulated day. 60 compresses a day into 24 minutes (starting at
+    /// 10:00) so the daily pattern shows in a demo; 3600 or more follows the local wall-clock hour instead.
+    int secondsPerDemoHour = 60;
+    /// Arrivals pause while the table holds this many rows, so a demo left running for hours stays small.
+    int maxRows = 20000;
 };
 
 /// The embedded demo: a Delayed::Job SQLite database (same schema and row shapes as delayed_job_active_record
@@ -44,6 +51,7 @@ public:
     /// Creates the database (schema like delayed_job's migration) and starts the simulation thread.
     /// Returns an empty string or a clear error.
     QString start();
+    /// Stops the simulation; once it returns, the simulator writes nothing more (safe to read or copy the DB).
     void stop();
     bool isRunning() const;
     /// Simulation steps done so far (tests wait on it instead of sleeping).
@@ -56,7 +64,8 @@ public:
     static QString defaultDatabasePath();
 
 Q_SIGNALS:
-    /// A scripted incident started or ended, e.g. "All workers died" (emitted from the simulation thread).
+    /// A scripted incident started or ended, e.g. "All workers died" (emitted from the simulation thread,
+    /// so connect with a context object: the emission is queued to it).
     void incident(const QString &description);
 
 private:
