@@ -95,6 +95,10 @@ void printTable(const Snapshot &s)
     }
     out() << tr("Taken at %1").arg(s.takenAt.toUTC().toString(Qt::ISODate)) << '\n';
     out().flush();
+    // Partial problems (a garbage row) did not stop the poll, but the operator should know the figures skip it.
+    for (const QString &warning : s.warnings) {
+        err() << tr("queuedeckctl: warning: %1").arg(escapeForDisplay(warning, 400)) << '\n';
+    }
 }
 
 } // namespace

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
+#include "cliio.h"
 #include "commands.h"
+#include "textsafety.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -37,18 +39,22 @@ int main(int argc, char *argv[])
         s << "queuedeckctl " << QCoreApplication::applicationVersion() << '\n';
         return 0;
     }
-    s << "usage: queuedeckctl <command> [options]\n\n"
-         "commands:\n"
-         "  snapshot URL [--json]                 state of every queue and worker\n"
-         "  check URL [--max-latency S] [--warn-latency S] [--max-depth N] [--warn-depth N] [--min-workers N]\n"
-         "                                        Nagios plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
-         "  watch URL [--interval S] [--count N] [--json]\n"
-         "                                        print every alert state change, continuously\n"
-         "  jobs URL --queue Q --state S [--search TEXT] [--limit N] [--json]\n"
-         "  retry URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
-         "  cancel URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
-         "                                        conditional actions, written to the audit log\n\n"
-         "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db\n"
-         "Run `queuedeckctl <command> --help` for details.\n";
+    s << qd::ctl::tr(
+        "usage: queuedeckctl <command> [options]\n\n"
+        "commands:\n"
+        "  snapshot URL [--json]                 state of every queue and worker\n"
+        "  check URL [--max-latency S] [--warn-latency S] [--max-depth N] [--warn-depth N] [--min-workers N]\n"
+        "                                        Nagios plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
+        "  watch URL [--interval S] [--count N] [--json]\n"
+        "                                        print every alert state change, continuously\n"
+        "  jobs URL --queue Q --state S [--search TEXT] [--limit N] [--json]\n"
+        "  retry URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
+        "  cancel URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
+        "                                        conditional actions, written to the audit log\n\n"
+        "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db\n"
+        "Run `queuedeckctl <command> --help` for details.\n");
+    if (!command.isEmpty() && command != u"--help" && command != u"-h") {
+        s << qd::ctl::tr("\nqueuedeckctl: unknown command \"%1\"").arg(qd::escapeForDisplay(command, 60)) << '\n';
+    }
     return command == u"--help" || command == u"-h" ? 0 : 2;
 }

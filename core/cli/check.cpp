@@ -33,7 +33,28 @@ struct Finding
 {
     CheckState state;
     QString text;
+    double over = 0; ///< how far past its threshold (value / threshold), so the worst queue is named first
 };
+
+double ratio(double value, std::optional<double> warn, std::optional<double> crit)
+{
+    const double limit = crit.value_or(warn.value_or(0));
+    return limit > 0 ? value / limit : value;
+}
+
+/// Nagios perfdata thresholds: "value[UOM];warn;crit;min;" with empty fields for what was not asked.
+QString levels(std::optional<double> warn, std::optional<double> crit)
+{
+    auto num = [](std::optional<double> v) { return v ? QString::number(*v, 'g', 12) : QString(); };
+    return QStringLiteral(";%1;%2;0;").arg(num(warn), num(crit));
+}
+
+std::optional<double> asDouble(std::optional<qint64> v)
+{
+    return v ? std::optional<double>(double(*v)) : std::nullopt;
+}
+
+constexpr int kShownFindings = 3; // one status line: a pager shows the first few, the rest is a count
 
 } // namespace
 
@@ -79,7 +100,8 @@ CheckResult evaluateCheck(const Snapshot &s, const CheckThresholds &t)
             } else {
                 const CheckState st = level(*q.oldestAgeSeconds, t.warnLatency, t.maxLatency);
                 if (st != CheckState::Ok) {
-                    findings.append({st, tr("%1: oldest job waited %2").arg(name, seconds(*q.oldestAgeSeconds))});
+                    findings.append({st, tr("%1: oldest job waited %2").arg(name, seconds(*q.oldestAgeSeconds)),
+                                     ratio(*q.oldestAgeSeconds, t.warnLatency, t.maxLatency)});
                 }
             }
         }
@@ -87,11 +109,10 @@ CheckResult evaluateCheck(const Snapshot &s, const CheckThresholds &t)
             if (!q.waiting) {
                 findings.append({CheckState::Unknown, tr("%1: depth is unknown").arg(name)});
             } else {
-                const CheckState st =
-                    level(double(*q.waiting), t.warnDepth ? std::optional<double>(double(*t.warnDepth)) : std::nullopt,
-                          t.maxDepth ? std::optional<double>(double(*t.maxDepth)) : std::nullopt);
+                const CheckState st = level(double(*q.waiting), asDouble(t.warnDepth), asDouble(t.maxDepth));
                 if (st != CheckState::Ok) {
-                    findings.append({st, tr("%1: %2 jobs waiting").arg(name).arg(*q.waiting)});
+                    findings.append({st, tr("%1: %2 jobs waiting").arg(name).arg(*q.waiting),
+                                     ratio(double(*q.waiting), asDouble(t.warnDepth), asDouble(t.maxDepth))});
                 }
             }
         }
@@ -108,10 +129,12 @@ CheckResult evaluateCheck(const Snapshot &s, const CheckThresholds &t)
         label.replace(u'\'', u'_').replace(u'=', u'_');
         label = escapeForDisplay(label, 60);
         if (q.waiting) {
-            perf << QStringLiteral("'%1_depth'=%2;;").arg(label).arg(*q.waiting);
+            perf << QStringLiteral("'%1_depth'=%2").arg(label).arg(*q.waiting) +
+                        levels(asDouble(t.warnDepth), asDouble(t.maxDepth));
         }
         if (q.oldestAgeSeconds) {
-            perf << QStringLiteral("'%1_oldest'=%2s;;").arg(label).arg(std::llround(*q.oldestAgeSeconds));
+            perf << QStringLiteral("'%1_oldest'=%2s").arg(label).arg(std::llround(*q.oldestAgeSeconds)) +
+                        levels(t.warnLatency, t.maxLatency);
         }
     }
     const WorkerSummary w = s.workerSummary();
@@ -128,7 +151,7 @@ CheckResult evaluateCheck(const Snapshot &s, const CheckThresholds &t)
                 if (w.lost.value_or(0) > 0) {
                     text += tr(", %1 lost").arg(*w.lost);
                 }
-                findings.append({CheckState::Critical, text});
+                findings.append({CheckState::Critical, text, double(*t.minWorkers - alive)});
             }
         }
     }
@@ -152,13 +175,16 @@ CheckResult evaluateCheck(const Snapshot &s, const CheckThresholds &t)
         // Worst first, so the one line a pager shows names the queue to look at.
         std::stable_sort(findings.begin(), findings.end(), [](const Finding &a, const Finding &b) {
             auto rank = [](CheckState st) { return st == CheckState::Critical ? 0 : st == CheckState::Unknown ? 1 : 2; };
-            return rank(a.state) < rank(b.state);
+            return rank(a.state) != rank(b.state) ? rank(a.state) < rank(b.state) : a.over > b.over;
         });
         QStringList texts;
-        for (const Finding &f : findings) {
-            texts << f.text;
+        for (qsizetype i = 0; i < findings.size() && i < kShownFindings; ++i) {
+            texts << findings.at(i).text;
         }
         summary = texts.join(QStringLiteral("; "));
+        if (findings.size() > kShownFindings) {
+            summary += tr(" (+%n more)", nullptr, int(findings.size() - kShownFindings));
+        }
     }
     if (w.busy) {
         perf << QStringLiteral("workers_busy=%1").arg(*w.busy);

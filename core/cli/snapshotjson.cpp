@@ -19,6 +19,13 @@ QJsonValue countOrNull(const std::optional<qint64> &v)
     return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
 }
 
+QJsonValue exactness(Exactness e)
+{
+    return e == Exactness::Exact ? QJsonValue(true)
+           : e == Exactness::Approximate ? QJsonValue(false)
+                                         : QJsonValue(QJsonValue::Null);
+}
+
 QString stateName(WorkerState s)
 {
     switch (s) {
@@ -55,11 +62,8 @@ QJsonObject snapshotToJson(const Snapshot &s)
         o.insert(QStringLiteral("max_attempts"), countOrNull(q.maxAttempts));
         o.insert(QStringLiteral("in_per_min"), orNull(q.inPerMinute));
         o.insert(QStringLiteral("out_per_min"), orNull(q.outPerMinute));
-        o.insert(QStringLiteral("rates_exact"), q.rateExactness == Exactness::Exact
-                                                    ? QJsonValue(true)
-                                                    : q.rateExactness == Exactness::Approximate
-                                                          ? QJsonValue(false)
-                                                          : QJsonValue(QJsonValue::Null));
+        o.insert(QStringLiteral("counts_exact"), exactness(q.countExactness));
+        o.insert(QStringLiteral("rates_exact"), exactness(q.rateExactness));
         queues.append(o);
     }
     root.insert(QStringLiteral("queues"), queues);
@@ -78,7 +82,15 @@ QJsonObject snapshotToJson(const Snapshot &s)
     totals.insert(QStringLiteral("processed"), countOrNull(s.totals.processed));
     totals.insert(QStringLiteral("failed"), countOrNull(s.totals.failed));
     root.insert(QStringLiteral("totals"), totals);
+    root.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(s.warnings));
     return root;
+}
+
+QJsonObject snapshotToJson(const Snapshot &snapshot, const QString &backend)
+{
+    QJsonObject o = snapshotToJson(snapshot);
+    o.insert(QStringLiteral("backend"), backend);
+    return o;
 }
 
 } // namespace qd

@@ -12,5 +12,7 @@ namespace qd {
 /// The CLI contract of `queuedeckctl snapshot --json` (docs/cli.md): unknown values are JSON null, never 0.
 /// Ages are relative to the snapshot's takenAt.
 QJsonObject snapshotToJson(const Snapshot &snapshot);
+/// The same with "backend" given by the caller (e.g. the URL scheme's family) instead of snapshot.backend.
+QJsonObject snapshotToJson(const Snapshot &snapshot, const QString &backend);
 
 } // namespace qd

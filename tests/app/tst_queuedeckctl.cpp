@@ -2,11 +2,14 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // The queuedeckctl binary, run as an operator or Nagios would, on a database written by real delayed_job.
+#include "demo/demosimulator.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QFile>
 #include <QProcessEnvironment>
@@ -193,6 +196,117 @@ private Q_SLOTS:
         QCOMPARE(first.value(QStringLiteral("event_action")).toString(), QStringLiteral("trigger"));
         QCOMPARE(first.value(QStringLiteral("routing_key")).toString(), QStringLiteral("K"));
         QCOMPARE(ctl({QStringLiteral("watch"), url(), QStringLiteral("--webhook"), QStringLiteral("ftp://x")}).exitCode, 2);
+    }
+
+    void helpAndVersion()
+    {
+        const Run help = ctl({QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains("snapshot URL [--json]"));
+        QVERIFY(help.out.contains("exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN"));
+        const Run version = ctl({QStringLiteral("--version")});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith("queuedeckctl "));
+        for (const char *command : {"snapshot", "check"}) {
+            const Run r = ctl({QString::fromLatin1(command), QStringLiteral("--help")});
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(r.out.contains("URL"), r.out.constData());
+        }
+        const Run unknown = ctl({QStringLiteral("snaphsot")});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY(unknown.err.contains("unknown command \"snaphsot\""));
+    }
+
+    void badUrlsSayWhy()
+    {
+        const Run snap = ctl({QStringLiteral("snapshot"), QStringLiteral("kafka+tcp://x")});
+        QCOMPARE(snap.exitCode, 2); // a usage error, not a failed poll
+        QVERIFY2(snap.err.contains("Unknown scheme"), snap.err.constData());
+        QVERIFY(snap.out.isEmpty());
+        const Run relative = ctl({QStringLiteral("snapshot"), QStringLiteral("delayedjob+sqlite://relative.db")});
+        QVERIFY2(relative.exitCode == 2 || relative.exitCode == 1, relative.err.constData());
+        QVERIFY(!relative.err.isEmpty());
+        const Run extra = ctl({QStringLiteral("check"), url(), QStringLiteral("--max-depth")});
+        QCOMPARE(extra.exitCode, 3); // Nagios: bad arguments are UNKNOWN, never a page-worthy CRITICAL
+        QVERIFY(extra.out.startsWith("QUEUEDECK UNKNOWN - "));
+    }
+
+    void hostileQueueNamesAreEscapedForHumans()
+    {
+        QTemporaryDir dir;
+        const QString copy = dir.filePath(QStringLiteral("hostile.sqlite3"));
+        QVERIFY(QFile::copy(m_db, copy));
+        const QString evil = QStringLiteral("evil\x1b[2J\u202Etxt.exe\nFAKE 0 0");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("hostile"));
+            db.setDatabaseName(copy);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("INSERT INTO delayed_jobs (priority, attempts, handler, run_at, queue, locked_at,"
+                                     " locked_by, created_at, updated_at) VALUES (0, 0, '--- x', '2020-01-01 00:00:00',"
+                                     " ?, ?, ?, '2020-01-01 00:00:00', '2020-01-01 00:00:00')"));
+            // One job waiting since 2020, one held by a (long dead) worker with a hostile name.
+            for (const bool locked : {false, true}) {
+                q.addBindValue(evil);
+                q.addBindValue(locked ? QVariant(QStringLiteral("2020-01-01 00:00:00")) : QVariant());
+                q.addBindValue(locked ? QVariant(QStringLiteral("host:\x1b]0;owned\x07 pid:1")) : QVariant());
+                QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("hostile"));
+        const QString hostileUrl = QStringLiteral("delayedjob+sqlite://") + copy;
+        const Run r = ctl({QStringLiteral("snapshot"), hostileUrl});
+        QCOMPARE(r.exitCode, 0);
+        const QString text = QString::fromUtf8(r.out);
+        QVERIFY(!text.contains(QChar(0x1b)));
+        QVERIFY(!text.contains(QChar(0x07)));
+        QVERIFY(!text.contains(QChar(0x202E)));
+        QVERIFY2(text.contains(QStringLiteral("evil\\u001b[2J\\u202etxt.exe\\u000aFAKE 0 0")), qPrintable(text));
+        QVERIFY(!text.contains(QStringLiteral("\nFAKE"))); // no forged table row
+        // JSON keeps the name exactly; the encoder escapes what JSON must.
+        const Run j = ctl({QStringLiteral("snapshot"), hostileUrl, QStringLiteral("--json")});
+        QCOMPARE(j.exitCode, 0);
+        QVERIFY(!j.out.contains('\x1b'));
+        bool found = false;
+        for (const QJsonValue &q : QJsonDocument::fromJson(j.out).object().value(QStringLiteral("queues")).toArray()) {
+            found = found || q.toObject().value(QStringLiteral("name")).toString() == evil;
+        }
+        QVERIFY(found);
+        const Run c = ctl({QStringLiteral("check"), hostileUrl, QStringLiteral("--max-latency"), QStringLiteral("60")});
+        QCOMPARE(c.exitCode, 2);
+        QCOMPARE(c.out.count('\n'), 1);
+        QVERIFY(!c.out.contains('\x1b'));
+    }
+
+    void checkTurnsCriticalWhenTheDemoWorkersDie()
+    {
+        // The Delayed::Job incident end to end, on the demo's database and the real clock: workers die, their
+        // locks pass max_run_time, and the check that monitoring lacked goes CRITICAL naming the lost workers.
+        QTemporaryDir dir;
+        qd::demo::DemoOptions o;
+        o.tick = std::chrono::milliseconds(50);
+        o.newQueueAt = 1000;
+        o.workersDieAt = 2;
+        o.workersBackAt = 100000;
+        o.maxRunTimeSeconds = 2;
+        qd::demo::DemoSimulator sim(dir.filePath(QStringLiteral("demo.sqlite3")), o);
+        QCOMPARE(sim.start(), QString());
+        const QStringList check{QStringLiteral("check"), sim.connectionUrl(), QStringLiteral("--min-workers"), QStringLiteral("1")};
+        const Run before = ctl(check);
+        QVERIFY2(before.exitCode == 0, before.out.constData()); // seeded backlog: every worker is busy
+        Run after;
+        QTRY_VERIFY_WITH_TIMEOUT((after = ctl(check)).exitCode == 2, 20000);
+        QVERIFY2(after.out.contains("0 live worker(s), 1 required"), after.out.constData());
+        QVERIFY2(after.out.contains("lost"), after.out.constData());
+        const Run snap = ctl({QStringLiteral("snapshot"), sim.connectionUrl(), QStringLiteral("--json")});
+        QCOMPARE(snap.exitCode, 0);
+        const QJsonArray workers = QJsonDocument::fromJson(snap.out).object().value(QStringLiteral("workers")).toArray();
+        QVERIFY(!workers.isEmpty());
+        for (const QJsonValue &w : workers) {
+            QCOMPARE(w.toObject().value(QStringLiteral("state")).toString(), QStringLiteral("lost"));
+            QVERIFY(w.toObject().value(QStringLiteral("id")).toString().startsWith(QStringLiteral("host:demo-web")));
+        }
+        sim.stop();
     }
 
     void jobsRetryCancelWithAudit() // last: it changes the fixture database
