@@ -9,22 +9,29 @@ namespace qd {
 
 QList<QPointF> decimateMinMax(const QList<QPointF> &points, double x0, double x1, int buckets)
 {
-    if (buckets <= 0 || x1 <= x0) {
+    if (buckets <= 0) {
         return points;
     }
-    QList<QPointF> out;
-    out.reserve(std::min<qsizetype>(points.size(), qsizetype(buckets) * 4));
-    const double width = (x1 - x0) / buckets;
-    qsizetype i = 0;
-    const qsizetype n = points.size();
-    while (i < n && points[i].x() < x0) {
-        ++i;
+    if (!(x1 >= x0)) { // an inverted (or NaN) range holds nothing
+        return {};
     }
-    while (i < n && points[i].x() <= x1) {
-        const int bucket = std::min(buckets - 1, int((points[i].x() - x0) / width));
-        const double end = x0 + (bucket + 1) * width;
+    // Sorted input: binary search the range, so points far outside it cost nothing.
+    const auto byX = [](const QPointF &p, double x) { return p.x() < x; };
+    qsizetype i = std::lower_bound(points.cbegin(), points.cend(), x0, byX) - points.cbegin();
+    const qsizetype end = std::upper_bound(points.cbegin(), points.cend(), x1,
+                                           [](double x, const QPointF &p) { return x < p.x(); })
+                          - points.cbegin();
+
+    QList<QPointF> out;
+    out.reserve(std::min<qsizetype>(end - i, qsizetype(buckets) * 4));
+    const double scale = x1 > x0 ? buckets / (x1 - x0) : 0.0;
+    // One formula decides every point's column, so a point never lands in two columns through rounding and
+    // a column never emits more than 4 points.
+    const auto column = [&](double x) { return std::min(buckets - 1, int((x - x0) * scale)); };
+    while (i < end) {
+        const int bucket = column(points[i].x());
         qsizetype first = i, last = i, lo = i, hi = i;
-        for (++i; i < n && (points[i].x() < end || (bucket == buckets - 1 && points[i].x() <= x1)); ++i) {
+        for (++i; i < end && column(points[i].x()) == bucket; ++i) {
             last = i;
             if (points[i].y() < points[lo].y()) {
                 lo = i;
@@ -33,7 +40,7 @@ QList<QPointF> decimateMinMax(const QList<QPointF> &points, double x0, double x1
                 hi = i;
             }
         }
-        // Emit first, min, max, last in x order, each index once.
+        // First, min, max, last in x order (index order, as the input is sorted), each index once.
         std::array<qsizetype, 4> idx = {first, lo, hi, last};
         std::sort(idx.begin(), idx.end());
         qsizetype previous = -1;

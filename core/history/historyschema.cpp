@@ -2,13 +2,16 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "historyschema.h"
 
-#include <QCoreApplication>
 #include <QSqlError>
 #include <QVariant>
+
+#include <chrono>
 
 namespace qd {
 
 namespace {
+
+constexpr qint64 kMinuteMs = 60'000;
 
 /// A null QString binds as SQL NULL; connection-wide series use an empty (non-null) queue name.
 QString nonNull(const QString &s)
@@ -18,34 +21,41 @@ QString nonNull(const QString &s)
 
 void bindKey(QSqlQuery &q, const SeriesKey &key)
 {
-    q.addBindValue(nonNull(key.connection));
-    q.addBindValue(nonNull(key.queue));
-    q.addBindValue(int(key.metric));
+    q.bindValue(0, nonNull(key.connection));
+    q.bindValue(1, nonNull(key.queue));
+    q.bindValue(2, int(key.metric));
 }
 
-QString keyString(const SeriesKey &k)
+/// Floors to the minute, also for times before 1970 (% truncates towards zero).
+qint64 minuteOf(qint64 tMs)
 {
-    return k.connection + QChar(0x1f) + k.queue + QChar(0x1f) + QString::number(int(k.metric));
-}
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("qd::HistoryReader", text);
+    const qint64 r = tMs % kMinuteMs;
+    return tMs - (r < 0 ? r + kMinuteMs : r);
 }
 
 QString openDb(QSqlDatabase &db, const QString &name, const QString &path)
 {
     db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     db.setDatabaseName(path);
+    // A writer of another process (a second Queuedeck) may hold the lock during its batch.
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     if (!db.open()) {
-        return tr("Cannot open the history database %1: %2").arg(path, db.lastError().text());
+        return QCoreApplication::translate("qd::HistoryStore", "Cannot open the history database %1: %2")
+            .arg(path, db.lastError().text());
     }
     QSqlQuery q(db);
     // Probe first: a file that is not a database fails here with a clear message.
     if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !q.next()) {
-        return tr("%1 is not a usable history database: %2").arg(path, q.lastError().text());
+        return QCoreApplication::translate("qd::HistoryStore", "%1 is not a usable history database: %2")
+            .arg(path, q.lastError().text());
     }
+    if (q.value(0).toString().compare(QStringLiteral("wal"), Qt::CaseInsensitive) != 0) {
+        // Without WAL a long write batch would block every chart load.
+        return QCoreApplication::translate(
+                   "qd::HistoryStore", "%1 cannot use write-ahead logging (journal mode %2); is it on a network file system?")
+            .arg(path, q.value(0).toString());
+    }
+    // NORMAL in WAL mode: a power cut may lose the last batches, never corrupt the file; history can afford it.
     q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
     return {};
 }
@@ -57,14 +67,36 @@ void closeDb(QSqlDatabase &db, const QString &name)
     QSqlDatabase::removeDatabase(name);
 }
 
+bool hasColumn(QSqlDatabase &db, const QString &table, const QString &column)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT 1 FROM pragma_table_info(?) WHERE name = ?"));
+    q.addBindValue(table);
+    q.addBindValue(column);
+    return q.exec() && q.next();
+}
+
+std::optional<QSqlQuery> prepared(QSqlDatabase &db, const QString &sql, QString *error)
+{
+    std::optional<QSqlQuery> q(std::in_place, db);
+    if (!q->prepare(sql)) {
+        *error = q->lastError().text();
+        return std::nullopt;
+    }
+    return q;
+}
+
 } // namespace
 
 HistoryWriter::HistoryWriter(QString connectionName) : m_name(std::move(connectionName)) {}
 
 HistoryWriter::~HistoryWriter()
 {
+    // Statements first: a connection cannot be removed while queries still refer to it.
     m_insertSample.reset();
     m_upsertRollup.reset();
+    m_insertSeries.reset();
+    m_selectSeries.reset();
     closeDb(m_db, m_name);
 }
 
@@ -73,51 +105,100 @@ QString HistoryWriter::open(const QString &path)
     if (QString err = openDb(m_db, m_name, path); !err.isEmpty()) {
         return err;
     }
+    if (QString err = createSchema(); !err.isEmpty()) {
+        return tr("Cannot create the history schema in %1: %2").arg(path, err);
+    }
+    QString err;
+    m_insertSample = prepared(
+        m_db, QStringLiteral("INSERT OR IGNORE INTO samples (series_id, t_ms, value) VALUES (?, ?, ?)"), &err);
+    m_upsertRollup = prepared(
+        m_db,
+        QStringLiteral("INSERT INTO rollups (series_id, minute_ms, min, max, sum, count) VALUES (?, ?, ?, ?, ?, ?)"
+                       " ON CONFLICT (series_id, minute_ms) DO UPDATE SET min = MIN(min, excluded.min),"
+                       " max = MAX(max, excluded.max), sum = sum + excluded.sum, count = count + excluded.count"),
+        &err);
+    m_insertSeries = prepared(
+        m_db, QStringLiteral("INSERT OR IGNORE INTO series (connection, queue, metric) VALUES (?, ?, ?)"), &err);
+    m_selectSeries = prepared(
+        m_db, QStringLiteral("SELECT id FROM series WHERE connection = ? AND queue = ? AND metric = ?"), &err);
+    if (!err.isEmpty()) {
+        return tr("Cannot prepare the history statements for %1: %2").arg(path, err);
+    }
+    return {};
+}
+
+QString HistoryWriter::createSchema()
+{
+    if (!m_db.transaction()) {
+        return m_db.lastError().text();
+    }
     QSqlQuery q(m_db);
-    const char *schema[] = {
-        "CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, connection TEXT NOT NULL, queue TEXT NOT NULL,"
-        " metric INTEGER NOT NULL, UNIQUE (connection, queue, metric))",
-        "CREATE TABLE IF NOT EXISTS samples (series INTEGER NOT NULL, t INTEGER NOT NULL, v REAL NOT NULL,"
-        " PRIMARY KEY (series, t)) WITHOUT ROWID",
-        "CREATE TABLE IF NOT EXISTS rollups (series INTEGER NOT NULL, minute INTEGER NOT NULL, min REAL NOT NULL,"
-        " max REAL NOT NULL, sum REAL NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (series, minute)) WITHOUT ROWID",
-        "CREATE INDEX IF NOT EXISTS samples_t ON samples (t)",
-        "CREATE INDEX IF NOT EXISTS rollups_minute ON rollups (minute)",
-    };
-    for (const char *sql : schema) {
-        if (!q.exec(QString::fromLatin1(sql))) {
-            return tr("Cannot create the history schema: %1").arg(q.lastError().text());
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next()) {
+        return rollback(q.lastError().text());
+    }
+    const int version = q.value(0).toInt();
+    if (version > kHistorySchemaVersion) {
+        return rollback(tr("written by a newer Queuedeck (schema version %1)").arg(version));
+    }
+    QStringList sql;
+    if (version == 0 && hasColumn(m_db, QStringLiteral("samples"), QStringLiteral("series"))) {
+        // The first layout: same tables, other column names, and time indexes that retention no longer needs
+        // (it deletes per series along the primary key), which cost a third of the file and of insert time.
+        sql << QStringLiteral("ALTER TABLE samples RENAME COLUMN series TO series_id")
+            << QStringLiteral("ALTER TABLE samples RENAME COLUMN t TO t_ms")
+            << QStringLiteral("ALTER TABLE samples RENAME COLUMN v TO value")
+            << QStringLiteral("ALTER TABLE rollups RENAME COLUMN series TO series_id")
+            << QStringLiteral("ALTER TABLE rollups RENAME COLUMN minute TO minute_ms")
+            << QStringLiteral("ALTER TABLE rollups RENAME COLUMN n TO count")
+            << QStringLiteral("DROP INDEX IF EXISTS samples_t") << QStringLiteral("DROP INDEX IF EXISTS rollups_minute");
+    }
+    sql << QStringLiteral("CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, connection TEXT NOT NULL,"
+                          " queue TEXT NOT NULL, metric INTEGER NOT NULL, UNIQUE (connection, queue, metric))")
+        << QStringLiteral("CREATE TABLE IF NOT EXISTS samples (series_id INTEGER NOT NULL, t_ms INTEGER NOT NULL,"
+                          " value REAL NOT NULL, PRIMARY KEY (series_id, t_ms)) WITHOUT ROWID")
+        << QStringLiteral("CREATE TABLE IF NOT EXISTS rollups (series_id INTEGER NOT NULL, minute_ms INTEGER NOT NULL,"
+                          " min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL,"
+                          " PRIMARY KEY (series_id, minute_ms)) WITHOUT ROWID")
+        << QStringLiteral("PRAGMA user_version = %1").arg(kHistorySchemaVersion);
+    for (const QString &statement : std::as_const(sql)) {
+        if (!q.exec(statement)) {
+            return rollback(q.lastError().text());
         }
     }
-    m_insertSample.emplace(m_db);
-    m_insertSample->prepare(QStringLiteral("INSERT OR REPLACE INTO samples (series, t, v) VALUES (?, ?, ?)"));
-    m_upsertRollup.emplace(m_db);
-    m_upsertRollup->prepare(QStringLiteral(
-        "INSERT INTO rollups (series, minute, min, max, sum, n) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (series, minute) DO UPDATE SET min = MIN(min, excluded.min), max = MAX(max, excluded.max),"
-        " sum = sum + excluded.sum, n = n + excluded.n"));
+    if (!m_db.commit()) {
+        return rollback(m_db.lastError().text());
+    }
     return {};
+}
+
+QString HistoryWriter::rollback(const QString &error)
+{
+    m_db.rollback();
+    // Series rows inserted by the failed transaction are gone; their ids may be handed out again.
+    for (const SeriesKey &key : std::as_const(m_newIds)) {
+        m_ids.remove(key);
+    }
+    m_newIds.clear();
+    return error;
 }
 
 std::optional<qint64> HistoryWriter::seriesId(const SeriesKey &key)
 {
-    const QString k = keyString(key);
-    if (auto it = m_ids.constFind(k); it != m_ids.cend()) {
+    if (auto it = m_ids.constFind(key); it != m_ids.cend()) {
         return *it;
     }
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT OR IGNORE INTO series (connection, queue, metric) VALUES (?, ?, ?)"));
-    bindKey(q, key);
-    if (!q.exec()) {
+    bindKey(*m_insertSeries, key);
+    if (!m_insertSeries->exec()) {
         return std::nullopt;
     }
-    q.prepare(QStringLiteral("SELECT id FROM series WHERE connection = ? AND queue = ? AND metric = ?"));
-    bindKey(q, key);
-    if (!q.exec() || !q.next()) {
+    bindKey(*m_selectSeries, key);
+    if (!m_selectSeries->exec() || !m_selectSeries->next()) {
         return std::nullopt;
     }
-    const qint64 id = q.value(0).toLongLong();
-    m_ids.insert(k, id);
+    const qint64 id = m_selectSeries->value(0).toLongLong();
+    m_selectSeries->finish();
+    m_ids.insert(key, id);
+    m_newIds.append(key);
     return id;
 }
 
@@ -126,35 +207,37 @@ QString HistoryWriter::write(const QList<PendingSample> &batch)
     if (!m_db.transaction()) {
         return m_db.lastError().text();
     }
+    m_newIds.clear();
     struct Agg
     {
         double min, max, sum;
-        qint64 n;
+        qint64 count;
     };
+    // Rollups are aggregated in memory first: one UPSERT per (series, minute) per batch, not per sample.
     QHash<QPair<qint64, qint64>, Agg> rollups;
     for (const PendingSample &s : batch) {
         const auto id = seriesId(s.key);
         if (!id) {
-            m_db.rollback();
-            return tr("cannot register a series");
+            return rollback(tr("cannot register a series: %1").arg(m_insertSeries->lastError().text()));
         }
         m_insertSample->bindValue(0, *id);
         m_insertSample->bindValue(1, s.tMs);
         m_insertSample->bindValue(2, s.value);
         if (!m_insertSample->exec()) {
-            const QString err = m_insertSample->lastError().text();
-            m_db.rollback();
-            return err;
+            return rollback(m_insertSample->lastError().text());
         }
-        const qint64 minute = s.tMs - (s.tMs % 60000);
-        auto it = rollups.find({*id, minute});
+        if (m_insertSample->numRowsAffected() <= 0) {
+            continue; // a duplicate: already counted in its rollup
+        }
+        const QPair<qint64, qint64> slot{*id, minuteOf(s.tMs)};
+        auto it = rollups.find(slot);
         if (it == rollups.end()) {
-            rollups.insert({*id, minute}, Agg{s.value, s.value, s.value, 1});
+            rollups.insert(slot, Agg{s.value, s.value, s.value, 1});
         } else {
             it->min = std::min(it->min, s.value);
             it->max = std::max(it->max, s.value);
             it->sum += s.value;
-            ++it->n;
+            ++it->count;
         }
     }
     for (auto it = rollups.cbegin(); it != rollups.cend(); ++it) {
@@ -163,85 +246,107 @@ QString HistoryWriter::write(const QList<PendingSample> &batch)
         m_upsertRollup->bindValue(2, it->min);
         m_upsertRollup->bindValue(3, it->max);
         m_upsertRollup->bindValue(4, it->sum);
-        m_upsertRollup->bindValue(5, it->n);
+        m_upsertRollup->bindValue(5, it->count);
         if (!m_upsertRollup->exec()) {
-            const QString err = m_upsertRollup->lastError().text();
-            m_db.rollback();
-            return err;
+            return rollback(m_upsertRollup->lastError().text());
         }
     }
     if (!m_db.commit()) {
-        const QString err = m_db.lastError().text();
-        m_db.rollback();
-        return err;
+        return rollback(m_db.lastError().text());
     }
+    m_newIds.clear();
     return {};
 }
 
-void HistoryWriter::enforceRetention(qint64 nowMs, const HistoryRetention &retention)
+QString HistoryWriter::enforceRetention(qint64 nowMs, const HistoryRetention &retention)
 {
     using std::chrono::duration_cast;
     using std::chrono::milliseconds;
+    // "series_id IN (SELECT id FROM series)" lets SQLite walk the primary key once per series instead of
+    // scanning the table, so no index on time is needed (see docs/performance.md).
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("DELETE FROM samples WHERE t < ?"));
+    q.prepare(QStringLiteral("DELETE FROM samples WHERE series_id IN (SELECT id FROM series) AND t_ms < ?"));
     q.addBindValue(nowMs - duration_cast<milliseconds>(retention.raw).count());
-    q.exec();
-    q.prepare(QStringLiteral("DELETE FROM rollups WHERE minute < ?"));
-    q.addBindValue(nowMs - duration_cast<milliseconds>(retention.rollups).count());
-    q.exec();
+    if (!q.exec()) {
+        return q.lastError().text();
+    }
+    q.prepare(QStringLiteral("DELETE FROM rollups WHERE series_id IN (SELECT id FROM series) AND minute_ms < ?"));
+    q.addBindValue(minuteOf(nowMs - duration_cast<milliseconds>(retention.rollups).count()));
+    if (!q.exec()) {
+        return q.lastError().text();
+    }
+    return {};
 }
 
 HistoryReader::HistoryReader(QString connectionName) : m_name(std::move(connectionName)) {}
 
 HistoryReader::~HistoryReader()
 {
+    m_raw.reset();
+    m_rollups.reset();
     closeDb(m_db, m_name);
 }
 
 QString HistoryReader::open(const QString &path)
 {
-    return openDb(m_db, m_name, path);
+    if (QString err = openDb(m_db, m_name, path); !err.isEmpty()) {
+        return err;
+    }
+    QSqlQuery(m_db).exec(QStringLiteral("PRAGMA query_only=1")); // this connection never writes, by design
+    QString err;
+    m_raw = prepared(m_db,
+                     QStringLiteral("SELECT s.t_ms, s.value FROM samples s JOIN series r ON r.id = s.series_id"
+                                    " WHERE r.connection = ? AND r.queue = ? AND r.metric = ?"
+                                    " AND s.t_ms BETWEEN ? AND ? ORDER BY s.t_ms"),
+                     &err);
+    m_rollups = prepared(m_db,
+                         QStringLiteral("SELECT u.minute_ms, u.min, u.max FROM rollups u JOIN series r"
+                                        " ON r.id = u.series_id WHERE r.connection = ? AND r.queue = ?"
+                                        " AND r.metric = ? AND u.minute_ms BETWEEN ? AND ? ORDER BY u.minute_ms"),
+                         &err);
+    if (!err.isEmpty()) {
+        return tr("Cannot prepare the history statements for %1: %2").arg(path, err);
+    }
+    return {};
 }
 
 QList<QPointF> HistoryReader::raw(const SeriesKey &key, qint64 fromMs, qint64 toMs)
 {
-    QSqlQuery q(m_db);
+    QSqlQuery &q = *m_raw;
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT s.t, s.v FROM samples s JOIN series r ON r.id = s.series"
-                             " WHERE r.connection = ? AND r.queue = ? AND r.metric = ? AND s.t BETWEEN ? AND ?"
-                             " ORDER BY s.t"));
     bindKey(q, key);
-    q.addBindValue(fromMs);
-    q.addBindValue(toMs);
+    q.bindValue(3, fromMs);
+    q.bindValue(4, toMs);
     QList<QPointF> out;
     if (q.exec()) {
         while (q.next()) {
             out.append(QPointF(double(q.value(0).toLongLong()), q.value(1).toDouble()));
         }
     }
+    q.finish(); // ends the read transaction, so the writer's checkpoints are not held back
     return out;
 }
 
 QList<QPointF> HistoryReader::rollups(const SeriesKey &key, qint64 fromMs, qint64 toMs)
 {
-    QSqlQuery q(m_db);
+    QSqlQuery &q = *m_rollups;
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT u.minute, u.min, u.max FROM rollups u JOIN series r ON r.id = u.series"
-                             " WHERE r.connection = ? AND r.queue = ? AND r.metric = ? AND u.minute BETWEEN ? AND ?"
-                             " ORDER BY u.minute"));
     bindKey(q, key);
-    q.addBindValue(fromMs - (fromMs % 60000));
-    q.addBindValue(toMs);
+    q.bindValue(3, minuteOf(fromMs)); // the minute holding `from` overlaps the range
+    q.bindValue(4, toMs);
     QList<QPointF> out;
     if (q.exec()) {
         while (q.next()) {
             const double t = double(q.value(0).toLongLong());
-            out.append(QPointF(t, q.value(1).toDouble()));
-            if (q.value(2).toDouble() != q.value(1).toDouble()) {
-                out.append(QPointF(t, q.value(2).toDouble()));
+            const double lo = q.value(1).toDouble();
+            const double hi = q.value(2).toDouble();
+            out.append(QPointF(t, lo));
+            if (hi != lo) {
+                out.append(QPointF(t, hi));
             }
         }
     }
+    q.finish();
     return out;
 }
 

@@ -9,15 +9,22 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QMutex>
-#include <QSqlDatabase>
 #include <QUuid>
 
 namespace qd {
 
 namespace {
+/// A sample waits at most this long before it is written, so a crash loses at most half a second.
 constexpr int kFlushDelayMs = 500;
-constexpr qsizetype kFlushBatch = 5000;
+/// ...or is written sooner once this many wait: one poll of a large connection fills a batch by itself.
+constexpr qsizetype kFlushBatch = 1000;
+/// Retention is a few DELETEs along the primary key; every few minutes keeps the tables near their bound.
 constexpr qint64 kRetentionEveryMs = 5 * 60 * 1000;
+
+std::chrono::milliseconds toMs(std::chrono::hours h)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(h);
+}
 } // namespace
 
 struct HistoryStore::Private
@@ -30,12 +37,12 @@ struct HistoryStore::Private
 
     const QString path;
     Clock *const clock;
-    const QString id;
+    const QString id; ///< makes the QSqlDatabase connection names unique per store
 
-    mutable QMutex mutex; // guards pending, flushScheduled, retention, opened
+    mutable QMutex mutex; // guards everything down to `retention`
     QList<PendingSample> pending;
-    bool flushScheduled = false;
-    bool opened = false;
+    bool timerArmed = false;  ///< a delayed drain is scheduled
+    bool drainPosted = false; ///< an immediate drain (batch full) is queued and has not started yet
     HistoryRetention retention;
 
     // Writer-thread state.
@@ -47,33 +54,55 @@ struct HistoryStore::Private
     SerialExecutor writer; // executors last: destroyed first, so their tasks finish before the state goes
     SerialExecutor reader;
 
+    /// Runs `append(pending)` under the lock, then schedules the writes that are due. Any thread.
+    template<typename Append>
+    void enqueue(HistoryStore *q, Append &&append);
     void writePending(HistoryStore *q);
+    void retain(HistoryStore *q, qint64 nowMs);
+    static void reportFailure(HistoryStore *q, const QString &message);
 };
+
+void HistoryStore::Private::reportFailure(HistoryStore *q, const QString &message)
+{
+    // Emitted on the store's own thread: receivers get it like any other signal of a GUI-thread object, and
+    // a store being destroyed simply drops it.
+    QMetaObject::invokeMethod(q, [q, message] { Q_EMIT q->writeFailed(message); }, Qt::QueuedConnection);
+}
 
 void HistoryStore::Private::writePending(HistoryStore *q)
 {
     QList<PendingSample> batch;
-    HistoryRetention r;
     {
         QMutexLocker lock(&mutex);
         batch.swap(pending);
-        flushScheduled = false;
-        r = retention;
+        drainPosted = false;
     }
     if (!writerState) {
-        return;
+        return; // not open (or failed to open): nothing can be kept, and open() already said why
     }
     if (!batch.isEmpty()) {
         if (QString err = writerState->write(batch); !err.isEmpty()) {
-            Q_EMIT q->writeFailed(tr("History: %n sample(s) could not be written and were dropped: %1", nullptr,
-                                     int(batch.size()))
-                                      .arg(err));
+            reportFailure(q, tr("History: %n sample(s) could not be written and were dropped: %1", nullptr,
+                                int(batch.size()))
+                                 .arg(err));
         }
     }
     const qint64 now = clock->nowMs();
     if (now - lastRetentionMs >= kRetentionEveryMs) {
-        lastRetentionMs = now;
-        writerState->enforceRetention(now, r);
+        retain(q, now);
+    }
+}
+
+void HistoryStore::Private::retain(HistoryStore *q, qint64 nowMs)
+{
+    HistoryRetention r;
+    {
+        QMutexLocker lock(&mutex);
+        r = retention;
+    }
+    lastRetentionMs = nowMs;
+    if (QString err = writerState->enforceRetention(nowMs, r); !err.isEmpty()) {
+        reportFailure(q, tr("History: old samples could not be deleted: %1").arg(err));
     }
 }
 
@@ -87,7 +116,7 @@ HistoryStore::~HistoryStore()
     Private *p = d.get();
     p->writer.run([this, p] {
         p->writePending(this);
-        p->writerState.reset();
+        p->writerState.reset(); // a delayed drain that fires later finds no writer and does nothing
     }).waitForFinished();
     p->reader.run([p] { p->readerState.reset(); }).waitForFinished();
 }
@@ -95,8 +124,12 @@ HistoryStore::~HistoryStore()
 QString HistoryStore::open()
 {
     const QFileInfo fi(d->path);
-    if (!QDir().mkpath(fi.absolutePath())) {
-        return tr("Cannot create the history directory %1.").arg(fi.absolutePath());
+    const QString dir = fi.absolutePath();
+    if (!QDir().mkpath(dir)) {
+        return tr("Cannot create the history directory %1.").arg(dir);
+    }
+    if (!fi.exists() && !QFileInfo(dir).isWritable()) {
+        return tr("The history directory %1 is not writable.").arg(dir);
     }
     Private *p = d.get();
     QString err = p->writer.run([p]() -> QString {
@@ -105,13 +138,13 @@ QString HistoryStore::open()
         if (!e.isEmpty()) {
             p->writerState.reset();
         }
-        p->lastRetentionMs = p->clock->nowMs() - kRetentionEveryMs; // first batch also trims old data
+        p->lastRetentionMs = p->clock->nowMs() - kRetentionEveryMs; // the first batch also trims old data
         return e;
     }).result();
     if (!err.isEmpty()) {
         return err;
     }
-    err = p->reader.run([p]() -> QString {
+    return p->reader.run([p]() -> QString {
         p->readerState = std::make_unique<HistoryReader>(QStringLiteral("qd-hist-r-") + p->id);
         QString e = p->readerState->open(p->path);
         if (!e.isEmpty()) {
@@ -119,9 +152,6 @@ QString HistoryStore::open()
         }
         return e;
     }).result();
-    QMutexLocker lock(&d->mutex);
-    d->opened = err.isEmpty();
-    return err;
 }
 
 QString HistoryStore::path() const
@@ -148,8 +178,9 @@ void HistoryStore::record(const QString &connection, const Snapshot &snapshot)
     }
     const qint64 t = snapshot.takenAt.toMSecsSinceEpoch();
     QList<PendingSample> samples;
-    auto add = [&](const QString &queue, Metric m, auto value) {
-        if (value) {
+    samples.reserve(snapshot.queues.size() * 8 + 3);
+    auto add = [&](const QString &queue, Metric m, const auto &value) {
+        if (value) { // unknown is never stored: a zero would be a lie on the chart
             samples.append({SeriesKey{connection, queue, m}, t, double(*value)});
         }
     };
@@ -174,25 +205,46 @@ void HistoryStore::record(const QString &connection, const Snapshot &snapshot)
 
 void HistoryStore::recordSample(const SeriesKey &key, qint64 tMs, double value)
 {
-    enqueue({PendingSample{key, tMs, value}});
+    // Appended in place: no one-element list per sample (benchmarks and imports call this millions of times).
+    d->enqueue(this, [&](QList<PendingSample> &pending) { pending.append(PendingSample{key, tMs, value}); });
 }
 
 void HistoryStore::enqueue(QList<PendingSample> samples)
 {
-    bool schedule = false;
-    bool now = false;
-    {
-        QMutexLocker lock(&d->mutex);
-        d->pending.append(std::move(samples));
-        now = d->pending.size() >= kFlushBatch;
-        schedule = !d->flushScheduled;
-        d->flushScheduled = true;
+    if (!samples.isEmpty()) {
+        d->enqueue(this, [&](QList<PendingSample> &pending) { pending.append(std::move(samples)); });
     }
-    Private *p = d.get();
-    if (now) {
-        p->writer.run([this, p] { p->writePending(this); });
-    } else if (schedule) {
-        p->writer.runAfter(kFlushDelayMs, [this, p] { p->writePending(this); });
+}
+
+template<typename Append>
+void HistoryStore::Private::enqueue(HistoryStore *q, Append &&append)
+{
+    bool drainNow = false;
+    bool armTimer = false;
+    {
+        QMutexLocker lock(&mutex);
+        append(pending);
+        // One posted drain at a time: a producer faster than the disk must not flood the writer's queue.
+        if (pending.size() >= kFlushBatch && !drainPosted) {
+            drainPosted = drainNow = true;
+        }
+        if (!timerArmed) {
+            timerArmed = armTimer = true;
+        }
+    }
+    if (drainNow) {
+        writer.run([this, q] { writePending(q); });
+    }
+    if (armTimer) {
+        // The timer, not a drain, disarms itself: whatever arrives after a size-triggered drain still waits
+        // at most kFlushDelayMs.
+        writer.runAfter(kFlushDelayMs, [this, q] {
+            {
+                QMutexLocker lock(&mutex);
+                timerArmed = false;
+            }
+            writePending(q);
+        });
     }
 }
 
@@ -205,15 +257,9 @@ QFuture<void> HistoryStore::flush()
 QFuture<void> HistoryStore::enforceRetention()
 {
     Private *p = d.get();
-    return p->writer.run([p] {
+    return p->writer.run([this, p] {
         if (p->writerState) {
-            HistoryRetention r;
-            {
-                QMutexLocker lock(&p->mutex);
-                r = p->retention;
-            }
-            p->lastRetentionMs = p->clock->nowMs();
-            p->writerState->enforceRetention(p->lastRetentionMs, r);
+            p->retain(this, p->clock->nowMs());
         }
     });
 }
@@ -222,16 +268,19 @@ QFuture<Series> HistoryStore::load(const SeriesKey &key, const QDateTime &from, 
 {
     Private *p = d.get();
     const qint64 fromMs = from.toMSecsSinceEpoch();
-    const qint64 toMs = to.toMSecsSinceEpoch();
-    const qint64 rawSince = p->clock->nowMs() - std::chrono::duration_cast<std::chrono::milliseconds>(retention().raw).count();
-    return p->reader.run([p, key, fromMs, toMs, rawSince] {
+    const qint64 toMsValue = to.toMSecsSinceEpoch();
+    // Decided at call time with the caller's notion of now: raw only when retention cannot have thinned
+    // any part of the range.
+    const qint64 rawSince = p->clock->nowMs() - toMs(retention().raw).count();
+    return p->reader.run([p, key, fromMs, toMsValue, rawSince] {
         Series s;
         s.key = key;
         if (!p->readerState) {
             return s;
         }
         s.fromRollups = fromMs < rawSince;
-        s.points = s.fromRollups ? p->readerState->rollups(key, fromMs, toMs) : p->readerState->raw(key, fromMs, toMs);
+        s.points = s.fromRollups ? p->readerState->rollups(key, fromMs, toMsValue)
+                                 : p->readerState->raw(key, fromMs, toMsValue);
         return s;
     });
 }

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QFuture>
+#include <QHashFunctions>
 #include <QList>
 #include <QObject>
 #include <QPointF>
@@ -41,10 +42,17 @@ struct SeriesKey
     friend bool operator==(const SeriesKey &, const SeriesKey &) = default;
 };
 
+/// Lets a SeriesKey key a QHash (a null and an empty queue name hash alike, as they compare equal).
+inline size_t qHash(const SeriesKey &key, size_t seed = 0) noexcept
+{
+    return qHashMulti(seed, key.connection, key.queue, quint8(key.metric));
+}
+
 /// Points of one series over a range, x = milliseconds since the epoch (UTC), y = value, ascending x.
 /// Unknown values are never stored, so a gap in the points is a gap in knowledge, not a zero.
 /// When the range reaches past the raw retention, points come from 1-minute rollups: each minute gives
-/// its min and its max (two points, same x order as they occurred is not kept: min first), so spikes survive.
+/// its min and then its max, both at the minute's start (the order they occurred in is not kept), so spikes
+/// survive; a flat minute (min == max) gives one point.
 struct Series
 {
     SeriesKey key;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
 #include <QUuid>
@@ -27,6 +28,32 @@ struct PgDatabase
     QStringList fixtureArgs() const { return {QStringLiteral("postgresql"), host, port, user, name}; }
 };
 
+inline bool pgAvailable()
+{
+    return !qEnvironmentVariable("QD_TEST_PG_HOST").isEmpty();
+}
+
+/// Runs one statement as the services' (trusted) user on `database` (default: QD_TEST_PG_DB); the error or
+/// an empty string.
+inline QString pgAdminExec(const QString &sql, const QString &database = {})
+{
+    QString error;
+    {
+        QSqlDatabase admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("qd-test-admin"));
+        admin.setHostName(qEnvironmentVariable("QD_TEST_PG_HOST"));
+        admin.setPort(qEnvironmentVariable("QD_TEST_PG_PORT").toInt());
+        admin.setUserName(qEnvironmentVariable("QD_TEST_PG_USER"));
+        admin.setDatabaseName(database.isEmpty() ? qEnvironmentVariable("QD_TEST_PG_DB") : database);
+        if (!admin.open()) {
+            error = admin.lastError().text();
+        } else if (QSqlQuery q(admin); !q.exec(sql)) {
+            error = q.lastError().text();
+        }
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("qd-test-admin"));
+    return error;
+}
+
 inline std::optional<PgDatabase> freshPgDatabase(const QString &prefix)
 {
     PgDatabase db{qEnvironmentVariable("QD_TEST_PG_HOST"), qEnvironmentVariable("QD_TEST_PG_PORT"),
@@ -35,17 +62,9 @@ inline std::optional<PgDatabase> freshPgDatabase(const QString &prefix)
     if (db.host.isEmpty()) {
         return std::nullopt;
     }
-    {
-        QSqlDatabase admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("qd-test-admin"));
-        admin.setHostName(db.host);
-        admin.setPort(db.port.toInt());
-        admin.setUserName(db.user);
-        admin.setDatabaseName(qEnvironmentVariable("QD_TEST_PG_DB"));
-        if (!admin.open() || !QSqlQuery(admin).exec(QStringLiteral("CREATE DATABASE ") + db.name)) {
-            qWarning() << "cannot create database" << db.name;
-        }
+    if (const QString err = pgAdminExec(QStringLiteral("CREATE DATABASE ") + db.name); !err.isEmpty()) {
+        qWarning() << "cannot create database" << db.name << err;
     }
-    QSqlDatabase::removeDatabase(QStringLiteral("qd-test-admin"));
     return db;
 }
 
@@ -55,3 +74,14 @@ inline bool inCi()
 }
 
 } // namespace qd::test
+
+/// In a test function: skip without a PostgreSQL from scripts/services, but fail in CI, where one must run.
+#define QD_REQUIRE_PG()                                                                                              \
+    do {                                                                                                             \
+        if (!qd::test::pgAvailable()) {                                                                              \
+            if (qd::test::inCi()) {                                                                                  \
+                QFAIL("QD_TEST_PG_HOST is not set in CI: scripts/services start did not run or failed");            \
+            }                                                                                                        \
+            QSKIP("PostgreSQL not started: run scripts/services start and source $QD_SERVICES_DIR/env");           \
+        }                                                                                                            \
+    } while (false)

@@ -105,8 +105,16 @@ QString DelayedJobBackend::Private::open(QSqlDatabase &db)
         db.setConnectOptions(QStringLiteral("connect_timeout=5;application_name=queuedeck"));
     }
     if (!db.open()) {
-        const QString reason = db.lastError().text().trimmed();
-        return tr("Cannot open %1: %2").arg(url.toDisplayString(), reason.isEmpty() ? tr("unknown error") : reason);
+        return tr("Cannot open %1: %2").arg(url.toDisplayString(), sqlErrorText(db.lastError()));
+    }
+    if (isPostgres(db)) {
+        // Times are UTC in the table and in "now"; a timestamptz column or to_char() must not shift them by
+        // the server's or the role's default time zone.
+        if (QSqlQuery tz(db); !tz.exec(QStringLiteral("SET TIME ZONE 'UTC'"))) {
+            const QString error = sqlErrorText(tz.lastError());
+            db.close();
+            return tr("Cannot set the session time zone on %1: %2").arg(url.toDisplayString(), error);
+        }
     }
     schemaChecked = false;
     return {};
@@ -137,7 +145,7 @@ QString DelayedJobBackend::Private::openWrite(QSqlDatabase &db)
     db.setConnectOptions(url.transport == u"sqlite" ? QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000")
                                                      : QStringLiteral("connect_timeout=5;application_name=queuedeck"));
     if (!db.open()) {
-        return tr("Cannot open %1 for writing: %2").arg(url.toDisplayString(), db.lastError().text().trimmed());
+        return tr("Cannot open %1 for writing: %2").arg(url.toDisplayString(), sqlErrorText(db.lastError()));
     }
     return {};
 }
@@ -180,14 +188,21 @@ Snapshot DelayedJobBackend::Private::poll(const QDateTime &now)
         schemaChecked = true;
     }
     // One read transaction, so counts, workers and arrivals describe the same moment.
-    db.transaction();
-    if (db.driverName() == u"QPSQL") {
+    // A server that dropped the connection since the last poll fails here, with libpq's reason.
+    if (!db.transaction()) {
+        return fail(tr("Cannot read %1: %2").arg(url.toDisplayString(), sqlErrorText(db.lastError())));
+    }
+    if (isPostgres(db)) {
         QSqlQuery(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"), db);
     }
     auto counts = readQueueCounts(db, table, now, maxRunTimeSeconds);
     auto workers = counts ? readWorkers(db, table, now, maxRunTimeSeconds) : Result<QList<WorkerInfo>>(QList<WorkerInfo>{});
-    auto arrivals = counts ? readArrivals(db, table, watermark.value_or(0)) : Result<Arrivals>(Arrivals{});
-    db.commit();
+    auto arrivals = counts && workers ? readArrivals(db, table, watermark) : Result<Arrivals>(Arrivals{});
+    if (counts && workers && arrivals) {
+        db.commit();
+    } else {
+        db.rollback();
+    }
     for (const QString &err : {counts.error(), workers.error(), arrivals.error()}) {
         if (!err.isEmpty()) {
             return fail(err);

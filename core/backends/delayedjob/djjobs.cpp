@@ -92,7 +92,7 @@ JobSummary summaryOf(const QSqlQuery &q, const QDateTime &now)
 QString handlerClassName(const QString &handler)
 {
     static const QRegularExpression tag(QStringLiteral("^---\\s*!ruby/(?:struct|object):([A-Za-z_][\\w:]*)"));
-    static const QRegularExpression target(QStringLiteral("\\n\\s*object:\\s*!ruby/(?:class\\s+'|object:)([A-Za-z_][\\w:]*)"));
+    static const QRegularExpression target(QStringLiteral("\\n\\s*object:\\s*!ruby/(?:class\\s+'|object:|struct:)([A-Za-z_][\\w:]*)"));
     static const QRegularExpression method(QStringLiteral("\\n\\s*method_name:\\s*:?([A-Za-z_]\\w*[?!]?)"));
     const QString head = handler.left(4096);
     const auto t = tag.match(head);
@@ -129,7 +129,7 @@ JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, 
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.prepare(sql)) {
-        page.error = tr("Query for jobs failed: %1").arg(q.lastError().text());
+        page.error = tr("Query for jobs failed: %1").arg(sqlErrorText(q.lastError()));
         return page;
     }
     bindTimes(q, sql, now, maxRunTimeSeconds);
@@ -146,7 +146,7 @@ JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, 
     const int limit = std::clamp(query.limit, 1, 1000);
     q.bindValue(QStringLiteral(":limit"), limit + 1); // one more tells whether another page exists
     if (!q.exec()) {
-        page.error = tr("Query for jobs failed: %1").arg(q.lastError().text());
+        page.error = tr("Query for jobs failed: %1").arg(sqlErrorText(q.lastError()));
         return page;
     }
     while (q.next()) {
@@ -166,7 +166,7 @@ JobDetail jobDetail(QSqlDatabase &db, const QString &table, const QString &id, c
     q.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE id = :id").arg(columns(db), table));
     q.bindValue(QStringLiteral(":id"), id.toLongLong());
     if (!q.exec()) {
-        d.failure = tr("Query for job %1 failed: %2").arg(id, q.lastError().text());
+        d.failure = tr("Query for job %1 failed: %2").arg(id, sqlErrorText(q.lastError()));
         return d;
     }
     if (!q.next()) {
@@ -207,12 +207,12 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
                        action.expected == JobState::Failed ? QStringLiteral(", attempts = 0") : QString(), predicate);
     }
     if (!db.transaction()) {
-        r.error = tr("Cannot start a transaction: %1").arg(db.lastError().text());
+        r.error = tr("Cannot start a transaction: %1").arg(sqlErrorText(db.lastError()));
         return r;
     }
     QSqlQuery q(db);
     if (!q.prepare(sql)) {
-        r.error = tr("Cannot prepare the action: %1").arg(q.lastError().text());
+        r.error = tr("Cannot prepare the action: %1").arg(sqlErrorText(q.lastError()));
         db.rollback();
         return r;
     }
@@ -230,7 +230,7 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
             q.bindValue(QStringLiteral(":updated"), writeTime(now));
         }
         if (!q.exec()) {
-            r.error = tr("The action failed on job %1: %2 — nothing was changed.").arg(id, q.lastError().text());
+            r.error = tr("The action failed on job %1: %2 — nothing was changed.").arg(id, sqlErrorText(q.lastError()));
             db.rollback();
             r.succeeded.clear();
             r.skipped.clear();
@@ -240,7 +240,7 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
         (hit ? r.succeeded : r.skipped) << id;
     }
     if (!db.commit()) {
-        r.error = tr("The action could not be committed: %1 — nothing was changed.").arg(db.lastError().text());
+        r.error = tr("The action could not be committed: %1 — nothing was changed.").arg(sqlErrorText(db.lastError()));
         db.rollback();
         r.succeeded.clear();
     }

@@ -19,10 +19,20 @@ QString tr(const char *text)
 
 QString queryError(const QSqlQuery &q, const QString &what)
 {
-    return tr("Query for %1 failed: %2").arg(what, q.lastError().text().trimmed());
+    return tr("Query for %1 failed: %2").arg(what, sqlErrorText(q.lastError()));
 }
 
 } // namespace
+
+QString sqlErrorText(const QSqlError &error)
+{
+    // The database's own words say why; the driver's ("QPSQL: Unable to connect") only where there are none.
+    QString text = error.databaseText().simplified();
+    if (text.isEmpty()) {
+        text = error.driverText().simplified();
+    }
+    return text.isEmpty() ? tr("unknown error") : text;
+}
 
 bool isPostgres(const QSqlDatabase &db)
 {
@@ -80,7 +90,7 @@ QString checkSchema(QSqlDatabase &db, const QString &table)
         QSqlQuery probe(db);
         if (!probe.exec(QStringLiteral("SELECT count(*) FROM sqlite_master"))) {
             return tr("%1 is not a readable SQLite database: %2")
-                .arg(db.databaseName(), probe.lastError().text().trimmed());
+                .arg(db.databaseName(), sqlErrorText(probe.lastError()));
         }
     }
     const QSqlRecord record = db.record(table);
@@ -209,21 +219,29 @@ Result<QList<WorkerInfo>> readWorkers(QSqlDatabase &db, const QString &table, co
     return out;
 }
 
-Result<Arrivals> readArrivals(QSqlDatabase &db, const QString &table, qint64 watermark)
+Result<Arrivals> readArrivals(QSqlDatabase &db, const QString &table, std::optional<qint64> watermark)
 {
     using R = Result<Arrivals>;
     QSqlQuery q(db);
     q.setForwardOnly(true);
+    Arrivals a;
+    if (!watermark) {
+        // Grouping every row by queue would cost the first poll a second full scan for nothing.
+        if (!q.exec(QStringLiteral("SELECT MAX(id) FROM %1").arg(table)) || !q.next()) {
+            return R::failure(queryError(q, tr("arrivals")));
+        }
+        a.maxId = q.value(0).toLongLong(); // NULL (empty table) is 0
+        return a;
+    }
     if (!q.prepare(QStringLiteral("SELECT %1, COUNT(*), MAX(id) FROM %2 WHERE id > :w GROUP BY %1")
                        .arg(sqlQueueExpr(), table))) {
         return R::failure(queryError(q, tr("arrivals")));
     }
-    q.bindValue(QStringLiteral(":w"), watermark);
+    q.bindValue(QStringLiteral(":w"), *watermark);
     if (!q.exec()) {
         return R::failure(queryError(q, tr("arrivals")));
     }
-    Arrivals a;
-    a.maxId = watermark;
+    a.maxId = *watermark;
     while (q.next()) {
         a.perQueue.insert(q.value(0).toString(), q.value(1).toLongLong());
         a.maxId = std::max(a.maxId, q.value(2).toLongLong());

@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QSqlDatabase>
+#include <QSqlError>
 
 #include <optional>
 
@@ -31,8 +32,13 @@ struct Arrivals
     QHash<QString, qint64> perQueue; ///< rows with id above the watermark, by queue
     qint64 maxId = 0;                ///< highest id seen (the next watermark)
 };
-/// Rows above `watermark` (ids only grow: autoincrement / sequence), and the new maximum id.
-Result<Arrivals> readArrivals(QSqlDatabase &db, const QString &table, qint64 watermark);
+/// Rows above `watermark` (ids only grow: autoincrement / sequence), and the new maximum id. Without a
+/// watermark (the first poll, when no rate can be known yet) only the maximum id, from the primary key.
+Result<Arrivals> readArrivals(QSqlDatabase &db, const QString &table, std::optional<qint64> watermark);
+
+/// A driver's error on one line: libpq's messages span lines ("…failed: Connection refused\n\tIs the server
+/// running…"), and errors end up in one-line places (status strip, CLI, Nagios output).
+QString sqlErrorText(const QSqlError &error);
 
 /// SQL building blocks shared by the snapshot and the job queries.
 bool isPostgres(const QSqlDatabase &db);
