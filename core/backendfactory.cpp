@@ -3,6 +3,7 @@
 #include "backendfactory.h"
 
 #include "backends/delayedjob/delayedjobbackend.h"
+#include "backends/sidekiq/sidekiqbackend.h"
 
 #include <QCoreApplication>
 
@@ -13,6 +14,9 @@ Result<std::shared_ptr<Backend>> createBackend(const ConnectionUrl &url, Clock *
     using R = Result<std::shared_ptr<Backend>>;
     if (url.family == u"delayedjob") {
         return R(std::make_shared<delayedjob::DelayedJobBackend>(url, clock));
+    }
+    if (url.family == u"sidekiq") {
+        return R(std::make_shared<sidekiq::SidekiqBackend>(url, clock));
     }
     return R::failure(QCoreApplication::translate("qd::BackendFactory",
                                                   "The %1 backend is not available in this build yet.")

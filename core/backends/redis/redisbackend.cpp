@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "redisbackend.h"
+
+#include "../../clock.h"
+
+#include <QPromise>
+
+namespace qd::redis {
+
+RedisBackend::RedisBackend(const ConnectionUrl &url, Clock *clock, QObject *parent) : Backend(url, clock, parent)
+{
+    auto options = Options::fromUrl(url);
+    if (!options) {
+        m_configError = options.error();
+        return;
+    }
+    m_client = std::make_unique<Client>(options.value(), url.family + QStringLiteral("-redis"));
+}
+
+RedisBackend::~RedisBackend() = default;
+
+QFuture<Snapshot> RedisBackend::snapshot()
+{
+    if (!m_client) {
+        Snapshot s;
+        s.backend = kind();
+        s.takenAt = clock()->now();
+        s.error = m_configError;
+        setState(ConnectionState::Error, s.error);
+        return QtFuture::makeReadyFuture(s);
+    }
+    auto promise = std::make_shared<QPromise<Snapshot>>();
+    promise->start();
+    QFuture<Snapshot> future = promise->future();
+    if (state() == ConnectionState::Disconnected) {
+        setState(ConnectionState::Connecting);
+    }
+    m_client->post([this, promise](Connection &c) {
+        poll(c, [this, promise](Snapshot s) {
+            s.backend = kind();
+            s.takenAt = clock()->now();
+            if (s.ok()) {
+                setState(ConnectionState::Connected);
+            } else {
+                setState(ConnectionState::Error, s.error);
+            }
+            promise->addResult(std::move(s));
+            promise->finish();
+        });
+    });
+    return future;
+}
+
+Connection::Stats RedisBackend::connectionStats()
+{
+    return m_client ? m_client->stats() : Connection::Stats{};
+}
+
+QByteArray globEscape(const QByteArray &literal)
+{
+    QByteArray out;
+    out.reserve(literal.size());
+    for (const char ch : literal) {
+        if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') {
+            out += '\\';
+        }
+        out += ch;
+    }
+    return out;
+}
+
+std::optional<double> epochSeconds(double raw)
+{
+    if (!std::isfinite(raw) || raw <= 0) {
+        return std::nullopt;
+    }
+    return raw > 1e11 ? raw / 1000.0 : raw;
+}
+
+} // namespace qd::redis

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "../../backend.h"
+#include "redisconnection.h"
+
+#include <functional>
+#include <memory>
+
+namespace qd::redis {
+
+/// Common ground of the Redis-family backends (Sidekiq, RQ, BullMQ, Celery): one pipelining connection on
+/// the backend's own thread, polls written as a chain of batches on that thread, errors as Snapshot values.
+class RedisBackend : public Backend
+{
+    Q_OBJECT
+public:
+    RedisBackend(const ConnectionUrl &url, Clock *clock, QObject *parent = nullptr);
+    ~RedisBackend() override;
+    Q_DISABLE_COPY_MOVE(RedisBackend)
+
+    QFuture<Snapshot> snapshot() final;
+    /// Connection counters (round trips, commands, bytes), for benchmarks and tests.
+    Connection::Stats connectionStats();
+
+protected:
+    using Finish = std::function<void(Snapshot)>;
+    /// Runs on the connection thread. Issue batches with c.send() and call finish() exactly once; a
+    /// Snapshot with `error` set marks the poll failed. takenAt and backend are filled in by the caller.
+    virtual void poll(Connection &c, Finish finish) = 0;
+    /// The URL's options could not be turned into a connection (bad max_reply_mb…): every poll fails.
+    const QString &configError() const { return m_configError; }
+    Client *client() { return m_client.get(); }
+    /// Closes the connection, failing what is pending. Derived destructors call this first, so no
+    /// callback of theirs runs after their members are gone.
+    void shutdownConnection() { m_client.reset(); }
+
+private:
+    QString m_configError;
+    std::unique_ptr<Client> m_client;
+};
+
+/// Escapes glob characters for SCAN MATCH patterns.
+QByteArray globEscape(const QByteArray &literal);
+
+/// Seconds from a Unix timestamp as peers write it: float or integer seconds, or integer milliseconds
+/// (Sidekiq 8, BullMQ). Values above 1e11 are taken as milliseconds.
+std::optional<double> epochSeconds(double raw);
+
+} // namespace qd::redis

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "sidekiqbackend.h"
+
+#include "../../clock.h"
+
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonArray>
+#include <QSet>
+
+#include <algorithm>
+
+namespace qd::sidekiq {
+
+using redis::Batch;
+using redis::Command;
+using redis::Connection;
+using redis::Reply;
+
+namespace {
+
+// Length and oldest job of each queue list (Sidekiq LPUSHes, so the oldest is at index -1). Returns per key
+// {length, enqueued_at text or nil, size of the oldest job} or {-1, error}. Jobs up to ARGV[1] bytes are
+// decoded exactly; a bigger one is searched for its last "enqueued_at" near its end, never sent back whole.
+const redis::Script kQueueHeads(QByteArrayLiteral(R"lua(
+local limit = tonumber(ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.pcall('LLEN', key)
+  if type(n) == 'table' then
+    out[i] = {-1, n.err or 'error'}
+  elseif n == 0 then
+    out[i] = {0}
+  else
+    local head = redis.call('LINDEX', key, -1)
+    local size = string.len(head)
+    local at
+    if size <= limit then
+      local ok, job = pcall(cjson.decode, head)
+      if ok and type(job) == 'table' then
+        at = job['enqueued_at']
+        if at == nil then at = job['created_at'] end
+      end
+    else
+      at = string.match(string.sub(head, -65536), '.*"enqueued_at":(%-?[%d%.eE%+]+)')
+    end
+    if type(at) == 'number' then at = string.format('%.6f', at) end
+    if type(at) ~= 'string' then at = false end
+    out[i] = {n, at, size}
+  end
+end
+return out
+)lua"));
+
+// Per-queue counts of the retry, schedule and dead sets, with the highest retry_count per queue. Returns per
+// key {card, queue1, count1, maxretry1, queue2, …}, {card} when the set is over ARGV[1] members (not broken
+// down) or {-1, error}. The queue name is read with a pattern when "queue" comes before any nested value, as
+// Sidekiq writes it, else the member is decoded.
+const redis::Script kSetBreakdown(QByteArrayLiteral(R"lua(
+local limit = tonumber(ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.pcall('ZCARD', key)
+  if type(n) == 'table' then
+    out[i] = {-1, n.err or 'error'}
+  elseif n > limit then
+    out[i] = {n}
+  else
+    local counts, retries, order = {}, {}, {}
+    for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+      local q = string.match(m, '^{[^{%[]-"queue":"([^"\\]*)"')
+      if q == nil then
+        local ok, job = pcall(cjson.decode, m)
+        if ok and type(job) == 'table' and type(job['queue']) == 'string' then q = job['queue'] else q = '' end
+      end
+      if counts[q] == nil then counts[q] = 0; retries[q] = -1; order[#order + 1] = q end
+      counts[q] = counts[q] + 1
+      local rc = tonumber(string.match(m, '.*"retry_count":(%d+)'))
+      if rc ~= nil and rc > retries[q] then retries[q] = rc end
+    end
+    local row = {n}
+    for _, q in ipairs(order) do
+      row[#row + 1] = q; row[#row + 1] = counts[q]; row[#row + 1] = retries[q]
+    end
+    out[i] = row
+  end
+end
+return out
+)lua"));
+
+constexpr int kScanCount = 1000;
+
+struct SetCounts
+{
+    bool known = false;
+    qint64 card = 0;
+    QHash<QString, qint64> perQueue;
+    QHash<QString, qint64> maxRetry;
+};
+
+QString text(const QByteArray &b)
+{
+    return QString::fromUtf8(b);
+}
+
+} // namespace
+
+struct SidekiqBackend::Private
+{
+    explicit Private(const ConnectionUrl &url)
+    {
+        const QString ns = url.option(QStringLiteral("namespace"));
+        if (!ns.isEmpty()) {
+            prefix = ns.toUtf8() + ':';
+        }
+        bool ok = false;
+        const double hb = url.option(QStringLiteral("heartbeat_timeout")).toDouble(&ok);
+        if (ok && hb > 0) {
+            heartbeatTimeout = hb;
+        }
+        const qint64 limit = url.option(QStringLiteral("breakdown_limit")).toLongLong(&ok);
+        if (ok && limit >= 0) {
+            breakdownLimit = limit;
+        }
+    }
+    QByteArray key(const QByteArray &k) const { return prefix + k; }
+
+    QByteArray prefix;
+    double heartbeatTimeout = 30;
+    qint64 breakdownLimit = 50'000;
+    qint64 decodeLimit = 1024 * 1024;
+    // Connection thread only:
+    QByteArray scanCursor = QByteArrayLiteral("0");
+    QSet<QByteArray> listOnly;   // queues found as lists but missing from the `queues` set
+};
+
+SidekiqBackend::SidekiqBackend(const ConnectionUrl &url, Clock *clock, QObject *parent)
+    : RedisBackend(url, clock, parent), d(std::make_unique<Private>(url))
+{
+}
+
+SidekiqBackend::~SidekiqBackend()
+{
+    shutdownConnection();
+}
+
+Capabilities SidekiqBackend::capabilities() const
+{
+    Capabilities c;
+    c.workers = true;
+    c.exactCounts = true;
+    return c;
+}
+
+void SidekiqBackend::poll(Connection &c, Finish finish)
+{
+    const QByteArray queuePrefix = d->key("queue:");
+    QList<Command> first{
+        {"SMEMBERS", d->key("queues")},
+        {"SMEMBERS", d->key("processes")},
+        {"MGET", d->key("stat:processed"), d->key("stat:failed")},
+        {"SCAN", d->scanCursor, "MATCH", redis::globEscape(queuePrefix) + '*', "COUNT", QByteArray::number(kScanCount),
+         "TYPE", "list"},
+    };
+    c.send(first, [this, &c, finish, queuePrefix](Batch b1) {
+        Snapshot s;
+        if (!b1.ok()) {
+            s.error = b1.error;
+            finish(s);
+            return;
+        }
+        for (qsizetype i = 0; i < 3; ++i) {
+            if (b1.replies.at(i).isError()) {
+                s.error = tr("Sidekiq keys are not what Sidekiq writes: %1").arg(b1.replies.at(i).errorText());
+                finish(s);
+                return;
+            }
+        }
+        QSet<QByteArray> registered;
+        for (const QByteArray &q : b1.replies.at(0).toByteArrayList()) {
+            registered.insert(q);
+        }
+        const Reply &scan = b1.replies.at(3);
+        if (scan.isArray() && scan.elements.size() == 2) {
+            d->scanCursor = scan.elements.at(0).str;
+            for (const QByteArray &k : scan.elements.at(1).toByteArrayList()) {
+                const QByteArray name = k.mid(queuePrefix.size());
+                if (!name.isEmpty() && !registered.contains(name)) {
+                    d->listOnly.insert(name);
+                }
+            }
+        } else {
+            d->scanCursor = QByteArrayLiteral("0");
+        }
+        QList<QByteArray> names(registered.begin(), registered.end());
+        for (const QByteArray &q : std::as_const(d->listOnly)) {
+            if (!registered.contains(q)) {
+                names.append(q);
+            }
+        }
+        std::sort(names.begin(), names.end());
+        const QByteArrayList processes = b1.replies.at(1).toByteArrayList();
+        const auto processed = b1.replies.at(2).isArray() && b1.replies.at(2).elements.size() == 2
+                                   ? b1.replies.at(2).elements.at(0).toInteger()
+                                   : std::nullopt;
+        const auto failed = b1.replies.at(2).isArray() && b1.replies.at(2).elements.size() == 2
+                                ? b1.replies.at(2).elements.at(1).toInteger()
+                                : std::nullopt;
+        // Sidekiq::Stats reports a counter that was never incremented as 0.
+        s.totals.processed = processed.value_or(0);
+        s.totals.failed = failed.value_or(0);
+
+        QList<Command> second;
+        QByteArrayList queueKeys;
+        for (const QByteArray &q : std::as_const(names)) {
+            queueKeys << queuePrefix + q;
+        }
+        second << kQueueHeads.evalsha(queueKeys, {QByteArray::number(d->decodeLimit)});
+        second << kSetBreakdown.evalsha({d->key("retry"), d->key("schedule"), d->key("dead")},
+                                        {QByteArray::number(d->breakdownLimit)});
+        for (const QByteArray &p : processes) {
+            second << Command{"HMGET", d->key(p), "info", "busy", "beat", "quiet"};
+            second << Command{"HGETALL", d->key(p + ":workers")};
+            second << Command{"HGETALL", d->key(p + ":work")};
+        }
+        c.send(second, [this, finish, names, processes, registered, s](Batch b2) mutable {
+            if (!b2.ok()) {
+                Snapshot failedPoll;
+                failedPoll.error = b2.error;
+                finish(failedPoll);
+                return;
+            }
+            const double now = double(clock()->nowMs()) / 1000.0;
+            // --- the three sorted sets, per queue
+            SetCounts sets[3];
+            const char *setNames[3] = {"retry", "schedule", "dead"};
+            const Reply &br = b2.replies.at(1);
+            for (int k = 0; k < 3; ++k) {
+                const Reply *row = br.isArray() && br.elements.size() == 3 ? &br.elements.at(k) : nullptr;
+                if (!row || !row->isArray() || row->elements.isEmpty()) {
+                    s.warnings << tr("Could not read the %1 set: %2")
+                                      .arg(QLatin1String(setNames[k]), br.isError() ? br.errorText() : QString());
+                    continue;
+                }
+                const qint64 card = row->elements.at(0).toInteger().value_or(-1);
+                if (card < 0) {
+                    s.warnings << tr("The %1 set is not a sorted set: %2")
+                                      .arg(QLatin1String(setNames[k]),
+                                           row->elements.size() > 1 ? text(row->elements.at(1).str) : QString());
+                    continue;
+                }
+                sets[k].card = card;
+                if (row->elements.size() == 1 && card > d->breakdownLimit) {
+                    s.warnings << tr("The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue "
+                                     "counts are unknown.")
+                                      .arg(QLatin1String(setNames[k]))
+                                      .arg(card)
+                                      .arg(d->breakdownLimit);
+                    continue;
+                }
+                sets[k].known = true;
+                for (qsizetype i = 1; i + 2 < row->elements.size(); i += 3) {
+                    const QString q = text(row->elements.at(i).str);
+                    sets[k].perQueue[q] += row->elements.at(i + 1).toInteger().value_or(0);
+                    const qint64 rc = row->elements.at(i + 2).toInteger().value_or(-1);
+                    sets[k].maxRetry[q] = std::max(sets[k].maxRetry.value(q, -1), rc);
+                }
+            }
+            // --- processes and what they are running
+            QHash<QString, qint64> running;
+            bool runningKnown = true;
+            qsizetype at = 2;
+            for (const QByteArray &identity : processes) {
+                const Reply &h = b2.replies.at(at);
+                const Reply &work6 = b2.replies.at(at + 1);
+                const Reply &work7 = b2.replies.at(at + 2);
+                at += 3;
+                WorkerInfo w;
+                w.id = text(identity);
+                const bool alive = h.isArray() && h.elements.size() == 4 && !h.elements.at(0).isNil();
+                if (!alive) {
+                    // The heartbeat key expired (Sidekiq lets it lapse 60 s after the last beat): gone without
+                    // a clean shutdown, or just pruned late. Sidekiq's own ProcessSet would drop it.
+                    w.state = WorkerState::Lost;
+                    s.workers.append(w);
+                    continue;
+                }
+                const QJsonObject info = QJsonDocument::fromJson(h.elements.at(0).str).object();
+                for (const QJsonValue &q : info.value(QStringLiteral("queues")).toArray()) {
+                    w.queues << q.toString();
+                }
+                w.queues.removeDuplicates();
+                const auto beat = h.elements.at(2).toDouble();
+                if (beat) {
+                    w.lastSeenAgeSeconds = std::max(0.0, now - *beat);
+                }
+                const qint64 busy = h.elements.at(1).toInteger().value_or(0);
+                if (!beat || *w.lastSeenAgeSeconds > d->heartbeatTimeout) {
+                    w.state = WorkerState::Lost;
+                } else {
+                    w.state = busy > 0 ? WorkerState::Busy : WorkerState::Idle;
+                }
+                for (const Reply *work : {&work6, &work7}) {
+                    if (!work->isArray()) {
+                        runningKnown = false;
+                        continue;
+                    }
+                    for (qsizetype i = 0; i + 1 < work->elements.size(); i += 2) {
+                        const QJsonObject entry = QJsonDocument::fromJson(work->elements.at(i + 1).str).object();
+                        const QString q = entry.value(QStringLiteral("queue")).toString();
+                        running[q] += 1;
+                        if (w.currentJob.isEmpty()) {
+                            const QJsonValue payload = entry.value(QStringLiteral("payload"));
+                            const QJsonObject job = payload.isObject()
+                                                        ? payload.toObject()
+                                                        : QJsonDocument::fromJson(payload.toString().toUtf8()).object();
+                            w.currentJob = job.value(QStringLiteral("jid")).toString();
+                        }
+                    }
+                }
+                s.workers.append(w);
+            }
+            s.workersComplete = true;
+            // --- queues
+            const Reply &heads = b2.replies.at(0);
+            for (qsizetype i = 0; i < names.size(); ++i) {
+                QueueStats q;
+                q.name = text(names.at(i));
+                const Reply *head = heads.isArray() && i < heads.elements.size() ? &heads.elements.at(i) : nullptr;
+                const qint64 len = head && head->isArray() && !head->elements.isEmpty()
+                                       ? head->elements.at(0).toInteger().value_or(-1)
+                                       : -1;
+                if (len < 0) {
+                    s.warnings << tr("Queue %1 could not be read: %2")
+                                      .arg(q.name, head && head->elements.size() > 1 ? text(head->elements.at(1).str)
+                                                                                     : heads.errorText());
+                    q.countExactness = Exactness::Unknown;
+                } else {
+                    q.waiting = len;
+                    if (len == 0) {
+                        q.oldestAgeSeconds = 0.0;
+                        if (!registered.contains(names.at(i))) {
+                            d->listOnly.remove(names.at(i)); // the list is gone and it was never registered
+                            continue;
+                        }
+                    } else if (head->elements.size() >= 3 && head->elements.at(1).isString()) {
+                        if (const auto t = head->elements.at(1).toDouble(); t && redis::epochSeconds(*t)) {
+                            q.oldestAgeSeconds = std::max(0.0, now - *redis::epochSeconds(*t));
+                        }
+                    }
+                    if (len > 0 && !q.oldestAgeSeconds) {
+                        s.warnings << tr("The oldest job in queue %1 has no enqueued_at time: its age is unknown.")
+                                          .arg(q.name);
+                    }
+                }
+                if (runningKnown) {
+                    q.running = running.value(q.name, 0);
+                }
+                if (sets[0].known) {
+                    q.failed = sets[0].perQueue.value(q.name, 0);
+                }
+                if (sets[1].known) {
+                    q.scheduled = sets[1].perQueue.value(q.name, 0);
+                }
+                if (sets[2].known) {
+                    q.dead = sets[2].perQueue.value(q.name, 0);
+                }
+                if (sets[0].known && sets[2].known) {
+                    // retry_count 0 means one failure so far.
+                    const qint64 worst = std::max(sets[0].maxRetry.value(q.name, -1), sets[2].maxRetry.value(q.name, -1));
+                    q.maxAttempts = worst >= 0 ? worst + 1 : 0;
+                }
+                s.queues.append(q);
+            }
+            std::sort(s.queues.begin(), s.queues.end(),
+                      [](const QueueStats &a, const QueueStats &b) { return a.name < b.name; });
+            finish(s);
+        });
+    });
+}
+
+} // namespace qd::sidekiq

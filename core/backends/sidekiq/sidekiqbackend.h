@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "../redis/redisbackend.h"
+
+#include <memory>
+
+namespace qd::sidekiq {
+
+/// Sidekiq 6.x and 7.x on Redis (`sidekiq+redis://host:6379/0?namespace=app`). One poll is two pipelined
+/// round trips: (1) the queue and process sets, the counters and one SCAN step that discovers queues
+/// existing only as lists; (2) one Lua script reading every queue's length and oldest job, one counting the
+/// retry/schedule/dead sets per queue, and each process's heartbeat hash and work hash.
+/// URL options: `namespace`; `heartbeat_timeout` (s, default 30: a process whose beat is older, or whose
+/// heartbeat key expired, is lost); `breakdown_limit` (default 50000: larger retry/schedule/dead sets are
+/// not broken down per queue and show as unknown per queue).
+class SidekiqBackend final : public redis::RedisBackend
+{
+    Q_OBJECT
+public:
+    explicit SidekiqBackend(const ConnectionUrl &url, Clock *clock = nullptr, QObject *parent = nullptr);
+    ~SidekiqBackend() override;
+    Q_DISABLE_COPY_MOVE(SidekiqBackend)
+
+    QString kind() const override { return QStringLiteral("sidekiq"); }
+    Capabilities capabilities() const override;
+
+protected:
+    void poll(redis::Connection &c, Finish finish) override;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace qd::sidekiq
