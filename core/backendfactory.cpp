@@ -4,6 +4,7 @@
 
 #include "backends/delayedjob/delayedjobbackend.h"
 #include "backends/sidekiq/sidekiqbackend.h"
+#include "backends/bullmq/bullmqbackend.h"
 
 #include <QCoreApplication>
 
@@ -14,6 +15,9 @@ Result<std::shared_ptr<Backend>> createBackend(const ConnectionUrl &url, Clock *
     using R = Result<std::shared_ptr<Backend>>;
     if (url.family == u"delayedjob") {
         return R(std::make_shared<delayedjob::DelayedJobBackend>(url, clock));
+    }
+    if (url.family == u"bullmq") {
+        return R(std::make_shared<bullmq::BullMqBackend>(url, clock));
     }
     if (url.family == u"sidekiq") {
         return R(std::make_shared<sidekiq::SidekiqBackend>(url, clock));

@@ -36,6 +36,8 @@ struct QueueStats
     /// Most attempts of any job still in the queue (a poison job fails again and again); empty when unknown.
     std::optional<qint64> maxAttempts;
     std::optional<double> inPerMinute;
+    /// The queue is paused on the backend (BullMQ): jobs wait on purpose. Empty when the backend has no such state.
+    std::optional<bool> paused;
     std::optional<double> outPerMinute;
     Exactness countExactness = Exactness::Exact;
     Exactness rateExactness = Exactness::Unknown;

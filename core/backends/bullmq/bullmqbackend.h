@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "../redis/redisbackend.h"
+
+#include <memory>
+
+namespace qd::bullmq {
+
+/// BullMQ 5.x/6.x on Redis (`bullmq+redis://host:6379/0?prefix=bull`). One poll is two pipelined round trips:
+/// (1) one SCAN step for `<prefix>:*:meta` (queues are remembered, so a big keyspace is covered over a few
+/// polls) and CLIENT LIST, where BullMQ workers name their connections; (2) one Lua script that counts every
+/// state of every queue, reads the oldest waiting job's due time and which named worker holds each active job.
+/// URL options: `prefix` (default bull); `queues=a,b` (polled even before SCAN finds them).
+class BullMqBackend final : public redis::RedisBackend
+{
+    Q_OBJECT
+public:
+    explicit BullMqBackend(const ConnectionUrl &url, Clock *clock = nullptr, QObject *parent = nullptr);
+    ~BullMqBackend() override;
+    Q_DISABLE_COPY_MOVE(BullMqBackend)
+
+    QString kind() const override { return QStringLiteral("bullmq"); }
+    Capabilities capabilities() const override;
+
+protected:
+    void poll(redis::Connection &c, Finish finish) override;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace qd::bullmq
