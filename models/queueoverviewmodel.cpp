@@ -162,7 +162,10 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
         // Names come from the queue system and may carry control or bidi characters: shown escaped.
         case ConnectionColumn: return escapeForDisplay(m_collector->displayName(r.connectionId), 120);
         case QueueColumn: return escapeForDisplay(r.stats.name, 120);
-        case WaitingColumn: return Freshness::count(r.stats.waiting, r.stats.countExactness);
+        case WaitingColumn:
+            //: a queue's waiting count while the queue is paused on the backend
+            return r.stats.paused.value_or(false) ? tr("%1 (paused)").arg(Freshness::count(r.stats.waiting, r.stats.countExactness))
+                                                  : Freshness::count(r.stats.waiting, r.stats.countExactness);
         case RunningColumn: return Freshness::count(r.stats.running, r.stats.countExactness);
         case ScheduledColumn: return Freshness::count(r.stats.scheduled, r.stats.countExactness);
         case FailedColumn: return Freshness::count(r.stats.failed, r.stats.countExactness);
@@ -182,7 +185,8 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
             return tr("Last poll failed: %1").arg(escapeForDisplay(r.error, 400));
         }
         if (col == QueueColumn) {
-            return statusText(queueStatus(r.stats, false, m_thresholds.value(r.connectionId)));
+            const QString status = statusText(queueStatus(r.stats, false, m_thresholds.value(r.connectionId)));
+            return r.stats.paused.value_or(false) ? tr("%1 — paused: workers take no jobs from it").arg(status) : status;
         }
         return {};
     case Qt::DecorationRole:
@@ -198,6 +202,7 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
     case StatusRole: return int(queueStatus(r.stats, !r.error.isEmpty(), m_thresholds.value(r.connectionId)));
     case ErrorRole: return r.error.isEmpty() ? QVariant() : QVariant(r.error);
     case HistoryRole: return QVariant::fromValue(r.history);
+    case PausedRole: return r.stats.paused.value_or(false);
     case ExactnessRole:
         if (col == InRateColumn || col == OutRateColumn) {
             return int(r.stats.rateExactness);

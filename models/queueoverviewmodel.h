@@ -34,6 +34,7 @@ public:
         ErrorRole,      ///< the connection's last poll error, if it failed
         HistoryRole,    ///< QList<double>: recent waiting depths, oldest first, for sparklines
         ExactnessRole,  ///< int(Exactness) of the column's number
+        PausedRole,     ///< bool: the backend holds the queue paused (BullMQ); jobs wait on purpose
     };
     static constexpr int kHistoryLength = 90;
 

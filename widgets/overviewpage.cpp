@@ -158,7 +158,11 @@ void OverviewPage::rebuild()
         t.connectionId = at(M::QueueColumn, M::ConnectionIdRole).toString();
         t.connection = at(M::ConnectionColumn).toString();
         t.queue = at(M::QueueColumn, M::QueueNameRole).toString();
-        t.waiting = at(M::WaitingColumn).toString();
+        t.waiting = at(M::WaitingColumn, M::RawValueRole).isValid()
+                        ? Freshness::count(at(M::WaitingColumn, M::RawValueRole).toLongLong(),
+                                           Exactness(at(M::WaitingColumn, M::ExactnessRole).toInt()))
+                        : at(M::WaitingColumn).toString();
+        t.paused = at(M::QueueColumn, M::PausedRole).toBool();
         t.oldest = at(M::OldestAgeColumn).toString();
         const auto rate = [&](int col) {
             const QVariant v = at(col, M::RawValueRole);

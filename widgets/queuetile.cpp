@@ -104,7 +104,9 @@ void QueueTile::paintEvent(QPaintEvent *)
     p.drawText(numRect, Qt::AlignLeft | Qt::AlignVCenter, QFontMetrics(huge).elidedText(m_data.waiting, Qt::ElideRight, int(numRect.width())));
     p.setFont(small);
     p.setPen(muted);
-    p.drawText(QRectF(left, numTop + em * 2.2, width * 0.45, em), Qt::AlignLeft | Qt::AlignTop, tr("waiting"));
+    p.drawText(QRectF(left, numTop + em * 2.2, width * 0.45, em), Qt::AlignLeft | Qt::AlignTop,
+               //: under a tile's big number when the backend holds the queue paused
+               m_data.paused ? tr("waiting · paused") : tr("waiting"));
 
     const qreal dx = left + width * 0.47;
     const qreal dw = width * 0.53;

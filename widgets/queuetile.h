@@ -20,6 +20,7 @@ struct TileData
     QString oldest;
     QString rates;
     QString failed;
+    bool paused = false;
     QString updated;
     QString error;
     bool stale = false;

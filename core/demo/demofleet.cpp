@@ -293,12 +293,24 @@ void DemoFleet::work(const QDateTime &now, QStringList &events)
     m_workers.removeIf([](const Worker &w) { return w.retiring && w.jobId == 0; });
 }
 
-void DemoFleet::apply(Incident incident)
+void DemoFleet::apply(Incident incident, const QDateTime &now)
 {
     switch (incident) {
-    case Incident::NewQueue:
+    case Incident::NewQueue: {
         m_reportsOn = true;
+        // The deploy that introduced the job class backfills at once: the queue exists from this moment on,
+        // whatever the arrival dice say afterwards.
+        const QueueProfile &p = m_workload.profile(QStringLiteral("reports"));
+        for (int i = 0; i < 5; ++i) {
+            Row r;
+            r.queue = p.name;
+            r.priority = p.priority;
+            r.handler = m_workload.handler(p.name);
+            r.runAt = r.createdAt = r.updatedAt = now;
+            insert(r);
+        }
         break;
+    }
     case Incident::WorkersDie:
         m_workers.clear(); // killed mid-job: nobody unlocks their rows, the locks stay behind
         break;
@@ -324,14 +336,14 @@ QStringList DemoFleet::step(const QDateTime &now)
     const double seconds = std::clamp(double(m_last.msecsTo(now)) / 1000.0, 0.0, 5.0);
     m_last = now;
     for (const Incident incident : m_script.due(elapsed)) {
-        apply(incident);
+        apply(incident, now);
         events << IncidentScript::describe(incident);
     }
     m_db.transaction();
     const Counts c = counts(now);
     if (m_script.catchingUp() && c.ready <= m_options.workers) {
         m_script.markDrained();
-        apply(Incident::BacklogDrained);
+        apply(Incident::BacklogDrained, now);
         events << IncidentScript::describe(Incident::BacklogDrained);
     }
     if (c.rows < m_options.maxRows) {

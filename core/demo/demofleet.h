@@ -64,7 +64,7 @@ private:
     bool reserve(Worker &w, const QDateTime &now);
     void finish(Worker &w, const QDateTime &now, QStringList &events);
     void hire(int count, int generation, bool catchUp);
-    void apply(Incident incident);
+    void apply(Incident incident, const QDateTime &now);
 
     QString m_name;
     DemoOptions m_options;

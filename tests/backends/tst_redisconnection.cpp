@@ -8,7 +8,10 @@
 #include "redistestserver.h"
 
 #include <QFuture>
+#include <QFile>
+#include <QProcess>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace qd::redis;
@@ -230,6 +233,57 @@ private Q_SLOTS:
         QFuture<Batch> f = c.pipeline({{"PING"}});
         QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), 5000);
         QVERIFY2(f.result().error.contains(u"did not answer within 0.5 s"), qPrintable(f.result().error));
+    }
+
+    void tlsWithVerification()
+    {
+        // A private CA and a server certificate for 127.0.0.1, made by openssl for this test only.
+        QTemporaryDir pki;
+        auto openssl = [&](const QStringList &args) {
+            QProcess p;
+            p.setWorkingDirectory(pki.path());
+            p.start(QStringLiteral("openssl"), args);
+            return p.waitForFinished(30'000) && p.exitCode() == 0;
+        };
+        QFile ext(pki.filePath(QStringLiteral("ext.cnf")));
+        QVERIFY(ext.open(QIODevice::WriteOnly));
+        ext.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        ext.close();
+        QVERIFY(openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                         QStringLiteral("-nodes"), QStringLiteral("-keyout"), QStringLiteral("ca.key"), QStringLiteral("-out"),
+                         QStringLiteral("ca.pem"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                         QStringLiteral("/CN=Queuedeck Test CA")}));
+        QVERIFY(openssl({QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                         QStringLiteral("-keyout"), QStringLiteral("server.key"), QStringLiteral("-out"),
+                         QStringLiteral("server.csr"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")}));
+        QVERIFY(openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), QStringLiteral("server.csr"),
+                         QStringLiteral("-CA"), QStringLiteral("ca.pem"), QStringLiteral("-CAkey"), QStringLiteral("ca.key"),
+                         QStringLiteral("-CAcreateserial"), QStringLiteral("-out"), QStringLiteral("server.pem"),
+                         QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), QStringLiteral("ext.cnf")}));
+        const int tlsPort = qd::test::freeLoopbackPort();
+        RedisServer server({QStringLiteral("--tls-port"), QString::number(tlsPort), QStringLiteral("--tls-cert-file"),
+                            pki.filePath(QStringLiteral("server.pem")), QStringLiteral("--tls-key-file"),
+                            pki.filePath(QStringLiteral("server.key")), QStringLiteral("--tls-ca-cert-file"),
+                            pki.filePath(QStringLiteral("ca.pem")), QStringLiteral("--tls-auth-clients"), QStringLiteral("no")});
+        QVERIFY2(server.start(), qPrintable(server.error()));
+
+        auto options = [&](const QString &query) {
+            auto url = qd::ConnectionUrl::parse(QStringLiteral("sidekiq+rediss://127.0.0.1:%1/0%2").arg(tlsPort).arg(query));
+            return Options::fromUrl(url.value()).value();
+        };
+        Client trusted(options(QStringLiteral("?tls_ca=") + pki.filePath(QStringLiteral("ca.pem"))), QStringLiteral("t"));
+        Batch b = run(trusted, {{"PING"}});
+        QVERIFY2(b.ok(), qPrintable(b.error));
+        QCOMPARE(b.replies.at(0).str, QByteArray("PONG"));
+
+        Client untrusted(options(QString()), QStringLiteral("t")); // the system CAs do not know our test CA
+        b = run(untrusted, {{"PING"}});
+        QVERIFY(!b.ok());
+        QVERIFY2(b.error.contains(u"certificate", Qt::CaseInsensitive), qPrintable(b.error));
+
+        Client plain(optionsFor(tlsPort, 0), QStringLiteral("t")); // plain text to a TLS port
+        b = run(plain, {{"PING"}});
+        QVERIFY(!b.ok());
     }
 
     void urlOptions()

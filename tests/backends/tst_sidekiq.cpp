@@ -279,6 +279,26 @@ private Q_SLOTS:
         QVERIFY2(b->connectionStats().bytesIn - before.bytesIn < 64 * 1024, "the 50 MB job stayed on the server");
     }
 
+    void serverKilledThenRestartedRecovers()
+    {
+        auto server = std::make_unique<qd::test::RedisServer>();
+        QVERIFY2(server->start(), qPrintable(server->error()));
+        const int port = server->port();
+        auto b = backend(server->url(QStringLiteral("sidekiq")));
+        QVERIFY(poll(*b).ok());
+        QCOMPARE(b->state(), qd::ConnectionState::Connected);
+        server->kill();
+        const Snapshot down = poll(*b);
+        QVERIFY(!down.ok());
+        QVERIFY2(down.error.contains(QString::number(port)), qPrintable(down.error));
+        QVERIFY(down.queues.isEmpty()); // no numbers at all rather than stale or zero ones
+        QCOMPARE(b->state(), qd::ConnectionState::Error);
+        server = std::make_unique<qd::test::RedisServer>(QStringList{}, port);
+        QVERIFY2(server->start(), qPrintable(server->error()));
+        QTRY_VERIFY_WITH_TIMEOUT(poll(*b).ok(), 15'000);
+        QCOMPARE(b->state(), qd::ConnectionState::Connected);
+    }
+
     void unreachableServerIsAnErrorWithTheReason()
     {
         const int port = qd::test::freeLoopbackPort();
