@@ -5,6 +5,8 @@
 #include "../../backend.h"
 #include "redisconnection.h"
 
+#include <QPromise>
+
 #include <functional>
 #include <memory>
 
@@ -35,6 +37,26 @@ protected:
     /// Closes the connection, failing what is pending. Derived destructors call this first, so no
     /// callback of theirs runs after their members are gone.
     void shutdownConnection() { m_client.reset(); }
+
+    /// Runs `fn` on the connection thread; `fn` calls its reply function exactly once. Without a connection
+    /// (a bad URL option) the future holds `unavailable`.
+    template<typename T>
+    QFuture<T> onConnection(std::function<void(Connection &, std::function<void(T)>)> fn, T unavailable)
+    {
+        if (!m_client) {
+            return QtFuture::makeReadyFuture(std::move(unavailable));
+        }
+        auto promise = std::make_shared<QPromise<T>>();
+        promise->start();
+        QFuture<T> future = promise->future();
+        m_client->post([fn = std::move(fn), promise](Connection &c) {
+            fn(c, [promise](T value) {
+                promise->addResult(std::move(value));
+                promise->finish();
+            });
+        });
+        return future;
+    }
 
 private:
     QString m_configError;

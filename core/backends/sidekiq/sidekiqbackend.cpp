@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "sidekiqbackend.h"
 
+#include "sidekiqbackend_p.h"
+
 #include "../../clock.h"
 
 #include <QHash>
@@ -107,35 +109,6 @@ QString text(const QByteArray &b)
 
 } // namespace
 
-struct SidekiqBackend::Private
-{
-    explicit Private(const ConnectionUrl &url)
-    {
-        const QString ns = url.option(QStringLiteral("namespace"));
-        if (!ns.isEmpty()) {
-            prefix = ns.toUtf8() + ':';
-        }
-        bool ok = false;
-        const double hb = url.option(QStringLiteral("heartbeat_timeout")).toDouble(&ok);
-        if (ok && hb > 0) {
-            heartbeatTimeout = hb;
-        }
-        const qint64 limit = url.option(QStringLiteral("breakdown_limit")).toLongLong(&ok);
-        if (ok && limit >= 0) {
-            breakdownLimit = limit;
-        }
-    }
-    QByteArray key(const QByteArray &k) const { return prefix + k; }
-
-    QByteArray prefix;
-    double heartbeatTimeout = 30;
-    qint64 breakdownLimit = 50'000;
-    qint64 decodeLimit = 1024 * 1024;
-    // Connection thread only:
-    QByteArray scanCursor = QByteArrayLiteral("0");
-    QSet<QByteArray> listOnly;   // queues found as lists but missing from the `queues` set
-};
-
 SidekiqBackend::SidekiqBackend(const ConnectionUrl &url, Clock *clock, QObject *parent)
     : RedisBackend(url, clock, parent), d(std::make_unique<Private>(url))
 {
@@ -151,6 +124,8 @@ Capabilities SidekiqBackend::capabilities() const
     Capabilities c;
     c.workers = true;
     c.exactCounts = true;
+    c.retry = !d->readOnly;
+    c.cancel = !d->readOnly;
     return c;
 }
 

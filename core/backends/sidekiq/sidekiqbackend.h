@@ -14,7 +14,7 @@ namespace qd::sidekiq {
 /// retry/schedule/dead sets per queue, and each process's heartbeat hash and work hash.
 /// URL options: `namespace`; `heartbeat_timeout` (s, default 30: a process whose beat is older, or whose
 /// heartbeat key expired, is lost); `breakdown_limit` (default 50000: larger retry/schedule/dead sets are
-/// not broken down per queue and show as unknown per queue).
+/// not broken down per queue and show as unknown per queue); `readonly=1` refuses every action.
 class SidekiqBackend final : public redis::RedisBackend
 {
     Q_OBJECT
@@ -25,6 +25,13 @@ public:
 
     QString kind() const override { return QStringLiteral("sidekiq"); }
     Capabilities capabilities() const override;
+    /// Waiting jobs oldest first (queue lists), running jobs (work hashes), and the schedule/retry/dead sets
+    /// filtered by queue, soonest first; a Lua script scans at most `scan_limit` (default 20000) entries per page.
+    QFuture<JobPage> jobs(const JobQuery &query) override;
+    QFuture<JobDetail> job(const QString &id) override;
+    /// Retry ("add to queue" for scheduled jobs) and delete, each one Lua script per job: the job moves only if
+    /// it is still where the operator saw it, so of two operators retrying it at once exactly one succeeds.
+    QFuture<ActionResult> act(const JobAction &action) override;
 
 protected:
     void poll(redis::Connection &c, Finish finish) override;

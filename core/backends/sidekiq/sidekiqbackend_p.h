@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "sidekiqbackend.h"
+
+#include <QSet>
+
+namespace qd::sidekiq {
+
+struct SidekiqBackend::Private
+{
+    explicit Private(const ConnectionUrl &url)
+    {
+        const QString ns = url.option(QStringLiteral("namespace"));
+        if (!ns.isEmpty()) {
+            prefix = ns.toUtf8() + ':';
+        }
+        bool ok = false;
+        const double hb = url.option(QStringLiteral("heartbeat_timeout")).toDouble(&ok);
+        if (ok && hb > 0) {
+            heartbeatTimeout = hb;
+        }
+        const qint64 limit = url.option(QStringLiteral("breakdown_limit")).toLongLong(&ok);
+        if (ok && limit >= 0) {
+            breakdownLimit = limit;
+        }
+        const qint64 scan = url.option(QStringLiteral("scan_limit")).toLongLong(&ok);
+        if (ok && scan > 0) {
+            scanLimit = scan;
+        }
+        const QString ro = url.option(QStringLiteral("readonly"));
+        readOnly = ro == u"1" || ro == u"true";
+    }
+    QByteArray key(const QByteArray &k) const { return prefix + k; }
+
+    QByteArray prefix;
+    bool readOnly = false;
+    qint64 scanLimit = 20'000;
+    double heartbeatTimeout = 30;
+    qint64 breakdownLimit = 50'000;
+    qint64 decodeLimit = 1024 * 1024;
+    // Connection thread only:
+    QByteArray scanCursor = QByteArrayLiteral("0");
+    QSet<QByteArray> listOnly;   // queues found as lists but missing from the `queues` set
+};
+
+} // namespace qd::sidekiq

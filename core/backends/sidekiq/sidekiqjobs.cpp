@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+//
+// Sidekiq drill-down and actions. Job ids say where a job lives, so an action can check it is still there:
+//   queue:<queue name>:<jid>        waiting in queue:<queue name>
+//   retry|schedule|dead:<score>:<jid>   in that sorted set with that score (as Sidekiq's Web UI keys them)
+//   running:<process identity>:<jid>    in that process's work hash
+#include "sidekiqbackend_p.h"
+
+#include "../../clock.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace qd::sidekiq {
+
+using redis::Batch;
+using redis::Command;
+using redis::Connection;
+using redis::Reply;
+
+namespace {
+
+// Shared Lua helpers: the queue of a job as Sidekiq writes it ("queue" before any nested value), else decoded.
+#define QD_SIDEKIQ_LUA_QUEUE_OF                                                                                      \
+    "local function queueOf(m)\n"                                                                                    \
+    "  local q = string.match(m, '^{[^{%[]-\"queue\":\"([^\"\\\\]*)\"')\n"                                          \
+    "  if q == nil then\n"                                                                                          \
+    "    local ok, j = pcall(cjson.decode, m)\n"                                                                     \
+    "    if ok and type(j) == 'table' and type(j['queue']) == 'string' then q = j['queue'] else q = '' end\n"       \
+    "  end\n"                                                                                                       \
+    "  return q\n"                                                                                                  \
+    "end\n"
+
+// One page. KEYS[1]: a queue list or a sorted set. ARGV: kind (list|zset), start index counted from the oldest
+// (list) or lowest score (zset), limit, queue filter, text filter, most entries to look at.
+// Returns {next index or -1 when the end was reached, member1, score1, member2, score2, …}.
+const redis::Script kPage(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF R"lua(
+local kind, i, limit, queue, search, maxScan = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
+local out = {-1}
+local found, scanned, chunk = 0, 0, 500
+while found < limit and scanned < maxScan do
+  local items, scores = {}, {}
+  if kind == 'list' then
+    local raw = redis.call('LRANGE', KEYS[1], -(i + chunk), -(i + 1))
+    for k = #raw, 1, -1 do items[#items + 1] = raw[k]; scores[#scores + 1] = '' end
+  else
+    local raw = redis.call('ZRANGE', KEYS[1], i, i + chunk - 1, 'WITHSCORES')
+    for k = 1, #raw, 2 do items[#items + 1] = raw[k]; scores[#scores + 1] = raw[k + 1] end
+  end
+  if #items == 0 then return out end
+  for k, m in ipairs(items) do
+    i = i + 1
+    scanned = scanned + 1
+    if (queue == '' or queueOf(m) == queue) and (search == '' or string.find(m, search, 1, true)) then
+      out[#out + 1] = m
+      out[#out + 1] = scores[k]
+      found = found + 1
+      if found >= limit then break end
+    end
+    if scanned >= maxScan then break end
+  end
+  if #items < chunk and found < limit then return out end
+end
+out[1] = i
+return out
+)lua"));
+
+// Finds one job and, unless ARGV[1] is 'check', takes it out: 'delete' drops it, 'retry' pushes it back on its
+// queue with a fresh enqueued_at (and, for the retry and dead sets, one retry_count given back, as Sidekiq's own
+// retry does). KEYS[1]: the set or list; KEYS[2]: the `queues` set. ARGV: mode, kind (zset|list), score, jid,
+// queue key prefix, now (epoch seconds text), most list entries to search, give back an attempt (1|0).
+// Returns {1, queue} when done, {0} when the job is no longer there.
+const redis::Script kTake(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF R"lua(
+local mode, kind, score, jid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local needle = '"jid":"' .. jid .. '"'
+local m = nil
+if kind == 'zset' then
+  for _, c in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], score, score)) do
+    if string.find(c, needle, 1, true) then m = c; break end
+  end
+else
+  local n, i, max = redis.call('LLEN', KEYS[1]), 0, tonumber(ARGV[7])
+  while m == nil and i < n and i < max do
+    for _, c in ipairs(redis.call('LRANGE', KEYS[1], -(i + 1000), -(i + 1))) do
+      if string.find(c, needle, 1, true) then m = c; break end
+    end
+    i = i + 1000
+  end
+end
+if m == nil then return {0} end
+local q = queueOf(m)
+if mode == 'check' then return {1, q} end
+if kind == 'zset' then
+  if redis.call('ZREM', KEYS[1], m) ~= 1 then return {0} end
+elseif redis.call('LREM', KEYS[1], 1, m) ~= 1 then
+  return {0}
+end
+if mode == 'delete' then return {1, q} end
+local function lastNumber(s, field)
+  local pat = '"' .. field .. '":(%-?[%d%.eE%+]+)'
+  local a, b, v, init = nil, nil, nil, 1
+  while true do
+    local x, y, w = string.find(s, pat, init)
+    if not x then break end
+    a, b, v, init = x, y, w, y + 1
+  end
+  return a, b, v
+end
+local function setNumber(s, field, text)
+  local a, b = lastNumber(s, field)
+  if a then return string.sub(s, 1, a - 1) .. '"' .. field .. '":' .. text .. string.sub(s, b + 1) end
+  return string.sub(s, 1, #s - 1) .. ',"' .. field .. '":' .. text .. '}'
+end
+local now = ARGV[6]
+local _, _, old = lastNumber(m, 'enqueued_at')
+if old and not string.find(old, '.', 1, true) and tonumber(old) > 1e11 then
+  now = string.format('%.0f', tonumber(now) * 1000)
+end
+m = setNumber(m, 'enqueued_at', now)
+if ARGV[8] == '1' then
+  local _, _, rc = lastNumber(m, 'retry_count')
+  if rc then m = setNumber(m, 'retry_count', tostring(math.floor(tonumber(rc)) - 1)) end
+end
+redis.call('SADD', KEYS[2], q)
+redis.call('LPUSH', ARGV[5] .. q, m)
+return {1, q}
+)lua"));
+
+#undef QD_SIDEKIQ_LUA_QUEUE_OF
+
+struct Location
+{
+    QString kind;      ///< queue, retry, schedule, dead, running
+    QString middle;    ///< queue name, score, or process identity
+    QString jid;
+};
+
+std::optional<Location> parseId(const QString &id)
+{
+    const qsizetype first = id.indexOf(u':');
+    const qsizetype last = id.lastIndexOf(u':');
+    if (first <= 0 || last <= first) {
+        return std::nullopt;
+    }
+    Location l{id.left(first), id.mid(first + 1, last - first - 1), id.mid(last + 1)};
+    static const QStringList kinds = {QStringLiteral("queue"), QStringLiteral("retry"), QStringLiteral("schedule"),
+                                      QStringLiteral("dead"), QStringLiteral("running")};
+    if (!kinds.contains(l.kind) || l.jid.isEmpty() || l.middle.isEmpty()) {
+        return std::nullopt;
+    }
+    return l;
+}
+
+QString setName(JobState s)
+{
+    switch (s) {
+    case JobState::Scheduled: return QStringLiteral("schedule");
+    case JobState::Failed: return QStringLiteral("retry");
+    case JobState::Dead: return QStringLiteral("dead");
+    case JobState::Waiting: return QStringLiteral("queue");
+    case JobState::Running: return QStringLiteral("running");
+    }
+    return {};
+}
+
+QDateTime epoch(const QJsonValue &v)
+{
+    if (!v.isDouble()) {
+        return {};
+    }
+    const auto s = redis::epochSeconds(v.toDouble());
+    return s ? QDateTime::fromMSecsSinceEpoch(qint64(*s * 1000.0), Qt::UTC) : QDateTime();
+}
+
+/// The class an operator knows: ActiveJob wraps jobs in JobWrapper and names the real one in "wrapped".
+QString className(const QJsonObject &job)
+{
+    const QString wrapped = job.value(QStringLiteral("wrapped")).toString();
+    return wrapped.isEmpty() ? job.value(QStringLiteral("class")).toString() : wrapped;
+}
+
+JobSummary summarize(const QByteArray &member, const QString &idKind, const QString &middle, JobState state,
+                     const QString &worker = {})
+{
+    const QJsonObject job = QJsonDocument::fromJson(member).object();
+    JobSummary s;
+    const QString jid = job.value(QStringLiteral("jid")).toString();
+    s.id = idKind + u':' + middle + u':' + jid;
+    s.queue = job.value(QStringLiteral("queue")).toString();
+    s.className = className(job);
+    s.state = state;
+    const QJsonValue rc = job.value(QStringLiteral("retry_count"));
+    s.attempts = rc.isDouble() ? qint64(rc.toDouble()) + 1 : 0;
+    s.enqueuedAt = epoch(job.value(QStringLiteral("enqueued_at")));
+    if (!s.enqueuedAt.isValid()) {
+        s.enqueuedAt = epoch(job.value(QStringLiteral("created_at")));
+    }
+    if (state == JobState::Scheduled || state == JobState::Failed) {
+        bool ok = false;
+        const double at = middle.toDouble(&ok);
+        if (ok) {
+            s.runAt = QDateTime::fromMSecsSinceEpoch(qint64(at * 1000.0), Qt::UTC);
+        }
+    }
+    s.failedAt = epoch(job.value(QStringLiteral("failed_at")));
+    s.worker = worker;
+    const QString message = job.value(QStringLiteral("error_message")).toString();
+    const QString errorClass = job.value(QStringLiteral("error_class")).toString();
+    if (!message.isEmpty() || !errorClass.isEmpty()) {
+        s.errorLine = (errorClass.isEmpty() ? message : errorClass + QStringLiteral(": ") + message).section(u'\n', 0, 0);
+    }
+    if (jid.isEmpty()) {
+        s.id.clear(); // not a Sidekiq job: listed, but nothing can address it
+    }
+    return s;
+}
+
+QString errorText(const QJsonObject &job)
+{
+    QString text;
+    const QString errorClass = job.value(QStringLiteral("error_class")).toString();
+    const QString message = job.value(QStringLiteral("error_message")).toString();
+    if (errorClass.isEmpty() && message.isEmpty()) {
+        return {};
+    }
+    text = errorClass.isEmpty() ? message : errorClass + QStringLiteral(": ") + message;
+    const QJsonValue bt = job.value(QStringLiteral("error_backtrace"));
+    if (bt.isArray()) {
+        for (const QJsonValue &line : bt.toArray()) {
+            text += u'\n' + line.toString();
+        }
+    } else if (bt.isString()) {
+        // Sidekiq 7 stores the backtrace as base64 of zlib-deflated JSON.
+        const QByteArray packed = QByteArray::fromBase64(bt.toString().toLatin1());
+        QByteArray sized(4, '\0');
+        const quint32 guess = quint32(std::min<qsizetype>(packed.size() * 20 + 1024, 16 * 1024 * 1024));
+        sized[0] = char(guess >> 24);
+        sized[1] = char(guess >> 16);
+        sized[2] = char(guess >> 8);
+        sized[3] = char(guess);
+        const QJsonArray lines = QJsonDocument::fromJson(qUncompress(sized + packed)).array();
+        for (const QJsonValue &line : lines) {
+            text += u'\n' + line.toString();
+        }
+    }
+    return text;
+}
+
+} // namespace
+
+QFuture<JobPage> SidekiqBackend::jobs(const JobQuery &query)
+{
+    JobPage unavailable;
+    unavailable.error = configError();
+    const QByteArray prefix = d->prefix;
+    const qint64 scanLimit = d->scanLimit;
+    return onConnection<JobPage>(
+        [this, query, prefix, scanLimit](Connection &c, std::function<void(JobPage)> reply) {
+            if (query.state == JobState::Running) {
+                c.send({{"SMEMBERS", prefix + "processes"}}, [&c, query, prefix, reply](Batch b) {
+                    JobPage page;
+                    if (!b.ok()) {
+                        page.error = b.error;
+                        reply(page);
+                        return;
+                    }
+                    const QByteArrayList processes = b.replies.at(0).toByteArrayList();
+                    QList<Command> work;
+                    for (const QByteArray &p : processes) {
+                        work << Command{"HVALS", prefix + p + ":workers"} << Command{"HVALS", prefix + p + ":work"};
+                    }
+                    c.send(work, [query, processes, reply](Batch w) {
+                        JobPage running;
+                        if (!w.ok()) {
+                            running.error = w.error;
+                            reply(running);
+                            return;
+                        }
+                        for (qsizetype i = 0; i < processes.size(); ++i) {
+                            for (const Reply *hash : {&w.replies.at(2 * i), &w.replies.at(2 * i + 1)}) {
+                                for (const QByteArray &v : hash->toByteArrayList()) {
+                                    const QJsonObject entry = QJsonDocument::fromJson(v).object();
+                                    if (!query.queue.isEmpty() && entry.value(QStringLiteral("queue")).toString() != query.queue) {
+                                        continue;
+                                    }
+                                    const QJsonValue payload = entry.value(QStringLiteral("payload"));
+                                    const QByteArray job = payload.isObject()
+                                                               ? QJsonDocument(payload.toObject()).toJson(QJsonDocument::Compact)
+                                                               : payload.toString().toUtf8();
+                                    if (!query.search.isEmpty() && !job.contains(query.search.toUtf8())) {
+                                        continue;
+                                    }
+                                    const QString identity = QString::fromUtf8(processes.at(i));
+                                    running.jobs << summarize(job, QStringLiteral("running"), identity, JobState::Running, identity);
+                                }
+                            }
+                        }
+                        reply(running);
+                    });
+                });
+                return;
+            }
+            const bool list = query.state == JobState::Waiting;
+            if (list && query.queue.isEmpty()) {
+                JobPage page;
+                page.error = tr("Name a queue to list its waiting jobs.");
+                reply(page);
+                return;
+            }
+            const QByteArray key = list ? QByteArray(prefix + "queue:" + query.queue.toUtf8())
+                                        : QByteArray(prefix + setName(query.state).toUtf8());
+            const qint64 start = query.after.isEmpty() ? 0 : query.after.toLongLong();
+            c.send({kPage.evalsha({key}, {list ? "list" : "zset", QByteArray::number(start),
+                                         QByteArray::number(std::clamp(query.limit, 1, 5000)),
+                                         list ? QByteArray() : query.queue.toUtf8(), query.search.toUtf8(),
+                                         QByteArray::number(scanLimit)})},
+                   [query, list, reply](Batch b) {
+                       JobPage page;
+                       if (!b.ok()) {
+                           page.error = b.error;
+                       } else if (b.replies.at(0).isError()) {
+                           page.error = tr("Sidekiq jobs could not be read: %1").arg(b.replies.at(0).errorText());
+                       } else {
+                           const QList<Reply> &e = b.replies.at(0).elements;
+                           const qint64 next = e.isEmpty() ? -1 : e.at(0).toInteger().value_or(-1);
+                           page.nextCursor = next >= 0 ? QString::number(next) : QString();
+                           for (qsizetype i = 1; i + 1 < e.size(); i += 2) {
+                               const QString middle = list ? query.queue : QString::fromLatin1(e.at(i + 1).str);
+                               page.jobs << summarize(e.at(i).str, list ? QStringLiteral("queue") : setName(query.state),
+                                                      middle, query.state);
+                           }
+                       }
+                       reply(page);
+                   });
+        },
+        unavailable);
+}
+
+QFuture<JobDetail> SidekiqBackend::job(const QString &id)
+{
+    JobDetail unavailable;
+    unavailable.failure = configError();
+    const auto where = parseId(id);
+    if (!where) {
+        JobDetail d;
+        d.failure = tr("\"%1\" is not a Sidekiq job id (queue:<queue>:<jid>, retry|schedule|dead:<score>:<jid>).")
+                        .arg(id.left(120));
+        return QtFuture::makeReadyFuture(d);
+    }
+    const QByteArray prefix = d->prefix;
+    const qint64 scanLimit = d->scanLimit;
+    return onConnection<JobDetail>(
+        [where = *where, prefix, scanLimit, id](Connection &c, std::function<void(JobDetail)> reply) {
+            Command cmd;
+            JobState state = JobState::Waiting;
+            if (where.kind == u"running") {
+                cmd = {"EVAL",
+                       "for _, k in ipairs(KEYS) do for _, v in ipairs(redis.call('HVALS', k)) do "
+                       "if string.find(v, ARGV[1], 1, true) then return v end end end return false",
+                       "2", prefix + where.middle.toUtf8() + ":workers", prefix + where.middle.toUtf8() + ":work",
+                       "\"jid\":\"" + where.jid.toUtf8() + "\""};
+                state = JobState::Running;
+            } else {
+                const bool list = where.kind == u"queue";
+                // 'check' mode of the take script answers whether it is there; the page script fetches it.
+                cmd = kPage.evalsha({list ? QByteArray(prefix + "queue:" + where.middle.toUtf8())
+                                          : QByteArray(prefix + where.kind.toUtf8())},
+                                    {list ? "list" : "zset", "0", "1", QByteArray(), "\"jid\":\"" + where.jid.toUtf8() + "\"",
+                                     QByteArray::number(scanLimit)});
+                if (!list) {
+                    // A sorted set is searched at the score only.
+                    cmd = {"EVAL",
+                           "for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])) do "
+                           "if string.find(m, ARGV[2], 1, true) then return m end end return false",
+                           "1", prefix + where.kind.toUtf8(), where.middle.toUtf8(), "\"jid\":\"" + where.jid.toUtf8() + "\""};
+                }
+                state = where.kind == u"retry" ? JobState::Failed
+                        : where.kind == u"dead" ? JobState::Dead
+                        : where.kind == u"schedule" ? JobState::Scheduled
+                                                    : JobState::Waiting;
+            }
+            c.send({cmd}, [where, state, reply](Batch b) {
+                JobDetail detail;
+                if (!b.ok()) {
+                    detail.failure = b.error;
+                    reply(detail);
+                    return;
+                }
+                const Reply &r = b.replies.at(0);
+                QByteArray member;
+                if (r.isString()) {
+                    member = r.str;
+                } else if (r.isArray() && r.elements.size() >= 3) {
+                    member = r.elements.at(1).str;
+                }
+                if (r.isError()) {
+                    detail.failure = r.errorText();
+                } else if (member.isEmpty()) {
+                    detail.failure = tr("Job %1 is no longer %2.").arg(where.jid, jobStateName(state));
+                } else {
+                    detail.summary = summarize(member, where.kind, where.middle, state,
+                                               state == JobState::Running ? where.middle : QString());
+                    const QJsonDocument doc = QJsonDocument::fromJson(member);
+                    detail.payload = doc.isObject() ? QString::fromUtf8(doc.toJson(QJsonDocument::Indented))
+                                                    : QString::fromUtf8(member);
+                    detail.error = errorText(doc.object());
+                }
+                reply(detail);
+            });
+        },
+        unavailable);
+}
+
+QFuture<ActionResult> SidekiqBackend::act(const JobAction &action)
+{
+    ActionResult refused;
+    refused.dryRun = action.dryRun;
+    if (d->readOnly) {
+        refused.error = tr("This connection is read-only (readonly=1): no job was changed.");
+        return QtFuture::makeReadyFuture(refused);
+    }
+    if (!configError().isEmpty()) {
+        refused.error = configError();
+        return QtFuture::makeReadyFuture(refused);
+    }
+    const bool retry = action.kind == ActionKind::Retry;
+    if (action.expected == JobState::Running || (retry && action.expected == JobState::Waiting)) {
+        refused.error = retry ? tr("Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.")
+                              : tr("Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.");
+        return QtFuture::makeReadyFuture(refused);
+    }
+    const QString expectedKind = setName(action.expected);
+    QList<Command> commands;
+    QStringList ids;
+    ActionResult skippedUpFront;
+    const QByteArray now = QByteArray::number(double(clock()->nowMs()) / 1000.0, 'f', 6);
+    for (const QString &id : action.jobIds) {
+        const auto where = parseId(id);
+        if (!where || where->kind != expectedKind) {
+            skippedUpFront.skipped << id; // not (or no longer) where the operator saw it
+            continue;
+        }
+        const bool list = where->kind == u"queue";
+        const QByteArray source = list ? d->key("queue:" + where->middle.toUtf8()) : d->key(where->kind.toUtf8());
+        const QByteArray mode = action.dryRun ? "check" : retry ? "retry" : "delete";
+        commands << kTake.evalsha({source, d->key("queues")},
+                                  {mode, list ? "list" : "zset", where->middle.toUtf8(), where->jid.toUtf8(),
+                                   d->key("queue:"), now, QByteArray::number(d->scanLimit),
+                                   where->kind == u"schedule" ? "0" : "1"});
+        ids << id;
+    }
+    return onConnection<ActionResult>(
+        [commands, ids, skippedUpFront, action](Connection &c, std::function<void(ActionResult)> reply) {
+            if (commands.isEmpty()) {
+                ActionResult r = skippedUpFront;
+                r.dryRun = action.dryRun;
+                reply(r);
+                return;
+            }
+            // One round trip for the whole batch; each job is its own atomic script.
+            c.send(commands, [ids, skippedUpFront, action, reply](Batch b) {
+                ActionResult r = skippedUpFront;
+                r.dryRun = action.dryRun;
+                if (!b.ok()) {
+                    r.error = tr("%1 — nothing is known to have changed; check the job list before trying again.")
+                                  .arg(b.error);
+                    reply(r);
+                    return;
+                }
+                QStringList errors;
+                for (qsizetype i = 0; i < ids.size(); ++i) {
+                    const Reply &one = b.replies.at(i);
+                    if (one.isError()) {
+                        errors << one.errorText();
+                        r.skipped << ids.at(i);
+                    } else if (one.isArray() && !one.elements.isEmpty() && one.elements.at(0).toInteger() == 1) {
+                        r.succeeded << ids.at(i);
+                    } else {
+                        r.skipped << ids.at(i);
+                    }
+                }
+                if (!errors.isEmpty() && r.succeeded.isEmpty()) {
+                    r.error = tr("Redis refused the action: %1").arg(errors.first());
+                }
+                reply(r);
+            });
+        },
+        refused);
+}
+
+} // namespace qd::sidekiq

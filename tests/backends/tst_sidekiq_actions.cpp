@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+//
+// Sidekiq drill-down and conditional actions on data written by the real Sidekiq gem: paging oldest first,
+// queue and text filters, details, retry and delete exactly once under two concurrent operators, dry runs,
+// read-only connections, and a retried job really run by a real `sidekiq` process.
+#include "backends/sidekiq/sidekiqbackend.h"
+#include "redistestserver.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace qd;
+using qd::sidekiq::SidekiqBackend;
+
+namespace {
+
+constexpr int kDb = 6;
+const QString kFixtures = QStringLiteral(QD_SOURCE_DIR "/tests/backends/fixtures/sidekiq/");
+
+template<typename T>
+T wait(QFuture<T> f)
+{
+    f.waitForFinished();
+    return f.result();
+}
+
+} // namespace
+
+class TestSidekiqActions : public QObject
+{
+    Q_OBJECT
+private:
+    qd::test::SharedRedis m_redis;
+
+    std::unique_ptr<SidekiqBackend> backend(const QString &query = {})
+    {
+        return std::make_unique<SidekiqBackend>(ConnectionUrl::parse(m_redis.url(QStringLiteral("sidekiq"), kDb, query)).value());
+    }
+    QString cli(const QStringList &args) { return qd::test::redisCli(m_redis.host, m_redis.port, kDb, args); }
+    QList<JobSummary> all(SidekiqBackend &b, JobQuery q)
+    {
+        QList<JobSummary> out;
+        for (int page = 0; page < 100; ++page) {
+            const JobPage p = wait(b.jobs(q));
+            if (!p.error.isEmpty()) {
+                qWarning() << p.error;
+                return {};
+            }
+            out += p.jobs;
+            if (p.nextCursor.isEmpty()) {
+                break;
+            }
+            q.after = p.nextCursor;
+        }
+        return out;
+    }
+
+private Q_SLOTS:
+    void initTestCase() { m_redis = qd::test::sharedRedis(); }
+
+    void init()
+    {
+        QVERIFY(qd::test::runFixture(QStringLiteral("ruby"), {kFixtures + QStringLiteral("fill.rb"), m_redis.plainUrl(kDb),
+                                                              QStringLiteral("25")})
+                    .isEmpty());
+    }
+
+    void waitingJobsPageOldestFirst()
+    {
+        auto b = backend();
+        JobQuery q;
+        q.queue = QStringLiteral("default");
+        q.limit = 10;
+        const JobPage first = wait(b->jobs(q));
+        QVERIFY2(first.error.isEmpty(), qPrintable(first.error));
+        QCOMPARE(first.jobs.size(), 10);
+        QCOMPARE(first.nextCursor, QStringLiteral("10"));
+        // The fill made the oldest job 120 s old: it comes first.
+        QVERIFY(first.jobs.at(0).enqueuedAt.secsTo(QDateTime::currentDateTimeUtc()) >= 119);
+        QCOMPARE(first.jobs.at(0).className, QStringLiteral("PrintJob"));
+        QVERIFY(first.jobs.at(0).id.startsWith(u"queue:default:"));
+        const QList<JobSummary> every = all(*b, q);
+        QCOMPARE(every.size(), 25);
+        QSet<QString> ids;
+        for (const auto &j : every) {
+            ids.insert(j.id);
+        }
+        QCOMPARE(ids.size(), 25);
+    }
+
+    void retrySetFilteredByQueueAndText()
+    {
+        auto b = backend();
+        JobQuery q;
+        q.state = JobState::Failed;
+        q.queue = QStringLiteral("default");
+        QList<JobSummary> failed = all(*b, q);
+        QCOMPARE(failed.size(), 3);
+        for (const auto &j : failed) {
+            QCOMPARE(j.queue, QStringLiteral("default")); // {"queue":"evil"} inside args does not fool the filter
+            QCOMPARE(j.errorLine, QStringLiteral("RuntimeError: printer offline"));
+            QVERIFY(j.runAt.isValid());
+            QVERIFY(j.id.startsWith(u"retry:"));
+        }
+        QCOMPARE(failed.at(0).attempts.value(), 1); // soonest retry first: retry_count 0
+        q.queue = QStringLiteral("mail");
+        QCOMPARE(all(*b, q).size(), 2);
+        q.state = JobState::Dead;
+        QCOMPARE(all(*b, q).size(), 2);
+        q.state = JobState::Waiting;
+        q.queue = QStringLiteral("default");
+        q.search = QStringLiteral("50007");
+        const auto found = all(*b, q);
+        QCOMPARE(found.size(), 1);
+    }
+
+    void detailShowsPayloadAndError()
+    {
+        auto b = backend();
+        JobQuery q;
+        q.state = JobState::Failed;
+        q.queue = QStringLiteral("mail");
+        const auto failed = all(*b, q);
+        QVERIFY(!failed.isEmpty());
+        const JobDetail d = wait(b->job(failed.at(0).id));
+        QVERIFY2(d.failure.isEmpty(), qPrintable(d.failure));
+        QVERIFY(d.payload.contains(u"\"error_message\": \"printer offline\""));
+        QVERIFY(d.error.startsWith(u"RuntimeError: printer offline"));
+        QCOMPARE(d.summary.id, failed.at(0).id);
+        const JobDetail gone = wait(b->job(QStringLiteral("retry:1.5:nosuchjid")));
+        QVERIFY(!gone.failure.isEmpty());
+        QVERIFY(!wait(b->job(QStringLiteral("garbage"))).failure.isEmpty());
+    }
+
+    void twoOperatorsRetryTheSameJobExactlyOnce()
+    {
+        auto alice = backend();
+        auto bob = backend();
+        JobQuery q;
+        q.state = JobState::Failed;
+        q.queue = QStringLiteral("default");
+        const QString id = all(*alice, q).last().id; // retry_count 4
+        const qint64 before = cli({QStringLiteral("LLEN"), QStringLiteral("queue:default")}).toLongLong();
+        JobAction a;
+        a.kind = ActionKind::Retry;
+        a.expected = JobState::Failed;
+        a.jobIds = {id};
+        QFuture<ActionResult> fa = alice->act(a);
+        QFuture<ActionResult> fb = bob->act(a);
+        const ActionResult ra = wait(fa);
+        const ActionResult rb = wait(fb);
+        QVERIFY2(ra.error.isEmpty() && rb.error.isEmpty(), qPrintable(ra.error + rb.error));
+        QCOMPARE(ra.succeeded.size() + rb.succeeded.size(), 1);
+        QCOMPARE(ra.skipped.size() + rb.skipped.size(), 1);
+        QCOMPARE(cli({QStringLiteral("LLEN"), QStringLiteral("queue:default")}).toLongLong(), before + 1);
+        QCOMPARE(cli({QStringLiteral("ZCARD"), QStringLiteral("retry")}), QStringLiteral("4"));
+        // Back on its queue as Sidekiq's own retry leaves it: enqueued now, one attempt given back.
+        const QJsonObject pushed =
+            QJsonDocument::fromJson(cli({QStringLiteral("LINDEX"), QStringLiteral("queue:default"), QStringLiteral("0")}).toUtf8())
+                .object();
+        QCOMPARE(pushed.value(u"jid").toString(), id.section(u':', -1));
+        QCOMPARE(pushed.value(u"retry_count").toInt(), 3);
+        QVERIFY(std::abs(pushed.value(u"enqueued_at").toDouble() - double(QDateTime::currentSecsSinceEpoch())) < 5);
+        QCOMPARE(pushed.value(u"args").toArray().at(0).toObject().value(u"queue").toString(), QStringLiteral("evil"));
+        // and it is now the newest job of its queue, so the queue's latency is not distorted
+        const Snapshot s = wait(alice->snapshot());
+        QVERIFY(s.queue(QStringLiteral("default"))->oldestAgeSeconds.value() >= 119);
+        QCOMPARE(s.queue(QStringLiteral("default"))->failed.value(), 2);
+    }
+
+    void deleteWaitingAndDeadOnce()
+    {
+        auto b = backend();
+        JobQuery q;
+        q.queue = QStringLiteral("default");
+        q.limit = 2;
+        const JobPage page = wait(b->jobs(q));
+        JobAction a;
+        a.kind = ActionKind::Cancel;
+        a.expected = JobState::Waiting;
+        a.jobIds = {page.jobs.at(0).id, page.jobs.at(1).id};
+        ActionResult r = wait(b->act(a));
+        QCOMPARE(r.succeeded.size(), 2);
+        QCOMPARE(cli({QStringLiteral("LLEN"), QStringLiteral("queue:default")}), QStringLiteral("23"));
+        r = wait(b->act(a));
+        QCOMPARE(r.skipped.size(), 2); // already gone
+        // A job id from another state is skipped, never acted on.
+        a.expected = JobState::Dead;
+        r = wait(b->act(a));
+        QCOMPARE(r.skipped.size(), 2);
+        q.state = JobState::Dead;
+        q.queue = QStringLiteral("mail");
+        a.jobIds = {all(*b, q).at(0).id};
+        r = wait(b->act(a));
+        QCOMPARE(r.succeeded.size(), 1);
+        QCOMPARE(cli({QStringLiteral("ZCARD"), QStringLiteral("dead")}), QStringLiteral("1"));
+    }
+
+    void dryRunAndReadOnlyChangeNothing()
+    {
+        auto b = backend();
+        JobQuery q;
+        q.state = JobState::Failed;
+        q.queue = QStringLiteral("default");
+        JobAction a;
+        a.kind = ActionKind::Retry;
+        a.expected = JobState::Failed;
+        for (const auto &j : all(*b, q)) {
+            a.jobIds << j.id;
+        }
+        a.dryRun = true;
+        ActionResult r = wait(b->act(a));
+        QCOMPARE(r.succeeded.size(), 3);
+        QVERIFY(r.dryRun);
+        QCOMPARE(cli({QStringLiteral("ZCARD"), QStringLiteral("retry")}), QStringLiteral("5"));
+        auto ro = backend(QStringLiteral("?readonly=1"));
+        QVERIFY(!ro->capabilities().retry);
+        a.dryRun = false;
+        r = wait(ro->act(a));
+        QVERIFY(r.error.contains(u"read-only"));
+        QCOMPARE(cli({QStringLiteral("ZCARD"), QStringLiteral("retry")}), QStringLiteral("5"));
+        // Actions that Sidekiq cannot do are refused with a reason.
+        a.expected = JobState::Running;
+        QVERIFY(!wait(b->act(a)).error.isEmpty());
+    }
+
+    void retriedJobIsRunByARealSidekiq()
+    {
+        QTemporaryDir dir;
+        const QString marker = dir.filePath(QStringLiteral("ran"));
+        const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+        const QString job = QStringLiteral("{\"retry\":3,\"queue\":\"rerun\",\"class\":\"MarkerJob\",\"args\":[\"%1\",\"retried\"],"
+                                           "\"jid\":\"marker0000000000000001\",\"created_at\":%2,\"enqueued_at\":%2,"
+                                           "\"error_message\":\"disk full\",\"error_class\":\"Errno::ENOSPC\","
+                                           "\"failed_at\":%2,\"retry_count\":0}")
+                                .arg(marker)
+                                .arg(now - 60, 0, 'f', 3);
+        cli({QStringLiteral("ZADD"), QStringLiteral("retry"), QString::number(now + 3600, 'f', 3), job});
+        auto b = backend();
+        JobQuery q;
+        q.state = JobState::Failed;
+        q.queue = QStringLiteral("rerun");
+        const auto found = all(*b, q);
+        QCOMPARE(found.size(), 1);
+        JobAction a;
+        a.kind = ActionKind::Retry;
+        a.expected = JobState::Failed;
+        a.jobIds = {found.at(0).id};
+        QCOMPARE(wait(b->act(a)).succeeded.size(), 1);
+
+        QProcess sidekiq;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("REDIS_URL"), m_redis.plainUrl(kDb));
+        sidekiq.setProcessEnvironment(env);
+        sidekiq.start(QStringLiteral("sidekiq"), {QStringLiteral("-r"), kFixtures + QStringLiteral("jobs.rb"),
+                                                  QStringLiteral("-q"), QStringLiteral("rerun"), QStringLiteral("-c"),
+                                                  QStringLiteral("1")});
+        QVERIFY(sidekiq.waitForStarted(10'000));
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 30'000);
+        sidekiq.terminate();
+        sidekiq.waitForFinished(15'000);
+        QFile f(marker);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("retried"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSidekiqActions)
+#include "tst_sidekiq_actions.moc"
