@@ -147,9 +147,11 @@ QVariant ConnectionTreeModel::data(const QModelIndex &index, int role) const
         const QueueStatus status = !c.polled || failed ? QueueStatus::Unknown : [&] {
             QueueStatus worst = QueueStatus::Ok;
             for (const auto &q : c.queues) {
-                const auto s = queueStatus(q, false, m_thresholds.value(c.id));
-                if (statusSeverity(s) > statusSeverity(worst)) {
-                    worst = s;
+                worst = worseOf(worst, statusOf(c, q, false));
+            }
+            if (m_statusSource) { // connection-wide alerts: no workers, heartbeat lost, unreachable
+                if (const auto alert = m_statusSource(c.id, QString())) {
+                    worst = worseOf(worst, *alert);
                 }
             }
             return worst;
@@ -173,7 +175,7 @@ QVariant ConnectionTreeModel::data(const QModelIndex &index, int role) const
         }
     }
     const QueueStats &q = c.queues.at(index.row());
-    const QueueStatus status = queueStatus(q, failed, m_thresholds.value(c.id));
+    const QueueStatus status = statusOf(c, q, failed);
     switch (role) {
     case Qt::DisplayRole:
         // Queue names are hostile input: control and bidi characters are shown escaped, never interpreted.
@@ -200,6 +202,36 @@ QVariant ConnectionTreeModel::headerData(int section, Qt::Orientation orientatio
         return section == 0 ? tr("Connections") : tr("Waiting");
     }
     return {};
+}
+
+QueueStatus ConnectionTreeModel::statusOf(const Connection &c, const QueueStats &q, bool pollFailed) const
+{
+    QueueStatus s = queueStatus(q, pollFailed, m_thresholds.value(c.id));
+    if (!pollFailed && m_statusSource) {
+        if (const auto alert = m_statusSource(c.id, q.name)) {
+            s = worseOf(s, *alert);
+        }
+    }
+    return s;
+}
+
+void ConnectionTreeModel::setStatusSource(StatusSource source)
+{
+    m_statusSource = std::move(source);
+    refreshStatus();
+}
+
+void ConnectionTreeModel::refreshStatus()
+{
+    for (int row = 0; row < m_connections.size(); ++row) {
+        const QModelIndex top = index(row, 0);
+        Q_EMIT dataChanged(top, index(row, columnCount() - 1), {Qt::DecorationRole, Qt::ToolTipRole, StatusRole});
+        const int n = rowCount(top);
+        if (n > 0) {
+            Q_EMIT dataChanged(index(0, 0, top), index(n - 1, columnCount() - 1, top),
+                               {Qt::DecorationRole, Qt::ToolTipRole, StatusRole});
+        }
+    }
 }
 
 void ConnectionTreeModel::setThresholds(const QString &connectionId, StatusThresholds thresholds)

@@ -33,6 +33,10 @@ public:
 
     /// Status thresholds for one connection (the demo runs on compressed time); default: 5 min / 15 min.
     void setThresholds(const QString &connectionId, StatusThresholds thresholds);
+    /// Adds the rule engine's verdict to the thresholds' (the worse of the two is shown).
+    void setStatusSource(StatusSource source);
+    /// The status source changed its mind (alerts fired or cleared): repaint status icons and tooltips.
+    void refreshStatus();
     QModelIndex connectionIndex(const QString &id) const;
     QModelIndex queueIndex(const QString &id, const QString &queue) const;
 
@@ -49,10 +53,12 @@ private:
     void onRemoved(const QString &id);
     void onSnapshot(const QString &id, const Snapshot &snapshot);
     int rowOf(const QString &id) const;
+    QueueStatus statusOf(const Connection &c, const QueueStats &q, bool pollFailed) const;
 
     Collector *m_collector;
     QList<Connection> m_connections;
     QHash<QString, StatusThresholds> m_thresholds;
+    StatusSource m_statusSource;
 };
 
 } // namespace qd

@@ -185,13 +185,13 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
             return tr("Last poll failed: %1").arg(escapeForDisplay(r.error, 400));
         }
         if (col == QueueColumn) {
-            const QString status = statusText(queueStatus(r.stats, false, m_thresholds.value(r.connectionId)));
+            const QString status = statusText(statusOf(r, false));
             return r.stats.paused.value_or(false) ? tr("%1 — paused: workers take no jobs from it").arg(status) : status;
         }
         return {};
     case Qt::DecorationRole:
         if (col == QueueColumn) { // shape and colour; the tooltip says it in words
-            return cachedStatusIcon(queueStatus(r.stats, !r.error.isEmpty(), m_thresholds.value(r.connectionId)));
+            return cachedStatusIcon(statusOf(r, !r.error.isEmpty()));
         }
         return {};
     case ConnectionIdRole: return r.connectionId;
@@ -199,7 +199,7 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
     case RawValueRole: return rawValue(r, col);
     case TakenAtRole: return r.takenAt;
     case StaleRole: return isStale(r);
-    case StatusRole: return int(queueStatus(r.stats, !r.error.isEmpty(), m_thresholds.value(r.connectionId)));
+    case StatusRole: return int(statusOf(r, !r.error.isEmpty()));
     case ErrorRole: return r.error.isEmpty() ? QVariant() : QVariant(r.error);
     case HistoryRole: return QVariant::fromValue(r.history);
     case PausedRole: return r.stats.paused.value_or(false);
@@ -231,6 +231,31 @@ QVariant QueueOverviewModel::headerData(int section, Qt::Orientation orientation
     case UpdatedColumn: return tr("Updated");
     }
     return {};
+}
+
+QueueStatus QueueOverviewModel::statusOf(const Row &r, bool pollFailed) const
+{
+    QueueStatus s = queueStatus(r.stats, pollFailed, m_thresholds.value(r.connectionId));
+    if (!pollFailed && m_statusSource) {
+        if (const auto alert = m_statusSource(r.connectionId, r.stats.name)) {
+            s = worseOf(s, *alert);
+        }
+    }
+    return s;
+}
+
+void QueueOverviewModel::setStatusSource(StatusSource source)
+{
+    m_statusSource = std::move(source);
+    refreshStatus();
+}
+
+void QueueOverviewModel::refreshStatus()
+{
+    if (!m_rows.isEmpty()) {
+        Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, columnCount() - 1),
+                           {Qt::DecorationRole, Qt::ToolTipRole, StatusRole});
+    }
 }
 
 void QueueOverviewModel::setThresholds(const QString &connectionId, StatusThresholds thresholds)

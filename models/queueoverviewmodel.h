@@ -49,6 +49,10 @@ public:
 
     /// Status thresholds for one connection (the demo runs on compressed time); default: 5 min / 15 min.
     void setThresholds(const QString &connectionId, StatusThresholds thresholds);
+    /// Adds the rule engine's verdict to the thresholds' (the worse of the two is shown).
+    void setStatusSource(StatusSource source);
+    /// The status source changed its mind (alerts fired or cleared): repaint status icons and tooltips.
+    void refreshStatus();
     QModelIndex indexOf(const QString &connectionId, const QString &queue, int column = QueueColumn) const;
     const QueueStats *stats(int row) const;
 
@@ -66,10 +70,12 @@ private:
     std::pair<int, int> block(const QString &id) const; ///< [first, end) rows of one connection
     QVariant rawValue(const Row &r, int column) const;
     bool isStale(const Row &r) const;
+    QueueStatus statusOf(const Row &r, bool pollFailed) const;
 
     Collector *m_collector;
     QList<Row> m_rows;
     QHash<QString, StatusThresholds> m_thresholds;
+    StatusSource m_statusSource;
     QTimer m_ageTimer; ///< refreshes "updated N s ago" and staleness once a second
 };
 

@@ -26,6 +26,11 @@ QueueStatus queueStatus(const QueueStats &stats, bool pollFailed, const StatusTh
     return QueueStatus::Ok;
 }
 
+QueueStatus worseOf(QueueStatus a, QueueStatus b)
+{
+    return statusSeverity(b) > statusSeverity(a) ? b : a;
+}
+
 int statusSeverity(QueueStatus s)
 {
     switch (s) {

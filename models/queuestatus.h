@@ -8,6 +8,9 @@
 #include <QIcon>
 #include <QString>
 
+#include <functional>
+#include <optional>
+
 namespace qd {
 
 /// The health of one queue as views show it. Until the rule engine lands this is the design's default:
@@ -21,6 +24,12 @@ struct StatusThresholds
 };
 
 QueueStatus queueStatus(const QueueStats &stats, bool pollFailed, const StatusThresholds &t = {});
+/// What the rule engine says about a queue (queue empty: about a connection as a whole), when views should
+/// show that rather than the thresholds alone: a poison job or a lost worker makes a queue critical even while
+/// its oldest job is young. Empty: nothing to add.
+using StatusSource = std::function<std::optional<QueueStatus>(const QString &connectionId, const QString &queue)>;
+/// The more severe of two statuses (see statusSeverity).
+QueueStatus worseOf(QueueStatus a, QueueStatus b);
 /// Worst first: Crit, Warn, Unknown, Ok.
 int statusSeverity(QueueStatus s);
 QString statusText(QueueStatus s);

@@ -61,6 +61,19 @@ void AlertsDock::snoozeCurrent(const QDateTime &until)
     }
 }
 
+StatusSource AlertsDock::statusSource() const
+{
+    return [engine = m_engine.get()](const QString &connectionId, const QString &queue) -> std::optional<QueueStatus> {
+        switch (engine->worst(connectionId, queue, queue.isEmpty())) {
+        case AlertState::Ok: return std::nullopt;
+        case AlertState::Warn: return QueueStatus::Warn;
+        case AlertState::Crit: return QueueStatus::Crit;
+        case AlertState::Unknown: return QueueStatus::Unknown;
+        }
+        return std::nullopt;
+    };
+}
+
 void AlertsDock::onSnapshot(const QString &connectionId, const Snapshot &snapshot)
 {
     const QList<AlertChange> changes =

@@ -5,6 +5,8 @@
 #include "alerts/alertengine.h"
 #include "snapshot.h"
 
+#include "queuestatus.h"
+
 #include <QDockWidget>
 
 #include <memory>
@@ -29,6 +31,8 @@ public:
     Q_DISABLE_COPY_MOVE(AlertsDock)
 
     AlertEngine *engine() const { return m_engine.get(); }
+    /// The engine's verdict for views: a queue's own alerts; for a connection (empty queue), everything.
+    StatusSource statusSource() const;
     AlertListModel *model() const { return m_model; }
     void acknowledgeCurrent();
     void snoozeCurrent(const QDateTime &until);

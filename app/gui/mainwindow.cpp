@@ -82,6 +82,11 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     resizeDocks({m_alerts}, {170}, Qt::Vertical); // room for the worst few alerts; the charts keep the rest
     connect(m_alerts, &AlertsDock::queueActivated, this, &MainWindow::showQueue);
     connect(m_alerts, &AlertsDock::alertsChanged, this, &MainWindow::onAlertsChanged);
+    // Icons and tiles show the rule engine's verdict too, so a poison job or a lost worker is never drawn green.
+    m_overviewModel->setStatusSource(m_alerts->statusSource());
+    m_treeModel->setStatusSource(m_alerts->statusSource());
+    connect(m_alerts, &AlertsDock::alertsChanged, m_overviewModel, &QueueOverviewModel::refreshStatus);
+    connect(m_alerts, &AlertsDock::alertsChanged, m_treeModel, &ConnectionTreeModel::refreshStatus);
 
     // Operator actions: audited in the log the CLI shares, and put on the incident timeline.
     m_audit = std::make_unique<AuditLog>(AuditLog::defaultPath());

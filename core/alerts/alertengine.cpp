@@ -361,7 +361,7 @@ QList<Alert> AlertEngine::active(const QString &connectionId) const
     return out;
 }
 
-AlertState AlertEngine::worst(const QString &connectionId, const QString &queue) const
+AlertState AlertEngine::worst(const QString &connectionId, const QString &queue, bool includeConnection) const
 {
     AlertState worst = AlertState::Ok;
     const auto c = d->connections.constFind(connectionId);
@@ -373,8 +373,10 @@ AlertState AlertEngine::worst(const QString &connectionId, const QString &queue)
             worst = s;
         }
     };
-    for (const RuleState &st : c->connectionStates) {
-        consider(st.state);
+    if (includeConnection) {
+        for (const RuleState &st : c->connectionStates) {
+            consider(st.state);
+        }
     }
     const auto visit = [&](const QueueMemory &m) {
         for (const RuleState &st : m.states) {

@@ -54,7 +54,8 @@ public:
     /// Every alert not OK, worst first (then oldest first); of one connection when an id is given.
     QList<Alert> active(const QString &connectionId = {}) const;
     /// The worst state of a queue's alerts plus its connection's (queue empty: the connection as a whole).
-    AlertState worst(const QString &connectionId, const QString &queue = {}) const;
+    /// With includeConnection false, a queue's own alerts only (no workers, unreachable… left out).
+    AlertState worst(const QString &connectionId, const QString &queue = {}, bool includeConnection = true) const;
 
 private:
     struct Private;

@@ -75,6 +75,35 @@ private Q_SLOTS:
                  (QList<double>{6000, 6001}));
     }
 
+    void ruleEngineVerdictIsShownWhenWorse()
+    {
+        ManualClock clock;
+        Collector c(&clock);
+        M model(&c);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        auto a = std::make_shared<FakeBackend>(&clock);
+        a->script(snap({test::queue(QStringLiteral("mail"), 3), test::queue(QStringLiteral("print"), 1)}));
+        c.addConnection(QStringLiteral("a"), QStringLiteral("A"), a);
+        QSignalSpy ready(&c, &Collector::snapshotReady);
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 1);
+        const QModelIndex mail = model.indexOf(QStringLiteral("a"), QStringLiteral("mail"));
+        QCOMPARE(mail.data(M::StatusRole).toInt(), int(QueueStatus::Ok)); // young jobs: the thresholds say OK
+        // A poison job in mail: the rule engine says critical; print stays OK.
+        bool poison = true;
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setStatusSource([&poison](const QString &, const QString &queue) -> std::optional<QueueStatus> {
+            return poison && queue == u"mail" ? std::optional(QueueStatus::Crit) : std::nullopt;
+        });
+        QVERIFY(!changed.isEmpty());
+        QCOMPARE(mail.data(M::StatusRole).toInt(), int(QueueStatus::Crit));
+        QCOMPARE(model.indexOf(QStringLiteral("a"), QStringLiteral("print")).data(M::StatusRole).toInt(),
+                 int(QueueStatus::Ok));
+        poison = false; // cleared: the engine's word is gone, the thresholds' remains
+        model.refreshStatus();
+        QCOMPARE(mail.data(M::StatusRole).toInt(), int(QueueStatus::Ok));
+    }
+
     void failedPollKeepsNumbersAndFlagsThem()
     {
         ManualClock clock;
