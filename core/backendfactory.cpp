@@ -5,6 +5,7 @@
 #include "backends/delayedjob/delayedjobbackend.h"
 #include "backends/sidekiq/sidekiqbackend.h"
 #include "backends/bullmq/bullmqbackend.h"
+#include "backends/rq/rqbackend.h"
 
 #include <QCoreApplication>
 
@@ -18,6 +19,9 @@ Result<std::shared_ptr<Backend>> createBackend(const ConnectionUrl &url, Clock *
     }
     if (url.family == u"bullmq") {
         return R(std::make_shared<bullmq::BullMqBackend>(url, clock));
+    }
+    if (url.family == u"rq") {
+        return R(std::make_shared<rq::RqBackend>(url, clock));
     }
     if (url.family == u"sidekiq") {
         return R(std::make_shared<sidekiq::SidekiqBackend>(url, clock));
