@@ -6,6 +6,7 @@
 #include "backends/sidekiq/sidekiqbackend.h"
 #include "backends/bullmq/bullmqbackend.h"
 #include "backends/rq/rqbackend.h"
+#include "backends/celery/celerybackend.h"
 
 #include <QCoreApplication>
 
@@ -19,6 +20,9 @@ Result<std::shared_ptr<Backend>> createBackend(const ConnectionUrl &url, Clock *
     }
     if (url.family == u"bullmq") {
         return R(std::make_shared<bullmq::BullMqBackend>(url, clock));
+    }
+    if (url.family == u"celery" && (url.transport == u"redis" || url.transport == u"rediss")) {
+        return R(std::make_shared<celery::CeleryBackend>(url, clock));
     }
     if (url.family == u"rq") {
         return R(std::make_shared<rq::RqBackend>(url, clock));

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "celerybackend.h"
+
+#include "../../clock.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QSet>
+
+#include <algorithm>
+
+namespace qd::celery {
+
+using redis::Batch;
+using redis::Command;
+using redis::Connection;
+using redis::Reply;
+
+namespace {
+
+// KEYS: `_kombu.binding.*` sets; ARGV: queue names to poll anyway. Per queue, sorted by name:
+// {name, waiting (-1: unreadable), error or nil, prefetched (unacked), prefetched with an ETA,
+//  head1 tag, head1 eta, head2 tag, head2 eta, …} — the next message of the plain list and of each priority list.
+const redis::Script kQueues(QByteArrayLiteral(R"lua(
+local sep = '\6\22'
+local names, seen = {}, {}
+local function add(q) if q ~= '' and not seen[q] then seen[q] = true; names[#names + 1] = q end end
+for i = 1, #ARGV do add(ARGV[i]) end
+for _, k in ipairs(KEYS) do
+  local members = redis.pcall('SMEMBERS', k)
+  if type(members) == 'table' and members.err == nil then
+    for _, m in ipairs(members) do
+      local last = m
+      local s, e = string.find(last, sep, 1, true)
+      while s do last = string.sub(last, e + 1); s, e = string.find(last, sep, 1, true) end
+      add(last)
+    end
+  end
+end
+table.sort(names)
+local unacked, unackedEta = {}, {}
+local values = redis.pcall('HVALS', 'unacked')
+if type(values) == 'table' and values.err == nil then
+  for _, v in ipairs(values) do
+    local rk = string.match(v, '"([^"]*)"%s*%]%s*$') or ''
+    unacked[rk] = (unacked[rk] or 0) + 1
+    if string.find(v, '"eta":%s*"') then unackedEta[rk] = (unackedEta[rk] or 0) + 1 end
+  end
+end
+local function head(key)
+  local m = redis.pcall('LINDEX', key, -1)
+  if type(m) ~= 'string' then return nil end
+  local tag = string.match(m, '"delivery_tag":%s*"([^"]*)"') or string.sub(redis.sha1hex(m), 1, 16)
+  local eta = string.match(m, '"eta":%s*"([^"]*)"') or ''
+  return tag, eta
+end
+local out = {}
+for _, q in ipairs(names) do
+  local total, err = 0, false
+  local row = {q, 0, false, unacked[q] or 0, unackedEta[q] or 0}
+  local lists = {q}
+  for d = 0, 9 do lists[#lists + 1] = q .. sep .. d end
+  for _, key in ipairs(lists) do
+    local n = redis.pcall('LLEN', key)
+    if type(n) == 'table' then
+      err = key .. ': ' .. tostring(n.err); total = -1
+    elseif total >= 0 then
+      total = total + n
+      if n > 0 then
+        local tag, eta = head(key)
+        if tag then row[#row + 1] = tag; row[#row + 1] = eta end
+      end
+    end
+  end
+  row[2] = total
+  row[3] = err
+  out[#out + 1] = row
+end
+return out
+)lua"));
+
+// KEYS: result keys from one SCAN step; returns how many hold a FAILURE.
+const redis::Script kFailures(QByteArrayLiteral(R"lua(
+local n = 0
+for _, k in ipairs(KEYS) do
+  local v = redis.pcall('GET', k)
+  if type(v) == 'string' and string.find(v, '"status":%s*"FAILURE"') then n = n + 1 end
+end
+return n
+)lua"));
+
+constexpr int kScanCount = 1000;
+
+QString text(const QByteArray &b)
+{
+    return QString::fromUtf8(b);
+}
+
+std::optional<double> parseEta(const QByteArray &eta)
+{
+    if (eta.isEmpty()) {
+        return std::nullopt;
+    }
+    QDateTime t = QDateTime::fromString(QString::fromLatin1(eta), Qt::ISODateWithMs);
+    if (!t.isValid()) {
+        return std::nullopt;
+    }
+    if (t.timeSpec() == Qt::LocalTime) {
+        t.setTimeSpec(Qt::UTC); // Celery writes naive times in UTC
+    }
+    return double(t.toMSecsSinceEpoch()) / 1000.0;
+}
+
+} // namespace
+
+struct CeleryBackend::Private
+{
+    explicit Private(const ConnectionUrl &url)
+    {
+        for (const QString &q : url.option(QStringLiteral("queues"), QStringLiteral("celery")).split(u',', Qt::SkipEmptyParts)) {
+            configured << q.trimmed().toUtf8();
+        }
+        const QString r = url.option(QStringLiteral("results"));
+        results = r == u"1" || r == u"true";
+    }
+    QByteArrayList configured;
+    bool results = false;
+    // Connection thread only:
+    QByteArray bindingCursor = QByteArrayLiteral("0");
+    QSet<QByteArray> bindings;
+    QByteArray resultCursor = QByteArrayLiteral("0");
+    qint64 failuresThisCycle = 0;
+    std::optional<qint64> failuresLastCycle;
+    QHash<QByteArray, double> firstSeen; ///< "queue\0tag" → when that message was first seen next in line
+};
+
+CeleryBackend::CeleryBackend(const ConnectionUrl &url, Clock *clock, QObject *parent)
+    : RedisBackend(url, clock, parent), d(std::make_unique<Private>(url))
+{
+}
+
+CeleryBackend::~CeleryBackend()
+{
+    shutdownConnection();
+}
+
+Capabilities CeleryBackend::capabilities() const
+{
+    Capabilities c;
+    c.exactCounts = true;
+    return c;
+}
+
+void CeleryBackend::poll(Connection &c, Finish finish)
+{
+    QList<Command> first{
+        {"SCAN", d->bindingCursor, "MATCH", "_kombu.binding.*", "COUNT", QByteArray::number(kScanCount), "TYPE", "set"}};
+    if (d->results) {
+        first << Command{"SCAN", d->resultCursor, "MATCH", "celery-task-meta-*", "COUNT", QByteArray::number(kScanCount)};
+    }
+    c.send(first, [this, &c, finish](Batch b1) {
+        Snapshot s;
+        if (!b1.ok()) {
+            s.error = b1.error;
+            finish(s);
+            return;
+        }
+        auto step = [](const Reply &scan, QByteArray &cursor) -> QByteArrayList {
+            if (!scan.isArray() || scan.elements.size() != 2) {
+                cursor = QByteArrayLiteral("0");
+                return {};
+            }
+            cursor = scan.elements.at(0).str;
+            return scan.elements.at(1).toByteArrayList();
+        };
+        for (const QByteArray &k : step(b1.replies.at(0), d->bindingCursor)) {
+            d->bindings.insert(k);
+        }
+        QList<Command> second{kQueues.evalsha(QByteArrayList(d->bindings.begin(), d->bindings.end()), d->configured)};
+        bool resultCycleDone = false;
+        if (d->results) {
+            const QByteArrayList keys = step(b1.replies.at(1), d->resultCursor);
+            resultCycleDone = d->resultCursor == "0";
+            second << kFailures.evalsha(keys);
+        }
+        c.send(second, [this, finish, resultCycleDone, s](Batch b2) mutable {
+            if (!b2.ok()) {
+                Snapshot failed;
+                failed.error = b2.error;
+                finish(failed);
+                return;
+            }
+            const Reply &rows = b2.replies.at(0);
+            if (rows.isError()) {
+                Snapshot failed;
+                failed.error = tr("The Celery queue script failed: %1").arg(rows.errorText());
+                finish(failed);
+                return;
+            }
+            const double now = double(clock()->nowMs()) / 1000.0;
+            QHash<QByteArray, double> seen;
+            for (const Reply &row : rows.elements) {
+                if (!row.isArray() || row.elements.size() < 5) {
+                    continue;
+                }
+                QueueStats q;
+                q.name = text(row.elements.at(0).str);
+                const qint64 waiting = row.elements.at(1).toInteger().value_or(-1);
+                if (waiting < 0) {
+                    q.countExactness = Exactness::Unknown;
+                    s.warnings << tr("Queue %1: %2").arg(q.name, text(row.elements.at(2).str));
+                } else {
+                    q.waiting = waiting;
+                }
+                // Prefetched by a worker, not yet acknowledged: being worked on, or held until its ETA.
+                const qint64 prefetched = row.elements.at(3).toInteger().value_or(0);
+                const qint64 withEta = row.elements.at(4).toInteger().value_or(0);
+                q.running = prefetched - withEta;
+                q.scheduled = withEta;
+                if (waiting == 0) {
+                    q.oldestAgeSeconds = 0.0;
+                } else if (waiting > 0) {
+                    std::optional<double> age;
+                    for (qsizetype i = 5; i + 1 < row.elements.size(); i += 2) {
+                        const QByteArray key = row.elements.at(0).str + '\0' + row.elements.at(i).str;
+                        const auto seenAt = d->firstSeen.constFind(key);
+                        const double since = seenAt == d->firstSeen.cend() ? now : *seenAt;
+                        seen.insert(key, since);
+                        std::optional<double> candidate;
+                        if (seenAt != d->firstSeen.cend()) {
+                            candidate = now - since;
+                        }
+                        if (const auto eta = parseEta(row.elements.at(i + 1).str); eta && *eta < now) {
+                            candidate = std::max(candidate.value_or(0.0), now - *eta);
+                        }
+                        if (candidate) {
+                            age = std::max(age.value_or(0.0), *candidate);
+                        }
+                    }
+                    q.oldestAgeSeconds = age; // unknown until the same message is seen waiting twice
+                }
+                s.queues.append(q);
+            }
+            d->firstSeen = seen; // forget messages that have moved on
+            if (d->results) {
+                d->failuresThisCycle += b2.replies.at(1).toInteger().value_or(0);
+                if (resultCycleDone) {
+                    d->failuresLastCycle = d->failuresThisCycle;
+                    d->failuresThisCycle = 0;
+                }
+                s.totals.failed = d->failuresLastCycle; // known once a full pass over the results finished
+            }
+            s.workersComplete = false; // Celery shows workers only in its event stream
+            finish(s);
+        });
+    });
+}
+
+} // namespace qd::celery

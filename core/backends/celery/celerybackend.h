@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "../redis/redisbackend.h"
+
+#include <memory>
+
+namespace qd::celery {
+
+/// Celery 5 on the kombu Redis transport (`celery+redis://host:6379/0?queues=celery,emails&results=1`).
+/// Two pipelined round trips per poll: (1) SCAN steps over `_kombu.binding.*` (and `celery-task-meta-*` with
+/// results=1); (2) one Lua script that turns the bindings into queue names and counts every queue list with
+/// its priority sub-lists (`<queue>\x06\x16<digit>`), the prefetched messages in `unacked` per routing key and
+/// the head message of each list; with results=1 another counts FAILURE results among the keys just scanned.
+///
+/// Celery messages carry no enqueue time, so the oldest age is what Queuedeck observes: how long the same
+/// message has been next in line (a lower bound; unknown on the first poll), or how far past its ETA it is.
+/// Workers are unknown: Celery reports them only through its event stream.
+class CeleryBackend final : public redis::RedisBackend
+{
+    Q_OBJECT
+public:
+    explicit CeleryBackend(const ConnectionUrl &url, Clock *clock = nullptr, QObject *parent = nullptr);
+    ~CeleryBackend() override;
+    Q_DISABLE_COPY_MOVE(CeleryBackend)
+
+    QString kind() const override { return QStringLiteral("celery"); }
+    Capabilities capabilities() const override;
+
+protected:
+    void poll(redis::Connection &c, Finish finish) override;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace qd::celery

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+//
+// Celery-on-Redis backend against a real redis-server filled by real python3-celery 5.2 (fixtures/redis/
+// fill_celery.py), compared with kombu's own message counts; oldest age observed across polls; results.
+#include "backends/celery/celerybackend.h"
+#include "clock.h"
+#include "redistestserver.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+using qd::Snapshot;
+using qd::celery::CeleryBackend;
+
+namespace {
+
+constexpr int kDb = 5;
+const QString kFixtures = QStringLiteral(QD_SOURCE_DIR "/tests/backends/fixtures/redis/");
+
+} // namespace
+
+class TestCelery : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<CeleryBackend> backend(const QString &query = {}, qd::Clock *clock = nullptr)
+    {
+        return std::make_unique<CeleryBackend>(qd::ConnectionUrl::parse(m_redis.url(QStringLiteral("celery"), kDb, query)).value(),
+                                               clock);
+    }
+
+private Q_SLOTS:
+    void initTestCase() { m_redis = qd::test::sharedRedis(); }
+
+    void init()
+    {
+        m_report = QJsonDocument::fromJson(qd::test::runFixture(QStringLiteral("/usr/bin/python3"),
+                                                                {kFixtures + QStringLiteral("fill_celery.py"),
+                                                                 m_redis.plainUrl(kDb)}))
+                       .object();
+        QVERIFY2(!m_report.isEmpty(), "fill_celery.py failed");
+    }
+
+    void countsEqualKombusIncludingPriorityLists()
+    {
+        auto b = backend();
+        const Snapshot s = b->snapshot().result();
+        QVERIFY2(s.ok(), qPrintable(s.error));
+        QCOMPARE(s.backend, QStringLiteral("celery"));
+        const QJsonObject queues = m_report.value(u"queues").toObject();
+        QCOMPARE(s.queues.size(), queues.size()); // "emails" found through its kombu binding
+        for (auto it = queues.begin(); it != queues.end(); ++it) {
+            const auto *q = s.queue(it.key());
+            QVERIFY2(q, qPrintable(it.key()));
+            QCOMPARE(q->waiting.value(), it.value().toInteger());
+            QCOMPARE(q->running.value(), 0); // no worker has prefetched anything
+            QVERIFY2(!q->dead.has_value() && !q->failed.has_value(), "Celery keeps no such sets: unknown");
+            QVERIFY2(!q->oldestAgeSeconds.has_value(), "no enqueue time in a Celery message: unknown, not 0");
+        }
+        QVERIFY(s.workers.isEmpty());
+        QVERIFY2(!s.workersComplete, "workers are unknown without Celery events");
+        QVERIFY(!s.totals.failed.has_value());
+    }
+
+    void oldestAgeIsObservedAcrossPolls()
+    {
+        qd::ManualClock clock(QDateTime::currentDateTimeUtc());
+        auto b = backend(QString(), &clock);
+        QVERIFY(!b->snapshot().result().queue(QStringLiteral("celery"))->oldestAgeSeconds.has_value());
+        clock.advance(120'000);
+        Snapshot s = b->snapshot().result();
+        QCOMPARE(s.queue(QStringLiteral("celery"))->oldestAgeSeconds.value(), 120.0); // at least this long
+        // The head message is consumed: the next one has only just been seen at the head.
+        qd::test::redisCli(m_redis.host, m_redis.port, kDb, {QStringLiteral("RPOP"), QStringLiteral("emails")});
+        clock.advance(30'000);
+        s = b->snapshot().result();
+        QVERIFY(!s.queue(QStringLiteral("emails"))->oldestAgeSeconds.has_value());
+        QCOMPARE(s.queue(QStringLiteral("celery"))->oldestAgeSeconds.value(), 150.0);
+    }
+
+    void failedResultsWhenAsked()
+    {
+        auto b = backend(QStringLiteral("?results=1"));
+        const Snapshot s = b->snapshot().result();
+        QVERIFY2(s.ok(), qPrintable(s.error));
+        QCOMPARE(s.totals.failed.value(), m_report.value(u"failed_results").toInteger());
+    }
+
+    void wrongTypeQueueIsAWarning()
+    {
+        qd::test::redisCli(m_redis.host, m_redis.port, kDb, {QStringLiteral("SET"), QStringLiteral("broken"), QStringLiteral("x")});
+        auto b = backend(QStringLiteral("?queues=celery,broken"));
+        const Snapshot s = b->snapshot().result();
+        QVERIFY2(s.ok(), qPrintable(s.error));
+        QVERIFY(!s.queue(QStringLiteral("broken"))->waiting.has_value());
+        QVERIFY(s.warnings.join(u' ').contains(u"WRONGTYPE"));
+        QCOMPARE(s.queue(QStringLiteral("celery"))->waiting.value(), 6);
+    }
+
+    void aRealWorkerDrainsTheQueue()
+    {
+        auto b = backend();
+        QCOMPARE(b->snapshot().result().queue(QStringLiteral("celery"))->waiting.value(), 6);
+        QProcess worker;
+        worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        worker.start(QStringLiteral("/usr/bin/python3"),
+                     {kFixtures + QStringLiteral("celery_worker.py"), m_redis.plainUrl(kDb)});
+        QVERIFY(worker.waitForStarted(10'000));
+        QTRY_VERIFY_WITH_TIMEOUT(b->snapshot().result().queue(QStringLiteral("celery"))->waiting == 0, 30'000);
+        const Snapshot s = b->snapshot().result();
+        QCOMPARE(s.queue(QStringLiteral("celery"))->oldestAgeSeconds.value(), 0.0);
+        QCOMPARE(s.queue(QStringLiteral("emails"))->waiting.value(), 4); // not its queue
+        worker.terminate();
+        QVERIFY(worker.waitForFinished(20'000));
+    }
+
+    void twoRoundTrips()
+    {
+        auto b = backend(QStringLiteral("?results=1"));
+        QVERIFY(b->snapshot().result().ok());
+        const auto before = b->connectionStats();
+        QVERIFY(b->snapshot().result().ok());
+        QCOMPARE(b->connectionStats().roundTrips - before.roundTrips, 2);
+    }
+
+private:
+    qd::test::SharedRedis m_redis;
+    QJsonObject m_report;
+};
+
+QTEST_GUILESS_MAIN(TestCelery)
+#include "tst_celery.moc"
