@@ -27,6 +27,13 @@ QFuture<JobDetail> Backend::job(const QString &)
     return QtFuture::makeReadyFuture(d);
 }
 
+QFuture<ClassBreakdown> Backend::classBreakdown(const QString &)
+{
+    ClassBreakdown b;
+    b.error = tr("A breakdown by job class is not available for the %1 backend.").arg(kind());
+    return QtFuture::makeReadyFuture(b);
+}
+
 QFuture<ActionResult> Backend::act(const JobAction &)
 {
     ActionResult r;

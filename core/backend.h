@@ -50,6 +50,8 @@ public:
     /// Drill-down and actions; the defaults answer "not supported by this backend".
     virtual QFuture<JobPage> jobs(const JobQuery &query);
     virtual QFuture<JobDetail> job(const QString &id);
+    /// The waiting jobs of a queue by class (sampled for big queues); default: not supported.
+    virtual QFuture<ClassBreakdown> classBreakdown(const QString &queue);
     /// Applies a conditional action (see JobAction). Refused when capabilities() do not allow it.
     virtual QFuture<ActionResult> act(const JobAction &action);
 

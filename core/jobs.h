@@ -55,6 +55,22 @@ struct JobDetail
     QString failure;                 ///< why the lookup failed, if it did
 };
 
+/// What a queue's waiting jobs are, by class: all of them, or an evenly spread sample of a big queue (the
+/// new job class that starved every queue behind it shows up here before anyone reads a payload).
+struct ClassBreakdown
+{
+    struct Entry
+    {
+        QString className;
+        qint64 count = 0;
+    };
+    QList<Entry> classes;          ///< most frequent first
+    qint64 examined = 0;           ///< jobs looked at
+    std::optional<qint64> total;   ///< jobs waiting in the queue
+    QString error;
+    bool sampled() const { return total && examined < *total; }
+};
+
 enum class ActionKind : quint8 { Retry, Cancel };
 
 /// A conditional action: it applies to a job only while the job is still in `expected` state, so two

@@ -4,6 +4,7 @@
 
 #include "audit/auditlog.h"
 #include "backend.h"
+#include "freshness.h"
 #include "jobtablemodel.h"
 #include "textsafety.h"
 
@@ -27,7 +28,7 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     auto *root = new QVBoxLayout(this);
     auto *bar = new QHBoxLayout();
     m_state = new QComboBox(this);
-    for (JobState s : {JobState::Waiting, JobState::Running, JobState::Scheduled, JobState::Failed}) {
+    for (JobState s : {JobState::Waiting, JobState::Running, JobState::Scheduled, JobState::Failed, JobState::Dead}) {
         m_state->addItem(jobStateName(s), int(s));
     }
     m_state->setAccessibleName(tr("Job state"));
@@ -42,6 +43,12 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     bar->addWidget(m_retry);
     bar->addWidget(m_cancel);
     root->addLayout(bar);
+    m_classes = new QLabel(this);
+    m_classes->setTextFormat(Qt::PlainText);
+    m_classes->setWordWrap(true);
+    m_classes->setAccessibleName(tr("Job classes"));
+    m_classes->hide();
+    root->addWidget(m_classes);
 
     auto *split = new QSplitter(Qt::Vertical, this);
     m_table = new QTableView(split);
@@ -128,6 +135,41 @@ void JobBrowser::reload()
     m_detail->clear();
     m_model->setQuery(m_backend, q);
     updateButtons();
+    loadClasses();
+}
+
+QString JobBrowser::classesText() const
+{
+    return m_classes->isHidden() ? QString() : m_classes->text();
+}
+
+void JobBrowser::loadClasses()
+{
+    const quint64 generation = ++m_classesGeneration;
+    if (!m_backend || JobState(m_state->currentData().toInt()) != JobState::Waiting) {
+        m_classes->hide();
+        return;
+    }
+    m_backend->classBreakdown(m_queue).then(this, [this, generation](const ClassBreakdown &b) {
+        if (generation != m_classesGeneration) {
+            return; // another queue or state since
+        }
+        if (!b.error.isEmpty() || b.classes.isEmpty()) {
+            m_classes->hide();
+            return;
+        }
+        QStringList parts;
+        for (const auto &c : b.classes.mid(0, 8)) {
+            parts << QStringLiteral("%1 %2").arg(escapeForDisplay(c.className, 80), Freshness::count(c.count));
+        }
+        if (b.classes.size() > 8) {
+            parts << tr("%n more class(es)", nullptr, int(b.classes.size() - 8));
+        }
+        m_classes->setText(b.sampled() ? tr("Waiting by class (a sample of %1 of %2 jobs): %3")
+                                             .arg(Freshness::count(b.examined), Freshness::count(b.total), parts.join(QStringLiteral(" · ")))
+                                       : tr("Waiting by class: %1").arg(parts.join(QStringLiteral(" · "))));
+        m_classes->show();
+    });
 }
 
 void JobBrowser::showDetail()

@@ -31,6 +31,7 @@ public:
     void setAuditLog(AuditLog *audit, const QString &operatorName);
     void setQueue(Backend *backend, const QString &connectionId, const QString &queue);
     void setState(JobState state);
+    QString classesText() const;
     JobTableModel *model() const { return m_model; }
     QString detailText() const;
     QString statusText() const;
@@ -43,6 +44,7 @@ Q_SIGNALS:
 
 private:
     void reload();
+    void loadClasses();
     void showDetail();
     void updateButtons();
     void confirmAndAct(ActionKind kind);
@@ -60,6 +62,8 @@ private:
     QPushButton *m_retry;
     QPushButton *m_cancel;
     QLabel *m_status;
+    QLabel *m_classes;                 ///< what the waiting jobs are, by class (hidden where unsupported)
+    quint64 m_classesGeneration = 0;
     quint64 m_detailGeneration = 0;
 };
 

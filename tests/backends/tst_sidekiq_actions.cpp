@@ -230,6 +230,43 @@ private Q_SLOTS:
         QVERIFY(!wait(b->act(a)).error.isEmpty());
     }
 
+    void waitingJobsByClassSampledWhenBig()
+    {
+        auto b = backend();
+        ClassBreakdown all = wait(b->classBreakdown(QStringLiteral("default")));
+        QVERIFY2(all.error.isEmpty(), qPrintable(all.error));
+        QCOMPARE(all.total.value(), 25);
+        QVERIFY(!all.sampled());
+        QCOMPARE(all.classes.size(), 1);
+        QCOMPARE(all.classes.at(0).className, QStringLiteral("PrintJob"));
+        QCOMPARE(all.classes.at(0).count, 25);
+        // 1,000 jobs, one in five an ActiveJob-wrapped ReportJob; read 200 of them.
+        QList<redis::Command> push;
+        for (int i = 0; i < 1000; ++i) {
+            push << redis::Command{"LPUSH", "queue:big",
+                                   i % 5 == 0 ? QByteArray("{\"queue\":\"big\",\"class\":\"ActiveJob::QueueAdapters::SidekiqAdapter::JobWrapper\","
+                                                           "\"wrapped\":\"ReportJob\",\"args\":[{\"class\":\"Nested\"}],\"jid\":\"r")
+                                                    + QByteArray::number(i) + "\"}"
+                                              : QByteArray("{\"queue\":\"big\",\"args\":[{\"class\":\"Nested\"}],\"class\":\"PrintJob\",\"jid\":\"p")
+                                                    + QByteArray::number(i) + "\"}"};
+        }
+        redis::Options o;
+        o.port = quint16(m_redis.port);
+        o.db = kDb;
+        redis::Client c(o, QStringLiteral("fill"));
+        QVERIFY(c.pipeline(push).result().ok());
+        auto sampled = backend(QStringLiteral("?sample_limit=200"));
+        const ClassBreakdown big = wait(sampled->classBreakdown(QStringLiteral("big")));
+        QVERIFY2(big.error.isEmpty(), qPrintable(big.error));
+        QCOMPARE(big.total.value(), 1000);
+        QCOMPARE(big.examined, 200);
+        QVERIFY(big.sampled());
+        QCOMPARE(big.classes.size(), 2); // "Nested" inside the args is never taken for the class
+        QCOMPARE(big.classes.at(0).className, QStringLiteral("PrintJob"));
+        QCOMPARE(big.classes.at(0).count, 160);
+        QCOMPARE(big.classes.at(1).className, QStringLiteral("ReportJob"));
+    }
+
     void retriedJobIsRunByARealSidekiq()
     {
         QTemporaryDir dir;

@@ -81,6 +81,23 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, JobTableModel::ClassColumn).data().toString(), QStringLiteral("PrintJob"));
     }
 
+    void waitingJobsByClass()
+    {
+        auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
+        JobBrowser browser;
+        browser.setQueue(backend.get(), QStringLiteral("c"), QStringLiteral("print"));
+        QTRY_COMPARE(browser.classesText(), QStringLiteral("Waiting by class: PrintJob 250"));
+        browser.setState(JobState::Failed); // only the waiting jobs are broken down
+        QTRY_VERIFY(browser.classesText().isEmpty());
+        const ClassBreakdown b = [&] {
+            auto f = backend->classBreakdown(QStringLiteral("print"));
+            f.waitForFinished();
+            return f.result();
+        }();
+        QCOMPARE(b.total.value(), 250);
+        QVERIFY(!b.sampled());
+    }
+
     void hostilePayloadIsPlainTextAndRetryIsAudited()
     {
         auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();

@@ -299,6 +299,20 @@ QFuture<JobPage> DelayedJobBackend::jobs(const JobQuery &query)
     });
 }
 
+QFuture<ClassBreakdown> DelayedJobBackend::classBreakdown(const QString &queue)
+{
+    Private *p = d.get();
+    return p->executor.run([this, p, queue] {
+        QSqlDatabase db;
+        if (QString err = p->open(db); !err.isEmpty()) {
+            ClassBreakdown b;
+            b.error = err;
+            return b;
+        }
+        return delayedjob::classBreakdown(db, p->table, queue, clock()->now(), 10'000);
+    });
+}
+
 QFuture<JobDetail> DelayedJobBackend::job(const QString &id)
 {
     Private *p = d.get();

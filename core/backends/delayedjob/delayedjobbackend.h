@@ -25,6 +25,7 @@ public:
     QFuture<Snapshot> snapshot() override;
     QFuture<JobPage> jobs(const JobQuery &query) override;
     QFuture<JobDetail> job(const QString &id) override;
+    QFuture<ClassBreakdown> classBreakdown(const QString &queue) override;
     QFuture<ActionResult> act(const JobAction &action) override;
 
 private:

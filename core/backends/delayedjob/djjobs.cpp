@@ -5,6 +5,7 @@
 #include "djschema.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -108,6 +109,58 @@ QString handlerClassName(const QString &handler)
         }
     }
     return cls;
+}
+
+ClassBreakdown classBreakdown(QSqlDatabase &db, const QString &table, const QString &queue, const QDateTime &now,
+                              qint64 sampleLimit)
+{
+    ClassBreakdown out;
+    const QString where = QStringLiteral(" FROM %1 WHERE %2 AND %3 = :queue")
+                              .arg(table, statePredicate(db, JobState::Waiting), sqlQueueExpr());
+    QSqlQuery count(db);
+    count.setForwardOnly(true);
+    if (!count.prepare(QStringLiteral("SELECT COUNT(*)") + where)) {
+        out.error = tr("Counting jobs failed: %1").arg(sqlErrorText(count.lastError()));
+        return out;
+    }
+    bindTimes(count, where, now, 0);
+    count.bindValue(QStringLiteral(":queue"), queue);
+    if (!count.exec() || !count.next()) {
+        out.error = tr("Counting jobs failed: %1").arg(sqlErrorText(count.lastError()));
+        return out;
+    }
+    out.total = count.value(0).toLongLong();
+    const QString sql = QStringLiteral("SELECT substr(handler, 1, 400)") + where
+                        + QStringLiteral(" ORDER BY priority, run_at LIMIT :limit");
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql)) {
+        out.error = tr("Reading jobs failed: %1").arg(sqlErrorText(q.lastError()));
+        return out;
+    }
+    bindTimes(q, sql, now, 0);
+    q.bindValue(QStringLiteral(":queue"), queue);
+    q.bindValue(QStringLiteral(":limit"), sampleLimit);
+    if (!q.exec()) {
+        out.error = tr("Reading jobs failed: %1").arg(sqlErrorText(q.lastError()));
+        return out;
+    }
+    QHash<QString, qint64> counts;
+    QStringList order;
+    while (q.next()) {
+        const QString c = handlerClassName(q.value(0).toString());
+        if (!counts.contains(c)) {
+            order << c;
+        }
+        counts[c] += 1;
+        ++out.examined;
+    }
+    for (const QString &c : std::as_const(order)) {
+        out.classes.append({c, counts.value(c)});
+    }
+    std::stable_sort(out.classes.begin(), out.classes.end(),
+                     [](const ClassBreakdown::Entry &a, const ClassBreakdown::Entry &b) { return a.count > b.count; });
+    return out;
 }
 
 JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, const QDateTime &now,

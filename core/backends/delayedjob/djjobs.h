@@ -19,6 +19,11 @@ JobDetail jobDetail(QSqlDatabase &db, const QString &table, const QString &id, c
 ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction &action, const QDateTime &now,
                          qint64 maxRunTimeSeconds);
 
+/// The waiting rows of a queue by handler class: all of them up to `sampleLimit`, else the next `sampleLimit`
+/// to run (by priority and run_at), marked as a sample. Only the start of each handler is read.
+ClassBreakdown classBreakdown(QSqlDatabase &db, const QString &table, const QString &queue, const QDateTime &now,
+                              qint64 sampleLimit);
+
 /// "PrintJob", "UserMailer#card_ready", "User#send_welcome" from a delayed_job YAML handler, read as text
 /// (tags are never instantiated).
 QString handlerClassName(const QString &handler);

@@ -29,6 +29,9 @@ public:
     /// filtered by queue, soonest first; a Lua script scans at most `scan_limit` (default 20000) entries per page.
     QFuture<JobPage> jobs(const JobQuery &query) override;
     QFuture<JobDetail> job(const QString &id) override;
+    /// Every waiting job when the queue holds at most `sample_limit` (default 10000), else that many read in
+    /// evenly spaced windows along the list, marked as sampled.
+    QFuture<ClassBreakdown> classBreakdown(const QString &queue) override;
     /// Retry ("add to queue" for scheduled jobs) and delete, each one Lua script per job: the job moves only if
     /// it is still where the operator saw it, so of two operators retrying it at once exactly one succeeds.
     QFuture<ActionResult> act(const JobAction &action) override;

@@ -29,6 +29,10 @@ struct SidekiqBackend::Private
         if (ok && scan > 0) {
             scanLimit = scan;
         }
+        const qint64 sample = url.option(QStringLiteral("sample_limit")).toLongLong(&ok);
+        if (ok && sample >= 100) {
+            sampleLimit = sample;
+        }
         const QString ro = url.option(QStringLiteral("readonly"));
         readOnly = ro == u"1" || ro == u"true";
     }
@@ -37,6 +41,7 @@ struct SidekiqBackend::Private
     QByteArray prefix;
     bool readOnly = false;
     qint64 scanLimit = 20'000;
+    qint64 sampleLimit = 10'000;
     double heartbeatTimeout = 30;
     qint64 breakdownLimit = 50'000;
     qint64 decodeLimit = 1024 * 1024;

@@ -130,6 +130,38 @@ return {1, q}
 
 #undef QD_SIDEKIQ_LUA_QUEUE_OF
 
+// Waiting jobs of one queue by class. KEYS[1]: the queue list; ARGV[1]: most jobs to read. Returns
+// {length, examined, class1, count1, …}; the class is ActiveJob's "wrapped" if present, else "class" (the last
+// one in the JSON: Sidekiq writes them after the arguments, so a "class" inside the args does not count).
+const redis::Script kClasses(QByteArrayLiteral(R"lua(
+local n = redis.call('LLEN', KEYS[1])
+local limit = tonumber(ARGV[1])
+local counts, order, examined = {}, {}, 0
+local function take(items)
+  for _, m in ipairs(items) do
+    local c = nil
+    for w in string.gmatch(m, '"wrapped":"([^"]*)"') do c = w end
+    if c == nil then for w in string.gmatch(m, '"class":"([^"]*)"') do c = w end end
+    c = c or '?'
+    if counts[c] == nil then counts[c] = 0; order[#order + 1] = c end
+    counts[c] = counts[c] + 1
+    examined = examined + 1
+  end
+end
+if n <= limit then
+  for i = 0, n - 1, 1000 do take(redis.call('LRANGE', KEYS[1], i, i + 999)) end
+else
+  local windows = math.floor(limit / 100)
+  for w = 0, windows - 1 do
+    local start = math.floor(w * (n - 100) / math.max(windows - 1, 1))
+    take(redis.call('LRANGE', KEYS[1], start, start + 99))
+  end
+end
+local out = {n, examined}
+for _, c in ipairs(order) do out[#out + 1] = c; out[#out + 1] = counts[c] end
+return out
+)lua"));
+
 struct Location
 {
     QString kind;      ///< queue, retry, schedule, dead, running
@@ -408,6 +440,36 @@ QFuture<JobDetail> SidekiqBackend::job(const QString &id)
                     detail.error = errorText(doc.object());
                 }
                 reply(detail);
+            });
+        },
+        unavailable);
+}
+
+QFuture<ClassBreakdown> SidekiqBackend::classBreakdown(const QString &queue)
+{
+    ClassBreakdown unavailable;
+    unavailable.error = configError();
+    const QByteArray key = d->key("queue:" + queue.toUtf8());
+    const qint64 limit = d->sampleLimit;
+    return onConnection<ClassBreakdown>(
+        [key, limit](Connection &c, std::function<void(ClassBreakdown)> reply) {
+            c.send({kClasses.evalsha({key}, {QByteArray::number(limit)})}, [reply](Batch b) {
+                ClassBreakdown out;
+                const Reply *r = b.ok() ? &b.replies.at(0) : nullptr;
+                if (!r) {
+                    out.error = b.error;
+                } else if (r->isError() || !r->isArray() || r->elements.size() < 2) {
+                    out.error = tr("The queue could not be read: %1").arg(r->errorText());
+                } else {
+                    out.total = r->elements.at(0).toInteger();
+                    out.examined = r->elements.at(1).toInteger().value_or(0);
+                    for (qsizetype i = 2; i + 1 < r->elements.size(); i += 2) {
+                        out.classes.append({QString::fromUtf8(r->elements.at(i).str), r->elements.at(i + 1).toInteger().value_or(0)});
+                    }
+                    std::stable_sort(out.classes.begin(), out.classes.end(),
+                                     [](const ClassBreakdown::Entry &a, const ClassBreakdown::Entry &x) { return a.count > x.count; });
+                }
+                reply(out);
             });
         },
         unavailable);
