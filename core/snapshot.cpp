@@ -18,7 +18,7 @@ std::optional<qint64> QueueStats::total() const
 WorkerSummary Snapshot::workerSummary() const
 {
     WorkerSummary s;
-    if (!ok()) {
+    if (!ok() || !workersKnown) {
         return s;
     }
     int busy = 0, idle = 0, lost = 0;

@@ -67,6 +67,8 @@ struct Totals
 {
     std::optional<qint64> processed;
     std::optional<qint64> failed;
+    std::optional<qint64> processedToday; ///< since midnight UTC (Sidekiq's per-day counters)
+    std::optional<qint64> failedToday;
 };
 
 /// Everything one poll of one connection learned. A failed poll carries only backend, takenAt and error.
@@ -77,6 +79,7 @@ struct Snapshot
     QList<QueueStats> queues; ///< sorted by name
     QList<WorkerInfo> workers;
     bool workersComplete = false; ///< true when idle workers are visible too (heartbeats), not only busy ones
+    bool workersKnown = true;     ///< false: the backend cannot see workers at all (Celery without events)
     Totals totals;
     QStringList warnings;     ///< partial problems (a garbage row) that did not stop the poll
     QString error;            ///< non-empty: the poll failed, the rest is meaningless

@@ -115,8 +115,16 @@ void OverviewPage::updateWorkers()
         }
         const WorkerSummary w = s.workerSummary();
         auto n = [](std::optional<int> v) { return v ? QString::number(*v) : Freshness::unknown(); };
-        QString line = tr("%1 — workers: %2 busy, %3 idle, %4 lost")
-                           .arg(escapeForDisplay(m_collector->displayName(id), 80), n(w.busy), n(w.idle), n(w.lost));
+        QString line = s.workersKnown
+                           ? tr("%1 — workers: %2 busy, %3 idle, %4 lost")
+                                 .arg(escapeForDisplay(m_collector->displayName(id), 80), n(w.busy), n(w.idle), n(w.lost))
+                           //: a backend that cannot see its workers (Celery without events)
+                           : tr("%1 — workers: not visible on this backend").arg(escapeForDisplay(m_collector->displayName(id), 80));
+        if (s.totals.processedToday) {
+            //: Sidekiq's per-day counters, since midnight UTC
+            line += tr(" · today %1 processed, %2 failed")
+                        .arg(Freshness::count(s.totals.processedToday), Freshness::count(s.totals.failedToday));
+        }
         if (w.lost.value_or(0) > 0 && w.busy.value_or(0) + w.idle.value_or(0) == 0) {
             line += tr("  ✖ no live worker: nothing is being processed");
             anyLost = true;

@@ -81,12 +81,16 @@ void printTable(const Snapshot &s)
         line(r);
     }
     const WorkerSummary w = s.workerSummary();
-    out() << '\n'
-          << tr("Workers: %1 busy, %2 idle, %3 lost")
-                 .arg(w.busy ? QString::number(*w.busy) : QStringLiteral("—"),
-                      w.idle ? QString::number(*w.idle) : QStringLiteral("— (not visible on this backend)"),
-                      w.lost ? QString::number(*w.lost) : QStringLiteral("—"))
-          << '\n';
+    if (!s.workersKnown) {
+        out() << '\n' << tr("Workers: not visible on this backend") << '\n';
+    } else {
+        out() << '\n'
+              << tr("Workers: %1 busy, %2 idle, %3 lost")
+                     .arg(w.busy ? QString::number(*w.busy) : QStringLiteral("—"),
+                          w.idle ? QString::number(*w.idle) : QStringLiteral("— (not visible on this backend)"),
+                          w.lost ? QString::number(*w.lost) : QStringLiteral("—"))
+              << '\n';
+    }
     for (const WorkerInfo &wi : s.workers) {
         if (wi.state == WorkerState::Lost) {
             out() << "  " << tr("lost: %1, last seen %2 ago").arg(escapeForDisplay(wi.id, 120), age(wi.lastSeenAgeSeconds))

@@ -79,9 +79,12 @@ QJsonObject snapshotToJson(const Snapshot &s)
     }
     root.insert(QStringLiteral("workers"), workers);
     root.insert(QStringLiteral("workers_complete"), s.workersComplete);
+    root.insert(QStringLiteral("workers_known"), s.workersKnown);
     QJsonObject totals;
     totals.insert(QStringLiteral("processed"), countOrNull(s.totals.processed));
     totals.insert(QStringLiteral("failed"), countOrNull(s.totals.failed));
+    totals.insert(QStringLiteral("processed_today"), countOrNull(s.totals.processedToday));
+    totals.insert(QStringLiteral("failed_today"), countOrNull(s.totals.failedToday));
     root.insert(QStringLiteral("totals"), totals);
     root.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(s.warnings));
     return root;

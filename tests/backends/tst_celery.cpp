@@ -61,7 +61,8 @@ private Q_SLOTS:
             QVERIFY2(!q->oldestAgeSeconds.has_value(), "no enqueue time in a Celery message: unknown, not 0");
         }
         QVERIFY(s.workers.isEmpty());
-        QVERIFY2(!s.workersComplete, "workers are unknown without Celery events");
+        QVERIFY2(!s.workersComplete && !s.workersKnown, "workers are unknown without Celery events");
+        QVERIFY2(!s.workerSummary().busy.has_value(), "unknown, not 0 busy");
         QVERIFY(!s.totals.failed.has_value());
     }
 

@@ -70,6 +70,9 @@ private Q_SLOTS:
         QCOMPARE(s.backend, QStringLiteral("sidekiq"));
         QCOMPARE(s.totals.processed.value(), report.value(u"processed").toInteger());
         QCOMPARE(s.totals.failed.value(), report.value(u"failed").toInteger());
+        QCOMPARE(s.totals.processedToday.value(), report.value(u"processed_today").toInteger());
+        QCOMPARE(s.totals.failedToday.value(), report.value(u"failed_today").toInteger());
+        QCOMPARE(s.totals.processedToday.value(), 17);
 
         qint64 enqueued = 0, retries = 0, scheduled = 0, dead = 0;
         for (const QJsonValue &v : report.value(u"queues").toArray()) {

@@ -195,6 +195,7 @@ void BullMqBackend::poll(Connection &c, Finish finish)
         } else {
             s.warnings << tr("CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.")
                               .arg(clients.errorText());
+            s.workersKnown = false;
         }
 
         QByteArrayList bases;

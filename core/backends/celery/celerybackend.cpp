@@ -251,7 +251,8 @@ void CeleryBackend::poll(Connection &c, Finish finish)
                 }
                 s.totals.failed = d->failuresLastCycle; // known once a full pass over the results finished
             }
-            s.workersComplete = false; // Celery shows workers only in its event stream
+            s.workersComplete = false;
+            s.workersKnown = false; // Celery shows workers only in its event stream
             finish(s);
         });
     });

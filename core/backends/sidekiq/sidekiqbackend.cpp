@@ -135,7 +135,9 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
     QList<Command> first{
         {"SMEMBERS", d->key("queues")},
         {"SMEMBERS", d->key("processes")},
-        {"MGET", d->key("stat:processed"), d->key("stat:failed")},
+        {"MGET", d->key("stat:processed"), d->key("stat:failed"),
+         d->key("stat:processed:" + clock()->now().toUTC().date().toString(Qt::ISODate).toLatin1()),
+         d->key("stat:failed:" + clock()->now().toUTC().date().toString(Qt::ISODate).toLatin1())},
         {"SCAN", d->scanCursor, "MATCH", redis::globEscape(queuePrefix) + '*', "COUNT", QByteArray::number(kScanCount),
          "TYPE", "list"},
     };
@@ -177,15 +179,15 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
         }
         std::sort(names.begin(), names.end());
         const QByteArrayList processes = b1.replies.at(1).toByteArrayList();
-        const auto processed = b1.replies.at(2).isArray() && b1.replies.at(2).elements.size() == 2
-                                   ? b1.replies.at(2).elements.at(0).toInteger()
-                                   : std::nullopt;
-        const auto failed = b1.replies.at(2).isArray() && b1.replies.at(2).elements.size() == 2
-                                ? b1.replies.at(2).elements.at(1).toInteger()
-                                : std::nullopt;
-        // Sidekiq::Stats reports a counter that was never incremented as 0.
-        s.totals.processed = processed.value_or(0);
-        s.totals.failed = failed.value_or(0);
+        const Reply &stats = b1.replies.at(2);
+        auto counter = [&stats](int i) -> qint64 {
+            // Sidekiq::Stats reports a counter that was never incremented as 0.
+            return stats.isArray() && stats.elements.size() == 4 ? stats.elements.at(i).toInteger().value_or(0) : 0;
+        };
+        s.totals.processed = counter(0);
+        s.totals.failed = counter(1);
+        s.totals.processedToday = counter(2); // stat:*:YYYY-MM-DD, UTC dates as Sidekiq writes them
+        s.totals.failedToday = counter(3);
 
         QList<Command> second;
         QByteArrayList queueKeys;

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+//
+// queuedeckctl on the Redis family, as an operator or Nagios runs it: Sidekiq data written by the real gem,
+// snapshot JSON, check, and an audited bulk retry; Celery's unknown workers in JSON.
+#include "../backends/redistestserver.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+constexpr int kDb = 9; // and 10; every test executable has its own databases (see redistestserver.h)
+const QString kFixtures = QStringLiteral(QD_SOURCE_DIR "/tests/backends/fixtures/");
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+} // namespace
+
+class TestQueuedeckCtlRedis : public QObject
+{
+    Q_OBJECT
+private:
+    qd::test::SharedRedis m_redis;
+    QTemporaryDir m_dir;
+
+    QString audit() const { return m_dir.filePath(QStringLiteral("audit.sqlite3")); }
+    Run ctl(const QStringList &args)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QD_AUDIT_DB"), audit());
+        env.insert(QStringLiteral("USER"), QStringLiteral("ops-tester"));
+        p.setProcessEnvironment(env);
+        p.start(qEnvironmentVariable("QD_CTL"), args);
+        Run r;
+        if (p.waitForFinished(60'000)) {
+            r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        }
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_redis = qd::test::sharedRedis();
+        QVERIFY(qd::test::runFixture(QStringLiteral("ruby"), {kFixtures + QStringLiteral("sidekiq/fill.rb"),
+                                                              m_redis.plainUrl(kDb), QStringLiteral("25")})
+                    .isEmpty());
+    }
+
+    void sidekiqSnapshotJson()
+    {
+        const Run r = ctl({QStringLiteral("snapshot"), m_redis.url(QStringLiteral("sidekiq"), kDb), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject root = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(root.value(u"backend").toString(), QStringLiteral("sidekiq"));
+        QCOMPARE(root.value(u"totals").toObject().value(u"processed").toInteger(), 1234);
+        QCOMPARE(root.value(u"totals").toObject().value(u"processed_today").toInteger(), 17);
+        bool sawDefault = false;
+        for (const QJsonValue &v : root.value(u"queues").toArray()) {
+            const QJsonObject q = v.toObject();
+            if (q.value(u"name").toString() == u"default") {
+                sawDefault = true;
+                QCOMPARE(q.value(u"depth").toInteger(), 25);
+                QCOMPARE(q.value(u"failed").toInteger(), 3);
+                QVERIFY(q.value(u"oldest_age_s").toDouble() >= 119);
+            }
+        }
+        QVERIFY(sawDefault);
+        QVERIFY(root.value(u"workers_known").toBool());
+    }
+
+    void checkNamesTheOldQueue()
+    {
+        const Run r = ctl({QStringLiteral("check"), m_redis.url(QStringLiteral("sidekiq"), kDb), QStringLiteral("--max-latency"),
+                           QStringLiteral("60")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.out.contains("default"), r.out.constData());
+    }
+
+    void bulkRetryIsAuditedAndExactlyOnce()
+    {
+        const QString url = m_redis.url(QStringLiteral("sidekiq"), kDb);
+        const QStringList bulk{QStringLiteral("retry"), url, QStringLiteral("--all"), QStringLiteral("--queue"),
+                               QStringLiteral("mail"), QStringLiteral("--state"), QStringLiteral("failed")};
+        const Run dry = ctl(bulk + QStringList{QStringLiteral("--dry-run")});
+        QCOMPARE(dry.exitCode, 0);
+        QVERIFY2(dry.out.contains("would retry 2 job(s)"), dry.out.constData());
+        const Run done = ctl(bulk + QStringList{QStringLiteral("--yes")});
+        QCOMPARE(done.exitCode, 0);
+        QVERIFY2(done.out.contains("retried 2 job(s)"), done.out.constData());
+        QCOMPARE(qd::test::redisCli(m_redis.host, m_redis.port, kDb, {QStringLiteral("ZCARD"), QStringLiteral("retry")}),
+                 QStringLiteral("3"));
+        QCOMPARE(qd::test::redisCli(m_redis.host, m_redis.port, kDb, {QStringLiteral("LLEN"), QStringLiteral("queue:mail")}),
+                 QStringLiteral("5"));
+        const QString id = QString::fromUtf8(done.out).section(QStringLiteral(": "), 1).section(u',', 0, 0).trimmed();
+        const Run again = ctl({QStringLiteral("retry"), url, QStringLiteral("--job"), id});
+        QVERIFY2(again.out.contains("skipped 1 job(s) no longer failed"), again.out.constData());
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("audit"));
+            db.setDatabaseName(audit());
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT operator, action, succeeded, skipped, connection FROM audit ORDER BY id")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("ops-tester"));
+            QCOMPARE(q.value(2).toInt(), 2);
+            QVERIFY(q.value(4).toString().startsWith(u"sidekiq+redis://"));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(3).toInt(), 1);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("audit"));
+    }
+
+    void celeryWorkersAreUnknownNotZero()
+    {
+        QVERIFY(!qd::test::runFixture(QStringLiteral("/usr/bin/python3"),
+                                      {kFixtures + QStringLiteral("redis/fill_celery.py"), m_redis.plainUrl(kDb + 1)})
+                     .isEmpty());
+        const Run r = ctl({QStringLiteral("snapshot"), m_redis.url(QStringLiteral("celery"), kDb + 1), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject root = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(root.value(u"workers_known").toBool(true), false);
+        QVERIFY(root.value(u"workers").toArray().isEmpty());
+        const Run human = ctl({QStringLiteral("snapshot"), m_redis.url(QStringLiteral("celery"), kDb + 1)});
+        QVERIFY2(!human.out.contains("Workers: 0 busy"), human.out.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestQueuedeckCtlRedis)
+#include "tst_queuedeckctl_redis.moc"
