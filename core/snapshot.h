@@ -30,6 +30,8 @@ struct QueueStats
     std::optional<qint64> scheduled; ///< to run later (future run time, including retries waiting for their time)
     std::optional<qint64> failed;    ///< failed and kept (retry set / failed rows)
     std::optional<qint64> dead;      ///< given up on (dead set, DLQ)
+    /// Finished jobs the backend still keeps (BullMQ's completed set, RQ's finished registry); not part of total().
+    std::optional<qint64> completed;
     /// Age in seconds of the oldest waiting job at takenAt; 0 when nothing waits; empty when unknown.
     std::optional<double> oldestAgeSeconds;
     /// Arrivals and completions per minute since the previous poll; see rateExactness.

@@ -60,6 +60,7 @@ QJsonObject snapshotToJson(const Snapshot &s)
         o.insert(QStringLiteral("dead"), countOrNull(q.dead));
         // Extensions beyond the contract: attempts, rates and how far to trust them.
         o.insert(QStringLiteral("max_attempts"), countOrNull(q.maxAttempts));
+        o.insert(QStringLiteral("completed"), countOrNull(q.completed));
         o.insert(QStringLiteral("paused"), q.paused ? QJsonValue(*q.paused) : QJsonValue(QJsonValue::Null));
         o.insert(QStringLiteral("in_per_min"), orNull(q.inPerMinute));
         o.insert(QStringLiteral("out_per_min"), orNull(q.outPerMinute));

@@ -68,6 +68,7 @@ private Q_SLOTS:
             QCOMPARE(q->running.value(), c.value(u"active").toInteger());
             QCOMPARE(q->scheduled.value(), c.value(u"delayed").toInteger());
             QCOMPARE(q->failed.value(), c.value(u"failed").toInteger());
+            QCOMPARE(q->completed.value(), c.value(u"completed").toInteger());
             QCOMPARE(q->paused.value(), c.value(u"isPaused").toBool());
             QVERIFY2(!q->dead.has_value(), "BullMQ has no dead set: unknown, not 0");
         }

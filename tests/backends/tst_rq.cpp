@@ -69,6 +69,7 @@ private Q_SLOTS:
             QCOMPARE(q->waiting.value(), c.value(u"count").toInteger());
             QCOMPARE(q->running.value(), c.value(u"started").toInteger());
             QCOMPARE(q->failed.value(), c.value(u"failed").toInteger());
+            QCOMPARE(q->completed.value(), c.value(u"finished").toInteger());
             QCOMPARE(q->scheduled.value(), c.value(u"scheduled").toInteger() + c.value(u"deferred").toInteger());
             QVERIFY2(!q->dead.has_value(), "RQ has no dead state: unknown, not 0");
             const QJsonValue first = oldest.value(it.key());

@@ -311,10 +311,19 @@ void QueueDetailView::updateHeader(const Snapshot &snapshot)
                                 Freshness::rate(q->inPerMinute, q->rateExactness),
                                 Freshness::rate(q->outPerMinute, q->rateExactness), n(w.busy), n(w.idle))
                            .arg(n(w.lost), Freshness::age(good.takenAt, d->collector->clock()->now(), staleAfter));
+        if (q->paused.value_or(false)) {
+            text += u'\n' + tr("Paused on the backend: workers take no jobs from this queue until it is resumed.");
+        }
+        if (q->dead || q->completed) {
+            text += u'\n' + tr("dead %1 · completed and kept %2")
+                                 .arg(Freshness::count(q->dead, q->countExactness), Freshness::count(q->completed));
+        }
         if (q->rateExactness == Exactness::Approximate) {
             text += u'\n' + tr("≈ Rates are lower bounds: jobs that arrive and finish between two polls are not seen.");
         }
-        if (!w.idle) {
+        if (!good.workersKnown) {
+            text += u'\n' + tr("Workers are not visible on this backend (Celery reports them only through its events).");
+        } else if (!w.idle) {
             text += u'\n' + tr("Idle workers are invisible on this backend: only workers holding a job are counted.");
         }
         d->numbers->setText(text);

@@ -373,7 +373,8 @@ void TimeSeriesChart::redraw()
         delete m;
     }
     d->markerSeries.clear();
-    const double top = niceCeiling(maxY * 1.1);
+    // Counts are whole numbers: below 4 the five ticks would fall between integers and repeat labels ("0 0 1 1").
+    const double top = d->format == ValueFormat::Count ? std::max(4.0, niceCeiling(maxY * 1.1)) : niceCeiling(maxY * 1.1);
     for (const auto &[ms, label] : std::as_const(d->markers)) {
         if (ms < d->fromMs || ms > d->toMs) {
             continue;

@@ -239,6 +239,7 @@ void BullMqBackend::poll(Connection &c, Finish finish)
                 q.running = active;
                 q.scheduled = delayed;
                 q.failed = failed;
+                q.completed = count(5);
                 q.paused = row.elements.at(8).str == "1" || (pausedList && *pausedList > 0);
                 if (q.waiting) {
                     if (*q.waiting == 0) {

@@ -19,7 +19,7 @@ using redis::Reply;
 namespace {
 
 // Per queue name (ARGV, after the key prefix "rq:" in ARGV[1]): {length, oldest enqueued_at or nil, started,
-// failed, scheduled, deferred, errors or nil}; -1 for a count that could not be read.
+// failed, scheduled, deferred, errors or nil, finished}; -1 for a count that could not be read.
 const redis::Script kQueues(QByteArrayLiteral(R"lua(
 local p = ARGV[1]
 local out = {}
@@ -43,6 +43,7 @@ for i = 2, #ARGV do
   row[4] = count('ZCARD', p .. 'failed:' .. q, errs)
   row[5] = count('ZCARD', p .. 'scheduled:' .. q, errs)
   row[6] = count('ZCARD', p .. 'deferred:' .. q, errs)
+  row[8] = count('ZCARD', p .. 'finished:' .. q, errs)
   if #errs > 0 then row[7] = table.concat(errs, '; ') else row[7] = false end
   out[#out + 1] = row
 end
@@ -212,6 +213,7 @@ void RqBackend::poll(Connection &c, Finish finish)
                         s.warnings << tr("The oldest job in queue %1 has no enqueued_at time: its age is unknown.").arg(q.name);
                     }
                 }
+                q.completed = count(7);
                 if (row.elements.value(6).isString()) {
                     s.warnings << tr("Queue %1: %2").arg(q.name, text(row.elements.value(6).str));
                 }
