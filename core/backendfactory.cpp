@@ -7,6 +7,7 @@
 #include "backends/bullmq/bullmqbackend.h"
 #include "backends/rq/rqbackend.h"
 #include "backends/celery/celerybackend.h"
+#include "backends/rabbitmq/rabbitmqbackend.h"
 
 #include <QCoreApplication>
 
@@ -23,6 +24,9 @@ Result<std::shared_ptr<Backend>> createBackend(const ConnectionUrl &url, Clock *
     }
     if (url.family == u"celery" && (url.transport == u"redis" || url.transport == u"rediss")) {
         return R(std::make_shared<celery::CeleryBackend>(url, clock));
+    }
+    if (url.family == u"rabbitmq") {
+        return R(std::make_shared<rabbitmq::RabbitMqBackend>(url, clock));
     }
     if (url.family == u"rq") {
         return R(std::make_shared<rq::RqBackend>(url, clock));

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "rabbitmqbackend.h"
+
+#include "../../clock.h"
+#include "../../textsafety.h"
+#include "httpclient.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPromise>
+
+#include <atomic>
+
+namespace qd::rabbitmq {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("qd::rabbitmq::RabbitMqBackend", text);
+}
+
+constexpr const char *kQueueColumns = "name,messages_ready,messages_unacknowledged,state,type,arguments";
+constexpr const char *kStatsColumns =
+    "name,head_message_timestamp,message_stats.redeliver_details.rate,message_stats.publish_details.rate,"
+    "message_stats.deliver_get_details.rate,message_stats.ack_details.rate";
+
+/// A failed answer as one line an operator can act on.
+QString describe(const http::Response &r, const QString &endpoint, const QString &user)
+{
+    if (!r.error.isEmpty()) {
+        return tr("Cannot reach the RabbitMQ management API at %1: %2").arg(endpoint, r.error);
+    }
+    if (r.status == 401) {
+        return tr("RabbitMQ at %1 refused the credentials of user \"%2\" (401).").arg(endpoint, user);
+    }
+    if (r.status == 403) {
+        return tr("User \"%1\" may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access "
+                  "to the vhost.")
+            .arg(user, endpoint);
+    }
+    if (r.status == 404) {
+        return tr("RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.").arg(endpoint);
+    }
+    return tr("The RabbitMQ management API at %1 answered %2: %3")
+        .arg(endpoint)
+        .arg(r.status)
+        .arg(escapeForDisplay(QString::fromUtf8(r.body.left(300)).simplified(), 300));
+}
+
+} // namespace
+
+struct RabbitMqBackend::Private
+{
+    QString vhost;
+    QString endpoint;
+    QString user;
+    int statsLimit = 500;
+    std::unique_ptr<http::Client> client;
+    std::atomic<qint64> lastBytes{0};
+
+    QString vhostPath() const { return QString::fromLatin1(QUrl::toPercentEncoding(vhost)); }
+};
+
+RabbitMqBackend::RabbitMqBackend(const ConnectionUrl &url, Clock *clock, QObject *parent)
+    : Backend(url, clock, parent), d(std::make_shared<Private>())
+{
+    d->vhost = url.path.isEmpty() ? QStringLiteral("/") : url.path;
+    d->user = url.user.isEmpty() ? QStringLiteral("guest") : url.user;
+    d->endpoint = QStringLiteral("%1:%2").arg(url.host).arg(url.port);
+    bool ok = false;
+    const int limit = url.option(QStringLiteral("stats_limit")).toInt(&ok);
+    if (ok && limit >= 0) {
+        d->statsLimit = limit;
+    }
+    http::Options o;
+    o.user = d->user;
+    o.password = url.password.isEmpty() ? (url.user.isEmpty() ? QStringLiteral("guest") : qEnvironmentVariable("RABBITMQ_PASSWORD"))
+                                        : url.password;
+    o.caFile = url.option(QStringLiteral("tls_ca"));
+    const double timeout = url.option(QStringLiteral("timeout")).toDouble(&ok);
+    if (ok && timeout > 0) {
+        o.timeoutMs = int(timeout * 1000);
+    }
+    QUrl base;
+    base.setScheme(url.transport == u"https" ? QStringLiteral("https") : QStringLiteral("http"));
+    base.setHost(url.host);
+    base.setPort(url.port);
+    d->client = std::make_unique<http::Client>(base, o, QStringLiteral("rabbitmq-http"));
+}
+
+RabbitMqBackend::~RabbitMqBackend()
+{
+    d->client.reset();
+}
+
+Capabilities RabbitMqBackend::capabilities() const
+{
+    Capabilities c;
+    c.workers = true;
+    c.exactCounts = true;
+    return c;
+}
+
+qint64 RabbitMqBackend::lastPollBytes() const
+{
+    return d->lastBytes.load();
+}
+
+QFuture<Snapshot> RabbitMqBackend::snapshot()
+{
+    auto promise = std::make_shared<QPromise<Snapshot>>();
+    promise->start();
+    QFuture<Snapshot> future = promise->future();
+    if (state() == ConnectionState::Disconnected) {
+        setState(ConnectionState::Connecting);
+    }
+    struct Poll
+    {
+        http::Response queues, consumers, overview, nodes, stats;
+        int pending = 4;
+        bool statsAsked = false;
+    };
+    auto poll = std::make_shared<Poll>();
+    std::weak_ptr<Private> weak = d;
+    const QString v = d->vhostPath();
+    auto finish = [this, promise, poll, weak] {
+        const auto p = weak.lock();
+        Snapshot s;
+        s.backend = kind();
+        s.takenAt = clock()->now();
+        if (!p) {
+            s.error = tr("The connection was closed.");
+            promise->addResult(s);
+            promise->finish();
+            return;
+        }
+        p->lastBytes = poll->queues.bytes + poll->consumers.bytes + poll->overview.bytes + poll->nodes.bytes + poll->stats.bytes;
+        const double now = double(clock()->nowMs()) / 1000.0;
+        // The queue list is the poll: without it nothing is known.
+        if (!poll->queues.error.isEmpty() || poll->queues.status != 200) {
+            s.error = describe(poll->queues, p->endpoint, p->user);
+        } else {
+            QJsonParseError perr{};
+            const QJsonDocument doc = QJsonDocument::fromJson(poll->queues.body, &perr);
+            if (!doc.isArray()) {
+                s.error = tr("The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?")
+                              .arg(p->endpoint, perr.errorString());
+            } else {
+                QHash<QString, int> consumersPerQueue;
+                bool consumersKnown = poll->consumers.status == 200;
+                const QJsonArray consumers = QJsonDocument::fromJson(poll->consumers.body).array();
+                QHash<QString, qint64> unackedPerQueue;
+                for (const QJsonValue &v2 : doc.array()) {
+                    const QJsonObject q = v2.toObject();
+                    unackedPerQueue.insert(q.value(u"name").toString(), q.value(u"messages_unacknowledged").toInteger());
+                }
+                if (consumersKnown) {
+                    for (const QJsonValue &cv : consumers) {
+                        const QJsonObject c = cv.toObject();
+                        const QString queue = c.value(u"queue").toObject().value(u"name").toString();
+                        consumersPerQueue[queue] += 1;
+                        const QJsonObject ch = c.value(u"channel_details").toObject();
+                        WorkerInfo w;
+                        w.id = QStringLiteral("%1 on %2").arg(c.value(u"consumer_tag").toString(), ch.value(u"name").toString());
+                        w.queues = {queue};
+                        w.lastSeenAgeSeconds = 0.0; // a consumer exists only while its channel is open
+                        // The API does not say which consumer holds the unacknowledged messages: a consumer of a queue
+                        // with unacknowledged messages counts as busy.
+                        w.state = unackedPerQueue.value(queue) > 0 ? WorkerState::Busy : WorkerState::Idle;
+                        s.workers.append(w);
+                    }
+                    s.workersComplete = true;
+                } else {
+                    s.workersKnown = false;
+                    s.warnings << describe(poll->consumers, p->endpoint, p->user);
+                }
+                QHash<QString, QJsonObject> stats;
+                if (poll->statsAsked && poll->stats.status == 200) {
+                    for (const QJsonValue &sv : QJsonDocument::fromJson(poll->stats.body).array()) {
+                        stats.insert(sv.toObject().value(u"name").toString(), sv.toObject());
+                    }
+                }
+                for (const QJsonValue &qv : doc.array()) {
+                    const QJsonObject o = qv.toObject();
+                    QueueStats q;
+                    q.name = o.value(u"name").toString();
+                    if (o.contains(u"messages_ready")) {
+                        q.waiting = o.value(u"messages_ready").toInteger();
+                        q.running = o.value(u"messages_unacknowledged").toInteger();
+                    } else {
+                        q.countExactness = Exactness::Unknown; // a queue whose process is down
+                    }
+                    const QString state = o.value(u"state").toString();
+                    if (!state.isEmpty() && state != u"running" && state != u"idle") {
+                        s.warnings << tr("Queue %1 is %2.").arg(q.name, state);
+                    }
+                    const auto st = stats.constFind(q.name);
+                    if (q.waiting && *q.waiting == 0) {
+                        q.oldestAgeSeconds = 0.0;
+                    } else if (st != stats.cend() && st->value(u"head_message_timestamp").isDouble()) {
+                        q.oldestAgeSeconds = std::max(0.0, now - st->value(u"head_message_timestamp").toDouble());
+                    }
+                    if (st != stats.cend()) {
+                        const QJsonObject ms = st->value(u"message_stats").toObject();
+                        auto rate = [&ms](const char *key) -> std::optional<double> {
+                            const QJsonValue r = ms.value(QLatin1String(key)).toObject().value(u"rate");
+                            return r.isDouble() ? std::optional<double>(r.toDouble() * 60.0) : std::nullopt;
+                        };
+                        q.inPerMinute = rate("publish_details").value_or(0.0);
+                        q.outPerMinute = rate("ack_details").value_or(0.0);
+                        q.rateExactness = Exactness::Approximate;
+                        if (const auto redeliver = rate("redeliver_details"); redeliver && *redeliver > 0) {
+                            s.warnings << tr("Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same "
+                                             "message again and again.")
+                                              .arg(q.name)
+                                              .arg(*redeliver, 0, 'f', 1);
+                        }
+                    }
+                    if (consumersKnown && q.waiting.value_or(0) > 0 && consumersPerQueue.value(q.name) == 0) {
+                        s.warnings << tr("Queue %1: %Ln message(s) ready and no consumer.", nullptr, int(*q.waiting)).arg(q.name);
+                    }
+                    s.queues.append(q);
+                }
+                std::sort(s.queues.begin(), s.queues.end(),
+                          [](const QueueStats &a, const QueueStats &b) { return a.name < b.name; });
+                if (poll->statsAsked && poll->stats.status != 200) {
+                    s.warnings << tr("Per-queue statistics were not available: %1").arg(describe(poll->stats, p->endpoint, p->user));
+                }
+                // Alarms block publishers: the whole system stalls although every queue looks calm.
+                for (const QJsonValue &nv : QJsonDocument::fromJson(poll->nodes.body).array()) {
+                    const QJsonObject n = nv.toObject();
+                    const QString name = n.value(u"name").toString();
+                    if (n.value(u"running").isBool() && !n.value(u"running").toBool()) {
+                        s.warnings << tr("Node %1 is down.").arg(name);
+                    }
+                    if (n.value(u"mem_alarm").toBool()) {
+                        s.warnings << tr("Node %1 has a memory alarm: publishers are blocked.").arg(name);
+                    }
+                    if (n.value(u"disk_free_alarm").toBool()) {
+                        s.warnings << tr("Node %1 has a disk alarm: publishers are blocked.").arg(name);
+                    }
+                }
+                const QJsonObject overview = QJsonDocument::fromJson(poll->overview.body).object();
+                const QJsonObject ms = overview.value(u"message_stats").toObject();
+                if (ms.contains(u"ack")) {
+                    s.totals.processed = ms.value(u"ack").toInteger();
+                }
+            }
+        }
+        setState(s.ok() ? ConnectionState::Connected : ConnectionState::Error, s.error);
+        promise->addResult(std::move(s));
+        promise->finish();
+    };
+    // The callbacks run on the HTTP thread, one after another: the counter needs no lock.
+    auto arrived = [poll, finish](http::Response Poll::*slot) {
+        return [poll, finish, slot](http::Response r) {
+            (*poll).*slot = std::move(r);
+            if (--poll->pending == 0) {
+                finish();
+            }
+        };
+    };
+    http::Client *c = d->client.get();
+    const int statsLimit = d->statsLimit;
+    c->get(QStringLiteral("/api/queues/%1?disable_stats=true&enable_queue_totals=true&columns=%2")
+               .arg(v, QLatin1String(kQueueColumns)),
+           [poll, finish, c, v, statsLimit](http::Response r) {
+               // Small installations also get per-queue statistics; the count decides before the poll ends.
+               const qsizetype queues = r.status == 200 ? QJsonDocument::fromJson(r.body).array().size() : 0;
+               poll->queues = std::move(r);
+               if (queues > 0 && queues <= statsLimit) {
+                   poll->statsAsked = true;
+                   ++poll->pending;
+                   c->get(QStringLiteral("/api/queues/%1?columns=%2").arg(v, QLatin1String(kStatsColumns)),
+                          [poll, finish](http::Response s) {
+                              poll->stats = std::move(s);
+                              if (--poll->pending == 0) {
+                                  finish();
+                              }
+                          });
+               }
+               if (--poll->pending == 0) {
+                   finish();
+               }
+           });
+    c->get(QStringLiteral("/api/consumers/%1").arg(v), arrived(&Poll::consumers));
+    c->get(QStringLiteral("/api/overview?columns=message_stats,object_totals"), arrived(&Poll::overview));
+    c->get(QStringLiteral("/api/nodes?columns=name,running,mem_alarm,disk_free_alarm"), arrived(&Poll::nodes));
+    return future;
+}
+
+} // namespace qd::rabbitmq

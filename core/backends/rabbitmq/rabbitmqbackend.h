@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "../../backend.h"
+
+#include <memory>
+
+namespace qd::rabbitmq {
+
+/// RabbitMQ through its management HTTP API (`rabbitmq+http(s)://user@host:15672/vhost`). One poll is four
+/// requests in parallel, each cheap whatever the number of queues:
+///  - `/api/queues/<vhost>?disable_stats=true&enable_queue_totals=true&columns=…` — every queue's ready and
+///    unacknowledged counts, state, type and arguments, without the statistics that make the UI's own call slow;
+///  - `/api/consumers/<vhost>` — consumers become workers, and give each queue its consumer count;
+///  - `/api/overview` — message rates; `/api/nodes` — memory and disk alarms, nodes down.
+/// With at most `stats_limit` queues (default 500) a fifth request reads per-queue statistics: the head
+/// message's timestamp (oldest age, when publishers set it) and the redelivery rate (a poison message loop).
+/// URL options: `stats_limit`, `timeout` (s), `tls_ca`. The password comes from the URL or RABBITMQ_PASSWORD.
+class RabbitMqBackend final : public Backend
+{
+    Q_OBJECT
+public:
+    explicit RabbitMqBackend(const ConnectionUrl &url, Clock *clock = nullptr, QObject *parent = nullptr);
+    ~RabbitMqBackend() override;
+    Q_DISABLE_COPY_MOVE(RabbitMqBackend)
+
+    QString kind() const override { return QStringLiteral("rabbitmq"); }
+    Capabilities capabilities() const override;
+    QFuture<Snapshot> snapshot() override;
+
+    /// Bytes received by the last poll (benchmarks).
+    qint64 lastPollBytes() const;
+
+private:
+    struct Private;
+    std::shared_ptr<Private> d;
+};
+
+} // namespace qd::rabbitmq

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+//
+// RabbitMQ backend against the real rabbitmq-server that scripts/services started (management plugin), filled
+// with pika (fixtures/rabbitmq/fill.py) and compared with `rabbitmqctl list_queues`; a consumer that prefetches
+// and never acknowledges; a monitoring-tagged user; faults: 401, 500, a socket that dies mid-answer.
+#include "backends/rabbitmq/rabbitmqbackend.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using qd::Snapshot;
+using qd::rabbitmq::RabbitMqBackend;
+
+namespace {
+
+const QString kFixtures = QStringLiteral(QD_SOURCE_DIR "/tests/backends/fixtures/rabbitmq/");
+const QString kVhost = QStringLiteral("qd-test");
+const QString kHostile = QStringLiteral("Bestellungen-ü-<b>\"x\"</b>");
+
+QString env(const char *name)
+{
+    return qEnvironmentVariable(name);
+}
+
+std::unique_ptr<RabbitMqBackend> backend(const QString &userInfo = QStringLiteral("guest:guest"), const QString &query = {})
+{
+    const QString url = QStringLiteral("rabbitmq+http://%1@127.0.0.1:%2/%3%4")
+                            .arg(userInfo, env("QD_TEST_RABBIT_HTTP_PORT"), kVhost, query);
+    return std::make_unique<RabbitMqBackend>(qd::ConnectionUrl::parse(url).value());
+}
+
+/// `rabbitmqctl list_queues` on the test node: {name: [ready, unacknowledged, consumers]}.
+QHash<QString, QList<qint64>> rabbitmqctl()
+{
+    QProcess p;
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    e.insert(QStringLiteral("HOME"), env("QD_TEST_RABBIT_HOME"));
+    e.insert(QStringLiteral("ERL_EPMD_PORT"), env("QD_TEST_RABBIT_EPMD_PORT"));
+    e.insert(QStringLiteral("RABBITMQ_NODENAME"), env("QD_TEST_RABBIT_NODE"));
+    p.setProcessEnvironment(e);
+    p.start(QStringLiteral("/usr/lib/rabbitmq/bin/rabbitmqctl"),
+            {QStringLiteral("-q"), QStringLiteral("list_queues"), QStringLiteral("-p"), kVhost, QStringLiteral("name"),
+             QStringLiteral("messages_ready"), QStringLiteral("messages_unacknowledged"), QStringLiteral("consumers"),
+             QStringLiteral("--formatter"), QStringLiteral("json")});
+    p.waitForFinished(60'000);
+    QHash<QString, QList<qint64>> out;
+    for (const QJsonValue &v : QJsonDocument::fromJson(p.readAllStandardOutput()).array()) {
+        const QJsonObject o = v.toObject();
+        out.insert(o.value(u"name").toString(), {o.value(u"messages_ready").toInteger(),
+                                                 o.value(u"messages_unacknowledged").toInteger(),
+                                                 o.value(u"consumers").toInteger()});
+    }
+    return out;
+}
+
+bool matchesRabbitmqctl(const Snapshot &s, const QHash<QString, QList<qint64>> &truth)
+{
+    if (!s.ok() || s.queues.size() != truth.size()) {
+        return false;
+    }
+    for (const auto &q : s.queues) {
+        const auto t = truth.value(q.name);
+        if (t.size() != 3 || q.waiting != t.at(0) || q.running != t.at(1)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// A one-shot HTTP server for fault injection: answers `reply` to the first request, then closes.
+class FakeHttp : public QTcpServer
+{
+public:
+    explicit FakeHttp(QByteArray reply) : m_reply(std::move(reply))
+    {
+        listen(QHostAddress::LocalHost, 0);
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = nextPendingConnection()) {
+                connect(s, &QTcpSocket::readyRead, s, [this, s] {
+                    s->readAll();
+                    s->write(m_reply);
+                    s->flush();
+                    s->disconnectFromHost();
+                });
+            }
+        });
+    }
+
+private:
+    QByteArray m_reply;
+};
+
+} // namespace
+
+class TestRabbitMq : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (env("QD_TEST_RABBIT_HTTP_PORT").isEmpty()) {
+            QSKIP("no RabbitMQ: run through scripts/test (scripts/services starts one)");
+        }
+        QProcess fill;
+        fill.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        fill.start(QStringLiteral("/usr/bin/python3"), {kFixtures + QStringLiteral("fill.py"), env("QD_TEST_RABBIT_AMQP_PORT"),
+                                                        env("QD_TEST_RABBIT_HTTP_PORT"), kVhost});
+        QVERIFY(fill.waitForFinished(120'000));
+        QCOMPARE(fill.exitCode(), 0);
+    }
+
+    void snapshotEqualsRabbitmqctl()
+    {
+        auto b = backend();
+        // Both the management API and rabbitmqctl report quorum queue counts from metrics that trail the broker by
+        // up to one statistics interval: wait until the fill shows, then compare.
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                     const auto truth = rabbitmqctl();
+                                     return truth.size() == 6 && truth.value(QStringLiteral("work.quorum")).value(0) == 3
+                                            && matchesRabbitmqctl(b->snapshot().result(), truth);
+                                 }()),
+                                 20'000);
+        const Snapshot s = b->snapshot().result();
+        QCOMPARE(s.backend, QStringLiteral("rabbitmq"));
+        QCOMPARE(s.queue(QStringLiteral("orders"))->waiting.value(), 5);
+        QCOMPARE(s.queue(QStringLiteral("orders.dlq"))->waiting.value(), 2);
+        QCOMPARE(s.queue(QStringLiteral("work.quorum"))->waiting.value(), 3);
+        QVERIFY2(s.queue(kHostile), "unicode/HTML queue names come through verbatim; views escape them");
+        QCOMPARE(s.queue(QStringLiteral("idle"))->oldestAgeSeconds.value(), 0.0);
+        // Publishers that set the timestamp property give the oldest age (the head message, 300 s ago + 2).
+        const double age = s.queue(QStringLiteral("orders"))->oldestAgeSeconds.value();
+        QVERIFY2(age > 290 && age < 400, qPrintable(QString::number(age)));
+        QVERIFY2(!s.queue(QStringLiteral("work.quorum"))->oldestAgeSeconds.has_value(), "no timestamp: unknown, not 0");
+        QVERIFY(s.workersComplete);
+        QVERIFY(s.workers.isEmpty());
+        QVERIFY2(s.warnings.join(u'\n').contains(u"orders: 5 message(s) ready and no consumer"), qPrintable(s.warnings.join(u'\n')));
+        // The 20 MB message costs the poll nothing: counts only.
+        QVERIFY2(b->lastPollBytes() < 200'000, qPrintable(QString::number(b->lastPollBytes())));
+    }
+
+    void stuckConsumerHoldsMessages()
+    {
+        QProcess hold;
+        hold.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        hold.start(QStringLiteral("/usr/bin/python3"), {kFixtures + QStringLiteral("hold.py"), env("QD_TEST_RABBIT_AMQP_PORT"),
+                                                        kVhost, QStringLiteral("orders"), QStringLiteral("2")});
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += hold.readAllStandardOutput()).contains("ready"), 20'000);
+        auto b = backend();
+        QTRY_VERIFY_WITH_TIMEOUT(b->snapshot().result().queue(QStringLiteral("orders"))->running == 2, 15'000);
+        QTRY_VERIFY_WITH_TIMEOUT(b->snapshot().result().workers.size() == 1, 15'000); // consumers trail too
+        const Snapshot s = b->snapshot().result();
+        QCOMPARE(s.queue(QStringLiteral("orders"))->waiting.value(), 3);
+        QVERIFY(s.workers.at(0).id.startsWith(u"stuck-worker on "));
+        QCOMPARE(s.workers.at(0).queues, QStringList{QStringLiteral("orders")});
+        QCOMPARE(s.workers.at(0).state, qd::WorkerState::Busy);
+        hold.kill();
+        hold.waitForFinished(5000);
+        // Unacknowledged messages go back to the queue when the consumer's connection dies.
+        QTRY_VERIFY_WITH_TIMEOUT(b->snapshot().result().queue(QStringLiteral("orders"))->waiting == 5, 15'000);
+        QTRY_VERIFY_WITH_TIMEOUT(b->snapshot().result().workers.isEmpty(), 15'000);
+    }
+
+    void monitoringUserReadsWrongPasswordIs401()
+    {
+        auto watcher = backend(QStringLiteral("watcher:watcher"));
+        const Snapshot ok = watcher->snapshot().result();
+        QVERIFY2(ok.ok(), qPrintable(ok.error));
+        QVERIFY(ok.queue(QStringLiteral("orders")));
+        auto wrong = backend(QStringLiteral("watcher:guess"));
+        const Snapshot s = wrong->snapshot().result();
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error.contains(u"refused the credentials") && s.error.contains(u"401"), qPrintable(s.error));
+        QVERIFY2(!s.error.contains(u"guess"), "the password never appears in a message");
+        QCOMPARE(wrong->state(), qd::ConnectionState::Error);
+    }
+
+    void unknownVhostIs404()
+    {
+        const QString url = QStringLiteral("rabbitmq+http://guest:guest@127.0.0.1:%1/no-such-vhost").arg(env("QD_TEST_RABBIT_HTTP_PORT"));
+        RabbitMqBackend b(qd::ConnectionUrl::parse(url).value());
+        const Snapshot s = b.snapshot().result();
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error.contains(u"404"), qPrintable(s.error));
+    }
+
+    void serverErrorIsReportedWithItsText()
+    {
+        FakeHttp fake("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: 38\r\n\r\n"
+                      "<html><b>boom</b>\u202Eevil</html>\n\n\n\n\n");
+        RabbitMqBackend b(qd::ConnectionUrl::parse(QStringLiteral("rabbitmq+http://guest:guest@127.0.0.1:%1/").arg(fake.serverPort())).value());
+        auto f = b.snapshot();
+        QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), 15'000);
+        const Snapshot s = f.result();
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error.contains(u"answered 500"), qPrintable(s.error));
+        QVERIFY2(!s.error.contains(QChar(0x202E)), "bidi controls are escaped");
+    }
+
+    void answerCutOffMidBody()
+    {
+        FakeHttp fake("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n[{\"name\":\"ord");
+        RabbitMqBackend b(qd::ConnectionUrl::parse(QStringLiteral("rabbitmq+http://guest:guest@127.0.0.1:%1/?timeout=3").arg(fake.serverPort())).value());
+        auto f = b.snapshot();
+        QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), 15'000);
+        QVERIFY(!f.result().ok());
+        QVERIFY(!f.result().error.isEmpty());
+    }
+
+    void notTheManagementPort()
+    {
+        FakeHttp fake("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 15\r\n\r\n<html>hi</html>");
+        RabbitMqBackend b(qd::ConnectionUrl::parse(QStringLiteral("rabbitmq+http://guest:guest@127.0.0.1:%1/").arg(fake.serverPort())).value());
+        auto f = b.snapshot();
+        QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), 15'000);
+        QVERIFY2(f.result().error.contains(u"management port"), qPrintable(f.result().error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRabbitMq)
+#include "tst_rabbitmq.moc"
