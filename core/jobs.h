@@ -45,6 +45,7 @@ struct JobPage
     QList<JobSummary> jobs;
     QString nextCursor;              ///< empty: no more pages
     QString error;
+    QString notice;                  ///< what the operator must know about this listing (e.g. peeking requeues)
 };
 
 struct JobDetail

@@ -21,6 +21,7 @@ void JobTableModel::setQuery(Backend *backend, const JobQuery &query)
     m_jobs.clear();
     m_next.clear();
     m_error.clear();
+    m_notice.clear();
     m_loading = false;
     ++m_generation; // answers to the previous query are dropped
     endResetModel();
@@ -56,6 +57,7 @@ void JobTableModel::load()
             return;
         }
         m_next = page.nextCursor;
+        m_notice = page.notice;
         if (!page.jobs.isEmpty()) {
             beginInsertRows({}, int(m_jobs.size()), int(m_jobs.size() + page.jobs.size()) - 1);
             m_jobs.append(page.jobs);

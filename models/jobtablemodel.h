@@ -27,6 +27,8 @@ public:
     const JobQuery &query() const { return m_query; }
     const JobSummary *job(int row) const;
     QString error() const { return m_error; }
+    /// The backend's notice about the listing (e.g. "peeking marks messages redelivered").
+    QString notice() const { return m_notice; }
     bool isLoading() const { return m_loading; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -48,6 +50,7 @@ private:
     QList<JobSummary> m_jobs;
     QString m_next;
     QString m_error;
+    QString m_notice;
     bool m_loading = false;
     quint64 m_generation = 0;
 };

@@ -85,7 +85,8 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
             m_table->selectRow(0); // the first job's payload and error at once, without a click
         }
         m_status->setText(tr("%n job(s) shown", nullptr, m_model->rowCount()) +
-                          (m_model->canFetchMore({}) ? tr(" — scroll for more") : QString()));
+                          (m_model->canFetchMore({}) ? tr(" — scroll for more") : QString()) +
+                          (m_model->notice().isEmpty() ? QString() : u'\n' + escapeForDisplay(m_model->notice(), 400)));
     });
     connect(m_model, &JobTableModel::loadFailed, this,
             [this](const QString &e) { m_status->setText(tr("Cannot list jobs: %1").arg(escapeForDisplay(e, 400))); });

@@ -167,6 +167,52 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(b->snapshot().result().workers.isEmpty(), 15'000);
     }
 
+    void peekLosesNothing()
+    {
+        auto b = backend();
+        qd::JobQuery q;
+        q.queue = QStringLiteral("orders");
+        q.limit = 10;
+        qd::JobPage page = b->jobs(q).result();
+        QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
+        QCOMPARE(page.jobs.size(), 5);
+        QVERIFY(page.notice.contains(u"redelivered"));
+        QVERIFY(page.jobs.at(0).id.startsWith(u"order-"));
+        QVERIFY(page.jobs.at(0).enqueuedAt.isValid());
+        const qd::JobDetail d = b->job(page.jobs.at(0).id).result();
+        QVERIFY2(d.failure.isEmpty(), qPrintable(d.failure));
+        QVERIFY2(d.payload.contains(u"\"user_id\": 10"), qPrintable(d.payload)); // pretty JSON
+        // Nothing was lost: still five ready, now marked redelivered.
+        QTRY_VERIFY_WITH_TIMEOUT(rabbitmqctl().value(QStringLiteral("orders")).value(0) == 5, 15'000);
+        page = b->jobs(q).result();
+        QCOMPARE(page.jobs.size(), 5);
+        QVERIFY(page.jobs.at(0).attempts.value() >= 1);
+
+        q.queue = QStringLiteral("orders.dlq"); // dead-lettered messages say why
+        page = b->jobs(q).result();
+        QCOMPARE(page.jobs.size(), 2);
+        QVERIFY2(page.jobs.at(0).errorLine.contains(u"rejected from orders"), qPrintable(page.jobs.at(0).errorLine));
+
+        q.queue = kHostile; // percent-encoded in the URL, shown escaped by the views
+        page = b->jobs(q).result();
+        QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
+        QCOMPARE(page.jobs.size(), 1);
+        QVERIFY(b->job(page.jobs.at(0).id).result().payload.contains(u"<script>"));
+
+        q.queue = QStringLiteral("big"); // 20 MB: capped, and the size is said
+        page = b->jobs(q).result();
+        QCOMPARE(page.jobs.size(), 1);
+        const qd::JobDetail big = b->job(page.jobs.at(0).id).result();
+        QVERIFY2(big.payload.size() < 100'000, qPrintable(QString::number(big.payload.size())));
+        QVERIFY2(big.payload.contains(u"20971520 bytes"), qPrintable(big.payload.left(200)));
+
+        q.queue = QStringLiteral("work.quorum"); // every peek would count as a delivery
+        page = b->jobs(q).result();
+        QVERIFY2(page.error.contains(u"quorum") && page.error.contains(u"peek_quorum=1"), qPrintable(page.error));
+        q.state = qd::JobState::Failed;
+        QVERIFY(!b->jobs(q).result().error.isEmpty());
+    }
+
     void monitoringUserReadsWrongPasswordIs401()
     {
         auto watcher = backend(QStringLiteral("watcher:watcher"));

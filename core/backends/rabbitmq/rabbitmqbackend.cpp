@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMutex>
 #include <QPromise>
 
 #include <atomic>
@@ -55,6 +56,9 @@ QString describe(const http::Response &r, const QString &endpoint, const QString
 
 struct RabbitMqBackend::Private
 {
+    QMutex peekMutex;
+    QHash<QString, JobDetail> peeked; ///< last peek's messages by id (guarded by peekMutex)
+    bool peekQuorum = false;
     QString vhost;
     QString endpoint;
     QString user;
@@ -72,6 +76,7 @@ RabbitMqBackend::RabbitMqBackend(const ConnectionUrl &url, Clock *clock, QObject
     d->user = url.user.isEmpty() ? QStringLiteral("guest") : url.user;
     d->endpoint = QStringLiteral("%1:%2").arg(url.host).arg(url.port);
     bool ok = false;
+    d->peekQuorum = url.option(QStringLiteral("peek_quorum")) == u"1";
     const int limit = url.option(QStringLiteral("stats_limit")).toInt(&ok);
     if (ok && limit >= 0) {
         d->statsLimit = limit;
@@ -103,6 +108,156 @@ Capabilities RabbitMqBackend::capabilities() const
     c.workers = true;
     c.exactCounts = true;
     return c;
+}
+
+namespace {
+
+constexpr qsizetype kPeekBodyCap = 64 * 1024;
+
+/// One peeked message as a job: the id is its message_id (or its position), the class the Celery task or the
+/// AMQP type, attempts from x-death / x-delivery-count.
+JobDetail peekedJob(const QJsonObject &m, const QString &queue, int position)
+{
+    JobDetail d;
+    const QJsonObject props = m.value(u"properties").toObject();
+    const QJsonObject headers = props.value(u"headers").toObject();
+    JobSummary &s = d.summary;
+    const QString messageId = props.value(u"message_id").toString();
+    s.id = messageId.isEmpty() ? QStringLiteral("#%1").arg(position) : messageId;
+    s.queue = queue;
+    s.state = JobState::Waiting;
+    s.className = headers.value(u"task").toString();
+    if (s.className.isEmpty()) {
+        s.className = props.value(u"type").toString();
+    }
+    if (props.value(u"timestamp").isDouble()) {
+        s.enqueuedAt = QDateTime::fromSecsSinceEpoch(qint64(props.value(u"timestamp").toDouble()), Qt::UTC);
+    }
+    qint64 deaths = 0;
+    QStringList reasons;
+    for (const QJsonValue &x : headers.value(u"x-death").toArray()) {
+        const QJsonObject death = x.toObject();
+        deaths += death.value(u"count").toInteger();
+        reasons << QStringLiteral("%1 from %2 ×%3")
+                       .arg(death.value(u"reason").toString(), death.value(u"queue").toString())
+                       .arg(death.value(u"count").toInteger());
+    }
+    const qint64 deliveries = headers.value(u"x-delivery-count").toInteger();
+    s.attempts = std::max(deaths, deliveries) + (m.value(u"redelivered").toBool() ? 1 : 0);
+    if (!reasons.isEmpty()) {
+        s.errorLine = QStringLiteral("dead-lettered: ") + reasons.join(QStringLiteral("; "));
+        d.error = s.errorLine;
+    }
+    // The payload as text; JSON pretty-printed. Views show it escaped, as plain text.
+    const qint64 size = m.value(u"payload_bytes").toInteger();
+    QString body = m.value(u"payload").toString();
+    if (m.value(u"payload_encoding").toString() == u"base64") {
+        body = QStringLiteral("(binary, base64) ") + body;
+    } else if (const QJsonDocument doc = QJsonDocument::fromJson(body.toUtf8()); !doc.isNull()) {
+        body = QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+    }
+    if (body.size() > kPeekBodyCap) {
+        body.truncate(kPeekBodyCap);
+    }
+    QString head = QStringLiteral("routing key: %1 · exchange: %2 · %3 bytes%4\n")
+                       .arg(m.value(u"routing_key").toString(), m.value(u"exchange").toString().isEmpty()
+                                                                  ? QStringLiteral("(default)")
+                                                                  : m.value(u"exchange").toString())
+                       .arg(size)
+                       .arg(size > body.size() ? QStringLiteral(" (shown: the first %1)").arg(body.size()) : QString());
+    if (!headers.isEmpty()) {
+        head += QStringLiteral("headers: ") + QString::fromUtf8(QJsonDocument(headers).toJson(QJsonDocument::Compact)) + u'\n';
+    }
+    d.payload = head + u'\n' + body;
+    return d;
+}
+
+} // namespace
+
+QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
+{
+    if (query.state != JobState::Waiting) {
+        JobPage p;
+        p.error = tr("RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and "
+                     "unacknowledged ones a consumer holds, which the API cannot show.")
+                      .arg(jobStateName(query.state));
+        return QtFuture::makeReadyFuture(p);
+    }
+    if (query.queue.isEmpty()) {
+        JobPage p;
+        p.error = tr("Name a queue to peek at.");
+        return QtFuture::makeReadyFuture(p);
+    }
+    auto promise = std::make_shared<QPromise<JobPage>>();
+    promise->start();
+    QFuture<JobPage> future = promise->future();
+    std::weak_ptr<Private> weak = d;
+    http::Client *c = d->client.get();
+    const QString path = QStringLiteral("/api/queues/%1/%2").arg(d->vhostPath(), QString::fromLatin1(QUrl::toPercentEncoding(query.queue)));
+    const int limit = std::clamp(query.limit, 1, 100);
+    const bool peekQuorum = d->peekQuorum;
+    const QString endpoint = d->endpoint, user = d->user;
+    auto fail = [promise](const QString &error) {
+        JobPage p;
+        p.error = error;
+        promise->addResult(p);
+        promise->finish();
+    };
+    c->get(path + QStringLiteral("?columns=name,type,arguments"),
+           [c, path, query, limit, peekQuorum, endpoint, user, promise, fail, weak](http::Response info) {
+               if (info.status != 200) {
+                   fail(describe(info, endpoint, user));
+                   return;
+               }
+               const QJsonObject q = QJsonDocument::fromJson(info.body).object();
+               if (q.value(u"type").toString() == u"quorum" && !peekQuorum) {
+                   fail(tr("%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would "
+                           "dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.")
+                            .arg(query.queue));
+                   return;
+               }
+               const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("count"), limit},
+                                                                 {QStringLiteral("ackmode"), QStringLiteral("ack_requeue_true")},
+                                                                 {QStringLiteral("encoding"), QStringLiteral("auto")},
+                                                                 {QStringLiteral("truncate"), int(kPeekBodyCap)}})
+                                           .toJson(QJsonDocument::Compact);
+               c->post(path + QStringLiteral("/get"), body, [query, promise, fail, endpoint, user, weak](http::Response r) {
+                   if (r.status != 200) {
+                       fail(describe(r, endpoint, user));
+                       return;
+                   }
+                   JobPage page;
+                   page.notice = tr("Peeked without losing anything: RabbitMQ requeued these messages, marks them "
+                                    "redelivered and may reorder them.");
+                   QHash<QString, JobDetail> details;
+                   int position = 0;
+                   for (const QJsonValue &v : QJsonDocument::fromJson(r.body).array()) {
+                       JobDetail d = peekedJob(v.toObject(), query.queue, ++position);
+                       if (!query.search.isEmpty() && !d.payload.contains(query.search, Qt::CaseInsensitive)) {
+                           continue;
+                       }
+                       page.jobs << d.summary;
+                       details.insert(d.summary.id, d);
+                   }
+                   if (const auto p = weak.lock()) {
+                       QMutexLocker lock(&p->peekMutex);
+                       p->peeked = details;
+                   }
+                   promise->addResult(page);
+                   promise->finish();
+               });
+           });
+    return future;
+}
+
+QFuture<JobDetail> RabbitMqBackend::job(const QString &id)
+{
+    QMutexLocker lock(&d->peekMutex);
+    JobDetail detail = d->peeked.value(id);
+    if (detail.summary.id.isEmpty()) {
+        detail.failure = tr("Message %1 is not among the last peeked; peek again.").arg(id);
+    }
+    return QtFuture::makeReadyFuture(detail);
 }
 
 qint64 RabbitMqBackend::lastPollBytes() const

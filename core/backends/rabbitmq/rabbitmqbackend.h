@@ -28,6 +28,13 @@ public:
     QString kind() const override { return QStringLiteral("rabbitmq"); }
     Capabilities capabilities() const override;
     QFuture<Snapshot> snapshot() override;
+    /// Peeks at the head of a queue (state waiting) without losing anything: the API's get with
+    /// ack_requeue_true. RabbitMQ then marks those messages redelivered and may reorder them, which the page's
+    /// notice says. Quorum queues count every peek as a delivery (a delivery limit can dead-letter the message),
+    /// so they are peeked only with `peek_quorum=1`. Bodies are capped at 64 KiB; the size is always shown.
+    QFuture<JobPage> jobs(const JobQuery &query) override;
+    /// The message as last peeked (the API cannot fetch one message by id).
+    QFuture<JobDetail> job(const QString &id) override;
 
     /// Bytes received by the last poll (benchmarks).
     qint64 lastPollBytes() const;
