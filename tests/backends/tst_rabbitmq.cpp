@@ -213,6 +213,46 @@ private Q_SLOTS:
         QVERIFY(!b->jobs(q).result().error.isEmpty());
     }
 
+    void celeryOnRabbitMq()
+    {
+        QProcess fill;
+        fill.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        fill.start(QStringLiteral("/usr/bin/python3"), {kFixtures + QStringLiteral("fill_celery.py"), env("QD_TEST_RABBIT_AMQP_PORT"),
+                                                        env("QD_TEST_RABBIT_HTTP_PORT"), QStringLiteral("qd-celery")});
+        QVERIFY(fill.waitForFinished(120'000));
+        QCOMPARE(fill.exitCode(), 0);
+        const QString url = QStringLiteral("celery+amqp://guest:guest@127.0.0.1:%1/qd-celery").arg(env("QD_TEST_RABBIT_HTTP_PORT"));
+        RabbitMqBackend b(qd::ConnectionUrl::parse(url).value());
+        QCOMPARE(b.kind(), QStringLiteral("celery"));
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                     const Snapshot s = b.snapshot().result();
+                                     return s.queue(QStringLiteral("celery")) && s.queue(QStringLiteral("celery"))->waiting == 5
+                                            && s.queue(QStringLiteral("emails")) && s.queue(QStringLiteral("emails"))->waiting == 2;
+                                 }()),
+                                 15'000);
+        qd::JobQuery q;
+        q.queue = QStringLiteral("emails");
+        const qd::JobPage page = b.jobs(q).result();
+        QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
+        QCOMPARE(page.jobs.size(), 2);
+        QHash<QString, qd::JobSummary> byId;
+        for (const auto &j : page.jobs) {
+            byId.insert(j.id, j);
+        }
+        QCOMPARE(byId.value(QStringLiteral("render-eta")).className, QStringLiteral("tasks.render"));
+        QVERIFY(byId.value(QStringLiteral("render-eta")).runAt > QDateTime::currentDateTimeUtc().addSecs(3000));
+        QCOMPARE(byId.value(QStringLiteral("mail-retry")).className, QStringLiteral("tasks.send_email"));
+        QCOMPARE(byId.value(QStringLiteral("mail-retry")).attempts.value(), 3);
+        q.queue = QStringLiteral("celery");
+        QStringList tasks;
+        for (const auto &j : b.jobs(q).result().jobs) {
+            tasks << j.className;
+        }
+        tasks.sort();
+        QCOMPARE(tasks, (QStringList{QStringLiteral("tasks.render"), QStringLiteral("tasks.render"), QStringLiteral("tasks.send_email"),
+                                     QStringLiteral("tasks.send_email"), QStringLiteral("tasks.send_email")}));
+    }
+
     void monitoringUserReadsWrongPasswordIs401()
     {
         auto watcher = backend(QStringLiteral("watcher:watcher"));

@@ -13,6 +13,7 @@
 #include <QMutex>
 #include <QPromise>
 
+#include <algorithm>
 #include <atomic>
 
 namespace qd::rabbitmq {
@@ -56,6 +57,7 @@ QString describe(const http::Response &r, const QString &endpoint, const QString
 
 struct RabbitMqBackend::Private
 {
+    QString kind;
     QMutex peekMutex;
     QHash<QString, JobDetail> peeked; ///< last peek's messages by id (guarded by peekMutex)
     bool peekQuorum = false;
@@ -73,6 +75,7 @@ RabbitMqBackend::RabbitMqBackend(const ConnectionUrl &url, Clock *clock, QObject
     : Backend(url, clock, parent), d(std::make_shared<Private>())
 {
     d->vhost = url.path.isEmpty() ? QStringLiteral("/") : url.path;
+    d->kind = url.family == u"celery" ? QStringLiteral("celery") : QStringLiteral("rabbitmq");
     d->user = url.user.isEmpty() ? QStringLiteral("guest") : url.user;
     d->endpoint = QStringLiteral("%1:%2").arg(url.host).arg(url.port);
     bool ok = false;
@@ -91,6 +94,7 @@ RabbitMqBackend::RabbitMqBackend(const ConnectionUrl &url, Clock *clock, QObject
         o.timeoutMs = int(timeout * 1000);
     }
     QUrl base;
+    // celery+amqp:// names the broker, but Queuedeck reads it through the management API (plain http).
     base.setScheme(url.transport == u"https" ? QStringLiteral("https") : QStringLiteral("http"));
     base.setHost(url.host);
     base.setPort(url.port);
@@ -122,7 +126,15 @@ JobDetail peekedJob(const QJsonObject &m, const QString &queue, int position)
     const QJsonObject props = m.value(u"properties").toObject();
     const QJsonObject headers = props.value(u"headers").toObject();
     JobSummary &s = d.summary;
-    const QString messageId = props.value(u"message_id").toString();
+    // Celery (protocol 2) names the task and its id in the headers; the management API shows unset ones as "undefined".
+    auto header = [&headers](const char *key) {
+        const QString v = headers.value(QLatin1String(key)).toString();
+        return v == u"undefined" ? QString() : v;
+    };
+    QString messageId = header("id");
+    if (messageId.isEmpty()) {
+        messageId = props.value(u"message_id").toString();
+    }
     s.id = messageId.isEmpty() ? QStringLiteral("#%1").arg(position) : messageId;
     s.queue = queue;
     s.state = JobState::Waiting;
@@ -143,7 +155,11 @@ JobDetail peekedJob(const QJsonObject &m, const QString &queue, int position)
                        .arg(death.value(u"count").toInteger());
     }
     const qint64 deliveries = headers.value(u"x-delivery-count").toInteger();
-    s.attempts = std::max(deaths, deliveries) + (m.value(u"redelivered").toBool() ? 1 : 0);
+    const qint64 celeryRetries = headers.value(u"retries").toInteger(); // failed runs before this message
+    s.attempts = std::max({deaths, deliveries, celeryRetries}) + (m.value(u"redelivered").toBool() ? 1 : 0);
+    if (const QString eta = header("eta"); !eta.isEmpty()) {
+        s.runAt = QDateTime::fromString(eta, Qt::ISODateWithMs).toUTC();
+    }
     if (!reasons.isEmpty()) {
         s.errorLine = QStringLiteral("dead-lettered: ") + reasons.join(QStringLiteral("; "));
         d.error = s.errorLine;
@@ -258,6 +274,11 @@ QFuture<JobDetail> RabbitMqBackend::job(const QString &id)
         detail.failure = tr("Message %1 is not among the last peeked; peek again.").arg(id);
     }
     return QtFuture::makeReadyFuture(detail);
+}
+
+QString RabbitMqBackend::kind() const
+{
+    return d->kind;
 }
 
 qint64 RabbitMqBackend::lastPollBytes() const

@@ -16,7 +16,9 @@ namespace qd::rabbitmq {
 ///  - `/api/overview` — message rates; `/api/nodes` — memory and disk alarms, nodes down.
 /// With at most `stats_limit` queues (default 500) a fifth request reads per-queue statistics: the head
 /// message's timestamp (oldest age, when publishers set it) and the redelivery rate (a poison message loop).
-/// URL options: `stats_limit`, `timeout` (s), `tls_ca`. The password comes from the URL or RABBITMQ_PASSWORD.
+/// URL options: `stats_limit`, `timeout` (s), `tls_ca`, `peek_quorum`. The password comes from the URL or
+/// RABBITMQ_PASSWORD. Also serves `celery+amqp://user@host:15672/vhost`: Celery on RabbitMQ, whose peeked
+/// messages show the task name, task id, retries and ETA from Celery's headers.
 class RabbitMqBackend final : public Backend
 {
     Q_OBJECT
@@ -25,7 +27,8 @@ public:
     ~RabbitMqBackend() override;
     Q_DISABLE_COPY_MOVE(RabbitMqBackend)
 
-    QString kind() const override { return QStringLiteral("rabbitmq"); }
+    /// "rabbitmq", or "celery" for celery+amqp:// (the same API; Celery's headers name each message's task).
+    QString kind() const override;
     Capabilities capabilities() const override;
     QFuture<Snapshot> snapshot() override;
     /// Peeks at the head of a queue (state waiting) without losing anything: the API's get with
