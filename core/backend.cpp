@@ -34,6 +34,15 @@ QFuture<ClassBreakdown> Backend::classBreakdown(const QString &)
     return QtFuture::makeReadyFuture(b);
 }
 
+QFuture<MoveResult> Backend::moveMessages(const MoveRequest &request)
+{
+    MoveResult r;
+    r.from = request.from;
+    r.to = request.to;
+    r.error = tr("Moving messages between queues is not supported by the %1 backend.").arg(kind());
+    return QtFuture::makeReadyFuture(r);
+}
+
 QFuture<ActionResult> Backend::act(const JobAction &)
 {
     ActionResult r;

@@ -54,6 +54,9 @@ public:
     virtual QFuture<ClassBreakdown> classBreakdown(const QString &queue);
     /// Applies a conditional action (see JobAction). Refused when capabilities() do not allow it.
     virtual QFuture<ActionResult> act(const JobAction &action);
+    /// Moves a whole queue's messages to another queue without ever holding them in the app (Capabilities::
+    /// moveToQueue); default: not supported.
+    virtual QFuture<MoveResult> moveMessages(const MoveRequest &request);
 
     ConnectionState state() const;
     QString lastError() const;

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <optional>
 
 namespace qd {
@@ -70,6 +71,26 @@ struct ClassBreakdown
     std::optional<qint64> total;   ///< jobs waiting in the queue
     QString error;
     bool sampled() const { return total && examined < *total; }
+};
+
+/// Move every message of one queue to another, server-side (a dead-letter queue back to where its messages
+/// died). `to` empty: where the first message was dead-lettered from (its x-first-death-queue).
+struct MoveRequest
+{
+    QString from;
+    QString to;
+    bool dryRun = false;
+};
+
+struct MoveResult
+{
+    QString from;
+    QString to;
+    qint64 before = 0;  ///< messages in `from` when the move started
+    qint64 moved = 0;   ///< messages the backend moved
+    qint64 left = 0;    ///< in `from` afterwards (arrived meanwhile); statistics may trail by a few seconds
+    QString error;
+    bool dryRun = false;
 };
 
 enum class ActionKind : quint8 { Retry, Cancel };

@@ -16,5 +16,7 @@ int runWatch(const QStringList &arguments);
 int runJobs(const QStringList &arguments);
 int runRetry(const QStringList &arguments);
 int runCancel(const QStringList &arguments);
+/// `move URL --from Q [--to Q2] [--dry-run] [--yes]`: a whole queue (a DLQ) to another, server-side, audited.
+int runMove(const QStringList &arguments);
 
 } // namespace qd::ctl

@@ -254,4 +254,74 @@ int runCancel(const QStringList &arguments)
     return runAction(arguments, ActionKind::Cancel);
 }
 
+int runMove(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(tr("Move every message of a queue (a dead-letter queue) to another queue, server-side."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("move"), tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const QCommandLineOption from(QStringLiteral("from"), tr("The queue to empty."), QStringLiteral("Q"));
+    const QCommandLineOption to(QStringLiteral("to"),
+                                tr("The destination (default: where its first message was dead-lettered from)."),
+                                QStringLiteral("Q"));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Say what would move; move nothing."));
+    const QCommandLineOption yes(QStringLiteral("yes"), tr("Move without asking."));
+    const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
+                                QStringLiteral("NAME"));
+    p.addOptions({from, to, dryRun, yes, op});
+    const bool parsed = p.parse(arguments);
+    if (parsed && p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    if (!parsed || p.positionalArguments().size() != 2 || p.value(from).isEmpty()) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl move URL --from Q [--to Q2] [--dry-run] [--yes]")
+                                          : p.errorText())
+              << '\n';
+        return 2;
+    }
+    if (!p.isSet(yes) && !p.isSet(dryRun)) {
+        err() << tr("queuedeckctl: move changes a whole queue: run with --dry-run to see it, then add --yes.") << '\n';
+        return 2;
+    }
+    auto backend = createBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
+        return 2;
+    }
+    AuditLog audit(AuditLog::defaultPath());
+    if (const QString e = audit.open(); !e.isEmpty() && !p.isSet(dryRun)) {
+        err() << tr("queuedeckctl: refusing to act without an audit log: %1").arg(e) << '\n';
+        return 1;
+    }
+    MoveRequest request{p.value(from), p.value(to), p.isSet(dryRun)};
+    const MoveResult r = wait(backend.value()->moveMessages(request));
+    if (!request.dryRun) {
+        AuditRecord rec;
+        rec.operatorName = p.isSet(op) ? p.value(op) : ConnectionSettings().operatorName();
+        rec.connection = backend.value()->url().toDisplayString();
+        rec.action = QStringLiteral("move");
+        rec.filter = QStringLiteral("from=%1 to=%2 before=%3 left=%4").arg(r.from, r.to).arg(r.before).arg(r.left);
+        rec.succeeded = int(r.moved);
+        rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
+        audit.append(rec).waitForFinished();
+    }
+    if (!r.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
+        return 1;
+    }
+    out() << (request.dryRun ? tr("would move %1 message(s) from %2 to %3") : tr("moved %1 message(s) from %2 to %3"))
+                 .arg(request.dryRun ? r.before : r.moved)
+                 .arg(escapeForDisplay(r.from, 200), escapeForDisplay(r.to, 200));
+    if (!request.dryRun && r.left > 0) {
+        out() << tr("; %1 still counted in %2 (new arrivals, or statistics that trail: check again in a few seconds)")
+                     .arg(r.left)
+                     .arg(escapeForDisplay(r.from, 200));
+    }
+    out() << '\n';
+    out().flush();
+    return 0;
+}
+
 } // namespace qd::ctl

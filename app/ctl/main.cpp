@@ -34,6 +34,9 @@ int main(int argc, char *argv[])
     if (command == u"cancel") {
         return qd::ctl::runCancel(args);
     }
+    if (command == u"move") {
+        return qd::ctl::runMove(args);
+    }
     QTextStream s(command == u"--version" || command == u"--help" || command == u"-h" ? stdout : stderr);
     if (command == u"--version") {
         s << "queuedeckctl " << QCoreApplication::applicationVersion() << '\n';
@@ -50,8 +53,11 @@ int main(int argc, char *argv[])
         "  jobs URL --queue Q --state S [--search TEXT] [--limit N] [--json]\n"
         "  retry URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
         "  cancel URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
+        "  move URL --from Q [--to Q2] [--dry-run] [--yes]\n"
         "                                        conditional actions, written to the audit log\n\n"
-        "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db\n"
+        "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db,\n"
+        "  sidekiq+redis://host:6379/0, rq+redis://…, bullmq+redis://…, celery+redis://… (rediss:// for TLS),\n"
+        "  rabbitmq+http(s)://user@host:15672/vhost, celery+amqp://user@host:15672/vhost\n"
         "Run `queuedeckctl <command> --help` for details.\n");
     if (!command.isEmpty() && command != u"--help" && command != u"-h") {
         s << qd::ctl::tr("\nqueuedeckctl: unknown command \"%1\"").arg(qd::escapeForDisplay(command, 60)) << '\n';

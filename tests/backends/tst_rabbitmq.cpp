@@ -122,7 +122,7 @@ private Q_SLOTS:
         // up to one statistics interval: wait until the fill shows, then compare.
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
                                      const auto truth = rabbitmqctl();
-                                     return truth.size() == 6 && truth.value(QStringLiteral("work.quorum")).value(0) == 3
+                                     return truth.size() == 8 && truth.value(QStringLiteral("work.quorum")).value(0) == 3
                                             && matchesRabbitmqctl(b->snapshot().result(), truth);
                                  }()),
                                  20'000);
@@ -251,6 +251,45 @@ private Q_SLOTS:
         tasks.sort();
         QCOMPARE(tasks, (QStringList{QStringLiteral("tasks.render"), QStringLiteral("tasks.render"), QStringLiteral("tasks.send_email"),
                                      QStringLiteral("tasks.send_email"), QStringLiteral("tasks.send_email")}));
+    }
+
+    void deadLettersMoveBackWhereTheyDied()
+    {
+        auto b = backend();
+        QVERIFY(b->capabilities().moveToQueue);
+        const qd::MoveResult dry = b->moveMessages({QStringLiteral("orders.dlq"), QString(), true}).result();
+        QVERIFY2(dry.error.isEmpty(), qPrintable(dry.error));
+        QCOMPARE(dry.to, QStringLiteral("orders")); // from the x-first-death-queue header
+        QCOMPARE(dry.before, 2);
+        QTRY_VERIFY_WITH_TIMEOUT(rabbitmqctl().value(QStringLiteral("orders.dlq")).value(0) == 2, 15'000); // dry: untouched
+        const qd::MoveResult moved = b->moveMessages({QStringLiteral("orders.dlq"), QString(), false}).result();
+        QVERIFY2(moved.error.isEmpty(), qPrintable(moved.error));
+        QCOMPARE(moved.moved, 2);
+        QTRY_VERIFY_WITH_TIMEOUT(([] {
+                                     const auto t = rabbitmqctl();
+                                     return t.value(QStringLiteral("orders.dlq")).value(0) == 0
+                                            && t.value(QStringLiteral("orders")).value(0) == 7;
+                                 }()),
+                                 15'000);
+        auto ro = backend(QStringLiteral("guest:guest"), QStringLiteral("?readonly=1"));
+        QVERIFY(!ro->capabilities().moveToQueue);
+        QVERIFY(ro->moveMessages({QStringLiteral("orders"), QStringLiteral("idle"), false}).result().error.contains(u"read-only"));
+    }
+
+    void aMoveLosesNothingWhenQueuedeckGoesAway()
+    {
+        {
+            auto b = backend();
+            QFuture<qd::MoveResult> f = b->moveMessages({QStringLiteral("bulk.src"), QStringLiteral("bulk.dst"), false});
+            QTest::qWait(300); // the shovel is set up; then the app vanishes mid-move
+        }
+        // RabbitMQ finishes the move itself; every message is in exactly one of the two queues all along.
+        QTRY_VERIFY_WITH_TIMEOUT(([] {
+                                     const auto t = rabbitmqctl();
+                                     return t.value(QStringLiteral("bulk.src")).value(0) == 0
+                                            && t.value(QStringLiteral("bulk.dst")).value(0) == 3000;
+                                 }()),
+                                 60'000);
     }
 
     void monitoringUserReadsWrongPasswordIs401()

@@ -44,7 +44,7 @@ public:
             reply = m_nam->get(request);
         } else {
             request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-            reply = m_nam->post(request, body);
+            reply = verb == "PUT" ? m_nam->put(request, body) : m_nam->post(request, body);
         }
         auto received = std::make_shared<QByteArray>();
         auto capped = std::make_shared<bool>(false);
@@ -111,6 +111,13 @@ void Client::post(const QString &path, const QByteArray &json, Done done)
 {
     QMetaObject::invokeMethod(m_worker, [w = m_worker, path, json, done = std::move(done)]() mutable {
         w->send("POST", path, json, std::move(done));
+    }, Qt::QueuedConnection);
+}
+
+void Client::put(const QString &path, const QByteArray &json, Done done)
+{
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, path, json, done = std::move(done)]() mutable {
+        w->send("PUT", path, json, std::move(done));
     }, Qt::QueuedConnection);
 }
 

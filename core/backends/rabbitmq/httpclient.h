@@ -44,6 +44,7 @@ public:
     /// `path` is appended to the base URL as is (already percent-encoded), query included.
     void get(const QString &path, Done done);
     void post(const QString &path, const QByteArray &json, Done done);
+    void put(const QString &path, const QByteArray &json, Done done);
     /// Runs `fn` on the client's thread (to chain requests without crossing threads).
     void post(std::function<void()> fn);
 

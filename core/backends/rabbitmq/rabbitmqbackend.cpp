@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QMutex>
 #include <QPromise>
+#include <QTimer>
 
 #include <algorithm>
 #include <atomic>
@@ -58,6 +59,7 @@ QString describe(const http::Response &r, const QString &endpoint, const QString
 struct RabbitMqBackend::Private
 {
     QString kind;
+    bool readOnly = false;
     QMutex peekMutex;
     QHash<QString, JobDetail> peeked; ///< last peek's messages by id (guarded by peekMutex)
     bool peekQuorum = false;
@@ -80,6 +82,7 @@ RabbitMqBackend::RabbitMqBackend(const ConnectionUrl &url, Clock *clock, QObject
     d->endpoint = QStringLiteral("%1:%2").arg(url.host).arg(url.port);
     bool ok = false;
     d->peekQuorum = url.option(QStringLiteral("peek_quorum")) == u"1";
+    d->readOnly = url.option(QStringLiteral("readonly")) == u"1" || url.option(QStringLiteral("readonly")) == u"true";
     const int limit = url.option(QStringLiteral("stats_limit")).toInt(&ok);
     if (ok && limit >= 0) {
         d->statsLimit = limit;
@@ -111,6 +114,7 @@ Capabilities RabbitMqBackend::capabilities() const
     Capabilities c;
     c.workers = true;
     c.exactCounts = true;
+    c.moveToQueue = !d->readOnly;
     return c;
 }
 
@@ -274,6 +278,165 @@ QFuture<JobDetail> RabbitMqBackend::job(const QString &id)
         detail.failure = tr("Message %1 is not among the last peeked; peek again.").arg(id);
     }
     return QtFuture::makeReadyFuture(detail);
+}
+
+QFuture<MoveResult> RabbitMqBackend::moveMessages(const MoveRequest &request)
+{
+    MoveResult base;
+    base.from = request.from;
+    base.to = request.to;
+    base.dryRun = request.dryRun;
+    if (d->readOnly) {
+        base.error = tr("This connection is read-only (readonly=1): nothing was moved.");
+        return QtFuture::makeReadyFuture(base);
+    }
+    struct Move
+    {
+        MoveResult result;
+        std::shared_ptr<QPromise<MoveResult>> promise;
+        QString name;
+        int polls = 0;
+        bool seen = false;
+    };
+    auto move = std::make_shared<Move>();
+    move->result = base;
+    move->promise = std::make_shared<QPromise<MoveResult>>();
+    move->promise->start();
+    QFuture<MoveResult> future = move->promise->future();
+    http::Client *c = d->client.get();
+    const QString v = d->vhostPath();
+    const QString endpoint = d->endpoint, user = d->user, vhost = d->vhost;
+    auto done = [move](const QString &error = {}) {
+        move->result.error = error;
+        move->promise->addResult(move->result);
+        move->promise->finish();
+    };
+    auto queuePath = [v](const QString &q) {
+        return QStringLiteral("/api/queues/%1/%2").arg(v, QString::fromLatin1(QUrl::toPercentEncoding(q)));
+    };
+    // Counts come from statistics that trail by up to one interval; a settled count is read twice, 1.5 s apart.
+    auto count = [c, queuePath, endpoint, user](const QString &q, std::function<void(qint64, QString)> then) {
+        c->get(queuePath(q) + QStringLiteral("?columns=messages_ready,messages_unacknowledged"),
+               [then, endpoint, user](http::Response r) {
+                   if (r.status != 200) {
+                       then(-1, describe(r, endpoint, user));
+                       return;
+                   }
+                   const QJsonObject o = QJsonDocument::fromJson(r.body).object();
+                   then(o.value(u"messages_ready").toInteger() + o.value(u"messages_unacknowledged").toInteger(), {});
+               });
+    };
+    auto start = std::make_shared<std::function<void()>>();
+    auto watch = std::make_shared<std::function<void()>>();
+    // Each pending request or timer holds the watcher; it holds itself only weakly, so nothing leaks.
+    *watch = [move, c, v, count, done, weakWatch = std::weak_ptr<std::function<void()>>(watch)] {
+        const auto self = weakWatch.lock();
+        if (!self) {
+            return;
+        }
+        // The shovel deletes itself once the messages present at its start are across.
+        c->get(QStringLiteral("/api/shovels/%1").arg(v), [move, count, done, self](http::Response r) {
+            bool running = r.status != 200; // cannot tell: keep watching, bounded below
+            bool listed = false;
+            for (const QJsonValue &s : QJsonDocument::fromJson(r.body).array()) {
+                if (s.toObject().value(u"name").toString() == move->name) {
+                    listed = true;
+                    running = s.toObject().value(u"state").toString() != u"terminated";
+                }
+            }
+            move->seen = move->seen || listed;
+            if (!move->seen && move->polls < 10) {
+                running = true; // not started yet: RabbitMQ lists a new shovel within a moment
+            }
+            if (running && ++move->polls < 1200) {
+                QTimer::singleShot(500, [self] { (*self)(); });
+                return;
+            }
+            // src-delete-after=queue-length: the shovel moved exactly what the queue held when it started.
+            move->result.moved = move->polls >= 1200 ? 0 : move->result.before;
+            if (move->polls >= 1200) {
+                done(tr("The move did not finish within 10 minutes; shovel %1 is still at work.").arg(move->name));
+                return;
+            }
+            // What is left: statistics trail by up to one interval (5 s by default) and only ever overstate a
+            // queue that was just emptied, so the smallest of three reads over 6.5 s is the truth.
+            auto reads = std::make_shared<QList<qint64>>();
+            auto settle = std::make_shared<std::function<void()>>();
+            *settle = [move, count, done, reads, weakSettle = std::weak_ptr<std::function<void()>>(settle)] {
+                count(move->result.from, [move, done, reads, weakSettle](qint64 left, const QString &error) {
+                    if (!error.isEmpty()) {
+                        done(error);
+                        return;
+                    }
+                    reads->append(std::max<qint64>(0, left));
+                    const auto next = weakSettle.lock();
+                    if (reads->size() < 3 && next && *std::min_element(reads->cbegin(), reads->cend()) > 0) {
+                        QTimer::singleShot(2500, [next] { (*next)(); });
+                        return;
+                    }
+                    move->result.left = *std::min_element(reads->cbegin(), reads->cend());
+                    done();
+                });
+            };
+            QTimer::singleShot(1500, [settle] { (*settle)(); });
+        });
+    };
+    *start = [move, c, v, vhost, done, watch, endpoint, user] {
+        if (move->result.dryRun) {
+            done();
+            return;
+        }
+        move->name = QStringLiteral("queuedeck-move-%1-%2").arg(move->result.from).arg(QDateTime::currentMSecsSinceEpoch());
+        const QString uri = QStringLiteral("amqp:///") + QString::fromLatin1(QUrl::toPercentEncoding(vhost));
+        const QJsonObject value{{QStringLiteral("src-protocol"), QStringLiteral("amqp091")},
+                                {QStringLiteral("src-uri"), uri},
+                                {QStringLiteral("src-queue"), move->result.from},
+                                {QStringLiteral("src-delete-after"), QStringLiteral("queue-length")},
+                                {QStringLiteral("dest-protocol"), QStringLiteral("amqp091")},
+                                {QStringLiteral("dest-uri"), uri},
+                                {QStringLiteral("dest-queue"), move->result.to},
+                                {QStringLiteral("ack-mode"), QStringLiteral("on-confirm")}};
+        c->put(QStringLiteral("/api/parameters/shovel/%1/%2").arg(v, QString::fromLatin1(QUrl::toPercentEncoding(move->name))),
+               QJsonDocument(QJsonObject{{QStringLiteral("value"), value}}).toJson(QJsonDocument::Compact),
+               [done, watch, endpoint, user](http::Response r) {
+                   if (r.status != 201 && r.status != 204) {
+                       done(r.status == 400 && r.body.contains("shovel")
+                                ? tr("RabbitMQ refused the move: are the rabbitmq_shovel and rabbitmq_shovel_management plugins "
+                                     "enabled? (%1)").arg(describe(r, endpoint, user))
+                                : describe(r, endpoint, user));
+                       return;
+                   }
+                   (*watch)();
+               });
+    };
+    count(request.from, [move, c, queuePath, done, start](qint64 before, const QString &error) {
+        if (before < 0) {
+            done(error);
+            return;
+        }
+        move->result.before = before;
+        if (!move->result.to.isEmpty()) {
+            (*start)();
+            return;
+        }
+        // Back to where the messages died: the first message's x-first-death-queue (peeked and requeued).
+        c->post(queuePath(move->result.from) + QStringLiteral("/get"),
+                QByteArrayLiteral(R"({"count":1,"ackmode":"ack_requeue_true","encoding":"auto","truncate":1})"),
+                [move, done, start](http::Response r) {
+                    const QJsonArray messages = QJsonDocument::fromJson(r.body).array();
+                    const QJsonObject headers =
+                        messages.first().toObject().value(u"properties").toObject().value(u"headers").toObject();
+                    move->result.to = headers.value(u"x-first-death-queue").toString();
+                    if (move->result.to.isEmpty()) {
+                        done(messages.isEmpty() ? tr("%1 is empty: nothing to move.").arg(move->result.from)
+                                                : tr("The messages in %1 carry no x-first-death-queue header: name the "
+                                                     "queue to move them to.").arg(move->result.from));
+                        return;
+                    }
+                    (*start)();
+                });
+    });
+    return future;
 }
 
 QString RabbitMqBackend::kind() const

@@ -38,6 +38,11 @@ public:
     QFuture<JobPage> jobs(const JobQuery &query) override;
     /// The message as last peeked (the API cannot fetch one message by id).
     QFuture<JobDetail> job(const QString &id) override;
+    /// Moves a queue (a DLQ) back with a dynamic shovel that deletes itself once it has moved the messages that
+    /// were there when it started: RabbitMQ moves them itself, acknowledging each only after the destination
+    /// confirmed it, so nothing is lost if Queuedeck, its host or the network goes away mid-move. Needs the
+    /// shovel plugins and a user allowed to set parameters (policymaker or administrator); `readonly=1` refuses.
+    QFuture<MoveResult> moveMessages(const MoveRequest &request) override;
 
     /// Bytes received by the last poll (benchmarks).
     qint64 lastPollBytes() const;
