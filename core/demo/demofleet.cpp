@@ -171,18 +171,23 @@ DemoFleet::Counts DemoFleet::counts(const QDateTime &now)
     return c;
 }
 
+void DemoFleet::enqueue(const QueueProfile &p, const QDateTime &now)
+{
+    Row r;
+    r.queue = p.name;
+    r.priority = p.priority;
+    r.handler = m_workload.handler(p.name);
+    r.runAt = r.createdAt = r.updatedAt = now;
+    insert(r);
+}
+
 void DemoFleet::arrivals(const QDateTime &now, double seconds)
 {
     const double intensity = m_workload.intensity(m_start, now);
     for (const QueueProfile &p : m_workload.queues(m_reportsOn)) {
         const int n = m_workload.arrivals(p.perSecond * intensity, seconds);
         for (int i = 0; i < n; ++i) {
-            Row r;
-            r.queue = p.name;
-            r.priority = p.priority;
-            r.handler = m_workload.handler(p.name);
-            r.runAt = r.createdAt = r.updatedAt = now;
-            insert(r);
+            enqueue(p, now);
         }
     }
 }
@@ -300,14 +305,8 @@ void DemoFleet::apply(Incident incident, const QDateTime &now)
         m_reportsOn = true;
         // The deploy that introduced the job class backfills at once: the queue exists from this moment on,
         // whatever the arrival dice say afterwards.
-        const QueueProfile &p = m_workload.profile(QStringLiteral("reports"));
         for (int i = 0; i < 5; ++i) {
-            Row r;
-            r.queue = p.name;
-            r.priority = p.priority;
-            r.handler = m_workload.handler(p.name);
-            r.runAt = r.createdAt = r.updatedAt = now;
-            insert(r);
+            enqueue(m_workload.profile(QStringLiteral("reports")), now);
         }
         break;
     }

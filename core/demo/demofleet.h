@@ -60,6 +60,7 @@ private:
     void seed(const QDateTime &now);
     Counts counts(const QDateTime &now);
     void arrivals(const QDateTime &now, double seconds);
+    void enqueue(const QueueProfile &profile, const QDateTime &now); ///< one new job, as the app enqueues it
     void work(const QDateTime &now, QStringList &events);
     bool reserve(Worker &w, const QDateTime &now);
     void finish(Worker &w, const QDateTime &now, QStringList &events);

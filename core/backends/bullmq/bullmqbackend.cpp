@@ -67,7 +67,6 @@ end
 return out
 )lua"));
 
-constexpr int kScanCount = 1000;
 
 QString text(const QByteArray &b)
 {
@@ -130,7 +129,7 @@ struct BullMqBackend::Private
     const int db;
     QSet<QByteArray> configured;
     // Connection thread only:
-    QByteArray scanCursor = QByteArrayLiteral("0");
+    redis::ScanCursor scan;
     QSet<QByteArray> known;
 };
 
@@ -156,29 +155,24 @@ void BullMqBackend::poll(Connection &c, Finish finish)
 {
     const QByteArray metaPattern = redis::globEscape(d->prefix) + ":*:meta";
     QList<Command> first{
-        {"SCAN", d->scanCursor, "MATCH", metaPattern, "COUNT", QByteArray::number(kScanCount), "TYPE", "hash"},
+        d->scan.command(metaPattern, "hash"),
         {"CLIENT", "LIST"},
     };
     c.send(first, [this, &c, finish](Batch b1) {
-        Snapshot s;
-        if (!b1.ok()) {
-            s.error = b1.error;
-            finish(s);
+        if (redis::finishedWithError(b1, finish)) {
             return;
         }
+        Snapshot s;
         const Reply &scan = b1.replies.at(0);
         if (scan.isError()) {
             s.error = tr("Redis refused to SCAN: %1").arg(scan.errorText());
             finish(s);
             return;
         }
-        if (scan.isArray() && scan.elements.size() == 2) {
-            d->scanCursor = scan.elements.at(0).str;
-            const QByteArray head = d->prefix + ':';
-            for (const QByteArray &k : scan.elements.at(1).toByteArrayList()) {
-                if (k.startsWith(head) && k.endsWith(":meta") && k.size() > head.size() + 5) {
-                    d->known.insert(k.mid(head.size(), k.size() - head.size() - 5));
-                }
+        const QByteArray head = d->prefix + ':';
+        for (const QByteArray &k : d->scan.take(scan)) {
+            if (k.startsWith(head) && k.endsWith(":meta") && k.size() > head.size() + 5) {
+                d->known.insert(k.mid(head.size(), k.size() - head.size() - 5));
             }
         }
         QSet<QByteArray> all = d->known;
@@ -203,10 +197,7 @@ void BullMqBackend::poll(Connection &c, Finish finish)
             bases << d->prefix + ':' + q + ':';
         }
         c.send({kQueueState.evalsha(bases)}, [this, finish, names, workers, workersKnown, s](Batch b2) mutable {
-            if (!b2.ok()) {
-                Snapshot failed;
-                failed.error = b2.error;
-                finish(failed);
+            if (redis::finishedWithError(b2, finish)) {
                 return;
             }
             const Reply &rows = b2.replies.at(0);

@@ -90,7 +90,6 @@ end
 return n
 )lua"));
 
-constexpr int kScanCount = 1000;
 
 QString text(const QByteArray &b)
 {
@@ -127,9 +126,9 @@ struct CeleryBackend::Private
     QByteArrayList configured;
     bool results = false;
     // Connection thread only:
-    QByteArray bindingCursor = QByteArrayLiteral("0");
+    redis::ScanCursor bindingScan;
     QSet<QByteArray> bindings;
-    QByteArray resultCursor = QByteArrayLiteral("0");
+    redis::ScanCursor resultScan;
     qint64 failuresThisCycle = 0;
     std::optional<qint64> failuresLastCycle;
     QHash<QByteArray, double> firstSeen; ///< "queue\0tag" → when that message was first seen next in line
@@ -154,41 +153,27 @@ Capabilities CeleryBackend::capabilities() const
 
 void CeleryBackend::poll(Connection &c, Finish finish)
 {
-    QList<Command> first{
-        {"SCAN", d->bindingCursor, "MATCH", "_kombu.binding.*", "COUNT", QByteArray::number(kScanCount), "TYPE", "set"}};
+    QList<Command> first{d->bindingScan.command("_kombu.binding.*", "set")};
     if (d->results) {
-        first << Command{"SCAN", d->resultCursor, "MATCH", "celery-task-meta-*", "COUNT", QByteArray::number(kScanCount)};
+        first << d->resultScan.command("celery-task-meta-*");
     }
     c.send(first, [this, &c, finish](Batch b1) {
-        Snapshot s;
-        if (!b1.ok()) {
-            s.error = b1.error;
-            finish(s);
+        if (redis::finishedWithError(b1, finish)) {
             return;
         }
-        auto step = [](const Reply &scan, QByteArray &cursor) -> QByteArrayList {
-            if (!scan.isArray() || scan.elements.size() != 2) {
-                cursor = QByteArrayLiteral("0");
-                return {};
-            }
-            cursor = scan.elements.at(0).str;
-            return scan.elements.at(1).toByteArrayList();
-        };
-        for (const QByteArray &k : step(b1.replies.at(0), d->bindingCursor)) {
+        Snapshot s;
+        for (const QByteArray &k : d->bindingScan.take(b1.replies.at(0))) {
             d->bindings.insert(k);
         }
         QList<Command> second{kQueues.evalsha(QByteArrayList(d->bindings.begin(), d->bindings.end()), d->configured)};
         bool resultCycleDone = false;
         if (d->results) {
-            const QByteArrayList keys = step(b1.replies.at(1), d->resultCursor);
-            resultCycleDone = d->resultCursor == "0";
+            const QByteArrayList keys = d->resultScan.take(b1.replies.at(1));
+            resultCycleDone = d->resultScan.passComplete();
             second << kFailures.evalsha(keys);
         }
         c.send(second, [this, finish, resultCycleDone, s](Batch b2) mutable {
-            if (!b2.ok()) {
-                Snapshot failed;
-                failed.error = b2.error;
-                finish(failed);
+            if (redis::finishedWithError(b2, finish)) {
                 return;
             }
             const Reply &rows = b2.replies.at(0);

@@ -57,6 +57,36 @@ Connection::Stats RedisBackend::connectionStats()
     return m_client ? m_client->stats() : Connection::Stats{};
 }
 
+Command ScanCursor::command(const QByteArray &pattern, const QByteArray &type) const
+{
+    Command c{"SCAN", m_cursor, "MATCH", pattern, "COUNT", "1000"};
+    if (!type.isEmpty()) {
+        c << "TYPE" << type;
+    }
+    return c;
+}
+
+QByteArrayList ScanCursor::take(const Reply &reply)
+{
+    if (!reply.isArray() || reply.elements.size() != 2) {
+        m_cursor = QByteArrayLiteral("0");
+        return {};
+    }
+    m_cursor = reply.elements.at(0).str;
+    return reply.elements.at(1).toByteArrayList();
+}
+
+bool finishedWithError(const Batch &batch, const std::function<void(Snapshot)> &finish)
+{
+    if (batch.ok()) {
+        return false;
+    }
+    Snapshot s;
+    s.error = batch.error;
+    finish(s);
+    return true;
+}
+
 QByteArray globEscape(const QByteArray &literal)
 {
     QByteArray out;

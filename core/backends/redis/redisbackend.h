@@ -63,6 +63,25 @@ private:
     std::unique_ptr<Client> m_client;
 };
 
+/// One bounded SCAN step per poll, the cursor kept between polls: a keyspace of any size is covered over a few
+/// polls without a long-running command. Used on the connection thread only.
+class ScanCursor
+{
+public:
+    /// `SCAN <cursor> MATCH <pattern> COUNT 1000 [TYPE <type>]`.
+    Command command(const QByteArray &pattern, const QByteArray &type = {}) const;
+    /// The keys of this step's reply; advances the cursor (back to the start on a malformed reply).
+    QByteArrayList take(const Reply &reply);
+    /// True when the last step ended a full pass over the keyspace.
+    bool passComplete() const { return m_cursor == "0"; }
+
+private:
+    QByteArray m_cursor = QByteArrayLiteral("0");
+};
+
+/// If the batch failed as a whole, ends the poll with its error and returns true.
+bool finishedWithError(const Batch &batch, const std::function<void(Snapshot)> &finish);
+
 /// Escapes glob characters for SCAN MATCH patterns.
 QByteArray globEscape(const QByteArray &literal);
 

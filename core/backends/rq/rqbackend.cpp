@@ -50,7 +50,6 @@ end
 return out
 )lua"));
 
-constexpr int kScanCount = 1000;
 
 QString text(const QByteArray &b)
 {
@@ -98,7 +97,7 @@ struct RqBackend::Private
     }
     double heartbeatTimeout = 480;
     // Connection thread only:
-    QByteArray scanCursor = QByteArrayLiteral("0");
+    redis::ScanCursor scan;
     QSet<QByteArray> listOnly;
 };
 
@@ -126,15 +125,13 @@ void RqBackend::poll(Connection &c, Finish finish)
     QList<Command> first{
         {"SMEMBERS", "rq:queues"},
         {"SMEMBERS", "rq:workers"},
-        {"SCAN", d->scanCursor, "MATCH", "rq:queue:*", "COUNT", QByteArray::number(kScanCount), "TYPE", "list"},
+        d->scan.command("rq:queue:*", "list"),
     };
     c.send(first, [this, &c, finish, queuePrefix](Batch b1) {
-        Snapshot s;
-        if (!b1.ok()) {
-            s.error = b1.error;
-            finish(s);
+        if (redis::finishedWithError(b1, finish)) {
             return;
         }
+        Snapshot s;
         for (qsizetype i = 0; i < 2; ++i) {
             if (b1.replies.at(i).isError()) {
                 s.error = tr("RQ keys are not what RQ writes: %1").arg(b1.replies.at(i).errorText());
@@ -148,17 +145,11 @@ void RqBackend::poll(Connection &c, Finish finish)
                 registered.insert(k.mid(queuePrefix.size()));
             }
         }
-        const Reply &scan = b1.replies.at(2);
-        if (scan.isArray() && scan.elements.size() == 2) {
-            d->scanCursor = scan.elements.at(0).str;
-            for (const QByteArray &k : scan.elements.at(1).toByteArrayList()) {
-                const QByteArray name = k.mid(queuePrefix.size());
-                if (!name.isEmpty() && !registered.contains(name)) {
-                    d->listOnly.insert(name);
-                }
+        for (const QByteArray &k : d->scan.take(b1.replies.at(2))) {
+            const QByteArray name = k.mid(queuePrefix.size());
+            if (!name.isEmpty() && !registered.contains(name)) {
+                d->listOnly.insert(name);
             }
-        } else {
-            d->scanCursor = QByteArrayLiteral("0");
         }
         QSet<QByteArray> all = registered;
         all.unite(d->listOnly);
@@ -172,10 +163,7 @@ void RqBackend::poll(Connection &c, Finish finish)
             second << Command{"HMGET", w, "queues", "state", "last_heartbeat", "current_job", "birth"};
         }
         c.send(second, [this, finish, names, registered, workerKeys, s](Batch b2) mutable {
-            if (!b2.ok()) {
-                Snapshot failed;
-                failed.error = b2.error;
-                finish(failed);
+            if (redis::finishedWithError(b2, finish)) {
                 return;
             }
             const double now = double(clock()->nowMs()) / 1000.0;

@@ -92,7 +92,6 @@ end
 return out
 )lua"));
 
-constexpr int kScanCount = 1000;
 
 struct SetCounts
 {
@@ -138,16 +137,13 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
         {"MGET", d->key("stat:processed"), d->key("stat:failed"),
          d->key("stat:processed:" + clock()->now().toUTC().date().toString(Qt::ISODate).toLatin1()),
          d->key("stat:failed:" + clock()->now().toUTC().date().toString(Qt::ISODate).toLatin1())},
-        {"SCAN", d->scanCursor, "MATCH", redis::globEscape(queuePrefix) + '*', "COUNT", QByteArray::number(kScanCount),
-         "TYPE", "list"},
+        d->scan.command(redis::globEscape(queuePrefix) + '*', "list"),
     };
     c.send(first, [this, &c, finish, queuePrefix](Batch b1) {
-        Snapshot s;
-        if (!b1.ok()) {
-            s.error = b1.error;
-            finish(s);
+        if (redis::finishedWithError(b1, finish)) {
             return;
         }
+        Snapshot s;
         for (qsizetype i = 0; i < 3; ++i) {
             if (b1.replies.at(i).isError()) {
                 s.error = tr("Sidekiq keys are not what Sidekiq writes: %1").arg(b1.replies.at(i).errorText());
@@ -159,17 +155,11 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
         for (const QByteArray &q : b1.replies.at(0).toByteArrayList()) {
             registered.insert(q);
         }
-        const Reply &scan = b1.replies.at(3);
-        if (scan.isArray() && scan.elements.size() == 2) {
-            d->scanCursor = scan.elements.at(0).str;
-            for (const QByteArray &k : scan.elements.at(1).toByteArrayList()) {
-                const QByteArray name = k.mid(queuePrefix.size());
-                if (!name.isEmpty() && !registered.contains(name)) {
-                    d->listOnly.insert(name);
-                }
+        for (const QByteArray &k : d->scan.take(b1.replies.at(3))) {
+            const QByteArray name = k.mid(queuePrefix.size());
+            if (!name.isEmpty() && !registered.contains(name)) {
+                d->listOnly.insert(name);
             }
-        } else {
-            d->scanCursor = QByteArrayLiteral("0");
         }
         QList<QByteArray> names(registered.begin(), registered.end());
         for (const QByteArray &q : std::as_const(d->listOnly)) {
@@ -203,10 +193,7 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
             second << Command{"HGETALL", d->key(p + ":work")};
         }
         c.send(second, [this, finish, names, processes, registered, s](Batch b2) mutable {
-            if (!b2.ok()) {
-                Snapshot failedPoll;
-                failedPoll.error = b2.error;
-                finish(failedPoll);
+            if (redis::finishedWithError(b2, finish)) {
                 return;
             }
             const double now = double(clock()->nowMs()) / 1000.0;

@@ -46,7 +46,7 @@ struct SidekiqBackend::Private
     qint64 breakdownLimit = 50'000;
     qint64 decodeLimit = 1024 * 1024;
     // Connection thread only:
-    QByteArray scanCursor = QByteArrayLiteral("0");
+    redis::ScanCursor scan;
     QSet<QByteArray> listOnly;   // queues found as lists but missing from the `queues` set
 };
 
