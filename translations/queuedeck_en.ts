@@ -47,47 +47,47 @@
 <context>
     <name>qd</name>
     <message>
-        <location filename="../core/cli/check.cpp" line="78"/>
+        <location filename="../core/cli/check.cpp" line="99"/>
         <source>%1: age of the oldest job is unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="82"/>
+        <location filename="../core/cli/check.cpp" line="103"/>
         <source>%1: oldest job waited %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="88"/>
+        <location filename="../core/cli/check.cpp" line="110"/>
         <source>%1: depth is unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="94"/>
+        <location filename="../core/cli/check.cpp" line="114"/>
         <source>%1: %2 jobs waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="120"/>
+        <location filename="../core/cli/check.cpp" line="143"/>
         <source>worker count is unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="124"/>
+        <location filename="../core/cli/check.cpp" line="147"/>
         <source>%1 live worker(s), %2 required</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="126"/>
+        <location filename="../core/cli/check.cpp" line="149"/>
         <source> (idle workers are invisible on this backend)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="129"/>
+        <location filename="../core/cli/check.cpp" line="152"/>
         <source>, %1 lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/cli/check.cpp" line="144"/>
+        <location filename="../core/cli/check.cpp" line="167"/>
         <source>%n queue(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -95,24 +95,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="146"/>
+        <location filename="../core/cli/check.cpp" line="169"/>
         <source>, oldest job %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="149"/>
+        <location filename="../core/cli/check.cpp" line="172"/>
         <source>, %1 busy worker(s)</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location filename="../core/history/historyschema.cpp" line="42"/>
-        <source>Cannot open the history database %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/history/historyschema.cpp" line="47"/>
-        <source>%1 is not a usable history database: %2</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <location filename="../core/cli/check.cpp" line="186"/>
+        <source> (+%n more)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../core/timeline/postmortem.cpp" line="46"/>
@@ -505,12 +503,12 @@ _Why did it happen?_
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/alertsdock.cpp" line="79"/>
+        <location filename="../app/gui/alertsdock.cpp" line="92"/>
         <source>Alerts — none active</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/alertsdock.cpp" line="79"/>
+        <location filename="../app/gui/alertsdock.cpp" line="92"/>
         <source>Alerts (%n active)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -550,6 +548,16 @@ _Why did it happen?_
     </message>
     <message>
         <location filename="../core/backend.cpp" line="33"/>
+        <source>A breakdown by job class is not available for the %1 backend.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="42"/>
+        <source>Moving messages between queues is not supported by the %1 backend.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="49"/>
         <source>Actions are not supported by the %1 backend.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -557,7 +565,7 @@ _Why did it happen?_
 <context>
     <name>qd::BackendFactory</name>
     <message>
-        <location filename="../core/backendfactory.cpp" line="17"/>
+        <location filename="../core/backendfactory.cpp" line="37"/>
         <source>The %1 backend is not available in this build yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -565,29 +573,29 @@ _Why did it happen?_
 <context>
     <name>qd::ConnectionTreeModel</name>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="163"/>
+        <location filename="../models/connectiontreemodel.cpp" line="165"/>
         <source>error</source>
         <extracomment>shown instead of a depth when a connection&apos;s last poll failed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="166"/>
+        <location filename="../models/connectiontreemodel.cpp" line="168"/>
         <source>%1
 Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="185"/>
+        <location filename="../models/connectiontreemodel.cpp" line="187"/>
         <source>%1: %2 waiting, oldest %3 — %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="200"/>
+        <location filename="../models/connectiontreemodel.cpp" line="202"/>
         <source>Connections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="200"/>
+        <location filename="../models/connectiontreemodel.cpp" line="202"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
@@ -694,9 +702,17 @@ Last poll failed: %2</source>
     </message>
 </context>
 <context>
+    <name>qd::HistoryReader</name>
+    <message>
+        <location filename="../core/history/historyschema.cpp" line="308"/>
+        <source>Cannot prepare the history statements for %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::HistoryStore</name>
     <message numerus="yes">
-        <location filename="../core/history/historystore.cpp" line="68"/>
+        <location filename="../core/history/historystore.cpp" line="85"/>
         <source>History: %n sample(s) could not be written and were dropped: %1</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -704,21 +720,56 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../core/history/historystore.cpp" line="99"/>
+        <location filename="../core/history/historystore.cpp" line="105"/>
+        <source>History: old samples could not be deleted: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/history/historystore.cpp" line="129"/>
         <source>Cannot create the history directory %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/history/historystore.cpp" line="132"/>
+        <source>The history directory %1 is not writable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/history/historyschema.cpp" line="43"/>
+        <source>Cannot open the history database %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/history/historyschema.cpp" line="49"/>
+        <source>%1 is not a usable history database: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/history/historyschema.cpp" line="54"/>
+        <source>%1 cannot use write-ahead logging (journal mode %2); is it on a network file system?</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>qd::HistoryWriter</name>
     <message>
-        <location filename="../core/history/historyschema.cpp" line="89"/>
-        <source>Cannot create the history schema: %1</source>
+        <location filename="../core/history/historyschema.cpp" line="109"/>
+        <source>Cannot create the history schema in %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/history/historyschema.cpp" line="139"/>
-        <source>cannot register a series</source>
+        <location filename="../core/history/historyschema.cpp" line="125"/>
+        <source>Cannot prepare the history statements for %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/history/historyschema.cpp" line="141"/>
+        <source>written by a newer Queuedeck (schema version %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/history/historyschema.cpp" line="221"/>
+        <source>cannot register a series: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -748,42 +799,47 @@ Last poll failed: %2</source>
 <context>
     <name>qd::JobBrowser</name>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="33"/>
+        <location filename="../widgets/jobbrowser.cpp" line="34"/>
         <source>Job state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="35"/>
+        <location filename="../widgets/jobbrowser.cpp" line="36"/>
         <source>Search payload and error… (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="37"/>
+        <location filename="../widgets/jobbrowser.cpp" line="38"/>
         <source>&amp;Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="38"/>
+        <location filename="../widgets/jobbrowser.cpp" line="39"/>
         <source>&amp;Cancel Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="39"/>
+        <location filename="../widgets/jobbrowser.cpp" line="40"/>
         <source>State:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="55"/>
+        <location filename="../widgets/jobbrowser.cpp" line="49"/>
+        <source>Job classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="62"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="59"/>
+        <location filename="../widgets/jobbrowser.cpp" line="66"/>
         <source>Job payload and error</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="80"/>
+        <location filename="../widgets/jobbrowser.cpp" line="87"/>
         <source>%n job(s) shown</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -791,17 +847,35 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="81"/>
+        <location filename="../widgets/jobbrowser.cpp" line="88"/>
         <source> — scroll for more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="84"/>
+        <location filename="../widgets/jobbrowser.cpp" line="92"/>
         <source>Cannot list jobs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="137"/>
+        <location filename="../widgets/jobbrowser.cpp" line="167"/>
+        <source>%n more class(es)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="169"/>
+        <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="171"/>
+        <source>Waiting by class: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobbrowser.cpp" line="180"/>
         <source>%n jobs selected</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -809,19 +883,19 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="150"/>
+        <location filename="../widgets/jobbrowser.cpp" line="193"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="154"/>
+        <location filename="../widgets/jobbrowser.cpp" line="197"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="156"/>
+        <location filename="../widgets/jobbrowser.cpp" line="199"/>
         <source>
 Payload:
 %1
@@ -829,7 +903,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="158"/>
+        <location filename="../widgets/jobbrowser.cpp" line="201"/>
         <source>
 Last error:
 %1
@@ -837,37 +911,37 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="173"/>
+        <location filename="../widgets/jobbrowser.cpp" line="216"/>
         <source>This connection does not allow actions (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="174"/>
+        <location filename="../widgets/jobbrowser.cpp" line="217"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="176"/>
+        <location filename="../widgets/jobbrowser.cpp" line="219"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="177"/>
+        <location filename="../widgets/jobbrowser.cpp" line="220"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="183"/>
+        <location filename="../widgets/jobbrowser.cpp" line="226"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="183"/>
+        <location filename="../widgets/jobbrowser.cpp" line="226"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="185"/>
+        <location filename="../widgets/jobbrowser.cpp" line="228"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -875,32 +949,32 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="206"/>
+        <location filename="../widgets/jobbrowser.cpp" line="249"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="208"/>
+        <location filename="../widgets/jobbrowser.cpp" line="251"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="208"/>
+        <location filename="../widgets/jobbrowser.cpp" line="251"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="223"/>
+        <location filename="../widgets/jobbrowser.cpp" line="266"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="226"/>
+        <location filename="../widgets/jobbrowser.cpp" line="269"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="230"/>
+        <location filename="../widgets/jobbrowser.cpp" line="273"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -908,32 +982,32 @@ Last error:
 <context>
     <name>qd::JobTableModel</name>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="122"/>
+        <location filename="../models/jobtablemodel.cpp" line="124"/>
         <source>ID</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="123"/>
+        <location filename="../models/jobtablemodel.cpp" line="125"/>
         <source>Class</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="124"/>
+        <location filename="../models/jobtablemodel.cpp" line="126"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="125"/>
+        <location filename="../models/jobtablemodel.cpp" line="127"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="126"/>
+        <location filename="../models/jobtablemodel.cpp" line="128"/>
         <source>Run at</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="127"/>
+        <location filename="../models/jobtablemodel.cpp" line="129"/>
         <source>Last error</source>
         <translation type="unfinished"></translation>
     </message>
@@ -942,7 +1016,7 @@ Last error:
     <name>qd::MainWindow</name>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="46"/>
-        <location filename="../app/gui/mainwindow.cpp" line="99"/>
+        <location filename="../app/gui/mainwindow.cpp" line="104"/>
         <source>Queuedeck</source>
         <translation type="unfinished"></translation>
     </message>
@@ -952,143 +1026,143 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="90"/>
+        <location filename="../app/gui/mainwindow.cpp" line="95"/>
         <source>Audit log unavailable: %1 — actions are disabled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="94"/>
+        <location filename="../app/gui/mainwindow.cpp" line="99"/>
         <source>Operator %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="105"/>
-        <location filename="../app/gui/mainwindow.cpp" line="168"/>
+        <location filename="../app/gui/mainwindow.cpp" line="110"/>
+        <location filename="../app/gui/mainwindow.cpp" line="173"/>
         <source>Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="156"/>
+        <location filename="../app/gui/mainwindow.cpp" line="161"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="157"/>
+        <location filename="../app/gui/mainwindow.cpp" line="162"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="158"/>
+        <location filename="../app/gui/mainwindow.cpp" line="163"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="162"/>
+        <location filename="../app/gui/mainwindow.cpp" line="167"/>
         <source>&amp;Add Connection…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="164"/>
+        <location filename="../app/gui/mainwindow.cpp" line="169"/>
         <source>&amp;Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="165"/>
+        <location filename="../app/gui/mainwindow.cpp" line="170"/>
         <source>Ctrl+Shift+Del</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="166"/>
+        <location filename="../app/gui/mainwindow.cpp" line="171"/>
         <source>Open the &amp;Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="171"/>
+        <location filename="../app/gui/mainwindow.cpp" line="176"/>
         <source>Export &amp;Post-mortem…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="173"/>
+        <location filename="../app/gui/mainwindow.cpp" line="178"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="176"/>
+        <location filename="../app/gui/mainwindow.cpp" line="181"/>
         <source>&amp;Refresh Now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="178"/>
+        <location filename="../app/gui/mainwindow.cpp" line="183"/>
         <source>&amp;Acknowledge Alert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="179"/>
+        <location filename="../app/gui/mainwindow.cpp" line="184"/>
         <source>Ctrl+K</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="180"/>
+        <location filename="../app/gui/mainwindow.cpp" line="185"/>
         <source>&amp;Snooze Alert for 1 Hour</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="182"/>
+        <location filename="../app/gui/mainwindow.cpp" line="187"/>
         <source>Ctrl+Shift+K</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="183"/>
+        <location filename="../app/gui/mainwindow.cpp" line="188"/>
         <source>Add &amp;Note to Timeline…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="184"/>
+        <location filename="../app/gui/mainwindow.cpp" line="189"/>
         <source>Ctrl+Shift+N</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="185"/>
+        <location filename="../app/gui/mainwindow.cpp" line="190"/>
         <source>&amp;Overview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="186"/>
+        <location filename="../app/gui/mainwindow.cpp" line="191"/>
         <source>Ctrl+1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <location filename="../app/gui/mainwindow.cpp" line="284"/>
         <source>Demo: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="280"/>
+        <location filename="../app/gui/mainwindow.cpp" line="285"/>
         <source>Demo script: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="302"/>
+        <location filename="../app/gui/mainwindow.cpp" line="307"/>
         <source>Demo (Delayed::Job)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="314"/>
+        <location filename="../app/gui/mainwindow.cpp" line="319"/>
         <source>Add Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="326"/>
+        <location filename="../app/gui/mainwindow.cpp" line="331"/>
         <source>Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="326"/>
+        <location filename="../app/gui/mainwindow.cpp" line="331"/>
         <source>Stop monitoring &quot;%1&quot;?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="355"/>
+        <location filename="../app/gui/mainwindow.cpp" line="360"/>
         <source>%1 cleared</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1106,28 +1180,40 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="118"/>
+        <location filename="../widgets/overviewpage.cpp" line="119"/>
         <source>%1 — workers: %2 busy, %3 idle, %4 lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="121"/>
+        <location filename="../widgets/overviewpage.cpp" line="122"/>
+        <source>%1 — workers: not visible on this backend</source>
+        <extracomment>a backend that cannot see its workers (Celery without events)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/overviewpage.cpp" line="125"/>
+        <source> · today %1 processed, %2 failed</source>
+        <extracomment>Sidekiq&apos;s per-day counters, since midnight UTC</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/overviewpage.cpp" line="129"/>
         <source>  ✖ no live worker: nothing is being processed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="169"/>
+        <location filename="../widgets/overviewpage.cpp" line="181"/>
         <source>in %1 · out %2 /min</source>
         <extracomment>jobs per minute arriving and leaving a queue</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="207"/>
+        <location filename="../widgets/overviewpage.cpp" line="219"/>
         <source>No queues yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/overviewpage.cpp" line="208"/>
+        <location filename="../widgets/overviewpage.cpp" line="220"/>
         <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1274,16 +1360,31 @@ Last error:
     </message>
     <message>
         <location filename="../widgets/charts/queuedetailview.cpp" line="315"/>
-        <source>≈ Rates are lower bounds: jobs that arrive and finish between two polls are not seen.</source>
+        <source>Paused on the backend: workers take no jobs from this queue until it is resumed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/charts/queuedetailview.cpp" line="318"/>
+        <source>dead %1 · completed and kept %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="322"/>
+        <source>≈ Rates are lower bounds: jobs that arrive and finish between two polls are not seen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="325"/>
+        <source>Workers are not visible on this backend (Celery reports them only through its events).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="327"/>
         <source>Idle workers are invisible on this backend: only workers holding a job are counted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="329"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="338"/>
         <source>Last poll failed: %1 — showing the last known data.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1291,64 +1392,75 @@ Last error:
 <context>
     <name>qd::QueueOverviewModel</name>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="182"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="167"/>
+        <source>%1 (paused)</source>
+        <extracomment>a queue&apos;s waiting count while the queue is paused on the backend</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="185"/>
         <source>Last poll failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="216"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="189"/>
+        <source>%1 — paused: workers take no jobs from it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="221"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="217"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="222"/>
         <source>Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="218"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="223"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="219"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="224"/>
         <source>Trend</source>
         <comment>recent waiting depths as a small line chart</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="220"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="225"/>
         <source>Running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="221"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="226"/>
         <source>Scheduled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="222"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="227"/>
         <source>Failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="223"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="228"/>
         <source>Oldest</source>
         <comment>age of the oldest waiting job</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="224"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="229"/>
         <source>In/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="225"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="230"/>
         <source>Out/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="226"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="231"/>
         <source>Updated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1356,22 +1468,22 @@ Last error:
 <context>
     <name>qd::QueueStatus</name>
     <message>
-        <location filename="../models/queuestatus.cpp" line="43"/>
+        <location filename="../models/queuestatus.cpp" line="48"/>
         <source>OK</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="44"/>
+        <location filename="../models/queuestatus.cpp" line="49"/>
         <source>Warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="45"/>
+        <location filename="../models/queuestatus.cpp" line="50"/>
         <source>Critical</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="46"/>
+        <location filename="../models/queuestatus.cpp" line="51"/>
         <source>Unknown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1395,17 +1507,23 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queuetile.cpp" line="107"/>
+        <location filename="../widgets/queuetile.cpp" line="109"/>
         <source>waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queuetile.cpp" line="111"/>
+        <location filename="../widgets/queuetile.cpp" line="109"/>
+        <source>waiting · paused</source>
+        <extracomment>under a tile&apos;s big number when the backend holds the queue paused</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queuetile.cpp" line="113"/>
         <source>oldest %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queuetile.cpp" line="111"/>
+        <location filename="../widgets/queuetile.cpp" line="113"/>
         <source>failed %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1562,6 +1680,52 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     </message>
 </context>
 <context>
+    <name>qd::bullmq::BullMqBackend</name>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="168"/>
+        <source>Redis refused to SCAN: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="190"/>
+        <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="206"/>
+        <source>The BullMQ state script failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="242"/>
+        <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="246"/>
+        <source>Queue %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="268"/>
+        <source>unnamed worker at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::celery::CeleryBackend</name>
+    <message>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="182"/>
+        <source>The Celery queue script failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="197"/>
+        <source>Queue %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::delayedjob</name>
     <message>
         <location filename="../core/backends/delayedjob/djschema.cpp" line="22"/>
@@ -1569,80 +1733,98 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="82"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="34"/>
+        <source>unknown error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="92"/>
         <source>%1 is not a readable SQLite database: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="88"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="98"/>
         <source>Table &quot;%1&quot; not found in %2. Is this the application&apos;s database, and is the table name right (URL option table=)?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="105"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="115"/>
         <source>Table &quot;%1&quot; does not look like a Delayed::Job table: missing column(s) %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="133"/>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="140"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="143"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="150"/>
         <source>queue counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="176"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="186"/>
         <source>workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="184"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="194"/>
         <source>(unknown worker)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="219"/>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="223"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="231"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="238"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="242"/>
         <source>arrivals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="132"/>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="149"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="123"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="129"/>
+        <source>Counting jobs failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="138"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="145"/>
+        <source>Reading jobs failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="185"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="202"/>
         <source>Query for jobs failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="169"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="222"/>
         <source>Query for job %1 failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="173"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="226"/>
         <source>Job %1 is gone: delayed_job deletes a job when it succeeds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="188"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="241"/>
         <source>Waiting jobs are already due; there is nothing to retry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="210"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="263"/>
         <source>Cannot start a transaction: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="215"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="268"/>
         <source>Cannot prepare the action: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="233"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="286"/>
         <source>The action failed on job %1: %2 — nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="243"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="296"/>
         <source>The action could not be committed: %1 — nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1660,53 +1842,40 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="109"/>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="108"/>
         <source>Cannot open %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="109"/>
-        <source>unknown error</source>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="116"/>
+        <source>Cannot set the session time zone on %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="140"/>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="148"/>
         <source>Cannot open %1 for writing: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="305"/>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="193"/>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="334"/>
         <source>This connection is read-only (readonly=1): actions are refused.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>qd::demo::DemoFleet</name>
-    <message>
-        <location filename="../core/demo/demofleet.cpp" line="278"/>
-        <source>New job class CoverageReportJob lands on a new queue &quot;reports&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/demo/demofleet.cpp" line="283"/>
-        <source>All workers died (OS upgrade); the backlog grows</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/demo/demofleet.cpp" line="288"/>
-        <source>Workers restarted; draining the backlog</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>qd::demo::DemoSimulator</name>
     <message>
-        <location filename="../core/demo/demosimulator.cpp" line="83"/>
+        <location filename="../core/demo/demosimulator.cpp" line="85"/>
         <source>Cannot create the demo directory %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demosimulator.cpp" line="99"/>
+        <location filename="../core/demo/demosimulator.cpp" line="103"/>
         <source>Cannot create the demo database %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1736,6 +1905,343 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     <message>
         <location filename="../core/demo/demoincidents.cpp" line="41"/>
         <source>Backlog drained; the extra workers stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::http::Client</name>
+    <message>
+        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="66"/>
+        <source>The answer from %1 is larger than %2 MiB; it was cut off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::rabbitmq</name>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="38"/>
+        <source>Cannot reach the RabbitMQ management API at %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="41"/>
+        <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="44"/>
+        <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="49"/>
+        <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="51"/>
+        <source>The RabbitMQ management API at %1 answered %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::rabbitmq::RabbitMqBackend</name>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="201"/>
+        <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="208"/>
+        <source>Name a queue to peek at.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="234"/>
+        <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="250"/>
+        <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="278"/>
+        <source>Message %1 is not among the last peeked; peek again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="290"/>
+        <source>This connection is read-only (readonly=1): nothing was moved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="358"/>
+        <source>The move did not finish within 10 minutes; shovel %1 is still at work.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="404"/>
+        <source>RabbitMQ refused the move: are the rabbitmq_shovel and rabbitmq_shovel_management plugins enabled? (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="431"/>
+        <source>%1 is empty: nothing to move.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="432"/>
+        <source>The messages in %1 carry no x-first-death-queue header: name the queue to move them to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="475"/>
+        <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="489"/>
+        <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="538"/>
+        <source>Queue %1 is %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="556"/>
+        <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="563"/>
+        <source>Queue %1: %Ln message(s) ready and no consumer.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="570"/>
+        <source>Per-queue statistics were not available: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="577"/>
+        <source>Node %1 is down.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="580"/>
+        <source>Node %1 has a memory alarm: publishers are blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="583"/>
+        <source>Node %1 has a disk alarm: publishers are blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::redis::Connection</name>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="117"/>
+        <source>The connection to Redis was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="148"/>
+        <source>%1 (retrying in %2 s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="168"/>
+        <source>Redis at %1 closed the connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="231"/>
+        <source>Redis at %1 refused the credentials: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="233"/>
+        <source>Redis at %1 requires a password (%2). Give it in the URL (redis://user:password@host) or in REDISCLI_AUTH.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="239"/>
+        <source>Redis at %1 refused the connection setup: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="290"/>
+        <source>Redis at %1 sent a reply nobody asked for; the connection is dropped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="359"/>
+        <source>Cannot reach Redis at %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="365"/>
+        <source>Redis at %1 did not accept the connection within %2 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="370"/>
+        <source>Redis at %1 did not answer within %2 s; the connection is dropped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::redis::Options</name>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="56"/>
+        <source>max_reply_mb must be a number of MiB between 1 and 4096, got &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="63"/>
+        <source>The TLS CA file %1 (tls_ca) does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::redis::RespReader</name>
+    <message>
+        <location filename="../core/backends/redis/respreader.cpp" line="165"/>
+        <source>Out of memory creating the Redis reply parser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/respreader.cpp" line="195"/>
+        <source>Out of memory buffering a Redis reply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/respreader.cpp" line="214"/>
+        <source>A reply from Redis has more than %L1 elements, the limit; the connection is dropped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/respreader.cpp" line="219"/>
+        <source>Redis sent a reply Queuedeck cannot parse (%1); the connection is dropped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/respreader.cpp" line="226"/>
+        <source>A reply from Redis is larger than the %L1 MiB limit; the connection is dropped. Raise it with the max_reply_mb URL option if this is expected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::rq::RqBackend</name>
+    <message>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="137"/>
+        <source>RQ keys are not what RQ writes: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="173"/>
+        <source>The RQ queue script failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="201"/>
+        <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="206"/>
+        <source>Queue %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::sidekiq::SidekiqBackend</name>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="149"/>
+        <source>Sidekiq keys are not what Sidekiq writes: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="207"/>
+        <source>Could not read the %1 set: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="213"/>
+        <source>The %1 set is not a sorted set: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="220"/>
+        <source>The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are unknown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="300"/>
+        <source>Queue %1 could not be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="318"/>
+        <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="340"/>
+        <source>Name a queue to list its waiting jobs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="356"/>
+        <source>Sidekiq jobs could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="380"/>
+        <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="433"/>
+        <source>Job %1 is no longer %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="462"/>
+        <source>The queue could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="483"/>
+        <source>This connection is read-only (readonly=1): no job was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="492"/>
+        <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="493"/>
+        <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="529"/>
+        <source>%1 — nothing is known to have changed; check the job list before trying again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="547"/>
+        <source>Redis refused the action: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
