@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
-// bench_alerts: the rule engine on one connection with 5,000 queues and 10 rules (the 9 defaults plus a
+// bench_alerts: the rule engine on one connection with 5,000 queues and 11 rules (the 10 defaults plus a
 // depth rule), polled repeatedly with changing numbers. Target (alerts issue): < 10 ms per poll.
 #include "alerts/alertengine.h"
 #include "clock.h"

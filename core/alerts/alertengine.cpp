@@ -6,6 +6,8 @@
 #include "../textsafety.h"
 #include "alertmessages.h"
 
+#include <QSet>
+
 #include <deque>
 #include <vector>
 
@@ -223,7 +225,21 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
         return changes; // per-queue numbers are unknown now; keep their states until data returns
     }
 
-    // Per-queue rules.
+    // Per-queue rules. Which queues live workers serve, when every live worker says (heartbeats with queue lists).
+    QSet<QString> served;
+    int liveWorkers = 0;
+    bool servedKnown = s.workersKnown && s.workersComplete;
+    for (const WorkerInfo &w : s.workers) {
+        if (w.state == WorkerState::Lost) {
+            continue;
+        }
+        ++liveWorkers;
+        servedKnown = servedKnown && !w.queues.isEmpty();
+        for (const QString &q : w.queues) {
+            served.insert(q);
+        }
+    }
+    servedKnown = servedKnown && liveWorkers > 0; // none at all is NoWorkers' case
     for (auto it = c.queues.begin(); it != c.queues.end(); ++it) {
         it->present = false;
     }
@@ -282,6 +298,12 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                     m.lastFailedMs = now;
                 }
                 break;
+            case RuleKind::Unserved:
+                if (servedKnown && q.waiting) {
+                    value = double(*q.waiting);
+                    target = *q.waiting > 0 && !served.contains(q.name) ? level(*value, r, st.state) : AlertState::Ok;
+                }
+                break;
             case RuleKind::NewQueue:
                 // forMs is how long a new queue stays flagged, not a hold time.
                 target = m.discovered && now - m.firstSeenMs < r.forMs ? AlertState::Warn : AlertState::Ok;
@@ -307,6 +329,7 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                     case RuleKind::Poison: return AlertMessages::poison(q.name, q.maxAttempts.value_or(0));
                     case RuleKind::FailureRate: return AlertMessages::failureRate(q.name, value.value_or(0));
                     case RuleKind::NewQueue: return AlertMessages::newQueue(q.name);
+                    case RuleKind::Unserved: return AlertMessages::unserved(q.name, q.waiting.value_or(0), liveWorkers);
                     case RuleKind::DepthGrowing:
                         return AlertMessages::depthGrowing(q.name, grewFrom, q.waiting.value_or(0), r.forMs,
                                                            q.inPerMinute, q.outPerMinute);

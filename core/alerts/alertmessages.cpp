@@ -83,6 +83,11 @@ QString AlertMessages::noWorkers(qint64 waiting, int lost, bool idleInvisible)
     return s;
 }
 
+QString AlertMessages::unserved(const QString &queue, qint64 waiting, int liveWorkers)
+{
+    return tr("%1: %2 jobs wait and none of the %3 live worker(s) serves this queue").arg(queue).arg(waiting).arg(liveWorkers);
+}
+
 QString AlertMessages::workersLost(int lost)
 {
     return tr("%1 worker(s) lost: their heartbeat or lock expired").arg(lost);

@@ -26,6 +26,7 @@ public:
     static QString poison(const QString &queue, qint64 attempts);
     static QString failureRate(const QString &queue, double perMinute);
     static QString newQueue(const QString &queue);
+    static QString unserved(const QString &queue, qint64 waiting, int liveWorkers);
     static QString unreachable(const QString &error);
     static QString stale(double intervals);
 };

@@ -48,6 +48,7 @@ QList<AlertRule> AlertRule::defaults()
     add("oldest-age", RuleKind::OldestAge, 300, 900);         // the Taskcluster lesson: age, not counts
     add("no-workers", RuleKind::NoWorkers, std::nullopt, 0, 30'000); // the Delayed::Job outage
     add("worker-lost", RuleKind::WorkerLost, 0, std::nullopt);
+    add("unserved", RuleKind::Unserved, std::nullopt, 0, 60'000); // the queue nobody listens to
     add("depth-growing", RuleKind::DepthGrowing, 0, std::nullopt, 10 * 60'000); // the Coveralls starvation
     add("poison", RuleKind::Poison, 5, 10);                   // the RabbitMQ redelivery loop
     add("failure-rate", RuleKind::FailureRate, 10, std::nullopt);
@@ -64,6 +65,7 @@ QString AlertRule::kindName(RuleKind kind)
     case RuleKind::Depth: return tr("depth");
     case RuleKind::DepthGrowing: return tr("depth growing");
     case RuleKind::NoWorkers: return tr("no workers");
+    case RuleKind::Unserved: return tr("queue not served");
     case RuleKind::WorkerLost: return tr("worker lost");
     case RuleKind::FailureRate: return tr("failure rate");
     case RuleKind::Poison: return tr("poison job");

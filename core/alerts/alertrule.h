@@ -19,6 +19,7 @@ enum class RuleKind : quint8 {
     Depth,        ///< per queue: waiting jobs
     DepthGrowing, ///< per queue: depth grew over `forMs` while arrivals outpace completions
     NoWorkers,    ///< connection: jobs wait and no live worker is there to take them
+    Unserved,     ///< per queue: jobs wait and none of the live workers serves this queue (where workers say)
     WorkerLost,   ///< connection: workers whose heartbeat/lock expired
     FailureRate,  ///< per queue: new failures per minute
     Poison,       ///< per queue: a job failed this many times and is still being retried

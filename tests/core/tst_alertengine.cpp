@@ -82,6 +82,37 @@ private Q_SLOTS:
         QCOMPARE(find(ch, QStringLiteral("oldest-age"))->alert.state, AlertState::Unknown);
     }
 
+    void aQueueNoLiveWorkerServesFiresAfterItsHold()
+    {
+        ManualClock clock;
+        AlertEngine e(&clock);
+        auto at = [&](qint64 sec) { return clock.now().addSecs(sec); };
+        // Sidekiq-like: every live process says which queues it serves; nobody serves "reports".
+        auto served = [&](qint64 sec, qint64 reports) {
+            Snapshot s = snap(at(sec), {q(QStringLiteral("default"), 3), q(QStringLiteral("reports"), reports)}, 0, 1);
+            s.workersComplete = true;
+            s.workers.append(WorkerInfo{QStringLiteral("web1"), WorkerState::Busy, {QStringLiteral("default")}, 1.0, {}});
+            s.workers.append(WorkerInfo{QStringLiteral("web2"), WorkerState::Idle, {QStringLiteral("default"), QStringLiteral("mail")}, 1.0, {}});
+            return s;
+        };
+        auto ch = e.evaluate(QStringLiteral("c"), served(0, 500), kPoll);
+        QVERIFY(!find(ch, QStringLiteral("unserved"))); // held: a worker for it may be starting
+        ch = e.evaluate(QStringLiteral("c"), served(65, 35000), kPoll);
+        const AlertChange *u = find(ch, QStringLiteral("unserved"));
+        QVERIFY(u);
+        QCOMPARE(u->alert.state, AlertState::Crit);
+        QCOMPARE(u->alert.queue, QStringLiteral("reports"));
+        QVERIFY2(u->alert.message.contains(u"35000 jobs wait and none of the 2 live worker(s)"), qPrintable(u->alert.message));
+        ch = e.evaluate(QStringLiteral("c"), served(70, 0), kPoll); // drained (or a worker took it on)
+        QCOMPARE(find(ch, QStringLiteral("unserved"))->alert.state, AlertState::Ok);
+
+        // Backends whose workers do not list queues (Delayed::Job locks) or that cannot see idle workers: silent.
+        AlertEngine dj(&clock);
+        dj.evaluate(QStringLiteral("c"), snap(at(0), {q(QStringLiteral("reports"), 500)}, 2, 0), kPoll);
+        ch = dj.evaluate(QStringLiteral("c"), snap(at(120), {q(QStringLiteral("reports"), 500)}, 2, 0), kPoll);
+        QVERIFY(!find(ch, QStringLiteral("unserved")));
+    }
+
     void noWorkersHoldsThenFiresAndWorkerLostWarns()
     {
         ManualClock clock;
