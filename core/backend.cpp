@@ -43,6 +43,15 @@ QFuture<MoveResult> Backend::moveMessages(const MoveRequest &request)
     return QtFuture::makeReadyFuture(r);
 }
 
+QFuture<PurgeResult> Backend::purgeQueue(const QString &queue, bool dryRun)
+{
+    PurgeResult r;
+    r.queue = queue;
+    r.dryRun = dryRun;
+    r.error = tr("Purging a queue is not supported by the %1 backend.").arg(kind());
+    return QtFuture::makeReadyFuture(r);
+}
+
 QFuture<ActionResult> Backend::act(const JobAction &)
 {
     ActionResult r;

@@ -57,6 +57,8 @@ public:
     /// Moves a whole queue's messages to another queue without ever holding them in the app (Capabilities::
     /// moveToQueue); default: not supported.
     virtual QFuture<MoveResult> moveMessages(const MoveRequest &request);
+    /// Deletes every message of a queue (Capabilities::purge); default: not supported.
+    virtual QFuture<PurgeResult> purgeQueue(const QString &queue, bool dryRun);
 
     ConnectionState state() const;
     QString lastError() const;

@@ -93,6 +93,15 @@ struct MoveResult
     bool dryRun = false;
 };
 
+/// Emptying a queue: every message in it is deleted.
+struct PurgeResult
+{
+    QString queue;
+    qint64 before = 0; ///< messages in the queue just before (what a dry run would delete)
+    QString error;
+    bool dryRun = false;
+};
+
 enum class ActionKind : quint8 { Retry, Cancel };
 
 /// A conditional action: it applies to a job only while the job is still in `expected` state, so two

@@ -413,31 +413,36 @@ _Why did it happen?_
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="88"/>
-        <source>%1 worker(s) lost: their heartbeat or lock expired</source>
+        <source>%1: %2 jobs wait and none of the %3 live worker(s) serves this queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="93"/>
-        <source>%1: a job has failed %2 times and is still being retried</source>
+        <source>%1 worker(s) lost: their heartbeat or lock expired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="98"/>
-        <source>%1: %2 failures per minute</source>
+        <source>%1: a job has failed %2 times and is still being retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="103"/>
-        <source>new queue %1 discovered: is anything monitoring and working it?</source>
+        <source>%1: %2 failures per minute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="108"/>
-        <source>backend unreachable: %1</source>
+        <source>new queue %1 discovered: is anything monitoring and working it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="113"/>
+        <source>backend unreachable: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="118"/>
         <source>no successful poll for %1 intervals</source>
         <translation type="unfinished"></translation>
     </message>
@@ -445,52 +450,57 @@ _Why did it happen?_
 <context>
     <name>qd::AlertRule</name>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="63"/>
+        <location filename="../core/alerts/alertrule.cpp" line="64"/>
         <source>oldest job age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="64"/>
+        <location filename="../core/alerts/alertrule.cpp" line="65"/>
         <source>depth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="65"/>
+        <location filename="../core/alerts/alertrule.cpp" line="66"/>
         <source>depth growing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="66"/>
+        <location filename="../core/alerts/alertrule.cpp" line="67"/>
         <source>no workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="67"/>
-        <source>worker lost</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../core/alerts/alertrule.cpp" line="68"/>
-        <source>failure rate</source>
+        <source>queue not served</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertrule.cpp" line="69"/>
-        <source>poison job</source>
+        <source>worker lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertrule.cpp" line="70"/>
-        <source>new queue</source>
+        <source>failure rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertrule.cpp" line="71"/>
-        <source>backend unreachable</source>
+        <source>poison job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertrule.cpp" line="72"/>
+        <source>new queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="73"/>
+        <source>backend unreachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="74"/>
         <source>data stale</source>
         <translation type="unfinished"></translation>
     </message>
@@ -557,7 +567,12 @@ _Why did it happen?_
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="49"/>
+        <location filename="../core/backend.cpp" line="51"/>
+        <source>Purging a queue is not supported by the %1 backend.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="58"/>
         <source>Actions are not supported by the %1 backend.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1911,7 +1926,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::http::Client</name>
     <message>
-        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="66"/>
+        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="69"/>
         <source>The answer from %1 is larger than %2 MiB; it was cut off.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1947,77 +1962,82 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="201"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="206"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="208"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="213"/>
         <source>Name a queue to peek at.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="234"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="239"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="250"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="255"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="278"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="283"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="290"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="295"/>
         <source>This connection is read-only (readonly=1): nothing was moved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="358"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="363"/>
         <source>The move did not finish within 10 minutes; shovel %1 is still at work.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="404"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="409"/>
         <source>RabbitMQ refused the move: are the rabbitmq_shovel and rabbitmq_shovel_management plugins enabled? (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="431"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="436"/>
         <source>%1 is empty: nothing to move.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="432"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="437"/>
         <source>The messages in %1 carry no x-first-death-queue header: name the queue to move them to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="475"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="453"/>
+        <source>This connection is read-only (readonly=1): nothing was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="522"/>
         <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="489"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="536"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="538"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="585"/>
         <source>Queue %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="556"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="603"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="563"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="610"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2025,22 +2045,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="570"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="617"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="577"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="624"/>
         <source>Node %1 is down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="580"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="627"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="583"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="630"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -18,5 +18,7 @@ int runRetry(const QStringList &arguments);
 int runCancel(const QStringList &arguments);
 /// `move URL --from Q [--to Q2] [--dry-run] [--yes]`: a whole queue (a DLQ) to another, server-side, audited.
 int runMove(const QStringList &arguments);
+/// `purge URL --queue Q --confirm Q [--dry-run]`: deletes every message of a queue; the name typed twice.
+int runPurge(const QStringList &arguments);
 
 } // namespace qd::ctl

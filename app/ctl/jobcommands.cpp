@@ -254,6 +254,68 @@ int runCancel(const QStringList &arguments)
     return runAction(arguments, ActionKind::Cancel);
 }
 
+int runPurge(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(tr("Delete every message of a queue. Type the queue's name twice: --queue and --confirm."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("purge"), tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const QCommandLineOption queue(QStringLiteral("queue"), tr("The queue to empty."), QStringLiteral("Q"));
+    const QCommandLineOption confirm(QStringLiteral("confirm"), tr("The queue's name again, typed out."), QStringLiteral("Q"));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Say how many messages would go; delete nothing."));
+    const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
+                                QStringLiteral("NAME"));
+    p.addOptions({queue, confirm, dryRun, op});
+    const bool parsed = p.parse(arguments);
+    if (parsed && p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    if (!parsed || p.positionalArguments().size() != 2 || p.value(queue).isEmpty()) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl purge URL --queue Q --confirm Q [--dry-run]") : p.errorText())
+              << '\n';
+        return 2;
+    }
+    if (!p.isSet(dryRun) && p.value(confirm) != p.value(queue)) {
+        err() << tr("queuedeckctl: purge deletes every message of %1: repeat its exact name with --confirm (or use --dry-run).")
+                     .arg(escapeForDisplay(p.value(queue), 200))
+              << '\n';
+        return 2;
+    }
+    auto backend = createBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
+        return 2;
+    }
+    AuditLog audit(AuditLog::defaultPath());
+    if (const QString e = audit.open(); !e.isEmpty() && !p.isSet(dryRun)) {
+        err() << tr("queuedeckctl: refusing to act without an audit log: %1").arg(e) << '\n';
+        return 1;
+    }
+    const PurgeResult r = wait(backend.value()->purgeQueue(p.value(queue), p.isSet(dryRun)));
+    if (!r.dryRun) {
+        AuditRecord rec;
+        rec.operatorName = p.isSet(op) ? p.value(op) : ConnectionSettings().operatorName();
+        rec.connection = backend.value()->url().toDisplayString();
+        rec.action = QStringLiteral("purge");
+        rec.filter = QStringLiteral("queue=%1 before=%2").arg(r.queue).arg(r.before);
+        rec.succeeded = r.error.isEmpty() ? int(r.before) : 0;
+        rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
+        audit.append(rec).waitForFinished();
+    }
+    if (!r.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
+        return 1;
+    }
+    out() << (r.dryRun ? tr("would delete %1 message(s) from %2") : tr("deleted %1 message(s) from %2"))
+                 .arg(r.before)
+                 .arg(escapeForDisplay(r.queue, 200))
+          << '\n';
+    out().flush();
+    return 0;
+}
+
 int runMove(const QStringList &arguments)
 {
     QCommandLineParser p;

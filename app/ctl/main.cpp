@@ -37,6 +37,9 @@ int main(int argc, char *argv[])
     if (command == u"move") {
         return qd::ctl::runMove(args);
     }
+    if (command == u"purge") {
+        return qd::ctl::runPurge(args);
+    }
     QTextStream s(command == u"--version" || command == u"--help" || command == u"-h" ? stdout : stderr);
     if (command == u"--version") {
         s << "queuedeckctl " << QCoreApplication::applicationVersion() << '\n';
@@ -54,6 +57,7 @@ int main(int argc, char *argv[])
         "  retry URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
         "  cancel URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
         "  move URL --from Q [--to Q2] [--dry-run] [--yes]\n"
+        "  purge URL --queue Q --confirm Q [--dry-run]\n"
         "                                        conditional actions, written to the audit log\n\n"
         "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db,\n"
         "  sidekiq+redis://host:6379/0, rq+redis://…, bullmq+redis://…, celery+redis://… (rediss:// for TLS),\n"

@@ -12,6 +12,7 @@
 #include <QProcess>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 using qd::Snapshot;
@@ -211,6 +212,55 @@ private Q_SLOTS:
         QVERIFY2(page.error.contains(u"quorum") && page.error.contains(u"peek_quorum=1"), qPrintable(page.error));
         q.state = qd::JobState::Failed;
         QVERIFY(!b->jobs(q).result().error.isEmpty());
+    }
+
+    void purgeWantsTheNameTypedTwiceAndIsAudited()
+    {
+        QTemporaryDir dir;
+        auto ctl = [&](const QStringList &args, QByteArray *output = nullptr) {
+            QProcess p;
+            QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+            e.insert(QStringLiteral("QD_AUDIT_DB"), dir.filePath(QStringLiteral("audit.sqlite3")));
+            p.setProcessEnvironment(e);
+            p.start(env("QD_CTL"), args);
+            p.waitForFinished(60'000);
+            if (output) {
+                *output = p.readAllStandardOutput() + p.readAllStandardError();
+            }
+            return p.exitCode();
+        };
+        const QString url = QStringLiteral("rabbitmq+http://guest:guest@127.0.0.1:%1/%2").arg(env("QD_TEST_RABBIT_HTTP_PORT"), kVhost);
+        QByteArray out;
+        QCOMPARE(ctl({QStringLiteral("purge"), url, QStringLiteral("--queue"), QStringLiteral("big")}, &out), 2);
+        QVERIFY2(out.contains("--confirm"), out.constData());
+        QCOMPARE(ctl({QStringLiteral("purge"), url, QStringLiteral("--queue"), QStringLiteral("big"), QStringLiteral("--confirm"),
+                      QStringLiteral("bi")}),
+                 2);
+        QCOMPARE(ctl({QStringLiteral("purge"), url, QStringLiteral("--queue"), QStringLiteral("big"), QStringLiteral("--dry-run")}, &out), 0);
+        QVERIFY2(out.contains("would delete 1 message(s) from big"), out.constData());
+        QCOMPARE(rabbitmqctl().value(QStringLiteral("big")).value(0), 1);
+        QCOMPARE(ctl({QStringLiteral("purge"), url, QStringLiteral("--queue"), QStringLiteral("big"), QStringLiteral("--confirm"),
+                      QStringLiteral("big")},
+                     &out),
+                 0);
+        QVERIFY2(out.contains("deleted 1 message(s) from big"), out.constData());
+        QTRY_COMPARE_WITH_TIMEOUT(rabbitmqctl().value(QStringLiteral("big")).value(0), 0, 15'000);
+        // RabbitMQ counts a purge as *reading* a queue: a monitoring user with read permission may purge. Only
+        // Queuedeck's read-only profile stops it.
+        const QString watcher = QStringLiteral("rabbitmq+http://watcher:watcher@127.0.0.1:%1/%2?readonly=1")
+                                    .arg(env("QD_TEST_RABBIT_HTTP_PORT"), kVhost);
+        QCOMPARE(ctl({QStringLiteral("purge"), watcher, QStringLiteral("--queue"), QStringLiteral("orders"), QStringLiteral("--confirm"),
+                      QStringLiteral("orders")},
+                     &out),
+                 1);
+        QVERIFY2(out.contains("read-only"), out.constData());
+        // Shovels need administrator or policymaker: known after the first poll.
+        auto b = backend(QStringLiteral("watcher:watcher"));
+        QVERIFY(b->snapshot().result().ok());
+        QTRY_VERIFY(!b->capabilities().moveToQueue);
+        auto admin = backend();
+        QVERIFY(admin->snapshot().result().ok());
+        QTRY_VERIFY(admin->capabilities().moveToQueue);
     }
 
     void celeryOnRabbitMq()

@@ -30,7 +30,8 @@ public:
         request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
         request.setRawHeader("Authorization",
                              "Basic " + QByteArray(m_options.user.toUtf8() + ':' + m_options.password.toUtf8()).toBase64());
-        request.setRawHeader("Accept", "application/json");
+        // DELETE answers 406 to a JSON-only Accept header (RabbitMQ 3.10): ask for JSON only where it answers JSON.
+        request.setRawHeader("Accept", verb == "DELETE" ? QByteArrayLiteral("*/*") : QByteArrayLiteral("application/json"));
         if (url.scheme() == u"https") {
             QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
             if (!m_options.caFile.isEmpty()) {
@@ -44,7 +45,9 @@ public:
             reply = m_nam->get(request);
         } else {
             request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-            reply = verb == "PUT" ? m_nam->put(request, body) : m_nam->post(request, body);
+            reply = verb == "PUT"      ? m_nam->put(request, body)
+                    : verb == "DELETE" ? m_nam->deleteResource(request)
+                                       : m_nam->post(request, body);
         }
         auto received = std::make_shared<QByteArray>();
         auto capped = std::make_shared<bool>(false);
@@ -118,6 +121,13 @@ void Client::put(const QString &path, const QByteArray &json, Done done)
 {
     QMetaObject::invokeMethod(m_worker, [w = m_worker, path, json, done = std::move(done)]() mutable {
         w->send("PUT", path, json, std::move(done));
+    }, Qt::QueuedConnection);
+}
+
+void Client::del(const QString &path, Done done)
+{
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, path, done = std::move(done)]() mutable {
+        w->send("DELETE", path, {}, std::move(done));
     }, Qt::QueuedConnection);
 }
 

@@ -45,6 +45,7 @@ public:
     void get(const QString &path, Done done);
     void post(const QString &path, const QByteArray &json, Done done);
     void put(const QString &path, const QByteArray &json, Done done);
+    void del(const QString &path, Done done);
     /// Runs `fn` on the client's thread (to chain requests without crossing threads).
     void post(std::function<void()> fn);
 

@@ -60,6 +60,8 @@ struct RabbitMqBackend::Private
 {
     QString kind;
     bool readOnly = false;
+    std::atomic<int> tags{-1}; ///< -1 unknown; bit 0: administrator or policymaker
+    std::atomic<bool> askedWhoami{false};
     QMutex peekMutex;
     QHash<QString, JobDetail> peeked; ///< last peek's messages by id (guarded by peekMutex)
     bool peekQuorum = false;
@@ -114,7 +116,10 @@ Capabilities RabbitMqBackend::capabilities() const
     Capabilities c;
     c.workers = true;
     c.exactCounts = true;
-    c.moveToQueue = !d->readOnly;
+    // Shovels are runtime parameters: only administrators and policymakers may set them (read from /api/whoami).
+    const int tags = d->tags.load();
+    c.moveToQueue = !d->readOnly && (tags < 0 || (tags & 1) != 0);
+    c.purge = !d->readOnly;
     return c;
 }
 
@@ -439,6 +444,48 @@ QFuture<MoveResult> RabbitMqBackend::moveMessages(const MoveRequest &request)
     return future;
 }
 
+QFuture<PurgeResult> RabbitMqBackend::purgeQueue(const QString &queue, bool dryRun)
+{
+    PurgeResult base;
+    base.queue = queue;
+    base.dryRun = dryRun;
+    if (d->readOnly) {
+        base.error = tr("This connection is read-only (readonly=1): nothing was deleted.");
+        return QtFuture::makeReadyFuture(base);
+    }
+    auto promise = std::make_shared<QPromise<PurgeResult>>();
+    promise->start();
+    QFuture<PurgeResult> future = promise->future();
+    http::Client *c = d->client.get();
+    const QString path = QStringLiteral("/api/queues/%1/%2").arg(d->vhostPath(), QString::fromLatin1(QUrl::toPercentEncoding(queue)));
+    const QString endpoint = d->endpoint, user = d->user;
+    c->get(path + QStringLiteral("?columns=messages_ready,messages_unacknowledged"),
+           [c, path, base, promise, endpoint, user](http::Response r) mutable {
+               auto finish = [promise](PurgeResult out) {
+                   promise->addResult(out);
+                   promise->finish();
+               };
+               if (r.status != 200) {
+                   base.error = describe(r, endpoint, user);
+                   finish(base);
+                   return;
+               }
+               const QJsonObject o = QJsonDocument::fromJson(r.body).object();
+               base.before = o.value(u"messages_ready").toInteger() + o.value(u"messages_unacknowledged").toInteger();
+               if (base.dryRun) {
+                   finish(base);
+                   return;
+               }
+               c->del(path + QStringLiteral("/contents"), [base, finish, endpoint, user](http::Response del) mutable {
+                   if (del.status != 204 && del.status != 200) {
+                       base.error = describe(del, endpoint, user);
+                   }
+                   finish(base);
+               });
+           });
+    return future;
+}
+
 QString RabbitMqBackend::kind() const
 {
     return d->kind;
@@ -627,6 +674,22 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
                }
            });
     c->get(QStringLiteral("/api/consumers/%1").arg(v), arrived(&Poll::consumers));
+    if (!d->askedWhoami.exchange(true)) {
+        c->get(QStringLiteral("/api/whoami"), [weak](http::Response r) {
+            const auto p = weak.lock();
+            if (!p || r.status != 200) {
+                if (p) {
+                    p->askedWhoami = false; // ask again next poll
+                }
+                return;
+            }
+            const QJsonValue tags = QJsonDocument::fromJson(r.body).object().value(u"tags");
+            // 3.10 answers a list; older versions a comma-separated string.
+            const QStringList list = tags.isArray() ? QVariant(tags.toArray().toVariantList()).toStringList()
+                                                    : tags.toString().split(u',', Qt::SkipEmptyParts);
+            p->tags = list.contains(QStringLiteral("administrator")) || list.contains(QStringLiteral("policymaker")) ? 1 : 0;
+        });
+    }
     c->get(QStringLiteral("/api/overview?columns=message_stats,object_totals"), arrived(&Poll::overview));
     c->get(QStringLiteral("/api/nodes?columns=name,running,mem_alarm,disk_free_alarm"), arrived(&Poll::nodes));
     return future;

@@ -43,6 +43,8 @@ public:
     /// confirmed it, so nothing is lost if Queuedeck, its host or the network goes away mid-move. Needs the
     /// shovel plugins and a user allowed to set parameters (policymaker or administrator); `readonly=1` refuses.
     QFuture<MoveResult> moveMessages(const MoveRequest &request) override;
+    /// `DELETE /api/queues/<vhost>/<queue>/contents`, after counting what it deletes.
+    QFuture<PurgeResult> purgeQueue(const QString &queue, bool dryRun) override;
 
     /// Bytes received by the last poll (benchmarks).
     qint64 lastPollBytes() const;
