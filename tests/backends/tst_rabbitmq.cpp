@@ -331,7 +331,16 @@ private Q_SLOTS:
         {
             auto b = backend();
             QFuture<qd::MoveResult> f = b->moveMessages({QStringLiteral("bulk.src"), QStringLiteral("bulk.dst"), false});
-            QTest::qWait(300); // the shovel is set up; then the app vanishes mid-move
+            // Once RabbitMQ lists the shovel, the app vanishes mid-move.
+            QTRY_VERIFY_WITH_TIMEOUT(([] {
+                                         QProcess curl;
+                                         curl.start(QStringLiteral("curl"), {QStringLiteral("-s"), QStringLiteral("-u"), QStringLiteral("guest:guest"),
+                                                                             QStringLiteral("http://127.0.0.1:%1/api/shovels/%2")
+                                                                                 .arg(env("QD_TEST_RABBIT_HTTP_PORT"), kVhost)});
+                                         curl.waitForFinished(10'000);
+                                         return curl.readAllStandardOutput().contains("queuedeck-move-bulk.src");
+                                     }()),
+                                     15'000);
         }
         // RabbitMQ finishes the move itself; every message is in exactly one of the two queues all along.
         QTRY_VERIFY_WITH_TIMEOUT(([] {

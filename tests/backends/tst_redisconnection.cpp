@@ -173,7 +173,8 @@ private Q_SLOTS:
         QVERIFY(run(c, {{"PING"}}).ok());
 
         QFuture<Batch> blocked = c.pipeline({{"BLPOP", "nothing", "30"}}); // in flight when the server dies
-        QTest::qWait(100);
+        QTRY_VERIFY(qd::test::redisCli(QStringLiteral("127.0.0.1"), port, 0, {QStringLiteral("CLIENT"), QStringLiteral("LIST")})
+                        .contains(u"cmd=blpop")); // the server is blocked on it now
         server->kill();
         QTRY_VERIFY_WITH_TIMEOUT(blocked.isFinished(), 5000);
         const Batch b = blocked.result();
