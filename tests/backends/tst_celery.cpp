@@ -118,6 +118,39 @@ private Q_SLOTS:
         QVERIFY(worker.waitForFinished(20'000));
     }
 
+    void aWorkerHoldingAnEtaTaskMakesItScheduled()
+    {
+        // A real worker on "emails" runs emails-1..3 and keeps emails-eta (due in 1 h) prefetched in `unacked`.
+        // While it runs, its remote-control mailbox is bound too (`_kombu.binding.celery.pidbox`): not a queue.
+        auto b = backend();
+        QProcess worker;
+        worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        worker.start(QStringLiteral("/usr/bin/python3"),
+                     {kFixtures + QStringLiteral("celery_worker.py"), m_redis.plainUrl(kDb), QStringLiteral("-Q"),
+                      QStringLiteral("emails")});
+        QVERIFY(worker.waitForStarted(10'000));
+        const auto settled = [&b] {
+            const Snapshot s = b->snapshot().result();
+            const auto *q = s.queue(QStringLiteral("emails"));
+            return q && q->waiting == 0 && q->scheduled == 1 && q->running == 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), 30'000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            qd::test::redisCli(m_redis.host, m_redis.port, kDb,
+                               {QStringLiteral("EXISTS"), QStringLiteral("_kombu.binding.celery.pidbox")}) == u"1",
+            10'000);
+        const Snapshot s = b->snapshot().result();
+        QVERIFY2(s.ok(), qPrintable(s.error));
+        QStringList names;
+        for (const auto &q : s.queues) {
+            names << q.name;
+        }
+        QCOMPARE(names, (QStringList{QStringLiteral("celery"), QStringLiteral("emails")}));
+        QCOMPARE(s.queue(QStringLiteral("celery"))->waiting.value(), 6); // not its queue
+        worker.terminate();
+        QVERIFY(worker.waitForFinished(20'000));
+    }
+
     void twoRoundTrips()
     {
         auto b = backend(QStringLiteral("?results=1"));

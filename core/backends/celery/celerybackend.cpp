@@ -163,7 +163,11 @@ void CeleryBackend::poll(Connection &c, Finish finish)
         }
         Snapshot s;
         for (const QByteArray &k : d->bindingScan.take(b1.replies.at(0))) {
-            d->bindings.insert(k);
+            // kombu's remote-control mailboxes (`<namespace>.pidbox`, `reply.<namespace>.pidbox`) bind one
+            // queue per worker host while it runs, and keep it after a crash: not job queues.
+            if (!k.endsWith(".pidbox")) {
+                d->bindings.insert(k);
+            }
         }
         QList<Command> second{kQueues.evalsha(QByteArrayList(d->bindings.begin(), d->bindings.end()), d->configured)};
         bool resultCycleDone = false;
