@@ -151,6 +151,15 @@ private Q_SLOTS:
         QVERIFY(worker.waitForFinished(20'000));
     }
 
+    void unreachableServerIsAnErrorNamingIt()
+    {
+        const int port = qd::test::freeLoopbackPort();
+        CeleryBackend b(qd::ConnectionUrl::parse(QStringLiteral("celery+redis://127.0.0.1:%1/0").arg(port)).value());
+        const Snapshot s = b.snapshot().result();
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error.contains(QStringLiteral("127.0.0.1:%1").arg(port)), qPrintable(s.error));
+    }
+
     void twoRoundTrips()
     {
         auto b = backend(QStringLiteral("?results=1"));
