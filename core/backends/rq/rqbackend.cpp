@@ -188,7 +188,14 @@ void RqBackend::poll(Connection &c, Finish finish)
                 if (count(4) && count(5)) {
                     q.scheduled = *count(4) + *count(5); // scheduled for later + deferred behind a dependency
                 }
-                if (q.waiting) {
+                if (!q.waiting) {
+                    // Not a list (WRONGTYPE): its length cannot be told. A key SCAN found as a list that is no
+                    // longer one is not a queue any more.
+                    q.countExactness = Exactness::Unknown;
+                    if (!registered.contains(names.at(i))) {
+                        d->listOnly.remove(names.at(i));
+                    }
+                } else {
                     if (*q.waiting == 0) {
                         q.oldestAgeSeconds = 0.0;
                         if (!registered.contains(names.at(i))) {
