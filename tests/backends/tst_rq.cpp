@@ -11,6 +11,9 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <algorithm>
+#include <cmath>
+
 using qd::Snapshot;
 using qd::WorkerState;
 using qd::rq::RqBackend;
@@ -82,6 +85,7 @@ private Q_SLOTS:
         }
         QVERIFY2(s.queue(QStringLiteral("high")), "a queue known only from rq:queues is shown");
         QCOMPARE(s.queue(QStringLiteral("high"))->waiting.value(), 0);
+        QCOMPARE(s.queue(QStringLiteral("high"))->countExactness, qd::Exactness::Exact);
         QVERIFY(!s.totals.processed.has_value()); // RQ keeps no counters: unknown
         // Workers: w1 busy on emails-started with a fresh heartbeat; w-dead's heartbeat is an hour old.
         QCOMPARE(s.workers.size(), m_report.value(u"workers").toArray().size());
@@ -114,16 +118,78 @@ private Q_SLOTS:
     void wrongTypeAndHostileNames()
     {
         auto cli = [&](const QStringList &args) { return qd::test::redisCli(m_redis.host, m_redis.port, kDb, args); };
+        // Quotes, markup, an ampersand and a non-ASCII letter; QChar for the double quote keeps moc happy.
+        const QString hostile = QStringLiteral("<script>alert(1)</script> ") + QChar(u'"') + QStringLiteral("q'&amp; é");
         cli({QStringLiteral("SADD"), QStringLiteral("rq:queues"), QStringLiteral("rq:queue:broken"),
-             QStringLiteral("rq:queue:<script>alert(1)</script>")});
+             QStringLiteral("rq:queue:") + hostile});
         cli({QStringLiteral("SET"), QStringLiteral("rq:queue:broken"), QStringLiteral("not a list")});
+        cli({QStringLiteral("SET"), QStringLiteral("rq:failed:emails"), QStringLiteral("not a zset")});
         auto b = backend(m_redis.url(QStringLiteral("rq"), kDb));
         const Snapshot s = b->snapshot().result();
         QVERIFY2(s.ok(), qPrintable(s.error));
-        QVERIFY(!s.queue(QStringLiteral("broken"))->waiting.has_value());
+
+        const auto *broken = s.queue(QStringLiteral("broken"));
+        QVERIFY(broken);
+        QVERIFY(!broken->waiting.has_value());
+        QVERIFY(!broken->oldestAgeSeconds.has_value());
+        QCOMPARE(broken->countExactness, qd::Exactness::Unknown);
+        QCOMPARE(broken->running.value(), 0); // its registries are separate keys and still readable
+        // A registry of the wrong type makes that one figure unknown, nothing else.
+        const auto *emails = s.queue(QStringLiteral("emails"));
+        QVERIFY(!emails->failed.has_value());
+        QCOMPARE(emails->waiting.value(), 3);
+        QCOMPARE(emails->running.value(), 1);
+        QCOMPARE(s.warnings.size(), 2);
         QVERIFY(s.warnings.join(u' ').contains(u"WRONGTYPE"));
-        QCOMPARE(s.queue(QStringLiteral("default"))->waiting.value(), 5);
-        QVERIFY(s.queue(QStringLiteral("<script>alert(1)</script>"))); // verbatim; views escape
+        QVERIFY(s.warnings.filter(u"broken").size() == 1 && s.warnings.filter(u"rq:failed:emails").size() == 1);
+
+        const auto *def = s.queue(QStringLiteral("default"));
+        QCOMPARE(def->waiting.value(), 5);
+        QCOMPARE(def->failed.value(), 0);
+        QCOMPARE(def->countExactness, qd::Exactness::Exact);
+
+        const auto *h = s.queue(hostile); // verbatim; views escape
+        QVERIFY(h);
+        QCOMPARE(h->waiting.value(), 0);
+    }
+
+    void unregisteredListsAreFoundBySCAN()
+    {
+        auto cli = [&](const QStringList &args) { return qd::test::redisCli(m_redis.host, m_redis.port, kDb, args); };
+        // A list nobody registered in rq:queues (e.g. written by another client): its job is default-1.
+        cli({QStringLiteral("RPUSH"), QStringLiteral("rq:queue:orphan"), QStringLiteral("default-1")});
+        auto b = backend(m_redis.url(QStringLiteral("rq"), kDb));
+        Snapshot s = b->snapshot().result();
+        QVERIFY2(s.ok(), qPrintable(s.error));
+        const auto *orphan = s.queue(QStringLiteral("orphan"));
+        QVERIFY(orphan);
+        QCOMPARE(orphan->waiting.value(), 1);
+        const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+        const double expected =
+            now - *qd::rq::parseRqTime(m_report.value(u"oldest_enqueued_at").toObject().value(u"default").toString().toLatin1());
+        QVERIFY(std::abs(orphan->oldestAgeSeconds.value() - expected) < 2.0);
+        QVERIFY2(s.warnings.isEmpty(), qPrintable(s.warnings.join(u'\n')));
+
+        // Drained: the list is gone, and so is the queue (it was never registered).
+        cli({QStringLiteral("DEL"), QStringLiteral("rq:queue:orphan")});
+        s = b->snapshot().result();
+        QVERIFY(s.ok());
+        QVERIFY(!s.queue(QStringLiteral("orphan")));
+        QCOMPARE(s.queues.size(), m_report.value(u"queues").toObject().size());
+    }
+
+    void heartbeatTimeoutOption()
+    {
+        // w-dead beat an hour ago: lost with the default (480 s), busy when a day is allowed.
+        auto b = backend(m_redis.url(QStringLiteral("rq"), kDb, QStringLiteral("?heartbeat_timeout=86400")));
+        const Snapshot s = b->snapshot().result();
+        QVERIFY2(s.ok(), qPrintable(s.error));
+        const auto dead = std::find_if(s.workers.cbegin(), s.workers.cend(), [](const qd::WorkerInfo &w) {
+            return w.id == u"w-dead";
+        });
+        QVERIFY(dead != s.workers.cend());
+        QCOMPARE(dead->state, WorkerState::Busy);
+        QVERIFY(dead->currentJob.isEmpty());
     }
 
     void unreachable()
@@ -132,7 +198,8 @@ private Q_SLOTS:
         auto b = backend(QStringLiteral("rq+redis://127.0.0.1:%1/0").arg(port));
         const Snapshot s = b->snapshot().result();
         QVERIFY(!s.ok());
-        QVERIFY(s.error.contains(QString::number(port)));
+        QVERIFY2(s.error.contains(QStringLiteral("127.0.0.1:%1").arg(port)), qPrintable(s.error));
+        QVERIFY(s.queues.isEmpty());
     }
 
 private:
