@@ -60,7 +60,7 @@ return out
 // key {card, queue1, count1, maxretry1, queue2, …}, {card} when the set is over ARGV[1] members (not broken
 // down) or {-1, error}. The queue name is read with a pattern when "queue" comes before any nested value, as
 // Sidekiq writes it, else the member is decoded.
-const redis::Script kSetBreakdown(QByteArrayLiteral(R"lua(
+const redis::Script kSetBreakdown(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF R"lua(
 local limit = tonumber(ARGV[1])
 local out = {}
 for i, key in ipairs(KEYS) do
@@ -72,11 +72,7 @@ for i, key in ipairs(KEYS) do
   else
     local counts, retries, order = {}, {}, {}
     for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
-      local q = string.match(m, '^{[^{%[]-"queue":"([^"\\]*)"')
-      if q == nil then
-        local ok, job = pcall(cjson.decode, m)
-        if ok and type(job) == 'table' and type(job['queue']) == 'string' then q = job['queue'] else q = '' end
-      end
+      local q = queueOf(m)
       if counts[q] == nil then counts[q] = 0; retries[q] = -1; order[#order + 1] = q end
       counts[q] = counts[q] + 1
       local rc = tonumber(string.match(m, '.*"retry_count":(%d+)'))

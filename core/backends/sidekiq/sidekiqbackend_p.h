@@ -8,6 +8,18 @@
 
 namespace qd::sidekiq {
 
+// Lua shared by the Sidekiq scripts: queueOf(member) is the queue of a job as Sidekiq writes it ("queue" before
+// any nested value, read with a pattern), else decoded.
+#define QD_SIDEKIQ_LUA_QUEUE_OF                                                                                      \
+    "local function queueOf(m)\n"                                                                                    \
+    "  local q = string.match(m, '^{[^{%[]-\"queue\":\"([^\"\\\\]*)\"')\n"                                          \
+    "  if q == nil then\n"                                                                                          \
+    "    local ok, j = pcall(cjson.decode, m)\n"                                                                     \
+    "    if ok and type(j) == 'table' and type(j['queue']) == 'string' then q = j['queue'] else q = '' end\n"       \
+    "  end\n"                                                                                                       \
+    "  return q\n"                                                                                                  \
+    "end\n"
+
 struct SidekiqBackend::Private
 {
     explicit Private(const ConnectionUrl &url)

@@ -22,16 +22,6 @@ using redis::Reply;
 
 namespace {
 
-// Shared Lua helpers: the queue of a job as Sidekiq writes it ("queue" before any nested value), else decoded.
-#define QD_SIDEKIQ_LUA_QUEUE_OF                                                                                      \
-    "local function queueOf(m)\n"                                                                                    \
-    "  local q = string.match(m, '^{[^{%[]-\"queue\":\"([^\"\\\\]*)\"')\n"                                          \
-    "  if q == nil then\n"                                                                                          \
-    "    local ok, j = pcall(cjson.decode, m)\n"                                                                     \
-    "    if ok and type(j) == 'table' and type(j['queue']) == 'string' then q = j['queue'] else q = '' end\n"       \
-    "  end\n"                                                                                                       \
-    "  return q\n"                                                                                                  \
-    "end\n"
 
 // One page. KEYS[1]: a queue list or a sorted set. ARGV: kind (list|zset), start index counted from the oldest
 // (list) or lowest score (zset), limit, queue filter, text filter, most entries to look at.
@@ -127,8 +117,6 @@ redis.call('SADD', KEYS[2], q)
 redis.call('LPUSH', ARGV[5] .. q, m)
 return {1, q}
 )lua"));
-
-#undef QD_SIDEKIQ_LUA_QUEUE_OF
 
 // Waiting jobs of one queue by class. KEYS[1]: the queue list; ARGV[1]: most jobs to read. Returns
 // {length, examined, class1, count1, …}; the class is ActiveJob's "wrapped" if present, else "class" (the last
