@@ -31,6 +31,12 @@ constexpr const char *kStatsColumns =
     "name,head_message_timestamp,message_stats.redeliver_details.rate,message_stats.publish_details.rate,"
     "message_stats.deliver_get_details.rate,message_stats.ack_details.rate";
 
+/// `/api/queues/<vhost>/<queue>`; `vhost` already percent-encoded.
+QString apiQueuePath(const QString &vhost, const QString &queue)
+{
+    return QStringLiteral("/api/queues/%1/%2").arg(vhost, QString::fromLatin1(QUrl::toPercentEncoding(queue)));
+}
+
 /// A failed answer as one line an operator can act on.
 QString describe(const http::Response &r, const QString &endpoint, const QString &user)
 {
@@ -73,6 +79,7 @@ struct RabbitMqBackend::Private
     std::atomic<qint64> lastBytes{0};
 
     QString vhostPath() const { return QString::fromLatin1(QUrl::toPercentEncoding(vhost)); }
+    QString queuePath(const QString &queue) const { return apiQueuePath(vhostPath(), queue); }
 };
 
 RabbitMqBackend::RabbitMqBackend(const ConnectionUrl &url, Clock *clock, QObject *parent)
@@ -197,6 +204,21 @@ JobDetail peekedJob(const QJsonObject &m, const QString &queue, int position)
     return d;
 }
 
+/// Ready + unacknowledged messages of one queue (`path` from Private::queuePath), or -1 and the error.
+void countMessages(http::Client *c, const QString &path, const QString &endpoint, const QString &user,
+                   std::function<void(qint64, QString)> then)
+{
+    c->get(path + QStringLiteral("?columns=messages_ready,messages_unacknowledged"),
+           [then = std::move(then), endpoint, user](http::Response r) {
+               if (r.status != 200) {
+                   then(-1, describe(r, endpoint, user));
+                   return;
+               }
+               const QJsonObject o = QJsonDocument::fromJson(r.body).object();
+               then(o.value(u"messages_ready").toInteger() + o.value(u"messages_unacknowledged").toInteger(), {});
+           });
+}
+
 } // namespace
 
 QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
@@ -218,7 +240,7 @@ QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
     QFuture<JobPage> future = promise->future();
     std::weak_ptr<Private> weak = d;
     http::Client *c = d->client.get();
-    const QString path = QStringLiteral("/api/queues/%1/%2").arg(d->vhostPath(), QString::fromLatin1(QUrl::toPercentEncoding(query.queue)));
+    const QString path = d->queuePath(query.queue);
     const int limit = std::clamp(query.limit, 1, 100);
     const bool peekQuorum = d->peekQuorum;
     const QString endpoint = d->endpoint, user = d->user;
@@ -316,20 +338,9 @@ QFuture<MoveResult> RabbitMqBackend::moveMessages(const MoveRequest &request)
         move->promise->addResult(move->result);
         move->promise->finish();
     };
-    auto queuePath = [v](const QString &q) {
-        return QStringLiteral("/api/queues/%1/%2").arg(v, QString::fromLatin1(QUrl::toPercentEncoding(q)));
-    };
-    // Counts come from statistics that trail by up to one interval; a settled count is read twice, 1.5 s apart.
+    auto queuePath = [v](const QString &q) { return apiQueuePath(v, q); };
     auto count = [c, queuePath, endpoint, user](const QString &q, std::function<void(qint64, QString)> then) {
-        c->get(queuePath(q) + QStringLiteral("?columns=messages_ready,messages_unacknowledged"),
-               [then, endpoint, user](http::Response r) {
-                   if (r.status != 200) {
-                       then(-1, describe(r, endpoint, user));
-                       return;
-                   }
-                   const QJsonObject o = QJsonDocument::fromJson(r.body).object();
-                   then(o.value(u"messages_ready").toInteger() + o.value(u"messages_unacknowledged").toInteger(), {});
-               });
+        countMessages(c, queuePath(q), endpoint, user, std::move(then));
     };
     auto start = std::make_shared<std::function<void()>>();
     auto watch = std::make_shared<std::function<void()>>();
@@ -457,21 +468,20 @@ QFuture<PurgeResult> RabbitMqBackend::purgeQueue(const QString &queue, bool dryR
     promise->start();
     QFuture<PurgeResult> future = promise->future();
     http::Client *c = d->client.get();
-    const QString path = QStringLiteral("/api/queues/%1/%2").arg(d->vhostPath(), QString::fromLatin1(QUrl::toPercentEncoding(queue)));
+    const QString path = d->queuePath(queue);
     const QString endpoint = d->endpoint, user = d->user;
-    c->get(path + QStringLiteral("?columns=messages_ready,messages_unacknowledged"),
-           [c, path, base, promise, endpoint, user](http::Response r) mutable {
+    countMessages(c, path, endpoint, user,
+           [c, path, base, promise, endpoint, user](qint64 before, const QString &error) mutable {
                auto finish = [promise](PurgeResult out) {
                    promise->addResult(out);
                    promise->finish();
                };
-               if (r.status != 200) {
-                   base.error = describe(r, endpoint, user);
+               if (before < 0) {
+                   base.error = error;
                    finish(base);
                    return;
                }
-               const QJsonObject o = QJsonDocument::fromJson(r.body).object();
-               base.before = o.value(u"messages_ready").toInteger() + o.value(u"messages_unacknowledged").toInteger();
+               base.before = before;
                if (base.dryRun) {
                    finish(base);
                    return;
