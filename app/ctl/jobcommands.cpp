@@ -42,6 +42,27 @@ QJsonObject toJson(const JobSummary &j)
     return o;
 }
 
+/// Opens the audit log an action writes to. An action (not a dry run) without one is refused: prints why.
+bool auditReady(AuditLog &audit, bool dryRun)
+{
+    if (const QString e = audit.open(); !e.isEmpty() && !dryRun) {
+        err() << tr("queuedeckctl: refusing to act without an audit log: %1").arg(e) << '\n';
+        return false;
+    }
+    return true;
+}
+
+/// An audit row for `action` on `backend` by the --operator, or the configured operator name.
+AuditRecord auditRecord(const Backend &backend, const QCommandLineParser &p, const QCommandLineOption &op,
+                        const QString &action)
+{
+    AuditRecord rec;
+    rec.operatorName = p.isSet(op) ? p.value(op) : ConnectionSettings().operatorName();
+    rec.connection = backend.url().toDisplayString();
+    rec.action = action;
+    return rec;
+}
+
 /// Everything matching queue/state/search, page by page (for --all).
 Result<QStringList> allIds(Backend &b, JobQuery q)
 {
@@ -121,11 +142,9 @@ int runAction(const QStringList &arguments, ActionKind kind)
         ids = found.value();
     }
     AuditLog audit(AuditLog::defaultPath());
-    if (const QString e = audit.open(); !e.isEmpty() && !p.isSet(dryRun)) {
-        err() << tr("queuedeckctl: refusing to act without an audit log: %1").arg(e) << '\n';
+    if (!auditReady(audit, p.isSet(dryRun))) {
         return 1;
     }
-    const QString who = p.isSet(op) ? p.value(op) : ConnectionSettings().operatorName();
     ActionResult total;
     constexpr qsizetype kBatch = 500; // one transaction and one audit row per batch
     for (qsizetype i = 0; i < ids.size() || (i == 0 && ids.isEmpty()); i += kBatch) {
@@ -135,10 +154,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
         a.expected = *expected;
         a.dryRun = p.isSet(dryRun);
         const ActionResult r = a.jobIds.isEmpty() ? ActionResult{} : wait(backend.value()->act(a));
-        AuditRecord rec;
-        rec.operatorName = who;
-        rec.connection = backend.value()->url().toDisplayString();
-        rec.action = verb;
+        AuditRecord rec = auditRecord(*backend.value(), p, op, verb);
         rec.expectedState = jobStateName(*expected);
         rec.jobIds = a.jobIds;
         rec.filter = filter;
@@ -289,16 +305,12 @@ int runPurge(const QStringList &arguments)
         return 2;
     }
     AuditLog audit(AuditLog::defaultPath());
-    if (const QString e = audit.open(); !e.isEmpty() && !p.isSet(dryRun)) {
-        err() << tr("queuedeckctl: refusing to act without an audit log: %1").arg(e) << '\n';
+    if (!auditReady(audit, p.isSet(dryRun))) {
         return 1;
     }
     const PurgeResult r = wait(backend.value()->purgeQueue(p.value(queue), p.isSet(dryRun)));
     if (!r.dryRun) {
-        AuditRecord rec;
-        rec.operatorName = p.isSet(op) ? p.value(op) : ConnectionSettings().operatorName();
-        rec.connection = backend.value()->url().toDisplayString();
-        rec.action = QStringLiteral("purge");
+        AuditRecord rec = auditRecord(*backend.value(), p, op, QStringLiteral("purge"));
         rec.filter = QStringLiteral("queue=%1 before=%2").arg(r.queue).arg(r.before);
         rec.succeeded = r.error.isEmpty() ? int(r.before) : 0;
         rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
@@ -353,17 +365,13 @@ int runMove(const QStringList &arguments)
         return 2;
     }
     AuditLog audit(AuditLog::defaultPath());
-    if (const QString e = audit.open(); !e.isEmpty() && !p.isSet(dryRun)) {
-        err() << tr("queuedeckctl: refusing to act without an audit log: %1").arg(e) << '\n';
+    if (!auditReady(audit, p.isSet(dryRun))) {
         return 1;
     }
     MoveRequest request{p.value(from), p.value(to), p.isSet(dryRun)};
     const MoveResult r = wait(backend.value()->moveMessages(request));
     if (!request.dryRun) {
-        AuditRecord rec;
-        rec.operatorName = p.isSet(op) ? p.value(op) : ConnectionSettings().operatorName();
-        rec.connection = backend.value()->url().toDisplayString();
-        rec.action = QStringLiteral("move");
+        AuditRecord rec = auditRecord(*backend.value(), p, op, QStringLiteral("move"));
         rec.filter = QStringLiteral("from=%1 to=%2 before=%3 left=%4").arg(r.from, r.to).arg(r.before).arg(r.left);
         rec.succeeded = int(r.moved);
         rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
