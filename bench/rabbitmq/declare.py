@@ -3,32 +3,17 @@
 # SPDX-FileCopyrightText: Queuedeck contributors
 """bench_rabbitmq's data: a fresh vhost with N queues, every tenth holding a few messages.
    /usr/bin/python3 declare.py AMQP_PORT HTTP_PORT VHOST N"""
-import json
+import os
 import sys
-import urllib.parse
-import urllib.request
 
 import pika
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "backends", "fixtures",
+                                "rabbitmq"))
+from mgmt import Api  # noqa: E402
+
 amqp_port, http_port, vhost, n = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-api = "http://127.0.0.1:%d/api" % http_port
-
-
-def call(method, path, body=None):
-    req = urllib.request.Request(api + path, data=json.dumps(body).encode() if body is not None else None,
-                                 method=method, headers={"content-type": "application/json",
-                                                         "Authorization": "Basic Z3Vlc3Q6Z3Vlc3Q="})
-    try:
-        urllib.request.urlopen(req, timeout=120).read()
-    except urllib.error.HTTPError as e:
-        if not (e.code == 404 and method == "DELETE"):
-            raise
-
-
-v = urllib.parse.quote(vhost, safe="")
-call("DELETE", "/vhosts/" + v)
-call("PUT", "/vhosts/" + v, {})
-call("PUT", "/permissions/%s/guest" % v, {"configure": ".*", "write": ".*", "read": ".*"})
+Api(http_port).fresh_vhost(vhost)
 conn = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", amqp_port, vhost))
 ch = conn.channel()
 for i in range(n):
