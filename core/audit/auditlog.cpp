@@ -83,7 +83,12 @@ QString AuditLog::open()
                                    " operator TEXT NOT NULL, connection TEXT NOT NULL, action TEXT NOT NULL,"
                                    " expected TEXT NOT NULL, job_ids TEXT NOT NULL, filter TEXT NOT NULL,"
                                    " succeeded INTEGER NOT NULL, skipped INTEGER NOT NULL, dry_run INTEGER NOT NULL,"
-                                   " result TEXT NOT NULL)"))) {
+                                   " result TEXT NOT NULL)")) ||
+            !q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS bulk_runs (id INTEGER PRIMARY KEY, started INTEGER NOT NULL,"
+                                   " updated INTEGER NOT NULL, operator TEXT NOT NULL, connection TEXT NOT NULL,"
+                                   " action TEXT NOT NULL, expected TEXT NOT NULL, filter TEXT NOT NULL,"
+                                   " job_ids TEXT NOT NULL, next INTEGER NOT NULL, succeeded INTEGER NOT NULL,"
+                                   " skipped INTEGER NOT NULL, state TEXT NOT NULL, result TEXT NOT NULL)"))) {
             return tr("%1 is not a usable audit log: %2").arg(p->path, q.lastError().text());
         }
         p->opened = true;
@@ -148,6 +153,119 @@ QFuture<QList<AuditRecord>> AuditLog::recent(int limit)
                 r.dryRun = q.value(9).toInt() != 0;
                 r.result = q.value(10).toString();
                 out.append(r);
+            }
+        }
+        return out;
+    });
+}
+
+namespace {
+constexpr auto kBulkColumns = "id, started, updated, operator, connection, action, expected, filter, job_ids, next,"
+                              " succeeded, skipped, state, result";
+
+BulkJournalEntry bulkFrom(const QSqlQuery &q)
+{
+    BulkJournalEntry e;
+    e.id = q.value(0).toLongLong();
+    e.startedAt = QDateTime::fromMSecsSinceEpoch(q.value(1).toLongLong(), Qt::UTC);
+    e.updatedAt = QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong(), Qt::UTC);
+    e.operatorName = q.value(3).toString();
+    e.connection = q.value(4).toString();
+    e.action = q.value(5).toString();
+    e.expectedState = q.value(6).toString();
+    e.filter = q.value(7).toString();
+    e.jobIds = q.value(8).toString().split(u'\n', Qt::SkipEmptyParts);
+    e.next = q.value(9).toLongLong();
+    e.succeeded = q.value(10).toLongLong();
+    e.skipped = q.value(11).toLongLong();
+    e.state = q.value(12).toString();
+    e.result = q.value(13).toString();
+    return e;
+}
+} // namespace
+
+QFuture<qint64> AuditLog::beginBulk(BulkJournalEntry e)
+{
+    const qint64 now = d->clock->nowMs();
+    Private *p = d.get();
+    return p->executor.run([p, e, now]() -> qint64 {
+        if (!p->opened) {
+            return 0;
+        }
+        QSqlQuery q(QSqlDatabase::database(p->name, false));
+        q.prepare(QStringLiteral("INSERT INTO bulk_runs (started, updated, operator, connection, action, expected, filter,"
+                                 " job_ids, next, succeeded, skipped, state, result)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 'running', '')"));
+        auto text = [](const QString &t) { return t.isNull() ? QStringLiteral("") : t; };
+        q.addBindValue(now);
+        q.addBindValue(now);
+        q.addBindValue(text(e.operatorName));
+        q.addBindValue(text(e.connection));
+        q.addBindValue(text(e.action));
+        q.addBindValue(text(e.expectedState));
+        q.addBindValue(text(e.filter));
+        q.addBindValue(e.jobIds.join(u'\n')); // ids never contain a newline: the backends build them
+        return q.exec() ? q.lastInsertId().toLongLong() : 0;
+    });
+}
+
+QFuture<void> AuditLog::updateBulk(qint64 id, qint64 next, qint64 succeeded, qint64 skipped, const QString &state,
+                                   const QString &result)
+{
+    const qint64 now = d->clock->nowMs();
+    Private *p = d.get();
+    return p->executor.run([p, id, next, succeeded, skipped, state, result, now] {
+        if (!p->opened) {
+            return;
+        }
+        QSqlQuery q(QSqlDatabase::database(p->name, false));
+        q.prepare(QStringLiteral("UPDATE bulk_runs SET updated = ?, next = ?, succeeded = ?, skipped = ?, state = ?,"
+                                 " result = ? WHERE id = ?"));
+        q.addBindValue(now);
+        q.addBindValue(next);
+        q.addBindValue(succeeded);
+        q.addBindValue(skipped);
+        q.addBindValue(state);
+        q.addBindValue(result.isNull() ? QStringLiteral("") : result);
+        q.addBindValue(id);
+        q.exec();
+    });
+}
+
+QFuture<std::optional<BulkJournalEntry>> AuditLog::bulk(qint64 id)
+{
+    Private *p = d.get();
+    return p->executor.run([p, id]() -> std::optional<BulkJournalEntry> {
+        if (!p->opened) {
+            return std::nullopt;
+        }
+        QSqlQuery q(QSqlDatabase::database(p->name, false));
+        q.prepare(QStringLiteral("SELECT %1 FROM bulk_runs WHERE id = ?").arg(QLatin1String(kBulkColumns)));
+        q.addBindValue(id);
+        if (q.exec() && q.next()) {
+            return bulkFrom(q);
+        }
+        return std::nullopt;
+    });
+}
+
+QFuture<QList<BulkJournalEntry>> AuditLog::unfinishedBulks(const QString &connection)
+{
+    Private *p = d.get();
+    return p->executor.run([p, connection] {
+        QList<BulkJournalEntry> out;
+        if (!p->opened) {
+            return out;
+        }
+        QSqlQuery q(QSqlDatabase::database(p->name, false));
+        q.prepare(QStringLiteral("SELECT %1 FROM bulk_runs WHERE state <> 'done' AND (? = '' OR connection = ?)"
+                                 " ORDER BY id DESC LIMIT 20")
+                      .arg(QLatin1String(kBulkColumns)));
+        q.addBindValue(connection.isNull() ? QStringLiteral("") : connection);
+        q.addBindValue(connection.isNull() ? QStringLiteral("") : connection);
+        if (q.exec()) {
+            while (q.next()) {
+                out.append(bulkFrom(q));
             }
         }
         return out;

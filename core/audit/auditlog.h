@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 namespace qd {
 
@@ -28,6 +29,28 @@ struct AuditRecord
     QString result;         ///< "ok", or the error
 };
 
+/// A bulk action's journal entry: what it acts on and how far it got, so a crash, a lost server or a cancel
+/// can be resumed where it stopped. Re-doing the batch that was in flight is safe: every action is
+/// conditional, so a job that batch already moved is skipped, never acted on twice.
+struct BulkJournalEntry
+{
+    qint64 id = 0;
+    QDateTime startedAt;
+    QDateTime updatedAt;
+    QString operatorName;
+    QString connection;     ///< the URL without password
+    QString action;         ///< "retry", "cancel"
+    QString expectedState;
+    QString filter;         ///< what selected the jobs (human-readable)
+    QStringList jobIds;     ///< every job, in order
+    qint64 next = 0;        ///< index of the first job not yet confirmed done
+    qint64 succeeded = 0;
+    qint64 skipped = 0;
+    QString state;          ///< running, done, cancelled, interrupted
+    QString result;         ///< the last error, if any
+    bool finished() const { return state == u"done"; }
+};
+
 /// Who did what, when, to which jobs, with what result: an append-only SQLite log shared by the GUI and
 /// queuedeckctl (same file), written on its own thread.
 class AuditLog final
@@ -41,6 +64,15 @@ public:
     QString path() const;
     QFuture<void> append(AuditRecord record); ///< stamps `at` when unset
     QFuture<QList<AuditRecord>> recent(int limit = 200);
+
+    /// The bulk journal (same file): begin returns the new entry's id (0 when the log is not open).
+    QFuture<qint64> beginBulk(BulkJournalEntry entry);
+    QFuture<void> updateBulk(qint64 id, qint64 next, qint64 succeeded, qint64 skipped, const QString &state,
+                             const QString &result = {});
+    QFuture<std::optional<BulkJournalEntry>> bulk(qint64 id);
+    /// Runs that did not finish (running when the app died, interrupted, or cancelled), newest first;
+    /// `connection` empty: every connection.
+    QFuture<QList<BulkJournalEntry>> unfinishedBulks(const QString &connection = {});
 
     /// $QD_AUDIT_DB, else <GenericDataLocation>/queuedeck/audit.sqlite3 (one log for the GUI and the CLI).
     static QString defaultPath();

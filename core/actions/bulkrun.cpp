@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "bulkrun.h"
+
+#include "backend.h"
+
+#include <QTimer>
+
+#include <algorithm>
+#include <cmath>
+
+namespace qd {
+
+namespace {
+constexpr int kSampleSize = 5;
+constexpr int kPageSize = 1000;
+
+QDateTime earliest(const JobSummary &j)
+{
+    for (const QDateTime &t : {j.enqueuedAt, j.failedAt, j.runAt}) {
+        if (t.isValid()) {
+            return t;
+        }
+    }
+    return {};
+}
+} // namespace
+
+BulkRun::BulkRun(Backend *backend, AuditLog *audit, BulkSpec spec, QObject *parent)
+    : QObject(parent), m_backend(backend), m_audit(audit), m_spec(std::move(spec))
+{
+    m_spec.batchSize = std::max(1, m_spec.batchSize);
+    if (m_spec.ratePerSecond > 0) {
+        // Batches of about one second each, so a limit of 20/s means 20 jobs a second, not 500 every 25 s.
+        m_spec.batchSize = std::clamp(int(std::ceil(m_spec.ratePerSecond)), 1, m_spec.batchSize);
+    }
+}
+
+BulkRun *BulkRun::resume(Backend *backend, AuditLog *audit, const BulkJournalEntry &entry, QObject *parent)
+{
+    BulkSpec spec;
+    spec.kind = entry.action == u"cancel" ? ActionKind::Cancel : ActionKind::Retry;
+    spec.expected = parseJobState(entry.expectedState).value_or(JobState::Failed);
+    spec.jobIds = entry.jobIds;
+    spec.filterText = entry.filter;
+    spec.operatorName = entry.operatorName;
+    auto *run = new BulkRun(backend, audit, spec, parent);
+    run->m_runId = entry.id;
+    run->m_next = std::min<qint64>(entry.next, entry.jobIds.size());
+    run->m_succeeded = entry.succeeded;
+    run->m_skipped = entry.skipped;
+    run->m_ids = entry.jobIds;
+    run->m_resolved = true;
+    run->m_preview.total = entry.jobIds.size();
+    return run;
+}
+
+QString BulkRun::verb() const
+{
+    return m_spec.kind == ActionKind::Retry ? QStringLiteral("retry") : QStringLiteral("cancel");
+}
+
+void BulkRun::resolve()
+{
+    if (m_resolved) {
+        QTimer::singleShot(0, this, [this] { Q_EMIT resolved(m_preview); });
+        return;
+    }
+    if (!m_spec.filter) {
+        m_ids = m_spec.jobIds;
+        m_ids.removeDuplicates();
+        m_preview.total = m_ids.size();
+        m_resolved = true;
+        QTimer::singleShot(0, this, [this] { Q_EMIT resolved(m_preview); });
+        return;
+    }
+    if (!m_backend) {
+        m_running = false;
+        QTimer::singleShot(0, this, [this] { Q_EMIT failed(tr("The connection is gone.")); });
+        return;
+    }
+    JobQuery q = *m_spec.filter;
+    q.state = m_spec.expected;
+    q.limit = kPageSize;
+    q.after.clear();
+    resolvePage(q);
+}
+
+void BulkRun::resolvePage(JobQuery query)
+{
+    m_backend->jobs(query).then(this, [this, query](const JobPage &page) mutable {
+        if (m_cancelled) {
+            m_running = false;
+            Q_EMIT failed(tr("Cancelled before anything changed."));
+            return;
+        }
+        if (!page.error.isEmpty()) {
+            m_running = false;
+            Q_EMIT failed(tr("Cannot list the jobs to act on: %1 — nothing was changed.").arg(page.error));
+            return;
+        }
+        for (const JobSummary &j : page.jobs) {
+            m_ids << j.id;
+            ++m_preview.classes[j.className];
+            if (m_preview.sample.size() < kSampleSize) {
+                m_preview.sample << j;
+            }
+            const QDateTime t = earliest(j);
+            if (t.isValid() && (!m_preview.oldest.isValid() || t < m_preview.oldest)) {
+                m_preview.oldest = t;
+            }
+        }
+        // A page may be empty and still have a cursor (a bounded scan that found nothing yet).
+        if (!page.nextCursor.isEmpty() && page.nextCursor != query.after) {
+            query.after = page.nextCursor;
+            resolvePage(query);
+            return;
+        }
+        m_ids.removeDuplicates(); // a job that moved between pages may be listed twice
+        m_preview.total = m_ids.size();
+        m_resolved = true;
+        Q_EMIT resolved(m_preview);
+        if (m_running) {
+            begin();
+        }
+    });
+}
+
+void BulkRun::start()
+{
+    if (m_running) {
+        return;
+    }
+    m_running = true;
+    m_cancelled = false;
+    if (!m_resolved) {
+        resolve();
+        return; // begin() follows the last page
+    }
+    begin();
+}
+
+void BulkRun::begin()
+{
+    if (!m_audit) {
+        m_running = false;
+        Q_EMIT failed(tr("Refusing to act without an audit log."));
+        return;
+    }
+    if (m_runId != 0) {
+        m_audit->updateBulk(m_runId, m_next, m_succeeded, m_skipped, QStringLiteral("running"));
+        nextBatch();
+        return;
+    }
+    BulkJournalEntry e;
+    e.operatorName = m_spec.operatorName;
+    e.connection = m_backend ? m_backend->url().toDisplayString() : QString();
+    e.action = verb();
+    e.expectedState = jobStateName(m_spec.expected);
+    e.filter = m_spec.filterText;
+    e.jobIds = m_ids;
+    m_audit->beginBulk(e).then(this, [this](qint64 id) {
+        if (id == 0) {
+            m_running = false;
+            Q_EMIT failed(tr("The audit log cannot record this bulk action, so nothing was changed."));
+            return;
+        }
+        m_runId = id;
+        nextBatch();
+    });
+}
+
+void BulkRun::cancel()
+{
+    m_cancelled = true;
+}
+
+void BulkRun::nextBatch()
+{
+    if (m_cancelled) {
+        finish(QStringLiteral("cancelled"), {});
+        return;
+    }
+    if (m_next >= m_ids.size()) {
+        finish(QStringLiteral("done"), {});
+        return;
+    }
+    if (!m_backend) {
+        finish(QStringLiteral("interrupted"), tr("The connection is gone."));
+        return;
+    }
+    if (m_spec.ratePerSecond > 0 && m_sinceLastBatch.isValid()) {
+        const qint64 due = qint64(1000.0 * m_spec.batchSize / m_spec.ratePerSecond);
+        if (const qint64 wait = due - m_sinceLastBatch.elapsed(); wait > 0) {
+            QTimer::singleShot(int(wait), this, &BulkRun::nextBatch);
+            return;
+        }
+    }
+    m_sinceLastBatch.start();
+    JobAction a;
+    a.kind = m_spec.kind;
+    a.expected = m_spec.expected;
+    a.jobIds = m_ids.mid(m_next, m_spec.batchSize);
+    m_backend->act(a).then(this, [this, a](const ActionResult &r) { batchDone(a, r); });
+}
+
+void BulkRun::batchDone(const JobAction &action, const ActionResult &r)
+{
+    ++m_batchNumber;
+    const qint64 batches = (m_ids.size() + m_spec.batchSize - 1) / m_spec.batchSize;
+    AuditRecord rec;
+    rec.operatorName = m_spec.operatorName;
+    rec.connection = m_backend ? m_backend->url().toDisplayString() : QString();
+    rec.action = verb();
+    rec.expectedState = jobStateName(action.expected);
+    rec.jobIds = action.jobIds;
+    rec.filter = tr("bulk #%1, batch %2 of %3: %4")
+                     .arg(m_runId)
+                     .arg(m_next / m_spec.batchSize + 1)
+                     .arg(batches)
+                     .arg(m_spec.filterText);
+    rec.succeeded = int(r.succeeded.size());
+    rec.skipped = int(r.skipped.size());
+    rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
+    m_audit->append(rec);
+
+    if (!r.error.isEmpty()) {
+        if (m_attempt < m_spec.retries && !m_cancelled) {
+            // Safe to repeat: what the failed attempt did get done is skipped the second time.
+            const int backoff = 1000 << m_attempt++;
+            QTimer::singleShot(backoff, this, &BulkRun::nextBatch);
+            return;
+        }
+        finish(QStringLiteral("interrupted"), r.error);
+        return;
+    }
+    m_attempt = 0;
+    m_next += action.jobIds.size();
+    m_succeeded += r.succeeded.size();
+    m_skipped += r.skipped.size();
+    m_audit->updateBulk(m_runId, m_next, m_succeeded, m_skipped, QStringLiteral("running"));
+    Q_EMIT progress(BulkProgress{m_ids.size(), m_next, m_succeeded, m_skipped});
+    nextBatch();
+}
+
+void BulkRun::finish(const QString &state, const QString &error)
+{
+    m_running = false;
+    if (m_audit && m_runId != 0) {
+        m_audit->updateBulk(m_runId, m_next, m_succeeded, m_skipped, state, error);
+    }
+    BulkSummary s;
+    s.runId = m_runId;
+    s.total = m_ids.size();
+    s.succeeded = m_succeeded;
+    s.skipped = m_skipped;
+    s.notAttempted = m_ids.size() - m_next;
+    s.cancelled = state == u"cancelled";
+    s.error = error;
+    Q_EMIT finished(s);
+}
+
+} // namespace qd

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "audit/auditlog.h"
+#include "jobs.h"
+
+#include <QElapsedTimer>
+#include <QMap>
+#include <QObject>
+#include <QPointer>
+
+#include <optional>
+
+namespace qd {
+
+class Backend;
+
+/// What a bulk action acts on and how hard it may push a recovering system.
+struct BulkSpec
+{
+    ActionKind kind = ActionKind::Retry;
+    JobState expected = JobState::Failed;
+    QStringList jobIds;              ///< a selection; empty: every job matching `filter`
+    std::optional<JobQuery> filter;  ///< "all matching": resolved page by page before anything changes
+    QString filterText;              ///< human-readable, for the journal and the audit log
+    int batchSize = 500;             ///< one conditional action, one audit row and one journal update per batch
+    double ratePerSecond = 0;        ///< at most this many jobs per second (no thundering herd); 0: no limit
+    int retries = 3;                 ///< attempts per failing batch, with 1, 2, 4 s between them
+    QString operatorName;
+};
+
+/// The blast radius, known before anything changes: how many jobs, of which classes, how old, a sample.
+struct BulkPreview
+{
+    qint64 total = 0;
+    QMap<QString, qint64> classes;   ///< class name → jobs (only when resolved from a filter)
+    QList<JobSummary> sample;        ///< the first few
+    QDateTime oldest;                ///< earliest enqueued/run-at/failed-at seen
+};
+
+struct BulkProgress
+{
+    qint64 total = 0;
+    qint64 done = 0;
+    qint64 succeeded = 0;
+    qint64 skipped = 0;
+};
+
+struct BulkSummary
+{
+    qint64 runId = 0;
+    qint64 total = 0;
+    qint64 succeeded = 0;
+    qint64 skipped = 0;       ///< no longer in the expected state (someone else, a worker, or a re-done batch)
+    qint64 notAttempted = 0;  ///< left for a resume (cancelled or interrupted)
+    bool cancelled = false;
+    QString error;            ///< why the run stopped early (the server went away…); resumable
+    bool complete() const { return !cancelled && error.isEmpty(); }
+};
+
+/// One bulk retry or cancel, in batches, journaled so it can be resumed after a cancel, a crash or a server
+/// that vanished. Lives in the thread that creates it (the GUI thread, or the CLI's) and never blocks it: the
+/// backend and the audit log work on their own threads. Every batch is a conditional action, so two operators
+/// running the same bulk at once, or a batch re-done after a crash, never act on a job twice.
+class BulkRun final : public QObject
+{
+    Q_OBJECT
+public:
+    BulkRun(Backend *backend, AuditLog *audit, BulkSpec spec, QObject *parent = nullptr);
+    /// Continues a journaled run from its first unconfirmed batch (ids, action and state from the journal).
+    static BulkRun *resume(Backend *backend, AuditLog *audit, const BulkJournalEntry &entry, QObject *parent = nullptr);
+
+    /// Finds the jobs (pages through the filter, or takes the selection) → resolved() or failed().
+    void resolve();
+    /// Acts on the resolved jobs, batch by batch → progress()…, finished(). Resolves first if needed.
+    void start();
+    /// Stops after the batch in flight; the journal keeps the rest for a resume.
+    void cancel();
+
+    const BulkSpec &spec() const { return m_spec; }
+    const BulkPreview &preview() const { return m_preview; }
+    const QStringList &jobIds() const { return m_ids; }
+    qint64 runId() const { return m_runId; }
+    bool isRunning() const { return m_running; }
+
+Q_SIGNALS:
+    void resolved(const qd::BulkPreview &preview);
+    void failed(const QString &error); ///< the jobs could not be listed, or the journal not written: nothing changed
+    void progress(const qd::BulkProgress &progress);
+    void finished(const qd::BulkSummary &summary);
+
+private:
+    void resolvePage(JobQuery query);
+    void begin();
+    void nextBatch();
+    void batchDone(const JobAction &action, const ActionResult &result);
+    void finish(const QString &state, const QString &error);
+    QString verb() const;
+
+    QPointer<Backend> m_backend;
+    AuditLog *m_audit;
+    BulkSpec m_spec;
+    BulkPreview m_preview;
+    QStringList m_ids;
+    bool m_resolved = false;
+    bool m_running = false;
+    bool m_cancelled = false;
+    qint64 m_runId = 0;
+    qint64 m_next = 0;
+    qint64 m_succeeded = 0;
+    qint64 m_skipped = 0;
+    int m_attempt = 0;
+    int m_batchNumber = 0;
+    QElapsedTimer m_sinceLastBatch;
+};
+
+} // namespace qd
+
+Q_DECLARE_METATYPE(qd::BulkPreview)
+Q_DECLARE_METATYPE(qd::BulkProgress)
+Q_DECLARE_METATYPE(qd::BulkSummary)
