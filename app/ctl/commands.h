@@ -16,6 +16,9 @@ int runWatch(const QStringList &arguments);
 int runJobs(const QStringList &arguments);
 int runRetry(const QStringList &arguments);
 int runCancel(const QStringList &arguments);
+/// `runs [URL]`: bulk actions that did not finish; `resume URL RUN [--rate N]` finishes one.
+int runRuns(const QStringList &arguments);
+int runResume(const QStringList &arguments);
 /// `move URL --from Q [--to Q2] [--dry-run] [--yes]`: a whole queue (a DLQ) to another, server-side, audited.
 int runMove(const QStringList &arguments);
 /// `purge URL --queue Q --confirm Q [--dry-run]`: deletes every message of a queue; the name typed twice.

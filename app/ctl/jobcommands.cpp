@@ -4,6 +4,7 @@
 
 #include "cliio.h"
 
+#include "actions/bulkrun.h"
 #include "audit/auditlog.h"
 #include "backendfactory.h"
 #include "settings/connectionsettings.h"
@@ -11,6 +12,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -63,24 +65,85 @@ AuditRecord auditRecord(const Backend &backend, const QCommandLineParser &p, con
     return rec;
 }
 
-/// Everything matching queue/state/search, page by page (for --all).
-Result<QStringList> allIds(Backend &b, JobQuery q)
+/// Runs `run` to the end on this thread's event loop, printing progress to stderr for long runs.
+BulkSummary runToEnd(BulkRun &run, bool showProgress)
 {
-    QStringList ids;
-    q.limit = 1000;
-    for (;;) {
-        const JobPage page = wait(b.jobs(q));
-        if (!page.error.isEmpty()) {
-            return Result<QStringList>::failure(page.error);
-        }
-        for (const JobSummary &j : page.jobs) {
-            ids << j.id;
-        }
-        if (page.nextCursor.isEmpty()) {
-            return ids;
-        }
-        q.after = page.nextCursor;
+    QEventLoop loop;
+    BulkSummary summary;
+    QString failure;
+    QObject::connect(&run, &BulkRun::finished, &loop, [&](const BulkSummary &s) {
+        summary = s;
+        loop.quit();
+    });
+    QObject::connect(&run, &BulkRun::failed, &loop, [&](const QString &e) {
+        failure = e;
+        loop.quit();
+    });
+    if (showProgress) {
+        QObject::connect(&run, &BulkRun::progress, &loop, [](const BulkProgress &p) {
+            err() << tr("bulk: %1 of %2 done (%3 acted on, %4 skipped)").arg(p.done).arg(p.total).arg(p.succeeded).arg(p.skipped)
+                  << '\n';
+            err().flush();
+        });
     }
+    run.start();
+    loop.exec();
+    if (!failure.isEmpty()) {
+        summary.error = failure;
+        summary.notAttempted = run.jobIds().size();
+    }
+    return summary;
+}
+
+/// The blast radius of --all, before anything changes.
+void printPreview(const BulkPreview &preview)
+{
+    QStringList classes;
+    for (auto it = preview.classes.cbegin(); it != preview.classes.cend(); ++it) {
+        classes << QStringLiteral("%1 %2").arg(escapeForDisplay(it.key(), 60)).arg(it.value());
+    }
+    out() << tr("matching: %1 job(s)").arg(preview.total);
+    if (!classes.isEmpty()) {
+        out() << tr(" of %1 class(es): %2").arg(classes.size()).arg(classes.mid(0, 10).join(QStringLiteral(", ")));
+    }
+    if (preview.oldest.isValid()) {
+        out() << tr("; oldest %1").arg(time(preview.oldest));
+    }
+    out() << '\n';
+    for (const JobSummary &j : preview.sample) {
+        out() << "  " << j.id << "  " << escapeForDisplay(j.className, 60);
+        if (!j.errorLine.isEmpty()) {
+            out() << "  " << escapeForDisplay(j.errorLine, 100);
+        }
+        out() << '\n';
+    }
+}
+
+int printSummary(const BulkSummary &s, ActionKind kind, JobState expected)
+{
+    const QString done = kind == ActionKind::Retry ? tr("retried") : tr("cancelled");
+    out() << tr("%1 %2 job(s)").arg(done).arg(s.succeeded);
+    if (s.succeeded > 0 && s.succeeded <= s.firstSucceeded.size()) {
+        out() << ": " << s.firstSucceeded.join(QStringLiteral(", "));
+    }
+    out() << '\n';
+    if (s.skipped > 0) {
+        out() << tr("skipped %1 job(s) no longer %2 (already %3 by someone else, picked up, or gone)")
+                     .arg(s.skipped)
+                     .arg(jobStateName(expected), done)
+              << '\n';
+    }
+    out().flush();
+    if (s.complete()) {
+        return 0;
+    }
+    err() << (s.cancelled ? tr("queuedeckctl: cancelled; %1 job(s) not attempted.").arg(s.notAttempted)
+                          : tr("queuedeckctl: %1; %2 job(s) not attempted.").arg(escapeForDisplay(s.error, 400)).arg(s.notAttempted));
+    if (s.runId != 0) {
+        err() << ' ' << tr("Resume with: queuedeckctl resume URL %1").arg(s.runId);
+    }
+    err() << '\n';
+    return 1;
 }
 
 int runAction(const QStringList &arguments, ActionKind kind)
@@ -101,18 +164,27 @@ int runAction(const QStringList &arguments, ActionKind kind)
     const QCommandLineOption search(QStringLiteral("search"), tr("With --all: text in the payload or error."), QStringLiteral("TEXT"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Print what would change; change nothing."));
     const QCommandLineOption yes(QStringLiteral("yes"), tr("Confirm a bulk action (--all) without asking."));
+    const QCommandLineOption batch(QStringLiteral("batch"), tr("Jobs per batch (default 500): one audit row each."),
+                                   QStringLiteral("N"), QStringLiteral("500"));
+    const QCommandLineOption rate(QStringLiteral("rate"), tr("At most N jobs per second (spare a recovering system)."),
+                                  QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
                                 QStringLiteral("NAME"));
-    p.addOptions({job, all, queue, state, search, dryRun, yes, op});
+    p.addOptions({job, all, queue, state, search, dryRun, yes, batch, rate, op});
     const bool parsed = p.parse(arguments);
     if (parsed && p.isSet(QStringLiteral("help"))) {
         out() << p.helpText();
         return 0;
     }
     const auto expected = parseJobState(p.value(state));
-    if (!parsed || p.positionalArguments().size() != 2 || !expected || p.isSet(job) == p.isSet(all)) {
+    bool numbersOk = true;
+    const int batchSize = p.value(batch).toInt(&numbersOk);
+    bool rateOk = true;
+    const double perSecond = p.value(rate).toDouble(&rateOk);
+    if (!parsed || p.positionalArguments().size() != 2 || !expected || p.isSet(job) == p.isSet(all) || !numbersOk ||
+        batchSize < 1 || !rateOk || perSecond < 0) {
         err() << (p.errorText().isEmpty()
-                      ? tr("usage: queuedeckctl %1 URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]").arg(verb)
+                      ? tr("usage: queuedeckctl %1 URL (--job ID… | --all --queue Q) [--state S] [--batch N] [--rate N] [--dry-run] [--yes]").arg(verb)
                       : p.errorText())
               << '\n';
         return 2;
@@ -126,71 +198,81 @@ int runAction(const QStringList &arguments, ActionKind kind)
         err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
         return 2;
     }
-    QStringList ids = p.values(job);
-    QString filter;
+    AuditLog audit(AuditLog::defaultPath());
+    if (!auditReady(audit, p.isSet(dryRun))) {
+        return 1;
+    }
+    BulkSpec spec;
+    spec.kind = kind;
+    spec.expected = *expected;
+    spec.batchSize = batchSize;
+    spec.ratePerSecond = perSecond;
+    spec.operatorName = auditRecord(*backend.value(), p, op, verb).operatorName;
     if (p.isSet(all)) {
         JobQuery q;
         q.queue = p.value(queue);
         q.state = *expected;
         q.search = p.value(search);
-        filter = QStringLiteral("queue=%1 state=%2 search=%3").arg(q.queue, jobStateName(q.state), q.search);
-        auto found = allIds(*backend.value(), q);
-        if (!found) {
-            err() << tr("queuedeckctl: %1").arg(found.error()) << '\n';
+        spec.filter = q;
+        spec.filterText = QStringLiteral("queue=%1 state=%2 search=%3").arg(q.queue, jobStateName(q.state), q.search);
+    } else {
+        spec.jobIds = p.values(job);
+        spec.filterText = QStringLiteral("queuedeckctl --job");
+    }
+    BulkRun run(backend.value().get(), &audit, spec);
+    if (p.isSet(dryRun)) {
+        // Resolve (the blast radius), then ask the backend which jobs are still where they were: no change.
+        QEventLoop loop;
+        QString failure;
+        QObject::connect(&run, &BulkRun::resolved, &loop, &QEventLoop::quit);
+        QObject::connect(&run, &BulkRun::failed, &loop, [&](const QString &e) {
+            failure = e;
+            loop.quit();
+        });
+        run.resolve();
+        loop.exec();
+        if (!failure.isEmpty()) {
+            err() << tr("queuedeckctl: %1").arg(escapeForDisplay(failure, 400)) << '\n';
             return 1;
         }
-        ids = found.value();
+        if (p.isSet(all)) {
+            printPreview(run.preview());
+        }
+        ActionResult total;
+        for (qsizetype i = 0; i < run.jobIds().size(); i += spec.batchSize) {
+            JobAction a;
+            a.kind = kind;
+            a.jobIds = run.jobIds().mid(i, spec.batchSize);
+            a.expected = *expected;
+            a.dryRun = true;
+            const ActionResult r = wait(backend.value()->act(a));
+            if (!r.error.isEmpty()) {
+                err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
+                return 1;
+            }
+            total.succeeded += r.succeeded;
+            total.skipped += r.skipped;
+        }
+        out() << tr("%1 %2 job(s)").arg(kind == ActionKind::Retry ? tr("would retry") : tr("would cancel")).arg(total.succeeded.size());
+        if (!total.succeeded.isEmpty() && total.succeeded.size() <= 20) {
+            out() << ": " << total.succeeded.join(QStringLiteral(", "));
+        }
+        out() << '\n';
+        if (!total.skipped.isEmpty()) {
+            out() << tr("would skip %1 job(s) no longer %2: %3")
+                         .arg(total.skipped.size())
+                         .arg(jobStateName(*expected), total.skipped.mid(0, 20).join(QStringLiteral(", ")))
+                  << '\n';
+        }
+        out().flush();
+        return 0;
     }
-    AuditLog audit(AuditLog::defaultPath());
-    if (!auditReady(audit, p.isSet(dryRun))) {
+    const BulkSummary s = runToEnd(run, p.isSet(all));
+    if (s.runId == 0 && !s.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(s.error, 400)) << '\n';
         return 1;
     }
-    ActionResult total;
-    constexpr qsizetype kBatch = 500; // one transaction and one audit row per batch
-    for (qsizetype i = 0; i < ids.size() || (i == 0 && ids.isEmpty()); i += kBatch) {
-        JobAction a;
-        a.kind = kind;
-        a.jobIds = ids.mid(i, kBatch);
-        a.expected = *expected;
-        a.dryRun = p.isSet(dryRun);
-        const ActionResult r = a.jobIds.isEmpty() ? ActionResult{} : wait(backend.value()->act(a));
-        AuditRecord rec = auditRecord(*backend.value(), p, op, verb);
-        rec.expectedState = jobStateName(*expected);
-        rec.jobIds = a.jobIds;
-        rec.filter = filter;
-        rec.succeeded = int(r.succeeded.size());
-        rec.skipped = int(r.skipped.size());
-        rec.dryRun = a.dryRun;
-        rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
-        if (!a.dryRun) {
-            audit.append(rec).waitForFinished();
-        }
-        if (!r.error.isEmpty()) {
-            err() << tr("queuedeckctl: %1").arg(r.error) << '\n';
-            return 1;
-        }
-        total.succeeded += r.succeeded;
-        total.skipped += r.skipped;
-        if (ids.size() > kBatch) {
-            err() << tr("%1 of %2 done").arg(std::min(i + kBatch, ids.size())).arg(ids.size()) << '\n';
-        }
-    }
-    const QString done = p.isSet(dryRun) ? (kind == ActionKind::Retry ? tr("would retry") : tr("would cancel"))
-                                         : (kind == ActionKind::Retry ? tr("retried") : tr("cancelled"));
-    out() << tr("%1 %2 job(s)").arg(done).arg(total.succeeded.size());
-    if (!total.succeeded.isEmpty() && total.succeeded.size() <= 20) {
-        out() << ": " << total.succeeded.join(QStringLiteral(", "));
-    }
-    out() << '\n';
-    if (!total.skipped.isEmpty()) {
-        out() << tr("skipped %1 job(s) no longer %2 (already %3 by someone else, picked up, or gone): %4")
-                     .arg(total.skipped.size())
-                     .arg(jobStateName(*expected), kind == ActionKind::Retry ? tr("retried") : tr("cancelled"),
-                          total.skipped.mid(0, 20).join(QStringLiteral(", ")))
-              << '\n';
-    }
-    out().flush();
-    return 0;
+    return printSummary(s, kind, *expected);
 }
 
 } // namespace
@@ -392,6 +474,110 @@ int runMove(const QStringList &arguments)
     out() << '\n';
     out().flush();
     return 0;
+}
+
+} // namespace qd::ctl
+
+namespace qd::ctl {
+
+int runRuns(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(tr("List bulk actions that did not finish (cancelled, interrupted, or running when the app died)."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("runs"), tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Only this connection (optional)."), QStringLiteral("[URL]"));
+    const bool parsed = p.parse(arguments);
+    if (parsed && p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    if (!parsed || p.positionalArguments().size() > 2) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl runs [URL]") : p.errorText()) << '\n';
+        return 2;
+    }
+    QString connection;
+    if (p.positionalArguments().size() == 2) {
+        const auto url = ConnectionUrl::parse(p.positionalArguments().at(1));
+        if (!url) {
+            err() << tr("queuedeckctl: %1").arg(url.error()) << '\n';
+            return 2;
+        }
+        connection = url->toDisplayString();
+    }
+    AuditLog audit(AuditLog::defaultPath());
+    if (const QString e = audit.open(); !e.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(e) << '\n';
+        return 1;
+    }
+    const auto runs = audit.unfinishedBulks(connection).result();
+    for (const BulkJournalEntry &r : runs) {
+        out() << tr("#%1  %2  %3 %4 job(s) (%5 left)  %6  by %7  %8  %9")
+                     .arg(r.id)
+                     .arg(r.state, r.action)
+                     .arg(r.jobIds.size())
+                     .arg(r.jobIds.size() - r.next)
+                     .arg(time(r.updatedAt), escapeForDisplay(r.operatorName, 40), escapeForDisplay(r.connection, 120),
+                          escapeForDisplay(r.result, 120))
+              << '\n';
+    }
+    if (runs.isEmpty()) {
+        out() << tr("no unfinished bulk actions") << '\n';
+    }
+    out().flush();
+    return 0;
+}
+
+int runResume(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(tr("Finish a bulk action from its first unconfirmed batch (see `queuedeckctl runs`)."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("resume"), tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL (the run's connection)."));
+    p.addPositionalArgument(QStringLiteral("RUN"), tr("The run's number."));
+    const QCommandLineOption rate(QStringLiteral("rate"), tr("At most N jobs per second."), QStringLiteral("N"), QStringLiteral("0"));
+    p.addOption(rate);
+    const bool parsed = p.parse(arguments);
+    if (parsed && p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    bool idOk = false;
+    const qint64 id = parsed && p.positionalArguments().size() == 3 ? p.positionalArguments().at(2).toLongLong(&idOk) : 0;
+    if (!parsed || !idOk) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl resume URL RUN [--rate N]") : p.errorText()) << '\n';
+        return 2;
+    }
+    auto backend = createBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
+        return 2;
+    }
+    AuditLog audit(AuditLog::defaultPath());
+    if (!auditReady(audit, false)) {
+        return 1;
+    }
+    const auto entry = audit.bulk(id).result();
+    if (!entry) {
+        err() << tr("queuedeckctl: there is no bulk action #%1 in %2").arg(id).arg(audit.path()) << '\n';
+        return 1;
+    }
+    if (entry->connection != backend.value()->url().toDisplayString()) {
+        err() << tr("queuedeckctl: bulk action #%1 ran on %2, not on this connection").arg(id).arg(escapeForDisplay(entry->connection, 200))
+              << '\n';
+        return 2;
+    }
+    if (entry->finished()) {
+        out() << tr("bulk action #%1 already finished: %2 acted on, %3 skipped").arg(id).arg(entry->succeeded).arg(entry->skipped)
+              << '\n';
+        return 0;
+    }
+    std::unique_ptr<BulkRun> run(BulkRun::resume(backend.value().get(), &audit, *entry, std::max(0.0, p.value(rate).toDouble())));
+    out() << tr("resuming #%1: %2 of %3 job(s) left").arg(id).arg(entry->jobIds.size() - entry->next).arg(entry->jobIds.size()) << '\n';
+    const ActionKind kind = entry->action == u"cancel" ? ActionKind::Cancel : ActionKind::Retry;
+    const BulkSummary s = runToEnd(*run, true);
+    return printSummary(s, kind, parseJobState(entry->expectedState).value_or(JobState::Failed));
 }
 
 } // namespace qd::ctl

@@ -34,6 +34,12 @@ int main(int argc, char *argv[])
     if (command == u"cancel") {
         return qd::ctl::runCancel(args);
     }
+    if (command == u"runs") {
+        return qd::ctl::runRuns(args);
+    }
+    if (command == u"resume") {
+        return qd::ctl::runResume(args);
+    }
     if (command == u"move") {
         return qd::ctl::runMove(args);
     }
@@ -54,8 +60,10 @@ int main(int argc, char *argv[])
         "  watch URL [--interval S] [--count N] [--json]\n"
         "                                        print every alert state change, continuously\n"
         "  jobs URL --queue Q --state S [--search TEXT] [--limit N] [--json]\n"
-        "  retry URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
-        "  cancel URL (--job ID… | --all --queue Q) [--state S] [--dry-run] [--yes]\n"
+        "  retry URL (--job ID… | --all --queue Q) [--state S] [--batch N] [--rate N] [--dry-run] [--yes]\n"
+        "  cancel URL (--job ID… | --all --queue Q) [--state S] [--batch N] [--rate N] [--dry-run] [--yes]\n"
+        "  runs [URL]                            bulk actions that did not finish (cancelled, interrupted)\n"
+        "  resume URL RUN [--rate N]             finish one from its first unconfirmed batch\n"
         "  move URL --from Q [--to Q2] [--dry-run] [--yes]\n"
         "  purge URL --queue Q --confirm Q [--dry-run]\n"
         "                                        conditional actions, written to the audit log\n\n"

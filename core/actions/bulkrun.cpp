@@ -36,7 +36,8 @@ BulkRun::BulkRun(Backend *backend, AuditLog *audit, BulkSpec spec, QObject *pare
     }
 }
 
-BulkRun *BulkRun::resume(Backend *backend, AuditLog *audit, const BulkJournalEntry &entry, QObject *parent)
+BulkRun *BulkRun::resume(Backend *backend, AuditLog *audit, const BulkJournalEntry &entry, double ratePerSecond,
+                         QObject *parent)
 {
     BulkSpec spec;
     spec.kind = entry.action == u"cancel" ? ActionKind::Cancel : ActionKind::Retry;
@@ -44,6 +45,7 @@ BulkRun *BulkRun::resume(Backend *backend, AuditLog *audit, const BulkJournalEnt
     spec.jobIds = entry.jobIds;
     spec.filterText = entry.filter;
     spec.operatorName = entry.operatorName;
+    spec.ratePerSecond = ratePerSecond;
     auto *run = new BulkRun(backend, audit, spec, parent);
     run->m_runId = entry.id;
     run->m_next = std::min<qint64>(entry.next, entry.jobIds.size());
@@ -71,7 +73,12 @@ void BulkRun::resolve()
         m_ids.removeDuplicates();
         m_preview.total = m_ids.size();
         m_resolved = true;
-        QTimer::singleShot(0, this, [this] { Q_EMIT resolved(m_preview); });
+        QTimer::singleShot(0, this, [this] {
+            Q_EMIT resolved(m_preview);
+            if (m_running) {
+                begin();
+            }
+        });
         return;
     }
     if (!m_backend) {
@@ -237,6 +244,7 @@ void BulkRun::batchDone(const JobAction &action, const ActionResult &r)
     m_attempt = 0;
     m_next += action.jobIds.size();
     m_succeeded += r.succeeded.size();
+    m_firstSucceeded += r.succeeded.mid(0, 20 - m_firstSucceeded.size());
     m_skipped += r.skipped.size();
     m_audit->updateBulk(m_runId, m_next, m_succeeded, m_skipped, QStringLiteral("running"));
     Q_EMIT progress(BulkProgress{m_ids.size(), m_next, m_succeeded, m_skipped});
@@ -257,6 +265,7 @@ void BulkRun::finish(const QString &state, const QString &error)
     s.notAttempted = m_ids.size() - m_next;
     s.cancelled = state == u"cancelled";
     s.error = error;
+    s.firstSucceeded = m_firstSucceeded;
     Q_EMIT finished(s);
 }
 

@@ -56,6 +56,7 @@ struct BulkSummary
     qint64 notAttempted = 0;  ///< left for a resume (cancelled or interrupted)
     bool cancelled = false;
     QString error;            ///< why the run stopped early (the server went away…); resumable
+    QStringList firstSucceeded; ///< the first 20 jobs acted on (for a short answer to a short run)
     bool complete() const { return !cancelled && error.isEmpty(); }
 };
 
@@ -69,7 +70,8 @@ class BulkRun final : public QObject
 public:
     BulkRun(Backend *backend, AuditLog *audit, BulkSpec spec, QObject *parent = nullptr);
     /// Continues a journaled run from its first unconfirmed batch (ids, action and state from the journal).
-    static BulkRun *resume(Backend *backend, AuditLog *audit, const BulkJournalEntry &entry, QObject *parent = nullptr);
+    static BulkRun *resume(Backend *backend, AuditLog *audit, const BulkJournalEntry &entry, double ratePerSecond = 0,
+                           QObject *parent = nullptr);
 
     /// Finds the jobs (pages through the filter, or takes the selection) → resolved() or failed().
     void resolve();
@@ -110,6 +112,7 @@ private:
     qint64 m_next = 0;
     qint64 m_succeeded = 0;
     qint64 m_skipped = 0;
+    QStringList m_firstSucceeded;
     int m_attempt = 0;
     int m_batchNumber = 0;
     QElapsedTimer m_sinceLastBatch;

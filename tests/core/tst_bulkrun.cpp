@@ -163,6 +163,22 @@ private Q_SLOTS:
         QVERIFY(m_audit->unfinishedBulks().result().isEmpty());
     }
 
+    void actsOnASelection()
+    {
+        JobsBackend b(10);
+        BulkSpec spec;
+        spec.jobIds = {QStringLiteral("f2"), QStringLiteral("f3"), QStringLiteral("f3"), QStringLiteral("nope")};
+        BulkRun run(&b, m_audit.get(), spec);
+        QSignalSpy finished(&run, &BulkRun::finished);
+        run.start();
+        QTRY_COMPARE(finished.size(), 1);
+        const auto s = finished.first().first().value<BulkSummary>();
+        QCOMPARE(s.total, 3); // the duplicate selected once
+        QCOMPARE(s.succeeded, 2);
+        QCOMPARE(s.skipped, 1);
+        QCOMPARE(s.firstSucceeded, (QStringList{QStringLiteral("f2"), QStringLiteral("f3")}));
+    }
+
     void cancelStopsAfterTheBatchInFlightAndResumeFinishes()
     {
         JobsBackend b(1000);
