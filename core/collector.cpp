@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "collector.h"
+#include "futurewatch.h"
 
 #include "backend.h"
 #include "clock.h"
@@ -127,7 +128,7 @@ void Collector::poll(const QString &id)
     it->inFlight = true;
     const quint64 generation = it->generation;
     std::shared_ptr<Backend> keepAlive = it->backend;
-    keepAlive->snapshot().then(this, [this, id, generation, keepAlive](Snapshot s) {
+    whenFinished(keepAlive->snapshot(), this, [this, id, generation, keepAlive](Snapshot s) {
         deliver(id, generation, std::move(s));
     });
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "jobtablemodel.h"
+#include "futurewatch.h"
 
 #include "backend.h"
 #include "freshness.h"
@@ -46,7 +47,7 @@ void JobTableModel::load()
     JobQuery q = m_query;
     q.after = m_next;
     const quint64 generation = m_generation;
-    m_backend->jobs(q).then(this, [this, generation](const JobPage &page) {
+    whenFinished(m_backend->jobs(q), this, [this, generation](const JobPage &page) {
         if (generation != m_generation) {
             return;
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "addconnectiondialog.h"
+#include "futurewatch.h"
 
 #include "backendfactory.h"
 #include "connectionurl.h"
@@ -107,7 +108,7 @@ void AddConnectionDialog::test()
     const quint64 generation = ++m_testGeneration;
     m_result->setText(tr("Testing…"));
     m_test->setEnabled(false);
-    m_testing->snapshot().then(this, [this, generation](const Snapshot &s) {
+    whenFinished(m_testing->snapshot(), this, [this, generation](const Snapshot &s) {
         if (generation != m_testGeneration) {
             return;
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "jobbrowser.h"
+#include "futurewatch.h"
 
 #include "audit/auditlog.h"
 #include "backend.h"
@@ -151,7 +152,7 @@ void JobBrowser::loadClasses()
         m_classes->hide();
         return;
     }
-    m_backend->classBreakdown(m_queue).then(this, [this, generation](const ClassBreakdown &b) {
+    whenFinished(m_backend->classBreakdown(m_queue), this, [this, generation](const ClassBreakdown &b) {
         if (generation != m_classesGeneration) {
             return; // another queue or state since
         }
@@ -181,7 +182,7 @@ void JobBrowser::showDetail()
         return;
     }
     const quint64 generation = ++m_detailGeneration;
-    m_backend->job(rows.first().data(JobTableModel::JobIdRole).toString()).then(this, [this, generation](const JobDetail &d) {
+    whenFinished(m_backend->job(rows.first().data(JobTableModel::JobIdRole).toString()), this, [this, generation](const JobDetail &d) {
         if (generation != m_detailGeneration) {
             return;
         }
@@ -247,7 +248,7 @@ void JobBrowser::actOnSelection(ActionKind kind)
         return;
     }
     m_status->setText(tr("Working…"));
-    m_backend->act(a).then(this, [this, a](const ActionResult &r) {
+    whenFinished(m_backend->act(a), this, [this, a](const ActionResult &r) {
         const QString verb = a.kind == ActionKind::Retry ? tr("retried") : tr("cancelled");
         if (m_audit) {
             AuditRecord rec;

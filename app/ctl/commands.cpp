@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "commands.h"
+#include "futurewatch.h"
 
 #include "cliio.h"
 
@@ -314,7 +315,7 @@ int runWatch(const QStringList &arguments)
     timer.setInterval(int(intervalMs));
     auto pollOnce = [&] {
         timer.stop(); // one poll at a time, however slow the backend
-        backend.value()->snapshot().then(&timer, [&](const Snapshot &s) {
+        whenFinished(backend.value()->snapshot(), &timer, [&](const Snapshot &s) {
             for (const AlertChange &c : engine.evaluate(id, s, intervalMs)) {
                 if (p.isSet(webhook)) {
                     ++pendingDeliveries;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "timelineactions.h"
+#include "futurewatch.h"
 
 #include "alerts/alertengine.h"
 #include "clock.h"
@@ -44,8 +45,8 @@ void TimelineActions::markQueue(const QString &connectionId, const QString &queu
         return;
     }
     const QDateTime now = m_collector->clock()->now();
-    m_timeline->entries(connectionId, now.addDays(-1), now)
-        .then(this, [this, connectionId, queue](const QList<TimelineEntry> &entries) {
+    whenFinished(m_timeline->entries(connectionId, now.addDays(-1), now), this,
+                 [this, connectionId, queue](const QList<TimelineEntry> &entries) {
             if (m_detail->connectionId() != connectionId || m_detail->queue() != queue) {
                 return; // the operator moved on
             }
@@ -109,7 +110,7 @@ void TimelineActions::exportPostMortem(const QString &connectionId)
     if (file.isEmpty()) {
         return;
     }
-    postMortem(connectionId).then(this, [this, file](const QString &markdown) {
+    whenFinished(postMortem(connectionId), this, [this, file](const QString &markdown) {
         QFile out(file);
         if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(markdown.toUtf8()) < 0) {
             QMessageBox::warning(m_window, tr("Export Post-mortem"), tr("Cannot write %1: %2").arg(file, out.errorString()));

@@ -3,6 +3,7 @@
 #include "bulkrun.h"
 
 #include "backend.h"
+#include "futurewatch.h"
 
 #include <QTimer>
 
@@ -95,7 +96,7 @@ void BulkRun::resolve()
 
 void BulkRun::resolvePage(JobQuery query)
 {
-    m_backend->jobs(query).then(this, [this, query](const JobPage &page) mutable {
+    whenFinished(m_backend->jobs(query), this, [this, query](const JobPage &page) mutable {
         if (m_cancelled) {
             m_running = false;
             Q_EMIT failed(tr("Cancelled before anything changed."));
@@ -166,7 +167,7 @@ void BulkRun::begin()
     e.expectedState = jobStateName(m_spec.expected);
     e.filter = m_spec.filterText;
     e.jobIds = m_ids;
-    m_audit->beginBulk(e).then(this, [this](qint64 id) {
+    whenFinished(m_audit->beginBulk(e), this, [this](qint64 id) {
         if (id == 0) {
             m_running = false;
             Q_EMIT failed(tr("The audit log cannot record this bulk action, so nothing was changed."));
@@ -208,7 +209,7 @@ void BulkRun::nextBatch()
     a.kind = m_spec.kind;
     a.expected = m_spec.expected;
     a.jobIds = m_ids.mid(m_next, m_spec.batchSize);
-    m_backend->act(a).then(this, [this, a](const ActionResult &r) { batchDone(a, r); });
+    whenFinished(m_backend->act(a), this, [this, a](const ActionResult &r) { batchDone(a, r); });
 }
 
 void BulkRun::batchDone(const JobAction &action, const ActionResult &r)

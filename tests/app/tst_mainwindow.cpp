@@ -82,9 +82,12 @@ private Q_SLOTS:
             down->script(failed);
         }
         collector.addConnection(QStringLiteral("c2"), QStringLiteral("Mail"), down);
+        QSignalSpy polled(&collector, &Collector::snapshotReady);
         collector.pollNow();
+        QTRY_VERIFY(polled.count() >= 2); // both connections answered (backends answer asynchronously)
         clock.advance(20'000);
         collector.pollNow();
+        QTRY_VERIFY(polled.count() >= 4);
         QTRY_VERIFY(recorded.count() >= 1); // "unreachable" after its hold
         auto pm = w.postMortem(QStringLiteral("c2"), 1);
         QTRY_VERIFY(pm.isFinished());

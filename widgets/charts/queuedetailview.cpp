@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "queuedetailview.h"
+#include "futurewatch.h"
 
 #include "clock.h"
 #include "collector.h"
@@ -237,7 +238,7 @@ void QueueDetailView::reload()
     d->pendingLoads = int(d->plots.size());
     for (const Plot &p : std::as_const(d->plots)) {
         const SeriesKey key{d->connectionId, p.perQueue ? d->queue : QString(), p.metric};
-        d->history->load(key, from, now.addSecs(60)).then(this, [this, p, generation](const Series &s) {
+        whenFinished(d->history->load(key, from, now.addSecs(60)), this, [this, p, generation](const Series &s) {
             if (generation != d->generation) {
                 return; // the operator moved on to another queue or range
             }
