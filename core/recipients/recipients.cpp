@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "recipients.h"
+
+#include <QHash>
+
+#include <algorithm>
+
+namespace qd {
+
+AffectedJob AffectedJob::fromDetail(const JobDetail &detail)
+{
+    AffectedJob job;
+    job.id = detail.summary.id;
+    job.queue = detail.summary.queue;
+    job.className = detail.summary.className;
+    job.payload = detail.payload;
+    job.enqueuedAt = detail.summary.enqueuedAt;
+    job.runAt = detail.summary.runAt;
+    job.failedAt = detail.summary.failedAt;
+    return job;
+}
+
+qint64 jobDelaySeconds(const AffectedJob &job, const QDateTime &now)
+{
+    for (const QDateTime *t : {&job.runAt, &job.enqueuedAt, &job.failedAt}) {
+        if (t->isValid()) {
+            return std::max<qint64>(0, t->secsTo(now));
+        }
+    }
+    return 0;
+}
+
+RecipientSet collectRecipients(const QList<AffectedJob> &jobs, const UserRule &rule, const QDateTime &now)
+{
+    RecipientSet set;
+    QHash<QString, qsizetype> index;
+    for (const AffectedJob &job : jobs) {
+        ++set.jobsExamined;
+        const std::optional<QString> user = rule.extract(job.payload);
+        if (!user) {
+            ++set.jobsWithoutUser;
+            if (set.missSamples.size() < RecipientSet::maxSamples) {
+                set.missSamples.append(job.id);
+            }
+            continue;
+        }
+        const qint64 delay = jobDelaySeconds(job, now);
+        auto it = index.constFind(*user);
+        if (it == index.constEnd()) {
+            it = index.insert(*user, set.users.size());
+            Recipient r;
+            r.user = *user;
+            r.longestDelayS = -1;
+            set.users.append(r);
+        }
+        Recipient &r = set.users[*it];
+        ++r.jobCount;
+        if (delay > r.longestDelayS) {
+            r.longestDelayS = delay;
+            r.queue = job.queue;
+        }
+        if (r.sampleJobIds.size() < RecipientSet::maxSamples) {
+            r.sampleJobIds.append(job.id);
+        }
+    }
+    std::sort(set.users.begin(), set.users.end(), [](const Recipient &a, const Recipient &b) {
+        return a.longestDelayS != b.longestDelayS ? a.longestDelayS > b.longestDelayS : a.user < b.user;
+    });
+    return set;
+}
+
+} // namespace qd
