@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "sender.h"
+#include "futurewatch.h"
 
 #include "../clock.h"
 #include "../serialexecutor.h"
@@ -111,7 +112,7 @@ void Sender::start(const QString &incident)
     d->total = 0;
     d->doneCount = 0;
     d->seen.clear();
-    d->outbox->pendingCount(incident).then(this, [this](qint64 total) {
+    whenFinished(d->outbox->pendingCount(incident), this, [this](qint64 total) {
         d->total = total;
         Q_EMIT progress(0, total);
         next();
@@ -136,21 +137,21 @@ void Sender::next()
         finish();
         return;
     }
-    d->outbox->claim(1, d->incident, d->leaseMs()).then(this, [this](const QList<OutboxMessage> &claimed) {
+    whenFinished(d->outbox->claim(1, d->incident, d->leaseMs()), this, [this](const QList<OutboxMessage> &claimed) {
         if (claimed.isEmpty()) {
             finish();
             return;
         }
         const OutboxMessage m = claimed.first();
         if (d->seen.contains(m.key)) { // due again already (a zero retry delay): leave it to the next run
-            d->outbox->release(m.key).then(this, [this](const QString &) { finish(); });
+            whenFinished(d->outbox->release(m.key), this, [this](const QString &) { finish(); });
             return;
         }
         d->seen.insert(m.key);
         auto channel = ChannelSpec::parse(m.channel);
         if (!channel) {
             const QString reason = channel.error();
-            d->outbox->markFailed(m.key, reason).then(this, [this, m, reason](const QString &markError) {
+            whenFinished(d->outbox->markFailed(m.key, reason), this, [this, m, reason](const QString &markError) {
                 ++d->summary.failed;
                 done(m, OutboxStatus::Failed, reason, markError);
             });
@@ -163,7 +164,7 @@ void Sender::next()
 void Sender::attempt(const OutboxMessage &m, const ChannelSpec &channel, int attemptNo)
 {
     if (d->cancelled) {
-        d->outbox->release(m.key).then(this, [this](const QString &) {
+        whenFinished(d->outbox->release(m.key), this, [this](const QString &) {
             d->summary.cancelled = true;
             finish();
         });
@@ -203,19 +204,18 @@ void Sender::attempt(const OutboxMessage &m, const ChannelSpec &channel, int att
         return;
     }
     case ChannelSpec::Kind::Csv:
-        p->executor.run([p, path = channel.csvPath, m] { return appendCsv(path, m, &p->csvKeys[path]); })
-            .then(this, [this, m, channel, attemptNo](const Delivery &delivery) { settle(m, channel, attemptNo, delivery); });
+        whenFinished(p->executor.run([p, path = channel.csvPath, m] { return appendCsv(path, m, &p->csvKeys[path]); }), this,
+                     [this, m, channel, attemptNo](const Delivery &delivery) { settle(m, channel, attemptNo, delivery); });
         return;
     case ChannelSpec::Kind::Sql:
-        p->executor
-            .run([p, target = channel.sql, spec = channel.spec, m] {
+        whenFinished(p->executor.run([p, target = channel.sql, spec = channel.spec, m] {
                 QString &name = p->sqlConnections[spec];
                 if (name.isEmpty()) {
                     name = p->connectionPrefix + u'-' + QString::number(p->sqlConnections.size());
                 }
                 return insertSql(target, m, name);
-            })
-            .then(this, [this, m, channel, attemptNo](const Delivery &delivery) { settle(m, channel, attemptNo, delivery); });
+            }), this,
+                     [this, m, channel, attemptNo](const Delivery &delivery) { settle(m, channel, attemptNo, delivery); });
         return;
     }
 }
@@ -226,7 +226,7 @@ void Sender::settle(const OutboxMessage &m, const ChannelSpec &channel, int atte
     case Delivery::Outcome::Delivered:
     case Delivery::Outcome::AlreadyDelivered: {
         const bool already = delivery.outcome == Delivery::Outcome::AlreadyDelivered;
-        d->outbox->markSent(m.key).then(this, [this, m, already](const QString &markError) {
+        whenFinished(d->outbox->markSent(m.key), this, [this, m, already](const QString &markError) {
             ++(already ? d->summary.skipped : d->summary.sent);
             done(m, OutboxStatus::Sent, already ? tr("already delivered") : QString(), markError);
         });
@@ -243,7 +243,7 @@ void Sender::settle(const OutboxMessage &m, const ChannelSpec &channel, int atte
         const QString reason = tr("%1 after %n attempt(s)", nullptr, attemptNo).arg(delivery.reason);
         const QDateTime retryAt =
             later ? d->outbox->clock()->now().addSecs(d->retryLater.count()) : QDateTime();
-        d->outbox->markFailed(m.key, reason, retryAt).then(this, [this, m, reason](const QString &markError) {
+        whenFinished(d->outbox->markFailed(m.key, reason, retryAt), this, [this, m, reason](const QString &markError) {
             ++d->summary.failed;
             done(m, OutboxStatus::Failed, reason, markError);
         });
