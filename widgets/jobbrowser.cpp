@@ -5,6 +5,7 @@
 
 #include "audit/auditlog.h"
 #include "backend.h"
+#include "bulkdialog.h"
 #include "freshness.h"
 #include "jobtablemodel.h"
 #include "textsafety.h"
@@ -15,6 +16,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -41,9 +43,28 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     bar->addWidget(new QLabel(tr("State:"), this));
     bar->addWidget(m_state);
     bar->addWidget(m_search, 1);
+    m_bulk = new QPushButton(tr("All &Matching"), this);
+    auto *bulkMenu = new QMenu(m_bulk);
+    bulkMenu->addAction(tr("Retry All Matching…"), this, [this] { openBulk(ActionKind::Retry); });
+    bulkMenu->addAction(tr("Cancel All Matching…"), this, [this] { openBulk(ActionKind::Cancel); });
+    m_bulk->setMenu(bulkMenu);
+    m_bulk->setToolTip(tr("Act on every job matching the state and search, in batches, with progress"));
     bar->addWidget(m_retry);
     bar->addWidget(m_cancel);
+    bar->addWidget(m_bulk);
     root->addLayout(bar);
+    m_resumeBar = new QWidget(this);
+    auto *resumeRow = new QHBoxLayout(m_resumeBar);
+    resumeRow->setContentsMargins(0, 0, 0, 0);
+    m_resumeLabel = new QLabel(m_resumeBar);
+    m_resumeLabel->setTextFormat(Qt::PlainText);
+    m_resumeLabel->setWordWrap(true);
+    auto *resume = new QPushButton(tr("Resume…"), m_resumeBar);
+    connect(resume, &QPushButton::clicked, this, [this] { openResume(); });
+    resumeRow->addWidget(m_resumeLabel, 1);
+    resumeRow->addWidget(resume);
+    m_resumeBar->hide();
+    root->addWidget(m_resumeBar);
     m_classes = new QLabel(this);
     m_classes->setTextFormat(Qt::PlainText);
     m_classes->setWordWrap(true);
@@ -109,6 +130,78 @@ void JobBrowser::setQueue(Backend *backend, const QString &connectionId, const Q
     m_connectionId = connectionId;
     m_queue = queue;
     reload();
+    checkUnfinished();
+}
+
+void JobBrowser::checkUnfinished()
+{
+    m_unfinished.reset();
+    m_resumeBar->hide();
+    if (!m_backend || !m_audit) {
+        return;
+    }
+    const QString connection = m_backend->url().toDisplayString();
+    whenFinished(m_audit->unfinishedBulks(connection), this, [this, connection](const QList<BulkJournalEntry> &runs) {
+        if (!m_backend || m_backend->url().toDisplayString() != connection || runs.isEmpty()) {
+            return;
+        }
+        const BulkJournalEntry &r = runs.first();
+        m_unfinished = r;
+        m_resumeLabel->setText(tr("Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6")
+                                   .arg(r.action)
+                                   .arg(r.id)
+                                   .arg(r.state)
+                                   .arg(r.jobIds.size() - r.next)
+                                   .arg(r.jobIds.size())
+                                   .arg(escapeForDisplay(r.result, 200)));
+        m_resumeBar->show();
+    });
+}
+
+QString JobBrowser::resumeText() const
+{
+    return m_resumeBar->isHidden() ? QString() : m_resumeLabel->text();
+}
+
+BulkDialog *JobBrowser::openBulk(ActionKind kind)
+{
+    if (!m_backend || !m_audit) {
+        return nullptr;
+    }
+    BulkSpec spec;
+    spec.kind = kind;
+    spec.expected = JobState(m_state->currentData().toInt());
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = spec.expected;
+    q.search = m_search->text().trimmed();
+    spec.filter = q;
+    spec.filterText = QStringLiteral("queue=%1 state=%2 search=%3 (GUI)").arg(m_queue, jobStateName(q.state), q.search);
+    spec.operatorName = m_operator;
+    auto *dialog = new BulkDialog(m_backend, m_audit, spec, this);
+    watch(dialog);
+    return dialog;
+}
+
+BulkDialog *JobBrowser::openResume()
+{
+    if (!m_backend || !m_audit || !m_unfinished) {
+        return nullptr;
+    }
+    auto *dialog = new BulkDialog(m_backend, m_audit, *m_unfinished, this);
+    watch(dialog);
+    m_resumeBar->hide();
+    return dialog;
+}
+
+void JobBrowser::watch(BulkDialog *dialog)
+{
+    connect(dialog, &BulkDialog::summaryReady, this, [this](const QString &summary) {
+        Q_EMIT actionDone(m_connectionId, summary);
+        reload();
+        checkUnfinished();
+    });
+    dialog->show();
 }
 
 void JobBrowser::setState(JobState state)
@@ -213,12 +306,18 @@ void JobBrowser::updateButtons()
     // No audit log, no action: every change to a production queue must be traceable.
     m_retry->setEnabled(any && caps.retry && m_audit && st != JobState::Waiting);
     m_cancel->setEnabled(any && caps.cancel && m_audit);
+    m_bulk->setEnabled((caps.retry || caps.cancel) && m_audit);
+    m_bulk->menu()->actions().at(0)->setEnabled(caps.retry && st != JobState::Waiting);
+    m_bulk->menu()->actions().at(1)->setEnabled(caps.cancel);
     const QString why = !m_backend ? QString()
                         : !caps.retry ? tr("This connection does not allow actions (read-only or not supported).")
                         : !m_audit    ? tr("Actions are disabled: the audit log cannot be written.")
                                       : QString();
     m_retry->setToolTip(why.isEmpty() ? tr("Retry the selected jobs now, if they are still %1").arg(jobStateName(st)) : why);
     m_cancel->setToolTip(why.isEmpty() ? tr("Delete the selected jobs, if they are still %1").arg(jobStateName(st)) : why);
+    if (!why.isEmpty()) {
+        m_bulk->setToolTip(why);
+    }
 }
 
 void JobBrowser::confirmAndAct(ActionKind kind)

@@ -2,7 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "audit/auditlog.h"
 #include "jobs.h"
+
+#include <optional>
 
 #include <QWidget>
 
@@ -17,6 +20,7 @@ namespace qd {
 
 class AuditLog;
 class Backend;
+class BulkDialog;
 class JobTableModel;
 
 /// The jobs of one queue: state filter, search, a paged table, the selected job's payload and error as plain
@@ -37,6 +41,11 @@ public:
     QString statusText() const;
     /// Acts on the selected rows without asking (the buttons ask first).
     void actOnSelection(ActionKind kind);
+    /// Opens the bulk dialog for every job matching the state and search shown (not just the loaded page).
+    BulkDialog *openBulk(ActionKind kind);
+    /// Opens the bulk dialog on the newest unfinished bulk action of this connection (see resumeText()).
+    BulkDialog *openResume();
+    QString resumeText() const;
 
 Q_SIGNALS:
     /// An action finished: a sentence for the timeline, e.g. "retried 3 failed job(s) in print (1 skipped)".
@@ -48,6 +57,8 @@ private:
     void showDetail();
     void updateButtons();
     void confirmAndAct(ActionKind kind);
+    void checkUnfinished();
+    void watch(BulkDialog *dialog);
 
     Backend *m_backend = nullptr;
     AuditLog *m_audit = nullptr;
@@ -61,6 +72,10 @@ private:
     QPlainTextEdit *m_detail;
     QPushButton *m_retry;
     QPushButton *m_cancel;
+    QPushButton *m_bulk;
+    QWidget *m_resumeBar;
+    QLabel *m_resumeLabel;
+    std::optional<BulkJournalEntry> m_unfinished;
     QLabel *m_status;
     QLabel *m_classes;                 ///< what the waiting jobs are, by class (hidden where unsupported)
     quint64 m_classesGeneration = 0;
