@@ -8,6 +8,7 @@
 // 10,000 polls (it must stay flat).
 //   bench_redis [--polls N]   (default 10000 for the memory phase)
 #include "backends/sidekiq/sidekiqbackend.h"
+#include "common/benchredis.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -47,19 +48,6 @@ long rssKiB()
     return -1;
 }
 
-QHash<QByteArray, qint64> serverStats(redis::Client &c)
-{
-    QHash<QByteArray, qint64> out;
-    const redis::Batch b = c.pipeline({{"INFO", "stats"}}).result();
-    for (const QByteArray &line : b.replies.value(0).str.split('\n')) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0) {
-            out.insert(line.left(colon), line.mid(colon + 1).trimmed().toLongLong());
-        }
-    }
-    return out;
-}
-
 QByteArray job(int queue, int i, double enqueuedAt)
 {
     return QByteArrayLiteral("{\"retry\":true,\"queue\":\"q") + QByteArray::number(queue)
@@ -86,27 +74,8 @@ int main(int argc, char *argv[])
     const int memoryPolls = pollsAt > 0 && pollsAt + 1 < args.size() ? args.at(pollsAt + 1).toInt() : 10'000;
 
     // --- a private redis-server
-    QTemporaryDir dir;
-    int port = 0;
-    {
-        QTcpServer probe;
-        probe.listen(QHostAddress::LocalHost, 0);
-        port = probe.serverPort();
-    }
-    QProcess server;
-    server.start(QStringLiteral("/usr/bin/redis-server"),
-                 {QStringLiteral("--bind"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QString::number(port),
-                  QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"), QStringLiteral("no"),
-                  QStringLiteral("--dir"), dir.path()});
-    for (int i = 0; i < 200; ++i) {
-        QTcpSocket s;
-        s.connectToHost(QHostAddress::LocalHost, quint16(port));
-        if (s.waitForConnected(100)) {
-            break;
-        }
-        QThread::msleep(25);
-    }
-    std::printf("redis-server 127.0.0.1:%d (pid %lld)\n", port, server.processId());
+    const bench::PrivateRedis server;
+    const int port = server.port();
 
     // --- fill: what 100 Sidekiq queues, 10,000 retries and 50 processes look like in Redis
     redis::Options o;
@@ -116,16 +85,7 @@ int main(int argc, char *argv[])
     fillTimer.start();
     const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     QList<redis::Command> batch;
-    auto flush = [&] {
-        if (!batch.isEmpty()) {
-            const auto b = filler.pipeline(batch).result();
-            if (!b.ok()) {
-                std::fprintf(stderr, "fill failed: %s\n", qPrintable(b.error));
-                std::exit(1);
-            }
-            batch.clear();
-        }
-    };
+    auto flush = [&] { bench::flushOrDie(filler, batch); };
     for (int q = 0; q < kQueues; ++q) {
         batch << redis::Command{"SADD", "queues", "q" + QByteArray::number(q)};
         for (int start = 0; start < kJobsPerQueue; start += 1000) {
@@ -188,7 +148,7 @@ int main(int argc, char *argv[])
     constexpr int kTimed = 50;
     QList<double> times;
     const auto before = backend.connectionStats();
-    const auto server0 = serverStats(filler);
+    const auto server0 = bench::serverStats(filler);
     for (int i = 0; i < kTimed; ++i) {
         QElapsedTimer t;
         t.start();
@@ -199,7 +159,7 @@ int main(int argc, char *argv[])
             return 1;
         }
     }
-    const auto server1 = serverStats(filler);
+    const auto server1 = bench::serverStats(filler);
     const auto after = backend.connectionStats();
     const double qdRoundTrips = double(after.roundTrips - before.roundTrips) / kTimed;
     const double qdCommands = double(after.commands - before.commands) / kTimed;
@@ -248,7 +208,5 @@ int main(int argc, char *argv[])
     const long rss1 = rssKiB();
     std::printf("RSS before %d polls: %ld KiB, after: %ld KiB (%+ld KiB) in %.0f s\n", memoryPolls, rss0, rss1,
                 rss1 - rss0, double(memTimer.elapsed()) / 1000.0);
-    server.terminate();
-    server.waitForFinished(5000);
     return 0;
 }

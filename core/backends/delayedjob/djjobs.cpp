@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QRegularExpression>
 #include <QSqlError>
+#include <QSet>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -246,18 +247,29 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
         // Only a lock that outlived max_run_time (a dead worker's) may be taken back; a live worker keeps its job.
         predicate += u" AND locked_at < " + sqlParam(db, QStringLiteral(":expired"));
     }
+    // One statement for the whole batch (a bulk retry of 6,000 jobs is 12 statements, not 6,000): ids are
+    // parsed as integers, so the list is literal numbers; RETURNING tells which rows the predicate still held.
+    QStringList numbers;
+    for (const QString &id : action.jobIds) {
+        bool isNumber = false;
+        const qint64 n = id.toLongLong(&isNumber);
+        if (isNumber) {
+            numbers << QString::number(n);
+        }
+    }
+    const QString ids = numbers.isEmpty() ? QStringLiteral("NULL") : numbers.join(u',');
     QString sql;
     if (action.dryRun) {
-        sql = QStringLiteral("SELECT COUNT(*) FROM %1 WHERE id = :id AND %2").arg(table, predicate);
+        sql = QStringLiteral("SELECT id FROM %1 WHERE id IN (%2) AND %3").arg(table, ids, predicate);
     } else if (action.kind == ActionKind::Cancel) {
-        sql = QStringLiteral("DELETE FROM %1 WHERE id = :id AND %2").arg(table, predicate);
+        sql = QStringLiteral("DELETE FROM %1 WHERE id IN (%2) AND %3 RETURNING id").arg(table, ids, predicate);
     } else {
         // A manual retry costs no attempt and clears what delayed_job leaves on a failed row (its lock).
         const QString runAt = sqlParam(db, QStringLiteral(":run_at"));
         sql = QStringLiteral("UPDATE %1 SET failed_at = NULL, locked_at = NULL, locked_by = NULL, run_at = %2, "
-                             "updated_at = %3%4 WHERE id = :id AND %5")
+                             "updated_at = %3%4 WHERE id IN (%5) AND %6 RETURNING id")
                   .arg(table, runAt, sqlParam(db, QStringLiteral(":updated")),
-                       action.expected == JobState::Failed ? QStringLiteral(", attempts = 0") : QString(), predicate);
+                       action.expected == JobState::Failed ? QStringLiteral(", attempts = 0") : QString(), ids, predicate);
     }
     if (!db.transaction()) {
         r.error = tr("Cannot start a transaction: %1").arg(sqlErrorText(db.lastError()));
@@ -269,33 +281,31 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
         db.rollback();
         return r;
     }
+    bindTimes(q, sql, now, maxRunTimeSeconds);
+    if (sql.contains(u":run_at")) {
+        q.bindValue(QStringLiteral(":run_at"), writeTime(now));
+        q.bindValue(QStringLiteral(":updated"), writeTime(now));
+    }
+    if (!q.exec()) {
+        r.error = tr("The action failed: %1 — nothing was changed.").arg(sqlErrorText(q.lastError()));
+        db.rollback();
+        return r;
+    }
+    QSet<qint64> hit;
+    while (q.next()) {
+        hit.insert(q.value(0).toLongLong());
+    }
+    q.finish();
     for (const QString &id : action.jobIds) {
         bool isNumber = false;
         const qint64 n = id.toLongLong(&isNumber);
-        if (!isNumber) {
-            r.skipped << id;
-            continue;
-        }
-        q.bindValue(QStringLiteral(":id"), n);
-        bindTimes(q, sql, now, maxRunTimeSeconds);
-        if (sql.contains(u":run_at")) {
-            q.bindValue(QStringLiteral(":run_at"), writeTime(now));
-            q.bindValue(QStringLiteral(":updated"), writeTime(now));
-        }
-        if (!q.exec()) {
-            r.error = tr("The action failed on job %1: %2 — nothing was changed.").arg(id, sqlErrorText(q.lastError()));
-            db.rollback();
-            r.succeeded.clear();
-            r.skipped.clear();
-            return r;
-        }
-        const bool hit = action.dryRun ? (q.next() && q.value(0).toInt() > 0) : q.numRowsAffected() == 1;
-        (hit ? r.succeeded : r.skipped) << id;
+        (isNumber && hit.contains(n) ? r.succeeded : r.skipped) << id;
     }
     if (!db.commit()) {
         r.error = tr("The action could not be committed: %1 — nothing was changed.").arg(sqlErrorText(db.lastError()));
         db.rollback();
         r.succeeded.clear();
+        r.skipped.clear();
     }
     return r;
 }

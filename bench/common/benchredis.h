@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "backends/redis/redisconnection.h"
+
+#include <QHash>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace qd::bench {
+
+/// A private redis-server for one benchmark: 127.0.0.1, a free port, data in a temp dir, no persistence,
+/// stopped by PID when this goes out of scope.
+class PrivateRedis
+{
+public:
+    PrivateRedis()
+    {
+        {
+            QTcpServer probe;
+            probe.listen(QHostAddress::LocalHost, 0);
+            m_port = probe.serverPort();
+        }
+        m_server.start(QStringLiteral("/usr/bin/redis-server"),
+                       {QStringLiteral("--bind"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QString::number(m_port),
+                        QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"), QStringLiteral("no"),
+                        QStringLiteral("--dir"), m_dir.path()});
+        for (int i = 0; i < 200; ++i) {
+            QTcpSocket s;
+            s.connectToHost(QHostAddress::LocalHost, quint16(m_port));
+            if (s.waitForConnected(100)) {
+                break;
+            }
+            QThread::msleep(25);
+        }
+        std::printf("redis-server 127.0.0.1:%d (pid %lld)\n", m_port, m_server.processId());
+    }
+    ~PrivateRedis()
+    {
+        m_server.terminate();
+        m_server.waitForFinished(5000);
+    }
+    Q_DISABLE_COPY_MOVE(PrivateRedis)
+
+    int port() const { return m_port; }
+    qint64 pid() const { return m_server.processId(); }
+
+private:
+    QTemporaryDir m_dir;
+    int m_port = 0;
+    QProcess m_server;
+};
+
+/// Sends `batch` and clears it; a failed fill ends the benchmark (its figures would mean nothing).
+inline void flushOrDie(redis::Client &c, QList<redis::Command> &batch)
+{
+    if (batch.isEmpty()) {
+        return;
+    }
+    const auto b = c.pipeline(batch).result();
+    if (!b.ok()) {
+        std::fprintf(stderr, "fill failed: %s\n", qPrintable(b.error));
+        std::exit(1);
+    }
+    batch.clear();
+}
+
+/// INFO stats as numbers (total_commands_processed, …).
+inline QHash<QByteArray, qint64> serverStats(redis::Client &c)
+{
+    QHash<QByteArray, qint64> out;
+    const redis::Batch b = c.pipeline({{"INFO", "stats"}}).result();
+    for (const QByteArray &line : b.replies.value(0).str.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0) {
+            out.insert(line.left(colon), line.mid(colon + 1).trimmed().toLongLong());
+        }
+    }
+    return out;
+}
+
+} // namespace qd::bench
