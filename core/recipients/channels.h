@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "../csv.h"
+
 #include "outbox.h"
 
 #include "../result.h"
@@ -76,13 +78,6 @@ struct Delivery
 /// template and idempotency_key.
 QJsonObject webhookPayload(const OutboxMessage &message);
 
-/// One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF; a cell starting with = + - @ (or a
-/// tab or CR) gets a leading single quote so a spreadsheet shows it as text instead of running it as a formula.
-QString csvField(const QString &value);
-/// One record: fields joined by commas, ended by CRLF.
-QString csvRecord(const QStringList &fields);
-/// Parses RFC 4180 text back into records (for reading a file's keys, and tests).
-QList<QStringList> parseCsv(const QString &text);
 QStringList csvHeader();
 
 /// Blocking: call from a worker thread. Appends `message` to the CSV file (with a header when the file is new)
