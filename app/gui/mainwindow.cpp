@@ -7,6 +7,7 @@
 #include "jobbrowser.h"
 #include "alertlistmodel.h"
 #include "alertsdock.h"
+#include "auditview.h"
 #include "appicon.h"
 #include "timeserieschart.h"
 #include "backend.h"
@@ -187,6 +188,8 @@ void MainWindow::createActions()
     snooze->setShortcut(QKeySequence(tr("Ctrl+Shift+K")));
     auto *note = view->addAction(tr("Add &Note to Timeline…"), this, [this] { m_timelineActions->addNote(selectedConnection()); });
     note->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+    auto *auditLog = view->addAction(tr("Au&dit Log…"), this, &MainWindow::showAuditLog);
+    auditLog->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
     auto *overview = view->addAction(tr("&Overview"), this, &MainWindow::showOverview);
     overview->setShortcut(QKeySequence(tr("Ctrl+1")));
     for (QAction *a : {add, refresh, overview}) {
@@ -195,6 +198,18 @@ void MainWindow::createActions()
         bar->addAction(a);
     }
     Q_UNUSED(demo)
+}
+
+AuditView *MainWindow::showAuditLog()
+{
+    if (!m_auditView) {
+        m_auditView = new AuditView(m_audit.get(), this);
+    } else {
+        m_auditView->refresh();
+    }
+    m_auditView->show();
+    m_auditView->raise();
+    return m_auditView;
 }
 
 AlertListModel *MainWindow::alerts() const

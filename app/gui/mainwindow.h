@@ -19,6 +19,7 @@ namespace qd {
 
 class AlertsDock;
 class AuditLog;
+class AuditView;
 class AlertListModel;
 class Collector;
 class ConnectionTreeModel;
@@ -54,6 +55,8 @@ public:
     QString startDemo();
 
     void showOverview();
+    /// The audit log viewer (View → Audit Log, Ctrl+Shift+L), refreshed each time it is shown.
+    AuditView *showAuditLog();
     void showQueue(const QString &connectionId, const QString &queue);
 
     QTreeView *sidebar() const { return m_sidebar; }
@@ -89,6 +92,7 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     TimelineActions *m_timelineActions;
     std::unique_ptr<AuditLog> m_audit;
+    AuditView *m_auditView = nullptr;
 };
 
 } // namespace qd
