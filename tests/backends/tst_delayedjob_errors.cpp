@@ -6,6 +6,7 @@
 #include "backendfactory.h"
 #include "clock.h"
 #include "djtestsupport.h"
+#include "backends/delayedjob/djschema.h"
 
 #include <QFile>
 #include <QTcpServer>
@@ -49,6 +50,24 @@ private:
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void databaseTimesParseStrictly()
+    {
+        using qd::delayedjob::parseDbTime;
+        const QDateTime utc(QDate(2026, 11, 25), QTime(9, 5, 7), Qt::UTC);
+        QCOMPARE(parseDbTime(QStringLiteral("2026-11-25 09:05:07")), utc);
+        QCOMPARE(parseDbTime(QStringLiteral("2026-11-25T09:05:07")), utc);
+        QCOMPARE(parseDbTime(QStringLiteral("2026-11-25 09:05:07.123456")), utc.addMSecs(123));
+        QCOMPARE(parseDbTime(QStringLiteral("2026-11-25 09:05:07.5")), utc.addMSecs(500));
+        QCOMPARE(parseDbTime(QStringLiteral("2026-11-25 09:05:07.")), utc);
+        QCOMPARE(parseDbTime(QStringLiteral("2026-11-25 09:05:07.5")).timeSpec(), Qt::UTC);
+        QVERIFY(!parseDbTime(QStringLiteral("2026-11-25")).isValid());
+        QVERIFY(!parseDbTime(QStringLiteral("2026-13-25 09:05:07")).isValid());
+        QVERIFY(!parseDbTime(QStringLiteral("2026-11-25 24:05:07")).isValid());
+        QVERIFY(!parseDbTime(QStringLiteral("2026/11/25 09:05:07")).isValid());
+        QVERIFY(!parseDbTime(QStringLiteral("20x6-11-25 09:05:07")).isValid());
+        QVERIFY(!parseDbTime(QString()).isValid());
+    }
 
     void missingFileIsNeverCreatedAndRecovers()
     {

@@ -56,27 +56,45 @@ QString sqlQueueExpr()
 
 QDateTime parseDbTime(const QString &text)
 {
+    // "YYYY-MM-DD HH:MM:SS[.ffffff]" (or with a 'T'), always UTC. Parsed by hand: QDateTime::fromString with a
+    // format goes through QDateTimeParser and local time, about 30 µs a call — three per row made listing
+    // 6,000 jobs take half a second.
     if (text.size() < 19) {
         return {};
     }
-    QString base = text.left(19);
-    base[10] = u' ';
-    QDateTime t = QDateTime::fromString(base, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    if (!t.isValid()) {
+    const auto number = [&text](qsizetype from, qsizetype length) {
+        int n = 0;
+        for (qsizetype i = from; i < from + length; ++i) {
+            const char16_t c = text.at(i).unicode();
+            if (c < u'0' || c > u'9') {
+                return -1;
+            }
+            n = n * 10 + int(c - u'0');
+        }
+        return n;
+    };
+    const int y = number(0, 4), mo = number(5, 2), d = number(8, 2), h = number(11, 2), mi = number(14, 2),
+              sec = number(17, 2);
+    if (text.at(4) != u'-' || text.at(7) != u'-' || text.at(13) != u':' || text.at(16) != u':' || y < 0 || mo < 0 ||
+        d < 0 || h < 0 || mi < 0 || sec < 0) {
         return {};
     }
-    t.setTimeSpec(Qt::UTC);
+    int ms = 0;
     if (text.size() > 20 && text.at(19) == u'.') {
-        QString frac;
-        for (qsizetype i = 20; i < text.size() && text.at(i).isDigit() && frac.size() < 3; ++i) {
-            frac += text.at(i);
+        int digits = 0;
+        for (qsizetype i = 20; i < text.size() && digits < 3 && text.at(i).isDigit(); ++i, ++digits) {
+            ms = ms * 10 + text.at(i).digitValue();
         }
-        while (frac.size() < 3) {
-            frac += u'0';
+        for (; digits > 0 && digits < 3; ++digits) {
+            ms *= 10;
         }
-        t = t.addMSecs(frac.toInt());
     }
-    return t;
+    const QDate date(y, mo, d);
+    const QTime time(h, mi, sec, ms);
+    if (!date.isValid() || !time.isValid()) {
+        return {};
+    }
+    return QDateTime(date, time, Qt::UTC);
 }
 
 QString formatDbTime(const QDateTime &utc)
