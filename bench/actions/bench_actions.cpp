@@ -187,6 +187,7 @@ void delayedJobOnPostgres(QTemporaryDir &dir)
         QSqlQuery q(db);
         // What delayed_job's migration makes through ActiveRecord's PostgreSQL adapter.
         const QStringList statements{
+            QStringLiteral("SET client_min_messages TO warning"),
             QStringLiteral("DROP TABLE IF EXISTS %1").arg(table),
             QStringLiteral("CREATE TABLE %1 (id bigserial PRIMARY KEY, priority integer DEFAULT 0 NOT NULL,"
                            " attempts integer DEFAULT 0 NOT NULL, handler text NOT NULL, last_error text, run_at timestamp,"
