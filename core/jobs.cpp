@@ -2,6 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "jobs.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 namespace qd {
 
 QString jobStateName(JobState state)
@@ -24,6 +27,40 @@ std::optional<JobState> parseJobState(const QString &name)
         }
     }
     return std::nullopt;
+}
+
+QJsonObject toJson(const JobSummary &j)
+{
+    const auto text = [](const QString &t) { return t.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(t); };
+    const auto time = [](const QDateTime &d) {
+        return d.isValid() ? QJsonValue(d.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue(QJsonValue::Null);
+    };
+    QJsonObject o;
+    o.insert(QStringLiteral("id"), j.id);
+    o.insert(QStringLiteral("queue"), j.queue);
+    o.insert(QStringLiteral("class"), j.className);
+    o.insert(QStringLiteral("state"), jobStateName(j.state));
+    o.insert(QStringLiteral("attempts"), j.attempts ? QJsonValue(*j.attempts) : QJsonValue(QJsonValue::Null));
+    o.insert(QStringLiteral("enqueued_at"), time(j.enqueuedAt));
+    o.insert(QStringLiteral("run_at"), time(j.runAt));
+    o.insert(QStringLiteral("failed_at"), time(j.failedAt));
+    o.insert(QStringLiteral("worker"), text(j.worker));
+    o.insert(QStringLiteral("error"), text(j.errorLine));
+    return o;
+}
+
+QJsonObject toJson(const JobDetail &d)
+{
+    QJsonObject o = toJson(d.summary);
+    QJsonParseError e{};
+    const QJsonDocument doc = QJsonDocument::fromJson(d.payload.toUtf8(), &e);
+    if (e.error == QJsonParseError::NoError && !d.payload.isEmpty()) {
+        o.insert(QStringLiteral("payload"), doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object()));
+    } else {
+        o.insert(QStringLiteral("payload"), d.payload); // a YAML handler, or text: as it is
+    }
+    o.insert(QStringLiteral("error"), d.error.isEmpty() ? QJsonValue(d.summary.errorLine) : QJsonValue(d.error));
+    return o;
 }
 
 } // namespace qd

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -121,5 +122,11 @@ struct ActionResult
     QString error;                   ///< the action could not run at all
     bool dryRun = false;
 };
+
+/// A job as JSON (the CLI's `jobs --json` rows; "Copy as JSON" in the job browser): unknown values are null,
+/// times ISO 8601 UTC.
+QJsonObject toJson(const JobSummary &job);
+/// The summary plus "payload" (parsed when it is JSON, else the raw text) and "error" in full.
+QJsonObject toJson(const JobDetail &detail);
 
 } // namespace qd

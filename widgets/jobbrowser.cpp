@@ -10,10 +10,13 @@
 #include "jobtablemodel.h"
 #include "textsafety.h"
 
+#include <QClipboard>
 #include <QComboBox>
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QGuiApplication>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -82,12 +85,30 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAccessibleName(tr("Jobs"));
-    m_detail = new QPlainTextEdit(split);
+    auto *detailPane = new QWidget(split);
+    auto *detailColumn = new QVBoxLayout(detailPane);
+    detailColumn->setContentsMargins(0, 0, 0, 0);
+    auto *detailBar = new QHBoxLayout();
+    m_similar = new QLabel(detailPane);
+    m_similar->setTextFormat(Qt::PlainText);
+    m_similar->setAccessibleName(tr("Similar jobs"));
+    m_similarRetry = new QPushButton(tr("Retry All Similar…"), detailPane);
+    m_similarRetry->setToolTip(tr("Every job in this queue and state with the same error, in batches"));
+    m_similarRetry->hide();
+    m_copyJson = new QPushButton(tr("Copy as &JSON"), detailPane);
+    m_copyJson->setToolTip(tr("The selected job as JSON: summary, payload and full error"));
+    m_copyJson->setEnabled(false);
+    detailBar->addWidget(m_similar, 1);
+    detailBar->addWidget(m_similarRetry);
+    detailBar->addWidget(m_copyJson);
+    detailColumn->addLayout(detailBar);
+    m_detail = new QPlainTextEdit(detailPane);
     m_detail->setReadOnly(true);
     m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_detail->setAccessibleName(tr("Job payload and error"));
+    detailColumn->addWidget(m_detail, 1);
     split->addWidget(m_table);
-    split->addWidget(m_detail);
+    split->addWidget(detailPane);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     root->addWidget(split, 1);
@@ -112,6 +133,8 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     });
     connect(m_model, &JobTableModel::loadFailed, this,
             [this](const QString &e) { m_status->setText(tr("Cannot list jobs: %1").arg(escapeForDisplay(e, 400))); });
+    connect(m_copyJson, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(selectedJobJson()); });
+    connect(m_similarRetry, &QPushButton::clicked, this, [this] { openBulkSimilar(ActionKind::Retry); });
     connect(m_retry, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Retry); });
     connect(m_cancel, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Cancel); });
     updateButtons();
@@ -270,6 +293,10 @@ void JobBrowser::loadClasses()
 void JobBrowser::showDetail()
 {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    m_shown.reset();
+    m_copyJson->setEnabled(false);
+    m_similar->clear();
+    m_similarRetry->hide();
     if (rows.size() != 1 || !m_backend) {
         m_detail->setPlainText(rows.isEmpty() ? QString() : tr("%n jobs selected", nullptr, int(rows.size())));
         return;
@@ -283,6 +310,9 @@ void JobBrowser::showDetail()
             m_detail->setPlainText(escapeMultiline(d.failure));
             return;
         }
+        m_shown = d;
+        m_copyJson->setEnabled(true);
+        countSimilar(d);
         const JobSummary &s = d.summary;
         QString text = tr("Job %1 · %2 · %3 · queue %4 · attempts %5\n")
                            .arg(s.id, escapeForDisplay(s.className, 120), jobStateName(s.state), escapeForDisplay(s.queue, 120),
@@ -296,6 +326,80 @@ void JobBrowser::showDetail()
         }
         m_detail->setPlainText(text); // plain text: nothing in a payload is ever interpreted
     });
+}
+
+QString JobBrowser::selectedJobJson() const
+{
+    return m_shown ? QString::fromUtf8(QJsonDocument(toJson(*m_shown)).toJson(QJsonDocument::Indented)) : QString();
+}
+
+QString JobBrowser::similarText() const
+{
+    return m_similar->text();
+}
+
+void JobBrowser::countSimilar(const JobDetail &detail)
+{
+    const JobSummary &s = detail.summary;
+    if (!m_backend || s.errorLine.trimmed().isEmpty() || (s.state != JobState::Failed && s.state != JobState::Dead)) {
+        return;
+    }
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = s.state;
+    q.search = s.errorLine.trimmed().left(200);
+    q.limit = 1000;
+    m_similar->setText(tr("Counting jobs with the same error…"));
+    countSimilarPage(q, s.className, 0, 0, m_detailGeneration);
+}
+
+void JobBrowser::countSimilarPage(JobQuery query, const QString &className, qint64 counted, int pages, quint64 generation)
+{
+    constexpr int kMaxPages = 10; // a bound for a million-job dead set: "at least 10,000" is the answer there
+    whenFinished(m_backend->jobs(query), this, [=, this](const JobPage &page) mutable {
+        if (generation != m_detailGeneration) {
+            return; // another job is shown now
+        }
+        if (!page.error.isEmpty()) {
+            m_similar->setText(tr("Similar jobs: unknown (%1)").arg(escapeForDisplay(page.error, 120)));
+            return;
+        }
+        for (const JobSummary &j : page.jobs) {
+            counted += j.className == className ? 1 : 0;
+        }
+        ++pages;
+        const bool more = !page.nextCursor.isEmpty() && page.nextCursor != query.after;
+        if (more && pages < kMaxPages) {
+            query.after = page.nextCursor;
+            countSimilarPage(query, className, counted, pages, generation);
+            return;
+        }
+        m_similar->setText(more ? tr("Similar jobs (same class and error): at least %1").arg(Freshness::count(counted))
+                                : tr("Similar jobs (same class and error): %1").arg(Freshness::count(counted)));
+        const Capabilities caps = m_backend->capabilities();
+        m_similarRetry->setVisible(counted > 1 && caps.retry && m_audit);
+    });
+}
+
+BulkDialog *JobBrowser::openBulkSimilar(ActionKind kind)
+{
+    if (!m_backend || !m_audit || !m_shown) {
+        return nullptr;
+    }
+    BulkSpec spec;
+    spec.kind = kind;
+    spec.expected = m_shown->summary.state;
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = spec.expected;
+    q.search = m_shown->summary.errorLine.trimmed().left(200);
+    spec.filter = q;
+    spec.filterText = QStringLiteral("queue=%1 state=%2 error=%3 (GUI: similar to %4)")
+                          .arg(m_queue, jobStateName(q.state), q.search, m_shown->summary.id);
+    spec.operatorName = m_operator;
+    auto *dialog = new BulkDialog(m_backend, m_audit, spec, this);
+    watch(dialog);
+    return dialog;
 }
 
 void JobBrowser::updateButtons()

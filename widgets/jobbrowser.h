@@ -46,6 +46,12 @@ public:
     /// Opens the bulk dialog on the newest unfinished bulk action of this connection (see resumeText()).
     BulkDialog *openResume();
     QString resumeText() const;
+    /// "Copy as JSON": the selected job (summary, payload parsed where it is JSON, full error) to the clipboard.
+    QString selectedJobJson() const;
+    /// How many jobs share the selected failed job's class and first error line ("" until counted).
+    QString similarText() const;
+    /// Opens the bulk dialog for every job with the selected job's error line (same queue and state).
+    BulkDialog *openBulkSimilar(ActionKind kind);
 
 Q_SIGNALS:
     /// An action finished: a sentence for the timeline, e.g. "retried 3 failed job(s) in print (1 skipped)".
@@ -58,6 +64,8 @@ private:
     void updateButtons();
     void confirmAndAct(ActionKind kind);
     void checkUnfinished();
+    void countSimilar(const JobDetail &detail);
+    void countSimilarPage(JobQuery query, const QString &className, qint64 counted, int pages, quint64 generation);
     void watch(BulkDialog *dialog);
 
     Backend *m_backend = nullptr;
@@ -77,7 +85,11 @@ private:
     QLabel *m_resumeLabel;
     std::optional<BulkJournalEntry> m_unfinished;
     QLabel *m_status;
-    QLabel *m_classes;                 ///< what the waiting jobs are, by class (hidden where unsupported)
+    QLabel *m_classes;
+    QLabel *m_similar;
+    QPushButton *m_similarRetry;
+    QPushButton *m_copyJson;
+    std::optional<JobDetail> m_shown;   ///< the job in the detail pane                 ///< what the waiting jobs are, by class (hidden where unsupported)
     quint64 m_classesGeneration = 0;
     quint64 m_detailGeneration = 0;
 };

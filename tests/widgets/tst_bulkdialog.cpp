@@ -10,6 +10,8 @@
 #include "jobbrowser.h"
 
 #include <QComboBox>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -118,6 +120,32 @@ private Q_SLOTS:
         QTRY_COMPARE(audit.recent(10).result().size(), 3); // one row per batch of 500
         QVERIFY(audit.unfinishedBulks().result().isEmpty());
         QVERIFY(browser.resumeText().isEmpty());
+    }
+
+    void similarJobsCopyAsJsonAndRetryAllSimilar()
+    {
+        const QString db = makeDb(40);
+        auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + db).value();
+        AuditLog audit(m_dir.filePath(QStringLiteral("audit3.sqlite3")));
+        QCOMPARE(audit.open(), QString());
+        JobBrowser browser;
+        browser.setAuditLog(&audit, QStringLiteral("ada"));
+        browser.setQueue(backend.get(), QStringLiteral("c1"), QStringLiteral("print"));
+        browser.setState(JobState::Failed);
+        // The first job is selected by itself once the page is there; then its detail, then the count.
+        QTRY_VERIFY2(browser.similarText().contains(QStringLiteral(": 40")), qPrintable(browser.similarText()));
+        const QJsonObject json = QJsonDocument::fromJson(browser.selectedJobJson().toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+        QCOMPARE(json.value(QStringLiteral("class")).toString(), QStringLiteral("PrintJob"));
+        QVERIFY(json.value(QStringLiteral("payload")).toString().startsWith(QStringLiteral("---"))); // YAML, as it is
+        QVERIFY(json.value(QStringLiteral("error")).toString().contains(QStringLiteral("\u202E"))); // raw in JSON
+        QVERIFY(json.value(QStringLiteral("enqueued_at")).isString());
+
+        BulkDialog *dialog = browser.openBulkSimilar(ActionKind::Retry);
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->startButton()->isEnabled());
+        QVERIFY2(dialog->previewText().contains(QStringLiteral("Retry 40 failed job(s)?")), qPrintable(dialog->previewText()));
+        dialog->close();
     }
 
     void stopThenResumeFromTheBanner()
