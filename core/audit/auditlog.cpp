@@ -116,7 +116,7 @@ QFuture<void> AuditLog::append(AuditRecord r)
         q.addBindValue(text(r.connection));
         q.addBindValue(text(r.action));
         q.addBindValue(text(r.expectedState));
-        q.addBindValue(r.jobIds.join(u','));
+        q.addBindValue(text(r.jobIds.join(u','))); // an empty list joins to a null string
         q.addBindValue(text(r.filter));
         q.addBindValue(r.succeeded);
         q.addBindValue(r.skipped);
