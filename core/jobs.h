@@ -26,6 +26,9 @@ struct JobQuery
     QString search;                  ///< plain text matched against the payload and the error
     int limit = 50;
     QString after;                   ///< cursor: the last id of the previous page
+    /// Fill JobSummary::payload (for user extraction over a whole selection). Implemented by the Delayed::Job
+    /// (handler column) and Sidekiq (the job's JSON) backends; the others ignore it and leave payload empty.
+    bool withPayload = false;
 };
 
 struct JobSummary
@@ -40,6 +43,7 @@ struct JobSummary
     QDateTime failedAt;
     QString worker;
     QString errorLine;               ///< first line of the last error
+    QString payload;                 ///< raw payload text, only when JobQuery::withPayload was set (hostile)
 };
 
 struct JobPage

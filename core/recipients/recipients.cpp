@@ -8,6 +8,17 @@
 
 namespace qd {
 
+namespace {
+
+void sortRecipients(QList<Recipient> &users)
+{
+    std::sort(users.begin(), users.end(), [](const Recipient &a, const Recipient &b) {
+        return a.longestDelayS != b.longestDelayS ? a.longestDelayS > b.longestDelayS : a.user < b.user;
+    });
+}
+
+} // namespace
+
 AffectedJob AffectedJob::fromDetail(const JobDetail &detail)
 {
     AffectedJob job;
@@ -18,6 +29,19 @@ AffectedJob AffectedJob::fromDetail(const JobDetail &detail)
     job.enqueuedAt = detail.summary.enqueuedAt;
     job.runAt = detail.summary.runAt;
     job.failedAt = detail.summary.failedAt;
+    return job;
+}
+
+AffectedJob AffectedJob::fromSummary(const JobSummary &summary)
+{
+    AffectedJob job;
+    job.id = summary.id;
+    job.queue = summary.queue;
+    job.className = summary.className;
+    job.payload = summary.payload;
+    job.enqueuedAt = summary.enqueuedAt;
+    job.runAt = summary.runAt;
+    job.failedAt = summary.failedAt;
     return job;
 }
 
@@ -64,10 +88,46 @@ RecipientSet collectRecipients(const QList<AffectedJob> &jobs, const UserRule &r
             r.sampleJobIds.append(job.id);
         }
     }
-    std::sort(set.users.begin(), set.users.end(), [](const Recipient &a, const Recipient &b) {
-        return a.longestDelayS != b.longestDelayS ? a.longestDelayS > b.longestDelayS : a.user < b.user;
-    });
+    sortRecipients(set.users);
     return set;
+}
+
+void mergeRecipients(RecipientSet &into, const RecipientSet &more)
+{
+    into.jobsExamined += more.jobsExamined;
+    into.jobsWithoutUser += more.jobsWithoutUser;
+    for (const QString &id : more.missSamples) {
+        if (into.missSamples.size() >= RecipientSet::maxSamples) {
+            break;
+        }
+        into.missSamples.append(id);
+    }
+    QHash<QString, qsizetype> index;
+    index.reserve(into.users.size());
+    for (qsizetype i = 0; i < into.users.size(); ++i) {
+        index.insert(into.users.at(i).user, i);
+    }
+    for (const Recipient &r : more.users) {
+        const auto it = index.constFind(r.user);
+        if (it == index.constEnd()) {
+            index.insert(r.user, into.users.size());
+            into.users.append(r);
+            continue;
+        }
+        Recipient &mine = into.users[*it];
+        mine.jobCount += r.jobCount;
+        if (r.longestDelayS > mine.longestDelayS) { // ties: the earlier job's queue, as collectRecipients keeps it
+            mine.longestDelayS = r.longestDelayS;
+            mine.queue = r.queue;
+        }
+        for (const QString &id : r.sampleJobIds) {
+            if (mine.sampleJobIds.size() >= RecipientSet::maxSamples) {
+                break;
+            }
+            mine.sampleJobIds.append(id);
+        }
+    }
+    sortRecipients(into.users);
 }
 
 } // namespace qd

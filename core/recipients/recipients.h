@@ -24,6 +24,8 @@ struct AffectedJob
     QDateTime failedAt;
 
     static AffectedJob fromDetail(const JobDetail &detail);
+    /// From a listing made with JobQuery::withPayload (payload empty otherwise).
+    static AffectedJob fromSummary(const JobSummary &summary);
 };
 
 /// One distinct user behind a selection of jobs.
@@ -52,5 +54,9 @@ qint64 jobDelaySeconds(const AffectedJob &job, const QDateTime &now);
 
 /// The distinct users behind `jobs` according to `rule`.
 RecipientSet collectRecipients(const QList<AffectedJob> &jobs, const UserRule &rule, const QDateTime &now);
+
+/// Adds `more` (the next page of a selection, collected with the same rule and `now`) to `into`, as if both had
+/// been collected in one call: selections too big to hold in memory are collected page by page.
+void mergeRecipients(RecipientSet &into, const RecipientSet &more);
 
 } // namespace qd

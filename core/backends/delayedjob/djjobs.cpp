@@ -73,7 +73,7 @@ QString columns(const QSqlDatabase &db)
              sqlTimeText(db, QStringLiteral("failed_at")), sqlTimeText(db, QStringLiteral("created_at")));
 }
 
-JobSummary summaryOf(const QSqlQuery &q, const QDateTime &now)
+JobSummary summaryOf(const QSqlQuery &q, const QDateTime &now, bool withPayload = false)
 {
     JobSummary s;
     s.id = q.value(0).toString();
@@ -86,6 +86,9 @@ JobSummary summaryOf(const QSqlQuery &q, const QDateTime &now)
     s.worker = q.value(8).toString();
     s.enqueuedAt = parseDbTime(q.value(9).toString());
     s.state = stateOf(q, now);
+    if (withPayload) {
+        s.payload = q.value(3).toString(); // the YAML handler, as delayed_job wrote it
+    }
     return s;
 }
 
@@ -208,7 +211,7 @@ JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, 
             page.nextCursor = page.jobs.last().id;
             break;
         }
-        page.jobs.append(summaryOf(q, now));
+        page.jobs.append(summaryOf(q, now, query.withPayload));
     }
     return page;
 }

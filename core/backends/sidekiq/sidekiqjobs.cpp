@@ -202,7 +202,7 @@ QString className(const QJsonObject &job)
 }
 
 JobSummary summarize(const QByteArray &member, const QString &idKind, const QString &middle, JobState state,
-                     const QString &worker = {})
+                     const QString &worker = {}, bool withPayload = false)
 {
     const QJsonObject job = QJsonDocument::fromJson(member).object();
     JobSummary s;
@@ -233,6 +233,9 @@ JobSummary summarize(const QByteArray &member, const QString &idKind, const QStr
     }
     if (jid.isEmpty()) {
         s.id.clear(); // not a Sidekiq job: listed, but nothing can address it
+    }
+    if (withPayload) {
+        s.payload = QString::fromUtf8(member); // the job's JSON exactly as Sidekiq stored it
     }
     return s;
 }
@@ -313,7 +316,8 @@ QFuture<JobPage> SidekiqBackend::jobs(const JobQuery &query)
                                         continue;
                                     }
                                     const QString identity = QString::fromUtf8(processes.at(i));
-                                    running.jobs << summarize(job, QStringLiteral("running"), identity, JobState::Running, identity);
+                                    running.jobs << summarize(job, QStringLiteral("running"), identity, JobState::Running, identity,
+                                                               query.withPayload);
                                 }
                             }
                         }
@@ -349,7 +353,7 @@ QFuture<JobPage> SidekiqBackend::jobs(const JobQuery &query)
                            for (qsizetype i = 1; i + 1 < e.size(); i += 2) {
                                const QString middle = list ? query.queue : QString::fromLatin1(e.at(i + 1).str);
                                page.jobs << summarize(e.at(i).str, list ? QStringLiteral("queue") : setName(query.state),
-                                                      middle, query.state);
+                                                      middle, query.state, {}, query.withPayload);
                            }
                        }
                        reply(page);
