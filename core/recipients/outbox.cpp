@@ -13,8 +13,16 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStandardPaths>
+#include <QSysInfo>
 #include <QUuid>
 #include <QVariant>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <csignal>
+#include <unistd.h>
+#endif
 
 namespace qd {
 
@@ -67,6 +75,60 @@ OutboxMessage readMessage(const QSqlQuery &q)
     m.nextAttemptAt = fromMs(q.value(12));
     m.sentAt = fromMs(q.value(13));
     return m;
+}
+
+/// Who holds a lease: "<host>/<pid>".
+QString leaseOwner()
+{
+    return QSysInfo::machineHostName() + u'/' + QString::number(QCoreApplication::applicationPid());
+}
+
+/// Whether the process that took a lease is certainly gone: same host, and no such process. Anything else
+/// (another host, no way to check, a reused pid) counts as alive, and the lease runs until it expires.
+bool ownerGone(const QString &owner)
+{
+#ifdef Q_OS_UNIX
+    const qsizetype slash = owner.lastIndexOf(u'/');
+    if (slash < 0 || owner.left(slash) != QSysInfo::machineHostName()) {
+        return false;
+    }
+    bool ok = false;
+    const qint64 pid = owner.mid(slash + 1).toLongLong(&ok);
+    if (!ok || pid <= 0 || pid == QCoreApplication::applicationPid()) {
+        return false;
+    }
+    return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+#else
+    Q_UNUSED(owner)
+    return false;
+#endif
+}
+
+/// Ends the live leases of processes that are gone (call inside a write transaction).
+int reclaim(QSqlDatabase db, qint64 now)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT DISTINCT lease_owner FROM outbox WHERE lease_until > ? AND lease_owner IS NOT NULL"));
+    q.addBindValue(now);
+    QStringList gone;
+    if (q.exec()) {
+        while (q.next()) {
+            if (const QString owner = q.value(0).toString(); ownerGone(owner)) {
+                gone << owner;
+            }
+        }
+    }
+    int taken = 0;
+    QSqlQuery u(db);
+    u.prepare(QStringLiteral("UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = ? AND lease_until > ?"));
+    for (const QString &owner : std::as_const(gone)) {
+        u.addBindValue(owner);
+        u.addBindValue(now);
+        if (u.exec()) {
+            taken += u.numRowsAffected();
+        }
+    }
+    return taken;
 }
 
 } // namespace
@@ -156,6 +218,15 @@ Clock *Outbox::clock() const
     return d->clock;
 }
 
+QString Outbox::defaultPath()
+{
+    const QString env = qEnvironmentVariable("QD_OUTBOX_DB");
+    if (!env.isEmpty()) {
+        return env;
+    }
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/queuedeck/outbox.sqlite3");
+}
+
 QString Outbox::idempotencyKey(const QString &incident, const QString &user, const QString &templateName)
 {
     const QByteArray input = (incident + u'\n' + user + u'\n' + templateName).toUtf8();
@@ -185,6 +256,16 @@ QString Outbox::open()
                                    " created_at INTEGER NOT NULL, next_attempt_at INTEGER, lease_until INTEGER,"
                                    " sent_at INTEGER)")) ||
             !q.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_incident ON outbox (incident, status)"))) {
+            return tr("%1 is not a usable outbox: %2").arg(p->path, q.lastError().text());
+        }
+        // lease_owner came later: add it to outboxes made before.
+        bool hasOwner = false;
+        if (q.exec(QStringLiteral("PRAGMA table_info(outbox)"))) {
+            while (q.next()) {
+                hasOwner = hasOwner || q.value(1).toString() == u"lease_owner";
+            }
+        }
+        if (!hasOwner && !q.exec(QStringLiteral("ALTER TABLE outbox ADD COLUMN lease_owner TEXT"))) {
             return tr("%1 is not a usable outbox: %2").arg(p->path, q.lastError().text());
         }
         p->opened = true;
@@ -285,10 +366,13 @@ QFuture<QList<OutboxMessage>> Outbox::claim(int limit, const QString &incident, 
         if (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
             return out;
         }
+        reclaim(p->db(), now);
         out = p->due(limit, incident, now);
-        q.prepare(QStringLiteral("UPDATE outbox SET lease_until = ? WHERE key = ?"));
+        q.prepare(QStringLiteral("UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE key = ?"));
+        const QString owner = leaseOwner();
         for (const OutboxMessage &m : out) {
             q.addBindValue(now + leaseMs);
+            q.addBindValue(owner);
             q.addBindValue(m.key);
             if (!q.exec()) {
                 q.exec(QStringLiteral("ROLLBACK"));
@@ -300,6 +384,27 @@ QFuture<QList<OutboxMessage>> Outbox::claim(int limit, const QString &incident, 
             return QList<OutboxMessage>();
         }
         return out;
+    });
+}
+
+QFuture<int> Outbox::reclaimAbandoned()
+{
+    Private *p = d.get();
+    const qint64 now = d->clock->nowMs();
+    return p->executor.run([p, now]() -> int {
+        if (!p->opened) {
+            return 0;
+        }
+        QSqlQuery q(p->db());
+        if (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+            return 0;
+        }
+        const int taken = reclaim(p->db(), now);
+        if (!q.exec(QStringLiteral("COMMIT"))) {
+            q.exec(QStringLiteral("ROLLBACK"));
+            return 0;
+        }
+        return taken;
     });
 }
 

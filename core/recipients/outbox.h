@@ -83,6 +83,10 @@ public:
     QString path() const;
     Clock *clock() const;
 
+    /// $QD_OUTBOX_DB, else <GenericDataLocation>/queuedeck/outbox.sqlite3 (next to the audit log; one outbox for
+    /// the GUI and the CLI).
+    static QString defaultPath();
+
     static QString idempotencyKey(const QString &incident, const QString &user, const QString &templateName);
 
     QFuture<EnqueueResult> enqueue(const QString &incident, const QString &templateName, const QString &channel,
@@ -98,6 +102,11 @@ public:
     /// release, or by expiring (a crashed sender).
     QFuture<QList<OutboxMessage>> claim(int limit, const QString &incident, qint64 leaseMs);
     QFuture<QString> release(const QString &key);
+    /// Ends the leases of senders on this machine whose process is gone (a killed `queuedeckctl notify`), so a
+    /// re-run resends their message at once (with the same key) instead of waiting for the lease to expire.
+    /// claim() does this too; returns how many messages were taken back. A process on another machine, or one
+    /// whose liveness cannot be checked, keeps its lease until it expires.
+    QFuture<int> reclaimAbandoned();
 
     QFuture<QString> markSent(const QString &key);
     /// `nextAttemptAt` invalid: a permanent failure (4xx, bad channel), not retried by pending().
