@@ -23,5 +23,11 @@ int runResume(const QStringList &arguments);
 int runMove(const QStringList &arguments);
 /// `purge URL --queue Q --confirm Q [--dry-run]`: deletes every message of a queue; the name typed twice.
 int runPurge(const QStringList &arguments);
+/// `affected URL --queue Q --state S --user-field RULE …`: the distinct users behind a selection of jobs
+/// (exit 0, 1 backend error, 2 usage).
+int runAffected(const QStringList &arguments);
+/// `notify URL … --template FILE --channel C --incident ID`: one message per affected user through the outbox;
+/// `--dry-run` shows who gets what (exit 0 nothing failed, 1 otherwise, 2 usage). Audited.
+int runNotify(const QStringList &arguments);
 
 } // namespace qd::ctl

@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "cliio.h"
+#include "ctlaudit.h"
 
 #include "actions/bulkrun.h"
 #include "audit/auditlog.h"
@@ -42,27 +43,6 @@ QJsonObject toJson(const JobSummary &j)
     o.insert(QStringLiteral("worker"), j.worker.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(j.worker));
     o.insert(QStringLiteral("error"), j.errorLine.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(j.errorLine));
     return o;
-}
-
-/// Opens the audit log an action writes to. An action (not a dry run) without one is refused: prints why.
-bool auditReady(AuditLog &audit, bool dryRun)
-{
-    if (const QString e = audit.open(); !e.isEmpty() && !dryRun) {
-        err() << tr("queuedeckctl: refusing to act without an audit log: %1").arg(e) << '\n';
-        return false;
-    }
-    return true;
-}
-
-/// An audit row for `action` on `backend` by the --operator, or the configured operator name.
-AuditRecord auditRecord(const Backend &backend, const QCommandLineParser &p, const QCommandLineOption &op,
-                        const QString &action)
-{
-    AuditRecord rec;
-    rec.operatorName = p.isSet(op) ? p.value(op) : ConnectionSettings().operatorName();
-    rec.connection = backend.url().toDisplayString();
-    rec.action = action;
-    return rec;
 }
 
 /// Runs `run` to the end on this thread's event loop, printing progress to stderr for long runs.

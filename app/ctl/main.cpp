@@ -46,6 +46,12 @@ int main(int argc, char *argv[])
     if (command == u"purge") {
         return qd::ctl::runPurge(args);
     }
+    if (command == u"affected") {
+        return qd::ctl::runAffected(args);
+    }
+    if (command == u"notify") {
+        return qd::ctl::runNotify(args);
+    }
     QTextStream s(command == u"--version" || command == u"--help" || command == u"-h" ? stdout : stderr);
     if (command == u"--version") {
         s << "queuedeckctl " << QCoreApplication::applicationVersion() << '\n';
@@ -66,7 +72,12 @@ int main(int argc, char *argv[])
         "  resume URL RUN [--rate N]             finish one from its first unconfirmed batch\n"
         "  move URL --from Q [--to Q2] [--dry-run] [--yes]\n"
         "  purge URL --queue Q --confirm Q [--dry-run]\n"
-        "                                        conditional actions, written to the audit log\n\n"
+        "                                        conditional actions, written to the audit log\n"
+        "  affected URL --queue Q --state S --user-field RULE [--older-than S] [--search TEXT] [--json]\n"
+        "                                        the distinct users behind those jobs, with counts and delays\n"
+        "  notify URL --queue Q --state S --user-field RULE --template FILE --channel webhook:URL|sql:URL|csv:FILE\n"
+        "         --incident ID [--older-than S] [--outbox FILE] [--dry-run] [--operator NAME]\n"
+        "                                        one message to each of them, through the outbox (never twice)\n\n"
         "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db,\n"
         "  sidekiq+redis://host:6379/0, rq+redis://…, bullmq+redis://…, celery+redis://… (rediss:// for TLS),\n"
         "  rabbitmq+http(s)://user@host:15672/vhost, celery+amqp://user@host:15672/vhost\n"

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+//
+// `affected` (who an incident hit) and `notify` (one message to exactly them, through the outbox).
+#include "commands.h"
+
+#include "cliio.h"
+#include "ctlaudit.h"
+
+#include "backendfactory.h"
+#include "recipients/channels.h"
+#include "recipients/messagetemplate.h"
+#include "recipients/outbox.h"
+#include "recipients/recipients.h"
+#include "recipients/sender.h"
+#include "recipients/userrule.h"
+#include "textsafety.h"
+
+#include <QCommandLineParser>
+#include <QEventLoop>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+#include <optional>
+
+namespace qd::ctl {
+
+namespace {
+
+constexpr int pageSize = 1000;
+
+/// The options `affected` and `notify` share: which jobs, and how a job names its user.
+struct SelectionOptions
+{
+    QCommandLineOption queue{QStringLiteral("queue"), tr("The queue."), QStringLiteral("Q")};
+    QCommandLineOption state{QStringLiteral("state"), tr("waiting, running, scheduled, failed or dead (default waiting)."),
+                             QStringLiteral("STATE"), QStringLiteral("waiting")};
+    QCommandLineOption userField{QStringLiteral("user-field"),
+                                 tr("How a job names its user: a JSON pointer (/args/0/user_id), arg:N or re:REGEX."),
+                                 QStringLiteral("RULE")};
+    QCommandLineOption olderThan{QStringLiteral("older-than"), tr("Only jobs that have waited at least S seconds."),
+                                 QStringLiteral("S"), QStringLiteral("0")};
+    QCommandLineOption search{QStringLiteral("search"), tr("Text in the payload or the error."), QStringLiteral("TEXT")};
+
+    void addTo(QCommandLineParser &p) const { p.addOptions({queue, state, userField, olderThan, search}); }
+};
+
+struct Selection
+{
+    JobQuery query;
+    UserRule rule;
+    qint64 olderThanS = 0;
+};
+
+/// The selection from the parsed options, or a usage error (printed).
+std::optional<Selection> selection(const QCommandLineParser &p, const SelectionOptions &o)
+{
+    Selection s;
+    const auto st = parseJobState(p.value(o.state));
+    if (!st) {
+        err() << tr("queuedeckctl: unknown state \"%1\"; use waiting, running, scheduled, failed or dead.")
+                     .arg(escapeForDisplay(p.value(o.state), 40))
+              << '\n';
+        return std::nullopt;
+    }
+    if (p.value(o.queue).isEmpty()) {
+        err() << tr("queuedeckctl: name the queue with --queue.") << '\n';
+        return std::nullopt;
+    }
+    if (!p.isSet(o.userField)) {
+        err() << tr("queuedeckctl: say how a job names its user with --user-field (/args/0/user_id, arg:N or re:REGEX).") << '\n';
+        return std::nullopt;
+    }
+    auto rule = UserRule::parse(p.value(o.userField));
+    if (!rule) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(rule.error(), 400)) << '\n';
+        return std::nullopt;
+    }
+    bool ok = false;
+    s.olderThanS = p.value(o.olderThan).toLongLong(&ok);
+    if (!ok || s.olderThanS < 0) {
+        err() << tr("queuedeckctl: --older-than takes seconds (0 or more).") << '\n';
+        return std::nullopt;
+    }
+    s.rule = rule.value();
+    s.query.queue = p.value(o.queue);
+    s.query.state = *st;
+    s.query.search = p.value(o.search);
+    s.query.limit = pageSize;
+    s.query.withPayload = true;
+    return s;
+}
+
+/// Pages through every job of the selection (following the cursor past empty pages) and collects the distinct
+/// users, page by page, so a big backlog is never held in memory at once. Prints the error and returns nullopt
+/// when the backend fails.
+std::optional<RecipientSet> collect(Backend &backend, Selection s)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    RecipientSet total;
+    bool sawPayload = false;
+    qint64 listed = 0;
+    for (;;) {
+        const JobPage page = wait(backend.jobs(s.query));
+        if (!page.error.isEmpty()) {
+            err() << tr("queuedeckctl: %1").arg(escapeForDisplay(page.error, 1000)) << '\n';
+            return std::nullopt;
+        }
+        QList<AffectedJob> jobs;
+        jobs.reserve(page.jobs.size());
+        for (const JobSummary &j : page.jobs) {
+            ++listed;
+            sawPayload = sawPayload || !j.payload.isEmpty();
+            AffectedJob a = AffectedJob::fromSummary(j);
+            if (jobDelaySeconds(a, now) >= s.olderThanS) {
+                jobs.append(std::move(a));
+            }
+        }
+        mergeRecipients(total, collectRecipients(jobs, s.rule, now));
+        if (page.nextCursor.isEmpty()) {
+            break;
+        }
+        if (page.nextCursor == s.query.after) {
+            err() << tr("queuedeckctl: the backend's listing did not advance past %1; stopping.").arg(escapeForDisplay(page.nextCursor, 80))
+                  << '\n';
+            return std::nullopt;
+        }
+        s.query.after = page.nextCursor;
+    }
+    if (listed > 0 && !sawPayload) {
+        err() << tr("queuedeckctl: note: the %1 backend lists no payloads, so no job can name a user.").arg(backend.kind()) << '\n';
+    }
+    return total;
+}
+
+QString missLine(const RecipientSet &set)
+{
+    QString line = tr("%1 users, %2 jobs, %3 jobs without a user").arg(set.users.size()).arg(set.jobsExamined).arg(set.jobsWithoutUser);
+    if (!set.missSamples.isEmpty()) {
+        QStringList ids;
+        for (const QString &id : set.missSamples) {
+            ids << escapeForDisplay(id, 60);
+        }
+        line += tr(" (e.g. %1)").arg(ids.join(QStringLiteral(", ")));
+    }
+    return line;
+}
+
+void printRecipients(const RecipientSet &set)
+{
+    qsizetype width = 4;
+    QStringList names;
+    for (const Recipient &r : set.users) {
+        names << escapeForDisplay(r.user, 60);
+        width = std::max(width, names.last().size());
+    }
+    if (!set.users.isEmpty()) {
+        out() << tr("USER").leftJustified(width) << "  " << tr("JOBS").rightJustified(6) << "  " << tr("LONGEST DELAY").leftJustified(14)
+              << "  " << tr("QUEUE") << '\n';
+    }
+    for (qsizetype i = 0; i < set.users.size(); ++i) {
+        const Recipient &r = set.users.at(i);
+        out() << names.at(i).leftJustified(width) << "  " << QString::number(r.jobCount).rightJustified(6) << "  "
+              << humanDelay(r.longestDelayS).leftJustified(14) << "  " << escapeForDisplay(r.queue, 80) << '\n';
+    }
+    out() << missLine(set) << '\n';
+}
+
+QJsonObject toJson(const RecipientSet &set)
+{
+    QJsonArray users;
+    for (const Recipient &r : set.users) {
+        QJsonObject u;
+        u.insert(QStringLiteral("user"), r.user);
+        u.insert(QStringLiteral("job_count"), r.jobCount);
+        u.insert(QStringLiteral("longest_delay_s"), r.longestDelayS);
+        u.insert(QStringLiteral("queue"), r.queue);
+        u.insert(QStringLiteral("sample_job_ids"), QJsonArray::fromStringList(r.sampleJobIds));
+        users.append(u);
+    }
+    QJsonObject o;
+    o.insert(QStringLiteral("users"), users);
+    o.insert(QStringLiteral("jobs_examined"), set.jobsExamined);
+    o.insert(QStringLiteral("jobs_without_user"), set.jobsWithoutUser);
+    o.insert(QStringLiteral("miss_samples"), QJsonArray::fromStringList(set.missSamples));
+    return o;
+}
+
+QString firstLine(const QString &text)
+{
+    return text.section(u'\n', 0, 0).trimmed();
+}
+
+/// Runs the sender over `incident` to the end, printing progress to stderr.
+SendSummary drain(Outbox &outbox, const QString &incident)
+{
+    Sender sender(&outbox);
+    QEventLoop loop;
+    SendSummary summary;
+    QObject::connect(&sender, &Sender::progress, &loop, [](qint64 done, qint64 total) {
+        err() << tr("notify: %1 of %2 done").arg(done).arg(total) << '\n';
+        err().flush();
+    });
+    QObject::connect(&sender, &Sender::messageDone, &loop, [](const QString &user, OutboxStatus status, const QString &detail) {
+        if (status == OutboxStatus::Failed) {
+            err() << tr("notify: %1 failed: %2").arg(escapeForDisplay(user, 80), escapeForDisplay(detail, 300)) << '\n';
+            err().flush();
+        }
+    });
+    QObject::connect(&sender, &Sender::finished, &loop, [&](const SendSummary &s) {
+        summary = s;
+        loop.quit();
+    });
+    sender.start(incident);
+    if (sender.isRunning()) {
+        loop.exec();
+    }
+    return summary;
+}
+
+} // namespace
+
+int runAffected(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(tr("The distinct users behind the jobs of a queue in one state (who an incident hit)."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("affected"), tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const SelectionOptions sel;
+    sel.addTo(p);
+    const QCommandLineOption json(QStringLiteral("json"), tr("JSON object."));
+    p.addOption(json);
+    const bool parsed = p.parse(arguments);
+    if (parsed && p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    const QString usage = tr("usage: queuedeckctl affected URL --queue Q --state S --user-field RULE [--older-than SECONDS] "
+                             "[--search TEXT] [--json]");
+    if (!parsed || p.positionalArguments().size() != 2) {
+        err() << (p.errorText().isEmpty() ? usage : p.errorText()) << '\n';
+        return 2;
+    }
+    const auto s = selection(p, sel);
+    if (!s) {
+        err() << usage << '\n';
+        return 2;
+    }
+    auto backend = createBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
+        return 2;
+    }
+    const auto set = collect(*backend.value(), *s);
+    if (!set) {
+        return 1;
+    }
+    if (p.isSet(json)) {
+        out() << QJsonDocument(toJson(*set)).toJson(QJsonDocument::Indented);
+    } else {
+        printRecipients(*set);
+    }
+    out().flush();
+    return 0;
+}
+
+int runNotify(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(tr("Send one message to each user behind a selection of jobs, through the outbox: a re-run "
+                                   "(after a crash, or twice by mistake) messages nobody twice."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("notify"), tr("The command."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const SelectionOptions sel;
+    sel.addTo(p);
+    const QCommandLineOption templ(QStringLiteral("template"),
+                                   tr("Template file: \"Subject: …\", a blank line, the body; placeholders {{user}}, "
+                                      "{{job_count}}, {{delay}}, {{queue}}, {{incident}}."),
+                                   QStringLiteral("FILE"));
+    const QCommandLineOption channel(QStringLiteral("channel"), tr("webhook:URL, sql:URL or csv:FILE."), QStringLiteral("CHANNEL"));
+    const QCommandLineOption incident(QStringLiteral("incident"), tr("The incident's id: one message per user and incident."),
+                                      QStringLiteral("ID"));
+    const QCommandLineOption outboxPath(QStringLiteral("outbox"), tr("The outbox file (default $QD_OUTBOX_DB, or next to the audit log)."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Print who would get what; send and write nothing."));
+    const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
+                                QStringLiteral("NAME"));
+    p.addOptions({templ, channel, incident, outboxPath, dryRun, op});
+    const bool parsed = p.parse(arguments);
+    if (parsed && p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText();
+        return 0;
+    }
+    const QString usage = tr("usage: queuedeckctl notify URL --queue Q --state S --user-field RULE --template FILE "
+                             "--channel webhook:URL|sql:URL|csv:FILE --incident ID [--older-than S] [--outbox FILE] "
+                             "[--dry-run] [--operator NAME]");
+    if (!parsed || p.positionalArguments().size() != 2) {
+        err() << (p.errorText().isEmpty() ? usage : p.errorText()) << '\n';
+        return 2;
+    }
+    const auto s = selection(p, sel);
+    if (!s) {
+        err() << usage << '\n';
+        return 2;
+    }
+    if (p.value(incident).trimmed().isEmpty()) {
+        err() << tr("queuedeckctl: name the incident with --incident: it is what keeps a re-run from messaging anyone twice.") << '\n'
+              << usage << '\n';
+        return 2;
+    }
+    if (p.value(templ).isEmpty() || p.value(channel).isEmpty()) {
+        err() << tr("queuedeckctl: --template and --channel are required.") << '\n' << usage << '\n';
+        return 2;
+    }
+    const auto tmpl = MessageTemplate::load(p.value(templ));
+    if (!tmpl) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(tmpl.error(), 400)) << '\n';
+        return 2;
+    }
+    const auto ch = ChannelSpec::parse(p.value(channel));
+    if (!ch) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(ch.error(), 400)) << '\n';
+        return 2;
+    }
+    const QString incidentId = p.value(incident).trimmed();
+    auto backend = createBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
+        return 2;
+    }
+
+    // Check that the audit log and the outbox open before reading a single job: a send nobody can account for,
+    // or one that cannot be deduplicated, is refused.
+    AuditLog audit(AuditLog::defaultPath());
+    std::optional<Outbox> outbox;
+    if (!p.isSet(dryRun)) {
+        if (!auditReady(audit, false)) {
+            return 1;
+        }
+        outbox.emplace(p.isSet(outboxPath) ? p.value(outboxPath) : Outbox::defaultPath());
+        if (const QString e = outbox->open(); !e.isEmpty()) {
+            err() << tr("queuedeckctl: refusing to send without an outbox: %1").arg(e) << '\n';
+            return 1;
+        }
+    }
+
+    const auto set = collect(*backend.value(), *s);
+    if (!set) {
+        return 1;
+    }
+    QList<OutgoingMessage> messages;
+    messages.reserve(set->users.size());
+    for (const Recipient &r : set->users) {
+        MessageValues v;
+        v.user = r.user;
+        v.jobCount = r.jobCount;
+        v.delayS = r.longestDelayS;
+        v.queue = r.queue;
+        v.incident = incidentId;
+        const MessageTemplate::Rendered text = tmpl->render(v);
+        OutgoingMessage m;
+        m.user = r.user;
+        m.subject = text.subject;
+        m.body = text.body;
+        m.extra.insert(QStringLiteral("job_count"), r.jobCount);
+        m.extra.insert(QStringLiteral("delay_s"), r.longestDelayS);
+        m.extra.insert(QStringLiteral("queue"), r.queue);
+        m.extra.insert(QStringLiteral("sample_job_ids"), QJsonArray::fromStringList(r.sampleJobIds));
+        messages.append(m);
+    }
+
+    if (p.isSet(dryRun)) {
+        out() << tr("would send %1 message(s) through %2 for incident %3 (template %4):")
+                     .arg(messages.size())
+                     .arg(escapeForDisplay(ch->displayString(), 200), escapeForDisplay(incidentId, 80),
+                          escapeForDisplay(tmpl->name(), 80))
+              << '\n';
+        for (const OutgoingMessage &m : std::as_const(messages)) {
+            out() << "  " << escapeForDisplay(m.user, 60) << "  " << escapeForDisplay(m.subject, 120) << "  "
+                  << escapeForDisplay(firstLine(m.body), 120) << '\n';
+        }
+        out() << missLine(*set) << '\n';
+        out().flush();
+        return 0;
+    }
+
+    // Where this run's recipients stood before: already sent (or skipped by an operator) is not sent again.
+    QSet<QString> keys;
+    for (const OutgoingMessage &m : std::as_const(messages)) {
+        keys.insert(Outbox::idempotencyKey(incidentId, m.user, tmpl->name()));
+    }
+    int alreadyDone = 0;
+    for (const RecipientStatus &r : wait(outbox->statuses(incidentId))) {
+        if (keys.contains(r.key) && (r.status == OutboxStatus::Sent || r.status == OutboxStatus::Skipped)) {
+            ++alreadyDone;
+        }
+    }
+    const EnqueueResult queued = wait(outbox->enqueue(incidentId, tmpl->name(), ch->spec, messages));
+    if (!queued.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(queued.error, 400)) << '\n';
+        return 1;
+    }
+    err() << tr("notify: %1 recipient(s): %2 new in the outbox %3, %4 there already")
+                 .arg(messages.size())
+                 .arg(queued.queued)
+                 .arg(outbox->path())
+                 .arg(queued.skippedDuplicate)
+          << '\n';
+    if (const int taken = wait(outbox->reclaimAbandoned()); taken > 0) {
+        err() << tr("notify: took back %1 message(s) from a sender that is gone; they are resent with the same key").arg(taken) << '\n';
+    }
+    err().flush();
+
+    const SendSummary sent = drain(*outbox, incidentId);
+
+    QStringList failures;
+    int failed = 0;
+    int stillQueued = 0;
+    for (const RecipientStatus &r : wait(outbox->statuses(incidentId))) {
+        if (!keys.contains(r.key)) {
+            continue;
+        }
+        if (r.status == OutboxStatus::Failed) {
+            ++failed;
+            failures << tr("  %1: %2").arg(escapeForDisplay(r.user, 60), escapeForDisplay(r.lastError, 300));
+        } else if (r.status == OutboxStatus::Queued) {
+            ++stillQueued;
+        }
+    }
+    const int skipped = alreadyDone + sent.skipped;
+
+    AuditRecord rec = auditRecord(*backend.value(), p, op, QStringLiteral("notify"));
+    rec.expectedState = jobStateName(s->query.state);
+    rec.filter = QStringLiteral("incident=%1 queue=%2 state=%3 channel=%4 template=%5 older_than=%6")
+                     .arg(incidentId, s->query.queue, jobStateName(s->query.state), ch->displayString(), tmpl->name())
+                     .arg(s->olderThanS);
+    rec.succeeded = sent.sent;
+    rec.skipped = skipped;
+    rec.result = !sent.error.isEmpty()    ? sent.error
+                 : failed || stillQueued ? QStringLiteral("%1 failed, %2 still queued").arg(failed).arg(stillQueued)
+                                         : QStringLiteral("ok");
+    audit.append(rec).waitForFinished();
+
+    out() << tr("sent %1, skipped %2 (already sent), failed %3").arg(sent.sent).arg(skipped).arg(failed) << '\n';
+    for (const QString &f : std::as_const(failures)) {
+        out() << f << '\n';
+    }
+    out().flush();
+    if (stillQueued > 0) {
+        err() << tr("queuedeckctl: %1 message(s) still queued (another sender holds them, or they wait for a retry); "
+                    "run the same command again later.")
+                     .arg(stillQueued)
+              << '\n';
+    }
+    if (!sent.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(sent.error, 400)) << '\n';
+    }
+    return failed == 0 && stillQueued == 0 && sent.error.isEmpty() ? 0 : 1;
+}
+
+} // namespace qd::ctl
