@@ -16,6 +16,7 @@
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -252,6 +253,46 @@ private Q_SLOTS:
         QCOMPARE(outbox.pending().result().size(), 1);
         clock.advance(10'001); // a crashed sender's leases expire
         QCOMPARE(outbox.pending().result().size(), 3);
+    }
+
+    void leasesOfAGoneProcessAreTakenBackAtOnce()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.sqlite3"));
+        Outbox outbox(path);
+        QCOMPARE(outbox.open(), QString());
+        outbox.enqueue(QStringLiteral("I"), QStringLiteral("t"), QStringLiteral("csv:/tmp/x.csv"), messagesFor(threeUsers)).waitForFinished();
+        QCOMPARE(outbox.claim(2, QStringLiteral("I"), 3'600'000).result().size(), 2);
+        QCOMPARE(outbox.reclaimAbandoned().result(), 0); // our own process is alive
+        QCOMPARE(outbox.pending().result().size(), 1);
+
+        // Hand one lease to a process that is gone (killed and reaped), one to a process on another machine.
+        QProcess gone;
+        gone.start(QStringLiteral("/bin/sleep"), {QStringLiteral("60")});
+        QVERIFY(gone.waitForStarted());
+        const qint64 pid = gone.processId();
+        gone.kill();
+        QVERIFY(gone.waitForFinished());
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("lease-owner"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("UPDATE outbox SET lease_owner = '%1/%2' WHERE recipient = '1'")
+                               .arg(QSysInfo::machineHostName()).arg(pid)));
+            QVERIFY(q.exec(QStringLiteral("UPDATE outbox SET lease_owner = 'elsewhere.example/%1' WHERE recipient = '2'").arg(pid)));
+            QCOMPARE(q.numRowsAffected(), 1);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("lease-owner"));
+        QCOMPARE(outbox.reclaimAbandoned().result(), 1);
+        QStringList due;
+        for (const OutboxMessage &m : outbox.pending().result()) {
+            due << m.user;
+        }
+        due.sort();
+        QCOMPARE(due, (QStringList{QStringLiteral("1"), QStringLiteral("3")}));
+        // claim() takes back such leases by itself too.
+        QCOMPARE(outbox.claim(5, QStringLiteral("I"), 3'600'000).result().size(), 2);
     }
 
     void webhookEachUserOnceDespiteA500AndReruns()

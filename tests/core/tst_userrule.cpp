@@ -382,6 +382,23 @@ private Q_SLOTS:
         QCOMPARE(four.sampleJobIds.size(), 5);
         QCOMPARE(set.users.at(2).longestDelayS, 120);
         QCOMPARE(set.users.at(5).longestDelayS, 0);
+
+        // Collected page by page (as queuedeckctl pages through a backlog) and merged: the same set.
+        auto text = [](const RecipientSet &s) {
+            QStringList lines{QStringLiteral("%1 %2 %3").arg(s.jobsExamined).arg(s.jobsWithoutUser).arg(s.missSamples.join(u','))};
+            for (const Recipient &r : s.users) {
+                lines << QStringLiteral("%1 %2 %3 %4 %5").arg(r.user).arg(r.jobCount).arg(r.longestDelayS).arg(r.queue,
+                                                                                                          r.sampleJobIds.join(u','));
+            }
+            return lines;
+        };
+        for (const qsizetype pageSize : {1, 2, 3, 7, 100}) {
+            RecipientSet merged;
+            for (qsizetype i = 0; i < jobs.size(); i += pageSize) {
+                mergeRecipients(merged, collectRecipients(jobs.mid(i, pageSize), rule.value(), now));
+            }
+            QCOMPARE(text(merged), text(set));
+        }
     }
 
     void collectsFromDelayedJobHandlers()
