@@ -6,6 +6,7 @@
 #include "backendfactory.h"
 #include "backends/delayedjob/djjobs.h"
 #include "pgtestdb.h"
+#include "recipients/recipients.h"
 
 #include <QProcess>
 #include <QSqlDatabase>
@@ -92,6 +93,28 @@ private Q_SLOTS:
         QCOMPARE(job.className, QStringLiteral("FlakyJob"));
         QVERIFY(job.errorLine.contains(QStringLiteral("printer unreachable")));
         QCOMPARE(job.attempts, std::optional<qint64>(1));
+        QVERIFY(job.payload.isEmpty()); // only on request
+
+        // With payloads: the YAML handler delayed_job wrote, from which /user_id finds the users.
+        JobQuery withPayload;
+        withPayload.queue = QStringLiteral("default");
+        withPayload.withPayload = true;
+        const JobPage handlers = wait(backend->jobs(withPayload));
+        QVERIFY2(handlers.error.isEmpty(), qPrintable(handlers.error));
+        QList<AffectedJob> affected;
+        for (const JobSummary &j : handlers.jobs) {
+            QVERIFY(j.payload.startsWith(QStringLiteral("--- !ruby/")));
+            affected << AffectedJob::fromSummary(j);
+        }
+        const RecipientSet set = collectRecipients(affected, UserRule::parse(QStringLiteral("/user_id")).value(),
+                                                   QDateTime::currentDateTimeUtc());
+        QStringList users;
+        for (const Recipient &r : set.users) {
+            users << r.user;
+        }
+        users.sort();
+        QCOMPARE(users, (QStringList{QStringLiteral("1001"), QStringLiteral("1002"), QStringLiteral("1003")}));
+        QCOMPARE(set.jobsWithoutUser, 1); // the garbage handler
 
         // Paging and search on the default queue (3 print jobs for users 1001..1003 and one garbage row).
         JobQuery w;

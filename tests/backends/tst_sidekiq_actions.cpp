@@ -5,6 +5,7 @@
 // queue and text filters, details, retry and delete exactly once under two concurrent operators, dry runs,
 // read-only connections, and a retried job really run by a real `sidekiq` process.
 #include "backends/sidekiq/sidekiqbackend.h"
+#include "recipients/recipients.h"
 #include "redistestserver.h"
 
 #include <QFile>
@@ -92,6 +93,21 @@ private Q_SLOTS:
             ids.insert(j.id);
         }
         QCOMPARE(ids.size(), 25);
+
+        // With payloads (for `queuedeckctl affected`): the job's JSON as Sidekiq stored it; without, none.
+        QVERIFY(first.jobs.at(0).payload.isEmpty());
+        q.withPayload = true;
+        QList<AffectedJob> jobs;
+        for (const JobSummary &j : all(*b, q)) {
+            const QJsonObject job = QJsonDocument::fromJson(j.payload.toUtf8()).object();
+            QCOMPARE(job.value(QStringLiteral("jid")).toString(), j.id.section(u':', -1));
+            jobs << AffectedJob::fromSummary(j);
+        }
+        QCOMPARE(jobs.size(), 25);
+        const RecipientSet set = collectRecipients(jobs, UserRule::parse(QStringLiteral("arg:0")).value(),
+                                                   QDateTime::currentDateTimeUtc());
+        QCOMPARE(set.users.size(), 7); // PrintJob users 1000..1006
+        QCOMPARE(set.jobsWithoutUser, 0);
     }
 
     void retrySetFilteredByQueueAndText()
