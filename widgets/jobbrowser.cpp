@@ -6,6 +6,7 @@
 #include "audit/auditlog.h"
 #include "backend.h"
 #include "bulkdialog.h"
+#include "notifydialog.h"
 #include "freshness.h"
 #include "jobtablemodel.h"
 #include "textsafety.h"
@@ -55,6 +56,10 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     bar->addWidget(m_retry);
     bar->addWidget(m_cancel);
     bar->addWidget(m_bulk);
+    m_notify = new QPushButton(tr("Tell &Affected Users…"), this);
+    m_notify->setToolTip(tr("Who these jobs belong to, and one message to each of them"));
+    connect(m_notify, &QPushButton::clicked, this, [this] { openNotify(); });
+    bar->addWidget(m_notify);
     root->addLayout(bar);
     m_resumeBar = new QWidget(this);
     auto *resumeRow = new QHBoxLayout(m_resumeBar);
@@ -145,6 +150,27 @@ void JobBrowser::setAuditLog(AuditLog *audit, const QString &operatorName)
     m_audit = audit;
     m_operator = operatorName;
     updateButtons();
+}
+
+void JobBrowser::setOutbox(Outbox *outbox)
+{
+    m_outbox = outbox;
+    updateButtons();
+}
+
+NotifyDialog *JobBrowser::openNotify()
+{
+    if (!m_backend) {
+        return nullptr;
+    }
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = JobState(m_state->currentData().toInt());
+    q.search = m_search->text().trimmed();
+    auto *dialog = new NotifyDialog(m_backend, m_audit, m_outbox, m_operator, q, this);
+    connect(dialog, &NotifyDialog::sendFinished, this, [this](const QString &summary) { Q_EMIT actionDone(m_connectionId, summary); });
+    dialog->show();
+    return dialog;
 }
 
 void JobBrowser::setQueue(Backend *backend, const QString &connectionId, const QString &queue)
@@ -411,6 +437,7 @@ void JobBrowser::updateButtons()
     m_retry->setEnabled(any && caps.retry && m_audit && st != JobState::Waiting);
     m_cancel->setEnabled(any && caps.cancel && m_audit);
     m_bulk->setEnabled((caps.retry || caps.cancel) && m_audit);
+    m_notify->setEnabled(m_backend != nullptr);
     m_bulk->menu()->actions().at(0)->setEnabled(caps.retry && st != JobState::Waiting);
     m_bulk->menu()->actions().at(1)->setEnabled(caps.cancel);
     const QString why = !m_backend ? QString()

@@ -21,6 +21,8 @@ namespace qd {
 class AuditLog;
 class Backend;
 class BulkDialog;
+class NotifyDialog;
+class Outbox;
 class JobTableModel;
 
 /// The jobs of one queue: state filter, search, a paged table, the selected job's payload and error as plain
@@ -33,6 +35,10 @@ public:
     explicit JobBrowser(QWidget *parent = nullptr);
 
     void setAuditLog(AuditLog *audit, const QString &operatorName);
+    /// Where "Tell Affected Users" queues its messages (null: the button says why it is off).
+    void setOutbox(Outbox *outbox);
+    /// Opens "Tell Affected Users" for the jobs matching the state and search shown.
+    NotifyDialog *openNotify();
     void setQueue(Backend *backend, const QString &connectionId, const QString &queue);
     void setState(JobState state);
     QString classesText() const;
@@ -81,6 +87,8 @@ private:
     QPushButton *m_retry;
     QPushButton *m_cancel;
     QPushButton *m_bulk;
+    QPushButton *m_notify;
+    Outbox *m_outbox = nullptr;
     QWidget *m_resumeBar;
     QLabel *m_resumeLabel;
     std::optional<BulkJournalEntry> m_unfinished;

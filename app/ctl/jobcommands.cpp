@@ -28,23 +28,6 @@ QString time(const QDateTime &t)
     return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QStringLiteral("—");
 }
 
-QJsonObject toJson(const JobSummary &j)
-{
-    QJsonObject o;
-    o.insert(QStringLiteral("id"), j.id);
-    o.insert(QStringLiteral("queue"), j.queue);
-    o.insert(QStringLiteral("class"), j.className);
-    o.insert(QStringLiteral("state"), jobStateName(j.state));
-    o.insert(QStringLiteral("attempts"), j.attempts ? QJsonValue(*j.attempts) : QJsonValue(QJsonValue::Null));
-    auto t = [](const QDateTime &d) { return d.isValid() ? QJsonValue(d.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue(QJsonValue::Null); };
-    o.insert(QStringLiteral("enqueued_at"), t(j.enqueuedAt));
-    o.insert(QStringLiteral("run_at"), t(j.runAt));
-    o.insert(QStringLiteral("failed_at"), t(j.failedAt));
-    o.insert(QStringLiteral("worker"), j.worker.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(j.worker));
-    o.insert(QStringLiteral("error"), j.errorLine.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(j.errorLine));
-    return o;
-}
-
 /// Runs `run` to the end on this thread's event loop, printing progress to stderr for long runs.
 BulkSummary runToEnd(BulkRun &run, bool showProgress)
 {

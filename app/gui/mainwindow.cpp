@@ -8,6 +8,7 @@
 #include "alertlistmodel.h"
 #include "alertsdock.h"
 #include "auditview.h"
+#include "recipients/outbox.h"
 #include "appicon.h"
 #include "timeserieschart.h"
 #include "backend.h"
@@ -96,6 +97,11 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
         statusBar()->showMessage(tr("Audit log unavailable: %1 — actions are disabled.").arg(err), 20000);
     }
     m_detail->jobs()->setAuditLog(m_audit.get(), ConnectionSettings().operatorName());
+    m_outbox = std::make_unique<Outbox>(Outbox::defaultPath());
+    if (const QString err = m_outbox->open(); !err.isEmpty()) {
+        m_outbox.reset(); // users can still be found and previewed; sending says why it is off
+    }
+    m_detail->jobs()->setOutbox(m_outbox.get());
     connect(m_detail->jobs(), &JobBrowser::actionDone, this, [this](const QString &id, const QString &summary) {
         m_timelineActions->addEvent(id, tr("Operator %1: %2").arg(ConnectionSettings().operatorName(), summary));
         statusBar()->showMessage(summary, 10000);

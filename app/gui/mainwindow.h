@@ -20,6 +20,7 @@ namespace qd {
 class AlertsDock;
 class AuditLog;
 class AuditView;
+class Outbox;
 class AlertListModel;
 class Collector;
 class ConnectionTreeModel;
@@ -93,6 +94,7 @@ private:
     TimelineActions *m_timelineActions;
     std::unique_ptr<AuditLog> m_audit;
     AuditView *m_auditView = nullptr;
+    std::unique_ptr<Outbox> m_outbox;
 };
 
 } // namespace qd

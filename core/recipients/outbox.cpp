@@ -247,7 +247,10 @@ QString Outbox::open()
             return tr("Cannot open the outbox %1: %2").arg(p->path, db.lastError().text());
         }
         QSqlQuery q(db);
-        if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+        // synchronous=NORMAL: in WAL mode a commit survives a crash of the app, only a power cut can lose the
+        // last ones — and a lost "sent" mark means a resend the channel recognises by its idempotency key, a lost
+        // enqueue one the next run makes again. It saves two fsyncs per message (10,000 recipients: minutes).
+        if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !q.exec(QStringLiteral("PRAGMA synchronous=NORMAL")) ||
             !q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY,"
                                    " key TEXT NOT NULL UNIQUE, incident TEXT NOT NULL, template TEXT NOT NULL,"
                                    " channel TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL,"
@@ -255,7 +258,8 @@ QString Outbox::open()
                                    " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',"
                                    " created_at INTEGER NOT NULL, next_attempt_at INTEGER, lease_until INTEGER,"
                                    " sent_at INTEGER)")) ||
-            !q.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_incident ON outbox (incident, status)"))) {
+            !q.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_incident ON outbox (incident, status)")) ||
+            !q.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_lease ON outbox (lease_until) WHERE lease_until IS NOT NULL"))) {
             return tr("%1 is not a usable outbox: %2").arg(p->path, q.lastError().text());
         }
         // lease_owner came later: add it to outboxes made before.

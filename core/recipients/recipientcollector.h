@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "recipients.h"
+#include "userrule.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace qd {
+
+class Backend;
+
+/// The distinct users behind a selection (every job of a queue and state, optionally matching a text and older
+/// than a threshold), collected page by page without blocking the caller's thread: the backend lists on its
+/// thread, each page's payloads are parsed on a worker thread, pages are merged here. For the GUI's "Affected
+/// Users" panel; the CLI pages the same way.
+class RecipientCollector final : public QObject
+{
+    Q_OBJECT
+public:
+    RecipientCollector(Backend *backend, JobQuery selection, UserRule rule, qint64 olderThanS, QObject *parent = nullptr);
+
+    void start();
+    void cancel();
+    bool isRunning() const { return m_running; }
+    const RecipientSet &result() const { return m_total; }
+
+Q_SIGNALS:
+    void progress(qint64 jobsListed);
+    void finished(const qd::RecipientSet &recipients);
+    void failed(const QString &error);
+
+private:
+    void nextPage();
+
+    QPointer<Backend> m_backend;
+    JobQuery m_query;
+    UserRule m_rule;
+    qint64 m_olderThanS;
+    QDateTime m_now;
+    RecipientSet m_total;
+    qint64 m_listed = 0;
+    bool m_running = false;
+    bool m_cancelled = false;
+};
+
+} // namespace qd
+
+Q_DECLARE_METATYPE(qd::RecipientSet)
