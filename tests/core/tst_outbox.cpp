@@ -16,6 +16,8 @@
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+
+#include "../backends/pgtestdb.h"
 #include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -549,6 +551,51 @@ private Q_SLOTS:
         }
         QSqlDatabase::removeDatabase(QStringLiteral("app"));
         QCOMPARE(rows, (QMap<QString, int>{{QStringLiteral("1"), 1}, {QStringLiteral("2"), 1}, {QStringLiteral("3"), 1}}));
+    }
+
+    void sqlChannelIntoPostgres()
+    {
+        if (!test::pgAvailable()) {
+            if (test::inCi()) {
+                QFAIL("CI runs scripts/services: PostgreSQL must be there");
+            }
+            QSKIP("no PostgreSQL (run through scripts/test)");
+        }
+        const auto pg = test::freshPgDatabase(QStringLiteral("qd_outbox_"));
+        QVERIFY(pg);
+        QCOMPARE(test::pgAdminExec(QStringLiteral("CREATE TABLE app_notifications (id bigserial PRIMARY KEY, user_id text NOT NULL,"
+                                                  " subject text NOT NULL, body text NOT NULL, idempotency_key text NOT NULL UNIQUE,"
+                                                  " created_at timestamptz DEFAULT now())"),
+                                   pg->name),
+                 QString());
+        QTemporaryDir dir;
+        Outbox outbox(dir.filePath(QStringLiteral("outbox.sqlite3")));
+        QCOMPARE(outbox.open(), QString());
+        const QString channel = QStringLiteral("sql:postgresql://%1@%2:%3/%4?table=app_notifications")
+                                    .arg(pg->user, pg->host, pg->port, pg->name);
+        outbox.enqueue(QStringLiteral("INC-PG"), QStringLiteral("t"), channel, messagesFor(threeUsers)).waitForFinished();
+        const SendSummary first = drain(outbox, QStringLiteral("INC-PG"));
+        QCOMPARE(first.error, QString());
+        QCOMPARE(first.sent, 3);
+        QVERIFY(forgetSent(outbox.path())); // crash between INSERT and mark
+        const SendSummary resumed = drain(outbox, QStringLiteral("INC-PG"));
+        QCOMPARE(resumed.sent, 0);
+        QCOMPARE(resumed.skipped, 3); // ON CONFLICT DO NOTHING on the application's own table
+        int rows = -1;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("app-pg"));
+            db.setHostName(pg->host);
+            db.setPort(pg->port.toInt());
+            db.setUserName(pg->user);
+            db.setDatabaseName(pg->name);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(DISTINCT user_id), COUNT(*) FROM app_notifications")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 3);
+            rows = q.value(1).toInt();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("app-pg"));
+        QCOMPARE(rows, 3);
     }
 
     void missingApplicationDatabaseIsNotCreated()
