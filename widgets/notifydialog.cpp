@@ -113,6 +113,12 @@ void NotifyDialog::build(const JobQuery &selection)
     form->addRow(tr("Incident:"), m_incident);
     form->addRow(tr("Template:"), m_templateName);
     form->addRow(tr("Channel:"), m_channel);
+    m_namesFrom = new QLineEdit(right);
+    m_namesFrom->setPlaceholderText(tr("optional: sqlite:///path/app.db or postgresql://user@host/db (read-only)"));
+    m_namesFrom->setToolTip(tr("Where {{name}} and {{email}} come from: the application's own database, opened read-only"));
+    m_namesQuery = new QLineEdit(QStringLiteral("SELECT name, email FROM users WHERE id = :user"), right);
+    form->addRow(tr("Names from:"), m_namesFrom);
+    form->addRow(tr("Lookup:"), m_namesQuery);
     form->addRow(tr("Subject:"), m_subject);
     rightColumn->addLayout(form);
     m_body = new QPlainTextEdit(right);
@@ -204,6 +210,48 @@ void NotifyDialog::setChannel(const QString &channel)
     m_channel->setText(channel);
 }
 
+void NotifyDialog::setDirectory(const QString &url, const QString &query)
+{
+    m_namesFrom->setText(url);
+    m_namesQuery->setText(query);
+}
+
+MessageValues NotifyDialog::valuesFor(const Recipient &r) const
+{
+    const Contact c = m_contacts.value(r.user);
+    return {r.user, c.name, c.email, r.jobCount, r.longestDelayS, r.queue, m_incident->text().trimmed()};
+}
+
+void NotifyDialog::lookUpNames()
+{
+    m_contacts.clear();
+    if (m_namesFrom->text().trimmed().isEmpty() || m_model->rowCount() == 0) {
+        return;
+    }
+    auto directory = Directory::create(m_namesFrom->text(), m_namesQuery->text());
+    if (!directory) {
+        m_found->setText(m_found->text() + u'\n' + escapeForDisplay(directory.error(), 300));
+        return;
+    }
+    QStringList users;
+    for (int i = 0; i < m_model->rowCount(); ++i) {
+        users << m_model->recipient(i).user;
+    }
+    std::shared_ptr<Directory> keep = directory.value();
+    whenFinished(keep->lookup(users), this, [this, keep](const Result<QHash<QString, Contact>> &found) {
+        if (!found) {
+            m_found->setText(m_found->text() + u'\n' + tr("Names: %1").arg(escapeForDisplay(found.error(), 300)));
+            return;
+        }
+        m_contacts = found.value();
+        m_found->setText(m_found->text() + u'\n' +
+                         tr("Names and e-mails found for %1 of %2 user(s) in %3")
+                             .arg(Freshness::count(qint64(m_contacts.size())), Freshness::count(qint64(m_model->rowCount())),
+                                  escapeForDisplay(keep->displayString(), 200)));
+        updatePreview();
+    });
+}
+
 void NotifyDialog::setTemplate(const QString &subject, const QString &body)
 {
     m_subject->setText(subject);
@@ -255,6 +303,7 @@ void NotifyDialog::findUsers()
         }
         updatePreview();
         updateButtons();
+        lookUpNames();
         Q_EMIT usersFound(int(set.users.size()));
     });
     m_found->setText(tr("Reading jobs…"));
@@ -295,7 +344,7 @@ void NotifyDialog::updatePreview()
         return;
     }
     const Recipient &r = m_model->recipient(row);
-    const auto rendered = t->render({r.user, {}, {}, r.jobCount, r.longestDelayS, r.queue, m_incident->text().trimmed()});
+    const auto rendered = t->render(valuesFor(r));
     m_counts->setText(tr("Subject %1 characters · body %2 characters (for %3) · placeholders: %4")
                           .arg(rendered.subjectChars)
                           .arg(rendered.bodyChars)
@@ -329,7 +378,7 @@ QString NotifyDialog::dryRun()
     const int n = m_model->rowCount();
     for (int i = 0; i < n && i < kDryRunLines; ++i) {
         const Recipient &r = m_model->recipient(i);
-        const auto rendered = t.render({r.user, {}, {}, r.jobCount, r.longestDelayS, r.queue, m_incident->text().trimmed()});
+        const auto rendered = t.render(valuesFor(r));
         lines << QStringLiteral("%1 → %2 | %3")
                      .arg(escapeForDisplay(r.user, 80), escapeForDisplay(rendered.subject, 120),
                           escapeForDisplay(rendered.body.section(u'\n', 0, 0), 120));
@@ -358,7 +407,8 @@ void NotifyDialog::send()
     messages.reserve(m_model->rowCount());
     for (int i = 0; i < m_model->rowCount(); ++i) {
         const Recipient &r = m_model->recipient(i);
-        const auto rendered = t.render({r.user, {}, {}, r.jobCount, r.longestDelayS, r.queue, incident});
+        const MessageValues values = valuesFor(r);
+        const auto rendered = t.render(values);
         OutgoingMessage m;
         m.user = r.user;
         m.subject = rendered.subject;
@@ -366,6 +416,10 @@ void NotifyDialog::send()
         m.extra.insert(QStringLiteral("job_count"), r.jobCount);
         m.extra.insert(QStringLiteral("delay_s"), r.longestDelayS);
         m.extra.insert(QStringLiteral("queue"), r.queue);
+        if (!values.name.isEmpty() || !values.email.isEmpty()) {
+            m.extra.insert(QStringLiteral("name"), values.name);
+            m.extra.insert(QStringLiteral("email"), values.email);
+        }
         messages << m;
     }
     m_model->clearStatuses();

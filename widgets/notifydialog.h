@@ -3,7 +3,11 @@
 #pragma once
 
 #include "jobs.h"
+#include "recipients/directory.h"
+#include "recipients/messagetemplate.h"
 #include "recipients/recipients.h"
+
+#include <QHash>
 
 #include <QDialog>
 
@@ -44,6 +48,8 @@ public:
     void setIncident(const QString &incident);
     void setChannel(const QString &channel);
     void setTemplate(const QString &subject, const QString &body);
+    /// Where {{name}} and {{email}} come from (read-only): a database URL and one SELECT with :user.
+    void setDirectory(const QString &url, const QString &query);
     void findUsers();
     QString dryRun();                 ///< who gets what (also shown in the preview); empty plus status on error
     void send();                      ///< without the confirmation the button asks for
@@ -64,6 +70,8 @@ private:
     void updateButtons();
     void sendDone(const SendSummary &summary);
     QString templateError() const;
+    MessageValues valuesFor(const Recipient &r) const;
+    void lookUpNames();
 
     Backend *m_backend;
     AuditLog *m_audit;
@@ -82,6 +90,9 @@ private:
     QLineEdit *m_templateName = nullptr;
     QLineEdit *m_channel = nullptr;
     QLineEdit *m_subject = nullptr;
+    QLineEdit *m_namesFrom = nullptr;
+    QLineEdit *m_namesQuery = nullptr;
+    QHash<QString, Contact> m_contacts;
     QPlainTextEdit *m_body = nullptr;
     QLabel *m_counts = nullptr;
     QPlainTextEdit *m_preview = nullptr;

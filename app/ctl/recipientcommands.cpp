@@ -9,6 +9,7 @@
 
 #include "backendfactory.h"
 #include "recipients/channels.h"
+#include "recipients/directory.h"
 #include "recipients/messagetemplate.h"
 #include "recipients/outbox.h"
 #include "recipients/recipients.h"
@@ -290,7 +291,13 @@ int runNotify(const QStringList &arguments)
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Print who would get what; send and write nothing."));
     const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
                                 QStringLiteral("NAME"));
-    p.addOptions({templ, channel, incident, outboxPath, dryRun, op});
+    const QCommandLineOption namesFrom(QStringLiteral("names-from"),
+                                       tr("Look up {{name}} and {{email}} in the application's database (read-only): "
+                                          "sqlite:///abs/app.db or postgresql://user@host:5432/db."),
+                                       QStringLiteral("URL"));
+    const QCommandLineOption namesQuery(QStringLiteral("names-query"), tr("The lookup, one SELECT with :user returning name, email."),
+                                        QStringLiteral("SQL"), QStringLiteral("SELECT name, email FROM users WHERE id = :user"));
+    p.addOptions({templ, channel, incident, outboxPath, dryRun, op, namesFrom, namesQuery});
     const bool parsed = p.parse(arguments);
     if (parsed && p.isSet(QStringLiteral("help"))) {
         out() << p.helpText();
@@ -298,7 +305,7 @@ int runNotify(const QStringList &arguments)
     }
     const QString usage = tr("usage: queuedeckctl notify URL --queue Q --state S --user-field RULE --template FILE "
                              "--channel webhook:URL|sql:URL|csv:FILE --incident ID [--older-than S] [--outbox FILE] "
-                             "[--dry-run] [--operator NAME]");
+                             "[--names-from URL [--names-query SQL]] [--dry-run] [--operator NAME]");
     if (!parsed || p.positionalArguments().size() != 2) {
         err() << (p.errorText().isEmpty() ? usage : p.errorText()) << '\n';
         return 2;
@@ -328,6 +335,15 @@ int runNotify(const QStringList &arguments)
         return 2;
     }
     const QString incidentId = p.value(incident).trimmed();
+    std::shared_ptr<Directory> directory;
+    if (p.isSet(namesFrom)) {
+        auto d = Directory::create(p.value(namesFrom), p.value(namesQuery));
+        if (!d) {
+            err() << tr("queuedeckctl: %1").arg(escapeForDisplay(d.error(), 400)) << '\n';
+            return 2;
+        }
+        directory = d.value();
+    }
     auto backend = createBackend(p.positionalArguments().at(1));
     if (!backend) {
         err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
@@ -353,11 +369,28 @@ int runNotify(const QStringList &arguments)
     if (!set) {
         return 1;
     }
+    QHash<QString, Contact> contacts;
+    if (directory) {
+        QStringList users;
+        for (const Recipient &r : set->users) {
+            users << r.user;
+        }
+        const auto found = wait(directory->lookup(users));
+        if (!found) {
+            err() << tr("queuedeckctl: %1").arg(escapeForDisplay(found.error(), 400)) << '\n';
+            return 1;
+        }
+        contacts = found.value();
+        err() << tr("names: %1 of %2 user(s) found in %3").arg(contacts.size()).arg(users.size()).arg(directory->displayString())
+              << '\n';
+    }
     QList<OutgoingMessage> messages;
     messages.reserve(set->users.size());
     for (const Recipient &r : set->users) {
         MessageValues v;
         v.user = r.user;
+        v.name = contacts.value(r.user).name;
+        v.email = contacts.value(r.user).email;
         v.jobCount = r.jobCount;
         v.delayS = r.longestDelayS;
         v.queue = r.queue;
@@ -370,6 +403,10 @@ int runNotify(const QStringList &arguments)
         m.extra.insert(QStringLiteral("job_count"), r.jobCount);
         m.extra.insert(QStringLiteral("delay_s"), r.longestDelayS);
         m.extra.insert(QStringLiteral("queue"), r.queue);
+        if (!v.name.isEmpty() || !v.email.isEmpty()) {
+            m.extra.insert(QStringLiteral("name"), v.name); // for a receiver that sends the e-mail itself
+            m.extra.insert(QStringLiteral("email"), v.email);
+        }
         m.extra.insert(QStringLiteral("sample_job_ids"), QJsonArray::fromStringList(r.sampleJobIds));
         messages.append(m);
     }

@@ -368,6 +368,40 @@ private Q_SLOTS:
         QVERIFY(notifyAuditRows().isEmpty() || !notifyAuditRows().last().first().contains(QStringLiteral("INC-DRY")));
     }
 
+    void namesAndEmailsFromTheApplicationDatabase()
+    {
+        const QString app = path(QStringLiteral("users.sqlite3"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("users-app"));
+            db.setDatabaseName(app);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE accounts (id INTEGER PRIMARY KEY, full_name TEXT, mail TEXT)")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO accounts VALUES (5059, 'Ada Lovelace', 'ada@example.com')")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("users-app"));
+        const QString named = path(QStringLiteral("named.txt"));
+        {
+            QFile t(named);
+            QVERIFY(t.open(QIODevice::WriteOnly));
+            t.write("Subject: Late cards ({{incident}})\n\nDear {{name}} <{{email}}>, {{job_count}} jobs waited.\n");
+        }
+        const Run r = ctl(notify(QStringLiteral("print"), QStringLiteral("csv:") + path(QStringLiteral("named.csv")),
+                                 QStringLiteral("INC-NAMES"),
+                                 {QStringLiteral("--template"), named, QStringLiteral("--dry-run"), QStringLiteral("--names-from"),
+                                  QStringLiteral("sqlite://") + app, QStringLiteral("--names-query"),
+                                  QStringLiteral("SELECT full_name, mail FROM accounts WHERE id = :user")}));
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("Dear Ada Lovelace <ada@example.com>, 71 jobs waited."), r.out.left(600).constData());
+        QVERIFY2(r.err.contains("names: 1 of 60 user(s) found"), r.err.constData());
+        // A lookup that is not one SELECT with :user is a usage error, before any job is read.
+        const Run bad = ctl(notify(QStringLiteral("print"), QStringLiteral("csv:") + path(QStringLiteral("named.csv")),
+                                   QStringLiteral("INC-NAMES"),
+                                   {QStringLiteral("--dry-run"), QStringLiteral("--names-from"), QStringLiteral("sqlite://") + app,
+                                    QStringLiteral("--names-query"), QStringLiteral("DELETE FROM accounts WHERE id = :user")}));
+        QCOMPARE(bad.exitCode, 2);
+    }
+
     void webhookOncePerUserAndNeverTwice()
     {
         Receiver receiver;

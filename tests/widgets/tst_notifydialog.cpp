@@ -71,6 +71,32 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("mk"));
     }
 
+    void namesFromTheApplicationDatabase()
+    {
+        const QString app = m_dir.filePath(QStringLiteral("app-users.sqlite3"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("users"));
+            db.setDatabaseName(app);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT)")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO users VALUES (100000, 'Ada Lovelace', 'ada@example.com')")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("users"));
+        auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
+        JobQuery q;
+        q.queue = QStringLiteral("print");
+        auto *dialog = new NotifyDialog(backend.get(), nullptr, nullptr, QStringLiteral("ada"), q);
+        dialog->setUserRule(QStringLiteral("/user_id"));
+        dialog->setIncident(QStringLiteral("INC-7"));
+        dialog->setDirectory(QStringLiteral("sqlite://") + app, QStringLiteral("SELECT name, email FROM users WHERE id = :user"));
+        dialog->setTemplate(QStringLiteral("Hello {{name}}"), QStringLiteral("Dear {{name}} <{{email}}>"));
+        dialog->findUsers();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->previewText().contains(QStringLiteral("Dear Ada Lovelace <ada@example.com>")), 30000);
+        QVERIFY(!dialog->sendButton()->isEnabled()); // no outbox, no audit log: nothing can be sent
+        dialog->close();
+    }
+
     void findPreviewDryRunSendStopAndResume()
     {
         auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
