@@ -24,6 +24,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -168,6 +169,10 @@ NotifyDialog *JobBrowser::openNotify()
     q.state = JobState(m_state->currentData().toInt());
     q.search = m_search->text().trimmed();
     auto *dialog = new NotifyDialog(m_backend, m_audit, m_outbox, m_operator, q, this);
+    // The user rule is a property of the connection's jobs: remembered per connection.
+    const QString ruleKey = QStringLiteral("userRules/") + m_connectionId;
+    dialog->setUserRule(QSettings().value(ruleKey).toString());
+    connect(dialog, &NotifyDialog::userRuleWorked, this, [ruleKey](const QString &rule) { QSettings().setValue(ruleKey, rule); });
     connect(dialog, &NotifyDialog::sendFinished, this, [this](const QString &summary) { Q_EMIT actionDone(m_connectionId, summary); });
     dialog->show();
     return dialog;

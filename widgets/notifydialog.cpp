@@ -16,6 +16,7 @@
 #include "textsafety.h"
 
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -27,6 +28,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -152,6 +154,8 @@ void NotifyDialog::build(const JobQuery &selection)
     m_status->setWordWrap(true);
     root->addWidget(m_status);
     auto *buttons = new QDialogButtonBox(this);
+    auto *load = buttons->addButton(tr("Load Template…"), QDialogButtonBox::ResetRole);
+    auto *save = buttons->addButton(tr("Save Template…"), QDialogButtonBox::ResetRole);
     m_dryRun = buttons->addButton(tr("&Dry Run"), QDialogButtonBox::ActionRole);
     m_send = buttons->addButton(tr("&Send"), QDialogButtonBox::ActionRole);
     m_cancel = buttons->addButton(tr("Stop Sending"), QDialogButtonBox::ActionRole);
@@ -170,6 +174,28 @@ void NotifyDialog::build(const JobQuery &selection)
     connect(m_body, &QPlainTextEdit::textChanged, this, [this] {
         updatePreview();
         updateButtons();
+    });
+    connect(load, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Load Template"), QString(), tr("Templates (*.txt);;All files (*)"));
+        if (file.isEmpty()) {
+            return;
+        }
+        const auto t = MessageTemplate::load(file);
+        if (!t) {
+            QMessageBox::warning(this, tr("Load Template"), t.error());
+            return;
+        }
+        m_templateName->setText(t->name());
+        setTemplate(t->subjectTemplate(), t->bodyTemplate());
+    });
+    connect(save, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getSaveFileName(this, tr("Save Template"), m_templateName->text().trimmed() + QStringLiteral(".txt"),
+                                                          tr("Templates (*.txt)"));
+        if (!file.isEmpty()) {
+            if (const QString e = saveTemplate(file); !e.isEmpty()) {
+                QMessageBox::warning(this, tr("Save Template"), e);
+            }
+        }
     });
     connect(m_dryRun, &QPushButton::clicked, this, [this] { dryRun(); });
     connect(m_send, &QPushButton::clicked, this, [this] {
@@ -208,6 +234,17 @@ void NotifyDialog::setIncident(const QString &incident)
 void NotifyDialog::setChannel(const QString &channel)
 {
     m_channel->setText(channel);
+}
+
+QString NotifyDialog::saveTemplate(const QString &file) const
+{
+    // The format queuedeckctl notify --template reads: "Subject: …", a blank line, the body.
+    QSaveFile out(file);
+    const QByteArray text = (QStringLiteral("Subject: ") + m_subject->text() + QStringLiteral("\n\n") + m_body->toPlainText()).toUtf8();
+    if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size() || !out.commit()) {
+        return tr("Cannot write %1: %2").arg(file, out.errorString());
+    }
+    return {};
 }
 
 void NotifyDialog::setDirectory(const QString &url, const QString &query)
@@ -304,6 +341,9 @@ void NotifyDialog::findUsers()
         updatePreview();
         updateButtons();
         lookUpNames();
+        if (!set.users.isEmpty()) {
+            Q_EMIT userRuleWorked(m_rule->text().trimmed());
+        }
         Q_EMIT usersFound(int(set.users.size()));
     });
     m_found->setText(tr("Reading jobs…"));

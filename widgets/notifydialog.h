@@ -50,6 +50,8 @@ public:
     void setTemplate(const QString &subject, const QString &body);
     /// Where {{name}} and {{email}} come from (read-only): a database URL and one SELECT with :user.
     void setDirectory(const QString &url, const QString &query);
+    /// Writes the template in the file format `queuedeckctl notify --template` reads; empty or why not.
+    QString saveTemplate(const QString &file) const;
     void findUsers();
     QString dryRun();                 ///< who gets what (also shown in the preview); empty plus status on error
     void send();                      ///< without the confirmation the button asks for
@@ -62,6 +64,8 @@ public:
 
 Q_SIGNALS:
     void usersFound(int users);
+    /// The user rule found users: worth remembering for this connection.
+    void userRuleWorked(const QString &rule);
     void sendFinished(const QString &summary); ///< a sentence for the incident timeline
 
 private:

@@ -10,6 +10,7 @@
 #include "demo/demoschema.h"
 #include "notifydialog.h"
 #include "recipientmodel.h"
+#include "recipients/messagetemplate.h"
 #include "recipients/outbox.h"
 
 #include <QAbstractItemModelTester>
@@ -94,6 +95,13 @@ private Q_SLOTS:
         dialog->findUsers();
         QTRY_VERIFY_WITH_TIMEOUT(dialog->previewText().contains(QStringLiteral("Dear Ada Lovelace <ada@example.com>")), 30000);
         QVERIFY(!dialog->sendButton()->isEnabled()); // no outbox, no audit log: nothing can be sent
+        // A saved template is what queuedeckctl notify --template reads.
+        const QString file = m_dir.filePath(QStringLiteral("saved.txt"));
+        QCOMPARE(dialog->saveTemplate(file), QString());
+        const auto loaded = MessageTemplate::load(file);
+        QVERIFY2(loaded, qPrintable(loaded.error()));
+        QCOMPARE(loaded->subjectTemplate(), QStringLiteral("Hello {{name}}"));
+        QCOMPARE(loaded->bodyTemplate(), QStringLiteral("Dear {{name}} <{{email}}>"));
         dialog->close();
     }
 
