@@ -45,8 +45,12 @@ struct SelectionOptions
     QCommandLineOption olderThan{QStringLiteral("older-than"), tr("Only jobs that have waited at least S seconds."),
                                  QStringLiteral("S"), QStringLiteral("0")};
     QCommandLineOption search{QStringLiteral("search"), tr("Text in the payload or the error."), QStringLiteral("TEXT")};
+    QCommandLineOption since{QStringLiteral("since"), tr("Only jobs due (or enqueued, or failed) at or after this ISO 8601 time."),
+                             QStringLiteral("TIME")};
+    QCommandLineOption until{QStringLiteral("until"), tr("Only jobs due (or enqueued, or failed) before this ISO 8601 time."),
+                             QStringLiteral("TIME")};
 
-    void addTo(QCommandLineParser &p) const { p.addOptions({queue, state, userField, olderThan, search}); }
+    void addTo(QCommandLineParser &p) const { p.addOptions({queue, state, userField, olderThan, search, since, until}); }
 };
 
 struct Selection
@@ -54,6 +58,14 @@ struct Selection
     JobQuery query;
     UserRule rule;
     qint64 olderThanS = 0;
+    QDateTime since; ///< invalid: no lower bound
+    QDateTime until; ///< invalid: no upper bound
+
+    bool inWindow(const AffectedJob &job) const
+    {
+        const QDateTime t = jobReferenceTime(job);
+        return (!since.isValid() || (t.isValid() && t >= since)) && (!until.isValid() || (t.isValid() && t < until));
+    }
 };
 
 /// The selection from the parsed options, or a usage error (printed).
@@ -86,6 +98,16 @@ std::optional<Selection> selection(const QCommandLineParser &p, const SelectionO
         err() << tr("queuedeckctl: --older-than takes seconds (0 or more).") << '\n';
         return std::nullopt;
     }
+    for (const auto &[option, target] : {std::pair{&o.since, &s.since}, std::pair{&o.until, &s.until}}) {
+        if (p.isSet(*option)) {
+            *target = QDateTime::fromString(p.value(*option), Qt::ISODate);
+            if (!target->isValid()) {
+                err() << tr("queuedeckctl: --%1 takes an ISO 8601 time, e.g. 2026-11-25T02:10:00Z.").arg(option->names().first())
+                      << '\n';
+                return std::nullopt;
+            }
+        }
+    }
     s.rule = rule.value();
     s.query.queue = p.value(o.queue);
     s.query.state = *st;
@@ -116,7 +138,7 @@ std::optional<RecipientSet> collect(Backend &backend, Selection s)
             ++listed;
             sawPayload = sawPayload || !j.payload.isEmpty();
             AffectedJob a = AffectedJob::fromSummary(j);
-            if (jobDelaySeconds(a, now) >= s.olderThanS) {
+            if (jobDelaySeconds(a, now) >= s.olderThanS && s.inWindow(a)) {
                 jobs.append(std::move(a));
             }
         }

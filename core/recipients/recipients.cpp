@@ -45,14 +45,20 @@ AffectedJob AffectedJob::fromSummary(const JobSummary &summary)
     return job;
 }
 
-qint64 jobDelaySeconds(const AffectedJob &job, const QDateTime &now)
+QDateTime jobReferenceTime(const AffectedJob &job)
 {
     for (const QDateTime *t : {&job.runAt, &job.enqueuedAt, &job.failedAt}) {
         if (t->isValid()) {
-            return std::max<qint64>(0, t->secsTo(now));
+            return *t;
         }
     }
-    return 0;
+    return {};
+}
+
+qint64 jobDelaySeconds(const AffectedJob &job, const QDateTime &now)
+{
+    const QDateTime t = jobReferenceTime(job);
+    return t.isValid() ? std::max<qint64>(0, t.secsTo(now)) : 0;
 }
 
 RecipientSet collectRecipients(const QList<AffectedJob> &jobs, const UserRule &rule, const QDateTime &now)

@@ -51,6 +51,9 @@ struct RecipientSet
 /// How long a job has waited at `now`: since runAt, else enqueuedAt, else failedAt (the first valid); a job
 /// scheduled in the future, or with no time at all, has waited 0 s.
 qint64 jobDelaySeconds(const AffectedJob &job, const QDateTime &now);
+/// The time a job's delay counts from (runAt, else enqueuedAt, else failedAt); invalid when it has none. For
+/// selections by time window ("jobs due between 02:10 and 03:40").
+QDateTime jobReferenceTime(const AffectedJob &job);
 
 /// The distinct users behind `jobs` according to `rule`.
 RecipientSet collectRecipients(const QList<AffectedJob> &jobs, const UserRule &rule, const QDateTime &now);

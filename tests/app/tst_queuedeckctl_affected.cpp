@@ -273,6 +273,23 @@ private Q_SLOTS:
         QCOMPARE(none.out, QByteArray("0 users, 0 jobs, 0 jobs without a user\n"));
     }
 
+    void timeWindowSelects()
+    {
+        // User 5000+k's jobs were due 12 h + k × 5 min before the fill: the window [k = 10, k = 4) holds k = 5..10.
+        const QDateTime fillNow = QDateTime::currentDateTimeUtc().addMSecs(-m_sinceFill.elapsed());
+        const QDateTime since = fillNow.addSecs(-(12 * 3600 + 10 * 300 + 150));
+        const QDateTime until = fillNow.addSecs(-(12 * 3600 + 4 * 300 + 150));
+        const Run r = ctl(affected(QStringLiteral("print"), {QStringLiteral("--since"), since.toString(Qt::ISODate), QStringLiteral("--until"),
+                                                              until.toString(Qt::ISODate), QStringLiteral("--json")}));
+        QCOMPARE(r.exitCode, 0);
+        QSet<int> users;
+        for (const QJsonValue &v : QJsonDocument::fromJson(r.out).object().value(QStringLiteral("users")).toArray()) {
+            users.insert(v.toObject().value(QStringLiteral("user")).toString().toInt());
+        }
+        QCOMPARE(users, (QSet<int>{5005, 5006, 5007, 5008, 5009, 5010}));
+        QCOMPARE(ctl(affected(QStringLiteral("print"), {QStringLiteral("--since"), QStringLiteral("yesterday")})).exitCode, 2);
+    }
+
     void anotherQueueIsSeparate()
     {
         const Run r = ctl(affected(QStringLiteral("mailers"), {QStringLiteral("--json")}));
