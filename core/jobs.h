@@ -127,6 +127,20 @@ struct ActionResult
     bool dryRun = false;
 };
 
+/// What the job browser narrows a listing to beyond the backend's own query: a class, a field of the payload
+/// (a JSON pointer, Delayed::Job YAML included) equal to a value, a minimum wait. Applied to pages as they
+/// arrive, so it works with every backend that lists jobs (the field needs payloads: Delayed::Job, Sidekiq).
+struct JobFilter
+{
+    QString className;     ///< exact; empty: any
+    QString fieldPointer;  ///< e.g. /args/0/user_id; empty: no field filter
+    QString fieldValue;    ///< the field's value as text
+    qint64 minAgeSeconds = 0; ///< waited at least this long (since run_at, else enqueued, else failed)
+
+    bool isEmpty() const { return className.isEmpty() && fieldPointer.isEmpty() && minAgeSeconds <= 0; }
+    bool needsPayload() const { return !fieldPointer.isEmpty(); }
+};
+
 /// A job as JSON (the CLI's `jobs --json` rows; "Copy as JSON" in the job browser): unknown values are null,
 /// times ISO 8601 UTC.
 QJsonObject toJson(const JobSummary &job);

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "jobtablemodel.h"
+
+#include "clock.h"
+
+#include <limits>
 #include "futurewatch.h"
 
 #include "backend.h"
@@ -13,7 +17,7 @@ namespace qd {
 
 JobTableModel::JobTableModel(QObject *parent) : QAbstractTableModel(parent) {}
 
-void JobTableModel::setQuery(Backend *backend, const JobQuery &query)
+QString JobTableModel::setQuery(Backend *backend, const JobQuery &query, const JobFilter &filter)
 {
     beginResetModel();
     m_backend = backend;
@@ -25,10 +29,23 @@ void JobTableModel::setQuery(Backend *backend, const JobQuery &query)
     m_notice.clear();
     m_loading = false;
     ++m_generation; // answers to the previous query are dropped
+    m_matcher.reset();
+    QString error;
+    if (!filter.isEmpty()) {
+        auto matcher = JobMatcher::create(filter);
+        if (matcher) {
+            m_matcher = matcher.value();
+            m_query.withPayload = m_query.withPayload || filter.needsPayload();
+        } else {
+            error = matcher.error();
+            m_error = error;
+        }
+    }
     endResetModel();
-    if (m_backend) {
+    if (m_backend && error.isEmpty()) {
         load();
     }
+    return error;
 }
 
 void JobTableModel::refresh()
@@ -46,6 +63,10 @@ void JobTableModel::load()
     m_loading = true;
     JobQuery q = m_query;
     q.after = m_next;
+    if (m_matcher) {
+        loadFiltered(q, 0, 0);
+        return;
+    }
     const quint64 generation = m_generation;
     whenFinished(m_backend->jobs(q), this, [this, generation](const JobPage &page) {
         if (generation != m_generation) {
@@ -64,6 +85,54 @@ void JobTableModel::load()
             m_jobs.append(page.jobs);
             endInsertRows();
         }
+        Q_EMIT pageLoaded();
+    });
+}
+
+void JobTableModel::loadFiltered(JobQuery query, qint64 scanned, qint64 found)
+{
+    // Pages until a page's worth matches, or ten pages' worth was looked at (a bound for a million-job set: the
+    // operator scrolls on, or narrows the backend's own search).
+    const quint64 generation = m_generation;
+    whenFinished(m_backend->jobs(query), this, [this, generation, query, scanned, found](const JobPage &page) mutable {
+        if (generation != m_generation) {
+            return;
+        }
+        if (!page.error.isEmpty()) {
+            m_loading = false;
+            m_error = page.error;
+            Q_EMIT loadFailed(page.error);
+            return;
+        }
+        const QDateTime now = m_backend->clock()->now();
+        QList<JobSummary> hits;
+        for (const JobSummary &j : page.jobs) {
+            if (m_matcher->matches(j, now)) {
+                hits.append(j);
+            }
+        }
+        scanned += page.jobs.size();
+        found += hits.size();
+        if (!hits.isEmpty()) {
+            beginInsertRows({}, int(m_jobs.size()), int(m_jobs.size() + hits.size()) - 1);
+            m_jobs.append(hits);
+            endInsertRows();
+        }
+        const bool more = !page.nextCursor.isEmpty() && page.nextCursor != query.after;
+        m_next = more ? page.nextCursor : QString();
+        m_notice = page.notice;
+        if (m_matcher->filter().needsPayload() && scanned > 0 && std::all_of(page.jobs.cbegin(), page.jobs.cend(), [](const JobSummary &j) {
+                return j.payload.isEmpty();
+            })) {
+            m_notice = tr("This backend lists no payloads, so no job can match a field filter.");
+            m_next.clear();
+        }
+        if (more && !m_next.isEmpty() && found < query.limit && scanned < 10LL * query.limit) {
+            query.after = page.nextCursor;
+            loadFiltered(query, scanned, found);
+            return;
+        }
+        m_loading = false;
         Q_EMIT pageLoaded();
     });
 }
@@ -112,6 +181,17 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
         return index.column() == ErrorColumn && !j.errorLine.isEmpty() ? QVariant(escapeForDisplay(j.errorLine, 300)) : QVariant();
     case JobIdRole: return j.id;
     case JobStateRole: return int(j.state);
+    case SortRole:
+        switch (index.column()) {
+        case IdColumn: {
+            bool numeric = false;
+            const qlonglong n = j.id.toLongLong(&numeric);
+            return numeric ? QVariant(n) : QVariant(j.id);
+        }
+        case AttemptsColumn: return j.attempts ? *j.attempts : -1; // unknown sorts first, never as 0
+        case RunAtColumn: return j.runAt.isValid() ? j.runAt.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min();
+        default: return data(index, Qt::DisplayRole);
+        }
     default: return {};
     }
 }

@@ -2,7 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "jobfilter.h"
 #include "jobs.h"
+
+#include <optional>
 
 #include <QAbstractTableModel>
 
@@ -17,12 +20,13 @@ class JobTableModel final : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column { IdColumn, ClassColumn, StateColumn, AttemptsColumn, RunAtColumn, ErrorColumn, ColumnCount };
-    enum Role { JobIdRole = Qt::UserRole + 1, JobStateRole };
+    enum Role { JobIdRole = Qt::UserRole + 1, JobStateRole, SortRole };
 
     explicit JobTableModel(QObject *parent = nullptr);
 
-    /// Starts over with a new query (nullptr backend: empty).
-    void setQuery(Backend *backend, const JobQuery &query);
+    /// Starts over with a new query (nullptr backend: empty), narrowed by `filter` (see JobFilter). Returns an
+    /// error for a filter that cannot be used (a bad field pointer), and lists nothing then.
+    QString setQuery(Backend *backend, const JobQuery &query, const JobFilter &filter = {});
     void refresh();
     const JobQuery &query() const { return m_query; }
     const JobSummary *job(int row) const;
@@ -44,9 +48,11 @@ Q_SIGNALS:
 
 private:
     void load();
+    void loadFiltered(JobQuery query, qint64 scanned, qint64 found);
 
     Backend *m_backend = nullptr;
     JobQuery m_query;
+    std::optional<JobMatcher> m_matcher;
     QList<JobSummary> m_jobs;
     QString m_next;
     QString m_error;

@@ -49,6 +49,7 @@ public:
 
     /// Status thresholds for one connection (the demo runs on compressed time); default: 5 min / 15 min.
     void setThresholds(const QString &connectionId, StatusThresholds thresholds);
+    StatusThresholds thresholds(const QString &connectionId) const { return m_thresholds.value(connectionId); }
     /// Adds the rule engine's verdict to the thresholds' (the worse of the two is shown).
     void setStatusSource(StatusSource source);
     /// The status source changed its mind (alerts fired or cleared): repaint status icons and tooltips.

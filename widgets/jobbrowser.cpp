@@ -25,6 +25,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -62,6 +63,37 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     connect(m_notify, &QPushButton::clicked, this, [this] { openNotify(); });
     bar->addWidget(m_notify);
     root->addLayout(bar);
+    auto *filters = new QHBoxLayout();
+    m_classFilter = new QLineEdit(this);
+    m_classFilter->setPlaceholderText(tr("Class (exact)"));
+    m_classFilter->setClearButtonEnabled(true);
+    m_classFilter->setAccessibleName(tr("Class filter"));
+    m_fieldPointer = new QLineEdit(this);
+    m_fieldPointer->setPlaceholderText(tr("Field: /args/0/user_id"));
+    m_fieldPointer->setToolTip(tr("A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right"));
+    m_fieldPointer->setAccessibleName(tr("Field filter"));
+    m_fieldValue = new QLineEdit(this);
+    m_fieldValue->setPlaceholderText(tr("= value"));
+    m_fieldValue->setAccessibleName(tr("Field value"));
+    m_stuck = new QPushButton(tr("&Stuck"), this);
+    m_stuck->setCheckable(true);
+    filters->addWidget(new QLabel(tr("Only:"), this));
+    filters->addWidget(m_classFilter, 1);
+    filters->addWidget(m_fieldPointer, 1);
+    filters->addWidget(m_fieldValue, 1);
+    filters->addWidget(m_stuck);
+    root->addLayout(filters);
+    for (QLineEdit *e : {m_classFilter, m_fieldPointer, m_fieldValue}) {
+        connect(e, &QLineEdit::returnPressed, this, &JobBrowser::reload);
+    }
+    connect(m_stuck, &QPushButton::toggled, this, [this](bool on) {
+        const JobState st = JobState(m_state->currentData().toInt());
+        if (on && st != JobState::Waiting && st != JobState::Running) {
+            m_state->setCurrentIndex(m_state->findData(int(JobState::Waiting))); // reloads
+            return;
+        }
+        reload();
+    });
     m_resumeBar = new QWidget(this);
     auto *resumeRow = new QHBoxLayout(m_resumeBar);
     resumeRow->setContentsMargins(0, 0, 0, 0);
@@ -83,7 +115,13 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
 
     auto *split = new QSplitter(Qt::Vertical, this);
     m_table = new QTableView(split);
-    m_table->setModel(m_model);
+    auto *sorted = new QSortFilterProxyModel(this);
+    sorted->setSourceModel(m_model);
+    sorted->setSortRole(JobTableModel::SortRole);
+    m_table->setModel(sorted);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // the backend's order (oldest first) until a click
+    m_table->horizontalHeader()->setToolTip(tr("Click to sort the jobs loaded so far; the backend lists the oldest first"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
@@ -230,7 +268,11 @@ BulkDialog *JobBrowser::openBulk(ActionKind kind)
     q.state = spec.expected;
     q.search = m_search->text().trimmed();
     spec.filter = q;
-    spec.filterText = QStringLiteral("queue=%1 state=%2 search=%3 (GUI)").arg(m_queue, jobStateName(q.state), q.search);
+    spec.narrow = currentFilter();
+    spec.filterText = QStringLiteral("queue=%1 state=%2 search=%3 class=%4 field=%5=%6 min_age=%7s (GUI)")
+                          .arg(m_queue, jobStateName(q.state), q.search, spec.narrow.className, spec.narrow.fieldPointer,
+                               spec.narrow.fieldValue)
+                          .arg(spec.narrow.minAgeSeconds);
     spec.operatorName = m_operator;
     auto *dialog = new BulkDialog(m_backend, m_audit, spec, this);
     watch(dialog);
@@ -282,9 +324,44 @@ void JobBrowser::reload()
     q.search = m_search->text().trimmed();
     q.limit = 100;
     m_detail->clear();
-    m_model->setQuery(m_backend, q);
+    if (const QString e = m_model->setQuery(m_backend, q, currentFilter()); !e.isEmpty()) {
+        m_status->setText(tr("Cannot filter: %1").arg(escapeForDisplay(e, 300)));
+    }
     updateButtons();
     loadClasses();
+}
+
+JobFilter JobBrowser::currentFilter() const
+{
+    JobFilter f;
+    f.className = m_classFilter->text().trimmed();
+    f.fieldPointer = m_fieldPointer->text().trimmed();
+    f.fieldValue = m_fieldValue->text().trimmed();
+    if (m_stuck->isChecked()) {
+        f.minAgeSeconds = JobState(m_state->currentData().toInt()) == JobState::Running ? m_stuckRunningS : m_stuckWaitingS;
+    }
+    return f;
+}
+
+void JobBrowser::setFilter(const QString &className, const QString &fieldPointer, const QString &fieldValue)
+{
+    m_classFilter->setText(className);
+    m_fieldPointer->setText(fieldPointer);
+    m_fieldValue->setText(fieldValue);
+    reload();
+}
+
+void JobBrowser::setStuck(bool stuck)
+{
+    m_stuck->setChecked(stuck);
+}
+
+void JobBrowser::setStuckThresholds(qint64 waitingSeconds, qint64 runningSeconds)
+{
+    m_stuckWaitingS = waitingSeconds;
+    m_stuckRunningS = runningSeconds;
+    m_stuck->setToolTip(tr("Waiting longer than %1, or running longer than %2")
+                            .arg(Freshness::duration(double(waitingSeconds)), Freshness::duration(double(runningSeconds))));
 }
 
 QString JobBrowser::classesText() const
@@ -348,6 +425,10 @@ void JobBrowser::showDetail()
         QString text = tr("Job %1 · %2 · %3 · queue %4 · attempts %5\n")
                            .arg(s.id, escapeForDisplay(s.className, 120), jobStateName(s.state), escapeForDisplay(s.queue, 120),
                                 s.attempts ? QString::number(*s.attempts) : QStringLiteral("—"));
+        const auto when = [](const QDateTime &t) {
+            return t.isValid() ? QLocale().toString(t.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss")) : Freshness::unknown();
+        };
+        text += tr("Enqueued %1 · run at %2 · failed at %3\n").arg(when(s.enqueuedAt), when(s.runAt), when(s.failedAt));
         if (!s.worker.isEmpty()) {
             text += tr("Worker: %1\n").arg(escapeForDisplay(s.worker, 200));
         }

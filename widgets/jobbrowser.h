@@ -41,6 +41,12 @@ public:
     NotifyDialog *openNotify();
     void setQueue(Backend *backend, const QString &connectionId, const QString &queue);
     void setState(JobState state);
+    /// Narrows the list (and "All Matching") beyond the backend's search: class, a payload field, stuck.
+    void setFilter(const QString &className, const QString &fieldPointer, const QString &fieldValue);
+    /// "Stuck": waiting longer than the queue's latency threshold, or running longer than the max run time.
+    void setStuck(bool stuck);
+    void setStuckThresholds(qint64 waitingSeconds, qint64 runningSeconds);
+    JobFilter currentFilter() const;
     QString classesText() const;
     JobTableModel *model() const { return m_model; }
     QString detailText() const;
@@ -82,6 +88,12 @@ private:
     JobTableModel *m_model;
     QComboBox *m_state;
     QLineEdit *m_search;
+    QLineEdit *m_classFilter;
+    QLineEdit *m_fieldPointer;
+    QLineEdit *m_fieldValue;
+    QPushButton *m_stuck;
+    qint64 m_stuckWaitingS = 300;
+    qint64 m_stuckRunningS = 3600;
     QTableView *m_table;
     QPlainTextEdit *m_detail;
     QPushButton *m_retry;

@@ -251,6 +251,8 @@ void MainWindow::showQueue(const QString &connectionId, const QString &queue)
         m_detail->setQueue(connectionId, queue);
         // What already happened to this queue (or its whole connection) shows as markers on its charts.
         m_timelineActions->markQueue(connectionId, queue);
+        // "Stuck" in the job browser: waiting past the queue's warning threshold; running over an hour.
+        m_detail->jobs()->setStuckThresholds(qint64(m_overviewModel->thresholds(connectionId).warnOldestSeconds), 3600);
     }
     m_stack->setCurrentWidget(m_detail);
     const QModelIndex idx = m_treeModel->queueIndex(connectionId, queue);

@@ -3,6 +3,7 @@
 #include "bulkrun.h"
 
 #include "backend.h"
+#include "clock.h"
 #include "futurewatch.h"
 
 #include <QTimer>
@@ -91,6 +92,17 @@ void BulkRun::resolve()
     q.state = m_spec.expected;
     q.limit = kPageSize;
     q.after.clear();
+    m_matcher.reset();
+    if (!m_spec.narrow.isEmpty()) {
+        auto matcher = JobMatcher::create(m_spec.narrow);
+        if (!matcher) {
+            m_running = false;
+            QTimer::singleShot(0, this, [this, e = matcher.error()] { Q_EMIT failed(e); });
+            return;
+        }
+        m_matcher = matcher.value();
+        q.withPayload = q.withPayload || m_spec.narrow.needsPayload();
+    }
     resolvePage(q);
 }
 
@@ -107,7 +119,11 @@ void BulkRun::resolvePage(JobQuery query)
             Q_EMIT failed(tr("Cannot list the jobs to act on: %1 — nothing was changed.").arg(page.error));
             return;
         }
+        const QDateTime now = m_backend ? m_backend->clock()->now() : QDateTime::currentDateTimeUtc();
         for (const JobSummary &j : page.jobs) {
+            if (m_matcher && !m_matcher->matches(j, now)) {
+                continue;
+            }
             m_ids << j.id;
             ++m_preview.classes[j.className];
             if (m_preview.sample.size() < kSampleSize) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "audit/auditlog.h"
+#include "jobfilter.h"
 #include "jobs.h"
 
 #include <QElapsedTimer>
@@ -23,6 +24,7 @@ struct BulkSpec
     JobState expected = JobState::Failed;
     QStringList jobIds;              ///< a selection; empty: every job matching `filter`
     std::optional<JobQuery> filter;  ///< "all matching": resolved page by page before anything changes
+    JobFilter narrow;                ///< and narrowed like the job browser's view (class, field, minimum wait)
     QString filterText;              ///< human-readable, for the journal and the audit log
     int batchSize = 500;             ///< one conditional action, one audit row and one journal update per batch
     double ratePerSecond = 0;        ///< at most this many jobs per second (no thundering herd); 0: no limit
@@ -101,6 +103,7 @@ private:
     QString verb() const;
 
     QPointer<Backend> m_backend;
+    std::optional<JobMatcher> m_matcher;
     AuditLog *m_audit;
     BulkSpec m_spec;
     BulkPreview m_preview;

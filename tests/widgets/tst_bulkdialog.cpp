@@ -8,6 +8,7 @@
 #include "bulkdialog.h"
 #include "demo/demoschema.h"
 #include "jobbrowser.h"
+#include "jobtablemodel.h"
 
 #include <QComboBox>
 #include <QJsonDocument>
@@ -146,6 +147,19 @@ private Q_SLOTS:
         QTRY_VERIFY(dialog->startButton()->isEnabled());
         QVERIFY2(dialog->previewText().contains(QStringLiteral("Retry 40 failed job(s)?")), qPrintable(dialog->previewText()));
         dialog->close();
+
+        // "All Matching" means what the view shows: narrowed by a payload field, it is one job.
+        browser.setFilter(QString(), QStringLiteral("/user_id"), QStringLiteral("1003"));
+        QTRY_VERIFY(!browser.model()->isLoading() && browser.model()->rowCount() == 1);
+        BulkDialog *narrowed = browser.openBulk(ActionKind::Retry);
+        QTRY_VERIFY(narrowed->startButton()->isEnabled());
+        QVERIFY2(narrowed->previewText().contains(QStringLiteral("Retry 1 failed job(s)?")), qPrintable(narrowed->previewText()));
+        QVERIFY2(narrowed->previewText().contains(QStringLiteral("field=/user_id=1003")), qPrintable(narrowed->previewText()));
+        QSignalSpy finished(narrowed->run(), &BulkRun::finished);
+        QTest::mouseClick(narrowed->startButton(), Qt::LeftButton);
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(count(db, QStringLiteral("failed_at IS NOT NULL")), 39);
+        narrowed->close();
     }
 
     void stopThenResumeFromTheBanner()

@@ -98,6 +98,46 @@ private Q_SLOTS:
         QVERIFY(!b.sampled());
     }
 
+    void filtersByClassFieldAndStuckAndSorts()
+    {
+        auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
+        JobBrowser browser;
+        browser.setQueue(backend.get(), QStringLiteral("c"), QStringLiteral("print"));
+        browser.setState(JobState::Waiting);
+        QTRY_VERIFY(!browser.model()->isLoading() && browser.model()->rowCount() == 100);
+        // A field of the YAML handler: user 1007's job only (found beyond the first page's worth, too).
+        browser.setFilter(QString(), QStringLiteral("/user_id"), QStringLiteral("1207"));
+        QTRY_VERIFY(!browser.model()->isLoading() && browser.model()->rowCount() == 1);
+        QCOMPARE(browser.model()->job(0)->className, QStringLiteral("PrintJob"));
+        browser.setFilter(QStringLiteral("MailJob"), QString(), QString());
+        QTRY_VERIFY(!browser.model()->isLoading());
+        QCOMPARE(browser.model()->rowCount(), 0);
+        browser.setFilter(QStringLiteral("PrintJob"), QString(), QString());
+        QTRY_VERIFY(!browser.model()->isLoading() && browser.model()->rowCount() == 100);
+        browser.setFilter(QString(), QStringLiteral("not a pointer"), QStringLiteral("x"));
+        QTRY_VERIFY(browser.statusText().contains(QStringLiteral("Cannot filter")));
+        browser.setFilter(QString(), QString(), QString());
+
+        // Stuck: the jobs have waited about a minute.
+        browser.setStuckThresholds(30, 3600);
+        browser.setStuck(true);
+        QTRY_VERIFY(!browser.model()->isLoading() && browser.model()->rowCount() == 100);
+        browser.setStuckThresholds(3600, 3600);
+        browser.setStuck(false);
+        browser.setStuck(true);
+        QTRY_VERIFY(!browser.model()->isLoading());
+        QCOMPARE(browser.model()->rowCount(), 0);
+        browser.setStuck(false);
+        QTRY_VERIFY(!browser.model()->isLoading() && browser.model()->rowCount() == 100);
+
+        // Sorting the loaded rows: ids numerically, newest first.
+        auto *table = browser.findChild<QTableView *>();
+        table->sortByColumn(JobTableModel::IdColumn, Qt::DescendingOrder);
+        const int first = table->model()->index(0, JobTableModel::IdColumn).data().toInt();
+        const int second = table->model()->index(1, JobTableModel::IdColumn).data().toInt();
+        QVERIFY2(first > second && first >= 100, qPrintable(QStringLiteral("%1 %2").arg(first).arg(second)));
+    }
+
     void hostilePayloadIsPlainTextAndRetryIsAudited()
     {
         auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
