@@ -19,7 +19,8 @@ struct Capabilities
 {
     bool retry = false;
     bool cancel = false;
-    bool moveToQueue = false;
+    bool moveToQueue = false;  ///< a whole queue's messages to another (RabbitMQ)
+    bool moveJobs = false;     ///< chosen jobs to another queue (ActionKind::Move)
     bool purge = false;
     bool pause = false;
     bool workers = false;      ///< reports workers at all

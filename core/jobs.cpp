@@ -29,6 +29,26 @@ std::optional<JobState> parseJobState(const QString &name)
     return std::nullopt;
 }
 
+QString actionName(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::Retry: return QStringLiteral("retry");
+    case ActionKind::Cancel: return QStringLiteral("cancel");
+    case ActionKind::Move: return QStringLiteral("move");
+    }
+    return {};
+}
+
+std::optional<ActionKind> parseActionName(const QString &name)
+{
+    for (ActionKind k : {ActionKind::Retry, ActionKind::Cancel, ActionKind::Move}) {
+        if (actionName(k) == name) {
+            return k;
+        }
+    }
+    return std::nullopt;
+}
+
 QJsonObject toJson(const JobSummary &j)
 {
     const auto text = [](const QString &t) { return t.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(t); };

@@ -107,7 +107,11 @@ struct PurgeResult
     bool dryRun = false;
 };
 
-enum class ActionKind : quint8 { Retry, Cancel };
+enum class ActionKind : quint8 { Retry, Cancel, Move };
+
+/// "retry", "cancel", "move" (the audit log's and the journal's word for it).
+QString actionName(ActionKind kind);
+std::optional<ActionKind> parseActionName(const QString &name);
 
 /// A conditional action: it applies to a job only while the job is still in `expected` state, so two
 /// operators clicking at once cannot both succeed, and a job that moved on is skipped, not harmed.
@@ -117,6 +121,7 @@ struct JobAction
     QStringList jobIds;
     JobState expected = JobState::Failed;
     bool dryRun = false;
+    QString targetQueue;             ///< Move: where the jobs go
 };
 
 struct ActionResult

@@ -31,7 +31,8 @@ BulkDialog::BulkDialog(Backend *backend, AuditLog *audit, const BulkSpec &spec, 
 BulkDialog::BulkDialog(Backend *backend, AuditLog *audit, const BulkJournalEntry &resume, QWidget *parent)
     : QDialog(parent), m_backend(backend), m_audit(audit), m_resuming(true), m_resumeEntry(resume)
 {
-    m_spec.kind = resume.action == u"cancel" ? ActionKind::Cancel : ActionKind::Retry;
+    m_spec.kind = parseActionName(resume.action.section(u':', 0, 0)).value_or(ActionKind::Retry);
+    m_spec.targetQueue = resume.action.section(u':', 1);
     m_spec.expected = parseJobState(resume.expectedState).value_or(JobState::Failed);
     build();
     attach(BulkRun::resume(backend, audit, resume, 0, this));
@@ -56,7 +57,7 @@ BulkDialog::BulkDialog(Backend *backend, AuditLog *audit, const BulkJournalEntry
 
 void BulkDialog::build()
 {
-    setWindowTitle(m_spec.kind == ActionKind::Retry ? tr("Bulk Retry") : tr("Bulk Cancel"));
+    setWindowTitle(m_spec.kind == ActionKind::Retry ? tr("Bulk Retry") : m_spec.kind == ActionKind::Cancel ? tr("Bulk Cancel") : tr("Bulk Move"));
     setAttribute(Qt::WA_DeleteOnClose);
     auto *root = new QVBoxLayout(this);
     m_title = new QLabel(this);
@@ -112,7 +113,12 @@ void BulkDialog::build()
 
 QString BulkDialog::verb() const
 {
-    return m_spec.kind == ActionKind::Retry ? tr("Retry") : tr("Cancel (delete)");
+    switch (m_spec.kind) {
+    case ActionKind::Retry: return tr("Retry");
+    case ActionKind::Cancel: return tr("Cancel (delete)");
+    case ActionKind::Move: return tr("Move to %1").arg(escapeForDisplay(m_spec.targetQueue, 60));
+    }
+    return {};
 }
 
 void BulkDialog::attach(BulkRun *run)
@@ -222,7 +228,7 @@ void BulkDialog::showProgress(const BulkProgress &p)
 void BulkDialog::showSummary(const BulkSummary &s)
 {
     m_stop->setEnabled(false);
-    const QString done = m_spec.kind == ActionKind::Retry ? tr("retried") : tr("cancelled");
+    const QString done = m_spec.kind == ActionKind::Retry ? tr("retried") : m_spec.kind == ActionKind::Cancel ? tr("cancelled") : tr("moved");
     QString text = tr("%1 %2 · skipped %3 (no longer %4)")
                        .arg(Freshness::count(s.succeeded), done, Freshness::count(s.skipped), jobStateName(m_spec.expected));
     if (s.notAttempted > 0) {

@@ -17,6 +17,7 @@
 #include <QHBoxLayout>
 #include <QGuiApplication>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -46,6 +47,8 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_search->setClearButtonEnabled(true);
     m_retry = new QPushButton(tr("&Retry"), this);
     m_cancel = new QPushButton(tr("&Cancel Jobs"), this);
+    m_move = new QPushButton(tr("Mo&ve…"), this);
+    m_move->setToolTip(tr("Move the selected jobs to another queue, if they are still in the state shown"));
     bar->addWidget(new QLabel(tr("State:"), this));
     bar->addWidget(m_state);
     bar->addWidget(m_search, 1);
@@ -57,6 +60,7 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_bulk->setToolTip(tr("Act on every job matching the state and search, in batches, with progress"));
     bar->addWidget(m_retry);
     bar->addWidget(m_cancel);
+    bar->addWidget(m_move);
     bar->addWidget(m_bulk);
     m_notify = new QPushButton(tr("Tell &Affected Users…"), this);
     m_notify->setToolTip(tr("Who these jobs belong to, and one message to each of them"));
@@ -181,6 +185,7 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     connect(m_similarRetry, &QPushButton::clicked, this, [this] { openBulkSimilar(ActionKind::Retry); });
     connect(m_retry, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Retry); });
     connect(m_cancel, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Cancel); });
+    connect(m_move, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Move); });
     updateButtons();
 }
 
@@ -522,6 +527,8 @@ void JobBrowser::updateButtons()
     // No audit log, no action: every change to a production queue must be traceable.
     m_retry->setEnabled(any && caps.retry && m_audit && st != JobState::Waiting);
     m_cancel->setEnabled(any && caps.cancel && m_audit);
+    m_move->setEnabled(any && caps.moveJobs && m_audit && st != JobState::Running);
+    m_move->setVisible(caps.moveJobs || !m_backend);
     m_bulk->setEnabled((caps.retry || caps.cancel) && m_audit);
     m_notify->setEnabled(m_backend != nullptr);
     m_bulk->menu()->actions().at(0)->setEnabled(caps.retry && st != JobState::Waiting);
@@ -540,7 +547,18 @@ void JobBrowser::updateButtons()
 void JobBrowser::confirmAndAct(ActionKind kind)
 {
     const int n = int(m_table->selectionModel()->selectedRows().size());
-    const QString verb = kind == ActionKind::Retry ? tr("Retry") : tr("Cancel (delete)");
+    QString verb = kind == ActionKind::Retry ? tr("Retry") : tr("Cancel (delete)");
+    if (kind == ActionKind::Move) {
+        bool ok = false;
+        const QString target = QInputDialog::getText(this, tr("Move to Queue"), tr("Move the selected jobs to the queue:"),
+                                                     QLineEdit::Normal, QString(), &ok)
+                                   .trimmed();
+        if (!ok || target.isEmpty()) {
+            return;
+        }
+        m_moveTarget = target;
+        verb = tr("Move to %1:").arg(escapeForDisplay(target, 60));
+    }
     if (QMessageBox::question(this, verb,
                               tr("%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.", nullptr, n)
                                   .arg(verb, jobStateName(JobState(m_state->currentData().toInt())),
@@ -549,14 +567,18 @@ void JobBrowser::confirmAndAct(ActionKind kind)
     }
 }
 
-void JobBrowser::actOnSelection(ActionKind kind)
+void JobBrowser::actOnSelection(ActionKind kind, const QString &targetQueue)
 {
+    if (!targetQueue.isEmpty()) {
+        m_moveTarget = targetQueue;
+    }
     if (!m_backend || !m_audit) {
         return;
     }
     JobAction a;
     a.kind = kind;
     a.expected = JobState(m_state->currentData().toInt());
+    a.targetQueue = kind == ActionKind::Move ? m_moveTarget : QString();
     for (const QModelIndex &idx : m_table->selectionModel()->selectedRows()) {
         a.jobIds << idx.data(JobTableModel::JobIdRole).toString();
     }
@@ -565,15 +587,15 @@ void JobBrowser::actOnSelection(ActionKind kind)
     }
     m_status->setText(tr("Working…"));
     whenFinished(m_backend->act(a), this, [this, a](const ActionResult &r) {
-        const QString verb = a.kind == ActionKind::Retry ? tr("retried") : tr("cancelled");
+        const QString verb = a.kind == ActionKind::Retry ? tr("retried") : a.kind == ActionKind::Cancel ? tr("cancelled") : tr("moved to %1").arg(a.targetQueue);
         if (m_audit) {
             AuditRecord rec;
             rec.operatorName = m_operator;
             rec.connection = m_backend->url().toDisplayString();
-            rec.action = a.kind == ActionKind::Retry ? QStringLiteral("retry") : QStringLiteral("cancel");
+            rec.action = actionName(a.kind);
             rec.expectedState = jobStateName(a.expected);
             rec.jobIds = a.jobIds;
-            rec.filter = QStringLiteral("queue=%1 (GUI selection)").arg(m_queue);
+            rec.filter = QStringLiteral("queue=%1 (GUI selection)%2").arg(m_queue, a.targetQueue.isEmpty() ? QString() : u" → " + a.targetQueue);
             rec.succeeded = int(r.succeeded.size());
             rec.skipped = int(r.skipped.size());
             rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;

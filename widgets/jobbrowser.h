@@ -51,8 +51,8 @@ public:
     JobTableModel *model() const { return m_model; }
     QString detailText() const;
     QString statusText() const;
-    /// Acts on the selected rows without asking (the buttons ask first).
-    void actOnSelection(ActionKind kind);
+    /// Acts on the selected rows without asking (the buttons ask first); Move goes to `targetQueue`.
+    void actOnSelection(ActionKind kind, const QString &targetQueue = {});
     /// Opens the bulk dialog for every job matching the state and search shown (not just the loaded page).
     BulkDialog *openBulk(ActionKind kind);
     /// Opens the bulk dialog on the newest unfinished bulk action of this connection (see resumeText()).
@@ -98,6 +98,8 @@ private:
     QPlainTextEdit *m_detail;
     QPushButton *m_retry;
     QPushButton *m_cancel;
+    QPushButton *m_move;
+    QString m_moveTarget;
     QPushButton *m_bulk;
     QPushButton *m_notify;
     Outbox *m_outbox = nullptr;

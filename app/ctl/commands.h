@@ -16,6 +16,8 @@ int runWatch(const QStringList &arguments);
 int runJobs(const QStringList &arguments);
 int runRetry(const QStringList &arguments);
 int runCancel(const QStringList &arguments);
+/// `move-jobs URL (--job ID… | --all --queue Q) --to Q2 [--state waiting]`: chosen jobs to another queue.
+int runMoveJobs(const QStringList &arguments);
 /// `runs [URL]`: bulk actions that did not finish; `resume URL RUN [--rate N]` finishes one.
 int runRuns(const QStringList &arguments);
 int runResume(const QStringList &arguments);

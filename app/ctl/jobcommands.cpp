@@ -82,9 +82,19 @@ void printPreview(const BulkPreview &preview)
     }
 }
 
+QString pastTense(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::Retry: return tr("retried");
+    case ActionKind::Cancel: return tr("cancelled");
+    case ActionKind::Move: return tr("moved");
+    }
+    return {};
+}
+
 int printSummary(const BulkSummary &s, ActionKind kind, JobState expected)
 {
-    const QString done = kind == ActionKind::Retry ? tr("retried") : tr("cancelled");
+    const QString done = pastTense(kind);
     out() << tr("%1 %2 job(s)").arg(done).arg(s.succeeded);
     if (s.succeeded > 0 && s.succeeded <= s.firstSucceeded.size()) {
         out() << ": " << s.firstSucceeded.join(QStringLiteral(", "));
@@ -111,19 +121,20 @@ int printSummary(const BulkSummary &s, ActionKind kind, JobState expected)
 
 int runAction(const QStringList &arguments, ActionKind kind)
 {
-    const QString verb = kind == ActionKind::Retry ? QStringLiteral("retry") : QStringLiteral("cancel");
+    const QString verb = kind == ActionKind::Move ? QStringLiteral("move-jobs") : actionName(kind);
     QCommandLineParser p;
-    p.setApplicationDescription(kind == ActionKind::Retry
-                                    ? tr("Retry jobs now, only if they are still in the given state.")
-                                    : tr("Delete jobs, only if they are still in the given state."));
+    p.setApplicationDescription(kind == ActionKind::Retry    ? tr("Retry jobs now, only if they are still in the given state.")
+                                : kind == ActionKind::Cancel ? tr("Delete jobs, only if they are still in the given state.")
+                                                             : tr("Move jobs to another queue, only if they are still in the given state."));
     p.addHelpOption();
     p.addPositionalArgument(verb, tr("The command."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const QCommandLineOption job(QStringLiteral("job"), tr("A job id (repeatable)."), QStringLiteral("ID"));
     const QCommandLineOption all(QStringLiteral("all"), tr("Every job matching --queue/--state/--search."));
     const QCommandLineOption queue(QStringLiteral("queue"), tr("With --all: the queue."), QStringLiteral("Q"));
-    const QCommandLineOption state(QStringLiteral("state"), tr("The state the jobs must still be in (default failed)."),
-                                   QStringLiteral("STATE"), QStringLiteral("failed"));
+    const QCommandLineOption state(QStringLiteral("state"), tr("The state the jobs must still be in (default failed; move-jobs: waiting)."),
+                                   QStringLiteral("STATE"), kind == ActionKind::Move ? QStringLiteral("waiting") : QStringLiteral("failed"));
+    const QCommandLineOption to(QStringLiteral("to"), tr("move-jobs: the queue the jobs go to."), QStringLiteral("Q"));
     const QCommandLineOption search(QStringLiteral("search"), tr("With --all: text in the payload or error."), QStringLiteral("TEXT"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Print what would change; change nothing."));
     const QCommandLineOption yes(QStringLiteral("yes"), tr("Confirm a bulk action (--all) without asking."));
@@ -134,6 +145,9 @@ int runAction(const QStringList &arguments, ActionKind kind)
     const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
                                 QStringLiteral("NAME"));
     p.addOptions({job, all, queue, state, search, dryRun, yes, batch, rate, op});
+    if (kind == ActionKind::Move) {
+        p.addOption(to);
+    }
     const bool parsed = p.parse(arguments);
     if (parsed && p.isSet(QStringLiteral("help"))) {
         out() << p.helpText();
@@ -145,9 +159,10 @@ int runAction(const QStringList &arguments, ActionKind kind)
     bool rateOk = true;
     const double perSecond = p.value(rate).toDouble(&rateOk);
     if (!parsed || p.positionalArguments().size() != 2 || !expected || p.isSet(job) == p.isSet(all) || !numbersOk ||
-        batchSize < 1 || !rateOk || perSecond < 0) {
+        batchSize < 1 || !rateOk || perSecond < 0 || (kind == ActionKind::Move && p.value(to).trimmed().isEmpty())) {
         err() << (p.errorText().isEmpty()
-                      ? tr("usage: queuedeckctl %1 URL (--job ID… | --all --queue Q) [--state S] [--batch N] [--rate N] [--dry-run] [--yes]").arg(verb)
+                      ? tr("usage: queuedeckctl %1 URL (--job ID… | --all --queue Q) [--state S]%2 [--batch N] [--rate N] [--dry-run] [--yes]")
+                            .arg(verb, kind == ActionKind::Move ? QStringLiteral(" --to Q2") : QString())
                       : p.errorText())
               << '\n';
         return 2;
@@ -168,6 +183,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
     BulkSpec spec;
     spec.kind = kind;
     spec.expected = *expected;
+    spec.targetQueue = kind == ActionKind::Move ? p.value(to).trimmed() : QString();
     spec.batchSize = batchSize;
     spec.ratePerSecond = perSecond;
     spec.operatorName = auditRecord(*backend.value(), p, op, verb).operatorName;
@@ -207,6 +223,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
             a.kind = kind;
             a.jobIds = run.jobIds().mid(i, spec.batchSize);
             a.expected = *expected;
+            a.targetQueue = spec.targetQueue;
             a.dryRun = true;
             const ActionResult r = wait(backend.value()->act(a));
             if (!r.error.isEmpty()) {
@@ -216,7 +233,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
             total.succeeded += r.succeeded;
             total.skipped += r.skipped;
         }
-        out() << tr("%1 %2 job(s)").arg(kind == ActionKind::Retry ? tr("would retry") : tr("would cancel")).arg(total.succeeded.size());
+        out() << tr("would %1 %2 job(s)").arg(actionName(kind)).arg(total.succeeded.size());
         if (!total.succeeded.isEmpty() && total.succeeded.size() <= 20) {
             out() << ": " << total.succeeded.join(QStringLiteral(", "));
         }
@@ -313,6 +330,11 @@ int runRetry(const QStringList &arguments)
 int runCancel(const QStringList &arguments)
 {
     return runAction(arguments, ActionKind::Cancel);
+}
+
+int runMoveJobs(const QStringList &arguments)
+{
+    return runAction(arguments, ActionKind::Move);
 }
 
 int runPurge(const QStringList &arguments)
@@ -538,7 +560,7 @@ int runResume(const QStringList &arguments)
     }
     std::unique_ptr<BulkRun> run(BulkRun::resume(backend.value().get(), &audit, *entry, std::max(0.0, p.value(rate).toDouble())));
     out() << tr("resuming #%1: %2 of %3 job(s) left").arg(id).arg(entry->jobIds.size() - entry->next).arg(entry->jobIds.size()) << '\n';
-    const ActionKind kind = entry->action == u"cancel" ? ActionKind::Cancel : ActionKind::Retry;
+    const ActionKind kind = parseActionName(entry->action.section(u':', 0, 0)).value_or(ActionKind::Retry);
     const BulkSummary s = runToEnd(*run, true);
     return printSummary(s, kind, parseJobState(entry->expectedState).value_or(JobState::Failed));
 }

@@ -34,6 +34,9 @@ int main(int argc, char *argv[])
     if (command == u"cancel") {
         return qd::ctl::runCancel(args);
     }
+    if (command == u"move-jobs") {
+        return qd::ctl::runMoveJobs(args);
+    }
     if (command == u"runs") {
         return qd::ctl::runRuns(args);
     }
@@ -68,6 +71,7 @@ int main(int argc, char *argv[])
         "  jobs URL --queue Q --state S [--search TEXT] [--limit N] [--json]\n"
         "  retry URL (--job ID… | --all --queue Q) [--state S] [--batch N] [--rate N] [--dry-run] [--yes]\n"
         "  cancel URL (--job ID… | --all --queue Q) [--state S] [--batch N] [--rate N] [--dry-run] [--yes]\n"
+        "  move-jobs URL (--job ID… | --all --queue Q) --to Q2 [--state S] [--dry-run] [--yes]\n"
         "  runs [URL]                            bulk actions that did not finish (cancelled, interrupted)\n"
         "  resume URL RUN [--rate N]             finish one from its first unconfirmed batch\n"
         "  move URL --from Q [--to Q2] [--dry-run] [--yes]\n"

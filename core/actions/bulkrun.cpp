@@ -42,7 +42,9 @@ BulkRun *BulkRun::resume(Backend *backend, AuditLog *audit, const BulkJournalEnt
                          QObject *parent)
 {
     BulkSpec spec;
-    spec.kind = entry.action == u"cancel" ? ActionKind::Cancel : ActionKind::Retry;
+    // The journal's action is "retry", "cancel" or "move:<target queue>".
+    spec.kind = parseActionName(entry.action.section(u':', 0, 0)).value_or(ActionKind::Retry);
+    spec.targetQueue = entry.action.section(u':', 1);
     spec.expected = parseJobState(entry.expectedState).value_or(JobState::Failed);
     spec.jobIds = entry.jobIds;
     spec.filterText = entry.filter;
@@ -61,7 +63,7 @@ BulkRun *BulkRun::resume(Backend *backend, AuditLog *audit, const BulkJournalEnt
 
 QString BulkRun::verb() const
 {
-    return m_spec.kind == ActionKind::Retry ? QStringLiteral("retry") : QStringLiteral("cancel");
+    return actionName(m_spec.kind);
 }
 
 void BulkRun::resolve()
@@ -179,7 +181,7 @@ void BulkRun::begin()
     BulkJournalEntry e;
     e.operatorName = m_spec.operatorName;
     e.connection = m_backend ? m_backend->url().toDisplayString() : QString();
-    e.action = verb();
+    e.action = m_spec.kind == ActionKind::Move ? verb() + u':' + m_spec.targetQueue : verb();
     e.expectedState = jobStateName(m_spec.expected);
     e.filter = m_spec.filterText;
     e.jobIds = m_ids;
@@ -224,6 +226,7 @@ void BulkRun::nextBatch()
     JobAction a;
     a.kind = m_spec.kind;
     a.expected = m_spec.expected;
+    a.targetQueue = m_spec.targetQueue;
     a.jobIds = m_ids.mid(m_next, m_spec.batchSize);
     whenFinished(m_backend->act(a), this, [this, a](const ActionResult &r) { batchDone(a, r); });
 }
@@ -238,11 +241,11 @@ void BulkRun::batchDone(const JobAction &action, const ActionResult &r)
     rec.action = verb();
     rec.expectedState = jobStateName(action.expected);
     rec.jobIds = action.jobIds;
-    rec.filter = tr("bulk #%1, batch %2 of %3: %4")
+    rec.filter = tr("bulk #%1, batch %2 of %3: %4%5")
                      .arg(m_runId)
                      .arg(m_next / m_spec.batchSize + 1)
                      .arg(batches)
-                     .arg(m_spec.filterText);
+                     .arg(m_spec.filterText, action.kind == ActionKind::Move ? tr(" → %1").arg(action.targetQueue) : QString());
     rec.succeeded = int(r.succeeded.size());
     rec.skipped = int(r.skipped.size());
     rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;

@@ -22,6 +22,7 @@ struct BulkSpec
 {
     ActionKind kind = ActionKind::Retry;
     JobState expected = JobState::Failed;
+    QString targetQueue;             ///< Move: where the jobs go
     QStringList jobIds;              ///< a selection; empty: every job matching `filter`
     std::optional<JobQuery> filter;  ///< "all matching": resolved page by page before anything changes
     JobFilter narrow;                ///< and narrowed like the job browser's view (class, field, minimum wait)

@@ -139,7 +139,7 @@ private Q_SLOTS:
         QVERIFY(detail.error.contains(QStringLiteral("printer unreachable")));
 
         // Retry, conditional: the second attempt is skipped.
-        JobAction retry{ActionKind::Retry, {job.id}, JobState::Failed, false};
+        JobAction retry{ActionKind::Retry, {job.id}, JobState::Failed, false, {}};
         ActionResult r = wait(backend->act(retry));
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
         QCOMPARE(r.succeeded, QStringList{job.id});
@@ -156,16 +156,16 @@ private Q_SLOTS:
         running.queue = QStringLiteral("mailers");
         running.state = JobState::Running;
         const QString live = wait(backend->jobs(running)).jobs.first().id;
-        r = wait(backend->act(JobAction{ActionKind::Cancel, {live}, JobState::Waiting, false}));
+        r = wait(backend->act(JobAction{ActionKind::Cancel, {live}, JobState::Waiting, false, {}}));
         QCOMPARE(r.skipped, QStringList{live});
         JobQuery sched;
         sched.queue = QStringLiteral("reports");
         sched.state = JobState::Scheduled;
         const QString retrying = wait(backend->jobs(sched)).jobs.first().id;
-        r = wait(backend->act(JobAction{ActionKind::Cancel, {retrying}, JobState::Scheduled, true})); // dry run
+        r = wait(backend->act(JobAction{ActionKind::Cancel, {retrying}, JobState::Scheduled, true, {}})); // dry run
         QCOMPARE(r.succeeded, QStringList{retrying});
         QVERIFY(wait(backend->job(retrying)).failure.isEmpty()); // still there
-        r = wait(backend->act(JobAction{ActionKind::Cancel, {retrying}, JobState::Scheduled, false}));
+        r = wait(backend->act(JobAction{ActionKind::Cancel, {retrying}, JobState::Scheduled, false, {}}));
         QCOMPARE(r.succeeded, QStringList{retrying});
         QVERIFY(wait(backend->job(retrying)).failure.contains(QStringLiteral("gone")));
 
@@ -174,8 +174,8 @@ private Q_SLOTS:
         lost.queue = QStringLiteral("print");
         lost.state = JobState::Running;
         const QString stuck = wait(backend->jobs(lost)).jobs.first().id;
-        QCOMPARE(wait(backend->act(JobAction{ActionKind::Retry, {stuck}, JobState::Running, false})).succeeded, QStringList{stuck});
-        QCOMPARE(wait(backend->act(JobAction{ActionKind::Retry, {live}, JobState::Running, false})).skipped, QStringList{live});
+        QCOMPARE(wait(backend->act(JobAction{ActionKind::Retry, {stuck}, JobState::Running, false, {}})).succeeded, QStringList{stuck});
+        QCOMPARE(wait(backend->act(JobAction{ActionKind::Retry, {live}, JobState::Running, false, {}})).skipped, QStringList{live});
     }
 
     void twoOperatorsRetryingAtOnceExactlyOneSucceeds()
@@ -187,7 +187,7 @@ private Q_SLOTS:
         JobQuery q;
         q.state = JobState::Failed;
         const QString id = wait(a->jobs(q)).jobs.first().id;
-        const JobAction retry{ActionKind::Retry, {id}, JobState::Failed, false};
+        const JobAction retry{ActionKind::Retry, {id}, JobState::Failed, false, {}};
         auto fa = a->act(retry); // both in flight at the same time, on two connections and two threads
         auto fb = b->act(retry);
         const ActionResult ra = wait(fa);
@@ -197,13 +197,43 @@ private Q_SLOTS:
         QCOMPARE(ra.skipped.size() + rb.skipped.size(), 1);
     }
 
+    void moveWaitingJobsToAnotherQueueThenARealWorkerThereTakesThem()
+    {
+        const auto t = target(QStringLiteral("sqlite"));
+        QVERIFY(!ruby(t->second).isEmpty());
+        auto backend = createBackend(t->first).value();
+        QVERIFY(backend->capabilities().moveJobs);
+        JobQuery q;
+        q.queue = QStringLiteral("default");
+        q.state = JobState::Waiting;
+        const QList<JobSummary> before = wait(backend->jobs(q)).jobs;
+        QVERIFY(before.size() >= 2);
+        const QString a = before.at(0).id;
+        const QString b = before.at(1).id;
+        ActionResult r = wait(backend->act(JobAction{ActionKind::Move, {a, b}, JobState::Waiting, false, QStringLiteral("urgent")}));
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.succeeded, (QStringList{a, b}));
+        JobQuery urgent;
+        urgent.queue = QStringLiteral("urgent");
+        QCOMPARE(wait(backend->jobs(urgent)).jobs.size(), 2);
+        // A running job cannot be moved (a worker holds it), and a move needs a target.
+        r = wait(backend->act(JobAction{ActionKind::Move, {a}, JobState::Running, false, QStringLiteral("urgent")}));
+        QVERIFY(!r.error.isEmpty());
+        r = wait(backend->act(JobAction{ActionKind::Move, {a}, JobState::Waiting, false, QString()}));
+        QVERIFY(!r.error.isEmpty());
+        // delayed_job's own worker for the "urgent" queue reserves a moved job.
+        const QString reserve = QStringLiteral(QD_SOURCE_DIR "/tests/backends/fixtures/reserve_job.rb");
+        const QString got = ruby(t->second + QStringList{QStringLiteral("urgent")}, reserve);
+        QVERIFY2(got.startsWith(a + u' ') || got.startsWith(b + u' '), qPrintable(got));
+    }
+
     void readOnlyConnectionsRefuseActions()
     {
         const auto t = target(QStringLiteral("sqlite"));
         QVERIFY(!ruby(t->second).isEmpty());
         auto backend = createBackend(t->first + QStringLiteral("?readonly=1")).value();
         QVERIFY(!backend->capabilities().retry);
-        const ActionResult r = wait(backend->act(JobAction{ActionKind::Retry, {QStringLiteral("12")}, JobState::Failed, false}));
+        const ActionResult r = wait(backend->act(JobAction{ActionKind::Retry, {QStringLiteral("12")}, JobState::Failed, false, {}}));
         QVERIFY(r.error.contains(QStringLiteral("read-only")));
     }
 

@@ -190,6 +190,48 @@ private Q_SLOTS:
         QCOMPARE(s.queue(QStringLiteral("default"))->failed.value(), 2);
     }
 
+    void moveWaitingJobsToAnotherQueue()
+    {
+        auto b = backend();
+        QVERIFY(b->capabilities().moveJobs);
+        JobQuery q;
+        q.queue = QStringLiteral("default");
+        q.limit = 3;
+        const JobPage page = wait(b->jobs(q));
+        JobAction a;
+        a.kind = ActionKind::Move;
+        a.expected = JobState::Waiting;
+        a.targetQueue = QStringLiteral("urgent");
+        a.jobIds = {page.jobs.at(0).id, page.jobs.at(1).id};
+        ActionResult r = wait(b->act(a));
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.succeeded.size(), 2);
+        QCOMPARE(cli({QStringLiteral("LLEN"), QStringLiteral("queue:urgent")}), QStringLiteral("2"));
+        QCOMPARE(cli({QStringLiteral("LLEN"), QStringLiteral("queue:default")}), QStringLiteral("23"));
+        QCOMPARE(cli({QStringLiteral("SISMEMBER"), QStringLiteral("queues"), QStringLiteral("urgent")}), QStringLiteral("1"));
+        const QJsonObject moved = QJsonDocument::fromJson(cli({QStringLiteral("LINDEX"), QStringLiteral("queue:urgent"), QStringLiteral("0")}).toUtf8()).object();
+        QCOMPARE(moved.value(QStringLiteral("queue")).toString(), QStringLiteral("urgent")); // the job says where it is
+        r = wait(b->act(a));
+        QCOMPARE(r.skipped.size(), 2); // no longer in default: exactly once
+        // Sidekiq's own API sees them in the new queue.
+        const QJsonObject report =
+            QJsonDocument::fromJson(qd::test::runFixture(QStringLiteral("ruby"), {kFixtures + QStringLiteral("report.rb"), m_redis.plainUrl(kDb)}))
+                .object();
+        bool seen = false;
+        for (const QJsonValue &v : report.value(QStringLiteral("queues")).toArray()) {
+            seen = seen || (v.toObject().value(QStringLiteral("name")).toString() == u"urgent" &&
+                            v.toObject().value(QStringLiteral("size")).toInt() == 2);
+        }
+        QVERIFY2(seen, report.value(QStringLiteral("queues")).toVariant().toString().toUtf8().constData());
+        // Only waiting jobs, and only to a plain queue name.
+        a.jobIds = {page.jobs.at(2).id};
+        a.targetQueue = QStringLiteral("evil\",\"x");
+        QVERIFY(!wait(b->act(a)).error.isEmpty());
+        a.targetQueue = QStringLiteral("urgent");
+        a.expected = JobState::Dead;
+        QVERIFY(!wait(b->act(a)).error.isEmpty());
+    }
+
     void deleteWaitingAndDeadOnce()
     {
         auto b = backend();

@@ -281,7 +281,7 @@ Capabilities DelayedJobBackend::capabilities() const
     Capabilities c;
     c.workers = true;
     c.exactCounts = true;
-    c.retry = c.cancel = !d->readOnly;
+    c.retry = c.cancel = c.moveJobs = !d->readOnly;
     return c;
 }
 

@@ -245,6 +245,11 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
         r.error = tr("Waiting jobs are already due; there is nothing to retry.");
         return r;
     }
+    if (action.kind == ActionKind::Move && (action.expected == JobState::Running || action.targetQueue.trimmed().isEmpty())) {
+        r.error = action.expected == JobState::Running ? tr("A running job cannot be moved: a worker holds it.")
+                                                       : tr("Name the queue to move the jobs to.");
+        return r;
+    }
     QString predicate = statePredicate(db, action.expected);
     if (action.expected == JobState::Running) {
         // Only a lock that outlived max_run_time (a dead worker's) may be taken back; a live worker keeps its job.
@@ -266,6 +271,10 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
         sql = QStringLiteral("SELECT id FROM %1 WHERE id IN (%2) AND %3").arg(table, ids, predicate);
     } else if (action.kind == ActionKind::Cancel) {
         sql = QStringLiteral("DELETE FROM %1 WHERE id IN (%2) AND %3 RETURNING id").arg(table, ids, predicate);
+    } else if (action.kind == ActionKind::Move) {
+        // The job keeps its state, attempts and schedule: only the queue a worker takes it from changes.
+        sql = QStringLiteral("UPDATE %1 SET queue = :target, updated_at = %2 WHERE id IN (%3) AND %4 RETURNING id")
+                  .arg(table, sqlParam(db, QStringLiteral(":updated")), ids, predicate);
     } else {
         // A manual retry costs no attempt and clears what delayed_job leaves on a failed row (its lock).
         const QString runAt = sqlParam(db, QStringLiteral(":run_at"));
@@ -287,7 +296,12 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
     bindTimes(q, sql, now, maxRunTimeSeconds);
     if (sql.contains(u":run_at")) {
         q.bindValue(QStringLiteral(":run_at"), writeTime(now));
+    }
+    if (sql.contains(u":updated")) {
         q.bindValue(QStringLiteral(":updated"), writeTime(now));
+    }
+    if (sql.contains(u":target")) {
+        q.bindValue(QStringLiteral(":target"), action.targetQueue.trimmed());
     }
     if (!q.exec()) {
         r.error = tr("The action failed: %1 — nothing was changed.").arg(sqlErrorText(q.lastError()));

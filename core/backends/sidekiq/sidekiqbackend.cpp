@@ -121,6 +121,7 @@ Capabilities SidekiqBackend::capabilities() const
     c.exactCounts = true;
     c.retry = !d->readOnly;
     c.cancel = !d->readOnly;
+    c.moveJobs = !d->readOnly; // waiting jobs, from one queue list to another
     return c;
 }
 

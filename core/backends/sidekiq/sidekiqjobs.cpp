@@ -11,6 +11,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QJsonObject>
 
 namespace qd::sidekiq {
@@ -60,8 +61,9 @@ return out
 // Finds one job and, unless ARGV[1] is 'check', takes it out: 'delete' drops it, 'retry' pushes it back on its
 // queue with a fresh enqueued_at (and, for the retry and dead sets, one retry_count given back, as Sidekiq's own
 // retry does). KEYS[1]: the set or list; KEYS[2]: the `queues` set. ARGV: mode, kind (zset|list), score, jid,
-// queue key prefix, now (epoch seconds text), most list entries to search, give back an attempt (1|0).
-// Returns {1, queue} when done, {0} when the job is no longer there.
+// queue key prefix, now (epoch seconds text), most list entries to search, give back an attempt (1|0), and for
+// 'move' the target queue. Returns {1, queue} when done, {0} when the job is no longer there, {-1} when a job to
+// move has no "queue" field where Sidekiq writes it (left untouched).
 const redis::Script kTake(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF R"lua(
 local mode, kind, score, jid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local needle = '"jid":"' .. jid .. '"'
@@ -82,12 +84,24 @@ end
 if m == nil then return {0} end
 local q = queueOf(m)
 if mode == 'check' then return {1, q} end
+local moved = nil
+if mode == 'move' then
+  -- Rewrite the job's own "queue" (where Sidekiq writes it, before the arguments) before taking it out.
+  local n
+  moved, n = string.gsub(m, '^({[^{%[]-"queue":")([^"\\]*)(")', function(a, _, c) return a .. ARGV[9] .. c end, 1)
+  if n ~= 1 then return {-1} end
+end
 if kind == 'zset' then
   if redis.call('ZREM', KEYS[1], m) ~= 1 then return {0} end
 elseif redis.call('LREM', KEYS[1], 1, m) ~= 1 then
   return {0}
 end
 if mode == 'delete' then return {1, q} end
+if mode == 'move' then
+  redis.call('SADD', KEYS[2], ARGV[9])
+  redis.call('LPUSH', ARGV[5] .. ARGV[9], moved)
+  return {1, ARGV[9]}
+end
 local function lastNumber(s, field)
   local pat = '"' .. field .. '":(%-?[%d%.eE%+]+)'
   local a, b, v, init = nil, nil, nil, 1
@@ -480,6 +494,14 @@ QFuture<ActionResult> SidekiqBackend::act(const JobAction &action)
         return QtFuture::makeReadyFuture(refused);
     }
     const bool retry = action.kind == ActionKind::Retry;
+    const bool move = action.kind == ActionKind::Move;
+    static const QRegularExpression queueName(QStringLiteral("^[A-Za-z0-9_.:-]{1,200}$"));
+    if (move && (action.expected != JobState::Waiting || !queueName.match(action.targetQueue).hasMatch())) {
+        refused.error = action.expected != JobState::Waiting
+                            ? tr("Only waiting Sidekiq jobs can be moved to another queue.")
+                            : tr("\"%1\" is not a queue name to move jobs to (letters, digits, _ . : -).").arg(action.targetQueue.left(80));
+        return QtFuture::makeReadyFuture(refused);
+    }
     if (action.expected == JobState::Running || (retry && action.expected == JobState::Waiting)) {
         refused.error = retry ? tr("Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.")
                               : tr("Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.");
@@ -498,11 +520,11 @@ QFuture<ActionResult> SidekiqBackend::act(const JobAction &action)
         }
         const bool list = where->kind == u"queue";
         const QByteArray source = list ? d->key("queue:" + where->middle.toUtf8()) : d->key(where->kind.toUtf8());
-        const QByteArray mode = action.dryRun ? "check" : retry ? "retry" : "delete";
+        const QByteArray mode = action.dryRun ? "check" : retry ? "retry" : move ? "move" : "delete";
         commands << kTake.evalsha({source, d->key("queues")},
                                   {mode, list ? "list" : "zset", where->middle.toUtf8(), where->jid.toUtf8(),
                                    d->key("queue:"), now, QByteArray::number(d->scanLimit),
-                                   where->kind == u"schedule" ? "0" : "1"});
+                                   where->kind == u"schedule" ? "0" : "1", action.targetQueue.toUtf8()});
         ids << id;
     }
     return onConnection<ActionResult>(
@@ -531,6 +553,9 @@ QFuture<ActionResult> SidekiqBackend::act(const JobAction &action)
                         r.skipped << ids.at(i);
                     } else if (one.isArray() && !one.elements.isEmpty() && one.elements.at(0).toInteger() == 1) {
                         r.succeeded << ids.at(i);
+                    } else if (one.isArray() && !one.elements.isEmpty() && one.elements.at(0).toInteger() == -1) {
+                        errors << tr("job %1 has no \"queue\" field where Sidekiq writes it; it was left where it is").arg(ids.at(i));
+                        r.skipped << ids.at(i);
                     } else {
                         r.skipped << ids.at(i);
                     }
