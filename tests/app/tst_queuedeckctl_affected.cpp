@@ -5,6 +5,7 @@
 // by the real delayed_job gem (tests/backends/fixtures/fill_affected.rb); messages go to a real local HTTP receiver
 // (tests/core/fixtures/webhook_receiver.py) and a CSV file.
 #include "recipients/channels.h"
+#include "../core/webhookreceiver.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -32,42 +33,13 @@ struct Run
     QByteArray err;
 };
 
-struct Receiver
+struct Receiver : qd::test::WebhookReceiver
 {
-    QProcess process;
-    QString log;
-    QString url;
-
     bool start(const QString &logPath, int delayMs = 0)
     {
-        log = logPath;
-        process.start(QStringLiteral("/usr/bin/python3"),
-                      {QStringLiteral(QD_SOURCE_DIR "/tests/core/fixtures/webhook_receiver.py"), logPath, QStringLiteral("0"),
-                       QStringLiteral("500"), QString::number(delayMs)});
-        if (!process.waitForStarted(10000) || !process.waitForReadyRead(10000)) {
-            return false;
-        }
-        url = QStringLiteral("http://127.0.0.1:%1/notify").arg(QString::fromLatin1(process.readLine().trimmed()));
-        return true;
+        return WebhookReceiver::start(logPath, QStringLiteral("/notify"), 0, 500, delayMs);
     }
-    ~Receiver()
-    {
-        process.kill();
-        process.waitForFinished(5000);
-    }
-    QList<QJsonObject> requests() const
-    {
-        QFile f(log);
-        QList<QJsonObject> out;
-        if (f.open(QIODevice::ReadOnly)) {
-            for (const QByteArray &line : f.readAll().split('\n')) {
-                if (!line.isEmpty()) {
-                    out.append(QJsonDocument::fromJson(line).object());
-                }
-            }
-        }
-        return out;
-    }
+    QString address() const { return url.toString(); }
 };
 
 QString userOf(const QJsonObject &request)
@@ -367,7 +339,7 @@ private Q_SLOTS:
         Receiver receiver;
         QVERIFY(receiver.start(path(QStringLiteral("dry.jsonl"))));
         const QString outbox = path(QStringLiteral("dry-outbox.sqlite3"));
-        const Run r = ctl(notify(QStringLiteral("print"), QStringLiteral("webhook:") + receiver.url, QStringLiteral("INC-DRY"),
+        const Run r = ctl(notify(QStringLiteral("print"), QStringLiteral("webhook:") + receiver.address(), QStringLiteral("INC-DRY"),
                                  {QStringLiteral("--dry-run"), QStringLiteral("--outbox"), outbox}));
         QCOMPARE(r.exitCode, 0);
         const QStringList lines = QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts);
@@ -424,7 +396,7 @@ private Q_SLOTS:
         Receiver receiver;
         QVERIFY(receiver.start(path(QStringLiteral("hook.jsonl"))));
         // A password in the channel never reaches the audit log.
-        const QString channel = QStringLiteral("webhook:") + QString(receiver.url).replace(QStringLiteral("http://"), QStringLiteral("http://hook:s3cret@"));
+        const QString channel = QStringLiteral("webhook:") + receiver.address().replace(QStringLiteral("http://"), QStringLiteral("http://hook:s3cret@"));
         const QStringList args = notify(QStringLiteral("print"), channel, QStringLiteral("INC-7"),
                                         {QStringLiteral("--outbox"), path(QStringLiteral("hook-outbox.sqlite3"))});
         const Run first = ctl(args);
@@ -468,7 +440,7 @@ private Q_SLOTS:
     {
         Receiver receiver;
         QVERIFY(receiver.start(path(QStringLiteral("slow.jsonl")), 100)); // 100 ms per request: ~6 s for all
-        const QStringList args = notify(QStringLiteral("print"), QStringLiteral("webhook:") + receiver.url, QStringLiteral("INC-KILL"),
+        const QStringList args = notify(QStringLiteral("print"), QStringLiteral("webhook:") + receiver.address(), QStringLiteral("INC-KILL"),
                                         {QStringLiteral("--outbox"), path(QStringLiteral("kill-outbox.sqlite3"))});
         QProcess p;
         p.setProcessEnvironment(env());

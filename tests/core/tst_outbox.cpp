@@ -18,6 +18,7 @@
 #include <QSqlQuery>
 
 #include "../backends/pgtestdb.h"
+#include "webhookreceiver.h"
 #include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -27,41 +28,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Receiver
+struct Receiver : test::WebhookReceiver
 {
-    QProcess process;
-    QString log;
-    QUrl url;
-
     bool start(const QString &logPath, int failFirst, int failStatus = 500)
     {
-        log = logPath;
-        process.start(QStringLiteral("/usr/bin/python3"),
-                      {QStringLiteral(QD_SOURCE_DIR "/tests/core/fixtures/webhook_receiver.py"), logPath,
-                       QString::number(failFirst), QString::number(failStatus)});
-        if (!process.waitForStarted(10000) || !process.waitForReadyRead(10000)) {
-            return false;
-        }
-        url = QUrl(QStringLiteral("http://127.0.0.1:%1/notify").arg(QString::fromLatin1(process.readLine().trimmed())));
-        return true;
-    }
-    ~Receiver()
-    {
-        process.kill();
-        process.waitForFinished(5000);
-    }
-    QList<QJsonObject> requests() const
-    {
-        QFile f(log);
-        QList<QJsonObject> out;
-        if (f.open(QIODevice::ReadOnly)) {
-            for (const QByteArray &line : f.readAll().split('\n')) {
-                if (!line.isEmpty()) {
-                    out.append(QJsonDocument::fromJson(line).object());
-                }
-            }
-        }
-        return out;
+        return WebhookReceiver::start(logPath, QStringLiteral("/notify"), failFirst, failStatus);
     }
     /// What a receiver honouring Idempotency-Key delivers: the accepted requests, one per key.
     QStringList acceptedUsers(QSet<QString> *keys = nullptr) const

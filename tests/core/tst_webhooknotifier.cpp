@@ -6,6 +6,7 @@
 #include "alerts/webhooknotifier.h"
 #include "clock.h"
 #include "fakebackend.h"
+#include "webhookreceiver.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -19,44 +20,6 @@
 using namespace qd;
 
 namespace {
-struct Receiver
-{
-    QProcess process;
-    QString log;
-    QUrl url;
-
-    bool start(const QString &logPath, int failFirst)
-    {
-        log = logPath;
-        process.start(QStringLiteral("/usr/bin/python3"),
-                      {QStringLiteral(QD_SOURCE_DIR "/tests/core/fixtures/webhook_receiver.py"), logPath,
-                       QString::number(failFirst)});
-        if (!process.waitForStarted(10000) || !process.waitForReadyRead(10000)) {
-            return false;
-        }
-        url = QUrl(QStringLiteral("http://127.0.0.1:%1/hook").arg(QString::fromLatin1(process.readLine().trimmed())));
-        return true;
-    }
-    ~Receiver()
-    {
-        process.kill();
-        process.waitForFinished(5000);
-    }
-    QList<QJsonObject> requests() const
-    {
-        QFile f(log);
-        QList<QJsonObject> out;
-        if (f.open(QIODevice::ReadOnly)) {
-            for (const QByteArray &line : f.readAll().split('\n')) {
-                if (!line.isEmpty()) {
-                    out.append(QJsonDocument::fromJson(line).object());
-                }
-            }
-        }
-        return out;
-    }
-};
-
 /// Drives the engine through OK → WARN → CRIT → OK on one queue: three state changes.
 QList<AlertChange> scenario(AlertEngine &engine, ManualClock &clock)
 {
@@ -81,8 +44,8 @@ private Q_SLOTS:
     void slackExactlyOneMessagePerStateChangeDespiteA500()
     {
         QTemporaryDir dir;
-        Receiver receiver;
-        QVERIFY(receiver.start(dir.filePath(QStringLiteral("log.jsonl")), 1)); // the first request gets a 500
+        test::WebhookReceiver receiver;
+        QVERIFY(receiver.start(dir.filePath(QStringLiteral("log.jsonl")), QStringLiteral("/hook"), 1)); // the first request gets a 500
         ManualClock clock;
         AlertEngine engine(&clock);
         WebhookNotifier notifier;
@@ -114,8 +77,8 @@ private Q_SLOTS:
     void pagerDutyTriggerThenResolveWithOneDedupKey()
     {
         QTemporaryDir dir;
-        Receiver receiver;
-        QVERIFY(receiver.start(dir.filePath(QStringLiteral("log.jsonl")), 0));
+        test::WebhookReceiver receiver;
+        QVERIFY(receiver.start(dir.filePath(QStringLiteral("log.jsonl")), QStringLiteral("/hook"), 0));
         ManualClock clock;
         AlertEngine engine(&clock);
         WebhookNotifier notifier;
