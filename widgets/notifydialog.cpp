@@ -15,6 +15,8 @@
 #include "recipients/userrule.h"
 #include "textsafety.h"
 
+#include <QCheckBox>
+#include <QDateTimeEdit>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -86,6 +88,27 @@ void NotifyDialog::build(const JobQuery &selection)
     ruleRow->addWidget(m_olderThan);
     ruleRow->addWidget(m_find);
     leftColumn->addLayout(ruleRow);
+    auto *windowRow = new QHBoxLayout();
+    m_useWindow = new QCheckBox(tr("Due between"), left);
+    m_useWindow->setToolTip(tr("Only jobs due (else enqueued, else failed) in this window, e.g. while the workers were down"));
+    const QDateTime now = QDateTime::currentDateTime();
+    m_since = new QDateTimeEdit(now.addSecs(-3600), left);
+    m_until = new QDateTimeEdit(now, left);
+    for (QDateTimeEdit *e : {m_since, m_until}) {
+        e->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
+        e->setCalendarPopup(true);
+        e->setEnabled(false);
+    }
+    m_since->setAccessibleName(tr("Window start"));
+    m_until->setAccessibleName(tr("Window end"));
+    connect(m_useWindow, &QCheckBox::toggled, m_since, &QWidget::setEnabled);
+    connect(m_useWindow, &QCheckBox::toggled, m_until, &QWidget::setEnabled);
+    windowRow->addWidget(m_useWindow);
+    windowRow->addWidget(m_since);
+    windowRow->addWidget(new QLabel(tr("and"), left));
+    windowRow->addWidget(m_until);
+    windowRow->addStretch(1);
+    leftColumn->addLayout(windowRow);
     m_found = new QLabel(left);
     m_found->setTextFormat(Qt::PlainText);
     m_found->setWordWrap(true);
@@ -226,6 +249,13 @@ void NotifyDialog::setOlderThanMinutes(int minutes)
     m_olderThan->setValue(minutes);
 }
 
+void NotifyDialog::setWindow(const QDateTime &since, const QDateTime &until)
+{
+    m_since->setDateTime(since.toLocalTime());
+    m_until->setDateTime(until.toLocalTime());
+    m_useWindow->setChecked(true);
+}
+
 void NotifyDialog::setIncident(const QString &incident)
 {
     m_incident->setText(incident);
@@ -320,6 +350,9 @@ void NotifyDialog::findUsers()
         m_collector->deleteLater();
     }
     m_collector = new RecipientCollector(m_backend, m_selection, rule.value(), qint64(m_olderThan->value()) * 60, this);
+    if (m_useWindow->isChecked()) {
+        m_collector->setWindow(m_since->dateTime().toUTC(), m_until->dateTime().toUTC());
+    }
     connect(m_collector, &RecipientCollector::progress, this,
             [this](qint64 listed) { m_found->setText(tr("Reading jobs… %1 so far").arg(Freshness::count(listed))); });
     connect(m_collector, &RecipientCollector::failed, this,

@@ -11,6 +11,8 @@
 
 #include <QDialog>
 
+class QCheckBox;
+class QDateTimeEdit;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -45,6 +47,8 @@ public:
     // For tests and scripted use, the same as typing into the fields.
     void setUserRule(const QString &rule);
     void setOlderThanMinutes(int minutes);
+    /// Only jobs due (else enqueued, else failed) in [since, until): "everyone whose job was due while it was down".
+    void setWindow(const QDateTime &since, const QDateTime &until);
     void setIncident(const QString &incident);
     void setChannel(const QString &channel);
     void setTemplate(const QString &subject, const QString &body);
@@ -87,6 +91,9 @@ private:
     Sender *m_sender = nullptr;
     QLineEdit *m_rule = nullptr;
     QSpinBox *m_olderThan = nullptr;
+    QCheckBox *m_useWindow = nullptr;
+    QDateTimeEdit *m_since = nullptr;
+    QDateTimeEdit *m_until = nullptr;
     QPushButton *m_find = nullptr;
     QLabel *m_found = nullptr;
     QTableView *m_table = nullptr;

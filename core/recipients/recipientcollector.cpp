@@ -18,6 +18,12 @@ RecipientCollector::RecipientCollector(Backend *backend, JobQuery selection, Use
     m_query.after.clear();
 }
 
+void RecipientCollector::setWindow(const QDateTime &since, const QDateTime &until)
+{
+    m_since = since;
+    m_until = until;
+}
+
 void RecipientCollector::start()
 {
     if (m_running) {
@@ -57,12 +63,15 @@ void RecipientCollector::nextPage()
         }
         m_listed += page.jobs.size();
         // Parsing a thousand YAML handlers is real work: off this (the GUI) thread.
-        auto collected = QtConcurrent::run([jobs = page.jobs, rule = m_rule, now = m_now, olderThan = m_olderThanS] {
+        auto collected = QtConcurrent::run([jobs = page.jobs, rule = m_rule, now = m_now, olderThan = m_olderThanS,
+                                            since = m_since, until = m_until] {
             QList<AffectedJob> affected;
             affected.reserve(jobs.size());
             for (const JobSummary &j : jobs) {
                 AffectedJob a = AffectedJob::fromSummary(j);
-                if (jobDelaySeconds(a, now) >= olderThan) {
+                const QDateTime t = jobReferenceTime(a);
+                const bool inWindow = (!since.isValid() || (t.isValid() && t >= since)) && (!until.isValid() || (t.isValid() && t < until));
+                if (jobDelaySeconds(a, now) >= olderThan && inWindow) {
                     affected.append(std::move(a));
                 }
             }

@@ -22,6 +22,8 @@ class RecipientCollector final : public QObject
 public:
     RecipientCollector(Backend *backend, JobQuery selection, UserRule rule, qint64 olderThanS, QObject *parent = nullptr);
 
+    /// Only jobs whose wait started in [since, until) (see jobReferenceTime); invalid ends are open.
+    void setWindow(const QDateTime &since, const QDateTime &until);
     void start();
     void cancel();
     bool isRunning() const { return m_running; }
@@ -39,6 +41,8 @@ private:
     JobQuery m_query;
     UserRule m_rule;
     qint64 m_olderThanS;
+    QDateTime m_since;
+    QDateTime m_until;
     QDateTime m_now;
     RecipientSet m_total;
     qint64 m_listed = 0;

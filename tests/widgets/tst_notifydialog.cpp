@@ -105,6 +105,26 @@ private Q_SLOTS:
         dialog->close();
     }
 
+    void timeWindowNarrowsTheUsers()
+    {
+        auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
+        JobQuery q;
+        q.queue = QStringLiteral("print");
+        auto *dialog = new NotifyDialog(backend.get(), nullptr, nullptr, QStringLiteral("ada"), q);
+        QSignalSpy found(dialog, &NotifyDialog::usersFound);
+        dialog->setUserRule(QStringLiteral("/user_id"));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        dialog->setWindow(now.addSecs(-3 * 3600), now.addSecs(-3600)); // the jobs were due two hours ago
+        dialog->findUsers();
+        QTRY_COMPARE_WITH_TIMEOUT(found.count(), 1, 30000);
+        QCOMPARE(found.last().first().toInt(), kUsers + 2);
+        dialog->setWindow(now.addSecs(-3600), now.addSecs(60));
+        dialog->findUsers();
+        QTRY_COMPARE_WITH_TIMEOUT(found.count(), 2, 30000);
+        QCOMPARE(found.last().first().toInt(), 0);
+        dialog->close();
+    }
+
     void findPreviewDryRunSendStopAndResume()
     {
         auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
