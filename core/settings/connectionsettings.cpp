@@ -10,9 +10,18 @@
 
 namespace qd {
 
+namespace {
+/// The GUI's settings (organization and application "Queuedeck"), whichever program reads them: queuedeckctl
+/// must find the operator name and the connections the GUI saved, not a file of its own.
+QSettings shared()
+{
+    return QSettings(QSettings::UserScope, QStringLiteral("Queuedeck"), QStringLiteral("Queuedeck"));
+}
+} // namespace
+
 QList<SavedConnection> ConnectionSettings::connections() const
 {
-    QSettings s;
+    QSettings s = shared();
     QList<SavedConnection> out;
     const int n = s.beginReadArray(QStringLiteral("connections"));
     for (int i = 0; i < n; ++i) {
@@ -29,7 +38,7 @@ QList<SavedConnection> ConnectionSettings::connections() const
 
 void ConnectionSettings::setConnections(const QList<SavedConnection> &connections)
 {
-    QSettings s;
+    QSettings s = shared();
     s.remove(QStringLiteral("connections"));
     s.beginWriteArray(QStringLiteral("connections"), int(connections.size()));
     for (int i = 0; i < connections.size(); ++i) {
@@ -62,13 +71,13 @@ void ConnectionSettings::removeConnection(const QString &id)
 
 std::chrono::milliseconds ConnectionSettings::pollInterval() const
 {
-    const qint64 ms = QSettings().value(QStringLiteral("pollIntervalMs"), 5000).toLongLong();
+    const qint64 ms = shared().value(QStringLiteral("pollIntervalMs"), 5000).toLongLong();
     return std::chrono::milliseconds(std::clamp<qint64>(ms, 500, 3'600'000));
 }
 
 void ConnectionSettings::setPollInterval(std::chrono::milliseconds interval)
 {
-    QSettings().setValue(QStringLiteral("pollIntervalMs"), qint64(interval.count()));
+    shared().setValue(QStringLiteral("pollIntervalMs"), qint64(interval.count()));
 }
 
 QString ConnectionSettings::operatorName() const
@@ -84,12 +93,12 @@ QString ConnectionSettings::operatorName() const
     if (fallback.isEmpty()) {
         fallback = QDir::home().dirName();
     }
-    return QSettings().value(QStringLiteral("operatorName"), fallback).toString();
+    return shared().value(QStringLiteral("operatorName"), fallback).toString();
 }
 
 void ConnectionSettings::setOperatorName(const QString &name)
 {
-    QSettings().setValue(QStringLiteral("operatorName"), name);
+    shared().setValue(QStringLiteral("operatorName"), name);
 }
 
 } // namespace qd

@@ -11,6 +11,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QDir>
 #include <QFile>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
@@ -30,10 +31,11 @@ QString auditPath()
     return dir.filePath(QStringLiteral("audit.sqlite3"));
 }
 
-Run ctl(const QStringList &args)
+Run ctl(const QStringList &args, const QProcessEnvironment &extra = {})
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(extra);
     env.insert(QStringLiteral("QD_AUDIT_DB"), auditPath()); // never the operator's real audit log
     env.insert(QStringLiteral("USER"), QStringLiteral("ops-tester"));
     p.setProcessEnvironment(env);
@@ -320,8 +322,28 @@ private Q_SLOTS:
         const Run moved = ctl({QStringLiteral("move-jobs"), url(), QStringLiteral("--job"), id, QStringLiteral("--to"), QStringLiteral("urgent")});
         QCOMPARE(moved.exitCode, 0);
         QVERIFY2(moved.out.contains(QByteArray("moved 1 job(s): " + id.toLatin1())), moved.out.constData());
-        const Run again = ctl({QStringLiteral("move-jobs"), url(), QStringLiteral("--job"), id, QStringLiteral("--to"), QStringLiteral("urgent")});
+        // The operator name the GUI saved is the CLI's too (one settings file, organization and application Queuedeck).
+        QTemporaryDir config;
+        QDir().mkpath(config.filePath(QStringLiteral("Queuedeck")));
+        {
+            QFile conf(config.filePath(QStringLiteral("Queuedeck/Queuedeck.conf")));
+            QVERIFY(conf.open(QIODevice::WriteOnly));
+            conf.write("[General]\noperatorName=gui-operator\n");
+        }
+        QProcessEnvironment xdg;
+        xdg.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+        const Run again = ctl({QStringLiteral("move-jobs"), url(), QStringLiteral("--job"), id, QStringLiteral("--to"), QStringLiteral("urgent")},
+                              xdg);
         QCOMPARE(again.exitCode, 0);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("audit-op"));
+            db.setDatabaseName(auditPath());
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT operator FROM audit WHERE action = 'move' ORDER BY id DESC LIMIT 1")) && q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("gui-operator"));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("audit-op"));
         const Run there = ctl({QStringLiteral("jobs"), url(), QStringLiteral("--queue"), QStringLiteral("urgent"), QStringLiteral("--json")});
         QCOMPARE(QJsonDocument::fromJson(there.out).array().size(), 1);
     }
