@@ -97,6 +97,7 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
         statusBar()->showMessage(tr("Audit log unavailable: %1 — actions are disabled.").arg(err), 20000);
     }
     m_detail->jobs()->setAuditLog(m_audit.get(), ConnectionSettings().operatorName());
+    m_timelineActions->setAuditLog(m_audit.get());
     m_outbox = std::make_unique<Outbox>(Outbox::defaultPath());
     if (const QString err = m_outbox->open(); !err.isEmpty()) {
         m_outbox.reset(); // users can still be found and previewed; sending says why it is off

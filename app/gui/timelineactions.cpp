@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "timelineactions.h"
+
+#include "backend.h"
 #include "futurewatch.h"
 
 #include "alerts/alertengine.h"
@@ -92,10 +94,14 @@ QFuture<QString> TimelineActions::postMortem(const QString &connectionId, int ho
     for (const QueueStats &q : m_collector->lastGood(connectionId).queues) {
         r.queues << q.name;
     }
+    if (Backend *b = m_collector->backend(connectionId)) {
+        r.connectionUrl = b->url().toDisplayString();
+    }
     HistoryStore *history = m_history;
     IncidentTimeline *timeline = m_timeline;
+    AuditLog *audit = m_audit;
     // The stores answer with futures; waiting on them belongs on a worker thread, not here.
-    return QtConcurrent::run([history, timeline, r] { return buildPostMortem(*history, *timeline, r); });
+    return QtConcurrent::run([history, timeline, audit, r] { return buildPostMortem(*history, *timeline, r, audit); });
 }
 
 void TimelineActions::exportPostMortem(const QString &connectionId)

@@ -12,6 +12,7 @@ namespace qd {
 struct AlertChange;
 class Collector;
 class HistoryStore;
+class AuditLog;
 class IncidentTimeline;
 class QueueDetailView;
 
@@ -27,6 +28,8 @@ public:
     Q_DISABLE_COPY_MOVE(TimelineActions)
 
     void setTimeline(IncidentTimeline *timeline) { m_timeline = timeline; }
+    /// Operator actions for the post-mortem (the GUI's and queuedeckctl's), if there is an audit log.
+    void setAuditLog(AuditLog *audit) { m_audit = audit; }
     IncidentTimeline *timeline() const { return m_timeline; }
 
     void addEvent(const QString &connectionId, const QString &text);
@@ -48,6 +51,7 @@ private:
     QueueDetailView *m_detail;
     QWidget *m_window;
     IncidentTimeline *m_timeline = nullptr;
+    AuditLog *m_audit = nullptr;
 };
 
 } // namespace qd

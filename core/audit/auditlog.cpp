@@ -126,6 +126,27 @@ QFuture<void> AuditLog::append(AuditRecord r)
     });
 }
 
+namespace {
+constexpr auto kAuditColumns = "t, operator, connection, action, expected, job_ids, filter, succeeded, skipped, dry_run, result";
+
+AuditRecord auditFrom(const QSqlQuery &q)
+{
+    AuditRecord r;
+    r.at = QDateTime::fromMSecsSinceEpoch(q.value(0).toLongLong(), Qt::UTC);
+    r.operatorName = q.value(1).toString();
+    r.connection = q.value(2).toString();
+    r.action = q.value(3).toString();
+    r.expectedState = q.value(4).toString();
+    r.jobIds = q.value(5).toString().split(u',', Qt::SkipEmptyParts);
+    r.filter = q.value(6).toString();
+    r.succeeded = q.value(7).toInt();
+    r.skipped = q.value(8).toInt();
+    r.dryRun = q.value(9).toInt() != 0;
+    r.result = q.value(10).toString();
+    return r;
+}
+} // namespace
+
 QFuture<QList<AuditRecord>> AuditLog::recent(int limit)
 {
     Private *p = d.get();
@@ -135,24 +156,35 @@ QFuture<QList<AuditRecord>> AuditLog::recent(int limit)
             return out;
         }
         QSqlQuery q(QSqlDatabase::database(p->name, false));
-        q.prepare(QStringLiteral("SELECT t, operator, connection, action, expected, job_ids, filter, succeeded, skipped,"
-                                 " dry_run, result FROM audit ORDER BY id DESC LIMIT ?"));
+        q.prepare(QStringLiteral("SELECT %1 FROM audit ORDER BY id DESC LIMIT ?").arg(QLatin1String(kAuditColumns)));
         q.addBindValue(limit);
         if (q.exec()) {
             while (q.next()) {
-                AuditRecord r;
-                r.at = QDateTime::fromMSecsSinceEpoch(q.value(0).toLongLong(), Qt::UTC);
-                r.operatorName = q.value(1).toString();
-                r.connection = q.value(2).toString();
-                r.action = q.value(3).toString();
-                r.expectedState = q.value(4).toString();
-                r.jobIds = q.value(5).toString().split(u',', Qt::SkipEmptyParts);
-                r.filter = q.value(6).toString();
-                r.succeeded = q.value(7).toInt();
-                r.skipped = q.value(8).toInt();
-                r.dryRun = q.value(9).toInt() != 0;
-                r.result = q.value(10).toString();
-                out.append(r);
+                out.append(auditFrom(q));
+            }
+        }
+        return out;
+    });
+}
+
+QFuture<QList<AuditRecord>> AuditLog::between(const QString &connection, const QDateTime &from, const QDateTime &to, int limit)
+{
+    Private *p = d.get();
+    return p->executor.run([p, connection, from, to, limit] {
+        QList<AuditRecord> out;
+        if (!p->opened) {
+            return out;
+        }
+        QSqlQuery q(QSqlDatabase::database(p->name, false));
+        q.prepare(QStringLiteral("SELECT %1 FROM audit WHERE connection = ? AND t >= ? AND t <= ? ORDER BY id LIMIT ?")
+                      .arg(QLatin1String(kAuditColumns)));
+        q.addBindValue(connection);
+        q.addBindValue(from.toMSecsSinceEpoch());
+        q.addBindValue(to.toMSecsSinceEpoch());
+        q.addBindValue(limit);
+        if (q.exec()) {
+            while (q.next()) {
+                out.append(auditFrom(q));
             }
         }
         return out;

@@ -64,6 +64,9 @@ public:
     QString path() const;
     QFuture<void> append(AuditRecord record); ///< stamps `at` when unset
     QFuture<QList<AuditRecord>> recent(int limit = 200);
+    /// What was done on one connection (its URL without password) in [from, to], oldest first: the post-mortem's
+    /// "Actions taken", whether the GUI or queuedeckctl did it.
+    QFuture<QList<AuditRecord>> between(const QString &connection, const QDateTime &from, const QDateTime &to, int limit = 1000);
 
     /// The bulk journal (same file): begin returns the new entry's id (0 when the log is not open).
     QFuture<qint64> beginBulk(BulkJournalEntry entry);

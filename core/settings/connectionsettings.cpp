@@ -4,6 +4,7 @@
 
 #include "../connectionurl.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QSettings>
 #include <QUuid>
@@ -11,13 +12,20 @@
 namespace qd {
 
 namespace {
-/// The GUI's settings (organization and application "Queuedeck"), whichever program reads them: queuedeckctl
-/// must find the operator name and the connections the GUI saved, not a file of its own.
+/// The GUI's settings (application "Queuedeck" of the program's organization, "Queuedeck" for both programs),
+/// whichever program reads them: queuedeckctl must find the operator name and the connections the GUI saved,
+/// not a file of its own. Tests set another organization to stay apart.
 QSettings shared()
 {
-    return QSettings(QSettings::UserScope, QStringLiteral("Queuedeck"), QStringLiteral("Queuedeck"));
+    const QString org = QCoreApplication::organizationName();
+    return QSettings(QSettings::UserScope, org.isEmpty() ? QStringLiteral("Queuedeck") : org, QStringLiteral("Queuedeck"));
 }
 } // namespace
+
+QString ConnectionSettings::fileName()
+{
+    return shared().fileName();
+}
 
 QList<SavedConnection> ConnectionSettings::connections() const
 {

@@ -24,6 +24,8 @@ public:
     ConnectionSettings() = default;
 
     QList<SavedConnection> connections() const;
+    /// The settings file the GUI and queuedeckctl share.
+    static QString fileName();
     void setConnections(const QList<SavedConnection> &connections);
     /// Adds (or replaces by id) one connection; the URL is stripped of any password. Returns its id.
     QString addConnection(const QString &name, const QString &url);

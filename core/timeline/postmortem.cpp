@@ -40,7 +40,8 @@ QString number(std::optional<double> v, bool approximate = false)
 
 } // namespace
 
-QString renderPostMortem(const PostMortemRequest &r, const QList<QueueImpact> &impact, const QList<TimelineEntry> &timeline)
+QString renderPostMortem(const PostMortemRequest &r, const QList<QueueImpact> &impact, const QList<TimelineEntry> &timeline,
+                         const QList<AuditRecord> &actions)
 {
     QString md;
     md += tr("# Post-mortem: %1\n\n").arg(escapeForDisplay(r.connectionName, 120));
@@ -80,6 +81,19 @@ QString renderPostMortem(const PostMortemRequest &r, const QList<QueueImpact> &i
             any = true;
         }
     }
+    // From the audit log: what operators did to jobs and queues (retries, bulk batches, moves, purges, messages).
+    for (const AuditRecord &a : actions) {
+        if (a.dryRun) {
+            continue;
+        }
+        md += tr("- %1 — %2: %3 %4 — %5 done, %6 skipped (%7)%8\n")
+                  .arg(utc(a.at), escapeForDisplay(a.operatorName, 60), escapeForDisplay(a.action, 40),
+                       escapeForDisplay(a.expectedState, 20))
+                  .arg(a.succeeded)
+                  .arg(a.skipped)
+                  .arg(escapeForDisplay(a.filter, 200), a.result == u"ok" ? QString() : tr(": %1").arg(escapeForDisplay(a.result, 200)));
+        any = true;
+    }
     if (!any) {
         md += tr("_None recorded. Operator actions and notes land here._\n");
     }
@@ -88,7 +102,7 @@ QString renderPostMortem(const PostMortemRequest &r, const QList<QueueImpact> &i
     return md;
 }
 
-QString buildPostMortem(HistoryStore &history, IncidentTimeline &timeline, const PostMortemRequest &r)
+QString buildPostMortem(HistoryStore &history, IncidentTimeline &timeline, const PostMortemRequest &r, AuditLog *audit)
 {
     QList<QueueImpact> impact;
     for (const QString &queue : r.queues) {
@@ -118,7 +132,9 @@ QString buildPostMortem(HistoryStore &history, IncidentTimeline &timeline, const
     std::sort(impact.begin(), impact.end(), [](const QueueImpact &a, const QueueImpact &b) {
         return a.longestWaitSeconds.value_or(-1) > b.longestWaitSeconds.value_or(-1);
     });
-    return renderPostMortem(r, impact, timeline.entries(r.connectionId, r.from, r.to).result());
+    const QList<AuditRecord> actions =
+        audit && !r.connectionUrl.isEmpty() ? audit->between(r.connectionUrl, r.from, r.to).result() : QList<AuditRecord>{};
+    return renderPostMortem(r, impact, timeline.entries(r.connectionId, r.from, r.to).result(), actions);
 }
 
 } // namespace qd

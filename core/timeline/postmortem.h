@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "../audit/auditlog.h"
+
 #include "incidenttimeline.h"
 
 #include <QDateTime>
@@ -20,6 +22,7 @@ struct PostMortemRequest
     QDateTime from;
     QDateTime to;
     QStringList queues;
+    QString connectionUrl;   ///< without password: how the audit log names the connection
 };
 
 struct QueueImpact
@@ -34,10 +37,12 @@ struct QueueImpact
 /// The Markdown skeleton of a post-mortem: impact per queue, the timeline, and the headings a team fills in
 /// (summary, root cause, five whys, action items). Text from job data is escaped for Markdown tables.
 QString renderPostMortem(const PostMortemRequest &request, const QList<QueueImpact> &impact,
-                         const QList<TimelineEntry> &timeline);
+                         const QList<TimelineEntry> &timeline, const QList<AuditRecord> &actions = {});
 
 /// Gathers impact from the history store and entries from the timeline, then renders. Waits on both stores'
 /// futures: call it from a worker thread (QtConcurrent::run), never from the GUI thread.
-QString buildPostMortem(HistoryStore &history, IncidentTimeline &timeline, const PostMortemRequest &request);
+/// `audit` (optional): operator actions on the connection in the window — the GUI's and queuedeckctl's alike.
+QString buildPostMortem(HistoryStore &history, IncidentTimeline &timeline, const PostMortemRequest &request,
+                        AuditLog *audit = nullptr);
 
 } // namespace qd

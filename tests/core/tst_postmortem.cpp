@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "history/historystore.h"
 #include "timeline/incidenttimeline.h"
+#include "audit/auditlog.h"
 #include "timeline/postmortem.h"
 
 #include <QSignalSpy>
@@ -73,9 +74,29 @@ private Q_SLOTS:
         timeline.addNote(QStringLiteral("c"), QStringLiteral("Restarted delayed_job workers"));
         timeline.flush().waitForFinished();
 
+        // Operator actions come from the audit log (the GUI's and queuedeckctl's), for this connection only.
+        AuditLog audit(dir.filePath(QStringLiteral("audit.sqlite3")), &clock);
+        QCOMPARE(audit.open(), QString());
+        AuditRecord retry;
+        retry.operatorName = QStringLiteral("ada");
+        retry.connection = QStringLiteral("delayedjob+postgresql://app@db:5432/cards");
+        retry.action = QStringLiteral("retry");
+        retry.expectedState = QStringLiteral("failed");
+        retry.filter = QStringLiteral("bulk #4, batch 1 of 1: queue=print state=failed");
+        retry.succeeded = 230;
+        retry.result = QStringLiteral("ok");
+        audit.append(retry);
+        AuditRecord elsewhere = retry;
+        elsewhere.connection = QStringLiteral("sidekiq+redis://other:6379/0");
+        elsewhere.operatorName = QStringLiteral("mallory");
+        audit.append(elsewhere).waitForFinished();
+
         PostMortemRequest r{QStringLiteral("c"), QStringLiteral("Cards production"), start, clock.now(),
-                            {QStringLiteral("print")}};
-        const QString md = buildPostMortem(history, timeline, r);
+                            {QStringLiteral("print")}, QStringLiteral("delayedjob+postgresql://app@db:5432/cards")};
+        const QString md = buildPostMortem(history, timeline, r, &audit);
+        QVERIFY2(md.contains(QStringLiteral("— ada: retry failed — 230 done, 0 skipped (bulk #4, batch 1 of 1: queue=print state=failed)")),
+                 qPrintable(md));
+        QVERIFY(!md.contains(QStringLiteral("mallory")));
         QVERIFY2(md.startsWith(QStringLiteral("# Post-mortem: Cards production")), qPrintable(md));
         QVERIFY2(md.contains(QStringLiteral("| print | 595 | ")), qPrintable(md));   // peak waiting
         QVERIFY(md.contains(QStringLiteral("| 9 m 55 s |")));                         // longest wait
@@ -88,7 +109,7 @@ private Q_SLOTS:
     void hostileTextCannotBreakTheMarkdown()
     {
         PostMortemRequest r{QStringLiteral("c"), QStringLiteral("x"), QDateTime::currentDateTimeUtc(),
-                            QDateTime::currentDateTimeUtc(), {}};
+                            QDateTime::currentDateTimeUtc(), {}, {}};
         TimelineEntry e;
         e.kind = TimelineEntry::Kind::Note;
         e.at = r.from;

@@ -19,7 +19,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("QueuedeckTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_settings"));
-        QSettings().clear();
+        QSettings(ConnectionSettings::fileName(), QSettings::NativeFormat).clear();
     }
 
     void connectionsRoundTripWithoutPasswords()
@@ -30,8 +30,7 @@ private Q_SLOTS:
         QCOMPARE(s.connections().size(), 1);
         QCOMPARE(s.connections().at(0).id, id);
         QCOMPARE(s.connections().at(0).url, QStringLiteral("delayedjob+postgresql://app@db:5432/prod"));
-        QSettings().sync();
-        QFile f(QSettings().fileName());
+        QFile f(ConnectionSettings::fileName());
         QVERIFY(f.open(QIODevice::ReadOnly));
         QVERIFY(!f.readAll().contains("hunter2"));
         s.removeConnection(id);
