@@ -12,6 +12,7 @@
 #include "recipients/directory.h"
 #include "recipients/messagetemplate.h"
 #include "recipients/outbox.h"
+#include "recipients/recipientcollector.h"
 #include "recipients/recipients.h"
 #include "recipients/sender.h"
 #include "recipients/userrule.h"
@@ -31,7 +32,6 @@ namespace qd::ctl {
 
 namespace {
 
-constexpr int pageSize = 1000;
 
 /// The options `affected` and `notify` share: which jobs, and how a job names its user.
 struct SelectionOptions
@@ -60,12 +60,6 @@ struct Selection
     qint64 olderThanS = 0;
     QDateTime since; ///< invalid: no lower bound
     QDateTime until; ///< invalid: no upper bound
-
-    bool inWindow(const AffectedJob &job) const
-    {
-        const QDateTime t = jobReferenceTime(job);
-        return (!since.isValid() || (t.isValid() && t >= since)) && (!until.isValid() || (t.isValid() && t < until));
-    }
 };
 
 /// The selection from the parsed options, or a usage error (printed).
@@ -112,7 +106,6 @@ std::optional<Selection> selection(const QCommandLineParser &p, const SelectionO
     s.query.queue = p.value(o.queue);
     s.query.state = *st;
     s.query.search = p.value(o.search);
-    s.query.limit = pageSize;
     s.query.withPayload = true;
     return s;
 }
@@ -120,43 +113,32 @@ std::optional<Selection> selection(const QCommandLineParser &p, const SelectionO
 /// Pages through every job of the selection (following the cursor past empty pages) and collects the distinct
 /// users, page by page, so a big backlog is never held in memory at once. Prints the error and returns nullopt
 /// when the backend fails.
-std::optional<RecipientSet> collect(Backend &backend, Selection s)
+std::optional<RecipientSet> collect(Backend &backend, const Selection &s)
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    RecipientSet total;
-    bool sawPayload = false;
-    qint64 listed = 0;
-    for (;;) {
-        const JobPage page = wait(backend.jobs(s.query));
-        if (!page.error.isEmpty()) {
-            err() << tr("queuedeckctl: %1").arg(escapeForDisplay(page.error, 1000)) << '\n';
-            return std::nullopt;
-        }
-        QList<AffectedJob> jobs;
-        jobs.reserve(page.jobs.size());
-        for (const JobSummary &j : page.jobs) {
-            ++listed;
-            sawPayload = sawPayload || !j.payload.isEmpty();
-            AffectedJob a = AffectedJob::fromSummary(j);
-            if (jobDelaySeconds(a, now) >= s.olderThanS && s.inWindow(a)) {
-                jobs.append(std::move(a));
-            }
-        }
-        mergeRecipients(total, collectRecipients(jobs, s.rule, now));
-        if (page.nextCursor.isEmpty()) {
-            break;
-        }
-        if (page.nextCursor == s.query.after) {
-            err() << tr("queuedeckctl: the backend's listing did not advance past %1; stopping.").arg(escapeForDisplay(page.nextCursor, 80))
-                  << '\n';
-            return std::nullopt;
-        }
-        s.query.after = page.nextCursor;
+    // The GUI's collector, run to the end on this thread's event loop.
+    RecipientCollector collector(&backend, s.query, s.rule, s.olderThanS);
+    collector.setWindow(s.since, s.until);
+    QEventLoop loop;
+    std::optional<RecipientSet> result;
+    QString error;
+    QObject::connect(&collector, &RecipientCollector::finished, &loop, [&](const RecipientSet &set) {
+        result = set;
+        loop.quit();
+    });
+    QObject::connect(&collector, &RecipientCollector::failed, &loop, [&](const QString &e) {
+        error = e;
+        loop.quit();
+    });
+    collector.start();
+    loop.exec();
+    if (!result) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(error, 1000)) << '\n';
+        return std::nullopt;
     }
-    if (listed > 0 && !sawPayload) {
+    if (collector.listed() > 0 && !collector.sawPayload()) {
         err() << tr("queuedeckctl: note: the %1 backend lists no payloads, so no job can name a user.").arg(backend.kind()) << '\n';
     }
-    return total;
+    return result;
 }
 
 QString missLine(const RecipientSet &set)

@@ -8,6 +8,8 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+
 namespace qd {
 
 RecipientCollector::RecipientCollector(Backend *backend, JobQuery selection, UserRule rule, qint64 olderThanS, QObject *parent)
@@ -33,6 +35,7 @@ void RecipientCollector::start()
     m_cancelled = false;
     m_total = {};
     m_listed = 0;
+    m_sawPayload = false;
     m_query.after.clear();
     m_now = m_backend ? m_backend->clock()->now() : QDateTime::currentDateTimeUtc();
     nextPage();
@@ -62,6 +65,7 @@ void RecipientCollector::nextPage()
             return;
         }
         m_listed += page.jobs.size();
+        m_sawPayload = m_sawPayload || std::any_of(page.jobs.cbegin(), page.jobs.cend(), [](const JobSummary &j) { return !j.payload.isEmpty(); });
         // Parsing a thousand YAML handlers is real work: off this (the GUI) thread.
         auto collected = QtConcurrent::run([jobs = page.jobs, rule = m_rule, now = m_now, olderThan = m_olderThanS,
                                             since = m_since, until = m_until] {
@@ -86,9 +90,14 @@ void RecipientCollector::nextPage()
                 Q_EMIT failed(tr("Cancelled."));
                 return;
             }
-            if (next.isEmpty() || next == m_query.after) {
+            if (next.isEmpty()) {
                 m_running = false;
                 Q_EMIT finished(m_total);
+                return;
+            }
+            if (next == m_query.after) {
+                m_running = false;
+                Q_EMIT failed(tr("The backend's listing did not advance past %1; stopping.").arg(next.left(80)));
                 return;
             }
             m_query.after = next;

@@ -28,6 +28,9 @@ public:
     void cancel();
     bool isRunning() const { return m_running; }
     const RecipientSet &result() const { return m_total; }
+    qint64 listed() const { return m_listed; }
+    /// Whether any listed job carried a payload (a backend that lists none cannot name users).
+    bool sawPayload() const { return m_sawPayload; }
 
 Q_SIGNALS:
     void progress(qint64 jobsListed);
@@ -46,6 +49,7 @@ private:
     QDateTime m_now;
     RecipientSet m_total;
     qint64 m_listed = 0;
+    bool m_sawPayload = false;
     bool m_running = false;
     bool m_cancelled = false;
 };
