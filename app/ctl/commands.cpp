@@ -111,14 +111,11 @@ void printTable(const Snapshot &s)
 int runSnapshot(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(tr("Print the state of every queue of one connection."));
-    p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("snapshot"), tr("The command."));
+    startCommand(p, QStringLiteral("snapshot"), tr("Print the state of every queue of one connection."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL, e.g. delayedjob+sqlite:///path/db.sqlite3"));
     p.addOption({QStringLiteral("json"), tr("Machine-readable JSON (unknown values are null).")});
-    const bool parsed = p.parse(arguments);
-    if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     if (!parsed || p.positionalArguments().size() != 2) {
@@ -146,9 +143,7 @@ int runSnapshot(const QStringList &arguments)
 int runCheck(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(tr("Nagios/Icinga-compatible check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."));
-    p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("check"), tr("The command."));
+    startCommand(p, QStringLiteral("check"), tr("Nagios/Icinga-compatible check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const QCommandLineOption maxLatency(QStringLiteral("max-latency"), tr("CRITICAL when a job waited longer (s)."), QStringLiteral("S"));
     const QCommandLineOption warnLatency(QStringLiteral("warn-latency"), tr("WARNING when a job waited longer (s)."), QStringLiteral("S"));
@@ -248,9 +243,7 @@ int runCheck(const QStringList &arguments)
 int runWatch(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(tr("Poll continuously and print every alert that starts, changes or clears."));
-    p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("watch"), tr("The command."));
+    startCommand(p, QStringLiteral("watch"), tr("Poll continuously and print every alert that starts, changes or clears."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const QCommandLineOption interval(QStringLiteral("interval"), tr("Seconds between polls (default 5)."),
                                       QStringLiteral("S"), QStringLiteral("5"));
@@ -262,9 +255,8 @@ int runWatch(const QStringList &arguments)
                                     QStringLiteral("FORMAT"), QStringLiteral("slack"));
     const QCommandLineOption routingKey(QStringLiteral("routing-key"), tr("PagerDuty integration key."), QStringLiteral("KEY"));
     p.addOptions({interval, count, json, webhook, format, routingKey});
-    const bool parsed = p.parse(arguments);
-    if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     bool okInterval = false;

@@ -123,11 +123,9 @@ int runAction(const QStringList &arguments, ActionKind kind)
 {
     const QString verb = kind == ActionKind::Move ? QStringLiteral("move-jobs") : actionName(kind);
     QCommandLineParser p;
-    p.setApplicationDescription(kind == ActionKind::Retry    ? tr("Retry jobs now, only if they are still in the given state.")
-                                : kind == ActionKind::Cancel ? tr("Delete jobs, only if they are still in the given state.")
-                                                             : tr("Move jobs to another queue, only if they are still in the given state."));
-    p.addHelpOption();
-    p.addPositionalArgument(verb, tr("The command."));
+    startCommand(p, verb, kind == ActionKind::Retry    ? tr("Retry jobs now, only if they are still in the given state.")
+                 : kind == ActionKind::Cancel ? tr("Delete jobs, only if they are still in the given state.")
+                 : tr("Move jobs to another queue, only if they are still in the given state."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const QCommandLineOption job(QStringLiteral("job"), tr("A job id (repeatable)."), QStringLiteral("ID"));
     const QCommandLineOption all(QStringLiteral("all"), tr("Every job matching --queue/--state/--search."));
@@ -148,9 +146,8 @@ int runAction(const QStringList &arguments, ActionKind kind)
     if (kind == ActionKind::Move) {
         p.addOption(to);
     }
-    const bool parsed = p.parse(arguments);
-    if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     const auto expected = parseJobState(p.value(state));
@@ -260,9 +257,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
 int runJobs(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(tr("List the jobs of a queue in one state."));
-    p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("jobs"), tr("The command."));
+    startCommand(p, QStringLiteral("jobs"), tr("List the jobs of a queue in one state."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const QCommandLineOption queue(QStringLiteral("queue"), tr("The queue."), QStringLiteral("Q"));
     const QCommandLineOption state(QStringLiteral("state"), tr("waiting, running, scheduled, failed or dead."),
@@ -271,9 +266,8 @@ int runJobs(const QStringList &arguments)
     const QCommandLineOption limit(QStringLiteral("limit"), tr("At most N jobs (default 50)."), QStringLiteral("N"), QStringLiteral("50"));
     const QCommandLineOption json(QStringLiteral("json"), tr("JSON array."));
     p.addOptions({queue, state, search, limit, json});
-    const bool parsed = p.parse(arguments);
-    if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     const auto st = parseJobState(p.value(state));
@@ -340,9 +334,7 @@ int runMoveJobs(const QStringList &arguments)
 int runPurge(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(tr("Delete every message of a queue. Type the queue's name twice: --queue and --confirm."));
-    p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("purge"), tr("The command."));
+    startCommand(p, QStringLiteral("purge"), tr("Delete every message of a queue. Type the queue's name twice: --queue and --confirm."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const QCommandLineOption queue(QStringLiteral("queue"), tr("The queue to empty."), QStringLiteral("Q"));
     const QCommandLineOption confirm(QStringLiteral("confirm"), tr("The queue's name again, typed out."), QStringLiteral("Q"));
@@ -350,9 +342,8 @@ int runPurge(const QStringList &arguments)
     const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
                                 QStringLiteral("NAME"));
     p.addOptions({queue, confirm, dryRun, op});
-    const bool parsed = p.parse(arguments);
-    if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     if (!parsed || p.positionalArguments().size() != 2 || p.value(queue).isEmpty()) {
@@ -398,9 +389,7 @@ int runPurge(const QStringList &arguments)
 int runMove(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(tr("Move every message of a queue (a dead-letter queue) to another queue, server-side."));
-    p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("move"), tr("The command."));
+    startCommand(p, QStringLiteral("move"), tr("Move every message of a queue (a dead-letter queue) to another queue, server-side."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const QCommandLineOption from(QStringLiteral("from"), tr("The queue to empty."), QStringLiteral("Q"));
     const QCommandLineOption to(QStringLiteral("to"),
@@ -411,9 +400,8 @@ int runMove(const QStringList &arguments)
     const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
                                 QStringLiteral("NAME"));
     p.addOptions({from, to, dryRun, yes, op});
-    const bool parsed = p.parse(arguments);
-    if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     if (!parsed || p.positionalArguments().size() != 2 || p.value(from).isEmpty()) {
@@ -468,13 +456,10 @@ namespace qd::ctl {
 int runRuns(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(tr("List bulk actions that did not finish (cancelled, interrupted, or running when the app died)."));
-    p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("runs"), tr("The command."));
+    startCommand(p, QStringLiteral("runs"), tr("List bulk actions that did not finish (cancelled, interrupted, or running when the app died)."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Only this connection (optional)."), QStringLiteral("[URL]"));
-    const bool parsed = p.parse(arguments);
-    if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     if (!parsed || p.positionalArguments().size() > 2) {
@@ -516,16 +501,13 @@ int runRuns(const QStringList &arguments)
 int runResume(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(tr("Finish a bulk action from its first unconfirmed batch (see `queuedeckctl runs`)."));
-    p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("resume"), tr("The command."));
+    startCommand(p, QStringLiteral("resume"), tr("Finish a bulk action from its first unconfirmed batch (see `queuedeckctl runs`)."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL (the run's connection)."));
     p.addPositionalArgument(QStringLiteral("RUN"), tr("The run's number."));
     const QCommandLineOption rate(QStringLiteral("rate"), tr("At most N jobs per second."), QStringLiteral("N"), QStringLiteral("0"));
     p.addOption(rate);
-    const bool parsed = p.parse(arguments);
-    if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     bool idOk = false;

@@ -231,17 +231,14 @@ SendSummary drain(Outbox &outbox, const QString &incident)
 int runAffected(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(tr("The distinct users behind the jobs of a queue in one state (who an incident hit)."));
-    p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("affected"), tr("The command."));
+    startCommand(p, QStringLiteral("affected"), tr("The distinct users behind the jobs of a queue in one state (who an incident hit)."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const SelectionOptions sel;
     sel.addTo(p);
     const QCommandLineOption json(QStringLiteral("json"), tr("JSON object."));
     p.addOption(json);
-    const bool parsed = p.parse(arguments);
-    if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     const QString usage = tr("usage: queuedeckctl affected URL --queue Q --state S --user-field RULE [--older-than SECONDS] "
@@ -276,10 +273,8 @@ int runAffected(const QStringList &arguments)
 int runNotify(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(tr("Send one message to each user behind a selection of jobs, through the outbox: a re-run "
-                                   "(after a crash, or twice by mistake) messages nobody twice."));
-    p.addHelpOption();
-    p.addPositionalArgument(QStringLiteral("notify"), tr("The command."));
+    startCommand(p, QStringLiteral("notify"), tr("Send one message to each user behind a selection of jobs, through the outbox: a re-run "
+                 "(after a crash, or twice by mistake) messages nobody twice."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const SelectionOptions sel;
     sel.addTo(p);
@@ -302,9 +297,8 @@ int runNotify(const QStringList &arguments)
     const QCommandLineOption namesQuery(QStringLiteral("names-query"), tr("The lookup, one SELECT with :user returning name, email."),
                                         QStringLiteral("SQL"), QStringLiteral("SELECT name, email FROM users WHERE id = :user"));
     p.addOptions({templ, channel, incident, outboxPath, dryRun, op, namesFrom, namesQuery});
-    const bool parsed = p.parse(arguments);
-    if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     const QString usage = tr("usage: queuedeckctl notify URL --queue Q --state S --user-field RULE --template FILE "
