@@ -4,6 +4,7 @@
 
 #include "../clock.h"
 #include "../serialexecutor.h"
+#include "../sqlthread.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -41,13 +42,7 @@ AuditLog::AuditLog(const QString &path, Clock *clock) : d(std::make_unique<Priva
 
 AuditLog::~AuditLog()
 {
-    Private *p = d.get();
-    p->executor.run([p] {
-        if (QSqlDatabase::contains(p->name)) {
-            QSqlDatabase::database(p->name, false).close();
-            QSqlDatabase::removeDatabase(p->name);
-        }
-    }).waitForFinished();
+    closeDatabaseOn(d->executor, d->name);
 }
 
 QString AuditLog::path() const

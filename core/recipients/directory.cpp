@@ -3,6 +3,7 @@
 #include "directory.h"
 
 #include "../serialexecutor.h"
+#include "../sqlthread.h"
 #include "channels.h"
 
 #include <QCoreApplication>
@@ -70,13 +71,7 @@ Directory::Directory() : d(std::make_unique<Private>()) {}
 
 Directory::~Directory()
 {
-    Private *p = d.get();
-    p->executor.run([p] {
-        if (QSqlDatabase::contains(p->name)) {
-            QSqlDatabase::database(p->name, false).close();
-            QSqlDatabase::removeDatabase(p->name);
-        }
-    }).waitForFinished();
+    closeDatabaseOn(d->executor, d->name);
 }
 
 Result<std::shared_ptr<Directory>> Directory::create(const QString &url, const QString &query)

@@ -4,6 +4,7 @@
 
 #include "../clock.h"
 #include "../serialexecutor.h"
+#include "../sqlthread.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -199,13 +200,7 @@ Outbox::Outbox(const QString &path, Clock *clock) : d(std::make_unique<Private>(
 
 Outbox::~Outbox()
 {
-    Private *p = d.get();
-    p->executor.run([p] {
-        if (QSqlDatabase::contains(p->name)) {
-            QSqlDatabase::database(p->name, false).close();
-            QSqlDatabase::removeDatabase(p->name);
-        }
-    }).waitForFinished();
+    closeDatabaseOn(d->executor, d->name);
 }
 
 QString Outbox::path() const
