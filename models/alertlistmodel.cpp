@@ -27,6 +27,20 @@ QueueStatus toStatus(AlertState s)
 AlertListModel::AlertListModel(Collector *collector, QObject *parent)
     : QAbstractTableModel(parent), m_collector(collector)
 {
+    connect(collector, &Collector::snapshotReady, this, &AlertListModel::expireSnoozes);
+}
+
+void AlertListModel::expireSnoozes()
+{
+    const QDateTime now = m_collector->clock()->now();
+    for (int row = 0; row < m_alerts.size(); ++row) {
+        const auto it = m_snoozed.find(key(m_alerts[row]));
+        if (it != m_snoozed.end() && now >= it.value()) {
+            m_snoozed.erase(it);
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+            Q_EMIT snoozeExpired(m_alerts[row]);
+        }
+    }
 }
 
 int AlertListModel::rowCount(const QModelIndex &parent) const

@@ -34,6 +34,12 @@ public:
     /// Acknowledged until `until`; afterwards the alert asks for attention again. A state change ends it too.
     void snooze(int row, const QDateTime &until);
     const Alert *alert(int row) const;
+    /// Ends the snoozes whose time has come: their rows repaint (no longer "snoozed") and snoozeExpired() asks
+    /// for attention again. Runs on every poll (the collector's snapshotReady), so within one poll interval.
+    void expireSnoozes();
+
+Q_SIGNALS:
+    void snoozeExpired(const qd::Alert &alert);
 
 private:
     static QString key(const Alert &a);

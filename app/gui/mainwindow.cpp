@@ -6,6 +6,7 @@
 #include "audit/auditlog.h"
 #include "jobbrowser.h"
 #include "alertlistmodel.h"
+#include "textsafety.h"
 #include "alertsdock.h"
 #include "auditview.h"
 #include "recipients/outbox.h"
@@ -84,6 +85,15 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     resizeDocks({m_alerts}, {170}, Qt::Vertical); // room for the worst few alerts; the charts keep the rest
     connect(m_alerts, &AlertsDock::queueActivated, this, &MainWindow::showQueue);
     connect(m_alerts, &AlertsDock::alertsChanged, this, &MainWindow::onAlertsChanged);
+    // A snooze that ran out asks for attention again, as loudly as the alert did.
+    connect(alerts(), &AlertListModel::snoozeExpired, this, [this](const Alert &a) {
+        const QString what = tr("Snooze over: %1").arg(escapeForDisplay(a.message, 300));
+        statusBar()->showMessage(what, 20000);
+        if (m_tray) {
+            m_tray->showMessage(m_collector->displayName(a.connectionId), what,
+                                a.state == AlertState::Crit ? QSystemTrayIcon::Critical : QSystemTrayIcon::Warning);
+        }
+    });
     // Icons and tiles show the rule engine's verdict too, so a poison job or a lost worker is never drawn green.
     m_overviewModel->setStatusSource(m_alerts->statusSource());
     m_treeModel->setStatusSource(m_alerts->statusSource());

@@ -5,6 +5,7 @@
 #include "collector.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace qd;
@@ -51,6 +52,16 @@ private Q_SLOTS:
         QVERIFY(model.index(0, 0).data(AlertListModel::AcknowledgedRole).toBool()); // survives a refresh
         clock.advance(3601 * 1000);
         QVERIFY(!model.index(0, 0).data(AlertListModel::AcknowledgedRole).toBool());
+        // The next poll repaints the row (it said "snoozed until …") and asks for attention once.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy expired(&model, &AlertListModel::snoozeExpired);
+        model.expireSnoozes();
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(expired.count(), 1);
+        QCOMPARE(expired.first().first().value<Alert>().ruleId, QStringLiteral("no-workers"));
+        QVERIFY(!model.index(0, 0).data().toString().contains(QStringLiteral("snoozed")));
+        model.expireSnoozes();
+        QCOMPARE(expired.count(), 1); // once
         model.setAlerts({});
         QCOMPARE(model.rowCount(), 0);
     }
