@@ -4,6 +4,7 @@
 #include "futurewatch.h"
 
 #include "cliio.h"
+#include "ctlaudit.h"
 
 #include "backendfactory.h"
 #include "alerts/alertengine.h"
@@ -269,12 +270,11 @@ int runWatch(const QStringList &arguments)
               << '\n';
         return 2;
     }
-    auto backend = createBackend(p.positionalArguments().at(1));
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
-        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
         return 2;
     }
-    const QString id = backend.value()->url().toDisplayString();
+    const QString id = backend->url().toDisplayString();
     const qint64 intervalMs = qint64(seconds * 1000);
     WebhookNotifier notifier;
     int pendingDeliveries = 0;
@@ -307,7 +307,7 @@ int runWatch(const QStringList &arguments)
     timer.setInterval(int(intervalMs));
     auto pollOnce = [&] {
         timer.stop(); // one poll at a time, however slow the backend
-        whenFinished(backend.value()->snapshot(), &timer, [&](const Snapshot &s) {
+        whenFinished(backend->snapshot(), &timer, [&](const Snapshot &s) {
             for (const AlertChange &c : engine.evaluate(id, s, intervalMs)) {
                 if (p.isSet(webhook)) {
                     ++pendingDeliveries;

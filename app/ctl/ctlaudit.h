@@ -6,12 +6,31 @@
 
 #include "audit/auditlog.h"
 #include "backend.h"
+#include "backendfactory.h"
 #include "settings/connectionsettings.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 
 namespace qd::ctl {
+
+/// The backend for a command's URL, or nullptr after printing why (the command exits 2: a usage error).
+inline std::shared_ptr<Backend> openBackend(const QString &url)
+{
+    auto backend = createBackend(url);
+    if (!backend) {
+        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
+        return nullptr;
+    }
+    return backend.value();
+}
+
+/// --operator NAME, the same for every command that writes the audit log.
+inline QCommandLineOption operatorOption()
+{
+    return QCommandLineOption(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
+                              QStringLiteral("NAME"));
+}
 
 /// Opens the audit log an action writes to. An action (not a dry run) without one is refused: prints why.
 inline bool auditReady(AuditLog &audit, bool dryRun)

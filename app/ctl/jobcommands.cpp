@@ -140,8 +140,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
                                    QStringLiteral("N"), QStringLiteral("500"));
     const QCommandLineOption rate(QStringLiteral("rate"), tr("At most N jobs per second (spare a recovering system)."),
                                   QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
-                                QStringLiteral("NAME"));
+    const QCommandLineOption op = operatorOption();
     p.addOptions({job, all, queue, state, search, dryRun, yes, batch, rate, op});
     if (kind == ActionKind::Move) {
         p.addOption(to);
@@ -168,9 +167,8 @@ int runAction(const QStringList &arguments, ActionKind kind)
         err() << tr("queuedeckctl: --all changes every matching job: run with --dry-run to see them, then add --yes.") << '\n';
         return 2;
     }
-    auto backend = createBackend(p.positionalArguments().at(1));
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
-        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
         return 2;
     }
     AuditLog audit(AuditLog::defaultPath());
@@ -183,7 +181,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
     spec.targetQueue = kind == ActionKind::Move ? p.value(to).trimmed() : QString();
     spec.batchSize = batchSize;
     spec.ratePerSecond = perSecond;
-    spec.operatorName = auditRecord(*backend.value(), p, op, verb).operatorName;
+    spec.operatorName = auditRecord(*backend, p, op, verb).operatorName;
     if (p.isSet(all)) {
         JobQuery q;
         q.queue = p.value(queue);
@@ -195,7 +193,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
         spec.jobIds = p.values(job);
         spec.filterText = QStringLiteral("queuedeckctl --job");
     }
-    BulkRun run(backend.value().get(), &audit, spec);
+    BulkRun run(backend.get(), &audit, spec);
     if (p.isSet(dryRun)) {
         // Resolve (the blast radius), then ask the backend which jobs are still where they were: no change.
         QEventLoop loop;
@@ -222,7 +220,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
             a.expected = *expected;
             a.targetQueue = spec.targetQueue;
             a.dryRun = true;
-            const ActionResult r = wait(backend.value()->act(a));
+            const ActionResult r = wait(backend->act(a));
             if (!r.error.isEmpty()) {
                 err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
                 return 1;
@@ -277,9 +275,8 @@ int runJobs(const QStringList &arguments)
               << '\n';
         return 2;
     }
-    auto backend = createBackend(p.positionalArguments().at(1));
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
-        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
         return 2;
     }
     JobQuery q;
@@ -287,7 +284,7 @@ int runJobs(const QStringList &arguments)
     q.state = *st;
     q.search = p.value(search);
     q.limit = p.value(limit).toInt();
-    const JobPage page = wait(backend.value()->jobs(q));
+    const JobPage page = wait(backend->jobs(q));
     if (!page.error.isEmpty()) {
         err() << tr("queuedeckctl: %1").arg(escapeForDisplay(page.error, 1000)) << '\n';
         return 1;
@@ -339,8 +336,7 @@ int runPurge(const QStringList &arguments)
     const QCommandLineOption queue(QStringLiteral("queue"), tr("The queue to empty."), QStringLiteral("Q"));
     const QCommandLineOption confirm(QStringLiteral("confirm"), tr("The queue's name again, typed out."), QStringLiteral("Q"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Say how many messages would go; delete nothing."));
-    const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
-                                QStringLiteral("NAME"));
+    const QCommandLineOption op = operatorOption();
     p.addOptions({queue, confirm, dryRun, op});
     bool parsed = false;
     if (helpShown(p, arguments, parsed)) {
@@ -357,18 +353,17 @@ int runPurge(const QStringList &arguments)
               << '\n';
         return 2;
     }
-    auto backend = createBackend(p.positionalArguments().at(1));
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
-        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
         return 2;
     }
     AuditLog audit(AuditLog::defaultPath());
     if (!auditReady(audit, p.isSet(dryRun))) {
         return 1;
     }
-    const PurgeResult r = wait(backend.value()->purgeQueue(p.value(queue), p.isSet(dryRun)));
+    const PurgeResult r = wait(backend->purgeQueue(p.value(queue), p.isSet(dryRun)));
     if (!r.dryRun) {
-        AuditRecord rec = auditRecord(*backend.value(), p, op, QStringLiteral("purge"));
+        AuditRecord rec = auditRecord(*backend, p, op, QStringLiteral("purge"));
         rec.filter = QStringLiteral("queue=%1 before=%2").arg(r.queue).arg(r.before);
         rec.succeeded = r.error.isEmpty() ? int(r.before) : 0;
         rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
@@ -397,8 +392,7 @@ int runMove(const QStringList &arguments)
                                 QStringLiteral("Q"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Say what would move; move nothing."));
     const QCommandLineOption yes(QStringLiteral("yes"), tr("Move without asking."));
-    const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
-                                QStringLiteral("NAME"));
+    const QCommandLineOption op = operatorOption();
     p.addOptions({from, to, dryRun, yes, op});
     bool parsed = false;
     if (helpShown(p, arguments, parsed)) {
@@ -414,9 +408,8 @@ int runMove(const QStringList &arguments)
         err() << tr("queuedeckctl: move changes a whole queue: run with --dry-run to see it, then add --yes.") << '\n';
         return 2;
     }
-    auto backend = createBackend(p.positionalArguments().at(1));
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
-        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
         return 2;
     }
     AuditLog audit(AuditLog::defaultPath());
@@ -424,9 +417,9 @@ int runMove(const QStringList &arguments)
         return 1;
     }
     MoveRequest request{p.value(from), p.value(to), p.isSet(dryRun)};
-    const MoveResult r = wait(backend.value()->moveMessages(request));
+    const MoveResult r = wait(backend->moveMessages(request));
     if (!request.dryRun) {
-        AuditRecord rec = auditRecord(*backend.value(), p, op, QStringLiteral("move"));
+        AuditRecord rec = auditRecord(*backend, p, op, QStringLiteral("move"));
         rec.filter = QStringLiteral("from=%1 to=%2 before=%3 left=%4").arg(r.from, r.to).arg(r.before).arg(r.left);
         rec.succeeded = int(r.moved);
         rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
@@ -516,9 +509,8 @@ int runResume(const QStringList &arguments)
         err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl resume URL RUN [--rate N]") : p.errorText()) << '\n';
         return 2;
     }
-    auto backend = createBackend(p.positionalArguments().at(1));
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
-        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
         return 2;
     }
     AuditLog audit(AuditLog::defaultPath());
@@ -530,7 +522,7 @@ int runResume(const QStringList &arguments)
         err() << tr("queuedeckctl: there is no bulk action #%1 in %2").arg(id).arg(audit.path()) << '\n';
         return 1;
     }
-    if (entry->connection != backend.value()->url().toDisplayString()) {
+    if (entry->connection != backend->url().toDisplayString()) {
         err() << tr("queuedeckctl: bulk action #%1 ran on %2, not on this connection").arg(id).arg(escapeForDisplay(entry->connection, 200))
               << '\n';
         return 2;
@@ -540,7 +532,7 @@ int runResume(const QStringList &arguments)
               << '\n';
         return 0;
     }
-    std::unique_ptr<BulkRun> run(BulkRun::resume(backend.value().get(), &audit, *entry, std::max(0.0, p.value(rate).toDouble())));
+    std::unique_ptr<BulkRun> run(BulkRun::resume(backend.get(), &audit, *entry, std::max(0.0, p.value(rate).toDouble())));
     out() << tr("resuming #%1: %2 of %3 job(s) left").arg(id).arg(entry->jobIds.size() - entry->next).arg(entry->jobIds.size()) << '\n';
     const ActionKind kind = parseActionName(entry->action.section(u':', 0, 0)).value_or(ActionKind::Retry);
     const BulkSummary s = runToEnd(*run, true);

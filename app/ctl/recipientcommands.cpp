@@ -252,12 +252,11 @@ int runAffected(const QStringList &arguments)
         err() << usage << '\n';
         return 2;
     }
-    auto backend = createBackend(p.positionalArguments().at(1));
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
-        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
         return 2;
     }
-    const auto set = collect(*backend.value(), *s);
+    const auto set = collect(*backend, *s);
     if (!set) {
         return 1;
     }
@@ -288,8 +287,7 @@ int runNotify(const QStringList &arguments)
     const QCommandLineOption outboxPath(QStringLiteral("outbox"), tr("The outbox file (default $QD_OUTBOX_DB, or next to the audit log)."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Print who would get what; send and write nothing."));
-    const QCommandLineOption op(QStringLiteral("operator"), tr("Your name for the audit log (default: settings or $USER)."),
-                                QStringLiteral("NAME"));
+    const QCommandLineOption op = operatorOption();
     const QCommandLineOption namesFrom(QStringLiteral("names-from"),
                                        tr("Look up {{name}} and {{email}} in the application's database (read-only): "
                                           "sqlite:///abs/app.db or postgresql://user@host:5432/db."),
@@ -342,9 +340,8 @@ int runNotify(const QStringList &arguments)
         }
         directory = d.value();
     }
-    auto backend = createBackend(p.positionalArguments().at(1));
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
-        err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
         return 2;
     }
 
@@ -363,7 +360,7 @@ int runNotify(const QStringList &arguments)
         }
     }
 
-    const auto set = collect(*backend.value(), *s);
+    const auto set = collect(*backend, *s);
     if (!set) {
         return 1;
     }
@@ -469,7 +466,7 @@ int runNotify(const QStringList &arguments)
     }
     const int skipped = alreadyDone + sent.skipped;
 
-    AuditRecord rec = auditRecord(*backend.value(), p, op, QStringLiteral("notify"));
+    AuditRecord rec = auditRecord(*backend, p, op, QStringLiteral("notify"));
     rec.expectedState = jobStateName(s->query.state);
     rec.filter = QStringLiteral("incident=%1 queue=%2 state=%3 channel=%4 template=%5 older_than=%6")
                      .arg(incidentId, s->query.queue, jobStateName(s->query.state), ch->displayString(), tmpl->name())
