@@ -25,6 +25,44 @@ void WebhookNotifier::setTarget(const QString &connectionId, const WebhookTarget
     m_targets.insert(connectionId, target);
 }
 
+void WebhookNotifier::removeTarget(const QString &connectionId)
+{
+    m_targets.remove(connectionId);
+}
+
+QString WebhookNotifier::checkUrl(const QUrl &url)
+{
+    if (!url.isValid() || url.host().isEmpty()) {
+        return tr("enter the webhook's full URL, e.g. https://hooks.slack.com/services/…");
+    }
+    if (url.scheme() != u"https" && url.scheme() != u"http") {
+        return tr("a webhook URL starts with https:// (or http:// on a local network)");
+    }
+    return {};
+}
+
+QString WebhookNotifier::targetToSecret(const WebhookTarget &target)
+{
+    QJsonObject o{{QStringLiteral("url"), target.url.toString(QUrl::FullyEncoded)}};
+    if (!target.routingKey.isEmpty()) {
+        o.insert(QStringLiteral("routing_key"), target.routingKey);
+    }
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+std::optional<WebhookTarget> WebhookNotifier::targetFromSecret(const QString &secret, WebhookFormat format)
+{
+    const QJsonObject o = QJsonDocument::fromJson(secret.toUtf8()).object();
+    WebhookTarget t;
+    t.url = QUrl(o.value(u"url").toString(), QUrl::StrictMode);
+    t.format = format;
+    t.routingKey = o.value(u"routing_key").toString();
+    if (!checkUrl(t.url).isEmpty()) {
+        return std::nullopt;
+    }
+    return t;
+}
+
 void WebhookNotifier::setRetryPolicy(int maxAttempts, std::chrono::milliseconds firstDelay)
 {
     m_maxAttempts = std::max(1, maxAttempts);

@@ -11,6 +11,7 @@
 #include <QUrl>
 
 #include <chrono>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -38,6 +39,14 @@ public:
     Q_DISABLE_COPY_MOVE(WebhookNotifier)
 
     void setTarget(const QString &connectionId, const WebhookTarget &target);
+    void removeTarget(const QString &connectionId); ///< deliveries already queued still go out
+    bool hasTarget(const QString &connectionId) const { return m_targets.contains(connectionId); }
+
+    /// Empty when `url` can take our POSTs (http or https with a host); else why not, for the operator.
+    static QString checkUrl(const QUrl &url);
+    /// A target as one keyring secret (URL and routing key both are secrets) and back; nullopt if unreadable.
+    static QString targetToSecret(const WebhookTarget &target);
+    static std::optional<WebhookTarget> targetFromSecret(const QString &secret, WebhookFormat format);
     void setRetryPolicy(int maxAttempts, std::chrono::milliseconds firstDelay);
 
     /// Queues the delivery of one change (only WARN/CRIT/UNKNOWN transitions and clears are sent).

@@ -2,10 +2,12 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "connectionsettings.h"
 
+#include "../alerts/alertrulesio.h"
 #include "../connectionurl.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QJsonDocument>
 #include <QSettings>
 #include <QUuid>
 
@@ -75,6 +77,9 @@ void ConnectionSettings::removeConnection(const QString &id)
     auto list = connections();
     list.removeIf([&](const SavedConnection &c) { return c.id == id; });
     setConnections(list);
+    QSettings s = shared();
+    s.remove(QStringLiteral("alertRules/") + id);
+    s.remove(QStringLiteral("webhooks/") + id);
 }
 
 std::chrono::milliseconds ConnectionSettings::pollInterval() const
@@ -107,6 +112,63 @@ QString ConnectionSettings::operatorName() const
 void ConnectionSettings::setOperatorName(const QString &name)
 {
     shared().setValue(QStringLiteral("operatorName"), name);
+}
+
+std::optional<QList<AlertRule>> ConnectionSettings::alertRules(const QString &connectionId, QString *error) const
+{
+    const QVariant stored = shared().value(QStringLiteral("alertRules/") + connectionId);
+    if (!stored.isValid()) {
+        return std::nullopt;
+    }
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(stored.toString().toUtf8(), &parseError);
+    if (!doc.isArray()) {
+        if (error) {
+            *error = QCoreApplication::translate("qd::ConnectionSettings", "the saved alert rules are not a JSON list (%1)")
+                         .arg(parseError.errorString());
+        }
+        return std::nullopt;
+    }
+    auto rules = AlertRulesIO::fromJson(doc.array());
+    if (!rules) {
+        if (error) {
+            *error = rules.error();
+        }
+        return std::nullopt;
+    }
+    return rules.value();
+}
+
+void ConnectionSettings::setAlertRules(const QString &connectionId, const QList<AlertRule> &rules)
+{
+    shared().setValue(QStringLiteral("alertRules/") + connectionId,
+                      QString::fromUtf8(QJsonDocument(AlertRulesIO::toJson(rules)).toJson(QJsonDocument::Compact)));
+}
+
+void ConnectionSettings::resetAlertRules(const QString &connectionId)
+{
+    shared().remove(QStringLiteral("alertRules/") + connectionId);
+}
+
+ConnectionSettings::Webhook ConnectionSettings::webhook(const QString &connectionId) const
+{
+    QSettings s = shared();
+    s.beginGroup(QStringLiteral("webhooks/") + connectionId);
+    Webhook w;
+    w.enabled = s.value(QStringLiteral("enabled"), false).toBool();
+    w.format = s.value(QStringLiteral("format"), w.format).toString() == u"pagerduty" ? QStringLiteral("pagerduty")
+                                                                                     : QStringLiteral("slack");
+    w.host = s.value(QStringLiteral("host")).toString();
+    return w;
+}
+
+void ConnectionSettings::setWebhook(const QString &connectionId, const Webhook &webhook)
+{
+    QSettings s = shared();
+    s.beginGroup(QStringLiteral("webhooks/") + connectionId);
+    s.setValue(QStringLiteral("enabled"), webhook.enabled);
+    s.setValue(QStringLiteral("format"), webhook.format);
+    s.setValue(QStringLiteral("host"), webhook.host);
 }
 
 } // namespace qd

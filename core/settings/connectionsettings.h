@@ -2,10 +2,13 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "../alerts/alertrule.h"
+
 #include <QList>
 #include <QString>
 
 #include <chrono>
+#include <optional>
 
 namespace qd {
 
@@ -36,6 +39,24 @@ public:
 
     QString operatorName() const; ///< default: the OS user
     void setOperatorName(const QString &name);
+
+    /// The connection's own alert rules; nullopt: none saved, the defaults apply. A saved set that no longer
+    /// reads (edited by hand, from a newer version) is nullopt too, with `error` saying why, so the caller can
+    /// tell the operator instead of silently watching nothing.
+    std::optional<QList<AlertRule>> alertRules(const QString &connectionId, QString *error = nullptr) const;
+    void setAlertRules(const QString &connectionId, const QList<AlertRule> &rules);
+    void resetAlertRules(const QString &connectionId);
+
+    /// Where a connection's alert changes are posted. The URL and routing key are secrets (a Slack webhook URL
+    /// lets anyone post): they live in the keyring under CredentialStore::webhookKey(), not here.
+    struct Webhook
+    {
+        bool enabled = false;
+        QString format = QStringLiteral("slack"); ///< "slack" or "pagerduty"
+        QString host;                              ///< shown while the keyring is locked
+    };
+    Webhook webhook(const QString &connectionId) const;
+    void setWebhook(const QString &connectionId, const Webhook &webhook);
 };
 
 } // namespace qd
