@@ -8,6 +8,7 @@
 
 #include "backendfactory.h"
 #include "alerts/alertengine.h"
+#include "alerts/alertrulesio.h"
 #include "alerts/webhooknotifier.h"
 #include "cli/check.h"
 #include "cli/snapshotjson.h"
@@ -154,7 +155,11 @@ int runCheck(const QStringList &arguments)
     const QCommandLineOption rules(QStringLiteral("rules"),
                                    tr("Also evaluate the alert rules the GUI uses (defaults: oldest job 5/15 min, no "
                                       "workers, lost workers, poison jobs, …) on this one poll."));
-    p.addOptions({maxLatency, warnLatency, maxDepth, warnDepth, minWorkers, rules});
+    const QCommandLineOption rulesFile(QStringLiteral("rules-file"),
+                                       tr("Evaluate the alert rules in FILE (JSON, as the GUI's rules editor exports "
+                                          "them) instead of the defaults; implies --rules."),
+                                       QStringLiteral("FILE"));
+    p.addOptions({maxLatency, warnLatency, maxDepth, warnDepth, minWorkers, rules, rulesFile});
     auto usage = [&](const QString &why) {
         out() << QStringLiteral("QUEUEDECK UNKNOWN - ") << why << '\n';
         return int(CheckState::Unknown);
@@ -197,14 +202,21 @@ int runCheck(const QStringList &arguments)
     if (!ok) {
         return usage(tr("thresholds must be non-negative numbers"));
     }
+    QList<AlertRule> list = AlertRule::defaults();
+    if (p.isSet(rulesFile)) {
+        auto fromFile = AlertRulesIO::readFile(p.value(rulesFile));
+        if (!fromFile) {
+            return usage(fromFile.error());
+        }
+        list = fromFile.value();
+    }
     const auto snap = takeSnapshot(p.positionalArguments().at(1));
     if (!snap) {
         return usage(snap.error());
     }
     CheckResult r = evaluateCheck(snap.value(), t);
-    if (p.isSet(rules) && snap->ok()) {
+    if ((p.isSet(rules) || p.isSet(rulesFile)) && snap->ok()) {
         // One poll: hold times cannot be observed, so a crossed level counts at once.
-        QList<AlertRule> list = AlertRule::defaults();
         for (AlertRule &rule : list) {
             if (rule.kind != RuleKind::NewQueue && rule.kind != RuleKind::DepthGrowing) {
                 rule.forMs = 0;
@@ -255,7 +267,11 @@ int runWatch(const QStringList &arguments)
     const QCommandLineOption format(QStringLiteral("format"), tr("Webhook format: slack (default) or pagerduty."),
                                     QStringLiteral("FORMAT"), QStringLiteral("slack"));
     const QCommandLineOption routingKey(QStringLiteral("routing-key"), tr("PagerDuty integration key."), QStringLiteral("KEY"));
-    p.addOptions({interval, count, json, webhook, format, routingKey});
+    const QCommandLineOption rulesFile(QStringLiteral("rules-file"),
+                                       tr("Alert rules from FILE (JSON, as the GUI's rules editor exports them) "
+                                          "instead of the defaults."),
+                                       QStringLiteral("FILE"));
+    p.addOptions({interval, count, json, webhook, format, routingKey, rulesFile});
     bool parsed = false;
     if (helpShown(p, arguments, parsed)) {
         return 0;
@@ -276,6 +292,15 @@ int runWatch(const QStringList &arguments)
     }
     const QString id = backend->url().toDisplayString();
     const qint64 intervalMs = qint64(seconds * 1000);
+    AlertEngine engine;
+    if (p.isSet(rulesFile)) {
+        auto fromFile = AlertRulesIO::readFile(p.value(rulesFile));
+        if (!fromFile) {
+            err() << QStringLiteral("queuedeckctl: ") << fromFile.error() << '\n';
+            return 2;
+        }
+        engine.setRules(id, fromFile.value());
+    }
     WebhookNotifier notifier;
     int pendingDeliveries = 0;
     if (p.isSet(webhook)) {
@@ -301,7 +326,6 @@ int runWatch(const QStringList &arguments)
     QObject::connect(&notifier, &WebhookNotifier::delivered, &notifier, [&] { --pendingDeliveries; maybeQuit(); });
     QObject::connect(&notifier, &WebhookNotifier::failed, &notifier, [&] { --pendingDeliveries; maybeQuit(); });
     const bool asJson = p.isSet(json);
-    AlertEngine engine;
     int done = 0;
     QTimer timer;
     timer.setInterval(int(intervalMs));

@@ -4,6 +4,8 @@
 // The queuedeckctl binary, run as an operator or Nagios would, on a database written by real delayed_job.
 #include "demo/demosimulator.h"
 
+#include "alerts/alertrulesio.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -144,6 +146,36 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, code);
         QCOMPARE(r.out.count('\n'), 1); // exactly one status line
         QVERIFY(r.out.startsWith("QUEUEDECK "));
+    }
+
+    void rulesFromTheEditorsFile()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("rules.json"));
+        // Only a depth rule, critical above 2: the lost worker (a default rule) is not watched any more.
+        qd::AlertRule depth;
+        depth.id = QStringLiteral("deep");
+        depth.kind = qd::RuleKind::Depth;
+        depth.crit = 2;
+        QCOMPARE(qd::AlertRulesIO::writeFile(file, {depth}), QString());
+        const Run c = ctl({QStringLiteral("check"), url(), QStringLiteral("--rules-file"), file});
+        QCOMPARE(c.exitCode, 2);
+        QVERIFY2(c.out.contains("CRITICAL - default: 4 jobs waiting (crit 2)") && !c.out.contains("worker(s) lost"), c.out.constData());
+        const Run w = ctl({QStringLiteral("watch"), url(), QStringLiteral("--count"), QStringLiteral("1"),
+                           QStringLiteral("--rules-file"), file});
+        QCOMPARE(w.exitCode, 0);
+        QVERIFY2(w.out.contains("CRIT    deep:") && !w.out.contains("worker-lost"), w.out.constData());
+
+        QFile bad(dir.filePath(QStringLiteral("bad.json")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("[{\"id\": \"x\", \"kind\": \"depth\", \"warn\": 9, \"crit\": 1}]");
+        bad.close();
+        const Run b = ctl({QStringLiteral("check"), url(), QStringLiteral("--rules-file"), bad.fileName()});
+        QCOMPARE(b.exitCode, 3);
+        QVERIFY2(b.out.contains("above the critical level"), b.out.constData());
+        const Run bw = ctl({QStringLiteral("watch"), url(), QStringLiteral("--rules-file"), dir.filePath(QStringLiteral("none.json"))});
+        QCOMPARE(bw.exitCode, 2);
+        QVERIFY2(bw.err.contains("cannot read"), bw.err.constData());
     }
 
     void unreachableIsUnknown()
