@@ -85,6 +85,51 @@ private Q_SLOTS:
         QCOMPARE(chart.markerCount(), 0);
     }
 
+    void markerLabelsAreDrawnWithoutOverlap()
+    {
+        TimeSeriesChart chart;
+        chart.resize(640, 320);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        const int s = chart.addSeries(QStringLiteral("waiting"), Theme::Role::Waiting);
+        chart.setWindow(kT0, kT0 + 600'000);
+        chart.setPoints(s, {{double(kT0), 5}, {double(kT0 + 600'000), 50}});
+        // Three markers within seconds of each other (an incident begins), one far right, one outside the window.
+        chart.addMarker(kT0 + 120'000, QStringLiteral("CRIT no workers"));
+        chart.addMarker(kT0 + 121'000, QStringLiteral("WARN oldest job age"));
+        chart.addMarker(kT0 + 122'000, QStringLiteral("Operator ops-anna: retried 6,000 jobs \u202Egnp.exe"));
+        chart.addMarker(kT0 + 599'000, QStringLiteral("no workers cleared"));
+        chart.addMarker(kT0 - 60'000, QStringLiteral("before the window"));
+        chart.flush();
+        const QStringList labels = chart.visibleMarkerLabels();
+        QCOMPARE(labels.size(), 4);
+        QCOMPARE(labels.at(0), QStringLiteral("CRIT no workers"));
+        QVERIFY(!labels.join(u' ').contains(QChar(0x202E))); // bidi override shown escaped, never applied
+        const QList<QRectF> rects = chart.visibleMarkerLabelRects();
+        for (int i = 0; i < rects.size(); ++i) {
+            for (int j = i + 1; j < rects.size(); ++j) {
+                QVERIFY2(!rects.at(i).intersects(rects.at(j)), qPrintable(labels.at(i) + u" / " + labels.at(j)));
+            }
+        }
+        // The last marker is at the right edge: its label turns left to stay on the chart.
+        QVERIFY(rects.last().right() <= chart.width());
+        QVERIFY(rects.last().left() >= 0);
+
+        // Resizing narrower keeps them apart (the layout follows the plot area).
+        chart.resize(360, 240);
+        chart.flush();
+        const QList<QRectF> narrow = chart.visibleMarkerLabelRects();
+        for (int i = 0; i < narrow.size(); ++i) {
+            QVERIFY(narrow.at(i).right() <= chart.width() + 0.5);
+            for (int j = i + 1; j < narrow.size(); ++j) {
+                QVERIFY(!narrow.at(i).intersects(narrow.at(j)));
+            }
+        }
+        chart.clearMarkers();
+        chart.flush();
+        QVERIFY(chart.visibleMarkerLabels().isEmpty());
+    }
+
     void redrawsAreCoalesced()
     {
         TimeSeriesChart chart;

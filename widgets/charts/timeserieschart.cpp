@@ -2,11 +2,16 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "timeserieschart.h"
 
+#include "textsafety.h"
+
 #include "history/decimate.h"
 
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
+#include <QFontMetricsF>
+#include <QGraphicsRectItem>
+#include <QGraphicsSimpleTextItem>
 #include <QCategoryAxis>
 #include <QLegendMarker>
 #include <QLocale>
@@ -15,6 +20,7 @@
 #include <QValueAxis>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace qd {
@@ -53,6 +59,14 @@ struct TimeSeriesChart::Private
     QList<Line> lines;
     QList<QPair<qint64, QString>> markers;
     QList<QLineSeries *> markerSeries;
+    struct MarkerLabel
+    {
+        qint64 ms;
+        QString text;
+        QGraphicsRectItem *box; // owned by the chart; the text item is its child
+        QGraphicsSimpleTextItem *label;
+    };
+    QList<MarkerLabel> markerLabels; // one per marker in the window, time order
     QTimer redrawTimer;
     ValueFormat format = ValueFormat::Count;
     qint64 gapMs = 15000;
@@ -82,6 +96,8 @@ TimeSeriesChart::TimeSeriesChart(QWidget *parent) : QWidget(parent), d(std::make
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(d->view);
+    // The plot moves when axis labels change width or the widget resizes: marker labels follow it.
+    connect(d->chart, &QChart::plotAreaChanged, this, &TimeSeriesChart::layoutMarkerLabels);
     d->redrawTimer.setSingleShot(true);
     d->redrawTimer.setInterval(kRedrawDelayMs);
     connect(&d->redrawTimer, &QTimer::timeout, this, &TimeSeriesChart::redraw);
@@ -158,7 +174,8 @@ void TimeSeriesChart::setWindow(qint64 fromMs, qint64 toMs)
 
 void TimeSeriesChart::addMarker(qint64 ms, const QString &label)
 {
-    d->markers.append({ms, label});
+    // Timeline notes are typed by people and alert texts carry queue names: no control or bidi characters.
+    d->markers.append({ms, escapeForDisplay(label, 300)});
     scheduleRedraw();
 }
 
@@ -171,6 +188,70 @@ void TimeSeriesChart::clearMarkers()
 int TimeSeriesChart::markerCount() const
 {
     return int(d->markers.size());
+}
+
+QStringList TimeSeriesChart::visibleMarkerLabels() const
+{
+    QStringList out;
+    for (const auto &m : std::as_const(d->markerLabels)) {
+        if (m.box->isVisible()) {
+            out << m.label->text();
+        }
+    }
+    return out;
+}
+
+QList<QRectF> TimeSeriesChart::visibleMarkerLabelRects() const
+{
+    QList<QRectF> out;
+    for (const auto &m : std::as_const(d->markerLabels)) {
+        if (m.box->isVisible()) {
+            out << m.box->sceneBoundingRect();
+        }
+    }
+    return out;
+}
+
+void TimeSeriesChart::layoutMarkerLabels()
+{
+    const QRectF plot = d->chart->plotArea();
+    if (d->markerLabels.isEmpty() || plot.width() <= 0 || d->toMs <= d->fromMs) {
+        return;
+    }
+    const QFontMetricsF fm(d->chart->font());
+    const qreal pad = 2;
+    const qreal rowHeight = fm.height() + 2 * pad + 1;
+    const qreal maxWidth = std::max<qreal>(60, plot.width() / 3);
+    // Rows from the top of the plot; at most a third of its height, so the lines stay readable.
+    const int rows = std::clamp(int(plot.height() / 3 / rowHeight), 1, 4);
+    QList<qreal> rowEnd(rows, -1e9);
+    for (auto &m : d->markerLabels) {
+        const QString text = fm.elidedText(m.text, Qt::ElideRight, maxWidth - 2 * pad);
+        m.label->setText(text);
+        const qreal w = fm.horizontalAdvance(text) + 2 * pad;
+        const qreal lineX = plot.left() + plot.width() * double(m.ms - d->fromMs) / double(d->toMs - d->fromMs);
+        // Right of its line; left of it near the right edge.
+        qreal x = lineX + 3;
+        if (x + w > plot.right()) {
+            x = std::max(plot.left(), lineX - 3 - w);
+        }
+        int row = -1;
+        for (int r = 0; r < rows; ++r) {
+            if (rowEnd[r] + 4 <= x) {
+                row = r;
+                break;
+            }
+        }
+        if (row < 0) {
+            m.box->setVisible(false); // no room: the dashed line still marks the moment, the tooltip is lost
+            continue;
+        }
+        rowEnd[row] = x + w;
+        m.box->setRect(0, 0, w, rowHeight - 1);
+        m.box->setPos(x, plot.top() + 1 + row * rowHeight);
+        m.label->setPos(pad, pad);
+        m.box->setVisible(true);
+    }
 }
 
 int TimeSeriesChart::seriesCount() const
@@ -373,6 +454,10 @@ void TimeSeriesChart::redraw()
         delete m;
     }
     d->markerSeries.clear();
+    for (const auto &m : std::as_const(d->markerLabels)) {
+        delete m.box;
+    }
+    d->markerLabels.clear();
     // Counts are whole numbers: below 4 the five ticks would fall between integers and repeat labels ("0 0 1 1").
     const double top = d->format == ValueFormat::Count ? std::max(4.0, niceCeiling(maxY * 1.1)) : niceCeiling(maxY * 1.1);
     for (const auto &[ms, label] : std::as_const(d->markers)) {
@@ -393,11 +478,25 @@ void TimeSeriesChart::redraw()
             lm->setVisible(false);
         }
         d->markerSeries.append(s);
+        auto *box = new QGraphicsRectItem(d->chart);
+        QColor back = pal.color(QPalette::Base);
+        back.setAlpha(210);
+        box->setBrush(back);
+        box->setPen(QPen(c, 1));
+        box->setZValue(10);
+        box->setToolTip(label);
+        auto *text = new QGraphicsSimpleTextItem(box);
+        text->setBrush(pal.color(QPalette::Text));
+        text->setFont(d->chart->font());
+        d->markerLabels.append({ms, label, box, text});
     }
+    std::sort(d->markerLabels.begin(), d->markerLabels.end(),
+              [](const auto &a, const auto &b) { return a.ms < b.ms; });
     updateTimeAxis();
     d->y->setRange(0, top);
     d->y->applyNiceNumbers();
     d->y->setLabelFormat(top < 5 && d->format != ValueFormat::Count ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    layoutMarkerLabels();
 }
 
 } // namespace qd

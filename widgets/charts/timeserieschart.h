@@ -38,9 +38,16 @@ public:
     void clearData();
     /// The visible time range.
     void setWindow(qint64 fromMs, qint64 toMs);
+    /// A dashed vertical line at `ms` with its label drawn at the top of the plot (plain text, elided to a
+    /// third of the plot width; the full text is the label's tooltip). Labels of nearby markers stack in rows
+    /// instead of overlapping; when the rows run out the rest show as lines only.
     void addMarker(qint64 ms, const QString &label);
     void clearMarkers();
     int markerCount() const;
+    /// The labels drawn now, in time order, and where (chart scene coordinates): tests check they do not
+    /// overlap and stay inside the plot.
+    QStringList visibleMarkerLabels() const;
+    QList<QRectF> visibleMarkerLabelRects() const;
 
     // Introspection for tests and accessibility.
     int seriesCount() const;
@@ -61,6 +68,7 @@ private:
     void redraw();
     void applyTheme();
     void updateTimeAxis();
+    void layoutMarkerLabels();
 
     struct Private;
     std::unique_ptr<Private> d;
