@@ -8,6 +8,9 @@
 #include "alertlistmodel.h"
 #include "textsafety.h"
 #include "alertsdock.h"
+#include "alertsettings.h"
+#include "futurewatch.h"
+#include "settings/credentialstore.h"
 #include "auditview.h"
 #include "recipients/outbox.h"
 #include "appicon.h"
@@ -85,6 +88,13 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     resizeDocks({m_alerts}, {170}, Qt::Vertical); // room for the worst few alerts; the charts keep the rest
     connect(m_alerts, &AlertsDock::queueActivated, this, &MainWindow::showQueue);
     connect(m_alerts, &AlertsDock::alertsChanged, this, &MainWindow::onAlertsChanged);
+    m_alertSettings = new AlertSettings(m_alerts->engine(), this);
+    connect(m_alertSettings, &AlertSettings::message, this, [this](const QString &text) {
+        statusBar()->showMessage(text, 30000);
+    });
+    connect(m_alertSettings, &AlertSettings::changed, this, [this](const QString &id, const QString &summary) {
+        m_timelineActions->addEvent(id, tr("Operator %1: %2").arg(ConnectionSettings().operatorName(), summary));
+    });
     // A snooze that ran out asks for attention again, as loudly as the alert did.
     connect(alerts(), &AlertListModel::snoozeExpired, this, [this](const Alert &a) {
         const QString what = tr("Snooze over: %1").arg(escapeForDisplay(a.message, 300));
@@ -191,6 +201,8 @@ void MainWindow::createActions()
             QMessageBox::warning(this, tr("Demo"), err);
         }
     });
+    auto *rules = file->addAction(tr("Alert &Rules and Webhook…"), this, [this] { editAlertRules(); });
+    rules->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     file->addAction(tr("Export &Post-mortem…"), this, [this] { m_timelineActions->exportPostMortem(selectedConnection()); });
     file->addSeparator();
     auto *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
@@ -282,6 +294,16 @@ QString MainWindow::addConnection(const QString &name, const QString &url, bool 
     if (persist) {
         id = ConnectionSettings().addConnection(name, url);
         m_persistent.insert(id);
+        const QString password = QUrl(url).password(QUrl::FullyDecoded);
+        if (!password.isEmpty()) {
+            whenFinished(CredentialStore(m_alertSettings->keyringService()).write(CredentialStore::connectionKey(id), password),
+                         this, [this, name](const CredentialResult &r) {
+                             if (!r.ok()) {
+                                 statusBar()->showMessage(tr("%1: the password was not saved and will be asked for "
+                                                             "again after a restart: %2").arg(name, r.error), 30000);
+                             }
+                         });
+        }
     } else {
         // Counted, not derived from the number of connections: that repeats after a removal.
         do {
@@ -294,13 +316,51 @@ QString MainWindow::addConnection(const QString &name, const QString &url, bool 
 
 void MainWindow::loadSavedConnections()
 {
-    for (const SavedConnection &c : ConnectionSettings().connections()) {
-        auto backend = createBackend(c.url, m_collector->clock());
+    auto add = [this](const SavedConnection &c, const QString &url) {
+        auto backend = createBackend(url, m_collector->clock());
         if (backend) {
             m_persistent.insert(c.id);
+            m_alertSettings->load(c.id, c.name);
             m_collector->addConnection(c.id, c.name, backend.value());
+        } else {
+            statusBar()->showMessage(tr("%1: %2").arg(c.name, backend.error()), 30000);
         }
+    };
+    const QList<SavedConnection> saved = ConnectionSettings().connections();
+    for (const SavedConnection &c : saved) {
+        if (QUrl(c.url).userName().isEmpty()) {
+            add(c, c.url);
+            continue;
+        }
+        ++m_loading;
+        whenFinished(CredentialStore(m_alertSettings->keyringService()).read(CredentialStore::connectionKey(c.id)), this,
+                     [this, c, add](const CredentialResult &r) {
+                         QUrl url(c.url);
+                         if (r.found) {
+                             url.setPassword(r.secret, QUrl::DecodedMode);
+                         } else if (!r.ok()) {
+                             // Still added: a server without a password works, and the status strip says if not.
+                             statusBar()->showMessage(tr("%1: no password from the keyring: %2").arg(c.name, r.error), 30000);
+                         }
+                         add(c, url.toString(QUrl::FullyEncoded));
+                         if (--m_loading == 0) {
+                             Q_EMIT connectionsLoaded();
+                         }
+                     });
     }
+    if (m_loading == 0) {
+        Q_EMIT connectionsLoaded();
+    }
+}
+
+void MainWindow::editAlertRules(const QString &connectionId)
+{
+    const QString id = connectionId.isEmpty() ? selectedConnection() : connectionId;
+    if (id.isEmpty()) {
+        QMessageBox::information(this, tr("Alert Rules"), tr("Add a connection first: rules belong to a connection."));
+        return;
+    }
+    m_alertSettings->edit(id, m_collector->displayName(id), m_persistent.contains(id), this);
 }
 
 QString MainWindow::startDemo()
@@ -366,7 +426,9 @@ void MainWindow::removeSelectedConnection()
         return;
     }
     m_collector->removeConnection(id);
-    if (m_persistent.remove(id)) {
+    const bool persistent = m_persistent.remove(id);
+    m_alertSettings->forget(id, persistent);
+    if (persistent) {
         ConnectionSettings().removeConnection(id);
     }
     if (m_detail->connectionId() == id) {
@@ -378,6 +440,7 @@ void MainWindow::onAlertsChanged(const QString &connectionId, const Snapshot &sn
 {
     for (const AlertChange &c : changes) {
         m_timelineActions->recordAlert(c);
+        m_alertSettings->notify(m_collector->displayName(connectionId), c);
         const bool worse = alertSeverity(c.alert.state) > alertSeverity(c.previous);
         const QString what = QStringLiteral("%1 %2").arg(alertStateName(c.alert.state), c.alert.message);
         if (worse && (c.alert.state == AlertState::Crit || c.alert.state == AlertState::Warn)) {

@@ -18,6 +18,7 @@ class QTreeView;
 namespace qd {
 
 class AlertsDock;
+class AlertSettings;
 class AuditLog;
 class AuditView;
 class Outbox;
@@ -50,9 +51,16 @@ public:
     ~MainWindow() override;
     Q_DISABLE_COPY_MOVE(MainWindow)
 
+    /// Adds the saved connections. One whose URL names a user gets its password from the keyring first, so it
+    /// is added when the keyring answers (connectionsLoaded() says when all are in).
     void loadSavedConnections();
-    /// Adds a connection; `persist` saves it (without password). Returns an error or an empty string.
+    /// Adds a connection; `persist` saves it: the URL without its password in the settings file, the password
+    /// in the desktop keyring (a keyring that refuses it is reported; the connection works for this session).
+    /// Returns an error or an empty string.
     QString addConnection(const QString &name, const QString &url, bool persist);
+    /// Opens the alert rules and webhook editor for a connection (the selected one when empty).
+    void editAlertRules(const QString &connectionId = {});
+    AlertSettings *alertSettings() const { return m_alertSettings; }
     QString startDemo();
 
     void showOverview();
@@ -65,6 +73,9 @@ public:
     QueueDetailView *detail() const { return m_detail; }
     QWidget *currentPage() const;
     AlertListModel *alerts() const;
+
+Q_SIGNALS:
+    void connectionsLoaded();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -89,6 +100,8 @@ private:
     QSet<QString> m_persistent;
     std::unique_ptr<demo::DemoSimulator> m_demo;
     AlertsDock *m_alerts;
+    AlertSettings *m_alertSettings;
+    int m_loading = 0; ///< saved connections still waiting for the keyring
     int m_sessionCount = 0;
     QSystemTrayIcon *m_tray = nullptr;
     TimelineActions *m_timelineActions;

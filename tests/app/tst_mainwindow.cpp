@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "../core/fakebackend.h"
+#include "../core/webhookreceiver.h"
 #include "alertlistmodel.h"
+#include "alertsettings.h"
+#include "alerts/webhooknotifier.h"
+#include "settings/connectionsettings.h"
+#include "settings/credentialstore.h"
 #include "collector.h"
 #include "history/historystore.h"
 #include "mainwindow.h"
@@ -10,12 +15,16 @@
 #include "queuetile.h"
 #include "timeline/incidenttimeline.h"
 
+#include <QFile>
+#include <QFutureWatcher>
+#include <QJsonObject>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QUuid>
 
 using namespace qd;
 
@@ -29,6 +38,12 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("QueuedeckTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
         QSettings().clear();
+        QSettings(ConnectionSettings::fileName(), QSettings::NativeFormat).clear();
+        m_bus = qEnvironmentVariable("QD_TEST_DBUS_ADDRESS");
+        if (!m_bus.isEmpty()) {
+            qputenv("DBUS_SESSION_BUS_ADDRESS", m_bus.toUtf8());
+        }
+        m_service = QStringLiteral("Queuedeck-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     }
 
     void firstRunThenSidebarOverviewAndDetail()
@@ -94,6 +109,112 @@ private Q_SLOTS:
         QVERIFY2(pm.result().contains(QStringLiteral("backend unreachable: connection refused")), qPrintable(pm.result()));
     }
 
+    void savedConnectionKeepsItsPasswordInTheKeyringAndItsRulesInSettings()
+    {
+        requireKeyring();
+        QString id;
+        {
+            Collector collector;
+            MainWindow w(&collector, nullptr);
+            w.alertSettings()->setKeyringService(m_service);
+            QCOMPARE(w.addConnection(QStringLiteral("Broker"), QStringLiteral("rabbitmq+http://ops:s3cr%40t%2F@127.0.0.1:1/"), true),
+                     QString());
+            id = ConnectionSettings().connections().constLast().id;
+            QTRY_COMPARE_WITH_TIMEOUT(readSecret(CredentialStore::connectionKey(id)), QStringLiteral("s3cr@t/"), 20000);
+        }
+        QFile settingsFile(ConnectionSettings::fileName());
+        QVERIFY(settingsFile.open(QIODevice::ReadOnly));
+        QVERIFY(!settingsFile.readAll().contains("s3cr"));
+
+        QList<AlertRule> rules = AlertRule::defaults().mid(0, 1);
+        rules[0].queueGlob = QStringLiteral("dlq.*");
+        ConnectionSettings().setAlertRules(id, rules);
+
+        Collector collector;
+        MainWindow w(&collector, nullptr);
+        w.alertSettings()->setKeyringService(m_service);
+        QSignalSpy loaded(&w, &MainWindow::connectionsLoaded);
+        w.loadSavedConnections();
+        QVERIFY(loaded.count() == 1 || loaded.wait(20000));
+        QVERIFY(collector.backend(id));
+        QCOMPARE(collector.backend(id)->url().password, QStringLiteral("s3cr@t/"));
+        QCOMPARE(w.alertSettings()->engine()->rules(id).size(), 1);
+        QCOMPARE(w.alertSettings()->engine()->rules(id).at(0).queueGlob, QStringLiteral("dlq.*"));
+
+        // Removing the connection takes its password out of the keyring.
+        w.alertSettings()->forget(id, true);
+        ConnectionSettings().removeConnection(id);
+        QTRY_COMPARE_WITH_TIMEOUT(readSecret(CredentialStore::connectionKey(id)), QString(), 20000);
+    }
+
+    void brokenSavedRulesFallBackToTheDefaultsAndSaySo()
+    {
+        Collector collector;
+        MainWindow w(&collector, nullptr);
+        const QString id = ConnectionSettings().addConnection(QStringLiteral("Jobs"), QStringLiteral("sidekiq+redis://127.0.0.1:1/0"));
+        QSettings(ConnectionSettings::fileName(), QSettings::NativeFormat)
+            .setValue(QStringLiteral("alertRules/") + id, QStringLiteral(R"([{"id":"a","kind":"depth"}])"));
+        QSignalSpy message(w.alertSettings(), &AlertSettings::message);
+        w.loadSavedConnections();
+        QCOMPARE(message.count(), 1);
+        QVERIFY2(message.at(0).at(0).toString().contains(QStringLiteral("default rules apply")),
+                 qPrintable(message.at(0).at(0).toString()));
+        QCOMPARE(w.alertSettings()->engine()->rules(id).size(), AlertRule::defaults().size());
+        ConnectionSettings().removeConnection(id);
+    }
+
+    void alertChangesGoToTheConnectionsWebhookOncePerChange()
+    {
+        requireKeyring();
+        QTemporaryDir dir;
+        test::WebhookReceiver receiver;
+        QVERIFY(receiver.start(dir.filePath(QStringLiteral("hook.log"))));
+        ManualClock clock(QDateTime::currentDateTimeUtc());
+        Collector collector(&clock);
+        MainWindow w(&collector, nullptr);
+        w.alertSettings()->setKeyringService(m_service);
+        const QString id = QStringLiteral("hooked");
+        ConnectionSettings().setWebhook(id, ConnectionSettings::Webhook{true, QStringLiteral("slack"), receiver.url.host()});
+        {
+            QFutureWatcher<CredentialResult> watcher;
+            QSignalSpy done(&watcher, &QFutureWatcherBase::finished);
+            watcher.setFuture(CredentialStore(m_service).write(
+                CredentialStore::webhookKey(id), WebhookNotifier::targetToSecret(WebhookTarget{receiver.url, WebhookFormat::Slack, {}})));
+            QVERIFY(done.wait(20000));
+            QVERIFY2(watcher.result().ok(), qPrintable(watcher.result().error));
+        }
+        QSignalSpy loaded(w.alertSettings(), &AlertSettings::loaded);
+        w.alertSettings()->load(id, QStringLiteral("Printers"));
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(w.alertSettings()->notifier()->hasTarget(id));
+
+        auto backend = std::make_shared<test::FakeBackend>(&clock);
+        Snapshot stuck;
+        stuck.queues = {test::queue(QStringLiteral("print"), 6000, 43200)};
+        Snapshot fine;
+        fine.queues = {test::queue(QStringLiteral("print"), 0, 0)};
+        backend->script(stuck);
+        backend->script(stuck);
+        backend->script(fine);
+        collector.addConnection(id, QStringLiteral("Printers"), backend);
+        QSignalSpy polled(&collector, &Collector::snapshotReady);
+        QSignalSpy delivered(w.alertSettings()->notifier(), &WebhookNotifier::delivered);
+        for (int i = 1; i <= 3; ++i) {
+            collector.pollNow();
+            QVERIFY(polled.count() >= i || polled.wait(10000));
+            clock.advance(5000);
+            if (i == 1) {
+                QVERIFY(delivered.wait(15000)); // CRIT oldest age
+            }
+        }
+        QVERIFY(delivered.count() == 2 || delivered.wait(15000)); // and its clearing; nothing for the repeat
+        QCOMPARE(receiver.requests().size(), 2);
+        const QString first = receiver.requests().at(0).value(QStringLiteral("body")).toObject().value(QStringLiteral("text")).toString();
+        const QString second = receiver.requests().at(1).value(QStringLiteral("body")).toObject().value(QStringLiteral("text")).toString();
+        QVERIFY2(first.contains(QStringLiteral("CRIT")) && first.contains(QStringLiteral("Printers")), qPrintable(first));
+        QVERIFY2(second.contains(QStringLiteral("resolved")), qPrintable(second));
+    }
+
     void badUrlIsRefusedClearly()
     {
         Collector collector;
@@ -102,6 +223,30 @@ private Q_SLOTS:
         QVERIFY(err.contains(QStringLiteral("Unknown scheme")));
         QVERIFY(collector.connectionIds().isEmpty());
     }
+
+private:
+    void requireKeyring()
+    {
+        if (m_bus.isEmpty()) {
+            if (qEnvironmentVariableIsSet("CI")) {
+                QFAIL("QD_TEST_DBUS_ADDRESS is not set: run through scripts/test, which starts the keyring");
+            }
+            QSKIP("no private keyring (QD_TEST_DBUS_ADDRESS): run scripts/services start first");
+        }
+    }
+    QString readSecret(const QString &key) const
+    {
+        QFutureWatcher<CredentialResult> watcher;
+        QSignalSpy done(&watcher, &QFutureWatcherBase::finished);
+        watcher.setFuture(CredentialStore(m_service).read(key));
+        if (!watcher.isFinished() && !done.wait(20000)) {
+            return {};
+        }
+        return watcher.result().secret;
+    }
+
+    QString m_bus;
+    QString m_service;
 };
 
 QTEST_MAIN(TestMainWindow)
