@@ -146,7 +146,10 @@ AlertRulesDialog::AlertRulesDialog(const QString &connectionName, const QString 
     form->addRow(tr("Routing &key:"), m_routingKey);
     m_test = new QPushButton(tr("Send &Test"), m_hookBox);
     m_test->setToolTip(tr("Post one test message now, with the settings as typed"));
-    form->addRow(QString(), m_test);
+    auto *testRow = new QHBoxLayout;
+    testRow->addWidget(m_test);
+    testRow->addStretch(1);
+    form->addRow(QString(), testRow);
     auto *secretNote = new QLabel(
         connectionId.isEmpty() ? tr("This connection is not saved: its rules and webhook last until Queuedeck quits.")
                                : tr("The URL and routing key are kept in the desktop keyring, not in the "

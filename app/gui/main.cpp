@@ -43,7 +43,9 @@ void scheduleScreenshot(qd::MainWindow &window, qd::Collector &collector, const 
         for (auto *chart : window.findChildren<qd::TimeSeriesChart *>()) {
             chart->flush();
         }
-        const bool ok = window.grab().save(file);
+        // A dialog opened for the picture (--alert-rules) is what to show.
+        QWidget *target = QApplication::activeModalWidget() ? QApplication::activeModalWidget() : &window;
+        const bool ok = target->grab().save(file);
         std::fprintf(ok ? stdout : stderr, ok ? "screenshot: %s\n" : "screenshot: cannot write %s\n", qPrintable(file));
         QCoreApplication::exit(ok ? 0 : 1);
     };
@@ -93,7 +95,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption jobs(QStringLiteral("jobs"),
                                   QApplication::translate("main", "With --queue: open its Jobs tab on this state."),
                                   QStringLiteral("STATE"));
-    parser.addOptions({demo, connect, interval, screenshot, after, queue, jobs});
+    const QCommandLineOption alertRules(QStringLiteral("alert-rules"),
+                                        QApplication::translate("main", "Open the alert rules editor of the first connection."));
+    parser.addOptions({demo, connect, interval, screenshot, after, queue, jobs, alertRules});
     parser.process(app);
 
     qd::ConnectionSettings settings;
@@ -154,6 +158,9 @@ int main(int argc, char *argv[])
         }
     }
     window.show();
+    if (parser.isSet(alertRules) && !collector.connectionIds().isEmpty()) {
+        QTimer::singleShot(0, &window, [&window, &collector] { window.editAlertRules(collector.connectionIds().constFirst()); });
+    }
     if (parser.isSet(screenshot)) {
         scheduleScreenshot(window, collector, parser.value(screenshot), parser.value(after).toInt());
     }

@@ -222,8 +222,8 @@ void TimeSeriesChart::layoutMarkerLabels()
     const qreal pad = 2;
     const qreal rowHeight = fm.height() + 2 * pad + 1;
     const qreal maxWidth = std::max<qreal>(60, plot.width() / 3);
-    // Rows from the top of the plot; at most a third of its height, so the lines stay readable.
-    const int rows = std::clamp(int(plot.height() / 3 / rowHeight), 1, 4);
+    // Rows from the top of the plot; at most half its height, so the data under them stays readable.
+    const int rows = std::clamp(int(plot.height() / 2 / rowHeight), 1, 4);
     QList<qreal> rowEnd(rows, -1e9);
     for (auto &m : d->markerLabels) {
         const QString text = fm.elidedText(m.text, Qt::ElideRight, maxWidth - 2 * pad);
