@@ -66,6 +66,14 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_notify->setToolTip(tr("Who these jobs belong to, and one message to each of them"));
     connect(m_notify, &QPushButton::clicked, this, [this] { openNotify(); });
     bar->addWidget(m_notify);
+    m_queueActions = new QPushButton(tr("&Queue"), this);
+    auto *queueMenu = new QMenu(m_queueActions);
+    queueMenu->addAction(tr("Move All Messages…"), this, [this] { openQueueAction(QueueActionDialog::Mode::Move); });
+    queueMenu->addAction(tr("Purge Queue…"), this, [this] { openQueueAction(QueueActionDialog::Mode::Purge); });
+    m_queueActions->setMenu(queueMenu);
+    m_queueActions->setToolTip(tr("Act on the whole queue: move every message (a dead-letter queue back where its messages "
+                                  "died), or delete them all"));
+    bar->addWidget(m_queueActions);
     root->addLayout(bar);
     auto *filters = new QHBoxLayout();
     m_classFilter = new QLineEdit(this);
@@ -305,6 +313,22 @@ void JobBrowser::watch(BulkDialog *dialog)
     dialog->show();
 }
 
+QueueActionDialog *JobBrowser::openQueueAction(QueueActionDialog::Mode mode)
+{
+    if (!m_backend) {
+        return nullptr;
+    }
+    const QStringList names = m_queueNames ? m_queueNames() : QStringList();
+    auto *dialog = new QueueActionDialog(mode, m_backend, m_audit, m_operator, m_queue, names, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QueueActionDialog::finished, this, [this](bool, const QString &summary) {
+        Q_EMIT actionDone(m_connectionId, summary);
+        reload();
+    });
+    dialog->show();
+    return dialog;
+}
+
 void JobBrowser::setState(JobState state)
 {
     m_state->setCurrentIndex(m_state->findData(int(state)));
@@ -531,6 +555,10 @@ void JobBrowser::updateButtons()
     m_move->setVisible(caps.moveJobs || !m_backend);
     m_bulk->setEnabled((caps.retry || caps.cancel) && m_audit);
     m_notify->setEnabled(m_backend != nullptr);
+    m_queueActions->setVisible(caps.moveToQueue || caps.purge);
+    m_queueActions->setEnabled(m_audit != nullptr);
+    m_queueActions->menu()->actions().at(0)->setEnabled(caps.moveToQueue);
+    m_queueActions->menu()->actions().at(1)->setEnabled(caps.purge);
     m_bulk->menu()->actions().at(0)->setEnabled(caps.retry && st != JobState::Waiting);
     m_bulk->menu()->actions().at(1)->setEnabled(caps.cancel);
     const QString why = !m_backend ? QString()

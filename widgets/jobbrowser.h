@@ -4,7 +4,9 @@
 
 #include "audit/auditlog.h"
 #include "jobs.h"
+#include "queueactiondialog.h"
 
+#include <functional>
 #include <optional>
 
 #include <QWidget>
@@ -57,6 +59,10 @@ public:
     BulkDialog *openBulk(ActionKind kind);
     /// Opens the bulk dialog on the newest unfinished bulk action of this connection (see resumeText()).
     BulkDialog *openResume();
+    /// Whole-queue actions where the backend has them (RabbitMQ): move every message, purge. Non-modal.
+    QueueActionDialog *openQueueAction(QueueActionDialog::Mode mode);
+    /// Where a move's destination list comes from (the connection's queues); set by the detail view.
+    void setQueueNames(std::function<QStringList()> provider) { m_queueNames = std::move(provider); }
     QString resumeText() const;
     /// "Copy as JSON": the selected job (summary, payload parsed where it is JSON, full error) to the clipboard.
     QString selectedJobJson() const;
@@ -102,6 +108,8 @@ private:
     QString m_moveTarget;
     QPushButton *m_bulk;
     QPushButton *m_notify;
+    QPushButton *m_queueActions;
+    std::function<QStringList()> m_queueNames;
     Outbox *m_outbox = nullptr;
     QWidget *m_resumeBar;
     QLabel *m_resumeLabel;

@@ -119,6 +119,13 @@ QueueDetailView::QueueDetailView(Collector *collector, HistoryStore *history, QW
     d->jobs = new JobBrowser(tabs);
     tabs->addTab(chartsPage, tr("&Charts"));
     tabs->addTab(d->jobs, tr("&Jobs"));
+    d->jobs->setQueueNames([this] {
+        QStringList names;
+        for (const QueueStats &q : d->collector->latest(d->connectionId).queues) {
+            names << q.name;
+        }
+        return names;
+    });
     d->tabs = tabs;
     root->addWidget(tabs, 1);
 

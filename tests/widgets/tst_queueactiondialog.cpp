@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+//
+// Moving a dead-letter queue back and purging a queue from the GUI, against the private RabbitMQ node that
+// scripts/services starts, filled by pika (tests/backends/fixtures/rabbitmq/fill.py) in a vhost of its own.
+#include "queueactiondialog.h"
+
+#include "audit/auditlog.h"
+#include "backends/rabbitmq/rabbitmqbackend.h"
+#include "connectionurl.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace qd;
+
+namespace {
+
+const QString kVhost = QStringLiteral("qd-gui-actions");
+
+QString env(const char *name)
+{
+    return qEnvironmentVariable(name);
+}
+
+std::unique_ptr<rabbitmq::RabbitMqBackend> backend(const QString &query = {})
+{
+    const QString url = QStringLiteral("rabbitmq+http://guest:guest@127.0.0.1:%1/%2%3").arg(env("QD_TEST_RABBIT_HTTP_PORT"), kVhost, query);
+    return std::make_unique<rabbitmq::RabbitMqBackend>(ConnectionUrl::parse(url).value());
+}
+
+} // namespace
+
+class TestQueueActionDialog : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (env("QD_TEST_RABBIT_HTTP_PORT").isEmpty()) {
+            if (qEnvironmentVariableIsSet("CI")) {
+                QFAIL("no RabbitMQ: run through scripts/test, which starts it");
+            }
+            QSKIP("no RabbitMQ (QD_TEST_RABBIT_HTTP_PORT): run scripts/services start first");
+        }
+        QProcess fill;
+        fill.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(QD_SOURCE_DIR "/tests/backends/fixtures/rabbitmq/fill.py"),
+                                                        env("QD_TEST_RABBIT_AMQP_PORT"), env("QD_TEST_RABBIT_HTTP_PORT"), kVhost});
+        QVERIFY(fill.waitForFinished(120'000));
+        QVERIFY2(fill.exitCode() == 0, fill.readAllStandardError().constData());
+        QVERIFY(m_dir.isValid());
+        m_audit = std::make_unique<AuditLog>(m_dir.filePath(QStringLiteral("audit.sqlite3")));
+        QCOMPARE(m_audit->open(), QString());
+    }
+
+    void moveADeadLetterQueueBack()
+    {
+        auto b = backend();
+        QVERIFY(b->snapshot().result().ok()); // the user's tags (may it create shovels?) come with the first poll
+        QTRY_VERIFY(b->capabilities().moveToQueue);
+        QueueActionDialog d(QueueActionDialog::Mode::Move, b.get(), m_audit.get(), QStringLiteral("ops-anna"),
+                            QStringLiteral("orders.dlq"), {QStringLiteral("orders"), QStringLiteral("orders.dlq"), QStringLiteral("idle")});
+        d.show();
+        QSignalSpy counted(&d, &QueueActionDialog::counted);
+        QVERIFY(counted.wait(15000));
+        QCOMPARE(d.messageCount(), 2);
+        QVERIFY(d.runButton()->isEnabled());
+        auto *target = d.findChild<QComboBox *>();
+        QCOMPARE(target->count(), 3); // "where they died", orders, idle — not itself
+        QSignalSpy finished(&d, &QueueActionDialog::finished);
+        QTest::mouseClick(d.runButton(), Qt::LeftButton);
+        QVERIFY(!d.runButton()->isEnabled()); // one click, one move
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(d.statusText()));
+        QVERIFY2(d.statusText().contains(QStringLiteral("Moved 2 message(s) from orders.dlq to orders")), qPrintable(d.statusText()));
+        QVERIFY(!d.runButton()->isEnabled()); // done: a second run needs a fresh count
+        const auto rows = m_audit->recent(10).result();
+        QVERIFY(!rows.isEmpty());
+        QCOMPARE(rows.first().action, QStringLiteral("move"));
+        QCOMPARE(rows.first().operatorName, QStringLiteral("ops-anna"));
+        QCOMPARE(rows.first().succeeded, 2);
+        QVERIFY(rows.first().filter.contains(QStringLiteral("from=orders.dlq to=orders")));
+        QVERIFY(!rows.first().connection.contains(QStringLiteral("guest:guest"))); // no password in the log
+    }
+
+    void purgeWantsTheNameTyped()
+    {
+        auto b = backend();
+        QVERIFY(b->snapshot().result().ok());
+        QTRY_VERIFY(b->capabilities().purge);
+        const QString queue = QStringLiteral("Bestellungen-ü-<b>\"x\"</b>");
+        QueueActionDialog d(QueueActionDialog::Mode::Purge, b.get(), m_audit.get(), QStringLiteral("ops-anna"), queue, {});
+        d.show();
+        QSignalSpy counted(&d, &QueueActionDialog::counted);
+        QVERIFY(counted.wait(15000));
+        QCOMPARE(d.messageCount(), 1);
+        QVERIFY(!d.runButton()->isEnabled());
+        d.setConfirmation(QStringLiteral("Bestellungen"));
+        QVERIFY(!d.runButton()->isEnabled());
+        d.setConfirmation(queue);
+        QVERIFY(d.runButton()->isEnabled());
+        QSignalSpy finished(&d, &QueueActionDialog::finished);
+        d.run();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(d.statusText()));
+        QVERIFY2(d.statusText().contains(QStringLiteral("1 message(s) deleted")), qPrintable(d.statusText()));
+        QCOMPARE(m_audit->recent(1).result().first().action, QStringLiteral("purge"));
+    }
+
+    void emptyQueueAndReadOnlyProfile()
+    {
+        auto b = backend();
+        QVERIFY(b->snapshot().result().ok());
+        QueueActionDialog empty(QueueActionDialog::Mode::Purge, b.get(), m_audit.get(), QStringLiteral("ops"), QStringLiteral("idle"), {});
+        QSignalSpy counted(&empty, &QueueActionDialog::counted);
+        QVERIFY(counted.wait(15000));
+        QCOMPARE(empty.messageCount(), 0);
+        empty.setConfirmation(QStringLiteral("idle"));
+        QVERIFY(!empty.runButton()->isEnabled());
+        QVERIFY(empty.statusText().contains(QStringLiteral("empty")));
+
+        auto ro = backend(QStringLiteral("?readonly=1"));
+        QVERIFY(ro->snapshot().result().ok());
+        QVERIFY(!ro->capabilities().purge);
+        QueueActionDialog refused(QueueActionDialog::Mode::Purge, ro.get(), m_audit.get(), QStringLiteral("ops"),
+                                  QStringLiteral("orders"), {});
+        refused.setConfirmation(QStringLiteral("orders"));
+        QVERIFY(!refused.runButton()->isEnabled());
+        QVERIFY2(refused.statusText().contains(QStringLiteral("read-only")), qPrintable(refused.statusText()));
+    }
+
+    void noAuditLogNoAction()
+    {
+        auto b = backend();
+        QVERIFY(b->snapshot().result().ok());
+        QueueActionDialog d(QueueActionDialog::Mode::Purge, b.get(), nullptr, QStringLiteral("ops"), QStringLiteral("orders"), {});
+        QSignalSpy counted(&d, &QueueActionDialog::counted);
+        QVERIFY(counted.wait(15000));
+        d.setConfirmation(QStringLiteral("orders"));
+        QVERIFY(!d.runButton()->isEnabled());
+        QVERIFY(d.statusText().contains(QStringLiteral("audit log")));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<AuditLog> m_audit;
+};
+
+QTEST_MAIN(TestQueueActionDialog)
+#include "tst_queueactiondialog.moc"

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "queueactiondialog.h"
+
+#include "audit/auditlog.h"
+#include "backend.h"
+#include "futurewatch.h"
+#include "textsafety.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace qd {
+
+QueueActionDialog::QueueActionDialog(Mode mode, Backend *backend, AuditLog *audit, const QString &operatorName,
+                                     const QString &queue, const QStringList &otherQueues, QWidget *parent)
+    : QDialog(parent), m_mode(mode), m_backend(backend), m_audit(audit), m_operator(operatorName), m_queue(queue)
+{
+    const QString shown = escapeForDisplay(queue, 120);
+    setWindowTitle(mode == Mode::Move ? tr("Move All Messages — %1").arg(shown) : tr("Purge Queue — %1").arg(shown));
+    auto *layout = new QVBoxLayout(this);
+    m_what = new QLabel(this);
+    m_what->setTextFormat(Qt::PlainText);
+    m_what->setWordWrap(true);
+    layout->addWidget(m_what);
+    auto *form = new QFormLayout;
+    if (mode == Mode::Move) {
+        m_target = new QComboBox(this);
+        m_target->setEditable(true);
+        m_target->addItem(tr("Where they were dead-lettered from"), QString());
+        for (const QString &q : otherQueues) {
+            if (q != queue) {
+                m_target->addItem(escapeForDisplay(q, 120), q);
+            }
+        }
+        m_target->setAccessibleName(tr("Destination queue"));
+        form->addRow(tr("&To:"), m_target);
+        auto *note =
+            new QLabel(tr("RabbitMQ moves them itself (a shovel that deletes itself when done); Queuedeck never "
+                          "holds the messages, so closing it or losing the network loses nothing."),
+                       this);
+        note->setTextFormat(Qt::PlainText);
+        note->setWordWrap(true);
+        note->setEnabled(false);
+        form->addRow(QString(), note);
+    } else {
+        m_confirm = new QLineEdit(this);
+        m_confirm->setPlaceholderText(tr("Type the queue's name to confirm"));
+        m_confirm->setAccessibleName(tr("Queue name, typed to confirm the purge"));
+        form->addRow(tr("&Confirm:"), m_confirm);
+        connect(m_confirm, &QLineEdit::textChanged, this, &QueueActionDialog::updateState);
+    }
+    layout->addLayout(form);
+    m_busy = new QProgressBar(this);
+    m_busy->setRange(0, 0);
+    m_busy->setVisible(false);
+    m_busy->setAccessibleName(tr("Working"));
+    layout->addWidget(m_busy);
+    m_status = new QLabel(this);
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_status);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    m_run = m_buttons->addButton(mode == Mode::Move ? tr("&Move") : tr("&Purge"), QDialogButtonBox::DestructiveRole);
+    layout->addWidget(m_buttons);
+    connect(m_run, &QPushButton::clicked, this, &QueueActionDialog::run);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    resize(sizeHint().expandedTo(QSize(520, 0)));
+    m_what->setText(tr("Counting the messages in %1…").arg(shown));
+    count();
+    updateState();
+}
+
+QueueActionDialog::~QueueActionDialog() = default;
+
+QString QueueActionDialog::statusText() const
+{
+    return m_status->text();
+}
+
+void QueueActionDialog::setTarget(const QString &queue)
+{
+    if (!m_target) {
+        return;
+    }
+    const int i = m_target->findData(queue);
+    if (i >= 0) {
+        m_target->setCurrentIndex(i);
+    } else {
+        m_target->setEditText(queue);
+    }
+}
+
+void QueueActionDialog::setConfirmation(const QString &typed)
+{
+    if (m_confirm) {
+        m_confirm->setText(typed);
+    }
+}
+
+void QueueActionDialog::setStatus(const QString &text, bool bad)
+{
+    m_status->setText(text);
+    QPalette pal = m_status->palette();
+    pal.setColor(QPalette::WindowText, bad ? QColor(0xc6, 0x28, 0x28) : palette().color(QPalette::WindowText));
+    m_status->setPalette(pal);
+}
+
+void QueueActionDialog::count()
+{
+    const QString shown = escapeForDisplay(m_queue, 120);
+    auto report = [this, shown](qint64 before, const QString &to, const QString &error) {
+        if (!error.isEmpty()) {
+            m_what->setText(tr("Could not count the messages in %1.").arg(shown));
+            setStatus(escapeForDisplay(error, 400), true);
+            updateState();
+            return;
+        }
+        m_counted = before;
+        m_what->setText(
+            m_mode == Mode::Move
+                ? tr("%n message(s) in %1 will move to %2.", nullptr, int(before)).arg(shown, escapeForDisplay(to, 120))
+                : tr("%n message(s) in %1 will be deleted. This cannot be undone.", nullptr, int(before)).arg(shown));
+        updateState();
+        Q_EMIT counted(before);
+    };
+    if (m_mode == Mode::Move) {
+        whenFinished(m_backend->moveMessages(MoveRequest{m_queue, QString(), true}), this,
+                     [report](const MoveResult &r) { report(r.before, r.to, r.error); });
+    } else {
+        whenFinished(m_backend->purgeQueue(m_queue, true), this,
+                     [report](const PurgeResult &r) { report(r.before, QString(), r.error); });
+    }
+}
+
+void QueueActionDialog::updateState()
+{
+    const bool confirmed = !m_confirm || m_confirm->text() == m_queue;
+    const Capabilities caps = m_backend->capabilities();
+    const bool allowed = m_mode == Mode::Move ? caps.moveToQueue : caps.purge;
+    m_run->setEnabled(!m_running && !m_done && m_audit && allowed && m_counted > 0 && confirmed);
+    if (!allowed) {
+        setStatus(m_mode == Mode::Move
+                      ? tr("This connection may not move messages (a read-only profile, or a user without "
+                           "the administrator or policymaker tag).")
+                      : tr("This connection may not purge queues (a read-only profile)."),
+                  true);
+    } else if (!m_audit) {
+        setStatus(tr("The audit log is unavailable, so this action is off."), true);
+    } else if (m_counted == 0 && !m_done) {
+        setStatus(tr("The queue is empty: nothing to do."), false);
+    }
+}
+
+void QueueActionDialog::run()
+{
+    if (!m_run->isEnabled()) {
+        return;
+    }
+    m_running = true;
+    m_busy->setVisible(true);
+    if (m_target) {
+        m_target->setEnabled(false);
+    }
+    if (m_confirm) {
+        m_confirm->setEnabled(false);
+    }
+    setStatus(m_mode == Mode::Move ? tr("Moving… RabbitMQ moves them server-side.") : tr("Purging…"), false);
+    updateState();
+    AuditRecord rec;
+    rec.operatorName = m_operator;
+    rec.connection = m_backend->url().toDisplayString();
+    auto end = [this](bool ok, const QString &summary) {
+        m_running = false;
+        m_done = true;
+        m_busy->setVisible(false);
+        setStatus(summary, !ok);
+        updateState();
+        Q_EMIT finished(ok, summary);
+    };
+    const QString shown = escapeForDisplay(m_queue, 120);
+    if (m_mode == Mode::Move) {
+        QString to = m_target->currentData().toString();
+        if (m_target->currentIndex() < 0 || m_target->currentText() != m_target->itemText(m_target->currentIndex())) {
+            to = m_target->currentText().trimmed(); // typed by hand
+        }
+        whenFinished(
+            m_backend->moveMessages(MoveRequest{m_queue, to, false}), this,
+            [this, rec, end, shown](const MoveResult &r) mutable {
+                rec.action = QStringLiteral("move");
+                rec.filter =
+                    QStringLiteral("from=%1 to=%2 before=%3 left=%4 (GUI)").arg(r.from, r.to).arg(r.before).arg(r.left);
+                rec.succeeded = int(r.moved);
+                rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
+                m_audit->append(rec);
+                if (!r.error.isEmpty()) {
+                    end(false, tr("Move failed: %1").arg(escapeForDisplay(r.error, 400)));
+                    return;
+                }
+                QString summary =
+                    tr("Moved %1 message(s) from %2 to %3.").arg(r.moved).arg(shown, escapeForDisplay(r.to, 120));
+                if (r.left > 0) {
+                    summary +=
+                        u' ' + tr("%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).")
+                                   .arg(r.left)
+                                   .arg(shown);
+                }
+                end(true, summary);
+            });
+    } else {
+        whenFinished(m_backend->purgeQueue(m_queue, false), this,
+                     [this, rec, end, shown](const PurgeResult &r) mutable {
+                         rec.action = QStringLiteral("purge");
+                         rec.filter = QStringLiteral("queue=%1 before=%2 (GUI)").arg(r.queue).arg(r.before);
+                         rec.succeeded = r.error.isEmpty() ? int(r.before) : 0;
+                         rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
+                         m_audit->append(rec);
+                         if (!r.error.isEmpty()) {
+                             end(false, tr("Purge failed: %1").arg(escapeForDisplay(r.error, 400)));
+                             return;
+                         }
+                         end(true, tr("Purged %1: %2 message(s) deleted.").arg(shown).arg(r.before));
+                     });
+    }
+}
+
+} // namespace qd

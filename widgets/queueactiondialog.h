@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include <QDialog>
+
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+
+namespace qd {
+
+class AuditLog;
+class Backend;
+
+/// Whole-queue actions (RabbitMQ): move every message of a queue — a dead-letter queue back to where its
+/// messages died, or to a queue the operator names — and purge. Both first count what they would touch (a dry
+/// run against the server), a purge wants the queue's name typed again, both run server-side with a busy
+/// bar, write the same audit row as `queuedeckctl move|purge`, and end with the counts before and after.
+class QueueActionDialog final : public QDialog
+{
+    Q_OBJECT
+public:
+    enum class Mode { Move, Purge };
+
+    /// `otherQueues` fills the destination list of a move (its first entry is "where they died").
+    QueueActionDialog(Mode mode, Backend *backend, AuditLog *audit, const QString &operatorName, const QString &queue,
+                      const QStringList &otherQueues, QWidget *parent = nullptr);
+    ~QueueActionDialog() override;
+    Q_DISABLE_COPY_MOVE(QueueActionDialog)
+
+    QString statusText() const;
+    qint64 messageCount() const { return m_counted; } ///< the dry run's count, -1 until it answered
+    QPushButton *runButton() const { return m_run; }
+    void setTarget(const QString &queue); ///< a move's destination; empty: where the messages died
+    void setConfirmation(const QString &typed);
+    void run();
+
+Q_SIGNALS:
+    void counted(qint64 messages);
+    /// The action ended; `summary` is what the status bar and the timeline say.
+    void finished(bool ok, const QString &summary);
+
+private:
+    void count();
+    void updateState();
+    void setStatus(const QString &text, bool bad);
+
+    Mode m_mode;
+    Backend *m_backend;
+    AuditLog *m_audit;
+    QString m_operator;
+    QString m_queue;
+    QLabel *m_what;
+    QComboBox *m_target = nullptr;
+    QLineEdit *m_confirm = nullptr;
+    QProgressBar *m_busy;
+    QLabel *m_status;
+    QPushButton *m_run;
+    QDialogButtonBox *m_buttons;
+    qint64 m_counted = -1;
+    bool m_running = false;
+    bool m_done = false;
+};
+
+} // namespace qd
