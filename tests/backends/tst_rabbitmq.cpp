@@ -6,6 +6,8 @@
 // and never acknowledges; a monitoring-tagged user; faults: 401, 500, a socket that dies mid-answer.
 #include "backends/rabbitmq/rabbitmqbackend.h"
 
+#include <QScopeGuard>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,6 +16,9 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
+#include <csignal>
 
 using qd::Snapshot;
 using qd::rabbitmq::RabbitMqBackend;
@@ -36,8 +41,8 @@ std::unique_ptr<RabbitMqBackend> backend(const QString &userInfo = QStringLitera
     return std::make_unique<RabbitMqBackend>(qd::ConnectionUrl::parse(url).value());
 }
 
-/// `rabbitmqctl list_queues` on the test node: {name: [ready, unacknowledged, consumers]}.
-QHash<QString, QList<qint64>> rabbitmqctl()
+/// Runs rabbitmqctl against the test node; its standard output.
+QByteArray runRabbitmqctl(const QStringList &args, int *exitCode = nullptr)
 {
     QProcess p;
     QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
@@ -45,13 +50,23 @@ QHash<QString, QList<qint64>> rabbitmqctl()
     e.insert(QStringLiteral("ERL_EPMD_PORT"), env("QD_TEST_RABBIT_EPMD_PORT"));
     e.insert(QStringLiteral("RABBITMQ_NODENAME"), env("QD_TEST_RABBIT_NODE"));
     p.setProcessEnvironment(e);
-    p.start(QStringLiteral("/usr/lib/rabbitmq/bin/rabbitmqctl"),
-            {QStringLiteral("-q"), QStringLiteral("list_queues"), QStringLiteral("-p"), kVhost, QStringLiteral("name"),
-             QStringLiteral("messages_ready"), QStringLiteral("messages_unacknowledged"), QStringLiteral("consumers"),
-             QStringLiteral("--formatter"), QStringLiteral("json")});
-    p.waitForFinished(60'000);
+    p.start(QStringLiteral("/usr/lib/rabbitmq/bin/rabbitmqctl"), args);
+    p.waitForFinished(90'000);
+    if (exitCode) {
+        *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+    return p.readAllStandardOutput();
+}
+
+/// `rabbitmqctl list_queues` on the test node: {name: [ready, unacknowledged, consumers]}.
+QHash<QString, QList<qint64>> rabbitmqctl()
+{
+    const QByteArray json = runRabbitmqctl({QStringLiteral("-q"), QStringLiteral("list_queues"), QStringLiteral("-p"), kVhost,
+                                            QStringLiteral("name"), QStringLiteral("messages_ready"),
+                                            QStringLiteral("messages_unacknowledged"), QStringLiteral("consumers"),
+                                            QStringLiteral("--formatter"), QStringLiteral("json")});
     QHash<QString, QList<qint64>> out;
-    for (const QJsonValue &v : QJsonDocument::fromJson(p.readAllStandardOutput()).array()) {
+    for (const QJsonValue &v : QJsonDocument::fromJson(json).array()) {
         const QJsonObject o = v.toObject();
         out.insert(o.value(u"name").toString(), {o.value(u"messages_ready").toInteger(),
                                                  o.value(u"messages_unacknowledged").toInteger(),
@@ -395,6 +410,67 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), 15'000);
         QVERIFY(!f.result().ok());
         QVERIFY(!f.result().error.isEmpty());
+    }
+
+    void httpsIsVerified()
+    {
+        const QString port = env("QD_TEST_RABBIT_HTTPS_PORT");
+        if (port.isEmpty()) {
+            QFAIL("no TLS listener: scripts/services starts one (QD_TEST_RABBIT_HTTPS_PORT)");
+        }
+        const QString base = QStringLiteral("rabbitmq+https://guest:guest@%1:%2/%3").arg(QStringLiteral("%1"), port, kVhost);
+        // Our test CA, by IP and by name (the certificate names both).
+        for (const QString &host : {QStringLiteral("127.0.0.1"), QStringLiteral("localhost")}) {
+            RabbitMqBackend b(qd::ConnectionUrl::parse(base.arg(host) + QStringLiteral("?tls_ca=") + env("QD_TEST_RABBIT_CA")).value());
+            const Snapshot s = b.snapshot().result();
+            QVERIFY2(s.ok(), qPrintable(s.error));
+            QVERIFY(std::any_of(s.queues.cbegin(), s.queues.cend(), [](const qd::QueueStats &q) { return q.name == u"orders"; }));
+        }
+        // Without the CA the certificate is not trusted: refused, with a reason, never silently accepted.
+        RabbitMqBackend untrusted(qd::ConnectionUrl::parse(base.arg(QStringLiteral("127.0.0.1"))).value());
+        const Snapshot s = untrusted.snapshot().result();
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error.contains(u"certificate", Qt::CaseInsensitive) || s.error.contains(u"SSL", Qt::CaseInsensitive),
+                 qPrintable(s.error));
+        // Plain HTTP spoken to the TLS port is an error too, not a hang.
+        RabbitMqBackend plain(qd::ConnectionUrl::parse(
+            QStringLiteral("rabbitmq+http://guest:guest@127.0.0.1:%1/%2?timeout=5").arg(port, kVhost)).value());
+        QVERIFY(!plain.snapshot().result().ok());
+    }
+
+    void serverThatHangsThenStopsThenComesBack()
+    {
+        QFile pidFile(env("QD_TEST_RABBIT_HOME") + QStringLiteral("/rabbit.pid"));
+        QVERIFY(pidFile.open(QIODevice::ReadOnly));
+        const qint64 pid = pidFile.readAll().trimmed().toLongLong();
+        QVERIFY(pid > 0);
+        auto b = backend(QStringLiteral("guest:guest"), QStringLiteral("?timeout=2"));
+        QVERIFY2(b->snapshot().result().ok(), "the node answers before the faults");
+
+        // Frozen (a hung VM, a full disk): the poll is in flight and never answered; it times out with a reason.
+        QVERIFY(::kill(pid_t(pid), SIGSTOP) == 0);
+        auto thaw = qScopeGuard([pid] { ::kill(pid_t(pid), SIGCONT); });
+        auto frozen = b->snapshot();
+        QTRY_VERIFY_WITH_TIMEOUT(frozen.isFinished(), 30'000);
+        thaw.dismiss();
+        QVERIFY(::kill(pid_t(pid), SIGCONT) == 0);
+        QVERIFY(!frozen.result().ok());
+        QVERIFY2(!frozen.result().error.isEmpty(), "a reason, not an empty error");
+        QVERIFY2(frozen.result().queues.isEmpty(), "no zeros made up for queues that were not read");
+        QTRY_VERIFY_WITH_TIMEOUT(b->snapshot().result().ok(), 30'000);
+
+        // Stopped (the broker application goes down under the node): refused; started again: polls resume.
+        int code = -1;
+        runRabbitmqctl({QStringLiteral("-q"), QStringLiteral("stop_app")}, &code);
+        QCOMPARE(code, 0);
+        auto restart = qScopeGuard([] { runRabbitmqctl({QStringLiteral("-q"), QStringLiteral("start_app")}); });
+        const Snapshot down = b->snapshot().result();
+        QVERIFY(!down.ok());
+        QVERIFY2(!down.error.isEmpty(), qPrintable(down.error));
+        restart.dismiss();
+        runRabbitmqctl({QStringLiteral("-q"), QStringLiteral("start_app")}, &code);
+        QCOMPARE(code, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(b->snapshot().result().ok(), 60'000);
     }
 
     void notTheManagementPort()
