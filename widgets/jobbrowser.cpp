@@ -56,6 +56,7 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     auto *bulkMenu = new QMenu(m_bulk);
     bulkMenu->addAction(tr("Retry All Matching…"), this, [this] { openBulk(ActionKind::Retry); });
     bulkMenu->addAction(tr("Cancel All Matching…"), this, [this] { openBulk(ActionKind::Cancel); });
+    bulkMenu->addAction(tr("Move All Matching…"), this, [this] { openBulk(ActionKind::Move); });
     m_bulk->setMenu(bulkMenu);
     m_bulk->setToolTip(tr("Act on every job matching the state and search, in batches, with progress"));
     bar->addWidget(m_retry);
@@ -268,13 +269,25 @@ QString JobBrowser::resumeText() const
     return m_resumeBar->isHidden() ? QString() : m_resumeLabel->text();
 }
 
-BulkDialog *JobBrowser::openBulk(ActionKind kind)
+BulkDialog *JobBrowser::openBulk(ActionKind kind, const QString &targetQueue)
 {
     if (!m_backend || !m_audit) {
         return nullptr;
     }
+    QString target = targetQueue.trimmed();
+    if (kind == ActionKind::Move && target.isEmpty()) {
+        bool ok = false;
+        target = QInputDialog::getText(this, tr("Move All Matching"), tr("Move every matching job to the queue:"),
+                                       QLineEdit::Normal, m_moveTarget, &ok)
+                     .trimmed();
+        if (!ok || target.isEmpty()) {
+            return nullptr;
+        }
+        m_moveTarget = target;
+    }
     BulkSpec spec;
     spec.kind = kind;
+    spec.targetQueue = kind == ActionKind::Move ? target : QString();
     spec.expected = JobState(m_state->currentData().toInt());
     JobQuery q;
     q.queue = m_queue;
@@ -286,6 +299,9 @@ BulkDialog *JobBrowser::openBulk(ActionKind kind)
                           .arg(m_queue, jobStateName(q.state), q.search, spec.narrow.className, spec.narrow.fieldPointer,
                                spec.narrow.fieldValue)
                           .arg(spec.narrow.minAgeSeconds);
+    if (kind == ActionKind::Move) {
+        spec.filterText += QStringLiteral(" to=") + target;
+    }
     spec.operatorName = m_operator;
     auto *dialog = new BulkDialog(m_backend, m_audit, spec, this);
     watch(dialog);
@@ -553,7 +569,7 @@ void JobBrowser::updateButtons()
     m_cancel->setEnabled(any && caps.cancel && m_audit);
     m_move->setEnabled(any && caps.moveJobs && m_audit && st != JobState::Running);
     m_move->setVisible(caps.moveJobs || !m_backend);
-    m_bulk->setEnabled((caps.retry || caps.cancel) && m_audit);
+    m_bulk->setEnabled((caps.retry || caps.cancel || caps.moveJobs) && m_audit);
     m_notify->setEnabled(m_backend != nullptr);
     m_queueActions->setVisible(caps.moveToQueue || caps.purge);
     m_queueActions->setEnabled(m_audit != nullptr);
@@ -561,6 +577,8 @@ void JobBrowser::updateButtons()
     m_queueActions->menu()->actions().at(1)->setEnabled(caps.purge);
     m_bulk->menu()->actions().at(0)->setEnabled(caps.retry && st != JobState::Waiting);
     m_bulk->menu()->actions().at(1)->setEnabled(caps.cancel);
+    m_bulk->menu()->actions().at(2)->setEnabled(caps.moveJobs && st != JobState::Running);
+    m_bulk->menu()->actions().at(2)->setVisible(caps.moveJobs);
     const QString why = !m_backend ? QString()
                         : !caps.retry ? tr("This connection does not allow actions (read-only or not supported).")
                         : !m_audit    ? tr("Actions are disabled: the audit log cannot be written.")

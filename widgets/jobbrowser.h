@@ -56,7 +56,8 @@ public:
     /// Acts on the selected rows without asking (the buttons ask first); Move goes to `targetQueue`.
     void actOnSelection(ActionKind kind, const QString &targetQueue = {});
     /// Opens the bulk dialog for every job matching the state and search shown (not just the loaded page).
-    BulkDialog *openBulk(ActionKind kind);
+    /// `targetQueue`: where a Move sends the jobs (asked for when empty).
+    BulkDialog *openBulk(ActionKind kind, const QString &targetQueue = {});
     /// Opens the bulk dialog on the newest unfinished bulk action of this connection (see resumeText()).
     BulkDialog *openResume();
     /// Whole-queue actions where the backend has them (RabbitMQ): move every message, purge. Non-modal.

@@ -123,6 +123,33 @@ private Q_SLOTS:
         QVERIFY(browser.resumeText().isEmpty());
     }
 
+    void moveAllMatchingToAnotherQueue()
+    {
+        const QString db = makeDb(700);
+        auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + db).value();
+        AuditLog audit(m_dir.filePath(QStringLiteral("audit-move.sqlite3")));
+        QCOMPARE(audit.open(), QString());
+        JobBrowser browser;
+        browser.setAuditLog(&audit, QStringLiteral("ada"));
+        browser.setQueue(backend.get(), QStringLiteral("c1"), QStringLiteral("print"));
+        browser.setState(JobState::Failed);
+        QSignalSpy done(&browser, &JobBrowser::actionDone);
+        BulkDialog *dialog = browser.openBulk(ActionKind::Move, QStringLiteral("print-recovery"));
+        QVERIFY(dialog);
+        QCOMPARE(dialog->windowTitle(), QStringLiteral("Bulk Move"));
+        QTRY_VERIFY(dialog->startButton()->isEnabled());
+        QVERIFY2(dialog->previewText().contains(QStringLiteral("print-recovery")), qPrintable(dialog->previewText()));
+        QCOMPARE(count(db, QStringLiteral("queue = 'print-recovery'")), 0); // a preview changes nothing
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        QCOMPARE(count(db, QStringLiteral("queue = 'print-recovery'")), 700);
+        QCOMPARE(count(db, QStringLiteral("queue = 'print' AND failed_at IS NOT NULL")), 0);
+        const auto rows = audit.recent(10).result();
+        QVERIFY(!rows.isEmpty());
+        QCOMPARE(rows.first().action, QStringLiteral("move"));
+        QVERIFY2(rows.first().filter.contains(QStringLiteral("to=print-recovery")), qPrintable(rows.first().filter));
+    }
+
     void similarJobsCopyAsJsonAndRetryAllSimilar()
     {
         const QString db = makeDb(40);
