@@ -26,6 +26,7 @@ struct Capabilities
     bool workers = false;      ///< reports workers at all
     bool exactCounts = false;  ///< counts are exact, not upper bounds or samples
     bool payloadEdit = false;
+    bool sortByAttempts = false; ///< JobOrder::MostAttempts, server-side
 };
 
 enum class ConnectionState : quint8 { Disconnected, Connecting, Connected, Error };

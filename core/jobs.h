@@ -19,6 +19,9 @@ QString jobStateName(JobState state);
 std::optional<JobState> parseJobState(const QString &name);
 
 /// One page of a job listing: a queue, a state, an optional text filter, a cursor.
+/// The order a job listing comes in. Oldest is every backend's; MostAttempts where Capabilities::sortByAttempts.
+enum class JobOrder : quint8 { Oldest, MostAttempts };
+
 struct JobQuery
 {
     QString queue;
@@ -29,6 +32,9 @@ struct JobQuery
     /// Fill JobSummary::payload (for user extraction over a whole selection). Implemented by the Delayed::Job
     /// (handler column) and Sidekiq (the job's JSON) backends; the others ignore it and leave payload empty.
     bool withPayload = false;
+    /// Server-side, so a million-row dead set shows its worst offenders on the first page; `after` is then the
+    /// backend's own cursor (attempts and id for Delayed::Job).
+    JobOrder order = JobOrder::Oldest;
 };
 
 struct JobSummary

@@ -88,12 +88,21 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_fieldValue = new QLineEdit(this);
     m_fieldValue->setPlaceholderText(tr("= value"));
     m_fieldValue->setAccessibleName(tr("Field value"));
+    m_order = new QComboBox(this);
+    m_order->addItem(tr("Oldest first"), int(JobOrder::Oldest));
+    m_order->addItem(tr("Most attempts first"), int(JobOrder::MostAttempts));
+    m_order->setAccessibleName(tr("Order"));
+    m_order->setToolTip(tr("Sorted by the server, across every job (not only those loaded): the poison jobs of a "
+                           "million-row dead set on the first page"));
+    m_order->setVisible(false);
+    connect(m_order, &QComboBox::currentIndexChanged, this, [this] { reload(); });
     m_stuck = new QPushButton(tr("&Stuck"), this);
     m_stuck->setCheckable(true);
     filters->addWidget(new QLabel(tr("Only:"), this));
     filters->addWidget(m_classFilter, 1);
     filters->addWidget(m_fieldPointer, 1);
     filters->addWidget(m_fieldValue, 1);
+    filters->addWidget(m_order);
     filters->addWidget(m_stuck);
     root->addLayout(filters);
     for (QLineEdit *e : {m_classFilter, m_fieldPointer, m_fieldValue}) {
@@ -368,6 +377,7 @@ void JobBrowser::reload()
     q.state = JobState(m_state->currentData().toInt());
     q.search = m_search->text().trimmed();
     q.limit = 100;
+    q.order = m_backend && m_backend->capabilities().sortByAttempts ? JobOrder(m_order->currentData().toInt()) : JobOrder::Oldest;
     m_detail->clear();
     if (const QString e = m_model->setQuery(m_backend, q, currentFilter()); !e.isEmpty()) {
         m_status->setText(tr("Cannot filter: %1").arg(escapeForDisplay(e, 300)));
@@ -571,6 +581,7 @@ void JobBrowser::updateButtons()
     m_move->setVisible(caps.moveJobs || !m_backend);
     m_bulk->setEnabled((caps.retry || caps.cancel || caps.moveJobs) && m_audit);
     m_notify->setEnabled(m_backend != nullptr);
+    m_order->setVisible(caps.sortByAttempts);
     m_queueActions->setVisible(caps.moveToQueue || caps.purge);
     m_queueActions->setEnabled(m_audit != nullptr);
     m_queueActions->menu()->actions().at(0)->setEnabled(caps.moveToQueue);

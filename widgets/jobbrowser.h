@@ -99,6 +99,7 @@ private:
     QLineEdit *m_fieldPointer;
     QLineEdit *m_fieldValue;
     QPushButton *m_stuck;
+    QComboBox *m_order;
     qint64 m_stuckWaitingS = 300;
     qint64 m_stuckRunningS = 3600;
     QTableView *m_table;

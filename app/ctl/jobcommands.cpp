@@ -263,7 +263,11 @@ int runJobs(const QStringList &arguments)
     const QCommandLineOption search(QStringLiteral("search"), tr("Text in the payload or the error."), QStringLiteral("TEXT"));
     const QCommandLineOption limit(QStringLiteral("limit"), tr("At most N jobs (default 50)."), QStringLiteral("N"), QStringLiteral("50"));
     const QCommandLineOption json(QStringLiteral("json"), tr("JSON array."));
-    p.addOptions({queue, state, search, limit, json});
+    const QCommandLineOption order(QStringLiteral("order"),
+                                   tr("oldest (default) or attempts: most attempts first, sorted by the server "
+                                      "(Delayed::Job)."),
+                                   QStringLiteral("ORDER"), QStringLiteral("oldest"));
+    p.addOptions({queue, state, search, limit, json, order});
     bool parsed = false;
     if (helpShown(p, arguments, parsed)) {
         return 0;
@@ -275,6 +279,10 @@ int runJobs(const QStringList &arguments)
               << '\n';
         return 2;
     }
+    if (p.value(order) != u"oldest" && p.value(order) != u"attempts") {
+        err() << tr("queuedeckctl: --order is oldest or attempts") << '\n';
+        return 2;
+    }
     const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
         return 2;
@@ -284,6 +292,13 @@ int runJobs(const QStringList &arguments)
     q.state = *st;
     q.search = p.value(search);
     q.limit = p.value(limit).toInt();
+    if (p.value(order) == u"attempts") {
+        if (!backend->capabilities().sortByAttempts) {
+            err() << tr("queuedeckctl: this backend cannot sort by attempts on the server") << '\n';
+            return 2;
+        }
+        q.order = JobOrder::MostAttempts;
+    }
     const JobPage page = wait(backend->jobs(q));
     if (!page.error.isEmpty()) {
         err() << tr("queuedeckctl: %1").arg(escapeForDisplay(page.error, 1000)) << '\n';

@@ -63,6 +63,71 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
     }
 
+    void mostAttemptsFirstPagesOnTheServer_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    }
+
+    void mostAttemptsFirstPagesOnTheServer()
+    {
+        QFETCH(QString, kind);
+        if (kind == u"postgresql") {
+            QD_REQUIRE_PG();
+        }
+        const auto t = target(kind);
+        QVERIFY(t);
+        QVERIFY(!ruby(t->second).isEmpty());
+        auto backend = createBackend(t->first).value();
+        QVERIFY(backend->capabilities().sortByAttempts);
+        // Spread the attempts over the rows the gem wrote: ties on purpose, so paging must break them by id.
+        const QString spread = QStringLiteral("UPDATE delayed_jobs SET attempts = (id * 7) % 3");
+        if (kind == u"sqlite") {
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("spread"));
+                db.setDatabaseName(t->first.mid(QStringLiteral("delayedjob+sqlite://").size()));
+                QVERIFY(db.open());
+                QVERIFY(QSqlQuery(db).exec(spread));
+            }
+            QSqlDatabase::removeDatabase(QStringLiteral("spread"));
+        } else {
+            QCOMPARE(test::pgAdminExec(spread, t->second.constLast()), QString());
+        }
+        JobQuery all;
+        all.state = JobState::Waiting;
+        all.limit = 1000;
+        const JobPage everything = wait(backend->jobs(all));
+        QVERIFY2(everything.error.isEmpty(), qPrintable(everything.error));
+        QVERIFY(everything.jobs.size() >= 4);
+
+        JobQuery q = all;
+        q.order = JobOrder::MostAttempts;
+        q.limit = 2;
+        QStringList seen;
+        std::optional<qint64> previous;
+        for (int pages = 0; pages < 100; ++pages) {
+            const JobPage page = wait(backend->jobs(q));
+            QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
+            for (const JobSummary &j : page.jobs) {
+                QVERIFY(j.attempts);
+                if (previous) {
+                    QVERIFY2(*j.attempts <= *previous, "most attempts first, across pages");
+                }
+                previous = j.attempts;
+                QVERIFY2(!seen.contains(j.id), "no job twice");
+                seen << j.id;
+            }
+            if (page.nextCursor.isEmpty()) {
+                break;
+            }
+            q.after = page.nextCursor;
+        }
+        QCOMPARE(seen.size(), everything.jobs.size()); // and none left out
+        q.after = QStringLiteral("garbage");
+        QVERIFY(wait(backend->jobs(q)).error.contains(QStringLiteral("cursor")));
+    }
+
     void listRetryCancelAgainstRealDelayedJob_data()
     {
         QTest::addColumn<QString>("kind");

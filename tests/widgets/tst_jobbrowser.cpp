@@ -7,6 +7,8 @@
 #include "jobtablemodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QFile>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -79,6 +81,37 @@ private Q_SLOTS:
         }
         QCOMPARE(ids.size(), 250); // pages neither overlap nor skip
         QCOMPARE(model.index(0, JobTableModel::ClassColumn).data().toString(), QStringLiteral("PrintJob"));
+    }
+
+    void mostAttemptsFirstComesFromTheServer()
+    {
+        const QString copy = m_dir.filePath(QStringLiteral("attempts.sqlite3"));
+        QVERIFY(QFile::copy(m_db, copy));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("attempts"));
+            db.setDatabaseName(copy);
+            QVERIFY(db.open());
+            // The newest waiting job has the most attempts: a client-side sort of the first page would miss it.
+            QVERIFY(QSqlQuery(db).exec(QStringLiteral("UPDATE delayed_jobs SET attempts = 7 WHERE id = 250")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("attempts"));
+        auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + copy).value();
+        JobBrowser browser;
+        browser.setQueue(backend.get(), QStringLiteral("c"), QStringLiteral("print"));
+        QComboBox *orderCombo = nullptr;
+        for (QComboBox *c : browser.findChildren<QComboBox *>()) {
+            if (c->accessibleName() == u"Order") {
+                orderCombo = c;
+            }
+        }
+        QVERIFY(orderCombo);
+        QVERIFY(!orderCombo->isHidden()); // Delayed::Job sorts on the server
+        auto *table = browser.findChild<QTableView *>();
+        QTRY_VERIFY(table->model()->rowCount() > 0);
+        QVERIFY(table->model()->index(0, JobTableModel::IdColumn).data().toString() != QStringLiteral("250"));
+        orderCombo->setCurrentIndex(orderCombo->findData(int(JobOrder::MostAttempts)));
+        QTRY_COMPARE(table->model()->index(0, JobTableModel::IdColumn).data().toString(), QStringLiteral("250"));
+        QCOMPARE(table->model()->index(0, JobTableModel::AttemptsColumn).data().toString(), QStringLiteral("7"));
     }
 
     void waitingJobsByClass()

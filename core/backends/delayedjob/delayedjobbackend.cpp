@@ -282,6 +282,7 @@ Capabilities DelayedJobBackend::capabilities() const
     c.workers = true;
     c.exactCounts = true;
     c.retry = c.cancel = c.moveJobs = !d->readOnly;
+    c.sortByAttempts = true;
     return c;
 }
 

@@ -179,10 +179,30 @@ JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, 
         sql += isPostgres(db) ? QStringLiteral(" AND (strpos(handler, :s1) > 0 OR strpos(COALESCE(last_error, ''), :s2) > 0)")
                               : QStringLiteral(" AND (instr(handler, :s1) > 0 OR instr(COALESCE(last_error, ''), :s2) > 0)");
     }
+    // Keyset paging either way: no OFFSET, so page 1,000 costs what page 1 does.
+    const bool byAttempts = query.order == JobOrder::MostAttempts;
+    qint64 afterAttempts = 0;
+    qint64 afterId = 0;
     if (!query.after.isEmpty()) {
-        sql += QStringLiteral(" AND id > :after");
+        if (byAttempts) {
+            const QStringList parts = query.after.split(u':');
+            bool okA = parts.size() == 2;
+            bool okB = okA;
+            if (okA) {
+                afterAttempts = parts.at(0).toLongLong(&okA);
+                afterId = parts.at(1).toLongLong(&okB);
+            }
+            if (!okA || !okB) {
+                page.error = tr("Bad page cursor \"%1\"").arg(query.after.left(40));
+                return page;
+            }
+            sql += QStringLiteral(" AND (attempts < :after_attempts OR (attempts = :after_attempts2 AND id > :after))");
+        } else {
+            afterId = query.after.toLongLong();
+            sql += QStringLiteral(" AND id > :after");
+        }
     }
-    sql += QStringLiteral(" ORDER BY id LIMIT :limit");
+    sql += byAttempts ? QStringLiteral(" ORDER BY attempts DESC, id LIMIT :limit") : QStringLiteral(" ORDER BY id LIMIT :limit");
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.prepare(sql)) {
@@ -198,7 +218,11 @@ JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, 
         q.bindValue(QStringLiteral(":s2"), query.search);
     }
     if (!query.after.isEmpty()) {
-        q.bindValue(QStringLiteral(":after"), query.after.toLongLong());
+        q.bindValue(QStringLiteral(":after"), afterId);
+        if (byAttempts) {
+            q.bindValue(QStringLiteral(":after_attempts"), afterAttempts);
+            q.bindValue(QStringLiteral(":after_attempts2"), afterAttempts);
+        }
     }
     const int limit = std::clamp(query.limit, 1, 1000);
     q.bindValue(QStringLiteral(":limit"), limit + 1); // one more tells whether another page exists
@@ -208,7 +232,8 @@ JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, 
     }
     while (q.next()) {
         if (page.jobs.size() == limit) {
-            page.nextCursor = page.jobs.last().id;
+            const JobSummary &last = page.jobs.last();
+            page.nextCursor = byAttempts ? QStringLiteral("%1:%2").arg(last.attempts.value_or(0)).arg(last.id) : last.id;
             break;
         }
         page.jobs.append(summaryOf(q, now, query.withPayload));
