@@ -15,13 +15,15 @@ QString jobStateName(JobState state)
     case JobState::Scheduled: return QStringLiteral("scheduled");
     case JobState::Failed: return QStringLiteral("failed");
     case JobState::Dead: return QStringLiteral("dead");
+    case JobState::Completed: return QStringLiteral("completed");
     }
     return {};
 }
 
 std::optional<JobState> parseJobState(const QString &name)
 {
-    for (JobState s : {JobState::Waiting, JobState::Running, JobState::Scheduled, JobState::Failed, JobState::Dead}) {
+    for (JobState s : {JobState::Waiting, JobState::Running, JobState::Scheduled, JobState::Failed, JobState::Dead,
+                       JobState::Completed}) {
         if (jobStateName(s) == name) {
             return s;
         }

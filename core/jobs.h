@@ -13,7 +13,8 @@
 
 namespace qd {
 
-enum class JobState : quint8 { Waiting, Running, Scheduled, Failed, Dead };
+/// Completed: finished successfully and still kept by the backend (BullMQ's completed set); the others keep none.
+enum class JobState : quint8 { Waiting, Running, Scheduled, Failed, Dead, Completed };
 
 QString jobStateName(JobState state);
 std::optional<JobState> parseJobState(const QString &name);

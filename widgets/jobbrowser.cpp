@@ -38,7 +38,8 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     auto *root = new QVBoxLayout(this);
     auto *bar = new QHBoxLayout();
     m_state = new QComboBox(this);
-    for (JobState s : {JobState::Waiting, JobState::Running, JobState::Scheduled, JobState::Failed, JobState::Dead}) {
+    for (JobState s : {JobState::Waiting, JobState::Running, JobState::Scheduled, JobState::Failed, JobState::Dead,
+                       JobState::Completed}) {
         m_state->addItem(jobStateName(s), int(s));
     }
     m_state->setAccessibleName(tr("Job state"));

@@ -258,7 +258,7 @@ int runJobs(const QStringList &arguments)
     startCommand(p, QStringLiteral("jobs"), tr("List the jobs of a queue in one state."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const QCommandLineOption queue(QStringLiteral("queue"), tr("The queue."), QStringLiteral("Q"));
-    const QCommandLineOption state(QStringLiteral("state"), tr("waiting, running, scheduled, failed or dead."),
+    const QCommandLineOption state(QStringLiteral("state"), tr("waiting, running, scheduled, failed, dead or completed."),
                                    QStringLiteral("STATE"), QStringLiteral("waiting"));
     const QCommandLineOption search(QStringLiteral("search"), tr("Text in the payload or the error."), QStringLiteral("TEXT"));
     const QCommandLineOption limit(QStringLiteral("limit"), tr("At most N jobs (default 50)."), QStringLiteral("N"), QStringLiteral("50"));
@@ -274,7 +274,7 @@ int runJobs(const QStringList &arguments)
     }
     const auto st = parseJobState(p.value(state));
     if (!parsed || p.positionalArguments().size() != 2 || !st) {
-        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl jobs URL --queue Q --state waiting|running|scheduled|failed|dead [--search TEXT] [--limit N] [--json]")
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl jobs URL --queue Q --state waiting|running|scheduled|failed|dead|completed [--search TEXT] [--limit N] [--json]")
                                           : p.errorText())
               << '\n';
         return 2;

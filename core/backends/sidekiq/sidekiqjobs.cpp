@@ -195,6 +195,7 @@ QString setName(JobState s)
     case JobState::Dead: return QStringLiteral("dead");
     case JobState::Waiting: return QStringLiteral("queue");
     case JobState::Running: return QStringLiteral("running");
+    case JobState::Completed: return {}; // Sidekiq keeps no finished jobs
     }
     return {};
 }
@@ -338,6 +339,12 @@ QFuture<JobPage> SidekiqBackend::jobs(const JobQuery &query)
                         reply(running);
                     });
                 });
+                return;
+            }
+            if (query.state == JobState::Completed) {
+                JobPage none;
+                none.notice = tr("Sidekiq keeps no completed jobs: a job that succeeds is gone.");
+                reply(none);
                 return;
             }
             const bool list = query.state == JobState::Waiting;
