@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "bullmqbackend.h"
 
+#include "bullmqbackend_p.h"
+
 #include "../../clock.h"
 
 #include <QHash>
@@ -115,24 +117,6 @@ QList<ClientEntry> parseClients(const QByteArray &list, const QByteArray &prefix
 
 } // namespace
 
-struct BullMqBackend::Private
-{
-    explicit Private(const ConnectionUrl &url)
-        : prefix(url.option(QStringLiteral("prefix"), QStringLiteral("bull")).toUtf8()),
-          db(url.path.isEmpty() ? 0 : url.path.toInt())
-    {
-        for (const QString &q : url.option(QStringLiteral("queues")).split(u',', Qt::SkipEmptyParts)) {
-            configured.insert(q.trimmed().toUtf8());
-        }
-    }
-    const QByteArray prefix;
-    const int db;
-    QSet<QByteArray> configured;
-    // Connection thread only:
-    redis::ScanCursor scan;
-    QSet<QByteArray> known;
-};
-
 BullMqBackend::BullMqBackend(const ConnectionUrl &url, Clock *clock, QObject *parent)
     : RedisBackend(url, clock, parent), d(std::make_unique<Private>(url))
 {
@@ -148,6 +132,8 @@ Capabilities BullMqBackend::capabilities() const
     Capabilities c;
     c.workers = true;
     c.exactCounts = true;
+    c.retry = !d->readOnly;  // failed and completed jobs back to wait, delayed jobs promoted
+    c.cancel = !d->readOnly; // waiting, delayed, failed and completed jobs removed (never active ones)
     return c;
 }
 

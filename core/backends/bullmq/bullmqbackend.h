@@ -12,7 +12,8 @@ namespace qd::bullmq {
 /// (1) one SCAN step for `<prefix>:*:meta` (queues are remembered, so a big keyspace is covered over a few
 /// polls) and CLIENT LIST, where BullMQ workers name their connections; (2) one Lua script that counts every
 /// state of every queue, reads the oldest waiting job's due time and which named worker holds each active job.
-/// URL options: `prefix` (default bull); `queues=a,b` (polled even before SCAN finds them).
+/// URL options: `prefix` (default bull); `queues=a,b` (polled even before SCAN finds them); `readonly=1` refuses
+/// every action; `scan_limit` (default 20000: most jobs one listing page looks at).
 class BullMqBackend final : public redis::RedisBackend
 {
     Q_OBJECT
@@ -23,6 +24,14 @@ public:
 
     QString kind() const override { return QStringLiteral("bullmq"); }
     Capabilities capabilities() const override;
+    /// Waiting (paused list, wait list, then prioritized), active and delayed jobs in the order they will run,
+    /// failed and completed jobs newest first; one Lua script per page reads the job hashes.
+    QFuture<JobPage> jobs(const JobQuery &query) override;
+    /// One job by id (`<queue>:<job id>`): its hash and where it is now.
+    QFuture<JobDetail> job(const QString &id) override;
+    /// Retry (failed and completed jobs back to wait, delayed jobs promoted) and delete, one Lua script per job
+    /// that acts only while the job is still in the state the operator saw, as BullMQ's own scripts do it.
+    QFuture<ActionResult> act(const JobAction &action) override;
 
 protected:
     void poll(redis::Connection &c, Finish finish) override;

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "bullmqbackend.h"
+
+#include <QSet>
+
+namespace qd::bullmq {
+
+struct BullMqBackend::Private
+{
+    explicit Private(const ConnectionUrl &url)
+        : prefix(url.option(QStringLiteral("prefix"), QStringLiteral("bull")).toUtf8()),
+          db(url.path.isEmpty() ? 0 : url.path.toInt())
+    {
+        for (const QString &q : url.option(QStringLiteral("queues")).split(u',', Qt::SkipEmptyParts)) {
+            configured.insert(q.trimmed().toUtf8());
+        }
+        const QString ro = url.option(QStringLiteral("readonly"));
+        readOnly = ro == u"1" || ro == u"true";
+        bool ok = false;
+        const qint64 scan = url.option(QStringLiteral("scan_limit")).toLongLong(&ok);
+        if (ok && scan > 0) {
+            scanLimit = scan;
+        }
+    }
+    /// `<prefix>:<queue>:`, the start of every key of a queue.
+    QByteArray base(const QString &queue) const { return prefix + ':' + queue.toUtf8() + ':'; }
+
+    const QByteArray prefix;
+    const int db;
+    QSet<QByteArray> configured;
+    bool readOnly = false;
+    qint64 scanLimit = 20'000; ///< most jobs one listing page looks at (searching reads each job's hash)
+    // Connection thread only:
+    redis::ScanCursor scan;
+    QSet<QByteArray> known;
+};
+
+} // namespace qd::bullmq
