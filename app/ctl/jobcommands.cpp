@@ -304,6 +304,9 @@ int runJobs(const QStringList &arguments)
         err() << tr("queuedeckctl: %1").arg(escapeForDisplay(page.error, 1000)) << '\n';
         return 1;
     }
+    if (!page.notice.isEmpty()) {
+        err() << escapeForDisplay(page.notice, 1000) << '\n';
+    }
     if (p.isSet(json)) {
         QJsonArray a;
         for (const JobSummary &j : page.jobs) {

@@ -127,6 +127,49 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("audit"));
     }
 
+    void bullmqJobsRetryAndCancel()
+    {
+        const int db = kDb + 3;
+        const QJsonObject fill = QJsonDocument::fromJson(qd::test::runFixture(QStringLiteral("node"),
+                                                                              {kFixtures + QStringLiteral("redis/bullmq_actions.mjs"),
+                                                                               QStringLiteral("fill"), m_redis.plainUrl(db)}))
+                                     .object();
+        QCOMPARE(fill.value(u"failed").toArray().size(), 13);
+        const QString url = m_redis.url(QStringLiteral("bullmq"), db);
+        const auto redis = [&](const QStringList &args) { return qd::test::redisCli(m_redis.host, m_redis.port, db, args); };
+        const Run listed = ctl({QStringLiteral("jobs"), url, QStringLiteral("--queue"), QStringLiteral("render"),
+                                QStringLiteral("--state"), QStringLiteral("failed"), QStringLiteral("--limit"),
+                                QStringLiteral("20"), QStringLiteral("--json")});
+        QCOMPARE(listed.exitCode, 0);
+        const QJsonArray jobs = QJsonDocument::fromJson(listed.out).array();
+        QCOMPARE(jobs.size(), 13);
+        QCOMPARE(jobs.at(0).toObject().value(u"state").toString(), QStringLiteral("failed"));
+        const Run human = ctl({QStringLiteral("jobs"), url, QStringLiteral("--queue"), QStringLiteral("render"),
+                               QStringLiteral("--state"), QStringLiteral("completed")});
+        QCOMPARE(human.exitCode, 0);
+        QVERIFY2(human.out.startsWith("render:14  render  completed"), human.out.constData());
+
+        const QStringList retry{QStringLiteral("retry"), url, QStringLiteral("--job"), QStringLiteral("render:4"),
+                                QStringLiteral("--job"), QStringLiteral("render:16")};
+        const Run dry = ctl(retry + QStringList{QStringLiteral("--dry-run")});
+        QCOMPARE(dry.exitCode, 0);
+        QVERIFY2(dry.out.contains("would retry 1 job(s): render:4"), dry.out.constData());
+        QCOMPARE(redis({QStringLiteral("ZCARD"), QStringLiteral("bull:render:failed")}), QStringLiteral("13"));
+        const Run done = ctl(retry);
+        QVERIFY2(done.out.contains("retried 1 job(s): render:4"), done.out.constData());
+        QVERIFY2(done.out.contains("skipped 1 job(s) no longer failed"), done.out.constData());
+        QCOMPARE(redis({QStringLiteral("ZCARD"), QStringLiteral("bull:render:failed")}), QStringLiteral("12"));
+        QCOMPARE(redis({QStringLiteral("LINDEX"), QStringLiteral("bull:render:wait"), QStringLiteral("0")}), QStringLiteral("4"));
+
+        const Run cancel = ctl({QStringLiteral("cancel"), url, QStringLiteral("--all"), QStringLiteral("--queue"),
+                                QStringLiteral("render"), QStringLiteral("--state"), QStringLiteral("waiting"),
+                                QStringLiteral("--yes")});
+        QCOMPARE(cancel.exitCode, 0);
+        QVERIFY2(cancel.out.contains("cancelled 4 job(s)"), cancel.out.constData());
+        QCOMPARE(redis({QStringLiteral("EXISTS"), QStringLiteral("bull:render:wait"), QStringLiteral("bull:render:4")}),
+                 QStringLiteral("0"));
+    }
+
     void celeryWorkersAreUnknownNotZero()
     {
         QVERIFY(!qd::test::runFixture(QStringLiteral("/usr/bin/python3"),
