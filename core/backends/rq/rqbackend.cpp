@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "rqbackend.h"
+#include "rqbackend_p.h"
 
 #include "../../clock.h"
 
@@ -85,22 +85,6 @@ std::optional<double> parseRqTime(const QByteArray &raw)
     return double(at.toSecsSinceEpoch()) + fraction;
 }
 
-struct RqBackend::Private
-{
-    explicit Private(const ConnectionUrl &url)
-    {
-        bool ok = false;
-        const double hb = url.option(QStringLiteral("heartbeat_timeout")).toDouble(&ok);
-        if (ok && hb > 0) {
-            heartbeatTimeout = hb;
-        }
-    }
-    double heartbeatTimeout = 480;
-    // Connection thread only:
-    redis::ScanCursor scan;
-    QSet<QByteArray> listOnly;
-};
-
 RqBackend::RqBackend(const ConnectionUrl &url, Clock *clock, QObject *parent)
     : RedisBackend(url, clock, parent), d(std::make_unique<Private>(url))
 {
@@ -116,6 +100,7 @@ Capabilities RqBackend::capabilities() const
     Capabilities c;
     c.workers = true;
     c.exactCounts = true;
+    c.retry = c.cancel = !d->readOnly;
     return c;
 }
 

@@ -12,8 +12,9 @@ namespace qd::rq {
 /// `rq:workers` and one SCAN step for `rq:queue:*` lists nobody registered; (2) one Lua script reading every
 /// queue's length, its oldest job's enqueued_at (RQ RPUSHes: the oldest is at index 0) and its registries,
 /// and each worker's hash. Nothing is ever written: RQ's own API cleans registries as it reads them.
-/// URL option `heartbeat_timeout` (s, default 480 = RQ's worker hash lifetime: an idle worker beats only
-/// every ~405 s while it blocks on its queues).
+/// URL options: `heartbeat_timeout` (s, default 480 = RQ's worker hash lifetime: an idle worker beats only
+/// every ~405 s while it blocks on its queues); `scan_limit` (default 20000: most queue or registry entries one
+/// job page or action looks at); `readonly=1` refuses every action.
 class RqBackend final : public redis::RedisBackend
 {
     Q_OBJECT
@@ -24,6 +25,17 @@ public:
 
     QString kind() const override { return QStringLiteral("rq"); }
     Capabilities capabilities() const override;
+    /// One queue's jobs by state, paged by a Lua script: waiting (`rq:queue:<q>`, oldest first), running
+    /// (`rq:wip:<q>`), scheduled (`rq:scheduled:<q>`, soonest first, then `rq:deferred:<q>`), failed
+    /// (`rq:failed:<q>`). Ids are RQ's own job ids. The pickled `data` is never unpickled: the class is the
+    /// function named in `description` (else the first string of the pickle, read as bytes), the error the
+    /// last traceback of `rq:results:<id>` (RQ 1.12+) or of the hash's `exc_info`.
+    QFuture<JobPage> jobs(const JobQuery &query) override;
+    QFuture<JobDetail> job(const QString &id) override;
+    /// Retry (failed: what RQ's `Job.requeue()` does; scheduled: enqueue now) and cancel (delete the job as
+    /// RQ's `Job.delete()` does), each one Lua script per job that acts only if the job is still in the
+    /// registry or queue of the expected state: of two operators retrying it at once exactly one succeeds.
+    QFuture<ActionResult> act(const JobAction &action) override;
 
 protected:
     void poll(redis::Connection &c, Finish finish) override;
@@ -35,5 +47,10 @@ private:
 
 /// RQ's timestamps ("2026-11-25T06:37:30.666374Z", microseconds, UTC) as epoch seconds.
 std::optional<double> parseRqTime(const QByteArray &text);
+
+/// The function name RQ pickles first in a job's `data` (func_name, instance, args, kwargs), read from the
+/// (inflated) pickle as bytes, opcode by opcode up to that first string: nothing is ever unpickled. Empty when
+/// the pickle does not start that way.
+QString pickledFunctionName(const QByteArray &pickle);
 
 } // namespace qd::rq

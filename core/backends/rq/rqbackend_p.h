@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "rqbackend.h"
+
+#include <QSet>
+
+namespace qd::rq {
+
+struct RqBackend::Private
+{
+    explicit Private(const ConnectionUrl &url)
+    {
+        bool ok = false;
+        const double hb = url.option(QStringLiteral("heartbeat_timeout")).toDouble(&ok);
+        if (ok && hb > 0) {
+            heartbeatTimeout = hb;
+        }
+        const qint64 scan = url.option(QStringLiteral("scan_limit")).toLongLong(&ok);
+        if (ok && scan > 0) {
+            scanLimit = scan;
+        }
+        const QString ro = url.option(QStringLiteral("readonly"));
+        readOnly = ro == u"1" || ro == u"true";
+    }
+    double heartbeatTimeout = 480;
+    bool readOnly = false;
+    qint64 scanLimit = 20'000; ///< most queue or registry entries one page or action looks at
+    // Connection thread only:
+    redis::ScanCursor scan;
+    QSet<QByteArray> listOnly;
+};
+
+} // namespace qd::rq
