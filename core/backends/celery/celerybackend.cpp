@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "celerybackend.h"
+#include "celerybackend_p.h"
 
 #include "../../clock.h"
 
@@ -113,27 +113,6 @@ std::optional<double> parseEta(const QByteArray &eta)
 
 } // namespace
 
-struct CeleryBackend::Private
-{
-    explicit Private(const ConnectionUrl &url)
-    {
-        for (const QString &q : url.option(QStringLiteral("queues"), QStringLiteral("celery")).split(u',', Qt::SkipEmptyParts)) {
-            configured << q.trimmed().toUtf8();
-        }
-        const QString r = url.option(QStringLiteral("results"));
-        results = r == u"1" || r == u"true";
-    }
-    QByteArrayList configured;
-    bool results = false;
-    // Connection thread only:
-    redis::ScanCursor bindingScan;
-    QSet<QByteArray> bindings;
-    redis::ScanCursor resultScan;
-    qint64 failuresThisCycle = 0;
-    std::optional<qint64> failuresLastCycle;
-    QHash<QByteArray, double> firstSeen; ///< "queue\0tag" → when that message was first seen next in line
-};
-
 CeleryBackend::CeleryBackend(const ConnectionUrl &url, Clock *clock, QObject *parent)
     : RedisBackend(url, clock, parent), d(std::make_unique<Private>(url))
 {
@@ -148,6 +127,7 @@ Capabilities CeleryBackend::capabilities() const
 {
     Capabilities c;
     c.exactCounts = true;
+    c.cancel = !d->readOnly; // waiting messages only; nothing can be retried (see celerybackend.h)
     return c;
 }
 

@@ -17,6 +17,11 @@ namespace qd::celery {
 /// Celery messages carry no enqueue time, so the oldest age is what Queuedeck observes: how long the same
 /// message has been next in line (a lower bound; unknown on the first poll), or how far past its ETA it is.
 /// Workers are unknown: Celery reports them only through its event stream.
+///
+/// Jobs are messages: waiting ones in the queue's lists, prefetched ones (running, or held until their ETA) in
+/// kombu's `unacked` hash. The only action is deleting a waiting message. Nothing can be retried: a task's
+/// message is gone once a worker acknowledged it, and Celery on Redis keeps no failed set (a result backend
+/// keeps the outcome, not the arguments). URL options also: `scan_limit` (default 20000), `readonly=1`.
 class CeleryBackend final : public redis::RedisBackend
 {
     Q_OBJECT
@@ -27,6 +32,13 @@ public:
 
     QString kind() const override { return QStringLiteral("celery"); }
     Capabilities capabilities() const override;
+    /// Waiting messages next-to-be-delivered first (the plain list, then the priority lists), or a worker's
+    /// prefetched ones (running: no ETA; scheduled: an ETA), paged by a Lua script. Ids: `<queue>:<task id>`.
+    QFuture<JobPage> jobs(const JobQuery &query) override;
+    QFuture<JobDetail> job(const QString &id) override;
+    /// Cancel = delete a waiting message: one Lua script per job finds it by task id and LREMs exactly that
+    /// element, so of two operators deleting it at once exactly one succeeds.
+    QFuture<ActionResult> act(const JobAction &action) override;
 
 protected:
     void poll(redis::Connection &c, Finish finish) override;

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "celerybackend.h"
+
+#include <QHash>
+#include <QSet>
+
+#include <optional>
+
+namespace qd::celery {
+
+struct CeleryBackend::Private
+{
+    explicit Private(const ConnectionUrl &url)
+    {
+        for (const QString &q :
+             url.option(QStringLiteral("queues"), QStringLiteral("celery")).split(u',', Qt::SkipEmptyParts)) {
+            configured << q.trimmed().toUtf8();
+        }
+        const QString r = url.option(QStringLiteral("results"));
+        results = r == u"1" || r == u"true";
+        const QString ro = url.option(QStringLiteral("readonly"));
+        readOnly = ro == u"1" || ro == u"true";
+        bool ok = false;
+        const qint64 scan = url.option(QStringLiteral("scan_limit")).toLongLong(&ok);
+        if (ok && scan > 0) {
+            scanLimit = scan;
+        }
+    }
+    QByteArrayList configured;
+    bool results = false;
+    bool readOnly = false;
+    qint64 scanLimit = 20'000; ///< most messages one job page or action looks at
+    // Connection thread only:
+    redis::ScanCursor bindingScan;
+    QSet<QByteArray> bindings;
+    redis::ScanCursor resultScan;
+    qint64 failuresThisCycle = 0;
+    std::optional<qint64> failuresLastCycle;
+    QHash<QByteArray, double> firstSeen; ///< "queue\0tag" → when that message was first seen next in line
+};
+
+} // namespace qd::celery

@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+//
+// Celery drill-down and actions on the kombu Redis transport. A job id is `<queue>:<task id>` (the queue up to
+// the first colon): the message lives in that queue's lists (the plain one, then the priority lists
+// `<queue>\x06\x16<digit>`, in the order a worker takes them) or, prefetched by a worker, in `unacked`.
+// Deleting a waiting message removes exactly the element that was found, inside one Lua script.
+#include "celerybackend_p.h"
+
+#include "../../clock.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+namespace qd::celery {
+
+using redis::Batch;
+using redis::Command;
+using redis::Connection;
+using redis::Reply;
+
+namespace {
+
+// Lua: the lists of queue q in the order kombu's Redis transport serves them (plain = priority 0 first).
+#define QD_CELERY_LUA_LISTS                                                                                            \
+    "local function listsOf(q)\n"                                                                                      \
+    "  local l = {q}\n"                                                                                                \
+    "  for d = 0, 9 do l[#l + 1] = q .. '\\6\\22' .. d end\n"                                                          \
+    "  return l\n"                                                                                                     \
+    "end\n"
+
+// Waiting messages of one queue, next to be delivered first (kombu LPUSHes and BRPOPs: the next is at -1 of
+// each list). ARGV: queue, start index, limit, text filter, most messages to look at.
+// Returns {next index or -1 at the end, message1, message2, …}.
+const redis::Script kWaiting(QByteArrayLiteral(QD_CELERY_LUA_LISTS R"lua(
+local i, limit, search, maxScan = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+local lists, sizes = listsOf(ARGV[1]), {}
+for k, key in ipairs(lists) do sizes[k] = redis.call('LLEN', key) end
+local function locate(g)
+  for k = 1, #lists do
+    if g < sizes[k] then return k, g end
+    g = g - sizes[k]
+  end
+  return nil, nil
+end
+local out = {-1}
+local found, scanned, chunk = 0, 0, 200
+while found < limit and scanned < maxScan do
+  local k, off = locate(i)
+  if k == nil then return out end
+  local raw = redis.call('LRANGE', lists[k], -(off + chunk), -(off + 1))
+  if #raw == 0 then return out end
+  for n = #raw, 1, -1 do
+    local m = raw[n]
+    i = i + 1
+    scanned = scanned + 1
+    if search == '' or string.find(m, search, 1, true) then
+      out[#out + 1] = m
+      found = found + 1
+      if found >= limit then break end
+    end
+    if scanned >= maxScan then break end
+  end
+end
+if locate(i) ~= nil then out[1] = i end
+return out
+)lua"));
+
+// Messages a worker prefetched (`unacked`, in delivery order by `unacked_index`) for one queue, with an ETA
+// (held until then) or without (being worked on). ARGV: queue, start index, limit, text filter, most entries to
+// look at, with ETA (1|0). Returns {next index or -1, entry1, delivered at1, …}; an entry is kombu's JSON
+// [message, exchange, routing key].
+const redis::Script kUnacked(QByteArrayLiteral(R"lua(
+local q, i, limit, search, maxScan, wantEta = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6] == '1'
+local out = {-1}
+local found, scanned, chunk = 0, 0, 500
+while found < limit and scanned < maxScan do
+  local raw = redis.call('ZRANGE', 'unacked_index', i, i + chunk - 1, 'WITHSCORES')
+  if #raw == 0 then return out end
+  for n = 1, #raw, 2 do
+    i = i + 1
+    scanned = scanned + 1
+    local v = redis.call('HGET', 'unacked', raw[n])
+    if v then
+      local rk = string.match(v, '"([^"]*)"%s*%]%s*$') or ''
+      local eta = string.find(v, '"eta":%s*"') ~= nil
+      if rk == q and eta == wantEta and (search == '' or string.find(v, search, 1, true)) then
+        out[#out + 1] = v
+        out[#out + 1] = raw[n + 1]
+        found = found + 1
+        if found >= limit then break end
+      end
+    end
+    if scanned >= maxScan then break end
+  end
+  if #raw < 2 * chunk and found < limit then return out end
+end
+if i < redis.call('ZCARD', 'unacked_index') then out[1] = i end
+return out
+)lua"));
+
+// Finds task ARGV[2] of queue ARGV[1] (headers.id, Celery's message protocol 2) and, per ARGV[3]: 'check'
+// answers whether it is waiting, 'find' also looks among the prefetched ones, 'delete' LREMs exactly the
+// waiting element found. ARGV[4]: most messages to look at. Returns {1, message, where} (where: 'waiting' or
+// 'unacked'; a prefetched message is only ever found) or {0}.
+const redis::Script kTake(QByteArrayLiteral(QD_CELERY_LUA_LISTS R"lua(
+local q, id, mode, maxScan = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local function isIt(m)
+  if not string.find(m, id, 1, true) then return false end
+  local ok, j = pcall(cjson.decode, m)
+  return ok and type(j) == 'table' and type(j['headers']) == 'table' and j['headers']['id'] == id
+end
+local scanned = 0
+for _, key in ipairs(listsOf(q)) do
+  local n, i = redis.call('LLEN', key), 0
+  while i < n and scanned < maxScan do
+    local raw = redis.call('LRANGE', key, -(i + 500), -(i + 1))
+    for k = #raw, 1, -1 do
+      if isIt(raw[k]) then
+        if mode == 'delete' and redis.call('LREM', key, 1, raw[k]) ~= 1 then return {0} end
+        return {1, raw[k], 'waiting'}
+      end
+    end
+    i = i + 500
+    scanned = scanned + #raw
+  end
+end
+if mode == 'find' then
+  for _, v in ipairs(redis.call('HVALS', 'unacked')) do
+    local ok, e = pcall(cjson.decode, v)
+    if ok and type(e) == 'table' and e[3] == q and type(e[1]) == 'table' and type(e[1]['headers']) == 'table'
+       and e[1]['headers']['id'] == id then
+      return {1, cjson.encode(e[1]), 'unacked'}
+    end
+  end
+end
+return {0}
+)lua"));
+
+QString text(const QByteArray &b)
+{
+    return QString::fromUtf8(b);
+}
+
+QDateTime isoTime(const QJsonValue &v)
+{
+    if (!v.isString()) {
+        return {};
+    }
+    QDateTime t = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+    if (t.isValid() && t.timeSpec() == Qt::LocalTime) {
+        t.setTimeSpec(Qt::UTC); // Celery writes naive times in UTC
+    }
+    return t.toUTC();
+}
+
+struct Message
+{
+    QJsonObject headers;
+    QJsonObject readable; ///< task, id, args, kwargs, … as far as the body is JSON
+    QString taskId;
+    QString task;
+};
+
+/// A kombu message as data: the body is decoded when it is base64 JSON (Celery's default serializer); any
+/// other serializer (pickle, yaml, msgpack) is left as bytes and only the headers' argsrepr/kwargsrepr show.
+Message decode(const QByteArray &raw)
+{
+    Message m;
+    const QJsonObject msg = QJsonDocument::fromJson(raw).object();
+    m.headers = msg.value(QStringLiteral("headers")).toObject();
+    const QJsonObject props = msg.value(QStringLiteral("properties")).toObject();
+    QByteArray body = msg.value(QStringLiteral("body")).toString().toUtf8();
+    if (props.value(QStringLiteral("body_encoding")).toString() == u"base64") {
+        body = QByteArray::fromBase64(body);
+    }
+    const QJsonDocument doc = msg.value(QStringLiteral("content-type")).toString() == u"application/json"
+                                  ? QJsonDocument::fromJson(body)
+                                  : QJsonDocument();
+    QJsonObject o;
+    if (m.headers.contains(QStringLiteral("task"))) { // message protocol 2: body = [args, kwargs, embed]
+        m.task = m.headers.value(QStringLiteral("task")).toString();
+        m.taskId = m.headers.value(QStringLiteral("id")).toString();
+        if (doc.isArray()) {
+            o.insert(QStringLiteral("args"), doc.array().at(0));
+            o.insert(QStringLiteral("kwargs"), doc.array().at(1));
+        }
+    } else if (doc.isObject()) { // protocol 1: everything in the body
+        o = doc.object();
+        m.task = o.value(QStringLiteral("task")).toString();
+        m.taskId = o.value(QStringLiteral("id")).toString();
+    }
+    if (!doc.isArray() && !doc.isObject()) {
+        o.insert(QStringLiteral("body_bytes"), body.size());
+        o.insert(QStringLiteral("content_type"), msg.value(QStringLiteral("content-type")));
+    }
+    o.insert(QStringLiteral("task"), m.task);
+    o.insert(QStringLiteral("id"), m.taskId);
+    for (const char *h :
+         {"retries", "eta", "expires", "root_id", "parent_id", "group", "origin", "argsrepr", "kwargsrepr"}) {
+        const QJsonValue v = m.headers.value(QLatin1String(h));
+        if (!v.isUndefined() && !v.isNull()) {
+            o.insert(QLatin1String(h), v);
+        }
+    }
+    m.readable = o;
+    return m;
+}
+
+JobSummary summarize(const QByteArray &raw, const QString &queue, JobState state, bool withPayload)
+{
+    const Message m = decode(raw);
+    JobSummary s;
+    s.id = m.taskId.isEmpty() ? QString() : queue + u':' + m.taskId; // no task id: listed, not addressable
+    s.queue = queue;
+    s.state = state;
+    s.className = m.task;
+    const QJsonValue retries = m.headers.value(QStringLiteral("retries"));
+    if (retries.isDouble()) {
+        s.attempts = qint64(retries.toDouble());
+    }
+    s.runAt = isoTime(m.headers.value(QStringLiteral("eta")));
+    if (withPayload) {
+        s.payload = text(QJsonDocument(m.readable).toJson(QJsonDocument::Compact));
+    }
+    return s;
+}
+
+/// "<queue>:<task id>" split at the first colon.
+std::optional<std::pair<QString, QString>> parseId(const QString &id)
+{
+    const qsizetype colon = id.indexOf(u':');
+    if (colon <= 0 || colon + 1 >= id.size()) {
+        return std::nullopt;
+    }
+    return std::make_pair(id.left(colon), id.mid(colon + 1));
+}
+
+} // namespace
+
+QFuture<JobPage> CeleryBackend::jobs(const JobQuery &query)
+{
+    JobPage page;
+    page.error = configError();
+    if (page.error.isEmpty() && query.queue.isEmpty()) {
+        page.error = tr("Name a queue to list its Celery messages.");
+    }
+    if (page.error.isEmpty() && (query.state == JobState::Failed || query.state == JobState::Dead)) {
+        page.notice = tr("Celery on Redis keeps no failed or dead tasks: a failure exists only as a result "
+                         "(celery-task-meta-<id>) when a result backend is configured, without the task's arguments.");
+        return QtFuture::makeReadyFuture(page);
+    }
+    if (!page.error.isEmpty()) {
+        return QtFuture::makeReadyFuture(page);
+    }
+    const bool waiting = query.state == JobState::Waiting;
+    const QByteArrayList args{
+        query.queue.toUtf8(), QByteArray::number(query.after.isEmpty() ? 0 : query.after.toLongLong()),
+        QByteArray::number(std::clamp(query.limit, 1, 5000)), query.search.toUtf8(), QByteArray::number(d->scanLimit)};
+    const Command cmd =
+        waiting ? kWaiting.evalsha({}, args)
+                : kUnacked.evalsha({}, args + QByteArrayList{query.state == JobState::Scheduled ? "1" : "0"});
+    return onConnection<JobPage>(
+        [cmd, query, waiting](Connection &c, std::function<void(JobPage)> reply) {
+            c.send({cmd}, [query, waiting, reply](Batch b) {
+                JobPage out;
+                if (!b.ok()) {
+                    out.error = b.error;
+                } else if (b.replies.at(0).isError()) {
+                    out.error = tr("Celery messages could not be read: %1").arg(b.replies.at(0).errorText());
+                } else {
+                    const QList<Reply> &e = b.replies.at(0).elements;
+                    const qint64 next = e.isEmpty() ? -1 : e.at(0).toInteger().value_or(-1);
+                    out.nextCursor = next >= 0 ? QString::number(next) : QString();
+                    const qsizetype stride = waiting ? 1 : 2;
+                    for (qsizetype i = 1; i + stride - 1 < e.size(); i += stride) {
+                        QByteArray raw = e.at(i).str;
+                        if (!waiting) { // [message, exchange, routing key]
+                            raw = QJsonDocument(QJsonDocument::fromJson(raw).array().at(0).toObject())
+                                      .toJson(QJsonDocument::Compact);
+                        }
+                        out.jobs << summarize(raw, query.queue, query.state, query.withPayload);
+                    }
+                    if (!waiting) {
+                        out.notice = tr("Prefetched by a worker (kombu's unacked hash): these cannot be deleted here; "
+                                        "use `celery control revoke`.");
+                    }
+                }
+                reply(out);
+            });
+        },
+        page);
+}
+
+QFuture<JobDetail> CeleryBackend::job(const QString &id)
+{
+    JobDetail unavailable;
+    unavailable.failure = configError();
+    const auto where = parseId(id);
+    if (!where) {
+        JobDetail d;
+        d.failure = tr("\"%1\" is not a Celery job id (<queue>:<task id>).").arg(id.left(120));
+        return QtFuture::makeReadyFuture(d);
+    }
+    const Command cmd =
+        kTake.evalsha({}, {where->first.toUtf8(), where->second.toUtf8(), "find", QByteArray::number(d->scanLimit)});
+    return onConnection<JobDetail>(
+        [cmd, where = *where](Connection &c, std::function<void(JobDetail)> reply) {
+            c.send({cmd}, [where, reply](Batch b) {
+                JobDetail detail;
+                const Reply *r = b.ok() ? &b.replies.at(0) : nullptr;
+                if (!r) {
+                    detail.failure = b.error;
+                } else if (r->isError()) {
+                    detail.failure = r->errorText();
+                } else if (r->elements.size() < 3 || r->elements.at(0).toInteger() != 1) {
+                    detail.failure =
+                        tr("Task %1 is no longer in queue %2.").arg(where.second.left(200), where.first.left(200));
+                } else {
+                    const QByteArray raw = r->elements.at(1).str;
+                    const bool unacked = r->elements.at(2).str == "unacked";
+                    const Message m = decode(raw);
+                    const bool eta = m.headers.value(QStringLiteral("eta")).isString();
+                    detail.summary =
+                        summarize(raw, where.first,
+                                  unacked ? (eta ? JobState::Scheduled : JobState::Running) : JobState::Waiting, false);
+                    QJsonObject shown = m.readable;
+                    shown.insert(QStringLiteral("message"), QJsonDocument::fromJson(raw).object());
+                    detail.payload = text(QJsonDocument(shown).toJson(QJsonDocument::Indented));
+                }
+                reply(detail);
+            });
+        },
+        unavailable);
+}
+
+QFuture<ActionResult> CeleryBackend::act(const JobAction &action)
+{
+    ActionResult refused;
+    refused.dryRun = action.dryRun;
+    if (d->readOnly) {
+        refused.error = tr("This connection is read-only (readonly=1): no message was changed.");
+    } else if (!configError().isEmpty()) {
+        refused.error = configError();
+    } else if (action.kind != ActionKind::Cancel) {
+        refused.error = tr("Celery on Redis keeps no failed tasks to retry or move: a task's message is gone once a "
+                           "worker acknowledged it.");
+    } else if (action.expected != JobState::Waiting) {
+        refused.error = tr("Only waiting Celery messages can be deleted: a worker holds the prefetched ones (revoke "
+                           "them with `celery control revoke`).");
+    }
+    if (!refused.error.isEmpty()) {
+        return QtFuture::makeReadyFuture(refused);
+    }
+    QList<Command> commands;
+    QStringList ids;
+    ActionResult skippedUpFront;
+    for (const QString &id : action.jobIds) {
+        const auto where = parseId(id);
+        if (!where) {
+            skippedUpFront.skipped << id;
+            continue;
+        }
+        commands << kTake.evalsha({}, {where->first.toUtf8(), where->second.toUtf8(),
+                                       action.dryRun ? "check" : "delete", QByteArray::number(d->scanLimit)});
+        ids << id;
+    }
+    return onConnection<ActionResult>(
+        [commands, ids, skippedUpFront, action](Connection &c, std::function<void(ActionResult)> reply) {
+            if (commands.isEmpty()) {
+                ActionResult r = skippedUpFront;
+                r.dryRun = action.dryRun;
+                reply(r);
+                return;
+            }
+            c.send(commands, [ids, skippedUpFront, action, reply](Batch b) {
+                ActionResult r = skippedUpFront;
+                r.dryRun = action.dryRun;
+                if (!b.ok()) {
+                    r.error = tr("%1 — nothing is known to have changed; check the job list before trying again.")
+                                  .arg(b.error);
+                    reply(r);
+                    return;
+                }
+                QString firstError;
+                for (qsizetype i = 0; i < ids.size(); ++i) {
+                    const Reply &one = b.replies.at(i);
+                    if (one.isArray() && !one.elements.isEmpty() && one.elements.at(0).toInteger() == 1) {
+                        r.succeeded << ids.at(i);
+                    } else {
+                        if (one.isError() && firstError.isEmpty()) {
+                            firstError = one.errorText();
+                        }
+                        r.skipped << ids.at(i);
+                    }
+                }
+                if (!firstError.isEmpty() && r.succeeded.isEmpty()) {
+                    r.error = tr("Redis refused the action: %1").arg(firstError);
+                }
+                reply(r);
+            });
+        },
+        refused);
+}
+
+} // namespace qd::celery
