@@ -591,12 +591,18 @@ void JobBrowser::updateButtons()
     m_bulk->menu()->actions().at(1)->setEnabled(caps.cancel);
     m_bulk->menu()->actions().at(2)->setEnabled(caps.moveJobs && st != JobState::Running);
     m_bulk->menu()->actions().at(2)->setVisible(caps.moveJobs);
-    const QString why = !m_backend ? QString()
-                        : !caps.retry ? tr("This connection does not allow actions (read-only or not supported).")
-                        : !m_audit    ? tr("Actions are disabled: the audit log cannot be written.")
-                                      : QString();
-    m_retry->setToolTip(why.isEmpty() ? tr("Retry the selected jobs now, if they are still %1").arg(jobStateName(st)) : why);
-    m_cancel->setToolTip(why.isEmpty() ? tr("Delete the selected jobs, if they are still %1").arg(jobStateName(st)) : why);
+    // Each button says why it is off: Celery on Redis, for one, can delete waiting messages but retry nothing.
+    const auto whyNot = [this](bool allowed) {
+        return !m_backend ? QString()
+               : !allowed ? tr("This connection does not allow this action (read-only or not supported).")
+               : !m_audit ? tr("Actions are disabled: the audit log cannot be written.")
+                          : QString();
+    };
+    const QString whyRetry = whyNot(caps.retry);
+    const QString whyCancel = whyNot(caps.cancel);
+    const QString why = whyNot(caps.retry || caps.cancel || caps.moveJobs);
+    m_retry->setToolTip(whyRetry.isEmpty() ? tr("Retry the selected jobs now, if they are still %1").arg(jobStateName(st)) : whyRetry);
+    m_cancel->setToolTip(whyCancel.isEmpty() ? tr("Delete the selected jobs, if they are still %1").arg(jobStateName(st)) : whyCancel);
     if (!why.isEmpty()) {
         m_bulk->setToolTip(why);
     }
