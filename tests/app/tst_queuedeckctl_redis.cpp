@@ -2,7 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // queuedeckctl on the Redis family, as an operator or Nagios runs it: Sidekiq data written by the real gem,
-// snapshot JSON, check, and an audited bulk retry; Celery's unknown workers in JSON.
+// snapshot JSON, check, and an audited bulk retry; Celery's unknown workers in JSON; RQ and Celery job listings
+// and actions.
 #include "../backends/redistestserver.h"
 
 #include <QJsonArray>
@@ -182,6 +183,71 @@ private Q_SLOTS:
         QVERIFY(root.value(u"workers").toArray().isEmpty());
         const Run human = ctl({QStringLiteral("snapshot"), m_redis.url(QStringLiteral("celery"), kDb + 1)});
         QVERIFY2(!human.out.contains("Workers: 0 busy"), human.out.constData());
+    }
+
+    void rqJobsRetryAndCancel()
+    {
+        // RQ jobs failed by a real `rq worker --burst` (db 13), listed, retried and deleted through queuedeckctl.
+        constexpr int rqDb = 13;
+        QTemporaryDir markers;
+        QVERIFY(!qd::test::runFixture(QStringLiteral("/usr/bin/python3"),
+                                      {kFixtures + QStringLiteral("redis/rq_actions.py"), QStringLiteral("fill"),
+                                       m_redis.plainUrl(rqDb), markers.path(), QStringLiteral("3")})
+                     .isEmpty());
+        QProcess worker;
+        worker.setWorkingDirectory(kFixtures + QStringLiteral("redis"));
+        worker.setStandardErrorFile(QProcess::nullDevice());
+        worker.start(QStringLiteral("/usr/bin/rq"), {QStringLiteral("worker"), QStringLiteral("--burst"), QStringLiteral("--url"),
+                                                     m_redis.plainUrl(rqDb), QStringLiteral("--path"),
+                                                     kFixtures + QStringLiteral("redis"), QStringLiteral("rerun")});
+        QVERIFY(worker.waitForFinished(60'000) && worker.exitCode() == 0);
+
+        const QString url = m_redis.url(QStringLiteral("rq"), rqDb);
+        const Run list = ctl({QStringLiteral("jobs"), url, QStringLiteral("--queue"), QStringLiteral("rerun"), QStringLiteral("--state"),
+                              QStringLiteral("failed"), QStringLiteral("--json")});
+        QCOMPARE(list.exitCode, 0);
+        const QJsonArray rows = QJsonDocument::fromJson(list.out).array();
+        QCOMPARE(rows.size(), 4);
+        QStringList listed;
+        for (const QJsonValue &row : rows) {
+            listed << row.toObject().value(u"id").toString();
+            QCOMPARE(row.toObject().value(u"class").toString(), QStringLiteral("rqjobs.flaky"));
+        }
+        listed.sort();
+        QCOMPARE(listed, (QStringList{QStringLiteral("hostile"), QStringLiteral("rerun-01"), QStringLiteral("rerun-02"),
+                                      QStringLiteral("rerun-03")}));
+
+        const Run retry = ctl({QStringLiteral("retry"), url, QStringLiteral("--job"), QStringLiteral("rerun-01")});
+        QCOMPARE(retry.exitCode, 0);
+        QVERIFY2(retry.out.contains("retried 1 job(s): rerun-01"), retry.out.constData());
+        const Run again = ctl({QStringLiteral("retry"), url, QStringLiteral("--job"), QStringLiteral("rerun-01")});
+        QVERIFY2(again.out.contains("skipped 1 job(s) no longer failed"), again.out.constData());
+        const Run cancel = ctl({QStringLiteral("cancel"), url, QStringLiteral("--job"), QStringLiteral("rerun-02"),
+                                QStringLiteral("--state"), QStringLiteral("failed")});
+        QCOMPARE(cancel.exitCode, 0);
+        QCOMPARE(qd::test::redisCli(m_redis.host, m_redis.port, rqDb, {QStringLiteral("ZCARD"), QStringLiteral("rq:failed:rerun")}),
+                 QStringLiteral("2"));
+        QCOMPARE(qd::test::redisCli(m_redis.host, m_redis.port, rqDb, {QStringLiteral("LRANGE"), QStringLiteral("rq:queue:rerun"),
+                                                                       QStringLiteral("0"), QStringLiteral("-1")}),
+                 QStringLiteral("rerun-01"));
+
+        // Celery on Redis: waiting messages listed and deleted; a retry is refused with the reason.
+        QVERIFY(!qd::test::runFixture(QStringLiteral("/usr/bin/python3"),
+                                      {kFixtures + QStringLiteral("redis/fill_celery.py"), m_redis.plainUrl(rqDb)})
+                     .isEmpty());
+        const QString celery = m_redis.url(QStringLiteral("celery"), rqDb);
+        const Run waiting = ctl({QStringLiteral("jobs"), celery, QStringLiteral("--queue"), QStringLiteral("emails"),
+                                 QStringLiteral("--state"), QStringLiteral("waiting")});
+        QCOMPARE(waiting.exitCode, 0);
+        QVERIFY2(waiting.out.startsWith("emails:emails-1  tasks.send_email"), waiting.out.constData());
+        const Run del = ctl({QStringLiteral("cancel"), celery, QStringLiteral("--job"), QStringLiteral("emails:emails-1"),
+                             QStringLiteral("--state"), QStringLiteral("waiting")});
+        QCOMPARE(del.exitCode, 0);
+        QCOMPARE(qd::test::redisCli(m_redis.host, m_redis.port, rqDb, {QStringLiteral("LLEN"), QStringLiteral("emails")}),
+                 QStringLiteral("3"));
+        const Run refused = ctl({QStringLiteral("retry"), celery, QStringLiteral("--job"), QStringLiteral("emails:emails-2"),
+                                 QStringLiteral("--state"), QStringLiteral("waiting")});
+        QVERIFY(refused.exitCode != 0);
     }
 };
 
