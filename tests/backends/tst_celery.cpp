@@ -147,6 +147,25 @@ private Q_SLOTS:
         }
         QCOMPARE(names, (QStringList{QStringLiteral("celery"), QStringLiteral("emails")}));
         QCOMPARE(s.queue(QStringLiteral("celery"))->waiting.value(), 6); // not its queue
+        // The held ETA task is listed as scheduled (from kombu's unacked hash), with its run time; it cannot be
+        // deleted from here (the worker holds it).
+        qd::JobQuery q;
+        q.queue = QStringLiteral("emails");
+        q.state = qd::JobState::Scheduled;
+        const qd::JobPage held = b->jobs(q).result();
+        QVERIFY2(held.error.isEmpty(), qPrintable(held.error));
+        QCOMPARE(held.jobs.size(), 1);
+        QCOMPARE(held.jobs.at(0).id, QStringLiteral("emails:emails-eta"));
+        QVERIFY(held.jobs.at(0).runAt > QDateTime::currentDateTimeUtc());
+        QVERIFY(!held.notice.isEmpty());
+        QCOMPARE(b->job(held.jobs.at(0).id).result().summary.state, qd::JobState::Scheduled);
+        q.state = qd::JobState::Running;
+        QVERIFY(b->jobs(q).result().jobs.isEmpty());
+        qd::JobAction a;
+        a.kind = qd::ActionKind::Cancel;
+        a.expected = qd::JobState::Scheduled;
+        a.jobIds = {held.jobs.at(0).id};
+        QVERIFY(!b->act(a).result().error.isEmpty());
         worker.terminate();
         QVERIFY(worker.waitForFinished(20'000));
     }

@@ -192,6 +192,31 @@ private Q_SLOTS:
         QVERIFY(dead->currentJob.isEmpty());
     }
 
+    void startedJobsAreListedWithTheirWorker()
+    {
+        // emails-started was dequeued and prepared by worker w1 (in rq:wip:emails), as a running worker leaves it.
+        auto b = backend(m_redis.url(QStringLiteral("rq"), kDb));
+        qd::JobQuery q;
+        q.queue = QStringLiteral("emails");
+        q.state = qd::JobState::Running;
+        const qd::JobPage running = b->jobs(q).result();
+        QVERIFY2(running.error.isEmpty(), qPrintable(running.error));
+        QCOMPARE(running.jobs.size(), 1);
+        QCOMPARE(running.jobs.at(0).id, QStringLiteral("emails-started"));
+        QCOMPARE(running.jobs.at(0).worker, QStringLiteral("w1"));
+        QCOMPARE(running.jobs.at(0).className, QStringLiteral("rqjobs.send_email"));
+        const qd::JobDetail d = b->job(QStringLiteral("emails-started")).result();
+        QCOMPARE(d.summary.state, qd::JobState::Running);
+        // Only the worker can stop a running job: refused, and nothing changes.
+        qd::JobAction a;
+        a.kind = qd::ActionKind::Cancel;
+        a.expected = qd::JobState::Running;
+        a.jobIds = {QStringLiteral("emails-started")};
+        QVERIFY(!b->act(a).result().error.isEmpty());
+        QCOMPARE(qd::test::redisCli(m_redis.host, m_redis.port, kDb, {QStringLiteral("ZCARD"), QStringLiteral("rq:wip:emails")}),
+                 QStringLiteral("1"));
+    }
+
     void unreachable()
     {
         const int port = qd::test::freeLoopbackPort();
