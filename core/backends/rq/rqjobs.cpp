@@ -181,7 +181,7 @@ QDateTime rqTime(const QByteArray &raw)
 }
 
 /// zlib data as RQ writes it (exc_info, data, the results' exc_string), inflated; empty when it is not zlib or
-/// suspiciously big (never more than 64 MB out).
+/// more than 4 MB packed. qUncompress starts from a guess and grows its buffer as needed.
 QByteArray inflate(const QByteArray &packed)
 {
     if (packed.size() < 2 || packed.size() > 4 * 1024 * 1024 || quint8(packed.at(0)) != 0x78) {
