@@ -160,7 +160,7 @@ private Q_SLOTS:
         QCOMPARE(qd::AlertRulesIO::writeFile(file, {depth}), QString());
         const Run c = ctl({QStringLiteral("check"), url(), QStringLiteral("--rules-file"), file});
         QCOMPARE(c.exitCode, 2);
-        QVERIFY2(c.out.contains("CRITICAL - default: 4 jobs waiting (crit 2)") && !c.out.contains("worker(s) lost"), c.out.constData());
+        QVERIFY2(c.out.startsWith("QUEUEDECK CRITICAL - ") && c.out.contains("default: 4 jobs waiting (crit 2)") && !c.out.contains("worker(s) lost"), c.out.constData());
         const Run w = ctl({QStringLiteral("watch"), url(), QStringLiteral("--count"), QStringLiteral("1"),
                            QStringLiteral("--rules-file"), file});
         QCOMPARE(w.exitCode, 0);

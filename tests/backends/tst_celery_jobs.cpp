@@ -20,7 +20,7 @@ using qd::celery::CeleryBackend;
 
 namespace {
 
-constexpr int kDb = 12;
+constexpr int kDb = 15;
 const QString kFixtures = QStringLiteral(QD_SOURCE_DIR "/tests/backends/fixtures/redis/");
 
 template <typename T> T wait(QFuture<T> f)
