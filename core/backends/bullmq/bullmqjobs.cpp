@@ -463,49 +463,15 @@ QFuture<ActionResult> BullMqBackend::act(const JobAction &action)
                                   where->jobId.toUtf8(), action.dryRun ? "1" : "0"});
         ids << id;
     }
-    return onConnection<ActionResult>(
-        [commands, ids, skippedUpFront = refused](Connection &c, std::function<void(ActionResult)> reply) {
-            if (commands.isEmpty()) {
-                reply(skippedUpFront);
-                return;
-            }
-            // One round trip for the whole batch; each job is its own atomic script.
-            c.send(commands, [ids, skippedUpFront, reply](Batch b) {
-                ActionResult r = skippedUpFront;
-                if (!b.ok()) {
-                    r.error = tr("%1 — nothing is known to have changed; check the job list before trying again.")
-                                  .arg(b.error);
-                    reply(r);
-                    return;
-                }
-                QStringList errors;
-                for (qsizetype i = 0; i < ids.size(); ++i) {
-                    const Reply &one = b.replies.at(i);
-                    const qint64 code =
-                        one.isArray() && !one.elements.isEmpty() ? one.elements.at(0).toInteger().value_or(0) : 0;
-                    if (one.isError()) {
-                        errors << one.errorText();
-                    } else if (code == -1) {
-                        errors << tr("job %1 has no data any more (its hash is gone); it was left where it is")
-                                      .arg(ids.at(i));
-                    } else if (code == -2) {
-                        errors << tr("job %1 is locked by a worker; it was left alone").arg(ids.at(i));
-                    } else if (code == -3) {
-                        errors << tr("job %1 is part of a flow (parent or children); remove it with BullMQ's own API")
-                                      .arg(ids.at(i));
-                    } else if (code == -4) {
-                        errors << tr("job %1 is the next run of a job scheduler; remove the scheduler instead")
-                                      .arg(ids.at(i));
-                    }
-                    (code == 1 && !one.isError() ? r.succeeded : r.skipped) << ids.at(i);
-                }
-                if (!errors.isEmpty() && r.succeeded.isEmpty()) {
-                    r.error = tr("BullMQ refused the action: %1").arg(errors.first());
-                }
-                reply(r);
-            });
-        },
-        refused);
+    return runJobScripts(commands, ids, refused, [](qint64 code, const QString &id) {
+        switch (code) {
+        case -1: return tr("job %1 has no data any more (its hash is gone); it was left where it is").arg(id);
+        case -2: return tr("job %1 is locked by a worker; it was left alone").arg(id);
+        case -3: return tr("job %1 is part of a flow (parent or children); remove it with BullMQ's own API").arg(id);
+        case -4: return tr("job %1 is the next run of a job scheduler; remove the scheduler instead").arg(id);
+        default: return QString();
+        }
+    });
 }
 
 } // namespace qd::bullmq

@@ -371,42 +371,8 @@ QFuture<ActionResult> CeleryBackend::act(const JobAction &action)
                                        action.dryRun ? "check" : "delete", QByteArray::number(d->scanLimit)});
         ids << id;
     }
-    return onConnection<ActionResult>(
-        [commands, ids, skippedUpFront, action](Connection &c, std::function<void(ActionResult)> reply) {
-            if (commands.isEmpty()) {
-                ActionResult r = skippedUpFront;
-                r.dryRun = action.dryRun;
-                reply(r);
-                return;
-            }
-            c.send(commands, [ids, skippedUpFront, action, reply](Batch b) {
-                ActionResult r = skippedUpFront;
-                r.dryRun = action.dryRun;
-                if (!b.ok()) {
-                    r.error = tr("%1 — nothing is known to have changed; check the job list before trying again.")
-                                  .arg(b.error);
-                    reply(r);
-                    return;
-                }
-                QString firstError;
-                for (qsizetype i = 0; i < ids.size(); ++i) {
-                    const Reply &one = b.replies.at(i);
-                    if (one.isArray() && !one.elements.isEmpty() && one.elements.at(0).toInteger() == 1) {
-                        r.succeeded << ids.at(i);
-                    } else {
-                        if (one.isError() && firstError.isEmpty()) {
-                            firstError = one.errorText();
-                        }
-                        r.skipped << ids.at(i);
-                    }
-                }
-                if (!firstError.isEmpty() && r.succeeded.isEmpty()) {
-                    r.error = tr("Redis refused the action: %1").arg(firstError);
-                }
-                reply(r);
-            });
-        },
-        refused);
+    skippedUpFront.dryRun = action.dryRun;
+    return runJobScripts(commands, ids, skippedUpFront);
 }
 
 } // namespace qd::celery

@@ -108,4 +108,51 @@ std::optional<double> epochSeconds(double raw)
     return raw > 1e11 ? raw / 1000.0 : raw;
 }
 
+QFuture<ActionResult> RedisBackend::runJobScripts(QList<Command> commands, QStringList ids, ActionResult result,
+                                                ExplainSkip explain)
+{
+    ActionResult unavailable = result;
+    unavailable.error = configError();
+    return onConnection<ActionResult>(
+        [commands = std::move(commands), ids = std::move(ids), result, explain](Connection &c,
+                                                                              std::function<void(ActionResult)> reply) {
+            if (commands.isEmpty()) {
+                reply(result);
+                return;
+            }
+            // One round trip for the whole batch; each job is its own atomic script.
+            c.send(commands, [ids, result, explain, reply](Batch b) {
+                ActionResult r = result;
+                if (!b.ok()) {
+                    r.error = tr("%1 — nothing is known to have changed; check the job list before trying again.")
+                                  .arg(b.error);
+                    reply(r);
+                    return;
+                }
+                QStringList errors;
+                for (qsizetype i = 0; i < ids.size(); ++i) {
+                    const Reply &one = b.replies.at(i);
+                    const qint64 code =
+                        one.isArray() && !one.elements.isEmpty() ? one.elements.at(0).toInteger().value_or(0) : 0;
+                    if (one.isError()) {
+                        errors << tr("Redis refused the action: %1").arg(one.errorText());
+                        r.skipped << ids.at(i);
+                    } else if (code == 1) {
+                        r.succeeded << ids.at(i);
+                    } else {
+                        if (const QString why = explain ? explain(code, ids.at(i)) : QString(); !why.isEmpty()) {
+                            errors << why;
+                        }
+                        r.skipped << ids.at(i);
+                    }
+                }
+                if (!errors.isEmpty() && r.succeeded.isEmpty()) {
+                    r.error = errors.first();
+                }
+                reply(r);
+            });
+        },
+        unavailable);
+}
+
 } // namespace qd::redis

@@ -38,6 +38,16 @@ protected:
     /// callback of theirs runs after their members are gone.
     void shutdownConnection() { m_client.reset(); }
 
+    /// What a job's conditional script answered, beyond done (1) and "not where the operator saw it" (0): the
+    /// words for the operator, or empty for a plain skip.
+    using ExplainSkip = std::function<QString(qint64 code, const QString &jobId)>;
+    /// Sends one conditional script per job in one round trip (`commands[i]` acts on `ids[i]`) and sorts the
+    /// jobs by the first element of each reply: 1 succeeded, anything else skipped. `result` already holds the
+    /// jobs skipped before any script (wrong state, bad id). The first error becomes the result's error only
+    /// when nothing succeeded; a failed round trip says nothing is known to have changed.
+    QFuture<ActionResult> runJobScripts(QList<Command> commands, QStringList ids, ActionResult result,
+                                        ExplainSkip explain = {});
+
     /// Runs `fn` on the connection thread; `fn` calls its reply function exactly once. Without a connection
     /// (a bad URL option) the future holds `unavailable`.
     template<typename T>

@@ -399,6 +399,9 @@ QFuture<JobPage> RqBackend::jobs(const JobQuery &query)
     case JobState::Failed:
         keys << "rq:failed:" + q;
         break;
+    case JobState::Completed:
+        keys << "rq:finished:" + q; // FinishedJobRegistry, kept result_ttl
+        break;
     case JobState::Dead:
         break;
     }
@@ -497,6 +500,8 @@ QFuture<ActionResult> RqBackend::act(const JobAction &action)
         refused.error = tr("RQ jobs cannot be moved to another queue from here.");
     } else if (action.expected == JobState::Dead) {
         refused.error = tr("RQ has no dead jobs.");
+    } else if (action.expected == JobState::Completed) {
+        refused.error = tr("Finished RQ jobs are only listed: RQ keeps them for their result, not to run again.");
     } else if (action.expected == JobState::Running) {
         refused.error =
             retry ? tr("Only failed and scheduled RQ jobs can be retried.")
@@ -526,49 +531,11 @@ QFuture<ActionResult> RqBackend::act(const JobAction &action)
         commands << kAct.evalsha({}, {mode, state, id.toUtf8(), now, QByteArray::number(d->scanLimit)});
         ids << id;
     }
-    return onConnection<ActionResult>(
-        [commands, ids, skippedUpFront, action](Connection &c, std::function<void(ActionResult)> reply) {
-            if (commands.isEmpty()) {
-                ActionResult r = skippedUpFront;
-                r.dryRun = action.dryRun;
-                reply(r);
-                return;
-            }
-            // One round trip for the whole batch; each job is its own atomic script.
-            c.send(commands, [ids, skippedUpFront, action, reply](Batch b) {
-                ActionResult r = skippedUpFront;
-                r.dryRun = action.dryRun;
-                if (!b.ok()) {
-                    r.error = tr("%1 — nothing is known to have changed; check the job list before trying again.")
-                                  .arg(b.error);
-                    reply(r);
-                    return;
-                }
-                QStringList errors;
-                for (qsizetype i = 0; i < ids.size(); ++i) {
-                    const Reply &one = b.replies.at(i);
-                    const qint64 code =
-                        one.isArray() && !one.elements.isEmpty() ? one.elements.at(0).toInteger().value_or(0) : 0;
-                    if (one.isError()) {
-                        errors << tr("Redis refused the action: %1").arg(one.errorText());
-                        r.skipped << ids.at(i);
-                    } else if (code == 1) {
-                        r.succeeded << ids.at(i);
-                    } else {
-                        if (code == -2) {
-                            errors << tr("job %1 is deferred: RQ enqueues it when the jobs it depends on have finished")
-                                          .arg(ids.at(i));
-                        }
-                        r.skipped << ids.at(i);
-                    }
-                }
-                if (!errors.isEmpty() && r.succeeded.isEmpty()) {
-                    r.error = errors.first();
-                }
-                reply(r);
-            });
-        },
-        refused);
+    skippedUpFront.dryRun = action.dryRun;
+    return runJobScripts(commands, ids, skippedUpFront, [](qint64 code, const QString &id) {
+        return code == -2 ? tr("job %1 is deferred: RQ enqueues it when the jobs it depends on have finished").arg(id)
+                          : QString();
+    });
 }
 
 } // namespace qd::rq

@@ -534,46 +534,11 @@ QFuture<ActionResult> SidekiqBackend::act(const JobAction &action)
                                    where->kind == u"schedule" ? "0" : "1", action.targetQueue.toUtf8()});
         ids << id;
     }
-    return onConnection<ActionResult>(
-        [commands, ids, skippedUpFront, action](Connection &c, std::function<void(ActionResult)> reply) {
-            if (commands.isEmpty()) {
-                ActionResult r = skippedUpFront;
-                r.dryRun = action.dryRun;
-                reply(r);
-                return;
-            }
-            // One round trip for the whole batch; each job is its own atomic script.
-            c.send(commands, [ids, skippedUpFront, action, reply](Batch b) {
-                ActionResult r = skippedUpFront;
-                r.dryRun = action.dryRun;
-                if (!b.ok()) {
-                    r.error = tr("%1 — nothing is known to have changed; check the job list before trying again.")
-                                  .arg(b.error);
-                    reply(r);
-                    return;
-                }
-                QStringList errors;
-                for (qsizetype i = 0; i < ids.size(); ++i) {
-                    const Reply &one = b.replies.at(i);
-                    if (one.isError()) {
-                        errors << one.errorText();
-                        r.skipped << ids.at(i);
-                    } else if (one.isArray() && !one.elements.isEmpty() && one.elements.at(0).toInteger() == 1) {
-                        r.succeeded << ids.at(i);
-                    } else if (one.isArray() && !one.elements.isEmpty() && one.elements.at(0).toInteger() == -1) {
-                        errors << tr("job %1 has no \"queue\" field where Sidekiq writes it; it was left where it is").arg(ids.at(i));
-                        r.skipped << ids.at(i);
-                    } else {
-                        r.skipped << ids.at(i);
-                    }
-                }
-                if (!errors.isEmpty() && r.succeeded.isEmpty()) {
-                    r.error = tr("Redis refused the action: %1").arg(errors.first());
-                }
-                reply(r);
-            });
-        },
-        refused);
+    skippedUpFront.dryRun = action.dryRun;
+    return runJobScripts(commands, ids, skippedUpFront, [](qint64 code, const QString &id) {
+        return code == -1 ? tr("job %1 has no \"queue\" field where Sidekiq writes it; it was left where it is").arg(id)
+                          : QString();
+    });
 }
 
 } // namespace qd::sidekiq
