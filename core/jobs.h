@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 
 namespace qd {
@@ -85,6 +86,8 @@ struct ClassBreakdown
     bool sampled() const { return total && examined < *total; }
 };
 
+struct MoveResult;
+
 /// Move every message of one queue to another, server-side (a dead-letter queue back to where its messages
 /// died). `to` empty: where the first message was dead-lettered from (its x-first-death-queue).
 struct MoveRequest
@@ -92,6 +95,8 @@ struct MoveRequest
     QString from;
     QString to;
     bool dryRun = false;
+    /// Called after each batch with the counts so far, on the backend's thread (backends that move in batches).
+    std::function<void(const MoveResult &sofar)> progress = {};
 };
 
 struct MoveResult
@@ -103,6 +108,7 @@ struct MoveResult
     qint64 left = 0;    ///< in `from` afterwards (arrived meanwhile); statistics may trail by a few seconds
     QString error;
     bool dryRun = false;
+    QString method; ///< how the backend moved them, e.g. "shovel" or "amqp" (RabbitMQ)
 };
 
 /// Emptying a queue: every message in it is deleted.

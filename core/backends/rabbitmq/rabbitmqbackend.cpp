@@ -4,6 +4,7 @@
 
 #include "../../clock.h"
 #include "../../textsafety.h"
+#include "amqpmove.h"
 #include "httpclient.h"
 
 #include <QHash>
@@ -77,6 +78,8 @@ struct RabbitMqBackend::Private
     int statsLimit = 500;
     std::unique_ptr<http::Client> client;
     std::atomic<qint64> lastBytes{0};
+    QString moveMode; ///< "auto" (shovel, else AMQP), "shovel" or "amqp"
+    amqp::Options amqp;
 
     QString vhostPath() const { return QString::fromLatin1(QUrl::toPercentEncoding(vhost)); }
     QString queuePath(const QString &queue) const { return apiQueuePath(vhostPath(), queue); }
@@ -105,6 +108,21 @@ RabbitMqBackend::RabbitMqBackend(const ConnectionUrl &url, Clock *clock, QObject
     if (ok && timeout > 0) {
         o.timeoutMs = int(timeout * 1000);
     }
+    d->moveMode = url.option(QStringLiteral("move"), QStringLiteral("auto"));
+    d->amqp.host = url.host;
+    d->amqp.tls = url.transport == u"https";
+    d->amqp.port = d->amqp.tls ? 5671 : 5672;
+    if (const int port = url.option(QStringLiteral("amqp_port")).toInt(&ok); ok && port > 0 && port < 65536) {
+        d->amqp.port = quint16(port);
+    }
+    if (const int mb = url.option(QStringLiteral("max_body_mb")).toInt(&ok); ok && mb > 0) {
+        d->amqp.maxBodyBytes = qint64(mb) * 1024 * 1024;
+    }
+    d->amqp.caFile = o.caFile;
+    d->amqp.user = o.user;
+    d->amqp.password = o.password;
+    d->amqp.vhost = d->vhost;
+    d->amqp.timeoutMs = std::max(o.timeoutMs, 30'000);
     QUrl base;
     // celery+amqp:// names the broker, but Queuedeck reads it through the management API (plain http).
     base.setScheme(url.transport == u"https" ? QStringLiteral("https") : QStringLiteral("http"));
@@ -125,7 +143,8 @@ Capabilities RabbitMqBackend::capabilities() const
     c.exactCounts = true;
     // Shovels are runtime parameters: only administrators and policymakers may set them (read from /api/whoami).
     const int tags = d->tags.load();
-    c.moveToQueue = !d->readOnly && (tags < 0 || (tags & 1) != 0);
+    // Over AMQP (move=amqp) read and write permissions on the queues are enough.
+    c.moveToQueue = !d->readOnly && (tags < 0 || (tags & 1) != 0 || d->moveMode == u"amqp");
     c.purge = !d->readOnly;
     return c;
 }
@@ -332,7 +351,7 @@ QFuture<MoveResult> RabbitMqBackend::moveMessages(const MoveRequest &request)
     QFuture<MoveResult> future = move->promise->future();
     http::Client *c = d->client.get();
     const QString v = d->vhostPath();
-    const QString endpoint = d->endpoint, user = d->user, vhost = d->vhost;
+    const QString endpoint = d->endpoint, user = d->user, vhost = d->vhost, mode = d->moveMode;
     auto done = [move](const QString &error = {}) {
         move->result.error = error;
         move->promise->addResult(move->result);
@@ -341,6 +360,30 @@ QFuture<MoveResult> RabbitMqBackend::moveMessages(const MoveRequest &request)
     auto queuePath = [v](const QString &q) { return apiQueuePath(v, q); };
     auto count = [c, queuePath, endpoint, user](const QString &q, std::function<void(qint64, QString)> then) {
         countMessages(c, queuePath(q), endpoint, user, std::move(then));
+    };
+    // The fallback without the shovel plugin; runs on the HTTP client's thread, as every callback here does.
+    auto overAmqp = [move, done, options = d->amqp, named = !request.to.isEmpty(), progress = request.progress] {
+        move->result.method = QStringLiteral("amqp");
+        AmqpMove m;
+        m.connection = options;
+        m.from = move->result.from;
+        m.to = named ? move->result.to : QString(); // else each message back to where it died (x-death)
+        m.progress = [move, progress](qint64 moved, qint64 before) {
+            if (progress) {
+                MoveResult sofar = move->result;
+                sofar.before = before;
+                sofar.moved = moved;
+                progress(sofar);
+            }
+        };
+        moveOverAmqp(std::move(m), [move, done](const AmqpMoveOutcome &o) {
+            if (o.before >= 0) {
+                move->result.before = o.before; // exact: read over AMQP as the move started
+            }
+            move->result.moved = o.moved;
+            move->result.left = o.left >= 0 ? o.left : std::max<qint64>(0, move->result.before - o.moved);
+            done(o.error);
+        });
     };
     auto start = std::make_shared<std::function<void()>>();
     auto watch = std::make_shared<std::function<void()>>();
@@ -397,11 +440,16 @@ QFuture<MoveResult> RabbitMqBackend::moveMessages(const MoveRequest &request)
             QTimer::singleShot(1500, [settle] { (*settle)(); });
         });
     };
-    *start = [move, c, v, vhost, done, watch, endpoint, user] {
+    *start = [move, c, v, vhost, done, watch, endpoint, user, mode, overAmqp] {
         if (move->result.dryRun) {
             done();
             return;
         }
+        if (mode == u"amqp") {
+            overAmqp();
+            return;
+        }
+        move->result.method = QStringLiteral("shovel");
         move->name = QStringLiteral("queuedeck-move-%1-%2").arg(move->result.from).arg(QDateTime::currentMSecsSinceEpoch());
         const QString uri = QStringLiteral("amqp:///") + QString::fromLatin1(QUrl::toPercentEncoding(vhost));
         const QJsonObject value{{QStringLiteral("src-protocol"), QStringLiteral("amqp091")},
@@ -414,9 +462,14 @@ QFuture<MoveResult> RabbitMqBackend::moveMessages(const MoveRequest &request)
                                 {QStringLiteral("ack-mode"), QStringLiteral("on-confirm")}};
         c->put(QStringLiteral("/api/parameters/shovel/%1/%2").arg(v, QString::fromLatin1(QUrl::toPercentEncoding(move->name))),
                QJsonDocument(QJsonObject{{QStringLiteral("value"), value}}).toJson(QJsonDocument::Compact),
-               [done, watch, endpoint, user](http::Response r) {
+               [done, watch, endpoint, user, mode, overAmqp](http::Response r) {
+                   const bool noShovel = r.status == 400 && r.body.contains("shovel");
+                   if (noShovel && mode != u"shovel") {
+                       overAmqp(); // no shovel plugin: get-then-publish with publisher confirms
+                       return;
+                   }
                    if (r.status != 201 && r.status != 204) {
-                       done(r.status == 400 && r.body.contains("shovel")
+                       done(noShovel
                                 ? tr("RabbitMQ refused the move: are the rabbitmq_shovel and rabbitmq_shovel_management plugins "
                                      "enabled? (%1)").arg(describe(r, endpoint, user))
                                 : describe(r, endpoint, user));

@@ -42,6 +42,11 @@ public:
     /// were there when it started: RabbitMQ moves them itself, acknowledging each only after the destination
     /// confirmed it, so nothing is lost if Queuedeck, its host or the network goes away mid-move. Needs the
     /// shovel plugins and a user allowed to set parameters (policymaker or administrator); `readonly=1` refuses.
+    /// Without the shovel plugin (RabbitMQ refuses the shovel), or with `move=amqp` in the URL, it moves over AMQP
+    /// 0-9-1 instead (see moveOverAmqp): get-then-publish with publisher confirms in batches of 100, acknowledging
+    /// at the source only what the broker confirmed — at-least-once: a dropped connection loses nothing but may
+    /// leave up to one batch in both queues. URL options: `move=auto|shovel|amqp` (default auto), `amqp_port`
+    /// (default 5672; 5671 with https, then over TLS), `max_body_mb` (default 16: larger messages stay, said so).
     QFuture<MoveResult> moveMessages(const MoveRequest &request) override;
     /// `DELETE /api/queues/<vhost>/<queue>/contents`, after counting what it deletes.
     QFuture<PurgeResult> purgeQueue(const QString &queue, bool dryRun) override;
