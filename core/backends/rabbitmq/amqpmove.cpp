@@ -114,12 +114,17 @@ private:
             keep(m.deliveryTag, queue.isEmpty() ? Kept::NoDestination : Kept::SameQueue);
             return;
         }
+        if (m.properties.userId && *m.properties.userId != m_move.connection.user.toUtf8()) {
+            // RabbitMQ closes the channel on a publish whose user-id is not the publisher's own.
+            keep(m.deliveryTag, Kept::ForeignUser);
+            return;
+        }
         const quint64 seq = m_client->publish(QByteArray(), queue, m.properties, m.body, /*mandatory*/ true);
         m_bySequence.insert(seq, m_batch.size());
         m_batch.append(Publish{m.deliveryTag, queue, qHash(m.body), false, false, false});
     }
 
-    enum class Kept : quint8 { TooLarge, NoDestination, SameQueue, Unroutable, Refused };
+    enum class Kept : quint8 { TooLarge, NoDestination, SameQueue, ForeignUser, Unroutable, Refused };
 
     void keep(quint64 tag, Kept why)
     {
@@ -146,6 +151,12 @@ private:
                 break;
             case Kept::SameQueue:
                 out << tr("%n message(s) that were dead-lettered from this very queue", nullptr, n);
+                break;
+            case Kept::ForeignUser:
+                out << tr("%n message(s) whose user-id property names another user than %1 (RabbitMQ lets only that "
+                          "user publish them)",
+                          nullptr, n)
+                           .arg(m_move.connection.user);
                 break;
             case Kept::Unroutable:
                 out << tr("%n message(s) RabbitMQ could not route (%1)", nullptr, n).arg(m_unroutable);

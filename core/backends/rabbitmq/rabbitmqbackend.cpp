@@ -4,8 +4,7 @@
 
 #include "../../clock.h"
 #include "../../textsafety.h"
-#include "amqpmove.h"
-#include "httpclient.h"
+#include "rabbitmqbackend_p.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -32,14 +31,17 @@ constexpr const char *kStatsColumns =
     "name,head_message_timestamp,message_stats.redeliver_details.rate,message_stats.publish_details.rate,"
     "message_stats.deliver_get_details.rate,message_stats.ack_details.rate";
 
-/// `/api/queues/<vhost>/<queue>`; `vhost` already percent-encoded.
-QString apiQueuePath(const QString &vhost, const QString &queue)
+using detail::apiQueuePath;
+using detail::describe;
+
+} // namespace
+
+QString detail::apiQueuePath(const QString &vhost, const QString &queue)
 {
     return QStringLiteral("/api/queues/%1/%2").arg(vhost, QString::fromLatin1(QUrl::toPercentEncoding(queue)));
 }
 
-/// A failed answer as one line an operator can act on.
-QString describe(const http::Response &r, const QString &endpoint, const QString &user)
+QString detail::describe(const http::Response &r, const QString &endpoint, const QString &user)
 {
     if (!r.error.isEmpty()) {
         return tr("Cannot reach the RabbitMQ management API at %1: %2").arg(endpoint, r.error);
@@ -61,29 +63,19 @@ QString describe(const http::Response &r, const QString &endpoint, const QString
         .arg(escapeForDisplay(QString::fromUtf8(r.body.left(300)).simplified(), 300));
 }
 
-} // namespace
-
-struct RabbitMqBackend::Private
+void detail::countMessages(http::Client *c, const QString &path, const QString &endpoint, const QString &user,
+                           std::function<void(qint64, QString)> then)
 {
-    QString kind;
-    bool readOnly = false;
-    std::atomic<int> tags{-1}; ///< -1 unknown; bit 0: administrator or policymaker
-    std::atomic<bool> askedWhoami{false};
-    QMutex peekMutex;
-    QHash<QString, JobDetail> peeked; ///< last peek's messages by id (guarded by peekMutex)
-    bool peekQuorum = false;
-    QString vhost;
-    QString endpoint;
-    QString user;
-    int statsLimit = 500;
-    std::unique_ptr<http::Client> client;
-    std::atomic<qint64> lastBytes{0};
-    QString moveMode; ///< "auto" (shovel, else AMQP), "shovel" or "amqp"
-    amqp::Options amqp;
-
-    QString vhostPath() const { return QString::fromLatin1(QUrl::toPercentEncoding(vhost)); }
-    QString queuePath(const QString &queue) const { return apiQueuePath(vhostPath(), queue); }
-};
+    c->get(path + QStringLiteral("?columns=messages_ready,messages_unacknowledged"),
+           [then = std::move(then), endpoint, user](http::Response r) {
+               if (r.status != 200) {
+                   then(-1, describe(r, endpoint, user));
+                   return;
+               }
+               const QJsonObject o = QJsonDocument::fromJson(r.body).object();
+               then(o.value(u"messages_ready").toInteger() + o.value(u"messages_unacknowledged").toInteger(), {});
+           });
+}
 
 RabbitMqBackend::RabbitMqBackend(const ConnectionUrl &url, Clock *clock, QObject *parent)
     : Backend(url, clock, parent), d(std::make_shared<Private>())
@@ -223,21 +215,6 @@ JobDetail peekedJob(const QJsonObject &m, const QString &queue, int position)
     return d;
 }
 
-/// Ready + unacknowledged messages of one queue (`path` from Private::queuePath), or -1 and the error.
-void countMessages(http::Client *c, const QString &path, const QString &endpoint, const QString &user,
-                   std::function<void(qint64, QString)> then)
-{
-    c->get(path + QStringLiteral("?columns=messages_ready,messages_unacknowledged"),
-           [then = std::move(then), endpoint, user](http::Response r) {
-               if (r.status != 200) {
-                   then(-1, describe(r, endpoint, user));
-                   return;
-               }
-               const QJsonObject o = QJsonDocument::fromJson(r.body).object();
-               then(o.value(u"messages_ready").toInteger() + o.value(u"messages_unacknowledged").toInteger(), {});
-           });
-}
-
 } // namespace
 
 QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
@@ -324,229 +301,6 @@ QFuture<JobDetail> RabbitMqBackend::job(const QString &id)
         detail.failure = tr("Message %1 is not among the last peeked; peek again.").arg(id);
     }
     return QtFuture::makeReadyFuture(detail);
-}
-
-QFuture<MoveResult> RabbitMqBackend::moveMessages(const MoveRequest &request)
-{
-    MoveResult base;
-    base.from = request.from;
-    base.to = request.to;
-    base.dryRun = request.dryRun;
-    if (d->readOnly) {
-        base.error = tr("This connection is read-only (readonly=1): nothing was moved.");
-        return QtFuture::makeReadyFuture(base);
-    }
-    struct Move
-    {
-        MoveResult result;
-        std::shared_ptr<QPromise<MoveResult>> promise;
-        QString name;
-        int polls = 0;
-        bool seen = false;
-    };
-    auto move = std::make_shared<Move>();
-    move->result = base;
-    move->promise = std::make_shared<QPromise<MoveResult>>();
-    move->promise->start();
-    QFuture<MoveResult> future = move->promise->future();
-    http::Client *c = d->client.get();
-    const QString v = d->vhostPath();
-    const QString endpoint = d->endpoint, user = d->user, vhost = d->vhost, mode = d->moveMode;
-    auto done = [move](const QString &error = {}) {
-        move->result.error = error;
-        move->promise->addResult(move->result);
-        move->promise->finish();
-    };
-    auto queuePath = [v](const QString &q) { return apiQueuePath(v, q); };
-    auto count = [c, queuePath, endpoint, user](const QString &q, std::function<void(qint64, QString)> then) {
-        countMessages(c, queuePath(q), endpoint, user, std::move(then));
-    };
-    // The fallback without the shovel plugin; runs on the HTTP client's thread, as every callback here does.
-    auto overAmqp = [move, done, options = d->amqp, named = !request.to.isEmpty(), progress = request.progress] {
-        move->result.method = QStringLiteral("amqp");
-        AmqpMove m;
-        m.connection = options;
-        m.from = move->result.from;
-        m.to = named ? move->result.to : QString(); // else each message back to where it died (x-death)
-        m.progress = [move, progress](qint64 moved, qint64 before) {
-            if (progress) {
-                MoveResult sofar = move->result;
-                sofar.before = before;
-                sofar.moved = moved;
-                progress(sofar);
-            }
-        };
-        moveOverAmqp(std::move(m), [move, done](const AmqpMoveOutcome &o) {
-            if (o.before >= 0) {
-                move->result.before = o.before; // exact: read over AMQP as the move started
-            }
-            move->result.moved = o.moved;
-            move->result.left = o.left >= 0 ? o.left : std::max<qint64>(0, move->result.before - o.moved);
-            done(o.error);
-        });
-    };
-    auto start = std::make_shared<std::function<void()>>();
-    auto watch = std::make_shared<std::function<void()>>();
-    // Each pending request or timer holds the watcher; it holds itself only weakly, so nothing leaks.
-    *watch = [move, c, v, count, done, weakWatch = std::weak_ptr<std::function<void()>>(watch)] {
-        const auto self = weakWatch.lock();
-        if (!self) {
-            return;
-        }
-        // The shovel deletes itself once the messages present at its start are across.
-        c->get(QStringLiteral("/api/shovels/%1").arg(v), [move, count, done, self](http::Response r) {
-            bool running = r.status != 200; // cannot tell: keep watching, bounded below
-            bool listed = false;
-            for (const QJsonValue &s : QJsonDocument::fromJson(r.body).array()) {
-                if (s.toObject().value(u"name").toString() == move->name) {
-                    listed = true;
-                    running = s.toObject().value(u"state").toString() != u"terminated";
-                }
-            }
-            move->seen = move->seen || listed;
-            if (!move->seen && move->polls < 10) {
-                running = true; // not started yet: RabbitMQ lists a new shovel within a moment
-            }
-            if (running && ++move->polls < 1200) {
-                QTimer::singleShot(500, [self] { (*self)(); });
-                return;
-            }
-            // src-delete-after=queue-length: the shovel moved exactly what the queue held when it started.
-            move->result.moved = move->polls >= 1200 ? 0 : move->result.before;
-            if (move->polls >= 1200) {
-                done(tr("The move did not finish within 10 minutes; shovel %1 is still at work.").arg(move->name));
-                return;
-            }
-            // What is left: statistics trail by up to one interval (5 s by default) and only ever overstate a
-            // queue that was just emptied, so the smallest of three reads over 6.5 s is the truth.
-            auto reads = std::make_shared<QList<qint64>>();
-            auto settle = std::make_shared<std::function<void()>>();
-            *settle = [move, count, done, reads, weakSettle = std::weak_ptr<std::function<void()>>(settle)] {
-                count(move->result.from, [move, done, reads, weakSettle](qint64 left, const QString &error) {
-                    if (!error.isEmpty()) {
-                        done(error);
-                        return;
-                    }
-                    reads->append(std::max<qint64>(0, left));
-                    const auto next = weakSettle.lock();
-                    if (reads->size() < 3 && next && *std::min_element(reads->cbegin(), reads->cend()) > 0) {
-                        QTimer::singleShot(2500, [next] { (*next)(); });
-                        return;
-                    }
-                    move->result.left = *std::min_element(reads->cbegin(), reads->cend());
-                    done();
-                });
-            };
-            QTimer::singleShot(1500, [settle] { (*settle)(); });
-        });
-    };
-    *start = [move, c, v, vhost, done, watch, endpoint, user, mode, overAmqp] {
-        if (move->result.dryRun) {
-            done();
-            return;
-        }
-        if (mode == u"amqp") {
-            overAmqp();
-            return;
-        }
-        move->result.method = QStringLiteral("shovel");
-        move->name = QStringLiteral("queuedeck-move-%1-%2").arg(move->result.from).arg(QDateTime::currentMSecsSinceEpoch());
-        const QString uri = QStringLiteral("amqp:///") + QString::fromLatin1(QUrl::toPercentEncoding(vhost));
-        const QJsonObject value{{QStringLiteral("src-protocol"), QStringLiteral("amqp091")},
-                                {QStringLiteral("src-uri"), uri},
-                                {QStringLiteral("src-queue"), move->result.from},
-                                {QStringLiteral("src-delete-after"), QStringLiteral("queue-length")},
-                                {QStringLiteral("dest-protocol"), QStringLiteral("amqp091")},
-                                {QStringLiteral("dest-uri"), uri},
-                                {QStringLiteral("dest-queue"), move->result.to},
-                                {QStringLiteral("ack-mode"), QStringLiteral("on-confirm")}};
-        c->put(QStringLiteral("/api/parameters/shovel/%1/%2").arg(v, QString::fromLatin1(QUrl::toPercentEncoding(move->name))),
-               QJsonDocument(QJsonObject{{QStringLiteral("value"), value}}).toJson(QJsonDocument::Compact),
-               [done, watch, endpoint, user, mode, overAmqp](http::Response r) {
-                   const bool noShovel = r.status == 400 && r.body.contains("shovel");
-                   if (noShovel && mode != u"shovel") {
-                       overAmqp(); // no shovel plugin: get-then-publish with publisher confirms
-                       return;
-                   }
-                   if (r.status != 201 && r.status != 204) {
-                       done(noShovel
-                                ? tr("RabbitMQ refused the move: are the rabbitmq_shovel and rabbitmq_shovel_management plugins "
-                                     "enabled? (%1)").arg(describe(r, endpoint, user))
-                                : describe(r, endpoint, user));
-                       return;
-                   }
-                   (*watch)();
-               });
-    };
-    count(request.from, [move, c, queuePath, done, start](qint64 before, const QString &error) {
-        if (before < 0) {
-            done(error);
-            return;
-        }
-        move->result.before = before;
-        if (!move->result.to.isEmpty()) {
-            (*start)();
-            return;
-        }
-        // Back to where the messages died: the first message's x-first-death-queue (peeked and requeued).
-        c->post(queuePath(move->result.from) + QStringLiteral("/get"),
-                QByteArrayLiteral(R"({"count":1,"ackmode":"ack_requeue_true","encoding":"auto","truncate":1})"),
-                [move, done, start](http::Response r) {
-                    const QJsonArray messages = QJsonDocument::fromJson(r.body).array();
-                    const QJsonObject headers =
-                        messages.first().toObject().value(u"properties").toObject().value(u"headers").toObject();
-                    move->result.to = headers.value(u"x-first-death-queue").toString();
-                    if (move->result.to.isEmpty()) {
-                        done(messages.isEmpty() ? tr("%1 is empty: nothing to move.").arg(move->result.from)
-                                                : tr("The messages in %1 carry no x-first-death-queue header: name the "
-                                                     "queue to move them to.").arg(move->result.from));
-                        return;
-                    }
-                    (*start)();
-                });
-    });
-    return future;
-}
-
-QFuture<PurgeResult> RabbitMqBackend::purgeQueue(const QString &queue, bool dryRun)
-{
-    PurgeResult base;
-    base.queue = queue;
-    base.dryRun = dryRun;
-    if (d->readOnly) {
-        base.error = tr("This connection is read-only (readonly=1): nothing was deleted.");
-        return QtFuture::makeReadyFuture(base);
-    }
-    auto promise = std::make_shared<QPromise<PurgeResult>>();
-    promise->start();
-    QFuture<PurgeResult> future = promise->future();
-    http::Client *c = d->client.get();
-    const QString path = d->queuePath(queue);
-    const QString endpoint = d->endpoint, user = d->user;
-    countMessages(c, path, endpoint, user,
-           [c, path, base, promise, endpoint, user](qint64 before, const QString &error) mutable {
-               auto finish = [promise](PurgeResult out) {
-                   promise->addResult(out);
-                   promise->finish();
-               };
-               if (before < 0) {
-                   base.error = error;
-                   finish(base);
-                   return;
-               }
-               base.before = before;
-               if (base.dryRun) {
-                   finish(base);
-                   return;
-               }
-               c->del(path + QStringLiteral("/contents"), [base, finish, endpoint, user](http::Response del) mutable {
-                   if (del.status != 204 && del.status != 200) {
-                       base.error = describe(del, endpoint, user);
-                   }
-                   finish(base);
-               });
-           });
-    return future;
 }
 
 QString RabbitMqBackend::kind() const
