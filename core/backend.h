@@ -27,6 +27,7 @@ struct Capabilities
     bool exactCounts = false;  ///< counts are exact, not upper bounds or samples
     bool payloadEdit = false;
     bool sortByAttempts = false; ///< JobOrder::MostAttempts, server-side
+    bool retryWaiting = false;   ///< a waiting job can be retried: a dead letter sent back where it died (RabbitMQ)
 };
 
 enum class ConnectionState : quint8 { Disconnected, Connecting, Connected, Error };

@@ -135,6 +135,8 @@ struct JobAction
     JobState expected = JobState::Failed;
     bool dryRun = false;
     QString targetQueue;             ///< Move: where the jobs go
+    /// The queue the operator saw the jobs in, for backends whose job ids do not name it (RabbitMQ messages).
+    QString queue;
 };
 
 struct ActionResult

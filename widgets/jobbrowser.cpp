@@ -576,7 +576,7 @@ void JobBrowser::updateButtons()
     const JobState st = JobState(m_state->currentData().toInt());
     const Capabilities caps = m_backend ? m_backend->capabilities() : Capabilities{};
     // No audit log, no action: every change to a production queue must be traceable.
-    m_retry->setEnabled(any && caps.retry && m_audit && st != JobState::Waiting);
+    m_retry->setEnabled(any && caps.retry && m_audit && (st != JobState::Waiting || caps.retryWaiting));
     m_cancel->setEnabled(any && caps.cancel && m_audit);
     m_move->setEnabled(any && caps.moveJobs && m_audit && st != JobState::Running);
     m_move->setVisible(caps.moveJobs || !m_backend);
@@ -587,7 +587,7 @@ void JobBrowser::updateButtons()
     m_queueActions->setEnabled(m_audit != nullptr);
     m_queueActions->menu()->actions().at(0)->setEnabled(caps.moveToQueue);
     m_queueActions->menu()->actions().at(1)->setEnabled(caps.purge);
-    m_bulk->menu()->actions().at(0)->setEnabled(caps.retry && st != JobState::Waiting);
+    m_bulk->menu()->actions().at(0)->setEnabled(caps.retry && (st != JobState::Waiting || caps.retryWaiting));
     m_bulk->menu()->actions().at(1)->setEnabled(caps.cancel);
     m_bulk->menu()->actions().at(2)->setEnabled(caps.moveJobs && st != JobState::Running);
     m_bulk->menu()->actions().at(2)->setVisible(caps.moveJobs);
@@ -643,6 +643,7 @@ void JobBrowser::actOnSelection(ActionKind kind, const QString &targetQueue)
     a.kind = kind;
     a.expected = JobState(m_state->currentData().toInt());
     a.targetQueue = kind == ActionKind::Move ? m_moveTarget : QString();
+    a.queue = m_queue;
     for (const QModelIndex &idx : m_table->selectionModel()->selectedRows()) {
         a.jobIds << idx.data(JobTableModel::JobIdRole).toString();
     }

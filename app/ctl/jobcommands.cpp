@@ -129,7 +129,9 @@ int runAction(const QStringList &arguments, ActionKind kind)
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const QCommandLineOption job(QStringLiteral("job"), tr("A job id (repeatable)."), QStringLiteral("ID"));
     const QCommandLineOption all(QStringLiteral("all"), tr("Every job matching --queue/--state/--search."));
-    const QCommandLineOption queue(QStringLiteral("queue"), tr("With --all: the queue."), QStringLiteral("Q"));
+    const QCommandLineOption queue(QStringLiteral("queue"),
+                                   tr("With --all: the queue. With --job: the queue the jobs are in (RabbitMQ)."),
+                                   QStringLiteral("Q"));
     const QCommandLineOption state(QStringLiteral("state"), tr("The state the jobs must still be in (default failed; move-jobs: waiting)."),
                                    QStringLiteral("STATE"), kind == ActionKind::Move ? QStringLiteral("waiting") : QStringLiteral("failed"));
     const QCommandLineOption to(QStringLiteral("to"), tr("move-jobs: the queue the jobs go to."), QStringLiteral("Q"));
@@ -181,6 +183,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
     spec.targetQueue = kind == ActionKind::Move ? p.value(to).trimmed() : QString();
     spec.batchSize = batchSize;
     spec.ratePerSecond = perSecond;
+    spec.queue = p.value(queue);
     spec.operatorName = auditRecord(*backend, p, op, verb).operatorName;
     if (p.isSet(all)) {
         JobQuery q;
@@ -219,6 +222,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
             a.jobIds = run.jobIds().mid(i, spec.batchSize);
             a.expected = *expected;
             a.targetQueue = spec.targetQueue;
+            a.queue = spec.queue;
             a.dryRun = true;
             const ActionResult r = wait(backend->act(a));
             if (!r.error.isEmpty()) {

@@ -227,6 +227,7 @@ void BulkRun::nextBatch()
     a.kind = m_spec.kind;
     a.expected = m_spec.expected;
     a.targetQueue = m_spec.targetQueue;
+    a.queue = m_spec.filter ? m_spec.filter->queue : m_spec.queue;
     a.jobIds = m_ids.mid(m_next, m_spec.batchSize);
     whenFinished(m_backend->act(a), this, [this, a](const ActionResult &r) { batchDone(a, r); });
 }

@@ -103,6 +103,28 @@ qd::MoveResult await(QFuture<qd::MoveResult> f)
     return f.result();
 }
 
+qd::ActionResult awaitAction(QFuture<qd::ActionResult> f)
+{
+    if (!QTest::qWaitFor([&] { return f.isFinished(); }, 120'000)) {
+        qd::ActionResult r;
+        r.error = QStringLiteral("test: the action did not finish within 2 minutes");
+        return r;
+    }
+    return f.result();
+}
+
+qd::JobAction chosen(qd::ActionKind kind, const QStringList &ids, bool dryRun = false, const QString &to = {})
+{
+    qd::JobAction a;
+    a.kind = kind;
+    a.expected = qd::JobState::Waiting;
+    a.jobIds = ids;
+    a.dryRun = dryRun;
+    a.targetQueue = to;
+    a.queue = QStringLiteral("work.dlq");
+    return a;
+}
+
 /// A TCP relay to the broker's AMQP port that parses what the client sends and cuts both connections, without
 /// forwarding it, at the first frame `cutAt` picks (it sees frame type, class id, method id).
 class FaultProxy : public QTcpServer
@@ -212,6 +234,78 @@ private Q_SLOTS:
         QCOMPARE(after.value(QStringLiteral("work.dlq")).size(), 0);
         QCOMPARE(after.value(QStringLiteral("work")).size(), kMessages);
         QCOMPARE(after.value(QStringLiteral("work")), before.value(QStringLiteral("work.dlq")));
+    }
+
+    void chosenMessagesAreRetriedMovedOrDeletedOnce()
+    {
+        using qd::ActionKind;
+        const QString vhost = QStringLiteral("qd-move-chosen");
+        QVERIFY(fill(vhost, {QStringLiteral("many"), QStringLiteral("20")}));
+        const Dump before = dump(vhost, {QStringLiteral("work.dlq")});
+        const auto dlq = before.value(QStringLiteral("work.dlq"));
+        QCOMPARE(dlq.size(), 20);
+        auto b = backend(vhost, amqpPort());
+        QVERIFY(b->capabilities().retry && b->capabilities().cancel && b->capabilities().retryWaiting);
+
+        // A dry run finds the message and changes nothing.
+        qd::ActionResult r = awaitAction(b->act(chosen(ActionKind::Retry, {QStringLiteral("m-3")}, true)));
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.succeeded, QStringList{QStringLiteral("m-3")});
+        QCOMPARE(dump(vhost, {QStringLiteral("work.dlq")}).value(QStringLiteral("work.dlq")).size(), 20);
+
+        // Retry two chosen messages: back to the queue they died in, intact; a position and an unknown id are skipped.
+        r = awaitAction(b->act(chosen(ActionKind::Retry, {QStringLiteral("m-3"), QStringLiteral("m-7"), QStringLiteral("#5"),
+                                                          QStringLiteral("m-nope")})));
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(QSet<QString>(r.succeeded.begin(), r.succeeded.end()), (QSet<QString>{QStringLiteral("m-3"), QStringLiteral("m-7")}));
+        QCOMPARE(QSet<QString>(r.skipped.begin(), r.skipped.end()), (QSet<QString>{QStringLiteral("#5"), QStringLiteral("m-nope")}));
+        Dump after = dump(vhost, {QStringLiteral("work"), QStringLiteral("work.dlq")});
+        QCOMPARE(after.value(QStringLiteral("work.dlq")).size(), 18);
+        QCOMPARE(after.value(QStringLiteral("work")).size(), 2);
+        for (const QString id : {QStringLiteral("m-3"), QStringLiteral("m-7")}) {
+            QCOMPARE(after.value(QStringLiteral("work")).values(id), dlq.values(id)); // body, properties, x-death
+        }
+        // Again: it is no longer there, so it is skipped, not sent twice.
+        r = awaitAction(b->act(chosen(ActionKind::Retry, {QStringLiteral("m-3")})));
+        QVERIFY(r.succeeded.isEmpty());
+        QCOMPARE(r.skipped, QStringList{QStringLiteral("m-3")});
+
+        // Two operators retry the same message at the same moment: exactly one succeeds.
+        auto other = backend(vhost, amqpPort());
+        auto f1 = b->act(chosen(ActionKind::Retry, {QStringLiteral("m-9")}));
+        auto f2 = other->act(chosen(ActionKind::Retry, {QStringLiteral("m-9")}));
+        const qd::ActionResult r1 = awaitAction(f1);
+        const qd::ActionResult r2 = awaitAction(f2);
+        QCOMPARE(r1.succeeded.size() + r2.succeeded.size(), 1);
+        QCOMPARE(r1.skipped.size() + r2.skipped.size(), 1);
+        after = dump(vhost, {QStringLiteral("work"), QStringLiteral("work.dlq")});
+        QCOMPARE(after.value(QStringLiteral("work")).values(QStringLiteral("m-9")).size(), 1);
+        QVERIFY(!after.value(QStringLiteral("work.dlq")).contains(QStringLiteral("m-9")));
+        QCOMPARE(after.value(QStringLiteral("work.dlq")).size(), 17); // the others went back untouched
+
+        // Delete one; move one to a named queue; a queue that does not exist keeps the message where it is.
+        r = awaitAction(b->act(chosen(ActionKind::Cancel, {QStringLiteral("m-11")})));
+        QCOMPARE(r.succeeded, QStringList{QStringLiteral("m-11")});
+        r = awaitAction(b->act(chosen(ActionKind::Move, {QStringLiteral("m-12")}, false, QStringLiteral("work"))));
+        QCOMPARE(r.succeeded, QStringList{QStringLiteral("m-12")});
+        r = awaitAction(b->act(chosen(ActionKind::Move, {QStringLiteral("m-13")}, false, QStringLiteral("no-such-queue"))));
+        QVERIFY(r.succeeded.isEmpty());
+        QVERIFY2(r.error.contains(QStringLiteral("route")), qPrintable(r.error));
+        after = dump(vhost, {QStringLiteral("work"), QStringLiteral("work.dlq")});
+        QVERIFY(!after.value(QStringLiteral("work.dlq")).contains(QStringLiteral("m-11")));
+        QVERIFY(!after.value(QStringLiteral("work")).contains(QStringLiteral("m-11")));
+        QCOMPARE(after.value(QStringLiteral("work")).values(QStringLiteral("m-12")).size(), 1);
+        QCOMPARE(after.value(QStringLiteral("work.dlq")).values(QStringLiteral("m-13")).size(), 1);
+        QCOMPARE(after.value(QStringLiteral("work.dlq")).size(), 15);
+
+        // Read-only profiles and other states are refused before anything is touched.
+        auto ro = backend(vhost, amqpPort() + QStringLiteral("&readonly=1"));
+        QVERIFY(!ro->capabilities().retry);
+        QVERIFY(awaitAction(ro->act(chosen(ActionKind::Retry, {QStringLiteral("m-1")}))).error.contains(QStringLiteral("read-only")));
+        qd::JobAction failed = chosen(ActionKind::Retry, {QStringLiteral("m-1")});
+        failed.expected = qd::JobState::Failed;
+        QVERIFY(!awaitAction(b->act(failed)).error.isEmpty());
+        QCOMPARE(dump(vhost, {QStringLiteral("work.dlq")}).value(QStringLiteral("work.dlq")).size(), 15);
     }
 
     void connectionDroppedMidMove_data()

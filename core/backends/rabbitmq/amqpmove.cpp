@@ -7,6 +7,8 @@
 #include <QMap>
 #include <QThread>
 
+#include <numeric>
+
 namespace qd::rabbitmq {
 
 namespace {
@@ -69,9 +71,11 @@ private:
         getOne();
     }
 
+    bool allFound() const { return !m_move.onlyIds.isEmpty() && m_found.size() >= m_move.onlyIds.size(); }
+
     void getOne()
     {
-        if (m_gotInBatch >= m_move.batchSize || m_handled >= m_outcome.before || m_empty) {
+        if (m_gotInBatch >= m_move.batchSize || m_handled >= m_outcome.before || m_empty || allFound()) {
             m_waiting = true;
             settleIfConfirmed();
             return;
@@ -95,6 +99,26 @@ private:
     /// Publishes one got message to its destination, or keeps it (unacknowledged until the end) with the reason.
     void route(const amqp::Message &m)
     {
+        if (!m_move.onlyIds.isEmpty()) {
+            const QString id = messageId(m);
+            if (id.isEmpty() || !m_move.onlyIds.contains(id) || m_found.contains(id)) {
+                m_held.append(m.deliveryTag); // not chosen: handed back untouched at the end
+                return;
+            }
+            m_found.insert(id);
+            if (m_move.dryRun) {
+                m_held.append(m.deliveryTag);
+                m_outcome.actedOn << id;
+                return;
+            }
+            if (m_move.discard) {
+                m_client->ack(m.deliveryTag);
+                m_outcome.actedOn << id;
+                ++m_outcome.moved;
+                return;
+            }
+            m_idByTag.insert(m.deliveryTag, id);
+        }
         if (m.oversized) {
             m_largest = std::max(m_largest, m.bodySize);
             keep(m.deliveryTag, Kept::TooLarge);
@@ -216,6 +240,9 @@ private:
             if (p.ok) {
                 m_client->ack(p.tag);
                 ++m_outcome.moved;
+                if (const auto id = m_idByTag.constFind(p.tag); id != m_idByTag.cend()) {
+                    m_outcome.actedOn << *id;
+                }
             } else {
                 keep(p.tag, p.returned ? Kept::Unroutable : Kept::Refused);
             }
@@ -223,7 +250,7 @@ private:
         if (m_move.progress && !m_batch.isEmpty()) {
             m_move.progress(m_outcome.moved, m_outcome.before);
         }
-        if (m_empty || m_handled >= m_outcome.before || m_nacked) {
+        if (m_empty || m_handled >= m_outcome.before || m_nacked || allFound()) {
             wrapUp();
         } else {
             nextBatch();
@@ -266,7 +293,7 @@ private:
         }
         m_finished = true;
         m_outcome.error = error;
-        m_outcome.kept = m_held.size();
+        m_outcome.kept = qint64(m_kept.isEmpty() ? 0 : std::accumulate(m_kept.cbegin(), m_kept.cend(), qint64(0)));
         if (m_outcome.kept > 0 && error.isEmpty()) {
             m_outcome.error = tr("%1 message(s) stayed in %2, unchanged: %3.")
                                   .arg(m_outcome.kept)
@@ -289,6 +316,8 @@ private:
     QHash<quint64, qsizetype> m_bySequence;
     QList<quint64> m_held; ///< got, kept unacknowledged (so the next Get moves past them), handed back at the end
     QMap<Kept, qint64> m_kept;
+    QSet<QString> m_found;               ///< with onlyIds: the chosen ids seen so far
+    QHash<quint64, QString> m_idByTag;   ///< with onlyIds: delivery tag → id of the chosen messages published
     quint64 m_largest = 0;
     QString m_unroutable;
     qint64 m_handled = 0;
@@ -300,6 +329,17 @@ private:
 };
 
 } // namespace
+
+QString messageId(const amqp::Message &message)
+{
+    if (message.properties.headers) {
+        if (const amqp::FieldValue *id = amqp::findField(*message.properties.headers, "id");
+            id && !id->bytes.isEmpty() && id->bytes != "undefined") {
+            return QString::fromUtf8(id->bytes);
+        }
+    }
+    return message.properties.messageId ? QString::fromUtf8(*message.properties.messageId) : QString();
+}
 
 void moveOverAmqp(AmqpMove move, std::function<void(AmqpMoveOutcome)> done)
 {

@@ -4,6 +4,8 @@
 
 #include "amqpclient.h"
 
+#include <QSet>
+
 #include <functional>
 
 namespace qd::rabbitmq {
@@ -16,6 +18,11 @@ struct AmqpMove
     QString to; ///< a named target queue; empty: each message back to the queue it was dead-lettered from
     int batchSize = 100;
     std::function<void(qint64 moved, qint64 before)> progress; ///< after each batch
+    /// Per-message actions: only the messages with these ids (messageId()) are acted on; the others are handed
+    /// back untouched, and the scan stops once every id was found. Empty: every message.
+    QSet<QString> onlyIds;
+    bool discard = false; ///< acknowledge the selected messages without publishing them (delete)
+    bool dryRun = false;  ///< find them, act on none: every message is handed back
 };
 
 struct AmqpMoveOutcome
@@ -25,7 +32,12 @@ struct AmqpMoveOutcome
     qint64 kept = 0;    ///< left in the source on purpose: over the size cap, no destination known, or unroutable
     qint64 left = -1;   ///< ready in the source at the end (-1: unknown)
     QString error;      ///< also set when messages were kept, saying which and why
+    QStringList actedOn; ///< with onlyIds: the ids moved (or discarded; with dryRun: found)
 };
+
+/// A message's id as the job browser shows it: Celery's `id` header, else the message_id property; empty when
+/// it has neither (such a message cannot be picked out of its queue).
+QString messageId(const amqp::Message &message);
 
 /// The move fallback for brokers without the shovel plugin: get-then-publish over AMQP 0-9-1, in batches, on one
 /// channel in publisher-confirm mode. A batch is got with no_ack=false (the messages stay the broker's),

@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMutexLocker>
 #include <QPromise>
 #include <QTimer>
 
@@ -246,6 +247,69 @@ QFuture<PurgeResult> RabbitMqBackend::purgeQueue(const QString &queue, bool dryR
                    finish(base);
                });
            });
+    return future;
+}
+
+QFuture<ActionResult> RabbitMqBackend::act(const JobAction &action)
+{
+    ActionResult refused;
+    refused.dryRun = action.dryRun;
+    QString queue = action.queue;
+    if (queue.isEmpty() && !action.jobIds.isEmpty()) {
+        QMutexLocker lock(&d->peekMutex); // the CLI names the queue; the job browser has just peeked it
+        queue = d->peeked.value(action.jobIds.constFirst()).summary.queue;
+    }
+    if (d->readOnly) {
+        refused.error = tr("This connection is read-only (readonly=1): no message was changed.");
+    } else if (action.expected != JobState::Waiting) {
+        refused.error = tr("RabbitMQ messages can be acted on while they are ready in a queue (state waiting) only.");
+    } else if (queue.isEmpty()) {
+        refused.error = tr("Name the queue the messages are in (--queue).");
+    } else if (action.kind == ActionKind::Move && action.targetQueue.trimmed().isEmpty()) {
+        refused.error = tr("Name the queue to move the messages to.");
+    }
+    if (!refused.error.isEmpty()) {
+        return QtFuture::makeReadyFuture(refused);
+    }
+    QSet<QString> ids;
+    for (const QString &id : action.jobIds) {
+        if (id.startsWith(u'#')) {
+            refused.skipped << id; // a position from a peek, not an id: it cannot be picked out again
+        } else {
+            ids.insert(id);
+        }
+    }
+    if (ids.isEmpty()) {
+        refused.error = tr("These messages have no message id, so they cannot be picked out of the queue; move or "
+                           "purge the whole queue instead.");
+        return QtFuture::makeReadyFuture(refused);
+    }
+    auto promise = std::make_shared<QPromise<ActionResult>>();
+    promise->start();
+    QFuture<ActionResult> future = promise->future();
+    AmqpMove m;
+    m.connection = d->amqp;
+    m.from = queue;
+    m.to = action.kind == ActionKind::Move ? action.targetQueue.trimmed() : QString();
+    m.onlyIds = ids;
+    m.discard = action.kind == ActionKind::Cancel;
+    m.dryRun = action.dryRun;
+    d->client->post([m = std::move(m), promise, refused, ids]() mutable {
+        moveOverAmqp(std::move(m), [promise, refused, ids](const AmqpMoveOutcome &o) {
+            ActionResult r = refused;
+            r.succeeded = o.actedOn;
+            for (const QString &id : ids) {
+                if (!o.actedOn.contains(id)) {
+                    r.skipped << id; // gone, taken by someone else, or kept (the error says why)
+                }
+            }
+            if (!o.error.isEmpty() && r.succeeded.isEmpty()) {
+                r.error = o.error; // as for the other backends: a reason when nothing happened
+            }
+            promise->addResult(r);
+            promise->finish();
+        });
+    });
     return future;
 }
 

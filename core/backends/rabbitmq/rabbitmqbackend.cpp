@@ -138,6 +138,8 @@ Capabilities RabbitMqBackend::capabilities() const
     // Over AMQP (move=amqp) read and write permissions on the queues are enough.
     c.moveToQueue = !d->readOnly && (tags < 0 || (tags & 1) != 0 || d->moveMode == u"amqp");
     c.purge = !d->readOnly;
+    // Chosen messages, over AMQP: retry (back where they died), move, delete.
+    c.retry = c.cancel = c.moveJobs = c.retryWaiting = !d->readOnly;
     return c;
 }
 

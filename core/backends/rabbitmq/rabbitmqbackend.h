@@ -48,6 +48,13 @@ public:
     /// leave up to one batch in both queues. URL options: `move=auto|shovel|amqp` (default auto), `amqp_port`
     /// (default 5672; 5671 with https, then over TLS), `max_body_mb` (default 16: larger messages stay, said so).
     QFuture<MoveResult> moveMessages(const MoveRequest &request) override;
+    /// Per-message actions on ready messages, over AMQP (`amqp_port`): retry sends each chosen message back to the
+    /// queue it was dead-lettered from (its x-death), move to the named queue — both published with confirms and
+    /// acknowledged at the source only once confirmed — and cancel deletes (acknowledges) it. The queue is scanned
+    /// with unacknowledged gets until every chosen message id is found; the others go back untouched (marked
+    /// redelivered). A message another operator is acting on at that moment is invisible to this scan, so of two
+    /// operators exactly one succeeds; the other's is skipped. Messages without an id cannot be picked out.
+    QFuture<ActionResult> act(const JobAction &action) override;
     /// `DELETE /api/queues/<vhost>/<queue>/contents`, after counting what it deletes.
     QFuture<PurgeResult> purgeQueue(const QString &queue, bool dryRun) override;
 
