@@ -4,43 +4,48 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="75"/>
+        <location filename="../app/gui/main.cpp" line="77"/>
         <source>Operations dashboard for job and message queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="78"/>
+        <location filename="../app/gui/main.cpp" line="80"/>
         <source>Start the embedded Delayed::Job demo.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="80"/>
+        <location filename="../app/gui/main.cpp" line="82"/>
         <source>Monitor URL for this run only (repeatable).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="82"/>
+        <location filename="../app/gui/main.cpp" line="84"/>
         <source>Poll interval in seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="85"/>
+        <location filename="../app/gui/main.cpp" line="87"/>
         <source>Render the window to a PNG and exit.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="88"/>
+        <location filename="../app/gui/main.cpp" line="90"/>
         <source>With --screenshot: wait this long first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="91"/>
+        <location filename="../app/gui/main.cpp" line="93"/>
         <source>Open this queue of the first connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="94"/>
+        <location filename="../app/gui/main.cpp" line="96"/>
         <source>With --queue: open its Jobs tab on this state.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main.cpp" line="99"/>
+        <source>Open the alert rules editor of the first connection.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -643,6 +648,532 @@ _Why did it happen?_
     </message>
 </context>
 <context>
+    <name>qd::AlertRuleModel</name>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="33"/>
+        <source>Rule %1 (%2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="157"/>
+        <source>(whole connection)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="159"/>
+        <location filename="../models/alertrulemodel.cpp" line="162"/>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="165"/>
+        <source>at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="172"/>
+        <source>This rule cannot be used: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="176"/>
+        <source>Rule id: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="178"/>
+        <source>Queue name or glob (* and ?): mail*, print-?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="179"/>
+        <source>This rule watches the whole connection, not single queues.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="186"/>
+        <source>An alert clears only once the value drops below this share of the level it crossed, so a value hovering at the threshold does not flap.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="224"/>
+        <source>unknown rule kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="241"/>
+        <source>say which queues the rule watches (* for all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="266"/>
+        <source>&quot;%1&quot; is not a share between 1% and 100%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="301"/>
+        <source>Rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="303"/>
+        <source>Queues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="305"/>
+        <source>Warn above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="307"/>
+        <source>Critical above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="309"/>
+        <source>For</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="311"/>
+        <source>Clears below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="317"/>
+        <source>Ages take s/m/h/d (90s, 5m, 1h30m); counts and rates are numbers. Empty: no such level.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/alertrulemodel.cpp" line="319"/>
+        <source>How long a level must hold before the alert fires.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::AlertRulesDialog</name>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="61"/>
+        <source>Alert Rules — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="64"/>
+        <source>Each rule fires WARN or CRIT when its level holds for the time in &quot;For&quot;. Ages take s/m/h/d (90s, 5m, 1h30m). queuedeckctl check --rules-file reads the same rules (Export…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="83"/>
+        <source>Alert rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="88"/>
+        <source>&amp;Add Rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="98"/>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="100"/>
+        <source>Reset to &amp;Defaults</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="101"/>
+        <source>Oldest job 5/15 min, no workers, lost workers, poison jobs, failure rate, new queues, unreachable, stale data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="103"/>
+        <source>&amp;Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="104"/>
+        <source>Replace the rules with those of a JSON file (the format Export writes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="105"/>
+        <source>E&amp;xport…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="107"/>
+        <source>Save the rules as JSON, for queuedeckctl check/watch --rules-file or another connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="110"/>
+        <source>Import Alert Rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="110"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="117"/>
+        <source>JSON (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="116"/>
+        <source>Export Alert Rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="130"/>
+        <source>Post alert changes to a &amp;webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="135"/>
+        <source>Slack-compatible (Slack, Mattermost, Rocket.Chat)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="136"/>
+        <source>PagerDuty Events v2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="137"/>
+        <source>&amp;Format:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="140"/>
+        <source>Webhook URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="142"/>
+        <source>&amp;URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="145"/>
+        <source>PagerDuty routing key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="146"/>
+        <source>Routing &amp;key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="147"/>
+        <source>Send &amp;Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="148"/>
+        <source>Post one test message now, with the settings as typed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="154"/>
+        <source>This connection is not saved: its rules and webhook last until Queuedeck quits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="155"/>
+        <source>The URL and routing key are kept in the desktop keyring, not in the settings file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="179"/>
+        <source>Not changed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="232"/>
+        <source>Webhook: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="235"/>
+        <source>Webhook: PagerDuty needs the integration&apos;s routing key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="289"/>
+        <source>Default rules restored; OK applies them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="298"/>
+        <source>Not imported: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/alertrulesdialog.cpp" line="302"/>
+        <source>%n rule(s) imported; OK applies them.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="312"/>
+        <source>Rules exported to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="312"/>
+        <source>Not exported: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="324"/>
+        <source>Reading the keyring…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="330"/>
+        <source>The webhook&apos;s URL could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="364"/>
+        <source>Test message from Queuedeck: alerts of %1 will be posted here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="366"/>
+        <source>Sending a test message…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="375"/>
+        <source>Test message delivered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="377"/>
+        <source>Test message failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="395"/>
+        <source>Saving to the keyring…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/alertrulesdialog.cpp" line="402"/>
+        <source>Not saved — the keyring refused the webhook: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::AlertRulesIO</name>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="93"/>
+        <source>Fires when the oldest waiting job has waited longer than this (e.g. 5m, 1h30m).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="95"/>
+        <source>Fires when more jobs than this are waiting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="97"/>
+        <source>Fires when the queue grew by more than this many jobs over the window while arrivals outpaced completions (0: any growth).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="100"/>
+        <source>Fires when more jobs than this wait and no live worker is there (0: any job).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="102"/>
+        <source>Fires when more jobs than this wait in a queue no live worker listens to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="104"/>
+        <source>Fires when more workers than this stopped sending heartbeats (0: any).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="106"/>
+        <source>Fires when more jobs than this fail per minute.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="108"/>
+        <source>Fires when one job has failed more times than this and is still retried.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="110"/>
+        <source>A newly discovered queue is always a warning; no threshold.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="112"/>
+        <source>Set a level to 0 to choose how bad an unreachable backend is (warn or crit).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="114"/>
+        <source>Fires when no poll succeeded for more than this many poll intervals.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="123"/>
+        <source>The window the growth is measured over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="125"/>
+        <source>How long a new queue stays flagged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="127"/>
+        <source>How long the level must hold before the alert fires (restart blips stay quiet).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="155"/>
+        <source>rule %1: unknown kind &quot;%2&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="170"/>
+        <source>rule %1 (%2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="173"/>
+        <source>rule %1: the id &quot;%2&quot; is used twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="185"/>
+        <source>cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="189"/>
+        <source>%1 is too big for a rules file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="195"/>
+        <source>%1 is not a JSON list of rules (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="196"/>
+        <source>not a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="205"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="209"/>
+        <source>cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="217"/>
+        <source>the rule has no id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="220"/>
+        <source>say which queues it watches (* for all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="224"/>
+        <source>thresholds must be numbers of 0 or more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="228"/>
+        <source>set a warning or a critical level (a rule without either never fires)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="231"/>
+        <source>the warning level is above the critical level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="234"/>
+        <source>&quot;for&quot; must be between 0 and 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="237"/>
+        <source>say how long a new queue stays flagged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="240"/>
+        <source>the clear ratio must be above 0 and at most 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="286"/>
+        <source>&quot;%1&quot; is not a duration (try 90s, 5m or 1h30m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="319"/>
+        <source>&quot;%1&quot; is not a number of 0 or more</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::AlertSettings</name>
+    <message>
+        <location filename="../app/gui/alertsettings.cpp" line="32"/>
+        <source>Webhook delivery failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/alertsettings.cpp" line="46"/>
+        <source>%1: the saved alert rules could not be read (%2); the default rules apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/alertsettings.cpp" line="61"/>
+        <source>%1: the webhook to %2 is on, but its URL is not in the keyring; open Alert Rules to enter it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/alertsettings.cpp" line="64"/>
+        <source>%1: the webhook to %2 is off for now: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/alertsettings.cpp" line="106"/>
+        <source>alert rules changed (%n rule(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/gui/alertsettings.cpp" line="108"/>
+        <source>webhook on (%1, %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/alertsettings.cpp" line="109"/>
+        <source>webhook off</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::AlertsDock</name>
     <message>
         <location filename="../app/gui/alertsdock.cpp" line="28"/>
@@ -1102,12 +1633,12 @@ Stopped because: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="244"/>
+        <location filename="../core/actions/bulkrun.cpp" line="245"/>
         <source>bulk #%1, batch %2 of %3: %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="248"/>
+        <location filename="../core/actions/bulkrun.cpp" line="249"/>
         <source> → %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1127,6 +1658,14 @@ Stopped because: %1</source>
     <message>
         <location filename="../core/recipients/channels.cpp" line="158"/>
         <source>&quot;%1&quot; is not a channel. Use webhook:URL, csv:FILE or sql:URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::ConnectionSettings</name>
+    <message>
+        <location filename="../core/settings/connectionsettings.cpp" line="127"/>
+        <source>the saved alert rules are not a JSON list (%1)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1210,6 +1749,19 @@ Last poll failed: %2</source>
     <message>
         <location filename="../core/connectionurl.cpp" line="163"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::CredentialStore</name>
+    <message>
+        <location filename="../core/settings/credentialstore.cpp" line="40"/>
+        <source>The keyring refused access: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/settings/credentialstore.cpp" line="43"/>
+        <source>No keyring is available (%1). Queuedeck keeps passwords and webhook secrets only in the desktop keyring (GNOME Keyring, KWallet), never in its settings file: start one, or type the secret each time.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1405,167 +1957,212 @@ Last poll failed: %2</source>
 <context>
     <name>qd::JobBrowser</name>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="44"/>
+        <location filename="../widgets/jobbrowser.cpp" line="45"/>
         <source>Job state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="46"/>
+        <location filename="../widgets/jobbrowser.cpp" line="47"/>
         <source>Search payload and error… (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="48"/>
+        <location filename="../widgets/jobbrowser.cpp" line="49"/>
         <source>&amp;Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="49"/>
+        <location filename="../widgets/jobbrowser.cpp" line="50"/>
         <source>&amp;Cancel Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="50"/>
+        <location filename="../widgets/jobbrowser.cpp" line="51"/>
         <source>Mo&amp;ve…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="51"/>
+        <location filename="../widgets/jobbrowser.cpp" line="52"/>
         <source>Move the selected jobs to another queue, if they are still in the state shown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="52"/>
+        <location filename="../widgets/jobbrowser.cpp" line="53"/>
         <source>State:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="55"/>
+        <location filename="../widgets/jobbrowser.cpp" line="56"/>
         <source>All &amp;Matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="57"/>
+        <location filename="../widgets/jobbrowser.cpp" line="58"/>
         <source>Retry All Matching…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="58"/>
+        <location filename="../widgets/jobbrowser.cpp" line="59"/>
         <source>Cancel All Matching…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowser.cpp" line="60"/>
+        <source>Move All Matching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="62"/>
         <source>Act on every job matching the state and search, in batches, with progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="65"/>
+        <location filename="../widgets/jobbrowser.cpp" line="67"/>
         <source>Tell &amp;Affected Users…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="66"/>
+        <location filename="../widgets/jobbrowser.cpp" line="68"/>
         <source>Who these jobs belong to, and one message to each of them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="72"/>
-        <source>Class (exact)</source>
+        <location filename="../widgets/jobbrowser.cpp" line="71"/>
+        <source>&amp;Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="73"/>
+        <source>Move All Messages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowser.cpp" line="74"/>
-        <source>Class filter</source>
+        <source>Purge Queue…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowser.cpp" line="76"/>
-        <source>Field: /args/0/user_id</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="77"/>
-        <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="78"/>
-        <source>Field filter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="80"/>
-        <source>= value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="81"/>
-        <source>Field value</source>
+        <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowser.cpp" line="82"/>
-        <source>&amp;Stuck</source>
+        <source>Class (exact)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowser.cpp" line="84"/>
+        <source>Class filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="86"/>
+        <source>Field: /args/0/user_id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="87"/>
+        <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="88"/>
+        <source>Field filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="90"/>
+        <source>= value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="91"/>
+        <source>Field value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="93"/>
+        <source>Oldest first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="94"/>
+        <source>Most attempts first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="95"/>
+        <source>Order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="96"/>
+        <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="100"/>
+        <source>&amp;Stuck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="102"/>
         <source>Only:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="107"/>
+        <location filename="../widgets/jobbrowser.cpp" line="126"/>
         <source>Resume…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="116"/>
+        <location filename="../widgets/jobbrowser.cpp" line="135"/>
         <source>Job classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="128"/>
+        <location filename="../widgets/jobbrowser.cpp" line="147"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="135"/>
+        <location filename="../widgets/jobbrowser.cpp" line="154"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="142"/>
+        <location filename="../widgets/jobbrowser.cpp" line="161"/>
         <source>Similar jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="143"/>
+        <location filename="../widgets/jobbrowser.cpp" line="162"/>
         <source>Retry All Similar…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="144"/>
+        <location filename="../widgets/jobbrowser.cpp" line="163"/>
         <source>Every job in this queue and state with the same error, in batches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="146"/>
+        <location filename="../widgets/jobbrowser.cpp" line="165"/>
         <source>Copy as &amp;JSON</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="147"/>
+        <location filename="../widgets/jobbrowser.cpp" line="166"/>
         <source>The selected job as JSON: summary, payload and full error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="156"/>
+        <location filename="../widgets/jobbrowser.cpp" line="175"/>
         <source>Job payload and error</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="178"/>
+        <location filename="../widgets/jobbrowser.cpp" line="197"/>
         <source>%n job(s) shown</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1573,32 +2170,42 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="179"/>
+        <location filename="../widgets/jobbrowser.cpp" line="198"/>
         <source> — scroll for more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="183"/>
+        <location filename="../widgets/jobbrowser.cpp" line="202"/>
         <source>Cannot list jobs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="247"/>
+        <location filename="../widgets/jobbrowser.cpp" line="266"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="333"/>
+        <location filename="../widgets/jobbrowser.cpp" line="290"/>
+        <source>Move All Matching</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="290"/>
+        <source>Move every matching job to the queue:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="384"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="368"/>
+        <location filename="../widgets/jobbrowser.cpp" line="419"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="397"/>
+        <location filename="../widgets/jobbrowser.cpp" line="448"/>
         <source>%n more class(es)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1606,17 +2213,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="399"/>
+        <location filename="../widgets/jobbrowser.cpp" line="450"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="401"/>
+        <location filename="../widgets/jobbrowser.cpp" line="452"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="414"/>
+        <location filename="../widgets/jobbrowser.cpp" line="465"/>
         <source>%n jobs selected</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1624,25 +2231,25 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="430"/>
+        <location filename="../widgets/jobbrowser.cpp" line="481"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="436"/>
+        <location filename="../widgets/jobbrowser.cpp" line="487"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="438"/>
+        <location filename="../widgets/jobbrowser.cpp" line="489"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="440"/>
+        <location filename="../widgets/jobbrowser.cpp" line="491"/>
         <source>
 Payload:
 %1
@@ -1650,7 +2257,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="442"/>
+        <location filename="../widgets/jobbrowser.cpp" line="493"/>
         <source>
 Last error:
 %1
@@ -1658,72 +2265,72 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="469"/>
+        <location filename="../widgets/jobbrowser.cpp" line="520"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="481"/>
+        <location filename="../widgets/jobbrowser.cpp" line="532"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="494"/>
+        <location filename="../widgets/jobbrowser.cpp" line="545"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="495"/>
+        <location filename="../widgets/jobbrowser.cpp" line="546"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="537"/>
-        <source>This connection does not allow actions (read-only or not supported).</source>
+        <location filename="../widgets/jobbrowser.cpp" line="597"/>
+        <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="538"/>
+        <location filename="../widgets/jobbrowser.cpp" line="598"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="540"/>
+        <location filename="../widgets/jobbrowser.cpp" line="604"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="541"/>
+        <location filename="../widgets/jobbrowser.cpp" line="605"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="550"/>
+        <location filename="../widgets/jobbrowser.cpp" line="614"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="550"/>
+        <location filename="../widgets/jobbrowser.cpp" line="614"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="553"/>
+        <location filename="../widgets/jobbrowser.cpp" line="617"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="553"/>
+        <location filename="../widgets/jobbrowser.cpp" line="617"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="560"/>
+        <location filename="../widgets/jobbrowser.cpp" line="624"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="563"/>
+        <location filename="../widgets/jobbrowser.cpp" line="627"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1731,37 +2338,37 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="588"/>
+        <location filename="../widgets/jobbrowser.cpp" line="653"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="590"/>
+        <location filename="../widgets/jobbrowser.cpp" line="655"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="590"/>
+        <location filename="../widgets/jobbrowser.cpp" line="655"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="590"/>
+        <location filename="../widgets/jobbrowser.cpp" line="655"/>
         <source>moved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="605"/>
+        <location filename="../widgets/jobbrowser.cpp" line="670"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="608"/>
+        <location filename="../widgets/jobbrowser.cpp" line="673"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="612"/>
+        <location filename="../widgets/jobbrowser.cpp" line="677"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1807,169 +2414,205 @@ Last error:
 <context>
     <name>qd::MainWindow</name>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="49"/>
-        <location filename="../app/gui/mainwindow.cpp" line="122"/>
+        <location filename="../app/gui/mainwindow.cpp" line="52"/>
+        <location filename="../app/gui/mainwindow.cpp" line="132"/>
         <source>Queuedeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="60"/>
+        <location filename="../app/gui/mainwindow.cpp" line="63"/>
         <source>Connections and queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="90"/>
+        <location filename="../app/gui/mainwindow.cpp" line="100"/>
         <source>Snooze over: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="107"/>
+        <location filename="../app/gui/mainwindow.cpp" line="117"/>
         <source>Audit log unavailable: %1 — actions are disabled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="117"/>
+        <location filename="../app/gui/mainwindow.cpp" line="96"/>
+        <location filename="../app/gui/mainwindow.cpp" line="127"/>
         <source>Operator %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="128"/>
-        <location filename="../app/gui/mainwindow.cpp" line="191"/>
+        <location filename="../app/gui/mainwindow.cpp" line="138"/>
+        <location filename="../app/gui/mainwindow.cpp" line="201"/>
         <source>Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="179"/>
+        <location filename="../app/gui/mainwindow.cpp" line="189"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="180"/>
+        <location filename="../app/gui/mainwindow.cpp" line="190"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="181"/>
+        <location filename="../app/gui/mainwindow.cpp" line="191"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="185"/>
+        <location filename="../app/gui/mainwindow.cpp" line="195"/>
         <source>&amp;Add Connection…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="187"/>
+        <location filename="../app/gui/mainwindow.cpp" line="197"/>
         <source>&amp;Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="188"/>
+        <location filename="../app/gui/mainwindow.cpp" line="198"/>
         <source>Ctrl+Shift+Del</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="189"/>
+        <location filename="../app/gui/mainwindow.cpp" line="199"/>
         <source>Open the &amp;Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="194"/>
-        <source>Export &amp;Post-mortem…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="196"/>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="199"/>
-        <source>&amp;Refresh Now</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="201"/>
-        <source>&amp;Acknowledge Alert</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="202"/>
-        <source>Ctrl+K</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="203"/>
-        <source>&amp;Snooze Alert for 1 Hour</source>
+        <location filename="../app/gui/mainwindow.cpp" line="204"/>
+        <source>Alert &amp;Rules and Webhook…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="205"/>
-        <source>Ctrl+Shift+K</source>
+        <source>Ctrl+Shift+R</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="206"/>
-        <source>Add &amp;Note to Timeline…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="207"/>
-        <source>Ctrl+Shift+N</source>
+        <source>Export &amp;Post-mortem…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="208"/>
-        <source>Au&amp;dit Log…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="209"/>
-        <source>Ctrl+Shift+L</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="210"/>
-        <source>&amp;Overview</source>
+        <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="211"/>
+        <source>&amp;Refresh Now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="213"/>
+        <source>&amp;Acknowledge Alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <source>Ctrl+K</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="215"/>
+        <source>&amp;Snooze Alert for 1 Hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="217"/>
+        <source>Ctrl+Shift+K</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="218"/>
+        <source>Add &amp;Note to Timeline…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="219"/>
+        <source>Ctrl+Shift+N</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="220"/>
+        <source>Au&amp;dit Log…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="221"/>
+        <source>Ctrl+Shift+L</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="222"/>
+        <source>&amp;Overview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="223"/>
         <source>Ctrl+1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="318"/>
+        <location filename="../app/gui/mainwindow.cpp" line="302"/>
+        <source>%1: the password was not saved and will be asked for again after a restart: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="326"/>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="343"/>
+        <source>%1: no password from the keyring: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="360"/>
+        <source>Alert Rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="360"/>
+        <source>Add a connection first: rules belong to a connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="378"/>
         <source>Demo: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="319"/>
+        <location filename="../app/gui/mainwindow.cpp" line="379"/>
         <source>Demo script: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="341"/>
+        <location filename="../app/gui/mainwindow.cpp" line="401"/>
         <source>Demo (Delayed::Job)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="353"/>
+        <location filename="../app/gui/mainwindow.cpp" line="413"/>
         <source>Add Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="365"/>
+        <location filename="../app/gui/mainwindow.cpp" line="425"/>
         <source>Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="365"/>
+        <location filename="../app/gui/mainwindow.cpp" line="425"/>
         <source>Stop monitoring &quot;%1&quot;?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="394"/>
+        <location filename="../app/gui/mainwindow.cpp" line="457"/>
         <source>%1 cleared</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2511,6 +3154,150 @@ Subject: %2
     </message>
 </context>
 <context>
+    <name>qd::QueueActionDialog</name>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="26"/>
+        <source>Move All Messages — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="26"/>
+        <source>Purge Queue — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="36"/>
+        <source>Where they were dead-lettered from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="42"/>
+        <source>Destination queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="43"/>
+        <source>&amp;To:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="45"/>
+        <source>RabbitMQ moves them itself (a shovel that deletes itself when done); Queuedeck never holds the messages, so closing it or losing the network loses nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="54"/>
+        <source>Type the queue&apos;s name to confirm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="55"/>
+        <source>Queue name, typed to confirm the purge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="56"/>
+        <source>&amp;Confirm:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="63"/>
+        <source>Working</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="71"/>
+        <source>&amp;Move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="71"/>
+        <source>&amp;Purge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="76"/>
+        <source>Counting the messages in %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="121"/>
+        <source>Could not count the messages in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/queueactiondialog.cpp" line="129"/>
+        <source>%n message(s) in %1 will move to %2.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/queueactiondialog.cpp" line="130"/>
+        <source>%n message(s) in %1 will be deleted. This cannot be undone.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="151"/>
+        <source>This connection may not move messages (a read-only profile, or a user without the administrator or policymaker tag).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="153"/>
+        <source>This connection may not purge queues (a read-only profile).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="156"/>
+        <source>The audit log is unavailable, so this action is off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="158"/>
+        <source>The queue is empty: nothing to do.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="175"/>
+        <source>Moving… RabbitMQ moves them server-side.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="175"/>
+        <source>Purging…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="204"/>
+        <source>Move failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="208"/>
+        <source>Moved %1 message(s) from %2 to %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="211"/>
+        <source>%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="226"/>
+        <source>Purge failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="229"/>
+        <source>Purged %1: %2 message(s) deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::QueueDetailView</name>
     <message>
         <location filename="../widgets/charts/queuedetailview.cpp" line="79"/>
@@ -2578,102 +3365,102 @@ Subject: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="130"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="137"/>
         <source>waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="131"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="138"/>
         <source>running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="132"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="139"/>
         <source>scheduled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="133"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="140"/>
         <source>failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="134"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="141"/>
         <source>in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="135"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="142"/>
         <source>out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="136"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="143"/>
         <source>oldest age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="137"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="144"/>
         <source>busy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="138"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="145"/>
         <source>idle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="139"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="146"/>
         <source>lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="158"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="165"/>
         <source>Queue %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="301"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="308"/>
         <source>This queue has no jobs and was not seen in the last poll.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="302"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="309"/>
         <source>Waiting for the first poll…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="306"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="313"/>
         <source>Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · workers %8 busy / %9 idle / %10 lost · %11</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="316"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="323"/>
         <source>Paused on the backend: workers take no jobs from this queue until it is resumed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="319"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="326"/>
         <source>dead %1 · completed and kept %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="323"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="330"/>
         <source>≈ Rates are lower bounds: jobs that arrive and finish between two polls are not seen.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="326"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="333"/>
         <source>Workers are not visible on this backend (Celery reports them only through its events).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="328"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="335"/>
         <source>Idle workers are invisible on this backend: only workers holding a job are counted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="339"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="346"/>
         <source>Last poll failed: %1 — showing the last known data.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2936,27 +3723,27 @@ Subject: %2
 <context>
     <name>qd::TimeSeriesChart</name>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="314"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="395"/>
         <source>hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="317"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="398"/>
         <source>minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="319"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="400"/>
         <source>seconds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="322"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="403"/>
         <source>jobs/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="324"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="405"/>
         <source>jobs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3042,17 +3829,27 @@ Subject: %2
 <context>
     <name>qd::WebhookNotifier</name>
     <message>
-        <location filename="../core/alerts/webhooknotifier.cpp" line="41"/>
+        <location filename="../core/alerts/webhooknotifier.cpp" line="36"/>
+        <source>enter the webhook&apos;s full URL, e.g. https://hooks.slack.com/services/…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/webhooknotifier.cpp" line="39"/>
+        <source>a webhook URL starts with https:// (or http:// on a local network)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/webhooknotifier.cpp" line="79"/>
         <source>%1 %2 resolved: %3 (was %4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/webhooknotifier.cpp" line="43"/>
+        <location filename="../core/alerts/webhooknotifier.cpp" line="81"/>
         <source>%1 %2 %3: %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/alerts/webhooknotifier.cpp" line="119"/>
+        <location filename="../core/alerts/webhooknotifier.cpp" line="157"/>
         <source>%1 after %n attempt(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3099,48 +3896,293 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     </message>
 </context>
 <context>
+    <name>qd::amqp::Client</name>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="62"/>
+        <source>The AMQP connection was already opened once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="108"/>
+        <source>The AMQP server at %1:%2 does not offer PLAIN login (it offers: %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="179"/>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="257"/>
+        <source>The AMQP channel is not open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="332"/>
+        <source>The server at %1:%2 speaks another AMQP version than 0-9-1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="336"/>
+        <source>%1:%2 is an HTTP port, not RabbitMQ&apos;s AMQP port: set amqp_port= in the URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="348"/>
+        <source>The AMQP server sent a frame of %1 bytes, over the agreed maximum of %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="357"/>
+        <source>The AMQP stream is corrupt (a frame does not end where its length says).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="378"/>
+        <source>The AMQP server sent an unknown frame type %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="385"/>
+        <source>The AMQP server sent a truncated method frame.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="394"/>
+        <source>The AMQP server sent a method in the middle of a message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="401"/>
+        <source>RabbitMQ refused the login of user &quot;%1&quot; on vhost &quot;%2&quot;: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="403"/>
+        <source>RabbitMQ closed the AMQP connection: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="409"/>
+        <source>RabbitMQ closed the AMQP channel: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="450"/>
+        <source>The AMQP server sent an unexpected method %1.%2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="457"/>
+        <source>The AMQP server sent a malformed method %1.%2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="476"/>
+        <source>The AMQP server sent message content out of order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="487"/>
+        <source>The AMQP server sent message properties this client cannot read faithfully.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="498"/>
+        <source>The AMQP server sent more body than the message header announced.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="519"/>
+        <source>Cannot reach RabbitMQ&apos;s AMQP port at %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="521"/>
+        <source>%1 closed the connection without an AMQP greeting: is it RabbitMQ&apos;s AMQP port? Set amqp_port= in the URL (default 5672). %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="525"/>
+        <source>RabbitMQ at %1 closed the AMQP connection during login (wrong user or password, or no access to vhost &quot;%2&quot;?): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="529"/>
+        <source>The AMQP connection to %1 was lost: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="549"/>
+        <source>RabbitMQ did not answer over AMQP within %1 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="551"/>
+        <source>RabbitMQ sent no AMQP heartbeat for %1 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="168"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="154"/>
         <source>Redis refused to SCAN: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="190"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="176"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="206"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="192"/>
         <source>The BullMQ state script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="242"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="228"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="246"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="232"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="268"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="254"/>
         <source>unnamed worker at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="329"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="444"/>
+        <source>BullMQ keeps no dead set: jobs that used up their attempts are in failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="333"/>
+        <source>Name a queue to list its BullMQ jobs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="353"/>
+        <source>BullMQ jobs could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="383"/>
+        <source>&quot;%1&quot; is not a BullMQ job id (&lt;queue&gt;:&lt;job id&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="397"/>
+        <source>The BullMQ job could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="399"/>
+        <source>Job %1 no longer exists in queue %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="405"/>
+        <source>Job %1 of queue %2 has data but is in none of BullMQ&apos;s states.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="431"/>
+        <source>This connection is read-only (readonly=1): no job was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="440"/>
+        <source>BullMQ jobs cannot be moved to another queue: a job&apos;s data lives under its queue&apos;s keys.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="442"/>
+        <source>Active BullMQ jobs cannot be retried or cancelled from here: a worker holds them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="447"/>
+        <source>Waiting BullMQ jobs are already queued: only delayed, failed and completed jobs can be retried.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="468"/>
+        <source>job %1 has no data any more (its hash is gone); it was left where it is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="469"/>
+        <source>job %1 is locked by a worker; it was left alone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="470"/>
+        <source>job %1 is part of a flow (parent or children); remove it with BullMQ&apos;s own API</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="471"/>
+        <source>job %1 is the next run of a job scheduler; remove the scheduler instead</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>qd::celery::CeleryBackend</name>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="186"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="166"/>
         <source>The Celery queue script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="201"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="181"/>
         <source>Queue %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="252"/>
+        <source>Name a queue to list its Celery messages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="255"/>
+        <source>Celery on Redis keeps no failed or dead tasks: a failure exists only as a result (celery-task-meta-&lt;id&gt;) when a result backend is configured, without the task&apos;s arguments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="276"/>
+        <source>Celery messages could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="291"/>
+        <source>Prefetched by a worker (kombu&apos;s unacked hash): these cannot be deleted here; use `celery control revoke`.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="308"/>
+        <source>&quot;%1&quot; is not a Celery job id (&lt;queue&gt;:&lt;task id&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="324"/>
+        <source>Task %1 is no longer in queue %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="348"/>
+        <source>This connection is read-only (readonly=1): no message was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="352"/>
+        <source>Celery on Redis keeps no failed tasks to retry or move: a task&apos;s message is gone once a worker acknowledged it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="355"/>
+        <source>Only waiting Celery messages can be deleted: a worker holds the prefetched ones (revoke them with `celery control revoke`).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3195,65 +4237,70 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="127"/>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="133"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="128"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="134"/>
         <source>Counting jobs failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="142"/>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="149"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="143"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="150"/>
         <source>Reading jobs failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="189"/>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="206"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="197"/>
+        <source>Bad page cursor &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="210"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="231"/>
         <source>Query for jobs failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="226"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="252"/>
         <source>Query for job %1 failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="230"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="256"/>
         <source>Job %1 is gone: delayed_job deletes a job when it succeeds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="245"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="271"/>
         <source>Waiting jobs are already due; there is nothing to retry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="249"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="275"/>
         <source>A running job cannot be moved: a worker holds it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="250"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="276"/>
         <source>Name the queue to move the jobs to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="287"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="313"/>
         <source>Cannot start a transaction: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="292"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="318"/>
         <source>Cannot prepare the action: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="307"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="333"/>
         <source>The action failed: %1 — nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="322"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="348"/>
         <source>The action could not be committed: %1 — nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3291,7 +4338,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="334"/>
+        <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="335"/>
         <source>This connection is read-only (readonly=1): actions are refused.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3346,112 +4393,175 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     </message>
 </context>
 <context>
-    <name>qd::rabbitmq</name>
+    <name>qd::rabbitmq::AmqpMove</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="44"/>
-        <source>Cannot reach the RabbitMQ management API at %1: %2</source>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="32"/>
+        <source>The move was interrupted (the connection was closed).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="167"/>
+        <source>%n message(s) over the size limit (the largest %1 MiB, the limit %2 MiB: raise max_body_mb= to move them)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="174"/>
+        <source>%n message(s) without an x-death header (name a queue to move them to)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="177"/>
+        <source>%n message(s) that were dead-lettered from this very queue</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="180"/>
+        <source>%n message(s) whose user-id property names another user than %1 (RabbitMQ lets only that user publish them)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="186"/>
+        <source>%n message(s) RabbitMQ could not route (%1)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="189"/>
+        <source>%n message(s) whose publish RabbitMQ refused (nack)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="280"/>
+        <source>%1 — %2 message(s) had been moved. RabbitMQ put the ones got but not yet acknowledged back into %3: nothing is lost, but up to one batch (%4) may now be in both queues. Run the move again to finish it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="47"/>
-        <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="50"/>
-        <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="55"/>
-        <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="57"/>
-        <source>The RabbitMQ management API at %1 answered %2: %3</source>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="298"/>
+        <source>%1 message(s) stayed in %2, unchanged: %3.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="228"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="226"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="235"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="233"/>
         <source>Name a queue to peek at.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="261"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="259"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="277"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="275"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="305"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="303"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="317"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="37"/>
         <source>This connection is read-only (readonly=1): nothing was moved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="374"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="118"/>
         <source>The move did not finish within 10 minutes; shovel %1 is still at work.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="420"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="174"/>
         <source>RabbitMQ refused the move: are the rabbitmq_shovel and rabbitmq_shovel_management plugins enabled? (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="447"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="201"/>
         <source>%1 is empty: nothing to move.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="448"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="202"/>
         <source>The messages in %1 carry no x-first-death-queue header: name the queue to move them to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="464"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="218"/>
         <source>This connection is read-only (readonly=1): nothing was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="532"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="263"/>
+        <source>This connection is read-only (readonly=1): no message was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="265"/>
+        <source>RabbitMQ messages can be acted on while they are ready in a queue (state waiting) only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="267"/>
+        <source>Name the queue the messages are in (--queue).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="269"/>
+        <source>Name the queue to move the messages to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="283"/>
+        <source>These messages have no message id, so they cannot be picked out of the queue; move or purge the whole queue instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="341"/>
         <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="546"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="355"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="595"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="404"/>
         <source>Queue %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="613"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="422"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="620"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="429"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3459,23 +4569,51 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="627"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="436"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="634"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="443"/>
         <source>Node %1 is down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="637"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="446"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="640"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="449"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::rabbitmq::detail</name>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="47"/>
+        <source>Cannot reach the RabbitMQ management API at %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="50"/>
+        <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="53"/>
+        <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="58"/>
+        <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="60"/>
+        <source>The RabbitMQ management API at %1 answered %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3546,6 +4684,19 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     </message>
 </context>
 <context>
+    <name>qd::redis::RedisBackend</name>
+    <message>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="127"/>
+        <source>%1 — nothing is known to have changed; check the job list before trying again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="138"/>
+        <source>Redis refused the action: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::redis::RespReader</name>
     <message>
         <location filename="../core/backends/redis/respreader.cpp" line="165"/>
@@ -3576,23 +4727,84 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rq::RqBackend</name>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="137"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="122"/>
         <source>RQ keys are not what RQ writes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="173"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="158"/>
         <source>The RQ queue script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="208"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="193"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="213"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="198"/>
         <source>Queue %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="378"/>
+        <source>Name a queue to list its RQ jobs: RQ keeps its registries per queue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="381"/>
+        <source>RQ has no dead jobs: a failed job stays in the failed registry until it expires there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="420"/>
+        <source>RQ jobs could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="429"/>
+        <source>Scheduled RQ jobs come first, soonest first; then the jobs deferred until the jobs they depend on finish (no run time).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="458"/>
+        <source>RQ job %1 does not exist (any more).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="496"/>
+        <source>This connection is read-only (readonly=1): no job was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="500"/>
+        <source>RQ jobs cannot be moved to another queue from here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="502"/>
+        <source>RQ has no dead jobs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="504"/>
+        <source>Finished RQ jobs are only listed: RQ keeps them for their result, not to run again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="507"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="510"/>
+        <source>Only failed and scheduled RQ jobs can be retried.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="508"/>
+        <source>Running RQ jobs cannot be cancelled here: only the worker running a job can stop it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="536"/>
+        <source>job %1 is deferred: RQ enqueues it when the jobs it depends on have finished</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3630,67 +4842,62 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     </message>
     <message>
         <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="346"/>
+        <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="353"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="362"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="369"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="386"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="393"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="439"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="446"/>
         <source>Job %1 is no longer %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="468"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="475"/>
         <source>The queue could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="489"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="496"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="501"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="508"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="502"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="509"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="506"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="513"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="507"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="514"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="543"/>
-        <source>%1 — nothing is known to have changed; check the job list before trying again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="557"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="539"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="564"/>
-        <source>Redis refused the action: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
