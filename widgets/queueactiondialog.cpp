@@ -12,6 +12,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -40,6 +41,9 @@ QueueActionDialog::QueueActionDialog(Mode mode, Backend *backend, AuditLog *audi
             }
         }
         m_target->setAccessibleName(tr("Destination queue"));
+        // What moves where depends on the destination (a queue that is not a DLQ needs one): count again.
+        connect(m_target, &QComboBox::currentIndexChanged, this, &QueueActionDialog::count);
+        connect(m_target->lineEdit(), &QLineEdit::editingFinished, this, &QueueActionDialog::count);
         form->addRow(tr("&To:"), m_target);
         auto *note =
             new QLabel(tr("RabbitMQ moves them itself (a shovel that deletes itself when done); Queuedeck never "
@@ -113,10 +117,29 @@ void QueueActionDialog::setStatus(const QString &text, bool bad)
     m_status->setPalette(pal);
 }
 
+QString QueueActionDialog::target() const
+{
+    if (!m_target) {
+        return {};
+    }
+    if (m_target->currentIndex() < 0 || m_target->currentText() != m_target->itemText(m_target->currentIndex())) {
+        return m_target->currentText().trimmed(); // typed by hand
+    }
+    return m_target->currentData().toString();
+}
+
 void QueueActionDialog::count()
 {
+    if (m_running || m_done) {
+        return;
+    }
+    m_counted = -1;
+    ++m_countGeneration;
     const QString shown = escapeForDisplay(m_queue, 120);
-    auto report = [this, shown](qint64 before, const QString &to, const QString &error) {
+    auto report = [this, shown, generation = m_countGeneration](qint64 before, const QString &to, const QString &error) {
+        if (generation != m_countGeneration) {
+            return; // the destination changed meanwhile: a newer count is on its way
+        }
         if (!error.isEmpty()) {
             m_what->setText(tr("Could not count the messages in %1.").arg(shown));
             setStatus(escapeForDisplay(error, 400), true);
@@ -124,6 +147,7 @@ void QueueActionDialog::count()
             return;
         }
         m_counted = before;
+        setStatus(QString(), false);
         m_what->setText(
             m_mode == Mode::Move
                 ? tr("%n message(s) in %1 will move to %2.", nullptr, int(before)).arg(shown, escapeForDisplay(to, 120))
@@ -132,7 +156,7 @@ void QueueActionDialog::count()
         Q_EMIT counted(before);
     };
     if (m_mode == Mode::Move) {
-        whenFinished(m_backend->moveMessages(MoveRequest{m_queue, QString(), true}), this,
+        whenFinished(m_backend->moveMessages(MoveRequest{m_queue, target(), true}), this,
                      [report](const MoveResult &r) { report(r.before, r.to, r.error); });
     } else {
         whenFinished(m_backend->purgeQueue(m_queue, true), this,
@@ -187,12 +211,28 @@ void QueueActionDialog::run()
     };
     const QString shown = escapeForDisplay(m_queue, 120);
     if (m_mode == Mode::Move) {
-        QString to = m_target->currentData().toString();
-        if (m_target->currentIndex() < 0 || m_target->currentText() != m_target->itemText(m_target->currentIndex())) {
-            to = m_target->currentText().trimmed(); // typed by hand
-        }
+        MoveRequest request{m_queue, target(), false};
+        // Called on the backend's thread after each batch: hop to this one (and not at all once we are gone).
+        request.progress = [self = QPointer<QueueActionDialog>(this)](const MoveResult &sofar) {
+            QMetaObject::invokeMethod(
+                self,
+                [self, moved = sofar.moved, total = sofar.before] {
+                    if (!self) {
+                        return;
+                    }
+                    self->m_busy->setRange(0, int(std::max<qint64>(total, moved)));
+                    self->m_busy->setValue(int(moved));
+                    self->setStatus(tr("Moved %1 of %2 so far, in batches; each acknowledged at the source only "
+                                       "once RabbitMQ confirmed it.")
+                                        .arg(moved)
+                                        .arg(total),
+                                    false);
+                    Q_EMIT self->progressed(moved, total);
+                },
+                Qt::QueuedConnection);
+        };
         whenFinished(
-            m_backend->moveMessages(MoveRequest{m_queue, to, false}), this,
+            m_backend->moveMessages(request), this,
             [this, rec, end, shown](const MoveResult &r) mutable {
                 rec.action = QStringLiteral("move");
                 rec.filter =

@@ -41,11 +41,14 @@ public:
 
 Q_SIGNALS:
     void counted(qint64 messages);
+    /// A move in batches (over AMQP) reports after each one; a shovel moves in one go and reports only the end.
+    void progressed(qint64 moved, qint64 total);
     /// The action ended; `summary` is what the status bar and the timeline say.
     void finished(bool ok, const QString &summary);
 
 private:
     void count();
+    QString target() const; ///< a move's destination as chosen or typed; empty: where the messages died
     void updateState();
     void setStatus(const QString &text, bool bad);
 
@@ -62,6 +65,7 @@ private:
     QPushButton *m_run;
     QDialogButtonBox *m_buttons;
     qint64 m_counted = -1;
+    quint64 m_countGeneration = 0; ///< a newer count (the destination changed) wins over an older one
     bool m_running = false;
     bool m_done = false;
 };

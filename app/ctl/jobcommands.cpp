@@ -19,6 +19,8 @@
 #include <QJsonObject>
 #include <QTextStream>
 
+#include <cstdio>
+
 namespace qd::ctl {
 
 namespace {
@@ -439,6 +441,12 @@ int runMove(const QStringList &arguments)
         return 1;
     }
     MoveRequest request{p.value(from), p.value(to), p.isSet(dryRun)};
+    // Batches (the AMQP path) report as they go, on the backend's thread: one line each on stderr.
+    request.progress = [](const MoveResult &sofar) {
+        const QByteArray line = tr("moved %1 of %2 so far\n").arg(sofar.moved).arg(sofar.before).toLocal8Bit();
+        std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
+        std::fflush(stderr);
+    };
     const MoveResult r = wait(backend->moveMessages(request));
     if (!request.dryRun) {
         AuditRecord rec = auditRecord(*backend, p, op, QStringLiteral("move"));

@@ -146,6 +146,35 @@ private Q_SLOTS:
         QVERIFY(d.statusText().contains(QStringLiteral("audit log")));
     }
 
+    void amqpMoveShowsProgressPerBatch() // last: it fills "idle"
+    {
+        auto b = backend(QStringLiteral("?move=amqp&amqp_port=") + env("QD_TEST_RABBIT_AMQP_PORT"));
+        QVERIFY(b->snapshot().result().ok());
+        QTRY_VERIFY(b->capabilities().moveToQueue);
+        QueueActionDialog d(QueueActionDialog::Mode::Move, b.get(), m_audit.get(), QStringLiteral("ops-anna"),
+                            QStringLiteral("orders"), {QStringLiteral("orders"), QStringLiteral("idle")});
+        // "orders" is no dead-letter queue: until a destination is chosen there is nothing to count, and it says so.
+        QTRY_VERIFY_WITH_TIMEOUT(d.statusText().contains(QStringLiteral("name the queue")), 15000);
+        QVERIFY(!d.runButton()->isEnabled());
+        QSignalSpy counted(&d, &QueueActionDialog::counted);
+        d.setTarget(QStringLiteral("idle"));
+        QVERIFY2(counted.wait(15000), qPrintable(d.statusText()));
+        const qint64 n = d.messageCount();
+        QVERIFY(n > 0);
+        QVERIFY(d.runButton()->isEnabled());
+        QSignalSpy progressed(&d, &QueueActionDialog::progressed);
+        QSignalSpy finished(&d, &QueueActionDialog::finished);
+        d.run();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(d.statusText()));
+        QVERIFY(progressed.count() >= 1); // one batch of up to 100
+        // The count before (management statistics) may trail; the AMQP path counts exactly as it starts.
+        const qint64 moved = progressed.last().at(0).toLongLong();
+        QVERIFY(moved >= n);
+        QCOMPARE(progressed.last().at(1).toLongLong(), moved);
+        QVERIFY2(d.statusText().contains(QStringLiteral("Moved %1 message(s) from orders to idle").arg(moved)), qPrintable(d.statusText()));
+    }
+
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<AuditLog> m_audit;
