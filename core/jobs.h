@@ -108,7 +108,7 @@ struct MoveResult
     qint64 left = 0;    ///< in `from` afterwards (arrived meanwhile); statistics may trail by a few seconds
     QString error;
     bool dryRun = false;
-    QString method; ///< how the backend moved them, e.g. "shovel" or "amqp" (RabbitMQ)
+    QString method = {}; ///< how the backend moved them, e.g. "shovel" or "amqp" (RabbitMQ)
 };
 
 /// Emptying a queue: every message in it is deleted.
@@ -136,7 +136,7 @@ struct JobAction
     bool dryRun = false;
     QString targetQueue;             ///< Move: where the jobs go
     /// The queue the operator saw the jobs in, for backends whose job ids do not name it (RabbitMQ messages).
-    QString queue;
+    QString queue = {}; // a default: brace-initialised JobActions that stop before it stay warning-free
 };
 
 struct ActionResult

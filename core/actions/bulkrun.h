@@ -31,7 +31,7 @@ struct BulkSpec
     double ratePerSecond = 0;        ///< at most this many jobs per second (no thundering herd); 0: no limit
     int retries = 3;                 ///< attempts per failing batch, with 1, 2, 4 s between them
     QString operatorName;
-    QString queue; ///< with jobIds: the queue they are in (JobAction::queue); with a filter, its queue is used
+    QString queue = {}; ///< with jobIds: the queue they are in (JobAction::queue); with a filter, its queue is used
 };
 
 /// The blast radius, known before anything changes: how many jobs, of which classes, how old, a sample.

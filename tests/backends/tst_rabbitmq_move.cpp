@@ -262,7 +262,7 @@ private Q_SLOTS:
         Dump after = dump(vhost, {QStringLiteral("work"), QStringLiteral("work.dlq")});
         QCOMPARE(after.value(QStringLiteral("work.dlq")).size(), 18);
         QCOMPARE(after.value(QStringLiteral("work")).size(), 2);
-        for (const QString id : {QStringLiteral("m-3"), QStringLiteral("m-7")}) {
+        for (const QString &id : {QStringLiteral("m-3"), QStringLiteral("m-7")}) {
             QCOMPARE(after.value(QStringLiteral("work")).values(id), dlq.values(id)); // body, properties, x-death
         }
         // Again: it is no longer there, so it is skipped, not sent twice.
