@@ -290,14 +290,17 @@ QString MainWindow::addConnection(const QString &name, const QString &url, bool 
     if (!backend) {
         return backend.error();
     }
+    // A URL given as its own name (--connect) is shown everywhere — sidebar, alerts, timeline, webhook posts —
+    // so without its password.
+    const QString shown = name.trimmed().isEmpty() || name == url ? backend.value()->url().toDisplayString() : name;
     QString id;
     if (persist) {
-        id = ConnectionSettings().addConnection(name, url);
+        id = ConnectionSettings().addConnection(shown, url);
         m_persistent.insert(id);
         const QString password = QUrl(url).password(QUrl::FullyDecoded);
         if (!password.isEmpty()) {
             whenFinished(CredentialStore(m_alertSettings->keyringService()).write(CredentialStore::connectionKey(id), password),
-                         this, [this, name](const CredentialResult &r) {
+                         this, [this, name = shown](const CredentialResult &r) {
                              if (!r.ok()) {
                                  statusBar()->showMessage(tr("%1: the password was not saved and will be asked for "
                                                              "again after a restart: %2").arg(name, r.error), 30000);
@@ -310,7 +313,7 @@ QString MainWindow::addConnection(const QString &name, const QString &url, bool 
             id = QStringLiteral("session-%1").arg(++m_sessionCount);
         } while (m_collector->connectionIds().contains(id));
     }
-    m_collector->addConnection(id, name, backend.value());
+    m_collector->addConnection(id, shown, backend.value());
     return {};
 }
 

@@ -215,6 +215,18 @@ private Q_SLOTS:
         QVERIFY2(second.contains(QStringLiteral("resolved")), qPrintable(second));
     }
 
+    void aUrlAsItsOwnNameIsShownWithoutItsPassword()
+    {
+        Collector collector;
+        MainWindow w(&collector, nullptr);
+        const QString url = QStringLiteral("rabbitmq+http://ops:hunter2@127.0.0.1:1/prod");
+        QCOMPARE(w.addConnection(url, url, false), QString()); // what --connect does
+        const QString shown = collector.displayName(collector.connectionIds().constLast());
+        QVERIFY2(!shown.contains(QStringLiteral("hunter2")), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("ops@127.0.0.1")), qPrintable(shown));
+        QVERIFY(collector.backend(collector.connectionIds().constLast())->url().password == u"hunter2"); // still used
+    }
+
     void badUrlIsRefusedClearly()
     {
         Collector collector;
