@@ -82,7 +82,14 @@ QueueActionDialog::QueueActionDialog(Mode mode, Backend *backend, AuditLog *audi
     updateState();
 }
 
-QueueActionDialog::~QueueActionDialog() = default;
+QueueActionDialog::~QueueActionDialog()
+{
+    // The combo's line edit says "editing finished" as it is destroyed, after this part of the dialog is gone.
+    if (m_target) {
+        m_target->lineEdit()->disconnect(this);
+        m_target->disconnect(this);
+    }
+}
 
 QString QueueActionDialog::statusText() const
 {

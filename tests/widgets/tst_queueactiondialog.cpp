@@ -8,6 +8,7 @@
 #include "audit/auditlog.h"
 #include "backends/rabbitmq/rabbitmqbackend.h"
 #include "connectionurl.h"
+#include "snapshot.h"
 
 #include <QComboBox>
 #include <QLineEdit>
@@ -53,6 +54,18 @@ private Q_SLOTS:
                                                         env("QD_TEST_RABBIT_AMQP_PORT"), env("QD_TEST_RABBIT_HTTP_PORT"), kVhost});
         QVERIFY(fill.waitForFinished(120'000));
         QVERIFY2(fill.exitCode() == 0, fill.readAllStandardError().constData());
+        // The management API's counts trail by a statistics interval: wait until they show the fixture.
+        auto b = backend();
+        QTRY_VERIFY_WITH_TIMEOUT(([&b] {
+                                     const Snapshot snap = b->snapshot().result();
+                                     int seen = 0;
+                                     for (const QueueStats &q : snap.queues) {
+                                         seen += (q.name == u"orders.dlq" && q.waiting == 2) ? 1 : 0;
+                                         seen += (q.name == u"Bestellungen-ü-<b>\"x\"</b>" && q.waiting == 1) ? 1 : 0;
+                                     }
+                                     return seen == 2;
+                                 }()),
+                                 20'000);
         QVERIFY(m_dir.isValid());
         m_audit = std::make_unique<AuditLog>(m_dir.filePath(QStringLiteral("audit.sqlite3")));
         QCOMPARE(m_audit->open(), QString());

@@ -242,56 +242,85 @@ QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
     const int limit = std::clamp(query.limit, 1, 100);
     const bool peekQuorum = d->peekQuorum;
     const QString endpoint = d->endpoint, user = d->user;
-    auto fail = [promise](const QString &error) {
+    // The next peek starts once this one has answered (see Private::peeking); runs on the client's thread.
+    auto next = [weak] {
+        if (const auto p = weak.lock()) {
+            p->peeking = false;
+            if (!p->peekQueue.empty()) {
+                auto run = std::move(p->peekQueue.front());
+                p->peekQueue.pop_front();
+                p->peeking = true;
+                run();
+            }
+        }
+    };
+    auto finished = std::make_shared<std::function<void(JobPage)>>([promise, next](JobPage page) {
+        promise->addResult(page);
+        promise->finish();
+        next();
+    });
+    auto fail = [finished](const QString &error) {
         JobPage p;
         p.error = error;
-        promise->addResult(p);
-        promise->finish();
+        (*finished)(p);
     };
-    c->get(path + QStringLiteral("?columns=name,type,arguments"),
-           [c, path, query, limit, peekQuorum, endpoint, user, promise, fail, weak](http::Response info) {
-               if (info.status != 200) {
-                   fail(describe(info, endpoint, user));
-                   return;
-               }
-               const QJsonObject q = QJsonDocument::fromJson(info.body).object();
-               if (q.value(u"type").toString() == u"quorum" && !peekQuorum) {
-                   fail(tr("%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would "
-                           "dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.")
-                            .arg(query.queue));
-                   return;
-               }
-               const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("count"), limit},
-                                                                 {QStringLiteral("ackmode"), QStringLiteral("ack_requeue_true")},
-                                                                 {QStringLiteral("encoding"), QStringLiteral("auto")},
-                                                                 {QStringLiteral("truncate"), int(kPeekBodyCap)}})
-                                           .toJson(QJsonDocument::Compact);
-               c->post(path + QStringLiteral("/get"), body, [query, promise, fail, endpoint, user, weak](http::Response r) {
-                   if (r.status != 200) {
-                       fail(describe(r, endpoint, user));
+    auto peek = [c, path, query, limit, peekQuorum, endpoint, user, finished, fail, weak] {
+        c->get(path + QStringLiteral("?columns=name,type,arguments"),
+               [c, path, query, limit, peekQuorum, endpoint, user, finished, fail, weak](http::Response info) {
+                   if (info.status != 200) {
+                       fail(describe(info, endpoint, user));
                        return;
                    }
-                   JobPage page;
-                   page.notice = tr("Peeked without losing anything: RabbitMQ requeued these messages, marks them "
-                                    "redelivered and may reorder them.");
-                   QHash<QString, JobDetail> details;
-                   int position = 0;
-                   for (const QJsonValue &v : QJsonDocument::fromJson(r.body).array()) {
-                       JobDetail d = peekedJob(v.toObject(), query.queue, ++position);
-                       if (!query.search.isEmpty() && !d.payload.contains(query.search, Qt::CaseInsensitive)) {
-                           continue;
+                   const QJsonObject q = QJsonDocument::fromJson(info.body).object();
+                   if (q.value(u"type").toString() == u"quorum" && !peekQuorum) {
+                       fail(tr("%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would "
+                               "dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.")
+                                .arg(query.queue));
+                       return;
+                   }
+                   const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("count"), limit},
+                                                                     {QStringLiteral("ackmode"), QStringLiteral("ack_requeue_true")},
+                                                                     {QStringLiteral("encoding"), QStringLiteral("auto")},
+                                                                     {QStringLiteral("truncate"), int(kPeekBodyCap)}})
+                                               .toJson(QJsonDocument::Compact);
+                   c->post(path + QStringLiteral("/get"), body, [query, finished, fail, endpoint, user, weak](http::Response r) {
+                       if (r.status != 200) {
+                           fail(describe(r, endpoint, user));
+                           return;
                        }
-                       page.jobs << d.summary;
-                       details.insert(d.summary.id, d);
-                   }
-                   if (const auto p = weak.lock()) {
-                       QMutexLocker lock(&p->peekMutex);
-                       p->peeked = details;
-                   }
-                   promise->addResult(page);
-                   promise->finish();
+                       JobPage page;
+                       page.notice = tr("Peeked without losing anything: RabbitMQ requeued these messages, marks them "
+                                        "redelivered and may reorder them.");
+                       QHash<QString, JobDetail> details;
+                       int position = 0;
+                       for (const QJsonValue &v : QJsonDocument::fromJson(r.body).array()) {
+                           JobDetail d = peekedJob(v.toObject(), query.queue, ++position);
+                           if (!query.search.isEmpty() && !d.payload.contains(query.search, Qt::CaseInsensitive)) {
+                               continue;
+                           }
+                           page.jobs << d.summary;
+                           details.insert(d.summary.id, d);
+                       }
+                       if (const auto p = weak.lock()) {
+                           QMutexLocker lock(&p->peekMutex);
+                           p->peeked = details;
+                       }
+                       (*finished)(page);
+                   });
                });
-           });
+    };
+    c->post([weak, peek] {
+        const auto p = weak.lock();
+        if (!p) {
+            return;
+        }
+        if (p->peeking) {
+            p->peekQueue.push_back(peek);
+            return;
+        }
+        p->peeking = true;
+        peek();
+    });
     return future;
 }
 

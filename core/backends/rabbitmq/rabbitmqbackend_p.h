@@ -14,6 +14,7 @@
 #include <QUrl>
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 
@@ -47,6 +48,11 @@ struct RabbitMqBackend::Private
     std::unique_ptr<http::Client> client;
     std::atomic<qint64> lastBytes{0};
     QString moveMode; ///< "auto" (shovel, else AMQP), "shovel" or "amqp"
+    /// Peeks run one at a time (on the HTTP client's thread, the only one touching these): a get with requeue
+    /// holds the messages it took until it answers, so a second peek at the same moment would see only what is
+    /// left and show a near-empty queue.
+    bool peeking = false;
+    std::deque<std::function<void()>> peekQueue;
     amqp::Options amqp;
 
     QString vhostPath() const { return QString::fromLatin1(QUrl::toPercentEncoding(vhost)); }
