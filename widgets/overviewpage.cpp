@@ -152,58 +152,21 @@ QString OverviewPage::summaryText() const
 
 void OverviewPage::rebuild()
 {
-    struct Entry
-    {
-        QString key;
-        TileData data;
-        qint64 depth;
-    };
-    QList<Entry> entries;
+    const QList<TileData> entries = readTiles(m_model);
     int counts[4] = {0, 0, 0, 0};
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        auto at = [&](int col, int role = Qt::DisplayRole) { return m_model->index(row, col).data(role); };
-        TileData t;
-        t.connectionId = at(M::QueueColumn, M::ConnectionIdRole).toString();
-        t.connection = at(M::ConnectionColumn).toString();
-        t.queue = at(M::QueueColumn, M::QueueNameRole).toString();
-        t.waiting = at(M::WaitingColumn, M::RawValueRole).isValid()
-                        ? Freshness::count(at(M::WaitingColumn, M::RawValueRole).toLongLong(),
-                                           Exactness(at(M::WaitingColumn, M::ExactnessRole).toInt()))
-                        : at(M::WaitingColumn).toString();
-        t.paused = at(M::QueueColumn, M::PausedRole).toBool();
-        t.oldest = at(M::OldestAgeColumn).toString();
-        const auto rate = [&](int col) {
-            const QVariant v = at(col, M::RawValueRole);
-            return Freshness::rateNumber(v.isValid() ? std::optional<double>(v.toDouble()) : std::nullopt,
-                                         Exactness(at(col, M::ExactnessRole).toInt()));
-        };
-        //: jobs per minute arriving and leaving a queue
-        t.rates = tr("in %1 · out %2 /min").arg(rate(M::InRateColumn), rate(M::OutRateColumn));
-        t.failed = at(M::FailedColumn).toString();
-        t.updated = at(M::UpdatedColumn).toString();
-        t.error = at(M::QueueColumn, M::ErrorRole).toString();
-        t.stale = at(M::UpdatedColumn, M::StaleRole).toBool();
-        t.status = QueueStatus(at(M::QueueColumn, M::StatusRole).toInt());
-        t.history = at(M::QueueColumn, M::HistoryRole).value<QList<double>>();
+    for (const TileData &t : entries) {
         ++counts[int(t.status)];
-        const QVariant depth = at(M::WaitingColumn, M::RawValueRole);
-        entries.append({t.connectionId + QChar(0x1f) + t.queue, t, depth.isValid() ? depth.toLongLong() : -1});
     }
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
-        const int sa = statusSeverity(a.data.status);
-        const int sb = statusSeverity(b.data.status);
-        return sa != sb ? sa > sb : a.depth > b.depth;
-    });
     QHash<QString, QueueTile *> keep;
     QList<QueueTile *> order;
-    for (const Entry &e : entries) {
-        QueueTile *tile = m_tiles.take(e.key);
+    for (const TileData &e : entries) {
+        QueueTile *tile = m_tiles.take(e.key());
         if (!tile) {
             tile = new QueueTile(m_canvas);
             connect(tile, &QueueTile::activated, this, &OverviewPage::queueActivated);
         }
-        tile->setData(e.data);
-        keep.insert(e.key, tile);
+        tile->setData(e);
+        keep.insert(e.key(), tile);
         order.append(tile);
     }
     qDeleteAll(m_tiles); // queues that are gone

@@ -2,31 +2,12 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "queuestatus.h"
+#include "tiledata.h"
 
 #include <QList>
 #include <QWidget>
 
 namespace qd {
-
-/// What one tile shows; filled from a QueueOverviewModel row. All text is already formatted ("—" for
-/// unknown) and plain.
-struct TileData
-{
-    QString connectionId;
-    QString connection;
-    QString queue;
-    QString waiting;
-    QString oldest;
-    QString rates;
-    QString failed;
-    bool paused = false;
-    QString updated;
-    QString error;
-    bool stale = false;
-    QueueStatus status = QueueStatus::Unknown;
-    QList<double> history;
-};
 
 /// One queue at a glance: status (colour AND shape AND word), depth, oldest age, rates, failed, a sparkline
 /// and how fresh it all is. Stale data fades and says so. Click or Enter opens the queue.

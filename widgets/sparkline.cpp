@@ -10,6 +10,25 @@
 
 namespace qd {
 
+SparklineWidget::SparklineWidget(QWidget *parent) : QWidget(parent)
+{
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Expanding);
+}
+
+void SparklineWidget::setValues(const QList<double> &values)
+{
+    if (values != m_values) {
+        m_values = values;
+        update();
+    }
+}
+
+void SparklineWidget::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    paintSparkline(p, QRectF(rect()).adjusted(3, 3, -3, -3), m_values, Theme::color(Theme::Role::Waiting, palette()));
+}
+
 void paintSparkline(QPainter &p, const QRectF &rect, const QList<double> &values, const QColor &color)
 {
     if (values.size() < 2 || rect.width() < 4 || rect.height() < 4) {

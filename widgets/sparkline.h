@@ -6,6 +6,7 @@
 #include <QList>
 #include <QRectF>
 #include <QStyledItemDelegate>
+#include <QWidget>
 
 class QPainter;
 
@@ -16,6 +17,22 @@ namespace qd {
 void paintSparkline(QPainter &painter, const QRectF &rect, const QList<double> &values, const QColor &color);
 
 /// Paints a sparkline in a table cell from a model role holding QList<double> (as Wireshark does in its lists).
+/// A sparkline on its own: recent waiting depths, oldest first, in the palette's "waiting" colour.
+class SparklineWidget final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SparklineWidget(QWidget *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(SparklineWidget)
+    void setValues(const QList<double> &values);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    QList<double> m_values;
+};
+
 class SparklineDelegate final : public QStyledItemDelegate
 {
     Q_OBJECT

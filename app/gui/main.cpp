@@ -10,6 +10,7 @@
 #include "settings/connectionsettings.h"
 #include "timeline/incidenttimeline.h"
 #include "timeserieschart.h"
+#include "wallview.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -43,8 +44,11 @@ void scheduleScreenshot(qd::MainWindow &window, qd::Collector &collector, const 
         for (auto *chart : window.findChildren<qd::TimeSeriesChart *>()) {
             chart->flush();
         }
-        // A dialog opened for the picture (--alert-rules) is what to show.
+        // A dialog opened for the picture (--alert-rules) or the wall (--wall) is what to show.
         QWidget *target = QApplication::activeModalWidget() ? QApplication::activeModalWidget() : &window;
+        if (window.wall() && window.wall()->isVisible()) {
+            target = window.wall();
+        }
         const bool ok = target->grab().save(file);
         std::fprintf(ok ? stdout : stderr, ok ? "screenshot: %s\n" : "screenshot: cannot write %s\n", qPrintable(file));
         QCoreApplication::exit(ok ? 0 : 1);
@@ -97,7 +101,15 @@ int main(int argc, char *argv[])
                                   QStringLiteral("STATE"));
     const QCommandLineOption alertRules(QStringLiteral("alert-rules"),
                                         QApplication::translate("main", "Open the alert rules editor of the first connection."));
-    parser.addOptions({demo, connect, interval, screenshot, after, queue, jobs, alertRules});
+    const QCommandLineOption wall(QStringLiteral("wall"),
+                                  QApplication::translate("main", "Start in war-room mode: a full-screen wall (F11 toggles)."));
+    const QCommandLineOption wallCycle(QStringLiteral("wall-cycle"),
+                                       QApplication::translate("main", "With --wall: switch between connections every SECONDS."),
+                                       QStringLiteral("SECONDS"));
+    const QCommandLineOption size(QStringLiteral("size"),
+                                  QApplication::translate("main", "With --screenshot: the size to render, e.g. 3840x2160."),
+                                  QStringLiteral("WxH"));
+    parser.addOptions({demo, connect, interval, screenshot, after, queue, jobs, alertRules, wall, wallCycle, size});
     parser.process(app);
 
     qd::ConnectionSettings settings;
@@ -129,8 +141,17 @@ int main(int argc, char *argv[])
     if (!historyError.isEmpty()) {
         std::fprintf(stderr, "queuedeck: history disabled: %s\n", qPrintable(historyError));
     }
+    QSize shotSize(1440, 900);
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split(u'x');
+        shotSize = wh.size() == 2 ? QSize(wh[0].toInt(), wh[1].toInt()) : QSize();
+        if (!shotSize.isValid() || shotSize.width() < 320 || shotSize.height() < 240) {
+            std::fprintf(stderr, "queuedeck: --size wants WIDTHxHEIGHT, e.g. 1920x1080\n");
+            return 2;
+        }
+    }
     if (parser.isSet(screenshot)) {
-        window.resize(1440, 900);
+        window.resize(shotSize);
     }
     window.loadSavedConnections();
     int n = 0;
@@ -158,6 +179,12 @@ int main(int argc, char *argv[])
         }
     }
     window.show();
+    if (parser.isSet(wall)) {
+        qd::WallView *w = window.setWallMode(true, parser.isSet(screenshot) ? (parser.isSet(size) ? shotSize : QSize(1920, 1080)) : QSize());
+        if (parser.isSet(wallCycle)) {
+            w->setCycleSeconds(parser.value(wallCycle).toInt());
+        }
+    }
     if (parser.isSet(alertRules) && !collector.connectionIds().isEmpty()) {
         QTimer::singleShot(0, &window, [&window, &collector] { window.editAlertRules(collector.connectionIds().constFirst()); });
     }

@@ -27,6 +27,7 @@
 #include "settings/connectionsettings.h"
 #include "statusstrip.h"
 #include "timelineactions.h"
+#include "wallview.h"
 #include "welcomepage.h"
 
 #include <QAction>
@@ -221,6 +222,10 @@ void MainWindow::createActions()
     auditLog->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
     auto *overview = view->addAction(tr("&Overview"), this, &MainWindow::showOverview);
     overview->setShortcut(QKeySequence(tr("Ctrl+1")));
+    view->addSeparator();
+    m_wallAction = view->addAction(tr("&War Room Wall"), this, [this](bool on) { setWallMode(on); });
+    m_wallAction->setCheckable(true);
+    m_wallAction->setShortcut(QKeySequence(Qt::Key_F11));
     for (QAction *a : {add, refresh, overview}) {
         a->setToolTip(QStringLiteral("%1 (%2)").arg(a->text().remove(u'&').remove(QStringLiteral("…")),
                                                     a->shortcut().toString(QKeySequence::NativeText)));
@@ -468,6 +473,46 @@ void MainWindow::onAlertsChanged(const QString &connectionId, const Snapshot &sn
 void MainWindow::setTimeline(IncidentTimeline *timeline)
 {
     m_timelineActions->setTimeline(timeline);
+    if (m_wall) {
+        m_wall->setTimeline(timeline);
+    }
+}
+
+WallView *MainWindow::setWallMode(bool on, const QSize &size)
+{
+    if (on && !m_wall) {
+        m_wall = new WallView(m_overviewModel, alerts(), m_collector, this);
+        m_wall->setWindowFlag(Qt::Window); // a window of its own: full screen, perhaps on the room's big screen
+        m_wall->setWindowTitle(tr("Queuedeck — War Room"));
+        m_wall->setTimeline(m_timelineActions->timeline());
+        m_wall->setCycleSeconds(QSettings().value(QStringLiteral("wall/autoCycleSeconds"), 0).toInt());
+        connect(m_wall, &WallView::exitRequested, this, [this] { setWallMode(false); });
+        connect(m_wall, &WallView::queueActivated, this, [this](const QString &id, const QString &queue) {
+            setWallMode(false);
+            showQueue(id, queue);
+        });
+    }
+    if (m_wallAction) {
+        m_wallAction->setChecked(on);
+    }
+    if (!m_wall) {
+        return nullptr;
+    }
+    if (!on) {
+        m_wall->hide();
+        activateWindow();
+        return m_wall;
+    }
+    if (size.isValid()) {
+        m_wall->resize(size);
+        m_wall->show();
+    } else {
+        m_wall->setScreen(screen());
+        m_wall->showFullScreen();
+    }
+    m_wall->raise();
+    m_wall->activateWindow();
+    return m_wall;
 }
 
 QFuture<QString> MainWindow::postMortem(const QString &connectionId, int hours)

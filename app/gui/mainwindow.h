@@ -31,6 +31,7 @@ class OverviewPage;
 class QueueDetailView;
 class QueueOverviewModel;
 class TimelineActions;
+class WallView;
 class WelcomePage;
 namespace demo {
 class DemoSimulator;
@@ -67,6 +68,11 @@ public:
     /// The audit log viewer (View → Audit Log, Ctrl+Shift+L), refreshed each time it is shown.
     AuditView *showAuditLog();
     void showQueue(const QString &connectionId, const QString &queue);
+
+    /// War-room mode (F11, --wall): the wall as a full-screen window of its own over this one, or at `size`
+    /// when given (screenshots, tests). Esc or F11 on the wall comes back.
+    WallView *setWallMode(bool on, const QSize &size = {});
+    WallView *wall() const { return m_wall; }
 
     QTreeView *sidebar() const { return m_sidebar; }
     OverviewPage *overview() const { return m_overview; }
@@ -107,6 +113,8 @@ private:
     TimelineActions *m_timelineActions;
     std::unique_ptr<AuditLog> m_audit;
     AuditView *m_auditView = nullptr;
+    WallView *m_wall = nullptr;
+    QAction *m_wallAction = nullptr;
     std::unique_ptr<Outbox> m_outbox;
 };
 

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "tiledata.h"
+
+#include "freshness.h"
+#include "queueoverviewmodel.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace qd {
+
+using M = QueueOverviewModel;
+
+QString tileRates(const QString &in, const QString &out)
+{
+    //: jobs per minute arriving and leaving a queue
+    return QCoreApplication::translate("qd::OverviewPage", "in %1 · out %2 /min").arg(in, out);
+}
+
+QList<TileData> readTiles(const QAbstractItemModel *model)
+{
+    QList<TileData> tiles;
+    tiles.reserve(model->rowCount());
+    for (int row = 0; row < model->rowCount(); ++row) {
+        auto at = [&](int col, int role = Qt::DisplayRole) { return model->index(row, col).data(role); };
+        TileData t;
+        t.connectionId = at(M::QueueColumn, M::ConnectionIdRole).toString();
+        t.connection = at(M::ConnectionColumn).toString();
+        t.queue = at(M::QueueColumn, M::QueueNameRole).toString();
+        const QVariant depth = at(M::WaitingColumn, M::RawValueRole);
+        t.depth = depth.isValid() ? depth.toLongLong() : -1;
+        t.waiting = depth.isValid() ? Freshness::count(t.depth, Exactness(at(M::WaitingColumn, M::ExactnessRole).toInt()))
+                                    : at(M::WaitingColumn).toString();
+        t.paused = at(M::QueueColumn, M::PausedRole).toBool();
+        t.oldest = at(M::OldestAgeColumn).toString();
+        const auto rate = [&](int col) {
+            const QVariant v = at(col, M::RawValueRole);
+            return Freshness::rateNumber(v.isValid() ? std::optional<double>(v.toDouble()) : std::nullopt,
+                                         Exactness(at(col, M::ExactnessRole).toInt()));
+        };
+        t.rates = tileRates(rate(M::InRateColumn), rate(M::OutRateColumn));
+        t.failed = at(M::FailedColumn).toString();
+        t.updated = at(M::UpdatedColumn).toString();
+        t.error = at(M::QueueColumn, M::ErrorRole).toString();
+        t.stale = at(M::UpdatedColumn, M::StaleRole).toBool();
+        t.status = QueueStatus(at(M::QueueColumn, M::StatusRole).toInt());
+        t.history = at(M::QueueColumn, M::HistoryRole).value<QList<double>>();
+        tiles.append(t);
+    }
+    std::stable_sort(tiles.begin(), tiles.end(), [](const TileData &a, const TileData &b) {
+        const int sa = statusSeverity(a.status);
+        const int sb = statusSeverity(b.status);
+        return sa != sb ? sa > sb : a.depth > b.depth;
+    });
+    return tiles;
+}
+
+} // namespace qd

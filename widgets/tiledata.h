@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include "queuestatus.h"
+
+#include <QList>
+#include <QString>
+
+class QAbstractItemModel;
+
+namespace qd {
+
+/// What one queue tile shows (the overview's and the war-room wall's); read from a QueueOverviewModel row.
+/// All text is already formatted ("—" for unknown) and plain.
+struct TileData
+{
+    QString connectionId;
+    QString connection;
+    QString queue;
+    QString waiting;
+    QString oldest;
+    QString rates;
+    QString failed;
+    bool paused = false;
+    QString updated;
+    QString error;
+    bool stale = false;
+    QueueStatus status = QueueStatus::Unknown;
+    QList<double> history;
+    qint64 depth = -1; ///< the raw waiting count, -1 when unknown (sorts last among equals)
+
+    /// Identifies the queue across polls: connection id and queue name.
+    QString key() const { return keyOf(connectionId, queue); }
+    static QString keyOf(const QString &connectionId, const QString &queue) { return connectionId + QChar(0x1f) + queue; }
+};
+
+/// Every row of a QueueOverviewModel as tiles, worst first: critical, warning, unknown, ok; then deepest.
+QList<TileData> readTiles(const QAbstractItemModel *overviewModel);
+
+/// "in 12 · out 3 /min" for a tile.
+QString tileRates(const QString &in, const QString &out);
+
+} // namespace qd
