@@ -2557,62 +2557,62 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="302"/>
+        <location filename="../app/gui/mainwindow.cpp" line="305"/>
         <source>%1: the password was not saved and will be asked for again after a restart: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="326"/>
+        <location filename="../app/gui/mainwindow.cpp" line="329"/>
         <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="343"/>
+        <location filename="../app/gui/mainwindow.cpp" line="346"/>
         <source>%1: no password from the keyring: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="360"/>
+        <location filename="../app/gui/mainwindow.cpp" line="363"/>
         <source>Alert Rules</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="360"/>
+        <location filename="../app/gui/mainwindow.cpp" line="363"/>
         <source>Add a connection first: rules belong to a connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="378"/>
+        <location filename="../app/gui/mainwindow.cpp" line="381"/>
         <source>Demo: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="379"/>
+        <location filename="../app/gui/mainwindow.cpp" line="382"/>
         <source>Demo script: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="401"/>
+        <location filename="../app/gui/mainwindow.cpp" line="404"/>
         <source>Demo (Delayed::Job)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="413"/>
+        <location filename="../app/gui/mainwindow.cpp" line="416"/>
         <source>Add Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="425"/>
+        <location filename="../app/gui/mainwindow.cpp" line="428"/>
         <source>Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="425"/>
+        <location filename="../app/gui/mainwindow.cpp" line="428"/>
         <source>Stop monitoring &quot;%1&quot;?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="457"/>
+        <location filename="../app/gui/mainwindow.cpp" line="460"/>
         <source>%1 cleared</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3156,77 +3156,77 @@ Subject: %2
 <context>
     <name>qd::QueueActionDialog</name>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="26"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="27"/>
         <source>Move All Messages — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="26"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="27"/>
         <source>Purge Queue — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="36"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="37"/>
         <source>Where they were dead-lettered from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="42"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="43"/>
         <source>Destination queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="43"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="47"/>
         <source>&amp;To:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="45"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="49"/>
         <source>RabbitMQ moves them itself (a shovel that deletes itself when done); Queuedeck never holds the messages, so closing it or losing the network loses nothing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="54"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="58"/>
         <source>Type the queue&apos;s name to confirm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="55"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="59"/>
         <source>Queue name, typed to confirm the purge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="56"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="60"/>
         <source>&amp;Confirm:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="63"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="67"/>
         <source>Working</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="71"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="75"/>
         <source>&amp;Move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="71"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="75"/>
         <source>&amp;Purge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="76"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="80"/>
         <source>Counting the messages in %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="121"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="151"/>
         <source>Could not count the messages in %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/queueactiondialog.cpp" line="129"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="160"/>
         <source>%n message(s) in %1 will move to %2.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3234,7 +3234,7 @@ Subject: %2
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/queueactiondialog.cpp" line="130"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="161"/>
         <source>%n message(s) in %1 will be deleted. This cannot be undone.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3242,57 +3242,62 @@ Subject: %2
         </translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="151"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="182"/>
         <source>This connection may not move messages (a read-only profile, or a user without the administrator or policymaker tag).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="153"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="184"/>
         <source>This connection may not purge queues (a read-only profile).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="156"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="187"/>
         <source>The audit log is unavailable, so this action is off.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="158"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="189"/>
         <source>The queue is empty: nothing to do.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="175"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="206"/>
         <source>Moving… RabbitMQ moves them server-side.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="175"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="206"/>
         <source>Purging…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="204"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="232"/>
+        <source>Moved %1 of %2 so far, in batches; each acknowledged at the source only once RabbitMQ confirmed it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="251"/>
         <source>Move failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="208"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="255"/>
         <source>Moved %1 message(s) from %2 to %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="211"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="258"/>
         <source>%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="226"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="273"/>
         <source>Purge failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="229"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="276"/>
         <source>Purged %1: %2 message(s) deleted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4471,17 +4476,17 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="259"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="276"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="275"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="292"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="303"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="332"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4541,27 +4546,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="341"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="370"/>
         <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="355"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="384"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="404"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="433"/>
         <source>Queue %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="422"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="451"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="429"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="458"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -4569,22 +4574,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="436"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="465"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="443"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="472"/>
         <source>Node %1 is down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="446"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="475"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="449"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="478"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
