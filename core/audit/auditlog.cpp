@@ -19,10 +19,11 @@
 namespace qd {
 
 namespace {
-QString tr(const char *text)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::AuditLog", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::AuditLog)
+};
 } // namespace
 
 struct AuditLog::Private
@@ -62,7 +63,7 @@ QString AuditLog::defaultPath()
 QString AuditLog::open()
 {
     if (!QDir().mkpath(QFileInfo(d->path).absolutePath())) {
-        return tr("Cannot create the directory of the audit log %1.").arg(d->path);
+        return Tr::tr("Cannot create the directory of the audit log %1.").arg(d->path);
     }
     Private *p = d.get();
     return p->executor.run([p]() -> QString {
@@ -70,7 +71,7 @@ QString AuditLog::open()
         db.setDatabaseName(p->path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
         if (!db.open()) {
-            return tr("Cannot open the audit log %1: %2").arg(p->path, db.lastError().text());
+            return Tr::tr("Cannot open the audit log %1: %2").arg(p->path, db.lastError().text());
         }
         QSqlQuery q(db);
         if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
@@ -84,7 +85,7 @@ QString AuditLog::open()
                                    " action TEXT NOT NULL, expected TEXT NOT NULL, filter TEXT NOT NULL,"
                                    " job_ids TEXT NOT NULL, next INTEGER NOT NULL, succeeded INTEGER NOT NULL,"
                                    " skipped INTEGER NOT NULL, state TEXT NOT NULL, result TEXT NOT NULL)"))) {
-            return tr("%1 is not a usable audit log: %2").arg(p->path, q.lastError().text());
+            return Tr::tr("%1 is not a usable audit log: %2").arg(p->path, q.lastError().text());
         }
         p->opened = true;
         return {};

@@ -12,10 +12,11 @@ namespace qd {
 
 namespace {
 
-QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::Check", text, disambiguation, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::Check)
+};
 
 QString seconds(double s)
 {
@@ -96,22 +97,22 @@ CheckResult evaluateCheck(const Snapshot &s, const CheckThresholds &t)
         const QString name = escapeForDisplay(q.name, 80);
         if (t.warnLatency || t.maxLatency) {
             if (!q.oldestAgeSeconds) {
-                findings.append({CheckState::Unknown, tr("%1: age of the oldest job is unknown").arg(name)});
+                findings.append({CheckState::Unknown, Tr::tr("%1: age of the oldest job is unknown").arg(name)});
             } else {
                 const CheckState st = level(*q.oldestAgeSeconds, t.warnLatency, t.maxLatency);
                 if (st != CheckState::Ok) {
-                    findings.append({st, tr("%1: oldest job waited %2").arg(name, seconds(*q.oldestAgeSeconds)),
+                    findings.append({st, Tr::tr("%1: oldest job waited %2").arg(name, seconds(*q.oldestAgeSeconds)),
                                      ratio(*q.oldestAgeSeconds, t.warnLatency, t.maxLatency)});
                 }
             }
         }
         if (t.warnDepth || t.maxDepth) {
             if (!q.waiting) {
-                findings.append({CheckState::Unknown, tr("%1: depth is unknown").arg(name)});
+                findings.append({CheckState::Unknown, Tr::tr("%1: depth is unknown").arg(name)});
             } else {
                 const CheckState st = level(double(*q.waiting), asDouble(t.warnDepth), asDouble(t.maxDepth));
                 if (st != CheckState::Ok) {
-                    findings.append({st, tr("%1: %2 jobs waiting").arg(name).arg(*q.waiting),
+                    findings.append({st, Tr::tr("%1: %2 jobs waiting").arg(name).arg(*q.waiting),
                                      ratio(double(*q.waiting), asDouble(t.warnDepth), asDouble(t.maxDepth))});
                 }
             }
@@ -140,16 +141,16 @@ CheckResult evaluateCheck(const Snapshot &s, const CheckThresholds &t)
     const WorkerSummary w = s.workerSummary();
     if (t.minWorkers) {
         if (!w.busy) {
-            findings.append({CheckState::Unknown, tr("worker count is unknown")});
+            findings.append({CheckState::Unknown, Tr::tr("worker count is unknown")});
         } else {
             const int alive = *w.busy + w.idle.value_or(0);
             if (alive < *t.minWorkers) {
-                QString text = tr("%1 live worker(s), %2 required").arg(alive).arg(*t.minWorkers);
+                QString text = Tr::tr("%1 live worker(s), %2 required").arg(alive).arg(*t.minWorkers);
                 if (!w.idle) {
-                    text += tr(" (idle workers are invisible on this backend)");
+                    text += Tr::tr(" (idle workers are invisible on this backend)");
                 }
                 if (w.lost.value_or(0) > 0) {
-                    text += tr(", %1 lost").arg(*w.lost);
+                    text += Tr::tr(", %1 lost").arg(*w.lost);
                 }
                 findings.append({CheckState::Critical, text, double(*t.minWorkers - alive)});
             }
@@ -164,12 +165,12 @@ CheckResult evaluateCheck(const Snapshot &s, const CheckThresholds &t)
     }
     QString summary;
     if (findings.isEmpty()) {
-        summary = tr("%n queue(s)", nullptr, int(s.queues.size()));
+        summary = Tr::tr("%n queue(s)", nullptr, int(s.queues.size()));
         if (oldest) {
-            summary += tr(", oldest job %1 (%2)").arg(seconds(*oldest), oldestQueue);
+            summary += Tr::tr(", oldest job %1 (%2)").arg(seconds(*oldest), oldestQueue);
         }
         if (w.busy) {
-            summary += tr(", %1 busy worker(s)").arg(*w.busy);
+            summary += Tr::tr(", %1 busy worker(s)").arg(*w.busy);
         }
     } else {
         // Worst first, so the one line a pager shows names the queue to look at.
@@ -183,7 +184,7 @@ CheckResult evaluateCheck(const Snapshot &s, const CheckThresholds &t)
         }
         summary = texts.join(QStringLiteral("; "));
         if (findings.size() > kShownFindings) {
-            summary += tr(" (+%n more)", nullptr, int(findings.size() - kShownFindings));
+            summary += Tr::tr(" (+%n more)", nullptr, int(findings.size() - kShownFindings));
         }
     }
     if (w.busy) {

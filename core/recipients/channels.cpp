@@ -4,6 +4,7 @@
 
 #include "../csv.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -19,10 +20,11 @@ namespace qd {
 
 namespace {
 
-QString tr(const char *text)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::ChannelSpec", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::ChannelSpec)
+};
 
 bool isIdentifier(const QString &name, bool allowSchema)
 {
@@ -47,7 +49,7 @@ Result<SqlTarget> parseSqlTarget(const QString &text)
     const QString example = QStringLiteral("sql:sqlite:///var/app/db.sqlite3?table=notifications&user_col=user_id"
                                            "&subject_col=subject&body_col=body&key_col=idempotency_key");
     if (!url.isValid()) {
-        return Result<SqlTarget>::failure(tr("The SQL channel URL is invalid: %1. Example: %2").arg(url.errorString(), example));
+        return Result<SqlTarget>::failure(Tr::tr("The SQL channel URL is invalid: %1. Example: %2").arg(url.errorString(), example));
     }
     SqlTarget t;
     const QString scheme = url.scheme().toLower();
@@ -56,7 +58,7 @@ Result<SqlTarget> parseSqlTarget(const QString &text)
         t.database = url.path();
         if (!url.host().isEmpty() || !t.database.startsWith(u'/')) {
             return Result<SqlTarget>::failure(
-                tr("An SQLite channel needs an absolute path after three slashes. Example: %1").arg(example));
+                Tr::tr("An SQLite channel needs an absolute path after three slashes. Example: %1").arg(example));
         }
     } else if (scheme == u"postgresql" || scheme == u"postgres") {
         t.driver = QStringLiteral("QPSQL");
@@ -67,11 +69,11 @@ Result<SqlTarget> parseSqlTarget(const QString &text)
         t.database = url.path().mid(1);
         if (t.host.isEmpty() || t.database.isEmpty() || t.database.contains(u'/')) {
             return Result<SqlTarget>::failure(
-                tr("A PostgreSQL channel looks like postgresql://user@host:5432/dbname?table=notifications."));
+                Tr::tr("A PostgreSQL channel looks like postgresql://user@host:5432/dbname?table=notifications."));
         }
     } else {
         return Result<SqlTarget>::failure(
-            tr("The SQL channel supports sqlite:// and postgresql:// URLs, not \"%1\". Example: %2").arg(scheme, example));
+            Tr::tr("The SQL channel supports sqlite:// and postgresql:// URLs, not \"%1\". Example: %2").arg(scheme, example));
     }
     const QUrlQuery query(url);
     const QStringList known = {QStringLiteral("table"), QStringLiteral("user_col"), QStringLiteral("subject_col"),
@@ -79,7 +81,7 @@ Result<SqlTarget> parseSqlTarget(const QString &text)
     for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
         if (!known.contains(key)) {
             return Result<SqlTarget>::failure(
-                tr("Unknown SQL channel option \"%1\"; known: %2.").arg(key, known.join(QStringLiteral(", "))));
+                Tr::tr("Unknown SQL channel option \"%1\"; known: %2.").arg(key, known.join(QStringLiteral(", "))));
         }
     }
     auto option = [&query](const QString &key, QString &into) {
@@ -93,11 +95,11 @@ Result<SqlTarget> parseSqlTarget(const QString &text)
     option(QStringLiteral("body_col"), t.bodyColumn);
     option(QStringLiteral("key_col"), t.keyColumn);
     if (!isIdentifier(t.table, true)) {
-        return Result<SqlTarget>::failure(tr("\"%1\" is not a plain table name (letters, digits, _).").arg(t.table));
+        return Result<SqlTarget>::failure(Tr::tr("\"%1\" is not a plain table name (letters, digits, _).").arg(t.table));
     }
     for (const QString &c : {t.userColumn, t.subjectColumn, t.bodyColumn, t.keyColumn}) {
         if (!isIdentifier(c, false)) {
-            return Result<SqlTarget>::failure(tr("\"%1\" is not a plain column name (letters, digits, _).").arg(c));
+            return Result<SqlTarget>::failure(Tr::tr("\"%1\" is not a plain column name (letters, digits, _).").arg(c));
         }
     }
     return t;
@@ -133,7 +135,7 @@ Result<ChannelSpec> ChannelSpec::parse(const QString &specText)
         c.url = QUrl(rest, QUrl::StrictMode);
         if (!c.url.isValid() || (c.url.scheme() != u"http" && c.url.scheme() != u"https") || c.url.host().isEmpty()) {
             return Result<ChannelSpec>::failure(
-                tr("A webhook channel needs an http(s) URL, e.g. webhook:https://support.example.com/hooks/notify."));
+                Tr::tr("A webhook channel needs an http(s) URL, e.g. webhook:https://support.example.com/hooks/notify."));
         }
         return c;
     }
@@ -141,7 +143,7 @@ Result<ChannelSpec> ChannelSpec::parse(const QString &specText)
         c.kind = Kind::Csv;
         c.csvPath = rest;
         if (rest.isEmpty() || QFileInfo(rest).isRelative()) {
-            return Result<ChannelSpec>::failure(tr("A CSV channel needs an absolute file path, e.g. csv:/tmp/affected.csv."));
+            return Result<ChannelSpec>::failure(Tr::tr("A CSV channel needs an absolute file path, e.g. csv:/tmp/affected.csv."));
         }
         return c;
     }
@@ -155,7 +157,7 @@ Result<ChannelSpec> ChannelSpec::parse(const QString &specText)
         return c;
     }
     return Result<ChannelSpec>::failure(
-        tr("\"%1\" is not a channel. Use webhook:URL, csv:FILE or sql:URL.").arg(specText));
+        Tr::tr("\"%1\" is not a channel. Use webhook:URL, csv:FILE or sql:URL.").arg(specText));
 }
 
 QString ChannelSpec::displayString() const
@@ -196,7 +198,7 @@ Delivery appendCsv(const QString &path, const OutboxMessage &m, QSet<QString> *k
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadWrite | QIODevice::Append)) {
-        return {Delivery::Outcome::Permanent, tr("Cannot write %1: %2").arg(path, file.errorString())};
+        return {Delivery::Outcome::Permanent, Tr::tr("Cannot write %1: %2").arg(path, file.errorString())};
     }
     const bool fresh = file.size() == 0;
     if (knownKeys && knownKeys->isEmpty() && !fresh) {
@@ -222,7 +224,7 @@ Delivery appendCsv(const QString &path, const OutboxMessage &m, QSet<QString> *k
     const QByteArray bytes = out.toUtf8();
     // Confirmed means on disk: a row that only sat in a buffer when the machine died was not delivered.
     if (file.write(bytes) != bytes.size() || !file.flush() || ::fsync(file.handle()) != 0) {
-        return {Delivery::Outcome::Transient, tr("Cannot write %1: %2").arg(path, file.errorString())};
+        return {Delivery::Outcome::Transient, Tr::tr("Cannot write %1: %2").arg(path, file.errorString())};
     }
     if (knownKeys) {
         knownKeys->insert(m.key);
@@ -251,16 +253,16 @@ Delivery insertSql(const SqlTarget &t, const OutboxMessage &m, const QString &co
     if (!db.isOpen()) {
         // Never create the application's database: a typo in the path must not produce an empty file.
         if (t.driver == u"QSQLITE" && !QFileInfo(t.database).isFile()) {
-            return {Delivery::Outcome::Permanent, tr("The SQLite database %1 does not exist.").arg(t.database)};
+            return {Delivery::Outcome::Permanent, Tr::tr("The SQLite database %1 does not exist.").arg(t.database)};
         }
         if (!db.open()) {
-            return {Delivery::Outcome::Transient, tr("Cannot open the database: %1").arg(db.lastError().text())};
+            return {Delivery::Outcome::Transient, Tr::tr("Cannot open the database: %1").arg(db.lastError().text())};
         }
     }
     QSqlQuery q(db);
     if (!q.prepare(t.insertStatement())) {
         return {Delivery::Outcome::Permanent,
-                tr("Cannot insert into %1: %2 (the table needs the columns %3, %4, %5 and a UNIQUE index on %6)")
+                Tr::tr("Cannot insert into %1: %2 (the table needs the columns %3, %4, %5 and a UNIQUE index on %6)")
                     .arg(t.table, q.lastError().text(), t.userColumn, t.subjectColumn, t.bodyColumn, t.keyColumn)};
     }
     q.addBindValue(m.user);
@@ -277,7 +279,7 @@ Delivery insertSql(const SqlTarget &t, const OutboxMessage &m, const QString &co
             db.close();
         }
         return {transient ? Delivery::Outcome::Transient : Delivery::Outcome::Permanent,
-                tr("Cannot insert into %1: %2 (the table needs a UNIQUE index on %3)").arg(t.table, e.text(), t.keyColumn)};
+                Tr::tr("Cannot insert into %1: %2 (the table needs a UNIQUE index on %3)").arg(t.table, e.text(), t.keyColumn)};
     }
     return {q.numRowsAffected() > 0 ? Delivery::Outcome::Delivered : Delivery::Outcome::AlreadyDelivered, {}};
 }

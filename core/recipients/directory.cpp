@@ -18,10 +18,11 @@
 namespace qd {
 
 namespace {
-QString tr(const char *text)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::Directory", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::Directory)
+};
 } // namespace
 
 struct Directory::Private
@@ -43,7 +44,7 @@ struct Directory::Private
         db.setDatabaseName(target.database);
         if (target.driver == u"QSQLITE") {
             if (!QFileInfo(target.database).isFile()) {
-                return tr("The SQLite database %1 does not exist.").arg(target.database);
+                return Tr::tr("The SQLite database %1 does not exist.").arg(target.database);
             }
             db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
         } else {
@@ -54,13 +55,13 @@ struct Directory::Private
             db.setConnectOptions(QStringLiteral("connect_timeout=5;application_name=queuedeck-directory"));
         }
         if (!db.open()) {
-            return tr("Cannot open %1: %2").arg(display, db.lastError().text());
+            return Tr::tr("Cannot open %1: %2").arg(display, db.lastError().text());
         }
         if (target.driver != u"QSQLITE") {
             QSqlQuery ro(db);
             if (!ro.exec(QStringLiteral("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"))) {
                 db.close();
-                return tr("Cannot make the session read-only: %1").arg(ro.lastError().text());
+                return Tr::tr("Cannot make the session read-only: %1").arg(ro.lastError().text());
             }
         }
         return {};
@@ -79,15 +80,15 @@ Result<std::shared_ptr<Directory>> Directory::create(const QString &url, const Q
     using R = Result<std::shared_ptr<Directory>>;
     const auto spec = ChannelSpec::parse(QStringLiteral("sql:") + url.trimmed());
     if (!spec) {
-        return R::failure(tr("The directory URL: %1").arg(spec.error()));
+        return R::failure(Tr::tr("The directory URL: %1").arg(spec.error()));
     }
     static const QRegularExpression select(QStringLiteral("^\\s*SELECT\\s"), QRegularExpression::CaseInsensitiveOption);
     const QString q = query.trimmed();
     if (!select.match(q).hasMatch() || q.contains(u';')) {
-        return R::failure(tr("The lookup must be one SELECT statement, e.g. SELECT name, email FROM users WHERE id = :user"));
+        return R::failure(Tr::tr("The lookup must be one SELECT statement, e.g. SELECT name, email FROM users WHERE id = :user"));
     }
     if (!q.contains(QStringLiteral(":user"))) {
-        return R::failure(tr("The lookup needs the :user placeholder for the user id, e.g. … WHERE id = :user"));
+        return R::failure(Tr::tr("The lookup needs the :user placeholder for the user id, e.g. … WHERE id = :user"));
     }
     std::shared_ptr<Directory> dir(new Directory());
     dir->d->target = spec->sql;
@@ -112,13 +113,13 @@ QFuture<Result<QHash<QString, Contact>>> Directory::lookup(const QStringList &us
         QSqlQuery q(QSqlDatabase::database(p->name, false));
         q.setForwardOnly(true);
         if (!q.prepare(p->query)) {
-            return R::failure(tr("The lookup query failed: %1").arg(q.lastError().text()));
+            return R::failure(Tr::tr("The lookup query failed: %1").arg(q.lastError().text()));
         }
         QHash<QString, Contact> found;
         for (const QString &user : users) {
             q.bindValue(QStringLiteral(":user"), user);
             if (!q.exec()) {
-                return R::failure(tr("The lookup query failed for %1: %2").arg(user.left(80), q.lastError().text()));
+                return R::failure(Tr::tr("The lookup query failed for %1: %2").arg(user.left(80), q.lastError().text()));
             }
             if (q.next()) {
                 found.insert(user, Contact{q.value(0).toString(), q.record().count() > 1 ? q.value(1).toString() : QString()});

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "messagetemplate.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -11,10 +12,11 @@ namespace qd {
 
 namespace {
 
-QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::MessageTemplate", text, disambiguation, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::MessageTemplate)
+};
 
 constexpr qint64 maxTemplateBytes = 256 * 1024;
 
@@ -37,18 +39,18 @@ QString humanDelay(qint64 seconds)
 {
     seconds = std::max<qint64>(0, seconds);
     if (seconds < 60) {
-        return tr("%1 s").arg(seconds);
+        return Tr::tr("%1 s").arg(seconds);
     }
     const qint64 minutes = seconds / 60;
     if (minutes < 60) {
-        return tr("%1 min").arg(minutes);
+        return Tr::tr("%1 min").arg(minutes);
     }
     const qint64 hours = minutes / 60;
     if (hours < 24) {
-        return minutes % 60 ? tr("%1 h %2 min").arg(hours).arg(minutes % 60) : tr("%1 h").arg(hours);
+        return minutes % 60 ? Tr::tr("%1 h %2 min").arg(hours).arg(minutes % 60) : Tr::tr("%1 h").arg(hours);
     }
     const qint64 days = hours / 24;
-    return hours % 24 ? tr("%1 d %2 h").arg(days).arg(hours % 24) : tr("%1 d").arg(days);
+    return hours % 24 ? Tr::tr("%1 d %2 h").arg(days).arg(hours % 24) : Tr::tr("%1 d").arg(days);
 }
 
 QStringList MessageTemplate::placeholderNames()
@@ -110,10 +112,10 @@ QList<MessageTemplate::Segment> MessageTemplate::tokenize(const QString &text, Q
 Result<MessageTemplate> MessageTemplate::parse(const QString &name, const QString &subject, const QString &body)
 {
     if (subject.contains(u'\n') || subject.contains(u'\r')) {
-        return Result<MessageTemplate>::failure(tr("The subject of template \"%1\" must be one line.").arg(name));
+        return Result<MessageTemplate>::failure(Tr::tr("The subject of template \"%1\" must be one line.").arg(name));
     }
     if (subject.trimmed().isEmpty()) {
-        return Result<MessageTemplate>::failure(tr("Template \"%1\" has no subject.").arg(name));
+        return Result<MessageTemplate>::failure(Tr::tr("Template \"%1\" has no subject.").arg(name));
     }
     QStringList unknown;
     MessageTemplate t;
@@ -128,7 +130,7 @@ Result<MessageTemplate> MessageTemplate::parse(const QString &name, const QStrin
             quoted << QStringLiteral("{{%1}}").arg(u);
         }
         return Result<MessageTemplate>::failure(
-            tr("Template \"%1\" uses unknown placeholder(s) %2. Known: %3.")
+            Tr::tr("Template \"%1\" uses unknown placeholder(s) %2. Known: %3.")
                 .arg(name, quoted.join(QStringLiteral(", ")),
                      QStringLiteral("{{") + placeholderNames().join(QStringLiteral("}}, {{")) + QStringLiteral("}}")));
     }
@@ -147,7 +149,7 @@ Result<MessageTemplate> MessageTemplate::fromText(const QString &name, const QSt
     static const QString prefix = QStringLiteral("Subject:");
     if (!first.startsWith(prefix, Qt::CaseInsensitive)) {
         return Result<MessageTemplate>::failure(
-            tr("Template \"%1\" must start with a \"Subject: …\" line, then a blank line, then the body.").arg(name));
+            Tr::tr("Template \"%1\" must start with a \"Subject: …\" line, then a blank line, then the body.").arg(name));
     }
     QString body;
     if (firstEnd >= 0) {
@@ -156,7 +158,7 @@ Result<MessageTemplate> MessageTemplate::fromText(const QString &name, const QSt
         const QString second = secondEnd < 0 ? rest : rest.left(secondEnd);
         if (!second.trimmed().isEmpty()) {
             return Result<MessageTemplate>::failure(
-                tr("In template \"%1\" the subject line must be followed by a blank line.").arg(name));
+                Tr::tr("In template \"%1\" the subject line must be followed by a blank line.").arg(name));
         }
         body = secondEnd < 0 ? QString() : rest.mid(secondEnd + 1);
     }
@@ -167,11 +169,11 @@ Result<MessageTemplate> MessageTemplate::load(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return Result<MessageTemplate>::failure(tr("Cannot read the template %1: %2").arg(path, file.errorString()));
+        return Result<MessageTemplate>::failure(Tr::tr("Cannot read the template %1: %2").arg(path, file.errorString()));
     }
     if (file.size() > maxTemplateBytes) {
         return Result<MessageTemplate>::failure(
-            tr("The template %1 is larger than %2 KiB.").arg(path).arg(maxTemplateBytes / 1024));
+            Tr::tr("The template %1 is larger than %2 KiB.").arg(path).arg(maxTemplateBytes / 1024));
     }
     return fromText(QFileInfo(path).completeBaseName(), QString::fromUtf8(file.readAll()));
 }

@@ -29,14 +29,15 @@ namespace qd {
 
 namespace {
 
-QString tr(const char *text)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::Outbox", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::Outbox)
+};
 
 QString notOpen()
 {
-    return tr("The outbox is not open.");
+    return Tr::tr("The outbox is not open.");
 }
 
 /// A null QString binds as SQL NULL; the text columns are NOT NULL.
@@ -231,7 +232,7 @@ QString Outbox::idempotencyKey(const QString &incident, const QString &user, con
 QString Outbox::open()
 {
     if (!QDir().mkpath(QFileInfo(d->path).absolutePath())) {
-        return tr("Cannot create the directory of the outbox %1.").arg(d->path);
+        return Tr::tr("Cannot create the directory of the outbox %1.").arg(d->path);
     }
     Private *p = d.get();
     return p->executor.run([p]() -> QString {
@@ -239,7 +240,7 @@ QString Outbox::open()
         db.setDatabaseName(p->path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
         if (!db.open()) {
-            return tr("Cannot open the outbox %1: %2").arg(p->path, db.lastError().text());
+            return Tr::tr("Cannot open the outbox %1: %2").arg(p->path, db.lastError().text());
         }
         QSqlQuery q(db);
         // synchronous=NORMAL: in WAL mode a commit survives a crash of the app, only a power cut can lose the
@@ -255,7 +256,7 @@ QString Outbox::open()
                                    " sent_at INTEGER)")) ||
             !q.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_incident ON outbox (incident, status)")) ||
             !q.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS outbox_lease ON outbox (lease_until) WHERE lease_until IS NOT NULL"))) {
-            return tr("%1 is not a usable outbox: %2").arg(p->path, q.lastError().text());
+            return Tr::tr("%1 is not a usable outbox: %2").arg(p->path, q.lastError().text());
         }
         // lease_owner came later: add it to outboxes made before.
         bool hasOwner = false;
@@ -265,7 +266,7 @@ QString Outbox::open()
             }
         }
         if (!hasOwner && !q.exec(QStringLiteral("ALTER TABLE outbox ADD COLUMN lease_owner TEXT"))) {
-            return tr("%1 is not a usable outbox: %2").arg(p->path, q.lastError().text());
+            return Tr::tr("%1 is not a usable outbox: %2").arg(p->path, q.lastError().text());
         }
         p->opened = true;
         return {};
@@ -285,7 +286,7 @@ QFuture<EnqueueResult> Outbox::enqueue(const QString &incident, const QString &t
         }
         QSqlDatabase db = p->db();
         if (!db.transaction()) {
-            result.error = tr("Cannot write to the outbox: %1").arg(db.lastError().text());
+            result.error = Tr::tr("Cannot write to the outbox: %1").arg(db.lastError().text());
             return result;
         }
         QSqlQuery q(db);
@@ -303,7 +304,7 @@ QFuture<EnqueueResult> Outbox::enqueue(const QString &incident, const QString &t
             q.addBindValue(QString::fromUtf8(QJsonDocument(m.extra).toJson(QJsonDocument::Compact)));
             q.addBindValue(now);
             if (!q.exec()) {
-                result.error = tr("Cannot write to the outbox: %1").arg(q.lastError().text());
+                result.error = Tr::tr("Cannot write to the outbox: %1").arg(q.lastError().text());
                 db.rollback();
                 result.queued = 0;
                 result.skippedDuplicate = 0;
@@ -316,7 +317,7 @@ QFuture<EnqueueResult> Outbox::enqueue(const QString &incident, const QString &t
             }
         }
         if (!db.commit()) {
-            result.error = tr("Cannot write to the outbox: %1").arg(db.lastError().text());
+            result.error = Tr::tr("Cannot write to the outbox: %1").arg(db.lastError().text());
             result.queued = 0;
             result.skippedDuplicate = 0;
         }
@@ -435,7 +436,7 @@ QFuture<QString> Outbox::markSent(const QString &key)
                                  " WHERE key = ? AND status != 'sent'"));
         q.addBindValue(now);
         q.addBindValue(key);
-        return q.exec() ? QString() : tr("Cannot mark %1 sent: %2").arg(key, q.lastError().text());
+        return q.exec() ? QString() : Tr::tr("Cannot mark %1 sent: %2").arg(key, q.lastError().text());
     });
 }
 
@@ -453,7 +454,7 @@ QFuture<QString> Outbox::markFailed(const QString &key, const QString &reason, c
         q.addBindValue(text(reason));
         q.addBindValue(next);
         q.addBindValue(key);
-        return q.exec() ? QString() : tr("Cannot mark %1 failed: %2").arg(key, q.lastError().text());
+        return q.exec() ? QString() : Tr::tr("Cannot mark %1 failed: %2").arg(key, q.lastError().text());
     });
 }
 
@@ -469,7 +470,7 @@ QFuture<QString> Outbox::markSkipped(const QString &key, const QString &reason)
                                  " lease_until = NULL WHERE key = ? AND status != 'sent'"));
         q.addBindValue(text(reason));
         q.addBindValue(key);
-        return q.exec() ? QString() : tr("Cannot mark %1 skipped: %2").arg(key, q.lastError().text());
+        return q.exec() ? QString() : Tr::tr("Cannot mark %1 skipped: %2").arg(key, q.lastError().text());
     });
 }
 

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "userrule.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -15,10 +16,11 @@ namespace qd {
 
 namespace {
 
-QString tr(const char *text)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::UserRule", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::UserRule)
+};
 
 /// Converts a yaml-cpp node tree to JSON under a node and depth budget. Aliases share nodes in yaml-cpp (and an
 /// anchor may even contain itself), so the budget counts every expansion: that is what makes a bomb finite.
@@ -68,11 +70,11 @@ struct YamlConverter
             return {};
         }
         if (depth > PayloadLimits::maxDepth) {
-            error = tr("The payload is nested deeper than %1 levels.").arg(PayloadLimits::maxDepth);
+            error = Tr::tr("The payload is nested deeper than %1 levels.").arg(PayloadLimits::maxDepth);
             return {};
         }
         if (++nodes > PayloadLimits::maxNodes) {
-            error = tr("The payload expands to more than %1 values (a YAML alias bomb?).").arg(PayloadLimits::maxNodes);
+            error = Tr::tr("The payload expands to more than %1 values (a YAML alias bomb?).").arg(PayloadLimits::maxNodes);
             return {};
         }
         switch (node.Type()) {
@@ -95,7 +97,7 @@ struct YamlConverter
             QJsonObject object;
             for (auto it = node.begin(); it != node.end(); ++it) {
                 if (++nodes > PayloadLimits::maxNodes) {
-                    error = tr("The payload expands to more than %1 values (a YAML alias bomb?).")
+                    error = Tr::tr("The payload expands to more than %1 values (a YAML alias bomb?).")
                                 .arg(PayloadLimits::maxNodes);
                     return {};
                 }
@@ -127,7 +129,7 @@ Result<QJsonValue> yamlToJson(const QString &payload)
     const QByteArray utf8 = payload.toUtf8();
     if (utf8.size() > PayloadLimits::maxBytes) {
         return Result<QJsonValue>::failure(
-            tr("The payload is %1 bytes; YAML handlers over %2 bytes are not read.").arg(utf8.size()).arg(PayloadLimits::maxBytes));
+            Tr::tr("The payload is %1 bytes; YAML handlers over %2 bytes are not read.").arg(utf8.size()).arg(PayloadLimits::maxBytes));
     }
     // yaml-cpp reports errors by exception; they are turned into values here and never leave this function.
     try {
@@ -139,10 +141,10 @@ Result<QJsonValue> yamlToJson(const QString &payload)
         }
         return value;
     } catch (const YAML::Exception &e) {
-        return Result<QJsonValue>::failure(tr("The payload is neither JSON nor readable YAML: %1")
+        return Result<QJsonValue>::failure(Tr::tr("The payload is neither JSON nor readable YAML: %1")
                                                .arg(QString::fromStdString(e.msg)));
     } catch (const std::exception &e) {
-        return Result<QJsonValue>::failure(tr("The payload could not be read: %1").arg(QString::fromUtf8(e.what())));
+        return Result<QJsonValue>::failure(Tr::tr("The payload could not be read: %1").arg(QString::fromUtf8(e.what())));
     }
 }
 
@@ -176,7 +178,7 @@ Result<QJsonValue> payloadToJson(const QString &payload)
             return yaml;
         }
         return Result<QJsonValue>::failure(
-            tr("The payload is not valid JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
+            Tr::tr("The payload is not valid JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
     }
     return yamlToJson(payload);
 }
@@ -185,7 +187,7 @@ Result<QStringList> parseJsonPointer(const QString &pointer)
 {
     if (pointer.isEmpty() || pointer.front() != u'/') {
         return Result<QStringList>::failure(
-            tr("A JSON pointer starts with \"/\", e.g. /args/0/user_id (got \"%1\").").arg(pointer));
+            Tr::tr("A JSON pointer starts with \"/\", e.g. /args/0/user_id (got \"%1\").").arg(pointer));
     }
     QStringList tokens;
     for (const QString &raw : pointer.mid(1).split(u'/')) {
@@ -203,7 +205,7 @@ Result<QStringList> parseJsonPointer(const QString &pointer)
                 token.append(u'/');
             } else {
                 return Result<QStringList>::failure(
-                    tr("In the JSON pointer \"%1\", \"~\" must be written ~0 (and \"/\" inside a key ~1).").arg(pointer));
+                    Tr::tr("In the JSON pointer \"%1\", \"~\" must be written ~0 (and \"/\" inside a key ~1).").arg(pointer));
             }
             ++i;
         }
@@ -287,7 +289,7 @@ Result<UserRule> UserRule::parse(const QString &specText)
     const QString &spec = rule.spec;
     if (spec.isEmpty()) {
         return Result<UserRule>::failure(
-            tr("The user rule is empty. Use a JSON pointer (/args/0/user_id), arg:N or re:REGEX."));
+            Tr::tr("The user rule is empty. Use a JSON pointer (/args/0/user_id), arg:N or re:REGEX."));
     }
     if (spec.startsWith(QStringLiteral("arg:"))) {
         bool ok = false;
@@ -295,7 +297,7 @@ Result<UserRule> UserRule::parse(const QString &specText)
         rule.argIndex = n.toInt(&ok);
         if (!ok || rule.argIndex < 0 || !isIndex(n)) {
             return Result<UserRule>::failure(
-                tr("\"%1\": arg: takes the argument's position from 0, e.g. arg:0.").arg(spec));
+                Tr::tr("\"%1\": arg: takes the argument's position from 0, e.g. arg:0.").arg(spec));
         }
         rule.kind = Kind::Argument;
         return rule;
@@ -303,11 +305,11 @@ Result<UserRule> UserRule::parse(const QString &specText)
     if (spec.startsWith(QStringLiteral("re:"))) {
         const QString pattern = spec.mid(3);
         if (pattern.isEmpty()) {
-            return Result<UserRule>::failure(tr("\"re:\" needs a regular expression, e.g. re:user_id=(\\d+)."));
+            return Result<UserRule>::failure(Tr::tr("\"re:\" needs a regular expression, e.g. re:user_id=(\\d+)."));
         }
         rule.regex = QRegularExpression(pattern);
         if (!rule.regex.isValid()) {
-            return Result<UserRule>::failure(tr("The regular expression \"%1\" is invalid at offset %2: %3")
+            return Result<UserRule>::failure(Tr::tr("The regular expression \"%1\" is invalid at offset %2: %3")
                                                  .arg(pattern)
                                                  .arg(rule.regex.patternErrorOffset())
                                                  .arg(rule.regex.errorString()));
@@ -317,7 +319,7 @@ Result<UserRule> UserRule::parse(const QString &specText)
     }
     if (!spec.startsWith(u'/')) {
         return Result<UserRule>::failure(
-            tr("\"%1\" is not a user rule. Use a JSON pointer (/args/0/user_id), arg:N or re:REGEX.").arg(spec));
+            Tr::tr("\"%1\" is not a user rule. Use a JSON pointer (/args/0/user_id), arg:N or re:REGEX.").arg(spec));
     }
     auto tokens = parseJsonPointer(spec);
     if (!tokens) {

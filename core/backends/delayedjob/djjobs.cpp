@@ -16,10 +16,11 @@ namespace qd::delayedjob {
 
 namespace {
 
-QString tr(const char *text)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::DelayedJobBackend", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::DelayedJobBackend)
+};
 
 /// The state predicate, with ":now" and ":expired" placeholders (each used at most once per predicate).
 QString statePredicate(const QSqlDatabase &db, JobState state)
@@ -125,13 +126,13 @@ ClassBreakdown classBreakdown(QSqlDatabase &db, const QString &table, const QStr
     QSqlQuery count(db);
     count.setForwardOnly(true);
     if (!count.prepare(QStringLiteral("SELECT COUNT(*)") + where)) {
-        out.error = tr("Counting jobs failed: %1").arg(sqlErrorText(count.lastError()));
+        out.error = Tr::tr("Counting jobs failed: %1").arg(sqlErrorText(count.lastError()));
         return out;
     }
     bindTimes(count, where, now, 0);
     count.bindValue(QStringLiteral(":queue"), queue);
     if (!count.exec() || !count.next()) {
-        out.error = tr("Counting jobs failed: %1").arg(sqlErrorText(count.lastError()));
+        out.error = Tr::tr("Counting jobs failed: %1").arg(sqlErrorText(count.lastError()));
         return out;
     }
     out.total = count.value(0).toLongLong();
@@ -140,14 +141,14 @@ ClassBreakdown classBreakdown(QSqlDatabase &db, const QString &table, const QStr
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.prepare(sql)) {
-        out.error = tr("Reading jobs failed: %1").arg(sqlErrorText(q.lastError()));
+        out.error = Tr::tr("Reading jobs failed: %1").arg(sqlErrorText(q.lastError()));
         return out;
     }
     bindTimes(q, sql, now, 0);
     q.bindValue(QStringLiteral(":queue"), queue);
     q.bindValue(QStringLiteral(":limit"), sampleLimit);
     if (!q.exec()) {
-        out.error = tr("Reading jobs failed: %1").arg(sqlErrorText(q.lastError()));
+        out.error = Tr::tr("Reading jobs failed: %1").arg(sqlErrorText(q.lastError()));
         return out;
     }
     QHash<QString, qint64> counts;
@@ -194,7 +195,7 @@ JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, 
                 afterId = parts.at(1).toLongLong(&okB);
             }
             if (!okA || !okB) {
-                page.error = tr("Bad page cursor \"%1\"").arg(query.after.left(40));
+                page.error = Tr::tr("Bad page cursor \"%1\"").arg(query.after.left(40));
                 return page;
             }
             sql += QStringLiteral(" AND (attempts < :after_attempts OR (attempts = :after_attempts2 AND id > :after))");
@@ -207,7 +208,7 @@ JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, 
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.prepare(sql)) {
-        page.error = tr("Query for jobs failed: %1").arg(sqlErrorText(q.lastError()));
+        page.error = Tr::tr("Query for jobs failed: %1").arg(sqlErrorText(q.lastError()));
         return page;
     }
     bindTimes(q, sql, now, maxRunTimeSeconds);
@@ -228,7 +229,7 @@ JobPage listJobs(QSqlDatabase &db, const QString &table, const JobQuery &query, 
     const int limit = std::clamp(query.limit, 1, 1000);
     q.bindValue(QStringLiteral(":limit"), limit + 1); // one more tells whether another page exists
     if (!q.exec()) {
-        page.error = tr("Query for jobs failed: %1").arg(sqlErrorText(q.lastError()));
+        page.error = Tr::tr("Query for jobs failed: %1").arg(sqlErrorText(q.lastError()));
         return page;
     }
     while (q.next()) {
@@ -249,11 +250,11 @@ JobDetail jobDetail(QSqlDatabase &db, const QString &table, const QString &id, c
     q.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE id = :id").arg(columns(db), table));
     q.bindValue(QStringLiteral(":id"), id.toLongLong());
     if (!q.exec()) {
-        d.failure = tr("Query for job %1 failed: %2").arg(id, sqlErrorText(q.lastError()));
+        d.failure = Tr::tr("Query for job %1 failed: %2").arg(id, sqlErrorText(q.lastError()));
         return d;
     }
     if (!q.next()) {
-        d.failure = tr("Job %1 is gone: delayed_job deletes a job when it succeeds.").arg(id);
+        d.failure = Tr::tr("Job %1 is gone: delayed_job deletes a job when it succeeds.").arg(id);
         return d;
     }
     d.summary = summaryOf(q, now);
@@ -268,12 +269,12 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
     ActionResult r;
     r.dryRun = action.dryRun;
     if (action.kind == ActionKind::Retry && action.expected == JobState::Waiting) {
-        r.error = tr("Waiting jobs are already due; there is nothing to retry.");
+        r.error = Tr::tr("Waiting jobs are already due; there is nothing to retry.");
         return r;
     }
     if (action.kind == ActionKind::Move && (action.expected == JobState::Running || action.targetQueue.trimmed().isEmpty())) {
-        r.error = action.expected == JobState::Running ? tr("A running job cannot be moved: a worker holds it.")
-                                                       : tr("Name the queue to move the jobs to.");
+        r.error = action.expected == JobState::Running ? Tr::tr("A running job cannot be moved: a worker holds it.")
+                                                       : Tr::tr("Name the queue to move the jobs to.");
         return r;
     }
     QString predicate = statePredicate(db, action.expected);
@@ -310,12 +311,12 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
                        action.expected == JobState::Failed ? QStringLiteral(", attempts = 0") : QString(), ids, predicate);
     }
     if (!db.transaction()) {
-        r.error = tr("Cannot start a transaction: %1").arg(sqlErrorText(db.lastError()));
+        r.error = Tr::tr("Cannot start a transaction: %1").arg(sqlErrorText(db.lastError()));
         return r;
     }
     QSqlQuery q(db);
     if (!q.prepare(sql)) {
-        r.error = tr("Cannot prepare the action: %1").arg(sqlErrorText(q.lastError()));
+        r.error = Tr::tr("Cannot prepare the action: %1").arg(sqlErrorText(q.lastError()));
         db.rollback();
         return r;
     }
@@ -330,7 +331,7 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
         q.bindValue(QStringLiteral(":target"), action.targetQueue.trimmed());
     }
     if (!q.exec()) {
-        r.error = tr("The action failed: %1 — nothing was changed.").arg(sqlErrorText(q.lastError()));
+        r.error = Tr::tr("The action failed: %1 — nothing was changed.").arg(sqlErrorText(q.lastError()));
         db.rollback();
         return r;
     }
@@ -345,7 +346,7 @@ ActionResult applyAction(QSqlDatabase &db, const QString &table, const JobAction
         (isNumber && hit.contains(n) ? r.succeeded : r.skipped) << id;
     }
     if (!db.commit()) {
-        r.error = tr("The action could not be committed: %1 — nothing was changed.").arg(sqlErrorText(db.lastError()));
+        r.error = Tr::tr("The action could not be committed: %1 — nothing was changed.").arg(sqlErrorText(db.lastError()));
         db.rollback();
         r.succeeded.clear();
         r.skipped.clear();

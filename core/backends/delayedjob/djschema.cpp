@@ -12,14 +12,15 @@ namespace qd::delayedjob {
 
 namespace {
 
-QString tr(const char *text)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::DelayedJobBackend", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::DelayedJobBackend)
+};
 
 QString queryError(const QSqlQuery &q, const QString &what)
 {
-    return tr("Query for %1 failed: %2").arg(what, sqlErrorText(q.lastError()));
+    return Tr::tr("Query for %1 failed: %2").arg(what, sqlErrorText(q.lastError()));
 }
 
 } // namespace
@@ -31,7 +32,7 @@ QString sqlErrorText(const QSqlError &error)
     if (text.isEmpty()) {
         text = error.driverText().simplified();
     }
-    return text.isEmpty() ? tr("unknown error") : text;
+    return text.isEmpty() ? Tr::tr("unknown error") : text;
 }
 
 bool isPostgres(const QSqlDatabase &db)
@@ -107,13 +108,13 @@ QString checkSchema(QSqlDatabase &db, const QString &table)
     if (!isPostgres(db)) {
         QSqlQuery probe(db);
         if (!probe.exec(QStringLiteral("SELECT count(*) FROM sqlite_master"))) {
-            return tr("%1 is not a readable SQLite database: %2")
+            return Tr::tr("%1 is not a readable SQLite database: %2")
                 .arg(db.databaseName(), sqlErrorText(probe.lastError()));
         }
     }
     const QSqlRecord record = db.record(table);
     if (record.isEmpty()) {
-        return tr("Table \"%1\" not found in %2. Is this the application's database, and is the table name right "
+        return Tr::tr("Table \"%1\" not found in %2. Is this the application's database, and is the table name right "
                   "(URL option table=)?")
             .arg(table, db.databaseName());
     }
@@ -130,7 +131,7 @@ QString checkSchema(QSqlDatabase &db, const QString &table)
         }
     }
     if (!missing.isEmpty()) {
-        return tr("Table \"%1\" does not look like a Delayed::Job table: missing column(s) %2.")
+        return Tr::tr("Table \"%1\" does not look like a Delayed::Job table: missing column(s) %2.")
             .arg(table, missing.join(u", "));
     }
     return {};
@@ -158,14 +159,14 @@ Result<QList<QueueStats>> readQueueCounts(QSqlDatabase &db, const QString &table
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.prepare(sql)) {
-        return R::failure(queryError(q, tr("queue counts")));
+        return R::failure(queryError(q, Tr::tr("queue counts")));
     }
     const QString nowText = formatDbTime(now);
     q.bindValue(QStringLiteral(":now"), nowText);
     q.bindValue(QStringLiteral(":now2"), nowText);
     q.bindValue(QStringLiteral(":now3"), nowText);
     if (!q.exec()) {
-        return R::failure(queryError(q, tr("queue counts")));
+        return R::failure(queryError(q, Tr::tr("queue counts")));
     }
     QList<QueueStats> out;
     while (q.next()) {
@@ -201,7 +202,7 @@ Result<QList<WorkerInfo>> readWorkers(QSqlDatabase &db, const QString &table, co
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.exec(sql)) {
-        return R::failure(queryError(q, tr("workers")));
+        return R::failure(queryError(q, Tr::tr("workers")));
     }
     QList<WorkerInfo> out;
     QHash<QString, qsizetype> index;
@@ -209,7 +210,7 @@ Result<QList<WorkerInfo>> readWorkers(QSqlDatabase &db, const QString &table, co
     while (q.next()) {
         QString id = q.value(0).toString();
         if (id.isEmpty()) {
-            id = tr("(unknown worker)");
+            id = Tr::tr("(unknown worker)");
         }
         const QString queue = q.value(1).toString();
         const QDateTime lockedAt = parseDbTime(q.value(2).toString());
@@ -246,18 +247,18 @@ Result<Arrivals> readArrivals(QSqlDatabase &db, const QString &table, std::optio
     if (!watermark) {
         // Grouping every row by queue would cost the first poll a second full scan for nothing.
         if (!q.exec(QStringLiteral("SELECT MAX(id) FROM %1").arg(table)) || !q.next()) {
-            return R::failure(queryError(q, tr("arrivals")));
+            return R::failure(queryError(q, Tr::tr("arrivals")));
         }
         a.maxId = q.value(0).toLongLong(); // NULL (empty table) is 0
         return a;
     }
     if (!q.prepare(QStringLiteral("SELECT %1, COUNT(*), MAX(id) FROM %2 WHERE id > :w GROUP BY %1")
                        .arg(sqlQueueExpr(), table))) {
-        return R::failure(queryError(q, tr("arrivals")));
+        return R::failure(queryError(q, Tr::tr("arrivals")));
     }
     q.bindValue(QStringLiteral(":w"), *watermark);
     if (!q.exec()) {
-        return R::failure(queryError(q, tr("arrivals")));
+        return R::failure(queryError(q, Tr::tr("arrivals")));
     }
     a.maxId = *watermark;
     while (q.next()) {

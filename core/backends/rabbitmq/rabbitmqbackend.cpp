@@ -6,6 +6,7 @@
 #include "../../textsafety.h"
 #include "rabbitmqbackend_p.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,10 +22,11 @@ namespace qd::rabbitmq {
 
 namespace {
 
-QString tr(const char *text)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::rabbitmq::RabbitMqBackend", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::rabbitmq::RabbitMqBackend)
+};
 
 constexpr const char *kQueueColumns = "name,messages_ready,messages_unacknowledged,state,type,arguments";
 constexpr const char *kStatsColumns =
@@ -44,20 +46,20 @@ QString detail::apiQueuePath(const QString &vhost, const QString &queue)
 QString detail::describe(const http::Response &r, const QString &endpoint, const QString &user)
 {
     if (!r.error.isEmpty()) {
-        return tr("Cannot reach the RabbitMQ management API at %1: %2").arg(endpoint, r.error);
+        return Tr::tr("Cannot reach the RabbitMQ management API at %1: %2").arg(endpoint, r.error);
     }
     if (r.status == 401) {
-        return tr("RabbitMQ at %1 refused the credentials of user \"%2\" (401).").arg(endpoint, user);
+        return Tr::tr("RabbitMQ at %1 refused the credentials of user \"%2\" (401).").arg(endpoint, user);
     }
     if (r.status == 403) {
-        return tr("User \"%1\" may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access "
+        return Tr::tr("User \"%1\" may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access "
                   "to the vhost.")
             .arg(user, endpoint);
     }
     if (r.status == 404) {
-        return tr("RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.").arg(endpoint);
+        return Tr::tr("RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.").arg(endpoint);
     }
-    return tr("The RabbitMQ management API at %1 answered %2: %3")
+    return Tr::tr("The RabbitMQ management API at %1 answered %2: %3")
         .arg(endpoint)
         .arg(r.status)
         .arg(escapeForDisplay(QString::fromUtf8(r.body.left(300)).simplified(), 300));
@@ -223,14 +225,14 @@ QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
 {
     if (query.state != JobState::Waiting) {
         JobPage p;
-        p.error = tr("RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and "
+        p.error = Tr::tr("RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and "
                      "unacknowledged ones a consumer holds, which the API cannot show.")
                       .arg(jobStateName(query.state));
         return QtFuture::makeReadyFuture(p);
     }
     if (query.queue.isEmpty()) {
         JobPage p;
-        p.error = tr("Name a queue to peek at.");
+        p.error = Tr::tr("Name a queue to peek at.");
         return QtFuture::makeReadyFuture(p);
     }
     auto promise = std::make_shared<QPromise<JobPage>>();
@@ -273,7 +275,7 @@ QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
                    }
                    const QJsonObject q = QJsonDocument::fromJson(info.body).object();
                    if (q.value(u"type").toString() == u"quorum" && !peekQuorum) {
-                       fail(tr("%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would "
+                       fail(Tr::tr("%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would "
                                "dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.")
                                 .arg(query.queue));
                        return;
@@ -289,7 +291,7 @@ QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
                            return;
                        }
                        JobPage page;
-                       page.notice = tr("Peeked without losing anything: RabbitMQ requeued these messages, marks them "
+                       page.notice = Tr::tr("Peeked without losing anything: RabbitMQ requeued these messages, marks them "
                                         "redelivered and may reorder them.");
                        QHash<QString, JobDetail> details;
                        int position = 0;
@@ -329,7 +331,7 @@ QFuture<JobDetail> RabbitMqBackend::job(const QString &id)
     QMutexLocker lock(&d->peekMutex);
     JobDetail detail = d->peeked.value(id);
     if (detail.summary.id.isEmpty()) {
-        detail.failure = tr("Message %1 is not among the last peeked; peek again.").arg(id);
+        detail.failure = Tr::tr("Message %1 is not among the last peeked; peek again.").arg(id);
     }
     return QtFuture::makeReadyFuture(detail);
 }
@@ -367,7 +369,7 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
         s.backend = kind();
         s.takenAt = clock()->now();
         if (!p) {
-            s.error = tr("The connection was closed.");
+            s.error = Tr::tr("The connection was closed.");
             promise->addResult(s);
             promise->finish();
             return;
@@ -381,7 +383,7 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
             QJsonParseError perr{};
             const QJsonDocument doc = QJsonDocument::fromJson(poll->queues.body, &perr);
             if (!doc.isArray()) {
-                s.error = tr("The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?")
+                s.error = Tr::tr("The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?")
                               .arg(p->endpoint, perr.errorString());
             } else {
                 QHash<QString, int> consumersPerQueue;
@@ -430,7 +432,7 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
                     }
                     const QString state = o.value(u"state").toString();
                     if (!state.isEmpty() && state != u"running" && state != u"idle") {
-                        s.warnings << tr("Queue %1 is %2.").arg(q.name, state);
+                        s.warnings << Tr::tr("Queue %1 is %2.").arg(q.name, state);
                     }
                     const auto st = stats.constFind(q.name);
                     if (q.waiting && *q.waiting == 0) {
@@ -448,34 +450,34 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
                         q.outPerMinute = rate("ack_details").value_or(0.0);
                         q.rateExactness = Exactness::Approximate;
                         if (const auto redeliver = rate("redeliver_details"); redeliver && *redeliver > 0) {
-                            s.warnings << tr("Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same "
+                            s.warnings << Tr::tr("Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same "
                                              "message again and again.")
                                               .arg(q.name)
                                               .arg(*redeliver, 0, 'f', 1);
                         }
                     }
                     if (consumersKnown && q.waiting.value_or(0) > 0 && consumersPerQueue.value(q.name) == 0) {
-                        s.warnings << tr("Queue %1: %Ln message(s) ready and no consumer.", nullptr, int(*q.waiting)).arg(q.name);
+                        s.warnings << Tr::tr("Queue %1: %Ln message(s) ready and no consumer.", nullptr, int(*q.waiting)).arg(q.name);
                     }
                     s.queues.append(q);
                 }
                 std::sort(s.queues.begin(), s.queues.end(),
                           [](const QueueStats &a, const QueueStats &b) { return a.name < b.name; });
                 if (poll->statsAsked && poll->stats.status != 200) {
-                    s.warnings << tr("Per-queue statistics were not available: %1").arg(describe(poll->stats, p->endpoint, p->user));
+                    s.warnings << Tr::tr("Per-queue statistics were not available: %1").arg(describe(poll->stats, p->endpoint, p->user));
                 }
                 // Alarms block publishers: the whole system stalls although every queue looks calm.
                 for (const QJsonValue &nv : QJsonDocument::fromJson(poll->nodes.body).array()) {
                     const QJsonObject n = nv.toObject();
                     const QString name = n.value(u"name").toString();
                     if (n.value(u"running").isBool() && !n.value(u"running").toBool()) {
-                        s.warnings << tr("Node %1 is down.").arg(name);
+                        s.warnings << Tr::tr("Node %1 is down.").arg(name);
                     }
                     if (n.value(u"mem_alarm").toBool()) {
-                        s.warnings << tr("Node %1 has a memory alarm: publishers are blocked.").arg(name);
+                        s.warnings << Tr::tr("Node %1 has a memory alarm: publishers are blocked.").arg(name);
                     }
                     if (n.value(u"disk_free_alarm").toBool()) {
-                        s.warnings << tr("Node %1 has a disk alarm: publishers are blocked.").arg(name);
+                        s.warnings << Tr::tr("Node %1 has a disk alarm: publishers are blocked.").arg(name);
                     }
                 }
                 const QJsonObject overview = QJsonDocument::fromJson(poll->overview.body).object();

@@ -101,10 +101,11 @@ void freeObject(void *obj)
 
 redisReplyObjectFunctions kFunctions = {createString, createArray, createInteger, createNil, freeObject};
 
-QString tr(const char *text)
+/// lupdate files Tr::tr() strings under the context the runtime looks them up in.
+struct Tr
 {
-    return QCoreApplication::translate("qd::redis::RespReader", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(qd::redis::RespReader)
+};
 
 } // namespace
 
@@ -162,7 +163,7 @@ RespReader::RespReader() : RespReader(Limits{}) {}
 RespReader::RespReader(Limits limits) : m_limits(limits), m_reader(redisReaderCreateWithFunctions(&kFunctions))
 {
     if (!m_reader) {
-        m_error = tr("Out of memory creating the Redis reply parser.");
+        m_error = Tr::tr("Out of memory creating the Redis reply parser.");
         return;
     }
     m_counters.maxElements = m_limits.maxElements;
@@ -192,7 +193,7 @@ bool RespReader::feed(const char *data, qsizetype size)
         return true;
     }
     if (redisReaderFeed(m_reader, data, size_t(size)) != REDIS_OK) {
-        fail(tr("Out of memory buffering a Redis reply."));
+        fail(Tr::tr("Out of memory buffering a Redis reply."));
         return false;
     }
     m_pending += size;
@@ -211,19 +212,19 @@ std::optional<Reply> RespReader::next()
         if (obj) {
             freeObject(obj);
         }
-        fail(tr("A reply from Redis has more than %L1 elements, the limit; the connection is dropped.")
+        fail(Tr::tr("A reply from Redis has more than %L1 elements, the limit; the connection is dropped.")
                  .arg(m_limits.maxElements));
         return std::nullopt;
     }
     if (rc != REDIS_OK) {
-        fail(tr("Redis sent a reply Queuedeck cannot parse (%1); the connection is dropped.")
+        fail(Tr::tr("Redis sent a reply Queuedeck cannot parse (%1); the connection is dropped.")
                  .arg(QString::fromLatin1(m_reader->errstr)));
         return std::nullopt;
     }
     const qint64 unparsed = qint64(m_reader->len - m_reader->pos);
     if (!obj) {
         if (unparsed > m_limits.maxReplyBytes) {
-            fail(tr("A reply from Redis is larger than the %L1 MiB limit; the connection is dropped. "
+            fail(Tr::tr("A reply from Redis is larger than the %L1 MiB limit; the connection is dropped. "
                     "Raise it with the max_reply_mb URL option if this is expected.")
                      .arg(m_limits.maxReplyBytes / (1024 * 1024)));
         }
