@@ -4,6 +4,7 @@
 
 #include "clock.h"
 #include "collector.h"
+#include "languagechange.h"
 #include "queuestatus.h"
 
 #include <QFont>
@@ -28,6 +29,7 @@ AlertListModel::AlertListModel(Collector *collector, QObject *parent)
     : QAbstractTableModel(parent), m_collector(collector)
 {
     connect(collector, &Collector::snapshotReady, this, &AlertListModel::expireSnoozes);
+    retranslateOnLanguageChange(this);
 }
 
 void AlertListModel::expireSnoozes()

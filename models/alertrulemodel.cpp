@@ -3,6 +3,7 @@
 #include "alertrulemodel.h"
 
 #include "alerts/alertrulesio.h"
+#include "languagechange.h"
 
 #include <QBrush>
 #include <QColor>
@@ -15,7 +16,10 @@
 
 namespace qd {
 
-AlertRuleModel::AlertRuleModel(QObject *parent) : QAbstractTableModel(parent) {}
+AlertRuleModel::AlertRuleModel(QObject *parent) : QAbstractTableModel(parent)
+{
+    retranslateOnLanguageChange(this);
+}
 
 void AlertRuleModel::setRules(const QList<AlertRule> &rules)
 {

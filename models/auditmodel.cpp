@@ -3,6 +3,7 @@
 #include "auditmodel.h"
 
 #include "csv.h"
+#include "languagechange.h"
 #include "textsafety.h"
 
 #include <QColor>
@@ -10,6 +11,11 @@
 #include <QLocale>
 
 namespace qd {
+
+AuditModel::AuditModel(QObject *parent) : QAbstractTableModel(parent)
+{
+    retranslateOnLanguageChange(this);
+}
 
 void AuditModel::setRecords(QList<AuditRecord> records)
 {

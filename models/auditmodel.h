@@ -19,7 +19,7 @@ public:
     enum Column { Time, Operator, Action, Succeeded, Skipped, Result, Expected, Jobs, Filter, Connection, DryRun, ColumnCount };
     enum Role { SortRole = Qt::UserRole + 1 };
 
-    using QAbstractTableModel::QAbstractTableModel;
+    explicit AuditModel(QObject *parent = nullptr);
 
     void setRecords(QList<AuditRecord> records);
     const AuditRecord &record(int row) const { return m_records.at(row); }

@@ -4,6 +4,7 @@
 
 #include "collector.h"
 #include "freshness.h"
+#include "languagechange.h"
 #include "queuestatus.h"
 #include "textsafety.h"
 
@@ -22,6 +23,7 @@ ConnectionTreeModel::ConnectionTreeModel(Collector *collector, QObject *parent)
     connect(collector, &Collector::connectionAdded, this, &ConnectionTreeModel::onAdded);
     connect(collector, &Collector::connectionRemoved, this, &ConnectionTreeModel::onRemoved);
     connect(collector, &Collector::snapshotReady, this, &ConnectionTreeModel::onSnapshot);
+    retranslateOnLanguageChange(this);
 }
 
 ConnectionTreeModel::~ConnectionTreeModel() = default;

@@ -9,13 +9,17 @@
 
 #include "backend.h"
 #include "freshness.h"
+#include "languagechange.h"
 #include "textsafety.h"
 
 #include <QLocale>
 
 namespace qd {
 
-JobTableModel::JobTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+JobTableModel::JobTableModel(QObject *parent) : QAbstractTableModel(parent)
+{
+    retranslateOnLanguageChange(this);
+}
 
 QString JobTableModel::setQuery(Backend *backend, const JobQuery &query, const JobFilter &filter)
 {

@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "collector.h"
 #include "freshness.h"
+#include "languagechange.h"
 #include "textsafety.h"
 
 #include <QGuiApplication>
@@ -25,6 +26,7 @@ QueueOverviewModel::QueueOverviewModel(Collector *collector, QObject *parent)
         }
     });
     m_ageTimer.start();
+    retranslateOnLanguageChange(this);
 }
 
 QueueOverviewModel::~QueueOverviewModel() = default;

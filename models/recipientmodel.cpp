@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "recipientmodel.h"
 
+#include "languagechange.h"
 #include "recipients/messagetemplate.h"
 #include "textsafety.h"
 
@@ -19,6 +20,11 @@ QString statusName(OutboxStatus s)
     return {};
 }
 } // namespace
+
+RecipientModel::RecipientModel(QObject *parent) : QAbstractTableModel(parent)
+{
+    retranslateOnLanguageChange(this);
+}
 
 void RecipientModel::setRecipients(const RecipientSet &set)
 {

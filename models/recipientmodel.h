@@ -19,7 +19,7 @@ public:
     enum Column { User, Jobs, LongestDelay, Queue, Status, SampleJobs, ColumnCount };
     enum Role { SortRole = Qt::UserRole + 1 };
 
-    using QAbstractTableModel::QAbstractTableModel;
+    explicit RecipientModel(QObject *parent = nullptr);
 
     void setRecipients(const RecipientSet &set);
     const RecipientSet &recipients() const { return m_set; }
