@@ -8,6 +8,7 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -29,21 +30,17 @@ constexpr int kRows = 5000;
 AuditView::AuditView(AuditLog *audit, QWidget *parent)
     : QDialog(parent), m_audit(audit), m_model(new AuditModel(this)), m_filter(new AuditFilterModel(this))
 {
-    setWindowTitle(tr("Audit Log"));
     m_filter->setSourceModel(m_model);
     m_filter->setSortRole(AuditModel::SortRole);
     auto *root = new QVBoxLayout(this);
     auto *bar = new QHBoxLayout();
     m_text = new QLineEdit(this);
-    m_text->setPlaceholderText(tr("Filter: operator, connection, job id, result…"));
     m_text->setClearButtonEnabled(true);
-    m_text->setAccessibleName(tr("Audit filter"));
     m_action = new QComboBox(this);
-    m_action->addItem(tr("All actions"), QString());
+    m_action->addItem(QString(), QString()); // "All actions"
     for (const char *a : {"retry", "cancel", "move", "purge", "notify"}) {
         m_action->addItem(QString::fromLatin1(a), QString::fromLatin1(a));
     }
-    m_action->setAccessibleName(tr("Action"));
     bar->addWidget(m_text, 1);
     bar->addWidget(m_action);
     root->addLayout(bar);
@@ -55,14 +52,13 @@ AuditView::AuditView(AuditLog *audit, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->setWordWrap(false);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAccessibleName(tr("Audit log entries"));
     root->addWidget(m_table, 1);
     m_status = new QLabel(this);
     m_status->setTextFormat(Qt::PlainText);
     root->addWidget(m_status);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    auto *exportButton = buttons->addButton(tr("Export CSV…"), QDialogButtonBox::ActionRole);
-    auto *refreshButton = buttons->addButton(tr("Refresh"), QDialogButtonBox::ActionRole);
+    m_export = buttons->addButton(QString(), QDialogButtonBox::ActionRole);
+    m_refresh = buttons->addButton(QString(), QDialogButtonBox::ActionRole);
     root->addWidget(buttons);
 
     connect(m_text, &QLineEdit::textChanged, this, [this](const QString &t) {
@@ -73,8 +69,8 @@ AuditView::AuditView(AuditLog *audit, QWidget *parent)
         m_filter->setAction(m_action->currentData().toString());
         updateStatus();
     });
-    connect(refreshButton, &QPushButton::clicked, this, &AuditView::refresh);
-    connect(exportButton, &QPushButton::clicked, this, [this] {
+    connect(m_refresh, &QPushButton::clicked, this, &AuditView::refresh);
+    connect(m_export, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getSaveFileName(this, tr("Export Audit Log"), tr("queuedeck-audit.csv"), tr("CSV (*.csv)"));
         if (file.isEmpty()) {
             return;
@@ -85,13 +81,35 @@ AuditView::AuditView(AuditLog *audit, QWidget *parent)
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     resize(1000, 520);
+    retranslate();
     refresh();
+}
+
+void AuditView::retranslate()
+{
+    setWindowTitle(tr("Audit Log"));
+    m_text->setPlaceholderText(tr("Filter: operator, connection, job id, result…"));
+    m_text->setAccessibleName(tr("Audit filter"));
+    m_action->setItemText(0, tr("All actions")); // the others are the log's own action names
+    m_action->setAccessibleName(tr("Action"));
+    m_table->setAccessibleName(tr("Audit log entries"));
+    m_export->setText(tr("Export CSV…"));
+    m_refresh->setText(tr("Refresh"));
+    updateStatus();
+}
+
+void AuditView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslate();
+    }
+    QDialog::changeEvent(event);
 }
 
 void AuditView::refresh()
 {
     if (!m_audit) {
-        m_status->setText(tr("There is no audit log: actions are disabled."));
+        updateStatus();
         return;
     }
     whenFinished(m_audit->recent(kRows), this, [this](const QList<AuditRecord> &records) {
@@ -131,11 +149,15 @@ QString AuditView::statusText() const
 
 void AuditView::updateStatus()
 {
+    if (!m_audit) {
+        m_status->setText(tr("There is no audit log: actions are disabled."));
+        return;
+    }
     m_status->setText(tr("%1 of %2 entries shown (the newest %3) · %4")
                           .arg(m_filter->rowCount())
                           .arg(m_model->rowCount())
                           .arg(kRows)
-                          .arg(m_audit ? m_audit->path() : QString()));
+                          .arg(m_audit->path()));
 }
 
 } // namespace qd

@@ -7,6 +7,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTableView;
 
 namespace qd {
@@ -34,7 +35,11 @@ public:
 Q_SIGNALS:
     void refreshed();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslate();
     void updateStatus();
 
     AuditLog *m_audit;
@@ -44,6 +49,8 @@ private:
     QComboBox *m_action;
     QTableView *m_table;
     QLabel *m_status;
+    QPushButton *m_export;
+    QPushButton *m_refresh;
 };
 
 } // namespace qd

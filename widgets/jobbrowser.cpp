@@ -42,64 +42,49 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
                        JobState::Completed}) {
         m_state->addItem(jobStateName(s), int(s));
     }
-    m_state->setAccessibleName(tr("Job state"));
     m_search = new QLineEdit(this);
-    m_search->setPlaceholderText(tr("Search payload and error… (Enter)"));
     m_search->setClearButtonEnabled(true);
-    m_retry = new QPushButton(tr("&Retry"), this);
-    m_cancel = new QPushButton(tr("&Cancel Jobs"), this);
-    m_move = new QPushButton(tr("Mo&ve…"), this);
-    m_move->setToolTip(tr("Move the selected jobs to another queue, if they are still in the state shown"));
-    bar->addWidget(new QLabel(tr("State:"), this));
+    m_retry = new QPushButton(this);
+    m_cancel = new QPushButton(this);
+    m_move = new QPushButton(this);
+    m_stateLabel = new QLabel(this);
+    bar->addWidget(m_stateLabel);
     bar->addWidget(m_state);
     bar->addWidget(m_search, 1);
-    m_bulk = new QPushButton(tr("All &Matching"), this);
+    m_bulk = new QPushButton(this);
     auto *bulkMenu = new QMenu(m_bulk);
-    bulkMenu->addAction(tr("Retry All Matching…"), this, [this] { openBulk(ActionKind::Retry); });
-    bulkMenu->addAction(tr("Cancel All Matching…"), this, [this] { openBulk(ActionKind::Cancel); });
-    bulkMenu->addAction(tr("Move All Matching…"), this, [this] { openBulk(ActionKind::Move); });
+    bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Retry); });
+    bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Cancel); });
+    bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Move); });
     m_bulk->setMenu(bulkMenu);
-    m_bulk->setToolTip(tr("Act on every job matching the state and search, in batches, with progress"));
     bar->addWidget(m_retry);
     bar->addWidget(m_cancel);
     bar->addWidget(m_move);
     bar->addWidget(m_bulk);
-    m_notify = new QPushButton(tr("Tell &Affected Users…"), this);
-    m_notify->setToolTip(tr("Who these jobs belong to, and one message to each of them"));
+    m_notify = new QPushButton(this);
     connect(m_notify, &QPushButton::clicked, this, [this] { openNotify(); });
     bar->addWidget(m_notify);
-    m_queueActions = new QPushButton(tr("&Queue"), this);
+    m_queueActions = new QPushButton(this);
     auto *queueMenu = new QMenu(m_queueActions);
-    queueMenu->addAction(tr("Move All Messages…"), this, [this] { openQueueAction(QueueActionDialog::Mode::Move); });
-    queueMenu->addAction(tr("Purge Queue…"), this, [this] { openQueueAction(QueueActionDialog::Mode::Purge); });
+    queueMenu->addAction(QString(), this, [this] { openQueueAction(QueueActionDialog::Mode::Move); });
+    queueMenu->addAction(QString(), this, [this] { openQueueAction(QueueActionDialog::Mode::Purge); });
     m_queueActions->setMenu(queueMenu);
-    m_queueActions->setToolTip(tr("Act on the whole queue: move every message (a dead-letter queue back where its messages "
-                                  "died), or delete them all"));
     bar->addWidget(m_queueActions);
     root->addLayout(bar);
     auto *filters = new QHBoxLayout();
     m_classFilter = new QLineEdit(this);
-    m_classFilter->setPlaceholderText(tr("Class (exact)"));
     m_classFilter->setClearButtonEnabled(true);
-    m_classFilter->setAccessibleName(tr("Class filter"));
     m_fieldPointer = new QLineEdit(this);
-    m_fieldPointer->setPlaceholderText(tr("Field: /args/0/user_id"));
-    m_fieldPointer->setToolTip(tr("A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right"));
-    m_fieldPointer->setAccessibleName(tr("Field filter"));
     m_fieldValue = new QLineEdit(this);
-    m_fieldValue->setPlaceholderText(tr("= value"));
-    m_fieldValue->setAccessibleName(tr("Field value"));
     m_order = new QComboBox(this);
-    m_order->addItem(tr("Oldest first"), int(JobOrder::Oldest));
-    m_order->addItem(tr("Most attempts first"), int(JobOrder::MostAttempts));
-    m_order->setAccessibleName(tr("Order"));
-    m_order->setToolTip(tr("Sorted by the server, across every job (not only those loaded): the poison jobs of a "
-                           "million-row dead set on the first page"));
+    m_order->addItem(QString(), int(JobOrder::Oldest)); // named in retranslate()
+    m_order->addItem(QString(), int(JobOrder::MostAttempts));
     m_order->setVisible(false);
     connect(m_order, &QComboBox::currentIndexChanged, this, [this] { reload(); });
-    m_stuck = new QPushButton(tr("&Stuck"), this);
+    m_stuck = new QPushButton(this);
     m_stuck->setCheckable(true);
-    filters->addWidget(new QLabel(tr("Only:"), this));
+    m_onlyLabel = new QLabel(this);
+    filters->addWidget(m_onlyLabel);
     filters->addWidget(m_classFilter, 1);
     filters->addWidget(m_fieldPointer, 1);
     filters->addWidget(m_fieldValue, 1);
@@ -123,16 +108,15 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_resumeLabel = new QLabel(m_resumeBar);
     m_resumeLabel->setTextFormat(Qt::PlainText);
     m_resumeLabel->setWordWrap(true);
-    auto *resume = new QPushButton(tr("Resume…"), m_resumeBar);
-    connect(resume, &QPushButton::clicked, this, [this] { openResume(); });
+    m_resume = new QPushButton(m_resumeBar);
+    connect(m_resume, &QPushButton::clicked, this, [this] { openResume(); });
     resumeRow->addWidget(m_resumeLabel, 1);
-    resumeRow->addWidget(resume);
+    resumeRow->addWidget(m_resume);
     m_resumeBar->hide();
     root->addWidget(m_resumeBar);
     m_classes = new QLabel(this);
     m_classes->setTextFormat(Qt::PlainText);
     m_classes->setWordWrap(true);
-    m_classes->setAccessibleName(tr("Job classes"));
     m_classes->hide();
     root->addWidget(m_classes);
 
@@ -144,26 +128,21 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_table->setModel(sorted);
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // the backend's order (oldest first) until a click
-    m_table->horizontalHeader()->setToolTip(tr("Click to sort the jobs loaded so far; the backend lists the oldest first"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
     m_table->setWordWrap(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAccessibleName(tr("Jobs"));
     auto *detailPane = new QWidget(split);
     auto *detailColumn = new QVBoxLayout(detailPane);
     detailColumn->setContentsMargins(0, 0, 0, 0);
     auto *detailBar = new QHBoxLayout();
     m_similar = new QLabel(detailPane);
     m_similar->setTextFormat(Qt::PlainText);
-    m_similar->setAccessibleName(tr("Similar jobs"));
-    m_similarRetry = new QPushButton(tr("Retry All Similar…"), detailPane);
-    m_similarRetry->setToolTip(tr("Every job in this queue and state with the same error, in batches"));
+    m_similarRetry = new QPushButton(detailPane);
     m_similarRetry->hide();
-    m_copyJson = new QPushButton(tr("Copy as &JSON"), detailPane);
-    m_copyJson->setToolTip(tr("The selected job as JSON: summary, payload and full error"));
+    m_copyJson = new QPushButton(detailPane);
     m_copyJson->setEnabled(false);
     detailBar->addWidget(m_similar, 1);
     detailBar->addWidget(m_similarRetry);
@@ -172,7 +151,6 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_detail = new QPlainTextEdit(detailPane);
     m_detail->setReadOnly(true);
     m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_detail->setAccessibleName(tr("Job payload and error"));
     detailColumn->addWidget(m_detail, 1);
     split->addWidget(m_table);
     split->addWidget(detailPane);
@@ -205,7 +183,7 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     connect(m_retry, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Retry); });
     connect(m_cancel, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Cancel); });
     connect(m_move, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Move); });
-    updateButtons();
+    retranslate();
 }
 
 void JobBrowser::setAuditLog(AuditLog *audit, const QString &operatorName)

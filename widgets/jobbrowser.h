@@ -76,7 +76,11 @@ Q_SIGNALS:
     /// An action finished: a sentence for the timeline, e.g. "retried 3 failed job(s) in print (1 skipped)".
     void actionDone(const QString &connectionId, const QString &summary);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslate();
     void reload();
     void loadClasses();
     void showDetail();
@@ -94,6 +98,8 @@ private:
     QString m_queue;
     JobTableModel *m_model;
     QComboBox *m_state;
+    QLabel *m_stateLabel;
+    QLabel *m_onlyLabel;
     QLineEdit *m_search;
     QLineEdit *m_classFilter;
     QLineEdit *m_fieldPointer;
@@ -115,6 +121,7 @@ private:
     Outbox *m_outbox = nullptr;
     QWidget *m_resumeBar;
     QLabel *m_resumeLabel;
+    QPushButton *m_resume;
     std::optional<BulkJournalEntry> m_unfinished;
     QLabel *m_status;
     QLabel *m_classes;

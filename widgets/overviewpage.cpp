@@ -11,6 +11,7 @@
 #include "sparkline.h"
 #include "unknownlastsortproxy.h"
 
+#include <QEvent>
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -48,20 +49,36 @@ OverviewPage::OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent) :
     m_table = new QTableView(this);
     setupTable();
     root->addWidget(m_table, 1); // the tiles take what they need (see relayout), the table the rest
-    setAccessibleName(tr("Overview of all queues"));
 
     connect(m_model, &QAbstractItemModel::dataChanged, this, &OverviewPage::rebuild);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &OverviewPage::rebuild);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OverviewPage::rebuild);
     connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::rebuild);
-    rebuild();
+    retranslate();
+}
+
+void OverviewPage::retranslate()
+{
+    setAccessibleName(tr("Overview of all queues"));
+    m_table->setAccessibleName(tr("All queues"));
+    rebuild(); // the summary and the tiles' texts
+    if (m_collector) {
+        updateWorkers();
+    }
+}
+
+void OverviewPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslate();
+    }
+    QWidget::changeEvent(event);
 }
 
 void OverviewPage::setupTable()
 {
     m_sorted->setSourceModel(m_model);
     m_table->setModel(m_sorted);
-    m_table->setAccessibleName(tr("All queues"));
     m_table->setItemDelegateForColumn(M::TrendColumn, new SparklineDelegate(M::HistoryRole, m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);

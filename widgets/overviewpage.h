@@ -39,9 +39,11 @@ Q_SIGNALS:
     void queueActivated(const QString &connectionId, const QString &queue);
 
 protected:
+    void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    void retranslate();
     void rebuild();
     void relayout();
     void fitTileArea();

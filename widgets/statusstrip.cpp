@@ -7,12 +7,13 @@
 #include "freshness.h"
 #include "textsafety.h"
 
+#include <QEvent>
+
 namespace qd {
 
 StatusStrip::StatusStrip(Collector *collector, QWidget *parent) : QLabel(parent), m_collector(collector)
 {
     setTextFormat(Qt::PlainText);
-    setAccessibleName(tr("Connection status"));
     connect(collector, &Collector::snapshotReady, this, &StatusStrip::refresh);
     connect(collector, &Collector::connectionAdded, this, &StatusStrip::refresh);
     connect(collector, &Collector::connectionRemoved, this, &StatusStrip::refresh);
@@ -22,8 +23,17 @@ StatusStrip::StatusStrip(Collector *collector, QWidget *parent) : QLabel(parent)
     refresh();
 }
 
+void StatusStrip::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        refresh();
+    }
+    QLabel::changeEvent(event);
+}
+
 void StatusStrip::refresh()
 {
+    setAccessibleName(tr("Connection status"));
     QStringList parts;
     QStringList errors;
     const QDateTime now = m_collector->clock()->now();

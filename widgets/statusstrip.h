@@ -19,6 +19,9 @@ public:
     Q_DISABLE_COPY_MOVE(StatusStrip)
     void refresh();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     Collector *m_collector;
     QTimer m_timer;

@@ -11,6 +11,7 @@
 #include "timeserieschart.h"
 
 #include <QButtonGroup>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -26,8 +27,36 @@ struct Plot
     int chart;       ///< index into charts
     Metric metric;
     bool perQueue;   ///< false: connection-wide (workers)
+    Theme::Role role;
     int series = -1; ///< index within the chart
 };
+
+/// The lines of the four charts: depth by state, throughput, oldest age, workers.
+constexpr Plot kPlots[] = {
+    {0, Metric::Waiting, true, Theme::Role::Waiting},     {0, Metric::Running, true, Theme::Role::Running},
+    {0, Metric::Scheduled, true, Theme::Role::Scheduled}, {0, Metric::Failed, true, Theme::Role::Failed},
+    {1, Metric::InRate, true, Theme::Role::In},           {1, Metric::OutRate, true, Theme::Role::Out},
+    {2, Metric::OldestAge, true, Theme::Role::Crit},      {3, Metric::WorkersBusy, false, Theme::Role::Busy},
+    {3, Metric::WorkersIdle, false, Theme::Role::Idle},   {3, Metric::WorkersLost, false, Theme::Role::Lost},
+};
+
+QString plotLabel(Metric metric)
+{
+    switch (metric) {
+    case Metric::Waiting: return QueueDetailView::tr("waiting");
+    case Metric::Running: return QueueDetailView::tr("running");
+    case Metric::Scheduled: return QueueDetailView::tr("scheduled");
+    case Metric::Failed: return QueueDetailView::tr("failed");
+    case Metric::Dead: return QueueDetailView::tr("dead");
+    case Metric::OldestAge: return QueueDetailView::tr("oldest age");
+    case Metric::InRate: return QueueDetailView::tr("in");
+    case Metric::OutRate: return QueueDetailView::tr("out");
+    case Metric::WorkersBusy: return QueueDetailView::tr("busy");
+    case Metric::WorkersIdle: return QueueDetailView::tr("idle");
+    case Metric::WorkersLost: return QueueDetailView::tr("lost");
+    }
+    return {};
+}
 } // namespace
 
 struct QueueDetailView::Private
@@ -76,12 +105,9 @@ QueueDetailView::QueueDetailView(Collector *collector, HistoryStore *history, QW
     head->addWidget(d->title);
     head->addStretch();
     d->ranges = new QButtonGroup(this);
-    const QList<QPair<QString, QString>> labels = {{tr("5 min"), tr("Alt+1")}, {tr("1 h"), tr("Alt+2")}, {tr("24 h"), tr("Alt+3")}};
-    for (int i = 0; i < labels.size(); ++i) {
-        auto *b = new QPushButton(labels[i].first, this);
+    for (int i = 0; i < 3; ++i) {
+        auto *b = new QPushButton(this);
         b->setCheckable(true);
-        b->setShortcut(QKeySequence(labels[i].second));
-        b->setToolTip(tr("Show the last %1 (%2)").arg(labels[i].first, labels[i].second));
         d->ranges->addButton(b, i);
         head->addWidget(b);
     }
@@ -105,20 +131,18 @@ QueueDetailView::QueueDetailView(Collector *collector, HistoryStore *history, QW
     auto *chartsPage = new QWidget(tabs);
     auto *grid = new QGridLayout(chartsPage);
     grid->setContentsMargins(0, 0, 0, 0);
-    const QStringList titles = {tr("Depth by state"), tr("Throughput"), tr("Oldest waiting job"), tr("Workers")};
     const TimeSeriesChart::ValueFormat formats[] = {TimeSeriesChart::ValueFormat::Count, TimeSeriesChart::ValueFormat::Rate,
                                                      TimeSeriesChart::ValueFormat::Duration,
                                                      TimeSeriesChart::ValueFormat::Count};
     for (int i = 0; i < 4; ++i) {
         auto *c = new TimeSeriesChart(chartsPage);
-        c->setTitle(titles[i]);
         c->setValueFormat(formats[i]);
         grid->addWidget(c, i / 2, i % 2);
         d->charts.append(c);
     }
     d->jobs = new JobBrowser(tabs);
-    tabs->addTab(chartsPage, tr("&Charts"));
-    tabs->addTab(d->jobs, tr("&Jobs"));
+    tabs->addTab(chartsPage, QString());
+    tabs->addTab(d->jobs, QString());
     d->jobs->setQueueNames([this] {
         QStringList names;
         for (const QueueStats &q : d->collector->latest(d->connectionId).queues) {
@@ -129,21 +153,11 @@ QueueDetailView::QueueDetailView(Collector *collector, HistoryStore *history, QW
     d->tabs = tabs;
     root->addWidget(tabs, 1);
 
-    auto plot = [this](int chart, Metric m, bool perQueue, const QString &label, Theme::Role role) {
-        Plot p{chart, m, perQueue};
-        p.series = d->charts[chart]->addSeries(label, role);
+    for (Plot p : kPlots) {
+        p.series = d->charts[p.chart]->addSeries(QString(), p.role);
         d->plots.append(p);
-    };
-    plot(0, Metric::Waiting, true, tr("waiting"), Theme::Role::Waiting);
-    plot(0, Metric::Running, true, tr("running"), Theme::Role::Running);
-    plot(0, Metric::Scheduled, true, tr("scheduled"), Theme::Role::Scheduled);
-    plot(0, Metric::Failed, true, tr("failed"), Theme::Role::Failed);
-    plot(1, Metric::InRate, true, tr("in"), Theme::Role::In);
-    plot(1, Metric::OutRate, true, tr("out"), Theme::Role::Out);
-    plot(2, Metric::OldestAge, true, tr("oldest age"), Theme::Role::Crit);
-    plot(3, Metric::WorkersBusy, false, tr("busy"), Theme::Role::Busy);
-    plot(3, Metric::WorkersIdle, false, tr("idle"), Theme::Role::Idle);
-    plot(3, Metric::WorkersLost, false, tr("lost"), Theme::Role::Lost);
+    }
+    retranslate();
 
     connect(collector, &Collector::snapshotReady, this, &QueueDetailView::onSnapshot);
     const qint64 gap = 3 * qint64(collector->interval().count());
@@ -153,6 +167,38 @@ QueueDetailView::QueueDetailView(Collector *collector, HistoryStore *history, QW
 }
 
 QueueDetailView::~QueueDetailView() = default;
+
+void QueueDetailView::retranslate()
+{
+    const QString ranges[][2] = {{tr("5 min"), tr("Alt+1")}, {tr("1 h"), tr("Alt+2")}, {tr("24 h"), tr("Alt+3")}};
+    for (int i = 0; i < 3; ++i) {
+        QAbstractButton *b = d->ranges->button(i);
+        b->setText(ranges[i][0]);
+        b->setShortcut(QKeySequence(ranges[i][1]));
+        b->setToolTip(tr("Show the last %1 (%2)").arg(ranges[i][0], ranges[i][1]));
+    }
+    const QString titles[] = {tr("Depth by state"), tr("Throughput"), tr("Oldest waiting job"), tr("Workers")};
+    for (int i = 0; i < 4; ++i) {
+        d->charts[i]->setTitle(titles[i]);
+    }
+    for (const Plot &p : std::as_const(d->plots)) {
+        d->charts[p.chart]->setSeriesLabel(p.series, plotLabel(p.metric));
+    }
+    d->tabs->setTabText(0, tr("&Charts"));
+    d->tabs->setTabText(1, tr("&Jobs"));
+    if (!d->connectionId.isEmpty()) { // the header and name of the queue shown
+        setAccessibleName(tr("Queue %1").arg(escapeForDisplay(d->queue, 120)));
+        updateHeader(d->collector->latest(d->connectionId));
+    }
+}
+
+void QueueDetailView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslate();
+    }
+    QWidget::changeEvent(event);
+}
 
 void QueueDetailView::setQueue(const QString &connectionId, const QString &queue)
 {
@@ -164,6 +210,7 @@ void QueueDetailView::setQueue(const QString &connectionId, const QString &queue
     d->title->setText(escapeForDisplay(queue, 120));
     setAccessibleName(tr("Queue %1").arg(escapeForDisplay(queue, 120)));
     updateHeader(d->collector->latest(connectionId));
+
     d->jobs->setQueue(d->collector->backend(connectionId), connectionId, queue);
     reload();
 }

@@ -48,7 +48,11 @@ public:
 Q_SIGNALS:
     void historyLoadFinished();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslate();
     void reload();
     void onSnapshot(const QString &connectionId, const Snapshot &snapshot);
     void updateHeader(const Snapshot &snapshot);

@@ -134,6 +134,15 @@ int TimeSeriesChart::addSeries(const QString &label, Theme::Role role)
     return int(d->lines.size()) - 1;
 }
 
+void TimeSeriesChart::setSeriesLabel(int series, const QString &label)
+{
+    Private::Line &line = d->lines[series];
+    line.label = label;
+    for (QLineSeries *s : std::as_const(line.segments)) {
+        s->setName(label);
+    }
+}
+
 void TimeSeriesChart::setPoints(int series, QList<QPointF> points)
 {
     d->lines[series].data = std::move(points);
@@ -311,6 +320,8 @@ void TimeSeriesChart::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
         applyTheme();
+    } else if (event->type() == QEvent::LanguageChange) {
+        scheduleRedraw(); // the value axis names its unit; the owner renames the title and the lines
     }
     QWidget::changeEvent(event);
 }

@@ -33,6 +33,8 @@ public:
     void setGapThreshold(qint64 ms);
     /// Adds a line; returns its index.
     int addSeries(const QString &label, Theme::Role role);
+    /// Renames a line (legend), e.g. after a change of language.
+    void setSeriesLabel(int series, const QString &label);
     void setPoints(int series, QList<QPointF> points); ///< x = ms since the epoch, ascending
     void appendPoint(int series, const QPointF &point);
     void clearData();
