@@ -25,7 +25,6 @@ AlertsDock::AlertsDock(Collector *collector, QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(AlertListModel::MessageColumn, QHeaderView::Stretch);
     m_view->verticalHeader()->hide();
     m_view->setWordWrap(false);
-    m_view->setAccessibleName(tr("Active alerts"));
     setWidget(m_view);
 
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &idx) {
@@ -40,7 +39,7 @@ AlertsDock::AlertsDock(Collector *collector, QWidget *parent)
         m_model->setAlerts(m_engine->active());
         updateTitle();
     });
-    updateTitle();
+    retranslate();
 }
 
 AlertsDock::~AlertsDock() = default;
@@ -92,10 +91,16 @@ void AlertsDock::updateTitle()
     setWindowTitle(n == 0 ? tr("Alerts — none active") : tr("Alerts (%n active)", nullptr, n));
 }
 
+void AlertsDock::retranslate()
+{
+    m_view->setAccessibleName(tr("Active alerts"));
+    updateTitle();
+}
+
 void AlertsDock::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) {
-        updateTitle();
+        retranslate();
     }
     QDockWidget::changeEvent(event);
 }

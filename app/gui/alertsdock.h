@@ -48,6 +48,7 @@ protected:
 private:
     void onSnapshot(const QString &connectionId, const Snapshot &snapshot);
     void updateTitle();
+    void retranslate();
 
     Collector *m_collector;
     std::unique_ptr<AlertEngine> m_engine;

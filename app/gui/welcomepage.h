@@ -4,6 +4,9 @@
 
 #include <QWidget>
 
+class QLabel;
+class QPushButton;
+
 namespace qd {
 
 /// First run: no connection yet. Offers the demo and the Add Connection dialog, with one line on each.
@@ -16,6 +19,17 @@ public:
 Q_SIGNALS:
     void openDemoRequested();
     void addConnectionRequested();
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void retranslate();
+
+    QLabel *m_title;
+    QLabel *m_text;
+    QPushButton *m_demo;
+    QPushButton *m_add;
 };
 
 } // namespace qd
