@@ -61,6 +61,7 @@ void OverviewPage::retranslate()
 {
     setAccessibleName(tr("Overview of all queues"));
     m_table->setAccessibleName(tr("All queues"));
+    fitColumns(); // a header may be longer in the new language ("Fehlgeschlagen")
     rebuild(); // the summary and the tiles' texts
     if (m_collector) {
         updateWorkers();
@@ -73,6 +74,23 @@ void OverviewPage::changeEvent(QEvent *event)
         retranslate();
     }
     QWidget::changeEvent(event);
+}
+
+void OverviewPage::fitColumns()
+{
+    // Wide enough for typical values and for the header's own text, in whatever language it is.
+    QHeaderView *header = m_table->horizontalHeader();
+    const int em = fontMetrics().averageCharWidth();
+    const QFontMetrics headerFont(header->font());
+    const std::pair<int, int> widths[] = {{M::ConnectionColumn, 24}, {M::WaitingColumn, 10}, {M::TrendColumn, 16},
+                                          {M::RunningColumn, 10},    {M::ScheduledColumn, 11}, {M::FailedColumn, 9},
+                                          {M::OldestAgeColumn, 12},  {M::InRateColumn, 13},   {M::OutRateColumn, 13},
+                                          {M::UpdatedColumn, 22}};
+    for (const auto &[column, chars] : widths) {
+        const QString title = m_model->headerData(column, Qt::Horizontal).toString();
+        // Room for the sort arrow and the section's padding too.
+        header->resizeSection(column, std::max(em * chars, headerFont.horizontalAdvance(title) + 3 * em + 12));
+    }
 }
 
 void OverviewPage::setupTable()
@@ -95,14 +113,7 @@ void OverviewPage::setupTable()
     header->setStretchLastSection(false);
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(M::QueueColumn, QHeaderView::Stretch);
-    const int em = fontMetrics().averageCharWidth();
-    const std::pair<int, int> widths[] = {{M::ConnectionColumn, 24}, {M::WaitingColumn, 10}, {M::TrendColumn, 16},
-                                          {M::RunningColumn, 10},    {M::ScheduledColumn, 11}, {M::FailedColumn, 9},
-                                          {M::OldestAgeColumn, 12},  {M::InRateColumn, 13},   {M::OutRateColumn, 13},
-                                          {M::UpdatedColumn, 22}};
-    for (const auto &[column, chars] : widths) {
-        header->resizeSection(column, em * chars);
-    }
+    fitColumns();
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &idx) {
         Q_EMIT queueActivated(idx.data(M::ConnectionIdRole).toString(), idx.data(M::QueueNameRole).toString());
     });

@@ -49,6 +49,7 @@ private:
     void fitTileArea();
     void updateWorkers();
     void setupTable();
+    void fitColumns();
 
     QAbstractItemModel *m_model;
     QLabel *m_summary;

@@ -5,6 +5,8 @@
 #include "history/historystore.h"
 #include "jobbrowser.h"
 #include "jobs.h"
+#include "language.h"
+#include "theme.h"
 #include "mainwindow.h"
 #include "queuedetailview.h"
 #include "settings/connectionsettings.h"
@@ -15,27 +17,12 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QLibraryInfo>
 #include <QStandardPaths>
 #include <QTimer>
-#include <QTranslator>
 
 #include <cstdio>
 
 namespace {
-
-void loadTranslations(QApplication &app)
-{
-    auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-        QApplication::installTranslator(qt);
-    }
-    auto *ours = new QTranslator(&app);
-    if (ours->load(QLocale(), QStringLiteral("queuedeck"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
-        QApplication::installTranslator(ours);
-    }
-}
 
 /// Renders the window to a PNG once the first data is in (and `afterSeconds` have passed), then quits.
 void scheduleScreenshot(qd::MainWindow &window, qd::Collector &collector, const QString &file, int afterSeconds)
@@ -75,7 +62,11 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(QD_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("queuedeck"));
     QApplication::setWindowIcon(qd::appIcon());
-    loadTranslations(app);
+    // The saved language and theme (Settings); --language and --theme override them for this run.
+    auto *language = new qd::Language(&app);
+    if (!language->apply(qd::Language::saved())) {
+        language->apply({});
+    }
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Operations dashboard for job and message queues."));
@@ -109,8 +100,28 @@ int main(int argc, char *argv[])
     const QCommandLineOption size(QStringLiteral("size"),
                                   QApplication::translate("main", "With --screenshot: the size to render, e.g. 3840x2160."),
                                   QStringLiteral("WxH"));
-    parser.addOptions({demo, connect, interval, screenshot, after, queue, jobs, alertRules, wall, wallCycle, size});
+    const QCommandLineOption theme(QStringLiteral("theme"), QApplication::translate("main", "Look for this run: system, light or dark."),
+                                   QStringLiteral("THEME"));
+    const QCommandLineOption lang(QStringLiteral("language"),
+                                  QApplication::translate("main", "Language for this run, e.g. de or en."), QStringLiteral("CODE"));
+    parser.addOptions({demo, connect, interval, screenshot, after, queue, jobs, alertRules, wall, wallCycle, size, theme, lang});
     parser.process(app);
+    qd::Theme::Mode look = qd::Theme::saved();
+    if (parser.isSet(theme)) {
+        const QString t = parser.value(theme);
+        if (t != QLatin1String("system") && t != QLatin1String("light") && t != QLatin1String("dark")) {
+            std::fprintf(stderr, "queuedeck: --theme wants system, light or dark\n");
+            return 2;
+        }
+        look = t == QLatin1String("dark") ? qd::Theme::Mode::Dark : t == QLatin1String("light") ? qd::Theme::Mode::Light : qd::Theme::Mode::System;
+    }
+    qd::Theme::apply(look);
+    if (parser.isSet(lang)) {
+        if (QString error; !language->apply(parser.value(lang), &error)) {
+            std::fprintf(stderr, "queuedeck: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
 
     qd::ConnectionSettings settings;
     qd::Collector collector;
@@ -125,6 +136,7 @@ int main(int argc, char *argv[])
 
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     qd::HistoryStore history(dataDir + QStringLiteral("/history.sqlite3"));
+    history.setRetention(settings.historyRetention());
     const QString historyError = history.open();
     QObject::connect(&collector, &qd::Collector::snapshotReady, &history, &qd::HistoryStore::record);
 
@@ -135,6 +147,7 @@ int main(int argc, char *argv[])
     }
 
     qd::MainWindow window(&collector, historyError.isEmpty() ? &history : nullptr);
+    window.setLanguage(language);
     if (timelineError.isEmpty()) {
         window.setTimeline(&timeline);
     }

@@ -27,7 +27,12 @@
 #include "settings/connectionsettings.h"
 #include "statusstrip.h"
 #include "timelineactions.h"
+#include "icons.h"
+#include "language.h"
+#include "settingsdialog.h"
+#include "shortcutsoverlay.h"
 #include "wallview.h"
+#include "history/historystore.h"
 #include "welcomepage.h"
 
 #include <QAction>
@@ -189,49 +194,141 @@ void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    QToolBar *bar = addToolBar(tr("Main"));
-    bar->setObjectName(QStringLiteral("mainToolBar"));
-    bar->setMovable(false);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    if (!m_toolBar) {
+        m_toolBar = addToolBar(tr("Main"));
+        m_toolBar->setObjectName(QStringLiteral("mainToolBar"));
+        m_toolBar->setMovable(false);
+    }
+    QToolBar *bar = m_toolBar;
+    bar->setWindowTitle(tr("Main"));
+    // Every action has a shortcut; the help overlay (F1) lists them, read from these menus.
+    auto add = [](QMenu *menu, Icon icon, const QString &text, const QKeySequence &keys, auto &&slot, QObject *context) {
+        QAction *a = menu->addAction(qd::icon(icon), text, context, std::forward<decltype(slot)>(slot));
+        a->setShortcut(keys);
+        return a;
+    };
 
-    auto *add = file->addAction(tr("&Add Connection…"), this, &MainWindow::addConnectionDialog);
-    add->setShortcut(QKeySequence::New);
-    auto *remove = file->addAction(tr("&Remove Connection"), this, &MainWindow::removeSelectedConnection);
-    remove->setShortcut(QKeySequence(tr("Ctrl+Shift+Del")));
-    auto *demo = file->addAction(tr("Open the &Demo"), this, [this] {
+    auto *addConn = add(file, Icon::Add, tr("&Add Connection…"), QKeySequence::New, [this] { addConnectionDialog(); }, this);
+    add(file, Icon::Remove, tr("&Remove Connection"), QKeySequence(tr("Ctrl+Shift+Del")), [this] { removeSelectedConnection(); }, this);
+    add(file, Icon::Demo, tr("Open the &Demo"), QKeySequence(tr("Ctrl+Shift+D")), [this] {
         if (const QString err = startDemo(); !err.isEmpty()) {
             QMessageBox::warning(this, tr("Demo"), err);
         }
-    });
-    auto *rules = file->addAction(tr("Alert &Rules and Webhook…"), this, [this] { editAlertRules(); });
-    rules->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
-    file->addAction(tr("Export &Post-mortem…"), this, [this] { m_timelineActions->exportPostMortem(selectedConnection()); });
+    }, this);
+    add(file, Icon::Rules, tr("Alert &Rules and Webhook…"), QKeySequence(tr("Ctrl+Shift+R")), [this] { editAlertRules(); }, this);
+    add(file, Icon::Export, tr("Export &Post-mortem…"), QKeySequence(tr("Ctrl+Shift+E")),
+        [this] { m_timelineActions->exportPostMortem(selectedConnection()); }, this);
     file->addSeparator();
-    auto *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
-    quit->setShortcut(QKeySequence::Quit);
+    auto *settings = add(file, Icon::Settings, tr("&Settings…"), QKeySequence(tr("Ctrl+,")), [this] { editSettings(); }, this);
+    settings->setMenuRole(QAction::PreferencesRole);
+    file->addSeparator();
+    add(file, Icon::Quit, tr("&Quit"), QKeySequence(tr("Ctrl+Q")), [] { QApplication::closeAllWindows(); }, qApp);
 
-    auto *refresh = view->addAction(tr("&Refresh Now"), m_collector, &Collector::pollNow);
-    refresh->setShortcut(QKeySequence::Refresh);
-    auto *ack = view->addAction(tr("&Acknowledge Alert"), m_alerts, &AlertsDock::acknowledgeCurrent);
-    ack->setShortcut(QKeySequence(tr("Ctrl+K")));
-    auto *snooze = view->addAction(tr("&Snooze Alert for 1 Hour"), this,
-                                   [this] { m_alerts->snoozeCurrent(m_collector->clock()->now().addSecs(3600)); });
-    snooze->setShortcut(QKeySequence(tr("Ctrl+Shift+K")));
-    auto *note = view->addAction(tr("Add &Note to Timeline…"), this, [this] { m_timelineActions->addNote(selectedConnection()); });
-    note->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
-    auto *auditLog = view->addAction(tr("Au&dit Log…"), this, &MainWindow::showAuditLog);
-    auditLog->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
-    auto *overview = view->addAction(tr("&Overview"), this, &MainWindow::showOverview);
-    overview->setShortcut(QKeySequence(tr("Ctrl+1")));
+    auto *refresh = add(view, Icon::Refresh, tr("&Refresh Now"), QKeySequence::Refresh, [this] { m_collector->pollNow(); }, this);
+    add(view, Icon::Acknowledge, tr("&Acknowledge Alert"), QKeySequence(tr("Ctrl+K")), [this] { m_alerts->acknowledgeCurrent(); }, this);
+    add(view, Icon::Snooze, tr("&Snooze Alert for 1 Hour"), QKeySequence(tr("Ctrl+Shift+K")),
+        [this] { m_alerts->snoozeCurrent(m_collector->clock()->now().addSecs(3600)); }, this);
+    add(view, Icon::Note, tr("Add &Note to Timeline…"), QKeySequence(tr("Ctrl+Shift+N")),
+        [this] { m_timelineActions->addNote(selectedConnection()); }, this);
+    add(view, Icon::Audit, tr("Au&dit Log…"), QKeySequence(tr("Ctrl+Shift+L")), [this] { showAuditLog(); }, this);
     view->addSeparator();
-    m_wallAction = view->addAction(tr("&War Room Wall"), this, [this](bool on) { setWallMode(on); });
+    auto *overview = add(view, Icon::Overview, tr("&Overview"), QKeySequence(tr("Ctrl+1")), [this] { showOverview(); }, this);
+    // Focus moves between the three areas by keyboard alone: connections, the page, the alerts.
+    add(view, Icon::Overview, tr("Go to &Connections"), QKeySequence(tr("Ctrl+0")), [this] { m_sidebar->setFocus(); }, this);
+    add(view, Icon::Alert, tr("Go to A&lerts"), QKeySequence(tr("Ctrl+9")), [this] {
+        m_alerts->show();
+        m_alerts->raise();
+        if (QWidget *w = m_alerts->widget()) {
+            w->setFocus();
+        }
+    }, this);
+    view->addSeparator();
+    m_wallAction = add(view, Icon::Wall, tr("&War Room Wall"), QKeySequence(Qt::Key_F11), [this](bool on) { setWallMode(on); }, this);
     m_wallAction->setCheckable(true);
-    m_wallAction->setShortcut(QKeySequence(Qt::Key_F11));
-    for (QAction *a : {add, refresh, overview}) {
+
+    add(help, Icon::Keyboard, tr("&Keyboard Shortcuts"), QKeySequence(Qt::Key_F1), [this] { showShortcuts(); }, this);
+    auto *about = help->addAction(qd::icon(Icon::Help), tr("&About Queuedeck"), this, [this] {
+        QMessageBox::about(this, tr("About Queuedeck"),
+                           tr("Queuedeck %1\nOperations dashboard for job and message queues.").arg(QApplication::applicationVersion()));
+    });
+    about->setMenuRole(QAction::AboutRole);
+
+    for (QAction *a : {addConn, refresh, overview, m_wallAction, settings}) {
         a->setToolTip(QStringLiteral("%1 (%2)").arg(a->text().remove(u'&').remove(QStringLiteral("…")),
                                                     a->shortcut().toString(QKeySequence::NativeText)));
         bar->addAction(a);
     }
-    Q_UNUSED(demo)
+}
+
+ShortcutsOverlay *MainWindow::showShortcuts()
+{
+    if (!m_shortcuts) {
+        m_shortcuts = new ShortcutsOverlay(this);
+    }
+    QList<ShortcutEntry> entries = ShortcutsOverlay::fromMenus(menuBar());
+    const QString chart = tr("Queue charts");
+    entries.append({chart, tr("Last 5 minutes"), QKeySequence(tr("Alt+1")).toString(QKeySequence::NativeText)});
+    entries.append({chart, tr("Last hour"), QKeySequence(tr("Alt+2")).toString(QKeySequence::NativeText)});
+    entries.append({chart, tr("Last 24 hours"), QKeySequence(tr("Alt+3")).toString(QKeySequence::NativeText)});
+    const QString wall = tr("War room wall");
+    entries.append({wall, tr("Leave the wall"), tr("Esc, F11")});
+    entries.append({wall, tr("Previous / next connection"), tr("Left, Right")});
+    entries.append({wall, tr("Cycle connections on a timer"), QStringLiteral("C")});
+    entries.append({wall, tr("Next / previous tile"), tr("Tab, Down / Shift+Tab, Up")});
+    entries.append({wall, tr("Open the queue"), tr("Enter")});
+    entries.append({wall, tr("Pin or unpin the queue"), QStringLiteral("P")});
+    m_shortcuts->setEntries(entries);
+    m_shortcuts->popup();
+    return m_shortcuts;
+}
+
+void MainWindow::editSettings()
+{
+    ConnectionSettings settings;
+    AppPreferences current;
+    current.pollSeconds = double(settings.pollInterval().count()) / 1000.0;
+    const HistoryRetention retention = settings.historyRetention();
+    current.rawHours = int(retention.raw.count());
+    current.rollupDays = int(std::max<qint64>(1, retention.rollups.count() / 24));
+    current.operatorName = settings.operatorName();
+    current.theme = Theme::current();
+    QList<QPair<QString, QString>> languages;
+    if (m_language) {
+        current.language = m_language->code();
+        for (const Language::Entry &e : Language::available()) {
+            languages.append({e.code, e.nativeName});
+        }
+    }
+    SettingsDialog dialog(current, languages, this);
+    if (dialog.exec() != QDialog::Accepted) {
+        return;
+    }
+    const AppPreferences p = dialog.preferences();
+    const auto interval = std::chrono::milliseconds(qint64(p.pollSeconds * 1000));
+    settings.setPollInterval(interval);
+    m_collector->setInterval(interval);
+    const HistoryRetention kept{std::chrono::hours(p.rawHours), std::chrono::hours(qint64(p.rollupDays) * 24)};
+    settings.setHistoryRetention(kept);
+    if (m_history) {
+        m_history->setRetention(kept);
+    }
+    if (p.operatorName != current.operatorName) {
+        settings.setOperatorName(p.operatorName);
+        m_detail->jobs()->setAuditLog(m_audit.get(), p.operatorName);
+    }
+    Theme::save(p.theme);
+    if (p.theme != current.theme) {
+        Theme::apply(p.theme);
+    }
+    if (m_language && p.language != current.language) {
+        QString error;
+        if (m_language->apply(p.language, &error)) {
+            Language::save(p.language);
+        } else {
+            statusBar()->showMessage(tr("Language not changed: %1").arg(error), 20000);
+        }
+    }
 }
 
 AuditView *MainWindow::showAuditLog()
@@ -530,6 +627,28 @@ QString MainWindow::selectedConnection() const
         return m_detail->connectionId();
     }
     return m_collector->connectionIds().isEmpty() ? QString() : m_collector->connectionIds().constFirst();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange && m_toolBar) {
+        // Menus and actions are rebuilt in the new language (their shortcuts stay); the pages and docks
+        // retranslate themselves.
+        const bool wall = m_wallAction && m_wallAction->isChecked();
+        menuBar()->clear();
+        m_toolBar->clear();
+        createActions();
+        m_wallAction->setChecked(wall);
+        setWindowTitle(tr("Queuedeck"));
+        m_sidebar->setAccessibleName(tr("Connections and queues"));
+        if (m_tray) {
+            m_tray->setToolTip(tr("Queuedeck"));
+        }
+        if (m_wall) {
+            m_wall->setWindowTitle(tr("Queuedeck — War Room"));
+        }
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

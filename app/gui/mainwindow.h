@@ -13,6 +13,7 @@
 
 class QStackedWidget;
 class QSystemTrayIcon;
+class QToolBar;
 class QTreeView;
 
 namespace qd {
@@ -31,6 +32,8 @@ class OverviewPage;
 class QueueDetailView;
 class QueueOverviewModel;
 class TimelineActions;
+class Language;
+class ShortcutsOverlay;
 class WallView;
 class WelcomePage;
 namespace demo {
@@ -73,6 +76,12 @@ public:
     /// when given (screenshots, tests). Esc or F11 on the wall comes back.
     WallView *setWallMode(bool on, const QSize &size = {});
     WallView *wall() const { return m_wall; }
+    /// File → Settings (Ctrl+,): poll interval, history retention, operator name, theme, language.
+    void editSettings();
+    /// Offers and switches the GUI language in the settings (without it the choice is hidden).
+    void setLanguage(Language *language) { m_language = language; }
+    /// Help → Keyboard Shortcuts (F1).
+    ShortcutsOverlay *showShortcuts();
 
     QTreeView *sidebar() const { return m_sidebar; }
     OverviewPage *overview() const { return m_overview; }
@@ -85,6 +94,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void createActions();
@@ -115,6 +125,9 @@ private:
     AuditView *m_auditView = nullptr;
     WallView *m_wall = nullptr;
     QAction *m_wallAction = nullptr;
+    QToolBar *m_toolBar = nullptr;
+    ShortcutsOverlay *m_shortcuts = nullptr;
+    Language *m_language = nullptr;
     std::unique_ptr<Outbox> m_outbox;
 };
 

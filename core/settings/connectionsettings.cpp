@@ -93,6 +93,21 @@ void ConnectionSettings::setPollInterval(std::chrono::milliseconds interval)
     shared().setValue(QStringLiteral("pollIntervalMs"), qint64(interval.count()));
 }
 
+HistoryRetention ConnectionSettings::historyRetention() const
+{
+    HistoryRetention r;
+    r.raw = std::chrono::hours(std::clamp<qint64>(shared().value(QStringLiteral("history/rawHours"), qint64(r.raw.count())).toLongLong(), 1, 24 * 365));
+    r.rollups = std::chrono::hours(
+        std::clamp<qint64>(shared().value(QStringLiteral("history/rollupHours"), qint64(r.rollups.count())).toLongLong(), r.raw.count(), 24 * 3650));
+    return r;
+}
+
+void ConnectionSettings::setHistoryRetention(const HistoryRetention &retention)
+{
+    shared().setValue(QStringLiteral("history/rawHours"), qint64(retention.raw.count()));
+    shared().setValue(QStringLiteral("history/rollupHours"), qint64(retention.rollups.count()));
+}
+
 QString ConnectionSettings::operatorName() const
 {
     // The audit log must name someone: $USER is not set everywhere (cron, CI, some shells).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "../alerts/alertrule.h"
+#include "../history/historystore.h"
 
 #include <QList>
 #include <QString>
@@ -36,6 +37,9 @@ public:
 
     std::chrono::milliseconds pollInterval() const; ///< default 5 s
     void setPollInterval(std::chrono::milliseconds interval);
+    /// How long history keeps raw samples and minute rollups (defaults: 48 h and 30 days).
+    HistoryRetention historyRetention() const;
+    void setHistoryRetention(const HistoryRetention &retention);
 
     QString operatorName() const; ///< default: the OS user
     void setOperatorName(const QString &name);

@@ -14,8 +14,23 @@
 #include "queuedetailview.h"
 #include "queuetile.h"
 #include "timeline/incidenttimeline.h"
+#include "language.h"
+#include "settingsdialog.h"
+#include "shortcutsoverlay.h"
+#include "theme.h"
+#include "wallview.h"
+#include "walltile.h"
 
+#include <QAction>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QDialogButtonBox>
 #include <QFile>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QTimer>
+#include <QTranslator>
 #include <QFutureWatcher>
 #include <QJsonObject>
 #include <QSettings>
@@ -225,6 +240,117 @@ private Q_SLOTS:
         QVERIFY2(!shown.contains(QStringLiteral("hunter2")), qPrintable(shown));
         QVERIFY2(shown.contains(QStringLiteral("ops@127.0.0.1")), qPrintable(shown));
         QVERIFY(collector.backend(collector.connectionIds().constLast())->url().password == u"hunter2"); // still used
+    }
+
+    void everyActionHasAShortcutAndTheOverlayListsThem()
+    {
+        Collector collector;
+        MainWindow w(&collector, nullptr);
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        int actions = 0;
+        const QList<ShortcutEntry> listed = ShortcutsOverlay::fromMenus(w.menuBar());
+        QSet<QString> keys;
+        for (QAction *menu : w.menuBar()->actions()) {
+            for (QAction *a : menu->menu()->actions()) {
+                if (a->isSeparator() || a->menuRole() == QAction::AboutRole) {
+                    continue;
+                }
+                ++actions;
+                QVERIFY2(!a->shortcut().isEmpty(), qPrintable(a->text()));
+                QVERIFY2(!a->icon().isNull(), qPrintable(a->text())); // from the one icon provider
+                const QString k = a->shortcut().toString();
+                QVERIFY2(!keys.contains(k), qPrintable(QStringLiteral("%1 used twice").arg(k)));
+                keys.insert(k);
+            }
+        }
+        QCOMPARE(listed.size(), actions);
+        QTest::keyClick(&w, Qt::Key_F1);
+        auto *overlay = w.findChild<ShortcutsOverlay *>();
+        QVERIFY(overlay);
+        QTRY_VERIFY(overlay->isVisible());
+        QVERIFY(overlay->entries().size() > actions); // and the wall's and the charts' keys
+        QCOMPARE(overlay->geometry(), w.rect());
+        QTest::keyClick(overlay, Qt::Key_Escape);
+        QVERIFY(!overlay->isVisible());
+    }
+
+    void f11OpensTheWallAndEscapeComesBack()
+    {
+        ManualClock clock(QDateTime::currentDateTimeUtc());
+        Collector collector(&clock);
+        MainWindow w(&collector, nullptr);
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto backend = std::make_shared<test::FakeBackend>(&clock);
+        Snapshot s;
+        s.queues = {test::queue(QStringLiteral("print"), 6000, 43200), test::queue(QStringLiteral("default"), 2, 1)};
+        backend->script(s);
+        collector.addConnection(QStringLiteral("c1"), QStringLiteral("Cards"), backend);
+        collector.pollNow();
+        QTRY_COMPARE(w.overview()->tiles().size(), 2);
+        QTest::keyClick(&w, Qt::Key_F11);
+        QVERIFY(w.wall());
+        QTRY_VERIFY(w.wall()->isVisible());
+        QVERIFY(w.wall()->isWindow());
+        QTRY_COMPARE(w.wall()->tiles().size(), 2);
+        QCOMPARE(w.wall()->tiles().constFirst()->tileData().queue, QStringLiteral("print"));
+        QTRY_VERIFY(w.wall()->alertLines().size() >= 1); // the same alerts as the dock
+        QTest::keyClick(w.wall(), Qt::Key_Escape);
+        QVERIFY(!w.wall()->isVisible());
+        // Enter on a tile leaves the wall on that queue's page.
+        w.setWallMode(true, QSize(1280, 720));
+        QTRY_COMPARE(w.wall()->tiles().size(), 2);
+        QTest::keyClick(w.wall()->tiles().constFirst(), Qt::Key_Return);
+        QVERIFY(!w.wall()->isVisible());
+        QCOMPARE(w.currentPage(), static_cast<QWidget *>(w.detail()));
+        QCOMPARE(w.detail()->queue(), QStringLiteral("print"));
+    }
+
+    void settingsApplyPollIntervalOperatorThemeAndLanguage()
+    {
+        Collector collector;
+        MainWindow w(&collector, nullptr);
+        Language language;
+        w.setLanguage(&language);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QPalette before = QApplication::palette();
+        QTimer::singleShot(0, &w, [] {
+            auto *dialog = qobject_cast<SettingsDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            auto *edit = dialog->findChild<QLineEdit *>();
+            edit->clear(); // nobody to name in the audit log: refused, with the reason
+            QVERIFY(!dialog->problem().isEmpty());
+            QVERIFY(!dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+            QTest::keyClicks(edit, QStringLiteral("alice"));
+            QVERIFY(dialog->problem().isEmpty());
+            auto combos = dialog->findChildren<QComboBox *>();
+            QCOMPARE(combos.size(), 2);
+            combos[0]->setCurrentIndex(combos[0]->findData(int(Theme::Mode::Dark)));
+            QVERIFY(combos[1]->findData(QStringLiteral("de")) > 0); // the embedded German translation is offered
+            combos[1]->setCurrentIndex(combos[1]->findData(QStringLiteral("de")));
+            dialog->findChild<QDoubleSpinBox *>()->setValue(12);
+            dialog->accept();
+        });
+        w.editSettings();
+        QCOMPARE(ConnectionSettings().operatorName(), QStringLiteral("alice"));
+        QCOMPARE(ConnectionSettings().pollInterval(), std::chrono::milliseconds(12000));
+        QCOMPARE(collector.interval(), std::chrono::milliseconds(12000));
+        QCOMPARE(Theme::saved(), Theme::Mode::Dark);
+        QVERIFY(Theme::isDark(QApplication::palette()));
+        QCOMPARE(Language::saved(), QStringLiteral("de"));
+        // The menus follow the language at once.
+        QTRY_COMPARE(w.menuBar()->actions().constFirst()->text(), QStringLiteral("&Datei"));
+        QVERIFY(!ShortcutsOverlay::fromMenus(w.menuBar()).isEmpty());
+        QVERIFY(language.apply(QStringLiteral("en")));
+        QTRY_COMPARE(w.menuBar()->actions().constFirst()->text(), QStringLiteral("&File"));
+        Theme::apply(Theme::Mode::System);
+        QCOMPARE(QApplication::palette(), before);
+        Theme::save(Theme::Mode::System);
+        Language::save({});
     }
 
     void badUrlIsRefusedClearly()
