@@ -60,7 +60,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("Queuedeck"));
     QApplication::setOrganizationName(QStringLiteral("Queuedeck"));
     QApplication::setApplicationVersion(QStringLiteral(QD_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("queuedeck"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.queuedeck.Queuedeck"));
     QApplication::setWindowIcon(qd::appIcon());
     // The saved language and theme (Settings); --language and --theme override them for this run.
     auto *language = new qd::Language(&app);
