@@ -4,351 +4,73 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="77"/>
+        <location filename="../app/gui/main.cpp" line="72"/>
         <source>Operations dashboard for job and message queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="80"/>
+        <location filename="../app/gui/main.cpp" line="75"/>
         <source>Start the embedded Delayed::Job demo.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="82"/>
+        <location filename="../app/gui/main.cpp" line="77"/>
         <source>Monitor URL for this run only (repeatable).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="84"/>
+        <location filename="../app/gui/main.cpp" line="79"/>
         <source>Poll interval in seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="87"/>
+        <location filename="../app/gui/main.cpp" line="82"/>
         <source>Render the window to a PNG and exit.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="90"/>
+        <location filename="../app/gui/main.cpp" line="85"/>
         <source>With --screenshot: wait this long first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="93"/>
+        <location filename="../app/gui/main.cpp" line="88"/>
         <source>Open this queue of the first connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="96"/>
+        <location filename="../app/gui/main.cpp" line="91"/>
         <source>With --queue: open its Jobs tab on this state.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="99"/>
+        <location filename="../app/gui/main.cpp" line="94"/>
         <source>Open the alert rules editor of the first connection.</source>
         <translation type="unfinished"></translation>
     </message>
-</context>
-<context>
-    <name>qd</name>
     <message>
-        <location filename="../core/cli/check.cpp" line="99"/>
-        <source>%1: age of the oldest job is unknown</source>
+        <location filename="../app/gui/main.cpp" line="96"/>
+        <source>Start in war-room mode: a full-screen wall (F11 toggles).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="103"/>
-        <source>%1: oldest job waited %2</source>
+        <location filename="../app/gui/main.cpp" line="98"/>
+        <source>With --wall: switch between connections every SECONDS.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="110"/>
-        <source>%1: depth is unknown</source>
+        <location filename="../app/gui/main.cpp" line="101"/>
+        <source>With --screenshot: the size to render, e.g. 3840x2160.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="114"/>
-        <source>%1: %2 jobs waiting</source>
+        <location filename="../app/gui/main.cpp" line="103"/>
+        <source>Look for this run: system, light or dark.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/cli/check.cpp" line="143"/>
-        <source>worker count is unknown</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/cli/check.cpp" line="147"/>
-        <source>%1 live worker(s), %2 required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/cli/check.cpp" line="149"/>
-        <source> (idle workers are invisible on this backend)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/cli/check.cpp" line="152"/>
-        <source>, %1 lost</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../core/cli/check.cpp" line="167"/>
-        <source>%n queue(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../core/cli/check.cpp" line="169"/>
-        <source>, oldest job %1 (%2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/cli/check.cpp" line="172"/>
-        <source>, %1 busy worker(s)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../core/cli/check.cpp" line="186"/>
-        <source> (+%n more)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="47"/>
-        <source># Post-mortem: %1
-
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="48"/>
-        <source>Window: %1 to %2 UTC. Generated by Queuedeck from its history and incident timeline; numbers marked ≈ are lower bounds.
-
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="51"/>
-        <source>## Summary
-
-_What happened and who was affected, in two sentences._
-
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="52"/>
-        <source>## Impact
-
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="53"/>
-        <source>| queue | peak waiting | at (UTC) | longest wait | jobs arrived in the window |
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="61"/>
-        <source>
-## Timeline (UTC)
-
-| time | what |
-|---|---|
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="63"/>
-        <source>| — | nothing recorded in this window |
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="71"/>
-        <source>Note: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="72"/>
-        <source>Event: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="76"/>
-        <source>
-## Actions taken
-
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="89"/>
-        <source>- %1 — %2: %3 %4 — %5 done, %6 skipped (%7)%8
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="94"/>
-        <source>: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="98"/>
-        <source>_None recorded. Operator actions and notes land here._
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/timeline/postmortem.cpp" line="100"/>
-        <source>
-## Root cause
-
-_Why did it happen?_
-
-## Five whys
-
-1. 
-2. 
-3. 
-4. 
-5. 
-
-## Action items
-
-- [ ] 
-</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="50"/>
-        <source>The SQL channel URL is invalid: %1. Example: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="59"/>
-        <source>An SQLite channel needs an absolute path after three slashes. Example: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="70"/>
-        <source>A PostgreSQL channel looks like postgresql://user@host:5432/dbname?table=notifications.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="74"/>
-        <source>The SQL channel supports sqlite:// and postgresql:// URLs, not &quot;%1&quot;. Example: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="82"/>
-        <source>Unknown SQL channel option &quot;%1&quot;; known: %2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="96"/>
-        <source>&quot;%1&quot; is not a plain table name (letters, digits, _).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="100"/>
-        <source>&quot;%1&quot; is not a plain column name (letters, digits, _).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="199"/>
-        <location filename="../core/recipients/channels.cpp" line="225"/>
-        <source>Cannot write %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="254"/>
-        <source>The SQLite database %1 does not exist.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="257"/>
-        <source>Cannot open the database: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="263"/>
-        <source>Cannot insert into %1: %2 (the table needs the columns %3, %4, %5 and a UNIQUE index on %6)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/channels.cpp" line="280"/>
-        <source>Cannot insert into %1: %2 (the table needs a UNIQUE index on %3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="40"/>
-        <source>%1 s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="44"/>
-        <source>%1 min</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="48"/>
-        <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="48"/>
-        <source>%1 h</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="51"/>
-        <source>%1 d %2 h</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="51"/>
-        <source>%1 d</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/outbox.cpp" line="39"/>
-        <source>The outbox is not open.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/userrule.cpp" line="130"/>
-        <source>The payload is %1 bytes; YAML handlers over %2 bytes are not read.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/userrule.cpp" line="142"/>
-        <source>The payload is neither JSON nor readable YAML: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/userrule.cpp" line="145"/>
-        <source>The payload could not be read: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/userrule.cpp" line="179"/>
-        <source>The payload is not valid JSON at offset %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/userrule.cpp" line="188"/>
-        <source>A JSON pointer starts with &quot;/&quot;, e.g. /args/0/user_id (got &quot;%1&quot;).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/userrule.cpp" line="206"/>
-        <source>In the JSON pointer &quot;%1&quot;, &quot;~&quot; must be written ~0 (and &quot;/&quot; inside a key ~1).</source>
+        <location filename="../app/gui/main.cpp" line="106"/>
+        <source>Language for this run, e.g. de or en.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -412,9 +134,9 @@ _Why did it happen?_
     <message numerus="yes">
         <location filename="../widgets/addconnectiondialog.cpp" line="117"/>
         <source>OK: %n queue(s) found.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>OK: %n queue found.</numerusform>
+            <numerusform>OK: %n queues found.</numerusform>
         </translation>
     </message>
     <message>
@@ -426,42 +148,42 @@ _Why did it happen?_
 <context>
     <name>qd::AlertListModel</name>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="130"/>
+        <location filename="../models/alertlistmodel.cpp" line="132"/>
         <source>%1 (snoozed until %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="134"/>
+        <location filename="../models/alertlistmodel.cpp" line="136"/>
         <source> (ack)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="171"/>
+        <location filename="../models/alertlistmodel.cpp" line="173"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="172"/>
+        <location filename="../models/alertlistmodel.cpp" line="174"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="173"/>
+        <location filename="../models/alertlistmodel.cpp" line="175"/>
         <source>Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="174"/>
+        <location filename="../models/alertlistmodel.cpp" line="176"/>
         <source>Rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="175"/>
+        <location filename="../models/alertlistmodel.cpp" line="177"/>
         <source>What</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="176"/>
+        <location filename="../models/alertlistmodel.cpp" line="178"/>
         <source>Since</source>
         <translation type="unfinished"></translation>
     </message>
@@ -650,103 +372,103 @@ _Why did it happen?_
 <context>
     <name>qd::AlertRuleModel</name>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="33"/>
+        <location filename="../models/alertrulemodel.cpp" line="37"/>
         <source>Rule %1 (%2): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="157"/>
+        <location filename="../models/alertrulemodel.cpp" line="161"/>
         <source>(whole connection)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="159"/>
-        <location filename="../models/alertrulemodel.cpp" line="162"/>
+        <location filename="../models/alertrulemodel.cpp" line="163"/>
+        <location filename="../models/alertrulemodel.cpp" line="166"/>
         <source>—</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="165"/>
+        <location filename="../models/alertrulemodel.cpp" line="169"/>
         <source>at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="172"/>
+        <location filename="../models/alertrulemodel.cpp" line="176"/>
         <source>This rule cannot be used: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="176"/>
+        <location filename="../models/alertrulemodel.cpp" line="180"/>
         <source>Rule id: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="178"/>
+        <location filename="../models/alertrulemodel.cpp" line="182"/>
         <source>Queue name or glob (* and ?): mail*, print-?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="179"/>
+        <location filename="../models/alertrulemodel.cpp" line="183"/>
         <source>This rule watches the whole connection, not single queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="186"/>
+        <location filename="../models/alertrulemodel.cpp" line="190"/>
         <source>An alert clears only once the value drops below this share of the level it crossed, so a value hovering at the threshold does not flap.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="224"/>
+        <location filename="../models/alertrulemodel.cpp" line="228"/>
         <source>unknown rule kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="241"/>
+        <location filename="../models/alertrulemodel.cpp" line="245"/>
         <source>say which queues the rule watches (* for all)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="266"/>
+        <location filename="../models/alertrulemodel.cpp" line="270"/>
         <source>&quot;%1&quot; is not a share between 1% and 100%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="301"/>
+        <location filename="../models/alertrulemodel.cpp" line="305"/>
         <source>Rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="303"/>
+        <location filename="../models/alertrulemodel.cpp" line="307"/>
         <source>Queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="305"/>
+        <location filename="../models/alertrulemodel.cpp" line="309"/>
         <source>Warn above</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="307"/>
+        <location filename="../models/alertrulemodel.cpp" line="311"/>
         <source>Critical above</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="309"/>
+        <location filename="../models/alertrulemodel.cpp" line="313"/>
         <source>For</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="311"/>
+        <location filename="../models/alertrulemodel.cpp" line="315"/>
         <source>Clears below</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="317"/>
+        <location filename="../models/alertrulemodel.cpp" line="321"/>
         <source>Ages take s/m/h/d (90s, 5m, 1h30m); counts and rates are numbers. Empty: no such level.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/alertrulemodel.cpp" line="319"/>
+        <location filename="../models/alertrulemodel.cpp" line="323"/>
         <source>How long a level must hold before the alert fires.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -912,9 +634,9 @@ _Why did it happen?_
     <message numerus="yes">
         <location filename="../widgets/alertrulesdialog.cpp" line="302"/>
         <source>%n rule(s) imported; OK applies them.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n rule imported; OK applies them.</numerusform>
+            <numerusform>%n rules imported; OK applies them.</numerusform>
         </translation>
     </message>
     <message>
@@ -1157,9 +879,9 @@ _Why did it happen?_
     <message numerus="yes">
         <location filename="../app/gui/alertsettings.cpp" line="106"/>
         <source>alert rules changed (%n rule(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>alert rules changed (%n rule)</numerusform>
+            <numerusform>alert rules changed (%n rules)</numerusform>
         </translation>
     </message>
     <message>
@@ -1176,38 +898,38 @@ _Why did it happen?_
 <context>
     <name>qd::AlertsDock</name>
     <message>
-        <location filename="../app/gui/alertsdock.cpp" line="28"/>
+        <location filename="../app/gui/alertsdock.cpp" line="96"/>
         <source>Active alerts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/alertsdock.cpp" line="92"/>
+        <location filename="../app/gui/alertsdock.cpp" line="91"/>
         <source>Alerts — none active</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/alertsdock.cpp" line="92"/>
+        <location filename="../app/gui/alertsdock.cpp" line="91"/>
         <source>Alerts (%n active)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Alerts (%n active)</numerusform>
+            <numerusform>Alerts (%n active)</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>qd::AuditLog</name>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="65"/>
+        <location filename="../core/audit/auditlog.cpp" line="66"/>
         <source>Cannot create the directory of the audit log %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="73"/>
+        <location filename="../core/audit/auditlog.cpp" line="74"/>
         <source>Cannot open the audit log %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="87"/>
+        <location filename="../core/audit/auditlog.cpp" line="88"/>
         <source>%1 is not a usable audit log: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1215,65 +937,65 @@ _Why did it happen?_
 <context>
     <name>qd::AuditModel</name>
     <message numerus="yes">
-        <location filename="../models/auditmodel.cpp" line="70"/>
+        <location filename="../models/auditmodel.cpp" line="76"/>
         <source>%n job(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n job</numerusform>
+            <numerusform>%n jobs</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="94"/>
+        <location filename="../models/auditmodel.cpp" line="100"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="95"/>
+        <location filename="../models/auditmodel.cpp" line="101"/>
         <source>Operator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="96"/>
+        <location filename="../models/auditmodel.cpp" line="102"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="97"/>
+        <location filename="../models/auditmodel.cpp" line="103"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="98"/>
+        <location filename="../models/auditmodel.cpp" line="104"/>
         <source>Expected state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="99"/>
+        <location filename="../models/auditmodel.cpp" line="105"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="100"/>
+        <location filename="../models/auditmodel.cpp" line="106"/>
         <source>Selection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="101"/>
+        <location filename="../models/auditmodel.cpp" line="107"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="102"/>
+        <location filename="../models/auditmodel.cpp" line="108"/>
         <source>Skipped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="103"/>
+        <location filename="../models/auditmodel.cpp" line="109"/>
         <source>Dry run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="104"/>
+        <location filename="../models/auditmodel.cpp" line="110"/>
         <source>Result</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1281,73 +1003,73 @@ _Why did it happen?_
 <context>
     <name>qd::AuditView</name>
     <message>
-        <location filename="../widgets/auditview.cpp" line="32"/>
+        <location filename="../widgets/auditview.cpp" line="90"/>
         <source>Audit Log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="38"/>
+        <location filename="../widgets/auditview.cpp" line="91"/>
         <source>Filter: operator, connection, job id, result…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="40"/>
+        <location filename="../widgets/auditview.cpp" line="92"/>
         <source>Audit filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="42"/>
+        <location filename="../widgets/auditview.cpp" line="93"/>
         <source>All actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="46"/>
+        <location filename="../widgets/auditview.cpp" line="94"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="58"/>
+        <location filename="../widgets/auditview.cpp" line="95"/>
         <source>Audit log entries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="64"/>
+        <location filename="../widgets/auditview.cpp" line="96"/>
         <source>Export CSV…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="65"/>
+        <location filename="../widgets/auditview.cpp" line="97"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="78"/>
-        <location filename="../widgets/auditview.cpp" line="83"/>
+        <location filename="../widgets/auditview.cpp" line="74"/>
+        <location filename="../widgets/auditview.cpp" line="79"/>
         <source>Export Audit Log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="78"/>
+        <location filename="../widgets/auditview.cpp" line="74"/>
         <source>queuedeck-audit.csv</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="78"/>
+        <location filename="../widgets/auditview.cpp" line="74"/>
         <source>CSV (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="94"/>
+        <location filename="../widgets/auditview.cpp" line="153"/>
         <source>There is no audit log: actions are disabled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="122"/>
+        <location filename="../widgets/auditview.cpp" line="140"/>
         <source>Cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="134"/>
+        <location filename="../widgets/auditview.cpp" line="156"/>
         <source>%1 of %2 entries shown (the newest %3) · %4</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1518,9 +1240,9 @@ Stopped because: %1</source>
     <message numerus="yes">
         <location filename="../widgets/bulkdialog.cpp" line="157"/>
         <source>%n class(es):</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n class:</numerusform>
+            <numerusform>%n classes:</numerusform>
         </translation>
     </message>
     <message>
@@ -1646,25 +1368,155 @@ Stopped because: %1</source>
 <context>
     <name>qd::ChannelSpec</name>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="136"/>
+        <location filename="../core/recipients/channels.cpp" line="52"/>
+        <source>The SQL channel URL is invalid: %1. Example: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="61"/>
+        <source>An SQLite channel needs an absolute path after three slashes. Example: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="72"/>
+        <source>A PostgreSQL channel looks like postgresql://user@host:5432/dbname?table=notifications.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="76"/>
+        <source>The SQL channel supports sqlite:// and postgresql:// URLs, not &quot;%1&quot;. Example: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="84"/>
+        <source>Unknown SQL channel option &quot;%1&quot;; known: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="98"/>
+        <source>&quot;%1&quot; is not a plain table name (letters, digits, _).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="102"/>
+        <source>&quot;%1&quot; is not a plain column name (letters, digits, _).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="138"/>
         <source>A webhook channel needs an http(s) URL, e.g. webhook:https://support.example.com/hooks/notify.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="144"/>
+        <location filename="../core/recipients/channels.cpp" line="146"/>
         <source>A CSV channel needs an absolute file path, e.g. csv:/tmp/affected.csv.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="158"/>
+        <location filename="../core/recipients/channels.cpp" line="160"/>
         <source>&quot;%1&quot; is not a channel. Use webhook:URL, csv:FILE or sql:URL.</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="201"/>
+        <location filename="../core/recipients/channels.cpp" line="227"/>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="256"/>
+        <source>The SQLite database %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="259"/>
+        <source>Cannot open the database: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="265"/>
+        <source>Cannot insert into %1: %2 (the table needs the columns %3, %4, %5 and a UNIQUE index on %6)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/channels.cpp" line="282"/>
+        <source>Cannot insert into %1: %2 (the table needs a UNIQUE index on %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::Check</name>
+    <message>
+        <location filename="../core/cli/check.cpp" line="100"/>
+        <source>%1: age of the oldest job is unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/cli/check.cpp" line="104"/>
+        <source>%1: oldest job waited %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/cli/check.cpp" line="111"/>
+        <source>%1: depth is unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/cli/check.cpp" line="115"/>
+        <source>%1: %2 jobs waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/cli/check.cpp" line="144"/>
+        <source>worker count is unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/cli/check.cpp" line="148"/>
+        <source>%1 live worker(s), %2 required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/cli/check.cpp" line="150"/>
+        <source> (idle workers are invisible on this backend)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/cli/check.cpp" line="153"/>
+        <source>, %1 lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../core/cli/check.cpp" line="168"/>
+        <source>%n queue(s)</source>
+        <translation>
+            <numerusform>%n queue</numerusform>
+            <numerusform>%n queues</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../core/cli/check.cpp" line="170"/>
+        <source>, oldest job %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/cli/check.cpp" line="173"/>
+        <source>, %1 busy worker(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../core/cli/check.cpp" line="187"/>
+        <source> (+%n more)</source>
+        <translation>
+            <numerusform> (+%n more)</numerusform>
+            <numerusform> (+%n more)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>qd::ConnectionSettings</name>
     <message>
-        <location filename="../core/settings/connectionsettings.cpp" line="127"/>
+        <location filename="../core/settings/connectionsettings.cpp" line="142"/>
         <source>the saved alert rules are not a JSON list (%1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1672,29 +1524,29 @@ Stopped because: %1</source>
 <context>
     <name>qd::ConnectionTreeModel</name>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="165"/>
+        <location filename="../models/connectiontreemodel.cpp" line="167"/>
         <source>error</source>
         <extracomment>shown instead of a depth when a connection&apos;s last poll failed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="168"/>
+        <location filename="../models/connectiontreemodel.cpp" line="170"/>
         <source>%1
 Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="187"/>
+        <location filename="../models/connectiontreemodel.cpp" line="189"/>
         <source>%1: %2 waiting, oldest %3 — %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="202"/>
+        <location filename="../models/connectiontreemodel.cpp" line="204"/>
         <source>Connections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="202"/>
+        <location filename="../models/connectiontreemodel.cpp" line="204"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1766,48 +1618,164 @@ Last poll failed: %2</source>
     </message>
 </context>
 <context>
-    <name>qd::Directory</name>
+    <name>qd::DelayedJobBackend</name>
     <message>
-        <location filename="../core/recipients/directory.cpp" line="82"/>
-        <source>The directory URL: %1</source>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="129"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="135"/>
+        <source>Counting jobs failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/directory.cpp" line="87"/>
-        <source>The lookup must be one SELECT statement, e.g. SELECT name, email FROM users WHERE id = :user</source>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="144"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="151"/>
+        <source>Reading jobs failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/directory.cpp" line="90"/>
-        <source>The lookup needs the :user placeholder for the user id, e.g. … WHERE id = :user</source>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="198"/>
+        <source>Bad page cursor &quot;%1&quot;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/directory.cpp" line="115"/>
-        <source>The lookup query failed: %1</source>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="211"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="232"/>
+        <source>Query for jobs failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/directory.cpp" line="121"/>
-        <source>The lookup query failed for %1: %2</source>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="253"/>
+        <source>Query for job %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="257"/>
+        <source>Job %1 is gone: delayed_job deletes a job when it succeeds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="272"/>
+        <source>Waiting jobs are already due; there is nothing to retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="276"/>
+        <source>A running job cannot be moved: a worker holds it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="277"/>
+        <source>Name the queue to move the jobs to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="314"/>
+        <source>Cannot start a transaction: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="319"/>
+        <source>Cannot prepare the action: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="334"/>
+        <source>The action failed: %1 — nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="349"/>
+        <source>The action could not be committed: %1 — nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="23"/>
+        <source>Query for %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="35"/>
+        <source>unknown error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="111"/>
+        <source>%1 is not a readable SQLite database: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="117"/>
+        <source>Table &quot;%1&quot; not found in %2. Is this the application&apos;s database, and is the table name right (URL option table=)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="134"/>
+        <source>Table &quot;%1&quot; does not look like a Delayed::Job table: missing column(s) %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="162"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="169"/>
+        <source>queue counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="205"/>
+        <source>workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="213"/>
+        <source>(unknown worker)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="250"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="257"/>
+        <location filename="../core/backends/delayedjob/djschema.cpp" line="261"/>
+        <source>arrivals</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
-    <name>qd::Directory::Private</name>
+    <name>qd::Directory</name>
     <message>
-        <location filename="../core/recipients/directory.cpp" line="46"/>
+        <location filename="../core/recipients/directory.cpp" line="47"/>
         <source>The SQLite database %1 does not exist.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/directory.cpp" line="57"/>
+        <location filename="../core/recipients/directory.cpp" line="58"/>
         <source>Cannot open %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/directory.cpp" line="63"/>
+        <location filename="../core/recipients/directory.cpp" line="64"/>
         <source>Cannot make the session read-only: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/directory.cpp" line="83"/>
+        <source>The directory URL: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/directory.cpp" line="88"/>
+        <source>The lookup must be one SELECT statement, e.g. SELECT name, email FROM users WHERE id = :user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/directory.cpp" line="91"/>
+        <source>The lookup needs the :user placeholder for the user id, e.g. … WHERE id = :user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/directory.cpp" line="116"/>
+        <source>The lookup query failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/directory.cpp" line="122"/>
+        <source>The lookup query failed for %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1872,9 +1840,9 @@ Last poll failed: %2</source>
     <message numerus="yes">
         <location filename="../core/history/historystore.cpp" line="85"/>
         <source>History: %n sample(s) could not be written and were dropped: %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>History: %n sample could not be written and were dropped: %1</numerusform>
+            <numerusform>History: %n samples could not be written and were dropped: %1</numerusform>
         </translation>
     </message>
     <message>
@@ -1957,299 +1925,299 @@ Last poll failed: %2</source>
 <context>
     <name>qd::JobBrowser</name>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="45"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="21"/>
         <source>Job state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="47"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="22"/>
         <source>Search payload and error… (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="49"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="23"/>
         <source>&amp;Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="50"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="24"/>
         <source>&amp;Cancel Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="51"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="25"/>
         <source>Mo&amp;ve…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="52"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="26"/>
         <source>Move the selected jobs to another queue, if they are still in the state shown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="53"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="20"/>
         <source>State:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="56"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="27"/>
         <source>All &amp;Matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="58"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="29"/>
         <source>Retry All Matching…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="59"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="30"/>
         <source>Cancel All Matching…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="60"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="31"/>
         <source>Move All Matching…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="62"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="32"/>
         <source>Act on every job matching the state and search, in batches, with progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="67"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="33"/>
         <source>Tell &amp;Affected Users…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="68"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="34"/>
         <source>Who these jobs belong to, and one message to each of them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="71"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="35"/>
         <source>&amp;Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="73"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
         <source>Move All Messages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="74"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
         <source>Purge Queue…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="76"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
         <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="82"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
         <source>Class (exact)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="84"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="43"/>
         <source>Class filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="86"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
         <source>Field: /args/0/user_id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="87"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
         <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="88"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
         <source>Field filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="90"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
         <source>= value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="91"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
         <source>Field value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="93"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
         <source>Oldest first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="94"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
         <source>Most attempts first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="95"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
         <source>Order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="96"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
         <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="100"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
         <source>&amp;Stuck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="102"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="41"/>
         <source>Only:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="126"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="57"/>
         <source>Resume…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="135"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
         <source>Job classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="147"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="154"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="161"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
         <source>Similar jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="162"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
         <source>Retry All Similar…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="163"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
         <source>Every job in this queue and state with the same error, in batches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="165"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
         <source>Copy as &amp;JSON</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="166"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
         <source>The selected job as JSON: summary, payload and full error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="175"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
         <source>Job payload and error</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="197"/>
+        <location filename="../widgets/jobbrowser.cpp" line="175"/>
         <source>%n job(s) shown</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n job shown</numerusform>
+            <numerusform>%n jobs shown</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="198"/>
+        <location filename="../widgets/jobbrowser.cpp" line="176"/>
         <source> — scroll for more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="202"/>
+        <location filename="../widgets/jobbrowser.cpp" line="180"/>
         <source>Cannot list jobs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="266"/>
+        <location filename="../widgets/jobbrowser.cpp" line="244"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="290"/>
+        <location filename="../widgets/jobbrowser.cpp" line="268"/>
         <source>Move All Matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="290"/>
+        <location filename="../widgets/jobbrowser.cpp" line="268"/>
         <source>Move every matching job to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="384"/>
+        <location filename="../widgets/jobbrowser.cpp" line="362"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="419"/>
+        <location filename="../widgets/jobbrowser.cpp" line="397"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="448"/>
+        <location filename="../widgets/jobbrowser.cpp" line="426"/>
         <source>%n more class(es)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n more class</numerusform>
+            <numerusform>%n more classes</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="450"/>
+        <location filename="../widgets/jobbrowser.cpp" line="428"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="452"/>
+        <location filename="../widgets/jobbrowser.cpp" line="430"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="465"/>
+        <location filename="../widgets/jobbrowser.cpp" line="443"/>
         <source>%n jobs selected</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n job selected</numerusform>
+            <numerusform>%n jobs selected</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="481"/>
+        <location filename="../widgets/jobbrowser.cpp" line="459"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="487"/>
+        <location filename="../widgets/jobbrowser.cpp" line="465"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="489"/>
+        <location filename="../widgets/jobbrowser.cpp" line="467"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="491"/>
+        <location filename="../widgets/jobbrowser.cpp" line="469"/>
         <source>
 Payload:
 %1
@@ -2257,7 +2225,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="493"/>
+        <location filename="../widgets/jobbrowser.cpp" line="471"/>
         <source>
 Last error:
 %1
@@ -2265,110 +2233,110 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="520"/>
+        <location filename="../widgets/jobbrowser.cpp" line="498"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="532"/>
+        <location filename="../widgets/jobbrowser.cpp" line="510"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="545"/>
+        <location filename="../widgets/jobbrowser.cpp" line="523"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="546"/>
+        <location filename="../widgets/jobbrowser.cpp" line="524"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="597"/>
+        <location filename="../widgets/jobbrowser.cpp" line="575"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="598"/>
+        <location filename="../widgets/jobbrowser.cpp" line="576"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="604"/>
+        <location filename="../widgets/jobbrowser.cpp" line="582"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="605"/>
+        <location filename="../widgets/jobbrowser.cpp" line="583"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="614"/>
+        <location filename="../widgets/jobbrowser.cpp" line="592"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="614"/>
+        <location filename="../widgets/jobbrowser.cpp" line="592"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="617"/>
+        <location filename="../widgets/jobbrowser.cpp" line="595"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="617"/>
+        <location filename="../widgets/jobbrowser.cpp" line="595"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="624"/>
+        <location filename="../widgets/jobbrowser.cpp" line="602"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="627"/>
+        <location filename="../widgets/jobbrowser.cpp" line="605"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
+            <numerusform>%1 %n %2 jobs in %3? Jobs that are no longer %2 are skipped.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="653"/>
+        <location filename="../widgets/jobbrowser.cpp" line="631"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="655"/>
+        <location filename="../widgets/jobbrowser.cpp" line="633"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="655"/>
+        <location filename="../widgets/jobbrowser.cpp" line="633"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="655"/>
+        <location filename="../widgets/jobbrowser.cpp" line="633"/>
         <source>moved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="670"/>
+        <location filename="../widgets/jobbrowser.cpp" line="648"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="673"/>
+        <location filename="../widgets/jobbrowser.cpp" line="651"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="677"/>
+        <location filename="../widgets/jobbrowser.cpp" line="655"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2376,281 +2344,500 @@ Last error:
 <context>
     <name>qd::JobTableModel</name>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="127"/>
+        <location filename="../models/jobtablemodel.cpp" line="131"/>
         <source>This backend lists no payloads, so no job can match a field filter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="205"/>
+        <location filename="../models/jobtablemodel.cpp" line="209"/>
         <source>ID</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="206"/>
+        <location filename="../models/jobtablemodel.cpp" line="210"/>
         <source>Class</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="207"/>
+        <location filename="../models/jobtablemodel.cpp" line="211"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="208"/>
+        <location filename="../models/jobtablemodel.cpp" line="212"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="209"/>
+        <location filename="../models/jobtablemodel.cpp" line="213"/>
         <source>Run at</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="210"/>
+        <location filename="../models/jobtablemodel.cpp" line="214"/>
         <source>Last error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::Language</name>
+    <message>
+        <location filename="../app/gui/language.cpp" line="81"/>
+        <source>There is no &quot;%1&quot; translation of Queuedeck.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>qd::MainWindow</name>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="52"/>
-        <location filename="../app/gui/mainwindow.cpp" line="132"/>
+        <location filename="../app/gui/mainwindow.cpp" line="58"/>
+        <location filename="../app/gui/mainwindow.cpp" line="138"/>
+        <location filename="../app/gui/mainwindow.cpp" line="643"/>
+        <location filename="../app/gui/mainwindow.cpp" line="646"/>
         <source>Queuedeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="63"/>
+        <location filename="../app/gui/mainwindow.cpp" line="69"/>
+        <location filename="../app/gui/mainwindow.cpp" line="644"/>
         <source>Connections and queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="100"/>
+        <location filename="../app/gui/mainwindow.cpp" line="106"/>
         <source>Snooze over: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="117"/>
+        <location filename="../app/gui/mainwindow.cpp" line="123"/>
         <source>Audit log unavailable: %1 — actions are disabled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="96"/>
-        <location filename="../app/gui/mainwindow.cpp" line="127"/>
+        <location filename="../app/gui/mainwindow.cpp" line="102"/>
+        <location filename="../app/gui/mainwindow.cpp" line="133"/>
         <source>Operator %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="138"/>
-        <location filename="../app/gui/mainwindow.cpp" line="201"/>
+        <location filename="../app/gui/mainwindow.cpp" line="144"/>
+        <location filename="../app/gui/mainwindow.cpp" line="216"/>
         <source>Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="189"/>
+        <location filename="../app/gui/mainwindow.cpp" line="195"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="190"/>
+        <location filename="../app/gui/mainwindow.cpp" line="196"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="191"/>
-        <source>Main</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="195"/>
-        <source>&amp;Add Connection…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../app/gui/mainwindow.cpp" line="197"/>
-        <source>&amp;Remove Connection</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="198"/>
-        <source>Ctrl+Shift+Del</source>
+        <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="199"/>
-        <source>Open the &amp;Demo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../app/gui/mainwindow.cpp" line="204"/>
-        <source>Alert &amp;Rules and Webhook…</source>
+        <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="205"/>
-        <source>Ctrl+Shift+R</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="206"/>
-        <source>Export &amp;Post-mortem…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="208"/>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="211"/>
-        <source>&amp;Refresh Now</source>
+        <location filename="../app/gui/mainwindow.cpp" line="212"/>
+        <source>&amp;Add Connection…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="213"/>
-        <source>&amp;Acknowledge Alert</source>
+        <source>&amp;Remove Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="213"/>
+        <source>Ctrl+Shift+Del</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="214"/>
-        <source>Ctrl+K</source>
+        <source>Open the &amp;Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="215"/>
-        <source>&amp;Snooze Alert for 1 Hour</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="217"/>
-        <source>Ctrl+Shift+K</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="218"/>
-        <source>Add &amp;Note to Timeline…</source>
+        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <source>Ctrl+Shift+D</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="219"/>
-        <source>Ctrl+Shift+N</source>
+        <source>Alert &amp;Rules and Webhook…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="219"/>
+        <source>Ctrl+Shift+R</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="220"/>
-        <source>Au&amp;dit Log…</source>
+        <source>Export &amp;Post-mortem…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="221"/>
-        <source>Ctrl+Shift+L</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../app/gui/mainwindow.cpp" line="222"/>
-        <source>&amp;Overview</source>
+        <location filename="../app/gui/mainwindow.cpp" line="220"/>
+        <source>Ctrl+Shift+E</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="223"/>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="223"/>
+        <source>Ctrl+,</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="226"/>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="226"/>
+        <source>Ctrl+Q</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="228"/>
+        <source>&amp;Refresh Now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="229"/>
+        <source>&amp;Acknowledge Alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="229"/>
+        <source>Ctrl+K</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="230"/>
+        <source>&amp;Snooze Alert for 1 Hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="230"/>
+        <source>Ctrl+Shift+K</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="232"/>
+        <source>Add &amp;Note to Timeline…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="232"/>
+        <source>Ctrl+Shift+N</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="234"/>
+        <source>Au&amp;dit Log…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="234"/>
+        <source>Ctrl+Shift+L</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="236"/>
+        <source>&amp;Overview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="236"/>
         <source>Ctrl+1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="305"/>
-        <source>%1: the password was not saved and will be asked for again after a restart: %2</source>
+        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <source>Go to &amp;Connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <source>Ctrl+0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="239"/>
+        <source>Go to A&amp;lerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="239"/>
+        <source>Ctrl+9</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="247"/>
+        <source>&amp;War Room Wall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="250"/>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="251"/>
+        <source>&amp;About Queuedeck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="252"/>
+        <source>About Queuedeck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="253"/>
+        <source>Queuedeck %1
+Operations dashboard for job and message queues.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="270"/>
+        <source>Queue charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="271"/>
+        <source>Last 5 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="271"/>
+        <source>Alt+1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <source>Last hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <source>Alt+2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="273"/>
+        <source>Last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="273"/>
+        <source>Alt+3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="274"/>
+        <source>War room wall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="275"/>
+        <source>Leave the wall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="275"/>
+        <source>Esc, F11</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="276"/>
+        <source>Previous / next connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="276"/>
+        <source>Left, Right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="277"/>
+        <source>Cycle connections on a timer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <source>Next / previous tile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <source>Tab, Down / Shift+Tab, Up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <source>Open the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <source>Enter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="280"/>
+        <source>Pin or unpin the queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="329"/>
+        <source>Language not changed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="407"/>
+        <source>%1: the password was not saved and will be asked for again after a restart: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="431"/>
         <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="346"/>
+        <location filename="../app/gui/mainwindow.cpp" line="448"/>
         <source>%1: no password from the keyring: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="363"/>
+        <location filename="../app/gui/mainwindow.cpp" line="465"/>
         <source>Alert Rules</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="363"/>
+        <location filename="../app/gui/mainwindow.cpp" line="465"/>
         <source>Add a connection first: rules belong to a connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="381"/>
+        <location filename="../app/gui/mainwindow.cpp" line="483"/>
         <source>Demo: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="382"/>
+        <location filename="../app/gui/mainwindow.cpp" line="484"/>
         <source>Demo script: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="404"/>
+        <location filename="../app/gui/mainwindow.cpp" line="506"/>
         <source>Demo (Delayed::Job)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="416"/>
+        <location filename="../app/gui/mainwindow.cpp" line="518"/>
         <source>Add Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="428"/>
+        <location filename="../app/gui/mainwindow.cpp" line="530"/>
         <source>Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="428"/>
+        <location filename="../app/gui/mainwindow.cpp" line="530"/>
         <source>Stop monitoring &quot;%1&quot;?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="460"/>
+        <location filename="../app/gui/mainwindow.cpp" line="562"/>
         <source>%1 cleared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="583"/>
+        <location filename="../app/gui/mainwindow.cpp" line="649"/>
+        <source>Queuedeck — War Room</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>qd::MessageTemplate</name>
     <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="113"/>
+        <location filename="../core/recipients/messagetemplate.cpp" line="42"/>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/messagetemplate.cpp" line="46"/>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/messagetemplate.cpp" line="50"/>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/messagetemplate.cpp" line="50"/>
+        <source>%1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/messagetemplate.cpp" line="53"/>
+        <source>%1 d %2 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/messagetemplate.cpp" line="53"/>
+        <source>%1 d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/messagetemplate.cpp" line="115"/>
         <source>The subject of template &quot;%1&quot; must be one line.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="116"/>
+        <location filename="../core/recipients/messagetemplate.cpp" line="118"/>
         <source>Template &quot;%1&quot; has no subject.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="131"/>
+        <location filename="../core/recipients/messagetemplate.cpp" line="133"/>
         <source>Template &quot;%1&quot; uses unknown placeholder(s) %2. Known: %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="150"/>
+        <location filename="../core/recipients/messagetemplate.cpp" line="152"/>
         <source>Template &quot;%1&quot; must start with a &quot;Subject: …&quot; line, then a blank line, then the body.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="159"/>
+        <location filename="../core/recipients/messagetemplate.cpp" line="161"/>
         <source>In template &quot;%1&quot; the subject line must be followed by a blank line.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="170"/>
+        <location filename="../core/recipients/messagetemplate.cpp" line="172"/>
         <source>Cannot read the template %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/messagetemplate.cpp" line="174"/>
+        <location filename="../core/recipients/messagetemplate.cpp" line="176"/>
         <source>The template %1 is larger than %2 KiB.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2886,9 +3073,9 @@ Last error:
     <message numerus="yes">
         <location filename="../widgets/notifydialog.cpp" line="227"/>
         <source>Send &quot;%1&quot; to %n user(s) through %2? Users who already got this template for incident %3 are skipped.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Send &quot;%1&quot; to %n user through %2? Users who already got this template for incident %3 are skipped.</numerusform>
+            <numerusform>Send &quot;%1&quot; to %n users through %2? Users who already got this template for incident %3 are skipped.</numerusform>
         </translation>
     </message>
     <message>
@@ -2967,9 +3154,9 @@ Subject: %2
     <message numerus="yes">
         <location filename="../widgets/notifydialog.cpp" line="436"/>
         <source>&amp;Send to %Ln User(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>&amp;Send to %Ln User</numerusform>
+            <numerusform>&amp;Send to %Ln Users</numerusform>
         </translation>
     </message>
     <message>
@@ -2986,17 +3173,19 @@ Subject: %2
         <location filename="../widgets/notifydialog.cpp" line="462"/>
         <source>Dry run: %Ln message(s) through %1, nothing sent:
 </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Dry run: %Ln message through %1, nothing sent:
+</numerusform>
+            <numerusform>Dry run: %Ln messages through %1, nothing sent:
+</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../widgets/notifydialog.cpp" line="466"/>
         <source>Dry run: %Ln user(s) would get a message; nothing was sent or written.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Dry run: %Ln user would get a message; nothing was sent or written.</numerusform>
+            <numerusform>Dry run: %Ln users would get a message; nothing was sent or written.</numerusform>
         </translation>
     </message>
     <message>
@@ -3007,9 +3196,9 @@ Subject: %2
     <message numerus="yes">
         <location filename="../widgets/notifydialog.cpp" line="499"/>
         <source>Writing %Ln message(s) to the outbox…</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Writing %Ln message to the outbox…</numerusform>
+            <numerusform>Writing %Ln messages to the outbox…</numerusform>
         </translation>
     </message>
     <message>
@@ -3061,40 +3250,45 @@ Subject: %2
 <context>
     <name>qd::Outbox</name>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="234"/>
+        <location filename="../core/recipients/outbox.cpp" line="40"/>
+        <source>The outbox is not open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/outbox.cpp" line="235"/>
         <source>Cannot create the directory of the outbox %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="242"/>
+        <location filename="../core/recipients/outbox.cpp" line="243"/>
         <source>Cannot open the outbox %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="258"/>
-        <location filename="../core/recipients/outbox.cpp" line="268"/>
+        <location filename="../core/recipients/outbox.cpp" line="259"/>
+        <location filename="../core/recipients/outbox.cpp" line="269"/>
         <source>%1 is not a usable outbox: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="288"/>
-        <location filename="../core/recipients/outbox.cpp" line="306"/>
-        <location filename="../core/recipients/outbox.cpp" line="319"/>
+        <location filename="../core/recipients/outbox.cpp" line="289"/>
+        <location filename="../core/recipients/outbox.cpp" line="307"/>
+        <location filename="../core/recipients/outbox.cpp" line="320"/>
         <source>Cannot write to the outbox: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="438"/>
+        <location filename="../core/recipients/outbox.cpp" line="439"/>
         <source>Cannot mark %1 sent: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="456"/>
+        <location filename="../core/recipients/outbox.cpp" line="457"/>
         <source>Cannot mark %1 failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="472"/>
+        <location filename="../core/recipients/outbox.cpp" line="473"/>
         <source>Cannot mark %1 skipped: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3102,55 +3296,166 @@ Subject: %2
 <context>
     <name>qd::OverviewPage</name>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="51"/>
+        <location filename="../widgets/overviewpage.cpp" line="62"/>
         <source>Overview of all queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="64"/>
+        <location filename="../widgets/overviewpage.cpp" line="63"/>
         <source>All queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="119"/>
+        <location filename="../widgets/overviewpage.cpp" line="147"/>
         <source>%1 — workers: %2 busy, %3 idle, %4 lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="122"/>
+        <location filename="../widgets/overviewpage.cpp" line="150"/>
         <source>%1 — workers: not visible on this backend</source>
         <extracomment>a backend that cannot see its workers (Celery without events)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="125"/>
+        <location filename="../widgets/overviewpage.cpp" line="153"/>
         <source> · today %1 processed, %2 failed</source>
         <extracomment>Sidekiq&apos;s per-day counters, since midnight UTC</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="129"/>
+        <location filename="../widgets/overviewpage.cpp" line="157"/>
         <source>  ✖ no live worker: nothing is being processed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="181"/>
+        <location filename="../widgets/tiledata.cpp" line="19"/>
         <source>in %1 · out %2 /min</source>
         <extracomment>jobs per minute arriving and leaving a queue</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="219"/>
+        <location filename="../widgets/overviewpage.cpp" line="210"/>
         <source>No queues yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/overviewpage.cpp" line="220"/>
+        <location filename="../widgets/overviewpage.cpp" line="211"/>
         <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n queue: %1 critical, %2 warning, %3 unknown, %4 ok</numerusform>
+            <numerusform>%n queues: %1 critical, %2 warning, %3 unknown, %4 ok</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>qd::PostMortem</name>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="48"/>
+        <source># Post-mortem: %1
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="49"/>
+        <source>Window: %1 to %2 UTC. Generated by Queuedeck from its history and incident timeline; numbers marked ≈ are lower bounds.
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="52"/>
+        <source>## Summary
+
+_What happened and who was affected, in two sentences._
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="53"/>
+        <source>## Impact
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="54"/>
+        <source>| queue | peak waiting | at (UTC) | longest wait | jobs arrived in the window |
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="62"/>
+        <source>
+## Timeline (UTC)
+
+| time | what |
+|---|---|
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="64"/>
+        <source>| — | nothing recorded in this window |
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="72"/>
+        <source>Note: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="73"/>
+        <source>Event: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="77"/>
+        <source>
+## Actions taken
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="90"/>
+        <source>- %1 — %2: %3 %4 — %5 done, %6 skipped (%7)%8
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="95"/>
+        <source>: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="99"/>
+        <source>_None recorded. Operator actions and notes land here._
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/timeline/postmortem.cpp" line="101"/>
+        <source>
+## Root cause
+
+_Why did it happen?_
+
+## Five whys
+
+1. 
+2. 
+3. 
+4. 
+5. 
+
+## Action items
+
+- [ ] 
+</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3228,17 +3533,17 @@ Subject: %2
     <message numerus="yes">
         <location filename="../widgets/queueactiondialog.cpp" line="160"/>
         <source>%n message(s) in %1 will move to %2.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n message in %1 will move to %2.</numerusform>
+            <numerusform>%n messages in %1 will move to %2.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../widgets/queueactiondialog.cpp" line="161"/>
         <source>%n message(s) in %1 will be deleted. This cannot be undone.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n message in %1 will be deleted. This cannot be undone.</numerusform>
+            <numerusform>%n messages in %1 will be deleted. This cannot be undone.</numerusform>
         </translation>
     </message>
     <message>
@@ -3305,167 +3610,173 @@ Subject: %2
 <context>
     <name>qd::QueueDetailView</name>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="79"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="173"/>
         <source>5 min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="79"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="173"/>
         <source>Alt+1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="79"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="173"/>
         <source>1 h</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="79"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="173"/>
         <source>Alt+2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="79"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="173"/>
         <source>24 h</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="79"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="173"/>
         <source>Alt+3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="84"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="178"/>
         <source>Show the last %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="108"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="180"/>
         <source>Depth by state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="108"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="180"/>
         <source>Throughput</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="108"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="180"/>
         <source>Oldest waiting job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="108"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="180"/>
         <source>Workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="120"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="187"/>
         <source>&amp;Charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="121"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="188"/>
         <source>&amp;Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="137"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="46"/>
         <source>waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="138"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="47"/>
         <source>running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="139"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="48"/>
         <source>scheduled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="140"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="49"/>
         <source>failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="141"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="52"/>
         <source>in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="142"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="53"/>
         <source>out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="143"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="51"/>
         <source>oldest age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="144"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="50"/>
+        <source>dead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="54"/>
         <source>busy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="145"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="55"/>
         <source>idle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="146"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="56"/>
         <source>lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="165"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="190"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="211"/>
         <source>Queue %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="308"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="355"/>
         <source>This queue has no jobs and was not seen in the last poll.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="309"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="356"/>
         <source>Waiting for the first poll…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="313"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="360"/>
         <source>Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · workers %8 busy / %9 idle / %10 lost · %11</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="323"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="370"/>
         <source>Paused on the backend: workers take no jobs from this queue until it is resumed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="326"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="373"/>
         <source>dead %1 · completed and kept %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="330"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="377"/>
         <source>≈ Rates are lower bounds: jobs that arrive and finish between two polls are not seen.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="333"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="380"/>
         <source>Workers are not visible on this backend (Celery reports them only through its events).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="335"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="382"/>
         <source>Idle workers are invisible on this backend: only workers holding a job are counted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="346"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="393"/>
         <source>Last poll failed: %1 — showing the last known data.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3473,75 +3784,75 @@ Subject: %2
 <context>
     <name>qd::QueueOverviewModel</name>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="167"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="169"/>
         <source>%1 (paused)</source>
         <extracomment>a queue&apos;s waiting count while the queue is paused on the backend</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="185"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="187"/>
         <source>Last poll failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="189"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="191"/>
         <source>%1 — paused: workers take no jobs from it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="221"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="223"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="222"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="224"/>
         <source>Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="223"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="225"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="224"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="226"/>
         <source>Trend</source>
         <comment>recent waiting depths as a small line chart</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="225"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="227"/>
         <source>Running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="226"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="228"/>
         <source>Scheduled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="227"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="229"/>
         <source>Failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="228"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="230"/>
         <source>Oldest</source>
         <comment>age of the oldest waiting job</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="229"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="231"/>
         <source>In/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="230"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="232"/>
         <source>Out/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="231"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="233"/>
         <source>Updated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3631,52 +3942,52 @@ Subject: %2
 <context>
     <name>qd::RecipientModel</name>
     <message>
-        <location filename="../models/recipientmodel.cpp" line="14"/>
+        <location filename="../models/recipientmodel.cpp" line="15"/>
         <source>queued</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/recipientmodel.cpp" line="15"/>
+        <location filename="../models/recipientmodel.cpp" line="16"/>
         <source>sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/recipientmodel.cpp" line="16"/>
+        <location filename="../models/recipientmodel.cpp" line="17"/>
         <source>failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/recipientmodel.cpp" line="17"/>
+        <location filename="../models/recipientmodel.cpp" line="18"/>
         <source>skipped (already sent)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/recipientmodel.cpp" line="107"/>
+        <location filename="../models/recipientmodel.cpp" line="113"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/recipientmodel.cpp" line="108"/>
+        <location filename="../models/recipientmodel.cpp" line="114"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/recipientmodel.cpp" line="109"/>
+        <location filename="../models/recipientmodel.cpp" line="115"/>
         <source>Longest wait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/recipientmodel.cpp" line="110"/>
+        <location filename="../models/recipientmodel.cpp" line="116"/>
         <source>Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/recipientmodel.cpp" line="111"/>
+        <location filename="../models/recipientmodel.cpp" line="117"/>
         <source>Message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/recipientmodel.cpp" line="112"/>
+        <location filename="../models/recipientmodel.cpp" line="118"/>
         <source>Jobs (sample)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3691,64 +4002,184 @@ Subject: %2
     <message numerus="yes">
         <location filename="../core/recipients/sender.cpp" line="243"/>
         <source>%1 after %n attempt(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 after %n attempt</numerusform>
+            <numerusform>%1 after %n attempts</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>qd::SettingsDialog</name>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="20"/>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="29"/>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="31"/>
+        <source>How often every connection is asked for its numbers. Each poll is a few cheap reads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="32"/>
+        <source>&amp;Poll every:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="36"/>
+        <source> h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="38"/>
+        <source>Every poll&apos;s numbers are kept this long; older history is kept per minute.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="39"/>
+        <source>Keep every &amp;sample for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="42"/>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="44"/>
+        <source>Minute averages, minima and maxima for longer charts and post-mortems.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="45"/>
+        <source>Keep &amp;minute history for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="49"/>
+        <source>Named in the audit log and on the incident timeline for every action you take.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="50"/>
+        <source>&amp;Operator name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="57"/>
+        <source>&amp;Theme:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="60"/>
+        <source>Follow the system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="65"/>
+        <source>&amp;Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="102"/>
+        <source>An operator name is needed: the audit log records who did what.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/settingsdialog.cpp" line="104"/>
+        <source>Minute history must be kept at least as long as every sample.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::ShortcutsOverlay</name>
+    <message>
+        <location filename="../widgets/shortcutsoverlay.cpp" line="45"/>
+        <location filename="../widgets/shortcutsoverlay.cpp" line="55"/>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/shortcutsoverlay.cpp" line="64"/>
+        <source>Esc or F1 closes this. Every window&apos;s menus show their shortcuts too.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>qd::StatusStrip</name>
     <message>
-        <location filename="../widgets/statusstrip.cpp" line="15"/>
+        <location filename="../widgets/statusstrip.cpp" line="36"/>
         <source>Connection status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/statusstrip.cpp" line="36"/>
+        <location filename="../widgets/statusstrip.cpp" line="46"/>
         <source>%1: connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/statusstrip.cpp" line="38"/>
+        <location filename="../widgets/statusstrip.cpp" line="48"/>
         <source>✖ %1: unreachable — %2, %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/statusstrip.cpp" line="42"/>
+        <location filename="../widgets/statusstrip.cpp" line="52"/>
         <source>● %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/statusstrip.cpp" line="45"/>
+        <location filename="../widgets/statusstrip.cpp" line="55"/>
         <source>No connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::Theme</name>
+    <message>
+        <location filename="../widgets/theme.cpp" line="109"/>
+        <source>Follow the system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/theme.cpp" line="110"/>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/theme.cpp" line="111"/>
+        <source>Dark</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>qd::TimeSeriesChart</name>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="395"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="406"/>
         <source>hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="398"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="409"/>
         <source>minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="400"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="411"/>
         <source>seconds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="403"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="414"/>
         <source>jobs/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="405"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="416"/>
         <source>jobs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3806,28 +4237,224 @@ Subject: %2
 <context>
     <name>qd::UserRule</name>
     <message>
-        <location filename="../core/recipients/userrule.cpp" line="290"/>
+        <location filename="../core/recipients/userrule.cpp" line="73"/>
+        <source>The payload is nested deeper than %1 levels.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/userrule.cpp" line="77"/>
+        <location filename="../core/recipients/userrule.cpp" line="100"/>
+        <source>The payload expands to more than %1 values (a YAML alias bomb?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/userrule.cpp" line="132"/>
+        <source>The payload is %1 bytes; YAML handlers over %2 bytes are not read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/userrule.cpp" line="144"/>
+        <source>The payload is neither JSON nor readable YAML: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/userrule.cpp" line="147"/>
+        <source>The payload could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/userrule.cpp" line="181"/>
+        <source>The payload is not valid JSON at offset %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/userrule.cpp" line="190"/>
+        <source>A JSON pointer starts with &quot;/&quot;, e.g. /args/0/user_id (got &quot;%1&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/userrule.cpp" line="208"/>
+        <source>In the JSON pointer &quot;%1&quot;, &quot;~&quot; must be written ~0 (and &quot;/&quot; inside a key ~1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/userrule.cpp" line="292"/>
         <source>The user rule is empty. Use a JSON pointer (/args/0/user_id), arg:N or re:REGEX.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/userrule.cpp" line="298"/>
+        <location filename="../core/recipients/userrule.cpp" line="300"/>
         <source>&quot;%1&quot;: arg: takes the argument&apos;s position from 0, e.g. arg:0.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/userrule.cpp" line="306"/>
+        <location filename="../core/recipients/userrule.cpp" line="308"/>
         <source>&quot;re:&quot; needs a regular expression, e.g. re:user_id=(\d+).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/userrule.cpp" line="310"/>
+        <location filename="../core/recipients/userrule.cpp" line="312"/>
         <source>The regular expression &quot;%1&quot; is invalid at offset %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/userrule.cpp" line="320"/>
+        <location filename="../core/recipients/userrule.cpp" line="322"/>
         <source>&quot;%1&quot; is not a user rule. Use a JSON pointer (/args/0/user_id), arg:N or re:REGEX.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::WallTile</name>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="143"/>
+        <source>%1 · pinned</source>
+        <extracomment>war-room tile: connection name, with a note when the operator pinned the queue to the wall</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="146"/>
+        <source>waiting · paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="146"/>
+        <source>waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="147"/>
+        <source>oldest %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="149"/>
+        <source>failed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="151"/>
+        <source>STALE %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="173"/>
+        <source>Queue %1 on %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="174"/>
+        <source>%1: %2 waiting, oldest %3, failed %4, %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="176"/>
+        <source>Last poll failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::WallView</name>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="45"/>
+        <source>War room wall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="60"/>
+        <source>Clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="90"/>
+        <source>Alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="91"/>
+        <source>Timeline entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="218"/>
+        <source>All connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="219"/>
+        <source>War room · %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="221"/>
+        <source>No queues yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/wallview.cpp" line="222"/>
+        <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
+        <translation>
+            <numerusform>%n queue: %1 critical, %2 warning, %3 unknown, %4 ok</numerusform>
+            <numerusform>%n queues: %1 critical, %2 warning, %3 unknown, %4 ok</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="233"/>
+        <source>Esc leave · ←/→ connection · C stop cycling (every %1 s) · Tab next tile · Enter open · P pin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="235"/>
+        <source>Esc leave · ←/→ connection · C cycle connections · Tab next tile · Enter open · P pin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/wallview.cpp" line="312"/>
+        <source>+%n more queue(s) not shown: %1 critical, %2 warning, %3 unknown, %4 ok</source>
+        <translation>
+            <numerusform>+%n more queue not shown: %1 critical, %2 warning, %3 unknown, %4 ok</numerusform>
+            <numerusform>+%n more queues not shown: %1 critical, %2 warning, %3 unknown, %4 ok</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="326"/>
+        <source>%1 · %2 UTC</source>
+        <extracomment>war-room clock: local date, then the time in UTC (incident rooms span time zones)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="333"/>
+        <source>No active alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="333"/>
+        <source>Active alerts (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="341"/>
+        <source> (acknowledged)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="346"/>
+        <source>%1  %2 · since %3%4</source>
+        <extracomment>war-room alert line: state word, message, since when, acknowledged marker</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="354"/>
+        <source>Active alerts (%1, worst %2 shown)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="360"/>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/wallview.cpp" line="360"/>
+        <source>Timeline unavailable</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3856,47 +4483,33 @@ Subject: %2
     <message numerus="yes">
         <location filename="../core/alerts/webhooknotifier.cpp" line="157"/>
         <source>%1 after %n attempt(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 after %n attempt</numerusform>
+            <numerusform>%1 after %n attempts</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>qd::WelcomePage</name>
     <message>
-        <location filename="../app/gui/welcomepage.cpp" line="15"/>
+        <location filename="../app/gui/welcomepage.cpp" line="45"/>
         <source>Welcome to Queuedeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/welcomepage.cpp" line="22"/>
+        <location filename="../app/gui/welcomepage.cpp" line="46"/>
         <source>Live depth, age of the oldest job and worker status for your job queues.
 Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/welcomepage.cpp" line="30"/>
+        <location filename="../app/gui/welcomepage.cpp" line="48"/>
         <source>Open the &amp;demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/welcomepage.cpp" line="32"/>
+        <location filename="../app/gui/welcomepage.cpp" line="49"/>
         <source>&amp;Add connection…</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>qd::YamlConverter</name>
-    <message>
-        <location filename="../core/recipients/userrule.cpp" line="71"/>
-        <source>The payload is nested deeper than %1 levels.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/userrule.cpp" line="75"/>
-        <location filename="../core/recipients/userrule.cpp" line="98"/>
-        <source>The payload expands to more than %1 values (a YAML alias bomb?).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4192,125 +4805,6 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     </message>
 </context>
 <context>
-    <name>qd::delayedjob</name>
-    <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="22"/>
-        <source>Query for %1 failed: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="34"/>
-        <source>unknown error</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="110"/>
-        <source>%1 is not a readable SQLite database: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="116"/>
-        <source>Table &quot;%1&quot; not found in %2. Is this the application&apos;s database, and is the table name right (URL option table=)?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="133"/>
-        <source>Table &quot;%1&quot; does not look like a Delayed::Job table: missing column(s) %2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="161"/>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="168"/>
-        <source>queue counts</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="204"/>
-        <source>workers</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="212"/>
-        <source>(unknown worker)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="249"/>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="256"/>
-        <location filename="../core/backends/delayedjob/djschema.cpp" line="260"/>
-        <source>arrivals</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="128"/>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="134"/>
-        <source>Counting jobs failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="143"/>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="150"/>
-        <source>Reading jobs failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="197"/>
-        <source>Bad page cursor &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="210"/>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="231"/>
-        <source>Query for jobs failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="252"/>
-        <source>Query for job %1 failed: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="256"/>
-        <source>Job %1 is gone: delayed_job deletes a job when it succeeds.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="271"/>
-        <source>Waiting jobs are already due; there is nothing to retry.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="275"/>
-        <source>A running job cannot be moved: a worker holds it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="276"/>
-        <source>Name the queue to move the jobs to.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="313"/>
-        <source>Cannot start a transaction: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="318"/>
-        <source>Cannot prepare the action: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="333"/>
-        <source>The action failed: %1 — nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="348"/>
-        <source>The action could not be committed: %1 — nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>qd::delayedjob::DelayedJobBackend</name>
     <message>
         <location filename="../core/backends/delayedjob/delayedjobbackend.cpp" line="87"/>
@@ -4407,49 +4901,49 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     <message numerus="yes">
         <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="167"/>
         <source>%n message(s) over the size limit (the largest %1 MiB, the limit %2 MiB: raise max_body_mb= to move them)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n message over the size limit (the largest %1 MiB, the limit %2 MiB: raise max_body_mb= to move them)</numerusform>
+            <numerusform>%n messages over the size limit (the largest %1 MiB, the limit %2 MiB: raise max_body_mb= to move them)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="174"/>
         <source>%n message(s) without an x-death header (name a queue to move them to)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n message without an x-death header (name a queue to move them to)</numerusform>
+            <numerusform>%n messages without an x-death header (name a queue to move them to)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="177"/>
         <source>%n message(s) that were dead-lettered from this very queue</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n message that were dead-lettered from this very queue</numerusform>
+            <numerusform>%n messages that were dead-lettered from this very queue</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="180"/>
         <source>%n message(s) whose user-id property names another user than %1 (RabbitMQ lets only that user publish them)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n message whose user-id property names another user than %1 (RabbitMQ lets only that user publish them)</numerusform>
+            <numerusform>%n messages whose user-id property names another user than %1 (RabbitMQ lets only that user publish them)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="186"/>
         <source>%n message(s) RabbitMQ could not route (%1)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n message RabbitMQ could not route (%1)</numerusform>
+            <numerusform>%n messages RabbitMQ could not route (%1)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="189"/>
         <source>%n message(s) whose publish RabbitMQ refused (nack)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n message whose publish RabbitMQ refused (nack)</numerusform>
+            <numerusform>%n messages whose publish RabbitMQ refused (nack)</numerusform>
         </translation>
     </message>
     <message>
@@ -4466,27 +4960,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="226"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="228"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="233"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="235"/>
         <source>Name a queue to peek at.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="276"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="278"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="292"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="294"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="332"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="334"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4546,79 +5040,76 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="370"/>
-        <source>The connection was closed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="384"/>
-        <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="433"/>
-        <source>Queue %1 is %2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="451"/>
-        <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="458"/>
-        <source>Queue %1: %Ln message(s) ready and no consumer.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="465"/>
-        <source>Per-queue statistics were not available: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="472"/>
-        <source>Node %1 is down.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="475"/>
-        <source>Node %1 has a memory alarm: publishers are blocked.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="478"/>
-        <source>Node %1 has a disk alarm: publishers are blocked.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>qd::rabbitmq::detail</name>
-    <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="47"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="49"/>
         <source>Cannot reach the RabbitMQ management API at %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="50"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="52"/>
         <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="53"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="55"/>
         <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="58"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="60"/>
         <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="60"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="62"/>
         <source>The RabbitMQ management API at %1 answered %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="372"/>
+        <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="386"/>
+        <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="435"/>
+        <source>Queue %1 is %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="453"/>
+        <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="460"/>
+        <source>Queue %1: %Ln message(s) ready and no consumer.</source>
+        <translation>
+            <numerusform>Queue %1: %Ln message ready and no consumer.</numerusform>
+            <numerusform>Queue %1: %Ln messages ready and no consumer.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="467"/>
+        <source>Per-queue statistics were not available: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="474"/>
+        <source>Node %1 is down.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="477"/>
+        <source>Node %1 has a memory alarm: publishers are blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="480"/>
+        <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4704,27 +5195,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::redis::RespReader</name>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="165"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="166"/>
         <source>Out of memory creating the Redis reply parser.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="195"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="196"/>
         <source>Out of memory buffering a Redis reply.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="214"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="215"/>
         <source>A reply from Redis has more than %L1 elements, the limit; the connection is dropped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="219"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="220"/>
         <source>Redis sent a reply Queuedeck cannot parse (%1); the connection is dropped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="226"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="227"/>
         <source>A reply from Redis is larger than the %L1 MiB limit; the connection is dropped. Raise it with the max_reply_mb URL option if this is expected.</source>
         <translation type="unfinished"></translation>
     </message>
