@@ -4171,6 +4171,20 @@ _Warum ist es passiert?_
     </message>
 </context>
 <context>
+    <name>qd::SparklineWidget</name>
+    <message>
+        <location filename="../widgets/sparkline.cpp" line="22"/>
+        <source>Waiting jobs over time</source>
+        <translation>Wartende Jobs im Zeitverlauf</translation>
+    </message>
+    <message>
+        <location filename="../widgets/sparkline.cpp" line="26"/>
+        <source>from %L1 to %L2 (lowest %L3, highest %L4)</source>
+        <extracomment>screen-reader description of a sparkline: first, last, lowest and highest waiting count</extracomment>
+        <translation>von %L1 auf %L2 (niedrigster Wert %L3, höchster %L4)</translation>
+    </message>
+</context>
+<context>
     <name>qd::StatusStrip</name>
     <message>
         <location filename="../widgets/statusstrip.cpp" line="36"/>

@@ -4111,6 +4111,20 @@ _Why did it happen?_
     </message>
 </context>
 <context>
+    <name>qd::SparklineWidget</name>
+    <message>
+        <location filename="../widgets/sparkline.cpp" line="22"/>
+        <source>Waiting jobs over time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/sparkline.cpp" line="26"/>
+        <source>from %L1 to %L2 (lowest %L3, highest %L4)</source>
+        <extracomment>screen-reader description of a sparkline: first, last, lowest and highest waiting count</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::StatusStrip</name>
     <message>
         <location filename="../widgets/statusstrip.cpp" line="36"/>

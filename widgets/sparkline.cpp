@@ -19,6 +19,16 @@ void SparklineWidget::setValues(const QList<double> &values)
 {
     if (values != m_values) {
         m_values = values;
+        setAccessibleName(tr("Waiting jobs over time"));
+        if (!values.isEmpty()) {
+            const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+            //: screen-reader description of a sparkline: first, last, lowest and highest waiting count
+            setAccessibleDescription(tr("from %L1 to %L2 (lowest %L3, highest %L4)")
+                                         .arg(values.constFirst(), 0, 'f', 0)
+                                         .arg(values.constLast(), 0, 'f', 0)
+                                         .arg(*lo, 0, 'f', 0)
+                                         .arg(*hi, 0, 'f', 0));
+        }
         update();
     }
 }

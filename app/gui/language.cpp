@@ -91,8 +91,11 @@ bool Language::apply(const QString &code, QString *error)
                                   QLibraryInfo::path(QLibraryInfo::TranslationsPath)));
     auto *ours = new QTranslator(this);
     // An explicit choice takes exactly that file; the system locale may fall back (de_AT → de).
+    // A system language without a translation (or the C locale) gets English, whose .qm holds the plural
+    // forms ("1 queue", "2 queues") the source strings only sketch ("%n queue(s)").
     const bool loaded =
-        code.isEmpty() ? ours->load(locale, QStringLiteral("queuedeck"), QStringLiteral("_"), QStringLiteral(":/i18n"))
+        code.isEmpty() ? ours->load(locale, QStringLiteral("queuedeck"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
+                             ours->load(kPrefix + QStringLiteral("en"), QStringLiteral(":/i18n"))
                        : ours->load(kPrefix + code, QStringLiteral(":/i18n"));
     m_ours = installed(ours, loaded);
     setExtraTranslator(extra);

@@ -89,6 +89,18 @@ private Q_SLOTS:
         QCOMPARE(changed.count(), 1);
     }
 
+    void englishPluralsWhenTheSystemHasNoTranslation()
+    {
+        QLocale::setDefault(QLocale::c()); // as on a server or CI machine: LANG=C
+        Language language;
+        QVERIFY(language.apply(QString()));
+        const char *source = "%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok";
+        QCOMPARE(QCoreApplication::translate("qd::OverviewPage", source, nullptr, 1).left(8), QStringLiteral("1 queue:"));
+        QCOMPARE(QCoreApplication::translate("qd::OverviewPage", source, nullptr, 3).left(9), QStringLiteral("3 queues:"));
+        QVERIFY(language.apply(QStringLiteral("de")));
+        QCOMPARE(QCoreApplication::translate("qd::OverviewPage", source, nullptr, 3).left(17), QStringLiteral("3 Warteschlangen:"));
+    }
+
     void savedChoice()
     {
         QCOMPARE(Language::saved(), QString());
