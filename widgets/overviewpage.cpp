@@ -44,6 +44,9 @@ OverviewPage::OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent) :
     m_grid->setSpacing(10);
     m_grid->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_scroll->setWidget(m_canvas);
+    // The columns follow the viewport's width, which can settle after the page's own resize (a page shown
+    // for the first time in the stack): watch it directly.
+    m_scroll->viewport()->installEventFilter(this);
     root->addWidget(m_scroll);
     m_sorted = new UnknownLastSortProxy(M::RawValueRole, this); // numbers sort as numbers, "—" last
     m_table = new QTableView(this);
@@ -255,6 +258,14 @@ void OverviewPage::fitTileArea()
     const int cap = std::max(tileHeight + chrome, height() * 3 / 5);
     m_scroll->setFixedHeight(std::min(content, cap));
     m_scroll->setVisible(true);
+}
+
+bool OverviewPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_scroll->viewport() && event->type() == QEvent::Resize) {
+        relayout();
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void OverviewPage::resizeEvent(QResizeEvent *event)
