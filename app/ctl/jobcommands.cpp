@@ -8,12 +8,14 @@
 #include "actions/bulkrun.h"
 #include "audit/auditlog.h"
 #include "backendfactory.h"
+#include "export/jobexport.h"
 #include "settings/connectionsettings.h"
 #include "textsafety.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -258,6 +260,59 @@ int runAction(const QStringList &arguments, ActionKind kind)
 
 } // namespace
 
+namespace {
+
+/// Pages through the listing and writes each page as it arrives: memory stays at one page whatever the count.
+int exportJobs(Backend &backend, JobQuery q, ExportFormat format, const std::optional<UserRule> &rule, qint64 max,
+               const QString &path, int pageSize)
+{
+    QFile file;
+    if (path.isEmpty()) {
+        if (!file.open(stdout, QIODevice::WriteOnly)) {
+            return 1;
+        }
+    } else {
+        file.setFileName(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            err() << tr("queuedeckctl: cannot write %1: %2").arg(path, file.errorString()) << '\n';
+            return 1;
+        }
+    }
+    JobExportWriter writer(&file, format, rule);
+    q.withPayload = true; // for the args and user columns, where the backend can carry payloads
+    bool ok = writer.writeHeader();
+    while (ok) {
+        q.limit = max < 0 ? pageSize : int(std::min<qint64>(pageSize, max - writer.rows()));
+        if (q.limit <= 0) {
+            break;
+        }
+        const JobPage page = wait(backend.jobs(q));
+        if (!page.error.isEmpty()) {
+            file.flush();
+            // What was written stays written, and says how far it got.
+            err() << tr("queuedeckctl: %1 (%2 job(s) were exported before it)").arg(escapeForDisplay(page.error, 1000)).arg(writer.rows())
+                  << '\n';
+            return 1;
+        }
+        ok = writer.write(page.jobs);
+        if (page.nextCursor.isEmpty() || page.jobs.isEmpty()) {
+            break;
+        }
+        q.after = page.nextCursor;
+    }
+    file.flush();
+    if (!ok) {
+        err() << tr("queuedeckctl: %1").arg(writer.error()) << '\n';
+        return 1;
+    }
+    if (!path.isEmpty()) {
+        err() << tr("%1 job(s) written to %2").arg(writer.rows()).arg(path) << '\n';
+    }
+    return 0;
+}
+
+} // namespace
+
 int runJobs(const QStringList &arguments)
 {
     QCommandLineParser p;
@@ -273,7 +328,17 @@ int runJobs(const QStringList &arguments)
                                    tr("oldest (default) or attempts: most attempts first, sorted by the server "
                                       "(Delayed::Job)."),
                                    QStringLiteral("ORDER"), QStringLiteral("oldest"));
-    p.addOptions({queue, state, search, limit, json, order});
+    const QCommandLineOption format(QStringLiteral("format"),
+                                    tr("text (default), json, or csv / jsonl: streamed page by page, for any number of jobs."),
+                                    QStringLiteral("FORMAT"), QStringLiteral("text"));
+    const QCommandLineOption all(QStringLiteral("all"), tr("Every matching job, not only the first --limit (csv, jsonl)."));
+    const QCommandLineOption userField(QStringLiteral("user-field"),
+                                       tr("csv, jsonl: fill the user column by this rule (/args/0/user_id, arg:0, re:…)."),
+                                       QStringLiteral("RULE"));
+    const QCommandLineOption output(QStringLiteral("output"), tr("Write to FILE instead of standard output."), QStringLiteral("FILE"));
+    const QCommandLineOption pageSize(QStringLiteral("page-size"), tr("csv, jsonl: jobs asked for per page (default 1000)."),
+                                      QStringLiteral("N"), QStringLiteral("1000"));
+    p.addOptions({queue, state, search, limit, json, order, format, all, userField, output, pageSize});
     bool parsed = false;
     if (helpShown(p, arguments, parsed)) {
         return 0;
@@ -288,6 +353,25 @@ int runJobs(const QStringList &arguments)
     if (p.value(order) != u"oldest" && p.value(order) != u"attempts") {
         err() << tr("queuedeckctl: --order is oldest or attempts") << '\n';
         return 2;
+    }
+    const QString fmt = p.isSet(json) ? QStringLiteral("json") : p.value(format);
+    const std::optional<ExportFormat> streamed = parseExportFormat(fmt);
+    if (!streamed && fmt != u"text" && fmt != u"json") {
+        err() << tr("queuedeckctl: --format is text, json, csv or jsonl") << '\n';
+        return 2;
+    }
+    if ((p.isSet(all) || p.isSet(userField) || p.isSet(output)) && !streamed) {
+        err() << tr("queuedeckctl: --all, --user-field and --output go with --format csv or jsonl") << '\n';
+        return 2;
+    }
+    std::optional<UserRule> rule;
+    if (p.isSet(userField)) {
+        auto parsedRule = UserRule::parse(p.value(userField));
+        if (!parsedRule) {
+            err() << tr("queuedeckctl: %1").arg(parsedRule.error()) << '\n';
+            return 2;
+        }
+        rule = parsedRule.value();
     }
     const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
@@ -305,6 +389,10 @@ int runJobs(const QStringList &arguments)
         }
         q.order = JobOrder::MostAttempts;
     }
+    if (streamed) {
+        return exportJobs(*backend, q, *streamed, rule, p.isSet(all) ? -1 : q.limit, p.value(output),
+                          std::clamp(p.value(pageSize).toInt(), 1, 10000));
+    }
     const JobPage page = wait(backend->jobs(q));
     if (!page.error.isEmpty()) {
         err() << tr("queuedeckctl: %1").arg(escapeForDisplay(page.error, 1000)) << '\n';
@@ -313,7 +401,7 @@ int runJobs(const QStringList &arguments)
     if (!page.notice.isEmpty()) {
         err() << escapeForDisplay(page.notice, 1000) << '\n';
     }
-    if (p.isSet(json)) {
+    if (fmt == u"json") {
         QJsonArray a;
         for (const JobSummary &j : page.jobs) {
             a.append(toJson(j));
