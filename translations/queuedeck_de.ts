@@ -1987,156 +1987,161 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="32"/>
+        <source>Export All Matching…</source>
+        <translation>Alle Treffer exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="33"/>
         <source>Act on every job matching the state and search, in batches, with progress</source>
         <translation>Alle Jobs bearbeiten, die zu Zustand und Suche passen, stapelweise und mit Fortschrittsanzeige</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="33"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="34"/>
         <source>Tell &amp;Affected Users…</source>
         <translation>&amp;Betroffene Benutzer benachrichtigen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="34"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="35"/>
         <source>Who these jobs belong to, and one message to each of them</source>
         <translation>Wem diese Jobs gehören, und eine Nachricht an jeden davon</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="35"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
         <source>Move All Messages…</source>
         <translation>Alle Nachrichten verschieben…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="38"/>
         <source>Purge Queue…</source>
         <translation>Warteschlange leeren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
         <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
         <translation>Die ganze Warteschlange bearbeiten: jede Nachricht verschieben (eine Dead-Letter-Warteschlange dorthin zurück, wo ihre Nachrichten gescheitert sind) oder alle löschen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="43"/>
         <source>Class (exact)</source>
         <translation>Klasse (exakt)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="43"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
         <source>Class filter</source>
         <translation>Klassenfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="45"/>
         <source>Field: /args/0/user_id</source>
         <translation>Feld: /args/0/user_id</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
         <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
         <translation>Ein JSON-Pointer in den Job (auch Delayed::Job-YAML), arg:N oder re:…; mit dem Wert rechts daneben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
         <source>Field filter</source>
         <translation>Feldfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
         <source>= value</source>
         <translation>= Wert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
         <source>Field value</source>
         <translation>Feldwert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
         <source>Oldest first</source>
         <translation>Älteste zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
         <source>Most attempts first</source>
         <translation>Meiste Versuche zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
         <source>Order</source>
         <translation>Reihenfolge</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
         <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
         <translation>Vom Server über alle Jobs sortiert (nicht nur die geladenen): die Giftjobs eines Dead-Sets mit einer Million Zeilen auf der ersten Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
         <source>&amp;Stuck</source>
         <translation>&amp;Hängend</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="41"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
         <source>Only:</source>
         <translation>Nur:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="57"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
         <source>Resume…</source>
         <translation>Fortsetzen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="59"/>
         <source>Job classes</source>
         <translation>Job-Klassen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation>Klicken, um die bisher geladenen Jobs zu sortieren; das Backend listet die ältesten zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
         <source>Jobs</source>
         <translation>Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
         <source>Similar jobs</source>
         <translation>Ähnliche Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
         <source>Retry All Similar…</source>
         <translation>Alle ähnlichen erneut ausführen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
         <source>Every job in this queue and state with the same error, in batches</source>
         <translation>Jeder Job in dieser Warteschlange und diesem Zustand mit demselben Fehler, stapelweise</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
         <source>Copy as &amp;JSON</source>
         <translation>Als JS&amp;ON kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
         <source>The selected job as JSON: summary, payload and full error</source>
         <translation>Der ausgewählte Job als JSON: Übersicht, Payload und vollständiger Fehler</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
         <source>Job payload and error</source>
         <translation>Payload und Fehler des Jobs</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="175"/>
+        <location filename="../widgets/jobbrowser.cpp" line="178"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n Job angezeigt</numerusform>
@@ -2144,42 +2149,42 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="176"/>
+        <location filename="../widgets/jobbrowser.cpp" line="179"/>
         <source> — scroll for more</source>
         <translation> — für weitere scrollen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="180"/>
+        <location filename="../widgets/jobbrowser.cpp" line="183"/>
         <source>Cannot list jobs: %1</source>
         <translation>Jobs können nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="244"/>
+        <location filename="../widgets/jobbrowser.cpp" line="247"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation>Massenaktion %1 #%2 wurde nicht beendet (%3): %4 von %5 Job(s) übrig. %6</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="268"/>
+        <location filename="../widgets/jobbrowser.cpp" line="271"/>
         <source>Move All Matching</source>
         <translation>Alle passenden verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="268"/>
+        <location filename="../widgets/jobbrowser.cpp" line="271"/>
         <source>Move every matching job to the queue:</source>
         <translation>Alle passenden Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="362"/>
+        <location filename="../widgets/jobbrowser.cpp" line="380"/>
         <source>Cannot filter: %1</source>
         <translation>Filtern nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="397"/>
+        <location filename="../widgets/jobbrowser.cpp" line="415"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation>Wartet länger als %1 oder läuft länger als %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="426"/>
+        <location filename="../widgets/jobbrowser.cpp" line="444"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n weitere Klasse</numerusform>
@@ -2187,17 +2192,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="428"/>
+        <location filename="../widgets/jobbrowser.cpp" line="446"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation>Wartend nach Klasse (Stichprobe von %1 aus %2 Jobs): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="430"/>
+        <location filename="../widgets/jobbrowser.cpp" line="448"/>
         <source>Waiting by class: %1</source>
         <translation>Wartend nach Klasse: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="443"/>
+        <location filename="../widgets/jobbrowser.cpp" line="461"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n Job ausgewählt</numerusform>
@@ -2205,28 +2210,28 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="459"/>
+        <location filename="../widgets/jobbrowser.cpp" line="477"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation>Job %1 · %2 · %3 · Warteschlange %4 · Versuche %5
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="465"/>
+        <location filename="../widgets/jobbrowser.cpp" line="483"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation>Eingereiht %1 · Ausführung %2 · fehlgeschlagen %3
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="467"/>
+        <location filename="../widgets/jobbrowser.cpp" line="485"/>
         <source>Worker: %1
 </source>
         <translation>Worker: %1
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="469"/>
+        <location filename="../widgets/jobbrowser.cpp" line="487"/>
         <source>
 Payload:
 %1
@@ -2237,7 +2242,7 @@ Payload:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="471"/>
+        <location filename="../widgets/jobbrowser.cpp" line="489"/>
         <source>
 Last error:
 %1
@@ -2248,72 +2253,72 @@ Letzter Fehler:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="498"/>
+        <location filename="../widgets/jobbrowser.cpp" line="516"/>
         <source>Counting jobs with the same error…</source>
         <translation>Zähle Jobs mit demselben Fehler…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="510"/>
+        <location filename="../widgets/jobbrowser.cpp" line="528"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation>Ähnliche Jobs: unbekannt (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="523"/>
+        <location filename="../widgets/jobbrowser.cpp" line="541"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): mindestens %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="524"/>
+        <location filename="../widgets/jobbrowser.cpp" line="542"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="575"/>
+        <location filename="../widgets/jobbrowser.cpp" line="593"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation>Diese Verbindung erlaubt diese Aktion nicht (schreibgeschützt oder nicht unterstützt).</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="576"/>
+        <location filename="../widgets/jobbrowser.cpp" line="594"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="582"/>
+        <location filename="../widgets/jobbrowser.cpp" line="600"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation>Die ausgewählten Jobs jetzt erneut ausführen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="583"/>
+        <location filename="../widgets/jobbrowser.cpp" line="601"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation>Die ausgewählten Jobs löschen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="592"/>
+        <location filename="../widgets/jobbrowser.cpp" line="610"/>
         <source>Retry</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="592"/>
+        <location filename="../widgets/jobbrowser.cpp" line="610"/>
         <source>Cancel (delete)</source>
         <translation>Abbrechen (löschen)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="595"/>
+        <location filename="../widgets/jobbrowser.cpp" line="613"/>
         <source>Move to Queue</source>
         <translation>In Warteschlange verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="595"/>
+        <location filename="../widgets/jobbrowser.cpp" line="613"/>
         <source>Move the selected jobs to the queue:</source>
         <translation>Die ausgewählten Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="602"/>
+        <location filename="../widgets/jobbrowser.cpp" line="620"/>
         <source>Move to %1:</source>
         <translation>Verschieben nach %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="605"/>
+        <location filename="../widgets/jobbrowser.cpp" line="623"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 – %n Job im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
@@ -2321,39 +2326,178 @@ Letzter Fehler:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="631"/>
+        <location filename="../widgets/jobbrowser.cpp" line="649"/>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="633"/>
+        <location filename="../widgets/jobbrowser.cpp" line="651"/>
         <source>retried</source>
         <translation>erneut ausgeführt</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="633"/>
+        <location filename="../widgets/jobbrowser.cpp" line="651"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="633"/>
+        <location filename="../widgets/jobbrowser.cpp" line="651"/>
         <source>moved to %1</source>
         <translation>nach %1 verschoben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="648"/>
+        <location filename="../widgets/jobbrowser.cpp" line="666"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="651"/>
+        <location filename="../widgets/jobbrowser.cpp" line="669"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation>%2 Job(s) im Zustand %3 in %4 %1%5</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="655"/>
+        <location filename="../widgets/jobbrowser.cpp" line="673"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation> (%1 übersprungen: nicht mehr im Zustand %2)</translation>
+    </message>
+</context>
+<context>
+    <name>qd::JobExportDialog</name>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="32"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="71"/>
+        <source>Export Jobs</source>
+        <translation>Jobs exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="34"/>
+        <source>Every %1 job in %2 that the browser&apos;s search and filters match.</source>
+        <translation>Jeder Job im Zustand %1 in %2, auf den Suche und Filter der Job-Ansicht passen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="42"/>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="46"/>
+        <source>&amp;File:</source>
+        <translation>&amp;Datei:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="48"/>
+        <source>CSV (spreadsheets)</source>
+        <translation>CSV (Tabellenkalkulation)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="49"/>
+        <source>JSON Lines (one job per line)</source>
+        <translation>JSON Lines (ein Job pro Zeile)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="50"/>
+        <source>F&amp;ormat:</source>
+        <translation>F&amp;ormat:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="52"/>
+        <source>optional: /args/0/user_id, arg:0 or re:…</source>
+        <translation>optional: /args/0/user_id, arg:0 oder re:…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="53"/>
+        <source>Fills the user column with the user each job concerns.</source>
+        <translation>Füllt die Spalte „user“ mit dem Benutzer, den der jeweilige Job betrifft.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="54"/>
+        <source>&amp;User rule:</source>
+        <translation>&amp;Benutzerregel:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="61"/>
+        <source>&amp;Export</source>
+        <translation>&amp;Exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="63"/>
+        <source>&amp;Stop</source>
+        <translation>&amp;Anhalten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="72"/>
+        <source>CSV (*.csv);;JSON Lines (*.jsonl)</source>
+        <translation>CSV (*.csv);;JSON Lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="119"/>
+        <source>No connection.</source>
+        <translation>Keine Verbindung.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="122"/>
+        <source>Choose a file to write.</source>
+        <translation>Wählen Sie eine Datei zum Schreiben.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="128"/>
+        <source>User rule: %1</source>
+        <translation>Benutzerregel: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="134"/>
+        <source>Filter: %1</source>
+        <translation>Filter: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="139"/>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="154"/>
+        <source>Exporting…</source>
+        <translation>Exportiere…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobexportdialog.cpp" line="168"/>
+        <source>Stopped by an error after %Ln job(s): %1</source>
+        <translation>
+            <numerusform>Nach %Ln Job durch einen Fehler abgebrochen: %1</numerusform>
+            <numerusform>Nach %Ln Jobs durch einen Fehler abgebrochen: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobexportdialog.cpp" line="180"/>
+        <source>%Ln job(s) written to %1.</source>
+        <translation>
+            <numerusform>%Ln Job nach %1 geschrieben.</numerusform>
+            <numerusform>%Ln Jobs nach %1 geschrieben.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobexportdialog.cpp" line="184"/>
+        <source>Stopped: %Ln job(s) written to %1; the rest were not exported.</source>
+        <translation>
+            <numerusform>Angehalten: %Ln Job nach %1 geschrieben; der Rest wurde nicht exportiert.</numerusform>
+            <numerusform>Angehalten: %Ln Jobs nach %1 geschrieben; der Rest wurde nicht exportiert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobexportdialog.cpp" line="188"/>
+        <source>%Ln job(s) written, %1 looked at…</source>
+        <translation>
+            <numerusform>%Ln Job geschrieben, %1 geprüft…</numerusform>
+            <numerusform>%Ln Jobs geschrieben, %1 geprüft…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>qd::JobExportWriter</name>
+    <message>
+        <location filename="../core/export/jobexport.cpp" line="94"/>
+        <source>Cannot write the export: %1</source>
+        <translation>Der Export kann nicht geschrieben werden: %1</translation>
     </message>
 </context>
 <context>
@@ -3318,34 +3462,34 @@ Betreff: %2
 <context>
     <name>qd::OverviewPage</name>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="62"/>
+        <location filename="../widgets/overviewpage.cpp" line="65"/>
         <source>Overview of all queues</source>
         <translation>Übersicht über alle Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="63"/>
+        <location filename="../widgets/overviewpage.cpp" line="66"/>
         <source>All queues</source>
         <translation>Alle Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="147"/>
+        <location filename="../widgets/overviewpage.cpp" line="150"/>
         <source>%1 — workers: %2 busy, %3 idle, %4 lost</source>
         <translation>%1 — Worker: %2 beschäftigt, %3 untätig, %4 verloren</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="150"/>
+        <location filename="../widgets/overviewpage.cpp" line="153"/>
         <source>%1 — workers: not visible on this backend</source>
         <extracomment>a backend that cannot see its workers (Celery without events)</extracomment>
         <translation>%1 — Worker: bei diesem Backend nicht sichtbar</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="153"/>
+        <location filename="../widgets/overviewpage.cpp" line="156"/>
         <source> · today %1 processed, %2 failed</source>
         <extracomment>Sidekiq&apos;s per-day counters, since midnight UTC</extracomment>
         <translation> · heute %1 verarbeitet, %2 fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="157"/>
+        <location filename="../widgets/overviewpage.cpp" line="160"/>
         <source>  ✖ no live worker: nothing is being processed</source>
         <translation>  ✖ kein aktiver Worker: Es wird nichts verarbeitet</translation>
     </message>
@@ -3356,12 +3500,12 @@ Betreff: %2
         <translation>ein %1 · aus %2 /min</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="210"/>
+        <location filename="../widgets/overviewpage.cpp" line="213"/>
         <source>No queues yet.</source>
         <translation>Noch keine Warteschlangen.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/overviewpage.cpp" line="211"/>
+        <location filename="../widgets/overviewpage.cpp" line="214"/>
         <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation>
             <numerusform>%n Warteschlange: %1 kritisch, %2 Warnung, %3 unbekannt, %4 OK</numerusform>

@@ -1981,156 +1981,161 @@ Last poll failed: %2</source>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="32"/>
-        <source>Act on every job matching the state and search, in batches, with progress</source>
+        <source>Export All Matching…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="33"/>
-        <source>Tell &amp;Affected Users…</source>
+        <source>Act on every job matching the state and search, in batches, with progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="34"/>
-        <source>Who these jobs belong to, and one message to each of them</source>
+        <source>Tell &amp;Affected Users…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="35"/>
-        <source>&amp;Queue</source>
+        <source>Who these jobs belong to, and one message to each of them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
-        <source>Move All Messages…</source>
+        <source>&amp;Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
+        <source>Move All Messages…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="38"/>
         <source>Purge Queue…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
         <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="43"/>
         <source>Class (exact)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="43"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
         <source>Class filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="45"/>
         <source>Field: /args/0/user_id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
         <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
         <source>Field filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
         <source>= value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
         <source>Field value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
         <source>Oldest first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
         <source>Most attempts first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
         <source>Order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
         <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
         <source>&amp;Stuck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="41"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
         <source>Only:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="57"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
         <source>Resume…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="59"/>
         <source>Job classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
         <source>Similar jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
         <source>Retry All Similar…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
         <source>Every job in this queue and state with the same error, in batches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
         <source>Copy as &amp;JSON</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
         <source>The selected job as JSON: summary, payload and full error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
         <source>Job payload and error</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="175"/>
+        <location filename="../widgets/jobbrowser.cpp" line="178"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n job shown</numerusform>
@@ -2138,42 +2143,42 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="176"/>
+        <location filename="../widgets/jobbrowser.cpp" line="179"/>
         <source> — scroll for more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="180"/>
+        <location filename="../widgets/jobbrowser.cpp" line="183"/>
         <source>Cannot list jobs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="244"/>
+        <location filename="../widgets/jobbrowser.cpp" line="247"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="268"/>
+        <location filename="../widgets/jobbrowser.cpp" line="271"/>
         <source>Move All Matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="268"/>
+        <location filename="../widgets/jobbrowser.cpp" line="271"/>
         <source>Move every matching job to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="362"/>
+        <location filename="../widgets/jobbrowser.cpp" line="380"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="397"/>
+        <location filename="../widgets/jobbrowser.cpp" line="415"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="426"/>
+        <location filename="../widgets/jobbrowser.cpp" line="444"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n more class</numerusform>
@@ -2181,17 +2186,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="428"/>
+        <location filename="../widgets/jobbrowser.cpp" line="446"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="430"/>
+        <location filename="../widgets/jobbrowser.cpp" line="448"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="443"/>
+        <location filename="../widgets/jobbrowser.cpp" line="461"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n job selected</numerusform>
@@ -2199,25 +2204,25 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="459"/>
+        <location filename="../widgets/jobbrowser.cpp" line="477"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="465"/>
+        <location filename="../widgets/jobbrowser.cpp" line="483"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="467"/>
+        <location filename="../widgets/jobbrowser.cpp" line="485"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="469"/>
+        <location filename="../widgets/jobbrowser.cpp" line="487"/>
         <source>
 Payload:
 %1
@@ -2225,7 +2230,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="471"/>
+        <location filename="../widgets/jobbrowser.cpp" line="489"/>
         <source>
 Last error:
 %1
@@ -2233,72 +2238,72 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="498"/>
+        <location filename="../widgets/jobbrowser.cpp" line="516"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="510"/>
+        <location filename="../widgets/jobbrowser.cpp" line="528"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="523"/>
+        <location filename="../widgets/jobbrowser.cpp" line="541"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="524"/>
+        <location filename="../widgets/jobbrowser.cpp" line="542"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="575"/>
+        <location filename="../widgets/jobbrowser.cpp" line="593"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="576"/>
+        <location filename="../widgets/jobbrowser.cpp" line="594"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="582"/>
+        <location filename="../widgets/jobbrowser.cpp" line="600"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="583"/>
+        <location filename="../widgets/jobbrowser.cpp" line="601"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="592"/>
+        <location filename="../widgets/jobbrowser.cpp" line="610"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="592"/>
+        <location filename="../widgets/jobbrowser.cpp" line="610"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="595"/>
+        <location filename="../widgets/jobbrowser.cpp" line="613"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="595"/>
+        <location filename="../widgets/jobbrowser.cpp" line="613"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="602"/>
+        <location filename="../widgets/jobbrowser.cpp" line="620"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="605"/>
+        <location filename="../widgets/jobbrowser.cpp" line="623"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
@@ -2306,38 +2311,177 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="631"/>
+        <location filename="../widgets/jobbrowser.cpp" line="649"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="633"/>
+        <location filename="../widgets/jobbrowser.cpp" line="651"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="633"/>
+        <location filename="../widgets/jobbrowser.cpp" line="651"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="633"/>
+        <location filename="../widgets/jobbrowser.cpp" line="651"/>
         <source>moved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="648"/>
+        <location filename="../widgets/jobbrowser.cpp" line="666"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="651"/>
+        <location filename="../widgets/jobbrowser.cpp" line="669"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="655"/>
+        <location filename="../widgets/jobbrowser.cpp" line="673"/>
         <source> (%1 skipped: no longer %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::JobExportDialog</name>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="32"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="71"/>
+        <source>Export Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="34"/>
+        <source>Every %1 job in %2 that the browser&apos;s search and filters match.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="42"/>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="46"/>
+        <source>&amp;File:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="48"/>
+        <source>CSV (spreadsheets)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="49"/>
+        <source>JSON Lines (one job per line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="50"/>
+        <source>F&amp;ormat:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="52"/>
+        <source>optional: /args/0/user_id, arg:0 or re:…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="53"/>
+        <source>Fills the user column with the user each job concerns.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="54"/>
+        <source>&amp;User rule:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="61"/>
+        <source>&amp;Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="63"/>
+        <source>&amp;Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="72"/>
+        <source>CSV (*.csv);;JSON Lines (*.jsonl)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="119"/>
+        <source>No connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="122"/>
+        <source>Choose a file to write.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="128"/>
+        <source>User rule: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="134"/>
+        <source>Filter: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="139"/>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobexportdialog.cpp" line="154"/>
+        <source>Exporting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobexportdialog.cpp" line="168"/>
+        <source>Stopped by an error after %Ln job(s): %1</source>
+        <translation>
+            <numerusform>Stopped by an error after %Ln job: %1</numerusform>
+            <numerusform>Stopped by an error after %Ln jobs: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobexportdialog.cpp" line="180"/>
+        <source>%Ln job(s) written to %1.</source>
+        <translation>
+            <numerusform>%Ln job written to %1.</numerusform>
+            <numerusform>%Ln jobs written to %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobexportdialog.cpp" line="184"/>
+        <source>Stopped: %Ln job(s) written to %1; the rest were not exported.</source>
+        <translation>
+            <numerusform>Stopped: %Ln job written to %1; the rest were not exported.</numerusform>
+            <numerusform>Stopped: %Ln jobs written to %1; the rest were not exported.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobexportdialog.cpp" line="188"/>
+        <source>%Ln job(s) written, %1 looked at…</source>
+        <translation>
+            <numerusform>%Ln job written, %1 looked at…</numerusform>
+            <numerusform>%Ln jobs written, %1 looked at…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>qd::JobExportWriter</name>
+    <message>
+        <location filename="../core/export/jobexport.cpp" line="94"/>
+        <source>Cannot write the export: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3296,34 +3440,34 @@ Subject: %2
 <context>
     <name>qd::OverviewPage</name>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="62"/>
+        <location filename="../widgets/overviewpage.cpp" line="65"/>
         <source>Overview of all queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="63"/>
+        <location filename="../widgets/overviewpage.cpp" line="66"/>
         <source>All queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="147"/>
+        <location filename="../widgets/overviewpage.cpp" line="150"/>
         <source>%1 — workers: %2 busy, %3 idle, %4 lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="150"/>
+        <location filename="../widgets/overviewpage.cpp" line="153"/>
         <source>%1 — workers: not visible on this backend</source>
         <extracomment>a backend that cannot see its workers (Celery without events)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="153"/>
+        <location filename="../widgets/overviewpage.cpp" line="156"/>
         <source> · today %1 processed, %2 failed</source>
         <extracomment>Sidekiq&apos;s per-day counters, since midnight UTC</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="157"/>
+        <location filename="../widgets/overviewpage.cpp" line="160"/>
         <source>  ✖ no live worker: nothing is being processed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3334,12 +3478,12 @@ Subject: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="210"/>
+        <location filename="../widgets/overviewpage.cpp" line="213"/>
         <source>No queues yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/overviewpage.cpp" line="211"/>
+        <location filename="../widgets/overviewpage.cpp" line="214"/>
         <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation>
             <numerusform>%n queue: %1 critical, %2 warning, %3 unknown, %4 ok</numerusform>

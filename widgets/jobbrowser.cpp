@@ -6,6 +6,7 @@
 #include "audit/auditlog.h"
 #include "backend.h"
 #include "bulkdialog.h"
+#include "jobexportdialog.h"
 #include "notifydialog.h"
 #include "freshness.h"
 #include "jobtablemodel.h"
@@ -56,6 +57,8 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Retry); });
     bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Cancel); });
     bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Move); });
+    bulkMenu->addSeparator();
+    bulkMenu->addAction(QString(), this, [this] { openExport(); });
     m_bulk->setMenu(bulkMenu);
     bar->addWidget(m_retry);
     bar->addWidget(m_cancel);
@@ -293,6 +296,21 @@ BulkDialog *JobBrowser::openBulk(ActionKind kind, const QString &targetQueue)
     spec.operatorName = m_operator;
     auto *dialog = new BulkDialog(m_backend, m_audit, spec, this);
     watch(dialog);
+    return dialog;
+}
+
+JobExportDialog *JobBrowser::openExport()
+{
+    if (!m_backend) {
+        return nullptr;
+    }
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = JobState(m_state->currentData().toInt());
+    q.search = m_search->text().trimmed();
+    auto *dialog = new JobExportDialog(m_backend, q, currentFilter(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show(); // not modal: a long export runs while the operator keeps looking
     return dialog;
 }
 

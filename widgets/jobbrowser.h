@@ -23,6 +23,7 @@ namespace qd {
 class AuditLog;
 class Backend;
 class BulkDialog;
+class JobExportDialog;
 class NotifyDialog;
 class Outbox;
 class JobTableModel;
@@ -58,6 +59,8 @@ public:
     /// Opens the bulk dialog for every job matching the state and search shown (not just the loaded page).
     /// `targetQueue`: where a Move sends the jobs (asked for when empty).
     BulkDialog *openBulk(ActionKind kind, const QString &targetQueue = {});
+    /// All Matching → Export…: the jobs the state, search and filters match, to CSV or JSON Lines.
+    JobExportDialog *openExport();
     /// Opens the bulk dialog on the newest unfinished bulk action of this connection (see resumeText()).
     BulkDialog *openResume();
     /// Whole-queue actions where the backend has them (RabbitMQ): move every message, purge. Non-modal.

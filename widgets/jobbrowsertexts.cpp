@@ -29,6 +29,7 @@ void JobBrowser::retranslate()
     bulk.at(0)->setText(tr("Retry All Matching…"));
     bulk.at(1)->setText(tr("Cancel All Matching…"));
     bulk.at(2)->setText(tr("Move All Matching…"));
+    bulk.at(4)->setText(tr("Export All Matching…")); // after a separator
     m_bulk->setToolTip(tr("Act on every job matching the state and search, in batches, with progress"));
     m_notify->setText(tr("Tell &Affected Users…"));
     m_notify->setToolTip(tr("Who these jobs belong to, and one message to each of them"));

@@ -143,6 +143,7 @@ qsizetype words(const QString &text)
 // Sentences that stay the same in German: product and protocol names only.
 const QSet<QString> kSameInEveryLanguage = {
     QStringLiteral("PagerDuty Events v2"),
+    QStringLiteral("CSV (*.csv);;JSON Lines (*.jsonl)"), // file-dialog filters: format names and globs
 };
 
 } // namespace
