@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "jobs.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -16,6 +17,19 @@ QString jobStateName(JobState state)
     case JobState::Failed: return QStringLiteral("failed");
     case JobState::Dead: return QStringLiteral("dead");
     case JobState::Completed: return QStringLiteral("completed");
+    }
+    return {};
+}
+
+QString jobStateText(JobState state)
+{
+    switch (state) {
+    case JobState::Waiting: return QCoreApplication::translate("qd::JobState", "waiting");
+    case JobState::Running: return QCoreApplication::translate("qd::JobState", "running");
+    case JobState::Scheduled: return QCoreApplication::translate("qd::JobState", "scheduled");
+    case JobState::Failed: return QCoreApplication::translate("qd::JobState", "failed");
+    case JobState::Dead: return QCoreApplication::translate("qd::JobState", "dead");
+    case JobState::Completed: return QCoreApplication::translate("qd::JobState", "completed");
     }
     return {};
 }

@@ -18,6 +18,8 @@ namespace qd {
 enum class JobState : quint8 { Waiting, Running, Scheduled, Failed, Dead, Completed };
 
 QString jobStateName(JobState state);
+/// The state as shown to people, in the GUI's language (jobStateName() is the id the CLI, JSON and audit use).
+QString jobStateText(JobState state);
 std::optional<JobState> parseJobState(const QString &name);
 
 /// One page of a job listing: a queue, a state, an optional text filter, a cursor.

@@ -174,7 +174,7 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case IdColumn: return j.id;
         case ClassColumn: return escapeForDisplay(j.className, 120);
-        case StateColumn: return jobStateName(j.state);
+        case StateColumn: return jobStateText(j.state);
         case AttemptsColumn: return Freshness::count(j.attempts);
         case RunAtColumn:
             return j.runAt.isValid() ? j.runAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : Freshness::unknown();

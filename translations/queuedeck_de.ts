@@ -896,6 +896,29 @@
     </message>
 </context>
 <context>
+    <name>qd::AlertState</name>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="82"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="83"/>
+        <source>WARN</source>
+        <translation>WARNUNG</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="84"/>
+        <source>CRIT</source>
+        <translation>KRITISCH</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="85"/>
+        <source>UNKNOWN</source>
+        <translation>UNBEKANNT</translation>
+    </message>
+</context>
+<context>
     <name>qd::AlertsDock</name>
     <message>
         <location filename="../app/gui/alertsdock.cpp" line="96"/>
@@ -2498,6 +2521,39 @@ Letzter Fehler:
         <location filename="../core/export/jobexport.cpp" line="94"/>
         <source>Cannot write the export: %1</source>
         <translation>Der Export kann nicht geschrieben werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>qd::JobState</name>
+    <message>
+        <location filename="../core/jobs.cpp" line="27"/>
+        <source>waiting</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.cpp" line="28"/>
+        <source>running</source>
+        <translation>laufend</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.cpp" line="29"/>
+        <source>scheduled</source>
+        <translation>geplant</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.cpp" line="30"/>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.cpp" line="31"/>
+        <source>dead</source>
+        <translation>tot</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.cpp" line="32"/>
+        <source>completed</source>
+        <translation>abgeschlossen</translation>
     </message>
 </context>
 <context>

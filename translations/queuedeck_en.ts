@@ -896,6 +896,29 @@
     </message>
 </context>
 <context>
+    <name>qd::AlertState</name>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="82"/>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="83"/>
+        <source>WARN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="84"/>
+        <source>CRIT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="85"/>
+        <source>UNKNOWN</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::AlertsDock</name>
     <message>
         <location filename="../app/gui/alertsdock.cpp" line="96"/>
@@ -2482,6 +2505,39 @@ Last error:
     <message>
         <location filename="../core/export/jobexport.cpp" line="94"/>
         <source>Cannot write the export: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::JobState</name>
+    <message>
+        <location filename="../core/jobs.cpp" line="27"/>
+        <source>waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.cpp" line="28"/>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.cpp" line="29"/>
+        <source>scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.cpp" line="30"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.cpp" line="31"/>
+        <source>dead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.cpp" line="32"/>
+        <source>completed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

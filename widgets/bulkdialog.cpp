@@ -141,7 +141,7 @@ void BulkDialog::showPreview(const BulkPreview &p)
     if (m_resuming || m_run->isRunning()) {
         return;
     }
-    const QString state = jobStateName(m_spec.expected);
+    const QString state = jobStateText(m_spec.expected);
     if (p.total == 0) {
         m_title->setText(tr("No %1 job matches: there is nothing to %2.").arg(state, verb().toLower()));
         return;
@@ -230,7 +230,7 @@ void BulkDialog::showSummary(const BulkSummary &s)
     m_stop->setEnabled(false);
     const QString done = m_spec.kind == ActionKind::Retry ? tr("retried") : m_spec.kind == ActionKind::Cancel ? tr("cancelled") : tr("moved");
     QString text = tr("%1 %2 · skipped %3 (no longer %4)")
-                       .arg(Freshness::count(s.succeeded), done, Freshness::count(s.skipped), jobStateName(m_spec.expected));
+                       .arg(Freshness::count(s.succeeded), done, Freshness::count(s.skipped), jobStateText(m_spec.expected));
     if (s.notAttempted > 0) {
         text += tr(" · %1 not attempted").arg(Freshness::count(s.notAttempted));
     }

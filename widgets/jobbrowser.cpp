@@ -41,7 +41,7 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_state = new QComboBox(this);
     for (JobState s : {JobState::Waiting, JobState::Running, JobState::Scheduled, JobState::Failed, JobState::Dead,
                        JobState::Completed}) {
-        m_state->addItem(jobStateName(s), int(s));
+        m_state->addItem(jobStateText(s), int(s));
     }
     m_search = new QLineEdit(this);
     m_search->setClearButtonEnabled(true);
@@ -475,7 +475,7 @@ void JobBrowser::showDetail()
         countSimilar(d);
         const JobSummary &s = d.summary;
         QString text = tr("Job %1 · %2 · %3 · queue %4 · attempts %5\n")
-                           .arg(s.id, escapeForDisplay(s.className, 120), jobStateName(s.state), escapeForDisplay(s.queue, 120),
+                           .arg(s.id, escapeForDisplay(s.className, 120), jobStateText(s.state), escapeForDisplay(s.queue, 120),
                                 s.attempts ? QString::number(*s.attempts) : QStringLiteral("—"));
         const auto when = [](const QDateTime &t) {
             return t.isValid() ? QLocale().toString(t.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss")) : Freshness::unknown();
@@ -597,8 +597,8 @@ void JobBrowser::updateButtons()
     const QString whyRetry = whyNot(caps.retry);
     const QString whyCancel = whyNot(caps.cancel);
     const QString why = whyNot(caps.retry || caps.cancel || caps.moveJobs);
-    m_retry->setToolTip(whyRetry.isEmpty() ? tr("Retry the selected jobs now, if they are still %1").arg(jobStateName(st)) : whyRetry);
-    m_cancel->setToolTip(whyCancel.isEmpty() ? tr("Delete the selected jobs, if they are still %1").arg(jobStateName(st)) : whyCancel);
+    m_retry->setToolTip(whyRetry.isEmpty() ? tr("Retry the selected jobs now, if they are still %1").arg(jobStateText(st)) : whyRetry);
+    m_cancel->setToolTip(whyCancel.isEmpty() ? tr("Delete the selected jobs, if they are still %1").arg(jobStateText(st)) : whyCancel);
     if (!why.isEmpty()) {
         m_bulk->setToolTip(why);
     }
@@ -621,7 +621,7 @@ void JobBrowser::confirmAndAct(ActionKind kind)
     }
     if (QMessageBox::question(this, verb,
                               tr("%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.", nullptr, n)
-                                  .arg(verb, jobStateName(JobState(m_state->currentData().toInt())),
+                                  .arg(verb, jobStateText(JobState(m_state->currentData().toInt())),
                                        escapeForDisplay(m_queue, 80))) == QMessageBox::Yes) {
         actOnSelection(kind);
     }
@@ -669,8 +669,8 @@ void JobBrowser::actOnSelection(ActionKind kind, const QString &targetQueue)
         const QString summary = tr("%1 %2 %3 job(s) in %4%5")
                                     .arg(verb)
                                     .arg(r.succeeded.size())
-                                    .arg(jobStateName(a.expected), m_queue,
-                                         r.skipped.isEmpty() ? QString() : tr(" (%1 skipped: no longer %2)").arg(r.skipped.size()).arg(jobStateName(a.expected)));
+                                    .arg(jobStateText(a.expected), m_queue,
+                                         r.skipped.isEmpty() ? QString() : tr(" (%1 skipped: no longer %2)").arg(r.skipped.size()).arg(jobStateText(a.expected)));
         Q_EMIT actionDone(m_connectionId, summary);
         reload();
         m_status->setText(escapeForDisplay(summary, 400));

@@ -32,7 +32,7 @@ JobExportDialog::JobExportDialog(Backend *backend, const JobQuery &query, const 
     setWindowTitle(tr("Export Jobs"));
     auto *root = new QVBoxLayout(this);
     auto *what = new QLabel(tr("Every %1 job in %2 that the browser's search and filters match.")
-                                .arg(jobStateName(query.state), escapeForDisplay(query.queue, 120)),
+                                .arg(jobStateText(query.state), escapeForDisplay(query.queue, 120)),
                             this);
     what->setTextFormat(Qt::PlainText);
     what->setWordWrap(true);

@@ -58,7 +58,7 @@ void NotifyDialog::build(const JobQuery &selection)
     setAttribute(Qt::WA_DeleteOnClose);
     auto *root = new QVBoxLayout(this);
     auto *what = new QLabel(tr("Jobs: %1 in %2%3")
-                                .arg(jobStateName(selection.state), escapeForDisplay(selection.queue, 80),
+                                .arg(jobStateText(selection.state), escapeForDisplay(selection.queue, 80),
                                      selection.search.isEmpty() ? QString()
                                                                 : tr(" matching \"%1\"").arg(escapeForDisplay(selection.search, 80))),
                             this);

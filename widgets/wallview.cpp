@@ -140,7 +140,7 @@ void WallView::addTimelineEntry(const TimelineEntry &e)
 {
     QString text = e.text;
     if (e.kind == TimelineEntry::Kind::AlertChanged && text.isEmpty()) {
-        text = QStringLiteral("%1 %2 %3").arg(alertStateName(e.state), e.queue, e.rule);
+        text = QStringLiteral("%1 %2 %3").arg(alertStateText(e.state), e.queue, e.rule);
     }
     const QString who = m_collector->displayName(e.connectionId);
     Event ev{e.at, who.isEmpty() ? text : QStringLiteral("%1: %2").arg(who, text)};
@@ -343,7 +343,7 @@ void WallView::updateAlerts()
         const QString message = escapeForDisplay(m_alerts->index(i, AlertListModel::MessageColumn).data().toString(), 300);
         const QString since = m_alerts->index(i, AlertListModel::SinceColumn).data().toString();
         //: war-room alert line: state word, message, since when, acknowledged marker
-        row->setFullText(tr("%1  %2 · since %3%4").arg(alertStateName(state), message, since, acked));
+        row->setFullText(tr("%1  %2 · since %3%4").arg(alertStateText(state), message, since, acked));
         QPalette pal = palette();
         if (state == AlertState::Crit || state == AlertState::Warn) {
             pal.setColor(QPalette::WindowText, Theme::color(state == AlertState::Crit ? Theme::Role::Crit : Theme::Role::Warn, palette()));

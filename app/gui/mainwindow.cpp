@@ -547,7 +547,7 @@ void MainWindow::onAlertsChanged(const QString &connectionId, const Snapshot &sn
         m_timelineActions->recordAlert(c);
         m_alertSettings->notify(m_collector->displayName(connectionId), c);
         const bool worse = alertSeverity(c.alert.state) > alertSeverity(c.previous);
-        const QString what = QStringLiteral("%1 %2").arg(alertStateName(c.alert.state), c.alert.message);
+        const QString what = QStringLiteral("%1 %2").arg(alertStateText(c.alert.state), c.alert.message);
         if (worse && (c.alert.state == AlertState::Crit || c.alert.state == AlertState::Warn)) {
             statusBar()->showMessage(what, 20000);
             if (m_tray) {
@@ -558,7 +558,7 @@ void MainWindow::onAlertsChanged(const QString &connectionId, const Snapshot &sn
         }
         // The timeline of the queue on screen: a marker where an alert began or ended.
         if (connectionId == m_detail->connectionId() && (c.alert.queue.isEmpty() || c.alert.queue == m_detail->queue())) {
-            const QString label = worse ? QStringLiteral("%1 %2").arg(alertStateName(c.alert.state), AlertRule::kindName(c.alert.kind))
+            const QString label = worse ? QStringLiteral("%1 %2").arg(alertStateText(c.alert.state), AlertRule::kindName(c.alert.kind))
                                         : tr("%1 cleared").arg(AlertRule::kindName(c.alert.kind));
             for (TimeSeriesChart *chart : m_detail->charts()) {
                 chart->addMarker(snapshot.takenAt.toMSecsSinceEpoch(), label);

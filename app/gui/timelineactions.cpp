@@ -55,7 +55,7 @@ void TimelineActions::markQueue(const QString &connectionId, const QString &queu
             for (const TimelineEntry &e : entries) {
                 if (e.queue.isEmpty() || e.queue == queue) {
                     const QString label = e.kind == TimelineEntry::Kind::AlertChanged
-                                              ? QStringLiteral("%1 %2").arg(alertStateName(e.state), e.rule)
+                                              ? QStringLiteral("%1 %2").arg(alertStateText(e.state), e.rule)
                                               : e.text.left(40);
                     for (TimeSeriesChart *chart : m_detail->charts()) {
                         chart->addMarker(e.at.toMSecsSinceEpoch(), label);

@@ -76,6 +76,17 @@ QString AlertRule::kindName(RuleKind kind)
     return {};
 }
 
+QString alertStateText(AlertState state)
+{
+    switch (state) {
+    case AlertState::Ok: return QCoreApplication::translate("qd::AlertState", "OK");
+    case AlertState::Warn: return QCoreApplication::translate("qd::AlertState", "WARN");
+    case AlertState::Crit: return QCoreApplication::translate("qd::AlertState", "CRIT");
+    case AlertState::Unknown: return QCoreApplication::translate("qd::AlertState", "UNKNOWN");
+    }
+    return {};
+}
+
 QString alertStateName(AlertState state)
 {
     switch (state) {

@@ -55,6 +55,8 @@ private:
 };
 
 QString alertStateName(AlertState state);
+/// The state word as shown in the GUI, in its language (alertStateName() is the id for the CLI and webhooks).
+QString alertStateText(AlertState state);
 int alertSeverity(AlertState state); ///< OK 0, UNKNOWN 1, WARN 2, CRIT 3
 
 } // namespace qd
