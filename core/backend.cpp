@@ -43,6 +43,20 @@ QFuture<MoveResult> Backend::moveMessages(const MoveRequest &request)
     return QtFuture::makeReadyFuture(r);
 }
 
+QFuture<PauseResult> Backend::setQueuePaused(const QString &queue, bool paused)
+{
+    PauseResult r;
+    r.queue = queue;
+    r.paused = !paused;
+    r.error = pauseUnsupportedReason();
+    return QtFuture::makeReadyFuture(r);
+}
+
+QString Backend::pauseUnsupportedReason() const
+{
+    return tr("The %1 backend has no way to pause a queue that its workers respect.").arg(kind());
+}
+
 QFuture<PurgeResult> Backend::purgeQueue(const QString &queue, bool dryRun)
 {
     PurgeResult r;

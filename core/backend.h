@@ -62,6 +62,11 @@ public:
     virtual QFuture<MoveResult> moveMessages(const MoveRequest &request);
     /// Deletes every message of a queue (Capabilities::purge); default: not supported.
     virtual QFuture<PurgeResult> purgeQueue(const QString &queue, bool dryRun);
+    /// Pauses (workers take nothing from it, jobs keep arriving) or resumes a queue with the backend's own
+    /// mechanism (Capabilities::pause); default: not supported.
+    virtual QFuture<PauseResult> setQueuePaused(const QString &queue, bool paused);
+    /// Why this backend cannot pause queues (for a tooltip), or empty when it can.
+    virtual QString pauseUnsupportedReason() const;
 
     ConnectionState state() const;
     QString lastError() const;

@@ -122,6 +122,14 @@ struct PurgeResult
     bool dryRun = false;
 };
 
+struct PauseResult
+{
+    QString queue;
+    bool paused = false;  ///< the queue's state afterwards
+    bool changed = false; ///< false when it already was in that state
+    QString error = {};
+};
+
 enum class ActionKind : quint8 { Retry, Cancel, Move };
 
 /// "retry", "cancel", "move" (the audit log's and the journal's word for it).

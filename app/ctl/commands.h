@@ -25,6 +25,8 @@ int runResume(const QStringList &arguments);
 int runMove(const QStringList &arguments);
 /// `purge URL --queue Q --confirm Q [--dry-run]`: deletes every message of a queue; the name typed twice.
 int runPurge(const QStringList &arguments);
+/// `pause|unpause URL --queue Q`: the backend's own paused state (BullMQ); audited.
+int runPause(const QStringList &arguments, bool pause);
 /// `affected URL --queue Q --state S --user-field RULE …`: the distinct users behind a selection of jobs
 /// (exit 0, 1 backend error, 2 usage).
 int runAffected(const QStringList &arguments);

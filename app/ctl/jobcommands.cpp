@@ -493,6 +493,53 @@ int runPurge(const QStringList &arguments)
     return 0;
 }
 
+int runPause(const QStringList &arguments, bool pause)
+{
+    QCommandLineParser p;
+    const QString verb = pause ? QStringLiteral("pause") : QStringLiteral("unpause");
+    startCommand(p, verb, pause ? tr("Pause a queue: its workers take nothing from it; jobs keep arriving.")
+                                : tr("Resume a paused queue: its workers take jobs again."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const QCommandLineOption queue(QStringLiteral("queue"), tr("The queue."), QStringLiteral("Q"));
+    const QCommandLineOption op = operatorOption();
+    p.addOptions({queue, op});
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
+        return 0;
+    }
+    if (!parsed || p.positionalArguments().size() != 2 || p.value(queue).isEmpty()) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl %1 URL --queue Q").arg(verb) : p.errorText()) << '\n';
+        return 2;
+    }
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        return 2;
+    }
+    if (!backend->capabilities().pause) {
+        err() << tr("queuedeckctl: %1").arg(backend->pauseUnsupportedReason()) << '\n';
+        return 1;
+    }
+    AuditLog audit(AuditLog::defaultPath());
+    if (!auditReady(audit, false)) {
+        return 1;
+    }
+    const PauseResult r = wait(backend->setQueuePaused(p.value(queue), pause));
+    AuditRecord rec = auditRecord(*backend, p, op, verb);
+    rec.filter = QStringLiteral("queue=%1").arg(r.queue);
+    rec.succeeded = r.error.isEmpty() && r.changed ? 1 : 0;
+    rec.result = !r.error.isEmpty() ? r.error : r.changed ? QStringLiteral("ok") : (r.paused ? QStringLiteral("already paused") : QStringLiteral("already running"));
+    audit.append(rec).waitForFinished();
+    if (!r.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
+        return 1;
+    }
+    out() << (r.changed ? (r.paused ? tr("paused %1") : tr("resumed %1")) : (r.paused ? tr("%1 was already paused") : tr("%1 was not paused")))
+                 .arg(escapeForDisplay(r.queue, 200))
+          << '\n';
+    out().flush();
+    return 0;
+}
+
 int runMove(const QStringList &arguments)
 {
     QCommandLineParser p;

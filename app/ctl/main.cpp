@@ -49,6 +49,9 @@ int main(int argc, char *argv[])
     if (command == u"purge") {
         return qd::ctl::runPurge(args);
     }
+    if (command == u"pause" || command == u"unpause") {
+        return qd::ctl::runPause(args, command == u"pause");
+    }
     if (command == u"affected") {
         return qd::ctl::runAffected(args);
     }
@@ -68,7 +71,7 @@ int main(int argc, char *argv[])
         "                                        Nagios plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
         "  watch URL [--interval S] [--count N] [--json]\n"
         "                                        print every alert state change, continuously\n"
-        "  jobs URL --queue Q --state S [--search TEXT] [--limit N] [--json]\n"
+        "  jobs URL --queue Q --state S [--search TEXT] [--limit N] [--json | --format csv|jsonl [--all]]\n"
         "  retry URL (--job ID… | --all --queue Q) [--state S] [--batch N] [--rate N] [--dry-run] [--yes]\n"
         "  cancel URL (--job ID… | --all --queue Q) [--state S] [--batch N] [--rate N] [--dry-run] [--yes]\n"
         "  move-jobs URL (--job ID… | --all --queue Q) --to Q2 [--state S] [--dry-run] [--yes]\n"
@@ -76,6 +79,7 @@ int main(int argc, char *argv[])
         "  resume URL RUN [--rate N]             finish one from its first unconfirmed batch\n"
         "  move URL --from Q [--to Q2] [--dry-run] [--yes]\n"
         "  purge URL --queue Q --confirm Q [--dry-run]\n"
+        "  pause|unpause URL --queue Q          BullMQ's own paused state: workers take nothing until unpaused\n"
         "                                        conditional actions, written to the audit log\n"
         "  affected URL --queue Q --state S --user-field RULE [--older-than S] [--search TEXT] [--json]\n"
         "                                        the distinct users behind those jobs, with counts and delays\n"

@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSet>
 #include <QTest>
 
@@ -284,6 +285,66 @@ private Q_SLOTS:
         JobQuery q;
         q.queue = QStringLiteral("held");
         QCOMPARE(all(*b, q).size(), 1);
+    }
+
+    void pauseHoldsARealWorkerUntilResumed()
+    {
+        auto b = backend();
+        QVERIFY(b->capabilities().pause);
+        QVERIFY(b->pauseUnsupportedReason().isEmpty());
+        QCOMPARE(wait(b->act(action(ActionKind::Retry, JobState::Failed, {QStringLiteral("held:1")}))).succeeded.size(), 1);
+        // Already paused (by BullMQ's own Queue.pause() in the fixture): nothing to do, and it says so.
+        PauseResult r = wait(b->setQueuePaused(QStringLiteral("held"), true));
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QVERIFY(r.paused && !r.changed);
+
+        // A real Worker on the paused queue blocks on the marker and takes nothing.
+        QProcess worker;
+        worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        worker.start(QStringLiteral("node"), {kFixtures + QStringLiteral("bullmq_actions.mjs"), QStringLiteral("work"),
+                                              m_redis.plainUrl(kDb), QStringLiteral("held"), QStringLiteral("1")});
+        QVERIFY(worker.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(cli({QStringLiteral("CLIENT"), QStringLiteral("LIST")}).contains(QStringLiteral("cmd=bzpopmin")), 20000);
+        QCOMPARE(worker.state(), QProcess::Running);
+        QCOMPARE(bullCounts(QStringLiteral("held"), {QStringLiteral("1")}).value(u"states").toObject().value(u"1").toString(),
+                 QStringLiteral("waiting")); // BullMQ's word for a job in a paused queue's list
+
+        // Resumed through Queuedeck: the worker wakes up and runs the job.
+        r = wait(b->setQueuePaused(QStringLiteral("held"), false));
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QVERIFY(r.changed && !r.paused);
+        QVERIFY(worker.waitForFinished(30000));
+        const QJsonObject ran = QJsonDocument::fromJson(worker.readAllStandardOutput()).object();
+        QCOMPARE(ran.value(u"completed").toObject().value(u"1").toString(), QStringLiteral("done after 1 attempt(s)"));
+        QVERIFY(!bullCounts(QStringLiteral("held")).value(u"isPaused").toBool());
+
+        // Pausing a queue with waiting jobs: BullMQ itself sees it paused, its jobs move to the paused list, and
+        // the resumed/paused events are in the stream as Queue.pause() writes them.
+        r = wait(b->setQueuePaused(QStringLiteral("render"), true));
+        QVERIFY(r.changed && r.paused);
+        QJsonObject counts = bullCounts(QStringLiteral("render"));
+        QVERIFY(counts.value(u"isPaused").toBool());
+        QCOMPARE(counts.value(u"counts").toObject().value(u"paused").toInt(), 3);
+        QCOMPARE(counts.value(u"counts").toObject().value(u"wait").toInt(), 0);
+        QCOMPARE(cli({QStringLiteral("EXISTS"), QStringLiteral("bull:render:marker")}), QStringLiteral("0"));
+        QVERIFY(cli({QStringLiteral("XREVRANGE"), QStringLiteral("bull:render:events"), QStringLiteral("+"), QStringLiteral("-"),
+                     QStringLiteral("COUNT"), QStringLiteral("1")})
+                    .contains(QStringLiteral("paused")));
+        JobQuery waiting;
+        waiting.queue = QStringLiteral("render");
+        QCOMPARE(all(*b, waiting).size(), 3); // still listed as waiting, and the queue shows paused
+        r = wait(b->setQueuePaused(QStringLiteral("render"), false));
+        QVERIFY(r.changed && !r.paused);
+        counts = bullCounts(QStringLiteral("render"));
+        QCOMPARE(counts.value(u"counts").toObject().value(u"wait").toInt(), 3);
+        QCOMPARE(cli({QStringLiteral("ZSCORE"), QStringLiteral("bull:render:marker"), QStringLiteral("0")}), QStringLiteral("0"));
+
+        // A read-only connection cannot pause, and says why.
+        auto ro = backend(QStringLiteral("?readonly=1"));
+        QVERIFY(!ro->capabilities().pause);
+        r = wait(ro->setQueuePaused(QStringLiteral("render"), true));
+        QVERIFY(r.error.contains(QStringLiteral("read-only")));
+        QVERIFY(!bullCounts(QStringLiteral("render")).value(u"isPaused").toBool());
     }
 
     void deleteIsConditional()

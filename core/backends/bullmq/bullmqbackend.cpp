@@ -134,6 +134,7 @@ Capabilities BullMqBackend::capabilities() const
     c.exactCounts = true;
     c.retry = !d->readOnly;  // failed and completed jobs back to wait, delayed jobs promoted
     c.cancel = !d->readOnly; // waiting, delayed, failed and completed jobs removed (never active ones)
+    c.pause = !d->readOnly;  // BullMQ's own paused state, which its workers respect
     return c;
 }
 

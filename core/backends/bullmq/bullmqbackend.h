@@ -32,6 +32,10 @@ public:
     /// Retry (failed and completed jobs back to wait, delayed jobs promoted) and delete, one Lua script per job
     /// that acts only while the job is still in the state the operator saw, as BullMQ's own scripts do it.
     QFuture<ActionResult> act(const JobAction &action) override;
+    /// BullMQ's own pause (Queue.pause()/resume()): meta `paused`, wait renamed to paused and back, the
+    /// marker a worker blocks on, and the paused/resumed event.
+    QFuture<PauseResult> setQueuePaused(const QString &queue, bool paused) override;
+    QString pauseUnsupportedReason() const override;
 
 protected:
     void poll(redis::Connection &c, Finish finish) override;

@@ -423,6 +423,73 @@ QFuture<JobDetail> BullMqBackend::job(const QString &id)
         unavailable);
 }
 
+// BullMQ 5's pause-7.lua, as Queue.pause()/resume() run it, plus "already so" first: {changed, paused now}.
+// KEYS: wait, paused, meta, prioritized, events, delayed, marker. ARGV[1]: "paused" or "resumed".
+const redis::Script kPause(QByteArrayLiteral(R"lua(
+local rcall = redis.call
+local want = ARGV[1] == 'paused'
+local isPaused = rcall('HEXISTS', KEYS[3], 'paused') == 1
+if isPaused == want then return {0, isPaused and 1 or 0} end
+local from, to = KEYS[1], KEYS[2]
+if not want then from, to = KEYS[2], KEYS[1] end
+local hasJobs = rcall('EXISTS', from) == 1
+if hasJobs then rcall('RENAME', from, to) end
+if want then
+  rcall('HSET', KEYS[3], 'paused', 1)
+  rcall('DEL', KEYS[7])
+else
+  rcall('HDEL', KEYS[3], 'paused')
+  if hasJobs or rcall('ZCARD', KEYS[4]) > 0 then
+    rcall('ZADD', KEYS[7], 0, '0')
+  else
+    local first = rcall('ZRANGE', KEYS[6], 0, 0, 'WITHSCORES')
+    local next = tonumber(first[2])
+    if next ~= nil then rcall('ZADD', KEYS[7], next / 0x1000, '1') end
+  end
+end
+rcall('XADD', KEYS[5], '*', 'event', ARGV[1])
+return {1, want and 1 or 0}
+)lua"));
+
+QString BullMqBackend::pauseUnsupportedReason() const
+{
+    return d->readOnly ? tr("This connection is read-only (readonly=1): queues cannot be paused from it.") : QString();
+}
+
+QFuture<PauseResult> BullMqBackend::setQueuePaused(const QString &queue, bool paused)
+{
+    PauseResult refused;
+    refused.queue = queue;
+    refused.paused = !paused;
+    refused.error = !configError().isEmpty() ? configError() : pauseUnsupportedReason();
+    if (!refused.error.isEmpty()) {
+        return QtFuture::makeReadyFuture(refused);
+    }
+    const QByteArray base = d->base(queue);
+    const Command command = kPause.evalsha({base + "wait", base + "paused", base + "meta", base + "prioritized",
+                                            base + "events", base + "delayed", base + "marker"},
+                                           {paused ? QByteArrayLiteral("paused") : QByteArrayLiteral("resumed")});
+    PauseResult unavailable = refused;
+    unavailable.error = tr("No connection to Redis.");
+    return onConnection<PauseResult>(
+        [command, refused](Connection &c, std::function<void(PauseResult)> reply) {
+            c.send({command}, [refused, reply](const Batch &b) {
+                PauseResult r = refused;
+                const Reply *answer = b.ok() && !b.replies.isEmpty() ? &b.replies.constFirst() : nullptr;
+                if (!answer) {
+                    r.error = tr("Nothing was changed: %1").arg(b.error);
+                } else if (answer->isError() || answer->elements.size() != 2) {
+                    r.error = tr("Nothing was changed: %1").arg(answer->errorText());
+                } else {
+                    r.changed = answer->elements.at(0).integer == 1;
+                    r.paused = answer->elements.at(1).integer == 1;
+                }
+                reply(r);
+            });
+        },
+        unavailable);
+}
+
 QFuture<ActionResult> BullMqBackend::act(const JobAction &action)
 {
     ActionResult refused;
