@@ -57,6 +57,25 @@ QString Backend::pauseUnsupportedReason() const
     return tr("The %1 backend has no way to pause a queue that its workers respect.").arg(kind());
 }
 
+QFuture<WorkerSignalResult> Backend::signalWorker(const QString &worker, WorkerSignal signal)
+{
+    WorkerSignalResult r;
+    r.worker = worker;
+    r.signal = signal;
+    r.error = workerSignalUnsupportedReason(signal);
+    if (r.error.isEmpty()) {
+        r.error = tr("The %1 backend did not implement worker signals.").arg(kind());
+    }
+    return QtFuture::makeReadyFuture(r);
+}
+
+QString Backend::workerSignalUnsupportedReason(WorkerSignal signal) const
+{
+    return signal == WorkerSignal::Quiet
+               ? tr("%1 workers cannot be told to stop taking jobs from here.").arg(kind())
+               : tr("%1 workers cannot be stopped from here: stop them where they run.").arg(kind());
+}
+
 QFuture<PurgeResult> Backend::purgeQueue(const QString &queue, bool dryRun)
 {
     PurgeResult r;

@@ -28,6 +28,8 @@ struct Capabilities
     bool payloadEdit = false;
     bool sortByAttempts = false; ///< JobOrder::MostAttempts, server-side
     bool retryWaiting = false;   ///< a waiting job can be retried: a dead letter sent back where it died (RabbitMQ)
+    bool quietWorkers = false;   ///< a worker can be told to take no new jobs and stay up (Sidekiq)
+    bool stopWorkers = false;    ///< a worker can be told to shut down cleanly (Sidekiq, RQ)
 };
 
 enum class ConnectionState : quint8 { Disconnected, Connecting, Connected, Error };
@@ -67,6 +69,11 @@ public:
     virtual QFuture<PauseResult> setQueuePaused(const QString &queue, bool paused);
     /// Why this backend cannot pause queues (for a tooltip), or empty when it can.
     virtual QString pauseUnsupportedReason() const;
+    /// Tells one worker (WorkerInfo::id) to quiet down or stop, the way the backend's own tools do
+    /// (Capabilities::quietWorkers / stopWorkers); default: not supported.
+    virtual QFuture<WorkerSignalResult> signalWorker(const QString &worker, WorkerSignal signal);
+    /// Why this backend cannot send that signal (for a tooltip), or empty when it can.
+    virtual QString workerSignalUnsupportedReason(WorkerSignal signal) const;
 
     ConnectionState state() const;
     QString lastError() const;

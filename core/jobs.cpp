@@ -45,6 +45,11 @@ std::optional<JobState> parseJobState(const QString &name)
     return std::nullopt;
 }
 
+QString workerSignalName(WorkerSignal signal)
+{
+    return signal == WorkerSignal::Quiet ? QStringLiteral("quiet") : QStringLiteral("stop");
+}
+
 QString actionName(ActionKind kind)
 {
     switch (kind) {

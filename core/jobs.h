@@ -130,6 +130,22 @@ struct PauseResult
     QString error = {};
 };
 
+/// What an operator can ask a running worker process to do (Capabilities::quietWorkers / stopWorkers).
+enum class WorkerSignal : quint8 {
+    Quiet, ///< finish the jobs it holds, take no new ones, stay up (Sidekiq's TSTP)
+    Stop,  ///< finish or hand back the jobs it holds and exit (Sidekiq's TERM, RQ's warm shutdown)
+};
+
+/// "quiet" or "stop" (the audit log's and the CLI's word for it).
+QString workerSignalName(WorkerSignal signal);
+
+struct WorkerSignalResult
+{
+    QString worker;
+    WorkerSignal signal = WorkerSignal::Quiet;
+    QString error = {}; ///< empty: the worker was told (it acts on it on its own schedule, see the backend)
+};
+
 enum class ActionKind : quint8 { Retry, Cancel, Move };
 
 /// "retry", "cancel", "move" (the audit log's and the journal's word for it).

@@ -55,6 +55,7 @@ struct WorkerInfo
     QStringList queues;                        ///< queues it serves or is working on
     std::optional<double> lastSeenAgeSeconds;  ///< heartbeat or lock age at takenAt
     QString currentJob;                        ///< id of the job it is running, if known
+    std::optional<bool> quiet = {};            ///< takes no new jobs (Sidekiq after TSTP); empty: cannot tell
 };
 
 /// Busy/idle/lost counts, each empty when the backend cannot tell (e.g. Delayed::Job cannot see idle workers).

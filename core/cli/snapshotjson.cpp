@@ -76,6 +76,8 @@ QJsonObject snapshotToJson(const Snapshot &s)
         o.insert(QStringLiteral("state"), stateName(w.state));
         o.insert(QStringLiteral("queues"), QJsonArray::fromStringList(w.queues));
         o.insert(QStringLiteral("last_seen_age_s"), orNull(w.lastSeenAgeSeconds));
+        o.insert(QStringLiteral("current_job"), w.currentJob.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(w.currentJob));
+        o.insert(QStringLiteral("quiet"), w.quiet ? QJsonValue(*w.quiet) : QJsonValue(QJsonValue::Null));
         workers.append(o);
     }
     root.insert(QStringLiteral("workers"), workers);

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -375,6 +376,46 @@ private Q_SLOTS:
         QCOMPARE(qd::rq::pickledFunctionName(QByteArray("(Vmod.func\nN")), QStringLiteral("mod.func"));
         QVERIFY(qd::rq::pickledFunctionName(QByteArray("\x80\x05\x8c\xff", 4)).isEmpty()); // length beyond the end
         QVERIFY(qd::rq::pickledFunctionName(QByteArray()).isEmpty());
+    }
+
+    void stopTellsARealWorkerToShutDown()
+    {
+        const QString name = QStringLiteral("qd-stop-%1").arg(QCoreApplication::applicationPid());
+        QProcess worker;
+        worker.setWorkingDirectory(kFixtures);
+        worker.setStandardOutputFile(QProcess::nullDevice());
+        worker.setStandardErrorFile(QProcess::nullDevice());
+        worker.start(QStringLiteral("/usr/bin/rq"), {QStringLiteral("worker"), QStringLiteral("--url"), m_redis.plainUrl(kDb),
+                                                     QStringLiteral("--name"), name, QStringLiteral("--path"), kFixtures,
+                                                     QStringLiteral("idle")});
+        QVERIFY(worker.waitForStarted(10'000));
+        const auto cleanup = qScopeGuard([&] {
+            worker.kill();
+            worker.waitForFinished(5000);
+        });
+        auto b = backend();
+        QVERIFY(b->capabilities().stopWorkers && !b->capabilities().quietWorkers);
+        const auto registered = [&] {
+            const Snapshot s = wait(b->snapshot());
+            return s.ok() && std::any_of(s.workers.cbegin(), s.workers.cend(), [&](const WorkerInfo &w) {
+                       return w.id == name && w.state == WorkerState::Idle;
+                   });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(registered(), 30'000);
+        // It registers before it subscribes to its command channel: wait until it listens.
+        QTRY_COMPARE_WITH_TIMEOUT(cli({QStringLiteral("PUBSUB"), QStringLiteral("NUMSUB"), QStringLiteral("rq:pubsub:") + name})
+                                      .split(u'\n').value(1).trimmed(),
+                                  QStringLiteral("1"), 30'000);
+
+        const WorkerSignalResult quiet = wait(b->signalWorker(name, WorkerSignal::Quiet));
+        QVERIFY2(quiet.error.contains(QStringLiteral("RQ has no command")), qPrintable(quiet.error));
+        const WorkerSignalResult stop = wait(b->signalWorker(name, WorkerSignal::Stop));
+        QCOMPARE(stop.error, QString());
+        QTRY_COMPARE_WITH_TIMEOUT(worker.state(), QProcess::NotRunning, 30'000);
+        QCOMPARE(worker.exitStatus(), QProcess::NormalExit);
+        QTRY_VERIFY_WITH_TIMEOUT(!registered(), 10'000); // a warm shutdown unregisters it
+        const WorkerSignalResult again = wait(b->signalWorker(name, WorkerSignal::Stop));
+        QVERIFY2(again.error.contains(QStringLiteral("listening")), qPrintable(again.error));
     }
 };
 

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -363,6 +364,67 @@ private Q_SLOTS:
         QFile f(marker);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), QByteArray("retried"));
+    }
+
+    void quietedRealSidekiqStopsFetchingThenStops()
+    {
+        QTemporaryDir dir;
+        const auto enqueue = [&](const QString &path, const QString &jid) {
+            const QString job = QStringLiteral("{\"retry\":3,\"queue\":\"rerun\",\"class\":\"MarkerJob\",\"args\":[\"%1\",\"ran\"],"
+                                               "\"jid\":\"%2\",\"created_at\":%3,\"enqueued_at\":%3}")
+                                    .arg(path, jid)
+                                    .arg(double(QDateTime::currentMSecsSinceEpoch()) / 1000.0, 0, 'f', 3);
+            cli({QStringLiteral("SADD"), QStringLiteral("queues"), QStringLiteral("rerun")});
+            cli({QStringLiteral("LPUSH"), QStringLiteral("queue:rerun"), job});
+        };
+        QProcess sidekiq;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("REDIS_URL"), m_redis.plainUrl(kDb));
+        sidekiq.setProcessEnvironment(env);
+        sidekiq.setStandardOutputFile(QProcess::nullDevice());
+        sidekiq.start(QStringLiteral("sidekiq"), {QStringLiteral("-r"), kFixtures + QStringLiteral("jobs.rb"),
+                                                  QStringLiteral("-q"), QStringLiteral("rerun"), QStringLiteral("-c"),
+                                                  QStringLiteral("2"), QStringLiteral("-t"), QStringLiteral("5")});
+        QVERIFY(sidekiq.waitForStarted(10'000));
+        const auto cleanup = qScopeGuard([&] {
+            sidekiq.kill();
+            sidekiq.waitForFinished(5000);
+        });
+        auto b = backend();
+        const auto process = [&]() -> std::optional<WorkerInfo> {
+            const Snapshot s = wait(b->snapshot());
+            return s.ok() && s.workers.size() == 1 ? std::optional(s.workers.at(0)) : std::nullopt;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(process() && process()->quiet == false, 30'000);
+        const QString identity = process()->id;
+
+        // First it works: a job pushed now is run.
+        const QString before = dir.filePath(QStringLiteral("before"));
+        enqueue(before, QStringLiteral("quiet000000000000000001"));
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(before), 30'000);
+
+        const WorkerSignalResult quiet = wait(b->signalWorker(identity, WorkerSignal::Quiet));
+        QCOMPARE(quiet.error, QString());
+        // Sidekiq pops the signal on its next heartbeat (5 s) and then reports quiet=true with every beat.
+        QTRY_VERIFY_WITH_TIMEOUT(process() && process()->quiet == true, 20'000);
+
+        // Quiet: a job pushed now is not taken, up to and through the clean shutdown that follows.
+        const QString after = dir.filePath(QStringLiteral("after"));
+        enqueue(after, QStringLiteral("quiet000000000000000002"));
+        const WorkerSignalResult stop = wait(b->signalWorker(identity, WorkerSignal::Stop));
+        QCOMPARE(stop.error, QString());
+        QTRY_COMPARE_WITH_TIMEOUT(sidekiq.state(), QProcess::NotRunning, 30'000);
+        QCOMPARE(sidekiq.exitStatus(), QProcess::NormalExit);
+        QVERIFY(!QFile::exists(after));
+        QCOMPARE(cli({QStringLiteral("LLEN"), QStringLiteral("queue:rerun")}), QStringLiteral("1"));
+
+        // Gone cleanly (it unregistered itself): another signal is refused and says why.
+        const WorkerSignalResult again = wait(b->signalWorker(identity, WorkerSignal::Stop));
+        QVERIFY2(again.error.contains(QStringLiteral("registered")), qPrintable(again.error));
+        QVERIFY(wait(b->signalWorker(QStringLiteral("nobody:1:abc"), WorkerSignal::Quiet)).error.contains(u"nobody"));
+        auto readOnly = backend(QStringLiteral("?readonly=1"));
+        QVERIFY(!readOnly->capabilities().quietWorkers && !readOnly->capabilities().stopWorkers);
+        QVERIFY(!wait(readOnly->signalWorker(identity, WorkerSignal::Quiet)).error.isEmpty());
     }
 };
 

@@ -25,7 +25,25 @@ public:
     }
 
     QString kind() const override { return QStringLiteral("fake"); }
-    Capabilities capabilities() const override { return {}; }
+    Capabilities capabilities() const override { return m_caps; }
+    void setCapabilities(const Capabilities &caps) { m_caps = caps; }
+
+    /// Worker signals are remembered (signalled()); the answer is `signalError` (empty: told).
+    QFuture<WorkerSignalResult> signalWorker(const QString &worker, WorkerSignal signal) override
+    {
+        m_signalled.append({worker, signal});
+        WorkerSignalResult r;
+        r.worker = worker;
+        r.signal = signal;
+        r.error = signalError;
+        return QtFuture::makeReadyFuture(r);
+    }
+    QString workerSignalUnsupportedReason(WorkerSignal signal) const override
+    {
+        return signal == WorkerSignal::Quiet ? QStringLiteral("fake workers cannot be quieted") : QString();
+    }
+    QList<QPair<QString, WorkerSignal>> signalled() const { return m_signalled; }
+    QString signalError;
 
     void script(Snapshot s) { m_script.enqueue(std::move(s)); }
     int calls() const { return m_calls; }
@@ -59,6 +77,8 @@ public:
     int pending() const { return int(m_pending.size()); }
 
 private:
+    Capabilities m_caps;
+    QList<QPair<QString, WorkerSignal>> m_signalled;
     bool m_manual;
     int m_calls = 0;
     QQueue<Snapshot> m_script;

@@ -54,7 +54,7 @@ private Q_SLOTS:
             }
         }
         for (const QJsonValue &w : o.value(QStringLiteral("workers")).toArray()) {
-            for (const char *key : {"id", "state", "queues", "last_seen_age_s"}) {
+            for (const char *key : {"id", "state", "queues", "last_seen_age_s", "current_job", "quiet"}) {
                 QVERIFY2(w.toObject().contains(QLatin1String(key)), key);
             }
         }

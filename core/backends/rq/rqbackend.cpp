@@ -101,6 +101,7 @@ Capabilities RqBackend::capabilities() const
     c.workers = true;
     c.exactCounts = true;
     c.retry = c.cancel = !d->readOnly;
+    c.stopWorkers = !d->readOnly;
     return c;
 }
 

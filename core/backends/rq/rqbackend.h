@@ -36,6 +36,10 @@ public:
     /// RQ's `Job.delete()` does), each one Lua script per job that acts only if the job is still in the
     /// registry or queue of the expected state: of two operators retrying it at once exactly one succeeds.
     QFuture<ActionResult> act(const JobAction &action) override;
+    /// Stop (a warm shutdown: the job in hand finishes) as `rq.command.send_shutdown_command()` does; refused
+    /// when no worker listens on its channel. Quiet is not supported: RQ has no such command.
+    QFuture<WorkerSignalResult> signalWorker(const QString &worker, WorkerSignal signal) override;
+    QString workerSignalUnsupportedReason(WorkerSignal signal) const override;
 
 protected:
     void poll(redis::Connection &c, Finish finish) override;

@@ -122,6 +122,7 @@ Capabilities SidekiqBackend::capabilities() const
     c.retry = !d->readOnly;
     c.cancel = !d->readOnly;
     c.moveJobs = !d->readOnly; // waiting jobs, from one queue list to another
+    c.quietWorkers = c.stopWorkers = !d->readOnly;
     return c;
 }
 
@@ -258,6 +259,9 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
                     w.lastSeenAgeSeconds = std::max(0.0, now - *beat);
                 }
                 const qint64 busy = h.elements.at(1).toInteger().value_or(0);
+                if (!h.elements.at(3).isNil()) {
+                    w.quiet = h.elements.at(3).str == "true"; // Sidekiq writes its @done flag with each beat
+                }
                 if (!beat || *w.lastSeenAgeSeconds > d->heartbeatTimeout) {
                     w.state = WorkerState::Lost;
                 } else {

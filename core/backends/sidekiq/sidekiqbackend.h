@@ -35,6 +35,11 @@ public:
     /// Retry ("add to queue" for scheduled jobs) and delete, each one Lua script per job: the job moves only if
     /// it is still where the operator saw it, so of two operators retrying it at once exactly one succeeds.
     QFuture<ActionResult> act(const JobAction &action) override;
+    /// Quiet (TSTP: take no new jobs) or stop (TERM) a process, as Sidekiq::Process#quiet!/#stop! do: queued on
+    /// `<identity>-signals`, acted on at the process's next heartbeat (within 5 s). Refused when the process is
+    /// not registered or its heartbeat expired.
+    QFuture<WorkerSignalResult> signalWorker(const QString &worker, WorkerSignal signal) override;
+    QString workerSignalUnsupportedReason(WorkerSignal signal) const override;
 
 protected:
     void poll(redis::Connection &c, Finish finish) override;

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+//
+// Stop an RQ worker the way `rq.command.send_shutdown_command()` does: publish {"command": "shutdown"} on
+// `rq:pubsub:<worker name>`. Every RQ >= 1.6 worker listens there; it finishes the job in hand and exits
+// (a warm shutdown). RQ has no command that makes a worker stay up but take nothing.
+#include "rqbackend_p.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace qd::rq {
+
+using redis::Batch;
+using redis::Command;
+using redis::Connection;
+using redis::Reply;
+
+QString RqBackend::workerSignalUnsupportedReason(WorkerSignal signal) const
+{
+    if (signal == WorkerSignal::Quiet) {
+        return tr("RQ workers cannot be quieted: RQ has no command that makes a worker take no new jobs and stay "
+                  "up. Stop it instead.");
+    }
+    return d->readOnly ? tr("This connection is read-only (readonly=1): workers cannot be signalled.") : QString();
+}
+
+QFuture<WorkerSignalResult> RqBackend::signalWorker(const QString &worker, WorkerSignal signal)
+{
+    WorkerSignalResult refused;
+    refused.worker = worker;
+    refused.signal = signal;
+    refused.error = workerSignalUnsupportedReason(signal);
+    if (refused.error.isEmpty() && worker.isEmpty()) {
+        refused.error = tr("No worker was named.");
+    }
+    if (!refused.error.isEmpty()) {
+        return QtFuture::makeReadyFuture(refused);
+    }
+    const QByteArray payload =
+        QJsonDocument(QJsonObject{{QStringLiteral("command"), QStringLiteral("shutdown")}}).toJson(QJsonDocument::Compact);
+    const Command command{"PUBLISH", "rq:pubsub:" + worker.toUtf8(), payload};
+    WorkerSignalResult unavailable = refused;
+    unavailable.error = tr("No connection to Redis.");
+    return onConnection<WorkerSignalResult>(
+        [command, refused](Connection &c, std::function<void(WorkerSignalResult)> reply) {
+            c.send({command}, [refused, reply](const Batch &b) {
+                WorkerSignalResult r = refused;
+                const Reply *answer = b.ok() && !b.replies.isEmpty() ? &b.replies.constFirst() : nullptr;
+                if (!answer) {
+                    r.error = tr("The worker was not told: %1").arg(b.error);
+                } else if (answer->isError()) {
+                    r.error = tr("The worker was not told: %1").arg(answer->errorText());
+                } else if (answer->integer == 0) {
+                    // PUBLISH counts the subscribers that got it: nobody listens on that channel.
+                    r.error = tr("No RQ worker %1 is listening: it stopped, the name is wrong, or it is older than "
+                                 "RQ 1.6.")
+                                  .arg(r.worker);
+                }
+                reply(r);
+            });
+        },
+        unavailable);
+}
+
+} // namespace qd::rq
