@@ -108,7 +108,86 @@ void printTable(const Snapshot &s)
     }
 }
 
+const char *workerStateName(WorkerState s)
+{
+    switch (s) {
+    case WorkerState::Busy: return "busy";
+    case WorkerState::Idle: return "idle";
+    case WorkerState::Lost: return "lost";
+    }
+    return "";
+}
+
+void printWorkers(const Snapshot &s)
+{
+    const QStringList header = {tr("WORKER"), tr("STATE"), tr("QUIET"), tr("LAST SEEN"), tr("QUEUES"), tr("JOB")};
+    QList<QStringList> rows;
+    for (const WorkerInfo &w : s.workers) {
+        rows.append({escapeForDisplay(w.id, 80), QString::fromLatin1(workerStateName(w.state)),
+                     w.quiet ? (*w.quiet ? tr("yes") : tr("no")) : QStringLiteral("—"), age(w.lastSeenAgeSeconds),
+                     escapeForDisplay(w.queues.join(u','), 60),
+                     w.currentJob.isEmpty() ? QStringLiteral("—") : escapeForDisplay(w.currentJob, 40)});
+    }
+    QList<qsizetype> width(header.size());
+    for (qsizetype c = 0; c < header.size(); ++c) {
+        width[c] = header[c].size();
+        for (const auto &r : rows) {
+            width[c] = std::max(width[c], r[c].size());
+        }
+    }
+    for (const QStringList &r : QList<QStringList>{header} + rows) {
+        QString l;
+        for (qsizetype c = 0; c < r.size(); ++c) {
+            l += r[c].leftJustified(width[c] + 2);
+        }
+        out() << l.trimmed() << '\n';
+    }
+    if (s.workers.isEmpty()) {
+        out() << (s.workersKnown ? tr("No worker is registered.") : tr("Workers are not visible on this backend.")) << '\n';
+    } else if (!s.workersComplete) {
+        out() << tr("Only busy workers are visible on this backend.") << '\n';
+    }
+    out().flush();
+}
+
 } // namespace
+
+int runWorkers(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    startCommand(p, QStringLiteral("workers"), tr("List the workers of one connection and what each is doing."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    p.addOption({QStringLiteral("json"), tr("Machine-readable JSON (unknown values are null).")});
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
+        return 0;
+    }
+    if (!parsed || p.positionalArguments().size() != 2) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl workers URL [--json]") : p.errorText()) << '\n';
+        return 2;
+    }
+    const auto snap = takeSnapshot(p.positionalArguments().at(1));
+    if (!snap) {
+        err() << tr("queuedeckctl: %1").arg(snap.error()) << '\n';
+        return 2;
+    }
+    if (!snap->ok()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(snap->error, 1000)) << '\n';
+        return 1;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        const QJsonObject all = snapshotToJson(snap.value());
+        QJsonObject o;
+        for (const char *key : {"backend", "taken_at", "workers", "workers_complete", "workers_known"}) {
+            o.insert(QLatin1String(key), all.value(QLatin1String(key)));
+        }
+        out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        out().flush();
+    } else {
+        printWorkers(snap.value());
+    }
+    return 0;
+}
 
 int runSnapshot(const QStringList &arguments)
 {

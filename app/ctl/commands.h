@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "jobs.h"
+
 #include <QStringList>
 
 namespace qd::ctl {
@@ -27,6 +29,10 @@ int runMove(const QStringList &arguments);
 int runPurge(const QStringList &arguments);
 /// `pause|unpause URL --queue Q`: the backend's own paused state (BullMQ); audited.
 int runPause(const QStringList &arguments, bool pause);
+/// `workers URL [--json]`: every worker, its state, whether it is quiet, its queues and job (exit 0, 1, 2).
+int runWorkers(const QStringList &arguments);
+/// `quiet|stop URL --worker ID`: tells one worker to take no new jobs, or to shut down cleanly; audited.
+int runSignalWorker(const QStringList &arguments, WorkerSignal signal);
 /// `affected URL --queue Q --state S --user-field RULE …`: the distinct users behind a selection of jobs
 /// (exit 0, 1 backend error, 2 usage).
 int runAffected(const QStringList &arguments);

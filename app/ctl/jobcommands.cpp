@@ -69,14 +69,13 @@ void printPreview(const BulkPreview &preview)
     for (auto it = preview.classes.cbegin(); it != preview.classes.cend(); ++it) {
         classes << QStringLiteral("%1 %2").arg(escapeForDisplay(it.key(), 60)).arg(it.value());
     }
-    out() << tr("matching: %1 job(s)").arg(preview.total);
+    out() << tr("blast radius: %1").arg(escapeForDisplay(blastRadiusText(preview), 400)) << '\n';
     if (!classes.isEmpty()) {
-        out() << tr(" of %1 class(es): %2").arg(classes.size()).arg(classes.mid(0, 10).join(QStringLiteral(", ")));
+        out() << tr("classes: %1").arg(classes.mid(0, 10).join(QStringLiteral(", "))) << '\n';
     }
     if (preview.oldest.isValid()) {
-        out() << tr("; oldest %1").arg(time(preview.oldest));
+        out() << tr("oldest: %1").arg(time(preview.oldest)) << '\n';
     }
-    out() << '\n';
     for (const JobSummary &j : preview.sample) {
         out() << "  " << j.id << "  " << escapeForDisplay(j.className, 60);
         if (!j.errorLine.isEmpty()) {
@@ -146,8 +145,12 @@ int runAction(const QStringList &arguments, ActionKind kind)
                                    QStringLiteral("N"), QStringLiteral("500"));
     const QCommandLineOption rate(QStringLiteral("rate"), tr("At most N jobs per second (spare a recovering system)."),
                                   QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption userField(QStringLiteral("user-field"),
+                                       tr("With --all: count the distinct users behind the jobs by this rule "
+                                          "(/args/0/user_id, arg:N or re:REGEX) in the blast radius."),
+                                       QStringLiteral("RULE"));
     const QCommandLineOption op = operatorOption();
-    p.addOptions({job, all, queue, state, search, dryRun, yes, batch, rate, op});
+    p.addOptions({job, all, queue, state, search, dryRun, yes, batch, rate, userField, op});
     if (kind == ActionKind::Move) {
         p.addOption(to);
     }
@@ -173,6 +176,15 @@ int runAction(const QStringList &arguments, ActionKind kind)
         err() << tr("queuedeckctl: --all changes every matching job: run with --dry-run to see them, then add --yes.") << '\n';
         return 2;
     }
+    std::optional<UserRule> rule;
+    if (p.isSet(userField)) {
+        auto parsedRule = UserRule::parse(p.value(userField));
+        if (!parsedRule) {
+            err() << tr("queuedeckctl: --user-field: %1").arg(parsedRule.error()) << '\n';
+            return 2;
+        }
+        rule = parsedRule.value();
+    }
     const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
         return 2;
@@ -196,6 +208,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
         q.search = p.value(search);
         spec.filter = q;
         spec.filterText = QStringLiteral("queue=%1 state=%2 search=%3").arg(q.queue, jobStateName(q.state), q.search);
+        spec.userRule = rule;
     } else {
         spec.jobIds = p.values(job);
         spec.filterText = QStringLiteral("queuedeckctl --job");
@@ -535,6 +548,56 @@ int runPause(const QStringList &arguments, bool pause)
     }
     out() << (r.changed ? (r.paused ? tr("paused %1") : tr("resumed %1")) : (r.paused ? tr("%1 was already paused") : tr("%1 was not paused")))
                  .arg(escapeForDisplay(r.queue, 200))
+          << '\n';
+    out().flush();
+    return 0;
+}
+
+int runSignalWorker(const QStringList &arguments, WorkerSignal signal)
+{
+    QCommandLineParser p;
+    const QString verb = workerSignalName(signal);
+    startCommand(p, verb, signal == WorkerSignal::Quiet
+                              ? tr("Tell a worker to finish what it holds and take no new jobs (it stays up).")
+                              : tr("Tell a worker to shut down cleanly."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const QCommandLineOption worker(QStringLiteral("worker"), tr("The worker, as `queuedeckctl workers` lists it."),
+                                    QStringLiteral("ID"));
+    const QCommandLineOption op = operatorOption();
+    p.addOptions({worker, op});
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
+        return 0;
+    }
+    if (!parsed || p.positionalArguments().size() != 2 || p.value(worker).isEmpty()) {
+        err() << (p.errorText().isEmpty() ? tr("usage: queuedeckctl %1 URL --worker ID").arg(verb) : p.errorText()) << '\n';
+        return 2;
+    }
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        return 2;
+    }
+    const Capabilities caps = backend->capabilities();
+    if (!(signal == WorkerSignal::Quiet ? caps.quietWorkers : caps.stopWorkers)) {
+        err() << tr("queuedeckctl: %1").arg(backend->workerSignalUnsupportedReason(signal)) << '\n';
+        return 1;
+    }
+    AuditLog audit(AuditLog::defaultPath());
+    if (!auditReady(audit, false)) {
+        return 1;
+    }
+    const WorkerSignalResult r = wait(backend->signalWorker(p.value(worker), signal));
+    AuditRecord rec = auditRecord(*backend, p, op, verb);
+    rec.filter = QStringLiteral("worker=%1").arg(r.worker);
+    rec.succeeded = r.error.isEmpty() ? 1 : 0;
+    rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
+    audit.append(rec).waitForFinished();
+    if (!r.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
+        return 1;
+    }
+    out() << (signal == WorkerSignal::Quiet ? tr("told %1 to take no new jobs") : tr("told %1 to shut down"))
+                 .arg(escapeForDisplay(r.worker, 200))
           << '\n';
     out().flush();
     return 0;

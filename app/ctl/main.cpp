@@ -52,6 +52,12 @@ int main(int argc, char *argv[])
     if (command == u"pause" || command == u"unpause") {
         return qd::ctl::runPause(args, command == u"pause");
     }
+    if (command == u"workers") {
+        return qd::ctl::runWorkers(args);
+    }
+    if (command == u"quiet" || command == u"stop") {
+        return qd::ctl::runSignalWorker(args, command == u"quiet" ? qd::WorkerSignal::Quiet : qd::WorkerSignal::Stop);
+    }
     if (command == u"affected") {
         return qd::ctl::runAffected(args);
     }
@@ -79,8 +85,10 @@ int main(int argc, char *argv[])
         "  resume URL RUN [--rate N]             finish one from its first unconfirmed batch\n"
         "  move URL --from Q [--to Q2] [--dry-run] [--yes]\n"
         "  purge URL --queue Q --confirm Q [--dry-run]\n"
-        "  pause|unpause URL --queue Q          BullMQ's own paused state: workers take nothing until unpaused\n"
+        "  pause|unpause URL --queue Q           BullMQ's own paused state: workers take nothing until unpaused\n"
         "                                        conditional actions, written to the audit log\n"
+        "  workers URL [--json]                  every worker: state, quiet, last heartbeat, queues, job\n"
+        "  quiet|stop URL --worker ID            Sidekiq: take no new jobs / shut down; RQ: shut down (audited)\n"
         "  affected URL --queue Q --state S --user-field RULE [--older-than S] [--search TEXT] [--json]\n"
         "                                        the distinct users behind those jobs, with counts and delays\n"
         "  notify URL --queue Q --state S --user-field RULE --template FILE --channel webhook:URL|sql:URL|csv:FILE\n"

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "bulkrun.h"
 
+#include "alerts/alertmessages.h"
 #include "backend.h"
 #include "clock.h"
 #include "futurewatch.h"
@@ -27,6 +28,24 @@ QDateTime earliest(const JobSummary &j)
     return {};
 }
 } // namespace
+
+QString blastRadiusText(const BulkPreview &p)
+{
+    QString text = BulkRun::tr("%1 job(s)").arg(p.total);
+    if (!p.classes.isEmpty()) {
+        text += BulkRun::tr(" of %1 class(es)").arg(p.classes.size());
+    }
+    if (p.users) {
+        text += BulkRun::tr(", belonging to %1 user(s) by %2").arg(*p.users).arg(p.userRule);
+        if (p.withoutUser > 0) {
+            text += BulkRun::tr(" (%1 without one)").arg(p.withoutUser);
+        }
+    }
+    if (p.oldest.isValid() && p.resolvedAt.isValid()) {
+        text += BulkRun::tr(", oldest waiting %1").arg(AlertMessages::duration(double(p.oldest.secsTo(p.resolvedAt))));
+    }
+    return text;
+}
 
 BulkRun::BulkRun(Backend *backend, AuditLog *audit, BulkSpec spec, QObject *parent)
     : QObject(parent), m_backend(backend), m_audit(audit), m_spec(std::move(spec))
@@ -105,6 +124,12 @@ void BulkRun::resolve()
         m_matcher = matcher.value();
         q.withPayload = q.withPayload || m_spec.narrow.needsPayload();
     }
+    m_users.clear();
+    m_preview.withoutUser = 0;
+    if (m_spec.userRule) {
+        q.withPayload = true; // the user is read from each job's payload
+        m_preview.userRule = m_spec.userRule->spec;
+    }
     resolvePage(q);
 }
 
@@ -128,8 +153,16 @@ void BulkRun::resolvePage(JobQuery query)
             }
             m_ids << j.id;
             ++m_preview.classes[j.className];
+            if (m_spec.userRule) {
+                if (const std::optional<QString> user = m_spec.userRule->extract(j.payload)) {
+                    m_users.insert(*user);
+                } else {
+                    ++m_preview.withoutUser;
+                }
+            }
             if (m_preview.sample.size() < kSampleSize) {
                 m_preview.sample << j;
+                m_preview.sample.last().payload.clear(); // a sample shows ids, classes and errors only
             }
             const QDateTime t = earliest(j);
             if (t.isValid() && (!m_preview.oldest.isValid() || t < m_preview.oldest)) {
@@ -144,6 +177,12 @@ void BulkRun::resolvePage(JobQuery query)
         }
         m_ids.removeDuplicates(); // a job that moved between pages may be listed twice
         m_preview.total = m_ids.size();
+        m_preview.resolvedAt = now;
+        if (m_spec.userRule) {
+            m_preview.users = m_users.size();
+            m_users.clear();
+        }
+        m_radius = blastRadiusText(m_preview);
         m_resolved = true;
         Q_EMIT resolved(m_preview);
         if (m_running) {
@@ -183,7 +222,7 @@ void BulkRun::begin()
     e.connection = m_backend ? m_backend->url().toDisplayString() : QString();
     e.action = m_spec.kind == ActionKind::Move ? verb() + u':' + m_spec.targetQueue : verb();
     e.expectedState = jobStateName(m_spec.expected);
-    e.filter = m_spec.filterText;
+    e.filter = m_radius.isEmpty() ? m_spec.filterText : tr("%1 — blast radius: %2").arg(m_spec.filterText, m_radius);
     e.jobIds = m_ids;
     whenFinished(m_audit->beginBulk(e), this, [this](qint64 id) {
         if (id == 0) {
@@ -247,6 +286,9 @@ void BulkRun::batchDone(const JobAction &action, const ActionResult &r)
                      .arg(m_next / m_spec.batchSize + 1)
                      .arg(batches)
                      .arg(m_spec.filterText, action.kind == ActionKind::Move ? tr(" → %1").arg(action.targetQueue) : QString());
+    if (!m_radius.isEmpty()) {
+        rec.filter += tr(" — blast radius: %1").arg(m_radius);
+    }
     rec.succeeded = int(r.succeeded.size());
     rec.skipped = int(r.skipped.size());
     rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;

@@ -5,11 +5,13 @@
 #include "audit/auditlog.h"
 #include "jobfilter.h"
 #include "jobs.h"
+#include "recipients/userrule.h"
 
 #include <QElapsedTimer>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <optional>
 
@@ -32,6 +34,8 @@ struct BulkSpec
     int retries = 3;                 ///< attempts per failing batch, with 1, 2, 4 s between them
     QString operatorName;
     QString queue = {}; ///< with jobIds: the queue they are in (JobAction::queue); with a filter, its queue is used
+    /// The connection's user rule: with a filter, the preview counts the distinct users behind the jobs.
+    std::optional<UserRule> userRule = {};
 };
 
 /// The blast radius, known before anything changes: how many jobs, of which classes, how old, a sample.
@@ -41,7 +45,15 @@ struct BulkPreview
     QMap<QString, qint64> classes;   ///< class name → jobs (only when resolved from a filter)
     QList<JobSummary> sample;        ///< the first few
     QDateTime oldest;                ///< earliest enqueued/run-at/failed-at seen
+    QDateTime resolvedAt = {};       ///< when the matching jobs were counted (the backend's clock)
+    std::optional<qint64> users = {}; ///< distinct users by BulkSpec::userRule; empty: no rule, or a selection
+    qint64 withoutUser = 0;          ///< jobs the rule found no user in
+    QString userRule = {};           ///< the rule's spec, as given
 };
+
+/// One line for the blast radius, the same in the GUI, the audit log and `--dry-run`: "35214 job(s) of 3
+/// class(es), belonging to 512 user(s) by /args/0/user_id (4 without one), oldest waiting 2 h 03 m".
+QString blastRadiusText(const BulkPreview &preview);
 
 struct BulkProgress
 {
@@ -110,6 +122,8 @@ private:
     BulkSpec m_spec;
     BulkPreview m_preview;
     QStringList m_ids;
+    QSet<QString> m_users;
+    QString m_radius; ///< blastRadiusText() of a resolved filter, for the journal and every audit row
     bool m_resolved = false;
     bool m_running = false;
     bool m_cancelled = false;

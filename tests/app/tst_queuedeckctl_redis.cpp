@@ -99,9 +99,13 @@ private Q_SLOTS:
         const QString url = m_redis.url(QStringLiteral("sidekiq"), kDb);
         const QStringList bulk{QStringLiteral("retry"), url, QStringLiteral("--all"), QStringLiteral("--queue"),
                                QStringLiteral("mail"), QStringLiteral("--state"), QStringLiteral("failed")};
-        const Run dry = ctl(bulk + QStringList{QStringLiteral("--dry-run")});
+        const Run dry = ctl(bulk + QStringList{QStringLiteral("--dry-run"), QStringLiteral("--user-field"), QStringLiteral("arg:1")});
         QCOMPARE(dry.exitCode, 0);
         QVERIFY2(dry.out.contains("would retry 2 job(s)"), dry.out.constData());
+        // The blast radius, users included, in the words the GUI and the audit log use.
+        QVERIFY2(dry.out.contains("blast radius: 2 job(s) of 1 class(es), belonging to 2 user(s) by arg:1, oldest waiting 10 "),
+                 dry.out.constData());
+        QCOMPARE(ctl(bulk + QStringList{QStringLiteral("--dry-run"), QStringLiteral("--user-field"), QStringLiteral("re:(")}).exitCode, 2);
         const Run done = ctl(bulk + QStringList{QStringLiteral("--yes")});
         QCOMPARE(done.exitCode, 0);
         QVERIFY2(done.out.contains("retried 2 job(s)"), done.out.constData());
@@ -248,6 +252,60 @@ private Q_SLOTS:
         const Run refused = ctl({QStringLiteral("retry"), celery, QStringLiteral("--job"), QStringLiteral("emails:emails-2"),
                                  QStringLiteral("--state"), QStringLiteral("waiting")});
         QVERIFY(refused.exitCode != 0);
+    }
+
+    void workersQuietAndStop()
+    {
+        const QString url = m_redis.url(QStringLiteral("sidekiq"), kDb);
+        auto cli = [&](const QStringList &args) { return qd::test::redisCli(m_redis.host, m_redis.port, kDb, args); };
+        // A live process as Sidekiq 6.4's heartbeat writes it (the real process is in tst_sidekiq_actions).
+        const QString now = QString::number(double(QDateTime::currentMSecsSinceEpoch()) / 1000.0, 'f', 3);
+        cli({QStringLiteral("SADD"), QStringLiteral("processes"), QStringLiteral("web1:4121:5f0c")});
+        cli({QStringLiteral("HSET"), QStringLiteral("web1:4121:5f0c"), QStringLiteral("info"),
+             QStringLiteral(R"({"hostname":"web1","pid":4121,"queues":["default","mail"]})"), QStringLiteral("busy"),
+             QStringLiteral("0"), QStringLiteral("beat"), now, QStringLiteral("quiet"), QStringLiteral("false")});
+        const Run list = ctl({QStringLiteral("workers"), url});
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY2(list.out.contains("WORKER") && list.out.contains("web1:4121:5f0c") && list.out.contains("default,mail"),
+                 list.out.constData());
+        const Run json = ctl({QStringLiteral("workers"), url, QStringLiteral("--json")});
+        const QJsonArray workers = QJsonDocument::fromJson(json.out).object().value(u"workers").toArray();
+        QCOMPARE(workers.size(), 1);
+        QCOMPARE(workers.at(0).toObject().value(u"quiet").toBool(true), false);
+
+        const Run quiet = ctl({QStringLiteral("quiet"), url, QStringLiteral("--worker"), QStringLiteral("web1:4121:5f0c")});
+        QCOMPARE(quiet.exitCode, 0);
+        QVERIFY2(quiet.out.contains("told web1:4121:5f0c to take no new jobs"), quiet.out.constData());
+        QCOMPARE(cli({QStringLiteral("LRANGE"), QStringLiteral("web1:4121:5f0c-signals"), QStringLiteral("0"), QStringLiteral("-1")}),
+                 QStringLiteral("TSTP")); // what Sidekiq::Process#quiet! pushes
+        const Run nobody = ctl({QStringLiteral("stop"), url, QStringLiteral("--worker"), QStringLiteral("web9:1:x")});
+        QCOMPARE(nobody.exitCode, 1);
+        QVERIFY2(nobody.err.contains("No Sidekiq process web9:1:x is registered"), nobody.err.constData());
+        QCOMPARE(ctl({QStringLiteral("stop"), url}).exitCode, 2); // --worker is required
+        const Run rqQuiet = ctl({QStringLiteral("quiet"), m_redis.url(QStringLiteral("rq"), kDb), QStringLiteral("--worker"),
+                                 QStringLiteral("w")});
+        QCOMPARE(rqQuiet.exitCode, 1);
+        QVERIFY2(rqQuiet.err.contains("RQ workers cannot be quieted"), rqQuiet.err.constData());
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("audit-w"));
+            db.setDatabaseName(audit());
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT action, filter, succeeded, result FROM audit WHERE action IN ('quiet', 'stop') "
+                                          "ORDER BY id")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("quiet"));
+            QCOMPARE(q.value(1).toString(), QStringLiteral("worker=web1:4121:5f0c"));
+            QCOMPARE(q.value(2).toInt(), 1);
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("stop"));
+            QCOMPARE(q.value(2).toInt(), 0);
+            QVERIFY(q.value(3).toString().contains(u"registered"));
+            QVERIFY(!q.next()); // the refused RQ quiet never reached the backend or the log
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("audit-w"));
+        cli({QStringLiteral("SREM"), QStringLiteral("processes"), QStringLiteral("web1:4121:5f0c")});
+        cli({QStringLiteral("DEL"), QStringLiteral("web1:4121:5f0c"), QStringLiteral("web1:4121:5f0c-signals")});
     }
 };
 
