@@ -1120,12 +1120,32 @@
         <translation>Das Backend %1 unterstützt das Verschieben von Nachrichten zwischen Warteschlangen nicht.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="51"/>
+        <location filename="../core/backend.cpp" line="57"/>
+        <source>The %1 backend has no way to pause a queue that its workers respect.</source>
+        <translation>Das Backend %1 kann keine Warteschlange so pausieren, dass seine Worker es beachten.</translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="67"/>
+        <source>The %1 backend did not implement worker signals.</source>
+        <translation>Das Backend %1 kann Worker nicht benachrichtigen.</translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="75"/>
+        <source>%1 workers cannot be told to stop taking jobs from here.</source>
+        <translation>%1-Worker lassen sich von hier aus nicht anweisen, keine Jobs mehr anzunehmen.</translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="76"/>
+        <source>%1 workers cannot be stopped from here: stop them where they run.</source>
+        <translation>%1-Worker lassen sich von hier aus nicht stoppen: Stoppen Sie sie dort, wo sie laufen.</translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="84"/>
         <source>Purging a queue is not supported by the %1 backend.</source>
         <translation>Das Backend %1 unterstützt das Leeren einer Warteschlange nicht.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="58"/>
+        <location filename="../core/backend.cpp" line="91"/>
         <source>Actions are not supported by the %1 backend.</source>
         <translation>Das Backend %1 unterstützt keine Aktionen.</translation>
     </message>
@@ -1274,82 +1294,97 @@ Angehalten, weil: %1</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="164"/>
+        <location filename="../widgets/bulkdialog.cpp" line="163"/>
+        <source>Users: %1 by %2 (%3 job(s) without one)</source>
+        <translation>Benutzer: %1 nach %2 (%3 Job(s) ohne Benutzer)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bulkdialog.cpp" line="166"/>
+        <source>Users: %1 by %2</source>
+        <translation>Benutzer: %1 nach %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bulkdialog.cpp" line="168"/>
+        <source>Users: unknown — no user rule for this connection yet (Tell Affected Users… sets one)</source>
+        <translation>Benutzer: unbekannt – für diese Verbindung gibt es noch keine Benutzerregel (Betroffene Benutzer benachrichtigen… legt eine fest)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bulkdialog.cpp" line="172"/>
         <source>Oldest: %1 ago</source>
         <translation>Ältester: vor %1</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="167"/>
+        <location filename="../widgets/bulkdialog.cpp" line="175"/>
         <source>Selected by: %1</source>
         <translation>Ausgewählt durch: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="170"/>
+        <location filename="../widgets/bulkdialog.cpp" line="178"/>
         <source>Sample:</source>
         <translation>Stichprobe:</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="176"/>
+        <location filename="../widgets/bulkdialog.cpp" line="184"/>
         <source>Only jobs still %1 when their batch runs are touched; the others are skipped.</source>
         <translation>Nur Jobs, die beim Lauf ihres Stapels noch im Zustand %1 sind, werden bearbeitet; die anderen werden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="179"/>
+        <location filename="../widgets/bulkdialog.cpp" line="187"/>
         <source>%1 %2 Job(s)</source>
         <translation>%1: %2 Job(s)</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="215"/>
+        <location filename="../widgets/bulkdialog.cpp" line="223"/>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="223"/>
+        <location filename="../widgets/bulkdialog.cpp" line="231"/>
         <source>%1 of %2 done · %3 acted on · %4 skipped</source>
         <translation>%1 von %2 erledigt · %3 bearbeitet · %4 übersprungen</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="231"/>
+        <location filename="../widgets/bulkdialog.cpp" line="239"/>
         <source>retried</source>
         <translation>erneut ausgeführt</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="231"/>
+        <location filename="../widgets/bulkdialog.cpp" line="239"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="231"/>
+        <location filename="../widgets/bulkdialog.cpp" line="239"/>
         <source>moved</source>
         <translation>verschoben</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="232"/>
+        <location filename="../widgets/bulkdialog.cpp" line="240"/>
         <source>%1 %2 · skipped %3 (no longer %4)</source>
         <translation>%1 %2 · %3 übersprungen (nicht mehr im Zustand %4)</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="235"/>
+        <location filename="../widgets/bulkdialog.cpp" line="243"/>
         <source> · %1 not attempted</source>
         <translation> · %1 nicht versucht</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="238"/>
+        <location filename="../widgets/bulkdialog.cpp" line="246"/>
         <source>Stopped. Bulk action #%1 can be resumed from the job list.</source>
         <translation>Angehalten. Die Massenaktion #%1 kann in der Job-Liste fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="240"/>
+        <location filename="../widgets/bulkdialog.cpp" line="248"/>
         <source>Interrupted: %1 — bulk action #%2 can be resumed from the job list.</source>
         <translation>Unterbrochen: %1 — die Massenaktion #%2 kann in der Job-Liste fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="244"/>
+        <location filename="../widgets/bulkdialog.cpp" line="252"/>
         <source>Done.</source>
         <translation>Fertig.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="248"/>
+        <location filename="../widgets/bulkdialog.cpp" line="256"/>
         <source>bulk %1 #%2: %3</source>
         <translation>Massenaktion %1 #%2: %3</translation>
     </message>
@@ -1357,40 +1392,75 @@ Angehalten, weil: %1</translation>
 <context>
     <name>qd::BulkRun</name>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="90"/>
-        <location filename="../core/actions/bulkrun.cpp" line="215"/>
+        <location filename="../core/actions/bulkrun.cpp" line="34"/>
+        <source>%1 job(s)</source>
+        <translation>%1 Job(s)</translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="36"/>
+        <source> of %1 class(es)</source>
+        <translation> aus %1 Klasse(n)</translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="39"/>
+        <source>, belonging to %1 user(s) by %2</source>
+        <translation>, von %1 Benutzer(n) nach %2</translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="41"/>
+        <source> (%1 without one)</source>
+        <translation> (%1 ohne Benutzer)</translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="45"/>
+        <source>, oldest waiting %1</source>
+        <translation>, ältester wartet seit %1</translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="109"/>
+        <location filename="../core/actions/bulkrun.cpp" line="254"/>
         <source>The connection is gone.</source>
         <translation>Die Verbindung besteht nicht mehr.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="116"/>
+        <location filename="../core/actions/bulkrun.cpp" line="141"/>
         <source>Cancelled before anything changed.</source>
         <translation>Abgebrochen, bevor sich etwas geändert hat.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="121"/>
+        <location filename="../core/actions/bulkrun.cpp" line="146"/>
         <source>Cannot list the jobs to act on: %1 — nothing was changed.</source>
         <translation>Die zu bearbeitenden Jobs können nicht aufgelistet werden: %1 — es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="173"/>
+        <location filename="../core/actions/bulkrun.cpp" line="212"/>
         <source>Refusing to act without an audit log.</source>
         <translation>Ohne Prüfprotokoll wird keine Aktion ausgeführt.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="191"/>
+        <location filename="../core/actions/bulkrun.cpp" line="225"/>
+        <source>%1 — blast radius: %2</source>
+        <translation>%1 – Auswirkung: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="230"/>
         <source>The audit log cannot record this bulk action, so nothing was changed.</source>
         <translation>Das Prüfprotokoll kann diese Massenaktion nicht aufzeichnen, daher wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="245"/>
+        <location filename="../core/actions/bulkrun.cpp" line="284"/>
         <source>bulk #%1, batch %2 of %3: %4%5</source>
         <translation>Massenaktion #%1, Stapel %2 von %3: %4%5</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="249"/>
+        <location filename="../core/actions/bulkrun.cpp" line="288"/>
         <source> → %1</source>
         <translation> → %1</translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="290"/>
+        <source> — blast radius: %1</source>
+        <translation> – Auswirkung: %1</translation>
     </message>
 </context>
 <context>
@@ -2044,127 +2114,137 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         <translation>Warteschlange leeren…</translation>
     </message>
     <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
+        <source>Pause Queue…</source>
+        <translation>Warteschlange pausieren…</translation>
+    </message>
+    <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
+        <source>Resume Queue</source>
+        <translation>Warteschlange fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
         <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
         <translation>Die ganze Warteschlange bearbeiten: jede Nachricht verschieben (eine Dead-Letter-Warteschlange dorthin zurück, wo ihre Nachrichten gescheitert sind) oder alle löschen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="43"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="45"/>
         <source>Class (exact)</source>
         <translation>Klasse (exakt)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
         <source>Class filter</source>
         <translation>Klassenfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="45"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
         <source>Field: /args/0/user_id</source>
         <translation>Feld: /args/0/user_id</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
         <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
         <translation>Ein JSON-Pointer in den Job (auch Delayed::Job-YAML), arg:N oder re:…; mit dem Wert rechts daneben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
         <source>Field filter</source>
         <translation>Feldfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
         <source>= value</source>
         <translation>= Wert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
         <source>Field value</source>
         <translation>Feldwert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
         <source>Oldest first</source>
         <translation>Älteste zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
         <source>Most attempts first</source>
         <translation>Meiste Versuche zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
         <source>Order</source>
         <translation>Reihenfolge</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
         <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
         <translation>Vom Server über alle Jobs sortiert (nicht nur die geladenen): die Giftjobs eines Dead-Sets mit einer Million Zeilen auf der ersten Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
         <source>&amp;Stuck</source>
         <translation>&amp;Hängend</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
         <source>Only:</source>
         <translation>Nur:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
         <source>Resume…</source>
         <translation>Fortsetzen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="59"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
         <source>Job classes</source>
         <translation>Job-Klassen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation>Klicken, um die bisher geladenen Jobs zu sortieren; das Backend listet die ältesten zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
         <source>Jobs</source>
         <translation>Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
         <source>Similar jobs</source>
         <translation>Ähnliche Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
         <source>Retry All Similar…</source>
         <translation>Alle ähnlichen erneut ausführen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
         <source>Every job in this queue and state with the same error, in batches</source>
         <translation>Jeder Job in dieser Warteschlange und diesem Zustand mit demselben Fehler, stapelweise</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
         <source>Copy as &amp;JSON</source>
         <translation>Als JS&amp;ON kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
         <source>The selected job as JSON: summary, payload and full error</source>
         <translation>Der ausgewählte Job als JSON: Übersicht, Payload und vollständiger Fehler</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
         <source>Job payload and error</source>
         <translation>Payload und Fehler des Jobs</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="178"/>
+        <location filename="../widgets/jobbrowser.cpp" line="183"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n Job angezeigt</numerusform>
@@ -2172,42 +2252,77 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="179"/>
+        <location filename="../widgets/jobbrowser.cpp" line="184"/>
         <source> — scroll for more</source>
         <translation> — für weitere scrollen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="183"/>
+        <location filename="../widgets/jobbrowser.cpp" line="188"/>
         <source>Cannot list jobs: %1</source>
         <translation>Jobs können nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="247"/>
+        <location filename="../widgets/jobbrowser.cpp" line="252"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation>Massenaktion %1 #%2 wurde nicht beendet (%3): %4 von %5 Job(s) übrig. %6</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="271"/>
+        <location filename="../widgets/jobbrowser.cpp" line="276"/>
         <source>Move All Matching</source>
         <translation>Alle passenden verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="271"/>
+        <location filename="../widgets/jobbrowser.cpp" line="276"/>
         <source>Move every matching job to the queue:</source>
         <translation>Alle passenden Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="380"/>
+        <location filename="../widgets/jobbrowser.cpp" line="317"/>
+        <source>Pause Queue</source>
+        <translation>Warteschlange pausieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="318"/>
+        <source>Pause %1? Its workers take no job from it until it is resumed; new jobs keep arriving and wait.</source>
+        <translation>%1 pausieren? Die Worker nehmen keinen Job daraus, bis sie fortgesetzt wird; neue Jobs kommen weiter an und warten.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="344"/>
+        <source>%1 not changed: %2</source>
+        <translation>%1 nicht geändert: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="345"/>
+        <source>Paused %1</source>
+        <translation>%1 pausiert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="345"/>
+        <source>Resumed %1</source>
+        <translation>%1 fortgesetzt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="346"/>
+        <source>%1 was already paused</source>
+        <translation>%1 war bereits pausiert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="347"/>
+        <source>%1 was not paused</source>
+        <translation>%1 war nicht pausiert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="431"/>
         <source>Cannot filter: %1</source>
         <translation>Filtern nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="415"/>
+        <location filename="../widgets/jobbrowser.cpp" line="466"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation>Wartet länger als %1 oder läuft länger als %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="444"/>
+        <location filename="../widgets/jobbrowser.cpp" line="495"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n weitere Klasse</numerusform>
@@ -2215,17 +2330,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="446"/>
+        <location filename="../widgets/jobbrowser.cpp" line="497"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation>Wartend nach Klasse (Stichprobe von %1 aus %2 Jobs): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="448"/>
+        <location filename="../widgets/jobbrowser.cpp" line="499"/>
         <source>Waiting by class: %1</source>
         <translation>Wartend nach Klasse: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="461"/>
+        <location filename="../widgets/jobbrowser.cpp" line="512"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n Job ausgewählt</numerusform>
@@ -2233,28 +2348,28 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="477"/>
+        <location filename="../widgets/jobbrowser.cpp" line="528"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation>Job %1 · %2 · %3 · Warteschlange %4 · Versuche %5
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="483"/>
+        <location filename="../widgets/jobbrowser.cpp" line="534"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation>Eingereiht %1 · Ausführung %2 · fehlgeschlagen %3
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="485"/>
+        <location filename="../widgets/jobbrowser.cpp" line="536"/>
         <source>Worker: %1
 </source>
         <translation>Worker: %1
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="487"/>
+        <location filename="../widgets/jobbrowser.cpp" line="538"/>
         <source>
 Payload:
 %1
@@ -2265,7 +2380,7 @@ Payload:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="489"/>
+        <location filename="../widgets/jobbrowser.cpp" line="540"/>
         <source>
 Last error:
 %1
@@ -2276,72 +2391,72 @@ Letzter Fehler:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="516"/>
+        <location filename="../widgets/jobbrowser.cpp" line="567"/>
         <source>Counting jobs with the same error…</source>
         <translation>Zähle Jobs mit demselben Fehler…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="528"/>
+        <location filename="../widgets/jobbrowser.cpp" line="579"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation>Ähnliche Jobs: unbekannt (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="541"/>
+        <location filename="../widgets/jobbrowser.cpp" line="592"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): mindestens %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="542"/>
+        <location filename="../widgets/jobbrowser.cpp" line="593"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="593"/>
+        <location filename="../widgets/jobbrowser.cpp" line="653"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation>Diese Verbindung erlaubt diese Aktion nicht (schreibgeschützt oder nicht unterstützt).</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="594"/>
+        <location filename="../widgets/jobbrowser.cpp" line="654"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="600"/>
+        <location filename="../widgets/jobbrowser.cpp" line="660"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation>Die ausgewählten Jobs jetzt erneut ausführen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="601"/>
+        <location filename="../widgets/jobbrowser.cpp" line="661"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation>Die ausgewählten Jobs löschen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="610"/>
+        <location filename="../widgets/jobbrowser.cpp" line="670"/>
         <source>Retry</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="610"/>
+        <location filename="../widgets/jobbrowser.cpp" line="670"/>
         <source>Cancel (delete)</source>
         <translation>Abbrechen (löschen)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="613"/>
+        <location filename="../widgets/jobbrowser.cpp" line="673"/>
         <source>Move to Queue</source>
         <translation>In Warteschlange verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="613"/>
+        <location filename="../widgets/jobbrowser.cpp" line="673"/>
         <source>Move the selected jobs to the queue:</source>
         <translation>Die ausgewählten Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="620"/>
+        <location filename="../widgets/jobbrowser.cpp" line="680"/>
         <source>Move to %1:</source>
         <translation>Verschieben nach %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="623"/>
+        <location filename="../widgets/jobbrowser.cpp" line="683"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 – %n Job im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
@@ -2349,37 +2464,37 @@ Letzter Fehler:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="649"/>
+        <location filename="../widgets/jobbrowser.cpp" line="709"/>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="651"/>
+        <location filename="../widgets/jobbrowser.cpp" line="711"/>
         <source>retried</source>
         <translation>erneut ausgeführt</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="651"/>
+        <location filename="../widgets/jobbrowser.cpp" line="711"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="651"/>
+        <location filename="../widgets/jobbrowser.cpp" line="711"/>
         <source>moved to %1</source>
         <translation>nach %1 verschoben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="666"/>
+        <location filename="../widgets/jobbrowser.cpp" line="726"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="669"/>
+        <location filename="../widgets/jobbrowser.cpp" line="729"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation>%2 Job(s) im Zustand %3 in %4 %1%5</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="673"/>
+        <location filename="../widgets/jobbrowser.cpp" line="733"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation> (%1 übersprungen: nicht mehr im Zustand %2)</translation>
     </message>
@@ -2605,387 +2720,403 @@ Letzter Fehler:
 <context>
     <name>qd::MainWindow</name>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="58"/>
-        <location filename="../app/gui/mainwindow.cpp" line="138"/>
-        <location filename="../app/gui/mainwindow.cpp" line="643"/>
-        <location filename="../app/gui/mainwindow.cpp" line="646"/>
+        <location filename="../app/gui/mainwindow.cpp" line="59"/>
+        <location filename="../app/gui/mainwindow.cpp" line="139"/>
+        <location filename="../app/gui/mainwindow.cpp" line="668"/>
+        <location filename="../app/gui/mainwindow.cpp" line="671"/>
         <source>Queuedeck</source>
         <translation>Queuedeck</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="69"/>
-        <location filename="../app/gui/mainwindow.cpp" line="644"/>
+        <location filename="../app/gui/mainwindow.cpp" line="70"/>
+        <location filename="../app/gui/mainwindow.cpp" line="669"/>
         <source>Connections and queues</source>
         <translation>Verbindungen und Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="106"/>
+        <location filename="../app/gui/mainwindow.cpp" line="107"/>
         <source>Snooze over: %1</source>
         <translation>Schlummern beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="123"/>
+        <location filename="../app/gui/mainwindow.cpp" line="124"/>
         <source>Audit log unavailable: %1 — actions are disabled.</source>
         <translation>Prüfprotokoll nicht verfügbar: %1 — Aktionen sind deaktiviert.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="102"/>
-        <location filename="../app/gui/mainwindow.cpp" line="133"/>
+        <location filename="../app/gui/mainwindow.cpp" line="103"/>
+        <location filename="../app/gui/mainwindow.cpp" line="134"/>
+        <location filename="../app/gui/mainwindow.cpp" line="362"/>
         <source>Operator %1: %2</source>
         <translation>Bediener %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="144"/>
-        <location filename="../app/gui/mainwindow.cpp" line="216"/>
+        <location filename="../app/gui/mainwindow.cpp" line="145"/>
+        <location filename="../app/gui/mainwindow.cpp" line="217"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="195"/>
+        <location filename="../app/gui/mainwindow.cpp" line="196"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="196"/>
+        <location filename="../app/gui/mainwindow.cpp" line="197"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="197"/>
+        <location filename="../app/gui/mainwindow.cpp" line="198"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="199"/>
-        <location filename="../app/gui/mainwindow.cpp" line="204"/>
+        <location filename="../app/gui/mainwindow.cpp" line="200"/>
+        <location filename="../app/gui/mainwindow.cpp" line="205"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="212"/>
+        <location filename="../app/gui/mainwindow.cpp" line="213"/>
         <source>&amp;Add Connection…</source>
         <translation>Verbindung &amp;hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="213"/>
+        <location filename="../app/gui/mainwindow.cpp" line="214"/>
         <source>&amp;Remove Connection</source>
         <translation>Verbindung &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="213"/>
+        <location filename="../app/gui/mainwindow.cpp" line="214"/>
         <source>Ctrl+Shift+Del</source>
         <translation>Ctrl+Shift+Del</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <location filename="../app/gui/mainwindow.cpp" line="215"/>
         <source>Open the &amp;Demo</source>
         <translation>&amp;Demo öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <location filename="../app/gui/mainwindow.cpp" line="215"/>
         <source>Ctrl+Shift+D</source>
         <translation>Ctrl+Shift+D</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="219"/>
+        <location filename="../app/gui/mainwindow.cpp" line="220"/>
         <source>Alert &amp;Rules and Webhook…</source>
         <translation>Alarm&amp;regeln und Webhook…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="219"/>
+        <location filename="../app/gui/mainwindow.cpp" line="220"/>
         <source>Ctrl+Shift+R</source>
         <translation>Ctrl+Shift+R</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="220"/>
+        <location filename="../app/gui/mainwindow.cpp" line="221"/>
         <source>Export &amp;Post-mortem…</source>
         <translation>&amp;Post-mortem exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="220"/>
+        <location filename="../app/gui/mainwindow.cpp" line="221"/>
         <source>Ctrl+Shift+E</source>
         <translation>Ctrl+Shift+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="223"/>
+        <location filename="../app/gui/mainwindow.cpp" line="224"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="223"/>
+        <location filename="../app/gui/mainwindow.cpp" line="224"/>
         <source>Ctrl+,</source>
         <translation>Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="226"/>
+        <location filename="../app/gui/mainwindow.cpp" line="227"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="226"/>
+        <location filename="../app/gui/mainwindow.cpp" line="227"/>
         <source>Ctrl+Q</source>
         <translation>Ctrl+Q</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="228"/>
+        <location filename="../app/gui/mainwindow.cpp" line="229"/>
         <source>&amp;Refresh Now</source>
         <translation>Jetzt a&amp;ktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="229"/>
+        <location filename="../app/gui/mainwindow.cpp" line="230"/>
         <source>&amp;Acknowledge Alert</source>
         <translation>Alarm &amp;bestätigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="229"/>
+        <location filename="../app/gui/mainwindow.cpp" line="230"/>
         <source>Ctrl+K</source>
         <translation>Ctrl+K</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="230"/>
+        <location filename="../app/gui/mainwindow.cpp" line="231"/>
         <source>&amp;Snooze Alert for 1 Hour</source>
         <translation>Alarm 1 Stunde &amp;schlummern lassen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="230"/>
+        <location filename="../app/gui/mainwindow.cpp" line="231"/>
         <source>Ctrl+Shift+K</source>
         <translation>Ctrl+Shift+K</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="232"/>
+        <location filename="../app/gui/mainwindow.cpp" line="233"/>
         <source>Add &amp;Note to Timeline…</source>
         <translation>&amp;Notiz zur Zeitleiste hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="232"/>
+        <location filename="../app/gui/mainwindow.cpp" line="233"/>
         <source>Ctrl+Shift+N</source>
         <translation>Ctrl+Shift+N</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="234"/>
+        <location filename="../app/gui/mainwindow.cpp" line="235"/>
         <source>Au&amp;dit Log…</source>
         <translation>&amp;Prüfprotokoll…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="234"/>
+        <location filename="../app/gui/mainwindow.cpp" line="235"/>
         <source>Ctrl+Shift+L</source>
         <translation>Ctrl+Shift+L</translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="236"/>
+        <source>&amp;Workers…</source>
+        <translation>&amp;Worker…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="236"/>
+        <source>Ctrl+Shift+W</source>
+        <translation>Ctrl+Shift+W</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="238"/>
         <source>&amp;Overview</source>
         <translation>&amp;Übersicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="236"/>
+        <location filename="../app/gui/mainwindow.cpp" line="238"/>
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <location filename="../app/gui/mainwindow.cpp" line="240"/>
         <source>Go to &amp;Connections</source>
         <translation>Zu den &amp;Verbindungen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <location filename="../app/gui/mainwindow.cpp" line="240"/>
         <source>Ctrl+0</source>
         <translation>Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="239"/>
+        <location filename="../app/gui/mainwindow.cpp" line="241"/>
         <source>Go to A&amp;lerts</source>
         <translation>Zu den A&amp;larmen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="239"/>
+        <location filename="../app/gui/mainwindow.cpp" line="241"/>
         <source>Ctrl+9</source>
         <translation>Ctrl+9</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="247"/>
+        <location filename="../app/gui/mainwindow.cpp" line="249"/>
         <source>&amp;War Room Wall</source>
         <translation>&amp;Lagewand</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="250"/>
+        <location filename="../app/gui/mainwindow.cpp" line="252"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="251"/>
+        <location filename="../app/gui/mainwindow.cpp" line="253"/>
         <source>&amp;About Queuedeck</source>
         <translation>&amp;Über Queuedeck</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="252"/>
+        <location filename="../app/gui/mainwindow.cpp" line="254"/>
         <source>About Queuedeck</source>
         <translation>Über Queuedeck</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="253"/>
+        <location filename="../app/gui/mainwindow.cpp" line="255"/>
         <source>Queuedeck %1
 Operations dashboard for job and message queues.</source>
         <translation>Queuedeck %1
 Betriebs-Dashboard für Job- und Nachrichtenwarteschlangen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="270"/>
+        <location filename="../app/gui/mainwindow.cpp" line="272"/>
         <source>Queue charts</source>
         <translation>Diagramme einer Warteschlange</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="271"/>
+        <location filename="../app/gui/mainwindow.cpp" line="273"/>
         <source>Last 5 minutes</source>
         <translation>Letzte 5 Minuten</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="271"/>
+        <location filename="../app/gui/mainwindow.cpp" line="273"/>
         <source>Alt+1</source>
         <translation>Alt+1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <location filename="../app/gui/mainwindow.cpp" line="274"/>
         <source>Last hour</source>
         <translation>Letzte Stunde</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <location filename="../app/gui/mainwindow.cpp" line="274"/>
         <source>Alt+2</source>
         <translation>Alt+2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="273"/>
+        <location filename="../app/gui/mainwindow.cpp" line="275"/>
         <source>Last 24 hours</source>
         <translation>Letzte 24 Stunden</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="273"/>
+        <location filename="../app/gui/mainwindow.cpp" line="275"/>
         <source>Alt+3</source>
         <translation>Alt+3</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="274"/>
+        <location filename="../app/gui/mainwindow.cpp" line="276"/>
         <source>War room wall</source>
         <translation>Lagewand</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="275"/>
+        <location filename="../app/gui/mainwindow.cpp" line="277"/>
         <source>Leave the wall</source>
         <translation>Lagewand verlassen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="275"/>
+        <location filename="../app/gui/mainwindow.cpp" line="277"/>
         <source>Esc, F11</source>
         <translation>Esc, F11</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="276"/>
+        <location filename="../app/gui/mainwindow.cpp" line="278"/>
         <source>Previous / next connection</source>
         <translation>Vorige / nächste Verbindung</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="276"/>
+        <location filename="../app/gui/mainwindow.cpp" line="278"/>
         <source>Left, Right</source>
         <translation>Links, Rechts</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="277"/>
+        <location filename="../app/gui/mainwindow.cpp" line="279"/>
         <source>Cycle connections on a timer</source>
         <translation>Verbindungen automatisch durchwechseln</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <location filename="../app/gui/mainwindow.cpp" line="280"/>
         <source>Next / previous tile</source>
         <translation>Nächste / vorige Kachel</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <location filename="../app/gui/mainwindow.cpp" line="280"/>
         <source>Tab, Down / Shift+Tab, Up</source>
         <translation>Tab, Runter / Shift+Tab, Hoch</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <location filename="../app/gui/mainwindow.cpp" line="281"/>
         <source>Open the queue</source>
         <translation>Warteschlange öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <location filename="../app/gui/mainwindow.cpp" line="281"/>
         <source>Enter</source>
         <translation>Eingabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="280"/>
+        <location filename="../app/gui/mainwindow.cpp" line="282"/>
         <source>Pin or unpin the queue</source>
         <translation>Warteschlange anheften oder lösen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="329"/>
+        <location filename="../app/gui/mainwindow.cpp" line="331"/>
         <source>Language not changed: %1</source>
         <translation>Sprache nicht geändert: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="407"/>
+        <location filename="../app/gui/mainwindow.cpp" line="351"/>
+        <source>Add a connection first: there are no workers to show.</source>
+        <translation>Fügen Sie zuerst eine Verbindung hinzu: Es gibt keine Worker anzuzeigen.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="432"/>
         <source>%1: the password was not saved and will be asked for again after a restart: %2</source>
         <translation>%1: Das Passwort wurde nicht gespeichert und wird nach einem Neustart erneut abgefragt: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="431"/>
+        <location filename="../app/gui/mainwindow.cpp" line="456"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="448"/>
+        <location filename="../app/gui/mainwindow.cpp" line="473"/>
         <source>%1: no password from the keyring: %2</source>
         <translation>%1: kein Passwort aus dem Schlüsselbund: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="465"/>
+        <location filename="../app/gui/mainwindow.cpp" line="490"/>
         <source>Alert Rules</source>
         <translation>Alarmregeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="465"/>
+        <location filename="../app/gui/mainwindow.cpp" line="490"/>
         <source>Add a connection first: rules belong to a connection.</source>
         <translation>Fügen Sie zuerst eine Verbindung hinzu: Regeln gehören zu einer Verbindung.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="483"/>
+        <location filename="../app/gui/mainwindow.cpp" line="508"/>
         <source>Demo: %1</source>
         <translation>Demo: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="484"/>
+        <location filename="../app/gui/mainwindow.cpp" line="509"/>
         <source>Demo script: %1</source>
         <translation>Demo-Skript: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="506"/>
+        <location filename="../app/gui/mainwindow.cpp" line="531"/>
         <source>Demo (Delayed::Job)</source>
         <translation>Demo (Delayed::Job)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="518"/>
+        <location filename="../app/gui/mainwindow.cpp" line="543"/>
         <source>Add Connection</source>
         <translation>Verbindung hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="530"/>
+        <location filename="../app/gui/mainwindow.cpp" line="555"/>
         <source>Remove Connection</source>
         <translation>Verbindung entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="530"/>
+        <location filename="../app/gui/mainwindow.cpp" line="555"/>
         <source>Stop monitoring &quot;%1&quot;?</source>
         <translation>„%1“ nicht mehr überwachen?</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="562"/>
+        <location filename="../app/gui/mainwindow.cpp" line="587"/>
         <source>%1 cleared</source>
         <translation>%1 aufgehoben</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="583"/>
-        <location filename="../app/gui/mainwindow.cpp" line="649"/>
+        <location filename="../app/gui/mainwindow.cpp" line="608"/>
+        <location filename="../app/gui/mainwindow.cpp" line="674"/>
         <source>Queuedeck — War Room</source>
         <translation>Queuedeck — Lagewand</translation>
     </message>
@@ -4789,6 +4920,195 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
     </message>
 </context>
 <context>
+    <name>qd::WorkerTableModel</name>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="43"/>
+        <source>busy</source>
+        <translation>beschäftigt</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="44"/>
+        <source>idle</source>
+        <translation>untätig</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="46"/>
+        <source>lost</source>
+        <extracomment>a worker whose heartbeat stopped: it died or lost its connection</extracomment>
+        <translation>verloren</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="134"/>
+        <source>No heartbeat for %1: the process died or lost Redis. It cannot hear a quiet or stop signal.</source>
+        <translation>Seit %1 kein Heartbeat: Der Prozess ist abgestürzt oder hat die Verbindung zu Redis verloren. Er kann kein Ruhe- oder Stoppsignal empfangen.</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="138"/>
+        <source>Takes no new jobs: it finishes what it holds and waits to be stopped.</source>
+        <translation>Nimmt keine neuen Jobs an: Er beendet, was er hat, und wartet darauf, gestoppt zu werden.</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="164"/>
+        <source>quiet</source>
+        <extracomment>a worker that was told to take no new jobs</extracomment>
+        <translation>ruhend</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="164"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="180"/>
+        <source>Worker</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="181"/>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="182"/>
+        <source>Quiet</source>
+        <translation>Ruhend</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="184"/>
+        <source>Last seen</source>
+        <extracomment>time since the worker&apos;s last heartbeat</extracomment>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="185"/>
+        <source>Queues</source>
+        <translation>Queues</translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="186"/>
+        <source>Current job</source>
+        <translation>Aktueller Job</translation>
+    </message>
+</context>
+<context>
+    <name>qd::WorkersDialog</name>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="83"/>
+        <source>Workers — %1</source>
+        <translation>Worker – %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="84"/>
+        <source>Workers</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="85"/>
+        <source>&amp;Quiet…</source>
+        <translation>&amp;Ruhigstellen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="86"/>
+        <source>&amp;Stop…</source>
+        <translation>&amp;Stoppen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="87"/>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="132"/>
+        <source>No successful poll yet: the workers are unknown.</source>
+        <translation>Noch keine erfolgreiche Abfrage: Die Worker sind unbekannt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="134"/>
+        <source>This backend cannot see its workers.</source>
+        <translation>Dieses Backend sieht seine Worker nicht.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="136"/>
+        <source>no worker is registered</source>
+        <translation>kein Worker ist registriert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="138"/>
+        <source>only busy workers are visible on this backend</source>
+        <translation>bei diesem Backend sind nur beschäftigte Worker sichtbar</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="152"/>
+        <source>The connection was removed.</source>
+        <translation>Die Verbindung wurde entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="156"/>
+        <source>The audit log could not be opened: no action is taken without it.</source>
+        <translation>Das Audit-Log konnte nicht geöffnet werden: Ohne es wird nichts ausgeführt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="158"/>
+        <source>Select a worker first.</source>
+        <translation>Wählen Sie zuerst einen Worker aus.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="160"/>
+        <source>This worker is lost: nothing is listening for signals.</source>
+        <translation>Dieser Worker ist verloren: Niemand empfängt Signale.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="166"/>
+        <source>Finish the jobs it holds and take no new ones; the process stays up until it is stopped.</source>
+        <translation>Beendet die Jobs, die er hat, und nimmt keine neuen an; der Prozess läuft weiter, bis er gestoppt wird.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="167"/>
+        <source>Shut the worker down cleanly.</source>
+        <translation>Fährt den Worker sauber herunter.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="175"/>
+        <source>Quiet %1? It finishes the jobs it holds and takes no new ones until it is restarted.</source>
+        <translation>%1 ruhigstellen? Er beendet die Jobs, die er hat, und nimmt bis zu einem Neustart keine neuen an.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="176"/>
+        <source>Stop %1? It shuts down cleanly; jobs it cannot finish in time go back to their queue.</source>
+        <translation>%1 stoppen? Er fährt sauber herunter; Jobs, die er nicht rechtzeitig beendet, gehen zurück in ihre Queue.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="177"/>
+        <source>Quiet Worker</source>
+        <translation>Worker ruhigstellen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="177"/>
+        <source>Stop Worker</source>
+        <translation>Worker stoppen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="191"/>
+        <source>Sending…</source>
+        <translation>Wird gesendet…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="203"/>
+        <source>%1 was not signalled: %2</source>
+        <translation>%1 wurde nicht benachrichtigt: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="204"/>
+        <source>Told %1 to take no new jobs</source>
+        <translation>%1 angewiesen, keine neuen Jobs anzunehmen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="205"/>
+        <source>Told %1 to shut down</source>
+        <translation>%1 angewiesen, herunterzufahren</translation>
+    </message>
+</context>
+<context>
     <name>qd::amqp::Client</name>
     <message>
         <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="62"/>
@@ -4915,38 +5235,38 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="154"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="155"/>
         <source>Redis refused to SCAN: %1</source>
         <translation>Redis hat SCAN abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="176"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="177"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation>CLIENT LIST wurde abgelehnt (%1): BullMQ-Worker sind unbekannt. Erteilen Sie dem Benutzer +client|list.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="192"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="193"/>
         <source>The BullMQ state script failed: %1</source>
         <translation>Das BullMQ-Zustandsskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="228"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="229"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation>In der Warteschlange %1 warten nur priorisierte Jobs: Ihr Alter wird nicht gelesen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="232"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="233"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="254"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="255"/>
         <source>unnamed worker at %1</source>
         <translation>unbenannter Worker unter %1</translation>
     </message>
     <message>
         <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="329"/>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="444"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="511"/>
         <source>BullMQ keeps no dead set: jobs that used up their attempts are in failed.</source>
         <translation>BullMQ hat kein Dead-Set: Jobs, die ihre Versuche aufgebraucht haben, liegen in failed.</translation>
     </message>
@@ -4981,42 +5301,58 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Job %1 der Warteschlange %2 hat Daten, ist aber in keinem der BullMQ-Zustände.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="431"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="456"/>
+        <source>This connection is read-only (readonly=1): queues cannot be paused from it.</source>
+        <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Über sie können keine Warteschlangen pausiert werden.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="473"/>
+        <source>No connection to Redis.</source>
+        <translation>Keine Verbindung zu Redis.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="480"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="482"/>
+        <source>Nothing was changed: %1</source>
+        <translation>Nichts wurde geändert: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="498"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="440"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="507"/>
         <source>BullMQ jobs cannot be moved to another queue: a job&apos;s data lives under its queue&apos;s keys.</source>
         <translation>BullMQ-Jobs können nicht in eine andere Warteschlange verschoben werden: Die Daten eines Jobs liegen unter den Schlüsseln seiner Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="442"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="509"/>
         <source>Active BullMQ jobs cannot be retried or cancelled from here: a worker holds them.</source>
         <translation>Aktive BullMQ-Jobs können hier weder erneut ausgeführt noch abgebrochen werden: Ein Worker hält sie.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="447"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="514"/>
         <source>Waiting BullMQ jobs are already queued: only delayed, failed and completed jobs can be retried.</source>
         <translation>Wartende BullMQ-Jobs sind bereits eingereiht: Nur verzögerte, fehlgeschlagene und abgeschlossene Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="468"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="535"/>
         <source>job %1 has no data any more (its hash is gone); it was left where it is</source>
         <translation>Job %1 hat keine Daten mehr (sein Hash ist weg); er wurde an seinem Platz gelassen</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="469"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="536"/>
         <source>job %1 is locked by a worker; it was left alone</source>
         <translation>Job %1 ist von einem Worker gesperrt; er wurde nicht angetastet</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="470"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="537"/>
         <source>job %1 is part of a flow (parent or children); remove it with BullMQ&apos;s own API</source>
         <translation>Job %1 ist Teil eines Flows (Eltern oder Kinder); entfernen Sie ihn mit der eigenen API von BullMQ</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="471"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="538"/>
         <source>job %1 is the next run of a job scheduler; remove the scheduler instead</source>
         <translation>Job %1 ist der nächste Lauf eines Job-Schedulers; entfernen Sie stattdessen den Scheduler</translation>
     </message>
@@ -5285,32 +5621,37 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Die Nachrichten in %1 haben keinen x-first-death-queue-Header: Nennen Sie die Zielwarteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="218"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="214"/>
+        <source>RabbitMQ has no paused state for a queue: its consumers would have to be cancelled and re-created, which Queuedeck does not do.</source>
+        <translation>RabbitMQ kennt keinen pausierten Zustand für eine Warteschlange: Ihre Consumer müssten abgebrochen und neu angelegt werden, was Queuedeck nicht tut.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="224"/>
         <source>This connection is read-only (readonly=1): nothing was deleted.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Nichts wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="263"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="269"/>
         <source>This connection is read-only (readonly=1): no message was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Keine Nachricht wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="265"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="271"/>
         <source>RabbitMQ messages can be acted on while they are ready in a queue (state waiting) only.</source>
         <translation>RabbitMQ-Nachrichten können nur bearbeitet werden, solange sie bereit in einer Warteschlange liegen (Zustand waiting).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="267"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="273"/>
         <source>Name the queue the messages are in (--queue).</source>
         <translation>Nennen Sie die Warteschlange, in der die Nachrichten liegen (--queue).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="269"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="275"/>
         <source>Name the queue to move the messages to.</source>
         <translation>Nennen Sie die Warteschlange, in die die Nachrichten verschoben werden sollen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="283"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="289"/>
         <source>These messages have no message id, so they cannot be picked out of the queue; move or purge the whole queue instead.</source>
         <translation>Diese Nachrichten haben keine Nachrichten-ID und können daher nicht einzeln aus der Warteschlange geholt werden; verschieben oder leeren Sie stattdessen die ganze Warteschlange.</translation>
     </message>
@@ -5498,22 +5839,22 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::rq::RqBackend</name>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="122"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="123"/>
         <source>RQ keys are not what RQ writes: %1</source>
         <translation>Die RQ-Schlüssel entsprechen nicht dem, was RQ schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="158"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="159"/>
         <source>The RQ queue script failed: %1</source>
         <translation>Das RQ-Warteschlangenskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="193"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="194"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="198"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="199"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
@@ -5578,36 +5919,67 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <source>job %1 is deferred: RQ enqueues it when the jobs it depends on have finished</source>
         <translation>Job %1 ist zurückgestellt: RQ reiht ihn ein, wenn die Jobs fertig sind, von denen er abhängt</translation>
     </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="22"/>
+        <source>RQ workers cannot be quieted: RQ has no command that makes a worker take no new jobs and stay up. Stop it instead.</source>
+        <translation>RQ-Worker lassen sich nicht ruhigstellen: RQ hat keinen Befehl, mit dem ein Worker keine neuen Jobs annimmt und weiterläuft. Stoppen Sie ihn stattdessen.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="25"/>
+        <source>This connection is read-only (readonly=1): workers cannot be signalled.</source>
+        <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Worker können nicht benachrichtigt werden.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="35"/>
+        <source>No worker was named.</source>
+        <translation>Es wurde kein Worker angegeben.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="44"/>
+        <source>No connection to Redis.</source>
+        <translation>Keine Verbindung zu Redis.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="51"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="53"/>
+        <source>The worker was not told: %1</source>
+        <translation>Der Worker wurde nicht benachrichtigt: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="56"/>
+        <source>No RQ worker %1 is listening: it stopped, the name is wrong, or it is older than RQ 1.6.</source>
+        <translation>Kein RQ-Worker %1 hört zu: Er wurde beendet, der Name ist falsch, oder er ist älter als RQ 1.6.</translation>
+    </message>
 </context>
 <context>
     <name>qd::sidekiq::SidekiqBackend</name>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="146"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="147"/>
         <source>Sidekiq keys are not what Sidekiq writes: %1</source>
         <translation>Die Sidekiq-Schlüssel entsprechen nicht dem, was Sidekiq schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="204"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="205"/>
         <source>Could not read the %1 set: %2</source>
         <translation>Das Set %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="210"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="211"/>
         <source>The %1 set is not a sorted set: %2</source>
         <translation>Das Set %1 ist kein Sorted Set: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="217"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="218"/>
         <source>The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are unknown.</source>
         <translation>Das Set %1 enthält %L2 Jobs, mehr als breakdown_limit (%L3): Seine Zahlen pro Warteschlange sind unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="297"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="301"/>
         <source>Queue %1 could not be read: %2</source>
         <translation>Die Warteschlange %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="315"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="319"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
@@ -5670,6 +6042,37 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="539"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation>Job %1 hat kein Feld „queue“ an der Stelle, an der Sidekiq es schreibt; er wurde an seinem Platz gelassen</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="33"/>
+        <source>This connection is read-only (readonly=1): workers cannot be signalled.</source>
+        <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Worker können nicht benachrichtigt werden.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="43"/>
+        <source>No worker was named.</source>
+        <translation>Es wurde kein Worker angegeben.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="52"/>
+        <source>No connection to Redis.</source>
+        <translation>Keine Verbindung zu Redis.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="59"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="61"/>
+        <source>The process was not signalled: %1</source>
+        <translation>Der Prozess wurde nicht benachrichtigt: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="63"/>
+        <source>No Sidekiq process %1 is registered: it stopped, or the name is wrong.</source>
+        <translation>Kein Sidekiq-Prozess %1 ist registriert: Er wurde beendet, oder der Name ist falsch.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="65"/>
+        <source>Sidekiq process %1 has not sent a heartbeat for a minute: it is gone and cannot hear a signal.</source>
+        <translation>Der Sidekiq-Prozess %1 hat seit einer Minute keinen Heartbeat gesendet: Er ist weg und kann kein Signal empfangen.</translation>
     </message>
 </context>
 </TS>

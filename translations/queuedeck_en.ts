@@ -1120,12 +1120,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="51"/>
+        <location filename="../core/backend.cpp" line="57"/>
+        <source>The %1 backend has no way to pause a queue that its workers respect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="67"/>
+        <source>The %1 backend did not implement worker signals.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="75"/>
+        <source>%1 workers cannot be told to stop taking jobs from here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="76"/>
+        <source>%1 workers cannot be stopped from here: stop them where they run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="84"/>
         <source>Purging a queue is not supported by the %1 backend.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="58"/>
+        <location filename="../core/backend.cpp" line="91"/>
         <source>Actions are not supported by the %1 backend.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1269,82 +1289,97 @@ Stopped because: %1</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="164"/>
+        <location filename="../widgets/bulkdialog.cpp" line="163"/>
+        <source>Users: %1 by %2 (%3 job(s) without one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/bulkdialog.cpp" line="166"/>
+        <source>Users: %1 by %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/bulkdialog.cpp" line="168"/>
+        <source>Users: unknown — no user rule for this connection yet (Tell Affected Users… sets one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/bulkdialog.cpp" line="172"/>
         <source>Oldest: %1 ago</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="167"/>
+        <location filename="../widgets/bulkdialog.cpp" line="175"/>
         <source>Selected by: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="170"/>
+        <location filename="../widgets/bulkdialog.cpp" line="178"/>
         <source>Sample:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="176"/>
+        <location filename="../widgets/bulkdialog.cpp" line="184"/>
         <source>Only jobs still %1 when their batch runs are touched; the others are skipped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="179"/>
+        <location filename="../widgets/bulkdialog.cpp" line="187"/>
         <source>%1 %2 Job(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="215"/>
+        <location filename="../widgets/bulkdialog.cpp" line="223"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="223"/>
+        <location filename="../widgets/bulkdialog.cpp" line="231"/>
         <source>%1 of %2 done · %3 acted on · %4 skipped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="231"/>
+        <location filename="../widgets/bulkdialog.cpp" line="239"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="231"/>
+        <location filename="../widgets/bulkdialog.cpp" line="239"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="231"/>
+        <location filename="../widgets/bulkdialog.cpp" line="239"/>
         <source>moved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="232"/>
+        <location filename="../widgets/bulkdialog.cpp" line="240"/>
         <source>%1 %2 · skipped %3 (no longer %4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="235"/>
+        <location filename="../widgets/bulkdialog.cpp" line="243"/>
         <source> · %1 not attempted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="238"/>
+        <location filename="../widgets/bulkdialog.cpp" line="246"/>
         <source>Stopped. Bulk action #%1 can be resumed from the job list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="240"/>
+        <location filename="../widgets/bulkdialog.cpp" line="248"/>
         <source>Interrupted: %1 — bulk action #%2 can be resumed from the job list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="244"/>
+        <location filename="../widgets/bulkdialog.cpp" line="252"/>
         <source>Done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="248"/>
+        <location filename="../widgets/bulkdialog.cpp" line="256"/>
         <source>bulk %1 #%2: %3</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1352,39 +1387,74 @@ Stopped because: %1</source>
 <context>
     <name>qd::BulkRun</name>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="90"/>
-        <location filename="../core/actions/bulkrun.cpp" line="215"/>
+        <location filename="../core/actions/bulkrun.cpp" line="34"/>
+        <source>%1 job(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="36"/>
+        <source> of %1 class(es)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="39"/>
+        <source>, belonging to %1 user(s) by %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="41"/>
+        <source> (%1 without one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="45"/>
+        <source>, oldest waiting %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="109"/>
+        <location filename="../core/actions/bulkrun.cpp" line="254"/>
         <source>The connection is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="116"/>
+        <location filename="../core/actions/bulkrun.cpp" line="141"/>
         <source>Cancelled before anything changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="121"/>
+        <location filename="../core/actions/bulkrun.cpp" line="146"/>
         <source>Cannot list the jobs to act on: %1 — nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="173"/>
+        <location filename="../core/actions/bulkrun.cpp" line="212"/>
         <source>Refusing to act without an audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="191"/>
+        <location filename="../core/actions/bulkrun.cpp" line="225"/>
+        <source>%1 — blast radius: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="230"/>
         <source>The audit log cannot record this bulk action, so nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="245"/>
+        <location filename="../core/actions/bulkrun.cpp" line="284"/>
         <source>bulk #%1, batch %2 of %3: %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="249"/>
+        <location filename="../core/actions/bulkrun.cpp" line="288"/>
         <source> → %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="290"/>
+        <source> — blast radius: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2038,127 +2108,137 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
+        <source>Pause Queue…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
-        <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="43"/>
-        <source>Class (exact)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
-        <source>Class filter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="45"/>
-        <source>Field: /args/0/user_id</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
-        <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
-        <source>Field filter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
-        <source>= value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
-        <source>Field value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
-        <source>Oldest first</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
-        <source>Most attempts first</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
-        <source>Order</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
-        <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
-        <source>&amp;Stuck</source>
+        <source>Resume Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
-        <source>Only:</source>
+        <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="45"/>
+        <source>Class (exact)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
+        <source>Class filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
+        <source>Field: /args/0/user_id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
+        <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
+        <source>Field filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
+        <source>= value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
+        <source>Field value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
+        <source>Oldest first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
+        <source>Most attempts first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
+        <source>Order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
+        <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
+        <source>&amp;Stuck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
+        <source>Only:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
         <source>Resume…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="59"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
         <source>Job classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
         <source>Similar jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
         <source>Retry All Similar…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
         <source>Every job in this queue and state with the same error, in batches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
         <source>Copy as &amp;JSON</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
         <source>The selected job as JSON: summary, payload and full error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
         <source>Job payload and error</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="178"/>
+        <location filename="../widgets/jobbrowser.cpp" line="183"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n job shown</numerusform>
@@ -2166,42 +2246,77 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="179"/>
+        <location filename="../widgets/jobbrowser.cpp" line="184"/>
         <source> — scroll for more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="183"/>
+        <location filename="../widgets/jobbrowser.cpp" line="188"/>
         <source>Cannot list jobs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="247"/>
+        <location filename="../widgets/jobbrowser.cpp" line="252"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="271"/>
+        <location filename="../widgets/jobbrowser.cpp" line="276"/>
         <source>Move All Matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="271"/>
+        <location filename="../widgets/jobbrowser.cpp" line="276"/>
         <source>Move every matching job to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="380"/>
+        <location filename="../widgets/jobbrowser.cpp" line="317"/>
+        <source>Pause Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="318"/>
+        <source>Pause %1? Its workers take no job from it until it is resumed; new jobs keep arriving and wait.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="344"/>
+        <source>%1 not changed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="345"/>
+        <source>Paused %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="345"/>
+        <source>Resumed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="346"/>
+        <source>%1 was already paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="347"/>
+        <source>%1 was not paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="431"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="415"/>
+        <location filename="../widgets/jobbrowser.cpp" line="466"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="444"/>
+        <location filename="../widgets/jobbrowser.cpp" line="495"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n more class</numerusform>
@@ -2209,17 +2324,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="446"/>
+        <location filename="../widgets/jobbrowser.cpp" line="497"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="448"/>
+        <location filename="../widgets/jobbrowser.cpp" line="499"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="461"/>
+        <location filename="../widgets/jobbrowser.cpp" line="512"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n job selected</numerusform>
@@ -2227,25 +2342,25 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="477"/>
+        <location filename="../widgets/jobbrowser.cpp" line="528"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="483"/>
+        <location filename="../widgets/jobbrowser.cpp" line="534"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="485"/>
+        <location filename="../widgets/jobbrowser.cpp" line="536"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="487"/>
+        <location filename="../widgets/jobbrowser.cpp" line="538"/>
         <source>
 Payload:
 %1
@@ -2253,7 +2368,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="489"/>
+        <location filename="../widgets/jobbrowser.cpp" line="540"/>
         <source>
 Last error:
 %1
@@ -2261,72 +2376,72 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="516"/>
+        <location filename="../widgets/jobbrowser.cpp" line="567"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="528"/>
+        <location filename="../widgets/jobbrowser.cpp" line="579"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="541"/>
+        <location filename="../widgets/jobbrowser.cpp" line="592"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="542"/>
+        <location filename="../widgets/jobbrowser.cpp" line="593"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="593"/>
+        <location filename="../widgets/jobbrowser.cpp" line="653"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="594"/>
+        <location filename="../widgets/jobbrowser.cpp" line="654"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="600"/>
+        <location filename="../widgets/jobbrowser.cpp" line="660"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="601"/>
+        <location filename="../widgets/jobbrowser.cpp" line="661"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="610"/>
+        <location filename="../widgets/jobbrowser.cpp" line="670"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="610"/>
+        <location filename="../widgets/jobbrowser.cpp" line="670"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="613"/>
+        <location filename="../widgets/jobbrowser.cpp" line="673"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="613"/>
+        <location filename="../widgets/jobbrowser.cpp" line="673"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="620"/>
+        <location filename="../widgets/jobbrowser.cpp" line="680"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="623"/>
+        <location filename="../widgets/jobbrowser.cpp" line="683"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
@@ -2334,37 +2449,37 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="649"/>
+        <location filename="../widgets/jobbrowser.cpp" line="709"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="651"/>
+        <location filename="../widgets/jobbrowser.cpp" line="711"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="651"/>
+        <location filename="../widgets/jobbrowser.cpp" line="711"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="651"/>
+        <location filename="../widgets/jobbrowser.cpp" line="711"/>
         <source>moved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="666"/>
+        <location filename="../widgets/jobbrowser.cpp" line="726"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="669"/>
+        <location filename="../widgets/jobbrowser.cpp" line="729"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="673"/>
+        <location filename="../widgets/jobbrowser.cpp" line="733"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2590,386 +2705,402 @@ Last error:
 <context>
     <name>qd::MainWindow</name>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="58"/>
-        <location filename="../app/gui/mainwindow.cpp" line="138"/>
-        <location filename="../app/gui/mainwindow.cpp" line="643"/>
-        <location filename="../app/gui/mainwindow.cpp" line="646"/>
+        <location filename="../app/gui/mainwindow.cpp" line="59"/>
+        <location filename="../app/gui/mainwindow.cpp" line="139"/>
+        <location filename="../app/gui/mainwindow.cpp" line="668"/>
+        <location filename="../app/gui/mainwindow.cpp" line="671"/>
         <source>Queuedeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="69"/>
-        <location filename="../app/gui/mainwindow.cpp" line="644"/>
+        <location filename="../app/gui/mainwindow.cpp" line="70"/>
+        <location filename="../app/gui/mainwindow.cpp" line="669"/>
         <source>Connections and queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="106"/>
+        <location filename="../app/gui/mainwindow.cpp" line="107"/>
         <source>Snooze over: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="123"/>
+        <location filename="../app/gui/mainwindow.cpp" line="124"/>
         <source>Audit log unavailable: %1 — actions are disabled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="102"/>
-        <location filename="../app/gui/mainwindow.cpp" line="133"/>
+        <location filename="../app/gui/mainwindow.cpp" line="103"/>
+        <location filename="../app/gui/mainwindow.cpp" line="134"/>
+        <location filename="../app/gui/mainwindow.cpp" line="362"/>
         <source>Operator %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="144"/>
-        <location filename="../app/gui/mainwindow.cpp" line="216"/>
+        <location filename="../app/gui/mainwindow.cpp" line="145"/>
+        <location filename="../app/gui/mainwindow.cpp" line="217"/>
         <source>Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="195"/>
+        <location filename="../app/gui/mainwindow.cpp" line="196"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="196"/>
+        <location filename="../app/gui/mainwindow.cpp" line="197"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="197"/>
+        <location filename="../app/gui/mainwindow.cpp" line="198"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="199"/>
-        <location filename="../app/gui/mainwindow.cpp" line="204"/>
+        <location filename="../app/gui/mainwindow.cpp" line="200"/>
+        <location filename="../app/gui/mainwindow.cpp" line="205"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="212"/>
+        <location filename="../app/gui/mainwindow.cpp" line="213"/>
         <source>&amp;Add Connection…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="213"/>
+        <location filename="../app/gui/mainwindow.cpp" line="214"/>
         <source>&amp;Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="213"/>
+        <location filename="../app/gui/mainwindow.cpp" line="214"/>
         <source>Ctrl+Shift+Del</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <location filename="../app/gui/mainwindow.cpp" line="215"/>
         <source>Open the &amp;Demo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <location filename="../app/gui/mainwindow.cpp" line="215"/>
         <source>Ctrl+Shift+D</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="219"/>
+        <location filename="../app/gui/mainwindow.cpp" line="220"/>
         <source>Alert &amp;Rules and Webhook…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="219"/>
+        <location filename="../app/gui/mainwindow.cpp" line="220"/>
         <source>Ctrl+Shift+R</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="220"/>
+        <location filename="../app/gui/mainwindow.cpp" line="221"/>
         <source>Export &amp;Post-mortem…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="220"/>
+        <location filename="../app/gui/mainwindow.cpp" line="221"/>
         <source>Ctrl+Shift+E</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="223"/>
+        <location filename="../app/gui/mainwindow.cpp" line="224"/>
         <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="223"/>
+        <location filename="../app/gui/mainwindow.cpp" line="224"/>
         <source>Ctrl+,</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="226"/>
+        <location filename="../app/gui/mainwindow.cpp" line="227"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="226"/>
+        <location filename="../app/gui/mainwindow.cpp" line="227"/>
         <source>Ctrl+Q</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="228"/>
+        <location filename="../app/gui/mainwindow.cpp" line="229"/>
         <source>&amp;Refresh Now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="229"/>
+        <location filename="../app/gui/mainwindow.cpp" line="230"/>
         <source>&amp;Acknowledge Alert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="229"/>
+        <location filename="../app/gui/mainwindow.cpp" line="230"/>
         <source>Ctrl+K</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="230"/>
+        <location filename="../app/gui/mainwindow.cpp" line="231"/>
         <source>&amp;Snooze Alert for 1 Hour</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="230"/>
+        <location filename="../app/gui/mainwindow.cpp" line="231"/>
         <source>Ctrl+Shift+K</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="232"/>
+        <location filename="../app/gui/mainwindow.cpp" line="233"/>
         <source>Add &amp;Note to Timeline…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="232"/>
+        <location filename="../app/gui/mainwindow.cpp" line="233"/>
         <source>Ctrl+Shift+N</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="234"/>
+        <location filename="../app/gui/mainwindow.cpp" line="235"/>
         <source>Au&amp;dit Log…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="234"/>
+        <location filename="../app/gui/mainwindow.cpp" line="235"/>
         <source>Ctrl+Shift+L</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="236"/>
-        <source>&amp;Overview</source>
+        <source>&amp;Workers…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="236"/>
+        <source>Ctrl+Shift+W</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <source>&amp;Overview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="238"/>
         <source>Ctrl+1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <location filename="../app/gui/mainwindow.cpp" line="240"/>
         <source>Go to &amp;Connections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <location filename="../app/gui/mainwindow.cpp" line="240"/>
         <source>Ctrl+0</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="239"/>
+        <location filename="../app/gui/mainwindow.cpp" line="241"/>
         <source>Go to A&amp;lerts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="239"/>
+        <location filename="../app/gui/mainwindow.cpp" line="241"/>
         <source>Ctrl+9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="247"/>
+        <location filename="../app/gui/mainwindow.cpp" line="249"/>
         <source>&amp;War Room Wall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="250"/>
+        <location filename="../app/gui/mainwindow.cpp" line="252"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="251"/>
+        <location filename="../app/gui/mainwindow.cpp" line="253"/>
         <source>&amp;About Queuedeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="252"/>
+        <location filename="../app/gui/mainwindow.cpp" line="254"/>
         <source>About Queuedeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="253"/>
+        <location filename="../app/gui/mainwindow.cpp" line="255"/>
         <source>Queuedeck %1
 Operations dashboard for job and message queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="270"/>
+        <location filename="../app/gui/mainwindow.cpp" line="272"/>
         <source>Queue charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="271"/>
+        <location filename="../app/gui/mainwindow.cpp" line="273"/>
         <source>Last 5 minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="271"/>
+        <location filename="../app/gui/mainwindow.cpp" line="273"/>
         <source>Alt+1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <location filename="../app/gui/mainwindow.cpp" line="274"/>
         <source>Last hour</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <location filename="../app/gui/mainwindow.cpp" line="274"/>
         <source>Alt+2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="273"/>
+        <location filename="../app/gui/mainwindow.cpp" line="275"/>
         <source>Last 24 hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="273"/>
+        <location filename="../app/gui/mainwindow.cpp" line="275"/>
         <source>Alt+3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="274"/>
+        <location filename="../app/gui/mainwindow.cpp" line="276"/>
         <source>War room wall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="275"/>
+        <location filename="../app/gui/mainwindow.cpp" line="277"/>
         <source>Leave the wall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="275"/>
+        <location filename="../app/gui/mainwindow.cpp" line="277"/>
         <source>Esc, F11</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="276"/>
+        <location filename="../app/gui/mainwindow.cpp" line="278"/>
         <source>Previous / next connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="276"/>
+        <location filename="../app/gui/mainwindow.cpp" line="278"/>
         <source>Left, Right</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="277"/>
+        <location filename="../app/gui/mainwindow.cpp" line="279"/>
         <source>Cycle connections on a timer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <location filename="../app/gui/mainwindow.cpp" line="280"/>
         <source>Next / previous tile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <location filename="../app/gui/mainwindow.cpp" line="280"/>
         <source>Tab, Down / Shift+Tab, Up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <location filename="../app/gui/mainwindow.cpp" line="281"/>
         <source>Open the queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <location filename="../app/gui/mainwindow.cpp" line="281"/>
         <source>Enter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="280"/>
+        <location filename="../app/gui/mainwindow.cpp" line="282"/>
         <source>Pin or unpin the queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="329"/>
+        <location filename="../app/gui/mainwindow.cpp" line="331"/>
         <source>Language not changed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="407"/>
+        <location filename="../app/gui/mainwindow.cpp" line="351"/>
+        <source>Add a connection first: there are no workers to show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/mainwindow.cpp" line="432"/>
         <source>%1: the password was not saved and will be asked for again after a restart: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="431"/>
+        <location filename="../app/gui/mainwindow.cpp" line="456"/>
         <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="448"/>
+        <location filename="../app/gui/mainwindow.cpp" line="473"/>
         <source>%1: no password from the keyring: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="465"/>
+        <location filename="../app/gui/mainwindow.cpp" line="490"/>
         <source>Alert Rules</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="465"/>
+        <location filename="../app/gui/mainwindow.cpp" line="490"/>
         <source>Add a connection first: rules belong to a connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="483"/>
+        <location filename="../app/gui/mainwindow.cpp" line="508"/>
         <source>Demo: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="484"/>
+        <location filename="../app/gui/mainwindow.cpp" line="509"/>
         <source>Demo script: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="506"/>
+        <location filename="../app/gui/mainwindow.cpp" line="531"/>
         <source>Demo (Delayed::Job)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="518"/>
+        <location filename="../app/gui/mainwindow.cpp" line="543"/>
         <source>Add Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="530"/>
+        <location filename="../app/gui/mainwindow.cpp" line="555"/>
         <source>Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="530"/>
+        <location filename="../app/gui/mainwindow.cpp" line="555"/>
         <source>Stop monitoring &quot;%1&quot;?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="562"/>
+        <location filename="../app/gui/mainwindow.cpp" line="587"/>
         <source>%1 cleared</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="583"/>
-        <location filename="../app/gui/mainwindow.cpp" line="649"/>
+        <location filename="../app/gui/mainwindow.cpp" line="608"/>
+        <location filename="../app/gui/mainwindow.cpp" line="674"/>
         <source>Queuedeck — War Room</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4728,6 +4859,195 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     </message>
 </context>
 <context>
+    <name>qd::WorkerTableModel</name>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="43"/>
+        <source>busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="44"/>
+        <source>idle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="46"/>
+        <source>lost</source>
+        <extracomment>a worker whose heartbeat stopped: it died or lost its connection</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="134"/>
+        <source>No heartbeat for %1: the process died or lost Redis. It cannot hear a quiet or stop signal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="138"/>
+        <source>Takes no new jobs: it finishes what it holds and waits to be stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="164"/>
+        <source>quiet</source>
+        <extracomment>a worker that was told to take no new jobs</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="164"/>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="180"/>
+        <source>Worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="181"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="182"/>
+        <source>Quiet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="184"/>
+        <source>Last seen</source>
+        <extracomment>time since the worker&apos;s last heartbeat</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="185"/>
+        <source>Queues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/workertablemodel.cpp" line="186"/>
+        <source>Current job</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::WorkersDialog</name>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="83"/>
+        <source>Workers — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="84"/>
+        <source>Workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="85"/>
+        <source>&amp;Quiet…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="86"/>
+        <source>&amp;Stop…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="87"/>
+        <source>&amp;Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="132"/>
+        <source>No successful poll yet: the workers are unknown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="134"/>
+        <source>This backend cannot see its workers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="136"/>
+        <source>no worker is registered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="138"/>
+        <source>only busy workers are visible on this backend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="152"/>
+        <source>The connection was removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="156"/>
+        <source>The audit log could not be opened: no action is taken without it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="158"/>
+        <source>Select a worker first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="160"/>
+        <source>This worker is lost: nothing is listening for signals.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="166"/>
+        <source>Finish the jobs it holds and take no new ones; the process stays up until it is stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="167"/>
+        <source>Shut the worker down cleanly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="175"/>
+        <source>Quiet %1? It finishes the jobs it holds and takes no new ones until it is restarted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="176"/>
+        <source>Stop %1? It shuts down cleanly; jobs it cannot finish in time go back to their queue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="177"/>
+        <source>Quiet Worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="177"/>
+        <source>Stop Worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="191"/>
+        <source>Sending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="203"/>
+        <source>%1 was not signalled: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="204"/>
+        <source>Told %1 to take no new jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/workersdialog.cpp" line="205"/>
+        <source>Told %1 to shut down</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::amqp::Client</name>
     <message>
         <location filename="../core/backends/rabbitmq/amqpclient.cpp" line="62"/>
@@ -4854,38 +5174,38 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="154"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="155"/>
         <source>Redis refused to SCAN: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="176"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="177"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="192"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="193"/>
         <source>The BullMQ state script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="228"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="229"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="232"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="233"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="254"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="255"/>
         <source>unnamed worker at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="329"/>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="444"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="511"/>
         <source>BullMQ keeps no dead set: jobs that used up their attempts are in failed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4920,42 +5240,58 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="431"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="456"/>
+        <source>This connection is read-only (readonly=1): queues cannot be paused from it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="473"/>
+        <source>No connection to Redis.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="480"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="482"/>
+        <source>Nothing was changed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="498"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="440"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="507"/>
         <source>BullMQ jobs cannot be moved to another queue: a job&apos;s data lives under its queue&apos;s keys.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="442"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="509"/>
         <source>Active BullMQ jobs cannot be retried or cancelled from here: a worker holds them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="447"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="514"/>
         <source>Waiting BullMQ jobs are already queued: only delayed, failed and completed jobs can be retried.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="468"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="535"/>
         <source>job %1 has no data any more (its hash is gone); it was left where it is</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="469"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="536"/>
         <source>job %1 is locked by a worker; it was left alone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="470"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="537"/>
         <source>job %1 is part of a flow (parent or children); remove it with BullMQ&apos;s own API</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="471"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="538"/>
         <source>job %1 is the next run of a job scheduler; remove the scheduler instead</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5224,32 +5560,37 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="218"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="214"/>
+        <source>RabbitMQ has no paused state for a queue: its consumers would have to be cancelled and re-created, which Queuedeck does not do.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="224"/>
         <source>This connection is read-only (readonly=1): nothing was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="263"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="269"/>
         <source>This connection is read-only (readonly=1): no message was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="265"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="271"/>
         <source>RabbitMQ messages can be acted on while they are ready in a queue (state waiting) only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="267"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="273"/>
         <source>Name the queue the messages are in (--queue).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="269"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="275"/>
         <source>Name the queue to move the messages to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="283"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="289"/>
         <source>These messages have no message id, so they cannot be picked out of the queue; move or purge the whole queue instead.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5437,22 +5778,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rq::RqBackend</name>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="122"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="123"/>
         <source>RQ keys are not what RQ writes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="158"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="159"/>
         <source>The RQ queue script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="193"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="194"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="198"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="199"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5517,36 +5858,67 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <source>job %1 is deferred: RQ enqueues it when the jobs it depends on have finished</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="22"/>
+        <source>RQ workers cannot be quieted: RQ has no command that makes a worker take no new jobs and stay up. Stop it instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="25"/>
+        <source>This connection is read-only (readonly=1): workers cannot be signalled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="35"/>
+        <source>No worker was named.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="44"/>
+        <source>No connection to Redis.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="51"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="53"/>
+        <source>The worker was not told: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="56"/>
+        <source>No RQ worker %1 is listening: it stopped, the name is wrong, or it is older than RQ 1.6.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>qd::sidekiq::SidekiqBackend</name>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="146"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="147"/>
         <source>Sidekiq keys are not what Sidekiq writes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="204"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="205"/>
         <source>Could not read the %1 set: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="210"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="211"/>
         <source>The %1 set is not a sorted set: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="217"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="218"/>
         <source>The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="297"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="301"/>
         <source>Queue %1 could not be read: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="315"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="319"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5608,6 +5980,37 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     <message>
         <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="539"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="33"/>
+        <source>This connection is read-only (readonly=1): workers cannot be signalled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="43"/>
+        <source>No worker was named.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="52"/>
+        <source>No connection to Redis.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="59"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="61"/>
+        <source>The process was not signalled: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="63"/>
+        <source>No Sidekiq process %1 is registered: it stopped, or the name is wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="65"/>
+        <source>Sidekiq process %1 has not sent a heartbeat for a minute: it is gone and cannot hear a signal.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

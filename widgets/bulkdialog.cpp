@@ -159,6 +159,14 @@ void BulkDialog::showPreview(const BulkPreview &p)
             lines << QStringLiteral("  %1  %2").arg(Freshness::count(n), 10).arg(escapeForDisplay(name, 80));
         }
     }
+    if (p.users) {
+        lines << (p.withoutUser > 0 ? tr("Users: %1 by %2 (%3 job(s) without one)")
+                                          .arg(Freshness::count(*p.users), escapeForDisplay(p.userRule, 120),
+                                               Freshness::count(p.withoutUser))
+                                    : tr("Users: %1 by %2").arg(Freshness::count(*p.users), escapeForDisplay(p.userRule, 120)));
+    } else if (m_spec.filter) {
+        lines << tr("Users: unknown — no user rule for this connection yet (Tell Affected Users… sets one)");
+    }
     if (p.oldest.isValid()) {
         const double age = double(p.oldest.secsTo(m_backend ? m_backend->clock()->now() : QDateTime::currentDateTimeUtc()));
         lines << tr("Oldest: %1 ago").arg(Freshness::duration(std::max(0.0, age)));

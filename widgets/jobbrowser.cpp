@@ -10,6 +10,7 @@
 #include "notifydialog.h"
 #include "freshness.h"
 #include "jobtablemodel.h"
+#include "recipients/userrule.h"
 #include "textsafety.h"
 
 #include <QClipboard>
@@ -71,6 +72,10 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     auto *queueMenu = new QMenu(m_queueActions);
     queueMenu->addAction(QString(), this, [this] { openQueueAction(QueueActionDialog::Mode::Move); });
     queueMenu->addAction(QString(), this, [this] { openQueueAction(QueueActionDialog::Mode::Purge); });
+    queueMenu->addSeparator();
+    queueMenu->addAction(QString(), this, [this] { setQueuePaused(true); });
+    queueMenu->addAction(QString(), this, [this] { setQueuePaused(false); });
+    queueMenu->setToolTipsVisible(true); // a disabled item says why
     m_queueActions->setMenu(queueMenu);
     bar->addWidget(m_queueActions);
     root->addLayout(bar);
@@ -294,9 +299,55 @@ BulkDialog *JobBrowser::openBulk(ActionKind kind, const QString &targetQueue)
         spec.filterText += QStringLiteral(" to=") + target;
     }
     spec.operatorName = m_operator;
+    // The blast radius names the users too, by the rule Tell Affected Users last worked with on this connection.
+    if (auto rule = UserRule::parse(QSettings().value(QStringLiteral("userRules/") + m_connectionId).toString())) {
+        spec.userRule = rule.value();
+    }
     auto *dialog = new BulkDialog(m_backend, m_audit, spec, this);
     watch(dialog);
     return dialog;
+}
+
+void JobBrowser::setQueuePaused(bool pause)
+{
+    if (!m_backend || !m_audit) {
+        return;
+    }
+    const QString queue = escapeForDisplay(m_queue, 120);
+    if (pause && QMessageBox::question(this, tr("Pause Queue"),
+                                       tr("Pause %1? Its workers take no job from it until it is resumed; new jobs keep "
+                                          "arriving and wait.")
+                                           .arg(queue)) != QMessageBox::Yes) {
+        return;
+    }
+    applyQueuePaused(pause);
+}
+
+void JobBrowser::applyQueuePaused(bool pause)
+{
+    if (!m_backend || !m_audit) {
+        return;
+    }
+    const QString queue = escapeForDisplay(m_queue, 120);
+    const QString connection = m_backend->url().toDisplayString();
+    whenFinished(m_backend->setQueuePaused(m_queue, pause), this, [this, connection, pause, queue](const PauseResult &r) {
+        AuditRecord rec;
+        rec.operatorName = m_operator;
+        rec.connection = connection;
+        rec.action = pause ? QStringLiteral("pause") : QStringLiteral("unpause");
+        rec.filter = QStringLiteral("queue=%1 (GUI)").arg(r.queue);
+        rec.succeeded = r.error.isEmpty() && r.changed ? 1 : 0;
+        rec.result = !r.error.isEmpty() ? r.error
+                     : r.changed        ? QStringLiteral("ok")
+                                        : (r.paused ? QStringLiteral("already paused") : QStringLiteral("already running"));
+        m_audit->append(rec);
+        const QString summary = !r.error.isEmpty() ? tr("%1 not changed: %2").arg(queue, escapeForDisplay(r.error, 300))
+                                : r.changed        ? (r.paused ? tr("Paused %1").arg(queue) : tr("Resumed %1").arg(queue))
+                                : r.paused         ? tr("%1 was already paused").arg(queue)
+                                                   : tr("%1 was not paused").arg(queue);
+        m_status->setText(summary);
+        Q_EMIT actionDone(m_connectionId, summary);
+    });
 }
 
 JobExportDialog *JobBrowser::openExport()
@@ -576,16 +627,25 @@ void JobBrowser::updateButtons()
     m_cancel->setEnabled(any && caps.cancel && m_audit);
     m_move->setEnabled(any && caps.moveJobs && m_audit && st != JobState::Running);
     m_move->setVisible(caps.moveJobs || !m_backend);
-    m_bulk->setEnabled((caps.retry || caps.cancel || caps.moveJobs) && m_audit);
+    m_bulk->setEnabled(m_backend != nullptr); // exporting needs no audit log: it changes nothing
     m_notify->setEnabled(m_backend != nullptr);
     m_order->setVisible(caps.sortByAttempts);
-    m_queueActions->setVisible(caps.moveToQueue || caps.purge);
+    const QString pauseWhy = m_backend ? m_backend->pauseUnsupportedReason() : QString();
+    m_queueActions->setVisible(caps.moveToQueue || caps.purge || caps.pause);
     m_queueActions->setEnabled(m_audit != nullptr);
-    m_queueActions->menu()->actions().at(0)->setEnabled(caps.moveToQueue);
-    m_queueActions->menu()->actions().at(1)->setEnabled(caps.purge);
-    m_bulk->menu()->actions().at(0)->setEnabled(caps.retry && (st != JobState::Waiting || caps.retryWaiting));
-    m_bulk->menu()->actions().at(1)->setEnabled(caps.cancel);
-    m_bulk->menu()->actions().at(2)->setEnabled(caps.moveJobs && st != JobState::Running);
+    const QList<QAction *> queueItems = m_queueActions->menu()->actions();
+    queueItems.at(0)->setEnabled(caps.moveToQueue);
+    queueItems.at(0)->setVisible(caps.moveToQueue || caps.purge);
+    queueItems.at(1)->setEnabled(caps.purge);
+    queueItems.at(1)->setVisible(caps.moveToQueue || caps.purge);
+    queueItems.at(2)->setVisible(caps.moveToQueue || caps.purge);
+    for (QAction *pauseItem : {queueItems.at(3), queueItems.at(4)}) {
+        pauseItem->setEnabled(caps.pause);
+        pauseItem->setToolTip(caps.pause ? QString() : pauseWhy); // RabbitMQ: why not, rather than nothing
+    }
+    m_bulk->menu()->actions().at(0)->setEnabled(caps.retry && m_audit && (st != JobState::Waiting || caps.retryWaiting));
+    m_bulk->menu()->actions().at(1)->setEnabled(caps.cancel && m_audit);
+    m_bulk->menu()->actions().at(2)->setEnabled(caps.moveJobs && m_audit && st != JobState::Running);
     m_bulk->menu()->actions().at(2)->setVisible(caps.moveJobs);
     // Each button says why it is off: Celery on Redis, for one, can delete waiting messages but retry nothing.
     const auto whyNot = [this](bool allowed) {

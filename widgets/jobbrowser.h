@@ -59,6 +59,11 @@ public:
     /// Opens the bulk dialog for every job matching the state and search shown (not just the loaded page).
     /// `targetQueue`: where a Move sends the jobs (asked for when empty).
     BulkDialog *openBulk(ActionKind kind, const QString &targetQueue = {});
+    /// Queue → Pause Queue / Resume Queue, where the backend has its own paused state (BullMQ); audited.
+    /// Pausing asks first; resuming does not.
+    void setQueuePaused(bool pause);
+    /// Pauses or resumes without asking, writes the audit row and reports through actionDone().
+    void applyQueuePaused(bool pause);
     /// All Matching → Export…: the jobs the state, search and filters match, to CSV or JSON Lines.
     JobExportDialog *openExport();
     /// Opens the bulk dialog on the newest unfinished bulk action of this connection (see resumeText()).

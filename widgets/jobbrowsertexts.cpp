@@ -36,6 +36,8 @@ void JobBrowser::retranslate()
     m_queueActions->setText(tr("&Queue"));
     m_queueActions->menu()->actions().at(0)->setText(tr("Move All Messages…"));
     m_queueActions->menu()->actions().at(1)->setText(tr("Purge Queue…"));
+    m_queueActions->menu()->actions().at(3)->setText(tr("Pause Queue…"));
+    m_queueActions->menu()->actions().at(4)->setText(tr("Resume Queue"));
     m_queueActions->setToolTip(
         tr("Act on the whole queue: move every message (a dead-letter queue back where its messages "
            "died), or delete them all"));

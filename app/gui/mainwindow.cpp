@@ -12,6 +12,7 @@
 #include "futurewatch.h"
 #include "settings/credentialstore.h"
 #include "auditview.h"
+#include "workersdialog.h"
 #include "recipients/outbox.h"
 #include "appicon.h"
 #include "timeserieschart.h"
@@ -232,6 +233,7 @@ void MainWindow::createActions()
     add(view, Icon::Note, tr("Add &Note to Timeline…"), QKeySequence(tr("Ctrl+Shift+N")),
         [this] { m_timelineActions->addNote(selectedConnection()); }, this);
     add(view, Icon::Audit, tr("Au&dit Log…"), QKeySequence(tr("Ctrl+Shift+L")), [this] { showAuditLog(); }, this);
+    add(view, Icon::Overview, tr("&Workers…"), QKeySequence(tr("Ctrl+Shift+W")), [this] { showWorkers(selectedConnection()); }, this);
     view->addSeparator();
     auto *overview = add(view, Icon::Overview, tr("&Overview"), QKeySequence(tr("Ctrl+1")), [this] { showOverview(); }, this);
     // Focus moves between the three areas by keyboard alone: connections, the page, the alerts.
@@ -341,6 +343,29 @@ AuditView *MainWindow::showAuditLog()
     m_auditView->show();
     m_auditView->raise();
     return m_auditView;
+}
+
+WorkersDialog *MainWindow::showWorkers(const QString &connectionId)
+{
+    if (connectionId.isEmpty() || !m_collector->backend(connectionId)) {
+        statusBar()->showMessage(tr("Add a connection first: there are no workers to show."), 10000);
+        return nullptr;
+    }
+    if (m_workers && m_workers->connectionId() != connectionId) {
+        m_workers->close();
+        m_workers->deleteLater();
+    }
+    if (!m_workers || m_workers->connectionId() != connectionId) {
+        m_workers = new WorkersDialog(m_collector, connectionId, m_audit.get(), ConnectionSettings().operatorName(), this);
+        m_workers->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_workers, &WorkersDialog::actionDone, this, [this](const QString &id, const QString &summary) {
+            m_timelineActions->addEvent(id, tr("Operator %1: %2").arg(ConnectionSettings().operatorName(), summary));
+            statusBar()->showMessage(summary, 10000);
+        });
+    }
+    m_workers->show();
+    m_workers->raise();
+    return m_workers;
 }
 
 AlertListModel *MainWindow::alerts() const

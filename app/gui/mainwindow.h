@@ -7,6 +7,7 @@
 
 #include <QFuture>
 #include <QMainWindow>
+#include <QPointer>
 #include <QSet>
 
 #include <memory>
@@ -22,6 +23,7 @@ class AlertsDock;
 class AlertSettings;
 class AuditLog;
 class AuditView;
+class WorkersDialog;
 class Outbox;
 class AlertListModel;
 class Collector;
@@ -70,6 +72,8 @@ public:
     void showOverview();
     /// The audit log viewer (View → Audit Log, Ctrl+Shift+L), refreshed each time it is shown.
     AuditView *showAuditLog();
+    /// View → Workers…: the workers of one connection, with Quiet and Stop where the backend can.
+    WorkersDialog *showWorkers(const QString &connectionId);
     void showQueue(const QString &connectionId, const QString &queue);
 
     /// War-room mode (F11, --wall): the wall as a full-screen window of its own over this one, or at `size`
@@ -123,6 +127,7 @@ private:
     TimelineActions *m_timelineActions;
     std::unique_ptr<AuditLog> m_audit;
     AuditView *m_auditView = nullptr;
+    QPointer<WorkersDialog> m_workers;
     WallView *m_wall = nullptr;
     QAction *m_wallAction = nullptr;
     QToolBar *m_toolBar = nullptr;

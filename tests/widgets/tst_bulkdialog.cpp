@@ -18,6 +18,8 @@
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QSettings>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -95,11 +97,15 @@ private Q_SLOTS:
         browser.setQueue(backend.get(), QStringLiteral("c1"), QStringLiteral("print"));
         browser.setState(JobState::Failed);
         QSignalSpy done(&browser, &JobBrowser::actionDone);
+        // The connection's user rule (Tell Affected Users remembers it): the blast radius names the users too.
+        QSettings().setValue(QStringLiteral("userRules/c1"), QStringLiteral("/user_id"));
+        const auto forget = qScopeGuard([] { QSettings().remove(QStringLiteral("userRules/c1")); });
 
         BulkDialog *dialog = browser.openBulk(ActionKind::Retry);
         QVERIFY(dialog);
         QTRY_VERIFY(dialog->startButton()->isEnabled());
         const QString preview = dialog->previewText();
+        QVERIFY2(preview.contains(QStringLiteral("Users: 1,200 by /user_id")), qPrintable(preview));
         QVERIFY2(preview.contains(QStringLiteral("Retry 1,200 failed job(s)?")), qPrintable(preview));
         QVERIFY2(preview.contains(QStringLiteral("PrintJob")), qPrintable(preview));
         QVERIFY2(preview.contains(QStringLiteral("\\u202e")), qPrintable(preview)); // the bidi override, escaped
@@ -119,6 +125,11 @@ private Q_SLOTS:
             QVERIFY(dialog->grab().save(shots + QStringLiteral("/bulk-retry-done.png")));
         }
         QTRY_COMPARE(audit.recent(10).result().size(), 3); // one row per batch of 500
+        for (const AuditRecord &row : audit.recent(10).result()) { // the same numbers as the preview
+            QVERIFY2(row.filter.contains(QStringLiteral("blast radius: 1200 job(s) of 1 class(es), belonging to 1200 "
+                                                        "user(s) by /user_id, oldest waiting 1 h")),
+                     qPrintable(row.filter));
+        }
         QVERIFY(audit.unfinishedBulks().result().isEmpty());
         QVERIFY(browser.resumeText().isEmpty());
     }
@@ -139,6 +150,7 @@ private Q_SLOTS:
         QCOMPARE(dialog->windowTitle(), QStringLiteral("Bulk Move"));
         QTRY_VERIFY(dialog->startButton()->isEnabled());
         QVERIFY2(dialog->previewText().contains(QStringLiteral("print-recovery")), qPrintable(dialog->previewText()));
+        QVERIFY2(dialog->previewText().contains(QStringLiteral("Users: unknown")), qPrintable(dialog->previewText()));
         QCOMPARE(count(db, QStringLiteral("queue = 'print-recovery'")), 0); // a preview changes nothing
         QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);

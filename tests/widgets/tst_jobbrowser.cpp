@@ -2,13 +2,17 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "audit/auditlog.h"
 #include "backendfactory.h"
+#include "clock.h"
 #include "demo/demoschema.h"
 #include "jobbrowser.h"
 #include "jobtablemodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QComboBox>
 #include <QFile>
+#include <QMenu>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -17,6 +21,48 @@
 #include <QTest>
 
 using namespace qd;
+
+namespace {
+
+/// A backend with its own paused state (as BullMQ has), remembering what it was asked.
+class PausableBackend final : public Backend
+{
+public:
+    PausableBackend()
+        : Backend(ConnectionUrl::parse(QStringLiteral("delayedjob+sqlite:///pausable.db")).value(), Clock::system())
+    {
+    }
+    QString kind() const override { return QStringLiteral("pausable"); }
+    Capabilities capabilities() const override
+    {
+        Capabilities c;
+        c.pause = true;
+        return c;
+    }
+    QFuture<Snapshot> snapshot() override { return QtFuture::makeReadyFuture(Snapshot{}); }
+    QFuture<PauseResult> setQueuePaused(const QString &queue, bool paused) override
+    {
+        PauseResult r;
+        r.queue = queue;
+        r.paused = paused;
+        r.changed = paused != m_paused;
+        m_paused = paused;
+        return QtFuture::makeReadyFuture(r);
+    }
+    bool m_paused = false;
+};
+
+QPushButton *queueButton(QWidget *browser)
+{
+    for (auto *b : browser->findChildren<QPushButton *>()) {
+        if (b->menu() && b->text() == QStringLiteral("&Queue")) {
+            return b;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
 
 class TestJobBrowser : public QObject
 {
@@ -202,6 +248,55 @@ private Q_SLOTS:
         QCOMPARE(recent.result().size(), 1);
         QCOMPARE(recent.result().first().operatorName, QStringLiteral("ops-anna"));
         QCOMPARE(recent.result().first().succeeded, 1);
+    }
+
+    void pauseAndResumeFromTheQueueMenuAreAudited()
+    {
+        // A Delayed::Job table has no paused state: no Queue menu at all.
+        auto dj = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
+        AuditLog audit(m_dir.filePath(QStringLiteral("audit-pause.sqlite3")));
+        QCOMPARE(audit.open(), QString());
+        PausableBackend pausable;
+        JobBrowser browser;
+        browser.setAuditLog(&audit, QStringLiteral("ops-anna"));
+        browser.setQueue(dj.get(), QStringLiteral("c"), QStringLiteral("print"));
+        QPushButton *queueMenu = queueButton(&browser);
+        QVERIFY(queueMenu);
+        QVERIFY(queueMenu->isHidden());
+
+        browser.setQueue(&pausable, QStringLiteral("p"), QStringLiteral("render"));
+        QVERIFY(!queueMenu->isHidden());
+        const QList<QAction *> items = queueMenu->menu()->actions();
+        QCOMPARE(items.size(), 5);
+        QVERIFY(!items.at(0)->isVisible() && !items.at(1)->isVisible()); // no move or purge here
+        QCOMPARE(items.at(3)->text(), QStringLiteral("Pause Queue…"));
+        QVERIFY(items.at(3)->isEnabled() && items.at(4)->isEnabled());
+
+        QSignalSpy done(&browser, &JobBrowser::actionDone);
+        browser.applyQueuePaused(true);
+        QTRY_COMPARE(done.count(), 1);
+        QCOMPARE(done.at(0).at(1).toString(), QStringLiteral("Paused render"));
+        QVERIFY(pausable.m_paused);
+        browser.applyQueuePaused(true); // again: nothing changes, and it says so
+        QTRY_COMPARE(done.count(), 2);
+        QCOMPARE(done.at(1).at(1).toString(), QStringLiteral("render was already paused"));
+        browser.applyQueuePaused(false);
+        QTRY_COMPARE(done.count(), 3);
+        QCOMPARE(done.at(2).at(1).toString(), QStringLiteral("Resumed render"));
+        QVERIFY(!pausable.m_paused);
+
+        auto recent = audit.recent();
+        recent.waitForFinished();
+        const QList<AuditRecord> rows = recent.result();
+        QCOMPARE(rows.size(), 3);
+        QStringList actions;
+        for (const AuditRecord &r : rows) {
+            actions << QStringLiteral("%1:%2:%3").arg(r.action, r.result).arg(r.succeeded);
+            QCOMPARE(r.operatorName, QStringLiteral("ops-anna"));
+        }
+        std::sort(actions.begin(), actions.end());
+        QCOMPARE(actions, (QStringList{QStringLiteral("pause:already paused:0"), QStringLiteral("pause:ok:1"),
+                                       QStringLiteral("unpause:ok:1")}));
     }
 };
 

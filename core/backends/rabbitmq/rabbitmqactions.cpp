@@ -209,6 +209,12 @@ QFuture<MoveResult> RabbitMqBackend::moveMessages(const MoveRequest &request)
     return future;
 }
 
+QString RabbitMqBackend::pauseUnsupportedReason() const
+{
+    return tr("RabbitMQ has no paused state for a queue: its consumers would have to be cancelled and re-created, "
+              "which Queuedeck does not do.");
+}
+
 QFuture<PurgeResult> RabbitMqBackend::purgeQueue(const QString &queue, bool dryRun)
 {
     PurgeResult base;

@@ -57,6 +57,7 @@ public:
     QFuture<ActionResult> act(const JobAction &action) override;
     /// `DELETE /api/queues/<vhost>/<queue>/contents`, after counting what it deletes.
     QFuture<PurgeResult> purgeQueue(const QString &queue, bool dryRun) override;
+    QString pauseUnsupportedReason() const override;
 
     /// Bytes received by the last poll (benchmarks).
     qint64 lastPollBytes() const;
