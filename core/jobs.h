@@ -62,6 +62,10 @@ struct JobPage
     QString nextCursor;              ///< empty: no more pages
     QString error;
     QString notice;                  ///< what the operator must know about this listing (e.g. peeking requeues)
+    /// Backends that scan a structure in bounded chunks (Sidekiq): entries looked at so far from the start,
+    /// and how many there are, for a search's progress. Empty when the backend does not say.
+    std::optional<qint64> scanned = {};
+    std::optional<qint64> scanTotal = {};
 };
 
 struct JobDetail

@@ -366,6 +366,50 @@ private Q_SLOTS:
         QCOMPARE(f.readAll(), QByteArray("retried"));
     }
 
+    void searchScansABigListInBoundedChunks()
+    {
+        // 30,000 waiting jobs written as Sidekiq's client writes them (LPUSH, newest at the head); one needle.
+        cli({QStringLiteral("EVAL"),
+             QStringLiteral("for i = 1, 30000 do redis.call('LPUSH', KEYS[1], '{\"retry\":true,\"queue\":\"big\",\"class\":\"PrintJob\",'"
+                            " .. '\"args\":[' .. i .. ',\"card-' .. i .. '\"],\"jid\":\"' .. string.format('%024x', i) .. '\",'"
+                            " .. '\"enqueued_at\":1764000000}') end redis.call('SADD', KEYS[2], 'big') return 1"),
+             QStringLiteral("2"), QStringLiteral("queue:big"), QStringLiteral("queues")});
+        QCOMPARE(cli({QStringLiteral("LLEN"), QStringLiteral("queue:big")}), QStringLiteral("30000"));
+        // A tiny budget: every call stops after its first 100-entry chunk, so the search takes many calls.
+        auto b = backend(QStringLiteral("?scan_budget_ms=0.001"));
+        JobQuery q;
+        q.queue = QStringLiteral("big");
+        q.search = QStringLiteral("\"card-29500\"");
+        int calls = 0;
+        qint64 lastScanned = 0;
+        QList<JobSummary> hits;
+        for (;;) {
+            const JobPage page = wait(b->jobs(q));
+            QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
+            ++calls;
+            QCOMPARE(page.scanTotal.value_or(-1), 30000);
+            QVERIFY(page.scanned.value_or(-1) > lastScanned); // always moves on, and never an empty last call
+            QVERIFY(page.scanned.value() - lastScanned <= 100);
+            lastScanned = *page.scanned;
+            hits += page.jobs;
+            if (page.nextCursor.isEmpty()) {
+                break;
+            }
+            q.after = page.nextCursor;
+        }
+        QCOMPARE(lastScanned, 30000);
+        QVERIFY2(calls >= 300, qPrintable(QString::number(calls)));
+        QCOMPARE(hits.size(), 1);
+        QVERIFY(hits.at(0).id.endsWith(QStringLiteral("%1").arg(29500, 24, 16, QLatin1Char('0'))));
+
+        // Without a budget one call looks at scan_limit entries (the old behaviour, for comparison in bench/search).
+        auto unbounded = backend(QStringLiteral("?scan_budget_ms=0"));
+        q.after.clear();
+        const JobPage one = wait(unbounded->jobs(q));
+        QCOMPARE(one.scanned.value_or(-1), 20000);
+        QVERIFY(one.jobs.isEmpty());
+    }
+
     void quietedRealSidekiqStopsFetchingThenStops()
     {
         QTemporaryDir dir;

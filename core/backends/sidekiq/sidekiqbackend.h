@@ -26,7 +26,9 @@ public:
     QString kind() const override { return QStringLiteral("sidekiq"); }
     Capabilities capabilities() const override;
     /// Waiting jobs oldest first (queue lists), running jobs (work hashes), and the schedule/retry/dead sets
-    /// filtered by queue, soonest first; a Lua script scans at most `scan_limit` (default 20000) entries per page.
+    /// filtered by queue, soonest first; a Lua script scans at most `scan_limit` (default 20000) entries per page,
+    /// and stops after the 100-entry chunk that used up `scan_budget_ms` (default 2) so a search over a million
+    /// jobs never holds Redis longer than that: pages then come back short, with a cursor and scan progress.
     QFuture<JobPage> jobs(const JobQuery &query) override;
     QFuture<JobDetail> job(const QString &id) override;
     /// Every waiting job when the queue holds at most `sample_limit` (default 10000), else that many read in

@@ -41,6 +41,10 @@ struct SidekiqBackend::Private
         if (ok && scan > 0) {
             scanLimit = scan;
         }
+        const double budgetMs = url.option(QStringLiteral("scan_budget_ms")).toDouble(&ok);
+        if (ok && budgetMs >= 0) {
+            scanBudgetUs = qint64(budgetMs * 1000.0);
+        }
         const qint64 sample = url.option(QStringLiteral("sample_limit")).toLongLong(&ok);
         if (ok && sample >= 100) {
             sampleLimit = sample;
@@ -53,6 +57,7 @@ struct SidekiqBackend::Private
     QByteArray prefix;
     bool readOnly = false;
     qint64 scanLimit = 20'000;
+    qint64 scanBudgetUs = 2'000; ///< most time one page's Lua call may scan for (scan_budget_ms; 0: no bound)
     qint64 sampleLimit = 10'000;
     double heartbeatTimeout = 30;
     qint64 breakdownLimit = 50'000;

@@ -25,12 +25,19 @@ namespace {
 
 
 // One page. KEYS[1]: a queue list or a sorted set. ARGV: kind (list|zset), start index counted from the oldest
-// (list) or lowest score (zset), limit, queue filter, text filter, most entries to look at.
-// Returns {next index or -1 when the end was reached, member1, score1, member2, score2, …}.
+// (list) or lowest score (zset), limit, queue filter, text filter, most entries to look at, and a time budget in
+// microseconds (0: none): the scan stops after the chunk that used it up, so one call never holds Redis much
+// longer than that however big the list (a search over a million jobs is many short calls, not one long one).
+// Returns {next index or -1 when the end was reached, entries in the list or set, member1, score1, …}.
 const redis::Script kPage(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF R"lua(
 local kind, i, limit, queue, search, maxScan = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
-local out = {-1}
+local budget = tonumber(ARGV[7]) or 0
+local function micros() local t = redis.call('TIME'); return tonumber(t[1]) * 1000000 + tonumber(t[2]) end
+local started = budget > 0 and micros() or 0
+local total = kind == 'list' and redis.call('LLEN', KEYS[1]) or redis.call('ZCARD', KEYS[1])
+local out = {-1, total}
 local found, scanned, chunk = 0, 0, 500
+if budget > 0 then chunk = 100 end
 while found < limit and scanned < maxScan do
   local items, scores = {}, {}
   if kind == 'list' then
@@ -53,7 +60,9 @@ while found < limit and scanned < maxScan do
     if scanned >= maxScan then break end
   end
   if #items < chunk and found < limit then return out end
+  if budget > 0 and found < limit and scanned < maxScan and micros() - started >= budget then break end
 end
+if i >= total then return out end -- looked at everything: no empty last round trip
 out[1] = i
 return out
 )lua"));
@@ -294,8 +303,9 @@ QFuture<JobPage> SidekiqBackend::jobs(const JobQuery &query)
     unavailable.error = configError();
     const QByteArray prefix = d->prefix;
     const qint64 scanLimit = d->scanLimit;
+    const qint64 budgetUs = d->scanBudgetUs;
     return onConnection<JobPage>(
-        [this, query, prefix, scanLimit](Connection &c, std::function<void(JobPage)> reply) {
+        [this, query, prefix, scanLimit, budgetUs](Connection &c, std::function<void(JobPage)> reply) {
             if (query.state == JobState::Running) {
                 c.send({{"SMEMBERS", prefix + "processes"}}, [&c, query, prefix, reply](Batch b) {
                     JobPage page;
@@ -360,7 +370,7 @@ QFuture<JobPage> SidekiqBackend::jobs(const JobQuery &query)
             c.send({kPage.evalsha({key}, {list ? "list" : "zset", QByteArray::number(start),
                                          QByteArray::number(std::clamp(query.limit, 1, 5000)),
                                          list ? QByteArray() : query.queue.toUtf8(), query.search.toUtf8(),
-                                         QByteArray::number(scanLimit)})},
+                                         QByteArray::number(scanLimit), QByteArray::number(budgetUs)})},
                    [query, list, reply](Batch b) {
                        JobPage page;
                        if (!b.ok()) {
@@ -371,7 +381,9 @@ QFuture<JobPage> SidekiqBackend::jobs(const JobQuery &query)
                            const QList<Reply> &e = b.replies.at(0).elements;
                            const qint64 next = e.isEmpty() ? -1 : e.at(0).toInteger().value_or(-1);
                            page.nextCursor = next >= 0 ? QString::number(next) : QString();
-                           for (qsizetype i = 1; i + 1 < e.size(); i += 2) {
+                           page.scanTotal = e.size() > 1 ? e.at(1).toInteger() : std::nullopt;
+                           page.scanned = next >= 0 ? std::optional<qint64>(next) : page.scanTotal;
+                           for (qsizetype i = 2; i + 1 < e.size(); i += 2) {
                                const QString middle = list ? query.queue : QString::fromLatin1(e.at(i + 1).str);
                                page.jobs << summarize(e.at(i).str, list ? QStringLiteral("queue") : setName(query.state),
                                                       middle, query.state, {}, query.withPayload);
