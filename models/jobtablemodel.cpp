@@ -32,6 +32,9 @@ QString JobTableModel::setQuery(Backend *backend, const JobQuery &query, const J
     m_error.clear();
     m_notice.clear();
     m_loading = false;
+    m_searchStopped = false;
+    m_scanned.reset();
+    m_scanTotal.reset();
     ++m_generation; // answers to the previous query are dropped
     m_matcher.reset();
     QString error;
@@ -71,13 +74,18 @@ void JobTableModel::load()
         loadFiltered(q, 0, 0);
         return;
     }
+    loadPage(q, 0);
+}
+
+void JobTableModel::loadPage(JobQuery query, qint64 found)
+{
     const quint64 generation = m_generation;
-    whenFinished(m_backend->jobs(q), this, [this, generation](const JobPage &page) {
+    whenFinished(m_backend->jobs(query), this, [this, generation, query, found](const JobPage &page) mutable {
         if (generation != m_generation) {
             return;
         }
-        m_loading = false;
         if (!page.error.isEmpty()) {
+            m_loading = false;
             m_error = page.error;
             Q_EMIT loadFailed(page.error);
             return;
@@ -89,8 +97,44 @@ void JobTableModel::load()
             m_jobs.append(page.jobs);
             endInsertRows();
         }
+        found += page.jobs.size();
+        noteScan(page, page.jobs.size());
+        // A search is answered in short, bounded chunks (a million-job list is never scanned in one call): ask for
+        // the next one until a page's worth matched or the end, showing each hit as it comes.
+        if (!query.search.isEmpty() && !m_next.isEmpty() && m_next != query.after && found < query.limit) {
+            query.after = m_next;
+            loadPage(query, found);
+            return;
+        }
+        m_loading = false;
         Q_EMIT pageLoaded();
     });
+}
+
+void JobTableModel::noteScan(const JobPage &page, qint64 scannedHere)
+{
+    if (page.scanned) {
+        m_scanned = page.scanned;
+    } else {
+        m_scanned = m_scanned.value_or(0) + scannedHere; // at least what came back
+    }
+    if (page.scanTotal) {
+        m_scanTotal = page.scanTotal;
+    }
+    if (!m_query.search.isEmpty() || m_matcher) {
+        Q_EMIT searchProgress(*m_scanned, m_scanTotal.value_or(-1), m_jobs.size());
+    }
+}
+
+void JobTableModel::stopSearch()
+{
+    if (!isSearching()) {
+        return;
+    }
+    ++m_generation; // the answer in flight is dropped: its rows would be found again by a new search
+    m_loading = false;
+    m_searchStopped = true;
+    Q_EMIT pageLoaded();
 }
 
 void JobTableModel::loadFiltered(JobQuery query, qint64 scanned, qint64 found)
@@ -122,6 +166,7 @@ void JobTableModel::loadFiltered(JobQuery query, qint64 scanned, qint64 found)
             m_jobs.append(hits);
             endInsertRows();
         }
+        noteScan(page, page.jobs.size());
         const bool more = !page.nextCursor.isEmpty() && page.nextCursor != query.after;
         m_next = more ? page.nextCursor : QString();
         m_notice = page.notice;
@@ -153,7 +198,7 @@ int JobTableModel::columnCount(const QModelIndex &parent) const
 
 bool JobTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && m_backend && !m_loading && !m_next.isEmpty();
+    return !parent.isValid() && m_backend && !m_loading && !m_next.isEmpty() && !m_searchStopped;
 }
 
 void JobTableModel::fetchMore(const QModelIndex &parent)

@@ -34,6 +34,15 @@ public:
     /// The backend's notice about the listing (e.g. "peeking marks messages redelivered").
     QString notice() const { return m_notice; }
     bool isLoading() const { return m_loading; }
+    /// A search (JobQuery::search or a filter) is scanning: the backend answers in bounded chunks and the model
+    /// asks for the next one itself until a page's worth matched or the end, adding rows as they are found.
+    bool isSearching() const { return m_loading && (!m_query.search.isEmpty() || m_matcher); }
+    /// Stops a running search where it is: the rows found stay; scrolling does not restart it (refresh() does).
+    void stopSearch();
+    bool searchStopped() const { return m_searchStopped; }
+    /// Entries the backend has looked at, of how many (empty: the backend does not say).
+    std::optional<qint64> scanned() const { return m_scanned; }
+    std::optional<qint64> scanTotal() const { return m_scanTotal; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -45,10 +54,14 @@ public:
 Q_SIGNALS:
     void pageLoaded();
     void loadFailed(const QString &error);
+    /// A search moved on: `scanned` of `total` entries looked at (-1: unknown), `found` rows so far.
+    void searchProgress(qint64 scanned, qint64 total, qint64 found);
 
 private:
     void load();
     void loadFiltered(JobQuery query, qint64 scanned, qint64 found);
+    void loadPage(JobQuery query, qint64 found);
+    void noteScan(const JobPage &page, qint64 scannedHere);
 
     Backend *m_backend = nullptr;
     JobQuery m_query;
@@ -58,6 +71,9 @@ private:
     QString m_error;
     QString m_notice;
     bool m_loading = false;
+    bool m_searchStopped = false;
+    std::optional<qint64> m_scanned;
+    std::optional<qint64> m_scanTotal;
     quint64 m_generation = 0;
 };
 

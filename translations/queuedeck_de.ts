@@ -2100,151 +2100,176 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
+        <source>Stop Search</source>
+        <translation>Suche anhalten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
+        <source>Keep the jobs found so far and stop looking</source>
+        <translation>Die bisher gefundenen Jobs behalten und nicht weitersuchen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="38"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
         <source>Move All Messages…</source>
         <translation>Alle Nachrichten verschieben…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="38"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
         <source>Purge Queue…</source>
         <translation>Warteschlange leeren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="41"/>
         <source>Pause Queue…</source>
         <translation>Warteschlange pausieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
         <source>Resume Queue</source>
         <translation>Warteschlange fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
         <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
         <translation>Die ganze Warteschlange bearbeiten: jede Nachricht verschieben (eine Dead-Letter-Warteschlange dorthin zurück, wo ihre Nachrichten gescheitert sind) oder alle löschen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="45"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
         <source>Class (exact)</source>
         <translation>Klasse (exakt)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
         <source>Class filter</source>
         <translation>Klassenfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
         <source>Field: /args/0/user_id</source>
         <translation>Feld: /args/0/user_id</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
         <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
         <translation>Ein JSON-Pointer in den Job (auch Delayed::Job-YAML), arg:N oder re:…; mit dem Wert rechts daneben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
         <source>Field filter</source>
         <translation>Feldfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
         <source>= value</source>
         <translation>= Wert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
         <source>Field value</source>
         <translation>Feldwert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
         <source>Oldest first</source>
         <translation>Älteste zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
         <source>Most attempts first</source>
         <translation>Meiste Versuche zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="57"/>
         <source>Order</source>
         <translation>Reihenfolge</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
         <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
         <translation>Vom Server über alle Jobs sortiert (nicht nur die geladenen): die Giftjobs eines Dead-Sets mit einer Million Zeilen auf der ersten Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
         <source>&amp;Stuck</source>
         <translation>&amp;Hängend</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
         <source>Only:</source>
         <translation>Nur:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
         <source>Resume…</source>
         <translation>Fortsetzen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
         <source>Job classes</source>
         <translation>Job-Klassen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation>Klicken, um die bisher geladenen Jobs zu sortieren; das Backend listet die ältesten zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
         <source>Jobs</source>
         <translation>Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
         <source>Similar jobs</source>
         <translation>Ähnliche Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
         <source>Retry All Similar…</source>
         <translation>Alle ähnlichen erneut ausführen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
         <source>Every job in this queue and state with the same error, in batches</source>
         <translation>Jeder Job in dieser Warteschlange und diesem Zustand mit demselben Fehler, stapelweise</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
         <source>Copy as &amp;JSON</source>
         <translation>Als JS&amp;ON kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="71"/>
         <source>The selected job as JSON: summary, payload and full error</source>
         <translation>Der ausgewählte Job als JSON: Übersicht, Payload und vollständiger Fehler</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="72"/>
         <source>Job payload and error</source>
         <translation>Payload und Fehler des Jobs</translation>
     </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="195"/>
+        <source>Searching… %1 of %2 jobs looked at, %3 found</source>
+        <translation>Suche… %1 von %2 Jobs durchgesehen, %3 gefunden</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="197"/>
+        <source>Searching… %1 jobs looked at, %2 found</source>
+        <translation>Suche… %1 Jobs durchgesehen, %2 gefunden</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="214"/>
+        <source> — search stopped after %1 of %2 jobs</source>
+        <translation> – Suche nach %1 von %2 Jobs angehalten</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="183"/>
+        <location filename="../widgets/jobbrowser.cpp" line="217"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n Job angezeigt</numerusform>
@@ -2252,77 +2277,77 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="184"/>
+        <location filename="../widgets/jobbrowser.cpp" line="218"/>
         <source> — scroll for more</source>
         <translation> — für weitere scrollen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="188"/>
+        <location filename="../widgets/jobbrowser.cpp" line="222"/>
         <source>Cannot list jobs: %1</source>
         <translation>Jobs können nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="252"/>
+        <location filename="../widgets/jobbrowser.cpp" line="297"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation>Massenaktion %1 #%2 wurde nicht beendet (%3): %4 von %5 Job(s) übrig. %6</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="276"/>
+        <location filename="../widgets/jobbrowser.cpp" line="321"/>
         <source>Move All Matching</source>
         <translation>Alle passenden verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="276"/>
+        <location filename="../widgets/jobbrowser.cpp" line="321"/>
         <source>Move every matching job to the queue:</source>
         <translation>Alle passenden Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="317"/>
+        <location filename="../widgets/jobbrowser.cpp" line="362"/>
         <source>Pause Queue</source>
         <translation>Warteschlange pausieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="318"/>
+        <location filename="../widgets/jobbrowser.cpp" line="363"/>
         <source>Pause %1? Its workers take no job from it until it is resumed; new jobs keep arriving and wait.</source>
         <translation>%1 pausieren? Die Worker nehmen keinen Job daraus, bis sie fortgesetzt wird; neue Jobs kommen weiter an und warten.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="344"/>
+        <location filename="../widgets/jobbrowser.cpp" line="389"/>
         <source>%1 not changed: %2</source>
         <translation>%1 nicht geändert: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="345"/>
+        <location filename="../widgets/jobbrowser.cpp" line="390"/>
         <source>Paused %1</source>
         <translation>%1 pausiert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="345"/>
+        <location filename="../widgets/jobbrowser.cpp" line="390"/>
         <source>Resumed %1</source>
         <translation>%1 fortgesetzt</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="346"/>
+        <location filename="../widgets/jobbrowser.cpp" line="391"/>
         <source>%1 was already paused</source>
         <translation>%1 war bereits pausiert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="347"/>
+        <location filename="../widgets/jobbrowser.cpp" line="392"/>
         <source>%1 was not paused</source>
         <translation>%1 war nicht pausiert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="431"/>
+        <location filename="../widgets/jobbrowser.cpp" line="476"/>
         <source>Cannot filter: %1</source>
         <translation>Filtern nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="466"/>
+        <location filename="../widgets/jobbrowser.cpp" line="511"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation>Wartet länger als %1 oder läuft länger als %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="495"/>
+        <location filename="../widgets/jobbrowser.cpp" line="540"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n weitere Klasse</numerusform>
@@ -2330,17 +2355,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="497"/>
+        <location filename="../widgets/jobbrowser.cpp" line="542"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation>Wartend nach Klasse (Stichprobe von %1 aus %2 Jobs): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="499"/>
+        <location filename="../widgets/jobbrowser.cpp" line="544"/>
         <source>Waiting by class: %1</source>
         <translation>Wartend nach Klasse: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="512"/>
+        <location filename="../widgets/jobbrowser.cpp" line="557"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n Job ausgewählt</numerusform>
@@ -2348,28 +2373,28 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="528"/>
+        <location filename="../widgets/jobbrowser.cpp" line="573"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation>Job %1 · %2 · %3 · Warteschlange %4 · Versuche %5
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="534"/>
+        <location filename="../widgets/jobbrowser.cpp" line="579"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation>Eingereiht %1 · Ausführung %2 · fehlgeschlagen %3
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="536"/>
+        <location filename="../widgets/jobbrowser.cpp" line="581"/>
         <source>Worker: %1
 </source>
         <translation>Worker: %1
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="538"/>
+        <location filename="../widgets/jobbrowser.cpp" line="583"/>
         <source>
 Payload:
 %1
@@ -2380,7 +2405,7 @@ Payload:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="540"/>
+        <location filename="../widgets/jobbrowser.cpp" line="585"/>
         <source>
 Last error:
 %1
@@ -2391,72 +2416,72 @@ Letzter Fehler:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="567"/>
+        <location filename="../widgets/jobbrowser.cpp" line="612"/>
         <source>Counting jobs with the same error…</source>
         <translation>Zähle Jobs mit demselben Fehler…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="579"/>
+        <location filename="../widgets/jobbrowser.cpp" line="624"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation>Ähnliche Jobs: unbekannt (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="592"/>
+        <location filename="../widgets/jobbrowser.cpp" line="637"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): mindestens %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="593"/>
+        <location filename="../widgets/jobbrowser.cpp" line="638"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="653"/>
+        <location filename="../widgets/jobbrowser.cpp" line="698"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation>Diese Verbindung erlaubt diese Aktion nicht (schreibgeschützt oder nicht unterstützt).</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="654"/>
+        <location filename="../widgets/jobbrowser.cpp" line="699"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="660"/>
+        <location filename="../widgets/jobbrowser.cpp" line="705"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation>Die ausgewählten Jobs jetzt erneut ausführen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="661"/>
+        <location filename="../widgets/jobbrowser.cpp" line="706"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation>Die ausgewählten Jobs löschen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="670"/>
+        <location filename="../widgets/jobbrowser.cpp" line="715"/>
         <source>Retry</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="670"/>
+        <location filename="../widgets/jobbrowser.cpp" line="715"/>
         <source>Cancel (delete)</source>
         <translation>Abbrechen (löschen)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="673"/>
+        <location filename="../widgets/jobbrowser.cpp" line="718"/>
         <source>Move to Queue</source>
         <translation>In Warteschlange verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="673"/>
+        <location filename="../widgets/jobbrowser.cpp" line="718"/>
         <source>Move the selected jobs to the queue:</source>
         <translation>Die ausgewählten Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="680"/>
+        <location filename="../widgets/jobbrowser.cpp" line="725"/>
         <source>Move to %1:</source>
         <translation>Verschieben nach %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="683"/>
+        <location filename="../widgets/jobbrowser.cpp" line="728"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 – %n Job im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
@@ -2464,37 +2489,37 @@ Letzter Fehler:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="709"/>
+        <location filename="../widgets/jobbrowser.cpp" line="754"/>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="711"/>
+        <location filename="../widgets/jobbrowser.cpp" line="756"/>
         <source>retried</source>
         <translation>erneut ausgeführt</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="711"/>
+        <location filename="../widgets/jobbrowser.cpp" line="756"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="711"/>
+        <location filename="../widgets/jobbrowser.cpp" line="756"/>
         <source>moved to %1</source>
         <translation>nach %1 verschoben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="726"/>
+        <location filename="../widgets/jobbrowser.cpp" line="771"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="729"/>
+        <location filename="../widgets/jobbrowser.cpp" line="774"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation>%2 Job(s) im Zustand %3 in %4 %1%5</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="733"/>
+        <location filename="../widgets/jobbrowser.cpp" line="778"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation> (%1 übersprungen: nicht mehr im Zustand %2)</translation>
     </message>
@@ -2674,37 +2699,37 @@ Letzter Fehler:
 <context>
     <name>qd::JobTableModel</name>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="131"/>
+        <location filename="../models/jobtablemodel.cpp" line="176"/>
         <source>This backend lists no payloads, so no job can match a field filter.</source>
         <translation>Dieses Backend listet keine Payloads, daher kann kein Job zu einem Feldfilter passen.</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="209"/>
+        <location filename="../models/jobtablemodel.cpp" line="254"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="210"/>
+        <location filename="../models/jobtablemodel.cpp" line="255"/>
         <source>Class</source>
         <translation>Klasse</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="211"/>
+        <location filename="../models/jobtablemodel.cpp" line="256"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="212"/>
+        <location filename="../models/jobtablemodel.cpp" line="257"/>
         <source>Attempts</source>
         <translation>Versuche</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="213"/>
+        <location filename="../models/jobtablemodel.cpp" line="258"/>
         <source>Run at</source>
         <translation>Ausführung um</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="214"/>
+        <location filename="../models/jobtablemodel.cpp" line="259"/>
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
     </message>
@@ -5984,62 +6009,62 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="346"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="356"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation>Sidekiq bewahrt keine abgeschlossenen Jobs auf: Ein erfolgreicher Job ist weg.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="353"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="363"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre wartenden Jobs aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="369"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="379"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation>Sidekiq-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="393"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="405"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation>„%1“ ist keine Sidekiq-Job-ID (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="446"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="458"/>
         <source>Job %1 is no longer %2.</source>
         <translation>Job %1 ist nicht mehr im Zustand %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="475"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="487"/>
         <source>The queue could not be read: %1</source>
         <translation>Die Warteschlange konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="496"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="508"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="508"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="520"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation>Nur wartende Sidekiq-Jobs können in eine andere Warteschlange verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="509"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="521"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation>„%1“ ist kein gültiger Name einer Zielwarteschlange (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="513"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="525"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation>Nur geplante, fehlgeschlagene (Retry-Set) und tote Sidekiq-Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="514"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="526"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation>Laufende Sidekiq-Jobs können nicht abgebrochen werden: Sidekiq kann einen Job nicht anhalten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="539"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="551"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation>Job %1 hat kein Feld „queue“ an der Stelle, an der Sidekiq es schreibt; er wurde an seinem Platz gelassen</translation>
     </message>

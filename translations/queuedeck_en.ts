@@ -2094,151 +2094,176 @@ Last poll failed: %2</source>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
-        <source>&amp;Queue</source>
+        <source>Stop Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
-        <source>Move All Messages…</source>
+        <source>Keep the jobs found so far and stop looking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="38"/>
-        <source>Purge Queue…</source>
+        <source>&amp;Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
-        <source>Pause Queue…</source>
+        <source>Move All Messages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
-        <source>Resume Queue</source>
+        <source>Purge Queue…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="41"/>
+        <source>Pause Queue…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
-        <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="45"/>
-        <source>Class (exact)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
-        <source>Class filter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
-        <source>Field: /args/0/user_id</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
-        <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
-        <source>Field filter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
-        <source>= value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
-        <source>Field value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
-        <source>Oldest first</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
-        <source>Most attempts first</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
-        <source>Order</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
-        <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
-        <source>&amp;Stuck</source>
+        <source>Resume Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
-        <source>Only:</source>
+        <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
+        <source>Class (exact)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
+        <source>Class filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
+        <source>Field: /args/0/user_id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
+        <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
+        <source>Field filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
+        <source>= value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
+        <source>Field value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
+        <source>Oldest first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
+        <source>Most attempts first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="57"/>
+        <source>Order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
+        <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
+        <source>&amp;Stuck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
+        <source>Only:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
         <source>Resume…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
         <source>Job classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
         <source>Similar jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
         <source>Retry All Similar…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
         <source>Every job in this queue and state with the same error, in batches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
         <source>Copy as &amp;JSON</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="71"/>
         <source>The selected job as JSON: summary, payload and full error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="72"/>
         <source>Job payload and error</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="195"/>
+        <source>Searching… %1 of %2 jobs looked at, %3 found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="197"/>
+        <source>Searching… %1 jobs looked at, %2 found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="214"/>
+        <source> — search stopped after %1 of %2 jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="183"/>
+        <location filename="../widgets/jobbrowser.cpp" line="217"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n job shown</numerusform>
@@ -2246,77 +2271,77 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="184"/>
+        <location filename="../widgets/jobbrowser.cpp" line="218"/>
         <source> — scroll for more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="188"/>
+        <location filename="../widgets/jobbrowser.cpp" line="222"/>
         <source>Cannot list jobs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="252"/>
+        <location filename="../widgets/jobbrowser.cpp" line="297"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="276"/>
+        <location filename="../widgets/jobbrowser.cpp" line="321"/>
         <source>Move All Matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="276"/>
+        <location filename="../widgets/jobbrowser.cpp" line="321"/>
         <source>Move every matching job to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="317"/>
+        <location filename="../widgets/jobbrowser.cpp" line="362"/>
         <source>Pause Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="318"/>
+        <location filename="../widgets/jobbrowser.cpp" line="363"/>
         <source>Pause %1? Its workers take no job from it until it is resumed; new jobs keep arriving and wait.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="344"/>
+        <location filename="../widgets/jobbrowser.cpp" line="389"/>
         <source>%1 not changed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="345"/>
+        <location filename="../widgets/jobbrowser.cpp" line="390"/>
         <source>Paused %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="345"/>
+        <location filename="../widgets/jobbrowser.cpp" line="390"/>
         <source>Resumed %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="346"/>
+        <location filename="../widgets/jobbrowser.cpp" line="391"/>
         <source>%1 was already paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="347"/>
+        <location filename="../widgets/jobbrowser.cpp" line="392"/>
         <source>%1 was not paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="431"/>
+        <location filename="../widgets/jobbrowser.cpp" line="476"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="466"/>
+        <location filename="../widgets/jobbrowser.cpp" line="511"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="495"/>
+        <location filename="../widgets/jobbrowser.cpp" line="540"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n more class</numerusform>
@@ -2324,17 +2349,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="497"/>
+        <location filename="../widgets/jobbrowser.cpp" line="542"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="499"/>
+        <location filename="../widgets/jobbrowser.cpp" line="544"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="512"/>
+        <location filename="../widgets/jobbrowser.cpp" line="557"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n job selected</numerusform>
@@ -2342,25 +2367,25 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="528"/>
+        <location filename="../widgets/jobbrowser.cpp" line="573"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="534"/>
+        <location filename="../widgets/jobbrowser.cpp" line="579"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="536"/>
+        <location filename="../widgets/jobbrowser.cpp" line="581"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="538"/>
+        <location filename="../widgets/jobbrowser.cpp" line="583"/>
         <source>
 Payload:
 %1
@@ -2368,7 +2393,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="540"/>
+        <location filename="../widgets/jobbrowser.cpp" line="585"/>
         <source>
 Last error:
 %1
@@ -2376,72 +2401,72 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="567"/>
+        <location filename="../widgets/jobbrowser.cpp" line="612"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="579"/>
+        <location filename="../widgets/jobbrowser.cpp" line="624"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="592"/>
+        <location filename="../widgets/jobbrowser.cpp" line="637"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="593"/>
+        <location filename="../widgets/jobbrowser.cpp" line="638"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="653"/>
+        <location filename="../widgets/jobbrowser.cpp" line="698"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="654"/>
+        <location filename="../widgets/jobbrowser.cpp" line="699"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="660"/>
+        <location filename="../widgets/jobbrowser.cpp" line="705"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="661"/>
+        <location filename="../widgets/jobbrowser.cpp" line="706"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="670"/>
+        <location filename="../widgets/jobbrowser.cpp" line="715"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="670"/>
+        <location filename="../widgets/jobbrowser.cpp" line="715"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="673"/>
+        <location filename="../widgets/jobbrowser.cpp" line="718"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="673"/>
+        <location filename="../widgets/jobbrowser.cpp" line="718"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="680"/>
+        <location filename="../widgets/jobbrowser.cpp" line="725"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="683"/>
+        <location filename="../widgets/jobbrowser.cpp" line="728"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
@@ -2449,37 +2474,37 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="709"/>
+        <location filename="../widgets/jobbrowser.cpp" line="754"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="711"/>
+        <location filename="../widgets/jobbrowser.cpp" line="756"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="711"/>
+        <location filename="../widgets/jobbrowser.cpp" line="756"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="711"/>
+        <location filename="../widgets/jobbrowser.cpp" line="756"/>
         <source>moved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="726"/>
+        <location filename="../widgets/jobbrowser.cpp" line="771"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="729"/>
+        <location filename="../widgets/jobbrowser.cpp" line="774"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="733"/>
+        <location filename="../widgets/jobbrowser.cpp" line="778"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2659,37 +2684,37 @@ Last error:
 <context>
     <name>qd::JobTableModel</name>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="131"/>
+        <location filename="../models/jobtablemodel.cpp" line="176"/>
         <source>This backend lists no payloads, so no job can match a field filter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="209"/>
+        <location filename="../models/jobtablemodel.cpp" line="254"/>
         <source>ID</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="210"/>
+        <location filename="../models/jobtablemodel.cpp" line="255"/>
         <source>Class</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="211"/>
+        <location filename="../models/jobtablemodel.cpp" line="256"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="212"/>
+        <location filename="../models/jobtablemodel.cpp" line="257"/>
         <source>Attempts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="213"/>
+        <location filename="../models/jobtablemodel.cpp" line="258"/>
         <source>Run at</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="214"/>
+        <location filename="../models/jobtablemodel.cpp" line="259"/>
         <source>Last error</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5923,62 +5948,62 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="346"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="356"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="353"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="363"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="369"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="379"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="393"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="405"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="446"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="458"/>
         <source>Job %1 is no longer %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="475"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="487"/>
         <source>The queue could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="496"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="508"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="508"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="520"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="509"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="521"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="513"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="525"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="514"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="526"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="539"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="551"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation type="unfinished"></translation>
     </message>

@@ -26,6 +26,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -165,9 +166,36 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     root->addWidget(split, 1);
+    auto *statusRow = new QHBoxLayout;
     m_status = new QLabel(this);
     m_status->setTextFormat(Qt::PlainText);
-    root->addWidget(m_status);
+    statusRow->addWidget(m_status, 1);
+    // A search over a big live queue runs in short server-side chunks: how far it got, and a way to stop it.
+    m_searchProgress = new QProgressBar(this);
+    m_searchProgress->setMaximumWidth(220);
+    m_searchProgress->setTextVisible(false);
+    m_searchProgress->hide();
+    statusRow->addWidget(m_searchProgress);
+    m_stopSearch = new QPushButton(this);
+    m_stopSearch->hide();
+    statusRow->addWidget(m_stopSearch);
+    root->addLayout(statusRow);
+    connect(m_stopSearch, &QPushButton::clicked, m_model, &JobTableModel::stopSearch);
+    connect(m_model, &JobTableModel::searchProgress, this, [this](qint64 scanned, qint64 total, qint64 found) {
+        if (!m_model->isSearching()) {
+            return; // the last chunk: pageLoaded says the rest
+        }
+        m_searchProgress->setVisible(total > 0);
+        if (total > 0) {
+            // QProgressBar counts in int: per mille of a list that may hold billions
+            m_searchProgress->setRange(0, 1000);
+            m_searchProgress->setValue(int(std::min<qint64>(1000, scanned * 1000 / total)));
+        }
+        m_stopSearch->show();
+        m_status->setText(total > 0 ? tr("Searching… %1 of %2 jobs looked at, %3 found")
+                                          .arg(Freshness::count(scanned), Freshness::count(total), Freshness::count(found))
+                                    : tr("Searching… %1 jobs looked at, %2 found").arg(Freshness::count(scanned), Freshness::count(found)));
+    });
 
     connect(m_state, &QComboBox::currentIndexChanged, this, &JobBrowser::reload);
     connect(m_search, &QLineEdit::returnPressed, this, &JobBrowser::reload);
@@ -180,7 +208,13 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
         if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0) {
             m_table->selectRow(0); // the first job's payload and error at once, without a click
         }
-        m_status->setText(tr("%n job(s) shown", nullptr, m_model->rowCount()) +
+        m_searchProgress->hide();
+        m_stopSearch->hide();
+        const QString stopped = m_model->searchStopped() && m_model->scanned()
+                                    ? tr(" — search stopped after %1 of %2 jobs")
+                                          .arg(Freshness::count(*m_model->scanned()), Freshness::count(m_model->scanTotal()))
+                                    : QString();
+        m_status->setText(tr("%n job(s) shown", nullptr, m_model->rowCount()) + stopped +
                           (m_model->canFetchMore({}) ? tr(" — scroll for more") : QString()) +
                           (m_model->notice().isEmpty() ? QString() : u'\n' + escapeForDisplay(m_model->notice(), 400)));
     });
@@ -224,6 +258,17 @@ NotifyDialog *JobBrowser::openNotify()
     connect(dialog, &NotifyDialog::sendFinished, this, [this](const QString &summary) { Q_EMIT actionDone(m_connectionId, summary); });
     dialog->show();
     return dialog;
+}
+
+void JobBrowser::setSearch(const QString &text)
+{
+    m_search->setText(text);
+    reload();
+}
+
+bool JobBrowser::isSearchStoppable() const
+{
+    return !m_stopSearch->isHidden();
 }
 
 void JobBrowser::setQueue(Backend *backend, const QString &connectionId, const QString &queue)

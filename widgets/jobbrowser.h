@@ -15,6 +15,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 class QTableView;
 
@@ -44,6 +45,9 @@ public:
     NotifyDialog *openNotify();
     void setQueue(Backend *backend, const QString &connectionId, const QString &queue);
     void setState(JobState state);
+    /// The search box's text, as if typed and Enter pressed.
+    void setSearch(const QString &text);
+    bool isSearchStoppable() const;
     /// Narrows the list (and "All Matching") beyond the backend's search: class, a payload field, stuck.
     void setFilter(const QString &className, const QString &fieldPointer, const QString &fieldValue);
     /// "Stuck": waiting longer than the queue's latency threshold, or running longer than the max run time.
@@ -132,6 +136,8 @@ private:
     QPushButton *m_resume;
     std::optional<BulkJournalEntry> m_unfinished;
     QLabel *m_status;
+    QProgressBar *m_searchProgress;
+    QPushButton *m_stopSearch;
     QLabel *m_classes;
     QLabel *m_similar;
     QPushButton *m_similarRetry;

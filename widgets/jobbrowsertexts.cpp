@@ -33,6 +33,8 @@ void JobBrowser::retranslate()
     m_bulk->setToolTip(tr("Act on every job matching the state and search, in batches, with progress"));
     m_notify->setText(tr("Tell &Affected Users…"));
     m_notify->setToolTip(tr("Who these jobs belong to, and one message to each of them"));
+    m_stopSearch->setText(tr("Stop Search"));
+    m_stopSearch->setToolTip(tr("Keep the jobs found so far and stop looking"));
     m_queueActions->setText(tr("&Queue"));
     m_queueActions->menu()->actions().at(0)->setText(tr("Move All Messages…"));
     m_queueActions->menu()->actions().at(1)->setText(tr("Purge Queue…"));
