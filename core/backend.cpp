@@ -57,6 +57,21 @@ QString Backend::pauseUnsupportedReason() const
     return tr("The %1 backend has no way to pause a queue that its workers respect.").arg(kind());
 }
 
+QString Backend::validatePayload(const QString &) const
+{
+    return tr("Jobs of the %1 backend cannot be edited and resent from here.").arg(kind());
+}
+
+QFuture<ResendResult> Backend::resend(const ResendRequest &request)
+{
+    ResendResult r;
+    r.originalId = request.jobId;
+    r.dryRun = request.dryRun;
+    r.inPlace = request.inPlace;
+    r.error = validatePayload(request.payload);
+    return QtFuture::makeReadyFuture(r);
+}
+
 QFuture<WorkerSignalResult> Backend::signalWorker(const QString &worker, WorkerSignal signal)
 {
     WorkerSignalResult r;

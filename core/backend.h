@@ -25,7 +25,7 @@ struct Capabilities
     bool pause = false;
     bool workers = false;      ///< reports workers at all
     bool exactCounts = false;  ///< counts are exact, not upper bounds or samples
-    bool payloadEdit = false;
+    bool payloadEdit = false;    ///< edit a failed/dead job's payload and resend it (resend())
     bool sortByAttempts = false; ///< JobOrder::MostAttempts, server-side
     bool retryWaiting = false;   ///< a waiting job can be retried: a dead letter sent back where it died (RabbitMQ)
     bool quietWorkers = false;   ///< a worker can be told to take no new jobs and stay up (Sidekiq)
@@ -69,6 +69,12 @@ public:
     virtual QFuture<PauseResult> setQueuePaused(const QString &queue, bool paused);
     /// Why this backend cannot pause queues (for a tooltip), or empty when it can.
     virtual QString pauseUnsupportedReason() const;
+    /// Whether an edited payload can be resent by this backend (Capabilities::payloadEdit): empty when it can,
+    /// else what is wrong with it, in words (shown live under the editor).
+    virtual QString validatePayload(const QString &payload) const;
+    /// Enqueues an edited copy of a job, or replaces it (ResendRequest::inPlace), only if the original is still
+    /// where the operator saw it; default: not supported.
+    virtual QFuture<ResendResult> resend(const ResendRequest &request);
     /// Tells one worker (WorkerInfo::id) to quiet down or stop, the way the backend's own tools do
     /// (Capabilities::quietWorkers / stopWorkers); default: not supported.
     virtual QFuture<WorkerSignalResult> signalWorker(const QString &worker, WorkerSignal signal);

@@ -134,6 +134,27 @@ struct PauseResult
     QString error = {};
 };
 
+/// Edit and resend: a failed, dead or scheduled job's payload as the operator edited it, sent again.
+struct ResendRequest
+{
+    QString jobId;
+    JobState expected = JobState::Dead; ///< where the operator saw the original: resent only if it is still there
+    QString payload;                    ///< the edited job, as the backend stores it (Sidekiq: the job's JSON)
+    bool inPlace = false;               ///< replace the original (taken out, the edit enqueued under its id)
+    bool dryRun = false;                ///< check and normalise, change nothing
+};
+
+struct ResendResult
+{
+    QString originalId;
+    QString newId = {};    ///< where the resent job is now
+    QString original = {}; ///< the original payload as it was when resent (for the audit log)
+    QString edited = {};   ///< what was enqueued (the edit, normalised: new id, fresh times)
+    bool inPlace = false;
+    bool dryRun = false;
+    QString error = {};
+};
+
 /// What an operator can ask a running worker process to do (Capabilities::quietWorkers / stopWorkers).
 enum class WorkerSignal : quint8 {
     Quiet, ///< finish the jobs it holds, take no new ones, stay up (Sidekiq's TSTP)

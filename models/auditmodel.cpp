@@ -47,6 +47,8 @@ QString AuditModel::exportText(const AuditRecord &r, int column)
     case Succeeded: return QString::number(r.succeeded);
     case Skipped: return QString::number(r.skipped);
     case DryRun: return r.dryRun ? QStringLiteral("yes") : QStringLiteral("no");
+    case PayloadBefore: return r.payloadBefore;
+    case PayloadAfter: return r.payloadAfter;
     case Result: return r.result;
     default: return {};
     }
@@ -107,6 +109,9 @@ QVariant AuditModel::headerData(int section, Qt::Orientation orientation, int ro
     case Succeeded: return tr("Done");
     case Skipped: return tr("Skipped");
     case DryRun: return tr("Dry run");
+    //: edit and resend: the job as it was before the operator's edit
+    case PayloadBefore: return tr("Payload before");
+    case PayloadAfter: return tr("Payload after");
     case Result: return tr("Result");
     default: return {};
     }

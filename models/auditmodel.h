@@ -16,7 +16,7 @@ class AuditModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Operator, Action, Succeeded, Skipped, Result, Expected, Jobs, Filter, Connection, DryRun, ColumnCount };
+    enum Column { Time, Operator, Action, Succeeded, Skipped, Result, Expected, Jobs, Filter, Connection, DryRun, PayloadBefore, PayloadAfter, ColumnCount };
     enum Role { SortRole = Qt::UserRole + 1 };
 
     explicit AuditModel(QObject *parent = nullptr);

@@ -29,6 +29,9 @@ int runMove(const QStringList &arguments);
 int runPurge(const QStringList &arguments);
 /// `pause|unpause URL --queue Q`: the backend's own paused state (BullMQ); audited.
 int runPause(const QStringList &arguments, bool pause);
+/// `resend URL --job ID --payload FILE|- [--state S] [--in-place] [--dry-run]`: edit and resend; audited with the
+/// payload before and after.
+int runResend(const QStringList &arguments);
 /// `workers URL [--json]`: every worker, its state, whether it is quiet, its queues and job (exit 0, 1, 2).
 int runWorkers(const QStringList &arguments);
 /// `quiet|stop URL --worker ID`: tells one worker to take no new jobs, or to shut down cleanly; audited.

@@ -553,6 +553,96 @@ int runPause(const QStringList &arguments, bool pause)
     return 0;
 }
 
+int runResend(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    startCommand(p, QStringLiteral("resend"),
+                 tr("Send a failed, dead or scheduled job again with an edited payload (as a new job, or in place)."));
+    p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
+    const QCommandLineOption job(QStringLiteral("job"), tr("The job, as `queuedeckctl jobs` lists it."), QStringLiteral("ID"));
+    const QCommandLineOption state(QStringLiteral("state"), tr("The state it must still be in (default dead)."),
+                                   QStringLiteral("STATE"), QStringLiteral("dead"));
+    const QCommandLineOption payload(QStringLiteral("payload"), tr("The edited job (JSON) in FILE, or - for stdin."),
+                                     QStringLiteral("FILE"));
+    const QCommandLineOption inPlace(QStringLiteral("in-place"),
+                                     tr("Replace the original (same id) instead of enqueuing a copy beside it."));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Check the edit and print what would be sent."));
+    const QCommandLineOption op = operatorOption();
+    p.addOptions({job, state, payload, inPlace, dryRun, op});
+    bool parsed = false;
+    if (helpShown(p, arguments, parsed)) {
+        return 0;
+    }
+    const auto expected = parseJobState(p.value(state));
+    if (!parsed || p.positionalArguments().size() != 2 || !expected || p.value(job).isEmpty() || p.value(payload).isEmpty()) {
+        err() << (p.errorText().isEmpty()
+                      ? tr("usage: queuedeckctl resend URL --job ID --payload FILE|- [--state S] [--in-place] [--dry-run]")
+                      : p.errorText())
+              << '\n';
+        return 2;
+    }
+    QFile in;
+    const bool opened = p.value(payload) == u"-" ? in.open(stdin, QIODevice::ReadOnly) : (in.setFileName(p.value(payload)), in.open(QIODevice::ReadOnly));
+    if (!opened) {
+        err() << tr("queuedeckctl: cannot read %1: %2").arg(p.value(payload), in.errorString()) << '\n';
+        return 2;
+    }
+    const QByteArray edited = in.read(16 * 1024 * 1024 + 1);
+    if (edited.size() > 16 * 1024 * 1024) {
+        err() << tr("queuedeckctl: the edited payload is larger than 16 MiB: nothing was sent.") << '\n';
+        return 2;
+    }
+    const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
+    if (!backend) {
+        return 2;
+    }
+    if (!backend->capabilities().payloadEdit) {
+        err() << tr("queuedeckctl: %1").arg(backend->validatePayload(QString::fromUtf8(edited))) << '\n';
+        return 1;
+    }
+    if (const QString problem = backend->validatePayload(QString::fromUtf8(edited)); !problem.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(problem, 400)) << '\n';
+        return 1;
+    }
+    AuditLog audit(AuditLog::defaultPath());
+    if (!auditReady(audit, p.isSet(dryRun))) {
+        return 1;
+    }
+    ResendRequest request;
+    request.jobId = p.value(job);
+    request.expected = *expected;
+    request.payload = QString::fromUtf8(edited);
+    request.inPlace = p.isSet(inPlace);
+    request.dryRun = p.isSet(dryRun);
+    const ResendResult r = wait(backend->resend(request));
+    AuditRecord rec = auditRecord(*backend, p, op, QStringLiteral("resend"));
+    rec.expectedState = jobStateName(*expected);
+    rec.jobIds = r.newId.isEmpty() ? QStringList{r.originalId} : QStringList{r.originalId, r.newId};
+    rec.filter = r.inPlace ? QStringLiteral("in place") : QStringLiteral("as a new job");
+    rec.succeeded = r.error.isEmpty() ? 1 : 0;
+    rec.skipped = r.error.isEmpty() ? 0 : 1;
+    rec.dryRun = r.dryRun;
+    rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
+    rec.payloadBefore = r.original;
+    rec.payloadAfter = r.edited;
+    if (!r.dryRun) {
+        audit.append(rec).waitForFinished();
+    }
+    if (!r.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
+        return 1;
+    }
+    if (r.dryRun) {
+        out() << tr("would resend %1 %2 as %3:").arg(r.originalId, r.inPlace ? tr("in place") : tr("as a new job"), r.newId)
+              << '\n'
+              << escapeForDisplay(r.edited, 100000) << '\n';
+    } else {
+        out() << (r.inPlace ? tr("replaced %1 and queued it as %2") : tr("resent %1 as %2")).arg(r.originalId, r.newId) << '\n';
+    }
+    out().flush();
+    return 0;
+}
+
 int runSignalWorker(const QStringList &arguments, WorkerSignal signal)
 {
     QCommandLineParser p;

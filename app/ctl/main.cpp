@@ -52,6 +52,9 @@ int main(int argc, char *argv[])
     if (command == u"pause" || command == u"unpause") {
         return qd::ctl::runPause(args, command == u"pause");
     }
+    if (command == u"resend") {
+        return qd::ctl::runResend(args);
+    }
     if (command == u"workers") {
         return qd::ctl::runWorkers(args);
     }
@@ -87,6 +90,8 @@ int main(int argc, char *argv[])
         "  purge URL --queue Q --confirm Q [--dry-run]\n"
         "  pause|unpause URL --queue Q           BullMQ's own paused state: workers take nothing until unpaused\n"
         "                                        conditional actions, written to the audit log\n"
+        "  resend URL --job ID --payload FILE|- [--state S] [--in-place] [--dry-run]\n"
+        "                                        an edited job sent again (Sidekiq), original and edit audited\n"
         "  workers URL [--json]                  every worker: state, quiet, last heartbeat, queues, job\n"
         "  quiet|stop URL --worker ID            Sidekiq: take no new jobs / shut down; RQ: shut down (audited)\n"
         "  affected URL --queue Q --state S --user-field RULE [--older-than S] [--search TEXT] [--json]\n"

@@ -87,6 +87,19 @@ QString AuditLog::open()
                                    " skipped INTEGER NOT NULL, state TEXT NOT NULL, result TEXT NOT NULL)"))) {
             return Tr::tr("%1 is not a usable audit log: %2").arg(p->path, q.lastError().text());
         }
+        // Logs written before edit and resend existed get its two columns; old rows keep them empty.
+        QStringList columns;
+        if (q.exec(QStringLiteral("PRAGMA table_info(audit)"))) {
+            while (q.next()) {
+                columns << q.value(1).toString();
+            }
+        }
+        for (const char *column : {"payload_before", "payload_after"}) {
+            if (!columns.contains(QLatin1String(column))
+                && !q.exec(QStringLiteral("ALTER TABLE audit ADD COLUMN %1 TEXT NOT NULL DEFAULT ''").arg(QLatin1String(column)))) {
+                return Tr::tr("%1 is not a usable audit log: %2").arg(p->path, q.lastError().text());
+            }
+        }
         p->opened = true;
         return {};
     }).result();
@@ -104,7 +117,8 @@ QFuture<void> AuditLog::append(AuditRecord r)
         }
         QSqlQuery q(QSqlDatabase::database(p->name, false));
         q.prepare(QStringLiteral("INSERT INTO audit (t, operator, connection, action, expected, job_ids, filter,"
-                                 " succeeded, skipped, dry_run, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                 " succeeded, skipped, dry_run, result, payload_before, payload_after)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         // A null QString binds as SQL NULL; the columns are NOT NULL, so empty text it is.
         auto text = [](const QString &t) { return t.isNull() ? QStringLiteral("") : t; };
         q.addBindValue(r.at.toMSecsSinceEpoch());
@@ -118,12 +132,15 @@ QFuture<void> AuditLog::append(AuditRecord r)
         q.addBindValue(r.skipped);
         q.addBindValue(r.dryRun ? 1 : 0);
         q.addBindValue(text(r.result));
+        q.addBindValue(text(r.payloadBefore));
+        q.addBindValue(text(r.payloadAfter));
         q.exec();
     });
 }
 
 namespace {
-constexpr auto kAuditColumns = "t, operator, connection, action, expected, job_ids, filter, succeeded, skipped, dry_run, result";
+constexpr auto kAuditColumns =
+    "t, operator, connection, action, expected, job_ids, filter, succeeded, skipped, dry_run, result, payload_before, payload_after";
 
 AuditRecord auditFrom(const QSqlQuery &q)
 {
@@ -139,6 +156,8 @@ AuditRecord auditFrom(const QSqlQuery &q)
     r.skipped = q.value(8).toInt();
     r.dryRun = q.value(9).toInt() != 0;
     r.result = q.value(10).toString();
+    r.payloadBefore = q.value(11).toString();
+    r.payloadAfter = q.value(12).toString();
     return r;
 }
 } // namespace

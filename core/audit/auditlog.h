@@ -27,6 +27,8 @@ struct AuditRecord
     int skipped = 0;
     bool dryRun = false;
     QString result;         ///< "ok", or the error
+    QString payloadBefore = {}; ///< edit and resend: the job as it was
+    QString payloadAfter = {};  ///< edit and resend: the job as it was sent again
 };
 
 /// A bulk action's journal entry: what it acts on and how far it got, so a crash, a lost server or a cancel

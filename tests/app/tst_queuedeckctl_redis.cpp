@@ -6,6 +6,7 @@
 // and actions.
 #include "../backends/redistestserver.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -306,6 +307,48 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("audit-w"));
         cli({QStringLiteral("SREM"), QStringLiteral("processes"), QStringLiteral("web1:4121:5f0c")});
         cli({QStringLiteral("DEL"), QStringLiteral("web1:4121:5f0c"), QStringLiteral("web1:4121:5f0c-signals")});
+    }
+
+    void resendAnEditedDeadJob()
+    {
+        const QString url = m_redis.url(QStringLiteral("sidekiq"), kDb);
+        const Run list = ctl({QStringLiteral("jobs"), url, QStringLiteral("--queue"), QStringLiteral("mail"), QStringLiteral("--state"),
+                              QStringLiteral("dead"), QStringLiteral("--json")});
+        const QJsonArray dead = QJsonDocument::fromJson(list.out).array();
+        QVERIFY(!dead.isEmpty());
+        const QString id = dead.at(0).toObject().value(u"id").toString();
+        const QString file = m_dir.filePath(QStringLiteral("edited.json"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"class":"MailJob","args":[7,"fixed"],"queue":"mail","retry":true})");
+        f.close();
+        const QStringList resend{QStringLiteral("resend"), url, QStringLiteral("--job"), id, QStringLiteral("--payload"), file};
+        const Run dry = ctl(resend + QStringList{QStringLiteral("--dry-run")});
+        QCOMPARE(dry.exitCode, 0);
+        QVERIFY2(dry.out.contains("would resend") && dry.out.contains("\"fixed\""), dry.out.constData());
+        const Run done = ctl(resend);
+        QCOMPARE(done.exitCode, 0);
+        QVERIFY2(done.out.startsWith(QByteArray("resent " + id.toUtf8() + " as queue:mail:")), done.out.constData());
+        QFile bad(m_dir.filePath(QStringLiteral("bad.json")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{\"class\":");
+        bad.close();
+        const Run refused = ctl({QStringLiteral("resend"), url, QStringLiteral("--job"), id, QStringLiteral("--payload"), bad.fileName()});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("Not valid JSON"), refused.err.constData());
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("audit-r"));
+            db.setDatabaseName(audit());
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT payload_before, payload_after, succeeded FROM audit WHERE action = 'resend'")));
+            QVERIFY(q.next());
+            QVERIFY(q.value(0).toString().contains(u"bounced"));
+            QVERIFY(q.value(1).toString().contains(u"fixed"));
+            QCOMPARE(q.value(2).toInt(), 1);
+            QVERIFY(!q.next()); // the dry run and the refused edit wrote nothing
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("audit-r"));
     }
 };
 

@@ -366,6 +366,90 @@ private Q_SLOTS:
         QCOMPARE(f.readAll(), QByteArray("retried"));
     }
 
+    void editedJobsAreResentAndRunByARealSidekiq()
+    {
+        QTemporaryDir dir;
+        const QString copyMarker = dir.filePath(QStringLiteral("copy"));
+        const QString inPlaceMarker = dir.filePath(QStringLiteral("in-place"));
+        const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+        const auto dead = [&](const QString &marker, const QString &jid) {
+            return QStringLiteral("{\"retry\":true,\"queue\":\"rerun\",\"class\":\"MarkerJob\",\"args\":[\"%1\",\"original\"],"
+                                  "\"jid\":\"%2\",\"created_at\":%3,\"enqueued_at\":%3,\"error_message\":\"bad arg\","
+                                  "\"error_class\":\"ArgumentError\",\"failed_at\":%3,\"retry_count\":25}")
+                .arg(marker, jid)
+                .arg(now - 60, 0, 'f', 3);
+        };
+        const int deadBefore = cli({QStringLiteral("ZCARD"), QStringLiteral("dead")}).toInt();
+        cli({QStringLiteral("ZADD"), QStringLiteral("dead"), QString::number(now - 30, 'f', 3),
+             dead(copyMarker, QStringLiteral("edit00000000000000000001"))});
+        cli({QStringLiteral("ZADD"), QStringLiteral("dead"), QString::number(now - 20, 'f', 3),
+             dead(inPlaceMarker, QStringLiteral("edit00000000000000000002"))});
+        auto b = backend();
+        QVERIFY(b->capabilities().payloadEdit);
+        JobQuery q;
+        q.state = JobState::Dead;
+        q.queue = QStringLiteral("rerun");
+        const auto found = all(*b, q);
+        QCOMPARE(found.size(), 2);
+        const JobDetail first = wait(b->job(found.at(0).id));
+        QVERIFY(first.payload.contains(QStringLiteral("\"original\"")));
+
+        // Bad edits are refused before anything is sent, with the reason.
+        QVERIFY(b->validatePayload(QStringLiteral("{\"class\":")).startsWith(QStringLiteral("Not valid JSON")));
+        QVERIFY(b->validatePayload(QStringLiteral("{\"class\":\"X\",\"args\":{},\"queue\":\"q\"}")).contains(u"args"));
+        ResendRequest bad;
+        bad.jobId = found.at(0).id;
+        bad.payload = QStringLiteral("[1, 2]");
+        QVERIFY(!wait(b->resend(bad)).error.isEmpty());
+
+        // As a new job: the original stays in the dead set; the copy starts afresh under a new jid.
+        ResendRequest copy;
+        copy.jobId = found.at(0).id;
+        copy.payload = QString(first.payload).replace(QStringLiteral("\"original\""), QStringLiteral("\"edited\""));
+        const ResendResult copied = wait(b->resend(copy));
+        QCOMPARE(copied.error, QString());
+        QVERIFY(copied.newId.startsWith(QStringLiteral("queue:rerun:")));
+        QVERIFY(!copied.newId.endsWith(QStringLiteral("edit00000000000000000001")));
+        QVERIFY(copied.original.contains(QStringLiteral("\"original\"")));
+        QVERIFY(copied.edited.contains(QStringLiteral("\"edited\"")) && !copied.edited.contains(QStringLiteral("error_message")));
+        QCOMPARE(cli({QStringLiteral("ZCARD"), QStringLiteral("dead")}).toInt(), deadBefore + 2);
+
+        // In place: the original leaves the dead set, the edit is queued under its jid; a second try finds nothing.
+        const JobDetail second = wait(b->job(found.at(1).id));
+        ResendRequest replace;
+        replace.jobId = found.at(1).id;
+        replace.inPlace = true;
+        replace.payload = QString(second.payload).replace(QStringLiteral("\"original\""), QStringLiteral("\"replaced\""));
+        const ResendResult replaced = wait(b->resend(replace));
+        QCOMPARE(replaced.error, QString());
+        QCOMPARE(replaced.newId, QStringLiteral("queue:rerun:edit00000000000000000002"));
+        QCOMPARE(cli({QStringLiteral("ZCARD"), QStringLiteral("dead")}).toInt(), deadBefore + 1);
+        QVERIFY(wait(b->resend(replace)).error.contains(QStringLiteral("no longer where you saw it")));
+        QCOMPARE(cli({QStringLiteral("LLEN"), QStringLiteral("queue:rerun")}), QStringLiteral("2"));
+
+        // A real Sidekiq runs both, with the edited arguments.
+        QProcess sidekiq;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("REDIS_URL"), m_redis.plainUrl(kDb));
+        sidekiq.setProcessEnvironment(env);
+        sidekiq.setStandardOutputFile(QProcess::nullDevice());
+        sidekiq.start(QStringLiteral("sidekiq"), {QStringLiteral("-r"), kFixtures + QStringLiteral("jobs.rb"),
+                                                  QStringLiteral("-q"), QStringLiteral("rerun"), QStringLiteral("-c"),
+                                                  QStringLiteral("1")});
+        QVERIFY(sidekiq.waitForStarted(10'000));
+        const auto stop = qScopeGuard([&] {
+            sidekiq.terminate();
+            sidekiq.waitForFinished(15'000);
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(copyMarker) && QFile::exists(inPlaceMarker), 30'000);
+        QFile a(copyMarker);
+        QVERIFY(a.open(QIODevice::ReadOnly));
+        QCOMPARE(a.readAll(), QByteArray("edited"));
+        QFile c(inPlaceMarker);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        QCOMPARE(c.readAll(), QByteArray("replaced"));
+    }
+
     void searchScansABigListInBoundedChunks()
     {
         // 30,000 waiting jobs written as Sidekiq's client writes them (LPUSH, newest at the head); one needle.

@@ -37,6 +37,11 @@ public:
     /// Retry ("add to queue" for scheduled jobs) and delete, each one Lua script per job: the job moves only if
     /// it is still where the operator saw it, so of two operators retrying it at once exactly one succeeds.
     QFuture<ActionResult> act(const JobAction &action) override;
+    /// An edited job must be a JSON object with a "class" string, an "args" array and a "queue" name.
+    QString validatePayload(const QString &payload) const override;
+    /// One Lua script: only if the original is still in its set (or list), the edit is pushed onto its queue —
+    /// as a new job (new jid, no failure fields) or in place (the original taken out, its jid kept).
+    QFuture<ResendResult> resend(const ResendRequest &request) override;
     /// Quiet (TSTP: take no new jobs) or stop (TERM) a process, as Sidekiq::Process#quiet!/#stop! do: queued on
     /// `<identity>-signals`, acted on at the process's next heartbeat (within 5 s). Refused when the process is
     /// not registered or its heartbeat expired.

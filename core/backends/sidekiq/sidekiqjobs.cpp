@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QJsonObject>
+#include <QUuid>
 
 namespace qd::sidekiq {
 
@@ -73,23 +74,30 @@ return out
 // queue key prefix, now (epoch seconds text), most list entries to search, give back an attempt (1|0), and for
 // 'move' the target queue. Returns {1, queue} when done, {0} when the job is no longer there, {-1} when a job to
 // move has no "queue" field where Sidekiq writes it (left untouched).
-const redis::Script kTake(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF R"lua(
+// findJob(key, kind, score, jid, max): the member of a sorted set (at that score) or a list (among its `max`
+// oldest entries) whose "jid" is jid, or nil.
+#define QD_SIDEKIQ_LUA_FIND_JOB                                                                                      \
+    "local function findJob(key, kind, score, jid, max)\n"                                                           \
+    "  local needle = '\"jid\":\"' .. jid .. '\"'\n"                                                                 \
+    "  if kind == 'zset' then\n"                                                                                    \
+    "    for _, c in ipairs(redis.call('ZRANGEBYSCORE', key, score, score)) do\n"                                    \
+    "      if string.find(c, needle, 1, true) then return c end\n"                                                  \
+    "    end\n"                                                                                                     \
+    "    return nil\n"                                                                                              \
+    "  end\n"                                                                                                       \
+    "  local n, i = redis.call('LLEN', key), 0\n"                                                                   \
+    "  while i < n and i < max do\n"                                                                                \
+    "    for _, c in ipairs(redis.call('LRANGE', key, -(i + 1000), -(i + 1))) do\n"                                 \
+    "      if string.find(c, needle, 1, true) then return c end\n"                                                  \
+    "    end\n"                                                                                                     \
+    "    i = i + 1000\n"                                                                                            \
+    "  end\n"                                                                                                       \
+    "  return nil\n"                                                                                                \
+    "end\n"
+
+const redis::Script kTake(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF QD_SIDEKIQ_LUA_FIND_JOB R"lua(
 local mode, kind, score, jid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local needle = '"jid":"' .. jid .. '"'
-local m = nil
-if kind == 'zset' then
-  for _, c in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], score, score)) do
-    if string.find(c, needle, 1, true) then m = c; break end
-  end
-else
-  local n, i, max = redis.call('LLEN', KEYS[1]), 0, tonumber(ARGV[7])
-  while m == nil and i < n and i < max do
-    for _, c in ipairs(redis.call('LRANGE', KEYS[1], -(i + 1000), -(i + 1))) do
-      if string.find(c, needle, 1, true) then m = c; break end
-    end
-    i = i + 1000
-  end
-end
+local m = findJob(KEYS[1], kind, score, jid, tonumber(ARGV[7]))
 if m == nil then return {0} end
 local q = queueOf(m)
 if mode == 'check' then return {1, q} end
@@ -139,6 +147,23 @@ end
 redis.call('SADD', KEYS[2], q)
 redis.call('LPUSH', ARGV[5] .. q, m)
 return {1, q}
+)lua"));
+
+// Edit and resend. KEYS[1]: the set or list the original is in; KEYS[2]: the `queues` set; KEYS[3]: the queue
+// list the edit goes to. ARGV: mode (check|new|replace), kind (zset|list), score, the original's jid, most list
+// entries to search, the edited job (already checked and normalised), its queue. Returns {1, original} when done
+// ('replace' takes the original out first), {0} when the original is no longer there (nothing is enqueued).
+const redis::Script kResend(QByteArrayLiteral(QD_SIDEKIQ_LUA_FIND_JOB R"lua(
+local m = findJob(KEYS[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
+if m == nil then return {0} end
+if ARGV[1] == 'check' then return {1, m} end
+if ARGV[1] == 'replace' then
+  local gone = ARGV[2] == 'zset' and redis.call('ZREM', KEYS[1], m) or redis.call('LREM', KEYS[1], 1, m)
+  if gone ~= 1 then return {0} end
+end
+redis.call('SADD', KEYS[2], ARGV[7])
+redis.call('LPUSH', KEYS[3], ARGV[6])
+return {1, m}
 )lua"));
 
 // Waiting jobs of one queue by class. KEYS[1]: the queue list; ARGV[1]: most jobs to read. Returns
@@ -293,6 +318,28 @@ QString errorText(const QJsonObject &job)
         }
     }
     return text;
+}
+
+
+/// The edited job, checked the way Sidekiq's client checks a push: a JSON object with a "class" string, an
+/// "args" array and a "queue" name. Empty: fine; else what is wrong.
+QString editedJobProblem(const QJsonDocument &doc)
+{
+    static const QRegularExpression queueName(QStringLiteral("^[A-Za-z0-9_.:-]{1,200}$"));
+    const QJsonObject job = doc.object();
+    if (!doc.isObject()) {
+        return SidekiqBackend::tr("A Sidekiq job is a JSON object ({\"class\": …, \"args\": […], \"queue\": …}).");
+    }
+    if (!job.value(QStringLiteral("class")).isString() || job.value(QStringLiteral("class")).toString().trimmed().isEmpty()) {
+        return SidekiqBackend::tr("\"class\" must name the job class, as a string.");
+    }
+    if (!job.value(QStringLiteral("args")).isArray()) {
+        return SidekiqBackend::tr("\"args\" must be an array (Sidekiq passes it to perform).");
+    }
+    if (!queueName.match(job.value(QStringLiteral("queue")).toString()).hasMatch()) {
+        return SidekiqBackend::tr("\"queue\" must name a queue (letters, digits, _ . : -).");
+    }
+    return {};
 }
 
 } // namespace
@@ -551,6 +598,88 @@ QFuture<ActionResult> SidekiqBackend::act(const JobAction &action)
         return code == -1 ? tr("job %1 has no \"queue\" field where Sidekiq writes it; it was left where it is").arg(id)
                           : QString();
     });
+}
+
+QString SidekiqBackend::validatePayload(const QString &payload) const
+{
+    if (d->readOnly) {
+        return tr("This connection is read-only (readonly=1): no job can be resent.");
+    }
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(payload.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError) {
+        return tr("Not valid JSON: %1 (at character %2).").arg(error.errorString()).arg(error.offset);
+    }
+    return editedJobProblem(doc);
+}
+
+QFuture<ResendResult> SidekiqBackend::resend(const ResendRequest &request)
+{
+    ResendResult refused;
+    refused.originalId = request.jobId;
+    refused.inPlace = request.inPlace;
+    refused.dryRun = request.dryRun;
+    refused.error = !configError().isEmpty() ? configError() : validatePayload(request.payload);
+    const auto where = parseId(request.jobId);
+    const QString expectedKind = setName(request.expected);
+    if (refused.error.isEmpty() && (!where || where->kind != expectedKind)) {
+        refused.error = tr("Job %1 is not a %2 job: it was not resent.").arg(request.jobId.left(120), jobStateName(request.expected));
+    }
+    if (refused.error.isEmpty() && request.expected != JobState::Failed && request.expected != JobState::Dead
+        && request.expected != JobState::Scheduled) {
+        refused.error = tr("Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.");
+    }
+    if (!refused.error.isEmpty()) {
+        return QtFuture::makeReadyFuture(refused);
+    }
+    // Normalised as Sidekiq's client would push it: a new jid for a copy (the original's for a replacement),
+    // enqueued now; a copy starts afresh, without the original's failure and retry count.
+    QJsonObject job = QJsonDocument::fromJson(request.payload.toUtf8()).object();
+    const double now = double(clock()->nowMs()) / 1000.0;
+    QString jid = where->jid;
+    if (!request.inPlace) {
+        jid = QUuid::createUuid().toString(QUuid::Id128).left(24);
+        for (const char *field : {"error_message", "error_class", "error_backtrace", "failed_at", "retried_at", "retry_count"}) {
+            job.remove(QLatin1String(field));
+        }
+        job.insert(QStringLiteral("created_at"), now);
+    }
+    job.insert(QStringLiteral("jid"), jid);
+    job.insert(QStringLiteral("enqueued_at"), now);
+    const QString queue = job.value(QStringLiteral("queue")).toString();
+    const QByteArray edited = QJsonDocument(job).toJson(QJsonDocument::Compact);
+    const bool list = where->kind == u"queue";
+    const QByteArray source = list ? d->key("queue:" + where->middle.toUtf8()) : d->key(where->kind.toUtf8());
+    const Command command = kResend.evalsha({source, d->key("queues"), d->key("queue:" + queue.toUtf8())},
+                                            {request.dryRun ? "check" : request.inPlace ? "replace" : "new",
+                                             list ? "list" : "zset", where->middle.toUtf8(), where->jid.toUtf8(),
+                                             QByteArray::number(d->scanLimit), edited, queue.toUtf8()});
+    ResendResult done = refused;
+    done.edited = QString::fromUtf8(edited);
+    done.newId = QStringLiteral("queue:%1:%2").arg(queue, jid);
+    ResendResult unavailable = refused;
+    unavailable.error = tr("No connection to Redis.");
+    return onConnection<ResendResult>(
+        [command, done](Connection &c, std::function<void(ResendResult)> reply) {
+            c.send({command}, [done, reply](const Batch &b) {
+                ResendResult r = done;
+                const Reply *answer = b.ok() && !b.replies.isEmpty() ? &b.replies.constFirst() : nullptr;
+                if (!answer || answer->isError()) {
+                    r.error = tr("Nothing was resent: %1").arg(answer ? answer->errorText() : b.error);
+                } else if (answer->elements.value(0).integer != 1) {
+                    r.error = tr("Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was "
+                                 "resent.")
+                                  .arg(r.originalId);
+                } else {
+                    r.original = QString::fromUtf8(answer->elements.value(1).str);
+                }
+                if (!r.error.isEmpty()) {
+                    r.newId.clear();
+                }
+                reply(r);
+            });
+        },
+        unavailable);
 }
 
 } // namespace qd::sidekiq
