@@ -953,6 +953,7 @@
     </message>
     <message>
         <location filename="../core/audit/auditlog.cpp" line="88"/>
+        <location filename="../core/audit/auditlog.cpp" line="100"/>
         <source>%1 is not a usable audit log: %2</source>
         <translation>%1 ist kein verwendbares Prüfprotokoll: %2</translation>
     </message>
@@ -960,7 +961,7 @@
 <context>
     <name>qd::AuditModel</name>
     <message numerus="yes">
-        <location filename="../models/auditmodel.cpp" line="76"/>
+        <location filename="../models/auditmodel.cpp" line="78"/>
         <source>%n job(s)</source>
         <translation>
             <numerusform>%n Job</numerusform>
@@ -968,57 +969,68 @@
         </translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="100"/>
+        <location filename="../models/auditmodel.cpp" line="102"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="101"/>
+        <location filename="../models/auditmodel.cpp" line="103"/>
         <source>Operator</source>
         <translation>Bediener</translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="102"/>
+        <location filename="../models/auditmodel.cpp" line="104"/>
         <source>Connection</source>
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="103"/>
+        <location filename="../models/auditmodel.cpp" line="105"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="104"/>
+        <location filename="../models/auditmodel.cpp" line="106"/>
         <source>Expected state</source>
         <translation>Erwarteter Zustand</translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="105"/>
+        <location filename="../models/auditmodel.cpp" line="107"/>
         <source>Jobs</source>
         <translation>Jobs</translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="106"/>
+        <location filename="../models/auditmodel.cpp" line="108"/>
         <source>Selection</source>
         <translation>Auswahl</translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="107"/>
+        <location filename="../models/auditmodel.cpp" line="109"/>
         <source>Done</source>
         <translation>Erledigt</translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="108"/>
+        <location filename="../models/auditmodel.cpp" line="110"/>
         <source>Skipped</source>
         <translation>Übersprungen</translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="109"/>
+        <location filename="../models/auditmodel.cpp" line="111"/>
         <source>Dry run</source>
         <translation>Probelauf</translation>
     </message>
     <message>
-        <location filename="../models/auditmodel.cpp" line="110"/>
+        <location filename="../models/auditmodel.cpp" line="113"/>
+        <source>Payload before</source>
+        <extracomment>edit and resend: the job as it was before the operator&apos;s edit</extracomment>
+        <translation>Payload vorher</translation>
+    </message>
+    <message>
+        <location filename="../models/auditmodel.cpp" line="114"/>
+        <source>Payload after</source>
+        <translation>Payload nachher</translation>
+    </message>
+    <message>
+        <location filename="../models/auditmodel.cpp" line="115"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
@@ -1125,27 +1137,32 @@
         <translation>Das Backend %1 kann keine Warteschlange so pausieren, dass seine Worker es beachten.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="67"/>
+        <location filename="../core/backend.cpp" line="62"/>
+        <source>Jobs of the %1 backend cannot be edited and resent from here.</source>
+        <translation>Jobs des Backends %1 lassen sich von hier aus nicht bearbeiten und erneut senden.</translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="82"/>
         <source>The %1 backend did not implement worker signals.</source>
         <translation>Das Backend %1 kann Worker nicht benachrichtigen.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="75"/>
+        <location filename="../core/backend.cpp" line="90"/>
         <source>%1 workers cannot be told to stop taking jobs from here.</source>
         <translation>%1-Worker lassen sich von hier aus nicht anweisen, keine Jobs mehr anzunehmen.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="76"/>
+        <location filename="../core/backend.cpp" line="91"/>
         <source>%1 workers cannot be stopped from here: stop them where they run.</source>
         <translation>%1-Worker lassen sich von hier aus nicht stoppen: Stoppen Sie sie dort, wo sie laufen.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="84"/>
+        <location filename="../core/backend.cpp" line="99"/>
         <source>Purging a queue is not supported by the %1 backend.</source>
         <translation>Das Backend %1 unterstützt das Leeren einer Warteschlange nicht.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="91"/>
+        <location filename="../core/backend.cpp" line="106"/>
         <source>Actions are not supported by the %1 backend.</source>
         <translation>Das Backend %1 unterstützt keine Aktionen.</translation>
     </message>
@@ -2060,216 +2077,221 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowsertexts.cpp" line="27"/>
+        <source>&amp;Edit &amp;&amp; Resend…</source>
+        <translation>&amp;Bearbeiten &amp;&amp; erneut senden…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="28"/>
         <source>All &amp;Matching</source>
         <translation>Alle &amp;passenden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="29"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="30"/>
         <source>Retry All Matching…</source>
         <translation>Alle passenden erneut ausführen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="30"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="31"/>
         <source>Cancel All Matching…</source>
         <translation>Alle passenden abbrechen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="31"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="32"/>
         <source>Move All Matching…</source>
         <translation>Alle passenden verschieben…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="32"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="33"/>
         <source>Export All Matching…</source>
         <translation>Alle Treffer exportieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="33"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="34"/>
         <source>Act on every job matching the state and search, in batches, with progress</source>
         <translation>Alle Jobs bearbeiten, die zu Zustand und Suche passen, stapelweise und mit Fortschrittsanzeige</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="34"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="35"/>
         <source>Tell &amp;Affected Users…</source>
         <translation>&amp;Betroffene Benutzer benachrichtigen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="35"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
         <source>Who these jobs belong to, and one message to each of them</source>
         <translation>Wem diese Jobs gehören, und eine Nachricht an jeden davon</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
         <source>Stop Search</source>
         <translation>Suche anhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="38"/>
         <source>Keep the jobs found so far and stop looking</source>
         <translation>Die bisher gefundenen Jobs behalten und nicht weitersuchen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="38"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
         <source>Move All Messages…</source>
         <translation>Alle Nachrichten verschieben…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="41"/>
         <source>Purge Queue…</source>
         <translation>Warteschlange leeren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="41"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
         <source>Pause Queue…</source>
         <translation>Warteschlange pausieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="43"/>
         <source>Resume Queue</source>
         <translation>Warteschlange fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="45"/>
         <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
         <translation>Die ganze Warteschlange bearbeiten: jede Nachricht verschieben (eine Dead-Letter-Warteschlange dorthin zurück, wo ihre Nachrichten gescheitert sind) oder alle löschen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
         <source>Class (exact)</source>
         <translation>Klasse (exakt)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
         <source>Class filter</source>
         <translation>Klassenfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
         <source>Field: /args/0/user_id</source>
         <translation>Feld: /args/0/user_id</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
         <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
         <translation>Ein JSON-Pointer in den Job (auch Delayed::Job-YAML), arg:N oder re:…; mit dem Wert rechts daneben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
         <source>Field filter</source>
         <translation>Feldfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
         <source>= value</source>
         <translation>= Wert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
         <source>Field value</source>
         <translation>Feldwert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
         <source>Oldest first</source>
         <translation>Älteste zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="57"/>
         <source>Most attempts first</source>
         <translation>Meiste Versuche zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="57"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
         <source>Order</source>
         <translation>Reihenfolge</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="59"/>
         <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
         <translation>Vom Server über alle Jobs sortiert (nicht nur die geladenen): die Giftjobs eines Dead-Sets mit einer Million Zeilen auf der ersten Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
         <source>&amp;Stuck</source>
         <translation>&amp;Hängend</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
         <source>Only:</source>
         <translation>Nur:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
         <source>Resume…</source>
         <translation>Fortsetzen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
         <source>Job classes</source>
         <translation>Job-Klassen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation>Klicken, um die bisher geladenen Jobs zu sortieren; das Backend listet die ältesten zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
         <source>Jobs</source>
         <translation>Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
         <source>Similar jobs</source>
         <translation>Ähnliche Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
         <source>Retry All Similar…</source>
         <translation>Alle ähnlichen erneut ausführen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
         <source>Every job in this queue and state with the same error, in batches</source>
         <translation>Jeder Job in dieser Warteschlange und diesem Zustand mit demselben Fehler, stapelweise</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="71"/>
         <source>Copy as &amp;JSON</source>
         <translation>Als JS&amp;ON kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="71"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="72"/>
         <source>The selected job as JSON: summary, payload and full error</source>
         <translation>Der ausgewählte Job als JSON: Übersicht, Payload und vollständiger Fehler</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="72"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="73"/>
         <source>Job payload and error</source>
         <translation>Payload und Fehler des Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="195"/>
+        <location filename="../widgets/jobbrowser.cpp" line="199"/>
         <source>Searching… %1 of %2 jobs looked at, %3 found</source>
         <translation>Suche… %1 von %2 Jobs durchgesehen, %3 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="197"/>
+        <location filename="../widgets/jobbrowser.cpp" line="201"/>
         <source>Searching… %1 jobs looked at, %2 found</source>
         <translation>Suche… %1 Jobs durchgesehen, %2 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="214"/>
+        <location filename="../widgets/jobbrowser.cpp" line="218"/>
         <source> — search stopped after %1 of %2 jobs</source>
         <translation> – Suche nach %1 von %2 Jobs angehalten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="217"/>
+        <location filename="../widgets/jobbrowser.cpp" line="221"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n Job angezeigt</numerusform>
@@ -2277,77 +2299,77 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="218"/>
+        <location filename="../widgets/jobbrowser.cpp" line="222"/>
         <source> — scroll for more</source>
         <translation> — für weitere scrollen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="222"/>
+        <location filename="../widgets/jobbrowser.cpp" line="226"/>
         <source>Cannot list jobs: %1</source>
         <translation>Jobs können nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="297"/>
+        <location filename="../widgets/jobbrowser.cpp" line="301"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation>Massenaktion %1 #%2 wurde nicht beendet (%3): %4 von %5 Job(s) übrig. %6</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="321"/>
+        <location filename="../widgets/jobbrowser.cpp" line="325"/>
         <source>Move All Matching</source>
         <translation>Alle passenden verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="321"/>
+        <location filename="../widgets/jobbrowser.cpp" line="325"/>
         <source>Move every matching job to the queue:</source>
         <translation>Alle passenden Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="362"/>
+        <location filename="../widgets/jobbrowser.cpp" line="366"/>
         <source>Pause Queue</source>
         <translation>Warteschlange pausieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="363"/>
+        <location filename="../widgets/jobbrowser.cpp" line="367"/>
         <source>Pause %1? Its workers take no job from it until it is resumed; new jobs keep arriving and wait.</source>
         <translation>%1 pausieren? Die Worker nehmen keinen Job daraus, bis sie fortgesetzt wird; neue Jobs kommen weiter an und warten.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="389"/>
+        <location filename="../widgets/jobbrowser.cpp" line="393"/>
         <source>%1 not changed: %2</source>
         <translation>%1 nicht geändert: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="390"/>
+        <location filename="../widgets/jobbrowser.cpp" line="394"/>
         <source>Paused %1</source>
         <translation>%1 pausiert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="390"/>
+        <location filename="../widgets/jobbrowser.cpp" line="394"/>
         <source>Resumed %1</source>
         <translation>%1 fortgesetzt</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="391"/>
+        <location filename="../widgets/jobbrowser.cpp" line="395"/>
         <source>%1 was already paused</source>
         <translation>%1 war bereits pausiert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="392"/>
+        <location filename="../widgets/jobbrowser.cpp" line="396"/>
         <source>%1 was not paused</source>
         <translation>%1 war nicht pausiert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="476"/>
+        <location filename="../widgets/jobbrowser.cpp" line="499"/>
         <source>Cannot filter: %1</source>
         <translation>Filtern nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="511"/>
+        <location filename="../widgets/jobbrowser.cpp" line="534"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation>Wartet länger als %1 oder läuft länger als %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="540"/>
+        <location filename="../widgets/jobbrowser.cpp" line="563"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n weitere Klasse</numerusform>
@@ -2355,17 +2377,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="542"/>
+        <location filename="../widgets/jobbrowser.cpp" line="565"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation>Wartend nach Klasse (Stichprobe von %1 aus %2 Jobs): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="544"/>
+        <location filename="../widgets/jobbrowser.cpp" line="567"/>
         <source>Waiting by class: %1</source>
         <translation>Wartend nach Klasse: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="557"/>
+        <location filename="../widgets/jobbrowser.cpp" line="580"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n Job ausgewählt</numerusform>
@@ -2373,28 +2395,28 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="573"/>
+        <location filename="../widgets/jobbrowser.cpp" line="596"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation>Job %1 · %2 · %3 · Warteschlange %4 · Versuche %5
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="579"/>
+        <location filename="../widgets/jobbrowser.cpp" line="602"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation>Eingereiht %1 · Ausführung %2 · fehlgeschlagen %3
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="581"/>
+        <location filename="../widgets/jobbrowser.cpp" line="604"/>
         <source>Worker: %1
 </source>
         <translation>Worker: %1
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="583"/>
+        <location filename="../widgets/jobbrowser.cpp" line="606"/>
         <source>
 Payload:
 %1
@@ -2405,7 +2427,7 @@ Payload:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="585"/>
+        <location filename="../widgets/jobbrowser.cpp" line="608"/>
         <source>
 Last error:
 %1
@@ -2416,72 +2438,88 @@ Letzter Fehler:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="612"/>
+        <location filename="../widgets/jobbrowser.cpp" line="635"/>
         <source>Counting jobs with the same error…</source>
         <translation>Zähle Jobs mit demselben Fehler…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="624"/>
+        <location filename="../widgets/jobbrowser.cpp" line="647"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation>Ähnliche Jobs: unbekannt (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="637"/>
+        <location filename="../widgets/jobbrowser.cpp" line="660"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): mindestens %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="638"/>
+        <location filename="../widgets/jobbrowser.cpp" line="661"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="698"/>
+        <location filename="../widgets/jobbrowser.cpp" line="703"/>
+        <source>Only failed, dead and scheduled jobs can be edited and resent.</source>
+        <translation>Nur fehlgeschlagene, tote und geplante Jobs lassen sich bearbeiten und erneut senden.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="705"/>
+        <source>Select one job to edit it.</source>
+        <translation>Wählen Sie einen Job aus, um ihn zu bearbeiten.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="706"/>
+        <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
+        <translation>Die Payload des ausgewählten Jobs bearbeiten und erneut senden, als neuen Job oder an seiner Stelle</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="730"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation>Diese Verbindung erlaubt diese Aktion nicht (schreibgeschützt oder nicht unterstützt).</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="699"/>
+        <location filename="../widgets/jobbrowser.cpp" line="704"/>
+        <location filename="../widgets/jobbrowser.cpp" line="731"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="705"/>
+        <location filename="../widgets/jobbrowser.cpp" line="737"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation>Die ausgewählten Jobs jetzt erneut ausführen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="706"/>
+        <location filename="../widgets/jobbrowser.cpp" line="738"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation>Die ausgewählten Jobs löschen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="715"/>
+        <location filename="../widgets/jobbrowser.cpp" line="747"/>
         <source>Retry</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="715"/>
+        <location filename="../widgets/jobbrowser.cpp" line="747"/>
         <source>Cancel (delete)</source>
         <translation>Abbrechen (löschen)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="718"/>
+        <location filename="../widgets/jobbrowser.cpp" line="750"/>
         <source>Move to Queue</source>
         <translation>In Warteschlange verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="718"/>
+        <location filename="../widgets/jobbrowser.cpp" line="750"/>
         <source>Move the selected jobs to the queue:</source>
         <translation>Die ausgewählten Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="725"/>
+        <location filename="../widgets/jobbrowser.cpp" line="757"/>
         <source>Move to %1:</source>
         <translation>Verschieben nach %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="728"/>
+        <location filename="../widgets/jobbrowser.cpp" line="760"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 – %n Job im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
@@ -2489,37 +2527,37 @@ Letzter Fehler:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="754"/>
+        <location filename="../widgets/jobbrowser.cpp" line="786"/>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="756"/>
+        <location filename="../widgets/jobbrowser.cpp" line="788"/>
         <source>retried</source>
         <translation>erneut ausgeführt</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="756"/>
+        <location filename="../widgets/jobbrowser.cpp" line="788"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="756"/>
+        <location filename="../widgets/jobbrowser.cpp" line="788"/>
         <source>moved to %1</source>
         <translation>nach %1 verschoben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="771"/>
+        <location filename="../widgets/jobbrowser.cpp" line="803"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="774"/>
+        <location filename="../widgets/jobbrowser.cpp" line="806"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation>%2 Job(s) im Zustand %3 in %4 %1%5</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="778"/>
+        <location filename="../widgets/jobbrowser.cpp" line="810"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation> (%1 übersprungen: nicht mehr im Zustand %2)</translation>
     </message>
@@ -4409,6 +4447,99 @@ _Warum ist es passiert?_
     </message>
 </context>
 <context>
+    <name>qd::ResendDialog</name>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="55"/>
+        <source>(too long to compare line by line: %1 and %2 lines)</source>
+        <translation>(zu lang für einen zeilenweisen Vergleich: %1 und %2 Zeilen)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="91"/>
+        <source>Edit and Resend — %1</source>
+        <translation>Bearbeiten und erneut senden – %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="95"/>
+        <source>Loading %1…</source>
+        <translation>%1 wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="100"/>
+        <source>Edited payload (JSON)</source>
+        <translation>Bearbeitete Payload (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="105"/>
+        <source>Changes against the original</source>
+        <translation>Änderungen gegenüber dem Original</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="113"/>
+        <source>Resend as a &amp;new job (the original stays where it is)</source>
+        <translation>Als &amp;neuen Job senden (das Original bleibt, wo es ist)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="114"/>
+        <source>Replace the original and &amp;retry it (same id; it leaves the %1 set)</source>
+        <translation>Das Original ersetzen und &amp;wiederholen (gleiche ID; es verlässt die Menge „%1“)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="122"/>
+        <source>Re&amp;send</source>
+        <translation>Erneut &amp;senden</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="132"/>
+        <source>The audit log could not be opened: nothing is resent without it.</source>
+        <translation>Das Audit-Log konnte nicht geöffnet werden: Ohne es wird nichts erneut gesendet.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="136"/>
+        <source>Cannot load %1: %2</source>
+        <translation>%1 kann nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="139"/>
+        <source>%1 — %2, %3. Edit the job below; the right side shows what changed.</source>
+        <translation>%1 – %2, %3. Bearbeiten Sie den Job unten; rechts steht, was sich geändert hat.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="182"/>
+        <source>Not valid JSON at line %1, column %2: %3</source>
+        <translation>Kein gültiges JSON in Zeile %1, Spalte %2: %3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="187"/>
+        <source>✔ Valid: ready to resend.</source>
+        <translation>✔ Gültig: bereit zum erneuten Senden.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="188"/>
+        <source>(no changes yet)</source>
+        <translation>(noch keine Änderungen)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="211"/>
+        <source>Resending…</source>
+        <translation>Wird erneut gesendet…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="229"/>
+        <source>%1 was not resent: %2</source>
+        <translation>%1 wurde nicht erneut gesendet: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="235"/>
+        <source>Replaced %1 with the edit and queued it</source>
+        <translation>%1 durch die Bearbeitung ersetzt und eingereiht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="236"/>
+        <source>Resent %1 as %2</source>
+        <translation>%1 als %2 erneut gesendet</translation>
+    </message>
+</context>
+<context>
     <name>qd::Sender</name>
     <message>
         <location filename="../core/recipients/sender.cpp" line="231"/>
@@ -5979,94 +6110,144 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::sidekiq::SidekiqBackend</name>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="147"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="148"/>
         <source>Sidekiq keys are not what Sidekiq writes: %1</source>
         <translation>Die Sidekiq-Schlüssel entsprechen nicht dem, was Sidekiq schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="205"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="206"/>
         <source>Could not read the %1 set: %2</source>
         <translation>Das Set %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="211"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="212"/>
         <source>The %1 set is not a sorted set: %2</source>
         <translation>Das Set %1 ist kein Sorted Set: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="218"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="219"/>
         <source>The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are unknown.</source>
         <translation>Das Set %1 enthält %L2 Jobs, mehr als breakdown_limit (%L3): Seine Zahlen pro Warteschlange sind unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="301"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="302"/>
         <source>Queue %1 could not be read: %2</source>
         <translation>Die Warteschlange %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="319"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="320"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="356"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="331"/>
+        <source>A Sidekiq job is a JSON object ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</source>
+        <translation>Ein Sidekiq-Job ist ein JSON-Objekt ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="334"/>
+        <source>&quot;class&quot; must name the job class, as a string.</source>
+        <translation>&quot;class&quot; muss die Job-Klasse als Zeichenkette nennen.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="337"/>
+        <source>&quot;args&quot; must be an array (Sidekiq passes it to perform).</source>
+        <translation>&quot;args&quot; muss ein Array sein (Sidekiq übergibt es an perform).</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="340"/>
+        <source>&quot;queue&quot; must name a queue (letters, digits, _ . : -).</source>
+        <translation>&quot;queue&quot; muss eine Queue nennen (Buchstaben, Ziffern, _ . : -).</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="403"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation>Sidekiq bewahrt keine abgeschlossenen Jobs auf: Ein erfolgreicher Job ist weg.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="363"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="410"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre wartenden Jobs aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="379"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="426"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation>Sidekiq-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="405"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="452"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation>„%1“ ist keine Sidekiq-Job-ID (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="458"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="505"/>
         <source>Job %1 is no longer %2.</source>
         <translation>Job %1 ist nicht mehr im Zustand %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="487"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="534"/>
         <source>The queue could not be read: %1</source>
         <translation>Die Warteschlange konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="508"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="555"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="520"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="567"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation>Nur wartende Sidekiq-Jobs können in eine andere Warteschlange verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="521"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="568"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation>„%1“ ist kein gültiger Name einer Zielwarteschlange (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="525"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="572"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation>Nur geplante, fehlgeschlagene (Retry-Set) und tote Sidekiq-Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="526"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="573"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation>Laufende Sidekiq-Jobs können nicht abgebrochen werden: Sidekiq kann einen Job nicht anhalten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="551"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="598"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation>Job %1 hat kein Feld „queue“ an der Stelle, an der Sidekiq es schreibt; er wurde an seinem Platz gelassen</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="606"/>
+        <source>This connection is read-only (readonly=1): no job can be resent.</source>
+        <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job kann erneut gesendet werden.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="611"/>
+        <source>Not valid JSON: %1 (at character %2).</source>
+        <translation>Kein gültiges JSON: %1 (bei Zeichen %2).</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="626"/>
+        <source>Job %1 is not a %2 job: it was not resent.</source>
+        <translation>Job %1 ist kein Job im Zustand %2: Er wurde nicht erneut gesendet.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="630"/>
+        <source>Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.</source>
+        <translation>Nur fehlgeschlagene (Retry-Menge), tote und geplante Sidekiq-Jobs lassen sich bearbeiten und erneut senden.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="668"/>
+        <source>Nothing was resent: %1</source>
+        <translation>Nichts wurde erneut gesendet: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="670"/>
+        <source>Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was resent.</source>
+        <translation>Job %1 ist nicht mehr dort, wo Sie ihn gesehen haben (inzwischen wiederholt, gelöscht oder ausgeführt): Nichts wurde erneut gesendet.</translation>
     </message>
     <message>
         <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="33"/>
@@ -6079,6 +6260,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Es wurde kein Worker angegeben.</translation>
     </message>
     <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="661"/>
         <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="52"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>

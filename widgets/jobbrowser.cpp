@@ -8,6 +8,7 @@
 #include "bulkdialog.h"
 #include "jobexportdialog.h"
 #include "notifydialog.h"
+#include "resenddialog.h"
 #include "freshness.h"
 #include "jobtablemodel.h"
 #include "recipients/userrule.h"
@@ -50,6 +51,7 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     m_retry = new QPushButton(this);
     m_cancel = new QPushButton(this);
     m_move = new QPushButton(this);
+    m_resend = new QPushButton(this);
     m_stateLabel = new QLabel(this);
     bar->addWidget(m_stateLabel);
     bar->addWidget(m_state);
@@ -65,6 +67,8 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     bar->addWidget(m_retry);
     bar->addWidget(m_cancel);
     bar->addWidget(m_move);
+    bar->addWidget(m_resend);
+    connect(m_resend, &QPushButton::clicked, this, [this] { openResend(); });
     bar->addWidget(m_bulk);
     m_notify = new QPushButton(this);
     connect(m_notify, &QPushButton::clicked, this, [this] { openNotify(); });
@@ -395,6 +399,25 @@ void JobBrowser::applyQueuePaused(bool pause)
     });
 }
 
+ResendDialog *JobBrowser::openResend()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (!m_backend || rows.size() != 1) {
+        return nullptr;
+    }
+    const QString id = rows.first().data(JobTableModel::JobIdRole).toString();
+    auto *dialog = new ResendDialog(m_backend, m_audit, m_operator, id, JobState(m_state->currentData().toInt()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ResendDialog::finished, this, [this](bool ok, const QString &summary) {
+        Q_EMIT actionDone(m_connectionId, summary);
+        if (ok) {
+            reload();
+        }
+    });
+    dialog->show();
+    return dialog;
+}
+
 JobExportDialog *JobBrowser::openExport()
 {
     if (!m_backend) {
@@ -672,6 +695,15 @@ void JobBrowser::updateButtons()
     m_cancel->setEnabled(any && caps.cancel && m_audit);
     m_move->setEnabled(any && caps.moveJobs && m_audit && st != JobState::Running);
     m_move->setVisible(caps.moveJobs || !m_backend);
+    const bool oneJob = m_table->selectionModel()->selectedRows().size() == 1;
+    const bool resendable = st == JobState::Failed || st == JobState::Dead || st == JobState::Scheduled;
+    m_resend->setEnabled(oneJob && caps.payloadEdit && resendable && m_audit);
+    m_resend->setToolTip(!m_backend           ? QString()
+                         : !caps.payloadEdit  ? m_backend->validatePayload(QString())
+                         : !resendable        ? tr("Only failed, dead and scheduled jobs can be edited and resent.")
+                         : !m_audit           ? tr("Actions are disabled: the audit log cannot be written.")
+                         : !oneJob            ? tr("Select one job to edit it.")
+                                              : tr("Edit the selected job's payload and send it again, as a new job or in place"));
     m_bulk->setEnabled(m_backend != nullptr); // exporting needs no audit log: it changes nothing
     m_notify->setEnabled(m_backend != nullptr);
     m_order->setVisible(caps.sortByAttempts);

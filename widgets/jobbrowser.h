@@ -25,6 +25,7 @@ class AuditLog;
 class Backend;
 class BulkDialog;
 class JobExportDialog;
+class ResendDialog;
 class NotifyDialog;
 class Outbox;
 class JobTableModel;
@@ -68,6 +69,8 @@ public:
     void setQueuePaused(bool pause);
     /// Pauses or resumes without asking, writes the audit row and reports through actionDone().
     void applyQueuePaused(bool pause);
+    /// Edit & Resend… for the selected failed, dead or scheduled job (Capabilities::payloadEdit).
+    ResendDialog *openResend();
     /// All Matching → Export…: the jobs the state, search and filters match, to CSV or JSON Lines.
     JobExportDialog *openExport();
     /// Opens the bulk dialog on the newest unfinished bulk action of this connection (see resumeText()).
@@ -125,6 +128,7 @@ private:
     QPushButton *m_retry;
     QPushButton *m_cancel;
     QPushButton *m_move;
+    QPushButton *m_resend;
     QString m_moveTarget;
     QPushButton *m_bulk;
     QPushButton *m_notify;

@@ -24,6 +24,7 @@ void JobBrowser::retranslate()
     m_cancel->setText(tr("&Cancel Jobs"));
     m_move->setText(tr("Mo&ve…"));
     m_move->setToolTip(tr("Move the selected jobs to another queue, if they are still in the state shown"));
+    m_resend->setText(tr("&Edit && Resend…"));
     m_bulk->setText(tr("All &Matching"));
     const QList<QAction *> bulk = m_bulk->menu()->actions();
     bulk.at(0)->setText(tr("Retry All Matching…"));
