@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSplitter>
+#include <QTextBlock>
 #include <QVBoxLayout>
 
 namespace qd {
@@ -72,10 +73,10 @@ QString ResendDialog::lineDiff(const QString &before, const QString &after, int 
             out << QStringLiteral("  ") + a.at(i);
             ++i;
             ++j;
-        } else if (j < m && (i == n || lcs[at(i, j + 1)] >= lcs[at(i + 1, j)])) {
-            out << QStringLiteral("+ ") + b.at(j++);
+        } else if (i < n && (j == m || lcs[at(i + 1, j)] >= lcs[at(i, j + 1)])) {
+            out << QStringLiteral("- ") + a.at(i++); // removed lines first, as diff(1) shows them
         } else {
-            out << QStringLiteral("- ") + a.at(i++);
+            out << QStringLiteral("+ ") + b.at(j++);
         }
     }
     return out.join(u'\n');
@@ -186,6 +187,23 @@ void ResendDialog::validate()
     m_valid = problem.isEmpty();
     m_validation->setText(m_valid ? tr("✔ Valid: ready to resend.") : QStringLiteral("✖ ") + escapeForDisplay(problem, 400));
     m_diff->setPlainText(text == m_original ? tr("(no changes yet)") : lineDiff(m_original, text));
+    // Removed and added lines tinted (and marked "- " / "+ ": not colour alone), readable in both themes.
+    QList<QTextEdit::ExtraSelection> marks;
+    const bool dark = palette().color(QPalette::Base).lightness() < 128;
+    for (QTextBlock block = m_diff->document()->begin(); block.isValid(); block = block.next()) {
+        const QString line = block.text();
+        if (!line.startsWith(u'-') && !line.startsWith(u'+')) {
+            continue;
+        }
+        QTextEdit::ExtraSelection mark;
+        mark.cursor = QTextCursor(block);
+        mark.format.setProperty(QTextFormat::FullWidthSelection, true);
+        const bool removed = line.startsWith(u'-');
+        mark.format.setBackground(dark ? (removed ? QColor(0x5c, 0x1e, 0x1e) : QColor(0x1e, 0x4d, 0x2b))
+                                       : (removed ? QColor(0xfd, 0xe2, 0xe2) : QColor(0xdc, 0xf5, 0xe3)));
+        marks << mark;
+    }
+    m_diff->setExtraSelections(marks);
     m_resend->setEnabled(m_valid && m_loaded && m_audit);
 }
 

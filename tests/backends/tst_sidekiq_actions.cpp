@@ -485,6 +485,11 @@ private Q_SLOTS:
         QVERIFY2(calls >= 300, qPrintable(QString::number(calls)));
         QCOMPARE(hits.size(), 1);
         QVERIFY(hits.at(0).id.endsWith(QStringLiteral("%1").arg(29500, 24, 16, QLatin1Char('0'))));
+        // A waiting job's detail is read with the same page script.
+        const JobDetail detail = wait(b->job(hits.at(0).id));
+        QCOMPARE(detail.failure, QString());
+        QVERIFY(detail.payload.contains(QStringLiteral("\"card-29500\"")));
+        QCOMPARE(detail.summary.state, JobState::Waiting);
 
         // Without a budget one call looks at scan_limit entries (the old behaviour, for comparison in bench/search).
         auto unbounded = backend(QStringLiteral("?scan_budget_ms=0"));

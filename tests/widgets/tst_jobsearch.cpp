@@ -63,6 +63,11 @@ private Q_SLOTS:
         QVERIFY(browser.model()->isSearching());
         QTRY_VERIFY_WITH_TIMEOUT(browser.isSearchStoppable(), 10'000);
         QVERIFY2(browser.statusText().startsWith(QStringLiteral("Searching…")), qPrintable(browser.statusText()));
+        if (const QString shots = qEnvironmentVariable("QD_SCREENSHOT_DIR"); !shots.isEmpty()) { // docs/screenshots
+            browser.resize(1280, 520);
+            QTRY_VERIFY(browser.model()->rowCount() >= 2 || !browser.model()->isSearching()); // hits already shown
+            QVERIFY(browser.grab().save(shots + QStringLiteral("/search-in-progress.png")));
+        }
         QTRY_VERIFY_WITH_TIMEOUT(!browser.model()->isLoading(), 60'000);
         QCOMPARE(browser.model()->rowCount(), kJobs / 5000);
         QCOMPARE(inserted.count(), kJobs / 5000);          // each hit shown as it was found

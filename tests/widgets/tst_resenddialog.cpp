@@ -60,7 +60,7 @@ private Q_SLOTS:
         // The same JSON value: the escape is JSON's own.
         QCOMPARE(QJsonDocument::fromJson(shown.toUtf8()).object().value(u"a").toString(), QStringLiteral("x\u202Ey"));
         QCOMPARE(ResendDialog::lineDiff(QStringLiteral("a\nb\nc"), QStringLiteral("a\nB\nc\nd")),
-                 QStringLiteral("  a\n+ B\n- b\n  c\n+ d"));
+                 QStringLiteral("  a\n- b\n+ B\n  c\n+ d"));
         QVERIFY(ResendDialog::lineDiff(QStringLiteral("x\n").repeated(3000), QStringLiteral("y"), 2000).contains(u"too long"));
     }
 
@@ -89,6 +89,12 @@ private Q_SLOTS:
         edited.replace(QStringLiteral("42"), QStringLiteral("43"));
         dialog.editor()->setPlainText(edited);
         QVERIFY(dialog.resendButton()->isEnabled());
+        if (const QString shots = qEnvironmentVariable("QD_SCREENSHOT_DIR"); !shots.isEmpty()) { // docs/screenshots
+            dialog.resize(1100, 560);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            QVERIFY(dialog.grab().save(shots + QStringLiteral("/edit-and-resend.png")));
+        }
         QVERIFY2(dialog.diffText().contains(QStringLiteral("-         42,")) && dialog.diffText().contains(QStringLiteral("+         43,")),
                  qPrintable(dialog.diffText()));
 

@@ -25,6 +25,9 @@ WorkerInfo worker(const QString &id, WorkerState state)
     w.queues = {QStringLiteral("default")};
     w.lastSeenAgeSeconds = state == WorkerState::Lost ? 300.0 : 1.0;
     w.quiet = false;
+    if (state == WorkerState::Busy) {
+        w.currentJob = QStringLiteral("7c1e0f4b9a2d5e6f8a9b0c1d");
+    }
     return w;
 }
 
@@ -111,6 +114,12 @@ private Q_SLOTS:
         const QModelIndexList selected = dialog.view()->selectionModel()->selectedRows();
         QCOMPARE(selected.size(), 1);
         QCOMPARE(selected.first().data(WorkerTableModel::WorkerIdRole).toString(), QStringLiteral("web1:11:aa"));
+        if (const QString shots = qEnvironmentVariable("QD_SCREENSHOT_DIR"); !shots.isEmpty()) { // docs/screenshots
+            dialog.resize(900, 300);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            QVERIFY(dialog.grab().save(shots + QStringLiteral("/workers.png")));
+        }
     }
 
     void withoutAnAuditLogNothingIsSent()

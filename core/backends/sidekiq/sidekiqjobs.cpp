@@ -342,6 +342,33 @@ QString editedJobProblem(const QJsonDocument &doc)
     return {};
 }
 
+
+/// Finds a waiting job in a (possibly huge) queue list: page after page of the page script, each within the
+/// scan budget, until its jid is found or the list ends. `found` gets the member (empty: not there) or an error.
+void findInList(Connection &c, const QByteArray &key, const QByteArray &needle, qint64 start, qint64 budgetUs,
+                std::function<void(QByteArray member, QString error)> found)
+{
+    c.send({kPage.evalsha({key}, {"list", QByteArray::number(start), "1", QByteArray(), needle, "1000000000",
+                                   QByteArray::number(budgetUs)})},
+           [&c, key, needle, start, budgetUs, found = std::move(found)](Batch b) {
+               const Reply *r = b.ok() ? &b.replies.at(0) : nullptr;
+               if (!r || r->isError()) {
+                   found({}, r ? r->errorText() : b.error);
+                   return;
+               }
+               if (r->elements.size() >= 4) {
+                   found(r->elements.at(2).str, {});
+                   return;
+               }
+               const qint64 next = r->elements.isEmpty() ? -1 : r->elements.at(0).toInteger().value_or(-1);
+               if (next > start) {
+                   findInList(c, key, needle, next, budgetUs, found);
+               } else {
+                   found({}, {});
+               }
+           });
+}
+
 } // namespace
 
 QFuture<JobPage> SidekiqBackend::jobs(const JobQuery &query)
@@ -454,9 +481,9 @@ QFuture<JobDetail> SidekiqBackend::job(const QString &id)
         return QtFuture::makeReadyFuture(d);
     }
     const QByteArray prefix = d->prefix;
-    const qint64 scanLimit = d->scanLimit;
+    const qint64 budgetUs = d->scanBudgetUs;
     return onConnection<JobDetail>(
-        [where = *where, prefix, scanLimit, id](Connection &c, std::function<void(JobDetail)> reply) {
+        [where = *where, prefix, budgetUs, id](Connection &c, std::function<void(JobDetail)> reply) {
             Command cmd;
             JobState state = JobState::Waiting;
             if (where.kind == u"running") {
@@ -467,40 +494,20 @@ QFuture<JobDetail> SidekiqBackend::job(const QString &id)
                        "\"jid\":\"" + where.jid.toUtf8() + "\""};
                 state = JobState::Running;
             } else {
-                const bool list = where.kind == u"queue";
-                // 'check' mode of the take script answers whether it is there; the page script fetches it.
-                cmd = kPage.evalsha({list ? QByteArray(prefix + "queue:" + where.middle.toUtf8())
-                                          : QByteArray(prefix + where.kind.toUtf8())},
-                                    {list ? "list" : "zset", "0", "1", QByteArray(), "\"jid\":\"" + where.jid.toUtf8() + "\"",
-                                     QByteArray::number(scanLimit)});
-                if (!list) {
-                    // A sorted set is searched at the score only.
-                    cmd = {"EVAL",
-                           "for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])) do "
-                           "if string.find(m, ARGV[2], 1, true) then return m end end return false",
-                           "1", prefix + where.kind.toUtf8(), where.middle.toUtf8(), "\"jid\":\"" + where.jid.toUtf8() + "\""};
-                }
+                // A sorted set is searched at the score only; a queue list page by page (findInList below).
+                cmd = {"EVAL",
+                       "for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])) do "
+                       "if string.find(m, ARGV[2], 1, true) then return m end end return false",
+                       "1", prefix + where.kind.toUtf8(), where.middle.toUtf8(), "\"jid\":\"" + where.jid.toUtf8() + "\""};
                 state = where.kind == u"retry" ? JobState::Failed
                         : where.kind == u"dead" ? JobState::Dead
                         : where.kind == u"schedule" ? JobState::Scheduled
                                                     : JobState::Waiting;
             }
-            c.send({cmd}, [where, state, reply](Batch b) {
+            const auto finish = [where, state, reply](const QByteArray &member, const QString &error) {
                 JobDetail detail;
-                if (!b.ok()) {
-                    detail.failure = b.error;
-                    reply(detail);
-                    return;
-                }
-                const Reply &r = b.replies.at(0);
-                QByteArray member;
-                if (r.isString()) {
-                    member = r.str;
-                } else if (r.isArray() && r.elements.size() >= 3) {
-                    member = r.elements.at(1).str;
-                }
-                if (r.isError()) {
-                    detail.failure = r.errorText();
+                if (!error.isEmpty()) {
+                    detail.failure = error;
                 } else if (member.isEmpty()) {
                     detail.failure = tr("Job %1 is no longer %2.").arg(where.jid, jobStateName(state));
                 } else {
@@ -512,6 +519,15 @@ QFuture<JobDetail> SidekiqBackend::job(const QString &id)
                     detail.error = errorText(doc.object());
                 }
                 reply(detail);
+            };
+            if (where.kind == u"queue") {
+                findInList(c, prefix + "queue:" + where.middle.toUtf8(), "\"jid\":\"" + where.jid.toUtf8() + "\"", 0,
+                           budgetUs, finish);
+                return;
+            }
+            c.send({cmd}, [finish](Batch b) {
+                const Reply *r = b.ok() ? &b.replies.at(0) : nullptr;
+                finish(r && r->isString() ? r->str : QByteArray(), !r ? b.error : r->isError() ? r->errorText() : QString());
             });
         },
         unavailable);
