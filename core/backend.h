@@ -26,6 +26,7 @@ struct Capabilities
     bool workers = false;      ///< reports workers at all
     bool exactCounts = false;  ///< counts are exact, not upper bounds or samples
     bool payloadEdit = false;    ///< edit a failed/dead job's payload and resend it (resend())
+    bool resendCopy = false;     ///< resend() can enqueue a copy and leave the original (else: in place only)
     bool sortByAttempts = false; ///< JobOrder::MostAttempts, server-side
     bool retryWaiting = false;   ///< a waiting job can be retried: a dead letter sent back where it died (RabbitMQ)
     bool quietWorkers = false;   ///< a worker can be told to take no new jobs and stay up (Sidekiq)
@@ -75,6 +76,8 @@ public:
     /// Enqueues an edited copy of a job, or replaces it (ResendRequest::inPlace), only if the original is still
     /// where the operator saw it; default: not supported.
     virtual QFuture<ResendResult> resend(const ResendRequest &request);
+    /// The states whose jobs resend() takes (Sidekiq: failed, dead, scheduled; RabbitMQ: waiting).
+    virtual QList<JobState> resendableStates() const { return {}; }
     /// Tells one worker (WorkerInfo::id) to quiet down or stop, the way the backend's own tools do
     /// (Capabilities::quietWorkers / stopWorkers); default: not supported.
     virtual QFuture<WorkerSignalResult> signalWorker(const QString &worker, WorkerSignal signal);

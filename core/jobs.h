@@ -74,6 +74,9 @@ struct JobDetail
     QString payload;                 ///< raw payload text (hostile: show as plain text, escaped)
     QString error;                   ///< full last error with backtrace
     QString failure;                 ///< why the lookup failed, if it did
+    /// The job as Edit & Resend shows it and resend() takes it, where that differs from `payload` (RabbitMQ:
+    /// {"headers": …, "body": …}). Empty: `payload` itself.
+    QString editablePayload = {};
 };
 
 /// What a queue's waiting jobs are, by class: all of them, or an evenly spread sample of a big queue (the

@@ -2458,11 +2458,6 @@ Letzter Fehler:
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="703"/>
-        <source>Only failed, dead and scheduled jobs can be edited and resent.</source>
-        <translation>Nur fehlgeschlagene, tote und geplante Jobs lassen sich bearbeiten und erneut senden.</translation>
-    </message>
-    <message>
         <location filename="../widgets/jobbrowser.cpp" line="705"/>
         <source>Select one job to edit it.</source>
         <translation>Wählen Sie einen Job aus, um ihn zu bearbeiten.</translation>
@@ -2482,6 +2477,11 @@ Letzter Fehler:
         <location filename="../widgets/jobbrowser.cpp" line="731"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="703"/>
+        <source>Jobs that are %1 cannot be edited and resent here.</source>
+        <translation>Jobs im Zustand %1 lassen sich hier nicht bearbeiten und erneut senden.</translation>
     </message>
     <message>
         <location filename="../widgets/jobbrowser.cpp" line="737"/>
@@ -4449,92 +4449,97 @@ _Warum ist es passiert?_
 <context>
     <name>qd::ResendDialog</name>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="55"/>
+        <location filename="../widgets/resenddialog.cpp" line="56"/>
         <source>(too long to compare line by line: %1 and %2 lines)</source>
         <translation>(zu lang für einen zeilenweisen Vergleich: %1 und %2 Zeilen)</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="91"/>
+        <location filename="../widgets/resenddialog.cpp" line="92"/>
         <source>Edit and Resend — %1</source>
         <translation>Bearbeiten und erneut senden – %1</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="95"/>
+        <location filename="../widgets/resenddialog.cpp" line="96"/>
         <source>Loading %1…</source>
         <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="100"/>
+        <location filename="../widgets/resenddialog.cpp" line="101"/>
         <source>Edited payload (JSON)</source>
         <translation>Bearbeitete Payload (JSON)</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="105"/>
+        <location filename="../widgets/resenddialog.cpp" line="106"/>
         <source>Changes against the original</source>
         <translation>Änderungen gegenüber dem Original</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="113"/>
+        <location filename="../widgets/resenddialog.cpp" line="114"/>
         <source>Resend as a &amp;new job (the original stays where it is)</source>
         <translation>Als &amp;neuen Job senden (das Original bleibt, wo es ist)</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="114"/>
-        <source>Replace the original and &amp;retry it (same id; it leaves the %1 set)</source>
-        <translation>Das Original ersetzen und &amp;wiederholen (gleiche ID; es verlässt die Menge „%1“)</translation>
+        <location filename="../widgets/resenddialog.cpp" line="115"/>
+        <source>Replace the original with the edit and &amp;retry it (same id)</source>
+        <translation>Das Original durch die Bearbeitung ersetzen und &amp;wiederholen (gleiche ID)</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="122"/>
+        <location filename="../widgets/resenddialog.cpp" line="120"/>
+        <source>The %1 backend can only resend in place.</source>
+        <translation>Das Backend %1 kann nur an Ort und Stelle erneut senden.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="129"/>
         <source>Re&amp;send</source>
         <translation>Erneut &amp;senden</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="132"/>
+        <location filename="../widgets/resenddialog.cpp" line="139"/>
         <source>The audit log could not be opened: nothing is resent without it.</source>
         <translation>Das Audit-Log konnte nicht geöffnet werden: Ohne es wird nichts erneut gesendet.</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="136"/>
+        <location filename="../widgets/resenddialog.cpp" line="143"/>
         <source>Cannot load %1: %2</source>
         <translation>%1 kann nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="139"/>
+        <location filename="../widgets/resenddialog.cpp" line="146"/>
         <source>%1 — %2, %3. Edit the job below; the right side shows what changed.</source>
         <translation>%1 – %2, %3. Bearbeiten Sie den Job unten; rechts steht, was sich geändert hat.</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="182"/>
+        <location filename="../widgets/resenddialog.cpp" line="189"/>
         <source>Not valid JSON at line %1, column %2: %3</source>
         <translation>Kein gültiges JSON in Zeile %1, Spalte %2: %3</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="187"/>
+        <location filename="../widgets/resenddialog.cpp" line="194"/>
         <source>✔ Valid: ready to resend.</source>
         <translation>✔ Gültig: bereit zum erneuten Senden.</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="188"/>
+        <location filename="../widgets/resenddialog.cpp" line="195"/>
         <source>(no changes yet)</source>
         <translation>(noch keine Änderungen)</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="211"/>
+        <location filename="../widgets/resenddialog.cpp" line="235"/>
         <source>Resending…</source>
         <translation>Wird erneut gesendet…</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="229"/>
+        <location filename="../widgets/resenddialog.cpp" line="253"/>
         <source>%1 was not resent: %2</source>
         <translation>%1 wurde nicht erneut gesendet: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="235"/>
+        <location filename="../widgets/resenddialog.cpp" line="259"/>
         <source>Replaced %1 with the edit and queued it</source>
         <translation>%1 durch die Bearbeitung ersetzt und eingereiht</translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="236"/>
+        <location filename="../widgets/resenddialog.cpp" line="260"/>
         <source>Resent %1 as %2</source>
         <translation>%1 als %2 erneut gesendet</translation>
     </message>
@@ -5666,7 +5671,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Das Verschieben wurde unterbrochen (die Verbindung wurde geschlossen).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="167"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="177"/>
         <source>%n message(s) over the size limit (the largest %1 MiB, the limit %2 MiB: raise max_body_mb= to move them)</source>
         <translation>
             <numerusform>%n Nachricht über der Größengrenze (die größte %1 MiB, die Grenze %2 MiB: Erhöhen Sie max_body_mb=, um sie zu verschieben)</numerusform>
@@ -5674,7 +5679,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="174"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="184"/>
         <source>%n message(s) without an x-death header (name a queue to move them to)</source>
         <translation>
             <numerusform>%n Nachricht ohne x-death-Header (nennen Sie eine Warteschlange als Ziel)</numerusform>
@@ -5682,7 +5687,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="177"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="187"/>
         <source>%n message(s) that were dead-lettered from this very queue</source>
         <translation>
             <numerusform>%n Nachricht, die aus genau dieser Warteschlange als Dead Letter kam</numerusform>
@@ -5690,7 +5695,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="180"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="190"/>
         <source>%n message(s) whose user-id property names another user than %1 (RabbitMQ lets only that user publish them)</source>
         <translation>
             <numerusform>%n Nachricht, deren user-id-Eigenschaft einen anderen Benutzer als %1 nennt (RabbitMQ lässt nur diesen Benutzer sie veröffentlichen)</numerusform>
@@ -5698,7 +5703,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="186"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="196"/>
         <source>%n message(s) RabbitMQ could not route (%1)</source>
         <translation>
             <numerusform>%n Nachricht, die RabbitMQ nicht routen konnte (%1)</numerusform>
@@ -5706,20 +5711,25 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="189"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="199"/>
         <source>%n message(s) whose publish RabbitMQ refused (nack)</source>
         <translation>
             <numerusform>%n Nachricht, deren Veröffentlichung RabbitMQ abgelehnt hat (nack)</numerusform>
             <numerusform>%n Nachrichten, deren Veröffentlichung RabbitMQ abgelehnt hat (nack)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="202"/>
+        <source>%n message(s) the edit could not be applied to (%1)</source>
+        <translation><numerusform>%n Nachricht, auf die die Bearbeitung nicht angewendet werden konnte (%1)</numerusform><numerusform>%n Nachrichten, auf die die Bearbeitung nicht angewendet werden konnte (%1)</numerusform></translation>
+    </message>
     <message>
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="280"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="293"/>
         <source>%1 — %2 message(s) had been moved. RabbitMQ put the ones got but not yet acknowledged back into %3: nothing is lost, but up to one batch (%4) may now be in both queues. Run the move again to finish it.</source>
         <translation>%1 — %2 Nachricht(en) waren bereits verschoben. RabbitMQ hat die abgeholten, aber noch nicht bestätigten zurück in %3 gelegt: Nichts ist verloren, aber bis zu ein Stapel (%4) kann jetzt in beiden Warteschlangen sein. Führen Sie das Verschieben erneut aus, um es abzuschließen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="298"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="311"/>
         <source>%1 message(s) stayed in %2, unchanged: %3.</source>
         <translation>%1 Nachricht(en) blieben unverändert in %2: %3.</translation>
     </message>
@@ -5727,87 +5737,129 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="228"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="246"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation>RabbitMQ hat keine Nachrichten im Zustand %1 zum Auflisten: Eine Warteschlange enthält bereite Nachrichten (hier per Peek angesehen) und unbestätigte, die ein Consumer hält und die die API nicht zeigen kann.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="235"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="253"/>
         <source>Name a queue to peek at.</source>
         <translation>Nennen Sie eine Warteschlange, in die Sie hineinsehen möchten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="278"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="296"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation>%1 ist eine Quorum-Warteschlange: Jedes Hineinsehen zählt als Zustellung, und ihr Zustelllimit würde eine zu oft angesehene Nachricht zum Dead Letter machen oder verwerfen. Fügen Sie peek_quorum=1 zur URL hinzu, um trotzdem hineinzusehen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="294"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="312"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation>Angesehen, ohne etwas zu verlieren: RabbitMQ hat diese Nachrichten wieder eingereiht, markiert sie als erneut zugestellt und kann ihre Reihenfolge ändern.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="334"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="352"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation>Nachricht %1 ist nicht unter den zuletzt angesehenen; sehen Sie erneut hinein.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="37"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="38"/>
         <source>This connection is read-only (readonly=1): nothing was moved.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Nichts wurde verschoben.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="118"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="119"/>
         <source>The move did not finish within 10 minutes; shovel %1 is still at work.</source>
         <translation>Das Verschieben wurde nicht innerhalb von 10 Minuten beendet; die Shovel %1 arbeitet noch.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="174"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="175"/>
         <source>RabbitMQ refused the move: are the rabbitmq_shovel and rabbitmq_shovel_management plugins enabled? (%1)</source>
         <translation>RabbitMQ hat das Verschieben abgelehnt: Sind die Plugins rabbitmq_shovel und rabbitmq_shovel_management aktiviert? (%1)</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="201"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="202"/>
         <source>%1 is empty: nothing to move.</source>
         <translation>%1 ist leer: Es gibt nichts zu verschieben.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="202"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="203"/>
         <source>The messages in %1 carry no x-first-death-queue header: name the queue to move them to.</source>
         <translation>Die Nachrichten in %1 haben keinen x-first-death-queue-Header: Nennen Sie die Zielwarteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="214"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="215"/>
         <source>RabbitMQ has no paused state for a queue: its consumers would have to be cancelled and re-created, which Queuedeck does not do.</source>
         <translation>RabbitMQ kennt keinen pausierten Zustand für eine Warteschlange: Ihre Consumer müssten abgebrochen und neu angelegt werden, was Queuedeck nicht tut.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="224"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="225"/>
         <source>This connection is read-only (readonly=1): nothing was deleted.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Nichts wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="269"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="308"/>
+        <source>This connection is read-only (readonly=1): no message can be resent.</source>
+        <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Keine Nachricht kann erneut gesendet werden.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="313"/>
+        <source>Not valid JSON: %1 (at character %2).</source>
+        <translation>Kein gültiges JSON: %1 (bei Zeichen %2).</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="317"/>
+        <source>An edited message is {&quot;headers&quot;: {…}, &quot;body&quot;: …}: the body as text or JSON.</source>
+        <translation>Eine bearbeitete Nachricht ist {&quot;headers&quot;: {…}, &quot;body&quot;: …}: der Body als Text oder JSON.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="321"/>
+        <source>&quot;body&quot; must be text (a JSON string) or a JSON object or array.</source>
+        <translation>&quot;body&quot; muss Text (ein JSON-String) oder ein JSON-Objekt bzw. -Array sein.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="326"/>
+        <source>Header %1: RabbitMQ&apos;s own x-… headers (x-death and the like) travel unchanged and cannot be edited.</source>
+        <translation>Header %1: RabbitMQs eigene x-…-Header (x-death und ähnliche) bleiben unverändert und lassen sich nicht bearbeiten.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="347"/>
+        <source>RabbitMQ cannot send an edited copy and keep the original in the queue: resend it in place (the edit replaces it).</source>
+        <translation>RabbitMQ kann keine bearbeitete Kopie senden und das Original in der Queue behalten: Senden Sie sie an Ort und Stelle erneut (die Bearbeitung ersetzt es).</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="354"/>
+        <source>Message %1 cannot be edited: it has no message id, or its body is binary or was only partly peeked.</source>
+        <translation>Nachricht %1 lässt sich nicht bearbeiten: Sie hat keine Nachrichten-ID, oder ihr Body ist binär bzw. wurde nur teilweise gelesen.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="404"/>
+        <source>Message %1 is no longer in the queue (retried, moved or taken by someone else): nothing was resent.</source>
+        <translation>Nachricht %1 ist nicht mehr in der Queue (wiederholt, verschoben oder von jemand anderem genommen): Nichts wurde erneut gesendet.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="426"/>
         <source>This connection is read-only (readonly=1): no message was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Keine Nachricht wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="271"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="350"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="428"/>
         <source>RabbitMQ messages can be acted on while they are ready in a queue (state waiting) only.</source>
         <translation>RabbitMQ-Nachrichten können nur bearbeitet werden, solange sie bereit in einer Warteschlange liegen (Zustand waiting).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="273"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="430"/>
         <source>Name the queue the messages are in (--queue).</source>
         <translation>Nennen Sie die Warteschlange, in der die Nachrichten liegen (--queue).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="275"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="432"/>
         <source>Name the queue to move the messages to.</source>
         <translation>Nennen Sie die Warteschlange, in die die Nachrichten verschoben werden sollen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="289"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="446"/>
         <source>These messages have no message id, so they cannot be picked out of the queue; move or purge the whole queue instead.</source>
         <translation>Diese Nachrichten haben keine Nachrichten-ID und können daher nicht einzeln aus der Warteschlange geholt werden; verschieben oder leeren Sie stattdessen die ganze Warteschlange.</translation>
     </message>
@@ -5837,27 +5889,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Die RabbitMQ-Management-API unter %1 hat mit %2 geantwortet: %3</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="372"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="390"/>
         <source>The connection was closed.</source>
         <translation>Die Verbindung wurde geschlossen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="386"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="404"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat nicht mit einer JSON-Liste geantwortet (%2): Ist das der Management-Port?</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="435"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="453"/>
         <source>Queue %1 is %2.</source>
         <translation>Warteschlange %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="453"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="471"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation>Warteschlange %1 stellt %2 Nachrichten pro Minute erneut zu: Möglicherweise scheitert ein Consumer immer wieder an derselben Nachricht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="460"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="478"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Warteschlange %1: %Ln Nachricht bereit und kein Consumer.</numerusform>
@@ -5865,22 +5917,22 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="467"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="485"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation>Statistiken pro Warteschlange waren nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="474"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="492"/>
         <source>Node %1 is down.</source>
         <translation>Knoten %1 ist ausgefallen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="477"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="495"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Speicheralarm: Publisher sind blockiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="480"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="498"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Festplattenalarm: Publisher sind blockiert.</translation>
     </message>
@@ -6160,92 +6212,92 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>&quot;queue&quot; muss eine Queue nennen (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="403"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="430"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation>Sidekiq bewahrt keine abgeschlossenen Jobs auf: Ein erfolgreicher Job ist weg.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="410"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="437"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre wartenden Jobs aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="426"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="453"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation>Sidekiq-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="452"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="479"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation>„%1“ ist keine Sidekiq-Job-ID (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="505"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="512"/>
         <source>Job %1 is no longer %2.</source>
         <translation>Job %1 ist nicht mehr im Zustand %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="534"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="550"/>
         <source>The queue could not be read: %1</source>
         <translation>Die Warteschlange konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="555"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="571"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="567"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="583"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation>Nur wartende Sidekiq-Jobs können in eine andere Warteschlange verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="568"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="584"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation>„%1“ ist kein gültiger Name einer Zielwarteschlange (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="572"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="588"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation>Nur geplante, fehlgeschlagene (Retry-Set) und tote Sidekiq-Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="573"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="589"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation>Laufende Sidekiq-Jobs können nicht abgebrochen werden: Sidekiq kann einen Job nicht anhalten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="598"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="614"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation>Job %1 hat kein Feld „queue“ an der Stelle, an der Sidekiq es schreibt; er wurde an seinem Platz gelassen</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="606"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="622"/>
         <source>This connection is read-only (readonly=1): no job can be resent.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job kann erneut gesendet werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="611"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="627"/>
         <source>Not valid JSON: %1 (at character %2).</source>
         <translation>Kein gültiges JSON: %1 (bei Zeichen %2).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="626"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="642"/>
         <source>Job %1 is not a %2 job: it was not resent.</source>
         <translation>Job %1 ist kein Job im Zustand %2: Er wurde nicht erneut gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="630"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="646"/>
         <source>Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.</source>
         <translation>Nur fehlgeschlagene (Retry-Menge), tote und geplante Sidekiq-Jobs lassen sich bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="668"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="684"/>
         <source>Nothing was resent: %1</source>
         <translation>Nichts wurde erneut gesendet: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="670"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="686"/>
         <source>Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was resent.</source>
         <translation>Job %1 ist nicht mehr dort, wo Sie ihn gesehen haben (inzwischen wiederholt, gelöscht oder ausgeführt): Nichts wurde erneut gesendet.</translation>
     </message>
@@ -6260,7 +6312,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Es wurde kein Worker angegeben.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="661"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="677"/>
         <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="52"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>

@@ -2443,11 +2443,6 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="703"/>
-        <source>Only failed, dead and scheduled jobs can be edited and resent.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../widgets/jobbrowser.cpp" line="705"/>
         <source>Select one job to edit it.</source>
         <translation type="unfinished"></translation>
@@ -2466,6 +2461,11 @@ Last error:
         <location filename="../widgets/jobbrowser.cpp" line="704"/>
         <location filename="../widgets/jobbrowser.cpp" line="731"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="703"/>
+        <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4389,92 +4389,97 @@ _Why did it happen?_
 <context>
     <name>qd::ResendDialog</name>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="55"/>
+        <location filename="../widgets/resenddialog.cpp" line="56"/>
         <source>(too long to compare line by line: %1 and %2 lines)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="91"/>
+        <location filename="../widgets/resenddialog.cpp" line="92"/>
         <source>Edit and Resend — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="95"/>
+        <location filename="../widgets/resenddialog.cpp" line="96"/>
         <source>Loading %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="100"/>
+        <location filename="../widgets/resenddialog.cpp" line="101"/>
         <source>Edited payload (JSON)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="105"/>
+        <location filename="../widgets/resenddialog.cpp" line="106"/>
         <source>Changes against the original</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="113"/>
+        <location filename="../widgets/resenddialog.cpp" line="114"/>
         <source>Resend as a &amp;new job (the original stays where it is)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="114"/>
-        <source>Replace the original and &amp;retry it (same id; it leaves the %1 set)</source>
+        <location filename="../widgets/resenddialog.cpp" line="115"/>
+        <source>Replace the original with the edit and &amp;retry it (same id)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="122"/>
+        <location filename="../widgets/resenddialog.cpp" line="120"/>
+        <source>The %1 backend can only resend in place.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/resenddialog.cpp" line="129"/>
         <source>Re&amp;send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="132"/>
+        <location filename="../widgets/resenddialog.cpp" line="139"/>
         <source>The audit log could not be opened: nothing is resent without it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="136"/>
+        <location filename="../widgets/resenddialog.cpp" line="143"/>
         <source>Cannot load %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="139"/>
+        <location filename="../widgets/resenddialog.cpp" line="146"/>
         <source>%1 — %2, %3. Edit the job below; the right side shows what changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="182"/>
+        <location filename="../widgets/resenddialog.cpp" line="189"/>
         <source>Not valid JSON at line %1, column %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="187"/>
+        <location filename="../widgets/resenddialog.cpp" line="194"/>
         <source>✔ Valid: ready to resend.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="188"/>
+        <location filename="../widgets/resenddialog.cpp" line="195"/>
         <source>(no changes yet)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="211"/>
+        <location filename="../widgets/resenddialog.cpp" line="235"/>
         <source>Resending…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="229"/>
+        <location filename="../widgets/resenddialog.cpp" line="253"/>
         <source>%1 was not resent: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="235"/>
+        <location filename="../widgets/resenddialog.cpp" line="259"/>
         <source>Replaced %1 with the edit and queued it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="236"/>
+        <location filename="../widgets/resenddialog.cpp" line="260"/>
         <source>Resent %1 as %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5605,7 +5610,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="167"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="177"/>
         <source>%n message(s) over the size limit (the largest %1 MiB, the limit %2 MiB: raise max_body_mb= to move them)</source>
         <translation>
             <numerusform>%n message over the size limit (the largest %1 MiB, the limit %2 MiB: raise max_body_mb= to move them)</numerusform>
@@ -5613,7 +5618,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="174"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="184"/>
         <source>%n message(s) without an x-death header (name a queue to move them to)</source>
         <translation>
             <numerusform>%n message without an x-death header (name a queue to move them to)</numerusform>
@@ -5621,7 +5626,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="177"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="187"/>
         <source>%n message(s) that were dead-lettered from this very queue</source>
         <translation>
             <numerusform>%n message that were dead-lettered from this very queue</numerusform>
@@ -5629,7 +5634,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="180"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="190"/>
         <source>%n message(s) whose user-id property names another user than %1 (RabbitMQ lets only that user publish them)</source>
         <translation>
             <numerusform>%n message whose user-id property names another user than %1 (RabbitMQ lets only that user publish them)</numerusform>
@@ -5637,7 +5642,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="186"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="196"/>
         <source>%n message(s) RabbitMQ could not route (%1)</source>
         <translation>
             <numerusform>%n message RabbitMQ could not route (%1)</numerusform>
@@ -5645,20 +5650,25 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="189"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="199"/>
         <source>%n message(s) whose publish RabbitMQ refused (nack)</source>
         <translation>
             <numerusform>%n message whose publish RabbitMQ refused (nack)</numerusform>
             <numerusform>%n messages whose publish RabbitMQ refused (nack)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="202"/>
+        <source>%n message(s) the edit could not be applied to (%1)</source>
+        <translation><numerusform>%n message the edit could not be applied to (%1)</numerusform><numerusform>%n messages the edit could not be applied to (%1)</numerusform></translation>
+    </message>
     <message>
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="280"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="293"/>
         <source>%1 — %2 message(s) had been moved. RabbitMQ put the ones got but not yet acknowledged back into %3: nothing is lost, but up to one batch (%4) may now be in both queues. Run the move again to finish it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="298"/>
+        <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="311"/>
         <source>%1 message(s) stayed in %2, unchanged: %3.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5666,87 +5676,129 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="228"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="246"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="235"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="253"/>
         <source>Name a queue to peek at.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="278"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="296"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="294"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="312"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="334"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="352"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="37"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="38"/>
         <source>This connection is read-only (readonly=1): nothing was moved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="118"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="119"/>
         <source>The move did not finish within 10 minutes; shovel %1 is still at work.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="174"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="175"/>
         <source>RabbitMQ refused the move: are the rabbitmq_shovel and rabbitmq_shovel_management plugins enabled? (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="201"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="202"/>
         <source>%1 is empty: nothing to move.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="202"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="203"/>
         <source>The messages in %1 carry no x-first-death-queue header: name the queue to move them to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="214"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="215"/>
         <source>RabbitMQ has no paused state for a queue: its consumers would have to be cancelled and re-created, which Queuedeck does not do.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="224"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="225"/>
         <source>This connection is read-only (readonly=1): nothing was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="269"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="308"/>
+        <source>This connection is read-only (readonly=1): no message can be resent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="313"/>
+        <source>Not valid JSON: %1 (at character %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="317"/>
+        <source>An edited message is {&quot;headers&quot;: {…}, &quot;body&quot;: …}: the body as text or JSON.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="321"/>
+        <source>&quot;body&quot; must be text (a JSON string) or a JSON object or array.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="326"/>
+        <source>Header %1: RabbitMQ&apos;s own x-… headers (x-death and the like) travel unchanged and cannot be edited.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="347"/>
+        <source>RabbitMQ cannot send an edited copy and keep the original in the queue: resend it in place (the edit replaces it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="354"/>
+        <source>Message %1 cannot be edited: it has no message id, or its body is binary or was only partly peeked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="404"/>
+        <source>Message %1 is no longer in the queue (retried, moved or taken by someone else): nothing was resent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="426"/>
         <source>This connection is read-only (readonly=1): no message was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="271"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="350"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="428"/>
         <source>RabbitMQ messages can be acted on while they are ready in a queue (state waiting) only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="273"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="430"/>
         <source>Name the queue the messages are in (--queue).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="275"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="432"/>
         <source>Name the queue to move the messages to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="289"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="446"/>
         <source>These messages have no message id, so they cannot be picked out of the queue; move or purge the whole queue instead.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5776,27 +5828,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="372"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="390"/>
         <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="386"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="404"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="435"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="453"/>
         <source>Queue %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="453"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="471"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="460"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="478"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Queue %1: %Ln message ready and no consumer.</numerusform>
@@ -5804,22 +5856,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="467"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="485"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="474"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="492"/>
         <source>Node %1 is down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="477"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="495"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="480"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="498"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6099,92 +6151,92 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="403"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="430"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="410"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="437"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="426"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="453"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="452"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="479"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="505"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="512"/>
         <source>Job %1 is no longer %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="534"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="550"/>
         <source>The queue could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="555"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="571"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="567"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="583"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="568"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="584"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="572"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="588"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="573"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="589"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="598"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="614"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="606"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="622"/>
         <source>This connection is read-only (readonly=1): no job can be resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="611"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="627"/>
         <source>Not valid JSON: %1 (at character %2).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="626"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="642"/>
         <source>Job %1 is not a %2 job: it was not resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="630"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="646"/>
         <source>Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="668"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="684"/>
         <source>Nothing was resent: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="670"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="686"/>
         <source>Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was resent.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6199,7 +6251,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="661"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="677"/>
         <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="52"/>
         <source>No connection to Redis.</source>
         <translation type="unfinished"></translation>

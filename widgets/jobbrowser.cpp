@@ -696,11 +696,11 @@ void JobBrowser::updateButtons()
     m_move->setEnabled(any && caps.moveJobs && m_audit && st != JobState::Running);
     m_move->setVisible(caps.moveJobs || !m_backend);
     const bool oneJob = m_table->selectionModel()->selectedRows().size() == 1;
-    const bool resendable = st == JobState::Failed || st == JobState::Dead || st == JobState::Scheduled;
+    const bool resendable = m_backend && m_backend->resendableStates().contains(st);
     m_resend->setEnabled(oneJob && caps.payloadEdit && resendable && m_audit);
     m_resend->setToolTip(!m_backend           ? QString()
                          : !caps.payloadEdit  ? m_backend->validatePayload(QString())
-                         : !resendable        ? tr("Only failed, dead and scheduled jobs can be edited and resent.")
+                         : !resendable        ? tr("Jobs that are %1 cannot be edited and resent here.").arg(jobStateText(st))
                          : !m_audit           ? tr("Actions are disabled: the audit log cannot be written.")
                          : !oneJob            ? tr("Select one job to edit it.")
                                               : tr("Edit the selected job's payload and send it again, as a new job or in place"));

@@ -112,8 +112,14 @@ ResendDialog::ResendDialog(Backend *backend, AuditLog *audit, const QString &ope
     m_validation->setWordWrap(true);
     layout->addWidget(m_validation);
     m_asNew->setText(tr("Resend as a &new job (the original stays where it is)"));
-    m_inPlace->setText(tr("Replace the original and &retry it (same id; it leaves the %1 set)").arg(jobStateText(expected)));
+    m_inPlace->setText(tr("Replace the original with the edit and &retry it (same id)"));
     m_asNew->setChecked(true);
+    if (!m_backend->capabilities().resendCopy) {
+        // RabbitMQ: a got message is either acknowledged or given back, never both; the edit replaces it.
+        m_asNew->setEnabled(false);
+        m_asNew->setToolTip(tr("The %1 backend can only resend in place.").arg(m_backend->kind()));
+        m_inPlace->setChecked(true);
+    }
     layout->addWidget(m_asNew);
     layout->addWidget(m_inPlace);
     m_status->setTextFormat(Qt::PlainText);
@@ -140,7 +146,7 @@ ResendDialog::ResendDialog(Backend *backend, AuditLog *audit, const QString &ope
         m_what->setText(tr("%1 — %2, %3. Edit the job below; the right side shows what changed.")
                             .arg(escapeForDisplay(detail.summary.className, 80), jobStateText(detail.summary.state),
                                  escapeForDisplay(detail.summary.errorLine, 200)));
-        m_original = editableJson(detail.payload);
+        m_original = editableJson(detail.editablePayload.isEmpty() ? detail.payload : detail.editablePayload);
         m_loaded = true;
         m_editor->setEnabled(true);
         m_editor->setPlainText(m_original);

@@ -308,6 +308,81 @@ private Q_SLOTS:
         QCOMPARE(dump(vhost, {QStringLiteral("work.dlq")}).value(QStringLiteral("work.dlq")).size(), 15);
     }
 
+    void editedDeadLetterIsRepublishedInPlace()
+    {
+        const QString vhost = QStringLiteral("qd-move-edit");
+        QVERIFY(fill(vhost, {QStringLiteral("json"), QStringLiteral("5")}));
+        const Dump before = dump(vhost, {QStringLiteral("work.dlq")});
+        auto b = backend(vhost, amqpPort());
+        QVERIFY(b->capabilities().payloadEdit && !b->capabilities().resendCopy);
+        qd::JobQuery q;
+        q.queue = QStringLiteral("work.dlq");
+        q.limit = 50;
+        auto peek = b->jobs(q);
+        QVERIFY(QTest::qWaitFor([&] { return peek.isFinished(); }, 60'000));
+        QCOMPARE(peek.result().jobs.size(), 5);
+        auto detailFuture = b->job(QStringLiteral("m-2"));
+        QVERIFY(QTest::qWaitFor([&] { return detailFuture.isFinished(); }, 10'000));
+        const qd::JobDetail detail = detailFuture.result();
+        const QJsonObject editable = QJsonDocument::fromJson(detail.editablePayload.toUtf8()).object();
+        QCOMPARE(editable.value(u"body").toObject().value(u"user_id").toInt(), 1002);
+        QVERIFY(editable.value(u"headers").toObject().contains(u"user"));
+        QVERIFY(!editable.value(u"headers").toObject().contains(u"x-death")); // RabbitMQ's own: not editable
+
+        // Change the body and one header, drop one, add one; x-death and the typed headers left alone stay as they were.
+        QJsonObject edited = editable;
+        QJsonObject body = editable.value(u"body").toObject();
+        body.insert(QStringLiteral("user_id"), 4242);
+        edited.insert(QStringLiteral("body"), body);
+        QJsonObject headers = editable.value(u"headers").toObject();
+        headers.insert(QStringLiteral("user"), QStringLiteral("fixed-by-ops"));
+        headers.remove(QStringLiteral("negative"));
+        headers.insert(QStringLiteral("edited"), true);
+        edited.insert(QStringLiteral("headers"), headers);
+        qd::ResendRequest r;
+        r.jobId = QStringLiteral("m-2");
+        r.expected = qd::JobState::Waiting;
+        r.payload = QString::fromUtf8(QJsonDocument(edited).toJson());
+        QVERIFY(!b->validatePayload(QStringLiteral("{\"headers\":{\"x-death\":[]},\"body\":\"x\"}")).isEmpty());
+        r.inPlace = false;
+        auto copy = b->resend(r);
+        QVERIFY(QTest::qWaitFor([&] { return copy.isFinished(); }, 10'000));
+        QVERIFY(copy.result().error.contains(QStringLiteral("in place")));
+        r.inPlace = true;
+        auto sent = b->resend(r);
+        QVERIFY(QTest::qWaitFor([&] { return sent.isFinished(); }, 120'000));
+        QCOMPARE(sent.result().error, QString());
+        QCOMPARE(sent.result().newId, QStringLiteral("m-2"));
+        QVERIFY(sent.result().original.contains(QStringLiteral("1002")));
+
+        const Dump after = dump(vhost, {QStringLiteral("work"), QStringLiteral("work.dlq")});
+        QCOMPARE(after.value(QStringLiteral("work.dlq")).size(), 4);
+        QCOMPARE(after.value(QStringLiteral("work")).size(), 1);
+        QVERIFY(after.value(QStringLiteral("work")).contains(QStringLiteral("m-2")));
+        QVERIFY(after.value(QStringLiteral("work")).value(QStringLiteral("m-2")).body != before.value(QStringLiteral("work.dlq")).value(QStringLiteral("m-2")).body);
+        for (const QString &id : {QStringLiteral("m-0"), QStringLiteral("m-1"), QStringLiteral("m-3"), QStringLiteral("m-4")}) {
+            QCOMPARE(after.value(QStringLiteral("work.dlq")).values(id), before.value(QStringLiteral("work.dlq")).values(id));
+        }
+        // What arrived, as the management API shows it: the edited body and headers, x-death and the rest intact.
+        q.queue = QStringLiteral("work");
+        auto again = b->jobs(q);
+        QVERIFY(QTest::qWaitFor([&] { return again.isFinished(); }, 60'000));
+        QCOMPARE(again.result().jobs.size(), 1);
+        auto arrivedFuture = b->job(QStringLiteral("m-2"));
+        QVERIFY(QTest::qWaitFor([&] { return arrivedFuture.isFinished(); }, 10'000));
+        const qd::JobDetail arrived = arrivedFuture.result();
+        QVERIFY2(arrived.payload.contains(QStringLiteral("\"user_id\": 4242")), qPrintable(arrived.payload));
+        QVERIFY2(arrived.payload.contains(QStringLiteral("fixed-by-ops")) && arrived.payload.contains(QStringLiteral("\"edited\":true")),
+                 qPrintable(arrived.payload));
+        QVERIFY(!arrived.payload.contains(QStringLiteral("\"negative\"")));
+        QVERIFY2(arrived.payload.contains(QStringLiteral("x-death")) && arrived.payload.contains(QStringLiteral("\"when\"")),
+                 qPrintable(arrived.payload));
+        // Gone from the dead-letter queue: a second resend finds nothing, and says so.
+        auto twice = b->resend(r);
+        QVERIFY(QTest::qWaitFor([&] { return twice.isFinished(); }, 60'000));
+        QVERIFY(!twice.result().error.isEmpty());
+    }
+
     void connectionDroppedMidMove_data()
     {
         QTest::addColumn<QString>("where");

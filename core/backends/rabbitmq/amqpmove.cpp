@@ -138,17 +138,27 @@ private:
             keep(m.deliveryTag, queue.isEmpty() ? Kept::NoDestination : Kept::SameQueue);
             return;
         }
+        amqp::Message edited;
+        if (m_move.transform && !m_move.onlyIds.isEmpty()) {
+            edited = m;
+            if (const QString error = m_move.transform(edited); !error.isEmpty()) {
+                m_transformError = error;
+                keep(m.deliveryTag, Kept::EditFailed);
+                return;
+            }
+        }
+        const amqp::Message &out = m_move.transform && !m_move.onlyIds.isEmpty() ? edited : m;
         if (m.properties.userId && *m.properties.userId != m_move.connection.user.toUtf8()) {
             // RabbitMQ closes the channel on a publish whose user-id is not the publisher's own.
             keep(m.deliveryTag, Kept::ForeignUser);
             return;
         }
-        const quint64 seq = m_client->publish(QByteArray(), queue, m.properties, m.body, /*mandatory*/ true);
+        const quint64 seq = m_client->publish(QByteArray(), queue, out.properties, out.body, /*mandatory*/ true);
         m_bySequence.insert(seq, m_batch.size());
-        m_batch.append(Publish{m.deliveryTag, queue, qHash(m.body), false, false, false});
+        m_batch.append(Publish{m.deliveryTag, queue, qHash(out.body), false, false, false});
     }
 
-    enum class Kept : quint8 { TooLarge, NoDestination, SameQueue, ForeignUser, Unroutable, Refused };
+    enum class Kept : quint8 { TooLarge, NoDestination, SameQueue, ForeignUser, Unroutable, Refused, EditFailed };
 
     void keep(quint64 tag, Kept why)
     {
@@ -187,6 +197,9 @@ private:
                 break;
             case Kept::Refused:
                 out << tr("%n message(s) whose publish RabbitMQ refused (nack)", nullptr, n);
+                break;
+            case Kept::EditFailed:
+                out << tr("%n message(s) the edit could not be applied to (%1)", nullptr, n).arg(m_transformError);
                 break;
             }
         }
@@ -320,6 +333,7 @@ private:
     QHash<quint64, QString> m_idByTag;   ///< with onlyIds: delivery tag → id of the chosen messages published
     quint64 m_largest = 0;
     QString m_unroutable;
+    QString m_transformError;
     qint64 m_handled = 0;
     int m_gotInBatch = 0;
     bool m_empty = false;

@@ -23,6 +23,9 @@ struct AmqpMove
     QSet<QString> onlyIds;
     bool discard = false; ///< acknowledge the selected messages without publishing them (delete)
     bool dryRun = false;  ///< find them, act on none: every message is handed back
+    /// With onlyIds: changes each selected message before it is published (Edit & Resend); returns an error to
+    /// keep that message where it is instead.
+    std::function<QString(amqp::Message &message)> transform = {};
 };
 
 struct AmqpMoveOutcome

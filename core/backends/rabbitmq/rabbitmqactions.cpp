@@ -16,6 +16,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 
 namespace qd::rabbitmq {
 
@@ -253,6 +254,162 @@ QFuture<PurgeResult> RabbitMqBackend::purgeQueue(const QString &queue, bool dryR
                    finish(base);
                });
            });
+    return future;
+}
+
+namespace {
+
+/// A JSON value as an AMQP field value: text as a long string, whole numbers as a long, others as a double.
+amqp::FieldValue fieldFromJson(const QJsonValue &v)
+{
+    amqp::FieldValue f;
+    switch (v.type()) {
+    case QJsonValue::String: return amqp::FieldValue::string(v.toString().toUtf8());
+    case QJsonValue::Bool: return amqp::FieldValue::boolean(v.toBool());
+    case QJsonValue::Double:
+        if (const double d = v.toDouble(); d == std::floor(d) && std::abs(d) < 9.0e15) {
+            return amqp::FieldValue::longInt(qint64(d));
+        }
+        f.type = 'd';
+        f.real = v.toDouble();
+        return f;
+    case QJsonValue::Array:
+        f.type = 'A';
+        for (const QJsonValue &e : v.toArray()) {
+            f.array.append(fieldFromJson(e));
+        }
+        return f;
+    case QJsonValue::Object: {
+        f.type = 'F';
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            f.table.append({it.key().toUtf8(), fieldFromJson(it.value())});
+        }
+        return f;
+    }
+    default: return f; // null, undefined: void
+    }
+}
+
+QByteArray bodyBytes(const QJsonValue &body)
+{
+    if (body.isString()) {
+        return body.toString().toUtf8();
+    }
+    return body.isObject() ? QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact)
+                           : QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+QString RabbitMqBackend::validatePayload(const QString &payload) const
+{
+    if (d->readOnly) {
+        return tr("This connection is read-only (readonly=1): no message can be resent.");
+    }
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(payload.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError) {
+        return tr("Not valid JSON: %1 (at character %2).").arg(error.errorString()).arg(error.offset);
+    }
+    const QJsonObject o = doc.object();
+    if (!doc.isObject() || !o.contains(u"body") || (!o.value(u"headers").isObject() && o.contains(u"headers"))) {
+        return tr("An edited message is {\"headers\": {…}, \"body\": …}: the body as text or JSON.");
+    }
+    const QJsonValue body = o.value(u"body");
+    if (!body.isString() && !body.isObject() && !body.isArray()) {
+        return tr("\"body\" must be text (a JSON string) or a JSON object or array.");
+    }
+    const QJsonObject headers = o.value(u"headers").toObject();
+    for (auto it = headers.begin(); it != headers.end(); ++it) {
+        if (it.key().startsWith(u"x-")) {
+            return tr("Header %1: RabbitMQ's own x-… headers (x-death and the like) travel unchanged and cannot be "
+                      "edited.")
+                .arg(it.key());
+        }
+    }
+    return {};
+}
+
+QFuture<ResendResult> RabbitMqBackend::resend(const ResendRequest &request)
+{
+    ResendResult refused;
+    refused.originalId = request.jobId;
+    refused.inPlace = request.inPlace;
+    refused.dryRun = request.dryRun;
+    refused.error = validatePayload(request.payload);
+    JobDetail peeked;
+    {
+        QMutexLocker lock(&d->peekMutex);
+        peeked = d->peeked.value(request.jobId);
+    }
+    if (refused.error.isEmpty() && !request.inPlace) {
+        refused.error = tr("RabbitMQ cannot send an edited copy and keep the original in the queue: resend it in place "
+                           "(the edit replaces it).");
+    } else if (refused.error.isEmpty() && request.expected != JobState::Waiting) {
+        refused.error = tr("RabbitMQ messages can be acted on while they are ready in a queue (state waiting) only.");
+    } else if (refused.error.isEmpty() && (request.jobId.startsWith(u'#') || peeked.editablePayload.isEmpty())) {
+        refused.error = peeked.summary.id.isEmpty()
+                            ? tr("Message %1 is not among the last peeked; peek again.").arg(request.jobId)
+                            : tr("Message %1 cannot be edited: it has no message id, or its body is binary or was "
+                                 "only partly peeked.")
+                                  .arg(request.jobId);
+    }
+    if (!refused.error.isEmpty()) {
+        return QtFuture::makeReadyFuture(refused);
+    }
+    const QJsonObject before = QJsonDocument::fromJson(peeked.editablePayload.toUtf8()).object();
+    const QJsonObject after = QJsonDocument::fromJson(request.payload.toUtf8()).object();
+    refused.original = peeked.editablePayload;
+    refused.edited = request.payload;
+    refused.newId = request.jobId; // the same message, back where it died
+    // Applied to the message as got: what the operator did not change keeps its bytes and AMQP types.
+    auto transform = [before, after](amqp::Message &m) -> QString {
+        const QJsonObject oldHeaders = before.value(u"headers").toObject();
+        const QJsonObject newHeaders = after.value(u"headers").toObject();
+        amqp::FieldTable table;
+        for (const auto &[key, value] : m.properties.headers.value_or(amqp::FieldTable{})) {
+            const QString name = QString::fromUtf8(key);
+            if (name.startsWith(u"x-") || (newHeaders.contains(name) && newHeaders.value(name) == oldHeaders.value(name))) {
+                table.append({key, value}); // RabbitMQ's own, or unchanged
+            } else if (newHeaders.contains(name)) {
+                table.append({key, fieldFromJson(newHeaders.value(name))});
+            } // else: removed by the edit
+        }
+        for (auto it = newHeaders.begin(); it != newHeaders.end(); ++it) {
+            if (!amqp::findField(table, it.key().toUtf8())) {
+                table.append({it.key().toUtf8(), fieldFromJson(it.value())});
+            }
+        }
+        m.properties.headers = table;
+        if (after.value(u"body") != before.value(u"body")) {
+            m.body = bodyBytes(after.value(u"body"));
+        }
+        return {};
+    };
+    auto promise = std::make_shared<QPromise<ResendResult>>();
+    promise->start();
+    QFuture<ResendResult> future = promise->future();
+    AmqpMove move;
+    move.connection = d->amqp;
+    move.from = peeked.summary.queue;
+    move.onlyIds = {request.jobId};
+    move.dryRun = request.dryRun;
+    move.transform = transform;
+    d->client->post([move = std::move(move), promise, done = refused]() mutable {
+        moveOverAmqp(std::move(move), [promise, done](const AmqpMoveOutcome &o) {
+            ResendResult r = done;
+            if (!o.actedOn.contains(r.originalId)) {
+                r.error = !o.error.isEmpty() ? o.error
+                                             : tr("Message %1 is no longer in the queue (retried, moved or taken by "
+                                                  "someone else): nothing was resent.")
+                                                   .arg(r.originalId);
+                r.newId.clear();
+            }
+            promise->addResult(r);
+            promise->finish();
+        });
+    });
     return future;
 }
 

@@ -142,6 +142,7 @@ Capabilities RabbitMqBackend::capabilities() const
     c.purge = !d->readOnly;
     // Chosen messages, over AMQP: retry (back where they died), move, delete.
     c.retry = c.cancel = c.moveJobs = c.retryWaiting = !d->readOnly;
+    c.payloadEdit = !d->readOnly; // a dead letter, edited, back where it died (in place: AMQP cannot copy and keep)
     return c;
 }
 
@@ -198,6 +199,23 @@ JobDetail peekedJob(const QJsonObject &m, const QString &queue, int position)
     // The payload as text; JSON pretty-printed. Views show it escaped, as plain text.
     const qint64 size = m.value(u"payload_bytes").toInteger();
     QString body = m.value(u"payload").toString();
+    // Edit & Resend works on {"headers": (all but RabbitMQ's own x-…), "body": (JSON as JSON, else the text)}; a
+    // binary or partly peeked body cannot be edited.
+    if (m.value(u"payload_encoding").toString() != u"base64" && body.size() <= kPeekBodyCap && size == body.toUtf8().size()) {
+        QJsonObject editable;
+        QJsonObject own;
+        for (auto it = headers.begin(); it != headers.end(); ++it) {
+            if (!it.key().startsWith(u"x-")) {
+                own.insert(it.key(), it.value());
+            }
+        }
+        editable.insert(QStringLiteral("headers"), own);
+        const QJsonDocument json = QJsonDocument::fromJson(body.toUtf8());
+        editable.insert(QStringLiteral("body"), json.isObject()  ? QJsonValue(json.object())
+                                                : json.isArray() ? QJsonValue(json.array())
+                                                                 : QJsonValue(body));
+        d.editablePayload = QString::fromUtf8(QJsonDocument(editable).toJson(QJsonDocument::Indented));
+    }
     if (m.value(u"payload_encoding").toString() == u"base64") {
         body = QStringLiteral("(binary, base64) ") + body;
     } else if (const QJsonDocument doc = QJsonDocument::fromJson(body.toUtf8()); !doc.isNull()) {

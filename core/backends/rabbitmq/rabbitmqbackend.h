@@ -55,6 +55,13 @@ public:
     /// redelivered). A message another operator is acting on at that moment is invisible to this scan, so of two
     /// operators exactly one succeeds; the other's is skipped. Messages without an id cannot be picked out.
     QFuture<ActionResult> act(const JobAction &action) override;
+    /// An edited message is {"headers": {…}, "body": …} (JobDetail::editablePayload of a peeked message).
+    QString validatePayload(const QString &payload) const override;
+    /// In place only: the message is got from its queue, its body and own headers replaced by the edit (x-…
+    /// headers such as x-death and every property travel unchanged; unchanged headers keep their AMQP types), then
+    /// published where it died with publisher confirms and only then acknowledged — the same path as Retry.
+    QFuture<ResendResult> resend(const ResendRequest &request) override;
+    QList<JobState> resendableStates() const override { return {JobState::Waiting}; }
     /// `DELETE /api/queues/<vhost>/<queue>/contents`, after counting what it deletes.
     QFuture<PurgeResult> purgeQueue(const QString &queue, bool dryRun) override;
     QString pauseUnsupportedReason() const override;

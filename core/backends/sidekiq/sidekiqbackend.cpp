@@ -123,7 +123,7 @@ Capabilities SidekiqBackend::capabilities() const
     c.cancel = !d->readOnly;
     c.moveJobs = !d->readOnly; // waiting jobs, from one queue list to another
     c.quietWorkers = c.stopWorkers = !d->readOnly;
-    c.payloadEdit = !d->readOnly;
+    c.payloadEdit = c.resendCopy = !d->readOnly;
     return c;
 }
 

@@ -42,6 +42,7 @@ public:
     /// One Lua script: only if the original is still in its set (or list), the edit is pushed onto its queue —
     /// as a new job (new jid, no failure fields) or in place (the original taken out, its jid kept).
     QFuture<ResendResult> resend(const ResendRequest &request) override;
+    QList<JobState> resendableStates() const override { return {JobState::Failed, JobState::Dead, JobState::Scheduled}; }
     /// Quiet (TSTP: take no new jobs) or stop (TERM) a process, as Sidekiq::Process#quiet!/#stop! do: queued on
     /// `<identity>-signals`, acted on at the process's next heartbeat (within 5 s). Refused when the process is
     /// not registered or its heartbeat expired.
