@@ -1429,48 +1429,53 @@ Stopped because: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="109"/>
-        <location filename="../core/actions/bulkrun.cpp" line="254"/>
+        <location filename="../core/actions/bulkrun.cpp" line="48"/>
+        <source> (classes, users and age from a sample of %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="145"/>
+        <location filename="../core/actions/bulkrun.cpp" line="290"/>
         <source>The connection is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="141"/>
+        <location filename="../core/actions/bulkrun.cpp" line="177"/>
         <source>Cancelled before anything changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="146"/>
+        <location filename="../core/actions/bulkrun.cpp" line="182"/>
         <source>Cannot list the jobs to act on: %1 — nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="212"/>
+        <location filename="../core/actions/bulkrun.cpp" line="248"/>
         <source>Refusing to act without an audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="225"/>
+        <location filename="../core/actions/bulkrun.cpp" line="261"/>
         <source>%1 — blast radius: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="230"/>
+        <location filename="../core/actions/bulkrun.cpp" line="266"/>
         <source>The audit log cannot record this bulk action, so nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="284"/>
+        <location filename="../core/actions/bulkrun.cpp" line="320"/>
         <source>bulk #%1, batch %2 of %3: %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="288"/>
+        <location filename="../core/actions/bulkrun.cpp" line="324"/>
         <source> → %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="290"/>
+        <location filename="../core/actions/bulkrun.cpp" line="326"/>
         <source> — blast radius: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2353,17 +2358,17 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="499"/>
+        <location filename="../widgets/jobbrowser.cpp" line="502"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="534"/>
+        <location filename="../widgets/jobbrowser.cpp" line="537"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="563"/>
+        <location filename="../widgets/jobbrowser.cpp" line="566"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n more class</numerusform>
@@ -2371,17 +2376,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="565"/>
+        <location filename="../widgets/jobbrowser.cpp" line="568"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="567"/>
+        <location filename="../widgets/jobbrowser.cpp" line="570"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="580"/>
+        <location filename="../widgets/jobbrowser.cpp" line="583"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n job selected</numerusform>
@@ -2389,25 +2394,25 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="596"/>
+        <location filename="../widgets/jobbrowser.cpp" line="599"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="602"/>
+        <location filename="../widgets/jobbrowser.cpp" line="605"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="604"/>
+        <location filename="../widgets/jobbrowser.cpp" line="607"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="606"/>
+        <location filename="../widgets/jobbrowser.cpp" line="609"/>
         <source>
 Payload:
 %1
@@ -2415,7 +2420,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="608"/>
+        <location filename="../widgets/jobbrowser.cpp" line="611"/>
         <source>
 Last error:
 %1
@@ -2423,88 +2428,88 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="635"/>
+        <location filename="../widgets/jobbrowser.cpp" line="638"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="647"/>
+        <location filename="../widgets/jobbrowser.cpp" line="650"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="660"/>
+        <location filename="../widgets/jobbrowser.cpp" line="663"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="661"/>
+        <location filename="../widgets/jobbrowser.cpp" line="664"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="705"/>
+        <location filename="../widgets/jobbrowser.cpp" line="708"/>
         <source>Select one job to edit it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="706"/>
+        <location filename="../widgets/jobbrowser.cpp" line="709"/>
         <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="730"/>
+        <location filename="../widgets/jobbrowser.cpp" line="733"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="704"/>
-        <location filename="../widgets/jobbrowser.cpp" line="731"/>
+        <location filename="../widgets/jobbrowser.cpp" line="707"/>
+        <location filename="../widgets/jobbrowser.cpp" line="734"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="703"/>
+        <location filename="../widgets/jobbrowser.cpp" line="706"/>
         <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="737"/>
+        <location filename="../widgets/jobbrowser.cpp" line="740"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="738"/>
+        <location filename="../widgets/jobbrowser.cpp" line="741"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="747"/>
+        <location filename="../widgets/jobbrowser.cpp" line="750"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="747"/>
+        <location filename="../widgets/jobbrowser.cpp" line="750"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="750"/>
+        <location filename="../widgets/jobbrowser.cpp" line="753"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="750"/>
+        <location filename="../widgets/jobbrowser.cpp" line="753"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="757"/>
+        <location filename="../widgets/jobbrowser.cpp" line="760"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="760"/>
+        <location filename="../widgets/jobbrowser.cpp" line="763"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
@@ -2512,37 +2517,37 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="786"/>
+        <location filename="../widgets/jobbrowser.cpp" line="789"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="788"/>
+        <location filename="../widgets/jobbrowser.cpp" line="791"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="788"/>
+        <location filename="../widgets/jobbrowser.cpp" line="791"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="788"/>
+        <location filename="../widgets/jobbrowser.cpp" line="791"/>
         <source>moved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="803"/>
+        <location filename="../widgets/jobbrowser.cpp" line="806"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="806"/>
+        <location filename="../widgets/jobbrowser.cpp" line="809"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="810"/>
+        <location filename="../widgets/jobbrowser.cpp" line="813"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3855,77 +3860,77 @@ _Why did it happen?_
 <context>
     <name>qd::QueueActionDialog</name>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="27"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="29"/>
         <source>Move All Messages — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="27"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="29"/>
         <source>Purge Queue — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="37"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="44"/>
         <source>Where they were dead-lettered from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="43"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="50"/>
         <source>Destination queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="47"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="54"/>
         <source>&amp;To:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="49"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="56"/>
         <source>RabbitMQ moves them itself (a shovel that deletes itself when done); Queuedeck never holds the messages, so closing it or losing the network loses nothing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="58"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="65"/>
         <source>Type the queue&apos;s name to confirm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="59"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="66"/>
         <source>Queue name, typed to confirm the purge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="60"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="67"/>
         <source>&amp;Confirm:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="67"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="74"/>
         <source>Working</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="75"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="82"/>
         <source>&amp;Move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="75"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="82"/>
         <source>&amp;Purge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="80"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="87"/>
         <source>Counting the messages in %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="151"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="158"/>
         <source>Could not count the messages in %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/queueactiondialog.cpp" line="160"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="167"/>
         <source>%n message(s) in %1 will move to %2.</source>
         <translation>
             <numerusform>%n message in %1 will move to %2.</numerusform>
@@ -3933,7 +3938,7 @@ _Why did it happen?_
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/queueactiondialog.cpp" line="161"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="168"/>
         <source>%n message(s) in %1 will be deleted. This cannot be undone.</source>
         <translation>
             <numerusform>%n message in %1 will be deleted. This cannot be undone.</numerusform>
@@ -3941,62 +3946,87 @@ _Why did it happen?_
         </translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="182"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="195"/>
+        <source>No sample of the messages: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="203"/>
+        <source>(no type)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="205"/>
+        <source>Blast radius: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="206"/>
+        <source>Classes: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="207"/>
+        <source>Users: unknown — no user rule for this connection yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/queueactiondialog.cpp" line="220"/>
         <source>This connection may not move messages (a read-only profile, or a user without the administrator or policymaker tag).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="184"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="222"/>
         <source>This connection may not purge queues (a read-only profile).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="187"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="225"/>
         <source>The audit log is unavailable, so this action is off.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="189"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="227"/>
         <source>The queue is empty: nothing to do.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="206"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="244"/>
         <source>Moving… RabbitMQ moves them server-side.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="206"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="244"/>
         <source>Purging…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="232"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="270"/>
         <source>Moved %1 of %2 so far, in batches; each acknowledged at the source only once RabbitMQ confirmed it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="251"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="289"/>
         <source>Move failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="255"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="293"/>
         <source>Moved %1 message(s) from %2 to %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="258"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="296"/>
         <source>%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="273"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="314"/>
         <source>Purge failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="276"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="317"/>
         <source>Purged %1: %2 message(s) deleted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5660,7 +5690,10 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     <message numerus="yes">
         <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="202"/>
         <source>%n message(s) the edit could not be applied to (%1)</source>
-        <translation><numerusform>%n message the edit could not be applied to (%1)</numerusform><numerusform>%n messages the edit could not be applied to (%1)</numerusform></translation>
+        <translation>
+            <numerusform>%n message the edit could not be applied to (%1)</numerusform>
+            <numerusform>%n messages the edit could not be applied to (%1)</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/amqpmove.cpp" line="293"/>
@@ -5697,7 +5730,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="352"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="355"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5828,27 +5861,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="390"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="393"/>
         <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="404"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="407"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="453"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="456"/>
         <source>Queue %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="471"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="474"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="478"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="481"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Queue %1: %Ln message ready and no consumer.</numerusform>
@@ -5856,22 +5889,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="485"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="488"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="492"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="495"/>
         <source>Node %1 is down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="495"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="498"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="498"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="501"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -462,6 +462,9 @@ QueueActionDialog *JobBrowser::openQueueAction(QueueActionDialog::Mode mode)
     const QStringList names = m_queueNames ? m_queueNames() : QStringList();
     auto *dialog = new QueueActionDialog(mode, m_backend, m_audit, m_operator, m_queue, names, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (auto rule = UserRule::parse(QSettings().value(QStringLiteral("userRules/") + m_connectionId).toString())) {
+        dialog->setUserRule(rule.value()); // the purge's blast radius names the users too
+    }
     connect(dialog, &QueueActionDialog::finished, this, [this](bool, const QString &summary) {
         Q_EMIT actionDone(m_connectionId, summary);
         reload();

@@ -2,8 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "queueactiondialog.h"
 
+#include "actions/bulkrun.h"
 #include "audit/auditlog.h"
 #include "backend.h"
+#include "clock.h"
 #include "futurewatch.h"
 #include "textsafety.h"
 
@@ -30,6 +32,11 @@ QueueActionDialog::QueueActionDialog(Mode mode, Backend *backend, AuditLog *audi
     m_what->setTextFormat(Qt::PlainText);
     m_what->setWordWrap(true);
     layout->addWidget(m_what);
+    m_sample = new QLabel(this);
+    m_sample->setTextFormat(Qt::PlainText);
+    m_sample->setWordWrap(true);
+    m_sample->hide();
+    layout->addWidget(m_sample);
     auto *form = new QFormLayout;
     if (mode == Mode::Move) {
         m_target = new QComboBox(this);
@@ -161,6 +168,9 @@ void QueueActionDialog::count()
                 : tr("%n message(s) in %1 will be deleted. This cannot be undone.", nullptr, int(before)).arg(shown));
         updateState();
         Q_EMIT counted(before);
+        if (m_mode == Mode::Purge && before > 0) {
+            sample(before);
+        }
     };
     if (m_mode == Mode::Move) {
         whenFinished(m_backend->moveMessages(MoveRequest{m_queue, target(), true}), this,
@@ -169,6 +179,34 @@ void QueueActionDialog::count()
         whenFinished(m_backend->purgeQueue(m_queue, true), this,
                      [report](const PurgeResult &r) { report(r.before, QString(), r.error); });
     }
+}
+
+void QueueActionDialog::sample(qint64 total)
+{
+    // What a purge destroys, beyond the count: a peek at the first messages (RabbitMQ gives them back, marked
+    // redelivered), their classes, users and age — the same line goes into the audit row.
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = JobState::Waiting;
+    q.limit = 200;
+    q.withPayload = true;
+    whenFinished(m_backend->jobs(q), this, [this, total](const JobPage &page) {
+        if (!page.error.isEmpty()) {
+            m_sample->setText(tr("No sample of the messages: %1").arg(escapeForDisplay(page.error, 300)));
+            m_sample->show();
+            return;
+        }
+        const BulkPreview p = sampledPreview(total, page.jobs, m_rule, m_backend->clock()->now());
+        m_radius = blastRadiusText(p);
+        QStringList classes;
+        for (auto it = p.classes.cbegin(); it != p.classes.cend() && classes.size() < 5; ++it) {
+            classes << QStringLiteral("%1 ×%2").arg(escapeForDisplay(it.key().isEmpty() ? tr("(no type)") : it.key(), 60)).arg(it.value());
+        }
+        m_sample->setText(tr("Blast radius: %1.").arg(escapeForDisplay(m_radius, 400))
+                          + (classes.isEmpty() ? QString() : u'\n' + tr("Classes: %1").arg(classes.join(QStringLiteral(", "))))
+                          + (m_rule ? QString() : u'\n' + tr("Users: unknown — no user rule for this connection yet")));
+        m_sample->show();
+    });
 }
 
 void QueueActionDialog::updateState()
@@ -266,6 +304,9 @@ void QueueActionDialog::run()
                      [this, rec, end, shown](const PurgeResult &r) mutable {
                          rec.action = QStringLiteral("purge");
                          rec.filter = QStringLiteral("queue=%1 before=%2 (GUI)").arg(r.queue).arg(r.before);
+                         if (!m_radius.isEmpty()) {
+                             rec.filter += QStringLiteral(" — blast radius: ") + m_radius;
+                         }
                          rec.succeeded = r.error.isEmpty() ? int(r.before) : 0;
                          rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
                          m_audit->append(rec);

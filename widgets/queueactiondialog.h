@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "recipients/userrule.h"
+
 #include <QDialog>
 
 class QComboBox;
@@ -37,6 +39,10 @@ public:
     QPushButton *runButton() const { return m_run; }
     void setTarget(const QString &queue); ///< a move's destination; empty: where the messages died
     void setConfirmation(const QString &typed);
+    /// The connection's user rule: a purge's blast radius then names the users in its sample too.
+    void setUserRule(const std::optional<UserRule> &rule) { m_rule = rule; }
+    /// A purge's blast radius (blastRadiusText of a peeked sample), once known; also in the audit row.
+    QString blastRadius() const { return m_radius; }
     void run();
 
 Q_SIGNALS:
@@ -48,6 +54,7 @@ Q_SIGNALS:
 
 private:
     void count();
+    void sample(qint64 total);
     QString target() const; ///< a move's destination as chosen or typed; empty: where the messages died
     void updateState();
     void setStatus(const QString &text, bool bad);
@@ -65,6 +72,9 @@ private:
     QPushButton *m_run;
     QDialogButtonBox *m_buttons;
     qint64 m_counted = -1;
+    std::optional<UserRule> m_rule;
+    QString m_radius;
+    QLabel *m_sample = nullptr;
     quint64 m_countGeneration = 0; ///< a newer count (the destination changed) wins over an older one
     bool m_running = false;
     bool m_done = false;

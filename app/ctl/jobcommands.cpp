@@ -8,6 +8,7 @@
 #include "actions/bulkrun.h"
 #include "audit/auditlog.h"
 #include "backendfactory.h"
+#include "clock.h"
 #include "export/jobexport.h"
 #include "settings/connectionsettings.h"
 #include "textsafety.h"
@@ -83,6 +84,32 @@ void printPreview(const BulkPreview &preview)
         }
         out() << '\n';
     }
+}
+
+/// --user-field RULE as a rule (none when unset); false after printing why it cannot be used.
+bool readUserRule(const QCommandLineParser &p, const QCommandLineOption &option, std::optional<UserRule> &rule)
+{
+    if (!p.isSet(option)) {
+        return true;
+    }
+    auto parsed = UserRule::parse(p.value(option));
+    if (!parsed) {
+        err() << tr("queuedeckctl: --user-field: %1").arg(parsed.error()) << '\n';
+        return false;
+    }
+    rule = parsed.value();
+    return true;
+}
+
+/// A whole-queue action's blast radius: a peek at its first 200 jobs (classes, users by `rule`, age).
+BulkPreview sampleQueue(Backend &backend, const QString &queue, qint64 total, const std::optional<UserRule> &rule)
+{
+    JobQuery q;
+    q.queue = queue;
+    q.limit = 200;
+    q.withPayload = true;
+    const JobPage page = wait(backend.jobs(q));
+    return sampledPreview(total, page.error.isEmpty() ? page.jobs : QList<JobSummary>{}, rule, backend.clock()->now());
 }
 
 QString pastTense(ActionKind kind)
@@ -177,13 +204,8 @@ int runAction(const QStringList &arguments, ActionKind kind)
         return 2;
     }
     std::optional<UserRule> rule;
-    if (p.isSet(userField)) {
-        auto parsedRule = UserRule::parse(p.value(userField));
-        if (!parsedRule) {
-            err() << tr("queuedeckctl: --user-field: %1").arg(parsedRule.error()) << '\n';
-            return 2;
-        }
-        rule = parsedRule.value();
+    if (!readUserRule(p, userField, rule)) {
+        return 2;
     }
     const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
@@ -461,8 +483,11 @@ int runPurge(const QStringList &arguments)
     const QCommandLineOption queue(QStringLiteral("queue"), tr("The queue to empty."), QStringLiteral("Q"));
     const QCommandLineOption confirm(QStringLiteral("confirm"), tr("The queue's name again, typed out."), QStringLiteral("Q"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Say how many messages would go; delete nothing."));
+    const QCommandLineOption userField(QStringLiteral("user-field"),
+                                       tr("Count the distinct users in the blast radius's sample by this rule."),
+                                       QStringLiteral("RULE"));
     const QCommandLineOption op = operatorOption();
-    p.addOptions({queue, confirm, dryRun, op});
+    p.addOptions({queue, confirm, dryRun, userField, op});
     bool parsed = false;
     if (helpShown(p, arguments, parsed)) {
         return 0;
@@ -478,6 +503,10 @@ int runPurge(const QStringList &arguments)
               << '\n';
         return 2;
     }
+    std::optional<UserRule> rule;
+    if (!readUserRule(p, userField, rule)) {
+        return 2;
+    }
     const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
         return 2;
@@ -486,10 +515,14 @@ int runPurge(const QStringList &arguments)
     if (!auditReady(audit, p.isSet(dryRun))) {
         return 1;
     }
+    // The blast radius first (a peek: the messages go back), so the audit row says what the purge destroyed.
+    BulkPreview radius = sampleQueue(*backend, p.value(queue), 0, rule);
     const PurgeResult r = wait(backend->purgeQueue(p.value(queue), p.isSet(dryRun)));
+    radius.total = r.before;
+    const QString radiusText = blastRadiusText(radius);
     if (!r.dryRun) {
         AuditRecord rec = auditRecord(*backend, p, op, QStringLiteral("purge"));
-        rec.filter = QStringLiteral("queue=%1 before=%2").arg(r.queue).arg(r.before);
+        rec.filter = QStringLiteral("queue=%1 before=%2 — blast radius: %3").arg(r.queue).arg(r.before).arg(radiusText);
         rec.succeeded = r.error.isEmpty() ? int(r.before) : 0;
         rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
         audit.append(rec).waitForFinished();
@@ -501,7 +534,8 @@ int runPurge(const QStringList &arguments)
     out() << (r.dryRun ? tr("would delete %1 message(s) from %2") : tr("deleted %1 message(s) from %2"))
                  .arg(r.before)
                  .arg(escapeForDisplay(r.queue, 200))
-          << '\n';
+          << '\n'
+          << tr("blast radius: %1").arg(escapeForDisplay(radiusText, 400)) << '\n';
     out().flush();
     return 0;
 }

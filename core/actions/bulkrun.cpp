@@ -44,7 +44,43 @@ QString blastRadiusText(const BulkPreview &p)
     if (p.oldest.isValid() && p.resolvedAt.isValid()) {
         text += BulkRun::tr(", oldest waiting %1").arg(AlertMessages::duration(double(p.oldest.secsTo(p.resolvedAt))));
     }
+    if (p.sampled > 0) {
+        text += BulkRun::tr(" (classes, users and age from a sample of %1)").arg(p.sampled);
+    }
     return text;
+}
+
+BulkPreview sampledPreview(qint64 total, const QList<JobSummary> &sample, const std::optional<UserRule> &rule,
+                           const QDateTime &now)
+{
+    BulkPreview p;
+    p.total = total;
+    p.resolvedAt = now;
+    p.sampled = sample.size();
+    QSet<QString> users;
+    for (const JobSummary &j : sample) {
+        ++p.classes[j.className];
+        if (p.sample.size() < 5) {
+            p.sample << j;
+            p.sample.last().payload.clear();
+        }
+        const QDateTime t = earliest(j);
+        if (t.isValid() && (!p.oldest.isValid() || t < p.oldest)) {
+            p.oldest = t;
+        }
+        if (rule) {
+            if (const std::optional<QString> user = rule->extract(j.payload)) {
+                users.insert(*user);
+            } else {
+                ++p.withoutUser;
+            }
+        }
+    }
+    if (rule) {
+        p.users = users.size();
+        p.userRule = rule->spec;
+    }
+    return p;
 }
 
 BulkRun::BulkRun(Backend *backend, AuditLog *audit, BulkSpec spec, QObject *parent)

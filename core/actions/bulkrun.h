@@ -49,7 +49,13 @@ struct BulkPreview
     std::optional<qint64> users = {}; ///< distinct users by BulkSpec::userRule; empty: no rule, or a selection
     qint64 withoutUser = 0;          ///< jobs the rule found no user in
     QString userRule = {};           ///< the rule's spec, as given
+    qint64 sampled = 0;              ///< > 0: classes, users and oldest come from a sample of this many
 };
+
+/// The blast radius of a whole-queue action (a purge) from a sample of its jobs (e.g. a peek): `total` as counted,
+/// classes, users (by `rule`, if any) and the oldest from `sample`.
+BulkPreview sampledPreview(qint64 total, const QList<JobSummary> &sample, const std::optional<UserRule> &rule,
+                           const QDateTime &now);
 
 /// One line for the blast radius, the same in the GUI, the audit log and `--dry-run`: "35214 job(s) of 3
 /// class(es), belonging to 512 user(s) by /args/0/user_id (4 without one), oldest waiting 2 h 03 m".

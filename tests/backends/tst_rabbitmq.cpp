@@ -264,6 +264,7 @@ private Q_SLOTS:
                  2);
         QCOMPARE(ctl({QStringLiteral("purge"), url, QStringLiteral("--queue"), QStringLiteral("big"), QStringLiteral("--dry-run")}, &out), 0);
         QVERIFY2(out.contains("would delete 1 message(s) from big"), out.constData());
+        QVERIFY2(out.contains("blast radius: 1 job(s)") && out.contains("from a sample of 1"), out.constData());
         QCOMPARE(rabbitmqctl().value(QStringLiteral("big")).value(0), 1);
         QCOMPARE(ctl({QStringLiteral("purge"), url, QStringLiteral("--queue"), QStringLiteral("big"), QStringLiteral("--confirm"),
                       QStringLiteral("big")},

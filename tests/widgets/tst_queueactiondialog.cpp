@@ -107,6 +107,11 @@ private Q_SLOTS:
         QSignalSpy counted(&d, &QueueActionDialog::counted);
         QVERIFY(counted.wait(15000));
         QCOMPARE(d.messageCount(), 1);
+        // The blast radius beyond the count: a peeked sample's classes and age (users: no rule here).
+        QTRY_VERIFY_WITH_TIMEOUT(!d.blastRadius().isEmpty(), 15'000);
+        QVERIFY2(d.blastRadius().startsWith(QStringLiteral("1 job(s) of 1 class(es)")) &&
+                     d.blastRadius().contains(QStringLiteral("from a sample of 1")),
+                 qPrintable(d.blastRadius()));
         QVERIFY(!d.runButton()->isEnabled());
         d.setConfirmation(QStringLiteral("Bestellungen"));
         QVERIFY(!d.runButton()->isEnabled());
@@ -118,6 +123,7 @@ private Q_SLOTS:
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(d.statusText()));
         QVERIFY2(d.statusText().contains(QStringLiteral("1 message(s) deleted")), qPrintable(d.statusText()));
         QCOMPARE(m_audit->recent(1).result().first().action, QStringLiteral("purge"));
+        QVERIFY(m_audit->recent(1).result().first().filter.contains(QStringLiteral("blast radius: 1 job(s)")));
     }
 
     void emptyQueueAndReadOnlyProfile()

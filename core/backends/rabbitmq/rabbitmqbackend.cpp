@@ -319,6 +319,9 @@ QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
                                continue;
                            }
                            page.jobs << d.summary;
+                           if (query.withPayload) { // the message body (a user rule reads it), as peeked
+                               page.jobs.last().payload = v.toObject().value(u"payload").toString();
+                           }
                            details.insert(d.summary.id, d);
                        }
                        if (const auto p = weak.lock()) {
