@@ -168,7 +168,8 @@ void QueueActionDialog::count()
                 : tr("%n message(s) in %1 will be deleted. This cannot be undone.", nullptr, int(before)).arg(shown));
         updateState();
         Q_EMIT counted(before);
-        if (m_mode == Mode::Purge && before > 0) {
+        if (before > 0 && !m_sampleAsked) { // once: a new destination changes the count, not what is in the queue
+            m_sampleAsked = true;
             sample(before);
         }
     };
@@ -183,8 +184,8 @@ void QueueActionDialog::count()
 
 void QueueActionDialog::sample(qint64 total)
 {
-    // What a purge destroys, beyond the count: a peek at the first messages (RabbitMQ gives them back, marked
-    // redelivered), their classes, users and age — the same line goes into the audit row.
+    // What a purge destroys or a move sends, beyond the count: a peek at the first messages (RabbitMQ gives them
+    // back, marked redelivered), their classes, users and age — the same line goes into the audit row.
     JobQuery q;
     q.queue = m_queue;
     q.state = JobState::Waiting;
@@ -282,6 +283,9 @@ void QueueActionDialog::run()
                 rec.action = QStringLiteral("move");
                 rec.filter =
                     QStringLiteral("from=%1 to=%2 before=%3 left=%4 (GUI)").arg(r.from, r.to).arg(r.before).arg(r.left);
+                if (!m_radius.isEmpty()) {
+                    rec.filter += QStringLiteral(" — blast radius: ") + m_radius;
+                }
                 rec.succeeded = int(r.moved);
                 rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
                 m_audit->append(rec);

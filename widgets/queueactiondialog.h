@@ -41,7 +41,7 @@ public:
     void setConfirmation(const QString &typed);
     /// The connection's user rule: a purge's blast radius then names the users in its sample too.
     void setUserRule(const std::optional<UserRule> &rule) { m_rule = rule; }
-    /// A purge's blast radius (blastRadiusText of a peeked sample), once known; also in the audit row.
+    /// The blast radius (blastRadiusText of a peeked sample), once known; also in the audit row.
     QString blastRadius() const { return m_radius; }
     void run();
 
@@ -74,6 +74,7 @@ private:
     qint64 m_counted = -1;
     std::optional<UserRule> m_rule;
     QString m_radius;
+    bool m_sampleAsked = false;
     QLabel *m_sample = nullptr;
     quint64 m_countGeneration = 0; ///< a newer count (the destination changed) wins over an older one
     bool m_running = false;
