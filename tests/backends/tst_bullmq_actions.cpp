@@ -347,6 +347,41 @@ private Q_SLOTS:
         QVERIFY(!bullCounts(QStringLiteral("render")).value(u"isPaused").toBool());
     }
 
+    void searchScansInBoundedChunks()
+    {
+        // 5,000 waiting jobs as BullMQ's Queue.add() leaves them: the id LPUSHed on wait, the job in its hash.
+        cli({QStringLiteral("EVAL"),
+             QStringLiteral("for i = 1, 5000 do local id = 'c' .. i redis.call('LPUSH', KEYS[1] .. 'wait', id) "
+                            "redis.call('HSET', KEYS[1] .. id, 'name', 'render', 'data', '{\"n\":' .. i .. '}', "
+                            "'timestamp', 1764000000000, 'delay', 0) end return 1"),
+             QStringLiteral("1"), QStringLiteral("bull:chunked:")});
+        auto b = backend(QStringLiteral("?scan_budget_ms=0.001")); // one 100-job chunk per call
+        JobQuery q;
+        q.queue = QStringLiteral("chunked");
+        q.search = QStringLiteral("{\"n\":4990}");
+        int calls = 0;
+        qint64 last = 0;
+        QList<JobSummary> hits;
+        for (;;) {
+            const JobPage page = wait(b->jobs(q));
+            QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
+            ++calls;
+            QCOMPARE(page.scanTotal.value_or(-1), 5000);
+            QVERIFY(page.scanned.value_or(-1) > last);
+            QVERIFY(page.scanned.value() - last <= 100);
+            last = *page.scanned;
+            hits += page.jobs;
+            if (page.nextCursor.isEmpty()) {
+                break;
+            }
+            q.after = page.nextCursor;
+        }
+        QCOMPARE(last, 5000);
+        QVERIFY2(calls >= 50, qPrintable(QString::number(calls)));
+        QCOMPARE(hits.size(), 1);
+        QVERIFY(hits.at(0).id.endsWith(QStringLiteral("c4990")));
+    }
+
     void deleteIsConditional()
     {
         auto b = backend();

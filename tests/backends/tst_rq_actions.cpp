@@ -378,6 +378,42 @@ private Q_SLOTS:
         QVERIFY(qd::rq::pickledFunctionName(QByteArray()).isEmpty());
     }
 
+    void searchScansABigQueueInBoundedChunks()
+    {
+        // 20,000 queued jobs as RQ writes them (the id on the queue list, the job in its hash).
+        cli({QStringLiteral("EVAL"),
+             QStringLiteral("for i = 1, 20000 do local id = 'big-' .. i redis.call('RPUSH', KEYS[1], id) "
+                            "redis.call('HSET', 'rq:job:' .. id, 'description', 'app.task(' .. i .. ')', 'status', 'queued', "
+                            "'origin', 'big', 'enqueued_at', '2026-12-06T21:00:00.000000Z') end "
+                            "redis.call('SADD', 'rq:queues', KEYS[1]) return 1"),
+             QStringLiteral("1"), QStringLiteral("rq:queue:big")});
+        auto b = backend(QStringLiteral("?scan_budget_ms=0.001")); // one 100-entry chunk per call
+        JobQuery q;
+        q.queue = QStringLiteral("big");
+        q.search = QStringLiteral("app.task(19990)");
+        int calls = 0;
+        qint64 last = 0;
+        QList<JobSummary> hits;
+        for (;;) {
+            const JobPage page = wait(b->jobs(q));
+            QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
+            ++calls;
+            QCOMPARE(page.scanTotal.value_or(-1), 20000);
+            QVERIFY(page.scanned.value_or(-1) > last);
+            QVERIFY(page.scanned.value() - last <= 100);
+            last = *page.scanned;
+            hits += page.jobs;
+            if (page.nextCursor.isEmpty()) {
+                break;
+            }
+            q.after = page.nextCursor;
+        }
+        QCOMPARE(last, 20000);
+        QVERIFY2(calls >= 200, qPrintable(QString::number(calls)));
+        QCOMPARE(hits.size(), 1);
+        QCOMPARE(hits.at(0).id, QStringLiteral("big-19990"));
+    }
+
     void stopTellsARealWorkerToShutDown()
     {
         const QString name = QStringLiteral("qd-stop-%1").arg(QCoreApplication::applicationPid());

@@ -13,7 +13,8 @@ namespace qd::bullmq {
 /// polls) and CLIENT LIST, where BullMQ workers name their connections; (2) one Lua script that counts every
 /// state of every queue, reads the oldest waiting job's due time and which named worker holds each active job.
 /// URL options: `prefix` (default bull); `queues=a,b` (polled even before SCAN finds them); `readonly=1` refuses
-/// every action; `scan_limit` (default 20000: most jobs one listing page looks at).
+/// every action; `scan_limit` (default 20000: most jobs one listing page looks at); `scan_budget_ms` (default 2:
+/// a page's Lua call stops after the 100-job chunk that used it up, so a search is many short calls).
 class BullMqBackend final : public redis::RedisBackend
 {
     Q_OBJECT

@@ -20,6 +20,10 @@ struct BullMqBackend::Private
         const QString ro = url.option(QStringLiteral("readonly"));
         readOnly = ro == u"1" || ro == u"true";
         bool ok = false;
+        const double budgetMs = url.option(QStringLiteral("scan_budget_ms")).toDouble(&ok);
+        if (ok && budgetMs >= 0) {
+            scanBudgetUs = qint64(budgetMs * 1000.0);
+        }
         const qint64 scan = url.option(QStringLiteral("scan_limit")).toLongLong(&ok);
         if (ok && scan > 0) {
             scanLimit = scan;
@@ -33,6 +37,7 @@ struct BullMqBackend::Private
     QSet<QByteArray> configured;
     bool readOnly = false;
     qint64 scanLimit = 20'000; ///< most jobs one listing page looks at (searching reads each job's hash)
+    qint64 scanBudgetUs = 2'000; ///< most time one page's Lua call scans for (scan_budget_ms; 0: no bound)
     // Connection thread only:
     redis::ScanCursor scan;
     QSet<QByteArray> known;

@@ -22,9 +22,10 @@ namespace {
 // position over the state's collections in order, limit, text filter (id, name, data or failedReason), most jobs to
 // look at, '1' to send the data back. Lists are read from the right (BullMQ LPUSHes and workers take from the right),
 // so waiting and active jobs come oldest first; delayed soonest first; failed and completed newest first.
-// Returns {next position or -1 at the end, {id, collection, score, name, data, atm, failedReason, timestamp,
-// processedOn, finishedOn, delay, pb}, …}.
-const redis::Script kPage(QByteArrayLiteral(R"lua(
+// ARGV[7]: time budget in microseconds (0: none; the scan stops after the chunk that used it up).
+// Returns {next position or -1 at the end, jobs in the state's collections, {id, collection, score, name, data,
+// atm, failedReason, timestamp, processedOn, finishedOn, delay, pb}, …}.
+const redis::Script kPage(QByteArrayLiteral(QD_REDIS_LUA_BUDGET(7) R"lua(
 local base, state, i, limit, search, maxScan = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local withData = ARGV[6] == '1'
 local segs
@@ -37,13 +38,14 @@ for _, seg in ipairs(segs) do
   if seg[2] == 'list' then seg[3] = redis.call('LLEN', base .. seg[1]) else seg[3] = redis.call('ZCARD', base .. seg[1]) end
   total = total + seg[3]
 end
-local out = {-1}
-local found, scanned, offset = 0, 0, 0
+local out = {-1, total}
+local found, scanned, offset, spent = 0, 0, 0, false
 for _, seg in ipairs(segs) do
   local key, kind, n = base .. seg[1], seg[2], seg[3]
   while i < offset + n and found < limit and scanned < maxScan do
+    if scanned > 0 and overBudget() then spent = true; break end
     local j = i - offset
-    local chunk = math.min(200, n - j)
+    local chunk = math.min(budget > 0 and 100 or 200, n - j)
     local ids, scores = {}, {}
     if kind == 'list' then
       local raw = redis.call('LRANGE', key, -(j + chunk), -(j + 1))
@@ -76,7 +78,7 @@ for _, seg in ipairs(segs) do
     end
   end
   offset = offset + n
-  if found >= limit or scanned >= maxScan then break end
+  if found >= limit or scanned >= maxScan or spent then break end
 end
 if i < total then out[1] = i end
 return out
@@ -338,7 +340,8 @@ QFuture<JobPage> BullMqBackend::jobs(const JobQuery &query)
     const Command cmd =
         kPage.evalsha({d->base(query.queue)},
                       {collectionsOf(query.state), start, QByteArray::number(std::clamp(query.limit, 1, 5000)),
-                       query.search.toUtf8(), QByteArray::number(d->scanLimit), query.withPayload ? "1" : "0"});
+                       query.search.toUtf8(), QByteArray::number(d->scanLimit), query.withPayload ? "1" : "0",
+                       QByteArray::number(d->scanBudgetUs)});
     return onConnection<JobPage>(
         [cmd, query](Connection &c, std::function<void(JobPage)> reply) {
             c.send({cmd}, [query, reply](Batch b) {
@@ -356,7 +359,9 @@ QFuture<JobPage> BullMqBackend::jobs(const JobQuery &query)
                 }
                 const qint64 next = r.elements.at(0).toInteger().value_or(-1);
                 out.nextCursor = next >= 0 ? QString::number(next) : QString();
-                for (qsizetype i = 1; i < r.elements.size(); ++i) {
+                out.scanTotal = r.elements.size() > 1 ? r.elements.at(1).toInteger() : std::nullopt;
+                out.scanned = next >= 0 ? std::optional<qint64>(next) : out.scanTotal;
+                for (qsizetype i = 2; i < r.elements.size(); ++i) {
                     const QList<Reply> &e = r.elements.at(i).elements;
                     if (e.size() < 12) {
                         continue;

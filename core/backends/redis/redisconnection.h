@@ -59,6 +59,15 @@ struct Batch
 
 /// A Lua script sent as EVALSHA; the connection falls back to EVAL when the server answers NOSCRIPT
 /// (first use, after SCRIPT FLUSH, a restart or a failover).
+/// Lua shared by page scripts that scan in chunks: the time budget in microseconds from ARGV[index] (0: none), and
+/// overBudget(), true once the call has run that long (by the server's clock, TIME). A script checks it between
+/// chunks, so one call holds Redis for about the budget however big the list it scans.
+#define QD_REDIS_LUA_BUDGET(index)                                                                                    \
+    "local budget = tonumber(ARGV[" #index "]) or 0\n"                                                              \
+    "local function micros() local t = redis.call('TIME'); return tonumber(t[1]) * 1000000 + tonumber(t[2]) end\n" \
+    "local started = budget > 0 and micros() or 0\n"                                                                \
+    "local function overBudget() return budget > 0 and micros() - started >= budget end\n"
+
 class Script
 {
 public:

@@ -13,7 +13,9 @@ namespace qd::rq {
 /// queue's length, its oldest job's enqueued_at (RQ RPUSHes: the oldest is at index 0) and its registries,
 /// and each worker's hash. Nothing is ever written: RQ's own API cleans registries as it reads them.
 /// URL options: `heartbeat_timeout` (s, default 480 = RQ's worker hash lifetime: an idle worker beats only
-/// every ~405 s while it blocks on its queues); `scan_limit` (default 20000: most queue or registry entries one
+/// every ~405 s while it blocks on its queues); `scan_budget_ms` (default 2: a page's Lua call stops after the
+/// 100-entry chunk that used it up, so a search over a huge queue is many short calls); `scan_limit` (default
+/// 20000: most queue or registry entries one
 /// job page or action looks at); `readonly=1` refuses every action.
 class RqBackend final : public redis::RedisBackend
 {

@@ -17,6 +17,10 @@ struct RqBackend::Private
         if (ok && hb > 0) {
             heartbeatTimeout = hb;
         }
+        const double budgetMs = url.option(QStringLiteral("scan_budget_ms")).toDouble(&ok);
+        if (ok && budgetMs >= 0) {
+            scanBudgetUs = qint64(budgetMs * 1000.0);
+        }
         const qint64 scan = url.option(QStringLiteral("scan_limit")).toLongLong(&ok);
         if (ok && scan > 0) {
             scanLimit = scan;
@@ -27,6 +31,7 @@ struct RqBackend::Private
     double heartbeatTimeout = 480;
     bool readOnly = false;
     qint64 scanLimit = 20'000; ///< most queue or registry entries one page or action looks at
+    qint64 scanBudgetUs = 2'000; ///< most time one page's Lua call scans for (scan_budget_ms; 0: no bound)
     // Connection thread only:
     redis::ScanCursor scan;
     QSet<QByteArray> listOnly;

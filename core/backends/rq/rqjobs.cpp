@@ -46,14 +46,16 @@ enum Field : quint8 {
 
 // One page over one queue list or one or two registries read as one sequence. KEYS: the sources in order.
 // ARGV: kind (list|zset), start index in the sequence, limit, text filter (job id or description), most entries
-// to look at, read the latest result (1|0). Returns {next index or -1 at the end, then per job: id, score,
+// to look at, read the latest result (1|0), time budget in microseconds (0: none; the scan stops after the chunk
+// that used it up). Returns {next index or -1 at the end, entries in the sequence, then per job: id, score,
 // source index (1-based), {hash fields}, {latest result's fields} or nil, pickled data or nil (only when the
 // description does not name the function)}.
-const redis::Script kPage(QByteArrayLiteral(QD_RQ_LUA_FIELDS R"lua(
+const redis::Script kPage(QByteArrayLiteral(QD_RQ_LUA_FIELDS QD_REDIS_LUA_BUDGET(7) R"lua(
 local kind, i, limit, search, maxScan, withResult = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6]
-local sizes = {}
+local sizes, total = {}, 0
 for k, key in ipairs(KEYS) do
   if kind == 'list' then sizes[k] = redis.call('LLEN', key) else sizes[k] = redis.call('ZCARD', key) end
+  total = total + sizes[k]
 end
 local function locate(g)
   for k = 1, #KEYS do
@@ -62,9 +64,11 @@ local function locate(g)
   end
   return nil, nil
 end
-local out = {-1}
+local out = {-1, total}
 local found, scanned, chunk = 0, 0, 500
+if budget > 0 then chunk = 100 end
 while found < limit and scanned < maxScan do
+  if scanned > 0 and overBudget() then break end
   local k, off = locate(i)
   if k == nil then return out end
   local ids, scores = {}, {}
@@ -409,7 +413,8 @@ QFuture<JobPage> RqBackend::jobs(const JobQuery &query)
         kPage.evalsha(keys, {query.state == JobState::Waiting ? "list" : "zset",
                              QByteArray::number(query.after.isEmpty() ? 0 : query.after.toLongLong()),
                              QByteArray::number(std::clamp(query.limit, 1, 5000)), query.search.toUtf8(),
-                             QByteArray::number(d->scanLimit), query.state == JobState::Failed ? "1" : "0"});
+                             QByteArray::number(d->scanLimit), query.state == JobState::Failed ? "1" : "0",
+                             QByteArray::number(d->scanBudgetUs)});
     return onConnection<JobPage>(
         [cmd, query](Connection &c, std::function<void(JobPage)> reply) {
             c.send({cmd}, [query, reply](Batch b) {
@@ -422,7 +427,9 @@ QFuture<JobPage> RqBackend::jobs(const JobQuery &query)
                     const QList<Reply> &e = b.replies.at(0).elements;
                     const qint64 next = e.isEmpty() ? -1 : e.at(0).toInteger().value_or(-1);
                     out.nextCursor = next >= 0 ? QString::number(next) : QString();
-                    for (qsizetype i = 1; i + 5 < e.size(); i += 6) {
+                    out.scanTotal = e.size() > 1 ? e.at(1).toInteger() : std::nullopt;
+                    out.scanned = next >= 0 ? std::optional<qint64>(next) : out.scanTotal;
+                    for (qsizetype i = 2; i + 5 < e.size(); i += 6) {
                         out.jobs << summarize(e, i, query.queue, query.state, query.withPayload);
                     }
                     if (query.state == JobState::Scheduled) {

@@ -30,11 +30,8 @@ namespace {
 // microseconds (0: none): the scan stops after the chunk that used it up, so one call never holds Redis much
 // longer than that however big the list (a search over a million jobs is many short calls, not one long one).
 // Returns {next index or -1 when the end was reached, entries in the list or set, member1, score1, …}.
-const redis::Script kPage(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF R"lua(
+const redis::Script kPage(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF QD_REDIS_LUA_BUDGET(7) R"lua(
 local kind, i, limit, queue, search, maxScan = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
-local budget = tonumber(ARGV[7]) or 0
-local function micros() local t = redis.call('TIME'); return tonumber(t[1]) * 1000000 + tonumber(t[2]) end
-local started = budget > 0 and micros() or 0
 local total = kind == 'list' and redis.call('LLEN', KEYS[1]) or redis.call('ZCARD', KEYS[1])
 local out = {-1, total}
 local found, scanned, chunk = 0, 0, 500
@@ -61,7 +58,7 @@ while found < limit and scanned < maxScan do
     if scanned >= maxScan then break end
   end
   if #items < chunk and found < limit then return out end
-  if budget > 0 and found < limit and scanned < maxScan and micros() - started >= budget then break end
+  if found < limit and scanned < maxScan and overBudget() then break end
 end
 if i >= total then return out end -- looked at everything: no empty last round trip
 out[1] = i
