@@ -74,14 +74,23 @@ QFuture<ResendResult> Backend::resend(const ResendRequest &request)
 
 QFuture<WorkerSignalResult> Backend::signalWorker(const QString &worker, WorkerSignal signal)
 {
-    WorkerSignalResult r;
-    r.worker = worker;
-    r.signal = signal;
-    r.error = workerSignalUnsupportedReason(signal);
+    WorkerSignalResult r = checkWorkerSignal(worker, signal);
     if (r.error.isEmpty()) {
         r.error = tr("The %1 backend did not implement worker signals.").arg(kind());
     }
     return QtFuture::makeReadyFuture(r);
+}
+
+WorkerSignalResult Backend::checkWorkerSignal(const QString &worker, WorkerSignal signal) const
+{
+    WorkerSignalResult r;
+    r.worker = worker;
+    r.signal = signal;
+    r.error = workerSignalUnsupportedReason(signal);
+    if (r.error.isEmpty() && worker.isEmpty()) {
+        r.error = tr("No worker was named.");
+    }
+    return r;
 }
 
 QString Backend::workerSignalUnsupportedReason(WorkerSignal signal) const

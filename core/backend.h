@@ -93,6 +93,9 @@ Q_SIGNALS:
 
 protected:
     void setState(ConnectionState state, const QString &error = {});
+    /// The answer to a signal before it is sent: worker and signal filled in, `error` set when this backend cannot
+    /// send it (workerSignalUnsupportedReason()) or no worker was named; else empty.
+    WorkerSignalResult checkWorkerSignal(const QString &worker, WorkerSignal signal) const;
 
 private:
     const ConnectionUrl m_url;

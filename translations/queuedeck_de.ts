@@ -1142,27 +1142,32 @@
         <translation>Jobs des Backends %1 lassen sich von hier aus nicht bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="82"/>
+        <location filename="../core/backend.cpp" line="79"/>
         <source>The %1 backend did not implement worker signals.</source>
         <translation>Das Backend %1 kann Worker nicht benachrichtigen.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="90"/>
+        <location filename="../core/backend.cpp" line="91"/>
+        <source>No worker was named.</source>
+        <translation>Es wurde kein Worker angegeben.</translation>
+    </message>
+    <message>
+        <location filename="../core/backend.cpp" line="99"/>
         <source>%1 workers cannot be told to stop taking jobs from here.</source>
         <translation>%1-Worker lassen sich von hier aus nicht anweisen, keine Jobs mehr anzunehmen.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="91"/>
+        <location filename="../core/backend.cpp" line="100"/>
         <source>%1 workers cannot be stopped from here: stop them where they run.</source>
         <translation>%1-Worker lassen sich von hier aus nicht stoppen: Stoppen Sie sie dort, wo sie laufen.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="99"/>
+        <location filename="../core/backend.cpp" line="108"/>
         <source>Purging a queue is not supported by the %1 backend.</source>
         <translation>Das Backend %1 unterstützt das Leeren einer Warteschlange nicht.</translation>
     </message>
     <message>
-        <location filename="../core/backend.cpp" line="106"/>
+        <location filename="../core/backend.cpp" line="115"/>
         <source>Actions are not supported by the %1 backend.</source>
         <translation>Das Backend %1 unterstützt keine Aktionen.</translation>
     </message>
@@ -4006,87 +4011,87 @@ _Warum ist es passiert?_
         </translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="195"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="196"/>
         <source>No sample of the messages: %1</source>
         <translation>Keine Stichprobe der Nachrichten: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="203"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="204"/>
         <source>(no type)</source>
         <translation>(kein Typ)</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="205"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="206"/>
         <source>Blast radius: %1.</source>
         <translation>Auswirkung: %1.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="206"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="207"/>
         <source>Classes: %1</source>
         <translation>Klassen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="207"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="208"/>
         <source>Users: unknown — no user rule for this connection yet</source>
         <translation>Benutzer: unbekannt – für diese Verbindung gibt es noch keine Benutzerregel</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="220"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="221"/>
         <source>This connection may not move messages (a read-only profile, or a user without the administrator or policymaker tag).</source>
         <translation>Diese Verbindung darf keine Nachrichten verschieben (ein schreibgeschütztes Profil oder ein Benutzer ohne das Tag administrator oder policymaker).</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="222"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="223"/>
         <source>This connection may not purge queues (a read-only profile).</source>
         <translation>Diese Verbindung darf keine Warteschlangen leeren (ein schreibgeschütztes Profil).</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="225"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="226"/>
         <source>The audit log is unavailable, so this action is off.</source>
         <translation>Das Prüfprotokoll ist nicht verfügbar, daher ist diese Aktion ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="227"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="228"/>
         <source>The queue is empty: nothing to do.</source>
         <translation>Die Warteschlange ist leer: Es gibt nichts zu tun.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="244"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="245"/>
         <source>Moving… RabbitMQ moves them server-side.</source>
         <translation>Verschiebe… RabbitMQ verschiebt sie auf dem Server.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="244"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="245"/>
         <source>Purging…</source>
         <translation>Leere…</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="270"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="271"/>
         <source>Moved %1 of %2 so far, in batches; each acknowledged at the source only once RabbitMQ confirmed it.</source>
         <translation>Bisher %1 von %2 stapelweise verschoben; jede wird an der Quelle erst bestätigt, wenn RabbitMQ sie bestätigt hat.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="289"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="293"/>
         <source>Move failed: %1</source>
         <translation>Verschieben fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="293"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="297"/>
         <source>Moved %1 message(s) from %2 to %3.</source>
         <translation>%1 Nachricht(en) von %2 nach %3 verschoben.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="296"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="300"/>
         <source>%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).</source>
         <translation>%1 noch in %2 gezählt (neu eingegangen, oder die Statistik hinkt einige Sekunden hinterher).</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="314"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="318"/>
         <source>Purge failed: %1</source>
         <translation>Leeren fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="317"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="321"/>
         <source>Purged %1: %2 message(s) deleted.</source>
         <translation>%1 geleert: %2 Nachricht(en) gelöscht.</translation>
     </message>
@@ -5456,94 +5461,94 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>unbenannter Worker unter %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="329"/>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="511"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="331"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="516"/>
         <source>BullMQ keeps no dead set: jobs that used up their attempts are in failed.</source>
         <translation>BullMQ hat kein Dead-Set: Jobs, die ihre Versuche aufgebraucht haben, liegen in failed.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="333"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="335"/>
         <source>Name a queue to list its BullMQ jobs.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre BullMQ-Jobs aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="353"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="356"/>
         <source>BullMQ jobs could not be read: %1</source>
         <translation>BullMQ-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="383"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="388"/>
         <source>&quot;%1&quot; is not a BullMQ job id (&lt;queue&gt;:&lt;job id&gt;).</source>
         <translation>„%1“ ist keine BullMQ-Job-ID (&lt;queue&gt;:&lt;job id&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="397"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="402"/>
         <source>The BullMQ job could not be read: %1</source>
         <translation>Der BullMQ-Job konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="399"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="404"/>
         <source>Job %1 no longer exists in queue %2.</source>
         <translation>Job %1 existiert nicht mehr in der Warteschlange %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="405"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="410"/>
         <source>Job %1 of queue %2 has data but is in none of BullMQ&apos;s states.</source>
         <translation>Job %1 der Warteschlange %2 hat Daten, ist aber in keinem der BullMQ-Zustände.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="456"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="461"/>
         <source>This connection is read-only (readonly=1): queues cannot be paused from it.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Über sie können keine Warteschlangen pausiert werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="473"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="478"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="480"/>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="482"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="485"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="487"/>
         <source>Nothing was changed: %1</source>
         <translation>Nichts wurde geändert: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="498"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="503"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="507"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="512"/>
         <source>BullMQ jobs cannot be moved to another queue: a job&apos;s data lives under its queue&apos;s keys.</source>
         <translation>BullMQ-Jobs können nicht in eine andere Warteschlange verschoben werden: Die Daten eines Jobs liegen unter den Schlüsseln seiner Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="509"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="514"/>
         <source>Active BullMQ jobs cannot be retried or cancelled from here: a worker holds them.</source>
         <translation>Aktive BullMQ-Jobs können hier weder erneut ausgeführt noch abgebrochen werden: Ein Worker hält sie.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="514"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="519"/>
         <source>Waiting BullMQ jobs are already queued: only delayed, failed and completed jobs can be retried.</source>
         <translation>Wartende BullMQ-Jobs sind bereits eingereiht: Nur verzögerte, fehlgeschlagene und abgeschlossene Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="535"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="540"/>
         <source>job %1 has no data any more (its hash is gone); it was left where it is</source>
         <translation>Job %1 hat keine Daten mehr (sein Hash ist weg); er wurde an seinem Platz gelassen</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="536"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="541"/>
         <source>job %1 is locked by a worker; it was left alone</source>
         <translation>Job %1 ist von einem Worker gesperrt; er wurde nicht angetastet</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="537"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="542"/>
         <source>job %1 is part of a flow (parent or children); remove it with BullMQ&apos;s own API</source>
         <translation>Job %1 ist Teil eines Flows (Eltern oder Kinder); entfernen Sie ihn mit der eigenen API von BullMQ</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="538"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="543"/>
         <source>job %1 is the next run of a job scheduler; remove the scheduler instead</source>
         <translation>Job %1 ist der nächste Lauf eines Job-Schedulers; entfernen Sie stattdessen den Scheduler</translation>
     </message>
@@ -6100,63 +6105,63 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="378"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="382"/>
         <source>Name a queue to list its RQ jobs: RQ keeps its registries per queue.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre RQ-Jobs aufzulisten: RQ führt seine Registries pro Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="381"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="385"/>
         <source>RQ has no dead jobs: a failed job stays in the failed registry until it expires there.</source>
         <translation>RQ hat keine toten Jobs: Ein fehlgeschlagener Job bleibt in der Failed-Registry, bis er dort abläuft.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="420"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="425"/>
         <source>RQ jobs could not be read: %1</source>
         <translation>RQ-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="429"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="436"/>
         <source>Scheduled RQ jobs come first, soonest first; then the jobs deferred until the jobs they depend on finish (no run time).</source>
         <translation>Geplante RQ-Jobs kommen zuerst, die nächstfälligen zuerst; dann die Jobs, die zurückgestellt sind, bis die Jobs fertig sind, von denen sie abhängen (keine Ausführungszeit).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="458"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="465"/>
         <source>RQ job %1 does not exist (any more).</source>
         <translation>RQ-Job %1 existiert (nicht mehr).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="496"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="503"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="500"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="507"/>
         <source>RQ jobs cannot be moved to another queue from here.</source>
         <translation>RQ-Jobs können von hier nicht in eine andere Warteschlange verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="502"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="509"/>
         <source>RQ has no dead jobs.</source>
         <translation>RQ hat keine toten Jobs.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="504"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="511"/>
         <source>Finished RQ jobs are only listed: RQ keeps them for their result, not to run again.</source>
         <translation>Abgeschlossene RQ-Jobs werden nur aufgelistet: RQ bewahrt sie wegen ihres Ergebnisses auf, nicht zur erneuten Ausführung.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="507"/>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="510"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="514"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="517"/>
         <source>Only failed and scheduled RQ jobs can be retried.</source>
         <translation>Nur fehlgeschlagene und geplante RQ-Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="508"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="515"/>
         <source>Running RQ jobs cannot be cancelled here: only the worker running a job can stop it.</source>
         <translation>Laufende RQ-Jobs können hier nicht abgebrochen werden: Nur der Worker, der einen Job ausführt, kann ihn anhalten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="536"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="543"/>
         <source>job %1 is deferred: RQ enqueues it when the jobs it depends on have finished</source>
         <translation>Job %1 ist zurückgestellt: RQ reiht ihn ein, wenn die Jobs fertig sind, von denen er abhängt</translation>
     </message>
@@ -6171,23 +6176,18 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Worker können nicht benachrichtigt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="35"/>
-        <source>No worker was named.</source>
-        <translation>Es wurde kein Worker angegeben.</translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="44"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="38"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="51"/>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="53"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="45"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="47"/>
         <source>The worker was not told: %1</source>
         <translation>Der Worker wurde nicht benachrichtigt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="56"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="50"/>
         <source>No RQ worker %1 is listening: it stopped, the name is wrong, or it is older than RQ 1.6.</source>
         <translation>Kein RQ-Worker %1 hört zu: Er wurde beendet, der Name ist falsch, oder er ist älter als RQ 1.6.</translation>
     </message>
@@ -6225,112 +6225,112 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="331"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="328"/>
         <source>A Sidekiq job is a JSON object ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</source>
         <translation>Ein Sidekiq-Job ist ein JSON-Objekt ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="334"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="331"/>
         <source>&quot;class&quot; must name the job class, as a string.</source>
         <translation>&quot;class&quot; muss die Job-Klasse als Zeichenkette nennen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="337"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="334"/>
         <source>&quot;args&quot; must be an array (Sidekiq passes it to perform).</source>
         <translation>&quot;args&quot; muss ein Array sein (Sidekiq übergibt es an perform).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="340"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="337"/>
         <source>&quot;queue&quot; must name a queue (letters, digits, _ . : -).</source>
         <translation>&quot;queue&quot; muss eine Queue nennen (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="430"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="427"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation>Sidekiq bewahrt keine abgeschlossenen Jobs auf: Ein erfolgreicher Job ist weg.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="437"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="434"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre wartenden Jobs aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="453"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="450"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation>Sidekiq-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="479"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="476"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation>„%1“ ist keine Sidekiq-Job-ID (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="512"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="509"/>
         <source>Job %1 is no longer %2.</source>
         <translation>Job %1 ist nicht mehr im Zustand %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="550"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="547"/>
         <source>The queue could not be read: %1</source>
         <translation>Die Warteschlange konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="571"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="568"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="583"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="580"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation>Nur wartende Sidekiq-Jobs können in eine andere Warteschlange verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="584"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="581"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation>„%1“ ist kein gültiger Name einer Zielwarteschlange (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="588"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="585"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation>Nur geplante, fehlgeschlagene (Retry-Set) und tote Sidekiq-Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="589"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="586"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation>Laufende Sidekiq-Jobs können nicht abgebrochen werden: Sidekiq kann einen Job nicht anhalten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="614"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="611"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation>Job %1 hat kein Feld „queue“ an der Stelle, an der Sidekiq es schreibt; er wurde an seinem Platz gelassen</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="622"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="619"/>
         <source>This connection is read-only (readonly=1): no job can be resent.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job kann erneut gesendet werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="627"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="624"/>
         <source>Not valid JSON: %1 (at character %2).</source>
         <translation>Kein gültiges JSON: %1 (bei Zeichen %2).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="642"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="639"/>
         <source>Job %1 is not a %2 job: it was not resent.</source>
         <translation>Job %1 ist kein Job im Zustand %2: Er wurde nicht erneut gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="646"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="643"/>
         <source>Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.</source>
         <translation>Nur fehlgeschlagene (Retry-Menge), tote und geplante Sidekiq-Jobs lassen sich bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="684"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="681"/>
         <source>Nothing was resent: %1</source>
         <translation>Nichts wurde erneut gesendet: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="686"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="683"/>
         <source>Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was resent.</source>
         <translation>Job %1 ist nicht mehr dort, wo Sie ihn gesehen haben (inzwischen wiederholt, gelöscht oder ausgeführt): Nichts wurde erneut gesendet.</translation>
     </message>
@@ -6340,29 +6340,24 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Worker können nicht benachrichtigt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="43"/>
-        <source>No worker was named.</source>
-        <translation>Es wurde kein Worker angegeben.</translation>
-    </message>
-    <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="677"/>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="52"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="674"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="46"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="59"/>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="61"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="53"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="55"/>
         <source>The process was not signalled: %1</source>
         <translation>Der Prozess wurde nicht benachrichtigt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="63"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="57"/>
         <source>No Sidekiq process %1 is registered: it stopped, or the name is wrong.</source>
         <translation>Kein Sidekiq-Prozess %1 ist registriert: Er wurde beendet, oder der Name ist falsch.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="65"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="59"/>
         <source>Sidekiq process %1 has not sent a heartbeat for a minute: it is gone and cannot hear a signal.</source>
         <translation>Der Sidekiq-Prozess %1 hat seit einer Minute keinen Heartbeat gesendet: Er ist weg und kann kein Signal empfangen.</translation>
     </message>

@@ -5,6 +5,7 @@
 // (fixtures/redis/bullmq_actions.mjs): paging, details, retry and promote picked up by a real Worker, exactly one
 // of two concurrent retries, conditional delete, a paused queue, dry runs, read-only connections, hostile text.
 #include "backends/bullmq/bullmqbackend.h"
+#include "pagewalk.h"
 #include "redistestserver.h"
 
 #include <QJsonArray>
@@ -359,24 +360,12 @@ private Q_SLOTS:
         JobQuery q;
         q.queue = QStringLiteral("chunked");
         q.search = QStringLiteral("{\"n\":4990}");
-        int calls = 0;
-        qint64 last = 0;
-        QList<JobSummary> hits;
-        for (;;) {
-            const JobPage page = wait(b->jobs(q));
-            QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
-            ++calls;
-            QCOMPARE(page.scanTotal.value_or(-1), 5000);
-            QVERIFY(page.scanned.value_or(-1) > last);
-            QVERIFY(page.scanned.value() - last <= 100);
-            last = *page.scanned;
-            hits += page.jobs;
-            if (page.nextCursor.isEmpty()) {
-                break;
-            }
-            q.after = page.nextCursor;
-        }
-        QCOMPARE(last, 5000);
+        const qd::test::PageWalk walk = qd::test::walkPages(*b, q, 100);
+        QVERIFY2(walk.problem.isEmpty(), qPrintable(walk.problem));
+        const int calls = walk.calls;
+        const QList<JobSummary> &hits = walk.hits;
+        QCOMPARE(walk.total, qint64(5000));
+        QCOMPARE(walk.scanned, qint64(5000));
         QVERIFY2(calls >= 50, qPrintable(QString::number(calls)));
         QCOMPARE(hits.size(), 1);
         QVERIFY(hits.at(0).id.endsWith(QStringLiteral("c4990")));

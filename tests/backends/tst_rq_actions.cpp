@@ -6,6 +6,7 @@
 // concurrent operators, a retried job really run by a real worker, delete, dry runs, read-only connections,
 // hostile arguments shown as data, and what RQ's own API reads back after our scripts ran.
 #include "backends/rq/rqbackend.h"
+#include "pagewalk.h"
 #include "redistestserver.h"
 
 #include <QDir>
@@ -391,24 +392,12 @@ private Q_SLOTS:
         JobQuery q;
         q.queue = QStringLiteral("big");
         q.search = QStringLiteral("app.task(19990)");
-        int calls = 0;
-        qint64 last = 0;
-        QList<JobSummary> hits;
-        for (;;) {
-            const JobPage page = wait(b->jobs(q));
-            QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
-            ++calls;
-            QCOMPARE(page.scanTotal.value_or(-1), 20000);
-            QVERIFY(page.scanned.value_or(-1) > last);
-            QVERIFY(page.scanned.value() - last <= 100);
-            last = *page.scanned;
-            hits += page.jobs;
-            if (page.nextCursor.isEmpty()) {
-                break;
-            }
-            q.after = page.nextCursor;
-        }
-        QCOMPARE(last, 20000);
+        const qd::test::PageWalk walk = qd::test::walkPages(*b, q, 100);
+        QVERIFY2(walk.problem.isEmpty(), qPrintable(walk.problem));
+        const int calls = walk.calls;
+        const QList<JobSummary> &hits = walk.hits;
+        QCOMPARE(walk.total, qint64(20000));
+        QCOMPARE(walk.scanned, qint64(20000));
         QVERIFY2(calls >= 200, qPrintable(QString::number(calls)));
         QCOMPARE(hits.size(), 1);
         QCOMPARE(hits.at(0).id, QStringLiteral("big-19990"));

@@ -6,6 +6,7 @@
 // read-only connections, and a retried job really run by a real `sidekiq` process.
 #include "backends/sidekiq/sidekiqbackend.h"
 #include "recipients/recipients.h"
+#include "pagewalk.h"
 #include "redistestserver.h"
 
 #include <QFile>
@@ -45,6 +46,18 @@ private:
         return std::make_unique<SidekiqBackend>(ConnectionUrl::parse(m_redis.url(QStringLiteral("sidekiq"), kDb, query)).value());
     }
     QString cli(const QStringList &args) { return qd::test::redisCli(m_redis.host, m_redis.port, kDb, args); }
+    /// A real `sidekiq` process on queue rerun with the fixture job classes; `extra`: more command-line options.
+    bool startSidekiq(QProcess &sidekiq, const QStringList &extra)
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("REDIS_URL"), m_redis.plainUrl(kDb));
+        sidekiq.setProcessEnvironment(env);
+        sidekiq.setStandardOutputFile(QProcess::nullDevice());
+        sidekiq.start(QStringLiteral("sidekiq"),
+                      QStringList{QStringLiteral("-r"), kFixtures + QStringLiteral("jobs.rb"), QStringLiteral("-q"),
+                                  QStringLiteral("rerun")} + extra);
+        return sidekiq.waitForStarted(10'000);
+    }
     QList<JobSummary> all(SidekiqBackend &b, JobQuery q)
     {
         QList<JobSummary> out;
@@ -429,14 +442,7 @@ private Q_SLOTS:
 
         // A real Sidekiq runs both, with the edited arguments.
         QProcess sidekiq;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("REDIS_URL"), m_redis.plainUrl(kDb));
-        sidekiq.setProcessEnvironment(env);
-        sidekiq.setStandardOutputFile(QProcess::nullDevice());
-        sidekiq.start(QStringLiteral("sidekiq"), {QStringLiteral("-r"), kFixtures + QStringLiteral("jobs.rb"),
-                                                  QStringLiteral("-q"), QStringLiteral("rerun"), QStringLiteral("-c"),
-                                                  QStringLiteral("1")});
-        QVERIFY(sidekiq.waitForStarted(10'000));
+        QVERIFY(startSidekiq(sidekiq, {QStringLiteral("-c"), QStringLiteral("1")}));
         const auto stop = qScopeGuard([&] {
             sidekiq.terminate();
             sidekiq.waitForFinished(15'000);
@@ -464,24 +470,12 @@ private Q_SLOTS:
         JobQuery q;
         q.queue = QStringLiteral("big");
         q.search = QStringLiteral("\"card-29500\"");
-        int calls = 0;
-        qint64 lastScanned = 0;
-        QList<JobSummary> hits;
-        for (;;) {
-            const JobPage page = wait(b->jobs(q));
-            QVERIFY2(page.error.isEmpty(), qPrintable(page.error));
-            ++calls;
-            QCOMPARE(page.scanTotal.value_or(-1), 30000);
-            QVERIFY(page.scanned.value_or(-1) > lastScanned); // always moves on, and never an empty last call
-            QVERIFY(page.scanned.value() - lastScanned <= 100);
-            lastScanned = *page.scanned;
-            hits += page.jobs;
-            if (page.nextCursor.isEmpty()) {
-                break;
-            }
-            q.after = page.nextCursor;
-        }
-        QCOMPARE(lastScanned, 30000);
+        const qd::test::PageWalk walk = qd::test::walkPages(*b, q, 100);
+        QVERIFY2(walk.problem.isEmpty(), qPrintable(walk.problem));
+        const int calls = walk.calls;
+        const QList<JobSummary> &hits = walk.hits;
+        QCOMPARE(walk.total, qint64(30000));
+        QCOMPARE(walk.scanned, qint64(30000));
         QVERIFY2(calls >= 300, qPrintable(QString::number(calls)));
         QCOMPARE(hits.size(), 1);
         QVERIFY(hits.at(0).id.endsWith(QStringLiteral("%1").arg(29500, 24, 16, QLatin1Char('0'))));
@@ -511,14 +505,7 @@ private Q_SLOTS:
             cli({QStringLiteral("LPUSH"), QStringLiteral("queue:rerun"), job});
         };
         QProcess sidekiq;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("REDIS_URL"), m_redis.plainUrl(kDb));
-        sidekiq.setProcessEnvironment(env);
-        sidekiq.setStandardOutputFile(QProcess::nullDevice());
-        sidekiq.start(QStringLiteral("sidekiq"), {QStringLiteral("-r"), kFixtures + QStringLiteral("jobs.rb"),
-                                                  QStringLiteral("-q"), QStringLiteral("rerun"), QStringLiteral("-c"),
-                                                  QStringLiteral("2"), QStringLiteral("-t"), QStringLiteral("5")});
-        QVERIFY(sidekiq.waitForStarted(10'000));
+        QVERIFY(startSidekiq(sidekiq, {QStringLiteral("-c"), QStringLiteral("2"), QStringLiteral("-t"), QStringLiteral("5")}));
         const auto cleanup = qScopeGuard([&] {
             sidekiq.kill();
             sidekiq.waitForFinished(5000);

@@ -27,13 +27,7 @@ QString RqBackend::workerSignalUnsupportedReason(WorkerSignal signal) const
 
 QFuture<WorkerSignalResult> RqBackend::signalWorker(const QString &worker, WorkerSignal signal)
 {
-    WorkerSignalResult refused;
-    refused.worker = worker;
-    refused.signal = signal;
-    refused.error = workerSignalUnsupportedReason(signal);
-    if (refused.error.isEmpty() && worker.isEmpty()) {
-        refused.error = tr("No worker was named.");
-    }
+    const WorkerSignalResult refused = checkWorkerSignal(worker, signal);
     if (!refused.error.isEmpty()) {
         return QtFuture::makeReadyFuture(refused);
     }

@@ -35,13 +35,7 @@ QString SidekiqBackend::workerSignalUnsupportedReason(WorkerSignal) const
 
 QFuture<WorkerSignalResult> SidekiqBackend::signalWorker(const QString &worker, WorkerSignal signal)
 {
-    WorkerSignalResult refused;
-    refused.worker = worker;
-    refused.signal = signal;
-    refused.error = workerSignalUnsupportedReason(signal);
-    if (refused.error.isEmpty() && worker.isEmpty()) {
-        refused.error = tr("No worker was named.");
-    }
+    const WorkerSignalResult refused = checkWorkerSignal(worker, signal);
     if (!refused.error.isEmpty()) {
         return QtFuture::makeReadyFuture(refused);
     }
