@@ -6,6 +6,7 @@
 // celery_send.py): order across priority lists, paging, decoded bodies, hostile arguments as data, deleting
 // exactly once under two operators, dry runs, read-only connections, and what cannot be done.
 #include "backends/celery/celerybackend.h"
+#include "pagewalk.h"
 #include "redistestserver.h"
 
 #include <QJsonArray>
@@ -139,6 +140,27 @@ private Q_SLOTS:
         QCOMPARE(p.value(u"message").toObject().value(u"properties").toObject().value(u"priority").toInt(), 9);
         QVERIFY(!wait(b->job(QStringLiteral("celery:nope"))).failure.isEmpty());
         QVERIFY(!wait(b->job(QStringLiteral("no-queue"))).failure.isEmpty());
+    }
+
+    void searchScansInBoundedChunks()
+    {
+        // 3,000 waiting messages in the shape kombu's Redis transport LPUSHes them (protocol 2 headers).
+        cli({QStringLiteral("EVAL"),
+             QStringLiteral("for i = 1, 3000 do redis.call('LPUSH', KEYS[1], '{\"body\":\"W1tdLHt9LHt9XQ==\",'"
+                            " .. '\"headers\":{\"id\":\"chunk-' .. i .. '\",\"task\":\"app.render\",\"argsrepr\":\"(' .. i .. ',)\"},'"
+                            " .. '\"properties\":{\"delivery_tag\":\"t' .. i .. '\"}}') end return 1"),
+             QStringLiteral("1"), QStringLiteral("chunky")});
+        auto b = backend(QStringLiteral("?queues=chunky&scan_budget_ms=0.001")); // one 100-message chunk per call
+        JobQuery q;
+        q.queue = QStringLiteral("chunky");
+        q.search = QStringLiteral("\"chunk-2990\"");
+        const qd::test::PageWalk walk = qd::test::walkPages(*b, q, 100);
+        QVERIFY2(walk.problem.isEmpty(), qPrintable(walk.problem));
+        QCOMPARE(walk.total, qint64(3000));
+        QCOMPARE(walk.scanned, qint64(3000));
+        QVERIFY2(walk.calls >= 30, qPrintable(QString::number(walk.calls)));
+        QCOMPARE(walk.hits.size(), 1);
+        QCOMPARE(walk.hits.at(0).id, QStringLiteral("chunky:chunk-2990"));
     }
 
     void hostileArgumentsComeBackAsData()

@@ -20,10 +20,7 @@ struct BullMqBackend::Private
         const QString ro = url.option(QStringLiteral("readonly"));
         readOnly = ro == u"1" || ro == u"true";
         bool ok = false;
-        const double budgetMs = url.option(QStringLiteral("scan_budget_ms")).toDouble(&ok);
-        if (ok && budgetMs >= 0) {
-            scanBudgetUs = qint64(budgetMs * 1000.0);
-        }
+        scanBudgetUs = redis::scanBudgetUs(url);
         const qint64 scan = url.option(QStringLiteral("scan_limit")).toLongLong(&ok);
         if (ok && scan > 0) {
             scanLimit = scan;

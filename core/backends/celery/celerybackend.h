@@ -21,7 +21,8 @@ namespace qd::celery {
 /// Jobs are messages: waiting ones in the queue's lists, prefetched ones (running, or held until their ETA) in
 /// kombu's `unacked` hash. The only action is deleting a waiting message. Nothing can be retried: a task's
 /// message is gone once a worker acknowledged it, and Celery on Redis keeps no failed set (a result backend
-/// keeps the outcome, not the arguments). URL options also: `scan_limit` (default 20000), `readonly=1`.
+/// keeps the outcome, not the arguments). URL options also: `scan_limit` (default 20000), `scan_budget_ms`
+/// (default 2: a page of waiting messages stops after the 100-message chunk that used it up), `readonly=1`.
 class CeleryBackend final : public redis::RedisBackend
 {
     Q_OBJECT

@@ -28,11 +28,13 @@ struct CeleryBackend::Private
         if (ok && scan > 0) {
             scanLimit = scan;
         }
+        scanBudgetUs = redis::scanBudgetUs(url);
     }
     QByteArrayList configured;
     bool results = false;
     bool readOnly = false;
     qint64 scanLimit = 20'000; ///< most messages one job page or action looks at
+    qint64 scanBudgetUs = 2'000; ///< most time one page's Lua call scans for (scan_budget_ms; 0: no bound)
     // Connection thread only:
     redis::ScanCursor bindingScan;
     QSet<QByteArray> bindings;

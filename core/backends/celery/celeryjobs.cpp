@@ -36,12 +36,13 @@ namespace {
     "end\n"
 
 // Waiting messages of one queue, next to be delivered first (kombu LPUSHes and BRPOPs: the next is at -1 of
-// each list). ARGV: queue, start index, limit, text filter, most messages to look at.
-// Returns {next index or -1 at the end, message1, message2, …}.
-const redis::Script kWaiting(QByteArrayLiteral(QD_CELERY_LUA_LISTS R"lua(
+// each list). ARGV: queue, start index, limit, text filter, most messages to look at, time budget in microseconds
+// (0: none; the scan stops after the chunk that used it up).
+// Returns {next index or -1 at the end, messages in the lists, message1, message2, …}.
+const redis::Script kWaiting(QByteArrayLiteral(QD_CELERY_LUA_LISTS QD_REDIS_LUA_BUDGET(6) R"lua(
 local i, limit, search, maxScan = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
-local lists, sizes = listsOf(ARGV[1]), {}
-for k, key in ipairs(lists) do sizes[k] = redis.call('LLEN', key) end
+local lists, sizes, total = listsOf(ARGV[1]), {}, 0
+for k, key in ipairs(lists) do sizes[k] = redis.call('LLEN', key); total = total + sizes[k] end
 local function locate(g)
   for k = 1, #lists do
     if g < sizes[k] then return k, g end
@@ -49,9 +50,11 @@ local function locate(g)
   end
   return nil, nil
 end
-local out = {-1}
+local out = {-1, total}
 local found, scanned, chunk = 0, 0, 200
+if budget > 0 then chunk = 100 end
 while found < limit and scanned < maxScan do
+  if scanned > 0 and overBudget() then break end
   local k, off = locate(i)
   if k == nil then return out end
   local raw = redis.call('LRANGE', lists[k], -(off + chunk), -(off + 1))
@@ -74,11 +77,11 @@ return out
 
 // Messages a worker prefetched (`unacked`, in delivery order by `unacked_index`) for one queue, with an ETA
 // (held until then) or without (being worked on). ARGV: queue, start index, limit, text filter, most entries to
-// look at, with ETA (1|0). Returns {next index or -1, entry1, delivered at1, …}; an entry is kombu's JSON
-// [message, exchange, routing key].
+// look at, with ETA (1|0). Returns {next index or -1, entries in unacked_index, entry1, delivered at1, …}; an
+// entry is kombu's JSON [message, exchange, routing key].
 const redis::Script kUnacked(QByteArrayLiteral(R"lua(
 local q, i, limit, search, maxScan, wantEta = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6] == '1'
-local out = {-1}
+local out = {-1, redis.call('ZCARD', 'unacked_index')}
 local found, scanned, chunk = 0, 0, 500
 while found < limit and scanned < maxScan do
   local raw = redis.call('ZRANGE', 'unacked_index', i, i + chunk - 1, 'WITHSCORES')
@@ -264,7 +267,7 @@ QFuture<JobPage> CeleryBackend::jobs(const JobQuery &query)
         query.queue.toUtf8(), QByteArray::number(query.after.isEmpty() ? 0 : query.after.toLongLong()),
         QByteArray::number(std::clamp(query.limit, 1, 5000)), query.search.toUtf8(), QByteArray::number(d->scanLimit)};
     const Command cmd =
-        waiting ? kWaiting.evalsha({}, args)
+        waiting ? kWaiting.evalsha({}, args + QByteArrayList{QByteArray::number(d->scanBudgetUs)})
                 : kUnacked.evalsha({}, args + QByteArrayList{query.state == JobState::Scheduled ? "1" : "0"});
     return onConnection<JobPage>(
         [cmd, query, waiting](Connection &c, std::function<void(JobPage)> reply) {
@@ -278,8 +281,10 @@ QFuture<JobPage> CeleryBackend::jobs(const JobQuery &query)
                     const QList<Reply> &e = b.replies.at(0).elements;
                     const qint64 next = e.isEmpty() ? -1 : e.at(0).toInteger().value_or(-1);
                     out.nextCursor = next >= 0 ? QString::number(next) : QString();
+                    out.scanTotal = e.size() > 1 ? e.at(1).toInteger() : std::nullopt;
+                    out.scanned = next >= 0 ? std::optional<qint64>(next) : out.scanTotal;
                     const qsizetype stride = waiting ? 1 : 2;
-                    for (qsizetype i = 1; i + stride - 1 < e.size(); i += stride) {
+                    for (qsizetype i = 2; i + stride - 1 < e.size(); i += stride) {
                         QByteArray raw = e.at(i).str;
                         if (!waiting) { // [message, exchange, routing key]
                             raw = QJsonDocument(QJsonDocument::fromJson(raw).array().at(0).toObject())

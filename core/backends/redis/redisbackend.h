@@ -12,6 +12,15 @@
 
 namespace qd::redis {
 
+/// The URL option `scan_budget_ms` in microseconds: how long one job page's Lua call may scan (see
+/// QD_REDIS_LUA_BUDGET); default 2 ms, 0 for no bound.
+inline qint64 scanBudgetUs(const ConnectionUrl &url)
+{
+    bool ok = false;
+    const double ms = url.option(QStringLiteral("scan_budget_ms")).toDouble(&ok);
+    return ok && ms >= 0 ? qint64(ms * 1000.0) : 2'000;
+}
+
 /// Common ground of the Redis-family backends (Sidekiq, RQ, BullMQ, Celery): one pipelining connection on
 /// the backend's own thread, polls written as a chain of batches on that thread, errors as Snapshot values.
 class RedisBackend : public Backend

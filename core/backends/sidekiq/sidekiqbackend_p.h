@@ -41,10 +41,7 @@ struct SidekiqBackend::Private
         if (ok && scan > 0) {
             scanLimit = scan;
         }
-        const double budgetMs = url.option(QStringLiteral("scan_budget_ms")).toDouble(&ok);
-        if (ok && budgetMs >= 0) {
-            scanBudgetUs = qint64(budgetMs * 1000.0);
-        }
+        scanBudgetUs = redis::scanBudgetUs(url);
         const qint64 sample = url.option(QStringLiteral("sample_limit")).toLongLong(&ok);
         if (ok && sample >= 100) {
             sampleLimit = sample;
