@@ -5566,47 +5566,47 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="252"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="255"/>
         <source>Name a queue to list its Celery messages.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre Celery-Nachrichten aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="255"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="258"/>
         <source>Celery on Redis keeps no failed or dead tasks: a failure exists only as a result (celery-task-meta-&lt;id&gt;) when a result backend is configured, without the task&apos;s arguments.</source>
         <translation>Celery auf Redis bewahrt keine fehlgeschlagenen oder toten Tasks auf: Ein Fehlschlag existiert nur als Ergebnis (celery-task-meta-&lt;id&gt;), wenn ein Result-Backend konfiguriert ist, ohne die Argumente des Tasks.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="276"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="279"/>
         <source>Celery messages could not be read: %1</source>
         <translation>Celery-Nachrichten konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="291"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="296"/>
         <source>Prefetched by a worker (kombu&apos;s unacked hash): these cannot be deleted here; use `celery control revoke`.</source>
         <translation>Von einem Worker vorab abgeholt (der unacked-Hash von kombu): Diese können hier nicht gelöscht werden; verwenden Sie `celery control revoke`.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="308"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="313"/>
         <source>&quot;%1&quot; is not a Celery job id (&lt;queue&gt;:&lt;task id&gt;).</source>
         <translation>„%1“ ist keine Celery-Job-ID (&lt;queue&gt;:&lt;task id&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="324"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="329"/>
         <source>Task %1 is no longer in queue %2.</source>
         <translation>Task %1 ist nicht mehr in der Warteschlange %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="348"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="353"/>
         <source>This connection is read-only (readonly=1): no message was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Keine Nachricht wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="352"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="357"/>
         <source>Celery on Redis keeps no failed tasks to retry or move: a task&apos;s message is gone once a worker acknowledged it.</source>
         <translation>Celery auf Redis bewahrt keine fehlgeschlagenen Tasks zum Wiederholen oder Verschieben auf: Die Nachricht eines Tasks ist weg, sobald ein Worker sie bestätigt hat.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="355"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="360"/>
         <source>Only waiting Celery messages can be deleted: a worker holds the prefetched ones (revoke them with `celery control revoke`).</source>
         <translation>Nur wartende Celery-Nachrichten können gelöscht werden: Die vorab abgeholten hält ein Worker (widerrufen Sie sie mit `celery control revoke`).</translation>
     </message>
@@ -6044,12 +6044,22 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::redis::RedisBackend</name>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="127"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="115"/>
+        <source>No connection to Redis.</source>
+        <translation>Keine Verbindung zu Redis.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="123"/>
+        <source>The worker was not signalled: %1</source>
+        <translation>Der Worker wurde nicht benachrichtigt: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="149"/>
         <source>%1 — nothing is known to have changed; check the job list before trying again.</source>
         <translation>%1 — es ist keine Änderung bekannt; prüfen Sie die Job-Liste, bevor Sie es erneut versuchen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="138"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="160"/>
         <source>Redis refused the action: %1</source>
         <translation>Redis hat die Aktion abgelehnt: %1</translation>
     </message>
@@ -6166,28 +6176,17 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Job %1 ist zurückgestellt: RQ reiht ihn ein, wenn die Jobs fertig sind, von denen er abhängt</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="22"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="19"/>
         <source>RQ workers cannot be quieted: RQ has no command that makes a worker take no new jobs and stay up. Stop it instead.</source>
         <translation>RQ-Worker lassen sich nicht ruhigstellen: RQ hat keinen Befehl, mit dem ein Worker keine neuen Jobs annimmt und weiterläuft. Stoppen Sie ihn stattdessen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="25"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="22"/>
         <source>This connection is read-only (readonly=1): workers cannot be signalled.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Worker können nicht benachrichtigt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="38"/>
-        <source>No connection to Redis.</source>
-        <translation>Keine Verbindung zu Redis.</translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="45"/>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="47"/>
-        <source>The worker was not told: %1</source>
-        <translation>Der Worker wurde nicht benachrichtigt: %1</translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="50"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="37"/>
         <source>No RQ worker %1 is listening: it stopped, the name is wrong, or it is older than RQ 1.6.</source>
         <translation>Kein RQ-Worker %1 hört zu: Er wurde beendet, der Name ist falsch, oder er ist älter als RQ 1.6.</translation>
     </message>
@@ -6335,29 +6334,22 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Job %1 ist nicht mehr dort, wo Sie ihn gesehen haben (inzwischen wiederholt, gelöscht oder ausgeführt): Nichts wurde erneut gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="33"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="30"/>
         <source>This connection is read-only (readonly=1): workers cannot be signalled.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Worker können nicht benachrichtigt werden.</translation>
     </message>
     <message>
         <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="674"/>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="46"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="53"/>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="55"/>
-        <source>The process was not signalled: %1</source>
-        <translation>Der Prozess wurde nicht benachrichtigt: %1</translation>
-    </message>
-    <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="57"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="44"/>
         <source>No Sidekiq process %1 is registered: it stopped, or the name is wrong.</source>
         <translation>Kein Sidekiq-Prozess %1 ist registriert: Er wurde beendet, oder der Name ist falsch.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="59"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="45"/>
         <source>Sidekiq process %1 has not sent a heartbeat for a minute: it is gone and cannot hear a signal.</source>
         <translation>Der Sidekiq-Prozess %1 hat seit einer Minute keinen Heartbeat gesendet: Er ist weg und kann kein Signal empfangen.</translation>
     </message>

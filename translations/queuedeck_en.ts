@@ -5505,47 +5505,47 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="252"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="255"/>
         <source>Name a queue to list its Celery messages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="255"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="258"/>
         <source>Celery on Redis keeps no failed or dead tasks: a failure exists only as a result (celery-task-meta-&lt;id&gt;) when a result backend is configured, without the task&apos;s arguments.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="276"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="279"/>
         <source>Celery messages could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="291"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="296"/>
         <source>Prefetched by a worker (kombu&apos;s unacked hash): these cannot be deleted here; use `celery control revoke`.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="308"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="313"/>
         <source>&quot;%1&quot; is not a Celery job id (&lt;queue&gt;:&lt;task id&gt;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="324"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="329"/>
         <source>Task %1 is no longer in queue %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="348"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="353"/>
         <source>This connection is read-only (readonly=1): no message was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="352"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="357"/>
         <source>Celery on Redis keeps no failed tasks to retry or move: a task&apos;s message is gone once a worker acknowledged it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="355"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="360"/>
         <source>Only waiting Celery messages can be deleted: a worker holds the prefetched ones (revoke them with `celery control revoke`).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5983,12 +5983,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::redis::RedisBackend</name>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="127"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="115"/>
+        <source>No connection to Redis.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="123"/>
+        <source>The worker was not signalled: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="149"/>
         <source>%1 — nothing is known to have changed; check the job list before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="138"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="160"/>
         <source>Redis refused the action: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6105,28 +6115,17 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="22"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="19"/>
         <source>RQ workers cannot be quieted: RQ has no command that makes a worker take no new jobs and stay up. Stop it instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="25"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="22"/>
         <source>This connection is read-only (readonly=1): workers cannot be signalled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="38"/>
-        <source>No connection to Redis.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="45"/>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="47"/>
-        <source>The worker was not told: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rq/rqworkers.cpp" line="50"/>
+        <location filename="../core/backends/rq/rqworkers.cpp" line="37"/>
         <source>No RQ worker %1 is listening: it stopped, the name is wrong, or it is older than RQ 1.6.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6274,29 +6273,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="33"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="30"/>
         <source>This connection is read-only (readonly=1): workers cannot be signalled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="674"/>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="46"/>
         <source>No connection to Redis.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="53"/>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="55"/>
-        <source>The process was not signalled: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="57"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="44"/>
         <source>No Sidekiq process %1 is registered: it stopped, or the name is wrong.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="59"/>
+        <location filename="../core/backends/sidekiq/sidekiqworkers.cpp" line="45"/>
         <source>Sidekiq process %1 has not sent a heartbeat for a minute: it is gone and cannot hear a signal.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -108,6 +108,28 @@ std::optional<double> epochSeconds(double raw)
     return raw > 1e11 ? raw / 1000.0 : raw;
 }
 
+QFuture<WorkerSignalResult> RedisBackend::sendWorkerSignal(Command command, WorkerSignalResult request,
+                                                         std::function<QString(qint64, const QString &)> explain)
+{
+    WorkerSignalResult unavailable = request;
+    unavailable.error = tr("No connection to Redis.");
+    return onConnection<WorkerSignalResult>(
+        [command = std::move(command), request, explain = std::move(explain)](Connection &c,
+                                                                             std::function<void(WorkerSignalResult)> reply) {
+            c.send({command}, [request, explain, reply](const Batch &b) {
+                WorkerSignalResult r = request;
+                const Reply *answer = b.ok() && !b.replies.isEmpty() ? &b.replies.constFirst() : nullptr;
+                if (!answer || answer->isError()) {
+                    r.error = tr("The worker was not signalled: %1").arg(answer ? answer->errorText() : b.error);
+                } else {
+                    r.error = explain(answer->integer, r.worker);
+                }
+                reply(r);
+            });
+        },
+        unavailable);
+}
+
 QFuture<ActionResult> RedisBackend::runJobScripts(QList<Command> commands, QStringList ids, ActionResult result,
                                                 ExplainSkip explain)
 {

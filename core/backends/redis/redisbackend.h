@@ -57,6 +57,11 @@ protected:
     QFuture<ActionResult> runJobScripts(QList<Command> commands, QStringList ids, ActionResult result,
                                         ExplainSkip explain = {});
 
+    /// Sends one command that signals a worker and turns its integer answer into words (`explain`: empty when
+    /// the worker was told). `request` is checkWorkerSignal()'s answer, without an error.
+    QFuture<WorkerSignalResult> sendWorkerSignal(Command command, WorkerSignalResult request,
+                                                 std::function<QString(qint64 answer, const QString &worker)> explain);
+
     /// Runs `fn` on the connection thread; `fn` calls its reply function exactly once. Without a connection
     /// (a bad URL option) the future holds `unavailable`.
     template<typename T>

@@ -11,10 +11,7 @@
 
 namespace qd::rq {
 
-using redis::Batch;
 using redis::Command;
-using redis::Connection;
-using redis::Reply;
 
 QString RqBackend::workerSignalUnsupportedReason(WorkerSignal signal) const
 {
@@ -34,27 +31,12 @@ QFuture<WorkerSignalResult> RqBackend::signalWorker(const QString &worker, Worke
     const QByteArray payload =
         QJsonDocument(QJsonObject{{QStringLiteral("command"), QStringLiteral("shutdown")}}).toJson(QJsonDocument::Compact);
     const Command command{"PUBLISH", "rq:pubsub:" + worker.toUtf8(), payload};
-    WorkerSignalResult unavailable = refused;
-    unavailable.error = tr("No connection to Redis.");
-    return onConnection<WorkerSignalResult>(
-        [command, refused](Connection &c, std::function<void(WorkerSignalResult)> reply) {
-            c.send({command}, [refused, reply](const Batch &b) {
-                WorkerSignalResult r = refused;
-                const Reply *answer = b.ok() && !b.replies.isEmpty() ? &b.replies.constFirst() : nullptr;
-                if (!answer) {
-                    r.error = tr("The worker was not told: %1").arg(b.error);
-                } else if (answer->isError()) {
-                    r.error = tr("The worker was not told: %1").arg(answer->errorText());
-                } else if (answer->integer == 0) {
-                    // PUBLISH counts the subscribers that got it: nobody listens on that channel.
-                    r.error = tr("No RQ worker %1 is listening: it stopped, the name is wrong, or it is older than "
-                                 "RQ 1.6.")
-                                  .arg(r.worker);
-                }
-                reply(r);
-            });
-        },
-        unavailable);
+    return sendWorkerSignal(command, refused, [](qint64 listeners, const QString &name) {
+        // PUBLISH counts the subscribers that got it: nobody listens on that channel.
+        return listeners > 0 ? QString()
+                             : tr("No RQ worker %1 is listening: it stopped, the name is wrong, or it is older than RQ 1.6.")
+                                   .arg(name);
+    });
 }
 
 } // namespace qd::rq

@@ -8,10 +8,7 @@
 
 namespace qd::sidekiq {
 
-using redis::Batch;
 using redis::Command;
-using redis::Connection;
-using redis::Reply;
 
 namespace {
 
@@ -42,28 +39,13 @@ QFuture<WorkerSignalResult> SidekiqBackend::signalWorker(const QString &worker, 
     const QByteArray identity = worker.toUtf8();
     const Command command = kSignal.evalsha({d->key("processes"), d->key(identity), d->key(identity + "-signals")},
                                             {identity, signal == WorkerSignal::Quiet ? "TSTP" : "TERM"});
-    WorkerSignalResult unavailable = refused;
-    unavailable.error = tr("No connection to Redis.");
-    return onConnection<WorkerSignalResult>(
-        [command, refused](Connection &c, std::function<void(WorkerSignalResult)> reply) {
-            c.send({command}, [refused, reply](const Batch &b) {
-                WorkerSignalResult r = refused;
-                const Reply *answer = b.ok() && !b.replies.isEmpty() ? &b.replies.constFirst() : nullptr;
-                if (!answer) {
-                    r.error = tr("The process was not signalled: %1").arg(b.error);
-                } else if (answer->isError()) {
-                    r.error = tr("The process was not signalled: %1").arg(answer->errorText());
-                } else if (answer->integer == 0) {
-                    r.error = tr("No Sidekiq process %1 is registered: it stopped, or the name is wrong.").arg(r.worker);
-                } else if (answer->integer < 0) {
-                    r.error = tr("Sidekiq process %1 has not sent a heartbeat for a minute: it is gone and cannot "
-                                 "hear a signal.")
-                                  .arg(r.worker);
-                }
-                reply(r);
-            });
-        },
-        unavailable);
+    return sendWorkerSignal(command, refused, [](qint64 answer, const QString &name) {
+        return answer > 0  ? QString()
+               : answer == 0 ? tr("No Sidekiq process %1 is registered: it stopped, or the name is wrong.").arg(name)
+                             : tr("Sidekiq process %1 has not sent a heartbeat for a minute: it is gone and cannot hear "
+                                  "a signal.")
+                                   .arg(name);
+    });
 }
 
 } // namespace qd::sidekiq
