@@ -2313,67 +2313,67 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="301"/>
+        <location filename="../widgets/jobbrowser.cpp" line="282"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="325"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="67"/>
         <source>Move All Matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="325"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="67"/>
         <source>Move every matching job to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="366"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="108"/>
         <source>Pause Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="367"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="109"/>
         <source>Pause %1? Its workers take no job from it until it is resumed; new jobs keep arriving and wait.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="393"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="135"/>
         <source>%1 not changed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="394"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="136"/>
         <source>Paused %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="394"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="136"/>
         <source>Resumed %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="395"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="137"/>
         <source>%1 was already paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="396"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="138"/>
         <source>%1 was not paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="502"/>
+        <location filename="../widgets/jobbrowser.cpp" line="324"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="537"/>
+        <location filename="../widgets/jobbrowser.cpp" line="359"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="566"/>
+        <location filename="../widgets/jobbrowser.cpp" line="388"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n more class</numerusform>
@@ -2381,17 +2381,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="568"/>
+        <location filename="../widgets/jobbrowser.cpp" line="390"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="570"/>
+        <location filename="../widgets/jobbrowser.cpp" line="392"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="583"/>
+        <location filename="../widgets/jobbrowser.cpp" line="405"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n job selected</numerusform>
@@ -2399,25 +2399,25 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="599"/>
+        <location filename="../widgets/jobbrowser.cpp" line="421"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="605"/>
+        <location filename="../widgets/jobbrowser.cpp" line="427"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="607"/>
+        <location filename="../widgets/jobbrowser.cpp" line="429"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="609"/>
+        <location filename="../widgets/jobbrowser.cpp" line="431"/>
         <source>
 Payload:
 %1
@@ -2425,7 +2425,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="611"/>
+        <location filename="../widgets/jobbrowser.cpp" line="433"/>
         <source>
 Last error:
 %1
@@ -2433,88 +2433,88 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="638"/>
+        <location filename="../widgets/jobbrowser.cpp" line="460"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="650"/>
+        <location filename="../widgets/jobbrowser.cpp" line="472"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="663"/>
+        <location filename="../widgets/jobbrowser.cpp" line="485"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="664"/>
+        <location filename="../widgets/jobbrowser.cpp" line="486"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="708"/>
+        <location filename="../widgets/jobbrowser.cpp" line="509"/>
         <source>Select one job to edit it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="709"/>
+        <location filename="../widgets/jobbrowser.cpp" line="510"/>
         <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="733"/>
+        <location filename="../widgets/jobbrowser.cpp" line="534"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="707"/>
-        <location filename="../widgets/jobbrowser.cpp" line="734"/>
+        <location filename="../widgets/jobbrowser.cpp" line="508"/>
+        <location filename="../widgets/jobbrowser.cpp" line="535"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="706"/>
+        <location filename="../widgets/jobbrowser.cpp" line="507"/>
         <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="740"/>
+        <location filename="../widgets/jobbrowser.cpp" line="541"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="741"/>
+        <location filename="../widgets/jobbrowser.cpp" line="542"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="750"/>
+        <location filename="../widgets/jobbrowser.cpp" line="551"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="750"/>
+        <location filename="../widgets/jobbrowser.cpp" line="551"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="753"/>
+        <location filename="../widgets/jobbrowser.cpp" line="554"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="753"/>
+        <location filename="../widgets/jobbrowser.cpp" line="554"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="760"/>
+        <location filename="../widgets/jobbrowser.cpp" line="561"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="763"/>
+        <location filename="../widgets/jobbrowser.cpp" line="564"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
@@ -2522,37 +2522,37 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="789"/>
+        <location filename="../widgets/jobbrowser.cpp" line="590"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="791"/>
+        <location filename="../widgets/jobbrowser.cpp" line="592"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="791"/>
+        <location filename="../widgets/jobbrowser.cpp" line="592"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="791"/>
+        <location filename="../widgets/jobbrowser.cpp" line="592"/>
         <source>moved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="806"/>
+        <location filename="../widgets/jobbrowser.cpp" line="607"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="809"/>
+        <location filename="../widgets/jobbrowser.cpp" line="610"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="813"/>
+        <location filename="../widgets/jobbrowser.cpp" line="614"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+// The dialogs the job browser opens: bulk actions, export, Tell Affected Users, Edit & Resend, and the Queue
+// menu (move all, purge, pause and resume).
+#include "jobbrowser.h"
+#include "futurewatch.h"
+#include "audit/auditlog.h"
+#include "backend.h"
+#include "bulkdialog.h"
+#include "jobexportdialog.h"
+#include "notifydialog.h"
+#include "resenddialog.h"
+#include "freshness.h"
+#include "jobtablemodel.h"
+#include "recipients/userrule.h"
+#include "textsafety.h"
+#include <QClipboard>
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QGuiApplication>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace qd {
+
+NotifyDialog *JobBrowser::openNotify()
+{
+    if (!m_backend) {
+        return nullptr;
+    }
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = JobState(m_state->currentData().toInt());
+    q.search = m_search->text().trimmed();
+    auto *dialog = new NotifyDialog(m_backend, m_audit, m_outbox, m_operator, q, this);
+    // The user rule is a property of the connection's jobs: remembered per connection.
+    const QString ruleKey = QStringLiteral("userRules/") + m_connectionId;
+    dialog->setUserRule(QSettings().value(ruleKey).toString());
+    connect(dialog, &NotifyDialog::userRuleWorked, this, [ruleKey](const QString &rule) { QSettings().setValue(ruleKey, rule); });
+    connect(dialog, &NotifyDialog::sendFinished, this, [this](const QString &summary) { Q_EMIT actionDone(m_connectionId, summary); });
+    dialog->show();
+    return dialog;
+}
+
+BulkDialog *JobBrowser::openBulk(ActionKind kind, const QString &targetQueue)
+{
+    if (!m_backend || !m_audit) {
+        return nullptr;
+    }
+    QString target = targetQueue.trimmed();
+    if (kind == ActionKind::Move && target.isEmpty()) {
+        bool ok = false;
+        target = QInputDialog::getText(this, tr("Move All Matching"), tr("Move every matching job to the queue:"),
+                                       QLineEdit::Normal, m_moveTarget, &ok)
+                     .trimmed();
+        if (!ok || target.isEmpty()) {
+            return nullptr;
+        }
+        m_moveTarget = target;
+    }
+    BulkSpec spec;
+    spec.kind = kind;
+    spec.targetQueue = kind == ActionKind::Move ? target : QString();
+    spec.expected = JobState(m_state->currentData().toInt());
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = spec.expected;
+    q.search = m_search->text().trimmed();
+    spec.filter = q;
+    spec.narrow = currentFilter();
+    spec.filterText = QStringLiteral("queue=%1 state=%2 search=%3 class=%4 field=%5=%6 min_age=%7s (GUI)")
+                          .arg(m_queue, jobStateName(q.state), q.search, spec.narrow.className, spec.narrow.fieldPointer,
+                               spec.narrow.fieldValue)
+                          .arg(spec.narrow.minAgeSeconds);
+    if (kind == ActionKind::Move) {
+        spec.filterText += QStringLiteral(" to=") + target;
+    }
+    spec.operatorName = m_operator;
+    // The blast radius names the users too, by the rule Tell Affected Users last worked with on this connection.
+    if (auto rule = UserRule::parse(QSettings().value(QStringLiteral("userRules/") + m_connectionId).toString())) {
+        spec.userRule = rule.value();
+    }
+    auto *dialog = new BulkDialog(m_backend, m_audit, spec, this);
+    watch(dialog);
+    return dialog;
+}
+
+void JobBrowser::setQueuePaused(bool pause)
+{
+    if (!m_backend || !m_audit) {
+        return;
+    }
+    const QString queue = escapeForDisplay(m_queue, 120);
+    if (pause && QMessageBox::question(this, tr("Pause Queue"),
+                                       tr("Pause %1? Its workers take no job from it until it is resumed; new jobs keep "
+                                          "arriving and wait.")
+                                           .arg(queue)) != QMessageBox::Yes) {
+        return;
+    }
+    applyQueuePaused(pause);
+}
+
+void JobBrowser::applyQueuePaused(bool pause)
+{
+    if (!m_backend || !m_audit) {
+        return;
+    }
+    const QString queue = escapeForDisplay(m_queue, 120);
+    const QString connection = m_backend->url().toDisplayString();
+    whenFinished(m_backend->setQueuePaused(m_queue, pause), this, [this, connection, pause, queue](const PauseResult &r) {
+        AuditRecord rec;
+        rec.operatorName = m_operator;
+        rec.connection = connection;
+        rec.action = pause ? QStringLiteral("pause") : QStringLiteral("unpause");
+        rec.filter = QStringLiteral("queue=%1 (GUI)").arg(r.queue);
+        rec.succeeded = r.error.isEmpty() && r.changed ? 1 : 0;
+        rec.result = !r.error.isEmpty() ? r.error
+                     : r.changed        ? QStringLiteral("ok")
+                                        : (r.paused ? QStringLiteral("already paused") : QStringLiteral("already running"));
+        m_audit->append(rec);
+        const QString summary = !r.error.isEmpty() ? tr("%1 not changed: %2").arg(queue, escapeForDisplay(r.error, 300))
+                                : r.changed        ? (r.paused ? tr("Paused %1").arg(queue) : tr("Resumed %1").arg(queue))
+                                : r.paused         ? tr("%1 was already paused").arg(queue)
+                                                   : tr("%1 was not paused").arg(queue);
+        m_status->setText(summary);
+        Q_EMIT actionDone(m_connectionId, summary);
+    });
+}
+
+ResendDialog *JobBrowser::openResend()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (!m_backend || rows.size() != 1) {
+        return nullptr;
+    }
+    const QString id = rows.first().data(JobTableModel::JobIdRole).toString();
+    auto *dialog = new ResendDialog(m_backend, m_audit, m_operator, id, JobState(m_state->currentData().toInt()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ResendDialog::finished, this, [this](bool ok, const QString &summary) {
+        Q_EMIT actionDone(m_connectionId, summary);
+        if (ok) {
+            reload();
+        }
+    });
+    dialog->show();
+    return dialog;
+}
+
+JobExportDialog *JobBrowser::openExport()
+{
+    if (!m_backend) {
+        return nullptr;
+    }
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = JobState(m_state->currentData().toInt());
+    q.search = m_search->text().trimmed();
+    auto *dialog = new JobExportDialog(m_backend, q, currentFilter(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show(); // not modal: a long export runs while the operator keeps looking
+    return dialog;
+}
+
+BulkDialog *JobBrowser::openResume()
+{
+    if (!m_backend || !m_audit || !m_unfinished) {
+        return nullptr;
+    }
+    auto *dialog = new BulkDialog(m_backend, m_audit, *m_unfinished, this);
+    watch(dialog);
+    m_resumeBar->hide();
+    return dialog;
+}
+
+void JobBrowser::watch(BulkDialog *dialog)
+{
+    connect(dialog, &BulkDialog::summaryReady, this, [this](const QString &summary) {
+        Q_EMIT actionDone(m_connectionId, summary);
+        reload();
+        checkUnfinished();
+    });
+    dialog->show();
+}
+
+QueueActionDialog *JobBrowser::openQueueAction(QueueActionDialog::Mode mode)
+{
+    if (!m_backend) {
+        return nullptr;
+    }
+    const QStringList names = m_queueNames ? m_queueNames() : QStringList();
+    auto *dialog = new QueueActionDialog(mode, m_backend, m_audit, m_operator, m_queue, names, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (auto rule = UserRule::parse(QSettings().value(QStringLiteral("userRules/") + m_connectionId).toString())) {
+        dialog->setUserRule(rule.value()); // the purge's blast radius names the users too
+    }
+    connect(dialog, &QueueActionDialog::finished, this, [this](bool, const QString &summary) {
+        Q_EMIT actionDone(m_connectionId, summary);
+        reload();
+    });
+    dialog->show();
+    return dialog;
+}
+
+BulkDialog *JobBrowser::openBulkSimilar(ActionKind kind)
+{
+    if (!m_backend || !m_audit || !m_shown) {
+        return nullptr;
+    }
+    BulkSpec spec;
+    spec.kind = kind;
+    spec.expected = m_shown->summary.state;
+    JobQuery q;
+    q.queue = m_queue;
+    q.state = spec.expected;
+    q.search = m_shown->summary.errorLine.trimmed().left(200);
+    spec.filter = q;
+    spec.filterText = QStringLiteral("queue=%1 state=%2 error=%3 (GUI: similar to %4)")
+                          .arg(m_queue, jobStateName(q.state), q.search, m_shown->summary.id);
+    spec.operatorName = m_operator;
+    auto *dialog = new BulkDialog(m_backend, m_audit, spec, this);
+    watch(dialog);
+    return dialog;
+}
+
+} // namespace qd
