@@ -2318,62 +2318,62 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="67"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="63"/>
         <source>Move All Matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="67"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="63"/>
         <source>Move every matching job to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="108"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="99"/>
         <source>Pause Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="109"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="100"/>
         <source>Pause %1? Its workers take no job from it until it is resumed; new jobs keep arriving and wait.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="135"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="126"/>
         <source>%1 not changed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="136"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="127"/>
         <source>Paused %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="136"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="127"/>
         <source>Resumed %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="137"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="128"/>
         <source>%1 was already paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="138"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="129"/>
         <source>%1 was not paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="324"/>
+        <location filename="../widgets/jobbrowser.cpp" line="341"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="359"/>
+        <location filename="../widgets/jobbrowser.cpp" line="376"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="388"/>
+        <location filename="../widgets/jobbrowser.cpp" line="405"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n more class</numerusform>
@@ -2381,17 +2381,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="390"/>
+        <location filename="../widgets/jobbrowser.cpp" line="407"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="392"/>
+        <location filename="../widgets/jobbrowser.cpp" line="409"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="405"/>
+        <location filename="../widgets/jobbrowser.cpp" line="422"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n job selected</numerusform>
@@ -2399,25 +2399,25 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="421"/>
+        <location filename="../widgets/jobbrowser.cpp" line="438"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="427"/>
+        <location filename="../widgets/jobbrowser.cpp" line="444"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="429"/>
+        <location filename="../widgets/jobbrowser.cpp" line="446"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="431"/>
+        <location filename="../widgets/jobbrowser.cpp" line="448"/>
         <source>
 Payload:
 %1
@@ -2425,7 +2425,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="433"/>
+        <location filename="../widgets/jobbrowser.cpp" line="450"/>
         <source>
 Last error:
 %1
@@ -2433,88 +2433,88 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="460"/>
+        <location filename="../widgets/jobbrowser.cpp" line="477"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="472"/>
+        <location filename="../widgets/jobbrowser.cpp" line="489"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="485"/>
+        <location filename="../widgets/jobbrowser.cpp" line="502"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="486"/>
+        <location filename="../widgets/jobbrowser.cpp" line="503"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="509"/>
+        <location filename="../widgets/jobbrowser.cpp" line="526"/>
         <source>Select one job to edit it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="510"/>
+        <location filename="../widgets/jobbrowser.cpp" line="527"/>
         <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="534"/>
+        <location filename="../widgets/jobbrowser.cpp" line="551"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="508"/>
-        <location filename="../widgets/jobbrowser.cpp" line="535"/>
+        <location filename="../widgets/jobbrowser.cpp" line="525"/>
+        <location filename="../widgets/jobbrowser.cpp" line="552"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="507"/>
+        <location filename="../widgets/jobbrowser.cpp" line="524"/>
         <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="541"/>
+        <location filename="../widgets/jobbrowser.cpp" line="558"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="542"/>
+        <location filename="../widgets/jobbrowser.cpp" line="559"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="551"/>
+        <location filename="../widgets/jobbrowser.cpp" line="568"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="551"/>
+        <location filename="../widgets/jobbrowser.cpp" line="568"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="554"/>
+        <location filename="../widgets/jobbrowser.cpp" line="571"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="554"/>
+        <location filename="../widgets/jobbrowser.cpp" line="571"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="561"/>
+        <location filename="../widgets/jobbrowser.cpp" line="578"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="564"/>
+        <location filename="../widgets/jobbrowser.cpp" line="581"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
@@ -2522,37 +2522,37 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="590"/>
+        <location filename="../widgets/jobbrowser.cpp" line="607"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="592"/>
+        <location filename="../widgets/jobbrowser.cpp" line="609"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="592"/>
+        <location filename="../widgets/jobbrowser.cpp" line="609"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="592"/>
+        <location filename="../widgets/jobbrowser.cpp" line="609"/>
         <source>moved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="607"/>
+        <location filename="../widgets/jobbrowser.cpp" line="624"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="610"/>
+        <location filename="../widgets/jobbrowser.cpp" line="627"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="614"/>
+        <location filename="../widgets/jobbrowser.cpp" line="631"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -311,12 +311,29 @@ QString JobBrowser::statusText() const
     return m_status->text();
 }
 
-void JobBrowser::reload()
+JobQuery JobBrowser::shownQuery() const
 {
     JobQuery q;
     q.queue = m_queue;
     q.state = JobState(m_state->currentData().toInt());
     q.search = m_search->text().trimmed();
+    return q;
+}
+
+QString JobBrowser::userRuleKey() const
+{
+    return QStringLiteral("userRules/") + m_connectionId; // a property of the connection's jobs
+}
+
+std::optional<UserRule> JobBrowser::savedUserRule() const
+{
+    auto rule = UserRule::parse(QSettings().value(userRuleKey()).toString());
+    return rule ? std::optional<UserRule>(rule.value()) : std::nullopt;
+}
+
+void JobBrowser::reload()
+{
+    JobQuery q = shownQuery();
     q.limit = 100;
     q.order = m_backend && m_backend->capabilities().sortByAttempts ? JobOrder(m_order->currentData().toInt()) : JobOrder::Oldest;
     m_detail->clear();

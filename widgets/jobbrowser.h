@@ -4,6 +4,7 @@
 
 #include "audit/auditlog.h"
 #include "jobs.h"
+#include "recipients/userrule.h"
 #include "queueactiondialog.h"
 
 #include <functional>
@@ -55,6 +56,11 @@ public:
     void setStuck(bool stuck);
     void setStuckThresholds(qint64 waitingSeconds, qint64 runningSeconds);
     JobFilter currentFilter() const;
+    /// The queue, state and search the browser shows (without paging).
+    JobQuery shownQuery() const;
+    /// Where the user rule Tell Affected Users last worked with on this connection is remembered, and that rule.
+    QString userRuleKey() const;
+    std::optional<UserRule> savedUserRule() const;
     QString classesText() const;
     JobTableModel *model() const { return m_model; }
     QString detailText() const;

@@ -42,13 +42,9 @@ NotifyDialog *JobBrowser::openNotify()
     if (!m_backend) {
         return nullptr;
     }
-    JobQuery q;
-    q.queue = m_queue;
-    q.state = JobState(m_state->currentData().toInt());
-    q.search = m_search->text().trimmed();
-    auto *dialog = new NotifyDialog(m_backend, m_audit, m_outbox, m_operator, q, this);
+    auto *dialog = new NotifyDialog(m_backend, m_audit, m_outbox, m_operator, shownQuery(), this);
     // The user rule is a property of the connection's jobs: remembered per connection.
-    const QString ruleKey = QStringLiteral("userRules/") + m_connectionId;
+    const QString ruleKey = userRuleKey();
     dialog->setUserRule(QSettings().value(ruleKey).toString());
     connect(dialog, &NotifyDialog::userRuleWorked, this, [ruleKey](const QString &rule) { QSettings().setValue(ruleKey, rule); });
     connect(dialog, &NotifyDialog::sendFinished, this, [this](const QString &summary) { Q_EMIT actionDone(m_connectionId, summary); });
@@ -75,11 +71,8 @@ BulkDialog *JobBrowser::openBulk(ActionKind kind, const QString &targetQueue)
     BulkSpec spec;
     spec.kind = kind;
     spec.targetQueue = kind == ActionKind::Move ? target : QString();
-    spec.expected = JobState(m_state->currentData().toInt());
-    JobQuery q;
-    q.queue = m_queue;
-    q.state = spec.expected;
-    q.search = m_search->text().trimmed();
+    const JobQuery q = shownQuery();
+    spec.expected = q.state;
     spec.filter = q;
     spec.narrow = currentFilter();
     spec.filterText = QStringLiteral("queue=%1 state=%2 search=%3 class=%4 field=%5=%6 min_age=%7s (GUI)")
@@ -91,9 +84,7 @@ BulkDialog *JobBrowser::openBulk(ActionKind kind, const QString &targetQueue)
     }
     spec.operatorName = m_operator;
     // The blast radius names the users too, by the rule Tell Affected Users last worked with on this connection.
-    if (auto rule = UserRule::parse(QSettings().value(QStringLiteral("userRules/") + m_connectionId).toString())) {
-        spec.userRule = rule.value();
-    }
+    spec.userRule = savedUserRule();
     auto *dialog = new BulkDialog(m_backend, m_audit, spec, this);
     watch(dialog);
     return dialog;
@@ -165,11 +156,7 @@ JobExportDialog *JobBrowser::openExport()
     if (!m_backend) {
         return nullptr;
     }
-    JobQuery q;
-    q.queue = m_queue;
-    q.state = JobState(m_state->currentData().toInt());
-    q.search = m_search->text().trimmed();
-    auto *dialog = new JobExportDialog(m_backend, q, currentFilter(), this);
+    auto *dialog = new JobExportDialog(m_backend, shownQuery(), currentFilter(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show(); // not modal: a long export runs while the operator keeps looking
     return dialog;
@@ -204,9 +191,7 @@ QueueActionDialog *JobBrowser::openQueueAction(QueueActionDialog::Mode mode)
     const QStringList names = m_queueNames ? m_queueNames() : QStringList();
     auto *dialog = new QueueActionDialog(mode, m_backend, m_audit, m_operator, m_queue, names, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    if (auto rule = UserRule::parse(QSettings().value(QStringLiteral("userRules/") + m_connectionId).toString())) {
-        dialog->setUserRule(rule.value()); // the purge's blast radius names the users too
-    }
+    dialog->setUserRule(savedUserRule()); // the blast radius names the users too
     connect(dialog, &QueueActionDialog::finished, this, [this](bool, const QString &summary) {
         Q_EMIT actionDone(m_connectionId, summary);
         reload();
