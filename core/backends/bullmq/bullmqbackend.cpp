@@ -26,6 +26,7 @@ namespace {
 //  10   due time (ms) of the oldest job waiting in wait/paused: timestamp + delay, or nil
 //  11   errors, "state: message; …", or nil
 //  12   for each active job (up to 1000), the named worker holding it ("pb"), "" when unnamed
+// Called for 10 queues at a time (up to 1,000 active jobs each), so one call stays short however many queues.
 const redis::Script kQueueState(QByteArrayLiteral(R"lua(
 local kinds = {{'LLEN','wait'},{'LLEN','active'},{'ZCARD','delayed'},{'ZCARD','prioritized'},
                {'LLEN','paused'},{'ZCARD','completed'},{'ZCARD','failed'},{'ZCARD','waiting-children'}}
@@ -183,11 +184,12 @@ void BullMqBackend::poll(Connection &c, Finish finish)
         for (const QByteArray &q : std::as_const(names)) {
             bases << d->prefix + ':' + q + ':';
         }
-        c.send({kQueueState.evalsha(bases)}, [this, finish, names, workers, workersKnown, s](Batch b2) mutable {
+        c.send(redis::callsInChunks(kQueueState, bases, {}, false, 10),
+               [this, finish, names, workers, workersKnown, s](Batch b2) mutable {
             if (redis::finishedWithError(b2, finish)) {
                 return;
             }
-            const Reply &rows = b2.replies.at(0);
+            const Reply rows = redis::joinArrays(b2.replies);
             if (rows.isError()) {
                 Snapshot failed;
                 failed.error = tr("The BullMQ state script failed: %1").arg(rows.errorText());

@@ -43,25 +43,26 @@ local found, scanned, offset, spent = 0, 0, 0, false
 for _, seg in ipairs(segs) do
   local key, kind, n = base .. seg[1], seg[2], seg[3]
   while i < offset + n and found < limit and scanned < maxScan do
-    if scanned > 0 and overBudget() then spent = true; break end
     local j = i - offset
-    local chunk = math.min(budget > 0 and 100 or 200, n - j)
+    local want = math.min(chunk, n - j)
     local ids, scores = {}, {}
     if kind == 'list' then
-      local raw = redis.call('LRANGE', key, -(j + chunk), -(j + 1))
+      local raw = redis.call('LRANGE', key, -(j + want), -(j + 1))
       for k = #raw, 1, -1 do ids[#ids + 1] = raw[k]; scores[#scores + 1] = false end
     else
       local cmd = 'ZREVRANGE'
       if kind == 'asc' then cmd = 'ZRANGE' end
-      local raw = redis.call(cmd, key, j, j + chunk - 1, 'WITHSCORES')
+      local raw = redis.call(cmd, key, j, j + want - 1, 'WITHSCORES')
       for k = 1, #raw, 2 do ids[#ids + 1] = raw[k]; scores[#scores + 1] = raw[k + 1] end
     end
     if #ids == 0 then i = offset + n; break end
+    local bytes = 0
     for k, id in ipairs(ids) do
       i = i + 1
       scanned = scanned + 1
       local h = redis.call('HMGET', base .. id, 'name', 'data', 'atm', 'failedReason', 'timestamp', 'processedOn',
                            'finishedOn', 'delay', 'pb')
+      for f = 1, 9 do if h[f] then bytes = bytes + #h[f] end end
       local match = search == ''
       if not match then
         for _, v in ipairs({id, h[1] or '', h[2] or '', h[4] or ''}) do
@@ -76,6 +77,7 @@ for _, seg in ipairs(segs) do
       end
       if scanned >= maxScan then break end
     end
+    if found < limit and scanned < maxScan and chunkDone(#ids, bytes) then spent = true; break end
   end
   offset = offset + n
   if found >= limit or scanned >= maxScan or spent then break end

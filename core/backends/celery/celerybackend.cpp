@@ -19,14 +19,16 @@ using redis::Reply;
 
 namespace {
 
-// KEYS: `_kombu.binding.*` sets; ARGV: queue names to poll anyway. Per queue, sorted by name:
-// {name, waiting (-1: unreadable), error or nil, prefetched (unacked), prefetched with an ETA,
+// KEYS: `_kombu.binding.*` sets; ARGV: the time budget (µs) for counting the prefetched messages (HSCAN of
+// `unacked` in adaptive chunks; past the budget they are not counted: -1), then queue names to poll anyway.
+// Per queue, sorted by name:
+// {name, waiting (-1: unreadable), error or nil, prefetched (unacked; -1: not counted), prefetched with an ETA,
 //  head1 tag, head1 eta, head2 tag, head2 eta, …} — the next message of the plain list and of each priority list.
-const redis::Script kQueues(QByteArrayLiteral(R"lua(
+const redis::Script kQueues(QByteArrayLiteral(QD_REDIS_LUA_BUDGET(1) R"lua(
 local sep = '\6\22'
 local names, seen = {}, {}
 local function add(q) if q ~= '' and not seen[q] then seen[q] = true; names[#names + 1] = q end end
-for i = 1, #ARGV do add(ARGV[i]) end
+for i = 2, #ARGV do add(ARGV[i]) end
 for _, k in ipairs(KEYS) do
   local members = redis.pcall('SMEMBERS', k)
   if type(members) == 'table' and members.err == nil then
@@ -40,14 +42,21 @@ for _, k in ipairs(KEYS) do
 end
 table.sort(names)
 local unacked, unackedEta = {}, {}
-local values = redis.pcall('HVALS', 'unacked')
-if type(values) == 'table' and values.err == nil then
-  for _, v in ipairs(values) do
+local cursor, counted = '0', true
+repeat
+  local step = redis.pcall('HSCAN', 'unacked', cursor, 'COUNT', chunk)
+  if type(step) ~= 'table' or step.err ~= nil then break end
+  cursor = step[1]
+  local bytes = 0
+  for k = 2, #step[2], 2 do
+    local v = step[2][k]
+    bytes = bytes + #v
     local rk = string.match(v, '"([^"]*)"%s*%]%s*$') or ''
     unacked[rk] = (unacked[rk] or 0) + 1
     if string.find(v, '"eta":%s*"') then unackedEta[rk] = (unackedEta[rk] or 0) + 1 end
   end
-end
+  if cursor ~= '0' and chunkDone(#step[2] / 2, bytes) then counted = false end
+until cursor == '0' or not counted
 local function head(key)
   local m = redis.pcall('LINDEX', key, -1)
   if type(m) ~= 'string' then return nil end
@@ -58,7 +67,7 @@ end
 local out = {}
 for _, q in ipairs(names) do
   local total, err = 0, false
-  local row = {q, 0, false, unacked[q] or 0, unackedEta[q] or 0}
+  local row = {q, 0, false, counted and (unacked[q] or 0) or -1, counted and (unackedEta[q] or 0) or -1}
   local lists = {q}
   for d = 0, 9 do lists[#lists + 1] = q .. sep .. d end
   for _, key in ipairs(lists) do
@@ -149,7 +158,8 @@ void CeleryBackend::poll(Connection &c, Finish finish)
                 d->bindings.insert(k);
             }
         }
-        QList<Command> second{kQueues.evalsha(QByteArrayList(d->bindings.begin(), d->bindings.end()), d->configured)};
+        QList<Command> second{kQueues.evalsha(QByteArrayList(d->bindings.begin(), d->bindings.end()),
+                                              QByteArrayList{QByteArray::number(d->scanBudgetUs)} + d->configured)};
         bool resultCycleDone = false;
         if (d->results) {
             const QByteArrayList keys = d->resultScan.take(b1.replies.at(1));
@@ -169,6 +179,7 @@ void CeleryBackend::poll(Connection &c, Finish finish)
             }
             const double now = double(clock()->nowMs()) / 1000.0;
             QHash<QByteArray, double> seen;
+            bool prefetchedUncounted = false;
             for (const Reply &row : rows.elements) {
                 if (!row.isArray() || row.elements.size() < 5) {
                     continue;
@@ -183,10 +194,14 @@ void CeleryBackend::poll(Connection &c, Finish finish)
                     q.waiting = waiting;
                 }
                 // Prefetched by a worker, not yet acknowledged: being worked on, or held until its ETA.
-                const qint64 prefetched = row.elements.at(3).toInteger().value_or(0);
-                const qint64 withEta = row.elements.at(4).toInteger().value_or(0);
-                q.running = prefetched - withEta;
-                q.scheduled = withEta;
+                const qint64 prefetched = row.elements.at(3).toInteger().value_or(-1);
+                const qint64 withEta = row.elements.at(4).toInteger().value_or(-1);
+                if (prefetched >= 0 && withEta >= 0) {
+                    q.running = prefetched - withEta;
+                    q.scheduled = withEta;
+                } else {
+                    prefetchedUncounted = true;
+                }
                 if (waiting == 0) {
                     q.oldestAgeSeconds = 0.0;
                 } else if (waiting > 0) {
@@ -210,6 +225,10 @@ void CeleryBackend::poll(Connection &c, Finish finish)
                     q.oldestAgeSeconds = age; // unknown until the same message is seen waiting twice
                 }
                 s.queues.append(q);
+            }
+            if (prefetchedUncounted) {
+                s.warnings << tr("Too many prefetched (unacked) messages to count per queue within scan_budget_ms: "
+                                 "running and scheduled counts are unknown.");
             }
             d->firstSeen = seen; // forget messages that have moved on
             if (d->results) {

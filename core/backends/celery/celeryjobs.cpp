@@ -51,18 +51,18 @@ local function locate(g)
   return nil, nil
 end
 local out = {-1, total}
-local found, scanned, chunk = 0, 0, 200
-if budget > 0 then chunk = 100 end
+local found, scanned = 0, 0
 while found < limit and scanned < maxScan do
-  if scanned > 0 and overBudget() then break end
   local k, off = locate(i)
   if k == nil then return out end
   local raw = redis.call('LRANGE', lists[k], -(off + chunk), -(off + 1))
   if #raw == 0 then return out end
+  local bytes = 0
   for n = #raw, 1, -1 do
     local m = raw[n]
     i = i + 1
     scanned = scanned + 1
+    bytes = bytes + #m
     if search == '' or string.find(m, search, 1, true) then
       out[#out + 1] = m
       found = found + 1
@@ -70,6 +70,7 @@ while found < limit and scanned < maxScan do
     end
     if scanned >= maxScan then break end
   end
+  if chunkDone(#raw, bytes) then break end
 end
 if locate(i) ~= nil then out[1] = i end
 return out
@@ -77,20 +78,24 @@ return out
 
 // Messages a worker prefetched (`unacked`, in delivery order by `unacked_index`) for one queue, with an ETA
 // (held until then) or without (being worked on). ARGV: queue, start index, limit, text filter, most entries to
-// look at, with ETA (1|0). Returns {next index or -1, entries in unacked_index, entry1, delivered at1, …}; an
-// entry is kombu's JSON [message, exchange, routing key].
-const redis::Script kUnacked(QByteArrayLiteral(R"lua(
+// look at, with ETA (1|0), time budget in microseconds (0: none; adaptive chunks, as the waiting page). Returns
+// {next index or -1, entries in unacked_index, entry1, delivered at1, …}; an entry is kombu's JSON [message,
+// exchange, routing key].
+const redis::Script kUnacked(QByteArrayLiteral(QD_REDIS_LUA_BUDGET(7) R"lua(
 local q, i, limit, search, maxScan, wantEta = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6] == '1'
 local out = {-1, redis.call('ZCARD', 'unacked_index')}
-local found, scanned, chunk = 0, 0, 500
+local found, scanned = 0, 0
 while found < limit and scanned < maxScan do
-  local raw = redis.call('ZRANGE', 'unacked_index', i, i + chunk - 1, 'WITHSCORES')
+  local want = chunk
+  local raw = redis.call('ZRANGE', 'unacked_index', i, i + want - 1, 'WITHSCORES')
   if #raw == 0 then return out end
+  local bytes = 0
   for n = 1, #raw, 2 do
     i = i + 1
     scanned = scanned + 1
     local v = redis.call('HGET', 'unacked', raw[n])
     if v then
+      bytes = bytes + #v
       local rk = string.match(v, '"([^"]*)"%s*%]%s*$') or ''
       local eta = string.find(v, '"eta":%s*"') ~= nil
       if rk == q and eta == wantEta and (search == '' or string.find(v, search, 1, true)) then
@@ -102,7 +107,8 @@ while found < limit and scanned < maxScan do
     end
     if scanned >= maxScan then break end
   end
-  if #raw < 2 * chunk and found < limit then return out end
+  if #raw < 2 * want and found < limit then return out end
+  if chunkDone(#raw / 2, bytes) then break end
 end
 if i < redis.call('ZCARD', 'unacked_index') then out[1] = i end
 return out
@@ -268,7 +274,8 @@ QFuture<JobPage> CeleryBackend::jobs(const JobQuery &query)
         QByteArray::number(std::clamp(query.limit, 1, 5000)), query.search.toUtf8(), QByteArray::number(d->scanLimit)};
     const Command cmd =
         waiting ? kWaiting.evalsha({}, args + QByteArrayList{QByteArray::number(d->scanBudgetUs)})
-                : kUnacked.evalsha({}, args + QByteArrayList{query.state == JobState::Scheduled ? "1" : "0"});
+                : kUnacked.evalsha({}, args + QByteArrayList{query.state == JobState::Scheduled ? "1" : "0",
+                                                             QByteArray::number(d->scanBudgetUs)});
     return onConnection<JobPage>(
         [cmd, query, waiting](Connection &c, std::function<void(JobPage)> reply) {
             c.send({cmd}, [query, waiting, reply](Batch b) {

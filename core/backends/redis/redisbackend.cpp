@@ -87,6 +87,32 @@ bool finishedWithError(const Batch &batch, const std::function<void(Snapshot)> &
     return true;
 }
 
+QList<Command> callsInChunks(const Script &script, const QByteArrayList &items, const QByteArrayList &args, bool asArgs,
+                             qsizetype per)
+{
+    QList<Command> calls;
+    qsizetype i = 0;
+    do { // one call even for no items, so that a reply always comes back
+        const QByteArrayList part = items.mid(i, per);
+        calls << (asArgs ? script.evalsha({}, args + part) : script.evalsha(part, args));
+        i += per;
+    } while (i < items.size());
+    return calls;
+}
+
+Reply joinArrays(const QList<Reply> &replies)
+{
+    Reply all;
+    all.type = Reply::Type::Array;
+    for (const Reply &r : replies) {
+        if (!r.isArray()) {
+            return r;
+        }
+        all.elements += r.elements;
+    }
+    return all;
+}
+
 QByteArray globEscape(const QByteArray &literal)
 {
     QByteArray out;

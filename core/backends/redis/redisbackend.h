@@ -106,6 +106,18 @@ private:
 /// If the batch failed as a whole, ends the poll with its error and returns true.
 bool finishedWithError(const Batch &batch, const std::function<void(Snapshot)> &finish);
 
+/// Queues per call of a script that reads every queue in a poll: a call over a few queues stays far below a
+/// millisecond, and the calls of one poll still go out in one round trip (Redis serves other clients between them).
+constexpr qsizetype kQueuesPerCall = 50;
+
+/// One call of `script` per `per` of `items` (one call when there are none), each call's items as its KEYS
+/// (`asArgs`: as ARGV after `args`).
+QList<Command> callsInChunks(const Script &script, const QByteArrayList &items, const QByteArrayList &args = {},
+                             bool asArgs = false, qsizetype per = kQueuesPerCall);
+/// The array replies of the calls callsInChunks() made, as one array; the first reply that is not an array (an
+/// error) instead.
+Reply joinArrays(const QList<Reply> &replies);
+
 /// Escapes glob characters for SCAN MATCH patterns.
 QByteArray globEscape(const QByteArray &literal);
 

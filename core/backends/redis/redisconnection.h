@@ -57,17 +57,64 @@ struct Batch
     bool ok() const { return error.isEmpty(); }
 };
 
-/// A Lua script sent as EVALSHA; the connection falls back to EVAL when the server answers NOSCRIPT
-/// (first use, after SCRIPT FLUSH, a restart or a failover).
-/// Lua shared by page scripts that scan in chunks: the time budget in microseconds from ARGV[index] (0: none), and
-/// overBudget(), true once the call has run that long (by the server's clock, TIME). A script checks it between
-/// chunks, so one call holds Redis for about the budget however big the list it scans.
+/// Lua shared by scripts that scan in chunks: the time budget in microseconds from ARGV[index] (0: none),
+/// overBudget(), true once the call has run that long (by the server's clock, TIME), and adaptive chunks: `chunk`
+/// is how many entries to read next, and chunkDone(n, bytes) — called after each chunk with the entries and bytes
+/// it read — sizes the next one so that it reads about 64 KiB and takes at most a quarter of the budget (by the
+/// time the last chunk took), and answers whether the budget is used up. So one call holds Redis for about the
+/// budget whether the entries are 100 bytes or 64 KiB each (a fixed count of unknown size is not a bound).
 #define QD_REDIS_LUA_BUDGET(index)                                                                                    \
     "local budget = tonumber(ARGV[" #index "]) or 0\n"                                                              \
     "local function micros() local t = redis.call('TIME'); return tonumber(t[1]) * 1000000 + tonumber(t[2]) end\n" \
     "local started = budget > 0 and micros() or 0\n"                                                                \
-    "local function overBudget() return budget > 0 and micros() - started >= budget end\n"
+    "local function overBudget() return budget > 0 and micros() - started >= budget end\n"                          \
+    "local chunk, chunkAt = 4, started\n"                                                                           \
+    "local function chunkDone(n, bytes)\n"                                                                          \
+    "  n = math.max(n, 1)\n"                                                                                        \
+    "  local nextN = math.floor(n * 65536 / math.max(bytes, 1))\n"                                                  \
+    "  local spent = false\n"                                                                                      \
+    "  if budget > 0 then\n"                                                                                       \
+    "    local now = micros()\n"                                                                                   \
+    "    local used = now - chunkAt\n"                                                                             \
+    "    chunkAt = now\n"                                                                                          \
+    "    if used > 0 then nextN = math.min(nextN, math.floor(n * budget / 4 / used)) end\n"                         \
+    "    spent = now - started >= budget\n"                                                                        \
+    "  end\n"                                                                                                      \
+    "  chunk = math.max(1, math.min(500, nextN))\n"                                                                 \
+    "  return spent\n"                                                                                             \
+    "end\n"
 
+/// Lua: lastNumber(s, field) finds the last `"field":<number>` in a JSON text by plain search (linear: no
+/// backtracking pattern such as '.*"field":', which is quadratic in the text's length when the field is absent)
+/// and returns its start, end and the number's text, or nil; lastString(s, field) the text of the last
+/// `"field":"<text>"` (without escapes), or nil. Sidekiq writes the fields it updates (enqueued_at, retry_count)
+/// and the class after the arguments, so the last occurrence is the job's own.
+#define QD_REDIS_LUA_LAST_NUMBER                                                                                      \
+    "local function lastKey(s, field)\n"                                                                            \
+    "  local needle = '\"' .. field .. '\":'\n"                                                                    \
+    "  local at, init = nil, 1\n"                                                                                  \
+    "  while true do\n"                                                                                            \
+    "    local x = string.find(s, needle, init, true)\n"                                                           \
+    "    if not x then break end\n"                                                                               \
+    "    at, init = x, x + 1\n"                                                                                   \
+    "  end\n"                                                                                                      \
+    "  return at, at and at + #needle\n"                                                                          \
+    "end\n"                                                                                                        \
+    "local function lastNumber(s, field)\n"                                                                         \
+    "  local at, value = lastKey(s, field)\n"                                                                      \
+    "  if not at then return nil end\n"                                                                           \
+    "  local v = string.match(s, '^%-?[%d%.eE%+]+', value)\n"                                                      \
+    "  if not v then return nil end\n"                                                                            \
+    "  return at, value + #v - 1, v\n"                                                                            \
+    "end\n"                                                                                                        \
+    "local function lastString(s, field)\n"                                                                         \
+    "  local at, value = lastKey(s, field)\n"                                                                      \
+    "  if not at then return nil end\n"                                                                           \
+    "  return string.match(s, '^\"([^\"\\\\]*)\"', value)\n"                                                      \
+    "end\n"
+
+/// A Lua script sent as EVALSHA; the connection falls back to EVAL when the server answers NOSCRIPT
+/// (first use, after SCRIPT FLUSH, a restart or a failover).
 class Script
 {
 public:

@@ -144,16 +144,17 @@ void RqBackend::poll(Connection &c, Finish finish)
         const QByteArrayList workerKeys = b1.replies.at(1).toByteArrayList();
 
         QList<Command> second;
-        second << kQueues.evalsha({}, QByteArrayList{"rq:"} + names);
+        second << redis::callsInChunks(kQueues, names, {"rq:"}, true);
+        const qsizetype queueCalls = second.size();
         for (const QByteArray &w : workerKeys) {
             second << Command{"HMGET", w, "queues", "state", "last_heartbeat", "current_job", "birth"};
         }
-        c.send(second, [this, finish, names, registered, workerKeys, s](Batch b2) mutable {
+        c.send(second, [this, finish, names, registered, workerKeys, queueCalls, s](Batch b2) mutable {
             if (redis::finishedWithError(b2, finish)) {
                 return;
             }
             const double now = double(clock()->nowMs()) / 1000.0;
-            const Reply &rows = b2.replies.at(0);
+            const Reply rows = redis::joinArrays(b2.replies.mid(0, queueCalls));
             if (rows.isError()) {
                 Snapshot failed;
                 failed.error = tr("The RQ queue script failed: %1").arg(rows.errorText());
@@ -201,7 +202,7 @@ void RqBackend::poll(Connection &c, Finish finish)
                 s.queues.append(q);
             }
             for (qsizetype i = 0; i < workerKeys.size(); ++i) {
-                const Reply &h = b2.replies.at(1 + i);
+                const Reply &h = b2.replies.at(queueCalls + i);
                 WorkerInfo w;
                 w.id = text(workerKeys.at(i)).mid(QStringLiteral("rq:worker:").size());
                 const bool alive = h.isArray() && h.elements.size() == 5

@@ -65,10 +65,8 @@ local function locate(g)
   return nil, nil
 end
 local out = {-1, total}
-local found, scanned, chunk = 0, 0, 500
-if budget > 0 then chunk = 100 end
+local found, scanned = 0, 0
 while found < limit and scanned < maxScan do
-  if scanned > 0 and overBudget() then break end
   local k, off = locate(i)
   if k == nil then return out end
   local ids, scores = {}, {}
@@ -80,10 +78,12 @@ while found < limit and scanned < maxScan do
     for n = 1, #raw, 2 do ids[#ids + 1] = raw[n]; scores[#scores + 1] = raw[n + 1] end
   end
   if #ids == 0 then return out end
+  local bytes = 0
   for n, id in ipairs(ids) do
     i = i + 1
     scanned = scanned + 1
     local h = redis.call('HMGET', 'rq:job:' .. id, unpack(fields))
+    for _, v in ipairs(h) do if v then bytes = bytes + #v end end
     local desc = h[3]
     if search == '' or string.find(id, search, 1, true) or (desc and string.find(desc, search, 1, true)) then
       local result = false
@@ -106,6 +106,7 @@ while found < limit and scanned < maxScan do
     end
     if scanned >= maxScan then break end
   end
+  if chunkDone(#ids, bytes) then break end
 end
 if locate(i) ~= nil then out[1] = i end
 return out

@@ -24,9 +24,11 @@ using redis::Reply;
 namespace {
 
 // Length and oldest job of each queue list (Sidekiq LPUSHes, so the oldest is at index -1). Returns per key
-// {length, enqueued_at text or nil, size of the oldest job} or {-1, error}. Jobs up to ARGV[1] bytes are
-// decoded exactly; a bigger one is searched for its last "enqueued_at" near its end, never sent back whole.
-const redis::Script kQueueHeads(QByteArrayLiteral(R"lua(
+// {length, enqueued_at text or nil, size of the oldest job} or {-1, error}. A small job (up to 8 KiB) is decoded;
+// a bigger one is searched for its last "enqueued_at" by plain search (linear, see QD_REDIS_LUA_LAST_NUMBER) —
+// over its last 64 KiB when it is over ARGV[1] bytes — and never sent back whole. Called for
+// redis::kQueuesPerCall queues at a time, so one call stays short however many queues there are.
+const redis::Script kQueueHeads(QByteArrayLiteral(QD_REDIS_LUA_LAST_NUMBER R"lua(
 local limit = tonumber(ARGV[1])
 local out = {}
 for i, key in ipairs(KEYS) do
@@ -39,14 +41,17 @@ for i, key in ipairs(KEYS) do
     local head = redis.call('LINDEX', key, -1)
     local size = string.len(head)
     local at
-    if size <= limit then
+    if size <= 8192 then
       local ok, job = pcall(cjson.decode, head)
       if ok and type(job) == 'table' then
         at = job['enqueued_at']
         if at == nil then at = job['created_at'] end
       end
     else
-      at = string.match(string.sub(head, -65536), '.*"enqueued_at":(%-?[%d%.eE%+]+)')
+      if size > limit then head = string.sub(head, -65536) end
+      local _, _, v = lastNumber(head, 'enqueued_at')
+      if v == nil then _, _, v = lastNumber(head, 'created_at') end
+      at = v
     end
     if type(at) == 'number' then at = string.format('%.6f', at) end
     if type(at) ~= 'string' then at = false end
@@ -56,46 +61,20 @@ end
 return out
 )lua"));
 
-// Per-queue counts of the retry, schedule and dead sets, with the highest retry_count per queue. Returns per
-// key {card, queue1, count1, maxretry1, queue2, …}, {card} when the set is over ARGV[1] members (not broken
-// down) or {-1, error}. The queue name is read with a pattern when "queue" comes before any nested value, as
-// Sidekiq writes it, else the member is decoded.
-const redis::Script kSetBreakdown(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF R"lua(
-local limit = tonumber(ARGV[1])
-local out = {}
-for i, key in ipairs(KEYS) do
-  local n = redis.pcall('ZCARD', key)
-  if type(n) == 'table' then
-    out[i] = {-1, n.err or 'error'}
-  elseif n > limit then
-    out[i] = {n}
-  else
-    local counts, retries, order = {}, {}, {}
-    for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
-      local q = queueOf(m)
-      if counts[q] == nil then counts[q] = 0; retries[q] = -1; order[#order + 1] = q end
-      counts[q] = counts[q] + 1
-      local rc = tonumber(string.match(m, '.*"retry_count":(%d+)'))
-      if rc ~= nil and rc > retries[q] then retries[q] = rc end
-    end
-    local row = {n}
-    for _, q in ipairs(order) do
-      row[#row + 1] = q; row[#row + 1] = counts[q]; row[#row + 1] = retries[q]
-    end
-    out[i] = row
-  end
-end
-return out
-)lua"));
-
-
-struct SetCounts
+// Continues the retry/schedule/dead breakdown in further short rounds until it is done or the poll's share of
+// rounds is used up; `done` gets the error that broke the connection, if any.
+void walkSets(Connection &c, SetWalk &walk, Clock *clock, std::function<void(QString)> done)
 {
-    bool known = false;
-    qint64 card = 0;
-    QHash<QString, qint64> perQueue;
-    QHash<QString, qint64> maxRetry;
-};
+    c.send(walk.next(), [&c, &walk, clock, done = std::move(done)](Batch b) mutable {
+        if (!b.ok()) {
+            done(b.error);
+        } else if (walk.take(b.replies, clock->nowMs())) {
+            walkSets(c, walk, clock, std::move(done));
+        } else {
+            done({});
+        }
+    });
+}
 
 QString text(const QByteArray &b)
 {
@@ -183,168 +162,169 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
         for (const QByteArray &q : std::as_const(names)) {
             queueKeys << queuePrefix + q;
         }
-        second << kQueueHeads.evalsha(queueKeys, {QByteArray::number(d->decodeLimit)});
-        second << kSetBreakdown.evalsha({d->key("retry"), d->key("schedule"), d->key("dead")},
-                                        {QByteArray::number(d->breakdownLimit)});
+        second << redis::callsInChunks(kQueueHeads, queueKeys, {QByteArray::number(d->decodeLimit)});
+        const qsizetype headCalls = second.size();
+        second << d->sets.begin(clock()->nowMs());
         for (const QByteArray &p : processes) {
             second << Command{"HMGET", d->key(p), "info", "busy", "beat", "quiet"};
             second << Command{"HGETALL", d->key(p + ":workers")};
             second << Command{"HGETALL", d->key(p + ":work")};
         }
-        c.send(second, [this, finish, names, processes, registered, s](Batch b2) mutable {
+        c.send(second, [this, &c, finish, names, processes, registered, headCalls, s](Batch b2) mutable {
             if (redis::finishedWithError(b2, finish)) {
                 return;
             }
             const double now = double(clock()->nowMs()) / 1000.0;
-            // --- the three sorted sets, per queue
-            SetCounts sets[3];
-            const char *setNames[3] = {"retry", "schedule", "dead"};
-            const Reply &br = b2.replies.at(1);
-            for (int k = 0; k < 3; ++k) {
-                const Reply *row = br.isArray() && br.elements.size() == 3 ? &br.elements.at(k) : nullptr;
-                if (!row || !row->isArray() || row->elements.isEmpty()) {
-                    s.warnings << tr("Could not read the %1 set: %2")
-                                      .arg(QLatin1String(setNames[k]), br.isError() ? br.errorText() : QString());
-                    continue;
+            const qsizetype setCalls = SetWalk::kSets;
+            const bool more = d->sets.take(b2.replies.mid(headCalls, setCalls), clock()->nowMs());
+            const auto running = readProcesses(b2.replies.mid(headCalls + setCalls), processes, now, s);
+            readQueues(redis::joinArrays(b2.replies.mid(0, headCalls)), names, registered, now, running, s);
+            auto complete = [this, finish, s](const QString &error) mutable {
+                if (!error.isEmpty()) {
+                    s.error = error;
+                    finish(s);
+                    return;
                 }
-                const qint64 card = row->elements.at(0).toInteger().value_or(-1);
-                if (card < 0) {
-                    s.warnings << tr("The %1 set is not a sorted set: %2")
-                                      .arg(QLatin1String(setNames[k]),
-                                           row->elements.size() > 1 ? text(row->elements.at(1).str) : QString());
-                    continue;
-                }
-                sets[k].card = card;
-                if (row->elements.size() == 1 && card > d->breakdownLimit) {
-                    s.warnings << tr("The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue "
-                                     "counts are unknown.")
-                                      .arg(QLatin1String(setNames[k]))
-                                      .arg(card)
-                                      .arg(d->breakdownLimit);
-                    continue;
-                }
-                sets[k].known = true;
-                for (qsizetype i = 1; i + 2 < row->elements.size(); i += 3) {
-                    const QString q = text(row->elements.at(i).str);
-                    sets[k].perQueue[q] += row->elements.at(i + 1).toInteger().value_or(0);
-                    const qint64 rc = row->elements.at(i + 2).toInteger().value_or(-1);
-                    sets[k].maxRetry[q] = std::max(sets[k].maxRetry.value(q, -1), rc);
-                }
+                SetCounts sets[SetWalk::kSets];
+                d->sets.result(sets, s.warnings);
+                applySetCounts(sets, s);
+                finish(s);
+            };
+            if (more) {
+                walkSets(c, d->sets, clock(), std::move(complete));
+            } else {
+                complete({});
             }
-            // --- processes and what they are running
-            QHash<QString, qint64> running;
-            bool runningKnown = true;
-            qsizetype at = 2;
-            for (const QByteArray &identity : processes) {
-                const Reply &h = b2.replies.at(at);
-                const Reply &work6 = b2.replies.at(at + 1);
-                const Reply &work7 = b2.replies.at(at + 2);
-                at += 3;
-                WorkerInfo w;
-                w.id = text(identity);
-                const bool alive = h.isArray() && h.elements.size() == 4 && !h.elements.at(0).isNil();
-                if (!alive) {
-                    // The heartbeat key expired (Sidekiq lets it lapse 60 s after the last beat): gone without
-                    // a clean shutdown, or just pruned late. Sidekiq's own ProcessSet would drop it.
-                    w.state = WorkerState::Lost;
-                    s.workers.append(w);
-                    continue;
-                }
-                const QJsonObject info = QJsonDocument::fromJson(h.elements.at(0).str).object();
-                for (const QJsonValue &q : info.value(QStringLiteral("queues")).toArray()) {
-                    w.queues << q.toString();
-                }
-                w.queues.removeDuplicates();
-                const auto beat = h.elements.at(2).toDouble();
-                if (beat) {
-                    w.lastSeenAgeSeconds = std::max(0.0, now - *beat);
-                }
-                const qint64 busy = h.elements.at(1).toInteger().value_or(0);
-                if (!h.elements.at(3).isNil()) {
-                    w.quiet = h.elements.at(3).str == "true"; // Sidekiq writes its @done flag with each beat
-                }
-                if (!beat || *w.lastSeenAgeSeconds > d->heartbeatTimeout) {
-                    w.state = WorkerState::Lost;
-                } else {
-                    w.state = busy > 0 ? WorkerState::Busy : WorkerState::Idle;
-                }
-                for (const Reply *work : {&work6, &work7}) {
-                    if (!work->isArray()) {
-                        runningKnown = false;
-                        continue;
-                    }
-                    for (qsizetype i = 0; i + 1 < work->elements.size(); i += 2) {
-                        const QJsonObject entry = QJsonDocument::fromJson(work->elements.at(i + 1).str).object();
-                        const QString q = entry.value(QStringLiteral("queue")).toString();
-                        running[q] += 1;
-                        if (w.currentJob.isEmpty()) {
-                            const QJsonValue payload = entry.value(QStringLiteral("payload"));
-                            const QJsonObject job = payload.isObject()
-                                                        ? payload.toObject()
-                                                        : QJsonDocument::fromJson(payload.toString().toUtf8()).object();
-                            w.currentJob = job.value(QStringLiteral("jid")).toString();
-                        }
-                    }
-                }
-                s.workers.append(w);
-            }
-            s.workersComplete = true;
-            // --- queues
-            const Reply &heads = b2.replies.at(0);
-            for (qsizetype i = 0; i < names.size(); ++i) {
-                QueueStats q;
-                q.name = text(names.at(i));
-                const Reply *head = heads.isArray() && i < heads.elements.size() ? &heads.elements.at(i) : nullptr;
-                const qint64 len = head && head->isArray() && !head->elements.isEmpty()
-                                       ? head->elements.at(0).toInteger().value_or(-1)
-                                       : -1;
-                if (len < 0) {
-                    s.warnings << tr("Queue %1 could not be read: %2")
-                                      .arg(q.name, head && head->elements.size() > 1 ? text(head->elements.at(1).str)
-                                                                                     : heads.errorText());
-                    q.countExactness = Exactness::Unknown;
-                } else {
-                    q.waiting = len;
-                    if (len == 0) {
-                        q.oldestAgeSeconds = 0.0;
-                        if (!registered.contains(names.at(i))) {
-                            d->listOnly.remove(names.at(i)); // the list is gone and it was never registered
-                            continue;
-                        }
-                    } else if (head->elements.size() >= 3 && head->elements.at(1).isString()) {
-                        if (const auto t = head->elements.at(1).toDouble(); t && redis::epochSeconds(*t)) {
-                            q.oldestAgeSeconds = std::max(0.0, now - *redis::epochSeconds(*t));
-                        }
-                    }
-                    if (len > 0 && !q.oldestAgeSeconds) {
-                        s.warnings << tr("The oldest job in queue %1 has no enqueued_at time: its age is unknown.")
-                                          .arg(q.name);
-                    }
-                }
-                if (runningKnown) {
-                    q.running = running.value(q.name, 0);
-                }
-                if (sets[0].known) {
-                    q.failed = sets[0].perQueue.value(q.name, 0);
-                }
-                if (sets[1].known) {
-                    q.scheduled = sets[1].perQueue.value(q.name, 0);
-                }
-                if (sets[2].known) {
-                    q.dead = sets[2].perQueue.value(q.name, 0);
-                }
-                if (sets[0].known && sets[2].known) {
-                    // retry_count 0 means one failure so far.
-                    const qint64 worst = std::max(sets[0].maxRetry.value(q.name, -1), sets[2].maxRetry.value(q.name, -1));
-                    q.maxAttempts = worst >= 0 ? worst + 1 : 0;
-                }
-                s.queues.append(q);
-            }
-            std::sort(s.queues.begin(), s.queues.end(),
-                      [](const QueueStats &a, const QueueStats &b) { return a.name < b.name; });
-            finish(s);
         });
     });
+}
+
+std::optional<QHash<QString, qint64>> SidekiqBackend::readProcesses(const QList<Reply> &replies,
+                                                                    const QByteArrayList &processes, double now,
+                                                                    Snapshot &s) const
+{
+    QHash<QString, qint64> running;
+    bool runningKnown = true;
+    qsizetype at = 0;
+    for (const QByteArray &identity : processes) {
+        const Reply &h = replies.at(at);
+        const Reply &work6 = replies.at(at + 1);
+        const Reply &work7 = replies.at(at + 2);
+        at += 3;
+        WorkerInfo w;
+        w.id = text(identity);
+        const bool alive = h.isArray() && h.elements.size() == 4 && !h.elements.at(0).isNil();
+        if (!alive) {
+            // The heartbeat key expired (Sidekiq lets it lapse 60 s after the last beat): gone without
+            // a clean shutdown, or just pruned late. Sidekiq's own ProcessSet would drop it.
+            w.state = WorkerState::Lost;
+            s.workers.append(w);
+            continue;
+        }
+        const QJsonObject info = QJsonDocument::fromJson(h.elements.at(0).str).object();
+        for (const QJsonValue &q : info.value(QStringLiteral("queues")).toArray()) {
+            w.queues << q.toString();
+        }
+        w.queues.removeDuplicates();
+        const auto beat = h.elements.at(2).toDouble();
+        if (beat) {
+            w.lastSeenAgeSeconds = std::max(0.0, now - *beat);
+        }
+        const qint64 busy = h.elements.at(1).toInteger().value_or(0);
+        if (!h.elements.at(3).isNil()) {
+            w.quiet = h.elements.at(3).str == "true"; // Sidekiq writes its @done flag with each beat
+        }
+        if (!beat || *w.lastSeenAgeSeconds > d->heartbeatTimeout) {
+            w.state = WorkerState::Lost;
+        } else {
+            w.state = busy > 0 ? WorkerState::Busy : WorkerState::Idle;
+        }
+        for (const Reply *work : {&work6, &work7}) {
+            if (!work->isArray()) {
+                runningKnown = false;
+                continue;
+            }
+            for (qsizetype i = 0; i + 1 < work->elements.size(); i += 2) {
+                const QJsonObject entry = QJsonDocument::fromJson(work->elements.at(i + 1).str).object();
+                const QString q = entry.value(QStringLiteral("queue")).toString();
+                running[q] += 1;
+                if (w.currentJob.isEmpty()) {
+                    const QJsonValue payload = entry.value(QStringLiteral("payload"));
+                    const QJsonObject job = payload.isObject()
+                                                ? payload.toObject()
+                                                : QJsonDocument::fromJson(payload.toString().toUtf8()).object();
+                    w.currentJob = job.value(QStringLiteral("jid")).toString();
+                }
+            }
+        }
+        s.workers.append(w);
+    }
+    s.workersComplete = true;
+    if (!runningKnown) {
+        return std::nullopt;
+    }
+    return running;
+}
+
+void SidekiqBackend::readQueues(const Reply &heads, const QByteArrayList &names,
+                                const QSet<QByteArray> &registered, double now,
+                                const std::optional<QHash<QString, qint64>> &running, Snapshot &s)
+{
+    for (qsizetype i = 0; i < names.size(); ++i) {
+        QueueStats q;
+        q.name = text(names.at(i));
+        const Reply *head = heads.isArray() && i < heads.elements.size() ? &heads.elements.at(i) : nullptr;
+        const qint64 len = head && head->isArray() && !head->elements.isEmpty()
+                               ? head->elements.at(0).toInteger().value_or(-1)
+                               : -1;
+        if (len < 0) {
+            s.warnings << tr("Queue %1 could not be read: %2")
+                              .arg(q.name, head && head->elements.size() > 1 ? text(head->elements.at(1).str)
+                                                                             : heads.errorText());
+            q.countExactness = Exactness::Unknown;
+        } else {
+            q.waiting = len;
+            if (len == 0) {
+                q.oldestAgeSeconds = 0.0;
+                if (!registered.contains(names.at(i))) {
+                    d->listOnly.remove(names.at(i)); // the list is gone and it was never registered
+                    continue;
+                }
+            } else if (head->elements.size() >= 3 && head->elements.at(1).isString()) {
+                if (const auto t = head->elements.at(1).toDouble(); t && redis::epochSeconds(*t)) {
+                    q.oldestAgeSeconds = std::max(0.0, now - *redis::epochSeconds(*t));
+                }
+            }
+            if (len > 0 && !q.oldestAgeSeconds) {
+                s.warnings << tr("The oldest job in queue %1 has no enqueued_at time: its age is unknown.").arg(q.name);
+            }
+        }
+        if (running) {
+            q.running = running->value(q.name, 0);
+        }
+        s.queues.append(q);
+    }
+    std::sort(s.queues.begin(), s.queues.end(), [](const QueueStats &a, const QueueStats &b) { return a.name < b.name; });
+}
+
+void SidekiqBackend::applySetCounts(const SetCounts sets[], Snapshot &s)
+{
+    for (QueueStats &q : s.queues) {
+        if (sets[0].known) {
+            q.failed = sets[0].perQueue.value(q.name, 0);
+        }
+        if (sets[1].known) {
+            q.scheduled = sets[1].perQueue.value(q.name, 0);
+        }
+        if (sets[2].known) {
+            q.dead = sets[2].perQueue.value(q.name, 0);
+        }
+        if (sets[0].known && sets[2].known) {
+            // retry_count 0 means one failure so far.
+            const qint64 worst = std::max(sets[0].maxRetry.value(q.name, -1), sets[2].maxRetry.value(q.name, -1));
+            q.maxAttempts = worst >= 0 ? worst + 1 : 0;
+        }
+    }
 }
 
 } // namespace qd::sidekiq

@@ -4,14 +4,21 @@
 
 #include "../redis/redisbackend.h"
 
+#include <QHash>
+#include <QSet>
+
 #include <memory>
+#include <optional>
 
 namespace qd::sidekiq {
 
+struct SetCounts;
+
 /// Sidekiq 6.x and 7.x on Redis (`sidekiq+redis://host:6379/0?namespace=app`). One poll is two pipelined
 /// round trips: (1) the queue and process sets, the counters and one SCAN step that discovers queues
-/// existing only as lists; (2) one Lua script reading every queue's length and oldest job, one counting the
-/// retry/schedule/dead sets per queue, and each process's heartbeat hash and work hash.
+/// existing only as lists; (2) Lua scripts reading the queues' lengths and oldest jobs (50 queues a call), one
+/// step per retry/schedule/dead set counting it per queue (see SetWalk), and each process's heartbeat and work
+/// hash. A big set that changed takes further short rounds (each Lua call bounded by `scan_budget_ms`).
 /// URL options: `namespace`; `heartbeat_timeout` (s, default 30: a process whose beat is older, or whose
 /// heartbeat key expired, is lost); `breakdown_limit` (default 50000: larger retry/schedule/dead sets are
 /// not broken down per queue and show as unknown per queue); `readonly=1` refuses every action.
@@ -27,8 +34,9 @@ public:
     Capabilities capabilities() const override;
     /// Waiting jobs oldest first (queue lists), running jobs (work hashes), and the schedule/retry/dead sets
     /// filtered by queue, soonest first; a Lua script scans at most `scan_limit` (default 20000) entries per page,
-    /// and stops after the 100-entry chunk that used up `scan_budget_ms` (default 2) so a search over a million
-    /// jobs never holds Redis longer than that: pages then come back short, with a cursor and scan progress.
+    /// and stops after the chunk that used up `scan_budget_ms` (default 2; chunks are sized to about 64 KiB and a
+    /// quarter of the budget) so a search over a million jobs never holds Redis longer than that: pages then come
+    /// back short, with a cursor and scan progress.
     QFuture<JobPage> jobs(const JobQuery &query) override;
     QFuture<JobDetail> job(const QString &id) override;
     /// Every waiting job when the queue holds at most `sample_limit` (default 10000), else that many read in
@@ -53,6 +61,15 @@ protected:
     void poll(redis::Connection &c, Finish finish) override;
 
 private:
+    /// Workers from the processes' heartbeat and work hashes; jobs running per queue, or nullopt when unknown.
+    std::optional<QHash<QString, qint64>> readProcesses(const QList<redis::Reply> &replies,
+                                                        const QByteArrayList &processes, double now,
+                                                        Snapshot &s) const;
+    void readQueues(const redis::Reply &heads, const QByteArrayList &names,
+                    const QSet<QByteArray> &registered, double now,
+                    const std::optional<QHash<QString, qint64>> &running, Snapshot &s);
+    static void applySetCounts(const SetCounts sets[], Snapshot &s);
+
     struct Private;
     std::unique_ptr<Private> d;
 };

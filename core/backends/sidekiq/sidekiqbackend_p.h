@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sidekiqbackend.h"
+#include "sidekiqsets.h"
 
 #include <QSet>
 
@@ -48,6 +49,7 @@ struct SidekiqBackend::Private
         }
         const QString ro = url.option(QStringLiteral("readonly"));
         readOnly = ro == u"1" || ro == u"true";
+        sets.configure({key("retry"), key("schedule"), key("dead")}, breakdownLimit, scanBudgetUs);
     }
     QByteArray key(const QByteArray &k) const { return prefix + k; }
 
@@ -62,6 +64,7 @@ struct SidekiqBackend::Private
     // Connection thread only:
     redis::ScanCursor scan;
     QSet<QByteArray> listOnly;   // queues found as lists but missing from the `queues` set
+    SetWalk sets;                // the retry/schedule/dead breakdown, carried from poll to poll
 };
 
 } // namespace qd::sidekiq

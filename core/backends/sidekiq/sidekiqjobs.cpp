@@ -15,6 +15,9 @@
 #include <QJsonObject>
 #include <QUuid>
 
+#include <algorithm>
+#include <memory>
+
 namespace qd::sidekiq {
 
 using redis::Batch;
@@ -34,21 +37,22 @@ const redis::Script kPage(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF QD_REDIS_LUA
 local kind, i, limit, queue, search, maxScan = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
 local total = kind == 'list' and redis.call('LLEN', KEYS[1]) or redis.call('ZCARD', KEYS[1])
 local out = {-1, total}
-local found, scanned, chunk = 0, 0, 500
-if budget > 0 then chunk = 100 end
+local found, scanned = 0, 0
 while found < limit and scanned < maxScan do
+  local want, bytes = chunk, 0
   local items, scores = {}, {}
   if kind == 'list' then
-    local raw = redis.call('LRANGE', KEYS[1], -(i + chunk), -(i + 1))
+    local raw = redis.call('LRANGE', KEYS[1], -(i + want), -(i + 1))
     for k = #raw, 1, -1 do items[#items + 1] = raw[k]; scores[#scores + 1] = '' end
   else
-    local raw = redis.call('ZRANGE', KEYS[1], i, i + chunk - 1, 'WITHSCORES')
+    local raw = redis.call('ZRANGE', KEYS[1], i, i + want - 1, 'WITHSCORES')
     for k = 1, #raw, 2 do items[#items + 1] = raw[k]; scores[#scores + 1] = raw[k + 1] end
   end
   if #items == 0 then return out end
   for k, m in ipairs(items) do
     i = i + 1
     scanned = scanned + 1
+    bytes = bytes + #m
     if (queue == '' or queueOf(m) == queue) and (search == '' or string.find(m, search, 1, true)) then
       out[#out + 1] = m
       out[#out + 1] = scores[k]
@@ -57,8 +61,9 @@ while found < limit and scanned < maxScan do
     end
     if scanned >= maxScan then break end
   end
-  if #items < chunk and found < limit then return out end
-  if found < limit and scanned < maxScan and overBudget() then break end
+  if #items < want and found < limit then return out end
+  local spent = chunkDone(#items, bytes)
+  if found < limit and scanned < maxScan and spent then break end
 end
 if i >= total then return out end -- looked at everything: no empty last round trip
 out[1] = i
@@ -92,7 +97,7 @@ return out
     "  return nil\n"                                                                                                \
     "end\n"
 
-const redis::Script kTake(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF QD_SIDEKIQ_LUA_FIND_JOB R"lua(
+const redis::Script kTake(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF QD_SIDEKIQ_LUA_FIND_JOB QD_REDIS_LUA_LAST_NUMBER R"lua(
 local mode, kind, score, jid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local m = findJob(KEYS[1], kind, score, jid, tonumber(ARGV[7]))
 if m == nil then return {0} end
@@ -115,16 +120,6 @@ if mode == 'move' then
   redis.call('SADD', KEYS[2], ARGV[9])
   redis.call('LPUSH', ARGV[5] .. ARGV[9], moved)
   return {1, ARGV[9]}
-end
-local function lastNumber(s, field)
-  local pat = '"' .. field .. '":(%-?[%d%.eE%+]+)'
-  local a, b, v, init = nil, nil, nil, 1
-  while true do
-    local x, y, w = string.find(s, pat, init)
-    if not x then break end
-    a, b, v, init = x, y, w, y + 1
-  end
-  return a, b, v
 end
 local function setNumber(s, field, text)
   local a, b = lastNumber(s, field)
@@ -163,34 +158,39 @@ redis.call('LPUSH', KEYS[3], ARGV[6])
 return {1, m}
 )lua"));
 
-// Waiting jobs of one queue by class. KEYS[1]: the queue list; ARGV[1]: most jobs to read. Returns
-// {length, examined, class1, count1, …}; the class is ActiveJob's "wrapped" if present, else "class" (the last
-// one in the JSON: Sidekiq writes them after the arguments, so a "class" inside the args does not count).
-const redis::Script kClasses(QByteArrayLiteral(R"lua(
+// Waiting jobs of one queue by class, in windows of 100 jobs: every job when the list holds at most ARGV[1], else
+// that many in evenly spaced windows. KEYS[1]: the queue list; ARGV: most jobs to read, time budget (µs, 0: none),
+// the position to start at (window * 100 + offset in it). Each window is read in adaptive chunks, so a call stays
+// within the budget for 64 KiB jobs too. Returns {length, examined, next position or -1 when done, class1,
+// count1, …}; the class is ActiveJob's "wrapped" if present, else "class" (the last one in the JSON: Sidekiq
+// writes them after the arguments, so a "class" inside the args does not count). The caller continues from the
+// next position in another call.
+const redis::Script kClasses(QByteArrayLiteral(QD_REDIS_LUA_LAST_NUMBER QD_REDIS_LUA_BUDGET(2) R"lua(
 local n = redis.call('LLEN', KEYS[1])
-local limit = tonumber(ARGV[1])
+local limit, pos = tonumber(ARGV[1]), tonumber(ARGV[3])
 local counts, order, examined = {}, {}, 0
-local function take(items)
+local windows = n <= limit and math.ceil(n / 100) or math.floor(limit / 100)
+local function windowStart(k)
+  if n <= limit then return k * 100 end
+  return math.floor(k * (n - 100) / math.max(windows - 1, 1))
+end
+while math.floor(pos / 100) < windows do
+  local w, off = math.floor(pos / 100), pos % 100
+  local first = windowStart(w) + off
+  local want = math.min(chunk, 100 - off)
+  local items = redis.call('LRANGE', KEYS[1], first, first + want - 1)
+  local bytes = 0
   for _, m in ipairs(items) do
-    local c = nil
-    for w in string.gmatch(m, '"wrapped":"([^"]*)"') do c = w end
-    if c == nil then for w in string.gmatch(m, '"class":"([^"]*)"') do c = w end end
-    c = c or '?'
+    local c = lastString(m, 'wrapped') or lastString(m, 'class') or '?'
     if counts[c] == nil then counts[c] = 0; order[#order + 1] = c end
     counts[c] = counts[c] + 1
     examined = examined + 1
+    bytes = bytes + #m
   end
+  if #items < want then pos = (w + 1) * 100 else pos = pos + want end
+  if chunkDone(#items, bytes) then break end
 end
-if n <= limit then
-  for i = 0, n - 1, 1000 do take(redis.call('LRANGE', KEYS[1], i, i + 999)) end
-else
-  local windows = math.floor(limit / 100)
-  for w = 0, windows - 1 do
-    local start = math.floor(w * (n - 100) / math.max(windows - 1, 1))
-    take(redis.call('LRANGE', KEYS[1], start, start + 99))
-  end
-end
-local out = {n, examined}
+local out = {n, examined, math.floor(pos / 100) < windows and pos or -1}
 for _, c in ipairs(order) do out[#out + 1] = c; out[#out + 1] = counts[c] end
 return out
 )lua"));
@@ -530,32 +530,58 @@ QFuture<JobDetail> SidekiqBackend::job(const QString &id)
         unavailable);
 }
 
+namespace {
+
+// Reads kClasses from `position` on, call after call, adding to `out`, until the last window.
+void readClasses(Connection &c, QByteArray key, qint64 limit, qint64 budgetUs, qint64 position,
+                 std::shared_ptr<ClassBreakdown> out, std::function<void(ClassBreakdown)> reply)
+{
+    const Command call = kClasses.evalsha({key}, {QByteArray::number(limit), QByteArray::number(budgetUs),
+                                                  QByteArray::number(position)});
+    c.send({call}, [&c, key, limit, budgetUs, out, reply](Batch b) {
+        const Reply *r = b.ok() ? &b.replies.at(0) : nullptr;
+        if (!r) {
+            out->error = b.error;
+        } else if (r->isError() || !r->isArray() || r->elements.size() < 3) {
+            out->error = SidekiqBackend::tr("The queue could not be read: %1").arg(r->errorText());
+        } else {
+            out->total = r->elements.at(0).toInteger();
+            out->examined += r->elements.at(1).toInteger().value_or(0);
+            for (qsizetype i = 3; i + 1 < r->elements.size(); i += 2) {
+                const QString name = QString::fromUtf8(r->elements.at(i).str);
+                const qint64 count = r->elements.at(i + 1).toInteger().value_or(0);
+                auto it = std::find_if(out->classes.begin(), out->classes.end(),
+                                       [&name](const ClassBreakdown::Entry &e) { return e.className == name; });
+                if (it == out->classes.end()) {
+                    out->classes.append({name, count});
+                } else {
+                    it->count += count;
+                }
+            }
+            const qint64 next = r->elements.at(2).toInteger().value_or(-1);
+            if (next >= 0) {
+                readClasses(c, key, limit, budgetUs, next, out, reply);
+                return;
+            }
+        }
+        std::stable_sort(out->classes.begin(), out->classes.end(),
+                         [](const ClassBreakdown::Entry &a, const ClassBreakdown::Entry &x) { return a.count > x.count; });
+        reply(*out);
+    });
+}
+
+} // namespace
+
 QFuture<ClassBreakdown> SidekiqBackend::classBreakdown(const QString &queue)
 {
     ClassBreakdown unavailable;
     unavailable.error = configError();
     const QByteArray key = d->key("queue:" + queue.toUtf8());
     const qint64 limit = d->sampleLimit;
+    const qint64 budgetUs = d->scanBudgetUs;
     return onConnection<ClassBreakdown>(
-        [key, limit](Connection &c, std::function<void(ClassBreakdown)> reply) {
-            c.send({kClasses.evalsha({key}, {QByteArray::number(limit)})}, [reply](Batch b) {
-                ClassBreakdown out;
-                const Reply *r = b.ok() ? &b.replies.at(0) : nullptr;
-                if (!r) {
-                    out.error = b.error;
-                } else if (r->isError() || !r->isArray() || r->elements.size() < 2) {
-                    out.error = tr("The queue could not be read: %1").arg(r->errorText());
-                } else {
-                    out.total = r->elements.at(0).toInteger();
-                    out.examined = r->elements.at(1).toInteger().value_or(0);
-                    for (qsizetype i = 2; i + 1 < r->elements.size(); i += 2) {
-                        out.classes.append({QString::fromUtf8(r->elements.at(i).str), r->elements.at(i + 1).toInteger().value_or(0)});
-                    }
-                    std::stable_sort(out.classes.begin(), out.classes.end(),
-                                     [](const ClassBreakdown::Entry &a, const ClassBreakdown::Entry &x) { return a.count > x.count; });
-                }
-                reply(out);
-            });
+        [key, limit, budgetUs](Connection &c, std::function<void(ClassBreakdown)> reply) {
+            readClasses(c, key, limit, budgetUs, 0, std::make_shared<ClassBreakdown>(), std::move(reply));
         },
         unavailable);
 }
