@@ -3,6 +3,7 @@
 #include "historyschema.h"
 
 #include <QSqlError>
+#include <QSqlRecord>
 #include <QVariant>
 
 #include <chrono>
@@ -10,8 +11,6 @@
 namespace qd {
 
 namespace {
-
-constexpr qint64 kMinuteMs = 60'000;
 
 /// A null QString binds as SQL NULL; connection-wide series use an empty (non-null) queue name.
 QString nonNull(const QString &s)
@@ -24,13 +23,6 @@ void bindKey(QSqlQuery &q, const SeriesKey &key)
     q.bindValue(0, nonNull(key.connection));
     q.bindValue(1, nonNull(key.queue));
     q.bindValue(2, int(key.metric));
-}
-
-/// Floors to the minute, also for times before 1970 (% truncates towards zero).
-qint64 minuteOf(qint64 tMs)
-{
-    const qint64 r = tMs % kMinuteMs;
-    return tMs - (r < 0 ? r + kMinuteMs : r);
 }
 
 QString openDb(QSqlDatabase &db, const QString &name, const QString &path)
@@ -110,12 +102,14 @@ QString HistoryWriter::open(const QString &path)
     }
     QString err;
     m_insertSample = prepared(
-        m_db, QStringLiteral("INSERT OR IGNORE INTO samples (series_id, t_ms, value) VALUES (?, ?, ?)"), &err);
+        m_db, QStringLiteral("INSERT OR IGNORE INTO samples (series_id, t_ms, value, held) VALUES (?, ?, ?, ?)"), &err);
     m_upsertRollup = prepared(
         m_db,
-        QStringLiteral("INSERT INTO rollups (series_id, minute_ms, min, max, sum, count) VALUES (?, ?, ?, ?, ?, ?)"
+        QStringLiteral("INSERT INTO rollups (series_id, minute_ms, min, max, sum, count, held)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)"
                        " ON CONFLICT (series_id, minute_ms) DO UPDATE SET min = MIN(min, excluded.min),"
-                       " max = MAX(max, excluded.max), sum = sum + excluded.sum, count = count + excluded.count"),
+                       " max = MAX(max, excluded.max), sum = sum + excluded.sum, count = count + excluded.count,"
+                       " held = 0"),
         &err);
     m_insertSeries = prepared(
         m_db, QStringLiteral("INSERT OR IGNORE INTO series (connection, queue, metric) VALUES (?, ?, ?)"), &err);
@@ -155,15 +149,25 @@ QString HistoryWriter::createSchema()
     sql << QStringLiteral("CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, connection TEXT NOT NULL,"
                           " queue TEXT NOT NULL, metric INTEGER NOT NULL, UNIQUE (connection, queue, metric))")
         << QStringLiteral("CREATE TABLE IF NOT EXISTS samples (series_id INTEGER NOT NULL, t_ms INTEGER NOT NULL,"
-                          " value REAL NOT NULL, PRIMARY KEY (series_id, t_ms)) WITHOUT ROWID")
+                          " value REAL NOT NULL, held INTEGER NOT NULL DEFAULT 0,"
+                          " PRIMARY KEY (series_id, t_ms)) WITHOUT ROWID")
         << QStringLiteral("CREATE TABLE IF NOT EXISTS rollups (series_id INTEGER NOT NULL, minute_ms INTEGER NOT NULL,"
                           " min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL,"
-                          " PRIMARY KEY (series_id, minute_ms)) WITHOUT ROWID")
-        << QStringLiteral("PRAGMA user_version = %1").arg(kHistorySchemaVersion);
+                          " held INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (series_id, minute_ms)) WITHOUT ROWID");
     for (const QString &statement : std::as_const(sql)) {
         if (!q.exec(statement)) {
             return rollback(q.lastError().text());
         }
+    }
+    // Version 1 stored every sample: its rows keep held = 0, which is what they are (each a poll of its own).
+    for (const QString &table : {QStringLiteral("samples"), QStringLiteral("rollups")}) {
+        if (!hasColumn(m_db, table, QStringLiteral("held"))
+            && !q.exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN held INTEGER NOT NULL DEFAULT 0").arg(table))) {
+            return rollback(q.lastError().text());
+        }
+    }
+    if (!q.exec(QStringLiteral("PRAGMA user_version = %1").arg(kHistorySchemaVersion))) {
+        return rollback(q.lastError().text());
     }
     if (!m_db.commit()) {
         return rollback(m_db.lastError().text());
@@ -176,8 +180,11 @@ QString HistoryWriter::rollback(const QString &error)
     m_db.rollback();
     // Series rows inserted by the failed transaction are gone; their ids may be handed out again.
     for (const SeriesKey &key : std::as_const(m_newIds)) {
+        m_runs.forget(m_ids.value(key));
         m_ids.remove(key);
     }
+    m_runs.takeRaw(); // rows of the failed transaction: dropped, and said so by the caller
+    m_runs.takeRollups();
     m_newIds.clear();
     return error;
 }
@@ -208,54 +215,84 @@ QString HistoryWriter::write(const QList<PendingSample> &batch)
         return m_db.lastError().text();
     }
     m_newIds.clear();
-    struct Agg
-    {
-        double min, max, sum;
-        qint64 count;
-    };
-    // Rollups are aggregated in memory first: one UPSERT per (series, minute) per batch, not per sample.
-    QHash<QPair<qint64, qint64>, Agg> rollups;
     for (const PendingSample &s : batch) {
-        const auto id = seriesId(s.key);
-        if (!id) {
-            return rollback(tr("cannot register a series: %1").arg(m_insertSeries->lastError().text()));
+        switch (s.kind) {
+        case PendingKind::Sample: {
+            const auto id = seriesId(s.key);
+            if (!id) {
+                return rollback(tr("cannot register a series: %1").arg(m_insertSeries->lastError().text()));
+            }
+            m_runs.sample(*id, s.key.connection, s.tMs, s.value);
+            break;
         }
-        m_insertSample->bindValue(0, *id);
-        m_insertSample->bindValue(1, s.tMs);
-        m_insertSample->bindValue(2, s.value);
-        if (!m_insertSample->exec()) {
-            return rollback(m_insertSample->lastError().text());
-        }
-        if (m_insertSample->numRowsAffected() <= 0) {
-            continue; // a duplicate: already counted in its rollup
-        }
-        const QPair<qint64, qint64> slot{*id, minuteOf(s.tMs)};
-        auto it = rollups.find(slot);
-        if (it == rollups.end()) {
-            rollups.insert(slot, Agg{s.value, s.value, s.value, 1});
-        } else {
-            it->min = std::min(it->min, s.value);
-            it->max = std::max(it->max, s.value);
-            it->sum += s.value;
-            ++it->count;
+        case PendingKind::EndOfSnapshot: m_runs.endOfSnapshot(s.key.connection, s.tMs); break;
+        case PendingKind::PollFailed: m_runs.interrupt(s.key.connection); break;
         }
     }
-    for (auto it = rollups.cbegin(); it != rollups.cend(); ++it) {
-        m_upsertRollup->bindValue(0, it.key().first);
-        m_upsertRollup->bindValue(1, it.key().second);
-        m_upsertRollup->bindValue(2, it->min);
-        m_upsertRollup->bindValue(3, it->max);
-        m_upsertRollup->bindValue(4, it->sum);
-        m_upsertRollup->bindValue(5, it->count);
-        if (!m_upsertRollup->exec()) {
-            return rollback(m_upsertRollup->lastError().text());
-        }
+    if (QString err = insertRows(); !err.isEmpty()) {
+        return rollback(err);
     }
     if (!m_db.commit()) {
         return rollback(m_db.lastError().text());
     }
     m_newIds.clear();
     return {};
+}
+
+QString HistoryWriter::insertRows()
+{
+    for (const RawRow &r : m_runs.takeRaw()) {
+        m_insertSample->bindValue(0, r.seriesId);
+        m_insertSample->bindValue(1, r.tMs);
+        m_insertSample->bindValue(2, r.value);
+        m_insertSample->bindValue(3, int(r.held));
+        if (!m_insertSample->exec()) {
+            return m_insertSample->lastError().text();
+        }
+    }
+    for (const RollupRow &r : m_runs.takeRollups()) {
+        m_upsertRollup->bindValue(0, r.seriesId);
+        m_upsertRollup->bindValue(1, r.minuteMs);
+        m_upsertRollup->bindValue(2, r.min);
+        m_upsertRollup->bindValue(3, r.max);
+        m_upsertRollup->bindValue(4, r.sum);
+        m_upsertRollup->bindValue(5, r.count);
+        m_upsertRollup->bindValue(6, int(r.held));
+        if (!m_upsertRollup->exec()) {
+            return m_upsertRollup->lastError().text();
+        }
+    }
+    return {};
+}
+
+QString HistoryWriter::commitRows()
+{
+    if (!m_db.transaction()) {
+        return m_db.lastError().text();
+    }
+    if (QString err = insertRows(); !err.isEmpty()) {
+        return rollback(err);
+    }
+    if (!m_db.commit()) {
+        return rollback(m_db.lastError().text());
+    }
+    return {};
+}
+
+QString HistoryWriter::settle(const SeriesKey &key)
+{
+    const auto it = m_ids.constFind(key);
+    if (it == m_ids.cend()) {
+        return {}; // nothing recorded for it by this writer
+    }
+    m_runs.settle(*it);
+    return commitRows();
+}
+
+QString HistoryWriter::closeAll()
+{
+    m_runs.closeAll();
+    return commitRows();
 }
 
 QString HistoryWriter::enforceRetention(qint64 nowMs, const HistoryRetention &retention)
@@ -284,6 +321,8 @@ HistoryReader::~HistoryReader()
 {
     m_raw.reset();
     m_rollups.reset();
+    m_rawNext.reset();
+    m_rollupsNext.reset();
     closeDb(m_db, m_name);
 }
 
@@ -295,22 +334,64 @@ QString HistoryReader::open(const QString &path)
     QSqlQuery(m_db).exec(QStringLiteral("PRAGMA query_only=1")); // this connection never writes, by design
     QString err;
     m_raw = prepared(m_db,
-                     QStringLiteral("SELECT s.t_ms, s.value FROM samples s JOIN series r ON r.id = s.series_id"
+                     QStringLiteral("SELECT s.t_ms, s.value, s.held FROM samples s JOIN series r ON r.id = s.series_id"
                                     " WHERE r.connection = ? AND r.queue = ? AND r.metric = ?"
                                     " AND s.t_ms BETWEEN ? AND ? ORDER BY s.t_ms"),
                      &err);
     m_rollups = prepared(m_db,
-                         QStringLiteral("SELECT u.minute_ms, u.min, u.max FROM rollups u JOIN series r"
+                         QStringLiteral("SELECT u.minute_ms, u.min, u.max, u.held FROM rollups u JOIN series r"
                                         " ON r.id = u.series_id WHERE r.connection = ? AND r.queue = ?"
                                         " AND r.metric = ? AND u.minute_ms BETWEEN ? AND ? ORDER BY u.minute_ms"),
                          &err);
+    m_rawNext = prepared(m_db,
+                         QStringLiteral("SELECT s.t_ms, s.value, s.held FROM samples s JOIN series r ON r.id = s.series_id"
+                                        " WHERE r.connection = ? AND r.queue = ? AND r.metric = ? AND s.t_ms > ?"
+                                        " ORDER BY s.t_ms LIMIT 1"),
+                         &err);
+    m_rollupsNext = prepared(m_db,
+                             QStringLiteral("SELECT u.minute_ms, u.min, u.max, u.held FROM rollups u JOIN series r"
+                                            " ON r.id = u.series_id WHERE r.connection = ? AND r.queue = ?"
+                                            " AND r.metric = ? AND u.minute_ms > ? ORDER BY u.minute_ms LIMIT 1"),
+                             &err);
     if (!err.isEmpty()) {
         return tr("Cannot prepare the history statements for %1: %2").arg(path, err);
     }
     return {};
 }
 
-QList<QPointF> HistoryReader::raw(const SeriesKey &key, qint64 fromMs, qint64 toMs)
+namespace {
+
+/// Points every `stepMs` strictly between `afterMs` and `beforeMs` at `value`: a stretch the writer did not store
+/// because nothing changed.
+void fill(QList<QPointF> &out, qint64 afterMs, qint64 beforeMs, double value, qint64 stepMs)
+{
+    if (stepMs <= 0) {
+        return;
+    }
+    for (qint64 t = afterMs + stepMs; t < beforeMs; t += stepMs) {
+        out.append(QPointF(double(t), value));
+    }
+}
+
+/// The first row after `afterMs` of a (t, low, high, held) query, when it is held and flat: its value, which then
+/// also held from the range's last point up to its end.
+std::optional<double> heldAfter(QSqlQuery &q, const SeriesKey &key, qint64 afterMs)
+{
+    q.setForwardOnly(true);
+    bindKey(q, key);
+    q.bindValue(3, afterMs);
+    std::optional<double> v;
+    if (q.exec() && q.next() && q.value(q.record().count() - 1).toInt() != 0
+        && q.value(1).toDouble() == q.value(q.record().count() - 2).toDouble()) {
+        v = q.value(1).toDouble();
+    }
+    q.finish();
+    return v;
+}
+
+} // namespace
+
+QList<QPointF> HistoryReader::raw(const SeriesKey &key, qint64 fromMs, qint64 toMs, qint64 fillStepMs)
 {
     QSqlQuery &q = *m_raw;
     q.setForwardOnly(true);
@@ -320,14 +401,27 @@ QList<QPointF> HistoryReader::raw(const SeriesKey &key, qint64 fromMs, qint64 to
     QList<QPointF> out;
     if (q.exec()) {
         while (q.next()) {
-            out.append(QPointF(double(q.value(0).toLongLong()), q.value(1).toDouble()));
+            const qint64 t = q.value(0).toLongLong();
+            const double v = q.value(1).toDouble();
+            if (q.value(2).toInt() != 0) {
+                // Held since the previous row (or since before the range): the value did not change in between.
+                const qint64 since = out.isEmpty() ? fromMs - fillStepMs : qint64(out.last().x());
+                fill(out, since, t, v, fillStepMs);
+            }
+            out.append(QPointF(double(t), v));
         }
     }
     q.finish(); // ends the read transaction, so the writer's checkpoints are not held back
+    if (fillStepMs > 0) {
+        // The range ends (or lies wholly) inside a stretch the next stored row says was flat.
+        if (const auto v = heldAfter(*m_rawNext, key, toMs)) {
+            fill(out, out.isEmpty() ? fromMs - fillStepMs : qint64(out.last().x()), toMs + 1, *v, fillStepMs);
+        }
+    }
     return out;
 }
 
-QList<QPointF> HistoryReader::rollups(const SeriesKey &key, qint64 fromMs, qint64 toMs)
+QList<QPointF> HistoryReader::rollups(const SeriesKey &key, qint64 fromMs, qint64 toMs, qint64 fillStepMs)
 {
     QSqlQuery &q = *m_rollups;
     q.setForwardOnly(true);
@@ -337,16 +431,25 @@ QList<QPointF> HistoryReader::rollups(const SeriesKey &key, qint64 fromMs, qint6
     QList<QPointF> out;
     if (q.exec()) {
         while (q.next()) {
-            const double t = double(q.value(0).toLongLong());
+            const qint64 t = q.value(0).toLongLong();
             const double lo = q.value(1).toDouble();
             const double hi = q.value(2).toDouble();
-            out.append(QPointF(t, lo));
+            if (q.value(3).toInt() != 0 && lo == hi && fillStepMs > 0) {
+                const qint64 since = out.isEmpty() ? minuteOf(fromMs) - kMinuteMs : qint64(out.last().x());
+                fill(out, since, t, lo, kMinuteMs); // flat minutes, one point each
+            }
+            out.append(QPointF(double(t), lo));
             if (hi != lo) {
-                out.append(QPointF(t, hi));
+                out.append(QPointF(double(t), hi));
             }
         }
     }
     q.finish();
+    if (fillStepMs > 0) {
+        if (const auto v = heldAfter(*m_rollupsNext, key, toMs)) {
+            fill(out, out.isEmpty() ? minuteOf(fromMs) - kMinuteMs : qint64(out.last().x()), toMs + 1, *v, kMinuteMs);
+        }
+    }
     return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "historystore.h"
+#include "seriesruns.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -13,16 +14,22 @@
 
 namespace qd {
 
+/// What the writer is told: a sample, or (key.metric ignored, key.queue empty) that a snapshot of key.connection
+/// taken at tMs is complete (its series without a sample became unknown), or that its poll failed.
+enum class PendingKind : quint8 { Sample, EndOfSnapshot, PollFailed };
+
 struct PendingSample
 {
     SeriesKey key;
     qint64 tMs;
     double value;
+    PendingKind kind = PendingKind::Sample;
 };
 
 /// Version of the history schema, kept in PRAGMA user_version. 0 = the first layout (columns series/t/v/
-/// minute/n and extra time indexes), migrated in place on open.
-inline constexpr int kHistorySchemaVersion = 1;
+/// minute/n and extra time indexes), migrated in place on open; 1 = every sample stored; 2 = changes and heartbeats
+/// only (SeriesRuns), with a `held` column on samples and rollups.
+inline constexpr int kHistorySchemaVersion = 2;
 
 /// The history database's writing side. Lives on (and is only touched from) the writer thread.
 class HistoryWriter final
@@ -35,9 +42,14 @@ public:
     Q_DISABLE_COPY_MOVE(HistoryWriter)
 
     QString open(const QString &path); ///< creates or migrates the schema; WAL
-    /// One transaction: samples + rollups. A sample whose (series, time) is already stored is ignored, so a
-    /// snapshot recorded twice neither changes the data nor counts twice in the rollups.
+    /// One transaction: the rows SeriesRuns keeps of the batch (changes, run ends, heartbeats) and closed
+    /// minutes' rollups. A sample whose (series, time) was already fed is ignored, so a snapshot recorded twice
+    /// neither changes the data nor counts twice in the rollups.
     QString write(const QList<PendingSample> &batch);
+    /// Stores the latest sample of the series now, so that a chart loaded next ends where the data ends.
+    QString settle(const SeriesKey &key);
+    /// Closes every run and open minute (before the store goes away).
+    QString closeAll();
     /// Returns an empty string or the error. Raw samples and rollups older than the retention go.
     QString enforceRetention(qint64 nowMs, const HistoryRetention &retention);
 
@@ -45,6 +57,8 @@ private:
     QString createSchema();
     std::optional<qint64> seriesId(const SeriesKey &key);
     QString rollback(const QString &error);
+    QString insertRows(); ///< SeriesRuns' rows, inside the open transaction
+    QString commitRows(); ///< SeriesRuns' rows, in a transaction of their own
 
     QString m_name;
     QSqlDatabase m_db;
@@ -54,6 +68,7 @@ private:
     std::optional<QSqlQuery> m_upsertRollup;
     std::optional<QSqlQuery> m_insertSeries;
     std::optional<QSqlQuery> m_selectSeries;
+    SeriesRuns m_runs;
 };
 
 /// The reading side, on its own connection and thread, so a chart load never waits for a write batch.
@@ -67,15 +82,20 @@ public:
     Q_DISABLE_COPY_MOVE(HistoryReader)
 
     QString open(const QString &path);
-    QList<QPointF> raw(const SeriesKey &key, qint64 fromMs, qint64 toMs);
-    /// Per minute: its min, then its max when it differs (one point when the minute was flat).
-    QList<QPointF> rollups(const SeriesKey &key, qint64 fromMs, qint64 toMs);
+    /// The stored rows; where a row is `held` (the value stayed the same since the previous row, or since
+    /// `fromMs` for the first), points every `fillStepMs` fill the flat stretch (0: no filling).
+    QList<QPointF> raw(const SeriesKey &key, qint64 fromMs, qint64 toMs, qint64 fillStepMs = 0);
+    /// Per minute: its min, then its max when it differs (one point when the minute was flat); held stretches
+    /// filled with one point per minute when `fillStepMs` > 0.
+    QList<QPointF> rollups(const SeriesKey &key, qint64 fromMs, qint64 toMs, qint64 fillStepMs = 0);
 
 private:
     QString m_name;
     QSqlDatabase m_db;
     std::optional<QSqlQuery> m_raw;
     std::optional<QSqlQuery> m_rollups;
+    std::optional<QSqlQuery> m_rawNext;
+    std::optional<QSqlQuery> m_rollupsNext;
 };
 
 } // namespace qd

@@ -9,7 +9,10 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QMutex>
+#include <QPromise>
 #include <QUuid>
+
+#include <algorithm>
 
 namespace qd {
 
@@ -82,8 +85,10 @@ void HistoryStore::Private::writePending(HistoryStore *q)
     }
     if (!batch.isEmpty()) {
         if (QString err = writerState->write(batch); !err.isEmpty()) {
+            const auto samples = std::count_if(batch.cbegin(), batch.cend(),
+                                               [](const PendingSample &s) { return s.kind == PendingKind::Sample; });
             reportFailure(q, tr("History: %n sample(s) could not be written and were dropped: %1", nullptr,
-                                int(batch.size()))
+                                int(samples))
                                  .arg(err));
         }
     }
@@ -116,6 +121,9 @@ HistoryStore::~HistoryStore()
     Private *p = d.get();
     p->writer.run([this, p] {
         p->writePending(this);
+        if (p->writerState) {
+            p->writerState->closeAll(); // every run's last sample, so the next start sees where this one ended
+        }
         p->writerState.reset(); // a delayed drain that fires later finds no writer and does nothing
     }).waitForFinished();
     p->reader.run([p] { p->readerState.reset(); }).waitForFinished();
@@ -173,8 +181,14 @@ HistoryRetention HistoryStore::retention() const
 
 void HistoryStore::record(const QString &connection, const Snapshot &snapshot)
 {
-    if (!snapshot.ok() || !snapshot.takenAt.isValid()) {
-        return; // a failed poll knows nothing; the gap in the series says so
+    if (!snapshot.takenAt.isValid()) {
+        return;
+    }
+    if (!snapshot.ok()) {
+        // A failed poll knows nothing: the runs of this connection end here, and the gap in the series says so.
+        enqueue({PendingSample{SeriesKey{connection, QString(), Metric::Waiting}, snapshot.takenAt.toMSecsSinceEpoch(),
+                               0, PendingKind::PollFailed}});
+        return;
     }
     const qint64 t = snapshot.takenAt.toMSecsSinceEpoch();
     QList<PendingSample> samples;
@@ -200,6 +214,8 @@ void HistoryStore::record(const QString &connection, const Snapshot &snapshot)
     add(QString(), Metric::WorkersBusy, w.busy);
     add(QString(), Metric::WorkersIdle, w.idle);
     add(QString(), Metric::WorkersLost, w.lost);
+    // What this snapshot did not know (a queue gone, a number unknown) ends its run: a gap, not a flat line.
+    samples.append(PendingSample{SeriesKey{connection, QString(), Metric::Waiting}, t, 0, PendingKind::EndOfSnapshot});
     enqueue(std::move(samples));
 }
 
@@ -251,7 +267,14 @@ void HistoryStore::Private::enqueue(HistoryStore *q, Append &&append)
 QFuture<void> HistoryStore::flush()
 {
     Private *p = d.get();
-    return p->writer.run([this, p] { p->writePending(this); });
+    return p->writer.run([this, p] {
+        p->writePending(this);
+        if (p->writerState) {
+            if (QString err = p->writerState->closeAll(); !err.isEmpty()) {
+                Private::reportFailure(this, tr("History: the latest samples could not be written: %1").arg(err));
+            }
+        }
+    });
 }
 
 QFuture<void> HistoryStore::enforceRetention()
@@ -264,7 +287,7 @@ QFuture<void> HistoryStore::enforceRetention()
     });
 }
 
-QFuture<Series> HistoryStore::load(const SeriesKey &key, const QDateTime &from, const QDateTime &to)
+QFuture<Series> HistoryStore::load(const SeriesKey &key, const QDateTime &from, const QDateTime &to, qint64 fillStepMs)
 {
     Private *p = d.get();
     const qint64 fromMs = from.toMSecsSinceEpoch();
@@ -272,17 +295,31 @@ QFuture<Series> HistoryStore::load(const SeriesKey &key, const QDateTime &from, 
     // Decided at call time with the caller's notion of now: raw only when retention cannot have thinned
     // any part of the range.
     const qint64 rawSince = p->clock->nowMs() - toMs(retention().raw).count();
-    return p->reader.run([p, key, fromMs, toMsValue, rawSince] {
-        Series s;
-        s.key = key;
-        if (!p->readerState) {
-            return s;
+    auto promise = std::make_shared<QPromise<Series>>();
+    promise->start();
+    QFuture<Series> future = promise->future();
+    // First on the writer: what is queued, and the series' latest sample (not stored while its value holds), so the
+    // chart ends where the data ends. Then the read, on the reader's own connection.
+    p->writer.run([this, p, key, fromMs, toMsValue, rawSince, fillStepMs, promise] {
+        if (p->writerState) {
+            p->writePending(this);
+            if (QString err = p->writerState->settle(key); !err.isEmpty()) {
+                Private::reportFailure(this, tr("History: the latest sample could not be written: %1").arg(err));
+            }
         }
-        s.fromRollups = fromMs < rawSince;
-        s.points = s.fromRollups ? p->readerState->rollups(key, fromMs, toMsValue)
-                                 : p->readerState->raw(key, fromMs, toMsValue);
-        return s;
+        p->reader.run([p, key, fromMs, toMsValue, rawSince, fillStepMs, promise] {
+            Series s;
+            s.key = key;
+            if (p->readerState) {
+                s.fromRollups = fromMs < rawSince;
+                s.points = s.fromRollups ? p->readerState->rollups(key, fromMs, toMsValue, fillStepMs)
+                                         : p->readerState->raw(key, fromMs, toMsValue, fillStepMs);
+            }
+            promise->addResult(std::move(s));
+            promise->finish();
+        });
     });
+    return future;
 }
 
 } // namespace qd

@@ -67,8 +67,9 @@ struct HistoryRetention
 };
 
 /// Samples of every number Queuedeck shows, in SQLite (WAL). record() only queues: one writer thread
-/// batches inserts into transactions and maintains 1-minute rollups; retention is enforced on that thread
-/// too. Loads run on a separate read connection so a big write batch never delays a chart.
+/// batches inserts into transactions and maintains 1-minute rollups, storing changes only (see SeriesRuns);
+/// retention is enforced on that thread too. Loads run on a separate read connection so a big write batch never
+/// delays a chart.
 class HistoryStore final : public QObject
 {
     Q_OBJECT
@@ -89,12 +90,16 @@ public:
     /// Queues one sample directly (benchmarks, imports).
     void recordSample(const SeriesKey &key, qint64 tMs, double value);
 
-    /// Writes everything queued so far; the future finishes when it is committed.
+    /// Writes everything queued so far, and every series' latest sample and open minute (as on closing: the
+    /// runs of equal values start anew); the future finishes when it is committed.
     QFuture<void> flush();
     /// Deletes raw samples and rollups older than the retention (relative to the clock's now).
     QFuture<void> enforceRetention();
-    /// Loads [from, to]; raw samples when the whole range is inside the raw retention, else rollups.
-    QFuture<Series> load(const SeriesKey &key, const QDateTime &from, const QDateTime &to);
+    /// Loads [from, to]; raw samples when the whole range is inside the raw retention, else rollups. Only changes
+    /// are stored (with the last sample before each change and a heartbeat every few minutes while a value holds):
+    /// `fillStepMs` > 0 fills such flat stretches with a point every fillStepMs (pass the poll interval, so a
+    /// chart that breaks its lines at missing polls draws them whole), 0 returns the stored points only.
+    QFuture<Series> load(const SeriesKey &key, const QDateTime &from, const QDateTime &to, qint64 fillStepMs = 0);
 
 Q_SIGNALS:
     /// A write failed (disk full, database locked for too long); samples of that batch are dropped and said so.

@@ -12,6 +12,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <algorithm>
+
 using namespace qd;
 using namespace std::chrono_literals;
 
@@ -36,9 +38,10 @@ Snapshot snap(const QDateTime &at, qint64 waiting, std::optional<double> age = s
     return s;
 }
 
-Series load(HistoryStore &h, Metric m, const QDateTime &from, const QDateTime &to, const QString &queue = kQueue)
+Series load(HistoryStore &h, Metric m, const QDateTime &from, const QDateTime &to, const QString &queue = kQueue,
+            qint64 fillStepMs = 0)
 {
-    auto f = h.load(SeriesKey{kConn, queue, m}, from, to);
+    auto f = h.load(SeriesKey{kConn, queue, m}, from, to, fillStepMs);
     f.waitForFinished();
     return f.result();
 }
@@ -137,11 +140,76 @@ private Q_SLOTS:
         const QDateTime to = kStart.addSecs(4000);
         QTRY_COMPARE(load(h, Metric::Waiting, kStart, to).points.size(), 3000);
         QTRY_COMPARE(load(h, Metric::Waiting, kStart, to, QStringLiteral("mail")).points.size(), 3000);
-        QCOMPARE(load(h, Metric::WorkersBusy, kStart, to, QString()).points.size(), 3000);
+        // One busy worker all along: stored as its first sample, a heartbeat every 5 minutes and the latest one,
+        // and filled back to a point per poll for a chart.
+        QCOMPARE(load(h, Metric::WorkersBusy, kStart, to, QString(), 1000).points.size(), 3000);
+        QVERIFY(load(h, Metric::WorkersBusy, kStart, to, QString()).points.size() <= 3000 / 300 + 2);
         // A handful of samples, far below the batch size, is written by the timer alone.
         h.recordSample(SeriesKey{kConn, QStringLiteral("late"), Metric::Dead}, kStart.addSecs(3500).toMSecsSinceEpoch(),
                        1);
         QTRY_COMPARE(load(h, Metric::Dead, kStart, to, QStringLiteral("late")).points.size(), 1);
+    }
+
+    void onlyChangesAreStoredAndLoadFillsThemBack()
+    {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        HistoryStore h(dir.filePath(QStringLiteral("h.sqlite3")), &clock);
+        QCOMPARE(h.open(), QString());
+        // Every 5 s: 5 for 10 minutes, then 8 for a minute; a failed poll; 8 again; then the queue vanishes
+        // from one snapshot and comes back.
+        QList<QPointF> everyPoll;
+        qint64 t = 0;
+        auto poll = [&](qint64 waiting) {
+            h.record(kConn, snap(kStart.addMSecs(t), waiting));
+            everyPoll.append(QPointF(ms(kStart.addMSecs(t)), double(waiting)));
+            t += 5000;
+        };
+        for (int i = 0; i < 120; ++i) {
+            poll(5);
+        }
+        for (int i = 0; i < 12; ++i) {
+            poll(8);
+        }
+        Snapshot failed;
+        failed.error = QStringLiteral("down");
+        failed.takenAt = kStart.addMSecs(t);
+        h.record(kConn, failed);
+        t += 5000;
+        const qint64 afterFailure = t;
+        for (int i = 0; i < 12; ++i) {
+            poll(8);
+        }
+        Snapshot without = snap(kStart.addMSecs(t), 0);
+        without.queues.clear();
+        h.record(kConn, without);
+        t += 5000;
+        const qint64 afterVanishing = t;
+        for (int i = 0; i < 3; ++i) {
+            poll(8);
+        }
+        h.flush().waitForFinished();
+
+        Peek peek(h.path());
+        // 5: first, a heartbeat at 5 min, the run's end; 8: the change, the end before the failure, the first
+        // after it, the end before vanishing, the first after it, the latest — 9 rows instead of 147.
+        QCOMPARE(peek.row(QStringLiteral("SELECT COUNT(*) FROM samples s JOIN series r ON r.id = s.series_id"
+                                         " WHERE r.metric = 0")),
+                 (QVariantList{9}));
+        const QDateTime to = kStart.addMSecs(t);
+        QCOMPARE(load(h, Metric::Waiting, kStart, to, kQueue, 5000).points, everyPoll);
+        // Unfilled, the gaps stay gaps: nothing is stored between the last sample before the failure and the
+        // first after it.
+        const QList<QPointF> stored = load(h, Metric::Waiting, kStart, to).points;
+        QVERIFY(std::none_of(stored.cbegin(), stored.cend(), [&](const QPointF &p) {
+            return (p.x() > ms(kStart.addMSecs(afterFailure - 10000)) && p.x() < ms(kStart.addMSecs(afterFailure)))
+                   || (p.x() > ms(kStart.addMSecs(afterVanishing - 10000))
+                       && p.x() < ms(kStart.addMSecs(afterVanishing)));
+        }));
+        // A range starting inside a flat stretch is filled from its start.
+        const QList<QPointF> mid = load(h, Metric::Waiting, kStart.addSecs(100), kStart.addSecs(200), kQueue, 5000).points;
+        QCOMPARE(mid.first(), QPointF(ms(kStart.addSecs(100)), 5.0));
+        QCOMPARE(mid.size(), 21);
     }
 
     void duplicateSamplesCountOnce()
@@ -291,7 +359,7 @@ private Q_SLOTS:
         QCOMPARE(peek.row(QStringLiteral("SELECT series_id, t_ms, value FROM samples")), QVariantList());
         QCOMPARE(peek.row(QStringLiteral("SELECT series_id, minute_ms, min, max, sum, count FROM rollups")), {});
         QCOMPARE(peek.row(QStringLiteral("SELECT id, connection, queue, metric FROM series")), QVariantList());
-        QCOMPARE(peek.row(QStringLiteral("PRAGMA user_version")), (QVariantList{1}));
+        QCOMPARE(peek.row(QStringLiteral("PRAGMA user_version")), (QVariantList{2}));
     }
 
     void migratesTheFirstLayout()

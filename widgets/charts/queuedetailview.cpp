@@ -292,7 +292,8 @@ void QueueDetailView::reload()
     d->pendingLoads = int(d->plots.size());
     for (const Plot &p : std::as_const(d->plots)) {
         const SeriesKey key{d->connectionId, p.perQueue ? d->queue : QString(), p.metric};
-        whenFinished(d->history->load(key, from, now.addSecs(60)), this, [this, p, generation](const Series &s) {
+        const qint64 step = qint64(d->collector->interval().count());
+        whenFinished(d->history->load(key, from, now.addSecs(60), step), this, [this, p, generation](const Series &s) {
             if (generation != d->generation) {
                 return; // the operator moved on to another queue or range
             }
