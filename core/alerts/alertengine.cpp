@@ -5,10 +5,10 @@
 #include "../clock.h"
 #include "../textsafety.h"
 #include "alertmessages.h"
+#include "depthwindow.h"
 
 #include <QSet>
 
-#include <deque>
 #include <vector>
 
 namespace qd {
@@ -31,7 +31,7 @@ struct QueueMemory
     std::vector<RuleState> states;
     qint64 firstSeenMs = 0;
     bool discovered = false; ///< appeared after the connection's first poll
-    std::deque<std::pair<qint64, qint64>> depths; ///< (t, waiting) for DepthGrowing
+    DepthWindow depths; ///< for DepthGrowing
     std::optional<qint64> lastFailed;
     qint64 lastFailedMs = 0;
     bool present = true;
@@ -260,10 +260,7 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
         QueueMemory &m = *it;
         m.present = true;
         if (c.maxGrowWindowMs > 0 && q.waiting) {
-            m.depths.emplace_back(now, *q.waiting);
-            while (m.depths.size() > 2 && m.depths[1].first <= now - c.maxGrowWindowMs) {
-                m.depths.pop_front();
-            }
+            m.depths.add(now, *q.waiting, c.maxGrowWindowMs);
         }
         for (size_t k = 0; k < m.rules.size(); ++k) {
             const AlertRule &r = c.rules[m.rules[k]];
@@ -312,8 +309,8 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
             case RuleKind::DepthGrowing:
                 // forMs is the window the growth is measured over; once measured, no further hold.
                 hold = 0;
-                if (q.waiting && !m.depths.empty() && now - m.depths.front().first >= r.forMs) {
-                    grewFrom = m.depths.front().second;
+                if (q.waiting && !m.depths.isEmpty() && now - m.depths.startMs() >= r.forMs) {
+                    grewFrom = m.depths.startDepth();
                     const bool outpaced = !q.inPerMinute || !q.outPerMinute || *q.inPerMinute > *q.outPerMinute;
                     value = double(*q.waiting - grewFrom);
                     target = *value > 0 && outpaced ? level(*value, r, st.state) : AlertState::Ok;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "alerts/alertengine.h"
+#include "alerts/depthwindow.h"
 #include "backendfactory.h"
 #include "clock.h"
 #include "demo/demosimulator.h"
@@ -52,6 +53,31 @@ class TestAlertEngine : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void depthWindowIsAFixedRingThatKeepsTheWindowsStart()
+    {
+        // A day of polls every second against a 10-minute window: never more than the ring's slots, and the start
+        // is always at or just before now - 10 min (within window / kSpacing and one poll).
+        qd::DepthWindow w;
+        constexpr qint64 window = 600'000;
+        for (qint64 t = 0; t <= 86'400'000; t += 1'000) {
+            w.add(t, t / 1000, window);
+            QVERIFY(w.size() <= qd::DepthWindow::kSlots);
+            if (t >= window) {
+                QVERIFY2(w.startMs() <= t - window && w.startMs() >= t - window - window / qd::DepthWindow::kSpacing - 1'000,
+                         qPrintable(QStringLiteral("t=%1 start=%2").arg(t).arg(w.startMs())));
+                QCOMPARE(w.startDepth(), w.startMs() / 1000);
+            }
+        }
+        static_assert(sizeof(qd::DepthWindow) < 640);
+        // Polls slower than the spacing keep every sample, and still only what the window needs.
+        qd::DepthWindow slow;
+        for (qint64 t = 0; t <= 3'600'000; t += 60'000) {
+            slow.add(t, 7, window);
+        }
+        QCOMPARE(slow.startMs(), 3'600'000 - window);
+        QCOMPARE(slow.size(), 11);
+    }
+
     void oldestAgeFiresWarnsEscalatesAndClearsWithHysteresis()
     {
         ManualClock clock;
