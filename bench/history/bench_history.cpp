@@ -177,6 +177,65 @@ int main(int argc, char *argv[])
                " (GUI latency budget)");
     }
 
+    // A fleet for 48 h: what the disk holds now that only changes, run ends and heartbeats are stored. 250 queues
+    // with 3 numbers each (as a RabbitMQ poll gives: ready, unacked, consumers) every 5 s for 48 h; 2 % of the
+    // queues busy (every number changes at every poll), the others idle with one job passing through each hour.
+    // The size scales with the number of queues: it is projected to 5,000 queues (issue: < 1 GB).
+    {
+        constexpr int kFleetQueues = 250;
+        constexpr int kScale = 5000 / kFleetQueues;
+        constexpr int kFleetPolls = 48 * 3600 / 5;
+        QTemporaryDir fleetDir;
+        HistoryStore fleet(fleetDir.filePath(QStringLiteral("history.sqlite3")), &clock);
+        if (!openOrSay(fleet)) {
+            return 1;
+        }
+        QList<SeriesKey> keys;
+        for (int q = 0; q < kFleetQueues; ++q) {
+            for (const Metric m : {Metric::Waiting, Metric::Running, Metric::OldestAge}) {
+                keys.append(SeriesKey{QStringLiteral("fleet"), QStringLiteral("queue-%1").arg(q), m});
+            }
+        }
+        const qint64 tFleet0 = tEnd - qint64(kFleetPolls) * kPollMs;
+        QElapsedTimer timer;
+        timer.start();
+        for (int poll = 0; poll < kFleetPolls; ++poll) {
+            const qint64 t = tFleet0 + qint64(poll) * kPollMs;
+            for (int k = 0; k < keys.size(); ++k) {
+                const int q = k / 3;
+                const bool busy = q % 50 == 0;
+                const bool jobPassing = (poll + q * 13) % 720 < 2; // 10 s of every hour
+                fleet.recordSample(keys[k], t, busy ? value(poll, k) : jobPassing ? 1.0 : 0.0);
+            }
+        }
+        fleet.flush().waitForFinished();
+        const double seconds = double(timer.nsecsElapsed()) / 1e9;
+        const double fleetSamples = double(keys.size()) * kFleetPolls;
+        std::printf("\nfleet: %d queues x 3 numbers x %d polls (48 h at 5 s) = %.0f samples, 2 %% busy, in %.1f s\n",
+                    kFleetQueues, kFleetPolls, fleetSamples, seconds);
+        const qint64 fleetBytes = diskBytes(fleetDir.path());
+        report("  database size, 250 queues x 48 h", double(fleetBytes) / (1024.0 * 1024.0), "MiB");
+        report("  projected to 5,000 queues x 48 h", double(fleetBytes) * kScale / (1024.0 * 1024.0 * 1024.0), "GiB",
+               Goal::Below, 1, " (every sample: ~9 GiB)");
+        report("  bytes per sample polled", double(fleetBytes) / fleetSamples, "B");
+        Series busyDay, idleDay;
+        const double busyLoad = timeLoads(fleet, keys[0], tEnd - 86'400'000, tEnd, &busyDay);
+        report("  load 24 h of a busy series", busyLoad, "ms", Goal::Below, 50);
+        QList<double> idleTimes;
+        for (int run = 0; run < kRuns; ++run) {
+            QElapsedTimer t;
+            t.start();
+            auto f = fleet.load(keys[4], QDateTime::fromMSecsSinceEpoch(tEnd - 86'400'000, Qt::UTC),
+                                QDateTime::fromMSecsSinceEpoch(tEnd, Qt::UTC), kPollMs);
+            f.waitForFinished();
+            idleTimes.append(double(t.nsecsElapsed()) / 1e6);
+            idleDay = f.result();
+        }
+        report("  load 24 h of an idle series, filled at 5 s", median(idleTimes), "ms", Goal::Below, 50);
+        std::printf("%-46s %12lld / %lld points\n", "  points (busy / idle filled)",
+                    static_cast<long long>(busyDay.points.size()), static_cast<long long>(idleDay.points.size()));
+    }
+
     // Long ranges come from rollups: one series written over 30 days (518,400 samples), then 7 d and 30 d loads.
     QTemporaryDir monthDir;
     HistoryStore month(monthDir.filePath(QStringLiteral("history.sqlite3")), &clock);
