@@ -224,19 +224,23 @@ int runSnapshot(const QStringList &arguments)
 int runCheck(const QStringList &arguments)
 {
     QCommandLineParser p;
-    startCommand(p, QStringLiteral("check"), tr("Nagios/Icinga-compatible check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."));
+    startCommand(p, QStringLiteral("check"),
+                 tr("Nagios/Icinga-compatible check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Evaluates the alert "
+                    "rules the GUI uses (defaults: oldest job 5/15 min, no workers, lost workers, poison jobs, …, or "
+                    "--rules-file) on one poll; the --max-*/--warn-*/--min-* thresholds add to them."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
     const QCommandLineOption maxLatency(QStringLiteral("max-latency"), tr("CRITICAL when a job waited longer (s)."), QStringLiteral("S"));
     const QCommandLineOption warnLatency(QStringLiteral("warn-latency"), tr("WARNING when a job waited longer (s)."), QStringLiteral("S"));
     const QCommandLineOption maxDepth(QStringLiteral("max-depth"), tr("CRITICAL when a queue holds more waiting jobs."), QStringLiteral("N"));
     const QCommandLineOption warnDepth(QStringLiteral("warn-depth"), tr("WARNING when a queue holds more waiting jobs."), QStringLiteral("N"));
     const QCommandLineOption minWorkers(QStringLiteral("min-workers"), tr("CRITICAL with fewer live workers."), QStringLiteral("N"));
-    const QCommandLineOption rules(QStringLiteral("rules"),
-                                   tr("Also evaluate the alert rules the GUI uses (defaults: oldest job 5/15 min, no "
-                                      "workers, lost workers, poison jobs, …) on this one poll."));
+    // Always on: a check with no flags evaluates the GUI's default rules (a check that says OK during the outage
+    // the product was designed from is the worst answer). Kept so that existing command lines still parse.
+    QCommandLineOption rules(QStringLiteral("rules"), tr("(The default now; accepted for old command lines.)"));
+    rules.setFlags(QCommandLineOption::HiddenFromHelp);
     const QCommandLineOption rulesFile(QStringLiteral("rules-file"),
                                        tr("Evaluate the alert rules in FILE (JSON, as the GUI's rules editor exports "
-                                          "them) instead of the defaults; implies --rules."),
+                                          "them) instead of the defaults."),
                                        QStringLiteral("FILE"));
     p.addOptions({maxLatency, warnLatency, maxDepth, warnDepth, minWorkers, rules, rulesFile});
     auto usage = [&](const QString &why) {
@@ -294,7 +298,7 @@ int runCheck(const QStringList &arguments)
         return usage(snap.error());
     }
     CheckResult r = evaluateCheck(snap.value(), t);
-    if ((p.isSet(rules) || p.isSet(rulesFile)) && snap->ok()) {
+    if (snap->ok()) {
         // One poll: hold times cannot be observed, so a crossed level counts at once.
         for (AlertRule &rule : list) {
             if (rule.kind != RuleKind::NewQueue && rule.kind != RuleKind::DepthGrowing) {

@@ -130,13 +130,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("code");
-        QTest::newRow("ok") << QStringList{QStringLiteral("--max-latency"), QStringLiteral("86400")} << 0;
+        // No flags: the GUI's default rules. The fixture has a lost worker (WARN) and no job older than 5 min.
+        QTest::newRow("no flags: default rules") << QStringList{} << 1;
+        QTest::newRow("thresholds add to the rules") << QStringList{QStringLiteral("--max-latency"), QStringLiteral("86400")} << 1;
         QTest::newRow("warning") << QStringList{QStringLiteral("--warn-depth"), QStringLiteral("2")} << 1;
         QTest::newRow("critical depth") << QStringList{QStringLiteral("--max-depth"), QStringLiteral("2")} << 2;
         QTest::newRow("critical workers") << QStringList{QStringLiteral("--min-workers"), QStringLiteral("2")} << 2;
         QTest::newRow("bad threshold") << QStringList{QStringLiteral("--max-depth"), QStringLiteral("lots")} << 3;
-        // The GUI's default rules: the fixture has a lost worker (WARN) and no job older than 5 min.
-        QTest::newRow("default rules") << QStringList{QStringLiteral("--rules")} << 1;
+        QTest::newRow("--rules still parses") << QStringList{QStringLiteral("--rules")} << 1;
     }
 
     void checkExitCodes()
@@ -333,6 +334,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((after = ctl(check)).exitCode == 2, 20000);
         QVERIFY2(after.out.contains("0 live worker(s), 1 required"), after.out.constData());
         QVERIFY2(after.out.contains("lost"), after.out.constData());
+        // The same incident with no flags at all: the default rules say CRITICAL, not OK.
+        const Run noFlags = ctl({QStringLiteral("check"), sim.connectionUrl()});
+        QVERIFY2(noFlags.exitCode == 2 && noFlags.out.startsWith("QUEUEDECK CRITICAL - "), noFlags.out.constData());
         const Run snap = ctl({QStringLiteral("snapshot"), sim.connectionUrl(), QStringLiteral("--json")});
         QCOMPARE(snap.exitCode, 0);
         const QJsonArray workers = QJsonDocument::fromJson(snap.out).object().value(QStringLiteral("workers")).toArray();
