@@ -7,6 +7,8 @@
 #include <QRegularExpression>
 #include <QUrl>
 
+#include <optional>
+
 namespace qd {
 
 namespace {
@@ -35,7 +37,105 @@ constexpr SchemeInfo kSchemes[] = {
     {u"rabbitmq", u"https", 15671, u"rabbitmq+https://ops@rabbit.example:15671/%2F"},
 };
 
+/// The options each family reads. A key outside this list is refused: a typo in a safety option (READONLY=1,
+/// read_only=1) must never silently mean "off".
+QStringList allowedOptions(const QString &family, const QString &transport)
+{
+    QStringList o{QStringLiteral("readonly")};
+    if (family == u"delayedjob") {
+        return o << QStringLiteral("table") << QStringLiteral("max_run_time");
+    }
+    if (transport == u"redis" || transport == u"rediss") {
+        o << QStringLiteral("connect_timeout") << QStringLiteral("timeout") << QStringLiteral("max_reply_mb")
+          << QStringLiteral("tls_ca") << QStringLiteral("scan_limit") << QStringLiteral("scan_budget_ms");
+        if (family == u"sidekiq") {
+            o << QStringLiteral("namespace") << QStringLiteral("heartbeat_timeout") << QStringLiteral("breakdown_limit")
+              << QStringLiteral("sample_limit");
+        } else if (family == u"rq") {
+            o << QStringLiteral("heartbeat_timeout");
+        } else if (family == u"bullmq") {
+            o << QStringLiteral("prefix") << QStringLiteral("queues");
+        } else if (family == u"celery") {
+            o << QStringLiteral("queues") << QStringLiteral("results");
+        }
+        return o;
+    }
+    // RabbitMQ's management API (rabbitmq+http(s), celery+amqp).
+    return o << QStringLiteral("tls_ca") << QStringLiteral("timeout") << QStringLiteral("stats_limit")
+             << QStringLiteral("move") << QStringLiteral("amqp_port") << QStringLiteral("max_body_mb")
+             << QStringLiteral("peek_quorum");
+}
+
+bool isFlagOption(const QString &key)
+{
+    return key == u"readonly" || key == u"results" || key == u"peek_quorum";
+}
+
+bool isNumberOption(const QString &key)
+{
+    static const QStringList numbers{
+        QStringLiteral("max_run_time"),    QStringLiteral("connect_timeout"), QStringLiteral("timeout"),
+        QStringLiteral("max_reply_mb"),    QStringLiteral("scan_limit"),      QStringLiteral("scan_budget_ms"),
+        QStringLiteral("heartbeat_timeout"), QStringLiteral("breakdown_limit"), QStringLiteral("sample_limit"),
+        QStringLiteral("stats_limit"),     QStringLiteral("amqp_port"),       QStringLiteral("max_body_mb")};
+    return numbers.contains(key);
+}
+
+/// A boolean option's value, strictly: 1/true/yes/on or 0/false/no/off in any case; nullopt for anything else.
+std::optional<bool> parseFlag(const QString &value)
+{
+    const QString v = value.toLower();
+    if (v == u"1" || v == u"true" || v == u"yes" || v == u"on") {
+        return true;
+    }
+    if (v == u"0" || v == u"false" || v == u"no" || v == u"off") {
+        return false;
+    }
+    return std::nullopt;
+}
+
+/// Shown in messages: a key or value from the URL, shortened and with control characters made visible.
+QString shown(const QString &text)
+{
+    QString out;
+    for (const QChar c : text.left(60)) {
+        out += c.isPrint() ? QString(c) : QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+    }
+    return out;
+}
+
 } // namespace
+
+QString ConnectionUrl::checkOptions() const
+{
+    const QStringList allowed = allowedOptions(family, transport);
+    QStringList seen;
+    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (!allowed.contains(key)) {
+            return tr("Unknown option \"%1\" for %2 URLs (options are lower case). Valid options: %3.")
+                .arg(shown(key), scheme(), allowed.join(QStringLiteral(", ")));
+        }
+        if (seen.contains(key)) {
+            return tr("The option %1 is given twice.").arg(key);
+        }
+        seen << key;
+        if (isFlagOption(key) && !parseFlag(value)) {
+            return tr("The option %1 must be 1, true, yes or on (or 0, false, no, off); got \"%2\".")
+                .arg(key, shown(value));
+        }
+        bool number = false;
+        value.toDouble(&number);
+        if (isNumberOption(key) && !number) {
+            return tr("The option %1 must be a number; got \"%2\".").arg(key, shown(value));
+        }
+    }
+    return {};
+}
+
+bool ConnectionUrl::flag(const QString &key) const
+{
+    return parseFlag(option(key)).value_or(false);
+}
 
 QString ConnectionUrl::option(const QString &key, const QString &fallback) const
 {
@@ -155,6 +255,9 @@ Result<ConnectionUrl> ConnectionUrl::parse(const QString &input)
         }
     }
 
+    if (const QString bad = c.checkOptions(); !bad.isEmpty()) {
+        return Result<ConnectionUrl>::failure(bad);
+    }
     const QString table = c.option(QStringLiteral("table"));
     if (!table.isEmpty()) {
         static const QRegularExpression identifier(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?$"));

@@ -30,6 +30,12 @@ public:
 
     QString scheme() const { return family + u'+' + transport; }
     QString option(const QString &key, const QString &fallback = {}) const;
+    /// A boolean option (readonly, results, peek_quorum). parse() accepts only 1/true/yes/on and 0/false/no/off
+    /// (any case) for them, so this never reads a misspelt "on" as off.
+    bool flag(const QString &key) const;
+    /// Empty, or why the options are not acceptable: an unknown key (with the valid ones), a key given twice, a
+    /// boolean or number that is not one. parse() refuses such URLs.
+    QString checkOptions() const;
     bool usesTls() const { return transport == u"rediss" || transport == u"https"; }
 
     /// The URL without its password, safe for settings, logs and window titles.

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
+#include "backend.h"
+#include "backendfactory.h"
 #include "connectionurl.h"
 
 #include <QTest>
@@ -73,6 +75,72 @@ private Q_SLOTS:
         auto r = ConnectionUrl::parse(url);
         QVERIFY(!r.ok());
         QVERIFY2(r.error().contains(mentions, Qt::CaseInsensitive), qPrintable(r.error()));
+    }
+
+    void readOnlyCannotBeBypassedBySpelling_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<int>("readOnly"); // 1 read-only, 0 writable, -1 refused with a clear error
+        QTest::newRow("1") << QStringLiteral("readonly=1") << 1;
+        QTest::newRow("true") << QStringLiteral("readonly=true") << 1;
+        QTest::newRow("TRUE") << QStringLiteral("readonly=TRUE") << 1;
+        QTest::newRow("yes") << QStringLiteral("readonly=yes") << 1;
+        QTest::newRow("On") << QStringLiteral("readonly=On") << 1;
+        QTest::newRow("0") << QStringLiteral("readonly=0") << 0;
+        QTest::newRow("off") << QStringLiteral("readonly=off") << 0;
+        QTest::newRow("none") << QString() << 0;
+        QTest::newRow("leading space") << QStringLiteral("readonly=%201") << -1;
+        QTest::newRow("empty value") << QStringLiteral("readonly=") << -1;
+        QTest::newRow("y") << QStringLiteral("readonly=y") << -1;
+        QTest::newRow("upper-case key") << QStringLiteral("READONLY=1") << -1;
+        QTest::newRow("misspelt key") << QStringLiteral("read_only=1") << -1;
+        QTest::newRow("twice") << QStringLiteral("readonly=1&readonly=0") << -1;
+    }
+
+    void readOnlyCannotBeBypassedBySpelling()
+    {
+        QFETCH(QString, query);
+        QFETCH(int, readOnly);
+        const QString sep = query.isEmpty() ? QString() : QStringLiteral("?");
+        for (const QString &base : {QStringLiteral("delayedjob+sqlite:///srv/app.db"), QStringLiteral("sidekiq+redis://h/0"),
+                                    QStringLiteral("rq+redis://h/0"), QStringLiteral("bullmq+redis://h/0"),
+                                    QStringLiteral("celery+redis://h/0"), QStringLiteral("rabbitmq+http://u@h/%2F"),
+                                    QStringLiteral("delayedjob+postgresql://u@h/db")}) {
+            const auto url = ConnectionUrl::parse(base + sep + query);
+            if (readOnly < 0) {
+                QVERIFY2(!url.ok(), qPrintable(base + sep + query));
+                QVERIFY2(url.error().contains(u"readonly"), qPrintable(url.error())); // names the valid key
+                continue;
+            }
+            QVERIFY2(url.ok(), qPrintable(url.error()));
+            QCOMPARE(url->flag(QStringLiteral("readonly")), readOnly == 1);
+            // What the backend makes of it: no action offered on a read-only connection.
+            const auto backend = qd::createBackend(url.value());
+            QVERIFY2(backend.ok(), qPrintable(backend.error()));
+            const qd::Capabilities c = backend.value()->capabilities();
+            QCOMPARE(c.cancel, readOnly == 0);
+        }
+    }
+
+    void unknownOptionsAreRefusedWithTheValidOnes()
+    {
+        const auto typo = ConnectionUrl::parse(QStringLiteral("sidekiq+redis://h/0?namespce=app"));
+        QVERIFY(!typo.ok());
+        QVERIFY2(typo.error().contains(u"namespce") && typo.error().contains(u"namespace")
+                     && typo.error().contains(u"scan_budget_ms"),
+                 qPrintable(typo.error()));
+        // An option of another family is unknown here too.
+        QVERIFY(!ConnectionUrl::parse(QStringLiteral("rq+redis://h/0?namespace=app")).ok());
+        const auto number = ConnectionUrl::parse(QStringLiteral("sidekiq+redis://h/0?scan_budget_ms=fast"));
+        QVERIFY(!number.ok());
+        QVERIFY2(number.error().contains(u"number"), qPrintable(number.error()));
+        const auto control = ConnectionUrl::parse(QStringLiteral("sidekiq+redis://h/0?%1B%5D0%3Bx=1"));
+        QVERIFY(!control.ok());
+        QVERIFY2(!control.error().contains(QChar(0x1b)), qPrintable(control.error())); // shown, not sent raw
+        // The password never appears in the message.
+        const auto secret = ConnectionUrl::parse(QStringLiteral("sidekiq+redis://u:s3cret@h/0?bogus=1"));
+        QVERIFY(!secret.ok());
+        QVERIFY(!secret.error().contains(u"s3cret"));
     }
 
     void examplesAllParse()

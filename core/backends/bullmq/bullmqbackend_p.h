@@ -17,8 +17,7 @@ struct BullMqBackend::Private
         for (const QString &q : url.option(QStringLiteral("queues")).split(u',', Qt::SkipEmptyParts)) {
             configured.insert(q.trimmed().toUtf8());
         }
-        const QString ro = url.option(QStringLiteral("readonly"));
-        readOnly = ro == u"1" || ro == u"true";
+        readOnly = url.flag(QStringLiteral("readonly"));
         bool ok = false;
         scanBudgetUs = redis::scanBudgetUs(url);
         const qint64 scan = url.option(QStringLiteral("scan_limit")).toLongLong(&ok);

@@ -19,10 +19,8 @@ struct CeleryBackend::Private
              url.option(QStringLiteral("queues"), QStringLiteral("celery")).split(u',', Qt::SkipEmptyParts)) {
             configured << q.trimmed().toUtf8();
         }
-        const QString r = url.option(QStringLiteral("results"));
-        results = r == u"1" || r == u"true";
-        const QString ro = url.option(QStringLiteral("readonly"));
-        readOnly = ro == u"1" || ro == u"true";
+        results = url.flag(QStringLiteral("results"));
+        readOnly = url.flag(QStringLiteral("readonly"));
         bool ok = false;
         const qint64 scan = url.option(QStringLiteral("scan_limit")).toLongLong(&ok);
         if (ok && scan > 0) {

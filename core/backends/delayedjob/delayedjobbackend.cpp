@@ -42,7 +42,7 @@ struct DelayedJobBackend::Private
     qint64 maxRunTimeSeconds;
     const QString connectionName;
     const QString writeConnectionName = connectionName + QStringLiteral("-w");
-    const bool readOnly = url.option(QStringLiteral("readonly")) == u"1" || url.option(QStringLiteral("readonly")) == u"true";
+    const bool readOnly = url.flag(QStringLiteral("readonly"));
     // Touched only on the executor thread:
     bool schemaChecked = false;
     std::optional<qint64> watermark;          // max(id) at the previous poll

@@ -87,8 +87,8 @@ RabbitMqBackend::RabbitMqBackend(const ConnectionUrl &url, Clock *clock, QObject
     d->user = url.user.isEmpty() ? QStringLiteral("guest") : url.user;
     d->endpoint = QStringLiteral("%1:%2").arg(url.host).arg(url.port);
     bool ok = false;
-    d->peekQuorum = url.option(QStringLiteral("peek_quorum")) == u"1";
-    d->readOnly = url.option(QStringLiteral("readonly")) == u"1" || url.option(QStringLiteral("readonly")) == u"true";
+    d->peekQuorum = url.flag(QStringLiteral("peek_quorum"));
+    d->readOnly = url.flag(QStringLiteral("readonly"));
     const int limit = url.option(QStringLiteral("stats_limit")).toInt(&ok);
     if (ok && limit >= 0) {
         d->statsLimit = limit;

@@ -22,8 +22,7 @@ struct RqBackend::Private
         if (ok && scan > 0) {
             scanLimit = scan;
         }
-        const QString ro = url.option(QStringLiteral("readonly"));
-        readOnly = ro == u"1" || ro == u"true";
+        readOnly = url.flag(QStringLiteral("readonly"));
     }
     double heartbeatTimeout = 480;
     bool readOnly = false;

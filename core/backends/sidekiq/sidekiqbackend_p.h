@@ -47,8 +47,7 @@ struct SidekiqBackend::Private
         if (ok && sample >= 100) {
             sampleLimit = sample;
         }
-        const QString ro = url.option(QStringLiteral("readonly"));
-        readOnly = ro == u"1" || ro == u"true";
+        readOnly = url.flag(QStringLiteral("readonly"));
         sets.configure({key("retry"), key("schedule"), key("dead")}, breakdownLimit, scanBudgetUs);
     }
     QByteArray key(const QByteArray &k) const { return prefix + k; }
