@@ -169,7 +169,49 @@ QString ConnectionUrl::toDisplayString() const
     return s;
 }
 
+namespace {
+
+/// `message` without the password of `urlText`: error messages are printed on Nagios status lines, which
+/// monitoring systems store and forward. The password is whatever stands between the user's ':' and the last '@'
+/// of the authority, found even in a URL too malformed to parse (a space, a '#', a bad %-escape in it); QUrl's
+/// own diagnostics, which quote the whole source, are cut off.
+QString withoutSecrets(QString message, const QString &urlText)
+{
+    if (const qsizetype source = message.indexOf(u"; source was "); source >= 0) {
+        const qsizetype example = message.indexOf(u". Example: ", source);
+        message.remove(source, (example >= 0 ? example : message.size()) - source);
+    }
+    qsizetype start = urlText.indexOf(u"//");
+    start = start < 0 ? 0 : start + 2;
+    const qsizetype at = urlText.lastIndexOf(u'@');
+    if (at <= start) {
+        return message;
+    }
+    const QString userInfo = urlText.mid(start, at - start);
+    const qsizetype colon = userInfo.indexOf(u':');
+    const QString password = colon >= 0 ? userInfo.mid(colon + 1) : QString();
+    if (!password.isEmpty()) {
+        message.replace(password, QStringLiteral("***"));
+        const QString decoded = QUrl::fromPercentEncoding(password.toUtf8());
+        if (!decoded.isEmpty()) {
+            message.replace(decoded, QStringLiteral("***"));
+        }
+    }
+    return message;
+}
+
+} // namespace
+
 Result<ConnectionUrl> ConnectionUrl::parse(const QString &input)
+{
+    auto parsed = parseUnredacted(input);
+    if (!parsed.ok()) {
+        return Result<ConnectionUrl>::failure(withoutSecrets(parsed.error(), input.trimmed()));
+    }
+    return parsed;
+}
+
+Result<ConnectionUrl> ConnectionUrl::parseUnredacted(const QString &input)
 {
     const QString text = input.trimmed();
     if (text.isEmpty()) {

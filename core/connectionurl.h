@@ -41,10 +41,14 @@ public:
     /// The URL without its password, safe for settings, logs and window titles.
     QString toDisplayString() const;
 
-    /// Parses and validates; the error names the part that is wrong and shows a correct example.
+    /// Parses and validates; the error names the part that is wrong and shows a correct example, and never
+    /// contains the URL's password.
     static Result<ConnectionUrl> parse(const QString &text);
     /// Every scheme this build understands, with an example each (for help texts and the Add dialog).
     static QList<QPair<QString, QString>> examples();
+
+private:
+    static Result<ConnectionUrl> parseUnredacted(const QString &text);
 };
 
 } // namespace qd

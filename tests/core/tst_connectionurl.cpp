@@ -143,6 +143,29 @@ private Q_SLOTS:
         QVERIFY(!secret.error().contains(u"s3cret"));
     }
 
+    void errorsNeverQuoteThePassword_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("space and #") << QStringLiteral("sidekiq+redis://u:My Pass#1@h:6379/0");
+        QTest::newRow("port 99999") << QStringLiteral("sidekiq+redis://u:s3cret@h:99999/0");
+        QTest::newRow("bad %zz") << QStringLiteral("sidekiq+redis://u:s3cr%zzet@h/0");
+        QTest::newRow("missing colon") << QStringLiteral("sidekiq+redis//u:s3cret@h/0");
+        QTest::newRow("bad port text") << QStringLiteral("rabbitmq+http://u:s3cret@h:abc/%2F");
+        QTest::newRow("unknown option") << QStringLiteral("rq+redis://u:s3cret@h/0?bogus=1");
+        QTest::newRow("encoded") << QStringLiteral("rq+redis://u:s3%63ret@h:0/0");
+    }
+
+    void errorsNeverQuoteThePassword()
+    {
+        QFETCH(QString, url);
+        const auto r = ConnectionUrl::parse(url);
+        QVERIFY(!r.ok());
+        for (const QString &secret : {QStringLiteral("s3cret"), QStringLiteral("s3cr"), QStringLiteral("My Pass"),
+                                      QStringLiteral("Pass#1"), QStringLiteral("s3%63ret")}) {
+            QVERIFY2(!r.error().contains(secret), qPrintable(r.error()));
+        }
+    }
+
     void examplesAllParse()
     {
         for (const auto &[scheme, example] : ConnectionUrl::examples()) {
