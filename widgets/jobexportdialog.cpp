@@ -5,6 +5,7 @@
 #include "backend.h"
 #include "clock.h"
 #include "export/jobexport.h"
+#include "privatefiles.h"
 #include "futurewatch.h"
 #include "textsafety.h"
 
@@ -134,6 +135,7 @@ bool JobExportDialog::start()
         return refuse(tr("Filter: %1").arg(matcher.error()));
     }
     m_matcher = std::make_unique<JobMatcher>(matcher.value());
+    makePrivateFile(m_path->text().trimmed()); // job payloads and user ids: created owner-only
     m_file = std::make_unique<QFile>(m_path->text().trimmed());
     if (!m_file->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         return refuse(tr("Cannot write %1: %2").arg(m_file->fileName(), m_file->errorString()));

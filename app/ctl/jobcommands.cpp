@@ -6,6 +6,7 @@
 #include "ctlaudit.h"
 
 #include "actions/bulkrun.h"
+#include "privatefiles.h"
 #include "audit/auditlog.h"
 #include "backendfactory.h"
 #include "clock.h"
@@ -308,6 +309,7 @@ int exportJobs(Backend &backend, JobQuery q, ExportFormat format, const std::opt
         }
     } else {
         file.setFileName(path);
+        makePrivateFile(path); // job payloads and user ids: created owner-only, not 0644
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
             err() << tr("queuedeckctl: cannot write %1: %2").arg(path, file.errorString()) << '\n';
             return 1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "auditlog.h"
+#include "privatefiles.h"
 
 #include "../clock.h"
 #include "../serialexecutor.h"
@@ -62,7 +63,7 @@ QString AuditLog::defaultPath()
 
 QString AuditLog::open()
 {
-    if (!QDir().mkpath(QFileInfo(d->path).absolutePath())) {
+    if (!makePrivateDataFile(d->path)) { // job payloads before/after an edit: the owner's only
         return Tr::tr("Cannot create the directory of the audit log %1.").arg(d->path);
     }
     Private *p = d.get();

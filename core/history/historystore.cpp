@@ -5,6 +5,7 @@
 #include "../clock.h"
 #include "../serialexecutor.h"
 #include "historyschema.h"
+#include "privatefiles.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -133,12 +134,13 @@ QString HistoryStore::open()
 {
     const QFileInfo fi(d->path);
     const QString dir = fi.absolutePath();
-    if (!QDir().mkpath(dir)) {
+    if (!makePrivateDir(dir)) {
         return tr("Cannot create the history directory %1.").arg(dir);
     }
     if (!fi.exists() && !QFileInfo(dir).isWritable()) {
         return tr("The history directory %1 is not writable.").arg(dir);
     }
+    makePrivateFile(d->path); // the production's history is the owner's only (a failure shows when it opens)
     Private *p = d.get();
     QString err = p->writer.run([p]() -> QString {
         p->writerState = std::make_unique<HistoryWriter>(QStringLiteral("qd-hist-w-") + p->id);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "outbox.h"
+#include "privatefiles.h"
 
 #include "../clock.h"
 #include "../serialexecutor.h"
@@ -231,7 +232,7 @@ QString Outbox::idempotencyKey(const QString &incident, const QString &user, con
 
 QString Outbox::open()
 {
-    if (!QDir().mkpath(QFileInfo(d->path).absolutePath())) {
+    if (!makePrivateDataFile(d->path)) { // user ids and message bodies: the owner's only
         return Tr::tr("Cannot create the directory of the outbox %1.").arg(d->path);
     }
     Private *p = d.get();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "incidenttimeline.h"
+#include "privatefiles.h"
 
 #include "../clock.h"
 #include "../serialexecutor.h"
@@ -45,7 +46,7 @@ IncidentTimeline::~IncidentTimeline()
 
 QString IncidentTimeline::open()
 {
-    if (!QDir().mkpath(QFileInfo(d->path).absolutePath())) {
+    if (!makePrivateDataFile(d->path)) {
         return tr("Cannot create the directory of %1.").arg(d->path);
     }
     Private *p = d.get();

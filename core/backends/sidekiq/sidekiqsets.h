@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../redis/redisconnection.h"
+#include "backends/redis/redisconnection.h"
 
 #include <QCoreApplication>
 #include <QHash>

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#include "privatefiles.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+namespace qd {
+
+bool makePrivateDir(const QString &dir)
+{
+    if (!QDir().mkpath(dir)) {
+        return false;
+    }
+    return QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+}
+
+bool makePrivateFile(const QString &path)
+{
+    constexpr QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    if (!QFileInfo::exists(path)) {
+        QFile f(path);
+        // Created with the owner-only mode from the start: never readable by others, not even for a moment.
+        if (!f.open(QIODevice::WriteOnly | QIODevice::NewOnly, ownerOnly)) {
+            return QFileInfo::exists(path) && QFile::setPermissions(path, ownerOnly); // another process won the race
+        }
+        return true;
+    }
+    bool ok = QFile::setPermissions(path, ownerOnly);
+    for (const char *suffix : {"-wal", "-shm", "-journal"}) {
+        const QString companion = path + QLatin1String(suffix);
+        if (QFileInfo::exists(companion)) {
+            ok = QFile::setPermissions(companion, ownerOnly) && ok;
+        }
+    }
+    return ok;
+}
+
+bool makePrivateDataFile(const QString &path)
+{
+    return makePrivateDir(QFileInfo(path).absolutePath()) && makePrivateFile(path);
+}
+
+} // namespace qd

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: Queuedeck contributors
+#pragma once
+
+#include <QString>
+
+namespace qd {
+
+/// What Queuedeck keeps on disk holds job payloads before and after an edit (audit), user ids and message bodies
+/// (outbox), and the history of production: on a shared workstation, none of it is for other users. These make a
+/// data file 0600 and its directory 0700 (created so, and tightened when they already exist), as ~/.ssh is.
+
+/// Creates `dir` with its parents and makes the directory itself (not its parents) owner-only. False on failure.
+bool makePrivateDir(const QString &dir);
+/// Creates `path` empty if it does not exist and makes it, and the SQLite companions that exist beside it
+/// (-wal, -shm, -journal), owner read/write only. SQLite creates its companions with the database file's mode, so
+/// a database tightened before it is first opened stays private. False on failure.
+bool makePrivateFile(const QString &path);
+/// Both, for a data file about to be opened: its directory, then the file.
+bool makePrivateDataFile(const QString &path);
+
+} // namespace qd
