@@ -7,12 +7,20 @@
 #include <QFuture>
 #include <QTextStream>
 
+#include <unistd.h>
+
 namespace qd::ctl {
 
 /// The CLI's output streams and translation context, shared by every command.
 inline QString tr(const char *text)
 {
     return QCoreApplication::translate("queuedeckctl", text);
+}
+
+/// With plural forms (%n).
+inline QString tr(const char *text, const char *disambiguation, int n)
+{
+    return QCoreApplication::translate("queuedeckctl", text, disambiguation, n);
 }
 
 inline QTextStream &out()
@@ -45,6 +53,19 @@ inline bool helpShown(QCommandLineParser &p, const QStringList &arguments, bool 
         return true;
     }
     return false;
+}
+
+/// Asks `question` on the terminal and answers whether the operator typed "yes". False when standard input or
+/// error is not a terminal: a script must say --yes, it is never asked (and never taken as consent).
+inline bool confirmOnTerminal(const QString &question)
+{
+    if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO)) {
+        return false;
+    }
+    err() << question;
+    err().flush();
+    QTextStream in(stdin);
+    return in.readLine().trimmed().compare(QLatin1String("yes"), Qt::CaseInsensitive) == 0;
 }
 
 /// The CLI has nothing else to do while a backend works on its own thread: waiting here is fine.

@@ -294,14 +294,16 @@ int runNotify(const QStringList &arguments)
                                        QStringLiteral("URL"));
     const QCommandLineOption namesQuery(QStringLiteral("names-query"), tr("The lookup, one SELECT with :user returning name, email."),
                                         QStringLiteral("SQL"), QStringLiteral("SELECT name, email FROM users WHERE id = :user"));
-    p.addOptions({templ, channel, incident, outboxPath, dryRun, op, namesFrom, namesQuery});
+    const QCommandLineOption yes(QStringLiteral("yes"), tr("Send without asking (customers get the messages: see "
+                                                          "them with --dry-run first)."));
+    p.addOptions({templ, channel, incident, outboxPath, dryRun, yes, op, namesFrom, namesQuery});
     bool parsed = false;
     if (helpShown(p, arguments, parsed)) {
         return 0;
     }
     const QString usage = tr("usage: queuedeckctl notify URL --queue Q --state S --user-field RULE --template FILE "
                              "--channel webhook:URL|sql:URL|csv:FILE --incident ID [--older-than S] [--outbox FILE] "
-                             "[--names-from URL [--names-query SQL]] [--dry-run] [--operator NAME]");
+                             "[--names-from URL [--names-query SQL]] [--dry-run] [--yes] [--operator NAME]");
     if (!parsed || p.positionalArguments().size() != 2) {
         err() << (p.errorText().isEmpty() ? usage : p.errorText()) << '\n';
         return 2;
@@ -419,6 +421,18 @@ int runNotify(const QStringList &arguments)
         out() << missLine(*set) << '\n';
         out().flush();
         return 0;
+    }
+
+    // Messages to customers cannot be taken back: the same confirmation as a bulk action on jobs.
+    if (!p.isSet(yes)
+        && !confirmOnTerminal(tr("notify: send %n message(s) to customers through %1? Type yes to send: ", nullptr,
+                                 int(messages.size()))
+                                  .arg(escapeForDisplay(ch->displayString(), 200)))) {
+        err() << tr("queuedeckctl: notify sends %n message(s) to customers: run with --dry-run to see them, then add "
+                    "--yes.",
+                    nullptr, int(messages.size()))
+              << '\n';
+        return 2;
     }
 
     // Where this run's recipients stood before: already sent (or skipped by an operator) is not sent again.

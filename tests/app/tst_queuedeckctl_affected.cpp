@@ -106,6 +106,10 @@ private:
                                             QStringLiteral("--incident"), incident, QStringLiteral("--operator"), QStringLiteral("Ada")}) +
                            more;
         args[0] = QStringLiteral("notify");
+        if (!more.contains(u"--dry-run") && !more.contains(u"--no-yes")) {
+            args << QStringLiteral("--yes");
+        }
+        args.removeAll(QStringLiteral("--no-yes"));
         return args;
     }
 
@@ -355,6 +359,20 @@ private Q_SLOTS:
         QVERIFY(receiver.requests().isEmpty());
         QVERIFY(!QFile::exists(outbox));
         QVERIFY(notifyAuditRows().isEmpty() || !notifyAuditRows().last().first().contains(QStringLiteral("INC-DRY")));
+    }
+
+    void sendingToCustomersNeedsYes()
+    {
+        // Not a terminal (a script, cron): no question is asked and nothing is sent without --yes.
+        Receiver receiver;
+        QVERIFY(receiver.start(path(QStringLiteral("noyes.jsonl"))));
+        const QString outbox = path(QStringLiteral("noyes-outbox.sqlite3"));
+        const Run r = ctl(notify(QStringLiteral("print"), QStringLiteral("webhook:") + receiver.address(), QStringLiteral("INC-NOYES"),
+                                 {QStringLiteral("--outbox"), outbox, QStringLiteral("--no-yes")}));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("notify sends 60 message(s) to customers") && r.err.contains("--yes"), r.err.constData());
+        QVERIFY(receiver.requests().isEmpty());
+        QVERIFY(notifyAuditRows().isEmpty() || !notifyAuditRows().last().first().contains(QStringLiteral("INC-NOYES")));
     }
 
     void namesAndEmailsFromTheApplicationDatabase()
