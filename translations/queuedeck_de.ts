@@ -942,18 +942,18 @@
 <context>
     <name>qd::AuditLog</name>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="66"/>
+        <location filename="../core/audit/auditlog.cpp" line="67"/>
         <source>Cannot create the directory of the audit log %1.</source>
         <translation>Das Verzeichnis des Prüfprotokolls %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="74"/>
+        <location filename="../core/audit/auditlog.cpp" line="75"/>
         <source>Cannot open the audit log %1: %2</source>
         <translation>Das Prüfprotokoll %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="88"/>
-        <location filename="../core/audit/auditlog.cpp" line="100"/>
+        <location filename="../core/audit/auditlog.cpp" line="89"/>
+        <location filename="../core/audit/auditlog.cpp" line="101"/>
         <source>%1 is not a usable audit log: %2</source>
         <translation>%1 ist kein verwendbares Prüfprotokoll: %2</translation>
     </message>
@@ -1680,52 +1680,72 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
 <context>
     <name>qd::ConnectionUrl</name>
     <message>
-        <location filename="../core/connectionurl.cpp" line="76"/>
+        <location filename="../core/connectionurl.cpp" line="115"/>
+        <source>Unknown option &quot;%1&quot; for %2 URLs (options are lower case). Valid options: %3.</source>
+        <translation>Unbekannte Option „%1“ für %2-URLs (Optionen werden kleingeschrieben). Gültige Optionen: %3.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectionurl.cpp" line="119"/>
+        <source>The option %1 is given twice.</source>
+        <translation>Die Option %1 ist zweimal angegeben.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectionurl.cpp" line="123"/>
+        <source>The option %1 must be 1, true, yes or on (or 0, false, no, off); got &quot;%2&quot;.</source>
+        <translation>Die Option %1 muss 1, true, yes oder on sein (oder 0, false, no, off); angegeben war „%2“.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectionurl.cpp" line="129"/>
+        <source>The option %1 must be a number; got &quot;%2&quot;.</source>
+        <translation>Die Option %1 muss eine Zahl sein; angegeben war „%2“.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectionurl.cpp" line="218"/>
         <source>The connection URL is empty. Example: %1</source>
         <translation>Die Verbindungs-URL ist leer. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="82"/>
+        <location filename="../core/connectionurl.cpp" line="224"/>
         <source>&quot;%1&quot; is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.</source>
         <translation>„%1“ ist keine Verbindungs-URL: Sie braucht ein Schema wie delayedjob+sqlite:// oder sidekiq+redis://.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="100"/>
+        <location filename="../core/connectionurl.cpp" line="242"/>
         <source>Unknown scheme &quot;%1&quot;. Supported: %2.</source>
         <translation>Unbekanntes Schema „%1“. Unterstützt: %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="118"/>
+        <location filename="../core/connectionurl.cpp" line="260"/>
         <source>The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got &quot;%1&quot;.</source>
         <translation>Der SQLite-Pfad muss absolut sein (drei Schrägstriche): delayedjob+sqlite:///path/to/db.sqlite3, erhalten: „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="126"/>
+        <location filename="../core/connectionurl.cpp" line="268"/>
         <source>The URL is malformed: %1. Example: %2</source>
         <translation>Die URL ist fehlerhaft: %1. Beispiel: %2</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="131"/>
+        <location filename="../core/connectionurl.cpp" line="273"/>
         <source>The URL has no host name. Example: %1</source>
         <translation>Die URL enthält keinen Hostnamen. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="135"/>
+        <location filename="../core/connectionurl.cpp" line="277"/>
         <source>The port must be between 1 and 65535.</source>
         <translation>Der Port muss zwischen 1 und 65535 liegen.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="146"/>
+        <location filename="../core/connectionurl.cpp" line="288"/>
         <source>The PostgreSQL URL names no database. Example: %1</source>
         <translation>Die PostgreSQL-URL nennt keine Datenbank. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="153"/>
+        <location filename="../core/connectionurl.cpp" line="295"/>
         <source>The Redis database must be a number after the host, like /0; got &quot;/%1&quot;.</source>
         <translation>Die Redis-Datenbank muss eine Zahl nach dem Host sein, etwa /0; erhalten: „/%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="163"/>
+        <location filename="../core/connectionurl.cpp" line="308"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
         <translation>Der Tabellenname „%1“ ist kein einfacher SQL-Bezeichner (Buchstaben, Ziffern, Unterstrich, optional schema.).</translation>
     </message>
@@ -1956,7 +1976,7 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
 <context>
     <name>qd::HistoryReader</name>
     <message>
-        <location filename="../core/history/historyschema.cpp" line="308"/>
+        <location filename="../core/history/historyschema.cpp" line="357"/>
         <source>Cannot prepare the history statements for %1: %2</source>
         <translation>Die Verlaufsanweisungen für %1 können nicht vorbereitet werden: %2</translation>
     </message>
@@ -1964,7 +1984,7 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
 <context>
     <name>qd::HistoryStore</name>
     <message numerus="yes">
-        <location filename="../core/history/historystore.cpp" line="85"/>
+        <location filename="../core/history/historystore.cpp" line="91"/>
         <source>History: %n sample(s) could not be written and were dropped: %1</source>
         <translation>
             <numerusform>Verlauf: %n Messwert konnte nicht geschrieben werden und wurde verworfen: %1</numerusform>
@@ -1972,32 +1992,42 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../core/history/historystore.cpp" line="105"/>
+        <location filename="../core/history/historystore.cpp" line="111"/>
         <source>History: old samples could not be deleted: %1</source>
         <translation>Verlauf: Alte Messwerte konnten nicht gelöscht werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/history/historystore.cpp" line="129"/>
+        <location filename="../core/history/historystore.cpp" line="138"/>
         <source>Cannot create the history directory %1.</source>
         <translation>Das Verlaufsverzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../core/history/historystore.cpp" line="132"/>
+        <location filename="../core/history/historystore.cpp" line="141"/>
         <source>The history directory %1 is not writable.</source>
         <translation>Das Verlaufsverzeichnis %1 ist nicht beschreibbar.</translation>
     </message>
     <message>
-        <location filename="../core/history/historyschema.cpp" line="43"/>
+        <location filename="../core/history/historystore.cpp" line="276"/>
+        <source>History: the latest samples could not be written: %1</source>
+        <translation>Verlauf: Die letzten Messwerte konnten nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/history/historystore.cpp" line="309"/>
+        <source>History: the latest sample could not be written: %1</source>
+        <translation>Verlauf: Der letzte Messwert konnte nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/history/historyschema.cpp" line="35"/>
         <source>Cannot open the history database %1: %2</source>
         <translation>Die Verlaufsdatenbank %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/history/historyschema.cpp" line="49"/>
+        <location filename="../core/history/historyschema.cpp" line="41"/>
         <source>%1 is not a usable history database: %2</source>
         <translation>%1 ist keine verwendbare Verlaufsdatenbank: %2</translation>
     </message>
     <message>
-        <location filename="../core/history/historyschema.cpp" line="54"/>
+        <location filename="../core/history/historyschema.cpp" line="46"/>
         <source>%1 cannot use write-ahead logging (journal mode %2); is it on a network file system?</source>
         <translation>%1 kann kein Write-Ahead-Logging verwenden (Journal-Modus %2); liegt es auf einem Netzwerkdateisystem?</translation>
     </message>
@@ -2005,22 +2035,22 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
 <context>
     <name>qd::HistoryWriter</name>
     <message>
-        <location filename="../core/history/historyschema.cpp" line="109"/>
+        <location filename="../core/history/historyschema.cpp" line="101"/>
         <source>Cannot create the history schema in %1: %2</source>
         <translation>Das Verlaufsschema in %1 kann nicht angelegt werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/history/historyschema.cpp" line="125"/>
+        <location filename="../core/history/historyschema.cpp" line="119"/>
         <source>Cannot prepare the history statements for %1: %2</source>
         <translation>Die Verlaufsanweisungen für %1 können nicht vorbereitet werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/history/historyschema.cpp" line="141"/>
+        <location filename="../core/history/historyschema.cpp" line="135"/>
         <source>written by a newer Queuedeck (schema version %1)</source>
         <translation>von einer neueren Queuedeck-Version geschrieben (Schemaversion %1)</translation>
     </message>
     <message>
-        <location filename="../core/history/historyschema.cpp" line="221"/>
+        <location filename="../core/history/historyschema.cpp" line="223"/>
         <source>cannot register a series: %1</source>
         <translation>eine Messreihe kann nicht registriert werden: %1</translation>
     </message>
@@ -2028,22 +2058,22 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
 <context>
     <name>qd::IncidentTimeline</name>
     <message>
-        <location filename="../core/timeline/incidenttimeline.cpp" line="49"/>
+        <location filename="../core/timeline/incidenttimeline.cpp" line="50"/>
         <source>Cannot create the directory of %1.</source>
         <translation>Das Verzeichnis von %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../core/timeline/incidenttimeline.cpp" line="56"/>
+        <location filename="../core/timeline/incidenttimeline.cpp" line="57"/>
         <source>Cannot open the timeline %1: %2</source>
         <translation>Die Zeitleiste %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/timeline/incidenttimeline.cpp" line="64"/>
+        <location filename="../core/timeline/incidenttimeline.cpp" line="65"/>
         <source>%1 is not a usable timeline: %2</source>
         <translation>%1 ist keine verwendbare Zeitleiste: %2</translation>
     </message>
     <message>
-        <location filename="../core/timeline/incidenttimeline.cpp" line="82"/>
+        <location filename="../core/timeline/incidenttimeline.cpp" line="83"/>
         <source>%1 cleared (was %2)</source>
         <translation>%1 aufgehoben (war %2)</translation>
     </message>
@@ -2575,103 +2605,103 @@ Letzter Fehler:
 <context>
     <name>qd::JobExportDialog</name>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="32"/>
-        <location filename="../widgets/jobexportdialog.cpp" line="71"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="33"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="72"/>
         <source>Export Jobs</source>
         <translation>Jobs exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="34"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="35"/>
         <source>Every %1 job in %2 that the browser&apos;s search and filters match.</source>
         <translation>Jeder Job im Zustand %1 in %2, auf den Suche und Filter der Job-Ansicht passen.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="42"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="43"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="46"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="47"/>
         <source>&amp;File:</source>
         <translation>&amp;Datei:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="48"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="49"/>
         <source>CSV (spreadsheets)</source>
         <translation>CSV (Tabellenkalkulation)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="49"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="50"/>
         <source>JSON Lines (one job per line)</source>
         <translation>JSON Lines (ein Job pro Zeile)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="50"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="51"/>
         <source>F&amp;ormat:</source>
         <translation>F&amp;ormat:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="52"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="53"/>
         <source>optional: /args/0/user_id, arg:0 or re:…</source>
         <translation>optional: /args/0/user_id, arg:0 oder re:…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="53"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="54"/>
         <source>Fills the user column with the user each job concerns.</source>
         <translation>Füllt die Spalte „user“ mit dem Benutzer, den der jeweilige Job betrifft.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="54"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="55"/>
         <source>&amp;User rule:</source>
         <translation>&amp;Benutzerregel:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="61"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="62"/>
         <source>&amp;Export</source>
         <translation>&amp;Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="63"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="64"/>
         <source>&amp;Stop</source>
         <translation>&amp;Anhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="72"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="73"/>
         <source>CSV (*.csv);;JSON Lines (*.jsonl)</source>
         <translation>CSV (*.csv);;JSON Lines (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="119"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="120"/>
         <source>No connection.</source>
         <translation>Keine Verbindung.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="122"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="123"/>
         <source>Choose a file to write.</source>
         <translation>Wählen Sie eine Datei zum Schreiben.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="128"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="129"/>
         <source>User rule: %1</source>
         <translation>Benutzerregel: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="134"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="135"/>
         <source>Filter: %1</source>
         <translation>Filter: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="139"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="141"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="154"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="156"/>
         <source>Exporting…</source>
         <translation>Exportiere…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="168"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="170"/>
         <source>Stopped by an error after %Ln job(s): %1</source>
         <translation>
             <numerusform>Nach %Ln Job durch einen Fehler abgebrochen: %1</numerusform>
@@ -2679,7 +2709,7 @@ Letzter Fehler:
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="180"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="182"/>
         <source>%Ln job(s) written to %1.</source>
         <translation>
             <numerusform>%Ln Job nach %1 geschrieben.</numerusform>
@@ -2687,7 +2717,7 @@ Letzter Fehler:
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="184"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="186"/>
         <source>Stopped: %Ln job(s) written to %1; the rest were not exported.</source>
         <translation>
             <numerusform>Angehalten: %Ln Job nach %1 geschrieben; der Rest wurde nicht exportiert.</numerusform>
@@ -2695,7 +2725,7 @@ Letzter Fehler:
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="188"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="190"/>
         <source>%Ln job(s) written, %1 looked at…</source>
         <translation>
             <numerusform>%Ln Job geschrieben, %1 geprüft…</numerusform>
@@ -3676,45 +3706,45 @@ Betreff: %2
 <context>
     <name>qd::Outbox</name>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="40"/>
+        <location filename="../core/recipients/outbox.cpp" line="41"/>
         <source>The outbox is not open.</source>
         <translation>Der Postausgang ist nicht geöffnet.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="235"/>
+        <location filename="../core/recipients/outbox.cpp" line="236"/>
         <source>Cannot create the directory of the outbox %1.</source>
         <translation>Das Verzeichnis des Postausgangs %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="243"/>
+        <location filename="../core/recipients/outbox.cpp" line="244"/>
         <source>Cannot open the outbox %1: %2</source>
         <translation>Der Postausgang %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="259"/>
-        <location filename="../core/recipients/outbox.cpp" line="269"/>
+        <location filename="../core/recipients/outbox.cpp" line="260"/>
+        <location filename="../core/recipients/outbox.cpp" line="270"/>
         <source>%1 is not a usable outbox: %2</source>
         <translation>%1 ist kein verwendbarer Postausgang: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="289"/>
-        <location filename="../core/recipients/outbox.cpp" line="307"/>
-        <location filename="../core/recipients/outbox.cpp" line="320"/>
+        <location filename="../core/recipients/outbox.cpp" line="290"/>
+        <location filename="../core/recipients/outbox.cpp" line="308"/>
+        <location filename="../core/recipients/outbox.cpp" line="321"/>
         <source>Cannot write to the outbox: %1</source>
         <translation>In den Postausgang kann nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="439"/>
+        <location filename="../core/recipients/outbox.cpp" line="440"/>
         <source>Cannot mark %1 sent: %2</source>
         <translation>%1 kann nicht als gesendet markiert werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="457"/>
+        <location filename="../core/recipients/outbox.cpp" line="458"/>
         <source>Cannot mark %1 failed: %2</source>
         <translation>%1 kann nicht als fehlgeschlagen markiert werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="473"/>
+        <location filename="../core/recipients/outbox.cpp" line="474"/>
         <source>Cannot mark %1 skipped: %2</source>
         <translation>%1 kann nicht als übersprungen markiert werden: %2</translation>
     </message>
@@ -4225,47 +4255,47 @@ _Warum ist es passiert?_
         <translation>Warteschlange %1</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="355"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="356"/>
         <source>This queue has no jobs and was not seen in the last poll.</source>
         <translation>Diese Warteschlange hat keine Jobs und wurde bei der letzten Abfrage nicht gesehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="356"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="357"/>
         <source>Waiting for the first poll…</source>
         <translation>Warte auf die erste Abfrage…</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="360"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="361"/>
         <source>Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · workers %8 busy / %9 idle / %10 lost · %11</source>
         <translation>Wartend %1 · laufend %2 · geplant %3 · fehlgeschlagen %4 · ältester %5 · ein %6 · aus %7 · Worker %8 beschäftigt / %9 untätig / %10 verloren · %11</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="370"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="371"/>
         <source>Paused on the backend: workers take no jobs from this queue until it is resumed.</source>
         <translation>Im Backend pausiert: Worker nehmen aus dieser Warteschlange keine Jobs, bis sie fortgesetzt wird.</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="373"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="374"/>
         <source>dead %1 · completed and kept %2</source>
         <translation>dead %1 · abgeschlossen und aufbewahrt %2</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="377"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="378"/>
         <source>≈ Rates are lower bounds: jobs that arrive and finish between two polls are not seen.</source>
         <translation>≈ Raten sind Untergrenzen: Jobs, die zwischen zwei Abfragen eingehen und fertig werden, werden nicht gesehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="380"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="381"/>
         <source>Workers are not visible on this backend (Celery reports them only through its events).</source>
         <translation>Worker sind bei diesem Backend nicht sichtbar (Celery meldet sie nur über seine Events).</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="382"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="383"/>
         <source>Idle workers are invisible on this backend: only workers holding a job are counted.</source>
         <translation>Untätige Worker sind bei diesem Backend unsichtbar: Nur Worker, die einen Job haben, werden gezählt.</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="393"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="394"/>
         <source>Last poll failed: %1 — showing the last known data.</source>
         <translation>Letzte Abfrage fehlgeschlagen: %1 — zeige die zuletzt bekannten Daten.</translation>
     </message>
@@ -5431,124 +5461,124 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="155"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="156"/>
         <source>Redis refused to SCAN: %1</source>
         <translation>Redis hat SCAN abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="177"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="178"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation>CLIENT LIST wurde abgelehnt (%1): BullMQ-Worker sind unbekannt. Erteilen Sie dem Benutzer +client|list.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="193"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="195"/>
         <source>The BullMQ state script failed: %1</source>
         <translation>Das BullMQ-Zustandsskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="229"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="231"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation>In der Warteschlange %1 warten nur priorisierte Jobs: Ihr Alter wird nicht gelesen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="233"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="235"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="255"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="257"/>
         <source>unnamed worker at %1</source>
         <translation>unbenannter Worker unter %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="331"/>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="516"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="333"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="518"/>
         <source>BullMQ keeps no dead set: jobs that used up their attempts are in failed.</source>
         <translation>BullMQ hat kein Dead-Set: Jobs, die ihre Versuche aufgebraucht haben, liegen in failed.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="335"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="337"/>
         <source>Name a queue to list its BullMQ jobs.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre BullMQ-Jobs aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="356"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="358"/>
         <source>BullMQ jobs could not be read: %1</source>
         <translation>BullMQ-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="388"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="390"/>
         <source>&quot;%1&quot; is not a BullMQ job id (&lt;queue&gt;:&lt;job id&gt;).</source>
         <translation>„%1“ ist keine BullMQ-Job-ID (&lt;queue&gt;:&lt;job id&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="402"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="404"/>
         <source>The BullMQ job could not be read: %1</source>
         <translation>Der BullMQ-Job konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="404"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="406"/>
         <source>Job %1 no longer exists in queue %2.</source>
         <translation>Job %1 existiert nicht mehr in der Warteschlange %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="410"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="412"/>
         <source>Job %1 of queue %2 has data but is in none of BullMQ&apos;s states.</source>
         <translation>Job %1 der Warteschlange %2 hat Daten, ist aber in keinem der BullMQ-Zustände.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="461"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="463"/>
         <source>This connection is read-only (readonly=1): queues cannot be paused from it.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Über sie können keine Warteschlangen pausiert werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="478"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="480"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="485"/>
         <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="487"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="489"/>
         <source>Nothing was changed: %1</source>
         <translation>Nichts wurde geändert: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="503"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="505"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="512"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="514"/>
         <source>BullMQ jobs cannot be moved to another queue: a job&apos;s data lives under its queue&apos;s keys.</source>
         <translation>BullMQ-Jobs können nicht in eine andere Warteschlange verschoben werden: Die Daten eines Jobs liegen unter den Schlüsseln seiner Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="514"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="516"/>
         <source>Active BullMQ jobs cannot be retried or cancelled from here: a worker holds them.</source>
         <translation>Aktive BullMQ-Jobs können hier weder erneut ausgeführt noch abgebrochen werden: Ein Worker hält sie.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="519"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="521"/>
         <source>Waiting BullMQ jobs are already queued: only delayed, failed and completed jobs can be retried.</source>
         <translation>Wartende BullMQ-Jobs sind bereits eingereiht: Nur verzögerte, fehlgeschlagene und abgeschlossene Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="540"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="542"/>
         <source>job %1 has no data any more (its hash is gone); it was left where it is</source>
         <translation>Job %1 hat keine Daten mehr (sein Hash ist weg); er wurde an seinem Platz gelassen</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="541"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="543"/>
         <source>job %1 is locked by a worker; it was left alone</source>
         <translation>Job %1 ist von einem Worker gesperrt; er wurde nicht angetastet</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="542"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="544"/>
         <source>job %1 is part of a flow (parent or children); remove it with BullMQ&apos;s own API</source>
         <translation>Job %1 ist Teil eines Flows (Eltern oder Kinder); entfernen Sie ihn mit der eigenen API von BullMQ</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="543"/>
+        <location filename="../core/backends/bullmq/bullmqjobs.cpp" line="545"/>
         <source>job %1 is the next run of a job scheduler; remove the scheduler instead</source>
         <translation>Job %1 ist der nächste Lauf eines Job-Schedulers; entfernen Sie stattdessen den Scheduler</translation>
     </message>
@@ -5556,57 +5586,62 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::celery::CeleryBackend</name>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="166"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="176"/>
         <source>The Celery queue script failed: %1</source>
         <translation>Das Celery-Warteschlangenskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="181"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="192"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="255"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="230"/>
+        <source>Too many prefetched (unacked) messages to count per queue within scan_budget_ms: running and scheduled counts are unknown.</source>
+        <translation>Zu viele vorab abgeholte (unbestätigte) Nachrichten, um sie innerhalb von scan_budget_ms pro Warteschlange zu zählen: Laufende und geplante Zahlen sind unbekannt.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="261"/>
         <source>Name a queue to list its Celery messages.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre Celery-Nachrichten aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="258"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="264"/>
         <source>Celery on Redis keeps no failed or dead tasks: a failure exists only as a result (celery-task-meta-&lt;id&gt;) when a result backend is configured, without the task&apos;s arguments.</source>
         <translation>Celery auf Redis bewahrt keine fehlgeschlagenen oder toten Tasks auf: Ein Fehlschlag existiert nur als Ergebnis (celery-task-meta-&lt;id&gt;), wenn ein Result-Backend konfiguriert ist, ohne die Argumente des Tasks.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="279"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="286"/>
         <source>Celery messages could not be read: %1</source>
         <translation>Celery-Nachrichten konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="296"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="303"/>
         <source>Prefetched by a worker (kombu&apos;s unacked hash): these cannot be deleted here; use `celery control revoke`.</source>
         <translation>Von einem Worker vorab abgeholt (der unacked-Hash von kombu): Diese können hier nicht gelöscht werden; verwenden Sie `celery control revoke`.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="313"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="320"/>
         <source>&quot;%1&quot; is not a Celery job id (&lt;queue&gt;:&lt;task id&gt;).</source>
         <translation>„%1“ ist keine Celery-Job-ID (&lt;queue&gt;:&lt;task id&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="329"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="336"/>
         <source>Task %1 is no longer in queue %2.</source>
         <translation>Task %1 ist nicht mehr in der Warteschlange %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="353"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="360"/>
         <source>This connection is read-only (readonly=1): no message was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Keine Nachricht wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="357"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="364"/>
         <source>Celery on Redis keeps no failed tasks to retry or move: a task&apos;s message is gone once a worker acknowledged it.</source>
         <translation>Celery auf Redis bewahrt keine fehlgeschlagenen Tasks zum Wiederholen oder Verschieben auf: Die Nachricht eines Tasks ist weg, sobald ein Worker sie bestätigt hat.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="360"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="367"/>
         <source>Only waiting Celery messages can be deleted: a worker holds the prefetched ones (revoke them with `celery control revoke`).</source>
         <translation>Nur wartende Celery-Nachrichten können gelöscht werden: Die vorab abgeholten hält ein Worker (widerrufen Sie sie mit `celery control revoke`).</translation>
     </message>
@@ -6044,22 +6079,22 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::redis::RedisBackend</name>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="115"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="141"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="123"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="149"/>
         <source>The worker was not signalled: %1</source>
         <translation>Der Worker wurde nicht benachrichtigt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="149"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="175"/>
         <source>%1 — nothing is known to have changed; check the job list before trying again.</source>
         <translation>%1 — es ist keine Änderung bekannt; prüfen Sie die Job-Liste, bevor Sie es erneut versuchen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="160"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="186"/>
         <source>Redis refused the action: %1</source>
         <translation>Redis hat die Aktion abgelehnt: %1</translation>
     </message>
@@ -6100,78 +6135,78 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Die RQ-Schlüssel entsprechen nicht dem, was RQ schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="159"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="160"/>
         <source>The RQ queue script failed: %1</source>
         <translation>Das RQ-Warteschlangenskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="194"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="195"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="199"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="200"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="382"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="383"/>
         <source>Name a queue to list its RQ jobs: RQ keeps its registries per queue.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre RQ-Jobs aufzulisten: RQ führt seine Registries pro Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="385"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="386"/>
         <source>RQ has no dead jobs: a failed job stays in the failed registry until it expires there.</source>
         <translation>RQ hat keine toten Jobs: Ein fehlgeschlagener Job bleibt in der Failed-Registry, bis er dort abläuft.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="425"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="426"/>
         <source>RQ jobs could not be read: %1</source>
         <translation>RQ-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="436"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="437"/>
         <source>Scheduled RQ jobs come first, soonest first; then the jobs deferred until the jobs they depend on finish (no run time).</source>
         <translation>Geplante RQ-Jobs kommen zuerst, die nächstfälligen zuerst; dann die Jobs, die zurückgestellt sind, bis die Jobs fertig sind, von denen sie abhängen (keine Ausführungszeit).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="465"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="466"/>
         <source>RQ job %1 does not exist (any more).</source>
         <translation>RQ-Job %1 existiert (nicht mehr).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="503"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="504"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="507"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="508"/>
         <source>RQ jobs cannot be moved to another queue from here.</source>
         <translation>RQ-Jobs können von hier nicht in eine andere Warteschlange verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="509"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="510"/>
         <source>RQ has no dead jobs.</source>
         <translation>RQ hat keine toten Jobs.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="511"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="512"/>
         <source>Finished RQ jobs are only listed: RQ keeps them for their result, not to run again.</source>
         <translation>Abgeschlossene RQ-Jobs werden nur aufgelistet: RQ bewahrt sie wegen ihres Ergebnisses auf, nicht zur erneuten Ausführung.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="514"/>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="517"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="515"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="518"/>
         <source>Only failed and scheduled RQ jobs can be retried.</source>
         <translation>Nur fehlgeschlagene und geplante RQ-Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="515"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="516"/>
         <source>Running RQ jobs cannot be cancelled here: only the worker running a job can stop it.</source>
         <translation>Laufende RQ-Jobs können hier nicht abgebrochen werden: Nur der Worker, der einen Job ausführt, kann ihn anhalten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="543"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="544"/>
         <source>job %1 is deferred: RQ enqueues it when the jobs it depends on have finished</source>
         <translation>Job %1 ist zurückgestellt: RQ reiht ihn ein, wenn die Jobs fertig sind, von denen er abhängt</translation>
     </message>
@@ -6192,34 +6227,53 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
     </message>
 </context>
 <context>
-    <name>qd::sidekiq::SidekiqBackend</name>
+    <name>qd::sidekiq::SetWalk</name>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="148"/>
-        <source>Sidekiq keys are not what Sidekiq writes: %1</source>
-        <translation>Die Sidekiq-Schlüssel entsprechen nicht dem, was Sidekiq schreibt: %1</translation>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="140"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="159"/>
+        <source>unexpected reply</source>
+        <translation>unerwartete Antwort</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="206"/>
-        <source>Could not read the %1 set: %2</source>
-        <translation>Das Set %1 konnte nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="212"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="211"/>
         <source>The %1 set is not a sorted set: %2</source>
         <translation>Das Set %1 ist kein Sorted Set: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="219"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="212"/>
+        <source>Could not read the %1 set: %2</source>
+        <translation>Das Set %1 konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="218"/>
         <source>The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are unknown.</source>
         <translation>Das Set %1 enthält %L2 Jobs, mehr als breakdown_limit (%L3): Seine Zahlen pro Warteschlange sind unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="302"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="226"/>
+        <source>The %1 set (%L2 jobs) is still being read in short steps: its per-queue counts are unknown until the next poll.</source>
+        <translation>Das Set %1 (%L2 Jobs) wird noch in kurzen Schritten gelesen: Seine Zahlen pro Warteschlange sind bis zur nächsten Abfrage unbekannt.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="233"/>
+        <source>The %1 set is still being read in short steps: its per-queue counts are from %2.</source>
+        <translation>Das Set %1 wird noch in kurzen Schritten gelesen: Seine Zahlen pro Warteschlange stammen von %2.</translation>
+    </message>
+</context>
+<context>
+    <name>qd::sidekiq::SidekiqBackend</name>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="127"/>
+        <source>Sidekiq keys are not what Sidekiq writes: %1</source>
+        <translation>Die Sidekiq-Schlüssel entsprechen nicht dem, was Sidekiq schreibt: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="281"/>
         <source>Queue %1 could not be read: %2</source>
         <translation>Die Warteschlange %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="320"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="299"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
@@ -6269,67 +6323,67 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Job %1 ist nicht mehr im Zustand %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="547"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="546"/>
         <source>The queue could not be read: %1</source>
         <translation>Die Warteschlange konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="568"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="594"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="580"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="606"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation>Nur wartende Sidekiq-Jobs können in eine andere Warteschlange verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="581"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="607"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation>„%1“ ist kein gültiger Name einer Zielwarteschlange (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="585"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="611"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation>Nur geplante, fehlgeschlagene (Retry-Set) und tote Sidekiq-Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="586"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="612"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation>Laufende Sidekiq-Jobs können nicht abgebrochen werden: Sidekiq kann einen Job nicht anhalten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="611"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="637"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation>Job %1 hat kein Feld „queue“ an der Stelle, an der Sidekiq es schreibt; er wurde an seinem Platz gelassen</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="619"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="645"/>
         <source>This connection is read-only (readonly=1): no job can be resent.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job kann erneut gesendet werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="624"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="650"/>
         <source>Not valid JSON: %1 (at character %2).</source>
         <translation>Kein gültiges JSON: %1 (bei Zeichen %2).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="639"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="665"/>
         <source>Job %1 is not a %2 job: it was not resent.</source>
         <translation>Job %1 ist kein Job im Zustand %2: Er wurde nicht erneut gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="643"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="669"/>
         <source>Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.</source>
         <translation>Nur fehlgeschlagene (Retry-Menge), tote und geplante Sidekiq-Jobs lassen sich bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="681"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="707"/>
         <source>Nothing was resent: %1</source>
         <translation>Nichts wurde erneut gesendet: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="683"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="709"/>
         <source>Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was resent.</source>
         <translation>Job %1 ist nicht mehr dort, wo Sie ihn gesehen haben (inzwischen wiederholt, gelöscht oder ausgeführt): Nichts wurde erneut gesendet.</translation>
     </message>
@@ -6339,7 +6393,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Worker können nicht benachrichtigt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="674"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="700"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>
