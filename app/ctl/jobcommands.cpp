@@ -6,6 +6,7 @@
 #include "ctlaudit.h"
 
 #include "actions/bulkrun.h"
+#include "jobs/pagewalker.h"
 #include "privatefiles.h"
 #include "audit/auditlog.h"
 #include "backendfactory.h"
@@ -107,10 +108,13 @@ BulkPreview sampleQueue(Backend &backend, const QString &queue, qint64 total, co
 {
     JobQuery q;
     q.queue = queue;
-    q.limit = 200;
     q.withPayload = true;
-    const JobPage page = wait(backend.jobs(q));
-    return sampledPreview(total, page.error.isEmpty() ? page.jobs : QList<JobSummary>{}, rule, backend.clock()->now());
+    QList<JobSummary> sample;
+    const PageWalk walk = PageWalker::walk(backend, q, 200, 200, [&sample](const JobPage &page) {
+        sample += page.jobs;
+        return true;
+    });
+    return sampledPreview(total, walk.error.isEmpty() ? sample : QList<JobSummary>{}, rule, backend.clock()->now());
 }
 
 QString pastTense(ActionKind kind)
@@ -318,24 +322,17 @@ int exportJobs(Backend &backend, JobQuery q, ExportFormat format, const std::opt
     JobExportWriter writer(&file, format, rule);
     q.withPayload = true; // for the args and user columns, where the backend can carry payloads
     bool ok = writer.writeHeader();
-    while (ok) {
-        q.limit = max < 0 ? pageSize : int(std::min<qint64>(pageSize, max - writer.rows()));
-        if (q.limit <= 0) {
-            break;
-        }
-        const JobPage page = wait(backend.jobs(q));
-        if (!page.error.isEmpty()) {
+    if (ok) {
+        // Through pages a bounded scan left empty, to the end of the listing (or --limit).
+        const PageWalk walk =
+            PageWalker::walk(backend, q, max, pageSize, [&](const JobPage &page) { return ok = writer.write(page.jobs); });
+        if (!walk.error.isEmpty()) {
             file.flush();
             // What was written stays written, and says how far it got.
-            err() << tr("queuedeckctl: %1 (%2 job(s) were exported before it)").arg(escapeForDisplay(page.error, 1000)).arg(writer.rows())
+            err() << tr("queuedeckctl: %1 (%2 job(s) were exported before it)").arg(escapeForDisplay(walk.error, 1000)).arg(writer.rows())
                   << '\n';
             return 1;
         }
-        ok = writer.write(page.jobs);
-        if (page.nextCursor.isEmpty() || page.jobs.isEmpty()) {
-            break;
-        }
-        q.after = page.nextCursor;
     }
     file.flush();
     if (!ok) {
@@ -430,22 +427,30 @@ int runJobs(const QStringList &arguments)
         return exportJobs(*backend, q, *streamed, rule, p.isSet(all) ? -1 : q.limit, p.value(output),
                           std::clamp(p.value(pageSize).toInt(), 1, 10000));
     }
-    const JobPage page = wait(backend->jobs(q));
-    if (!page.error.isEmpty()) {
-        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(page.error, 1000)) << '\n';
+    // Up to --limit jobs, following the cursor through pages a bounded scan left empty: a search that has not
+    // reached its match yet is not a search that found nothing.
+    QList<JobSummary> jobs;
+    QString notice;
+    const PageWalk walk = PageWalker::walk(*backend, q, q.limit, std::min(q.limit, 500), [&](const JobPage &page) {
+        jobs += page.jobs;
+        notice = page.notice;
+        return true;
+    });
+    if (!walk.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(walk.error, 1000)) << '\n';
         return 1;
     }
-    if (!page.notice.isEmpty()) {
-        err() << escapeForDisplay(page.notice, 1000) << '\n';
+    if (!notice.isEmpty()) {
+        err() << escapeForDisplay(notice, 1000) << '\n';
     }
     if (fmt == u"json") {
         QJsonArray a;
-        for (const JobSummary &j : page.jobs) {
+        for (const JobSummary &j : std::as_const(jobs)) {
             a.append(toJson(j));
         }
         out() << QJsonDocument(a).toJson(QJsonDocument::Indented);
     } else {
-        for (const JobSummary &j : page.jobs) {
+        for (const JobSummary &j : std::as_const(jobs)) {
             out() << j.id << "  " << escapeForDisplay(j.className, 60) << "  " << jobStateName(j.state) << "  "
                   << tr("attempts %1").arg(j.attempts ? QString::number(*j.attempts) : QStringLiteral("—")) << "  "
                   << tr("run at %1").arg(time(j.runAt));
@@ -454,8 +459,11 @@ int runJobs(const QStringList &arguments)
             }
             out() << '\n';
         }
-        if (!page.nextCursor.isEmpty()) {
-            out() << tr("(more: raise --limit)") << '\n';
+        if (!walk.reachedEnd) {
+            out() << (walk.scanned && walk.scanTotal
+                          ? tr("(more: raise --limit; %1 of %2 looked at)").arg(*walk.scanned).arg(*walk.scanTotal)
+                          : tr("(more: raise --limit)"))
+                  << '\n';
         }
     }
     out().flush();

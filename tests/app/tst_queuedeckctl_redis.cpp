@@ -65,6 +65,46 @@ private Q_SLOTS:
                     .isEmpty());
     }
 
+    void searchFindsAJobDeepInABigLiveQueue()
+    {
+        // 35,000 waiting jobs written by Sidekiq's client, the one to find pushed last (so scanned last, oldest
+        // first), and a scan budget so small that most pages come back empty with a cursor: "not reached yet".
+        constexpr int db = 30;
+        QVERIFY(qd::test::runFixture(
+                    QStringLiteral("ruby"),
+                    {QStringLiteral("-e"),
+                     QStringLiteral("require 'sidekiq'; Sidekiq.configure_client { |c| c.redis = { url: ARGV[0] } };"
+                                    " Sidekiq.logger.level = Logger::WARN; Sidekiq.redis(&:flushdb);"
+                                    " 35.times { |b| Sidekiq::Client.push_bulk('class' => 'PrintJob', 'queue' => 'default',"
+                                    " 'args' => Array.new(1000) { |i| [b * 1000 + i] }) };"
+                                    " Sidekiq::Client.push('class' => 'OnErrorJob', 'queue' => 'default', 'args' => ['onerror'])"),
+                     m_redis.plainUrl(db)},
+                    120'000)
+                    .isEmpty());
+        const QString url = m_redis.url(QStringLiteral("sidekiq"), db, QStringLiteral("?scan_budget_ms=0.05"));
+        const QStringList search{QStringLiteral("jobs"), url, QStringLiteral("--queue"), QStringLiteral("default"),
+                                 QStringLiteral("--state"), QStringLiteral("waiting"), QStringLiteral("--search"),
+                                 QStringLiteral("onerror")};
+        const Run text = ctl(search);
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("OnErrorJob") && !text.out.contains("(more"), text.out.constData());
+        const Run json = ctl(search + QStringList{QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(json.out).array().size(), 1);
+        for (const QString &format : {QStringLiteral("csv"), QStringLiteral("jsonl")}) {
+            const Run streamed = ctl(search + QStringList{QStringLiteral("--format"), format, QStringLiteral("--all")});
+            QCOMPARE(streamed.exitCode, 0);
+            QVERIFY2(streamed.out.contains("OnErrorJob"), qPrintable(format));
+        }
+        // A listing cut by --limit says so; one that reached the end does not.
+        const Run limited = ctl({QStringLiteral("jobs"), url, QStringLiteral("--queue"), QStringLiteral("default"),
+                                 QStringLiteral("--state"), QStringLiteral("waiting"), QStringLiteral("--limit"),
+                                 QStringLiteral("3")});
+        QCOMPARE(limited.exitCode, 0);
+        QCOMPARE(limited.out.count('\n'), 4);
+        QVERIFY2(limited.out.contains("(more: raise --limit"), limited.out.constData());
+    }
+
     void sidekiqSnapshotJson()
     {
         const Run r = ctl({QStringLiteral("snapshot"), m_redis.url(QStringLiteral("sidekiq"), kDb), QStringLiteral("--json")});

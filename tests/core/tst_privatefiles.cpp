@@ -21,8 +21,8 @@ using namespace qd;
 namespace {
 
 constexpr QFileDevice::Permissions kOwnerRw = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-constexpr QFileDevice::Permissions kOthers = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
-                                             | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+constexpr QFileDevice::Permissions kOthers = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
+                                             QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
 
 /// Every file in `dir` (the databases and their -wal/-shm) and `dir` itself: nothing for group or others.
 void checkPrivate(const QString &dir)
@@ -79,7 +79,8 @@ private Q_SLOTS:
             QCOMPARE(first.open(), QString());
         }
         const QFileDevice::Permissions loose = kOwnerRw | QFileDevice::ReadGroup | QFileDevice::ReadOther;
-        QVERIFY(QFile::setPermissions(dir, loose | QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther));
+        QVERIFY(
+            QFile::setPermissions(dir, loose | QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther));
         QVERIFY(QFile::setPermissions(path, loose));
         HistoryStore again(path);
         QCOMPARE(again.open(), QString());
