@@ -3804,6 +3804,17 @@ Betreff: %2
     </message>
 </context>
 <context>
+    <name>qd::PageWalker</name>
+    <message numerus="yes">
+        <location filename="../core/jobs/pagewalker.cpp" line="38"/>
+        <source>The listing did not advance past %1; stopped after %n job(s).</source>
+        <translation>
+            <numerusform>Die Liste kam nicht über %1 hinaus; nach %n Job angehalten.</numerusform>
+            <numerusform>Die Liste kam nicht über %1 hinaus; nach %n Jobs angehalten.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>qd::PostMortem</name>
     <message>
         <location filename="../core/timeline/postmortem.cpp" line="48"/>

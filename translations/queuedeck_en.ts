@@ -3782,6 +3782,17 @@ Subject: %2
     </message>
 </context>
 <context>
+    <name>qd::PageWalker</name>
+    <message numerus="yes">
+        <location filename="../core/jobs/pagewalker.cpp" line="38"/>
+        <source>The listing did not advance past %1; stopped after %n job(s).</source>
+        <translation>
+            <numerusform>The listing did not advance past %1; stopped after %n job.</numerusform>
+            <numerusform>The listing did not advance past %1; stopped after %n jobs.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>qd::PostMortem</name>
     <message>
         <location filename="../core/timeline/postmortem.cpp" line="48"/>
