@@ -25,7 +25,7 @@ Result<std::shared_ptr<Backend>> createBackend(const ConnectionUrl &url, Clock *
     if (url.family == u"celery" && (url.transport == u"redis" || url.transport == u"rediss")) {
         return R(std::make_shared<celery::CeleryBackend>(url, clock));
     }
-    if (url.family == u"rabbitmq" || (url.family == u"celery" && url.transport == u"amqp")) {
+    if (url.family == u"rabbitmq" || (url.family == u"celery" && (url.transport == u"amqp" || url.transport == u"amqps"))) {
         return R(std::make_shared<rabbitmq::RabbitMqBackend>(url, clock));
     }
     if (url.family == u"rq") {

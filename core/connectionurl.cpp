@@ -33,6 +33,7 @@ constexpr SchemeInfo kSchemes[] = {
     {u"celery", u"redis", 6379, u"celery+redis://redis.example:6379/0"},
     {u"celery", u"rediss", 6379, u"celery+rediss://user@redis.example:6380/0"},
     {u"celery", u"amqp", 15672, u"celery+amqp://guest@rabbit.example:15672/%2F"},
+    {u"celery", u"amqps", 15671, u"celery+amqps://ops@rabbit.example:15671/%2F?tls_ca=/etc/ssl/rabbit-ca.pem"},
     {u"rabbitmq", u"http", 15672, u"rabbitmq+http://guest@rabbit.example:15672/%2F"},
     {u"rabbitmq", u"https", 15671, u"rabbitmq+https://ops@rabbit.example:15671/%2F"},
 };
@@ -60,7 +61,7 @@ QStringList allowedOptions(const QString &family, const QString &transport)
         }
         return o;
     }
-    // RabbitMQ's management API (rabbitmq+http(s), celery+amqp).
+    // RabbitMQ's management API (rabbitmq+http(s), celery+amqp(s)).
     return o << QStringLiteral("tls_ca") << QStringLiteral("timeout") << QStringLiteral("stats_limit")
              << QStringLiteral("move") << QStringLiteral("amqp_port") << QStringLiteral("max_body_mb")
              << QStringLiteral("peek_quorum");

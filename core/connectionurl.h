@@ -20,7 +20,7 @@ struct ConnectionUrl
 
 public:
     QString family;    ///< "delayedjob", "sidekiq", "rq", "bullmq", "celery", "rabbitmq"
-    QString transport; ///< "sqlite", "postgresql", "redis", "rediss", "http", "https", "amqp"
+    QString transport; ///< "sqlite", "postgresql", "redis", "rediss", "http", "https", "amqp", "amqps"
     QString host;
     int port = -1;     ///< -1: the transport's default
     QString user;
@@ -36,7 +36,7 @@ public:
     /// Empty, or why the options are not acceptable: an unknown key (with the valid ones), a key given twice, a
     /// boolean or number that is not one. parse() refuses such URLs.
     QString checkOptions() const;
-    bool usesTls() const { return transport == u"rediss" || transport == u"https"; }
+    bool usesTls() const { return transport == u"rediss" || transport == u"https" || transport == u"amqps"; }
 
     /// The URL without its password, safe for settings, logs and window titles.
     QString toDisplayString() const;

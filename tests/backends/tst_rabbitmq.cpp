@@ -438,6 +438,13 @@ private Q_SLOTS:
             QVERIFY2(s.ok(), qPrintable(s.error));
             QVERIFY(std::any_of(s.queues.cbegin(), s.queues.cend(), [](const qd::QueueStats &q) { return q.name == u"orders"; }));
         }
+        // Celery on RabbitMQ over TLS: the same management API, verified the same way (issue: celery+amqp sent
+        // Basic credentials over plain HTTP and had no TLS form).
+        const QString celery = QStringLiteral("celery+amqps://guest:guest@127.0.0.1:%1/%2?tls_ca=%3").arg(port, kVhost, env("QD_TEST_RABBIT_CA"));
+        RabbitMqBackend overTls(qd::ConnectionUrl::parse(celery).value());
+        const Snapshot viaCelery = overTls.snapshot().result();
+        QVERIFY2(viaCelery.ok(), qPrintable(viaCelery.error));
+        QCOMPARE(viaCelery.backend, QStringLiteral("celery"));
         // Without the CA the certificate is not trusted: refused, with a reason, never silently accepted.
         RabbitMqBackend untrusted(qd::ConnectionUrl::parse(base.arg(QStringLiteral("127.0.0.1"))).value());
         const Snapshot s = untrusted.snapshot().result();
