@@ -173,6 +173,8 @@ int runAction(const QStringList &arguments, ActionKind kind)
     const QCommandLineOption search(QStringLiteral("search"), tr("With --all: text in the payload or error."), QStringLiteral("TEXT"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Print what would change; change nothing."));
     const QCommandLineOption yes(QStringLiteral("yes"), tr("Confirm a bulk action (--all) without asking."));
+    const QCommandLineOption allQueues(QStringLiteral("all-queues"),
+                                       tr("With --all and no --queue: really every queue's jobs."));
     const QCommandLineOption batch(QStringLiteral("batch"), tr("Jobs per batch (default 500): one audit row each."),
                                    QStringLiteral("N"), QStringLiteral("500"));
     const QCommandLineOption rate(QStringLiteral("rate"), tr("At most N jobs per second (spare a recovering system)."),
@@ -182,7 +184,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
                                           "(/args/0/user_id, arg:N or re:REGEX) in the blast radius."),
                                        QStringLiteral("RULE"));
     const QCommandLineOption op = operatorOption();
-    p.addOptions({job, all, queue, state, search, dryRun, yes, batch, rate, userField, op});
+    p.addOptions({job, all, queue, state, search, dryRun, yes, allQueues, batch, rate, userField, op});
     if (kind == ActionKind::Move) {
         p.addOption(to);
     }
@@ -202,6 +204,11 @@ int runAction(const QStringList &arguments, ActionKind kind)
                             .arg(verb, kind == ActionKind::Move ? QStringLiteral(" --to Q2") : QString())
                       : p.errorText())
               << '\n';
+        return 2;
+    }
+    if (p.isSet(all) && p.value(queue).isEmpty() && !p.isSet(allQueues)) {
+        // A forgotten --queue must not quietly widen the action to every queue.
+        err() << tr("queuedeckctl: --all needs --queue Q (or --all-queues to act on every queue's jobs).") << '\n';
         return 2;
     }
     if (p.isSet(all) && !p.isSet(yes) && !p.isSet(dryRun)) {

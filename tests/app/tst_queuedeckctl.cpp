@@ -454,6 +454,14 @@ private Q_SLOTS:
         const QStringList bulk{QStringLiteral("retry"), url(), QStringLiteral("--all"), QStringLiteral("--queue"),
                                QStringLiteral("critical"), QStringLiteral("--state"), QStringLiteral("failed")};
         QCOMPARE(ctl(bulk).exitCode, 2); // bulk needs --yes (or --dry-run)
+        // A forgotten --queue never widens --all to every queue, not even with --yes.
+        const Run everyQueue = ctl({QStringLiteral("retry"), url(), QStringLiteral("--all"), QStringLiteral("--state"),
+                                    QStringLiteral("failed"), QStringLiteral("--yes")});
+        QCOMPARE(everyQueue.exitCode, 2);
+        QVERIFY2(everyQueue.err.contains("--all-queues"), everyQueue.err.constData());
+        const Run everyQueueDry = ctl({QStringLiteral("retry"), url(), QStringLiteral("--all"), QStringLiteral("--all-queues"),
+                                       QStringLiteral("--state"), QStringLiteral("failed"), QStringLiteral("--dry-run")});
+        QVERIFY2(everyQueueDry.exitCode == 0, everyQueueDry.err.constData());
         const Run dry = ctl(bulk + QStringList{QStringLiteral("--dry-run")});
         QVERIFY2(dry.exitCode == 0, dry.err.constData());
         QVERIFY2(dry.out.contains(QByteArray("would retry 1 job(s): " + id.toLatin1())), dry.out.constData());
