@@ -274,6 +274,29 @@ private Q_SLOTS:
         QCOMPARE(cli({QStringLiteral("ZCARD"), QStringLiteral("dead")}), QStringLiteral("1"));
     }
 
+    void aJobBeyondScanLimitIsNotReachedNotGone()
+    {
+        // The queue holds 25 jobs; with scan_limit=10 the newest one is beyond what a lookup may scan. Cancelling it
+        // must say so, change nothing, and never claim that someone else took it.
+        JobQuery q;
+        q.queue = QStringLiteral("default");
+        q.limit = 100;
+        const QList<JobSummary> jobs = all(*backend(), q);
+        QCOMPARE(jobs.size(), 25);
+        auto limited = backend(QStringLiteral("?scan_limit=10"));
+        JobAction a;
+        a.kind = ActionKind::Cancel;
+        a.expected = JobState::Waiting;
+        a.jobIds = {jobs.last().id};
+        const ActionResult r = wait(limited->act(a));
+        QVERIFY(r.succeeded.isEmpty());
+        QVERIFY2(r.error.contains(u"not reached") && r.error.contains(u"scan_limit"), qPrintable(r.error));
+        QCOMPARE(cli({QStringLiteral("LLEN"), QStringLiteral("queue:default")}), QStringLiteral("25"));
+        // Within reach it works as ever.
+        a.jobIds = {jobs.first().id};
+        QCOMPARE(wait(limited->act(a)).succeeded.size(), 1);
+    }
+
     void dryRunAndReadOnlyChangeNothing()
     {
         auto b = backend();

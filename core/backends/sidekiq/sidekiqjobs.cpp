@@ -75,9 +75,11 @@ return out
 // retry does). KEYS[1]: the set or list; KEYS[2]: the `queues` set. ARGV: mode, kind (zset|list), score, jid,
 // queue key prefix, now (epoch seconds text), most list entries to search, give back an attempt (1|0), and for
 // 'move' the target queue. Returns {1, queue} when done, {0} when the job is no longer there, {-1} when a job to
-// move has no "queue" field where Sidekiq writes it (left untouched).
+// move has no "queue" field where Sidekiq writes it (left untouched), {-2} when it is not among the list's oldest
+// `scan_limit` entries (not reached: nothing is known of it, nothing changed).
 // findJob(key, kind, score, jid, max): the member of a sorted set (at that score) or a list (among its `max`
-// oldest entries) whose "jid" is jid, or nil.
+// oldest entries) whose "jid" is jid, or nil and whether the search reached every entry (false: the list is longer
+// than `max`, so the job may be further back — not reached, which is not "gone").
 #define QD_SIDEKIQ_LUA_FIND_JOB                                                                                      \
     "local function findJob(key, kind, score, jid, max)\n"                                                           \
     "  local needle = '\"jid\":\"' .. jid .. '\"'\n"                                                                 \
@@ -85,22 +87,23 @@ return out
     "    for _, c in ipairs(redis.call('ZRANGEBYSCORE', key, score, score)) do\n"                                    \
     "      if string.find(c, needle, 1, true) then return c end\n"                                                  \
     "    end\n"                                                                                                     \
-    "    return nil\n"                                                                                              \
+    "    return nil, true\n"                                                                                        \
     "  end\n"                                                                                                       \
     "  local n, i = redis.call('LLEN', key), 0\n"                                                                   \
     "  while i < n and i < max do\n"                                                                                \
-    "    for _, c in ipairs(redis.call('LRANGE', key, -(i + 1000), -(i + 1))) do\n"                                 \
+    "    local step = math.min(1000, max - i)\n"                                                                     \
+    "    for _, c in ipairs(redis.call('LRANGE', key, -(i + step), -(i + 1))) do\n"                                 \
     "      if string.find(c, needle, 1, true) then return c end\n"                                                  \
     "    end\n"                                                                                                     \
-    "    i = i + 1000\n"                                                                                            \
+    "    i = i + step\n"                                                                                            \
     "  end\n"                                                                                                       \
-    "  return nil\n"                                                                                                \
+    "  return nil, n <= max\n"                                                                                      \
     "end\n"
 
 const redis::Script kTake(QByteArrayLiteral(QD_SIDEKIQ_LUA_QUEUE_OF QD_SIDEKIQ_LUA_FIND_JOB QD_REDIS_LUA_LAST_NUMBER R"lua(
 local mode, kind, score, jid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local m = findJob(KEYS[1], kind, score, jid, tonumber(ARGV[7]))
-if m == nil then return {0} end
+local m, reached = findJob(KEYS[1], kind, score, jid, tonumber(ARGV[7]))
+if m == nil then return {reached and 0 or -2} end
 local q = queueOf(m)
 if mode == 'check' then return {1, q} end
 local moved = nil
@@ -633,7 +636,14 @@ QFuture<ActionResult> SidekiqBackend::act(const JobAction &action)
         ids << id;
     }
     skippedUpFront.dryRun = action.dryRun;
-    return runJobScripts(commands, ids, skippedUpFront, [](qint64 code, const QString &id) {
+    const qint64 scanLimit = d->scanLimit;
+    return runJobScripts(commands, ids, skippedUpFront, [scanLimit](qint64 code, const QString &id) {
+        if (code == -2) {
+            return tr("job %1 was not reached: it is not among the oldest %L2 waiting jobs of its queue (scan_limit), "
+                      "so nothing was changed — it was not taken by anyone. Add scan_limit=N to the URL to look further.")
+                .arg(id)
+                .arg(scanLimit);
+        }
         return code == -1 ? tr("job %1 has no \"queue\" field where Sidekiq writes it; it was left where it is").arg(id)
                           : QString();
     });
