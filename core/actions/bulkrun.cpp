@@ -227,9 +227,31 @@ void BulkRun::resolvePage(JobQuery query)
     });
 }
 
+namespace {
+
+/// Whether the backend offers `kind` at all (a read-only connection offers nothing).
+bool offered(const Capabilities &c, ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::Retry: return c.retry;
+    case ActionKind::Cancel: return c.cancel;
+    case ActionKind::Move: return c.moveJobs;
+    }
+    return false;
+}
+
+} // namespace
+
 void BulkRun::start()
 {
     if (m_running) {
+        return;
+    }
+    if (m_backend && !offered(m_backend->capabilities(), m_spec.kind)) {
+        // A refusal is not a run: nothing is journaled, so nothing offers "Resume with" for what never started.
+        Q_EMIT failed(tr("This connection cannot %1 jobs (it is read-only, or the backend cannot): nothing was "
+                         "changed and no run was recorded.")
+                          .arg(verb()));
         return;
     }
     m_running = true;

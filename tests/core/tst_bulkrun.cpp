@@ -41,9 +41,10 @@ public:
     Capabilities capabilities() const override
     {
         Capabilities c;
-        c.retry = c.cancel = true;
+        c.retry = c.cancel = !readOnly;
         return c;
     }
+    bool readOnly = false;
     QFuture<Snapshot> snapshot() override { return ready(Snapshot{}); }
     QFuture<JobPage> jobs(const JobQuery &q) override
     {
@@ -264,6 +265,23 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
         QCOMPARE(b.acts, 2);
         QVERIFY2(t.elapsed() >= 900, qPrintable(QString::number(t.elapsed()))); // the second batch waited
+    }
+
+    void aRefusalIsNotARun()
+    {
+        // A read-only connection: refused before anything is listed, journaled or offered for resuming.
+        JobsBackend b(10);
+        b.readOnly = true;
+        BulkRun run(&b, m_audit.get(), allFailed(5));
+        QSignalSpy failed(&run, &BulkRun::failed);
+        run.start();
+        QTRY_COMPARE(failed.size(), 1);
+        QVERIFY2(failed.first().first().toString().contains(u"no run was recorded"),
+                 qPrintable(failed.first().first().toString()));
+        QCOMPARE(b.acts, 0);
+        auto unfinished = m_audit->unfinishedBulks();
+        unfinished.waitForFinished();
+        QVERIFY(unfinished.result().isEmpty());
     }
 
     void noAuditLogNoAction()
