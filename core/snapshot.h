@@ -34,6 +34,9 @@ struct QueueStats
     std::optional<qint64> completed;
     /// Age in seconds of the oldest waiting job at takenAt; 0 when nothing waits; empty when unknown.
     std::optional<double> oldestAgeSeconds;
+    /// oldestAgeSeconds is only how long Queuedeck has watched the job wait (Celery messages carry no enqueue
+    /// time): the job is at least that old, shown "≥", never as a measured age.
+    bool oldestAgeIsLowerBound = false;
     /// Arrivals and completions per minute since the previous poll; see rateExactness.
     /// Most attempts of any job still in the queue (a poison job fails again and again); empty when unknown.
     std::optional<qint64> maxAttempts;

@@ -187,7 +187,7 @@ QVariant ConnectionTreeModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole: return index.column() == 0 ? QVariant(cachedStatusIcon(status)) : QVariant();
     case Qt::ToolTipRole:
         return tr("%1: %2 waiting, oldest %3 — %4")
-            .arg(escapeForDisplay(q.name, 120), Freshness::count(q.waiting, q.countExactness), Freshness::duration(q.oldestAgeSeconds),
+            .arg(escapeForDisplay(q.name, 120), Freshness::count(q.waiting, q.countExactness), Freshness::oldestAge(q),
                  statusText(status));
     case ConnectionIdRole: return c.id;
     case QueueNameRole: return q.name;

@@ -38,6 +38,13 @@ QString Freshness::rateNumber(std::optional<double> perMinute, Exactness exactne
     return exactness == Exactness::Approximate ? u"≈" + n : n;
 }
 
+QString Freshness::oldestAge(const QueueStats &queue)
+{
+    const QString d = duration(queue.oldestAgeSeconds);
+    //: a lower bound: the job has waited at least this long (Queuedeck watched it that long)
+    return queue.oldestAgeIsLowerBound && queue.oldestAgeSeconds ? tr("≥ %1").arg(d) : d;
+}
+
 QString Freshness::duration(std::optional<double> seconds)
 {
     if (!seconds || !std::isfinite(*seconds)) {

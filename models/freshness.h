@@ -24,6 +24,8 @@ public:
     static QString rateNumber(std::optional<double> perMinute, Exactness exactness);
     /// Durations: "0 s", "45 s", "12 m 03 s", "2 h 03 m", "3 d 4 h"; unknown: "—".
     static QString duration(std::optional<double> seconds);
+    /// A queue's oldest age: duration(), with "≥ " when it is only a lower bound (observed, not measured).
+    static QString oldestAge(const QueueStats &queue);
     /// "updated 4 s ago", or "stale since 12:03:10" when older than staleAfterMs, or "never updated".
     static QString age(const QDateTime &takenAt, const QDateTime &now, qint64 staleAfterMs);
     static bool isStale(const QDateTime &takenAt, const QDateTime &now, qint64 staleAfterMs);

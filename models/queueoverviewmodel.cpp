@@ -171,7 +171,7 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
         case RunningColumn: return Freshness::count(r.stats.running, r.stats.countExactness);
         case ScheduledColumn: return Freshness::count(r.stats.scheduled, r.stats.countExactness);
         case FailedColumn: return Freshness::count(r.stats.failed, r.stats.countExactness);
-        case OldestAgeColumn: return Freshness::duration(r.stats.oldestAgeSeconds);
+        case OldestAgeColumn: return Freshness::oldestAge(r.stats);
         case InRateColumn: return Freshness::rate(r.stats.inPerMinute, r.stats.rateExactness);
         case OutRateColumn: return Freshness::rate(r.stats.outPerMinute, r.stats.rateExactness);
         case UpdatedColumn:

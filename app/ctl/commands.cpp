@@ -63,7 +63,8 @@ void printTable(const Snapshot &s)
     QList<QStringList> rows;
     for (const QueueStats &q : s.queues) {
         rows.append({escapeForDisplay(q.name, 60), cell(q.waiting), cell(q.running), cell(q.scheduled), cell(q.failed),
-                     cell(q.dead), age(q.oldestAgeSeconds)});
+                     cell(q.dead), (q.oldestAgeIsLowerBound && q.oldestAgeSeconds ? QStringLiteral(">=") : QString())
+                                       + age(q.oldestAgeSeconds)});
     }
     QList<qsizetype> width(header.size());
     for (qsizetype c = 0; c < header.size(); ++c) {

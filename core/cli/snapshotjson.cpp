@@ -54,6 +54,9 @@ QJsonObject snapshotToJson(const Snapshot &s)
         o.insert(QStringLiteral("name"), q.name);
         o.insert(QStringLiteral("depth"), countOrNull(q.waiting));
         o.insert(QStringLiteral("oldest_age_s"), orNull(q.oldestAgeSeconds));
+        if (q.oldestAgeIsLowerBound) {
+            o.insert(QStringLiteral("oldest_age_lower_bound"), true); // observed, not measured: at least this old
+        }
         o.insert(QStringLiteral("running"), countOrNull(q.running));
         o.insert(QStringLiteral("failed"), countOrNull(q.failed));
         o.insert(QStringLiteral("scheduled"), countOrNull(q.scheduled));

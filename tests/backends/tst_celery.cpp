@@ -74,6 +74,7 @@ private Q_SLOTS:
         clock.advance(120'000);
         Snapshot s = b->snapshot().result();
         QCOMPARE(s.queue(QStringLiteral("celery"))->oldestAgeSeconds.value(), 120.0); // at least this long
+        QVERIFY2(s.queue(QStringLiteral("celery"))->oldestAgeIsLowerBound, "observed, not measured: a lower bound");
         // The head message is consumed: the next one has only just been seen at the head.
         qd::test::redisCli(m_redis.host, m_redis.port, kDb, {QStringLiteral("RPOP"), QStringLiteral("emails")});
         clock.advance(30'000);

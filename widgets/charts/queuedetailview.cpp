@@ -363,7 +363,7 @@ void QueueDetailView::updateHeader(const Snapshot &snapshot)
                            .arg(Freshness::count(q->waiting, q->countExactness),
                                 Freshness::count(q->running, q->countExactness),
                                 Freshness::count(q->scheduled, q->countExactness),
-                                Freshness::count(q->failed, q->countExactness), Freshness::duration(q->oldestAgeSeconds),
+                                Freshness::count(q->failed, q->countExactness), Freshness::oldestAge(*q),
                                 Freshness::rate(q->inPerMinute, q->rateExactness),
                                 Freshness::rate(q->outPerMinute, q->rateExactness), n(w.busy), n(w.idle))
                            .arg(n(w.lost), Freshness::age(good.takenAt, d->collector->clock()->now(), staleAfter));

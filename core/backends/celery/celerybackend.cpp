@@ -206,6 +206,7 @@ void CeleryBackend::poll(Connection &c, Finish finish)
                     q.oldestAgeSeconds = 0.0;
                 } else if (waiting > 0) {
                     std::optional<double> age;
+                    bool observedOnly = true; // no ETA gave a real time: how long Queuedeck watched, a lower bound
                     for (qsizetype i = 5; i + 1 < row.elements.size(); i += 2) {
                         const QByteArray key = row.elements.at(0).str + '\0' + row.elements.at(i).str;
                         const auto seenAt = d->firstSeen.constFind(key);
@@ -215,14 +216,20 @@ void CeleryBackend::poll(Connection &c, Finish finish)
                         if (seenAt != d->firstSeen.cend()) {
                             candidate = now - since;
                         }
+                        bool fromEta = false;
                         if (const auto eta = parseEta(row.elements.at(i + 1).str); eta && *eta < now) {
+                            fromEta = !candidate || now - *eta >= *candidate;
                             candidate = std::max(candidate.value_or(0.0), now - *eta);
+                        }
+                        if (candidate && (!age || *candidate >= *age)) {
+                            observedOnly = !fromEta;
                         }
                         if (candidate) {
                             age = std::max(age.value_or(0.0), *candidate);
                         }
                     }
                     q.oldestAgeSeconds = age; // unknown until the same message is seen waiting twice
+                    q.oldestAgeIsLowerBound = age.has_value() && observedOnly;
                 }
                 s.queues.append(q);
             }
