@@ -1440,7 +1440,7 @@ Stopped because: %1</source>
     </message>
     <message>
         <location filename="../core/actions/bulkrun.cpp" line="145"/>
-        <location filename="../core/actions/bulkrun.cpp" line="290"/>
+        <location filename="../core/actions/bulkrun.cpp" line="312"/>
         <source>The connection is gone.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1455,32 +1455,37 @@ Stopped because: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="248"/>
+        <location filename="../core/actions/bulkrun.cpp" line="252"/>
+        <source>This connection cannot %1 jobs (it is read-only, or the backend cannot): nothing was changed and no run was recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="270"/>
         <source>Refusing to act without an audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="261"/>
+        <location filename="../core/actions/bulkrun.cpp" line="283"/>
         <source>%1 — blast radius: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="266"/>
+        <location filename="../core/actions/bulkrun.cpp" line="288"/>
         <source>The audit log cannot record this bulk action, so nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="320"/>
+        <location filename="../core/actions/bulkrun.cpp" line="342"/>
         <source>bulk #%1, batch %2 of %3: %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="324"/>
+        <location filename="../core/actions/bulkrun.cpp" line="346"/>
         <source> → %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="326"/>
+        <location filename="../core/actions/bulkrun.cpp" line="348"/>
         <source> — blast radius: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1674,72 +1679,72 @@ Last poll failed: %2</source>
 <context>
     <name>qd::ConnectionUrl</name>
     <message>
-        <location filename="../core/connectionurl.cpp" line="115"/>
+        <location filename="../core/connectionurl.cpp" line="116"/>
         <source>Unknown option &quot;%1&quot; for %2 URLs (options are lower case). Valid options: %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="119"/>
+        <location filename="../core/connectionurl.cpp" line="120"/>
         <source>The option %1 is given twice.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="123"/>
+        <location filename="../core/connectionurl.cpp" line="124"/>
         <source>The option %1 must be 1, true, yes or on (or 0, false, no, off); got &quot;%2&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="129"/>
+        <location filename="../core/connectionurl.cpp" line="130"/>
         <source>The option %1 must be a number; got &quot;%2&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="218"/>
+        <location filename="../core/connectionurl.cpp" line="219"/>
         <source>The connection URL is empty. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="224"/>
+        <location filename="../core/connectionurl.cpp" line="225"/>
         <source>&quot;%1&quot; is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="242"/>
+        <location filename="../core/connectionurl.cpp" line="243"/>
         <source>Unknown scheme &quot;%1&quot;. Supported: %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="260"/>
+        <location filename="../core/connectionurl.cpp" line="261"/>
         <source>The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got &quot;%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="268"/>
+        <location filename="../core/connectionurl.cpp" line="269"/>
         <source>The URL is malformed: %1. Example: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="273"/>
+        <location filename="../core/connectionurl.cpp" line="274"/>
         <source>The URL has no host name. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="277"/>
+        <location filename="../core/connectionurl.cpp" line="278"/>
         <source>The port must be between 1 and 65535.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="288"/>
+        <location filename="../core/connectionurl.cpp" line="289"/>
         <source>The PostgreSQL URL names no database. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="295"/>
+        <location filename="../core/connectionurl.cpp" line="296"/>
         <source>The Redis database must be a number after the host, like /0; got &quot;/%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="308"/>
+        <location filename="../core/connectionurl.cpp" line="309"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1928,41 +1933,47 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/freshness.cpp" line="49"/>
+        <location filename="../models/freshness.cpp" line="45"/>
+        <source>≥ %1</source>
+        <extracomment>a lower bound: the job has waited at least this long (Queuedeck watched it that long)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/freshness.cpp" line="56"/>
         <source>%1 s</source>
         <extracomment>duration in seconds</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/freshness.cpp" line="53"/>
+        <location filename="../models/freshness.cpp" line="60"/>
         <source>%1 m %2 s</source>
         <extracomment>duration in minutes and seconds</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/freshness.cpp" line="57"/>
+        <location filename="../models/freshness.cpp" line="64"/>
         <source>%1 h %2 m</source>
         <extracomment>duration in hours and minutes</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/freshness.cpp" line="60"/>
+        <location filename="../models/freshness.cpp" line="67"/>
         <source>%1 d %2 h</source>
         <extracomment>duration in days and hours</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/freshness.cpp" line="71"/>
+        <location filename="../models/freshness.cpp" line="78"/>
         <source>never updated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/freshness.cpp" line="74"/>
+        <location filename="../models/freshness.cpp" line="81"/>
         <source>stale since %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/freshness.cpp" line="78"/>
+        <location filename="../models/freshness.cpp" line="85"/>
         <source>updated %1 ago</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5546,7 +5557,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="230"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="237"/>
         <source>Too many prefetched (unacked) messages to count per queue within scan_budget_ms: running and scheduled counts are unknown.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5760,28 +5771,28 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="246"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="247"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="253"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="254"/>
         <source>Name a queue to peek at.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="296"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="297"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="312"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="313"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="355"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="356"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5912,27 +5923,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="393"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="394"/>
         <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="407"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="408"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="456"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="457"/>
         <source>Queue %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="474"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="475"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="481"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="482"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Queue %1: %Ln message ready and no consumer.</numerusform>
@@ -5940,22 +5951,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="488"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="489"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="495"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="496"/>
         <source>Node %1 is down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="498"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="499"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="501"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="502"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6228,112 +6239,117 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="328"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="331"/>
         <source>A Sidekiq job is a JSON object ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="331"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="334"/>
         <source>&quot;class&quot; must name the job class, as a string.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="334"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="337"/>
         <source>&quot;args&quot; must be an array (Sidekiq passes it to perform).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="337"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="340"/>
         <source>&quot;queue&quot; must name a queue (letters, digits, _ . : -).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="427"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="430"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="434"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="437"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="450"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="453"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="476"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="479"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="509"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="512"/>
         <source>Job %1 is no longer %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="546"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="549"/>
         <source>The queue could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="594"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="597"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="606"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="609"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="607"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="610"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="611"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="614"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="612"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="615"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="637"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="642"/>
+        <source>job %1 was not reached: it is not among the oldest %L2 waiting jobs of its queue (scan_limit), so nothing was changed — it was not taken by anyone. Add scan_limit=N to the URL to look further.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="647"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="645"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="655"/>
         <source>This connection is read-only (readonly=1): no job can be resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="650"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="660"/>
         <source>Not valid JSON: %1 (at character %2).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="665"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="675"/>
         <source>Job %1 is not a %2 job: it was not resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="669"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="679"/>
         <source>Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="707"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="717"/>
         <source>Nothing was resent: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="709"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="719"/>
         <source>Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was resent.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6343,7 +6359,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="700"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="710"/>
         <source>No connection to Redis.</source>
         <translation type="unfinished"></translation>
     </message>
