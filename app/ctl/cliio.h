@@ -7,6 +7,8 @@
 #include <QFuture>
 #include <QTextStream>
 
+#include "textsafety.h"
+
 #include <unistd.h>
 
 namespace qd::ctl {
@@ -53,6 +55,18 @@ inline bool helpShown(QCommandLineParser &p, const QStringList &arguments, bool 
         return true;
     }
     return false;
+}
+
+/// Identifiers (job ids, class and queue names) for a terminal, each through escapeForDisplay: a job id holding
+/// `ESC ] 0 ;` or `ESC [ 2 J` must not retitle or clear the operator's terminal.
+inline QString escapedList(const QStringList &items, qsizetype maxEach = 200)
+{
+    QStringList out;
+    out.reserve(items.size());
+    for (const QString &item : items) {
+        out << escapeForDisplay(item, maxEach);
+    }
+    return out.join(QStringLiteral(", "));
 }
 
 /// Asks `question` on the terminal and answers whether the operator typed "yes". False when standard input or

@@ -74,13 +74,13 @@ void printPreview(const BulkPreview &preview)
     }
     out() << tr("blast radius: %1").arg(escapeForDisplay(blastRadiusText(preview), 400)) << '\n';
     if (!classes.isEmpty()) {
-        out() << tr("classes: %1").arg(classes.mid(0, 10).join(QStringLiteral(", "))) << '\n';
+        out() << tr("classes: %1").arg(classes.mid(0, 10).join(QStringLiteral(", "))) << '\n'; // escaped above
     }
     if (preview.oldest.isValid()) {
         out() << tr("oldest: %1").arg(time(preview.oldest)) << '\n';
     }
     for (const JobSummary &j : preview.sample) {
-        out() << "  " << j.id << "  " << escapeForDisplay(j.className, 60);
+        out() << "  " << escapeForDisplay(j.id, 200) << "  " << escapeForDisplay(j.className, 60);
         if (!j.errorLine.isEmpty()) {
             out() << "  " << escapeForDisplay(j.errorLine, 100);
         }
@@ -132,7 +132,7 @@ int printSummary(const BulkSummary &s, ActionKind kind, JobState expected)
     const QString done = pastTense(kind);
     out() << tr("%1 %2 job(s)").arg(done).arg(s.succeeded);
     if (s.succeeded > 0 && s.succeeded <= s.firstSucceeded.size()) {
-        out() << ": " << s.firstSucceeded.join(QStringLiteral(", "));
+        out() << ": " << escapedList(s.firstSucceeded);
     }
     out() << '\n';
     if (s.skipped > 0) {
@@ -285,13 +285,13 @@ int runAction(const QStringList &arguments, ActionKind kind)
         }
         out() << tr("would %1 %2 job(s)").arg(actionName(kind)).arg(total.succeeded.size());
         if (!total.succeeded.isEmpty() && total.succeeded.size() <= 20) {
-            out() << ": " << total.succeeded.join(QStringLiteral(", "));
+            out() << ": " << escapedList(total.succeeded);
         }
         out() << '\n';
         if (!total.skipped.isEmpty()) {
             out() << tr("would skip %1 job(s) no longer %2: %3")
                          .arg(total.skipped.size())
-                         .arg(jobStateName(*expected), total.skipped.mid(0, 20).join(QStringLiteral(", ")))
+                         .arg(jobStateName(*expected), escapedList(total.skipped.mid(0, 20)))
                   << '\n';
         }
         out().flush();
@@ -458,7 +458,7 @@ int runJobs(const QStringList &arguments)
         out() << QJsonDocument(a).toJson(QJsonDocument::Indented);
     } else {
         for (const JobSummary &j : std::as_const(jobs)) {
-            out() << j.id << "  " << escapeForDisplay(j.className, 60) << "  " << jobStateName(j.state) << "  "
+            out() << escapeForDisplay(j.id, 200) << "  " << escapeForDisplay(j.className, 60) << "  " << jobStateName(j.state) << "  "
                   << tr("attempts %1").arg(j.attempts ? QString::number(*j.attempts) : QStringLiteral("—")) << "  "
                   << tr("run at %1").arg(time(j.runAt));
             if (!j.errorLine.isEmpty()) {

@@ -96,6 +96,14 @@ private Q_SLOTS:
             QCOMPARE(streamed.exitCode, 0);
             QVERIFY2(streamed.out.contains("OnErrorJob"), qPrintable(format));
         }
+        // An identifier carrying terminal escapes (a queue name is part of a Sidekiq job id) is printed inert.
+        qd::test::redisCli(m_redis.host, m_redis.port, db,
+                           {QStringLiteral("LPUSH"), QStringLiteral("queue:evil\x1b]0;owned\x07"),
+                            QStringLiteral("{\"class\":\"X\",\"args\":[],\"jid\":\"j1\",\"queue\":\"evil\",\"enqueued_at\":1}")});
+        const Run evil = ctl({QStringLiteral("jobs"), url, QStringLiteral("--queue"), QStringLiteral("evil\x1b]0;owned\x07"),
+                              QStringLiteral("--state"), QStringLiteral("waiting")});
+        QCOMPARE(evil.exitCode, 0);
+        QVERIFY2(evil.out.contains("j1") && !evil.out.contains('\x1b') && !evil.out.contains('\x07'), evil.out.constData());
         // A listing cut by --limit says so; one that reached the end does not.
         const Run limited = ctl({QStringLiteral("jobs"), url, QStringLiteral("--queue"), QStringLiteral("default"),
                                  QStringLiteral("--state"), QStringLiteral("waiting"), QStringLiteral("--limit"),
