@@ -217,7 +217,7 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case IdColumn: return j.id;
+        case IdColumn: return escapeForDisplay(j.id, 200); // ids hold queue names and message ids: hostile
         case ClassColumn: return escapeForDisplay(j.className, 120);
         case StateColumn: return jobStateText(j.state);
         case AttemptsColumn: return Freshness::count(j.attempts);
