@@ -398,7 +398,9 @@ int runWatch(const QStringList &arguments)
         notifier.setTarget(id, WebhookTarget{hook, fmt == u"pagerduty" ? WebhookFormat::PagerDuty : WebhookFormat::Slack,
                                              p.value(routingKey)});
         QObject::connect(&notifier, &WebhookNotifier::failed, &notifier, [&](const QString &key, const QString &reason) {
-            err() << tr("queuedeckctl: webhook for %1 failed: %2").arg(key, reason) << '\n';
+            // The key holds queue names: a terminal must not run what a hostile one carries.
+            err() << tr("queuedeckctl: webhook for %1 failed: %2").arg(escapeForDisplay(key, 200), escapeForDisplay(reason, 400))
+                  << '\n';
         });
     }
     bool finished = false;

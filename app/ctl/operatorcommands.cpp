@@ -145,11 +145,15 @@ int runResend(const QStringList &arguments)
         return 1;
     }
     if (r.dryRun) {
-        out() << tr("would resend %1 %2 as %3:").arg(r.originalId, r.inPlace ? tr("in place") : tr("as a new job"), r.newId)
+        out() << tr("would resend %1 %2 as %3:")
+                     .arg(escapeForDisplay(r.originalId, 200), r.inPlace ? tr("in place") : tr("as a new job"),
+                          escapeForDisplay(r.newId, 200))
               << '\n'
               << escapeForDisplay(r.edited, 100000) << '\n';
     } else {
-        out() << (r.inPlace ? tr("replaced %1 and queued it as %2") : tr("resent %1 as %2")).arg(r.originalId, r.newId) << '\n';
+        out() << (r.inPlace ? tr("replaced %1 and queued it as %2") : tr("resent %1 as %2"))
+                     .arg(escapeForDisplay(r.originalId, 200), escapeForDisplay(r.newId, 200))
+              << '\n';
     }
     out().flush();
     return 0;
