@@ -213,7 +213,6 @@ void SetWalk::result(SetCounts out[kSets], QStringList &warnings) const
                             .arg(name, set.error);
             continue;
         }
-        c.card = set.card;
         if (set.overLimit) {
             warnings << tr("The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are "
                            "unknown.")

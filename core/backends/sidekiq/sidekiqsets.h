@@ -14,8 +14,7 @@ namespace qd::sidekiq {
 /// Per-queue counts of one of Sidekiq's sorted sets (retry, schedule, dead), with the highest retry_count per queue.
 struct SetCounts
 {
-    bool known = false; ///< broken down per queue (else only `card` is known, or nothing when card < 0)
-    qint64 card = -1;
+    bool known = false; ///< broken down per queue (else the per-queue counts are unknown; a warning says why)
     QHash<QString, qint64> perQueue;
     QHash<QString, qint64> maxRetry;
 };
