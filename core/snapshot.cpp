@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "snapshot.h"
 
+
 namespace qd {
 
 std::optional<qint64> QueueStats::total() const
@@ -35,6 +36,49 @@ WorkerSummary Snapshot::workerSummary() const
         s.idle = idle;
     }
     return s;
+}
+
+bool Snapshot::servedQueuesKnown() const
+{
+    if (!ok() || !workersKnown || !workersComplete) {
+        return false;
+    }
+    for (const WorkerInfo &w : workers) {
+        if (w.state != WorkerState::Lost && w.queues.isEmpty()) {
+            return false; // a live worker that does not say what it serves may serve anything
+        }
+    }
+    return true;
+}
+
+QHash<QString, int> Snapshot::consumersFromWorkers() const
+{
+    QHash<QString, int> perQueue;
+    if (!servedQueuesKnown()) {
+        return perQueue;
+    }
+    for (const WorkerInfo &w : workers) {
+        if (w.state == WorkerState::Lost) {
+            continue;
+        }
+        for (const QString &q : w.queues) {
+            perQueue[q] += 1;
+        }
+    }
+    return perQueue;
+}
+
+void Snapshot::countConsumersFromWorkers()
+{
+    if (!servedQueuesKnown()) {
+        return;
+    }
+    const QHash<QString, int> perQueue = consumersFromWorkers();
+    for (QueueStats &q : queues) {
+        if (!q.consumers) {
+            q.consumers = perQueue.value(q.name);
+        }
+    }
 }
 
 const QueueStats *Snapshot::queue(const QString &name) const

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -44,11 +45,18 @@ struct QueueStats
     /// The queue is paused on the backend (BullMQ): jobs wait on purpose. Empty when the backend has no such state.
     std::optional<bool> paused;
     std::optional<double> outPerMinute;
+    /// Consumers serving this queue now: RabbitMQ's consumer count, or the live workers whose heartbeat names this
+    /// queue (Sidekiq, RQ, named BullMQ workers). Exact when set; empty when the backend cannot tell.
+    std::optional<int> consumers;
+    /// The queues whose rejected or expired messages are routed here. Non-empty marks a dead-letter queue: old
+    /// messages are normal there and nobody is expected to consume them, so it is judged by the dead-letter rule.
+    QStringList deadLetterOf;
     Exactness countExactness = Exactness::Exact;
     Exactness rateExactness = Exactness::Unknown;
 
     /// waiting + running + scheduled + failed + dead over the known parts; empty if none is known.
     std::optional<qint64> total() const;
+    bool isDeadLetterQueue() const { return !deadLetterOf.isEmpty(); }
 };
 
 struct WorkerInfo
@@ -92,6 +100,14 @@ struct Snapshot
 
     bool ok() const { return error.isEmpty(); }
     WorkerSummary workerSummary() const;
+    /// True when every live worker is visible with the queues it serves (heartbeats with queue lists), so that "no
+    /// worker serves this queue" is a fact rather than a guess.
+    bool servedQueuesKnown() const;
+    /// Sets QueueStats::consumers, where a backend left it empty, from the live workers' queue lists when
+    /// servedQueuesKnown(). Called once per poll by backends whose workers name their queues.
+    void countConsumersFromWorkers();
+    /// Live workers per queue they serve; empty unless servedQueuesKnown().
+    QHash<QString, int> consumersFromWorkers() const;
     const QueueStats *queue(const QString &name) const;
 };
 

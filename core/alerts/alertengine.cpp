@@ -7,7 +7,6 @@
 #include "alertmessages.h"
 #include "depthwindow.h"
 
-#include <QSet>
 
 #include <vector>
 
@@ -34,6 +33,11 @@ struct QueueMemory
     DepthWindow depths; ///< for DepthGrowing
     std::optional<qint64> lastFailed;
     qint64 lastFailedMs = 0;
+    std::optional<qint64> lastWaiting; ///< for NotDraining
+    std::optional<double> lastAge;     ///< the measured oldest age at lastPollMs
+    qint64 lastPollMs = 0;
+    int standingPolls = 0;             ///< polls in a row with a backlog that did not fall and nothing completing
+    bool sawConsumers = false;         ///< had a consumer in this session: a later 0 may be a restart blip
     bool present = true;
 };
 
@@ -43,10 +47,14 @@ struct Connection
     QHash<QString, QueueMemory> queues;
     std::vector<RuleState> connectionStates; ///< one per rule (used by connection-wide rules)
     bool polledOnce = false;
+    bool sawLiveWorker = false; ///< a live worker was seen in this session: a later "none" may be a restart blip
     qint64 lastGoodMs = 0;
     qint64 firstFailureMs = 0;
     qint64 maxGrowWindowMs = 0;
 };
+
+/// How far back a dead-letter queue's growth is told ("5 new in the last 10 min").
+constexpr qint64 kDeadLetterWindowMs = 10 * 60'000;
 
 /// The level a value reaches, with hysteresis relative to the current state.
 AlertState level(double v, const AlertRule &r, AlertState current)
@@ -152,6 +160,8 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
         for (const AlertRule &r : std::as_const(c.rules)) {
             if (r.kind == RuleKind::DepthGrowing) {
                 c.maxGrowWindowMs = std::max(c.maxGrowWindowMs, r.forMs);
+            } else if (r.kind == RuleKind::DeadLetters) {
+                c.maxGrowWindowMs = std::max(c.maxGrowWindowMs, kDeadLetterWindowMs);
             }
         }
     }
@@ -166,8 +176,14 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
     const WorkerSummary workers = s.workerSummary();
     qint64 waitingTotal = 0;
     for (const QueueStats &q : s.queues) {
-        waitingTotal += q.waiting.value_or(0);
+        if (!q.isDeadLetterQueue()) { // letters wait for a person, not for a worker
+            waitingTotal += q.waiting.value_or(0);
+        }
     }
+    const bool liveWorkerNow = workers.busy && *workers.busy + workers.idle.value_or(0) > 0;
+    // A zero that is already there when watching starts is a fact, not a blip: no hold for it where the workers'
+    // list is complete (heartbeats), nor once workers are known lost.
+    const bool zeroIsFact = !c.sawLiveWorker && s.workersComplete;
     for (qsizetype i = 0; i < c.rules.size(); ++i) {
         const AlertRule &r = c.rules[i];
         if (r.perQueue()) {
@@ -193,7 +209,7 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                 const int live = *workers.busy + workers.idle.value_or(0);
                 value = double(waitingTotal);
                 target = live == 0 && waitingTotal > 0 ? level(double(waitingTotal), r, st.state) : AlertState::Ok;
-                if (workers.lost.value_or(0) > 0) {
+                if (workers.lost.value_or(0) > 0 || zeroIsFact) {
                     hold = 0; // the hold is for restart blips; workers known lost are evidence enough
                 }
             }
@@ -224,22 +240,15 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
     if (!s.ok()) {
         return changes; // per-queue numbers are unknown now; keep their states until data returns
     }
+    c.sawLiveWorker = c.sawLiveWorker || liveWorkerNow;
 
-    // Per-queue rules. Which queues live workers serve, when every live worker says (heartbeats with queue lists).
-    QSet<QString> served;
+    // Per-queue rules. Consumers per queue: the backend's count, else the live workers' queue lists.
+    const bool servedKnown = s.servedQueuesKnown();
+    const QHash<QString, int> servedBy = s.consumersFromWorkers();
     int liveWorkers = 0;
-    bool servedKnown = s.workersKnown && s.workersComplete;
     for (const WorkerInfo &w : s.workers) {
-        if (w.state == WorkerState::Lost) {
-            continue;
-        }
-        ++liveWorkers;
-        servedKnown = servedKnown && !w.queues.isEmpty();
-        for (const QString &q : w.queues) {
-            served.insert(q);
-        }
+        liveWorkers += w.state == WorkerState::Lost ? 0 : 1;
     }
-    servedKnown = servedKnown && liveWorkers > 0; // none at all is NoWorkers' case
     for (auto it = c.queues.begin(); it != c.queues.end(); ++it) {
         it->present = false;
     }
@@ -262,6 +271,23 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
         if (c.maxGrowWindowMs > 0 && q.waiting) {
             m.depths.add(now, *q.waiting, c.maxGrowWindowMs);
         }
+        if (q.waiting) {
+            // The head moved when the measured oldest age grew by clearly less than the time that passed.
+            const bool measuredAge = q.oldestAgeSeconds && !q.oldestAgeIsLowerBound;
+            const bool headMoved = measuredAge && m.lastAge && now > m.lastPollMs
+                                   && *q.oldestAgeSeconds < *m.lastAge + 0.5 * double(now - m.lastPollMs) / 1000.0;
+            const bool draining = *q.waiting == 0 || (m.lastWaiting && *q.waiting < *m.lastWaiting) || headMoved
+                                  || q.outPerMinute.value_or(0) > 0 || q.paused.value_or(false);
+            m.standingPolls = draining ? 0 : m.lastWaiting ? m.standingPolls + 1 : 0;
+        } else {
+            m.standingPolls = 0; // unknown depth: no claim either way
+        }
+        m.lastWaiting = q.waiting;
+        m.lastAge = q.oldestAgeIsLowerBound ? std::nullopt : q.oldestAgeSeconds;
+        m.lastPollMs = now;
+        const bool consumersBefore = m.sawConsumers;
+        m.sawConsumers = m.sawConsumers || q.consumers.value_or(0) > 0 || servedBy.value(q.name) > 0;
+        const bool dlq = q.isDeadLetterQueue();
         for (size_t k = 0; k < m.rules.size(); ++k) {
             const AlertRule &r = c.rules[m.rules[k]];
             RuleState &st = m.states[k];
@@ -272,7 +298,16 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
             switch (r.kind) {
             case RuleKind::OldestAge:
                 value = q.oldestAgeSeconds;
-                target = value ? level(*value, r, st.state) : AlertState::Unknown;
+                if (dlq) {
+                    target = AlertState::Ok; // letters grow old by nature: DeadLetters judges them
+                } else if (!value) {
+                    target = AlertState::Unknown;
+                } else {
+                    target = level(*value, r, st.state);
+                    if (q.oldestAgeIsLowerBound && *target == AlertState::Ok && *value > 0) {
+                        target = AlertState::Unknown; // at least this old: may be past any level already
+                    }
+                }
                 break;
             case RuleKind::Depth:
                 value = q.waiting ? std::optional<double>(double(*q.waiting)) : std::nullopt;
@@ -296,9 +331,34 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                 }
                 break;
             case RuleKind::Unserved:
-                if (servedKnown && q.waiting) {
+                if (dlq) {
+                    target = AlertState::Ok; // nobody is expected to consume dead letters
+                } else if (const std::optional<int> consumers =
+                               q.consumers ? q.consumers : servedKnown ? std::optional<int>(servedBy.value(q.name)) : std::nullopt;
+                           consumers && q.waiting) {
                     value = double(*q.waiting);
-                    target = *q.waiting > 0 && !served.contains(q.name) ? level(*value, r, st.state) : AlertState::Ok;
+                    target = *q.waiting > 0 && *consumers == 0 ? level(*value, r, st.state) : AlertState::Ok;
+                    if (!consumersBefore) {
+                        hold = 0; // an exact 0 that was there from the start is no restart blip
+                    }
+                }
+                break;
+            case RuleKind::NotDraining:
+                hold = 0;
+                if (!dlq && q.waiting) {
+                    value = double(m.standingPolls);
+                    target = level(*value, r, st.state);
+                } else if (dlq) {
+                    target = AlertState::Ok;
+                }
+                break;
+            case RuleKind::DeadLetters:
+                if (dlq && q.waiting) {
+                    value = double(*q.waiting);
+                    target = level(*value, r, st.state);
+                    grewFrom = m.depths.isEmpty() ? *q.waiting : m.depths.startDepth();
+                } else if (!dlq) {
+                    target = AlertState::Ok;
                 }
                 break;
             case RuleKind::NewQueue:
@@ -309,7 +369,9 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
             case RuleKind::DepthGrowing:
                 // forMs is the window the growth is measured over; once measured, no further hold.
                 hold = 0;
-                if (q.waiting && !m.depths.isEmpty() && now - m.depths.startMs() >= r.forMs) {
+                if (dlq) {
+                    target = AlertState::Ok;
+                } else if (q.waiting && !m.depths.isEmpty() && now - m.depths.startMs() >= r.forMs) {
                     grewFrom = m.depths.startDepth();
                     const bool outpaced = !q.inPerMinute || !q.outPerMinute || *q.inPerMinute > *q.outPerMinute;
                     value = double(*q.waiting - grewFrom);
@@ -327,6 +389,12 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                     case RuleKind::FailureRate: return AlertMessages::failureRate(q.name, value.value_or(0));
                     case RuleKind::NewQueue: return AlertMessages::newQueue(q.name);
                     case RuleKind::Unserved: return AlertMessages::unserved(q.name, q.waiting.value_or(0), liveWorkers);
+                    case RuleKind::NotDraining:
+                        return AlertMessages::notDraining(q.name, q.waiting.value_or(0), m.standingPolls, q.outPerMinute);
+                    case RuleKind::DeadLetters:
+                        return AlertMessages::deadLetters(q.name, q.waiting.value_or(0), q.deadLetterOf,
+                                                          q.waiting.value_or(0) - grewFrom,
+                                                          m.depths.isEmpty() ? 0 : now - m.depths.startMs());
                     case RuleKind::DepthGrowing:
                         return AlertMessages::depthGrowing(q.name, grewFrom, q.waiting.value_or(0), r.forMs,
                                                            q.inPerMinute, q.outPerMinute);

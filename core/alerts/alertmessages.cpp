@@ -85,7 +85,34 @@ QString AlertMessages::noWorkers(qint64 waiting, int lost, bool idleInvisible)
 
 QString AlertMessages::unserved(const QString &queue, qint64 waiting, int liveWorkers)
 {
-    return tr("%1: %2 jobs wait and none of the %3 live worker(s) serves this queue").arg(queue).arg(waiting).arg(liveWorkers);
+    QString s = tr("%1: %2 waiting, 0 consumers").arg(name(queue)).arg(waiting);
+    if (liveWorkers > 0) {
+        s += tr(" (the %1 live worker(s) serve other queues)").arg(liveWorkers);
+    }
+    return s;
+}
+
+QString AlertMessages::notDraining(const QString &queue, qint64 waiting, int polls, std::optional<double> outPerMin)
+{
+    return tr("%1: %2 jobs wait and the backlog has not drained for %3 polls (%4)")
+        .arg(name(queue))
+        .arg(waiting)
+        .arg(polls)
+        .arg(outPerMin ? tr("nothing completed") : tr("completions unknown"));
+}
+
+QString AlertMessages::deadLetters(const QString &queue, qint64 letters, const QStringList &from, qint64 grew,
+                                   qint64 windowMs)
+{
+    QStringList sources;
+    for (const QString &f : from) {
+        sources << name(f);
+    }
+    QString s = tr("%1: %2 dead letters, rejected from %3").arg(name(queue)).arg(letters).arg(sources.join(QStringLiteral(", ")));
+    if (grew > 0) {
+        s += tr("; %1 new in the last %2").arg(grew).arg(duration(double(windowMs) / 1000));
+    }
+    return s;
 }
 
 QString AlertMessages::workersLost(int lost)

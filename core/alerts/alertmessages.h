@@ -27,6 +27,9 @@ public:
     static QString failureRate(const QString &queue, double perMinute);
     static QString newQueue(const QString &queue);
     static QString unserved(const QString &queue, qint64 waiting, int liveWorkers);
+    static QString notDraining(const QString &queue, qint64 waiting, int polls, std::optional<double> outPerMin);
+    static QString deadLetters(const QString &queue, qint64 letters, const QStringList &from, qint64 grew,
+                               qint64 windowMs);
     static QString unreachable(const QString &error);
     static QString stale(double intervals);
 };

@@ -48,13 +48,15 @@ QList<AlertRule> AlertRule::defaults()
     add("oldest-age", RuleKind::OldestAge, 300, 900);         // the Taskcluster lesson: age, not counts
     add("no-workers", RuleKind::NoWorkers, std::nullopt, 0, 30'000); // the Delayed::Job outage
     add("worker-lost", RuleKind::WorkerLost, 0, std::nullopt);
-    add("unserved", RuleKind::Unserved, std::nullopt, 0, 60'000); // the queue nobody listens to
+    add("unserved", RuleKind::Unserved, std::nullopt, 0, 60'000); // the queue nobody listens to (no hold for a 0 seen first)
     add("depth-growing", RuleKind::DepthGrowing, 0, std::nullopt, 10 * 60'000); // the Coveralls starvation
     add("poison", RuleKind::Poison, 5, 10);                   // the RabbitMQ redelivery loop
     add("failure-rate", RuleKind::FailureRate, 10, std::nullopt);
     add("new-queue", RuleKind::NewQueue, 0, std::nullopt, 15 * 60'000);
     add("unreachable", RuleKind::Unreachable, std::nullopt, 0, 10'000);
     add("stale", RuleKind::Stale, 3, std::nullopt);
+    add("not-draining", RuleKind::NotDraining, 2, std::nullopt); // whatever else is unknown: a backlog that stands still
+    add("dead-letters", RuleKind::DeadLetters, 0, std::nullopt);  // letters in a dead-letter queue: look, never "unserved"
     return r;
 }
 
@@ -72,6 +74,8 @@ QString AlertRule::kindName(RuleKind kind)
     case RuleKind::NewQueue: return tr("new queue");
     case RuleKind::Unreachable: return tr("backend unreachable");
     case RuleKind::Stale: return tr("data stale");
+    case RuleKind::NotDraining: return tr("backlog not draining");
+    case RuleKind::DeadLetters: return tr("dead letters");
     }
     return {};
 }

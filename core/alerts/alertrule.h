@@ -26,6 +26,8 @@ enum class RuleKind : quint8 {
     NewQueue,     ///< per queue: discovered after the first poll (stays WARN for `forMs`)
     Unreachable,  ///< connection: the poll failed
     Stale,        ///< connection: no successful poll for `warn` poll intervals
+    NotDraining,  ///< per queue: jobs wait and the depth has not fallen, with nothing completing, for this many polls
+    DeadLetters,  ///< per dead-letter queue: letters kept (instead of every other per-queue rule but Depth)
 };
 
 /// One rule: what to watch, where (a queue glob), and when it warns and goes critical. A level crossed must

@@ -35,6 +35,8 @@ constexpr KindInfo kKinds[] = {
     {RuleKind::NewQueue, "new_queue", ThresholdUnit::None},
     {RuleKind::Unreachable, "unreachable", ThresholdUnit::None},
     {RuleKind::Stale, "stale", ThresholdUnit::PollIntervals},
+    {RuleKind::NotDraining, "not_draining", ThresholdUnit::PollIntervals},
+    {RuleKind::DeadLetters, "dead_letters", ThresholdUnit::Jobs},
 };
 
 const KindInfo &info(RuleKind kind)
@@ -112,6 +114,12 @@ QString AlertRulesIO::thresholdHelp(RuleKind kind)
         return tr("Set a level to 0 to choose how bad an unreachable backend is (warn or crit).");
     case RuleKind::Stale:
         return tr("Fires when no poll succeeded for more than this many poll intervals.");
+    case RuleKind::NotDraining:
+        return tr("Fires when jobs have waited for more than this many polls in a row while the depth did not fall and "
+                  "nothing was seen completing.");
+    case RuleKind::DeadLetters:
+        return tr("Fires when a dead-letter queue holds more letters than this (0: any). Other rules leave "
+                  "dead-letter queues alone.");
     }
     return {};
 }
@@ -123,6 +131,8 @@ QString AlertRulesIO::holdHelp(RuleKind kind)
         return tr("The window the growth is measured over.");
     case RuleKind::NewQueue:
         return tr("How long a new queue stays flagged.");
+    case RuleKind::NotDraining:
+        return tr("Not used: the level itself counts polls.");
     default:
         return tr("How long the level must hold before the alert fires (restart blips stay quiet).");
     }

@@ -108,35 +108,159 @@ private Q_SLOTS:
         QCOMPARE(find(ch, QStringLiteral("oldest-age"))->alert.state, AlertState::Unknown);
     }
 
-    void aQueueNoLiveWorkerServesFiresAfterItsHold()
+    void aQueueNoLiveWorkerServesFiresAtOnceWhenTheZeroWasThereFirst()
     {
         ManualClock clock;
         AlertEngine e(&clock);
         auto at = [&](qint64 sec) { return clock.now().addSecs(sec); };
         // Sidekiq-like: every live process says which queues it serves; nobody serves "reports".
-        auto served = [&](qint64 sec, qint64 reports) {
+        auto served = [&](qint64 sec, qint64 reports, bool reportsServed = false) {
             Snapshot s = snap(at(sec), {q(QStringLiteral("default"), 3), q(QStringLiteral("reports"), reports)}, 0, 1);
             s.workersComplete = true;
             s.workers.append(WorkerInfo{QStringLiteral("web1"), WorkerState::Busy, {QStringLiteral("default")}, 1.0, {}});
-            s.workers.append(WorkerInfo{QStringLiteral("web2"), WorkerState::Idle, {QStringLiteral("default"), QStringLiteral("mail")}, 1.0, {}});
+            s.workers.append(WorkerInfo{QStringLiteral("web2"), WorkerState::Idle,
+                                        {QStringLiteral("default"), reportsServed ? QStringLiteral("reports") : QStringLiteral("mail")},
+                                        1.0, {}});
             return s;
         };
-        auto ch = e.evaluate(QStringLiteral("c"), served(0, 500), kPoll);
-        QVERIFY(!find(ch, QStringLiteral("unserved"))); // held: a worker for it may be starting
-        ch = e.evaluate(QStringLiteral("c"), served(65, 35000), kPoll);
+        // The first poll: an exact 0 that is already there is no restart blip, so no hold.
+        auto ch = e.evaluate(QStringLiteral("c"), served(0, 35000), kPoll);
         const AlertChange *u = find(ch, QStringLiteral("unserved"));
         QVERIFY(u);
         QCOMPARE(u->alert.state, AlertState::Crit);
         QCOMPARE(u->alert.queue, QStringLiteral("reports"));
-        QVERIFY2(u->alert.message.contains(u"35000 jobs wait and none of the 2 live worker(s)"), qPrintable(u->alert.message));
-        ch = e.evaluate(QStringLiteral("c"), served(70, 0), kPoll); // drained (or a worker took it on)
+        QVERIFY2(u->alert.message.contains(u"reports: 35000 waiting, 0 consumers (the 2 live worker(s) serve other queues)"),
+                 qPrintable(u->alert.message));
+        ch = e.evaluate(QStringLiteral("c"), served(5, 0), kPoll); // drained (or a worker took it on)
         QCOMPARE(find(ch, QStringLiteral("unserved"))->alert.state, AlertState::Ok);
+        // Once the queue had a consumer, losing it may be a restart: held for the rule's 60 s.
+        e.evaluate(QStringLiteral("c"), served(10, 10, true), kPoll);
+        ch = e.evaluate(QStringLiteral("c"), served(15, 500), kPoll);
+        QVERIFY(!find(ch, QStringLiteral("unserved")));
+        ch = e.evaluate(QStringLiteral("c"), served(80, 900), kPoll);
+        QCOMPARE(find(ch, QStringLiteral("unserved"))->alert.state, AlertState::Crit);
+
+        // A backend's own consumer count (RabbitMQ) decides, whatever the workers say.
+        AlertEngine rabbit(&clock);
+        QueueStats orders = q(QStringLiteral("orders"), 5000, std::nullopt);
+        orders.consumers = 0;
+        QueueStats other = q(QStringLiteral("other"), 0);
+        other.consumers = 1;
+        Snapshot rs = snap(at(0), {orders, other}, 1, 0);
+        rs.workersComplete = true;
+        ch = rabbit.evaluate(QStringLiteral("r"), rs, kPoll);
+        QCOMPARE(find(ch, QStringLiteral("unserved"))->alert.state, AlertState::Crit);
+        QVERIFY(find(ch, QStringLiteral("unserved"))->alert.message.contains(u"orders: 5000 waiting, 0 consumers"));
 
         // Backends whose workers do not list queues (Delayed::Job locks) or that cannot see idle workers: silent.
         AlertEngine dj(&clock);
         dj.evaluate(QStringLiteral("c"), snap(at(0), {q(QStringLiteral("reports"), 500)}, 2, 0), kPoll);
         ch = dj.evaluate(QStringLiteral("c"), snap(at(120), {q(QStringLiteral("reports"), 500)}, 2, 0), kPoll);
         QVERIFY(!find(ch, QStringLiteral("unserved")));
+    }
+
+    void deadLetterQueuesAreWarnedAboutNeverUnservedOrCritical()
+    {
+        ManualClock clock;
+        AlertEngine e(&clock);
+        auto at = [&](qint64 sec) { return clock.now().addSecs(sec); };
+        auto poll = [&](qint64 sec, qint64 letters) {
+            QueueStats orders = q(QStringLiteral("orders"), 3, 1.0); // served: the head moves
+            orders.consumers = 2;
+            QueueStats dlq = q(QStringLiteral("orders.dlq"), letters, 3 * 3600.0); // letters three hours old
+            dlq.consumers = 0;
+            dlq.deadLetterOf = {QStringLiteral("orders")};
+            Snapshot s = snap(at(sec), {orders, dlq}, 2, 0);
+            s.workersComplete = true;
+            return s;
+        };
+        auto ch = e.evaluate(QStringLiteral("r"), poll(0, 25), kPoll);
+        const AlertChange *d = find(ch, QStringLiteral("dead-letters"));
+        QVERIFY(d);
+        QCOMPARE(d->alert.state, AlertState::Warn);
+        QCOMPARE(d->alert.message, QStringLiteral("orders.dlq: 25 dead letters, rejected from orders"));
+        for (qint64 t = 5; t <= 180; t += 5) {
+            e.evaluate(QStringLiteral("r"), poll(t, t < 100 ? 25 : 30), kPoll);
+        }
+        QCOMPARE(e.worst(QStringLiteral("r"), QStringLiteral("orders.dlq")), AlertState::Warn); // never critical
+        const QList<Alert> active = e.active(QStringLiteral("r"));
+        QCOMPARE(active.size(), 1);
+        QVERIFY2(active.first().message.contains(u"30 dead letters, rejected from orders; 5 new in the last"),
+                 qPrintable(active.first().message));
+        // Letters are not jobs waiting for a worker: no "no workers" either when only the DLQ holds messages.
+        AlertEngine idle(&clock);
+        QueueStats dlq = q(QStringLiteral("orders.dlq"), 4, 600.0);
+        dlq.deadLetterOf = {QStringLiteral("orders")};
+        Snapshot s = snap(at(0), {dlq}, 0, 0);
+        s.workersComplete = true;
+        ch = idle.evaluate(QStringLiteral("r"), s, kPoll);
+        QVERIFY(!find(ch, QStringLiteral("no-workers")));
+        QVERIFY(!find(ch, QStringLiteral("oldest-age")));
+        QVERIFY(!find(ch, QStringLiteral("unserved")));
+    }
+
+    void aBacklogThatStandsStillWarnsWhateverElseIsUnknown()
+    {
+        ManualClock clock;
+        AlertEngine e(&clock);
+        auto at = [&](qint64 sec) { return clock.now().addSecs(sec); };
+        // Celery on Redis without events: no workers, no rates, no enqueue times; only the depth and an age
+        // observed since watching began.
+        auto poll = [&](qint64 sec, qint64 depth) {
+            QueueStats c = q(QStringLiteral("celery"), depth, double(sec));
+            c.oldestAgeIsLowerBound = true;
+            Snapshot s;
+            s.takenAt = at(sec);
+            s.queues = {c};
+            s.workersKnown = false;
+            return s;
+        };
+        auto ch = e.evaluate(QStringLiteral("c"), poll(0, 1000), kPoll);
+        QVERIFY(!find(ch, QStringLiteral("not-draining")));
+        ch = e.evaluate(QStringLiteral("c"), poll(5, 1000), kPoll);
+        // "≥ 5 s" is no reason for OK: the backlog may be hours old.
+        QCOMPARE(find(ch, QStringLiteral("oldest-age"))->alert.state, AlertState::Unknown);
+        e.evaluate(QStringLiteral("c"), poll(10, 1000), kPoll);
+        ch = e.evaluate(QStringLiteral("c"), poll(15, 1003), kPoll);
+        const AlertChange *n = find(ch, QStringLiteral("not-draining"));
+        QVERIFY(n);
+        QCOMPARE(n->alert.state, AlertState::Warn);
+        QVERIFY2(n->alert.message.contains(u"celery: 1003 jobs wait and the backlog has not drained for 3 polls"),
+                 qPrintable(n->alert.message));
+        // The lower bound past a level is a certainty: at least that old.
+        ch = e.evaluate(QStringLiteral("c"), poll(400, 1003), kPoll);
+        QCOMPARE(find(ch, QStringLiteral("oldest-age"))->alert.state, AlertState::Warn);
+        // Draining clears it; so does a queue whose completions are seen.
+        ch = e.evaluate(QStringLiteral("c"), poll(405, 900), kPoll);
+        QCOMPARE(find(ch, QStringLiteral("not-draining"))->alert.state, AlertState::Ok);
+        // A healthy queue with work flowing never warns, whatever its depth does: completions are seen, or the
+        // head of the queue moves (its oldest job stays young), where the backend has no completion rate.
+        AlertEngine healthy(&clock);
+        for (int i = 0; i < 10; ++i) {
+            QueueStats busy = q(QStringLiteral("busy"), 50 + i);
+            busy.outPerMinute = 120;
+            QueueStats steady = q(QStringLiteral("steady"), 7, 2.0 + i % 2);
+            const auto c2 = healthy.evaluate(QStringLiteral("h"), snap(at(i * 5), {busy, steady}), kPoll);
+            QVERIFY(!find(c2, QStringLiteral("not-draining")));
+        }
+        // The same depth with the same head job growing older: standing still.
+        AlertEngine stuck(&clock);
+        QList<AlertChange> c3;
+        for (int i = 0; i < 4; ++i) {
+            c3 = stuck.evaluate(QStringLiteral("s"), snap(at(i * 5), {q(QStringLiteral("print"), 6000, 43200.0 + i * 5)}), kPoll);
+        }
+        QCOMPARE(find(c3, QStringLiteral("not-draining"))->alert.state, AlertState::Warn);
+    }
+
+    void noWorkersAtTheFirstPollIsAFactWhereHeartbeatsAreComplete()
+    {
+        ManualClock clock;
+        AlertEngine e(&clock);
+        Snapshot s = snap(clock.now(), {q(QStringLiteral("default"), 35000, 43200.0)}, 0, 0);
+        s.workersComplete = true; // heartbeats: nobody is there
+        const auto ch = e.evaluate(QStringLiteral("c"), s, kPoll);
+        QCOMPARE(find(ch, QStringLiteral("no-workers"))->alert.state, AlertState::Crit);
+        QCOMPARE(e.active(QStringLiteral("c")).first().ruleId, QStringLiteral("no-workers")); // the cause first
     }
 
     void noWorkersHoldsThenFiresAndWorkerLostWarns()

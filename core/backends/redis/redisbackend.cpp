@@ -41,6 +41,7 @@ QFuture<Snapshot> RedisBackend::snapshot()
             s.backend = kind();
             s.takenAt = clock()->now();
             if (s.ok()) {
+                s.countConsumersFromWorkers();
                 setState(ConnectionState::Connected);
             } else {
                 setState(ConnectionState::Error, s.error);
