@@ -138,7 +138,7 @@ private Q_SLOTS:
         // up to one statistics interval: wait until the fill shows, then compare.
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
                                      const auto truth = rabbitmqctl();
-                                     return truth.size() == 8 && truth.value(QStringLiteral("work.quorum")).value(0) == 3
+                                     return truth.size() == 10 && truth.value(QStringLiteral("work.quorum")).value(0) == 3
                                             && matchesRabbitmqctl(b->snapshot().result(), truth);
                                  }()),
                                  20'000);
@@ -155,6 +155,14 @@ private Q_SLOTS:
         QVERIFY2(!s.queue(QStringLiteral("work.quorum"))->oldestAgeSeconds.has_value(), "no timestamp: unknown, not 0");
         QVERIFY(s.workersComplete);
         QVERIFY(s.workers.isEmpty());
+        // Consumers per queue, exact; dead-letter queues by argument (default exchange) and by policy (fanout DLX).
+        QCOMPARE(s.queue(QStringLiteral("orders"))->consumers, 0);
+        QVERIFY(!s.queue(QStringLiteral("orders"))->isDeadLetterQueue());
+        QCOMPARE(s.queue(QStringLiteral("orders.dlq"))->deadLetterOf, QStringList{QStringLiteral("orders")});
+        QCOMPARE(s.queue(QStringLiteral("payments.dead"))->deadLetterOf, QStringList{QStringLiteral("payments")});
+        QCOMPARE(s.queue(QStringLiteral("payments.dead"))->waiting, 1);
+        QVERIFY(!s.queue(QStringLiteral("payments"))->isDeadLetterQueue());
+        QVERIFY2(!s.warnings.join(u'\n').contains(u"orders.dlq: 2 message(s) ready and no consumer"), "a DLQ is not unserved");
         QVERIFY2(s.warnings.join(u'\n').contains(u"orders: 5 message(s) ready and no consumer"), qPrintable(s.warnings.join(u'\n')));
         // The 20 MB message costs the poll nothing: counts only.
         QVERIFY2(b->lastPollBytes() < 200'000, qPrintable(QString::number(b->lastPollBytes())));

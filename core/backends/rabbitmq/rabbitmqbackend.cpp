@@ -28,7 +28,33 @@ struct Tr
     Q_DECLARE_TR_FUNCTIONS(qd::rabbitmq::RabbitMqBackend)
 };
 
-constexpr const char *kQueueColumns = "name,messages_ready,messages_unacknowledged,state,type,arguments";
+constexpr const char *kQueueColumns =
+    "name,messages_ready,messages_unacknowledged,consumers,state,type,arguments,policy";
+/// Dead-letter exchanges whose bindings are read per poll (each is one small request); more are named in a warning.
+constexpr int kMaxDeadLetterExchanges = 20;
+
+/// Where a queue's rejected and expired messages go: its x-dead-letter-* arguments, else its policy's.
+struct DeadLetterRoute
+{
+    QString exchange;   ///< "" is the default exchange: the routing key is then the queue's name
+    QString routingKey; ///< empty: the message's own routing key
+};
+
+/// `policies`: policy name → definition, from /api/policies/<vhost> (the queue list names a queue's policy only).
+std::optional<DeadLetterRoute> deadLetterRoute(const QJsonObject &queue, const QHash<QString, QJsonObject> &policies)
+{
+    const QJsonObject args = queue.value(u"arguments").toObject();
+    const QJsonObject policy = policies.value(queue.value(u"policy").toString());
+    auto pick = [&](const char *arg, const char *key) -> QJsonValue {
+        const QJsonValue a = args.value(QLatin1String(arg));
+        return a.isString() ? a : policy.value(QLatin1String(key));
+    };
+    const QJsonValue exchange = pick("x-dead-letter-exchange", "dead-letter-exchange");
+    if (!exchange.isString()) {
+        return std::nullopt;
+    }
+    return DeadLetterRoute{exchange.toString(), pick("x-dead-letter-routing-key", "dead-letter-routing-key").toString()};
+}
 constexpr const char *kStatsColumns =
     "name,head_message_timestamp,message_stats.redeliver_details.rate,message_stats.publish_details.rate,"
     "message_stats.deliver_get_details.rate,message_stats.ack_details.rate";
@@ -379,6 +405,12 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
     struct Poll
     {
         http::Response queues, consumers, overview, nodes, stats;
+        QJsonDocument queuesJson;
+        QJsonParseError queuesParse{};
+        QHash<QString, http::Response> dlxBindings; ///< dead-letter exchange → its bindings (source side)
+        QHash<QString, QJsonObject> policies;       ///< policy name → definition
+        bool queuesIn = false, policiesIn = false;  ///< both are needed to know the dead-letter exchanges
+        QStringList dlxNotRead; ///< dead-letter exchanges past kMaxDeadLetterExchanges
         int pending = 4;
         bool statsAsked = false;
     };
@@ -402,11 +434,10 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
         if (!poll->queues.error.isEmpty() || poll->queues.status != 200) {
             s.error = describe(poll->queues, p->endpoint, p->user);
         } else {
-            QJsonParseError perr{};
-            const QJsonDocument doc = QJsonDocument::fromJson(poll->queues.body, &perr);
+            const QJsonDocument &doc = poll->queuesJson;
             if (!doc.isArray()) {
                 s.error = Tr::tr("The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?")
-                              .arg(p->endpoint, perr.errorString());
+                              .arg(p->endpoint, poll->queuesParse.errorString());
             } else {
                 QHash<QString, int> consumersPerQueue;
                 bool consumersKnown = poll->consumers.status == 200;
@@ -442,10 +473,45 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
                         stats.insert(sv.toObject().value(u"name").toString(), sv.toObject());
                     }
                 }
+                // Dead-letter queues: where another queue's x-dead-letter-exchange (argument or policy) routes.
+                QHash<QString, QStringList> deadLetterOf;
+                for (const QJsonValue &qv : doc.array()) {
+                    const QJsonObject o = qv.toObject();
+                    const auto route = deadLetterRoute(o, poll->policies);
+                    if (!route) {
+                        continue;
+                    }
+                    const QString source = o.value(u"name").toString();
+                    if (route->exchange.isEmpty()) {
+                        if (!route->routingKey.isEmpty()) {
+                            deadLetterOf[route->routingKey] << source;
+                        }
+                        continue;
+                    }
+                    const auto b = poll->dlxBindings.constFind(route->exchange);
+                    if (b == poll->dlxBindings.cend() || b->status != 200) {
+                        continue;
+                    }
+                    for (const QJsonValue &bv : QJsonDocument::fromJson(b->body).array()) {
+                        const QJsonObject binding = bv.toObject();
+                        if (binding.value(u"destination_type").toString() == u"queue") {
+                            deadLetterOf[binding.value(u"destination").toString()] << source;
+                        }
+                    }
+                }
                 for (const QJsonValue &qv : doc.array()) {
                     const QJsonObject o = qv.toObject();
                     QueueStats q;
                     q.name = o.value(u"name").toString();
+                    q.deadLetterOf = deadLetterOf.value(q.name);
+                    q.deadLetterOf.removeDuplicates();
+                    q.deadLetterOf.removeAll(q.name);
+                    q.deadLetterOf.sort();
+                    if (o.value(u"consumers").isDouble()) {
+                        q.consumers = o.value(u"consumers").toInt();
+                    } else if (consumersKnown) {
+                        q.consumers = consumersPerQueue.value(q.name);
+                    }
                     if (o.contains(u"messages_ready")) {
                         q.waiting = o.value(u"messages_ready").toInteger();
                         q.running = o.value(u"messages_unacknowledged").toInteger();
@@ -478,13 +544,19 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
                                               .arg(*redeliver, 0, 'f', 1);
                         }
                     }
-                    if (consumersKnown && q.waiting.value_or(0) > 0 && consumersPerQueue.value(q.name) == 0) {
+                    if (q.consumers == 0 && q.waiting.value_or(0) > 0 && !q.isDeadLetterQueue()) {
                         s.warnings << Tr::tr("Queue %1: %Ln message(s) ready and no consumer.", nullptr, int(*q.waiting)).arg(q.name);
                     }
                     s.queues.append(q);
                 }
                 std::sort(s.queues.begin(), s.queues.end(),
                           [](const QueueStats &a, const QueueStats &b) { return a.name < b.name; });
+                if (!poll->dlxNotRead.isEmpty()) {
+                    s.warnings << Tr::tr("More than %1 dead-letter exchanges: the queues bound to %2 are not marked as "
+                                         "dead-letter queues.")
+                                      .arg(kMaxDeadLetterExchanges)
+                                      .arg(escapeForDisplay(poll->dlxNotRead.join(QStringLiteral(", ")), 200));
+                }
                 if (poll->statsAsked && poll->stats.status != 200) {
                     s.warnings << Tr::tr("Per-queue statistics were not available: %1").arg(describe(poll->stats, p->endpoint, p->user));
                 }
@@ -524,12 +596,59 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
     };
     http::Client *c = d->client.get();
     const int statsLimit = d->statsLimit;
+    // Once the queue list and the policies are in: the bindings of every dead-letter exchange (one small request
+    // each), which say the dead-letter queues. Runs on the HTTP thread; the new requests count before this one ends.
+    auto askBindings = [poll, finish, c, v] {
+        if (!poll->queuesIn || !poll->policiesIn) {
+            return;
+        }
+        QStringList exchanges;
+        for (const QJsonValue &qv : poll->queuesJson.array()) {
+            const auto route = deadLetterRoute(qv.toObject(), poll->policies);
+            if (route && !route->exchange.isEmpty() && !exchanges.contains(route->exchange)) {
+                exchanges << route->exchange;
+            }
+        }
+        poll->dlxNotRead = exchanges.mid(kMaxDeadLetterExchanges);
+        for (const QString &exchange : exchanges.mid(0, kMaxDeadLetterExchanges)) {
+            ++poll->pending;
+            c->get(QStringLiteral("/api/exchanges/%1/%2/bindings/source")
+                       .arg(v, QString::fromLatin1(QUrl::toPercentEncoding(exchange))),
+                   [poll, finish, exchange](http::Response b) {
+                       poll->dlxBindings.insert(exchange, std::move(b));
+                       if (--poll->pending == 0) {
+                           finish();
+                       }
+                   });
+        }
+    };
+    ++poll->pending;
+    c->get(QStringLiteral("/api/policies/%1").arg(v), [poll, finish, askBindings](http::Response r) {
+        // Users without the policymaker tag may be refused: then only queue arguments name dead-letter exchanges.
+        if (r.status == 200) {
+            for (const QJsonValue &pv : QJsonDocument::fromJson(r.body).array()) {
+                const QJsonObject o = pv.toObject();
+                if (o.value(u"apply-to").toString() != u"exchanges") {
+                    poll->policies.insert(o.value(u"name").toString(), o.value(u"definition").toObject());
+                }
+            }
+        }
+        poll->policiesIn = true;
+        askBindings();
+        if (--poll->pending == 0) {
+            finish();
+        }
+    });
     c->get(QStringLiteral("/api/queues/%1?disable_stats=true&enable_queue_totals=true&columns=%2")
                .arg(v, QLatin1String(kQueueColumns)),
-           [poll, finish, c, v, statsLimit](http::Response r) {
-               // Small installations also get per-queue statistics; the count decides before the poll ends.
-               const qsizetype queues = r.status == 200 ? QJsonDocument::fromJson(r.body).array().size() : 0;
+           [poll, finish, c, v, statsLimit, askBindings](http::Response r) {
+               // Parsed once, here: small installations also get per-queue statistics (the count decides before the
+               // poll ends), and the dead-letter exchanges' bindings say which queues are dead-letter queues.
+               poll->queuesJson = r.status == 200 ? QJsonDocument::fromJson(r.body, &poll->queuesParse) : QJsonDocument();
+               const qsizetype queues = poll->queuesJson.array().size();
                poll->queues = std::move(r);
+               poll->queuesIn = true;
+               askBindings();
                if (queues > 0 && queues <= statsLimit) {
                    poll->statsAsked = true;
                    ++poll->pending;
