@@ -59,12 +59,18 @@ QString age(std::optional<double> s)
 void printTable(const Snapshot &s)
 {
     const QStringList header = {tr("QUEUE"), tr("WAITING"), tr("RUNNING"), tr("SCHEDULED"), tr("FAILED"),
-                                tr("DEAD"), tr("OLDEST")};
+                                tr("DEAD"), tr("OLDEST"), tr("CONSUMERS")};
     QList<QStringList> rows;
+    QStringList deadLetterQueues;
     for (const QueueStats &q : s.queues) {
         rows.append({escapeForDisplay(q.name, 60), cell(q.waiting), cell(q.running), cell(q.scheduled), cell(q.failed),
                      cell(q.dead), (q.oldestAgeIsLowerBound && q.oldestAgeSeconds ? QStringLiteral(">=") : QString())
-                                       + age(q.oldestAgeSeconds)});
+                                       + age(q.oldestAgeSeconds),
+                     q.consumers ? QString::number(*q.consumers) : QStringLiteral("—")});
+        if (q.isDeadLetterQueue()) {
+            deadLetterQueues << tr("%1 (from %2)").arg(escapeForDisplay(q.name, 60),
+                                                       escapeForDisplay(q.deadLetterOf.join(QStringLiteral(", ")), 120));
+        }
     }
     QList<qsizetype> width(header.size());
     for (qsizetype c = 0; c < header.size(); ++c) {
@@ -83,6 +89,9 @@ void printTable(const Snapshot &s)
     line(header);
     for (const auto &r : rows) {
         line(r);
+    }
+    if (!deadLetterQueues.isEmpty()) {
+        out() << '\n' << tr("Dead-letter queues: %1").arg(deadLetterQueues.join(QStringLiteral("; "))) << '\n';
     }
     const WorkerSummary w = s.workerSummary();
     if (!s.workersKnown) {
