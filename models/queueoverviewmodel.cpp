@@ -141,6 +141,7 @@ QVariant QueueOverviewModel::rawValue(const Row &r, int column) const
     case TrendColumn: return r.history.isEmpty() ? QVariant() : QVariant(r.history.constLast());
     case WaitingColumn: return v(r.stats.waiting);
     case RunningColumn: return v(r.stats.running);
+    case ConsumersColumn: return v(r.stats.consumers);
     case ScheduledColumn: return v(r.stats.scheduled);
     case FailedColumn: return v(r.stats.failed);
     case OldestAgeColumn: return v(r.stats.oldestAgeSeconds);
@@ -169,6 +170,8 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
             return r.stats.paused.value_or(false) ? tr("%1 (paused)").arg(Freshness::count(r.stats.waiting, r.stats.countExactness))
                                                   : Freshness::count(r.stats.waiting, r.stats.countExactness);
         case RunningColumn: return Freshness::count(r.stats.running, r.stats.countExactness);
+        case ConsumersColumn:
+            return Freshness::count(r.stats.consumers ? std::optional<qint64>(*r.stats.consumers) : std::nullopt, Exactness::Exact);
         case ScheduledColumn: return Freshness::count(r.stats.scheduled, r.stats.countExactness);
         case FailedColumn: return Freshness::count(r.stats.failed, r.stats.countExactness);
         case OldestAgeColumn: return Freshness::oldestAge(r.stats);
@@ -185,6 +188,14 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (!r.error.isEmpty()) {
             return tr("Last poll failed: %1").arg(escapeForDisplay(r.error, 400));
+        }
+        if (col == ConsumersColumn) {
+            return r.stats.consumers ? tr("Consumers (workers) serving this queue now")
+                                     : tr("This backend does not tell which workers serve this queue");
+        }
+        if (col == QueueColumn && r.stats.isDeadLetterQueue()) {
+            return tr("%1 — dead-letter queue: messages rejected from %2")
+                .arg(statusText(statusOf(r, false)), escapeForDisplay(r.stats.deadLetterOf.join(QStringLiteral(", ")), 200));
         }
         if (col == QueueColumn) {
             const QString status = statusText(statusOf(r, false));
@@ -205,6 +216,7 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
     case ErrorRole: return r.error.isEmpty() ? QVariant() : QVariant(r.error);
     case HistoryRole: return QVariant::fromValue(r.history);
     case PausedRole: return r.stats.paused.value_or(false);
+    case DeadLetterOfRole: return r.stats.deadLetterOf;
     case ExactnessRole:
         if (col == InRateColumn || col == OutRateColumn) {
             return int(r.stats.rateExactness);
@@ -225,6 +237,7 @@ QVariant QueueOverviewModel::headerData(int section, Qt::Orientation orientation
     case WaitingColumn: return tr("Waiting");
     case TrendColumn: return tr("Trend", "recent waiting depths as a small line chart");
     case RunningColumn: return tr("Running");
+    case ConsumersColumn: return tr("Consumers", "workers or consumers serving a queue");
     case ScheduledColumn: return tr("Scheduled");
     case FailedColumn: return tr("Failed");
     case OldestAgeColumn: return tr("Oldest", "age of the oldest waiting job");

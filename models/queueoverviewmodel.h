@@ -22,7 +22,7 @@ class QueueOverviewModel final : public QAbstractTableModel
     Q_OBJECT
 public:
     /// TrendColumn has no text: views paint HistoryRole there (SparklineDelegate).
-    enum Column { ConnectionColumn, QueueColumn, WaitingColumn, TrendColumn, RunningColumn, ScheduledColumn,
+    enum Column { ConnectionColumn, QueueColumn, WaitingColumn, TrendColumn, RunningColumn, ConsumersColumn, ScheduledColumn,
                   FailedColumn, OldestAgeColumn, InRateColumn, OutRateColumn, UpdatedColumn, ColumnCount };
     enum Role {
         ConnectionIdRole = Qt::UserRole + 1,
@@ -35,6 +35,7 @@ public:
         HistoryRole,    ///< QList<double>: recent waiting depths, oldest first, for sparklines
         ExactnessRole,  ///< int(Exactness) of the column's number
         PausedRole,     ///< bool: the backend holds the queue paused (BullMQ); jobs wait on purpose
+        DeadLetterOfRole, ///< QStringList: the queues whose rejected messages land here (empty: not a dead-letter queue)
     };
     static constexpr int kHistoryLength = 90;
 

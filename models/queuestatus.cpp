@@ -14,7 +14,13 @@ namespace qd {
 
 QueueStatus queueStatus(const QueueStats &stats, bool pollFailed, const StatusThresholds &t)
 {
-    if (pollFailed || !stats.oldestAgeSeconds) {
+    if (pollFailed) {
+        return QueueStatus::Unknown;
+    }
+    if (stats.isDeadLetterQueue()) {
+        return QueueStatus::Ok; // letters grow old by nature; the rule engine's dead-letter rule judges them
+    }
+    if (!stats.oldestAgeSeconds) {
         return QueueStatus::Unknown;
     }
     if (*stats.oldestAgeSeconds >= t.critOldestSeconds) {
@@ -23,7 +29,8 @@ QueueStatus queueStatus(const QueueStats &stats, bool pollFailed, const StatusTh
     if (*stats.oldestAgeSeconds >= t.warnOldestSeconds) {
         return QueueStatus::Warn;
     }
-    return QueueStatus::Ok;
+    // A lower bound below the levels says nothing: the job may be far older.
+    return stats.oldestAgeIsLowerBound && *stats.oldestAgeSeconds > 0 ? QueueStatus::Unknown : QueueStatus::Ok;
 }
 
 QueueStatus worseOf(QueueStatus a, QueueStatus b)

@@ -277,36 +277,66 @@
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="88"/>
-        <source>%1: %2 jobs wait and none of the %3 live worker(s) serves this queue</source>
-        <translation>%1: %2 Jobs warten und keiner der %3 aktiven Worker bedient diese Warteschlange</translation>
+        <source>%1: %2 waiting, 0 consumers</source>
+        <translation>%1: %2 wartend, 0 Consumer</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="93"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="90"/>
+        <source> (the %1 live worker(s) serve other queues)</source>
+        <translation> (die %1 lebenden Worker bedienen andere Warteschlangen)</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="97"/>
+        <source>%1: %2 jobs wait and the backlog has not drained for %3 polls (%4)</source>
+        <translation>%1: %2 Jobs warten, und der Rückstand ist seit %3 Abfragen nicht kleiner geworden (%4)</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="101"/>
+        <source>nothing completed</source>
+        <translation>nichts abgeschlossen</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="101"/>
+        <source>completions unknown</source>
+        <translation>Abschlüsse unbekannt</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="111"/>
+        <source>%1: %2 dead letters, rejected from %3</source>
+        <translation>%1: %2 Dead Letters, abgewiesen von %3</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="113"/>
+        <source>; %1 new in the last %2</source>
+        <translation>; %1 neu in den letzten %2</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="120"/>
         <source>%1 worker(s) lost: their heartbeat or lock expired</source>
         <translation>%1 Worker verloren: ihr Heartbeat oder ihre Sperre ist abgelaufen</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="98"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="125"/>
         <source>%1: a job has failed %2 times and is still being retried</source>
         <translation>%1: ein Job ist %2-mal fehlgeschlagen und wird weiterhin wiederholt</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="103"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="130"/>
         <source>%1: %2 failures per minute</source>
         <translation>%1: %2 Fehlschläge pro Minute</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="108"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="135"/>
         <source>new queue %1 discovered: is anything monitoring and working it?</source>
         <translation>neue Warteschlange %1 entdeckt: wird sie überwacht und abgearbeitet?</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="113"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="140"/>
         <source>backend unreachable: %1</source>
         <translation>Backend nicht erreichbar: %1</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="118"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="145"/>
         <source>no successful poll for %1 intervals</source>
         <translation>seit %1 Intervallen keine erfolgreiche Abfrage</translation>
     </message>
@@ -314,59 +344,69 @@
 <context>
     <name>qd::AlertRule</name>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="64"/>
+        <location filename="../core/alerts/alertrule.cpp" line="66"/>
         <source>oldest job age</source>
         <translation>Alter des ältesten Jobs</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="65"/>
+        <location filename="../core/alerts/alertrule.cpp" line="67"/>
         <source>depth</source>
         <translation>Länge</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="66"/>
+        <location filename="../core/alerts/alertrule.cpp" line="68"/>
         <source>depth growing</source>
         <translation>wachsende Länge</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="67"/>
+        <location filename="../core/alerts/alertrule.cpp" line="69"/>
         <source>no workers</source>
         <translation>keine Worker</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="68"/>
+        <location filename="../core/alerts/alertrule.cpp" line="70"/>
         <source>queue not served</source>
         <translation>Warteschlange nicht bedient</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="69"/>
+        <location filename="../core/alerts/alertrule.cpp" line="71"/>
         <source>worker lost</source>
         <translation>Worker verloren</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="70"/>
+        <location filename="../core/alerts/alertrule.cpp" line="72"/>
         <source>failure rate</source>
         <translation>Fehlerrate</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="71"/>
+        <location filename="../core/alerts/alertrule.cpp" line="73"/>
         <source>poison job</source>
         <translation>Giftjob</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="72"/>
+        <location filename="../core/alerts/alertrule.cpp" line="74"/>
         <source>new queue</source>
         <translation>neue Warteschlange</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="73"/>
+        <location filename="../core/alerts/alertrule.cpp" line="75"/>
         <source>backend unreachable</source>
         <translation>Backend nicht erreichbar</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="74"/>
+        <location filename="../core/alerts/alertrule.cpp" line="76"/>
         <source>data stale</source>
         <translation>Daten veraltet</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="77"/>
+        <source>backlog not draining</source>
+        <translation>Rückstand baut sich nicht ab</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="78"/>
+        <source>dead letters</source>
+        <translation>Dead Letters</translation>
     </message>
 </context>
 <context>
@@ -693,163 +733,178 @@
 <context>
     <name>qd::AlertRulesIO</name>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="93"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="95"/>
         <source>Fires when the oldest waiting job has waited longer than this (e.g. 5m, 1h30m).</source>
         <translation>Löst aus, wenn der älteste wartende Job länger als diese Zeit gewartet hat (z. B. 5m, 1h30m).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="95"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="97"/>
         <source>Fires when more jobs than this are waiting.</source>
         <translation>Löst aus, wenn mehr Jobs als diese Anzahl warten.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="97"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="99"/>
         <source>Fires when the queue grew by more than this many jobs over the window while arrivals outpaced completions (0: any growth).</source>
         <translation>Löst aus, wenn die Warteschlange im Zeitfenster um mehr als diese Anzahl Jobs gewachsen ist, während mehr Jobs eingingen als erledigt wurden (0: jedes Wachstum).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="100"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="102"/>
         <source>Fires when more jobs than this wait and no live worker is there (0: any job).</source>
         <translation>Löst aus, wenn mehr Jobs als diese Anzahl warten und kein aktiver Worker da ist (0: jeder Job).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="102"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="104"/>
         <source>Fires when more jobs than this wait in a queue no live worker listens to.</source>
         <translation>Löst aus, wenn mehr Jobs als diese Anzahl in einer Warteschlange warten, die kein aktiver Worker abhört.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="104"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="106"/>
         <source>Fires when more workers than this stopped sending heartbeats (0: any).</source>
         <translation>Löst aus, wenn mehr Worker als diese Anzahl keine Heartbeats mehr senden (0: jeder).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="106"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="108"/>
         <source>Fires when more jobs than this fail per minute.</source>
         <translation>Löst aus, wenn pro Minute mehr Jobs als diese Anzahl fehlschlagen.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="108"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="110"/>
         <source>Fires when one job has failed more times than this and is still retried.</source>
         <translation>Löst aus, wenn ein Job öfter als diese Anzahl fehlgeschlagen ist und weiterhin wiederholt wird.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="110"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="112"/>
         <source>A newly discovered queue is always a warning; no threshold.</source>
         <translation>Eine neu entdeckte Warteschlange ist immer eine Warnung; kein Schwellwert.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="112"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="114"/>
         <source>Set a level to 0 to choose how bad an unreachable backend is (warn or crit).</source>
         <translation>Setzen Sie eine Stufe auf 0, um festzulegen, wie schwer ein nicht erreichbares Backend wiegt (Warnung oder kritisch).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="114"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="116"/>
         <source>Fires when no poll succeeded for more than this many poll intervals.</source>
         <translation>Löst aus, wenn über mehr als diese Anzahl Abfrageintervalle keine Abfrage gelang.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="123"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="118"/>
+        <source>Fires when jobs have waited for more than this many polls in a row while the depth did not fall and nothing was seen completing.</source>
+        <translation>Löst aus, wenn Jobs mehr als so viele Abfragen in Folge warten, während die Tiefe nicht sank und kein Abschluss zu sehen war.</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="121"/>
+        <source>Fires when a dead-letter queue holds more letters than this (0: any). Other rules leave dead-letter queues alone.</source>
+        <translation>Löst aus, wenn eine Dead-Letter-Warteschlange mehr Nachrichten als diese hält (0: jede). Andere Regeln lassen Dead-Letter-Warteschlangen in Ruhe.</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="131"/>
         <source>The window the growth is measured over.</source>
         <translation>Das Zeitfenster, über das das Wachstum gemessen wird.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="125"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="133"/>
         <source>How long a new queue stays flagged.</source>
         <translation>Wie lange eine neue Warteschlange markiert bleibt.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="127"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="135"/>
+        <source>Not used: the level itself counts polls.</source>
+        <translation>Nicht verwendet: die Schwelle zählt selbst Abfragen.</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="137"/>
         <source>How long the level must hold before the alert fires (restart blips stay quiet).</source>
         <translation>Wie lange die Stufe anhalten muss, bevor der Alarm auslöst (kurze Ausreißer bei Neustarts bleiben still).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="155"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="165"/>
         <source>rule %1: unknown kind &quot;%2&quot;</source>
         <translation>Regel %1: unbekannte Art „%2“</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="170"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="180"/>
         <source>rule %1 (%2): %3</source>
         <translation>Regel %1 (%2): %3</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="173"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="183"/>
         <source>rule %1: the id &quot;%2&quot; is used twice</source>
         <translation>Regel %1: die ID „%2“ wird doppelt verwendet</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="185"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="195"/>
         <source>cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="189"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="199"/>
         <source>%1 is too big for a rules file</source>
         <translation>%1 ist zu groß für eine Regeldatei</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="195"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="205"/>
         <source>%1 is not a JSON list of rules (%2)</source>
         <translation>%1 ist keine JSON-Liste von Regeln (%2)</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="196"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="206"/>
         <source>not a list</source>
         <translation>keine Liste</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="205"/>
-        <location filename="../core/alerts/alertrulesio.cpp" line="209"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="215"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="219"/>
         <source>cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="217"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="227"/>
         <source>the rule has no id</source>
         <translation>die Regel hat keine ID</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="220"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="230"/>
         <source>say which queues it watches (* for all)</source>
         <translation>geben Sie an, welche Warteschlangen sie überwacht (* für alle)</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="224"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="234"/>
         <source>thresholds must be numbers of 0 or more</source>
         <translation>Schwellwerte müssen Zahlen ab 0 sein</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="228"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="238"/>
         <source>set a warning or a critical level (a rule without either never fires)</source>
         <translation>legen Sie eine Warn- oder eine kritische Stufe fest (eine Regel ohne beides löst nie aus)</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="231"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="241"/>
         <source>the warning level is above the critical level</source>
         <translation>die Warnstufe liegt über der kritischen Stufe</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="234"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="244"/>
         <source>&quot;for&quot; must be between 0 and 30 days</source>
         <translation>„Dauer“ muss zwischen 0 und 30 Tagen liegen</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="237"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="247"/>
         <source>say how long a new queue stays flagged</source>
         <translation>geben Sie an, wie lange eine neue Warteschlange markiert bleibt</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="240"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="250"/>
         <source>the clear ratio must be above 0 and at most 1</source>
         <translation>der Endwert-Anteil muss über 0 und höchstens 1 sein</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="286"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="296"/>
         <source>&quot;%1&quot; is not a duration (try 90s, 5m or 1h30m)</source>
         <translation>„%1“ ist keine Dauer (versuchen Sie 90s, 5m oder 1h30m)</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="319"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="329"/>
         <source>&quot;%1&quot; is not a number of 0 or more</source>
         <translation>„%1“ ist keine Zahl ab 0</translation>
     </message>
@@ -898,22 +953,22 @@
 <context>
     <name>qd::AlertState</name>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="82"/>
+        <location filename="../core/alerts/alertrule.cpp" line="86"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="83"/>
+        <location filename="../core/alerts/alertrule.cpp" line="87"/>
         <source>WARN</source>
         <translation>WARNUNG</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="84"/>
+        <location filename="../core/alerts/alertrule.cpp" line="88"/>
         <source>CRIT</source>
         <translation>KRITISCH</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="85"/>
+        <location filename="../core/alerts/alertrule.cpp" line="89"/>
         <source>UNKNOWN</source>
         <translation>UNBEKANNT</translation>
     </message>
@@ -3795,10 +3850,33 @@ Betreff: %2
         <translation>  ✖ kein aktiver Worker: Es wird nichts verarbeitet</translation>
     </message>
     <message>
-        <location filename="../widgets/tiledata.cpp" line="19"/>
+        <location filename="../widgets/tiledata.cpp" line="21"/>
         <source>in %1 · out %2 /min</source>
         <extracomment>jobs per minute arriving and leaving a queue</extracomment>
         <translation>ein %1 · aus %2 /min</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tiledata.cpp" line="43"/>
+        <source>dead letters from %1</source>
+        <extracomment>under a tile&apos;s big number for a dead-letter queue: the queues its messages were rejected from</extracomment>
+        <translation>Dead Letters aus %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tiledata.cpp" line="47"/>
+        <source>waiting · paused</source>
+        <extracomment>under a tile&apos;s big number (how many jobs wait), and when the backend holds the queue paused</extracomment>
+        <translation>wartend · pausiert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tiledata.cpp" line="48"/>
+        <source>waiting</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <location filename="../widgets/tiledata.cpp" line="52"/>
+        <source>consumers %1</source>
+        <extracomment>on a queue tile: how many consumers (workers) serve the queue now</extracomment>
+        <translation>Consumer %1</translation>
     </message>
     <message>
         <location filename="../widgets/overviewpage.cpp" line="213"/>
@@ -4216,6 +4294,26 @@ _Warum ist es passiert?_
         <translation>&amp;Jobs</translation>
     </message>
     <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="362"/>
+        <source>consumers of this queue %1</source>
+        <translation>Consumer dieser Warteschlange %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="363"/>
+        <source>workers on this connection %1 busy / %2 idle / %3 lost</source>
+        <translation>Worker dieser Verbindung %1 beschäftigt / %2 untätig / %3 verloren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="365"/>
+        <source>Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · %8 · %9</source>
+        <translation>Wartend %1 · laufend %2 · geplant %3 · fehlgeschlagen %4 · ältester %5 · rein %6 · raus %7 · %8 · %9</translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="374"/>
+        <source>Dead-letter queue: messages rejected from %1 land here. Nobody is expected to consume them; look at them, then move them back or drop them.</source>
+        <translation>Dead-Letter-Warteschlange: hier landen von %1 abgewiesene Nachrichten. Niemand soll sie konsumieren; sehen Sie sie an, dann verschieben Sie sie zurück oder verwerfen Sie sie.</translation>
+    </message>
+    <message>
         <location filename="../widgets/charts/queuedetailview.cpp" line="46"/>
         <source>waiting</source>
         <translation>wartend</translation>
@@ -4287,37 +4385,32 @@ _Warum ist es passiert?_
         <translation>Warte auf die erste Abfrage…</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="361"/>
-        <source>Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · workers %8 busy / %9 idle / %10 lost · %11</source>
-        <translation>Wartend %1 · laufend %2 · geplant %3 · fehlgeschlagen %4 · ältester %5 · ein %6 · aus %7 · Worker %8 beschäftigt / %9 untätig / %10 verloren · %11</translation>
-    </message>
-    <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="371"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="379"/>
         <source>Paused on the backend: workers take no jobs from this queue until it is resumed.</source>
         <translation>Im Backend pausiert: Worker nehmen aus dieser Warteschlange keine Jobs, bis sie fortgesetzt wird.</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="374"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="382"/>
         <source>dead %1 · completed and kept %2</source>
         <translation>dead %1 · abgeschlossen und aufbewahrt %2</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="378"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="386"/>
         <source>≈ Rates are lower bounds: jobs that arrive and finish between two polls are not seen.</source>
         <translation>≈ Raten sind Untergrenzen: Jobs, die zwischen zwei Abfragen eingehen und fertig werden, werden nicht gesehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="381"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="389"/>
         <source>Workers are not visible on this backend (Celery reports them only through its events).</source>
         <translation>Worker sind bei diesem Backend nicht sichtbar (Celery meldet sie nur über seine Events).</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="383"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="391"/>
         <source>Idle workers are invisible on this backend: only workers holding a job are counted.</source>
         <translation>Untätige Worker sind bei diesem Backend unsichtbar: Nur Worker, die einen Job haben, werden gezählt.</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="394"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="402"/>
         <source>Last poll failed: %1 — showing the last known data.</source>
         <translation>Letzte Abfrage fehlgeschlagen: %1 — zeige die zuletzt bekannten Daten.</translation>
     </message>
@@ -4325,75 +4418,96 @@ _Warum ist es passiert?_
 <context>
     <name>qd::QueueOverviewModel</name>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="169"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="170"/>
         <source>%1 (paused)</source>
         <extracomment>a queue&apos;s waiting count while the queue is paused on the backend</extracomment>
         <translation>%1 (pausiert)</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="187"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="190"/>
         <source>Last poll failed: %1</source>
         <translation>Letzte Abfrage fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="191"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="193"/>
+        <source>Consumers (workers) serving this queue now</source>
+        <translation>Consumer (Worker), die diese Warteschlange gerade bedienen</translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="194"/>
+        <source>This backend does not tell which workers serve this queue</source>
+        <translation>Dieses Backend sagt nicht, welche Worker diese Warteschlange bedienen</translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="197"/>
+        <source>%1 — dead-letter queue: messages rejected from %2</source>
+        <translation>%1 — Dead-Letter-Warteschlange: von %2 abgewiesene Nachrichten</translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="202"/>
         <source>%1 — paused: workers take no jobs from it</source>
         <translation>%1 — pausiert: Worker nehmen keine Jobs daraus</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="223"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="235"/>
         <source>Connection</source>
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="224"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="236"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="225"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="237"/>
         <source>Waiting</source>
         <translation>Wartend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="226"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="238"/>
         <source>Trend</source>
         <comment>recent waiting depths as a small line chart</comment>
         <translation>Trend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="227"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="239"/>
         <source>Running</source>
         <translation>Laufend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="228"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="240"/>
+        <source>Consumers</source>
+        <comment>workers or consumers serving a queue</comment>
+        <translation>Consumer</translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="241"/>
         <source>Scheduled</source>
         <translation>Geplant</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="229"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="242"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="230"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="243"/>
         <source>Oldest</source>
         <comment>age of the oldest waiting job</comment>
         <translation>Ältester</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="231"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="244"/>
         <source>In/min</source>
         <translation>Ein/min</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="232"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="245"/>
         <source>Out/min</source>
         <translation>Aus/min</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="233"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="246"/>
         <source>Updated</source>
         <translation>Aktualisiert</translation>
     </message>
@@ -4401,22 +4515,22 @@ _Warum ist es passiert?_
 <context>
     <name>qd::QueueStatus</name>
     <message>
-        <location filename="../models/queuestatus.cpp" line="48"/>
+        <location filename="../models/queuestatus.cpp" line="55"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="49"/>
+        <location filename="../models/queuestatus.cpp" line="56"/>
         <source>Warning</source>
         <translation>Warnung</translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="50"/>
+        <location filename="../models/queuestatus.cpp" line="57"/>
         <source>Critical</source>
         <translation>Kritisch</translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="51"/>
+        <location filename="../models/queuestatus.cpp" line="58"/>
         <source>Unknown</source>
         <translation>Unbekannt</translation>
     </message>
@@ -4435,20 +4549,9 @@ _Warum ist es passiert?_
         <translation>%1: %2 wartend, ältester %3, fehlgeschlagen %4, %5</translation>
     </message>
     <message>
-        <location filename="../widgets/queuetile.cpp" line="39"/>
+        <location filename="../widgets/queuetile.cpp" line="40"/>
         <source>Last poll failed: %1</source>
         <translation>Letzte Abfrage fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/queuetile.cpp" line="109"/>
-        <source>waiting</source>
-        <translation>wartend</translation>
-    </message>
-    <message>
-        <location filename="../widgets/queuetile.cpp" line="109"/>
-        <source>waiting · paused</source>
-        <extracomment>under a tile&apos;s big number when the backend holds the queue paused</extracomment>
-        <translation>wartend · pausiert</translation>
     </message>
     <message>
         <location filename="../widgets/queuetile.cpp" line="113"/>
@@ -4965,16 +5068,6 @@ _Warum ist es passiert?_
         <translation>%1 · angeheftet</translation>
     </message>
     <message>
-        <location filename="../widgets/walltile.cpp" line="146"/>
-        <source>waiting · paused</source>
-        <translation>wartend · pausiert</translation>
-    </message>
-    <message>
-        <location filename="../widgets/walltile.cpp" line="146"/>
-        <source>waiting</source>
-        <translation>wartend</translation>
-    </message>
-    <message>
         <location filename="../widgets/walltile.cpp" line="147"/>
         <source>oldest %1</source>
         <translation>ältester %1</translation>
@@ -4985,22 +5078,27 @@ _Warum ist es passiert?_
         <translation>fehlgeschlagen %1</translation>
     </message>
     <message>
-        <location filename="../widgets/walltile.cpp" line="151"/>
+        <location filename="../widgets/walltile.cpp" line="150"/>
+        <source>failed %1 · %2</source>
+        <translation>fehlgeschlagen %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="152"/>
         <source>STALE %1</source>
         <translation>VERALTET %1</translation>
     </message>
     <message>
-        <location filename="../widgets/walltile.cpp" line="173"/>
+        <location filename="../widgets/walltile.cpp" line="174"/>
         <source>Queue %1 on %2</source>
         <translation>Warteschlange %1 auf %2</translation>
     </message>
     <message>
-        <location filename="../widgets/walltile.cpp" line="174"/>
+        <location filename="../widgets/walltile.cpp" line="175"/>
         <source>%1: %2 waiting, oldest %3, failed %4, %5</source>
         <translation>%1: %2 wartend, ältester %3, fehlgeschlagen %4, %5</translation>
     </message>
     <message>
-        <location filename="../widgets/walltile.cpp" line="176"/>
+        <location filename="../widgets/walltile.cpp" line="177"/>
         <source>Last poll failed: %1</source>
         <translation>Letzte Abfrage fehlgeschlagen: %1</translation>
     </message>
@@ -5832,28 +5930,28 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="247"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="272"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation>RabbitMQ hat keine Nachrichten im Zustand %1 zum Auflisten: Eine Warteschlange enthält bereite Nachrichten (hier per Peek angesehen) und unbestätigte, die ein Consumer hält und die die API nicht zeigen kann.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="254"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="279"/>
         <source>Name a queue to peek at.</source>
         <translation>Nennen Sie eine Warteschlange, in die Sie hineinsehen möchten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="297"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="322"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation>%1 ist eine Quorum-Warteschlange: Jedes Hineinsehen zählt als Zustellung, und ihr Zustelllimit würde eine zu oft angesehene Nachricht zum Dead Letter machen oder verwerfen. Fügen Sie peek_quorum=1 zur URL hinzu, um trotzdem hineinzusehen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="313"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="338"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation>Angesehen, ohne etwas zu verlieren: RabbitMQ hat diese Nachrichten wieder eingereiht, markiert sie als erneut zugestellt und kann ihre Reihenfolge ändern.</translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="356"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="381"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation>Nachricht %1 ist nicht unter den zuletzt angesehenen; sehen Sie erneut hinein.</translation>
     </message>
@@ -5959,52 +6057,52 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Diese Nachrichten haben keine Nachrichten-ID und können daher nicht einzeln aus der Warteschlange geholt werden; verschieben oder leeren Sie stattdessen die ganze Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="49"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="74"/>
         <source>Cannot reach the RabbitMQ management API at %1: %2</source>
         <translation>Die RabbitMQ-Management-API unter %1 ist nicht erreichbar: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="52"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="77"/>
         <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
         <translation>RabbitMQ unter %1 hat die Zugangsdaten des Benutzers „%2“ abgelehnt (401).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="55"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="80"/>
         <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
         <translation>Der Benutzer „%1“ darf dies nicht von RabbitMQ unter %2 lesen (403): Geben Sie ihm das Tag monitoring und Zugriff auf den vhost.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="60"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="85"/>
         <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
         <translation>RabbitMQ unter %1 hat mit 404 geantwortet: Der vhost existiert nicht, oder dies ist nicht die Management-API.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="62"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="87"/>
         <source>The RabbitMQ management API at %1 answered %2: %3</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat mit %2 geantwortet: %3</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="394"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="423"/>
         <source>The connection was closed.</source>
         <translation>Die Verbindung wurde geschlossen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="408"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="436"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat nicht mit einer JSON-Liste geantwortet (%2): Ist das der Management-Port?</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="457"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="520"/>
         <source>Queue %1 is %2.</source>
         <translation>Warteschlange %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="475"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="538"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation>Warteschlange %1 stellt %2 Nachrichten pro Minute erneut zu: Möglicherweise scheitert ein Consumer immer wieder an derselben Nachricht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="482"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="545"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Warteschlange %1: %Ln Nachricht bereit und kein Consumer.</numerusform>
@@ -6012,22 +6110,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="489"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="552"/>
+        <source>More than %1 dead-letter exchanges: the queues bound to %2 are not marked as dead-letter queues.</source>
+        <translation>Mehr als %1 Dead-Letter-Exchanges: die an %2 gebundenen Warteschlangen sind nicht als Dead-Letter-Warteschlangen markiert.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="558"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation>Statistiken pro Warteschlange waren nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="496"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="565"/>
         <source>Node %1 is down.</source>
         <translation>Knoten %1 ist ausgefallen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="499"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Speicheralarm: Publisher sind blockiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="502"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Festplattenalarm: Publisher sind blockiert.</translation>
     </message>
@@ -6101,22 +6204,22 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::redis::RedisBackend</name>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="141"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="142"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="149"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="150"/>
         <source>The worker was not signalled: %1</source>
         <translation>Der Worker wurde nicht benachrichtigt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="175"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="176"/>
         <source>%1 — nothing is known to have changed; check the job list before trying again.</source>
         <translation>%1 — es ist keine Änderung bekannt; prüfen Sie die Job-Liste, bevor Sie es erneut versuchen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="186"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="187"/>
         <source>Redis refused the action: %1</source>
         <translation>Redis hat die Aktion abgelehnt: %1</translation>
     </message>
@@ -6267,17 +6370,17 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Das Set %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="218"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="217"/>
         <source>The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are unknown.</source>
         <translation>Das Set %1 enthält %L2 Jobs, mehr als breakdown_limit (%L3): Seine Zahlen pro Warteschlange sind unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="226"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="225"/>
         <source>The %1 set (%L2 jobs) is still being read in short steps: its per-queue counts are unknown until the next poll.</source>
         <translation>Das Set %1 (%L2 Jobs) wird noch in kurzen Schritten gelesen: Seine Zahlen pro Warteschlange sind bis zur nächsten Abfrage unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="233"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="232"/>
         <source>The %1 set is still being read in short steps: its per-queue counts are from %2.</source>
         <translation>Das Set %1 wird noch in kurzen Schritten gelesen: Seine Zahlen pro Warteschlange stammen von %2.</translation>
     </message>
@@ -6300,117 +6403,117 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="331"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="294"/>
         <source>A Sidekiq job is a JSON object ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</source>
         <translation>Ein Sidekiq-Job ist ein JSON-Objekt ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="334"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="297"/>
         <source>&quot;class&quot; must name the job class, as a string.</source>
         <translation>&quot;class&quot; muss die Job-Klasse als Zeichenkette nennen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="337"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="300"/>
         <source>&quot;args&quot; must be an array (Sidekiq passes it to perform).</source>
         <translation>&quot;args&quot; muss ein Array sein (Sidekiq übergibt es an perform).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="340"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="303"/>
         <source>&quot;queue&quot; must name a queue (letters, digits, _ . : -).</source>
         <translation>&quot;queue&quot; muss eine Queue nennen (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="430"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="393"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation>Sidekiq bewahrt keine abgeschlossenen Jobs auf: Ein erfolgreicher Job ist weg.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="437"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="400"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre wartenden Jobs aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="453"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="416"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation>Sidekiq-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="479"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="442"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation>„%1“ ist keine Sidekiq-Job-ID (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="512"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="475"/>
         <source>Job %1 is no longer %2.</source>
         <translation>Job %1 ist nicht mehr im Zustand %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="549"/>
+        <location filename="../core/backends/sidekiq/sidekiqclasses.cpp" line="67"/>
         <source>The queue could not be read: %1</source>
         <translation>Die Warteschlange konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="597"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="504"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="609"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="516"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation>Nur wartende Sidekiq-Jobs können in eine andere Warteschlange verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="610"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="517"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation>„%1“ ist kein gültiger Name einer Zielwarteschlange (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="614"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="521"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation>Nur geplante, fehlgeschlagene (Retry-Set) und tote Sidekiq-Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="615"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="522"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation>Laufende Sidekiq-Jobs können nicht abgebrochen werden: Sidekiq kann einen Job nicht anhalten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="642"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="549"/>
         <source>job %1 was not reached: it is not among the oldest %L2 waiting jobs of its queue (scan_limit), so nothing was changed — it was not taken by anyone. Add scan_limit=N to the URL to look further.</source>
         <translation>Job %1 wurde nicht erreicht: Er ist nicht unter den ältesten %L2 wartenden Jobs seiner Warteschlange (scan_limit), daher wurde nichts geändert – niemand hat ihn genommen. Mit scan_limit=N in der URL wird weiter gesucht.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="647"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="554"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation>Job %1 hat kein Feld „queue“ an der Stelle, an der Sidekiq es schreibt; er wurde an seinem Platz gelassen</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="655"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="562"/>
         <source>This connection is read-only (readonly=1): no job can be resent.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job kann erneut gesendet werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="660"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="567"/>
         <source>Not valid JSON: %1 (at character %2).</source>
         <translation>Kein gültiges JSON: %1 (bei Zeichen %2).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="675"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="582"/>
         <source>Job %1 is not a %2 job: it was not resent.</source>
         <translation>Job %1 ist kein Job im Zustand %2: Er wurde nicht erneut gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="679"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="586"/>
         <source>Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.</source>
         <translation>Nur fehlgeschlagene (Retry-Menge), tote und geplante Sidekiq-Jobs lassen sich bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="717"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="624"/>
         <source>Nothing was resent: %1</source>
         <translation>Nichts wurde erneut gesendet: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="719"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="626"/>
         <source>Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was resent.</source>
         <translation>Job %1 ist nicht mehr dort, wo Sie ihn gesehen haben (inzwischen wiederholt, gelöscht oder ausgeführt): Nichts wurde erneut gesendet.</translation>
     </message>
@@ -6420,7 +6523,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Worker können nicht benachrichtigt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="710"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="617"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>

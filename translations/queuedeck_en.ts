@@ -277,36 +277,66 @@
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="88"/>
-        <source>%1: %2 jobs wait and none of the %3 live worker(s) serves this queue</source>
+        <source>%1: %2 waiting, 0 consumers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="93"/>
-        <source>%1 worker(s) lost: their heartbeat or lock expired</source>
+        <location filename="../core/alerts/alertmessages.cpp" line="90"/>
+        <source> (the %1 live worker(s) serve other queues)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="98"/>
-        <source>%1: a job has failed %2 times and is still being retried</source>
+        <location filename="../core/alerts/alertmessages.cpp" line="97"/>
+        <source>%1: %2 jobs wait and the backlog has not drained for %3 polls (%4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="103"/>
-        <source>%1: %2 failures per minute</source>
+        <location filename="../core/alerts/alertmessages.cpp" line="101"/>
+        <source>nothing completed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="108"/>
-        <source>new queue %1 discovered: is anything monitoring and working it?</source>
+        <location filename="../core/alerts/alertmessages.cpp" line="101"/>
+        <source>completions unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="111"/>
+        <source>%1: %2 dead letters, rejected from %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="113"/>
+        <source>; %1 new in the last %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="120"/>
+        <source>%1 worker(s) lost: their heartbeat or lock expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="125"/>
+        <source>%1: a job has failed %2 times and is still being retried</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="130"/>
+        <source>%1: %2 failures per minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="135"/>
+        <source>new queue %1 discovered: is anything monitoring and working it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="140"/>
         <source>backend unreachable: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="118"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="145"/>
         <source>no successful poll for %1 intervals</source>
         <translation type="unfinished"></translation>
     </message>
@@ -314,58 +344,68 @@
 <context>
     <name>qd::AlertRule</name>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="64"/>
+        <location filename="../core/alerts/alertrule.cpp" line="66"/>
         <source>oldest job age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="65"/>
+        <location filename="../core/alerts/alertrule.cpp" line="67"/>
         <source>depth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="66"/>
+        <location filename="../core/alerts/alertrule.cpp" line="68"/>
         <source>depth growing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="67"/>
+        <location filename="../core/alerts/alertrule.cpp" line="69"/>
         <source>no workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="68"/>
+        <location filename="../core/alerts/alertrule.cpp" line="70"/>
         <source>queue not served</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="69"/>
+        <location filename="../core/alerts/alertrule.cpp" line="71"/>
         <source>worker lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="70"/>
+        <location filename="../core/alerts/alertrule.cpp" line="72"/>
         <source>failure rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="71"/>
+        <location filename="../core/alerts/alertrule.cpp" line="73"/>
         <source>poison job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="72"/>
+        <location filename="../core/alerts/alertrule.cpp" line="74"/>
         <source>new queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="73"/>
+        <location filename="../core/alerts/alertrule.cpp" line="75"/>
         <source>backend unreachable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="74"/>
+        <location filename="../core/alerts/alertrule.cpp" line="76"/>
         <source>data stale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="77"/>
+        <source>backlog not draining</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="78"/>
+        <source>dead letters</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -693,163 +733,178 @@
 <context>
     <name>qd::AlertRulesIO</name>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="93"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="95"/>
         <source>Fires when the oldest waiting job has waited longer than this (e.g. 5m, 1h30m).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="95"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="97"/>
         <source>Fires when more jobs than this are waiting.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="97"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="99"/>
         <source>Fires when the queue grew by more than this many jobs over the window while arrivals outpaced completions (0: any growth).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="100"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="102"/>
         <source>Fires when more jobs than this wait and no live worker is there (0: any job).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="102"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="104"/>
         <source>Fires when more jobs than this wait in a queue no live worker listens to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="104"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="106"/>
         <source>Fires when more workers than this stopped sending heartbeats (0: any).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="106"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="108"/>
         <source>Fires when more jobs than this fail per minute.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="108"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="110"/>
         <source>Fires when one job has failed more times than this and is still retried.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="110"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="112"/>
         <source>A newly discovered queue is always a warning; no threshold.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="112"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="114"/>
         <source>Set a level to 0 to choose how bad an unreachable backend is (warn or crit).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="114"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="116"/>
         <source>Fires when no poll succeeded for more than this many poll intervals.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="123"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="118"/>
+        <source>Fires when jobs have waited for more than this many polls in a row while the depth did not fall and nothing was seen completing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="121"/>
+        <source>Fires when a dead-letter queue holds more letters than this (0: any). Other rules leave dead-letter queues alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="131"/>
         <source>The window the growth is measured over.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="125"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="133"/>
         <source>How long a new queue stays flagged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="127"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="135"/>
+        <source>Not used: the level itself counts polls.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="137"/>
         <source>How long the level must hold before the alert fires (restart blips stay quiet).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="155"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="165"/>
         <source>rule %1: unknown kind &quot;%2&quot;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="170"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="180"/>
         <source>rule %1 (%2): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="173"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="183"/>
         <source>rule %1: the id &quot;%2&quot; is used twice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="185"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="195"/>
         <source>cannot read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="189"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="199"/>
         <source>%1 is too big for a rules file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="195"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="205"/>
         <source>%1 is not a JSON list of rules (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="196"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="206"/>
         <source>not a list</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="205"/>
-        <location filename="../core/alerts/alertrulesio.cpp" line="209"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="215"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="219"/>
         <source>cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="217"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="227"/>
         <source>the rule has no id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="220"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="230"/>
         <source>say which queues it watches (* for all)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="224"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="234"/>
         <source>thresholds must be numbers of 0 or more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="228"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="238"/>
         <source>set a warning or a critical level (a rule without either never fires)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="231"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="241"/>
         <source>the warning level is above the critical level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="234"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="244"/>
         <source>&quot;for&quot; must be between 0 and 30 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="237"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="247"/>
         <source>say how long a new queue stays flagged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="240"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="250"/>
         <source>the clear ratio must be above 0 and at most 1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="286"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="296"/>
         <source>&quot;%1&quot; is not a duration (try 90s, 5m or 1h30m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="319"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="329"/>
         <source>&quot;%1&quot; is not a number of 0 or more</source>
         <translation type="unfinished"></translation>
     </message>
@@ -898,22 +953,22 @@
 <context>
     <name>qd::AlertState</name>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="82"/>
+        <location filename="../core/alerts/alertrule.cpp" line="86"/>
         <source>OK</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="83"/>
+        <location filename="../core/alerts/alertrule.cpp" line="87"/>
         <source>WARN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="84"/>
+        <location filename="../core/alerts/alertrule.cpp" line="88"/>
         <source>CRIT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="85"/>
+        <location filename="../core/alerts/alertrule.cpp" line="89"/>
         <source>UNKNOWN</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3773,9 +3828,32 @@ Subject: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/tiledata.cpp" line="19"/>
+        <location filename="../widgets/tiledata.cpp" line="21"/>
         <source>in %1 · out %2 /min</source>
         <extracomment>jobs per minute arriving and leaving a queue</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/tiledata.cpp" line="43"/>
+        <source>dead letters from %1</source>
+        <extracomment>under a tile&apos;s big number for a dead-letter queue: the queues its messages were rejected from</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/tiledata.cpp" line="47"/>
+        <source>waiting · paused</source>
+        <extracomment>under a tile&apos;s big number (how many jobs wait), and when the backend holds the queue paused</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/tiledata.cpp" line="48"/>
+        <source>waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/tiledata.cpp" line="52"/>
+        <source>consumers %1</source>
+        <extracomment>on a queue tile: how many consumers (workers) serve the queue now</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4156,6 +4234,26 @@ _Why did it happen?_
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="362"/>
+        <source>consumers of this queue %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="363"/>
+        <source>workers on this connection %1 busy / %2 idle / %3 lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="365"/>
+        <source>Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · %8 · %9</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="374"/>
+        <source>Dead-letter queue: messages rejected from %1 land here. Nobody is expected to consume them; look at them, then move them back or drop them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../widgets/charts/queuedetailview.cpp" line="46"/>
         <source>waiting</source>
         <translation type="unfinished"></translation>
@@ -4227,37 +4325,32 @@ _Why did it happen?_
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="361"/>
-        <source>Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · workers %8 busy / %9 idle / %10 lost · %11</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="371"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="379"/>
         <source>Paused on the backend: workers take no jobs from this queue until it is resumed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="374"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="382"/>
         <source>dead %1 · completed and kept %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="378"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="386"/>
         <source>≈ Rates are lower bounds: jobs that arrive and finish between two polls are not seen.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="381"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="389"/>
         <source>Workers are not visible on this backend (Celery reports them only through its events).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="383"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="391"/>
         <source>Idle workers are invisible on this backend: only workers holding a job are counted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/charts/queuedetailview.cpp" line="394"/>
+        <location filename="../widgets/charts/queuedetailview.cpp" line="402"/>
         <source>Last poll failed: %1 — showing the last known data.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4265,75 +4358,96 @@ _Why did it happen?_
 <context>
     <name>qd::QueueOverviewModel</name>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="169"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="170"/>
         <source>%1 (paused)</source>
         <extracomment>a queue&apos;s waiting count while the queue is paused on the backend</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="187"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="190"/>
         <source>Last poll failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="191"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="193"/>
+        <source>Consumers (workers) serving this queue now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="194"/>
+        <source>This backend does not tell which workers serve this queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="197"/>
+        <source>%1 — dead-letter queue: messages rejected from %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="202"/>
         <source>%1 — paused: workers take no jobs from it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="223"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="235"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="224"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="236"/>
         <source>Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="225"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="237"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="226"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="238"/>
         <source>Trend</source>
         <comment>recent waiting depths as a small line chart</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="227"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="239"/>
         <source>Running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="228"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="240"/>
+        <source>Consumers</source>
+        <comment>workers or consumers serving a queue</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="241"/>
         <source>Scheduled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="229"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="242"/>
         <source>Failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="230"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="243"/>
         <source>Oldest</source>
         <comment>age of the oldest waiting job</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="231"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="244"/>
         <source>In/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="232"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="245"/>
         <source>Out/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="233"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="246"/>
         <source>Updated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4341,22 +4455,22 @@ _Why did it happen?_
 <context>
     <name>qd::QueueStatus</name>
     <message>
-        <location filename="../models/queuestatus.cpp" line="48"/>
+        <location filename="../models/queuestatus.cpp" line="55"/>
         <source>OK</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="49"/>
+        <location filename="../models/queuestatus.cpp" line="56"/>
         <source>Warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="50"/>
+        <location filename="../models/queuestatus.cpp" line="57"/>
         <source>Critical</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queuestatus.cpp" line="51"/>
+        <location filename="../models/queuestatus.cpp" line="58"/>
         <source>Unknown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4375,19 +4489,8 @@ _Why did it happen?_
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queuetile.cpp" line="39"/>
+        <location filename="../widgets/queuetile.cpp" line="40"/>
         <source>Last poll failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/queuetile.cpp" line="109"/>
-        <source>waiting</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/queuetile.cpp" line="109"/>
-        <source>waiting · paused</source>
-        <extracomment>under a tile&apos;s big number when the backend holds the queue paused</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4905,16 +5008,6 @@ _Why did it happen?_
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/walltile.cpp" line="146"/>
-        <source>waiting · paused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/walltile.cpp" line="146"/>
-        <source>waiting</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../widgets/walltile.cpp" line="147"/>
         <source>oldest %1</source>
         <translation type="unfinished"></translation>
@@ -4925,22 +5018,27 @@ _Why did it happen?_
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/walltile.cpp" line="151"/>
+        <location filename="../widgets/walltile.cpp" line="150"/>
+        <source>failed %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/walltile.cpp" line="152"/>
         <source>STALE %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/walltile.cpp" line="173"/>
+        <location filename="../widgets/walltile.cpp" line="174"/>
         <source>Queue %1 on %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/walltile.cpp" line="174"/>
+        <location filename="../widgets/walltile.cpp" line="175"/>
         <source>%1: %2 waiting, oldest %3, failed %4, %5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/walltile.cpp" line="176"/>
+        <location filename="../widgets/walltile.cpp" line="177"/>
         <source>Last poll failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5771,28 +5869,28 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="247"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="272"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="254"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="279"/>
         <source>Name a queue to peek at.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="297"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="322"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="313"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="338"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="356"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="381"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5898,52 +5996,52 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="49"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="74"/>
         <source>Cannot reach the RabbitMQ management API at %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="52"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="77"/>
         <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="55"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="80"/>
         <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="60"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="85"/>
         <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="62"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="87"/>
         <source>The RabbitMQ management API at %1 answered %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="394"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="423"/>
         <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="408"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="436"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="457"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="520"/>
         <source>Queue %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="475"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="538"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="482"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="545"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Queue %1: %Ln message ready and no consumer.</numerusform>
@@ -5951,22 +6049,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="489"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="552"/>
+        <source>More than %1 dead-letter exchanges: the queues bound to %2 are not marked as dead-letter queues.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="558"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="496"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="565"/>
         <source>Node %1 is down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="499"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="502"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6040,22 +6143,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::redis::RedisBackend</name>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="141"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="142"/>
         <source>No connection to Redis.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="149"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="150"/>
         <source>The worker was not signalled: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="175"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="176"/>
         <source>%1 — nothing is known to have changed; check the job list before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="186"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="187"/>
         <source>Redis refused the action: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6206,17 +6309,17 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="218"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="217"/>
         <source>The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="226"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="225"/>
         <source>The %1 set (%L2 jobs) is still being read in short steps: its per-queue counts are unknown until the next poll.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="233"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="232"/>
         <source>The %1 set is still being read in short steps: its per-queue counts are from %2.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6239,117 +6342,117 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="331"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="294"/>
         <source>A Sidekiq job is a JSON object ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="334"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="297"/>
         <source>&quot;class&quot; must name the job class, as a string.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="337"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="300"/>
         <source>&quot;args&quot; must be an array (Sidekiq passes it to perform).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="340"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="303"/>
         <source>&quot;queue&quot; must name a queue (letters, digits, _ . : -).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="430"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="393"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="437"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="400"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="453"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="416"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="479"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="442"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="512"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="475"/>
         <source>Job %1 is no longer %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="549"/>
+        <location filename="../core/backends/sidekiq/sidekiqclasses.cpp" line="67"/>
         <source>The queue could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="597"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="504"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="609"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="516"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="610"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="517"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="614"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="521"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="615"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="522"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="642"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="549"/>
         <source>job %1 was not reached: it is not among the oldest %L2 waiting jobs of its queue (scan_limit), so nothing was changed — it was not taken by anyone. Add scan_limit=N to the URL to look further.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="647"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="554"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="655"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="562"/>
         <source>This connection is read-only (readonly=1): no job can be resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="660"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="567"/>
         <source>Not valid JSON: %1 (at character %2).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="675"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="582"/>
         <source>Job %1 is not a %2 job: it was not resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="679"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="586"/>
         <source>Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="717"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="624"/>
         <source>Nothing was resent: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="719"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="626"/>
         <source>Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was resent.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6359,7 +6462,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="710"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="617"/>
         <source>No connection to Redis.</source>
         <translation type="unfinished"></translation>
     </message>

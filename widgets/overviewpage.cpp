@@ -86,7 +86,7 @@ void OverviewPage::fitColumns()
     const int em = fontMetrics().averageCharWidth();
     const QFontMetrics headerFont(header->font());
     const std::pair<int, int> widths[] = {{M::ConnectionColumn, 24}, {M::WaitingColumn, 10}, {M::TrendColumn, 16},
-                                          {M::RunningColumn, 10},    {M::ScheduledColumn, 11}, {M::FailedColumn, 9},
+                                          {M::RunningColumn, 10},    {M::ConsumersColumn, 11}, {M::ScheduledColumn, 11}, {M::FailedColumn, 9},
                                           {M::OldestAgeColumn, 12},  {M::InRateColumn, 13},   {M::OutRateColumn, 13},
                                           {M::UpdatedColumn, 22}};
     for (const auto &[column, chars] : widths) {

@@ -35,7 +35,8 @@ void QueueTile::setData(const TileData &data)
     setAccessibleName(tr("Queue %1 on %2").arg(m_data.queue, m_data.connection));
     //: screen-reader summary of a queue tile: status, waiting count, oldest age, failed count, freshness
     setAccessibleDescription(tr("%1: %2 waiting, oldest %3, failed %4, %5")
-                                 .arg(statusText(data.status), data.waiting, data.oldest, data.failed, data.updated));
+                                 .arg(statusText(data.status), data.waiting, data.oldest, data.failed, data.updated)
+                             + (data.consumers.isEmpty() ? QString() : QStringLiteral(", ") + data.consumers));
     setToolTip(data.error.isEmpty() ? QString() : tr("Last poll failed: %1").arg(escapeForDisplay(data.error, 400)));
     update();
 }
@@ -105,12 +106,14 @@ void QueueTile::paintEvent(QPaintEvent *)
     p.setFont(small);
     p.setPen(muted);
     p.drawText(QRectF(left, numTop + em * 2.2, width * 0.45, em), Qt::AlignLeft | Qt::AlignTop,
-               //: under a tile's big number when the backend holds the queue paused
-               m_data.paused ? tr("waiting · paused") : tr("waiting"));
+               QFontMetrics(small).elidedText(m_data.caption, Qt::ElideRight, int(width * 0.45)));
 
     const qreal dx = left + width * 0.47;
     const qreal dw = width * 0.53;
-    const QStringList details = {tr("oldest %1").arg(m_data.oldest), tr("failed %1").arg(m_data.failed)};
+    QStringList details = {tr("oldest %1").arg(m_data.oldest), tr("failed %1").arg(m_data.failed)};
+    if (!m_data.consumers.isEmpty()) {
+        details << m_data.consumers;
+    }
     p.setFont(base);
     p.setPen(pal.color(QPalette::Text));
     for (int i = 0; i < details.size(); ++i) {

@@ -5,6 +5,8 @@
 #include "freshness.h"
 #include "queueoverviewmodel.h"
 
+#include "textsafety.h"
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -34,6 +36,22 @@ QList<TileData> readTiles(const QAbstractItemModel *model)
         t.waiting = depth.isValid() ? Freshness::count(t.depth, Exactness(at(M::WaitingColumn, M::ExactnessRole).toInt()))
                                     : at(M::WaitingColumn).toString();
         t.paused = at(M::QueueColumn, M::PausedRole).toBool();
+        const QStringList deadLetterOf = at(M::QueueColumn, M::DeadLetterOfRole).toStringList();
+        t.deadLetters = !deadLetterOf.isEmpty();
+        if (t.deadLetters) {
+            //: under a tile's big number for a dead-letter queue: the queues its messages were rejected from
+            t.caption = QCoreApplication::translate("qd::OverviewPage", "dead letters from %1")
+                            .arg(escapeForDisplay(deadLetterOf.join(QStringLiteral(", ")), 120));
+        } else {
+            //: under a tile's big number (how many jobs wait), and when the backend holds the queue paused
+            t.caption = t.paused ? QCoreApplication::translate("qd::OverviewPage", "waiting · paused")
+                                 : QCoreApplication::translate("qd::OverviewPage", "waiting");
+        }
+        const QVariant consumers = at(M::ConsumersColumn, M::RawValueRole);
+        //: on a queue tile: how many consumers (workers) serve the queue now
+        t.consumers = consumers.isValid() ? QCoreApplication::translate("qd::OverviewPage", "consumers %1")
+                                                .arg(at(M::ConsumersColumn).toString())
+                                          : QString();
         t.oldest = at(M::OldestAgeColumn).toString();
         const auto rate = [&](int col) {
             const QVariant v = at(col, M::RawValueRole);

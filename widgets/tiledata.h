@@ -22,7 +22,10 @@ struct TileData
     QString oldest;
     QString rates;
     QString failed;
+    QString consumers;   ///< "consumers 3"; empty when the backend cannot tell
+    QString caption;     ///< what the big number counts: "waiting", "waiting · paused", "dead letters from orders"
     bool paused = false;
+    bool deadLetters = false; ///< a dead-letter queue: the number is letters kept, not jobs waiting
     QString updated;
     QString error;
     bool stale = false;

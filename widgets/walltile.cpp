@@ -143,10 +143,11 @@ void WallTile::updateTexts()
     m_connection->setFullText(m_pinned ? tr("%1 · pinned").arg(connection) : connection);
     //: war-room tile: the big number is how many jobs wait; paused when the backend holds the queue
     m_depth->setFullText(m_data.waiting);
-    m_depthCaption->setFullText(m_data.paused ? tr("waiting · paused") : tr("waiting"));
+    m_depthCaption->setFullText(m_data.caption);
     m_oldest->setFullText(tr("oldest %1").arg(m_data.oldest));
     m_spark->setValues(m_data.history);
-    m_failed->setFullText(tr("failed %1").arg(m_data.failed));
+    m_failed->setFullText(m_data.consumers.isEmpty() ? tr("failed %1").arg(m_data.failed)
+                                                     : tr("failed %1 · %2").arg(m_data.failed, m_data.consumers));
     m_rates->setFullText(m_data.rates);
     m_updated->setFullText(m_data.stale ? tr("STALE %1").arg(m_data.updated) : m_data.updated);
 

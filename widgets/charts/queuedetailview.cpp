@@ -358,15 +358,23 @@ void QueueDetailView::updateHeader(const Snapshot &snapshot)
     } else {
         const WorkerSummary w = good.workerSummary();
         auto n = [](std::optional<int> v) { return v ? QString::number(*v) : Freshness::unknown(); };
-        QString text = tr("Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · "
-                          "workers %8 busy / %9 idle / %10 lost · %11")
+        // This queue's consumers where the backend tells them; the connection's workers, named as such, otherwise.
+        const QString serving = q->consumers ? tr("consumers of this queue %1").arg(*q->consumers)
+                                             : tr("workers on this connection %1 busy / %2 idle / %3 lost")
+                                                   .arg(n(w.busy), n(w.idle), n(w.lost));
+        QString text = tr("Waiting %1 · running %2 · scheduled %3 · failed %4 · oldest %5 · in %6 · out %7 · %8 · %9")
                            .arg(Freshness::count(q->waiting, q->countExactness),
                                 Freshness::count(q->running, q->countExactness),
                                 Freshness::count(q->scheduled, q->countExactness),
                                 Freshness::count(q->failed, q->countExactness), Freshness::oldestAge(*q),
                                 Freshness::rate(q->inPerMinute, q->rateExactness),
-                                Freshness::rate(q->outPerMinute, q->rateExactness), n(w.busy), n(w.idle))
-                           .arg(n(w.lost), Freshness::age(good.takenAt, d->collector->clock()->now(), staleAfter));
+                                Freshness::rate(q->outPerMinute, q->rateExactness), serving,
+                                Freshness::age(good.takenAt, d->collector->clock()->now(), staleAfter));
+        if (q->isDeadLetterQueue()) {
+            text += u'\n' + tr("Dead-letter queue: messages rejected from %1 land here. Nobody is expected to consume "
+                                "them; look at them, then move them back or drop them.")
+                                 .arg(escapeForDisplay(q->deadLetterOf.join(QStringLiteral(", ")), 200));
+        }
         if (q->paused.value_or(false)) {
             text += u'\n' + tr("Paused on the backend: workers take no jobs from this queue until it is resumed.");
         }
