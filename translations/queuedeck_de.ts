@@ -1685,72 +1685,72 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
 <context>
     <name>qd::ConnectionUrl</name>
     <message>
-        <location filename="../core/connectionurl.cpp" line="116"/>
+        <location filename="../core/connectionurl.cpp" line="120"/>
         <source>Unknown option &quot;%1&quot; for %2 URLs (options are lower case). Valid options: %3.</source>
         <translation>Unbekannte Option „%1“ für %2-URLs (Optionen werden kleingeschrieben). Gültige Optionen: %3.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="120"/>
+        <location filename="../core/connectionurl.cpp" line="124"/>
         <source>The option %1 is given twice.</source>
         <translation>Die Option %1 ist zweimal angegeben.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="124"/>
+        <location filename="../core/connectionurl.cpp" line="128"/>
         <source>The option %1 must be 1, true, yes or on (or 0, false, no, off); got &quot;%2&quot;.</source>
         <translation>Die Option %1 muss 1, true, yes oder on sein (oder 0, false, no, off); angegeben war „%2“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="130"/>
+        <location filename="../core/connectionurl.cpp" line="134"/>
         <source>The option %1 must be a number; got &quot;%2&quot;.</source>
         <translation>Die Option %1 muss eine Zahl sein; angegeben war „%2“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="219"/>
+        <location filename="../core/connectionurl.cpp" line="223"/>
         <source>The connection URL is empty. Example: %1</source>
         <translation>Die Verbindungs-URL ist leer. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="225"/>
+        <location filename="../core/connectionurl.cpp" line="229"/>
         <source>&quot;%1&quot; is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.</source>
         <translation>„%1“ ist keine Verbindungs-URL: Sie braucht ein Schema wie delayedjob+sqlite:// oder sidekiq+redis://.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="243"/>
+        <location filename="../core/connectionurl.cpp" line="247"/>
         <source>Unknown scheme &quot;%1&quot;. Supported: %2.</source>
         <translation>Unbekanntes Schema „%1“. Unterstützt: %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="261"/>
+        <location filename="../core/connectionurl.cpp" line="265"/>
         <source>The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got &quot;%1&quot;.</source>
         <translation>Der SQLite-Pfad muss absolut sein (drei Schrägstriche): delayedjob+sqlite:///path/to/db.sqlite3, erhalten: „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="269"/>
+        <location filename="../core/connectionurl.cpp" line="273"/>
         <source>The URL is malformed: %1. Example: %2</source>
         <translation>Die URL ist fehlerhaft: %1. Beispiel: %2</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="274"/>
+        <location filename="../core/connectionurl.cpp" line="278"/>
         <source>The URL has no host name. Example: %1</source>
         <translation>Die URL enthält keinen Hostnamen. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="278"/>
+        <location filename="../core/connectionurl.cpp" line="282"/>
         <source>The port must be between 1 and 65535.</source>
         <translation>Der Port muss zwischen 1 und 65535 liegen.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="289"/>
+        <location filename="../core/connectionurl.cpp" line="293"/>
         <source>The PostgreSQL URL names no database. Example: %1</source>
         <translation>Die PostgreSQL-URL nennt keine Datenbank. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="296"/>
+        <location filename="../core/connectionurl.cpp" line="300"/>
         <source>The Redis database must be a number after the host, like /0; got &quot;/%1&quot;.</source>
         <translation>Die Redis-Datenbank muss eine Zahl nach dem Host sein, etwa /0; erhalten: „/%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="309"/>
+        <location filename="../core/connectionurl.cpp" line="313"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
         <translation>Der Tabellenname „%1“ ist kein einfacher SQL-Bezeichner (Buchstaben, Ziffern, Unterstrich, optional schema.).</translation>
     </message>
@@ -5483,32 +5483,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="156"/>
-        <source>Redis refused to SCAN: %1</source>
-        <translation>Redis hat SCAN abgelehnt: %1</translation>
-    </message>
-    <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="178"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="181"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation>CLIENT LIST wurde abgelehnt (%1): BullMQ-Worker sind unbekannt. Erteilen Sie dem Benutzer +client|list.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="195"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="189"/>
         <source>The BullMQ state script failed: %1</source>
         <translation>Das BullMQ-Zustandsskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="231"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="225"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation>In der Warteschlange %1 warten nur priorisierte Jobs: Ihr Alter wird nicht gelesen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="235"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="229"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="257"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="251"/>
         <source>unnamed worker at %1</source>
         <translation>unbenannter Worker unter %1</translation>
     </message>
@@ -5608,17 +5603,17 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::celery::CeleryBackend</name>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="176"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="182"/>
         <source>The Celery queue script failed: %1</source>
         <translation>Das Celery-Warteschlangenskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="192"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="198"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="237"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="243"/>
         <source>Too many prefetched (unacked) messages to count per queue within scan_budget_ms: running and scheduled counts are unknown.</source>
         <translation>Zu viele vorab abgeholte (unbestätigte) Nachrichten, um sie innerhalb von scan_budget_ms pro Warteschlange zu zählen: Laufende und geplante Zahlen sind unbekannt.</translation>
     </message>
@@ -6086,6 +6081,24 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
     </message>
 </context>
 <context>
+    <name>qd::redis::KeyDiscovery</name>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="85"/>
+        <source>Redis refused the queue discovery script: %1</source>
+        <translation>Redis hat das Skript zur Warteschlangensuche abgelehnt: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="90"/>
+        <source>The queue discovery script answered something unexpected.</source>
+        <translation>Das Skript zur Warteschlangensuche hat etwas Unerwartetes geantwortet.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="137"/>
+        <source>Queue discovery covered about %1 % of the keyspace in %2 s; the rest follows in the next polls.</source>
+        <translation>Die Warteschlangensuche hat in %2 s etwa %1 % des Schlüsselraums durchsucht; der Rest folgt in den nächsten Abfragen.</translation>
+    </message>
+</context>
+<context>
     <name>qd::redis::Options</name>
     <message>
         <location filename="../core/backends/redis/redisconnection.cpp" line="56"/>
@@ -6267,17 +6280,17 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Das Set %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="218"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="217"/>
         <source>The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are unknown.</source>
         <translation>Das Set %1 enthält %L2 Jobs, mehr als breakdown_limit (%L3): Seine Zahlen pro Warteschlange sind unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="226"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="225"/>
         <source>The %1 set (%L2 jobs) is still being read in short steps: its per-queue counts are unknown until the next poll.</source>
         <translation>Das Set %1 (%L2 Jobs) wird noch in kurzen Schritten gelesen: Seine Zahlen pro Warteschlange sind bis zur nächsten Abfrage unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="233"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="232"/>
         <source>The %1 set is still being read in short steps: its per-queue counts are from %2.</source>
         <translation>Das Set %1 wird noch in kurzen Schritten gelesen: Seine Zahlen pro Warteschlange stammen von %2.</translation>
     </message>
@@ -6300,117 +6313,117 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="331"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="294"/>
         <source>A Sidekiq job is a JSON object ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</source>
         <translation>Ein Sidekiq-Job ist ein JSON-Objekt ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="334"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="297"/>
         <source>&quot;class&quot; must name the job class, as a string.</source>
         <translation>&quot;class&quot; muss die Job-Klasse als Zeichenkette nennen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="337"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="300"/>
         <source>&quot;args&quot; must be an array (Sidekiq passes it to perform).</source>
         <translation>&quot;args&quot; muss ein Array sein (Sidekiq übergibt es an perform).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="340"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="303"/>
         <source>&quot;queue&quot; must name a queue (letters, digits, _ . : -).</source>
         <translation>&quot;queue&quot; muss eine Queue nennen (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="430"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="393"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation>Sidekiq bewahrt keine abgeschlossenen Jobs auf: Ein erfolgreicher Job ist weg.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="437"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="400"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre wartenden Jobs aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="453"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="416"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation>Sidekiq-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="479"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="442"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation>„%1“ ist keine Sidekiq-Job-ID (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="512"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="475"/>
         <source>Job %1 is no longer %2.</source>
         <translation>Job %1 ist nicht mehr im Zustand %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="549"/>
+        <location filename="../core/backends/sidekiq/sidekiqclasses.cpp" line="67"/>
         <source>The queue could not be read: %1</source>
         <translation>Die Warteschlange konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="597"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="504"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="609"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="516"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation>Nur wartende Sidekiq-Jobs können in eine andere Warteschlange verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="610"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="517"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation>„%1“ ist kein gültiger Name einer Zielwarteschlange (Buchstaben, Ziffern, _ . : -).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="614"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="521"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation>Nur geplante, fehlgeschlagene (Retry-Set) und tote Sidekiq-Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="615"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="522"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation>Laufende Sidekiq-Jobs können nicht abgebrochen werden: Sidekiq kann einen Job nicht anhalten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="642"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="549"/>
         <source>job %1 was not reached: it is not among the oldest %L2 waiting jobs of its queue (scan_limit), so nothing was changed — it was not taken by anyone. Add scan_limit=N to the URL to look further.</source>
         <translation>Job %1 wurde nicht erreicht: Er ist nicht unter den ältesten %L2 wartenden Jobs seiner Warteschlange (scan_limit), daher wurde nichts geändert – niemand hat ihn genommen. Mit scan_limit=N in der URL wird weiter gesucht.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="647"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="554"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation>Job %1 hat kein Feld „queue“ an der Stelle, an der Sidekiq es schreibt; er wurde an seinem Platz gelassen</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="655"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="562"/>
         <source>This connection is read-only (readonly=1): no job can be resent.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job kann erneut gesendet werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="660"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="567"/>
         <source>Not valid JSON: %1 (at character %2).</source>
         <translation>Kein gültiges JSON: %1 (bei Zeichen %2).</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="675"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="582"/>
         <source>Job %1 is not a %2 job: it was not resent.</source>
         <translation>Job %1 ist kein Job im Zustand %2: Er wurde nicht erneut gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="679"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="586"/>
         <source>Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.</source>
         <translation>Nur fehlgeschlagene (Retry-Menge), tote und geplante Sidekiq-Jobs lassen sich bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="717"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="624"/>
         <source>Nothing was resent: %1</source>
         <translation>Nichts wurde erneut gesendet: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="719"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="626"/>
         <source>Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was resent.</source>
         <translation>Job %1 ist nicht mehr dort, wo Sie ihn gesehen haben (inzwischen wiederholt, gelöscht oder ausgeführt): Nichts wurde erneut gesendet.</translation>
     </message>
@@ -6420,7 +6433,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Worker können nicht benachrichtigt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="710"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="617"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>

@@ -1679,72 +1679,72 @@ Last poll failed: %2</source>
 <context>
     <name>qd::ConnectionUrl</name>
     <message>
-        <location filename="../core/connectionurl.cpp" line="116"/>
+        <location filename="../core/connectionurl.cpp" line="120"/>
         <source>Unknown option &quot;%1&quot; for %2 URLs (options are lower case). Valid options: %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="120"/>
+        <location filename="../core/connectionurl.cpp" line="124"/>
         <source>The option %1 is given twice.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="124"/>
+        <location filename="../core/connectionurl.cpp" line="128"/>
         <source>The option %1 must be 1, true, yes or on (or 0, false, no, off); got &quot;%2&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="130"/>
+        <location filename="../core/connectionurl.cpp" line="134"/>
         <source>The option %1 must be a number; got &quot;%2&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="219"/>
+        <location filename="../core/connectionurl.cpp" line="223"/>
         <source>The connection URL is empty. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="225"/>
+        <location filename="../core/connectionurl.cpp" line="229"/>
         <source>&quot;%1&quot; is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="243"/>
+        <location filename="../core/connectionurl.cpp" line="247"/>
         <source>Unknown scheme &quot;%1&quot;. Supported: %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="261"/>
+        <location filename="../core/connectionurl.cpp" line="265"/>
         <source>The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got &quot;%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="269"/>
+        <location filename="../core/connectionurl.cpp" line="273"/>
         <source>The URL is malformed: %1. Example: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="274"/>
+        <location filename="../core/connectionurl.cpp" line="278"/>
         <source>The URL has no host name. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="278"/>
+        <location filename="../core/connectionurl.cpp" line="282"/>
         <source>The port must be between 1 and 65535.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="289"/>
+        <location filename="../core/connectionurl.cpp" line="293"/>
         <source>The PostgreSQL URL names no database. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="296"/>
+        <location filename="../core/connectionurl.cpp" line="300"/>
         <source>The Redis database must be a number after the host, like /0; got &quot;/%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="309"/>
+        <location filename="../core/connectionurl.cpp" line="313"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5422,32 +5422,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="156"/>
-        <source>Redis refused to SCAN: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="178"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="181"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="195"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="189"/>
         <source>The BullMQ state script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="231"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="225"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="235"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="229"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="257"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="251"/>
         <source>unnamed worker at %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5547,17 +5542,17 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::celery::CeleryBackend</name>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="176"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="182"/>
         <source>The Celery queue script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="192"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="198"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="237"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="243"/>
         <source>Too many prefetched (unacked) messages to count per queue within scan_budget_ms: running and scheduled counts are unknown.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6025,6 +6020,24 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     </message>
 </context>
 <context>
+    <name>qd::redis::KeyDiscovery</name>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="85"/>
+        <source>Redis refused the queue discovery script: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="90"/>
+        <source>The queue discovery script answered something unexpected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="137"/>
+        <source>Queue discovery covered about %1 % of the keyspace in %2 s; the rest follows in the next polls.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::redis::Options</name>
     <message>
         <location filename="../core/backends/redis/redisconnection.cpp" line="56"/>
@@ -6206,17 +6219,17 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="218"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="217"/>
         <source>The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="226"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="225"/>
         <source>The %1 set (%L2 jobs) is still being read in short steps: its per-queue counts are unknown until the next poll.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="233"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="232"/>
         <source>The %1 set is still being read in short steps: its per-queue counts are from %2.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6239,117 +6252,117 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="331"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="294"/>
         <source>A Sidekiq job is a JSON object ({&quot;class&quot;: …, &quot;args&quot;: […], &quot;queue&quot;: …}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="334"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="297"/>
         <source>&quot;class&quot; must name the job class, as a string.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="337"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="300"/>
         <source>&quot;args&quot; must be an array (Sidekiq passes it to perform).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="340"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="303"/>
         <source>&quot;queue&quot; must name a queue (letters, digits, _ . : -).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="430"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="393"/>
         <source>Sidekiq keeps no completed jobs: a job that succeeds is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="437"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="400"/>
         <source>Name a queue to list its waiting jobs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="453"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="416"/>
         <source>Sidekiq jobs could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="479"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="442"/>
         <source>&quot;%1&quot; is not a Sidekiq job id (queue:&lt;queue&gt;:&lt;jid&gt;, retry|schedule|dead:&lt;score&gt;:&lt;jid&gt;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="512"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="475"/>
         <source>Job %1 is no longer %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="549"/>
+        <location filename="../core/backends/sidekiq/sidekiqclasses.cpp" line="67"/>
         <source>The queue could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="597"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="504"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="609"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="516"/>
         <source>Only waiting Sidekiq jobs can be moved to another queue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="610"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="517"/>
         <source>&quot;%1&quot; is not a queue name to move jobs to (letters, digits, _ . : -).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="614"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="521"/>
         <source>Only scheduled, failed (retry set) and dead Sidekiq jobs can be retried.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="615"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="522"/>
         <source>Running Sidekiq jobs cannot be cancelled: Sidekiq has no way to stop a job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="642"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="549"/>
         <source>job %1 was not reached: it is not among the oldest %L2 waiting jobs of its queue (scan_limit), so nothing was changed — it was not taken by anyone. Add scan_limit=N to the URL to look further.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="647"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="554"/>
         <source>job %1 has no &quot;queue&quot; field where Sidekiq writes it; it was left where it is</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="655"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="562"/>
         <source>This connection is read-only (readonly=1): no job can be resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="660"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="567"/>
         <source>Not valid JSON: %1 (at character %2).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="675"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="582"/>
         <source>Job %1 is not a %2 job: it was not resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="679"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="586"/>
         <source>Only failed (retry set), dead and scheduled Sidekiq jobs can be edited and resent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="717"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="624"/>
         <source>Nothing was resent: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="719"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="626"/>
         <source>Job %1 is no longer where you saw it (retried, deleted or run meanwhile): nothing was resent.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6359,7 +6372,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="710"/>
+        <location filename="../core/backends/sidekiq/sidekiqjobs.cpp" line="617"/>
         <source>No connection to Redis.</source>
         <translation type="unfinished"></translation>
     </message>
