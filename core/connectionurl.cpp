@@ -49,6 +49,9 @@ QStringList allowedOptions(const QString &family, const QString &transport)
     if (transport == u"redis" || transport == u"rediss") {
         o << QStringLiteral("connect_timeout") << QStringLiteral("timeout") << QStringLiteral("max_reply_mb")
           << QStringLiteral("tls_ca") << QStringLiteral("scan_limit") << QStringLiteral("scan_budget_ms");
+        if (family == u"bullmq" || family == u"celery") {
+            o << QStringLiteral("discovery_budget_ms");
+        }
         if (family == u"sidekiq") {
             o << QStringLiteral("namespace") << QStringLiteral("heartbeat_timeout") << QStringLiteral("breakdown_limit")
               << QStringLiteral("sample_limit");
@@ -78,7 +81,8 @@ bool isNumberOption(const QString &key)
         QStringLiteral("max_run_time"),    QStringLiteral("connect_timeout"), QStringLiteral("timeout"),
         QStringLiteral("max_reply_mb"),    QStringLiteral("scan_limit"),      QStringLiteral("scan_budget_ms"),
         QStringLiteral("heartbeat_timeout"), QStringLiteral("breakdown_limit"), QStringLiteral("sample_limit"),
-        QStringLiteral("stats_limit"),     QStringLiteral("amqp_port"),       QStringLiteral("max_body_mb")};
+        QStringLiteral("stats_limit"),     QStringLiteral("amqp_port"),       QStringLiteral("max_body_mb"),
+        QStringLiteral("discovery_budget_ms")};
     return numbers.contains(key);
 }
 

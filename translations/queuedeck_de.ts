@@ -1740,72 +1740,72 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
 <context>
     <name>qd::ConnectionUrl</name>
     <message>
-        <location filename="../core/connectionurl.cpp" line="116"/>
+        <location filename="../core/connectionurl.cpp" line="120"/>
         <source>Unknown option &quot;%1&quot; for %2 URLs (options are lower case). Valid options: %3.</source>
         <translation>Unbekannte Option „%1“ für %2-URLs (Optionen werden kleingeschrieben). Gültige Optionen: %3.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="120"/>
+        <location filename="../core/connectionurl.cpp" line="124"/>
         <source>The option %1 is given twice.</source>
         <translation>Die Option %1 ist zweimal angegeben.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="124"/>
+        <location filename="../core/connectionurl.cpp" line="128"/>
         <source>The option %1 must be 1, true, yes or on (or 0, false, no, off); got &quot;%2&quot;.</source>
         <translation>Die Option %1 muss 1, true, yes oder on sein (oder 0, false, no, off); angegeben war „%2“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="130"/>
+        <location filename="../core/connectionurl.cpp" line="134"/>
         <source>The option %1 must be a number; got &quot;%2&quot;.</source>
         <translation>Die Option %1 muss eine Zahl sein; angegeben war „%2“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="219"/>
+        <location filename="../core/connectionurl.cpp" line="223"/>
         <source>The connection URL is empty. Example: %1</source>
         <translation>Die Verbindungs-URL ist leer. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="225"/>
+        <location filename="../core/connectionurl.cpp" line="229"/>
         <source>&quot;%1&quot; is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.</source>
         <translation>„%1“ ist keine Verbindungs-URL: Sie braucht ein Schema wie delayedjob+sqlite:// oder sidekiq+redis://.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="243"/>
+        <location filename="../core/connectionurl.cpp" line="247"/>
         <source>Unknown scheme &quot;%1&quot;. Supported: %2.</source>
         <translation>Unbekanntes Schema „%1“. Unterstützt: %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="261"/>
+        <location filename="../core/connectionurl.cpp" line="265"/>
         <source>The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got &quot;%1&quot;.</source>
         <translation>Der SQLite-Pfad muss absolut sein (drei Schrägstriche): delayedjob+sqlite:///path/to/db.sqlite3, erhalten: „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="269"/>
+        <location filename="../core/connectionurl.cpp" line="273"/>
         <source>The URL is malformed: %1. Example: %2</source>
         <translation>Die URL ist fehlerhaft: %1. Beispiel: %2</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="274"/>
+        <location filename="../core/connectionurl.cpp" line="278"/>
         <source>The URL has no host name. Example: %1</source>
         <translation>Die URL enthält keinen Hostnamen. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="278"/>
+        <location filename="../core/connectionurl.cpp" line="282"/>
         <source>The port must be between 1 and 65535.</source>
         <translation>Der Port muss zwischen 1 und 65535 liegen.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="289"/>
+        <location filename="../core/connectionurl.cpp" line="293"/>
         <source>The PostgreSQL URL names no database. Example: %1</source>
         <translation>Die PostgreSQL-URL nennt keine Datenbank. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="296"/>
+        <location filename="../core/connectionurl.cpp" line="300"/>
         <source>The Redis database must be a number after the host, like /0; got &quot;/%1&quot;.</source>
         <translation>Die Redis-Datenbank muss eine Zahl nach dem Host sein, etwa /0; erhalten: „/%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="309"/>
+        <location filename="../core/connectionurl.cpp" line="313"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
         <translation>Der Tabellenname „%1“ ist kein einfacher SQL-Bezeichner (Buchstaben, Ziffern, Unterstrich, optional schema.).</translation>
     </message>
@@ -5581,32 +5581,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="156"/>
-        <source>Redis refused to SCAN: %1</source>
-        <translation>Redis hat SCAN abgelehnt: %1</translation>
-    </message>
-    <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="178"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="181"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation>CLIENT LIST wurde abgelehnt (%1): BullMQ-Worker sind unbekannt. Erteilen Sie dem Benutzer +client|list.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="195"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="189"/>
         <source>The BullMQ state script failed: %1</source>
         <translation>Das BullMQ-Zustandsskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="231"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="225"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation>In der Warteschlange %1 warten nur priorisierte Jobs: Ihr Alter wird nicht gelesen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="235"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="229"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="257"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="251"/>
         <source>unnamed worker at %1</source>
         <translation>unbenannter Worker unter %1</translation>
     </message>
@@ -5706,17 +5701,17 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::celery::CeleryBackend</name>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="176"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="182"/>
         <source>The Celery queue script failed: %1</source>
         <translation>Das Celery-Warteschlangenskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="192"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="198"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="237"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="243"/>
         <source>Too many prefetched (unacked) messages to count per queue within scan_budget_ms: running and scheduled counts are unknown.</source>
         <translation>Zu viele vorab abgeholte (unbestätigte) Nachrichten, um sie innerhalb von scan_budget_ms pro Warteschlange zu zählen: Laufende und geplante Zahlen sind unbekannt.</translation>
     </message>
@@ -6186,6 +6181,24 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <location filename="../core/backends/redis/redisconnection.cpp" line="370"/>
         <source>Redis at %1 did not answer within %2 s; the connection is dropped.</source>
         <translation>Redis unter %1 hat nicht innerhalb von %2 s geantwortet; die Verbindung wird getrennt.</translation>
+    </message>
+</context>
+<context>
+    <name>qd::redis::KeyDiscovery</name>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="85"/>
+        <source>Redis refused the queue discovery script: %1</source>
+        <translation>Redis hat das Skript zur Warteschlangensuche abgelehnt: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="90"/>
+        <source>The queue discovery script answered something unexpected.</source>
+        <translation>Das Skript zur Warteschlangensuche hat etwas Unerwartetes geantwortet.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="137"/>
+        <source>Queue discovery covered about %1 % of the keyspace in %2 s; the rest follows in the next polls.</source>
+        <translation>Die Warteschlangensuche hat in %2 s etwa %1 % des Schlüsselraums durchsucht; der Rest folgt in den nächsten Abfragen.</translation>
     </message>
 </context>
 <context>

@@ -1734,72 +1734,72 @@ Last poll failed: %2</source>
 <context>
     <name>qd::ConnectionUrl</name>
     <message>
-        <location filename="../core/connectionurl.cpp" line="116"/>
+        <location filename="../core/connectionurl.cpp" line="120"/>
         <source>Unknown option &quot;%1&quot; for %2 URLs (options are lower case). Valid options: %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="120"/>
+        <location filename="../core/connectionurl.cpp" line="124"/>
         <source>The option %1 is given twice.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="124"/>
+        <location filename="../core/connectionurl.cpp" line="128"/>
         <source>The option %1 must be 1, true, yes or on (or 0, false, no, off); got &quot;%2&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="130"/>
+        <location filename="../core/connectionurl.cpp" line="134"/>
         <source>The option %1 must be a number; got &quot;%2&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="219"/>
+        <location filename="../core/connectionurl.cpp" line="223"/>
         <source>The connection URL is empty. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="225"/>
+        <location filename="../core/connectionurl.cpp" line="229"/>
         <source>&quot;%1&quot; is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="243"/>
+        <location filename="../core/connectionurl.cpp" line="247"/>
         <source>Unknown scheme &quot;%1&quot;. Supported: %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="261"/>
+        <location filename="../core/connectionurl.cpp" line="265"/>
         <source>The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got &quot;%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="269"/>
+        <location filename="../core/connectionurl.cpp" line="273"/>
         <source>The URL is malformed: %1. Example: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="274"/>
+        <location filename="../core/connectionurl.cpp" line="278"/>
         <source>The URL has no host name. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="278"/>
+        <location filename="../core/connectionurl.cpp" line="282"/>
         <source>The port must be between 1 and 65535.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="289"/>
+        <location filename="../core/connectionurl.cpp" line="293"/>
         <source>The PostgreSQL URL names no database. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="296"/>
+        <location filename="../core/connectionurl.cpp" line="300"/>
         <source>The Redis database must be a number after the host, like /0; got &quot;/%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="309"/>
+        <location filename="../core/connectionurl.cpp" line="313"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5520,32 +5520,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="156"/>
-        <source>Redis refused to SCAN: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="178"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="181"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="195"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="189"/>
         <source>The BullMQ state script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="231"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="225"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="235"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="229"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="257"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="251"/>
         <source>unnamed worker at %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5645,17 +5640,17 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::celery::CeleryBackend</name>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="176"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="182"/>
         <source>The Celery queue script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="192"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="198"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="237"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="243"/>
         <source>Too many prefetched (unacked) messages to count per queue within scan_budget_ms: running and scheduled counts are unknown.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6124,6 +6119,24 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     <message>
         <location filename="../core/backends/redis/redisconnection.cpp" line="370"/>
         <source>Redis at %1 did not answer within %2 s; the connection is dropped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::redis::KeyDiscovery</name>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="85"/>
+        <source>Redis refused the queue discovery script: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="90"/>
+        <source>The queue discovery script answered something unexpected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="137"/>
+        <source>Queue discovery covered about %1 % of the keyspace in %2 s; the rest follows in the next polls.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

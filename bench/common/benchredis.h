@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QThread>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -84,6 +85,36 @@ inline QHash<QByteArray, qint64> serverStats(redis::Client &c)
         }
     }
     return out;
+}
+
+/// Makes the server log every command in SLOWLOG (with its duration) from now on, and empties the log.
+inline void resetSlowlog(redis::Client &c)
+{
+    c.pipeline({{"CONFIG", "SET", "slowlog-log-slower-than", "0"},
+                {"CONFIG", "SET", "slowlog-max-len", "1000000"},
+                {"SLOWLOG", "RESET"}})
+        .waitForFinished();
+}
+
+/// The longest command (µs) SLOWLOG holds from clients whose name starts with `client` ("" = any but this one).
+inline qint64 longestUs(redis::Client &c, const QByteArray &client)
+{
+    qint64 longest = 0;
+    const redis::Batch b = c.pipeline({{"SLOWLOG", "GET", "-1"}}).result();
+    for (const redis::Reply &e : b.replies.value(0).elements) {
+        if (e.elements.size() < 6) {
+            continue;
+        }
+        const QByteArray name = e.elements.at(5).str;
+        const QByteArray command = e.elements.at(3).elements.value(0).str.toUpper();
+        if (command == "SLOWLOG" || command == "CONFIG" || name == "bench-admin") {
+            continue;
+        }
+        if (client.isEmpty() || name.startsWith(client)) {
+            longest = std::max(longest, e.elements.at(2).integer);
+        }
+    }
+    return longest;
 }
 
 } // namespace qd::bench

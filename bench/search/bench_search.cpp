@@ -48,13 +48,6 @@ QList<QPair<qint64, QByteArray>> slowlog(redis::Client &c)
     return out;
 }
 
-void resetSlowlog(redis::Client &c)
-{
-    c.pipeline({{"CONFIG", "SET", "slowlog-log-slower-than", "0"}, {"CONFIG", "SET", "slowlog-max-len", "1000000"},
-                {"SLOWLOG", "RESET"}})
-        .waitForFinished();
-}
-
 /// Longest and 99th percentile of the commands named `names` (the search's own, not SLOWLOG/CONFIG).
 void longest(redis::Client &c, const QByteArrayList &names, Run &r)
 {
@@ -80,7 +73,7 @@ Run searchWithQueuedeck(redis::Client &admin, int port, const QString &options, 
     JobQuery warmUp;
     warmUp.queue = q.queue;
     (void)backend.jobs(warmUp).result(); // connect and load the script first
-    resetSlowlog(admin);
+    bench::resetSlowlog(admin);
     Run r;
     QElapsedTimer t;
     t.start();
@@ -144,7 +137,7 @@ int main(int argc, char *argv[])
     const Run bounded = searchWithQueuedeck(admin, server.port(), QString(), needle);
     const Run unbounded = searchWithQueuedeck(admin, server.port(), QStringLiteral("?scan_budget_ms=0"), needle);
 
-    resetSlowlog(admin);
+    bench::resetSlowlog(admin);
     QProcess ruby;
     ruby.start(QStringLiteral("ruby"), {QStringLiteral(QD_SOURCE_DIR "/bench/search/sidekiq_find.rb"),
                                         QStringLiteral("redis://127.0.0.1:%1/0").arg(server.port()), QStringLiteral("big"),

@@ -46,35 +46,6 @@ double cpuMs(redis::Client &admin)
     return seconds * 1000.0;
 }
 
-void resetSlowlog(redis::Client &c)
-{
-    c.pipeline({{"CONFIG", "SET", "slowlog-log-slower-than", "0"},
-                {"CONFIG", "SET", "slowlog-max-len", "1000000"},
-                {"SLOWLOG", "RESET"}})
-        .waitForFinished();
-}
-
-/// The longest command (µs) SLOWLOG holds from clients whose name starts with `client` ("" = any but this one).
-qint64 longestUs(redis::Client &c, const QByteArray &client)
-{
-    qint64 longest = 0;
-    const redis::Batch b = c.pipeline({{"SLOWLOG", "GET", "-1"}}).result();
-    for (const redis::Reply &e : b.replies.value(0).elements) {
-        if (e.elements.size() < 6) {
-            continue;
-        }
-        const QByteArray name = e.elements.at(5).str;
-        const QByteArray command = e.elements.at(3).elements.value(0).str.toUpper();
-        if (command == "SLOWLOG" || command == "CONFIG" || name == "bench-admin") {
-            continue;
-        }
-        if (client.isEmpty() || name.startsWith(client)) {
-            longest = std::max(longest, e.elements.at(2).integer);
-        }
-    }
-    return longest;
-}
-
 struct Figure
 {
     double longestMs = 0;
@@ -98,7 +69,7 @@ std::unique_ptr<sidekiq::SidekiqBackend> backend(int port)
 
 Figure polls(redis::Client &admin, sidekiq::SidekiqBackend &b, int n)
 {
-    resetSlowlog(admin);
+    bench::resetSlowlog(admin);
     const auto before = b.connectionStats();
     const double cpu0 = cpuMs(admin);
     QElapsedTimer t;
@@ -114,7 +85,7 @@ Figure polls(redis::Client &admin, sidekiq::SidekiqBackend &b, int n)
     f.wallMs = double(t.nsecsElapsed()) / 1e6 / n;
     f.cpuMs = (cpuMs(admin) - cpu0) / n;
     f.roundTrips = double(b.connectionStats().roundTrips - before.roundTrips) / n;
-    f.longestMs = double(longestUs(admin, "queuedeck")) / 1000.0;
+    f.longestMs = double(bench::longestUs(admin, "queuedeck")) / 1000.0;
     return f;
 }
 
@@ -158,7 +129,7 @@ void shape(int scale)
     line("steady poll (sets unchanged)", steady);
 
     // A search through the scheduled set for its last job, page by page (every page one budgeted call).
-    resetSlowlog(admin);
+    bench::resetSlowlog(admin);
     const double cpu0 = cpuMs(admin);
     QElapsedTimer t;
     t.start();
@@ -182,11 +153,11 @@ void shape(int scale)
     search.wallMs = double(t.nsecsElapsed()) / 1e6;
     search.cpuMs = cpuMs(admin) - cpu0;
     search.roundTrips = pages;
-    search.longestMs = double(longestUs(admin, "queuedeck")) / 1000.0;
+    search.longestMs = double(bench::longestUs(admin, "queuedeck")) / 1000.0;
     line(found ? "search to the set's last job" : "search (NOT FOUND)", search, "  (whole search)");
 
     // The peer: Sidekiq's own API drawing its dashboard's picture of the same data.
-    resetSlowlog(admin);
+    bench::resetSlowlog(admin);
     constexpr int kPeer = 200;
     QProcess ruby;
     ruby.setStandardErrorFile(QProcess::nullDevice());
@@ -199,7 +170,7 @@ void shape(int scale)
     api.cpuMs = (cpuMs(admin) - peerCpu0) / (kPeer + 2); // its run makes kPeer + 2 snapshots' worth
     api.wallMs = peer.value(u"median_ms").toDouble();
     api.roundTrips = peer.value(u"round_trips").toDouble();
-    api.longestMs = double(longestUs(admin, QByteArray())) / 1000.0;
+    api.longestMs = double(bench::longestUs(admin, QByteArray())) / 1000.0;
     line("Sidekiq's Ruby API snapshot", api, "  (peer)");
     std::printf("  %-34s %s (Queuedeck %.2f ms vs Sidekiq API %.2f ms per poll; Queuedeck also counts every\n"
                 "  %-34s retry/scheduled/dead job per queue, which the API does not)\n",

@@ -141,55 +141,49 @@ Capabilities BullMqBackend::capabilities() const
 
 void BullMqBackend::poll(Connection &c, Finish finish)
 {
-    const QByteArray metaPattern = redis::globEscape(d->prefix) + ":*:meta";
-    QList<Command> first{
-        d->scan.command(metaPattern, "hash"),
-        {"CLIENT", "LIST"},
-    };
-    c.send(first, [this, &c, finish](Batch b1) {
-        if (redis::finishedWithError(b1, finish)) {
-            return;
-        }
+    d->discovery.run(c, {}, [this, &c, finish](const redis::KeyDiscovery::Outcome &found) {
         Snapshot s;
-        const Reply &scan = b1.replies.at(0);
-        if (scan.isError()) {
-            s.error = tr("Redis refused to SCAN: %1").arg(scan.errorText());
+        if (!found.error.isEmpty()) {
+            s.error = found.error;
             finish(s);
             return;
         }
+        if (!found.warning.isEmpty()) {
+            s.warnings << found.warning;
+        }
         const QByteArray head = d->prefix + ':';
-        for (const QByteArray &k : d->scan.take(scan)) {
+        QSet<QByteArray> all = d->configured;
+        for (const QByteArray &k : found.keys) {
             if (k.startsWith(head) && k.endsWith(":meta") && k.size() > head.size() + 5) {
-                d->known.insert(k.mid(head.size(), k.size() - head.size() - 5));
+                all.insert(k.mid(head.size(), k.size() - head.size() - 5));
             }
         }
-        QSet<QByteArray> all = d->known;
-        all.unite(d->configured);
         QList<QByteArray> names(all.begin(), all.end());
         std::sort(names.begin(), names.end());
-
-        const Reply &clients = b1.replies.at(1);
-        QList<ClientEntry> workers;
-        bool workersKnown = false;
-        if (clients.isString()) {
-            workers = parseClients(clients.str, d->prefix, d->db);
-            workersKnown = true;
-        } else {
-            s.warnings << tr("CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.")
-                              .arg(clients.errorText());
-            s.workersKnown = false;
-        }
 
         QByteArrayList bases;
         for (const QByteArray &q : std::as_const(names)) {
             bases << d->prefix + ':' + q + ':';
         }
-        c.send(redis::callsInChunks(kQueueState, bases, {}, false, 10),
-               [this, finish, names, workers, workersKnown, s](Batch b2) mutable {
+        QList<Command> second = redis::callsInChunks(kQueueState, bases, {}, false, 10);
+        second << Command{"CLIENT", "LIST"};
+        c.send(second, [this, finish, names, s](Batch b2) mutable {
             if (redis::finishedWithError(b2, finish)) {
                 return;
             }
-            const Reply rows = redis::joinArrays(b2.replies);
+            const Reply &clients = b2.replies.constLast();
+            QList<ClientEntry> workers;
+            bool workersKnown = false;
+            if (clients.isString()) {
+                workers = parseClients(clients.str, d->prefix, d->db);
+                workersKnown = true;
+            } else {
+                s.warnings << tr("CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user "
+                                 "+client|list.")
+                                  .arg(clients.errorText());
+                s.workersKnown = false;
+            }
+            const Reply rows = redis::joinArrays(b2.replies.mid(0, b2.replies.size() - 1));
             if (rows.isError()) {
                 Snapshot failed;
                 failed.error = tr("The BullMQ state script failed: %1").arg(rows.errorText());

@@ -8,13 +8,15 @@
 
 namespace qd::bullmq {
 
-/// BullMQ 5.x/6.x on Redis (`bullmq+redis://host:6379/0?prefix=bull`). One poll is two pipelined round trips:
-/// (1) one SCAN step for `<prefix>:*:meta` (queues are remembered, so a big keyspace is covered over a few
-/// polls) and CLIENT LIST, where BullMQ workers name their connections; (2) one Lua script that counts every
-/// state of every queue, reads the oldest waiting job's due time and which named worker holds each active job.
+/// BullMQ 5.x/6.x on Redis (`bullmq+redis://host:6379/0?prefix=bull`). One poll is (1) discovery of the
+/// `<prefix>:*:meta` hashes (redis::KeyDiscovery: the first poll covers the whole keyspace, within
+/// `discovery_budget_ms`, later ones go on in short runs), then (2) one round trip: CLIENT LIST, where BullMQ
+/// workers name their connections, and one Lua script that counts every state of every queue, reads the oldest
+/// waiting job's due time and which named worker holds each active job.
 /// URL options: `prefix` (default bull); `queues=a,b` (polled even before SCAN finds them); `readonly=1` refuses
 /// every action; `scan_limit` (default 20000: most jobs one listing page looks at); `scan_budget_ms` (default 2:
-/// a page's Lua call stops after the 100-job chunk that used it up, so a search is many short calls).
+/// a page's Lua call stops after the 100-job chunk that used it up, so a search is many short calls; one discovery
+/// call too); `discovery_budget_ms` (default 3000).
 class BullMqBackend final : public redis::RedisBackend
 {
     Q_OBJECT

@@ -4,6 +4,8 @@
 
 #include "bullmqbackend.h"
 
+#include "../redis/keydiscovery.h"
+
 #include <QSet>
 
 namespace qd::bullmq {
@@ -12,7 +14,9 @@ struct BullMqBackend::Private
 {
     explicit Private(const ConnectionUrl &url)
         : prefix(url.option(QStringLiteral("prefix"), QStringLiteral("bull")).toUtf8()),
-          db(url.path.isEmpty() ? 0 : url.path.toInt())
+          db(url.path.isEmpty() ? 0 : url.path.toInt()),
+          discovery(redis::globEscape(prefix) + ":*:meta", "hash", redis::scanBudgetUs(url),
+                    redis::discoveryBudgetUs(url))
     {
         for (const QString &q : url.option(QStringLiteral("queues")).split(u',', Qt::SkipEmptyParts)) {
             configured.insert(q.trimmed().toUtf8());
@@ -35,8 +39,7 @@ struct BullMqBackend::Private
     qint64 scanLimit = 20'000; ///< most jobs one listing page looks at (searching reads each job's hash)
     qint64 scanBudgetUs = 2'000; ///< most time one page's Lua call scans for (scan_budget_ms; 0: no bound)
     // Connection thread only:
-    redis::ScanCursor scan;
-    QSet<QByteArray> known;
+    redis::KeyDiscovery discovery; ///< `<prefix>:*:meta` hashes, one per queue
 };
 
 } // namespace qd::bullmq

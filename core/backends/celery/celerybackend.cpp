@@ -142,27 +142,33 @@ Capabilities CeleryBackend::capabilities() const
 
 void CeleryBackend::poll(Connection &c, Finish finish)
 {
-    QList<Command> first{d->bindingScan.command("_kombu.binding.*", "set")};
+    QList<Command> alongside;
     if (d->results) {
-        first << d->resultScan.command("celery-task-meta-*");
+        alongside << d->resultScan.command("celery-task-meta-*");
     }
-    c.send(first, [this, &c, finish](Batch b1) {
-        if (redis::finishedWithError(b1, finish)) {
+    d->bindingDiscovery.run(c, alongside, [this, &c, finish](const redis::KeyDiscovery::Outcome &found) {
+        Snapshot s;
+        if (!found.error.isEmpty()) {
+            s.error = found.error;
+            finish(s);
             return;
         }
-        Snapshot s;
-        for (const QByteArray &k : d->bindingScan.take(b1.replies.at(0))) {
+        if (!found.warning.isEmpty()) {
+            s.warnings << found.warning;
+        }
+        QByteArrayList bindings;
+        for (const QByteArray &k : found.keys) {
             // kombu's remote-control mailboxes (`<namespace>.pidbox`, `reply.<namespace>.pidbox`) bind one
             // queue per worker host while it runs, and keep it after a crash: not job queues.
             if (!k.endsWith(".pidbox")) {
-                d->bindings.insert(k);
+                bindings << k;
             }
         }
-        QList<Command> second{kQueues.evalsha(QByteArrayList(d->bindings.begin(), d->bindings.end()),
-                                              QByteArrayList{QByteArray::number(d->scanBudgetUs)} + d->configured)};
+        QList<Command> second{
+            kQueues.evalsha(bindings, QByteArrayList{QByteArray::number(d->scanBudgetUs)} + d->configured)};
         bool resultCycleDone = false;
         if (d->results) {
-            const QByteArrayList keys = d->resultScan.take(b1.replies.at(1));
+            const QByteArrayList keys = d->resultScan.take(found.alongside.value(0));
             resultCycleDone = d->resultScan.passComplete();
             second << kFailures.evalsha(keys);
         }

@@ -9,8 +9,8 @@
 namespace qd::celery {
 
 /// Celery 5 on the kombu Redis transport (`celery+redis://host:6379/0?queues=celery,emails&results=1`).
-/// Two pipelined round trips per poll: (1) SCAN steps over `_kombu.binding.*` (and `celery-task-meta-*` with
-/// results=1); (2) one Lua script that turns the bindings into queue names and counts every queue list with
+/// Per poll: (1) discovery of the `_kombu.binding.*` sets (redis::KeyDiscovery: the first poll covers the whole
+/// keyspace) and one SCAN step over `celery-task-meta-*` with results=1; (2) one round trip: one Lua script that turns the bindings into queue names and counts every queue list with
 /// its priority sub-lists (`<queue>\x06\x16<digit>`), the prefetched messages in `unacked` per routing key and
 /// the head message of each list; with results=1 another counts FAILURE results among the keys just scanned.
 ///
@@ -22,7 +22,9 @@ namespace qd::celery {
 /// kombu's `unacked` hash. The only action is deleting a waiting message. Nothing can be retried: a task's
 /// message is gone once a worker acknowledged it, and Celery on Redis keeps no failed set (a result backend
 /// keeps the outcome, not the arguments). URL options also: `scan_limit` (default 20000), `scan_budget_ms`
-/// (default 2: a page of waiting messages stops after the 100-message chunk that used it up), `readonly=1`.
+/// (default 2: a page of waiting messages stops after the 100-message chunk that used it up; one discovery call
+/// too), `discovery_budget_ms` (default 3000: the first poll's pass over the keyspace for `_kombu.binding.*` sets,
+/// see redis::KeyDiscovery), `readonly=1`.
 class CeleryBackend final : public redis::RedisBackend
 {
     Q_OBJECT

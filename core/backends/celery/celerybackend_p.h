@@ -4,6 +4,8 @@
 
 #include "celerybackend.h"
 
+#include "../redis/keydiscovery.h"
+
 #include <QHash>
 #include <QSet>
 
@@ -14,6 +16,7 @@ namespace qd::celery {
 struct CeleryBackend::Private
 {
     explicit Private(const ConnectionUrl &url)
+        : bindingDiscovery("_kombu.binding.*", "set", redis::scanBudgetUs(url), redis::discoveryBudgetUs(url))
     {
         for (const QString &q :
              url.option(QStringLiteral("queues"), QStringLiteral("celery")).split(u',', Qt::SkipEmptyParts)) {
@@ -34,8 +37,7 @@ struct CeleryBackend::Private
     qint64 scanLimit = 20'000; ///< most messages one job page or action looks at
     qint64 scanBudgetUs = 2'000; ///< most time one page's Lua call scans for (scan_budget_ms; 0: no bound)
     // Connection thread only:
-    redis::ScanCursor bindingScan;
-    QSet<QByteArray> bindings;
+    redis::KeyDiscovery bindingDiscovery; ///< kombu's `_kombu.binding.<queue>` sets
     redis::ScanCursor resultScan;
     qint64 failuresThisCycle = 0;
     std::optional<qint64> failuresLastCycle;
