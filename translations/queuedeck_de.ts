@@ -5925,28 +5925,28 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="272"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="273"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation>RabbitMQ hat keine Nachrichten im Zustand %1 zum Auflisten: Eine Warteschlange enthält bereite Nachrichten (hier per Peek angesehen) und unbestätigte, die ein Consumer hält und die die API nicht zeigen kann.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="279"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="280"/>
         <source>Name a queue to peek at.</source>
         <translation>Nennen Sie eine Warteschlange, in die Sie hineinsehen möchten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="322"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="323"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation>%1 ist eine Quorum-Warteschlange: Jedes Hineinsehen zählt als Zustellung, und ihr Zustelllimit würde eine zu oft angesehene Nachricht zum Dead Letter machen oder verwerfen. Fügen Sie peek_quorum=1 zur URL hinzu, um trotzdem hineinzusehen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="338"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="339"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation>Angesehen, ohne etwas zu verlieren: RabbitMQ hat diese Nachrichten wieder eingereiht, markiert sie als erneut zugestellt und kann ihre Reihenfolge ändern.</translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="381"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="382"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation>Nachricht %1 ist nicht unter den zuletzt angesehenen; sehen Sie erneut hinein.</translation>
     </message>
@@ -6052,52 +6052,52 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Diese Nachrichten haben keine Nachrichten-ID und können daher nicht einzeln aus der Warteschlange geholt werden; verschieben oder leeren Sie stattdessen die ganze Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="74"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="75"/>
         <source>Cannot reach the RabbitMQ management API at %1: %2</source>
         <translation>Die RabbitMQ-Management-API unter %1 ist nicht erreichbar: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="77"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="78"/>
         <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
         <translation>RabbitMQ unter %1 hat die Zugangsdaten des Benutzers „%2“ abgelehnt (401).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="80"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="81"/>
         <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
         <translation>Der Benutzer „%1“ darf dies nicht von RabbitMQ unter %2 lesen (403): Geben Sie ihm das Tag monitoring und Zugriff auf den vhost.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="85"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="86"/>
         <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
         <translation>RabbitMQ unter %1 hat mit 404 geantwortet: Der vhost existiert nicht, oder dies ist nicht die Management-API.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="87"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="88"/>
         <source>The RabbitMQ management API at %1 answered %2: %3</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat mit %2 geantwortet: %3</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="423"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="426"/>
         <source>The connection was closed.</source>
         <translation>Die Verbindung wurde geschlossen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="436"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="439"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat nicht mit einer JSON-Liste geantwortet (%2): Ist das der Management-Port?</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="520"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="523"/>
         <source>Queue %1 is %2.</source>
         <translation>Warteschlange %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="538"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="541"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation>Warteschlange %1 stellt %2 Nachrichten pro Minute erneut zu: Möglicherweise scheitert ein Consumer immer wieder an derselben Nachricht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="545"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="548"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Warteschlange %1: %Ln Nachricht bereit und kein Consumer.</numerusform>
@@ -6105,27 +6105,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="552"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="555"/>
         <source>More than %1 dead-letter exchanges: the queues bound to %2 are not marked as dead-letter queues.</source>
         <translation>Mehr als %1 Dead-Letter-Exchanges: die an %2 gebundenen Warteschlangen sind nicht als Dead-Letter-Warteschlangen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="558"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="561"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation>Statistiken pro Warteschlange waren nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="565"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
         <source>Node %1 is down.</source>
         <translation>Knoten %1 ist ausgefallen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Speicheralarm: Publisher sind blockiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="574"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Festplattenalarm: Publisher sind blockiert.</translation>
     </message>

@@ -5864,28 +5864,28 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="272"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="273"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="279"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="280"/>
         <source>Name a queue to peek at.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="322"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="323"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="338"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="339"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="381"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="382"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5991,52 +5991,52 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="74"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="75"/>
         <source>Cannot reach the RabbitMQ management API at %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="77"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="78"/>
         <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="80"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="81"/>
         <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="85"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="86"/>
         <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="87"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="88"/>
         <source>The RabbitMQ management API at %1 answered %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="423"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="426"/>
         <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="436"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="439"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="520"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="523"/>
         <source>Queue %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="538"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="541"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="545"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="548"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Queue %1: %Ln message ready and no consumer.</numerusform>
@@ -6044,27 +6044,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="552"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="555"/>
         <source>More than %1 dead-letter exchanges: the queues bound to %2 are not marked as dead-letter queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="558"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="561"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="565"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
         <source>Node %1 is down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="574"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
