@@ -63,6 +63,19 @@ QString AlertListModel::key(const Alert &a)
 
 void AlertListModel::setAlerts(const QList<Alert> &alerts)
 {
+    // The same alerts in the same order: only their texts and values moved on ("oldest job waited 2 h 16 m"), so
+    // rows, selection, acknowledgements and snoozes stay.
+    bool same = alerts.size() == m_alerts.size();
+    for (qsizetype i = 0; same && i < alerts.size(); ++i) {
+        same = key(alerts.at(i)) == key(m_alerts.at(i));
+    }
+    if (same) {
+        m_alerts = alerts;
+        if (!m_alerts.isEmpty()) {
+            Q_EMIT dataChanged(index(0, 0), index(int(m_alerts.size()) - 1, ColumnCount - 1));
+        }
+        return;
+    }
     beginResetModel();
     m_alerts = alerts;
     QSet<QString> still;

@@ -148,42 +148,42 @@
 <context>
     <name>qd::AlertListModel</name>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="132"/>
+        <location filename="../models/alertlistmodel.cpp" line="145"/>
         <source>%1 (snoozed until %2)</source>
         <translation>%1 (schlummert bis %2)</translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="136"/>
+        <location filename="../models/alertlistmodel.cpp" line="149"/>
         <source> (ack)</source>
         <translation> (bestätigt)</translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="173"/>
+        <location filename="../models/alertlistmodel.cpp" line="186"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="174"/>
+        <location filename="../models/alertlistmodel.cpp" line="187"/>
         <source>Connection</source>
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="175"/>
+        <location filename="../models/alertlistmodel.cpp" line="188"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="176"/>
+        <location filename="../models/alertlistmodel.cpp" line="189"/>
         <source>Rule</source>
         <translation>Regel</translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="177"/>
+        <location filename="../models/alertlistmodel.cpp" line="190"/>
         <source>What</source>
         <translation>Was</translation>
     </message>
     <message>
-        <location filename="../models/alertlistmodel.cpp" line="178"/>
+        <location filename="../models/alertlistmodel.cpp" line="191"/>
         <source>Since</source>
         <translation>Seit</translation>
     </message>
@@ -976,17 +976,17 @@
 <context>
     <name>qd::AlertsDock</name>
     <message>
-        <location filename="../app/gui/alertsdock.cpp" line="96"/>
+        <location filename="../app/gui/alertsdock.cpp" line="101"/>
         <source>Active alerts</source>
         <translation>Aktive Alarme</translation>
     </message>
     <message>
-        <location filename="../app/gui/alertsdock.cpp" line="91"/>
+        <location filename="../app/gui/alertsdock.cpp" line="96"/>
         <source>Alerts — none active</source>
         <translation>Alarme — keiner aktiv</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/alertsdock.cpp" line="91"/>
+        <location filename="../app/gui/alertsdock.cpp" line="96"/>
         <source>Alerts (%n active)</source>
         <translation>
             <numerusform>Alarme (%n aktiv)</numerusform>
@@ -2889,403 +2889,403 @@ Letzter Fehler:
 <context>
     <name>qd::MainWindow</name>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="59"/>
-        <location filename="../app/gui/mainwindow.cpp" line="139"/>
-        <location filename="../app/gui/mainwindow.cpp" line="668"/>
-        <location filename="../app/gui/mainwindow.cpp" line="671"/>
+        <location filename="../app/gui/mainwindow.cpp" line="60"/>
+        <location filename="../app/gui/mainwindow.cpp" line="147"/>
+        <location filename="../app/gui/mainwindow.cpp" line="676"/>
+        <location filename="../app/gui/mainwindow.cpp" line="679"/>
         <source>Queuedeck</source>
         <translation>Queuedeck</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="70"/>
-        <location filename="../app/gui/mainwindow.cpp" line="669"/>
+        <location filename="../app/gui/mainwindow.cpp" line="71"/>
+        <location filename="../app/gui/mainwindow.cpp" line="677"/>
         <source>Connections and queues</source>
         <translation>Verbindungen und Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="107"/>
+        <location filename="../app/gui/mainwindow.cpp" line="115"/>
         <source>Snooze over: %1</source>
         <translation>Schlummern beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="124"/>
+        <location filename="../app/gui/mainwindow.cpp" line="132"/>
         <source>Audit log unavailable: %1 — actions are disabled.</source>
         <translation>Prüfprotokoll nicht verfügbar: %1 — Aktionen sind deaktiviert.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="103"/>
-        <location filename="../app/gui/mainwindow.cpp" line="134"/>
-        <location filename="../app/gui/mainwindow.cpp" line="362"/>
+        <location filename="../app/gui/mainwindow.cpp" line="111"/>
+        <location filename="../app/gui/mainwindow.cpp" line="142"/>
+        <location filename="../app/gui/mainwindow.cpp" line="370"/>
         <source>Operator %1: %2</source>
         <translation>Bediener %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="145"/>
-        <location filename="../app/gui/mainwindow.cpp" line="217"/>
+        <location filename="../app/gui/mainwindow.cpp" line="153"/>
+        <location filename="../app/gui/mainwindow.cpp" line="225"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="196"/>
+        <location filename="../app/gui/mainwindow.cpp" line="204"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="197"/>
+        <location filename="../app/gui/mainwindow.cpp" line="205"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="198"/>
+        <location filename="../app/gui/mainwindow.cpp" line="206"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="200"/>
-        <location filename="../app/gui/mainwindow.cpp" line="205"/>
+        <location filename="../app/gui/mainwindow.cpp" line="208"/>
+        <location filename="../app/gui/mainwindow.cpp" line="213"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="213"/>
+        <location filename="../app/gui/mainwindow.cpp" line="221"/>
         <source>&amp;Add Connection…</source>
         <translation>Verbindung &amp;hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <location filename="../app/gui/mainwindow.cpp" line="222"/>
         <source>&amp;Remove Connection</source>
         <translation>Verbindung &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="214"/>
+        <location filename="../app/gui/mainwindow.cpp" line="222"/>
         <source>Ctrl+Shift+Del</source>
         <translation>Ctrl+Shift+Del</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="215"/>
+        <location filename="../app/gui/mainwindow.cpp" line="223"/>
         <source>Open the &amp;Demo</source>
         <translation>&amp;Demo öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="215"/>
+        <location filename="../app/gui/mainwindow.cpp" line="223"/>
         <source>Ctrl+Shift+D</source>
         <translation>Ctrl+Shift+D</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="220"/>
+        <location filename="../app/gui/mainwindow.cpp" line="228"/>
         <source>Alert &amp;Rules and Webhook…</source>
         <translation>Alarm&amp;regeln und Webhook…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="220"/>
+        <location filename="../app/gui/mainwindow.cpp" line="228"/>
         <source>Ctrl+Shift+R</source>
         <translation>Ctrl+Shift+R</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="221"/>
+        <location filename="../app/gui/mainwindow.cpp" line="229"/>
         <source>Export &amp;Post-mortem…</source>
         <translation>&amp;Post-mortem exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="221"/>
+        <location filename="../app/gui/mainwindow.cpp" line="229"/>
         <source>Ctrl+Shift+E</source>
         <translation>Ctrl+Shift+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="224"/>
+        <location filename="../app/gui/mainwindow.cpp" line="232"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="224"/>
+        <location filename="../app/gui/mainwindow.cpp" line="232"/>
         <source>Ctrl+,</source>
         <translation>Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="227"/>
+        <location filename="../app/gui/mainwindow.cpp" line="235"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="227"/>
+        <location filename="../app/gui/mainwindow.cpp" line="235"/>
         <source>Ctrl+Q</source>
         <translation>Ctrl+Q</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="229"/>
+        <location filename="../app/gui/mainwindow.cpp" line="237"/>
         <source>&amp;Refresh Now</source>
         <translation>Jetzt a&amp;ktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="230"/>
+        <location filename="../app/gui/mainwindow.cpp" line="238"/>
         <source>&amp;Acknowledge Alert</source>
         <translation>Alarm &amp;bestätigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="230"/>
+        <location filename="../app/gui/mainwindow.cpp" line="238"/>
         <source>Ctrl+K</source>
         <translation>Ctrl+K</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="231"/>
+        <location filename="../app/gui/mainwindow.cpp" line="239"/>
         <source>&amp;Snooze Alert for 1 Hour</source>
         <translation>Alarm 1 Stunde &amp;schlummern lassen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="231"/>
+        <location filename="../app/gui/mainwindow.cpp" line="239"/>
         <source>Ctrl+Shift+K</source>
         <translation>Ctrl+Shift+K</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="233"/>
+        <location filename="../app/gui/mainwindow.cpp" line="241"/>
         <source>Add &amp;Note to Timeline…</source>
         <translation>&amp;Notiz zur Zeitleiste hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="233"/>
+        <location filename="../app/gui/mainwindow.cpp" line="241"/>
         <source>Ctrl+Shift+N</source>
         <translation>Ctrl+Shift+N</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="235"/>
+        <location filename="../app/gui/mainwindow.cpp" line="243"/>
         <source>Au&amp;dit Log…</source>
         <translation>&amp;Prüfprotokoll…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="235"/>
+        <location filename="../app/gui/mainwindow.cpp" line="243"/>
         <source>Ctrl+Shift+L</source>
         <translation>Ctrl+Shift+L</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="236"/>
+        <location filename="../app/gui/mainwindow.cpp" line="244"/>
         <source>&amp;Workers…</source>
         <translation>&amp;Worker…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="236"/>
+        <location filename="../app/gui/mainwindow.cpp" line="244"/>
         <source>Ctrl+Shift+W</source>
         <translation>Ctrl+Shift+W</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <location filename="../app/gui/mainwindow.cpp" line="246"/>
         <source>&amp;Overview</source>
         <translation>&amp;Übersicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <location filename="../app/gui/mainwindow.cpp" line="246"/>
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="240"/>
+        <location filename="../app/gui/mainwindow.cpp" line="248"/>
         <source>Go to &amp;Connections</source>
         <translation>Zu den &amp;Verbindungen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="240"/>
+        <location filename="../app/gui/mainwindow.cpp" line="248"/>
         <source>Ctrl+0</source>
         <translation>Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="241"/>
+        <location filename="../app/gui/mainwindow.cpp" line="249"/>
         <source>Go to A&amp;lerts</source>
         <translation>Zu den A&amp;larmen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="241"/>
+        <location filename="../app/gui/mainwindow.cpp" line="249"/>
         <source>Ctrl+9</source>
         <translation>Ctrl+9</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="249"/>
+        <location filename="../app/gui/mainwindow.cpp" line="257"/>
         <source>&amp;War Room Wall</source>
         <translation>&amp;Lagewand</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="252"/>
+        <location filename="../app/gui/mainwindow.cpp" line="260"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="253"/>
+        <location filename="../app/gui/mainwindow.cpp" line="261"/>
         <source>&amp;About Queuedeck</source>
         <translation>&amp;Über Queuedeck</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="254"/>
+        <location filename="../app/gui/mainwindow.cpp" line="262"/>
         <source>About Queuedeck</source>
         <translation>Über Queuedeck</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="255"/>
+        <location filename="../app/gui/mainwindow.cpp" line="263"/>
         <source>Queuedeck %1
 Operations dashboard for job and message queues.</source>
         <translation>Queuedeck %1
 Betriebs-Dashboard für Job- und Nachrichtenwarteschlangen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="272"/>
+        <location filename="../app/gui/mainwindow.cpp" line="280"/>
         <source>Queue charts</source>
         <translation>Diagramme einer Warteschlange</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="273"/>
+        <location filename="../app/gui/mainwindow.cpp" line="281"/>
         <source>Last 5 minutes</source>
         <translation>Letzte 5 Minuten</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="273"/>
+        <location filename="../app/gui/mainwindow.cpp" line="281"/>
         <source>Alt+1</source>
         <translation>Alt+1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="274"/>
+        <location filename="../app/gui/mainwindow.cpp" line="282"/>
         <source>Last hour</source>
         <translation>Letzte Stunde</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="274"/>
+        <location filename="../app/gui/mainwindow.cpp" line="282"/>
         <source>Alt+2</source>
         <translation>Alt+2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="275"/>
+        <location filename="../app/gui/mainwindow.cpp" line="283"/>
         <source>Last 24 hours</source>
         <translation>Letzte 24 Stunden</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="275"/>
+        <location filename="../app/gui/mainwindow.cpp" line="283"/>
         <source>Alt+3</source>
         <translation>Alt+3</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="276"/>
+        <location filename="../app/gui/mainwindow.cpp" line="284"/>
         <source>War room wall</source>
         <translation>Lagewand</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="277"/>
+        <location filename="../app/gui/mainwindow.cpp" line="285"/>
         <source>Leave the wall</source>
         <translation>Lagewand verlassen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="277"/>
+        <location filename="../app/gui/mainwindow.cpp" line="285"/>
         <source>Esc, F11</source>
         <translation>Esc, F11</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <location filename="../app/gui/mainwindow.cpp" line="286"/>
         <source>Previous / next connection</source>
         <translation>Vorige / nächste Verbindung</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="278"/>
+        <location filename="../app/gui/mainwindow.cpp" line="286"/>
         <source>Left, Right</source>
         <translation>Links, Rechts</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="279"/>
+        <location filename="../app/gui/mainwindow.cpp" line="287"/>
         <source>Cycle connections on a timer</source>
         <translation>Verbindungen automatisch durchwechseln</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="280"/>
+        <location filename="../app/gui/mainwindow.cpp" line="288"/>
         <source>Next / previous tile</source>
         <translation>Nächste / vorige Kachel</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="280"/>
+        <location filename="../app/gui/mainwindow.cpp" line="288"/>
         <source>Tab, Down / Shift+Tab, Up</source>
         <translation>Tab, Runter / Shift+Tab, Hoch</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="281"/>
+        <location filename="../app/gui/mainwindow.cpp" line="289"/>
         <source>Open the queue</source>
         <translation>Warteschlange öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="281"/>
+        <location filename="../app/gui/mainwindow.cpp" line="289"/>
         <source>Enter</source>
         <translation>Eingabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="282"/>
+        <location filename="../app/gui/mainwindow.cpp" line="290"/>
         <source>Pin or unpin the queue</source>
         <translation>Warteschlange anheften oder lösen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="331"/>
+        <location filename="../app/gui/mainwindow.cpp" line="339"/>
         <source>Language not changed: %1</source>
         <translation>Sprache nicht geändert: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="351"/>
+        <location filename="../app/gui/mainwindow.cpp" line="359"/>
         <source>Add a connection first: there are no workers to show.</source>
         <translation>Fügen Sie zuerst eine Verbindung hinzu: Es gibt keine Worker anzuzeigen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="432"/>
+        <location filename="../app/gui/mainwindow.cpp" line="440"/>
         <source>%1: the password was not saved and will be asked for again after a restart: %2</source>
         <translation>%1: Das Passwort wurde nicht gespeichert und wird nach einem Neustart erneut abgefragt: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="456"/>
+        <location filename="../app/gui/mainwindow.cpp" line="464"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="473"/>
+        <location filename="../app/gui/mainwindow.cpp" line="481"/>
         <source>%1: no password from the keyring: %2</source>
         <translation>%1: kein Passwort aus dem Schlüsselbund: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="490"/>
+        <location filename="../app/gui/mainwindow.cpp" line="498"/>
         <source>Alert Rules</source>
         <translation>Alarmregeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="490"/>
+        <location filename="../app/gui/mainwindow.cpp" line="498"/>
         <source>Add a connection first: rules belong to a connection.</source>
         <translation>Fügen Sie zuerst eine Verbindung hinzu: Regeln gehören zu einer Verbindung.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="508"/>
+        <location filename="../app/gui/mainwindow.cpp" line="516"/>
         <source>Demo: %1</source>
         <translation>Demo: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="509"/>
+        <location filename="../app/gui/mainwindow.cpp" line="517"/>
         <source>Demo script: %1</source>
         <translation>Demo-Skript: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="531"/>
+        <location filename="../app/gui/mainwindow.cpp" line="539"/>
         <source>Demo (Delayed::Job)</source>
         <translation>Demo (Delayed::Job)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="543"/>
+        <location filename="../app/gui/mainwindow.cpp" line="551"/>
         <source>Add Connection</source>
         <translation>Verbindung hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="555"/>
+        <location filename="../app/gui/mainwindow.cpp" line="563"/>
         <source>Remove Connection</source>
         <translation>Verbindung entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="555"/>
+        <location filename="../app/gui/mainwindow.cpp" line="563"/>
         <source>Stop monitoring &quot;%1&quot;?</source>
         <translation>„%1“ nicht mehr überwachen?</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="587"/>
+        <location filename="../app/gui/mainwindow.cpp" line="595"/>
         <source>%1 cleared</source>
         <translation>%1 aufgehoben</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="608"/>
-        <location filename="../app/gui/mainwindow.cpp" line="674"/>
+        <location filename="../app/gui/mainwindow.cpp" line="616"/>
+        <location filename="../app/gui/mainwindow.cpp" line="682"/>
         <source>Queuedeck — War Room</source>
         <translation>Queuedeck — Lagewand</translation>
     </message>
@@ -5188,23 +5188,23 @@ _Warum ist es passiert?_
         <translation> (bestätigt)</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="346"/>
-        <source>%1  %2 · since %3%4</source>
-        <extracomment>war-room alert line: state word, message, since when, acknowledged marker</extracomment>
-        <translation>%1  %2 · seit %3%4</translation>
+        <location filename="../widgets/wallview.cpp" line="348"/>
+        <source>%1  %2 · %3 · since %4%5</source>
+        <extracomment>war-room alert line: state word, connection, message, since when, acknowledged marker</extracomment>
+        <translation>%1  %2 · %3 · seit %4%5</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="354"/>
+        <location filename="../widgets/wallview.cpp" line="356"/>
         <source>Active alerts (%1, worst %2 shown)</source>
         <translation>Aktive Alarme (%1, die %2 schlimmsten gezeigt)</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="360"/>
+        <location filename="../widgets/wallview.cpp" line="362"/>
         <source>Timeline</source>
         <translation>Zeitleiste</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="360"/>
+        <location filename="../widgets/wallview.cpp" line="362"/>
         <source>Timeline unavailable</source>
         <translation>Zeitleiste nicht verfügbar</translation>
     </message>
@@ -5452,6 +5452,25 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <location filename="../widgets/workersdialog.cpp" line="205"/>
         <source>Told %1 to shut down</source>
         <translation>%1 angewiesen, herunterzufahren</translation>
+    </message>
+</context>
+<context>
+    <name>qd::WorstAlertLabel</name>
+    <message>
+        <location filename="../widgets/worstalertlabel.cpp" line="32"/>
+        <source>No active alerts</source>
+        <translation>Keine aktiven Alarme</translation>
+    </message>
+    <message>
+        <location filename="../widgets/worstalertlabel.cpp" line="41"/>
+        <source>%1 %2 · %3</source>
+        <extracomment>status bar: the worst active alert — state, connection, message; then how many more there are</extracomment>
+        <translation>%1 %2 · %3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/worstalertlabel.cpp" line="43"/>
+        <source> (+%1 more)</source>
+        <translation> (+%1 weitere)</translation>
     </message>
 </context>
 <context>

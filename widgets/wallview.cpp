@@ -342,8 +342,10 @@ void WallView::updateAlerts()
                                                                                                     : QString();
         const QString message = escapeForDisplay(m_alerts->index(i, AlertListModel::MessageColumn).data().toString(), 300);
         const QString since = m_alerts->index(i, AlertListModel::SinceColumn).data().toString();
-        //: war-room alert line: state word, message, since when, acknowledged marker
-        row->setFullText(tr("%1  %2 · since %3%4").arg(alertStateText(state), message, since, acked));
+        // Several systems on one wall: every alert says which one it belongs to.
+        const QString connection = escapeForDisplay(m_alerts->index(i, AlertListModel::ConnectionColumn).data().toString(), 60);
+        //: war-room alert line: state word, connection, message, since when, acknowledged marker
+        row->setFullText(tr("%1  %2 · %3 · since %4%5").arg(alertStateText(state), connection, message, since, acked));
         QPalette pal = palette();
         if (state == AlertState::Crit || state == AlertState::Warn) {
             pal.setColor(QPalette::WindowText, Theme::color(state == AlertState::Crit ? Theme::Role::Crit : Theme::Role::Warn, palette()));

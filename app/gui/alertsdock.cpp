@@ -77,6 +77,11 @@ void AlertsDock::onSnapshot(const QString &connectionId, const Snapshot &snapsho
 {
     const QList<AlertChange> changes =
         m_engine->evaluate(connectionId, snapshot, qint64(m_collector->interval().count()));
+    // Every poll: alert texts stay current ("oldest job waited 2 h 16 m", not the 2 h 14 m it fired with).
+    if (changes.isEmpty() && m_model->rowCount() > 0) {
+        m_model->setAlerts(m_engine->active());
+        return;
+    }
     if (changes.isEmpty()) {
         return;
     }

@@ -33,6 +33,7 @@
 #include "settingsdialog.h"
 #include "shortcutsoverlay.h"
 #include "wallview.h"
+#include "worstalertlabel.h"
 #include "history/historystore.h"
 #include "welcomepage.h"
 
@@ -95,6 +96,13 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     resizeDocks({m_alerts}, {170}, Qt::Vertical); // room for the worst few alerts; the charts keep the rest
     connect(m_alerts, &AlertsDock::queueActivated, this, &MainWindow::showQueue);
     connect(m_alerts, &AlertsDock::alertsChanged, this, &MainWindow::onAlertsChanged);
+    // The worst alert stays in sight, whatever transient message the status bar shows.
+    auto *worst = new WorstAlertLabel(alerts(), this);
+    statusBar()->addPermanentWidget(worst, 1);
+    connect(worst, &WorstAlertLabel::clicked, this, [this] {
+        m_alerts->show();
+        m_alerts->raise();
+    });
     m_alertSettings = new AlertSettings(m_alerts->engine(), this);
     connect(m_alertSettings, &AlertSettings::message, this, [this](const QString &text) {
         statusBar()->showMessage(text, 30000);

@@ -8,6 +8,7 @@
 #include "timeline/incidenttimeline.h"
 #include "walltile.h"
 #include "wallview.h"
+#include "worstalertlabel.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -227,6 +228,51 @@ private Q_SLOTS:
         QTest::keyClick(&wall, Qt::Key_Escape);
         QTest::keyClick(&wall, Qt::Key_F11);
         QCOMPARE(exit.count(), 2);
+    }
+
+    void alertsNameTheirConnectionAndStayCurrent()
+    {
+        Fleet fleet;
+        WallView wall(&fleet.model, &fleet.alerts, &fleet.collector);
+        wall.resize(1920, 1080);
+        wall.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wall));
+        bool named = false;
+        for (FitLabel *label : wall.findChildren<FitLabel *>()) {
+            named = named || label->fullText().startsWith(u"CRIT  Cards (production, eu-west-1, the big one) · print: oldest job");
+        }
+        QVERIFY2(named, "every wall alert says which system it belongs to");
+
+        // The status bar's worst alert: the first (worst) row, its connection, and how many more.
+        WorstAlertLabel worst(&fleet.alerts);
+        QVERIFY2(worst.toolTip().startsWith(u"CRIT Cards (production, eu-west-1, the big one) · print: oldest job waited 12 h"),
+                 qPrintable(worst.toolTip()));
+        QVERIFY(worst.toolTip().endsWith(u" (+5 more)"));
+        QSignalSpy clicked(&worst, &WorstAlertLabel::clicked);
+        worst.show();
+        QTest::mouseClick(&worst, Qt::LeftButton);
+        QCOMPARE(clicked.count(), 1);
+
+        // The same alerts a poll later with newer texts: updated in place (no reset: selection and acks stay).
+        QAbstractItemModelTester tester(&fleet.alerts, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        fleet.alerts.acknowledge(0);
+        QSignalSpy reset(&fleet.alerts, &QAbstractItemModel::modelReset);
+        QList<Alert> newer;
+        for (int i = 0; i < fleet.alerts.rowCount(); ++i) {
+            Alert a = *fleet.alerts.alert(i);
+            a.message = QStringLiteral("print: oldest job waited 12 h 02 m");
+            newer.append(a);
+        }
+        fleet.alerts.setAlerts(newer);
+        QCOMPARE(reset.count(), 0);
+        QVERIFY(fleet.alerts.index(0, 0).data(AlertListModel::AcknowledgedRole).toBool());
+        QVERIFY2(worst.toolTip().contains(u"12 h 02 m"), qPrintable(worst.toolTip()));
+        newer.removeLast();
+        fleet.alerts.setAlerts(newer); // one cleared: a new list
+        QCOMPARE(reset.count(), 1);
+        QVERIFY(worst.toolTip().endsWith(u" (+4 more)"));
+        fleet.alerts.setAlerts({});
+        QCOMPARE(worst.text(), QStringLiteral("No active alerts"));
     }
 
     void timelineEntriesNewestFirst()
