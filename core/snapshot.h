@@ -51,6 +51,10 @@ struct QueueStats
     /// The queues whose rejected or expired messages are routed here. Non-empty marks a dead-letter queue: old
     /// messages are normal there and nobody is expected to consume them, so it is judged by the dead-letter rule.
     QStringList deadLetterOf;
+    /// Taken jobs whose holder is gone (part of running): BullMQ active jobs whose lock expired (stalled), Sidekiq
+    /// jobs of a process whose heartbeat stopped. Empty when the backend cannot tell.
+    std::optional<qint64> stuck;
+    QStringList stuckHolders; ///< the workers that held them, where known
     Exactness countExactness = Exactness::Exact;
     Exactness rateExactness = Exactness::Unknown;
 

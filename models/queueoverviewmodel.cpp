@@ -9,6 +9,7 @@
 #include "textsafety.h"
 
 #include <QGuiApplication>
+#include <QLocale>
 #include <QPalette>
 
 namespace qd {
@@ -169,7 +170,11 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
             //: a queue's waiting count while the queue is paused on the backend
             return r.stats.paused.value_or(false) ? tr("%1 (paused)").arg(Freshness::count(r.stats.waiting, r.stats.countExactness))
                                                   : Freshness::count(r.stats.waiting, r.stats.countExactness);
-        case RunningColumn: return Freshness::count(r.stats.running, r.stats.countExactness);
+        case RunningColumn:
+            //: running jobs, of which some are held by a lost worker (stalled)
+            return r.stats.stuck.value_or(0) > 0 ? tr("%1 (%2 stuck)").arg(Freshness::count(r.stats.running, r.stats.countExactness),
+                                                                           QLocale().toString(*r.stats.stuck))
+                                                 : Freshness::count(r.stats.running, r.stats.countExactness);
         case ConsumersColumn:
             return Freshness::count(r.stats.consumers ? std::optional<qint64>(*r.stats.consumers) : std::nullopt, Exactness::Exact);
         case ScheduledColumn: return Freshness::count(r.stats.scheduled, r.stats.countExactness);

@@ -316,27 +316,47 @@
         <translation>%1 Worker verloren: ihr Heartbeat oder ihre Sperre ist abgelaufen</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="125"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="127"/>
+        <source> and %1 more</source>
+        <translation> und %1 weitere</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="135"/>
+        <source>%1: %2 taken jobs and nothing completed for %3: a consumer may hold them without working</source>
+        <translation>%1: %2 übernommene Jobs und seit %3 nichts abgeschlossen: ein Consumer hält sie womöglich, ohne zu arbeiten</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="144"/>
+        <source>%1: %2 jobs held by a lost worker</source>
+        <translation>%1: %2 Jobs von einem verlorenen Worker gehalten</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="145"/>
+        <source>%1: %2 jobs held by lost worker %3</source>
+        <translation>%1: %2 Jobs vom verlorenen Worker %3 gehalten</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="150"/>
         <source>%1: a job has failed %2 times and is still being retried</source>
         <translation>%1: ein Job ist %2-mal fehlgeschlagen und wird weiterhin wiederholt</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="130"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="155"/>
         <source>%1: %2 failures per minute</source>
         <translation>%1: %2 Fehlschläge pro Minute</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="135"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="160"/>
         <source>new queue %1 discovered: is anything monitoring and working it?</source>
         <translation>neue Warteschlange %1 entdeckt: wird sie überwacht und abgearbeitet?</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="140"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="165"/>
         <source>backend unreachable: %1</source>
         <translation>Backend nicht erreichbar: %1</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="145"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="170"/>
         <source>no successful poll for %1 intervals</source>
         <translation>seit %1 Intervallen keine erfolgreiche Abfrage</translation>
     </message>
@@ -344,69 +364,74 @@
 <context>
     <name>qd::AlertRule</name>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="66"/>
+        <location filename="../core/alerts/alertrule.cpp" line="67"/>
         <source>oldest job age</source>
         <translation>Alter des ältesten Jobs</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="67"/>
+        <location filename="../core/alerts/alertrule.cpp" line="68"/>
         <source>depth</source>
         <translation>Länge</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="68"/>
+        <location filename="../core/alerts/alertrule.cpp" line="69"/>
         <source>depth growing</source>
         <translation>wachsende Länge</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="69"/>
+        <location filename="../core/alerts/alertrule.cpp" line="70"/>
         <source>no workers</source>
         <translation>keine Worker</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="70"/>
+        <location filename="../core/alerts/alertrule.cpp" line="71"/>
         <source>queue not served</source>
         <translation>Warteschlange nicht bedient</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="71"/>
+        <location filename="../core/alerts/alertrule.cpp" line="72"/>
         <source>worker lost</source>
         <translation>Worker verloren</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="72"/>
+        <location filename="../core/alerts/alertrule.cpp" line="73"/>
         <source>failure rate</source>
         <translation>Fehlerrate</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="73"/>
+        <location filename="../core/alerts/alertrule.cpp" line="74"/>
         <source>poison job</source>
         <translation>Giftjob</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="74"/>
+        <location filename="../core/alerts/alertrule.cpp" line="75"/>
         <source>new queue</source>
         <translation>neue Warteschlange</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="75"/>
+        <location filename="../core/alerts/alertrule.cpp" line="76"/>
         <source>backend unreachable</source>
         <translation>Backend nicht erreichbar</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="76"/>
+        <location filename="../core/alerts/alertrule.cpp" line="77"/>
         <source>data stale</source>
         <translation>Daten veraltet</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="77"/>
+        <location filename="../core/alerts/alertrule.cpp" line="78"/>
         <source>backlog not draining</source>
         <translation>Rückstand baut sich nicht ab</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="78"/>
+        <location filename="../core/alerts/alertrule.cpp" line="79"/>
         <source>dead letters</source>
         <translation>Dead Letters</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="80"/>
+        <source>stuck work</source>
+        <translation>festhängende Arbeit</translation>
     </message>
 </context>
 <context>
@@ -733,178 +758,188 @@
 <context>
     <name>qd::AlertRulesIO</name>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="95"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="96"/>
         <source>Fires when the oldest waiting job has waited longer than this (e.g. 5m, 1h30m).</source>
         <translation>Löst aus, wenn der älteste wartende Job länger als diese Zeit gewartet hat (z. B. 5m, 1h30m).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="97"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="98"/>
         <source>Fires when more jobs than this are waiting.</source>
         <translation>Löst aus, wenn mehr Jobs als diese Anzahl warten.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="99"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="100"/>
         <source>Fires when the queue grew by more than this many jobs over the window while arrivals outpaced completions (0: any growth).</source>
         <translation>Löst aus, wenn die Warteschlange im Zeitfenster um mehr als diese Anzahl Jobs gewachsen ist, während mehr Jobs eingingen als erledigt wurden (0: jedes Wachstum).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="102"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="103"/>
         <source>Fires when more jobs than this wait and no live worker is there (0: any job).</source>
         <translation>Löst aus, wenn mehr Jobs als diese Anzahl warten und kein aktiver Worker da ist (0: jeder Job).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="104"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="105"/>
         <source>Fires when more jobs than this wait in a queue no live worker listens to.</source>
         <translation>Löst aus, wenn mehr Jobs als diese Anzahl in einer Warteschlange warten, die kein aktiver Worker abhört.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="106"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="107"/>
         <source>Fires when more workers than this stopped sending heartbeats (0: any).</source>
         <translation>Löst aus, wenn mehr Worker als diese Anzahl keine Heartbeats mehr senden (0: jeder).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="108"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="109"/>
         <source>Fires when more jobs than this fail per minute.</source>
         <translation>Löst aus, wenn pro Minute mehr Jobs als diese Anzahl fehlschlagen.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="110"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="111"/>
         <source>Fires when one job has failed more times than this and is still retried.</source>
         <translation>Löst aus, wenn ein Job öfter als diese Anzahl fehlgeschlagen ist und weiterhin wiederholt wird.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="112"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="113"/>
         <source>A newly discovered queue is always a warning; no threshold.</source>
         <translation>Eine neu entdeckte Warteschlange ist immer eine Warnung; kein Schwellwert.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="114"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="115"/>
         <source>Set a level to 0 to choose how bad an unreachable backend is (warn or crit).</source>
         <translation>Setzen Sie eine Stufe auf 0, um festzulegen, wie schwer ein nicht erreichbares Backend wiegt (Warnung oder kritisch).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="116"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="117"/>
         <source>Fires when no poll succeeded for more than this many poll intervals.</source>
         <translation>Löst aus, wenn über mehr als diese Anzahl Abfrageintervalle keine Abfrage gelang.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="118"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="119"/>
         <source>Fires when jobs have waited for more than this many polls in a row while the depth did not fall and nothing was seen completing.</source>
         <translation>Löst aus, wenn Jobs mehr als so viele Abfragen in Folge warten, während die Tiefe nicht sank und kein Abschluss zu sehen war.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="121"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="122"/>
+        <source>Fires when more taken jobs than this are stuck: held by a lost worker, or taken while nothing completes.</source>
+        <translation>Löst aus, wenn mehr übernommene Jobs als diese festhängen: von einem verlorenen Worker gehalten, oder übernommen, während nichts abgeschlossen wird.</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="125"/>
         <source>Fires when a dead-letter queue holds more letters than this (0: any). Other rules leave dead-letter queues alone.</source>
         <translation>Löst aus, wenn eine Dead-Letter-Warteschlange mehr Nachrichten als diese hält (0: jede). Andere Regeln lassen Dead-Letter-Warteschlangen in Ruhe.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="131"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="135"/>
         <source>The window the growth is measured over.</source>
         <translation>Das Zeitfenster, über das das Wachstum gemessen wird.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="133"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="137"/>
         <source>How long a new queue stays flagged.</source>
         <translation>Wie lange eine neue Warteschlange markiert bleibt.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="135"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="139"/>
         <source>Not used: the level itself counts polls.</source>
         <translation>Nicht verwendet: die Schwelle zählt selbst Abfragen.</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="137"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="141"/>
+        <source>How long taken jobs may sit while nothing completes before they count as stuck (jobs of a lost worker count at once).</source>
+        <translation>Wie lange übernommene Jobs liegen dürfen, während nichts abgeschlossen wird, bevor sie als festhängend gelten (Jobs eines verlorenen Workers zählen sofort).</translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="144"/>
         <source>How long the level must hold before the alert fires (restart blips stay quiet).</source>
         <translation>Wie lange die Stufe anhalten muss, bevor der Alarm auslöst (kurze Ausreißer bei Neustarts bleiben still).</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="165"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="172"/>
         <source>rule %1: unknown kind &quot;%2&quot;</source>
         <translation>Regel %1: unbekannte Art „%2“</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="180"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="187"/>
         <source>rule %1 (%2): %3</source>
         <translation>Regel %1 (%2): %3</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="183"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="190"/>
         <source>rule %1: the id &quot;%2&quot; is used twice</source>
         <translation>Regel %1: die ID „%2“ wird doppelt verwendet</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="195"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="202"/>
         <source>cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="199"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="206"/>
         <source>%1 is too big for a rules file</source>
         <translation>%1 ist zu groß für eine Regeldatei</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="205"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="212"/>
         <source>%1 is not a JSON list of rules (%2)</source>
         <translation>%1 ist keine JSON-Liste von Regeln (%2)</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="206"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="213"/>
         <source>not a list</source>
         <translation>keine Liste</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="215"/>
-        <location filename="../core/alerts/alertrulesio.cpp" line="219"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="222"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="226"/>
         <source>cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="227"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="234"/>
         <source>the rule has no id</source>
         <translation>die Regel hat keine ID</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="230"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="237"/>
         <source>say which queues it watches (* for all)</source>
         <translation>geben Sie an, welche Warteschlangen sie überwacht (* für alle)</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="234"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="241"/>
         <source>thresholds must be numbers of 0 or more</source>
         <translation>Schwellwerte müssen Zahlen ab 0 sein</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="238"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="245"/>
         <source>set a warning or a critical level (a rule without either never fires)</source>
         <translation>legen Sie eine Warn- oder eine kritische Stufe fest (eine Regel ohne beides löst nie aus)</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="241"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="248"/>
         <source>the warning level is above the critical level</source>
         <translation>die Warnstufe liegt über der kritischen Stufe</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="244"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="251"/>
         <source>&quot;for&quot; must be between 0 and 30 days</source>
         <translation>„Dauer“ muss zwischen 0 und 30 Tagen liegen</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="247"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="254"/>
         <source>say how long a new queue stays flagged</source>
         <translation>geben Sie an, wie lange eine neue Warteschlange markiert bleibt</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="250"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="257"/>
         <source>the clear ratio must be above 0 and at most 1</source>
         <translation>der Endwert-Anteil muss über 0 und höchstens 1 sein</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="296"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="303"/>
         <source>&quot;%1&quot; is not a duration (try 90s, 5m or 1h30m)</source>
         <translation>„%1“ ist keine Dauer (versuchen Sie 90s, 5m oder 1h30m)</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="329"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="336"/>
         <source>&quot;%1&quot; is not a number of 0 or more</source>
         <translation>„%1“ ist keine Zahl ab 0</translation>
     </message>
@@ -953,22 +988,22 @@
 <context>
     <name>qd::AlertState</name>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="86"/>
+        <location filename="../core/alerts/alertrule.cpp" line="88"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="87"/>
+        <location filename="../core/alerts/alertrule.cpp" line="89"/>
         <source>WARN</source>
         <translation>WARNUNG</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="88"/>
+        <location filename="../core/alerts/alertrule.cpp" line="90"/>
         <source>CRIT</source>
         <translation>KRITISCH</translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="89"/>
+        <location filename="../core/alerts/alertrule.cpp" line="91"/>
         <source>UNKNOWN</source>
         <translation>UNBEKANNT</translation>
     </message>
@@ -4418,96 +4453,102 @@ _Warum ist es passiert?_
 <context>
     <name>qd::QueueOverviewModel</name>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="170"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="171"/>
         <source>%1 (paused)</source>
         <extracomment>a queue&apos;s waiting count while the queue is paused on the backend</extracomment>
         <translation>%1 (pausiert)</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="190"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="175"/>
+        <source>%1 (%2 stuck)</source>
+        <extracomment>running jobs, of which some are held by a lost worker (stalled)</extracomment>
+        <translation>%1 (%2 festhängend)</translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="195"/>
         <source>Last poll failed: %1</source>
         <translation>Letzte Abfrage fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="193"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="198"/>
         <source>Consumers (workers) serving this queue now</source>
         <translation>Consumer (Worker), die diese Warteschlange gerade bedienen</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="194"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="199"/>
         <source>This backend does not tell which workers serve this queue</source>
         <translation>Dieses Backend sagt nicht, welche Worker diese Warteschlange bedienen</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="197"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="202"/>
         <source>%1 — dead-letter queue: messages rejected from %2</source>
         <translation>%1 — Dead-Letter-Warteschlange: von %2 abgewiesene Nachrichten</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="202"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="207"/>
         <source>%1 — paused: workers take no jobs from it</source>
         <translation>%1 — pausiert: Worker nehmen keine Jobs daraus</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="235"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="240"/>
         <source>Connection</source>
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="236"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="241"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="237"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="242"/>
         <source>Waiting</source>
         <translation>Wartend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="238"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="243"/>
         <source>Trend</source>
         <comment>recent waiting depths as a small line chart</comment>
         <translation>Trend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="239"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="244"/>
         <source>Running</source>
         <translation>Laufend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="240"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="245"/>
         <source>Consumers</source>
         <comment>workers or consumers serving a queue</comment>
         <translation>Consumer</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="241"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="246"/>
         <source>Scheduled</source>
         <translation>Geplant</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="242"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="247"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="243"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="248"/>
         <source>Oldest</source>
         <comment>age of the oldest waiting job</comment>
         <translation>Ältester</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="244"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="249"/>
         <source>In/min</source>
         <translation>Ein/min</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="245"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="250"/>
         <source>Out/min</source>
         <translation>Aus/min</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="246"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="251"/>
         <source>Updated</source>
         <translation>Aktualisiert</translation>
     </message>
@@ -5600,27 +5641,32 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="181"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="183"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation>CLIENT LIST wurde abgelehnt (%1): BullMQ-Worker sind unbekannt. Erteilen Sie dem Benutzer +client|list.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="189"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="191"/>
         <source>The BullMQ state script failed: %1</source>
         <translation>Das BullMQ-Zustandsskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="225"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="227"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation>In der Warteschlange %1 warten nur priorisierte Jobs: Ihr Alter wird nicht gelesen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="229"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="231"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="251"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="241"/>
+        <source>an unnamed worker</source>
+        <translation>ein unbenannter Worker</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="263"/>
         <source>unnamed worker at %1</source>
         <translation>unbenannter Worker unter %1</translation>
     </message>
@@ -6425,12 +6471,12 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Die Sidekiq-Schlüssel entsprechen nicht dem, was Sidekiq schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="281"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="288"/>
         <source>Queue %1 could not be read: %2</source>
         <translation>Die Warteschlange %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="299"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="306"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>

@@ -316,27 +316,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="125"/>
-        <source>%1: a job has failed %2 times and is still being retried</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="130"/>
-        <source>%1: %2 failures per minute</source>
+        <location filename="../core/alerts/alertmessages.cpp" line="127"/>
+        <source> and %1 more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="135"/>
-        <source>new queue %1 discovered: is anything monitoring and working it?</source>
+        <source>%1: %2 taken jobs and nothing completed for %3: a consumer may hold them without working</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="140"/>
-        <source>backend unreachable: %1</source>
+        <location filename="../core/alerts/alertmessages.cpp" line="144"/>
+        <source>%1: %2 jobs held by a lost worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/alerts/alertmessages.cpp" line="145"/>
+        <source>%1: %2 jobs held by lost worker %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="150"/>
+        <source>%1: a job has failed %2 times and is still being retried</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="155"/>
+        <source>%1: %2 failures per minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="160"/>
+        <source>new queue %1 discovered: is anything monitoring and working it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="165"/>
+        <source>backend unreachable: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="170"/>
         <source>no successful poll for %1 intervals</source>
         <translation type="unfinished"></translation>
     </message>
@@ -344,68 +364,73 @@
 <context>
     <name>qd::AlertRule</name>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="66"/>
+        <location filename="../core/alerts/alertrule.cpp" line="67"/>
         <source>oldest job age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="67"/>
+        <location filename="../core/alerts/alertrule.cpp" line="68"/>
         <source>depth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="68"/>
+        <location filename="../core/alerts/alertrule.cpp" line="69"/>
         <source>depth growing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="69"/>
+        <location filename="../core/alerts/alertrule.cpp" line="70"/>
         <source>no workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="70"/>
+        <location filename="../core/alerts/alertrule.cpp" line="71"/>
         <source>queue not served</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="71"/>
+        <location filename="../core/alerts/alertrule.cpp" line="72"/>
         <source>worker lost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="72"/>
+        <location filename="../core/alerts/alertrule.cpp" line="73"/>
         <source>failure rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="73"/>
+        <location filename="../core/alerts/alertrule.cpp" line="74"/>
         <source>poison job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="74"/>
+        <location filename="../core/alerts/alertrule.cpp" line="75"/>
         <source>new queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="75"/>
+        <location filename="../core/alerts/alertrule.cpp" line="76"/>
         <source>backend unreachable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="76"/>
+        <location filename="../core/alerts/alertrule.cpp" line="77"/>
         <source>data stale</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="77"/>
+        <location filename="../core/alerts/alertrule.cpp" line="78"/>
         <source>backlog not draining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="78"/>
+        <location filename="../core/alerts/alertrule.cpp" line="79"/>
         <source>dead letters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrule.cpp" line="80"/>
+        <source>stuck work</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -733,178 +758,188 @@
 <context>
     <name>qd::AlertRulesIO</name>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="95"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="96"/>
         <source>Fires when the oldest waiting job has waited longer than this (e.g. 5m, 1h30m).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="97"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="98"/>
         <source>Fires when more jobs than this are waiting.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="99"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="100"/>
         <source>Fires when the queue grew by more than this many jobs over the window while arrivals outpaced completions (0: any growth).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="102"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="103"/>
         <source>Fires when more jobs than this wait and no live worker is there (0: any job).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="104"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="105"/>
         <source>Fires when more jobs than this wait in a queue no live worker listens to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="106"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="107"/>
         <source>Fires when more workers than this stopped sending heartbeats (0: any).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="108"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="109"/>
         <source>Fires when more jobs than this fail per minute.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="110"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="111"/>
         <source>Fires when one job has failed more times than this and is still retried.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="112"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="113"/>
         <source>A newly discovered queue is always a warning; no threshold.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="114"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="115"/>
         <source>Set a level to 0 to choose how bad an unreachable backend is (warn or crit).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="116"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="117"/>
         <source>Fires when no poll succeeded for more than this many poll intervals.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="118"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="119"/>
         <source>Fires when jobs have waited for more than this many polls in a row while the depth did not fall and nothing was seen completing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="121"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="122"/>
+        <source>Fires when more taken jobs than this are stuck: held by a lost worker, or taken while nothing completes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="125"/>
         <source>Fires when a dead-letter queue holds more letters than this (0: any). Other rules leave dead-letter queues alone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="131"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="135"/>
         <source>The window the growth is measured over.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="133"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="137"/>
         <source>How long a new queue stays flagged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="135"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="139"/>
         <source>Not used: the level itself counts polls.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="137"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="141"/>
+        <source>How long taken jobs may sit while nothing completes before they count as stuck (jobs of a lost worker count at once).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertrulesio.cpp" line="144"/>
         <source>How long the level must hold before the alert fires (restart blips stay quiet).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="165"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="172"/>
         <source>rule %1: unknown kind &quot;%2&quot;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="180"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="187"/>
         <source>rule %1 (%2): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="183"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="190"/>
         <source>rule %1: the id &quot;%2&quot; is used twice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="195"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="202"/>
         <source>cannot read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="199"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="206"/>
         <source>%1 is too big for a rules file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="205"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="212"/>
         <source>%1 is not a JSON list of rules (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="206"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="213"/>
         <source>not a list</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="215"/>
-        <location filename="../core/alerts/alertrulesio.cpp" line="219"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="222"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="226"/>
         <source>cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="227"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="234"/>
         <source>the rule has no id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="230"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="237"/>
         <source>say which queues it watches (* for all)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="234"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="241"/>
         <source>thresholds must be numbers of 0 or more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="238"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="245"/>
         <source>set a warning or a critical level (a rule without either never fires)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="241"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="248"/>
         <source>the warning level is above the critical level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="244"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="251"/>
         <source>&quot;for&quot; must be between 0 and 30 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="247"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="254"/>
         <source>say how long a new queue stays flagged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="250"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="257"/>
         <source>the clear ratio must be above 0 and at most 1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="296"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="303"/>
         <source>&quot;%1&quot; is not a duration (try 90s, 5m or 1h30m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrulesio.cpp" line="329"/>
+        <location filename="../core/alerts/alertrulesio.cpp" line="336"/>
         <source>&quot;%1&quot; is not a number of 0 or more</source>
         <translation type="unfinished"></translation>
     </message>
@@ -953,22 +988,22 @@
 <context>
     <name>qd::AlertState</name>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="86"/>
+        <location filename="../core/alerts/alertrule.cpp" line="88"/>
         <source>OK</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="87"/>
+        <location filename="../core/alerts/alertrule.cpp" line="89"/>
         <source>WARN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="88"/>
+        <location filename="../core/alerts/alertrule.cpp" line="90"/>
         <source>CRIT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertrule.cpp" line="89"/>
+        <location filename="../core/alerts/alertrule.cpp" line="91"/>
         <source>UNKNOWN</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4358,96 +4393,102 @@ _Why did it happen?_
 <context>
     <name>qd::QueueOverviewModel</name>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="170"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="171"/>
         <source>%1 (paused)</source>
         <extracomment>a queue&apos;s waiting count while the queue is paused on the backend</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="190"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="175"/>
+        <source>%1 (%2 stuck)</source>
+        <extracomment>running jobs, of which some are held by a lost worker (stalled)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../models/queueoverviewmodel.cpp" line="195"/>
         <source>Last poll failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="193"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="198"/>
         <source>Consumers (workers) serving this queue now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="194"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="199"/>
         <source>This backend does not tell which workers serve this queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="197"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="202"/>
         <source>%1 — dead-letter queue: messages rejected from %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="202"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="207"/>
         <source>%1 — paused: workers take no jobs from it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="235"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="240"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="236"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="241"/>
         <source>Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="237"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="242"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="238"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="243"/>
         <source>Trend</source>
         <comment>recent waiting depths as a small line chart</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="239"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="244"/>
         <source>Running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="240"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="245"/>
         <source>Consumers</source>
         <comment>workers or consumers serving a queue</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="241"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="246"/>
         <source>Scheduled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="242"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="247"/>
         <source>Failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="243"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="248"/>
         <source>Oldest</source>
         <comment>age of the oldest waiting job</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="244"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="249"/>
         <source>In/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="245"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="250"/>
         <source>Out/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="246"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="251"/>
         <source>Updated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5539,27 +5580,32 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="181"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="183"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="189"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="191"/>
         <source>The BullMQ state script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="225"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="227"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="229"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="231"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="251"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="241"/>
+        <source>an unnamed worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="263"/>
         <source>unnamed worker at %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6364,12 +6410,12 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="281"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="288"/>
         <source>Queue %1 could not be read: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="299"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="306"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation type="unfinished"></translation>
     </message>

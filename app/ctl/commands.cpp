@@ -90,6 +90,16 @@ void printTable(const Snapshot &s)
     for (const auto &r : rows) {
         line(r);
     }
+    for (const QueueStats &q : s.queues) {
+        if (q.stuck.value_or(0) > 0) {
+            out() << tr("Stuck in %1: %2 job(s) held by lost worker(s) %3")
+                         .arg(escapeForDisplay(q.name, 60))
+                         .arg(*q.stuck)
+                         .arg(q.stuckHolders.isEmpty() ? QStringLiteral("—")
+                                                       : escapeForDisplay(q.stuckHolders.join(QStringLiteral(", ")), 160))
+                  << '\n';
+        }
+    }
     if (!deadLetterQueues.isEmpty()) {
         out() << '\n' << tr("Dead-letter queues: %1").arg(deadLetterQueues.join(QStringLiteral("; "))) << '\n';
     }

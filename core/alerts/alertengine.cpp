@@ -37,7 +37,10 @@ struct QueueMemory
     std::optional<double> lastAge;     ///< the measured oldest age at lastPollMs
     qint64 lastPollMs = 0;
     int standingPolls = 0;             ///< polls in a row with a backlog that did not fall and nothing completing
-    bool sawConsumers = false;         ///< had a consumer in this session: a later 0 may be a restart blip
+    std::optional<int> lastConsumers;  ///< at the previous poll
+    qint64 lastConsumerLossMs = 0;     ///< when the consumers last went from some to none
+    bool consumersFlapping = false;    ///< lost twice within kFlapWindowMs: restarts, so the hold applies
+    qint64 idleRunningSinceMs = 0;     ///< taken jobs and nothing completing since then (0: not so)
     bool present = true;
 };
 
@@ -52,6 +55,9 @@ struct Connection
     qint64 firstFailureMs = 0;
     qint64 maxGrowWindowMs = 0;
 };
+
+/// Consumers lost twice within this window are restarting (a deploy): the unserved rule's hold applies then.
+constexpr qint64 kFlapWindowMs = 10 * 60'000;
 
 /// How far back a dead-letter queue's growth is told ("5 new in the last 10 min").
 constexpr qint64 kDeadLetterWindowMs = 10 * 60'000;
@@ -230,7 +236,15 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                 case RuleKind::Stale: return AlertMessages::stale(intervals);
                 case RuleKind::NoWorkers:
                     return AlertMessages::noWorkers(waitingTotal, workers.lost.value_or(0), !workers.idle);
-                case RuleKind::WorkerLost: return AlertMessages::workersLost(workers.lost.value_or(0));
+                case RuleKind::WorkerLost: {
+                    QStringList lostNames;
+                    for (const WorkerInfo &w : s.workers) {
+                        if (w.state == WorkerState::Lost) {
+                            lostNames << w.id;
+                        }
+                    }
+                    return AlertMessages::workersLost(workers.lost.value_or(0), lostNames);
+                }
                 default: return {};
                 }
             };
@@ -285,8 +299,17 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
         m.lastWaiting = q.waiting;
         m.lastAge = q.oldestAgeIsLowerBound ? std::nullopt : q.oldestAgeSeconds;
         m.lastPollMs = now;
-        const bool consumersBefore = m.sawConsumers;
-        m.sawConsumers = m.sawConsumers || q.consumers.value_or(0) > 0 || servedBy.value(q.name) > 0;
+        // Taken jobs while completions are measured and none come: since when.
+        const bool idleRunning = q.running.value_or(0) > 0 && q.rateExactness != Exactness::Unknown && q.outPerMinute
+                                 && *q.outPerMinute == 0;
+        m.idleRunningSinceMs = idleRunning ? (m.idleRunningSinceMs ? m.idleRunningSinceMs : now) : 0;
+        const std::optional<int> consumersNow =
+            q.consumers ? q.consumers : servedKnown ? std::optional<int>(servedBy.value(q.name)) : std::nullopt;
+        if (consumersNow == 0 && m.lastConsumers.value_or(0) > 0) {
+            m.consumersFlapping = m.lastConsumerLossMs > 0 && now - m.lastConsumerLossMs < kFlapWindowMs;
+            m.lastConsumerLossMs = now;
+        }
+        m.lastConsumers = consumersNow;
         const bool dlq = q.isDeadLetterQueue();
         for (size_t k = 0; k < m.rules.size(); ++k) {
             const AlertRule &r = c.rules[m.rules[k]];
@@ -333,13 +356,11 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
             case RuleKind::Unserved:
                 if (dlq) {
                     target = AlertState::Ok; // nobody is expected to consume dead letters
-                } else if (const std::optional<int> consumers =
-                               q.consumers ? q.consumers : servedKnown ? std::optional<int>(servedBy.value(q.name)) : std::nullopt;
-                           consumers && q.waiting) {
+                } else if (consumersNow && q.waiting) {
                     value = double(*q.waiting);
-                    target = *q.waiting > 0 && *consumers == 0 ? level(*value, r, st.state) : AlertState::Ok;
-                    if (!consumersBefore) {
-                        hold = 0; // an exact 0 that was there from the start is no restart blip
+                    target = *q.waiting > 0 && *consumersNow == 0 ? level(*value, r, st.state) : AlertState::Ok;
+                    if (!m.consumersFlapping) {
+                        hold = 0; // an exact 0 is a fact; the hold is for consumers that keep coming and going
                     }
                 }
                 break;
@@ -350,6 +371,17 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                     target = level(*value, r, st.state);
                 } else if (dlq) {
                     target = AlertState::Ok;
+                }
+                break;
+            case RuleKind::StuckWork:
+                hold = 0;
+                if (q.stuck) {
+                    value = double(*q.stuck);
+                    target = *q.stuck > 0 ? level(*value, r, st.state) : AlertState::Ok;
+                } else if (q.running) {
+                    const bool heldLong = m.idleRunningSinceMs && now - m.idleRunningSinceMs >= r.forMs;
+                    value = heldLong ? double(*q.running) : 0.0;
+                    target = heldLong ? level(*value, r, st.state) : AlertState::Ok;
                 }
                 break;
             case RuleKind::DeadLetters:
@@ -391,6 +423,9 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                     case RuleKind::Unserved: return AlertMessages::unserved(q.name, q.waiting.value_or(0), liveWorkers);
                     case RuleKind::NotDraining:
                         return AlertMessages::notDraining(q.name, q.waiting.value_or(0), m.standingPolls, q.outPerMinute);
+                    case RuleKind::StuckWork:
+                        return AlertMessages::stuckWork(q.name, qint64(value.value_or(0)), q.stuckHolders,
+                                                        q.stuck ? 0 : now - m.idleRunningSinceMs);
                     case RuleKind::DeadLetters:
                         return AlertMessages::deadLetters(q.name, q.waiting.value_or(0), q.deadLetterOf,
                                                           q.waiting.value_or(0) - grewFrom,

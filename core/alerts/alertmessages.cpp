@@ -115,9 +115,34 @@ QString AlertMessages::deadLetters(const QString &queue, qint64 letters, const Q
     return s;
 }
 
-QString AlertMessages::workersLost(int lost)
+QString AlertMessages::workersLost(int lost, const QStringList &names)
 {
-    return tr("%1 worker(s) lost: their heartbeat or lock expired").arg(lost);
+    QString s = tr("%1 worker(s) lost: their heartbeat or lock expired").arg(lost);
+    if (!names.isEmpty()) {
+        QStringList shown;
+        for (const QString &n : names.mid(0, 3)) {
+            shown << name(n);
+        }
+        s += QStringLiteral(" (") + shown.join(QStringLiteral(", "))
+             + (names.size() > 3 ? tr(" and %1 more").arg(names.size() - 3) : QString()) + u')';
+    }
+    return s;
+}
+
+QString AlertMessages::stuckWork(const QString &queue, qint64 jobs, const QStringList &holders, qint64 idleMs)
+{
+    if (idleMs > 0) {
+        return tr("%1: %2 taken jobs and nothing completed for %3: a consumer may hold them without working")
+            .arg(name(queue))
+            .arg(jobs)
+            .arg(duration(double(idleMs) / 1000));
+    }
+    QStringList shown;
+    for (const QString &h : holders.mid(0, 3)) {
+        shown << name(h);
+    }
+    return shown.isEmpty() ? tr("%1: %2 jobs held by a lost worker").arg(name(queue)).arg(jobs)
+                           : tr("%1: %2 jobs held by lost worker %3").arg(name(queue)).arg(jobs).arg(shown.join(QStringLiteral(", ")));
 }
 
 QString AlertMessages::poison(const QString &queue, qint64 attempts)

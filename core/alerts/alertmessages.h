@@ -22,7 +22,8 @@ public:
     static QString depthGrowing(const QString &queue, qint64 from, qint64 to, qint64 windowMs,
                                 std::optional<double> inPerMin, std::optional<double> outPerMin);
     static QString noWorkers(qint64 waiting, int lost, bool idleInvisible);
-    static QString workersLost(int lost);
+    static QString workersLost(int lost, const QStringList &names = {});
+    static QString stuckWork(const QString &queue, qint64 jobs, const QStringList &holders, qint64 idleMs);
     static QString poison(const QString &queue, qint64 attempts);
     static QString failureRate(const QString &queue, double perMinute);
     static QString newQueue(const QString &queue);

@@ -56,7 +56,8 @@ QList<AlertRule> AlertRule::defaults()
     add("unreachable", RuleKind::Unreachable, std::nullopt, 0, 10'000);
     add("stale", RuleKind::Stale, 3, std::nullopt);
     add("not-draining", RuleKind::NotDraining, 2, std::nullopt); // whatever else is unknown: a backlog that stands still
-    add("dead-letters", RuleKind::DeadLetters, 0, std::nullopt);  // letters in a dead-letter queue: look, never "unserved"
+    add("dead-letters", RuleKind::DeadLetters, 0, std::nullopt);
+    add("stuck-work", RuleKind::StuckWork, 0, std::nullopt, 10 * 60'000); // BullMQ stalled, unacked with no acks  // letters in a dead-letter queue: look, never "unserved"
     return r;
 }
 
@@ -76,6 +77,7 @@ QString AlertRule::kindName(RuleKind kind)
     case RuleKind::Stale: return tr("data stale");
     case RuleKind::NotDraining: return tr("backlog not draining");
     case RuleKind::DeadLetters: return tr("dead letters");
+    case RuleKind::StuckWork: return tr("stuck work");
     }
     return {};
 }

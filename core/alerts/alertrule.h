@@ -28,6 +28,7 @@ enum class RuleKind : quint8 {
     Stale,        ///< connection: no successful poll for `warn` poll intervals
     NotDraining,  ///< per queue: jobs wait and the depth has not fallen, with nothing completing, for this many polls
     DeadLetters,  ///< per dead-letter queue: letters kept (instead of every other per-queue rule but Depth)
+    StuckWork,    ///< per queue: jobs held by a lost worker, or taken jobs while nothing completes for `forMs`
 };
 
 /// One rule: what to watch, where (a queue glob), and when it warns and goes critical. A level crossed must

@@ -37,6 +37,7 @@ constexpr KindInfo kKinds[] = {
     {RuleKind::Stale, "stale", ThresholdUnit::PollIntervals},
     {RuleKind::NotDraining, "not_draining", ThresholdUnit::PollIntervals},
     {RuleKind::DeadLetters, "dead_letters", ThresholdUnit::Jobs},
+    {RuleKind::StuckWork, "stuck_work", ThresholdUnit::Jobs},
 };
 
 const KindInfo &info(RuleKind kind)
@@ -117,6 +118,9 @@ QString AlertRulesIO::thresholdHelp(RuleKind kind)
     case RuleKind::NotDraining:
         return tr("Fires when jobs have waited for more than this many polls in a row while the depth did not fall and "
                   "nothing was seen completing.");
+    case RuleKind::StuckWork:
+        return tr("Fires when more taken jobs than this are stuck: held by a lost worker, or taken while nothing "
+                  "completes.");
     case RuleKind::DeadLetters:
         return tr("Fires when a dead-letter queue holds more letters than this (0: any). Other rules leave "
                   "dead-letter queues alone.");
@@ -133,6 +137,9 @@ QString AlertRulesIO::holdHelp(RuleKind kind)
         return tr("How long a new queue stays flagged.");
     case RuleKind::NotDraining:
         return tr("Not used: the level itself counts polls.");
+    case RuleKind::StuckWork:
+        return tr("How long taken jobs may sit while nothing completes before they count as stuck (jobs of a lost "
+                  "worker count at once).");
     default:
         return tr("How long the level must hold before the alert fires (restart blips stay quiet).");
     }

@@ -67,6 +67,8 @@ QJsonObject snapshotToJson(const Snapshot &s)
         o.insert(QStringLiteral("paused"), q.paused ? QJsonValue(*q.paused) : QJsonValue(QJsonValue::Null));
         o.insert(QStringLiteral("consumers"), q.consumers ? QJsonValue(*q.consumers) : QJsonValue(QJsonValue::Null));
         o.insert(QStringLiteral("dead_letter_of"), QJsonArray::fromStringList(q.deadLetterOf));
+        o.insert(QStringLiteral("stuck"), countOrNull(q.stuck));
+        o.insert(QStringLiteral("stuck_holders"), QJsonArray::fromStringList(q.stuckHolders));
         o.insert(QStringLiteral("in_per_min"), orNull(q.inPerMinute));
         o.insert(QStringLiteral("out_per_min"), orNull(q.outPerMinute));
         o.insert(QStringLiteral("counts_exact"), exactness(q.countExactness));

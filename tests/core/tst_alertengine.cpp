@@ -133,11 +133,18 @@ private Q_SLOTS:
                  qPrintable(u->alert.message));
         ch = e.evaluate(QStringLiteral("c"), served(5, 0), kPoll); // drained (or a worker took it on)
         QCOMPARE(find(ch, QStringLiteral("unserved"))->alert.state, AlertState::Ok);
-        // Once the queue had a consumer, losing it may be a restart: held for the rule's 60 s.
+        // A consumer that crashes: 0 at the next poll is critical at once.
         e.evaluate(QStringLiteral("c"), served(10, 10, true), kPoll);
         ch = e.evaluate(QStringLiteral("c"), served(15, 500), kPoll);
+        QCOMPARE(find(ch, QStringLiteral("unserved"))->alert.state, AlertState::Crit);
+        // Consumers that come and go (a rolling restart): the second loss within 10 min waits for the rule's 60 s.
+        ch = e.evaluate(QStringLiteral("c"), served(20, 10, true), kPoll);
+        QCOMPARE(find(ch, QStringLiteral("unserved"))->alert.state, AlertState::Ok);
+        ch = e.evaluate(QStringLiteral("c"), served(25, 500), kPoll);
         QVERIFY(!find(ch, QStringLiteral("unserved")));
-        ch = e.evaluate(QStringLiteral("c"), served(80, 900), kPoll);
+        ch = e.evaluate(QStringLiteral("c"), served(30, 500), kPoll);
+        QVERIFY(!find(ch, QStringLiteral("unserved")));
+        ch = e.evaluate(QStringLiteral("c"), served(90, 900), kPoll);
         QCOMPARE(find(ch, QStringLiteral("unserved"))->alert.state, AlertState::Crit);
 
         // A backend's own consumer count (RabbitMQ) decides, whatever the workers say.
@@ -250,6 +257,45 @@ private Q_SLOTS:
             c3 = stuck.evaluate(QStringLiteral("s"), snap(at(i * 5), {q(QStringLiteral("print"), 6000, 43200.0 + i * 5)}), kPoll);
         }
         QCOMPARE(find(c3, QStringLiteral("not-draining"))->alert.state, AlertState::Warn);
+    }
+
+    void stuckWorkNamesTheLostHolder()
+    {
+        ManualClock clock;
+        AlertEngine e(&clock);
+        auto at = [&](qint64 sec) { return clock.now().addSecs(sec); };
+        // BullMQ: two active jobs whose locks expired, held by the killed worker render-1.
+        QueueStats render = q(QStringLiteral("render"), 4);
+        render.running = 2;
+        render.stuck = 2;
+        render.stuckHolders = {QStringLiteral("render-1")};
+        auto ch = e.evaluate(QStringLiteral("b"), snap(at(0), {render}), kPoll);
+        QCOMPARE(find(ch, QStringLiteral("stuck-work"))->alert.state, AlertState::Warn);
+        QCOMPARE(find(ch, QStringLiteral("stuck-work"))->alert.message,
+                 QStringLiteral("render: 2 jobs held by lost worker render-1"));
+        render.stuck = 0; // BullMQ's stalled check moved them back
+        ch = e.evaluate(QStringLiteral("b"), snap(at(5), {render}), kPoll);
+        QCOMPARE(find(ch, QStringLiteral("stuck-work"))->alert.state, AlertState::Ok);
+
+        // RabbitMQ: 10 unacknowledged messages on a consumer that acknowledges nothing, for the rule's 10 min.
+        AlertEngine r(&clock);
+        QueueStats orders = q(QStringLiteral("orders"), 0);
+        orders.running = 10;
+        orders.outPerMinute = 0;
+        orders.inPerMinute = 0;
+        orders.rateExactness = Exactness::Approximate;
+        orders.consumers = 1;
+        for (qint64 t = 0; t < 600; t += 60) {
+            ch = r.evaluate(QStringLiteral("r"), snap(at(t), {orders}), kPoll);
+            QVERIFY(!find(ch, QStringLiteral("stuck-work")));
+        }
+        ch = r.evaluate(QStringLiteral("r"), snap(at(600), {orders}), kPoll);
+        QVERIFY(find(ch, QStringLiteral("stuck-work")));
+        QVERIFY2(find(ch, QStringLiteral("stuck-work"))->alert.message.contains(u"orders: 10 taken jobs and nothing completed for 10 min"),
+                 qPrintable(find(ch, QStringLiteral("stuck-work"))->alert.message));
+        orders.outPerMinute = 30; // acks again
+        ch = r.evaluate(QStringLiteral("r"), snap(at(660), {orders}), kPoll);
+        QCOMPARE(find(ch, QStringLiteral("stuck-work"))->alert.state, AlertState::Ok);
     }
 
     void noWorkersAtTheFirstPollIsAFactWhereHeartbeatsAreComplete()

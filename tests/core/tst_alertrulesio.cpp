@@ -29,7 +29,7 @@ private Q_SLOTS:
 
     void kindIdsRoundTrip()
     {
-        QCOMPARE(AlertRulesIO::allKinds().size(), 13);
+        QCOMPARE(AlertRulesIO::allKinds().size(), 14);
         for (RuleKind k : AlertRulesIO::allKinds()) {
             QCOMPARE(AlertRulesIO::parseKindId(AlertRulesIO::kindId(k)), std::optional<RuleKind>(k));
             QVERIFY(!AlertRulesIO::thresholdHelp(k).isEmpty());

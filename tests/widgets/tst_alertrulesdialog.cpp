@@ -107,7 +107,7 @@ private Q_SLOTS:
         d.table()->edit(kind);
         auto *combo = d.table()->viewport()->findChild<QComboBox *>();
         QVERIFY(combo);
-        QCOMPARE(combo->count(), 13);
+        QCOMPARE(combo->count(), 14);
         QCOMPARE(combo->currentData().toString(), QStringLiteral("oldest_age"));
         combo->setCurrentIndex(combo->findData(QStringLiteral("depth")));
         QTest::keyClick(combo, Qt::Key_Return);

@@ -25,7 +25,8 @@ namespace {
 //  9    meta.paused ("1" when paused, BullMQ 6 keeps paused jobs in wait) or nil
 //  10   due time (ms) of the oldest job waiting in wait/paused: timestamp + delay, or nil
 //  11   errors, "state: message; …", or nil
-//  12   for each active job (up to 1000), the named worker holding it ("pb"), "" when unnamed
+//  12   for each active job (up to 1000), the named worker holding it ("pb"), "" when unnamed, prefixed with "!"
+//       when the job's lock has expired: its worker stopped renewing it (stalled, as BullMQ's stalled check sees it)
 // Called for 10 queues at a time (up to 1,000 active jobs each), so one call stays short however many queues.
 const redis::Script kQueueState(QByteArrayLiteral(R"lua(
 local kinds = {{'LLEN','wait'},{'LLEN','active'},{'ZCARD','delayed'},{'ZCARD','prioritized'},
@@ -61,6 +62,7 @@ for i, base in ipairs(KEYS) do
     for _, id in ipairs(active) do
       local pb = redis.pcall('HGET', base .. id, 'pb')
       if type(pb) ~= 'string' then pb = '' end
+      if redis.pcall('EXISTS', base .. id .. ':lock') == 0 then pb = '!' .. pb end
       holders[#holders + 1] = pb
     end
   end
@@ -229,8 +231,18 @@ void BullMqBackend::poll(Connection &c, Finish finish)
                     s.warnings << tr("Queue %1: %2").arg(q.name, text(row.elements.at(10).str).trimmed());
                     q.countExactness = Exactness::Approximate;
                 }
+                q.stuck = 0;
                 for (const Reply &holder : row.elements.at(11).elements) {
-                    heldBy[q.name][text(holder.str)] += 1;
+                    QString name = text(holder.str);
+                    if (name.startsWith(u'!')) { // lock expired: stalled, held by nobody alive
+                        name.remove(0, 1);
+                        *q.stuck += 1;
+                        if (!q.stuckHolders.contains(name)) {
+                            q.stuckHolders << (name.isEmpty() ? tr("an unnamed worker") : name);
+                        }
+                        continue;
+                    }
+                    heldBy[q.name][name] += 1;
                 }
                 s.queues.append(q);
             }

@@ -199,11 +199,11 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
     });
 }
 
-std::optional<QHash<QString, qint64>> SidekiqBackend::readProcesses(const QList<Reply> &replies,
-                                                                    const QByteArrayList &processes, double now,
-                                                                    Snapshot &s) const
+std::optional<SidekiqBackend::RunningWork> SidekiqBackend::readProcesses(const QList<Reply> &replies,
+                                                                         const QByteArrayList &processes, double now,
+                                                                         Snapshot &s) const
 {
-    QHash<QString, qint64> running;
+    RunningWork work;
     bool runningKnown = true;
     qsizetype at = 0;
     for (const QByteArray &identity : processes) {
@@ -234,20 +234,27 @@ std::optional<QHash<QString, qint64>> SidekiqBackend::readProcesses(const QList<
         if (!h.elements.at(3).isNil()) {
             w.quiet = h.elements.at(3).str == "true"; // Sidekiq writes its @done flag with each beat
         }
-        if (!beat || *w.lastSeenAgeSeconds > d->heartbeatTimeout) {
+        const bool lost = !beat || *w.lastSeenAgeSeconds > d->heartbeatTimeout;
+        if (lost) {
             w.state = WorkerState::Lost;
         } else {
             w.state = busy > 0 ? WorkerState::Busy : WorkerState::Idle;
         }
-        for (const Reply *work : {&work6, &work7}) {
-            if (!work->isArray()) {
+        for (const Reply *hash : {&work6, &work7}) {
+            if (!hash->isArray()) {
                 runningKnown = false;
                 continue;
             }
-            for (qsizetype i = 0; i + 1 < work->elements.size(); i += 2) {
-                const QJsonObject entry = QJsonDocument::fromJson(work->elements.at(i + 1).str).object();
+            for (qsizetype i = 0; i + 1 < hash->elements.size(); i += 2) {
+                const QJsonObject entry = QJsonDocument::fromJson(hash->elements.at(i + 1).str).object();
                 const QString q = entry.value(QStringLiteral("queue")).toString();
-                running[q] += 1;
+                work.running[q] += 1;
+                if (lost) { // its process stopped beating: nobody is working this job
+                    work.stuck[q] += 1;
+                    if (!work.stuckHolders[q].contains(w.id)) {
+                        work.stuckHolders[q] << w.id;
+                    }
+                }
                 if (w.currentJob.isEmpty()) {
                     const QJsonValue payload = entry.value(QStringLiteral("payload"));
                     const QJsonObject job = payload.isObject()
@@ -263,12 +270,12 @@ std::optional<QHash<QString, qint64>> SidekiqBackend::readProcesses(const QList<
     if (!runningKnown) {
         return std::nullopt;
     }
-    return running;
+    return work;
 }
 
 void SidekiqBackend::readQueues(const Reply &heads, const QByteArrayList &names,
                                 const QSet<QByteArray> &registered, double now,
-                                const std::optional<QHash<QString, qint64>> &running, Snapshot &s)
+                                const std::optional<RunningWork> &running, Snapshot &s)
 {
     for (qsizetype i = 0; i < names.size(); ++i) {
         QueueStats q;
@@ -300,7 +307,9 @@ void SidekiqBackend::readQueues(const Reply &heads, const QByteArrayList &names,
             }
         }
         if (running) {
-            q.running = running->value(q.name, 0);
+            q.running = running->running.value(q.name, 0);
+            q.stuck = running->stuck.value(q.name, 0);
+            q.stuckHolders = running->stuckHolders.value(q.name);
         }
         s.queues.append(q);
     }

@@ -61,13 +61,19 @@ protected:
     void poll(redis::Connection &c, Finish finish) override;
 
 private:
-    /// Workers from the processes' heartbeat and work hashes; jobs running per queue, or nullopt when unknown.
-    std::optional<QHash<QString, qint64>> readProcesses(const QList<redis::Reply> &replies,
-                                                        const QByteArrayList &processes, double now,
-                                                        Snapshot &s) const;
+    /// Jobs being worked on per queue, from the processes' work hashes.
+    struct RunningWork
+    {
+        QHash<QString, qint64> running;
+        QHash<QString, qint64> stuck;          ///< of processes whose heartbeat stopped
+        QHash<QString, QStringList> stuckHolders;
+    };
+    /// Workers from the processes' heartbeat and work hashes; the work, or nullopt when unknown.
+    std::optional<RunningWork> readProcesses(const QList<redis::Reply> &replies, const QByteArrayList &processes,
+                                             double now, Snapshot &s) const;
     void readQueues(const redis::Reply &heads, const QByteArrayList &names,
                     const QSet<QByteArray> &registered, double now,
-                    const std::optional<QHash<QString, qint64>> &running, Snapshot &s);
+                    const std::optional<RunningWork> &running, Snapshot &s);
     static void applySetCounts(const SetCounts sets[], Snapshot &s);
 
     struct Private;
