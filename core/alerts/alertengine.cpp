@@ -230,7 +230,15 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                 case RuleKind::Stale: return AlertMessages::stale(intervals);
                 case RuleKind::NoWorkers:
                     return AlertMessages::noWorkers(waitingTotal, workers.lost.value_or(0), !workers.idle);
-                case RuleKind::WorkerLost: return AlertMessages::workersLost(workers.lost.value_or(0));
+                case RuleKind::WorkerLost: {
+                    QStringList lostIds;
+                    for (const WorkerInfo &w : s.workers) {
+                        if (w.state == WorkerState::Lost) {
+                            lostIds << w.id;
+                        }
+                    }
+                    return AlertMessages::workersLost(workers.lost.value_or(0), lostIds);
+                }
                 default: return {};
                 }
             };

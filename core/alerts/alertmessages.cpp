@@ -115,9 +115,20 @@ QString AlertMessages::deadLetters(const QString &queue, qint64 letters, const Q
     return s;
 }
 
-QString AlertMessages::workersLost(int lost)
+QString AlertMessages::workersLost(int lost, const QStringList &lostIds)
 {
-    return tr("%1 worker(s) lost: their heartbeat or lock expired").arg(lost);
+    QString s = tr("%1 worker(s) lost: their heartbeat or lock expired").arg(lost);
+    if (!lostIds.isEmpty()) {
+        // Identities are the backend's own words (host:pid:nonce, "host:web2 pid:222"): not translated.
+        constexpr qsizetype kNamed = 3;
+        QStringList shown;
+        for (const QString &id : lostIds.mid(0, kNamed)) {
+            shown << escapeForDisplay(id, 120);
+        }
+        s += QStringLiteral(" (%1%2)").arg(shown.join(QStringLiteral(", ")),
+                                          lostIds.size() > kNamed ? QStringLiteral(", …") : QString());
+    }
+    return s;
 }
 
 QString AlertMessages::poison(const QString &queue, qint64 attempts)

@@ -5,6 +5,7 @@
 #include "alertrule.h"
 
 #include <QCoreApplication>
+#include <QStringList>
 
 #include <optional>
 
@@ -22,7 +23,8 @@ public:
     static QString depthGrowing(const QString &queue, qint64 from, qint64 to, qint64 windowMs,
                                 std::optional<double> inPerMin, std::optional<double> outPerMin);
     static QString noWorkers(qint64 waiting, int lost, bool idleInvisible);
-    static QString workersLost(int lost);
+    /// Names up to three of the lost workers (`lostIds`), so the operator knows which process to look for.
+    static QString workersLost(int lost, const QStringList &lostIds = {});
     static QString poison(const QString &queue, qint64 attempts);
     static QString failureRate(const QString &queue, double perMinute);
     static QString newQueue(const QString &queue);
