@@ -9,6 +9,7 @@
 #include "backend.h"
 #include "clock.h"
 
+#include <QDeadlineTimer>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTest>

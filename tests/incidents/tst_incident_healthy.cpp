@@ -77,8 +77,11 @@ private Q_SLOTS:
             verifyNothingCritical(watch, "sidekiq");
             QCOMPARE(watch.worst(QStringLiteral("idle")), AlertState::Ok);
         }
-        QTRY_COMPARE_WITH_TIMEOUT(backend.value()->snapshot().result().queue(QStringLiteral("default"))->waiting.value_or(-1), 0,
-                                  20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                     const Snapshot s = backend.value()->snapshot().result();
+                                     return s.queue(QStringLiteral("default")) && s.queue(QStringLiteral("default"))->waiting == 0;
+                                 }()),
+                                 20'000);
         const test::CheckRun r = test::checkUrl(sidekiqUrl());
         qInfo().noquote() << r.line;
         QCOMPARE(r.exitCode, 0);
