@@ -77,7 +77,7 @@ private Q_SLOTS:
         QVERIFY(startSidekiq(m_coverage, QStringLiteral("coverage"), {QStringLiteral("default"), QStringLiteral("reports")}));
         ruby(QStringLiteral("3.times { |i| MailJob.perform_async(i, 'welcome') }; "
                             "Sidekiq::Client.push('class' => 'MailJob', 'queue' => 'reports', 'args' => [9, 'weekly'])"));
-        SidekiqBackend backend(ConnectionUrl::parse(url()).value());
+        sidekiq::SidekiqBackend backend(ConnectionUrl::parse(url()).value());
         // Both processes up, and the healthy queues drained by them.
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
                                      const Snapshot s = backend.snapshot().result();
