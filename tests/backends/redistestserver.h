@@ -98,7 +98,8 @@ private:
 /// since ctest runs them in parallel: 1 and 7 tst_redisconnection, 2 tst_sidekiq, 3 tst_bullmq, 4 tst_rq,
 /// 5 tst_celery, 6 tst_sidekiq_actions, 9, 10, 12 (BullMQ) and 13 (RQ) tst_queuedeckctl_redis, 11 tst_bullmq_actions,
 /// 14 tst_rq_actions, 15 tst_celery_jobs, 16 tst_bullmq_discovery, 17 tst_celery_discovery, 30 tst_queuedeckctl_redis's
-/// search.
+/// search; the incident replays (tests/incidents): 40 tst_incident_sidekiq, 41 tst_incident_celery,
+/// 42 tst_incident_bullmq, 43 tst_incident_healthy.
 struct SharedRedis
 {
     QString host = QStringLiteral("127.0.0.1");
