@@ -221,142 +221,147 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="46"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="47"/>
         <source>%1: age of the oldest job is unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="48"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="50"/>
+        <source>%1: oldest job waited at least %2 (as long as Queuedeck has watched it)%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/alerts/alertmessages.cpp" line="53"/>
         <source>%1: oldest job waited %2%3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="54"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="59"/>
         <source>%1: depth is unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="56"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="61"/>
         <source>%1: %2 jobs waiting%3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="62"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="67"/>
         <source>%1: depth grew from %2 to %3 in %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="64"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="69"/>
         <source>; arriving %1/min, done %2/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="66"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="71"/>
         <source>; drains in about %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="68"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="73"/>
         <source>; not draining at this rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="76"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="81"/>
         <source>%1 jobs wait and no worker is taking them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="78"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="83"/>
         <source> (%1 worker(s) lost)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="81"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="86"/>
         <source>; this backend shows only workers holding a job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="88"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="93"/>
         <source>%1: %2 waiting, 0 consumers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="90"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="95"/>
         <source> (the %1 live worker(s) serve other queues)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="97"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="102"/>
         <source>%1: %2 jobs wait and the backlog has not drained for %3 polls (%4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="101"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="106"/>
         <source>nothing completed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="101"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="106"/>
         <source>completions unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="111"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="116"/>
         <source>%1: %2 dead letters, rejected from %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="113"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="118"/>
         <source>; %1 new in the last %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="120"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="125"/>
         <source>%1 worker(s) lost: their heartbeat or lock expired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="127"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="132"/>
         <source> and %1 more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="135"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="140"/>
         <source>%1: %2 taken jobs and nothing completed for %3: a consumer may hold them without working</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="144"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="149"/>
         <source>%1: %2 jobs held by a lost worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="145"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="150"/>
         <source>%1: %2 jobs held by lost worker %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="150"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="155"/>
         <source>%1: a job has failed %2 times and is still being retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="155"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="160"/>
         <source>%1: %2 failures per minute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="160"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="165"/>
         <source>new queue %1 discovered: is anything monitoring and working it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="165"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="170"/>
         <source>backend unreachable: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/alerts/alertmessages.cpp" line="170"/>
+        <location filename="../core/alerts/alertmessages.cpp" line="175"/>
         <source>no successful poll for %1 intervals</source>
         <translation type="unfinished"></translation>
     </message>

@@ -415,7 +415,7 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
             if (target) {
                 const auto message = [&]() -> QString {
                     switch (r.kind) {
-                    case RuleKind::OldestAge: return AlertMessages::oldestAge(q.name, q.oldestAgeSeconds, r);
+                    case RuleKind::OldestAge: return AlertMessages::oldestAge(q.name, q.oldestAgeSeconds, r, q.oldestAgeIsLowerBound);
                     case RuleKind::Depth: return AlertMessages::depth(q.name, q.waiting, r);
                     case RuleKind::Poison: return AlertMessages::poison(q.name, q.maxAttempts.value_or(0));
                     case RuleKind::FailureRate: return AlertMessages::failureRate(q.name, value.value_or(0));

@@ -40,10 +40,15 @@ QString AlertMessages::duration(double seconds)
     return tr("%1 h %2 m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
-QString AlertMessages::oldestAge(const QString &queue, std::optional<double> seconds, const AlertRule &rule)
+QString AlertMessages::oldestAge(const QString &queue, std::optional<double> seconds, const AlertRule &rule,
+                                 bool lowerBound)
 {
     if (!seconds) {
         return tr("%1: age of the oldest job is unknown").arg(name(queue));
+    }
+    if (lowerBound) {
+        return tr("%1: oldest job waited at least %2 (as long as Queuedeck has watched it)%3")
+            .arg(name(queue), duration(*seconds), levels(rule, true));
     }
     return tr("%1: oldest job waited %2%3").arg(name(queue), duration(*seconds), levels(rule, true));
 }

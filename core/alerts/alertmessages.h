@@ -17,7 +17,9 @@ class AlertMessages final
 
 public:
     static QString duration(double seconds);
-    static QString oldestAge(const QString &queue, std::optional<double> seconds, const AlertRule &rule);
+    /// `lowerBound`: the age is only how long Queuedeck has watched the job wait (said "at least").
+    static QString oldestAge(const QString &queue, std::optional<double> seconds, const AlertRule &rule,
+                             bool lowerBound = false);
     static QString depth(const QString &queue, std::optional<qint64> waiting, const AlertRule &rule);
     static QString depthGrowing(const QString &queue, qint64 from, qint64 to, qint64 windowMs,
                                 std::optional<double> inPerMin, std::optional<double> outPerMin);

@@ -237,6 +237,8 @@ private Q_SLOTS:
         // The lower bound past a level is a certainty: at least that old.
         ch = e.evaluate(QStringLiteral("c"), poll(400, 1003), kPoll);
         QCOMPARE(find(ch, QStringLiteral("oldest-age"))->alert.state, AlertState::Warn);
+        QVERIFY2(find(ch, QStringLiteral("oldest-age"))->alert.message.startsWith(u"celery: oldest job waited at least 6 m 40 s"),
+                 qPrintable(find(ch, QStringLiteral("oldest-age"))->alert.message));
         // Draining clears it; so does a queue whose completions are seen.
         ch = e.evaluate(QStringLiteral("c"), poll(405, 900), kPoll);
         QCOMPARE(find(ch, QStringLiteral("not-draining"))->alert.state, AlertState::Ok);
