@@ -6287,22 +6287,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::redis::RedisBackend</name>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="142"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="92"/>
+        <source>The server does not answer like Redis: %1 returned &quot;%2&quot; where a list belongs. Its numbers cannot be trusted, so none are shown.</source>
+        <translation>Der Server antwortet nicht wie Redis: %1 lieferte „%2“, wo eine Liste hingehört. Seinen Zahlen ist nicht zu trauen, daher wird keine gezeigt.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="162"/>
         <source>No connection to Redis.</source>
         <translation>Keine Verbindung zu Redis.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="150"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="170"/>
         <source>The worker was not signalled: %1</source>
         <translation>Der Worker wurde nicht benachrichtigt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="176"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="196"/>
         <source>%1 — nothing is known to have changed; check the job list before trying again.</source>
         <translation>%1 — es ist keine Änderung bekannt; prüfen Sie die Job-Liste, bevor Sie es erneut versuchen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="187"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="207"/>
         <source>Redis refused the action: %1</source>
         <translation>Redis hat die Aktion abgelehnt: %1</translation>
     </message>
@@ -6338,22 +6343,22 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::rq::RqBackend</name>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="123"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="128"/>
         <source>RQ keys are not what RQ writes: %1</source>
         <translation>Die RQ-Schlüssel entsprechen nicht dem, was RQ schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="160"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="165"/>
         <source>The RQ queue script failed: %1</source>
         <translation>Das RQ-Warteschlangenskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="195"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="200"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="200"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="205"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
@@ -6471,17 +6476,17 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::sidekiq::SidekiqBackend</name>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="127"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="132"/>
         <source>Sidekiq keys are not what Sidekiq writes: %1</source>
         <translation>Die Sidekiq-Schlüssel entsprechen nicht dem, was Sidekiq schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="288"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="293"/>
         <source>Queue %1 could not be read: %2</source>
         <translation>Die Warteschlange %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="306"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="311"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>

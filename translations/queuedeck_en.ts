@@ -6226,22 +6226,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::redis::RedisBackend</name>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="142"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="92"/>
+        <source>The server does not answer like Redis: %1 returned &quot;%2&quot; where a list belongs. Its numbers cannot be trusted, so none are shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="162"/>
         <source>No connection to Redis.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="150"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="170"/>
         <source>The worker was not signalled: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="176"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="196"/>
         <source>%1 — nothing is known to have changed; check the job list before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisbackend.cpp" line="187"/>
+        <location filename="../core/backends/redis/redisbackend.cpp" line="207"/>
         <source>Redis refused the action: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6277,22 +6282,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rq::RqBackend</name>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="123"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="128"/>
         <source>RQ keys are not what RQ writes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="160"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="165"/>
         <source>The RQ queue script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="195"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="200"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="200"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="205"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6410,17 +6415,17 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::sidekiq::SidekiqBackend</name>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="127"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="132"/>
         <source>Sidekiq keys are not what Sidekiq writes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="288"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="293"/>
         <source>Queue %1 could not be read: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="306"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="311"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation type="unfinished"></translation>
     </message>

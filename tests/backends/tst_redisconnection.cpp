@@ -4,6 +4,8 @@
 // The Redis connection against a real redis-server: pipelining, database selection, per-command errors,
 // EVALSHA falling back to EVAL, AUTH and ACL users, the reply cap with a 50 MB value, a server killed
 // mid-command and restarted, and fault injection (a socket that dies mid-reply, a server that never answers).
+#include "backend.h"
+#include "backendfactory.h"
 #include "backends/redis/redisconnection.h"
 #include "redistestserver.h"
 
@@ -225,6 +227,64 @@ private Q_SLOTS:
         QVERIFY(!f.result().ok());
         QVERIFY2(f.result().error.contains(u"closed the connection") || f.result().error.contains(u"Cannot reach"),
                  qPrintable(f.result().error));
+    }
+
+    void aServerThatSaysOkToEverythingIsNoRedis()
+    {
+        // Answers "+OK" to every command (counted from the RESP arrays it receives): zeros read from such a server
+        // would be lies, so every Redis family's poll fails, naming what was wrong, and shows no number.
+        QTcpServer fake;
+        QVERIFY(fake.listen(QHostAddress::LocalHost, 0));
+        connect(&fake, &QTcpServer::newConnection, this, [&fake] {
+            QTcpSocket *s = fake.nextPendingConnection();
+            auto pending = std::make_shared<QByteArray>();
+            connect(s, &QTcpSocket::readyRead, s, [s, pending] {
+                *pending += s->readAll();
+                for (;;) { // one "+OK" per complete command: *N, then N bulk strings
+                    qsizetype at = 0;
+                    auto line = [&]() -> std::optional<QByteArray> {
+                        const qsizetype end = pending->indexOf("\r\n", at);
+                        if (end < 0) {
+                            return std::nullopt;
+                        }
+                        QByteArray l = pending->mid(at, end - at);
+                        at = end + 2;
+                        return l;
+                    };
+                    const auto head = line();
+                    if (!head || !head->startsWith('*')) {
+                        return;
+                    }
+                    bool complete = true;
+                    for (int i = 0, n = head->mid(1).toInt(); i < n && complete; ++i) {
+                        const auto len = line();
+                        complete = len && at + len->mid(1).toLongLong() + 2 <= pending->size();
+                        if (complete) {
+                            at += len->mid(1).toLongLong() + 2;
+                        }
+                    }
+                    if (!complete) {
+                        return;
+                    }
+                    pending->remove(0, at);
+                    s->write("+OK\r\n");
+                }
+            });
+        });
+        const QString hostPort = QStringLiteral("127.0.0.1:%1").arg(fake.serverPort());
+        for (const QString &scheme : {QStringLiteral("sidekiq+redis"), QStringLiteral("rq+redis"),
+                                      QStringLiteral("bullmq+redis"), QStringLiteral("celery+redis")}) {
+            auto backend = qd::createBackend(scheme + QStringLiteral("://") + hostPort + QStringLiteral("/0"));
+            QVERIFY2(backend, qPrintable(backend.error()));
+            QFuture<qd::Snapshot> f = (*backend)->snapshot();
+            QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), 10'000);
+            const qd::Snapshot snap = f.result();
+            QVERIFY2(!snap.ok(), qPrintable(scheme + QStringLiteral(": a poll of a server that says OK to everything succeeded")));
+            QVERIFY(snap.queues.isEmpty());
+            if (scheme.startsWith(u"sidekiq") || scheme.startsWith(u"rq")) {
+                QVERIFY2(snap.error.contains(u"does not answer like Redis: SMEMBERS returned \"OK\""), qPrintable(snap.error));
+            }
+        }
     }
 
     void silentServerTimesOut()

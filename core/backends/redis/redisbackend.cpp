@@ -3,7 +3,9 @@
 #include "redisbackend.h"
 
 #include "../../clock.h"
+#include "../../textsafety.h"
 
+#include <QCoreApplication>
 #include <QPromise>
 
 namespace qd::redis {
@@ -75,6 +77,24 @@ QByteArrayList ScanCursor::take(const Reply &reply)
     }
     m_cursor = reply.elements.at(0).str;
     return reply.elements.at(1).toByteArrayList();
+}
+
+QString notAList(const QList<Command> &commands, const QList<Reply> &replies, qsizetype count)
+{
+    for (qsizetype i = 0; i < count && i < replies.size(); ++i) {
+        const Reply &r = replies.at(i);
+        if (r.isArray() || r.isError()) {
+            continue;
+        }
+        const QString command = i < commands.size() && !commands.at(i).isEmpty() ? QString::fromLatin1(commands.at(i).first()) : QString();
+        const QString got = r.isNil() ? QStringLiteral("nil") : r.type == Reply::Type::Integer ? QString::number(r.integer)
+                                                              : escapeForDisplay(QString::fromUtf8(r.str), 40);
+        return QCoreApplication::translate("qd::redis::RedisBackend",
+                                           "The server does not answer like Redis: %1 returned \"%2\" where a list "
+                                           "belongs. Its numbers cannot be trusted, so none are shown.")
+            .arg(command, got);
+    }
+    return {};
 }
 
 bool finishedWithError(const Batch &batch, const std::function<void(Snapshot)> &finish)

@@ -105,6 +105,11 @@ private:
     QByteArray m_cursor = QByteArrayLiteral("0");
 };
 
+/// The first `count` replies of a batch should all be lists (SMEMBERS, MGET, SCAN). A server that answers "+OK" or a
+/// number instead is not the Redis it claims to be, and zeros read from it would be lies: the poll's error then,
+/// naming the command; empty when they are all lists (error replies are the caller's to report).
+QString notAList(const QList<Command> &commands, const QList<Reply> &replies, qsizetype count);
+
 /// If the batch failed as a whole, ends the poll with its error and returns true.
 bool finishedWithError(const Batch &batch, const std::function<void(Snapshot)> &finish);
 

@@ -113,11 +113,16 @@ void RqBackend::poll(Connection &c, Finish finish)
         {"SMEMBERS", "rq:workers"},
         d->scan.command("rq:queue:*", "list"),
     };
-    c.send(first, [this, &c, finish, queuePrefix](Batch b1) {
+    c.send(first, [this, &c, finish, queuePrefix, first](Batch b1) {
         if (redis::finishedWithError(b1, finish)) {
             return;
         }
         Snapshot s;
+        s.error = redis::notAList(first, b1.replies, 3);
+        if (!s.error.isEmpty()) {
+            finish(s);
+            return;
+        }
         for (qsizetype i = 0; i < 2; ++i) {
             if (b1.replies.at(i).isError()) {
                 s.error = tr("RQ keys are not what RQ writes: %1").arg(b1.replies.at(i).errorText());

@@ -117,11 +117,16 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
          d->key("stat:failed:" + clock()->now().toUTC().date().toString(Qt::ISODate).toLatin1())},
         d->scan.command(redis::globEscape(queuePrefix) + '*', "list"),
     };
-    c.send(first, [this, &c, finish, queuePrefix](Batch b1) {
+    c.send(first, [this, &c, finish, queuePrefix, first](Batch b1) {
         if (redis::finishedWithError(b1, finish)) {
             return;
         }
         Snapshot s;
+        s.error = redis::notAList(first, b1.replies, 4);
+        if (!s.error.isEmpty()) {
+            finish(s);
+            return;
+        }
         for (qsizetype i = 0; i < 3; ++i) {
             if (b1.replies.at(i).isError()) {
                 s.error = tr("Sidekiq keys are not what Sidekiq writes: %1").arg(b1.replies.at(i).errorText());
