@@ -2080,6 +2080,91 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
     </message>
 </context>
 <context>
+    <name>qd::Headline</name>
+    <message>
+        <location filename="../core/headline.cpp" line="38"/>
+        <source>%1: unreachable — %2</source>
+        <translation>%1: nicht erreichbar — %2</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="52"/>
+        <source> and %1 more</source>
+        <translation> und %1 weitere</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="53"/>
+        <source>process %1 lost</source>
+        <translation>Prozess %1 verloren</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="53"/>
+        <source>worker %1 lost</source>
+        <translation>Worker %1 verloren</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="67"/>
+        <source>%1 messages wait</source>
+        <translation>%1 Nachrichten warten</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="67"/>
+        <source>%1 jobs wait</source>
+        <translation>%1 Jobs warten</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="69"/>
+        <source>%1 queue(s) without a consumer</source>
+        <translation>%1 Warteschlange(n) ohne Consumer</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="72"/>
+        <source>%1 stuck</source>
+        <translation>%1 festhängend</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="76"/>
+        <source>workers not visible</source>
+        <translation>Worker nicht sichtbar</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="78"/>
+        <source>nothing is processing</source>
+        <translation>nichts wird verarbeitet</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="80"/>
+        <source>%1 busy, %2 idle</source>
+        <translation>%1 beschäftigt, %2 untätig</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="80"/>
+        <source>%1 busy</source>
+        <translation>%1 beschäftigt</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="85"/>
+        <source>%1 processed</source>
+        <translation>%1 verarbeitet</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="88"/>
+        <source>%1 failed</source>
+        <translation>%1 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="92"/>
+        <source> · lifetime %1</source>
+        <extracomment>the connection&apos;s lifetime counters, as the backend keeps them</extracomment>
+        <translation> · insgesamt %1</translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="96"/>
+        <source> · %1 dead</source>
+        <extracomment>jobs given up on (Sidekiq&apos;s dead set) and letters in dead-letter queues, now</extracomment>
+        <translation> · %1 tot</translation>
+    </message>
+</context>
+<context>
     <name>qd::HistoryReader</name>
     <message>
         <location filename="../core/history/historyschema.cpp" line="357"/>
@@ -3858,34 +3943,28 @@ Betreff: %2
 <context>
     <name>qd::OverviewPage</name>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="65"/>
+        <location filename="../widgets/overviewpage.cpp" line="66"/>
         <source>Overview of all queues</source>
         <translation>Übersicht über alle Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="66"/>
+        <location filename="../widgets/overviewpage.cpp" line="67"/>
         <source>All queues</source>
         <translation>Alle Warteschlangen</translation>
     </message>
     <message>
         <location filename="../widgets/overviewpage.cpp" line="150"/>
-        <source>%1 — workers: %2 busy, %3 idle, %4 lost</source>
-        <translation>%1 — Worker: %2 beschäftigt, %3 untätig, %4 verloren</translation>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <location filename="../widgets/overviewpage.cpp" line="153"/>
-        <source>%1 — workers: not visible on this backend</source>
-        <extracomment>a backend that cannot see its workers (Celery without events)</extracomment>
-        <translation>%1 — Worker: bei diesem Backend nicht sichtbar</translation>
-    </message>
-    <message>
-        <location filename="../widgets/overviewpage.cpp" line="156"/>
         <source> · today %1 processed, %2 failed</source>
         <extracomment>Sidekiq&apos;s per-day counters, since midnight UTC</extracomment>
         <translation> · heute %1 verarbeitet, %2 fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="160"/>
+        <location filename="../widgets/overviewpage.cpp" line="157"/>
         <source>  ✖ no live worker: nothing is being processed</source>
         <translation>  ✖ kein aktiver Worker: Es wird nichts verarbeitet</translation>
     </message>
@@ -3919,12 +3998,12 @@ Betreff: %2
         <translation>Consumer %1</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="213"/>
+        <location filename="../widgets/overviewpage.cpp" line="210"/>
         <source>No queues yet.</source>
         <translation>Noch keine Warteschlangen.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/overviewpage.cpp" line="214"/>
+        <location filename="../widgets/overviewpage.cpp" line="211"/>
         <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation>
             <numerusform>%n Warteschlange: %1 kritisch, %2 Warnung, %3 unbekannt, %4 OK</numerusform>
@@ -5152,42 +5231,42 @@ _Warum ist es passiert?_
 <context>
     <name>qd::WallView</name>
     <message>
-        <location filename="../widgets/wallview.cpp" line="45"/>
+        <location filename="../widgets/wallview.cpp" line="46"/>
         <source>War room wall</source>
         <translation>Lagewand</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="60"/>
+        <location filename="../widgets/wallview.cpp" line="61"/>
         <source>Clock</source>
         <translation>Uhr</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="90"/>
+        <location filename="../widgets/wallview.cpp" line="91"/>
         <source>Alert</source>
         <translation>Alarm</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="91"/>
+        <location filename="../widgets/wallview.cpp" line="92"/>
         <source>Timeline entry</source>
         <translation>Eintrag der Zeitleiste</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="218"/>
+        <location filename="../widgets/wallview.cpp" line="219"/>
         <source>All connections</source>
         <translation>Alle Verbindungen</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="219"/>
+        <location filename="../widgets/wallview.cpp" line="220"/>
         <source>War room · %1</source>
         <translation>Lagewand · %1</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="221"/>
+        <location filename="../widgets/wallview.cpp" line="230"/>
         <source>No queues yet.</source>
         <translation>Noch keine Warteschlangen.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/wallview.cpp" line="222"/>
+        <location filename="../widgets/wallview.cpp" line="231"/>
         <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation>
             <numerusform>%n Warteschlange: %1 kritisch, %2 Warnung, %3 unbekannt, %4 OK</numerusform>
@@ -5195,17 +5274,17 @@ _Warum ist es passiert?_
         </translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="233"/>
+        <location filename="../widgets/wallview.cpp" line="243"/>
         <source>Esc leave · ←/→ connection · C stop cycling (every %1 s) · Tab next tile · Enter open · P pin</source>
         <translation>Esc verlassen · ←/→ Verbindung · C Wechsel anhalten (alle %1 s) · Tab nächste Kachel · Eingabe öffnen · P anheften</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="235"/>
+        <location filename="../widgets/wallview.cpp" line="245"/>
         <source>Esc leave · ←/→ connection · C cycle connections · Tab next tile · Enter open · P pin</source>
         <translation>Esc verlassen · ←/→ Verbindung · C Verbindungen durchwechseln · Tab nächste Kachel · Eingabe öffnen · P anheften</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/wallview.cpp" line="312"/>
+        <location filename="../widgets/wallview.cpp" line="322"/>
         <source>+%n more queue(s) not shown: %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation>
             <numerusform>+%n weitere Warteschlange nicht gezeigt: %1 kritisch, %2 Warnung, %3 unbekannt, %4 OK</numerusform>
@@ -5213,44 +5292,44 @@ _Warum ist es passiert?_
         </translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="326"/>
+        <location filename="../widgets/wallview.cpp" line="336"/>
         <source>%1 · %2 UTC</source>
         <extracomment>war-room clock: local date, then the time in UTC (incident rooms span time zones)</extracomment>
         <translation>%1 · %2 UTC</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="333"/>
+        <location filename="../widgets/wallview.cpp" line="343"/>
         <source>No active alerts</source>
         <translation>Keine aktiven Alarme</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="333"/>
+        <location filename="../widgets/wallview.cpp" line="343"/>
         <source>Active alerts (%1)</source>
         <translation>Aktive Alarme (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="341"/>
+        <location filename="../widgets/wallview.cpp" line="351"/>
         <source> (acknowledged)</source>
         <translation> (bestätigt)</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="348"/>
+        <location filename="../widgets/wallview.cpp" line="358"/>
         <source>%1  %2 · %3 · since %4%5</source>
         <extracomment>war-room alert line: state word, connection, message, since when, acknowledged marker</extracomment>
         <translation>%1  %2 · %3 · seit %4%5</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="356"/>
+        <location filename="../widgets/wallview.cpp" line="366"/>
         <source>Active alerts (%1, worst %2 shown)</source>
         <translation>Aktive Alarme (%1, die %2 schlimmsten gezeigt)</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="362"/>
+        <location filename="../widgets/wallview.cpp" line="372"/>
         <source>Timeline</source>
         <translation>Zeitleiste</translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="362"/>
+        <location filename="../widgets/wallview.cpp" line="372"/>
         <source>Timeline unavailable</source>
         <translation>Zeitleiste nicht verfügbar</translation>
     </message>

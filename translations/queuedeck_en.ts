@@ -2074,6 +2074,91 @@ Last poll failed: %2</source>
     </message>
 </context>
 <context>
+    <name>qd::Headline</name>
+    <message>
+        <location filename="../core/headline.cpp" line="38"/>
+        <source>%1: unreachable — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="52"/>
+        <source> and %1 more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="53"/>
+        <source>process %1 lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="53"/>
+        <source>worker %1 lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="67"/>
+        <source>%1 messages wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="67"/>
+        <source>%1 jobs wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="69"/>
+        <source>%1 queue(s) without a consumer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="72"/>
+        <source>%1 stuck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="76"/>
+        <source>workers not visible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="78"/>
+        <source>nothing is processing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="80"/>
+        <source>%1 busy, %2 idle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="80"/>
+        <source>%1 busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="85"/>
+        <source>%1 processed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="88"/>
+        <source>%1 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="92"/>
+        <source> · lifetime %1</source>
+        <extracomment>the connection&apos;s lifetime counters, as the backend keeps them</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/headline.cpp" line="96"/>
+        <source> · %1 dead</source>
+        <extracomment>jobs given up on (Sidekiq&apos;s dead set) and letters in dead-letter queues, now</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::HistoryReader</name>
     <message>
         <location filename="../core/history/historyschema.cpp" line="357"/>
@@ -3836,34 +3921,28 @@ Subject: %2
 <context>
     <name>qd::OverviewPage</name>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="65"/>
+        <location filename="../widgets/overviewpage.cpp" line="66"/>
         <source>Overview of all queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="66"/>
+        <location filename="../widgets/overviewpage.cpp" line="67"/>
         <source>All queues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/overviewpage.cpp" line="150"/>
-        <source>%1 — workers: %2 busy, %3 idle, %4 lost</source>
+        <source>%1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/overviewpage.cpp" line="153"/>
-        <source>%1 — workers: not visible on this backend</source>
-        <extracomment>a backend that cannot see its workers (Celery without events)</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/overviewpage.cpp" line="156"/>
         <source> · today %1 processed, %2 failed</source>
         <extracomment>Sidekiq&apos;s per-day counters, since midnight UTC</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="160"/>
+        <location filename="../widgets/overviewpage.cpp" line="157"/>
         <source>  ✖ no live worker: nothing is being processed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3897,12 +3976,12 @@ Subject: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="213"/>
+        <location filename="../widgets/overviewpage.cpp" line="210"/>
         <source>No queues yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/overviewpage.cpp" line="214"/>
+        <location filename="../widgets/overviewpage.cpp" line="211"/>
         <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation>
             <numerusform>%n queue: %1 critical, %2 warning, %3 unknown, %4 ok</numerusform>
@@ -5092,42 +5171,42 @@ _Why did it happen?_
 <context>
     <name>qd::WallView</name>
     <message>
-        <location filename="../widgets/wallview.cpp" line="45"/>
+        <location filename="../widgets/wallview.cpp" line="46"/>
         <source>War room wall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="60"/>
+        <location filename="../widgets/wallview.cpp" line="61"/>
         <source>Clock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="90"/>
+        <location filename="../widgets/wallview.cpp" line="91"/>
         <source>Alert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="91"/>
+        <location filename="../widgets/wallview.cpp" line="92"/>
         <source>Timeline entry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="218"/>
+        <location filename="../widgets/wallview.cpp" line="219"/>
         <source>All connections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="219"/>
+        <location filename="../widgets/wallview.cpp" line="220"/>
         <source>War room · %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="221"/>
+        <location filename="../widgets/wallview.cpp" line="230"/>
         <source>No queues yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/wallview.cpp" line="222"/>
+        <location filename="../widgets/wallview.cpp" line="231"/>
         <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation>
             <numerusform>%n queue: %1 critical, %2 warning, %3 unknown, %4 ok</numerusform>
@@ -5135,17 +5214,17 @@ _Why did it happen?_
         </translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="233"/>
+        <location filename="../widgets/wallview.cpp" line="243"/>
         <source>Esc leave · ←/→ connection · C stop cycling (every %1 s) · Tab next tile · Enter open · P pin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="235"/>
+        <location filename="../widgets/wallview.cpp" line="245"/>
         <source>Esc leave · ←/→ connection · C cycle connections · Tab next tile · Enter open · P pin</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/wallview.cpp" line="312"/>
+        <location filename="../widgets/wallview.cpp" line="322"/>
         <source>+%n more queue(s) not shown: %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation>
             <numerusform>+%n more queue not shown: %1 critical, %2 warning, %3 unknown, %4 ok</numerusform>
@@ -5153,44 +5232,44 @@ _Why did it happen?_
         </translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="326"/>
+        <location filename="../widgets/wallview.cpp" line="336"/>
         <source>%1 · %2 UTC</source>
         <extracomment>war-room clock: local date, then the time in UTC (incident rooms span time zones)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="333"/>
+        <location filename="../widgets/wallview.cpp" line="343"/>
         <source>No active alerts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="333"/>
+        <location filename="../widgets/wallview.cpp" line="343"/>
         <source>Active alerts (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="341"/>
+        <location filename="../widgets/wallview.cpp" line="351"/>
         <source> (acknowledged)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="348"/>
+        <location filename="../widgets/wallview.cpp" line="358"/>
         <source>%1  %2 · %3 · since %4%5</source>
         <extracomment>war-room alert line: state word, connection, message, since when, acknowledged marker</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="356"/>
+        <location filename="../widgets/wallview.cpp" line="366"/>
         <source>Active alerts (%1, worst %2 shown)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="362"/>
+        <location filename="../widgets/wallview.cpp" line="372"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/wallview.cpp" line="362"/>
+        <location filename="../widgets/wallview.cpp" line="372"/>
         <source>Timeline unavailable</source>
         <translation type="unfinished"></translation>
     </message>

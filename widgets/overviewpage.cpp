@@ -4,6 +4,7 @@
 
 #include "collector.h"
 #include "freshness.h"
+#include "headline.h"
 #include "textsafety.h"
 #include "theme.h"
 #include "queueoverviewmodel.h"
@@ -145,12 +146,8 @@ void OverviewPage::updateWorkers()
             continue;
         }
         const WorkerSummary w = s.workerSummary();
-        auto n = [](std::optional<int> v) { return v ? QString::number(*v) : Freshness::unknown(); };
-        QString line = s.workersKnown
-                           ? tr("%1 — workers: %2 busy, %3 idle, %4 lost")
-                                 .arg(escapeForDisplay(m_collector->displayName(id), 80), n(w.busy), n(w.idle), n(w.lost))
-                           //: a backend that cannot see its workers (Celery without events)
-                           : tr("%1 — workers: not visible on this backend").arg(escapeForDisplay(m_collector->displayName(id), 80));
+        // The connection's headline in its backend's words: lost workers by name, what waits, whether anything works.
+        QString line = tr("%1 — %2").arg(escapeForDisplay(m_collector->displayName(id), 80), Headline::of(s));
         if (s.totals.processedToday) {
             //: Sidekiq's per-day counters, since midnight UTC
             line += tr(" · today %1 processed, %2 failed")

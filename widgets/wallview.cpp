@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "collector.h"
 #include "fitlabel.h"
+#include "headline.h"
 #include "futurewatch.h"
 #include "textsafety.h"
 #include "theme.h"
@@ -218,12 +219,21 @@ void WallView::rebuild()
     const QString where = m_scope.isEmpty() ? tr("All connections") : escapeForDisplay(m_collector->displayName(m_scope), 120);
     m_title->setFullText(tr("War room · %1").arg(where));
     const int total = int(m_candidates.size());
-    m_summary->setFullText(total == 0 ? tr("No queues yet.")
-                                      : tr("%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok", nullptr, total)
-                                            .arg(counts[int(QueueStatus::Crit)])
-                                            .arg(counts[int(QueueStatus::Warn)])
-                                            .arg(counts[int(QueueStatus::Unknown)])
-                                            .arg(counts[int(QueueStatus::Ok)]));
+    // Each connection's headline after the counts: what an operator must know first, in the backend's words.
+    QStringList headlines;
+    for (const QString &id : m_collector->connectionIds()) {
+        const Snapshot s = m_collector->lastGood(id);
+        if ((m_scope.isEmpty() || m_scope == id) && s.takenAt.isValid()) {
+            headlines << Headline::of(s);
+        }
+    }
+    m_summary->setFullText((total == 0 ? tr("No queues yet.")
+                                       : tr("%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok", nullptr, total)
+                                             .arg(counts[int(QueueStatus::Crit)])
+                                             .arg(counts[int(QueueStatus::Warn)])
+                                             .arg(counts[int(QueueStatus::Unknown)])
+                                             .arg(counts[int(QueueStatus::Ok)]))
+                           + (headlines.isEmpty() ? QString() : QStringLiteral(" — ") + headlines.join(QStringLiteral(" | "))));
     QPalette pal = palette();
     pal.setColor(QPalette::WindowText, counts[int(QueueStatus::Crit)] > 0  ? Theme::color(Theme::Role::Crit, palette())
                                        : counts[int(QueueStatus::Warn)] > 0 ? Theme::color(Theme::Role::Warn, palette())

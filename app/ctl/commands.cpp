@@ -9,6 +9,7 @@
 #include "backendfactory.h"
 #include "alerts/alertengine.h"
 #include "alerts/alertrulesio.h"
+#include "headline.h"
 #include "alerts/webhooknotifier.h"
 #include "cli/check.h"
 #include "cli/snapshotjson.h"
@@ -86,6 +87,7 @@ void printTable(const Snapshot &s)
         }
         out() << l.trimmed() << '\n';
     };
+    out() << Headline::of(s) << "\n\n";
     line(header);
     for (const auto &r : rows) {
         line(r);

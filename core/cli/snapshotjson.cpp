@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "snapshotjson.h"
 
+#include "../headline.h"
+
 #include <QJsonArray>
 
 namespace qd {
@@ -48,6 +50,7 @@ QJsonObject snapshotToJson(const Snapshot &s)
     if (!s.ok()) {
         root.insert(QStringLiteral("error"), s.error);
     }
+    root.insert(QStringLiteral("headline"), Headline::of(s));
     QJsonArray queues;
     for (const QueueStats &q : s.queues) {
         QJsonObject o;

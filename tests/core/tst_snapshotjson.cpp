@@ -3,6 +3,7 @@
 //
 // The `queuedeckctl snapshot --json` contract (DESIGN.md, docs/cli.md): exact keys, unknown is null, never 0.
 #include "cli/snapshotjson.h"
+#include "headline.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -134,6 +135,53 @@ private Q_SLOTS:
         QCOMPARE(
             back.value(QStringLiteral("queues")).toArray().at(0).toObject().value(QStringLiteral("name")).toString(),
             s.queues[0].name);
+    }
+
+    void headlineSaysWhatMattersFirstInTheBackendsWords()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        Snapshot s;
+        s.backend = QStringLiteral("sidekiq");
+        s.takenAt = QDateTime::currentDateTimeUtc();
+        QueueStats def;
+        def.name = QStringLiteral("default");
+        def.waiting = 35000;
+        def.consumers = 0;
+        def.dead = 25;
+        def.stuck = 2;
+        QueueStats mail;
+        mail.name = QStringLiteral("mail");
+        mail.waiting = 0;
+        s.queues = {def, mail};
+        s.workers = {WorkerInfo{QStringLiteral("vm:18192\x1b[2J"), WorkerState::Lost, {QStringLiteral("default")}, 90.0, {}}};
+        s.workersComplete = true;
+        s.totals.processed = 1204311;
+        s.totals.failed = 3412;
+        const QString h = Headline::of(s);
+        QCOMPARE(h, QStringLiteral("Sidekiq: process vm:18192\\u001b[2J lost, 35,000 jobs wait, 1 queue(s) without a consumer, "
+                                   "2 stuck, nothing is processing · lifetime 1,204,311 processed, 3,412 failed · 25 dead"));
+        QCOMPARE(snapshotToJson(s).value(QStringLiteral("headline")).toString(), h);
+        // A broker: messages; letters of a dead-letter queue count as dead, not as waiting.
+        Snapshot r;
+        r.backend = QStringLiteral("rabbitmq");
+        r.takenAt = s.takenAt;
+        QueueStats orders;
+        orders.name = QStringLiteral("orders");
+        orders.waiting = 50;
+        orders.consumers = 1;
+        QueueStats dlq;
+        dlq.name = QStringLiteral("orders.dlq");
+        dlq.waiting = 3;
+        dlq.deadLetterOf = {QStringLiteral("orders")};
+        r.queues = {orders, dlq};
+        r.workers = {WorkerInfo{QStringLiteral("ctag"), WorkerState::Busy, {QStringLiteral("orders")}, 0.0, {}}};
+        r.workersComplete = true;
+        QCOMPARE(Headline::of(r), QStringLiteral("RabbitMQ: 50 messages wait, 1 busy, 0 idle · 3 dead"));
+        Snapshot failed;
+        failed.backend = QStringLiteral("celery");
+        failed.error = QStringLiteral("Connection refused");
+        QCOMPARE(Headline::of(failed), QStringLiteral("Celery: unreachable — Connection refused"));
+        QLocale::setDefault(QLocale::c());
     }
 
     void escapesHostileTextForHumans()

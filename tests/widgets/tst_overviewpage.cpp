@@ -60,7 +60,10 @@ private Q_SLOTS:
         QVERIFY(qobject_cast<SparklineDelegate *>(table->itemDelegateForColumn(QueueOverviewModel::TrendColumn)));
         QCOMPARE(table->model()->index(2, QueueOverviewModel::WaitingColumn).data().toString(), QStringLiteral("—"));
         QVERIFY(page.summaryText().contains(QStringLiteral("1 critical")));
-        QVERIFY2(page.workersText().contains(QStringLiteral("Cards — workers: 0 busy, — idle, 1 lost")), qPrintable(page.workersText()));
+        // The headline in the backend's words: the lost worker by name, what waits, that nothing works.
+        QVERIFY2(page.workersText().startsWith(QStringLiteral("Cards — fake: worker host:web2 pid:222 lost, 6,000 jobs wait, "
+                                                              "nothing is processing")),
+                 qPrintable(page.workersText()));
         QVERIFY(page.workersText().contains(QStringLiteral("no live worker")));
 
         QSignalSpy activated(&page, &OverviewPage::queueActivated);
