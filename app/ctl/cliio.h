@@ -51,7 +51,9 @@ inline bool helpShown(QCommandLineParser &p, const QStringList &arguments, bool 
 {
     parsed = p.parse(arguments);
     if (parsed && p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText();
+        out() << p.helpText()
+              << tr("\nA password never needs to be in the URL: --password-file FILE, $QUEUEDECK_PASSWORD or the\n"
+                    "backend's own variable ($REDISCLI_AUTH, $RABBITMQ_PASSWORD, $PGPASSWORD); see queuedeckctl --help.\n");
         return true;
     }
     return false;

@@ -5,6 +5,7 @@
 
 #include "cliio.h"
 #include "ctlaudit.h"
+#include "ctlsecrets.h"
 
 #include "backendfactory.h"
 #include "alerts/alertengine.h"
@@ -28,9 +29,13 @@ namespace qd::ctl {
 
 namespace {
 
-Result<Snapshot> takeSnapshot(const QString &url)
+Result<Snapshot> takeSnapshot(const QString &text)
 {
-    auto backend = createBackend(url);
+    const auto url = connectionUrl(text);
+    if (!url) {
+        return Result<Snapshot>::failure(url.error());
+    }
+    auto backend = createBackend(url.value());
     if (!backend) {
         return Result<Snapshot>::failure(backend.error());
     }

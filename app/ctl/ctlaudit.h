@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cliio.h"
+#include "ctlsecrets.h"
 
 #include "audit/auditlog.h"
 #include "backend.h"
@@ -15,9 +16,15 @@
 namespace qd::ctl {
 
 /// The backend for a command's URL, or nullptr after printing why (the command exits 2: a usage error).
-inline std::shared_ptr<Backend> openBackend(const QString &url)
+/// The password comes from the URL, --password-file or the environment (ctlsecrets.h).
+inline std::shared_ptr<Backend> openBackend(const QString &text)
 {
-    auto backend = createBackend(url);
+    const auto url = connectionUrl(text);
+    if (!url) {
+        err() << tr("queuedeckctl: %1").arg(url.error()) << '\n';
+        return nullptr;
+    }
+    auto backend = createBackend(url.value());
     if (!backend) {
         err() << tr("queuedeckctl: %1").arg(backend.error()) << '\n';
         return nullptr;

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "cliio.h"
 #include "commands.h"
+#include "ctlsecrets.h"
 #include "textsafety.h"
 
 #include <QCoreApplication>
@@ -14,8 +15,13 @@ int main(int argc, char *argv[])
     QCoreApplication::setOrganizationName(QStringLiteral("Queuedeck"));
     QCoreApplication::setApplicationVersion(QStringLiteral(QD_VERSION));
 
-    const QStringList args = QCoreApplication::arguments();
+    QStringList args = QCoreApplication::arguments();
+    const QString passwordFileError = qd::ctl::takePasswordFileOption(args);
     const QString command = args.size() > 1 ? args.at(1) : QString();
+    if (!passwordFileError.isEmpty()) {
+        qd::ctl::err() << qd::ctl::tr("queuedeckctl: %1").arg(passwordFileError) << '\n';
+        return command == u"check" ? 3 : 2; // check's usage errors are Nagios UNKNOWN
+    }
     if (command == u"snapshot") {
         return qd::ctl::runSnapshot(args);
     }
@@ -102,6 +108,16 @@ int main(int argc, char *argv[])
         "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db,\n"
         "  sidekiq+redis://host:6379/0, rq+redis://…, bullmq+redis://…, celery+redis://… (rediss:// for TLS),\n"
         "  rabbitmq+http(s)://user@host:15672/vhost, celery+amqp://user@host:15672/vhost\n"
+        "\n"
+        "Passwords: never put them in the URL (the process list shows it to every user). Every command that\n"
+        "takes a URL fills in a missing password from, in this order:\n"
+        "  --password-file FILE                  its first line; FILE must not be readable by others (chmod 600),\n"
+        "                                        or - / /dev/stdin / a pipe: --password-file <(pass show queue)\n"
+        "  QUEUEDECK_PASSWORD                    any backend\n"
+        "  REDISCLI_AUTH                         Sidekiq, RQ, BullMQ, Celery over redis:// or rediss://\n"
+        "  RABBITMQ_PASSWORD                     RabbitMQ, Celery over amqp://\n"
+        "  PGPASSWORD                            Delayed::Job on PostgreSQL (libpq's ~/.pgpass works too)\n"
+        "A password in the URL still works, with a warning.\n\n"
         "Run `queuedeckctl <command> --help` for details.\n");
     if (!command.isEmpty() && command != u"--help" && command != u"-h") {
         s << qd::ctl::tr("\nqueuedeckctl: unknown command \"%1\"").arg(qd::escapeForDisplay(command, 60)) << '\n';
