@@ -829,8 +829,8 @@
     </message>
     <message>
         <location filename="../core/alerts/alertrulesio.cpp" line="125"/>
-        <source>Fires when a dead-letter queue holds more letters than this (0: any). Other rules leave dead-letter queues alone.</source>
-        <translation>Löst aus, wenn eine Dead-Letter-Warteschlange mehr Nachrichten als diese hält (0: jede). Andere Regeln lassen Dead-Letter-Warteschlangen in Ruhe.</translation>
+        <source>Fires while new letters arrive in a dead-letter queue (in the last 10 minutes) and it holds more than this (0: any). Other rules leave dead-letter queues alone.</source>
+        <translation>Löst aus, solange neue Nachrichten in einer Dead-Letter-Warteschlange ankommen (in den letzten 10 Minuten) und sie mehr als diese hält (0: jede). Andere Regeln lassen Dead-Letter-Warteschlangen in Ruhe.</translation>
     </message>
     <message>
         <location filename="../core/alerts/alertrulesio.cpp" line="135"/>

@@ -829,7 +829,7 @@
     </message>
     <message>
         <location filename="../core/alerts/alertrulesio.cpp" line="125"/>
-        <source>Fires when a dead-letter queue holds more letters than this (0: any). Other rules leave dead-letter queues alone.</source>
+        <source>Fires while new letters arrive in a dead-letter queue (in the last 10 minutes) and it holds more than this (0: any). Other rules leave dead-letter queues alone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

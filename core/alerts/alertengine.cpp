@@ -386,9 +386,11 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                 break;
             case RuleKind::DeadLetters:
                 if (dlq && q.waiting) {
+                    // New letters are the news: old ones that just sit there are known (the tile shows them), and
+                    // would keep a warning up forever. Warned while letters arrived in the last 10 minutes.
                     value = double(*q.waiting);
-                    target = level(*value, r, st.state);
                     grewFrom = m.depths.isEmpty() ? *q.waiting : m.depths.startDepth();
+                    target = *q.waiting > grewFrom ? level(*value, r, st.state) : AlertState::Ok;
                 } else if (!dlq) {
                     target = AlertState::Ok;
                 }

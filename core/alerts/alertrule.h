@@ -27,7 +27,7 @@ enum class RuleKind : quint8 {
     Unreachable,  ///< connection: the poll failed
     Stale,        ///< connection: no successful poll for `warn` poll intervals
     NotDraining,  ///< per queue: jobs wait and the depth has not fallen, with nothing completing, for this many polls
-    DeadLetters,  ///< per dead-letter queue: letters kept (instead of every other per-queue rule but Depth)
+    DeadLetters,  ///< per dead-letter queue: new letters in the last 10 min (instead of every other per-queue rule but Depth)
     StuckWork,    ///< per queue: jobs held by a lost worker, or taken jobs while nothing completes for `forMs`
 };
 

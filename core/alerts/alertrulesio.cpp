@@ -122,8 +122,8 @@ QString AlertRulesIO::thresholdHelp(RuleKind kind)
         return tr("Fires when more taken jobs than this are stuck: held by a lost worker, or taken while nothing "
                   "completes.");
     case RuleKind::DeadLetters:
-        return tr("Fires when a dead-letter queue holds more letters than this (0: any). Other rules leave "
-                  "dead-letter queues alone.");
+        return tr("Fires while new letters arrive in a dead-letter queue (in the last 10 minutes) and it holds more "
+                  "than this (0: any). Other rules leave dead-letter queues alone.");
     }
     return {};
 }

@@ -3,8 +3,8 @@
 //
 // The other half of the proof: no false alarms. A healthy fleet — a real `sidekiq` process working `default`,
 // `mail` and an empty `idle` queue it serves; a RabbitMQ consumer (pika) acknowledging `orders`, whose dead-letter
-// queue `orders.dlq` keeps 3 letters an hour old — raises nothing critical for 3 polls, and `check` does not exit 2
-// (the dead letters are a warning, 1).
+// queue `orders.dlq` keeps 3 letters an hour old — raises nothing critical for 3 polls, and `check` exits 0 (old
+// dead letters are no news: the dead-letters rule warns while new ones arrive).
 #include "backendfactory.h"
 #include "incidentsupport.h"
 #include "redistestserver.h"
@@ -113,12 +113,11 @@ private Q_SLOTS:
             qInfo().noquote() << "rabbitmq poll" << poll << ":\n" << watch.describe();
             verifyNothingCritical(watch, "rabbitmq");
             QCOMPARE(watch.worst(QStringLiteral("idle")), AlertState::Ok);
-            QCOMPARE(watch.worst(QStringLiteral("orders.dlq"), false), AlertState::Warn); // look at the letters
+            QCOMPARE(watch.worst(QStringLiteral("orders.dlq"), false), AlertState::Ok); // old letters: no news
         }
         const test::CheckRun r = test::checkUrl(rabbitUrl());
         qInfo().noquote() << r.line;
-        QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.line.contains(u"orders.dlq"), qPrintable(r.line));
+        QCOMPARE(r.exitCode, 0);
         m_consumer.kill();
     }
 
