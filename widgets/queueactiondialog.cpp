@@ -191,7 +191,11 @@ void QueueActionDialog::sample(qint64 total)
     q.state = JobState::Waiting;
     q.limit = 200;
     q.withPayload = true;
+    m_sampling = true;
+    updateState();
     whenFinished(m_backend->jobs(q), this, [this, total](const JobPage &page) {
+        m_sampling = false;
+        updateState();
         if (!page.error.isEmpty()) {
             m_sample->setText(tr("No sample of the messages: %1").arg(escapeForDisplay(page.error, 300)));
             m_sample->show();
@@ -215,7 +219,7 @@ void QueueActionDialog::updateState()
     const bool confirmed = !m_confirm || m_confirm->text() == m_queue;
     const Capabilities caps = m_backend->capabilities();
     const bool allowed = m_mode == Mode::Move ? caps.moveToQueue : caps.purge;
-    m_run->setEnabled(!m_running && !m_done && m_audit && allowed && m_counted > 0 && confirmed);
+    m_run->setEnabled(!m_running && !m_done && !m_sampling && m_audit && allowed && m_counted > 0 && confirmed);
     if (!allowed) {
         setStatus(m_mode == Mode::Move
                       ? tr("This connection may not move messages (a read-only profile, or a user without "

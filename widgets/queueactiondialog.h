@@ -75,6 +75,7 @@ private:
     std::optional<UserRule> m_rule;
     QString m_radius;
     bool m_sampleAsked = false;
+    bool m_sampling = false; ///< the sample's peek holds messages until RabbitMQ requeues them: no run meanwhile
     QLabel *m_sample = nullptr;
     quint64 m_countGeneration = 0; ///< a newer count (the destination changed) wins over an older one
     bool m_running = false;

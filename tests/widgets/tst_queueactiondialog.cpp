@@ -77,7 +77,7 @@ private Q_SLOTS:
         QSignalSpy counted(&d, &QueueActionDialog::counted);
         QVERIFY(counted.wait(15000));
         QCOMPARE(d.messageCount(), 2);
-        QVERIFY(d.runButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(d.runButton()->isEnabled(), 15000); // once the sample's peek is back
         auto *target = d.findChild<QComboBox *>();
         QCOMPARE(target->count(), 3); // "where they died", orders, idle — not itself
         QSignalSpy finished(&d, &QueueActionDialog::finished);
@@ -116,7 +116,7 @@ private Q_SLOTS:
         d.setConfirmation(QStringLiteral("Bestellungen"));
         QVERIFY(!d.runButton()->isEnabled());
         d.setConfirmation(queue);
-        QVERIFY(d.runButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(d.runButton()->isEnabled(), 15000); // once the sample's peek is back
         QSignalSpy finished(&d, &QueueActionDialog::finished);
         d.run();
         QVERIFY(finished.wait(30000));
@@ -175,7 +175,7 @@ private Q_SLOTS:
         QVERIFY2(counted.wait(15000), qPrintable(d.statusText()));
         const qint64 n = d.messageCount();
         QVERIFY(n > 0);
-        QVERIFY(d.runButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(d.runButton()->isEnabled(), 15000); // once the sample's peek is back
         QSignalSpy progressed(&d, &QueueActionDialog::progressed);
         QSignalSpy finished(&d, &QueueActionDialog::finished);
         d.run();
