@@ -237,8 +237,9 @@ void BullMqBackend::poll(Connection &c, Finish finish)
                     if (name.startsWith(u'!')) { // lock expired: stalled, held by nobody alive
                         name.remove(0, 1);
                         *q.stuck += 1;
-                        if (!q.stuckHolders.contains(name)) {
-                            q.stuckHolders << (name.isEmpty() ? tr("an unnamed worker") : name);
+                        const QString holder = name.isEmpty() ? tr("an unnamed worker") : name;
+                        if (!q.stuckHolders.contains(holder)) {
+                            q.stuckHolders << holder;
                         }
                         continue;
                     }
