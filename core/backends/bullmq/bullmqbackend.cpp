@@ -232,8 +232,8 @@ void BullMqBackend::poll(Connection &c, Finish finish)
                     q.countExactness = Exactness::Approximate;
                 }
                 q.stuck = 0;
-                for (const Reply &holder : row.elements.at(11).elements) {
-                    QString name = text(holder.str);
+                for (const Reply &lock : row.elements.at(11).elements) {
+                    QString name = text(lock.str);
                     if (name.startsWith(u'!')) { // lock expired: stalled, held by nobody alive
                         name.remove(0, 1);
                         *q.stuck += 1;
