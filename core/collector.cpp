@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "collector.h"
-#include "futurewatch.h"
+#include "pollwithin.h"
 
 #include "backend.h"
 #include "clock.h"
@@ -23,6 +23,11 @@ Collector::~Collector() = default;
 void Collector::setInterval(std::chrono::milliseconds interval)
 {
     m_timer.setInterval(std::max(interval, std::chrono::milliseconds(100)));
+}
+
+void Collector::setPollDeadline(std::chrono::milliseconds deadline)
+{
+    m_pollDeadline = std::max(deadline, std::chrono::milliseconds(100));
 }
 
 std::chrono::milliseconds Collector::interval() const
@@ -127,10 +132,16 @@ void Collector::poll(const QString &id)
     }
     it->inFlight = true;
     const quint64 generation = it->generation;
-    std::shared_ptr<Backend> keepAlive = it->backend;
-    whenFinished(keepAlive->snapshot(), this, [this, id, generation, keepAlive](Snapshot s) {
-        deliver(id, generation, std::move(s));
-    });
+    // A poll past its deadline is published as failed at once, but the next one waits until it has really ended.
+    pollWithin(
+        it->backend, m_pollDeadline, this,
+        [this, id, generation](Snapshot s) { deliver(id, generation, std::move(s)); },
+        [this, id, generation] {
+            auto e = m_entries.find(id);
+            if (e != m_entries.end() && e->generation == generation) {
+                e->inFlight = false;
+            }
+        });
 }
 
 void Collector::deliver(const QString &id, quint64 generation, Snapshot snapshot)
@@ -139,7 +150,6 @@ void Collector::deliver(const QString &id, quint64 generation, Snapshot snapshot
     if (it == m_entries.end() || it->generation != generation) {
         return; // removed or replaced while the poll was in flight
     }
-    it->inFlight = false;
     if (!snapshot.takenAt.isValid()) {
         snapshot.takenAt = m_clock->now();
     }

@@ -18,8 +18,9 @@ class Clock;
 
 /// Polls every connection on an interval and publishes the snapshots. Lives on the GUI (or CLI) thread
 /// but never blocks it: each backend does its I/O on its own thread and answers with a QFuture. A connection
-/// whose previous poll has not answered is skipped (no pile-up on a slow server). Every published snapshot
-/// carries takenAt; a failed poll is published too, so views can say "unreachable since …".
+/// whose previous poll has not ended is skipped (no pile-up on a slow server); a poll still unanswered at its
+/// deadline is published as failed, so a hung or dripping server shows as such. Every published snapshot carries
+/// takenAt; a failed poll is published too, so views can say "unreachable since …".
 class Collector final : public QObject
 {
     Q_OBJECT
@@ -33,6 +34,9 @@ public:
     Clock *clock() const { return m_clock; }
     void setInterval(std::chrono::milliseconds interval);
     std::chrono::milliseconds interval() const;
+    /// How long one poll may take before it is published as failed (default kDefaultPollDeadline, 30 s).
+    void setPollDeadline(std::chrono::milliseconds deadline);
+    std::chrono::milliseconds pollDeadline() const { return m_pollDeadline; }
 
     /// Adds a connection under a stable id and polls it at once if the collector runs.
     void addConnection(const QString &id, const QString &displayName, std::shared_ptr<Backend> backend);
@@ -68,7 +72,7 @@ private:
         Snapshot latest;
         Snapshot lastGood;
         QSet<QString> knownQueues;
-        bool inFlight = false;
+        bool inFlight = false; ///< a poll has not ended (it may have been published as abandoned already)
         bool seenFirst = false;
         quint64 generation = 0;
     };
@@ -80,6 +84,7 @@ private:
     QStringList m_order;
     QHash<QString, Entry> m_entries;
     quint64 m_nextGeneration = 1;
+    std::chrono::milliseconds m_pollDeadline{30'000};
 };
 
 } // namespace qd

@@ -1643,28 +1643,28 @@ Angehalten, weil: %1</translation>
         <translation>„%1“ ist kein Kanal. Verwenden Sie webhook:URL, csv:DATEI oder sql:URL.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="201"/>
-        <location filename="../core/recipients/channels.cpp" line="227"/>
+        <location filename="../core/recipients/channels.cpp" line="229"/>
+        <location filename="../core/recipients/channels.cpp" line="255"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="256"/>
+        <location filename="../core/recipients/channels.cpp" line="284"/>
         <source>The SQLite database %1 does not exist.</source>
         <translation>Die SQLite-Datenbank %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="259"/>
+        <location filename="../core/recipients/channels.cpp" line="287"/>
         <source>Cannot open the database: %1</source>
         <translation>Die Datenbank kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="265"/>
+        <location filename="../core/recipients/channels.cpp" line="293"/>
         <source>Cannot insert into %1: %2 (the table needs the columns %3, %4, %5 and a UNIQUE index on %6)</source>
         <translation>Einfügen in %1 nicht möglich: %2 (die Tabelle braucht die Spalten %3, %4, %5 und einen UNIQUE-Index auf %6)</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="282"/>
+        <location filename="../core/recipients/channels.cpp" line="310"/>
         <source>Cannot insert into %1: %2 (the table needs a UNIQUE index on %3)</source>
         <translation>Einfügen in %1 nicht möglich: %2 (die Tabelle braucht einen UNIQUE-Index auf %3)</translation>
     </message>
@@ -1736,6 +1736,14 @@ Angehalten, weil: %1</translation>
             <numerusform> (+%n weiterer)</numerusform>
             <numerusform> (+%n weitere)</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>qd::Collector</name>
+    <message>
+        <location filename="../core/pollwithin.cpp" line="15"/>
+        <source>No complete answer within %1 s: the poll was abandoned (the server hangs or answers too slowly).</source>
+        <translation>Keine vollständige Antwort innerhalb von %1 s: die Abfrage wurde aufgegeben (der Server hängt oder antwortet zu langsam).</translation>
     </message>
 </context>
 <context>
@@ -3864,32 +3872,32 @@ Betreff: %2
         <translation>%1 neue Nachricht(en) im Postausgang, %2 für diesen Vorfall und diese Vorlage bereits vorhanden.</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="531"/>
+        <location filename="../widgets/notifydialog.cpp" line="534"/>
         <source>Stopping after the message in flight…</source>
         <translation>Halte nach der laufenden Nachricht an…</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="539"/>
+        <location filename="../widgets/notifydialog.cpp" line="542"/>
         <source>Sent %1 · already sent before %2 · failed %3</source>
         <translation>Gesendet %1 · bereits zuvor gesendet %2 · fehlgeschlagen %3</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="541"/>
+        <location filename="../widgets/notifydialog.cpp" line="544"/>
         <source> · stopped: the rest stays in the outbox; Send again resumes it</source>
         <translation> · angehalten: Der Rest bleibt im Postausgang; erneutes Senden setzt fort</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="544"/>
+        <location filename="../widgets/notifydialog.cpp" line="547"/>
         <source> · the outbox failed: %1</source>
         <translation> · Fehler im Postausgang: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="566"/>
+        <location filename="../widgets/notifydialog.cpp" line="569"/>
         <source>%1 failed</source>
         <translation>%1 fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="570"/>
+        <location filename="../widgets/notifydialog.cpp" line="573"/>
         <source>notified affected users of %1 (incident %2): %3</source>
         <translation>betroffene Benutzer von %1 benachrichtigt (Vorfall %2): %3</translation>
     </message>
@@ -3897,45 +3905,46 @@ Betreff: %2
 <context>
     <name>qd::Outbox</name>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="41"/>
+        <location filename="../core/recipients/outbox.cpp" line="75"/>
         <source>The outbox is not open.</source>
         <translation>Der Postausgang ist nicht geöffnet.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="236"/>
+        <location filename="../core/recipients/outbox.cpp" line="270"/>
         <source>Cannot create the directory of the outbox %1.</source>
         <translation>Das Verzeichnis des Postausgangs %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="244"/>
+        <location filename="../core/recipients/outbox.cpp" line="278"/>
         <source>Cannot open the outbox %1: %2</source>
         <translation>Der Postausgang %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="260"/>
-        <location filename="../core/recipients/outbox.cpp" line="270"/>
+        <location filename="../core/recipients/outbox.cpp" line="297"/>
+        <location filename="../core/recipients/outbox.cpp" line="307"/>
+        <location filename="../core/recipients/outbox.cpp" line="312"/>
         <source>%1 is not a usable outbox: %2</source>
         <translation>%1 ist kein verwendbarer Postausgang: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="290"/>
-        <location filename="../core/recipients/outbox.cpp" line="308"/>
-        <location filename="../core/recipients/outbox.cpp" line="321"/>
+        <location filename="../core/recipients/outbox.cpp" line="332"/>
+        <location filename="../core/recipients/outbox.cpp" line="350"/>
+        <location filename="../core/recipients/outbox.cpp" line="363"/>
         <source>Cannot write to the outbox: %1</source>
         <translation>In den Postausgang kann nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="440"/>
+        <location filename="../core/recipients/outbox.cpp" line="482"/>
         <source>Cannot mark %1 sent: %2</source>
         <translation>%1 kann nicht als gesendet markiert werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="458"/>
+        <location filename="../core/recipients/outbox.cpp" line="500"/>
         <source>Cannot mark %1 failed: %2</source>
         <translation>%1 kann nicht als fehlgeschlagen markiert werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="474"/>
+        <location filename="../core/recipients/outbox.cpp" line="516"/>
         <source>Cannot mark %1 skipped: %2</source>
         <translation>%1 kann nicht als übersprungen markiert werden: %2</translation>
     </message>
@@ -4260,87 +4269,87 @@ _Warum ist es passiert?_
         </translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="196"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="200"/>
         <source>No sample of the messages: %1</source>
         <translation>Keine Stichprobe der Nachrichten: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="204"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="208"/>
         <source>(no type)</source>
         <translation>(kein Typ)</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="206"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="210"/>
         <source>Blast radius: %1.</source>
         <translation>Auswirkung: %1.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="207"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="211"/>
         <source>Classes: %1</source>
         <translation>Klassen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="208"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="212"/>
         <source>Users: unknown — no user rule for this connection yet</source>
         <translation>Benutzer: unbekannt – für diese Verbindung gibt es noch keine Benutzerregel</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="221"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="225"/>
         <source>This connection may not move messages (a read-only profile, or a user without the administrator or policymaker tag).</source>
         <translation>Diese Verbindung darf keine Nachrichten verschieben (ein schreibgeschütztes Profil oder ein Benutzer ohne das Tag administrator oder policymaker).</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="223"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="227"/>
         <source>This connection may not purge queues (a read-only profile).</source>
         <translation>Diese Verbindung darf keine Warteschlangen leeren (ein schreibgeschütztes Profil).</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="226"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="230"/>
         <source>The audit log is unavailable, so this action is off.</source>
         <translation>Das Prüfprotokoll ist nicht verfügbar, daher ist diese Aktion ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="228"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="232"/>
         <source>The queue is empty: nothing to do.</source>
         <translation>Die Warteschlange ist leer: Es gibt nichts zu tun.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="245"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="249"/>
         <source>Moving… RabbitMQ moves them server-side.</source>
         <translation>Verschiebe… RabbitMQ verschiebt sie auf dem Server.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="245"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="249"/>
         <source>Purging…</source>
         <translation>Leere…</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="271"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="275"/>
         <source>Moved %1 of %2 so far, in batches; each acknowledged at the source only once RabbitMQ confirmed it.</source>
         <translation>Bisher %1 von %2 stapelweise verschoben; jede wird an der Quelle erst bestätigt, wenn RabbitMQ sie bestätigt hat.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="293"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="297"/>
         <source>Move failed: %1</source>
         <translation>Verschieben fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="297"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="301"/>
         <source>Moved %1 message(s) from %2 to %3.</source>
         <translation>%1 Nachricht(en) von %2 nach %3 verschoben.</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="300"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="304"/>
         <source>%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).</source>
         <translation>%1 noch in %2 gezählt (neu eingegangen, oder die Statistik hinkt einige Sekunden hinterher).</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="318"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="322"/>
         <source>Purge failed: %1</source>
         <translation>Leeren fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="321"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="325"/>
         <source>Purged %1: %2 message(s) deleted.</source>
         <translation>%1 geleert: %2 Nachricht(en) gelöscht.</translation>
     </message>
@@ -4862,12 +4871,17 @@ _Warum ist es passiert?_
 <context>
     <name>qd::Sender</name>
     <message>
-        <location filename="../core/recipients/sender.cpp" line="231"/>
+        <location filename="../core/recipients/sender.cpp" line="172"/>
+        <source>The outbox does not keep the password of %1: give the channel again to send.</source>
+        <translation>Der Postausgang speichert das Passwort von %1 nicht: geben Sie den Kanal erneut an, um zu senden.</translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/sender.cpp" line="257"/>
         <source>already delivered</source>
         <translation>bereits zugestellt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/recipients/sender.cpp" line="243"/>
+        <location filename="../core/recipients/sender.cpp" line="269"/>
         <source>%1 after %n attempt(s)</source>
         <translation>
             <numerusform>%1 nach %n Versuch</numerusform>
@@ -5745,12 +5759,12 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="241"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="240"/>
         <source>an unnamed worker</source>
         <translation>ein unbenannter Worker</translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="263"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="264"/>
         <source>unnamed worker at %1</source>
         <translation>unbenannter Worker unter %1</translation>
     </message>
@@ -5992,9 +6006,14 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::http::Client</name>
     <message>
-        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="69"/>
+        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="117"/>
         <source>The answer from %1 is larger than %2 MiB; it was cut off.</source>
         <translation>Die Antwort von %1 ist größer als %2 MiB; sie wurde abgeschnitten.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="127"/>
+        <source>%1 did not answer in full within %2 s; the request was abandoned.</source>
+        <translation>%1 hat nicht innerhalb von %2 s vollständig geantwortet; die Anfrage wurde aufgegeben.</translation>
     </message>
 </context>
 <context>
@@ -6231,22 +6250,32 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Die Verbindung wurde geschlossen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="439"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="441"/>
+        <source>a JSON object where the list of queues belongs</source>
+        <translation>ein JSON-Objekt, wo die Liste der Warteschlangen hingehört</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="442"/>
+        <source>not a list</source>
+        <translation>keine Liste</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="443"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat nicht mit einer JSON-Liste geantwortet (%2): Ist das der Management-Port?</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="523"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="527"/>
         <source>Queue %1 is %2.</source>
         <translation>Warteschlange %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="541"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="545"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation>Warteschlange %1 stellt %2 Nachrichten pro Minute erneut zu: Möglicherweise scheitert ein Consumer immer wieder an derselben Nachricht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="548"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="552"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Warteschlange %1: %Ln Nachricht bereit und kein Consumer.</numerusform>
@@ -6254,27 +6283,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="555"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="559"/>
         <source>More than %1 dead-letter exchanges: the queues bound to %2 are not marked as dead-letter queues.</source>
         <translation>Mehr als %1 Dead-Letter-Exchanges: die an %2 gebundenen Warteschlangen sind nicht als Dead-Letter-Warteschlangen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="561"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="565"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation>Statistiken pro Warteschlange waren nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="572"/>
         <source>Node %1 is down.</source>
         <translation>Knoten %1 ist ausgefallen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="575"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Speicheralarm: Publisher sind blockiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="574"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="578"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Festplattenalarm: Publisher sind blockiert.</translation>
     </message>
@@ -6312,24 +6341,24 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Redis unter %1 hat den Verbindungsaufbau abgelehnt: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisconnection.cpp" line="290"/>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="292"/>
         <source>Redis at %1 sent a reply nobody asked for; the connection is dropped.</source>
         <translation>Redis unter %1 hat eine unangeforderte Antwort gesendet; die Verbindung wird getrennt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisconnection.cpp" line="359"/>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="361"/>
         <source>Cannot reach Redis at %1: %2</source>
         <translation>Redis unter %1 ist nicht erreichbar: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisconnection.cpp" line="365"/>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="367"/>
         <source>Redis at %1 did not accept the connection within %2 s.</source>
         <translation>Redis unter %1 hat die Verbindung nicht innerhalb von %2 s angenommen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisconnection.cpp" line="370"/>
-        <source>Redis at %1 did not answer within %2 s; the connection is dropped.</source>
-        <translation>Redis unter %1 hat nicht innerhalb von %2 s geantwortet; die Verbindung wird getrennt.</translation>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="372"/>
+        <source>Redis at %1 did not answer in full within %2 s; the connection is dropped.</source>
+        <translation>Redis unter %1 hat nicht innerhalb von %2 s vollständig geantwortet; die Verbindung wird getrennt.</translation>
     </message>
 </context>
 <context>
@@ -6394,27 +6423,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::redis::RespReader</name>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="166"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="174"/>
         <source>Out of memory creating the Redis reply parser.</source>
         <translation>Nicht genug Speicher, um den Parser für Redis-Antworten anzulegen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="196"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="205"/>
         <source>Out of memory buffering a Redis reply.</source>
         <translation>Nicht genug Speicher, um eine Redis-Antwort zwischenzuspeichern.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="215"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="225"/>
         <source>A reply from Redis has more than %L1 elements, the limit; the connection is dropped.</source>
         <translation>Eine Antwort von Redis hat mehr als %L1 Elemente, die Grenze; die Verbindung wird getrennt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="220"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="241"/>
         <source>Redis sent a reply Queuedeck cannot parse (%1); the connection is dropped.</source>
         <translation>Redis hat eine Antwort gesendet, die Queuedeck nicht verarbeiten kann (%1); die Verbindung wird getrennt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="227"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="235"/>
         <source>A reply from Redis is larger than the %L1 MiB limit; the connection is dropped. Raise it with the max_reply_mb URL option if this is expected.</source>
         <translation>Eine Antwort von Redis ist größer als die Grenze von %L1 MiB; die Verbindung wird getrennt. Erhöhen Sie die Grenze mit der URL-Option max_reply_mb, falls dies erwartet ist.</translation>
     </message>

@@ -1638,28 +1638,28 @@ Stopped because: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="201"/>
-        <location filename="../core/recipients/channels.cpp" line="227"/>
+        <location filename="../core/recipients/channels.cpp" line="229"/>
+        <location filename="../core/recipients/channels.cpp" line="255"/>
         <source>Cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="256"/>
+        <location filename="../core/recipients/channels.cpp" line="284"/>
         <source>The SQLite database %1 does not exist.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="259"/>
+        <location filename="../core/recipients/channels.cpp" line="287"/>
         <source>Cannot open the database: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="265"/>
+        <location filename="../core/recipients/channels.cpp" line="293"/>
         <source>Cannot insert into %1: %2 (the table needs the columns %3, %4, %5 and a UNIQUE index on %6)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="282"/>
+        <location filename="../core/recipients/channels.cpp" line="310"/>
         <source>Cannot insert into %1: %2 (the table needs a UNIQUE index on %3)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1731,6 +1731,14 @@ Stopped because: %1</source>
             <numerusform> (+%n more)</numerusform>
             <numerusform> (+%n more)</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>qd::Collector</name>
+    <message>
+        <location filename="../core/pollwithin.cpp" line="15"/>
+        <source>No complete answer within %1 s: the poll was abandoned (the server hangs or answers too slowly).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3842,32 +3850,32 @@ Subject: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="531"/>
+        <location filename="../widgets/notifydialog.cpp" line="534"/>
         <source>Stopping after the message in flight…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="539"/>
+        <location filename="../widgets/notifydialog.cpp" line="542"/>
         <source>Sent %1 · already sent before %2 · failed %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="541"/>
+        <location filename="../widgets/notifydialog.cpp" line="544"/>
         <source> · stopped: the rest stays in the outbox; Send again resumes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="544"/>
+        <location filename="../widgets/notifydialog.cpp" line="547"/>
         <source> · the outbox failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="566"/>
+        <location filename="../widgets/notifydialog.cpp" line="569"/>
         <source>%1 failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="570"/>
+        <location filename="../widgets/notifydialog.cpp" line="573"/>
         <source>notified affected users of %1 (incident %2): %3</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3875,45 +3883,46 @@ Subject: %2
 <context>
     <name>qd::Outbox</name>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="41"/>
+        <location filename="../core/recipients/outbox.cpp" line="75"/>
         <source>The outbox is not open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="236"/>
+        <location filename="../core/recipients/outbox.cpp" line="270"/>
         <source>Cannot create the directory of the outbox %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="244"/>
+        <location filename="../core/recipients/outbox.cpp" line="278"/>
         <source>Cannot open the outbox %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="260"/>
-        <location filename="../core/recipients/outbox.cpp" line="270"/>
+        <location filename="../core/recipients/outbox.cpp" line="297"/>
+        <location filename="../core/recipients/outbox.cpp" line="307"/>
+        <location filename="../core/recipients/outbox.cpp" line="312"/>
         <source>%1 is not a usable outbox: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="290"/>
-        <location filename="../core/recipients/outbox.cpp" line="308"/>
-        <location filename="../core/recipients/outbox.cpp" line="321"/>
+        <location filename="../core/recipients/outbox.cpp" line="332"/>
+        <location filename="../core/recipients/outbox.cpp" line="350"/>
+        <location filename="../core/recipients/outbox.cpp" line="363"/>
         <source>Cannot write to the outbox: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="440"/>
+        <location filename="../core/recipients/outbox.cpp" line="482"/>
         <source>Cannot mark %1 sent: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="458"/>
+        <location filename="../core/recipients/outbox.cpp" line="500"/>
         <source>Cannot mark %1 failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="474"/>
+        <location filename="../core/recipients/outbox.cpp" line="516"/>
         <source>Cannot mark %1 skipped: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4200,87 +4209,87 @@ _Why did it happen?_
         </translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="196"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="200"/>
         <source>No sample of the messages: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="204"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="208"/>
         <source>(no type)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="206"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="210"/>
         <source>Blast radius: %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="207"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="211"/>
         <source>Classes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="208"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="212"/>
         <source>Users: unknown — no user rule for this connection yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="221"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="225"/>
         <source>This connection may not move messages (a read-only profile, or a user without the administrator or policymaker tag).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="223"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="227"/>
         <source>This connection may not purge queues (a read-only profile).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="226"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="230"/>
         <source>The audit log is unavailable, so this action is off.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="228"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="232"/>
         <source>The queue is empty: nothing to do.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="245"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="249"/>
         <source>Moving… RabbitMQ moves them server-side.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="245"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="249"/>
         <source>Purging…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="271"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="275"/>
         <source>Moved %1 of %2 so far, in batches; each acknowledged at the source only once RabbitMQ confirmed it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="293"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="297"/>
         <source>Move failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="297"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="301"/>
         <source>Moved %1 message(s) from %2 to %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="300"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="304"/>
         <source>%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="318"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="322"/>
         <source>Purge failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="321"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="325"/>
         <source>Purged %1: %2 message(s) deleted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4802,12 +4811,17 @@ _Why did it happen?_
 <context>
     <name>qd::Sender</name>
     <message>
-        <location filename="../core/recipients/sender.cpp" line="231"/>
+        <location filename="../core/recipients/sender.cpp" line="172"/>
+        <source>The outbox does not keep the password of %1: give the channel again to send.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/recipients/sender.cpp" line="257"/>
         <source>already delivered</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/recipients/sender.cpp" line="243"/>
+        <location filename="../core/recipients/sender.cpp" line="269"/>
         <source>%1 after %n attempt(s)</source>
         <translation>
             <numerusform>%1 after %n attempt</numerusform>
@@ -5684,12 +5698,12 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="241"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="240"/>
         <source>an unnamed worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="263"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="264"/>
         <source>unnamed worker at %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5931,8 +5945,13 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::http::Client</name>
     <message>
-        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="69"/>
+        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="117"/>
         <source>The answer from %1 is larger than %2 MiB; it was cut off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="127"/>
+        <source>%1 did not answer in full within %2 s; the request was abandoned.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -6170,22 +6189,32 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="439"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="441"/>
+        <source>a JSON object where the list of queues belongs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="442"/>
+        <source>not a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="443"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="523"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="527"/>
         <source>Queue %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="541"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="545"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="548"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="552"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Queue %1: %Ln message ready and no consumer.</numerusform>
@@ -6193,27 +6222,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="555"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="559"/>
         <source>More than %1 dead-letter exchanges: the queues bound to %2 are not marked as dead-letter queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="561"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="565"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="572"/>
         <source>Node %1 is down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="575"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="574"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="578"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6251,23 +6280,23 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisconnection.cpp" line="290"/>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="292"/>
         <source>Redis at %1 sent a reply nobody asked for; the connection is dropped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisconnection.cpp" line="359"/>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="361"/>
         <source>Cannot reach Redis at %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisconnection.cpp" line="365"/>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="367"/>
         <source>Redis at %1 did not accept the connection within %2 s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/redisconnection.cpp" line="370"/>
-        <source>Redis at %1 did not answer within %2 s; the connection is dropped.</source>
+        <location filename="../core/backends/redis/redisconnection.cpp" line="372"/>
+        <source>Redis at %1 did not answer in full within %2 s; the connection is dropped.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -6333,27 +6362,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::redis::RespReader</name>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="166"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="174"/>
         <source>Out of memory creating the Redis reply parser.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="196"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="205"/>
         <source>Out of memory buffering a Redis reply.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="215"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="225"/>
         <source>A reply from Redis has more than %L1 elements, the limit; the connection is dropped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="220"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="241"/>
         <source>Redis sent a reply Queuedeck cannot parse (%1); the connection is dropped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/respreader.cpp" line="227"/>
+        <location filename="../core/backends/redis/respreader.cpp" line="235"/>
         <source>A reply from Redis is larger than the %L1 MiB limit; the connection is dropped. Raise it with the max_reply_mb URL option if this is expected.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -5,12 +5,14 @@
 
 #include "cliio.h"
 #include "ctlaudit.h"
+#include "ctldeadline.h"
 #include "ctlsecrets.h"
 
 #include "backendfactory.h"
 #include "alerts/alertengine.h"
 #include "alerts/alertrulesio.h"
 #include "headline.h"
+#include "pollwithin.h"
 #include "alerts/webhooknotifier.h"
 #include "cli/check.h"
 #include "cli/snapshotjson.h"
@@ -321,6 +323,7 @@ int runCheck(const QStringList &arguments)
         list = fromFile.value();
     }
     const auto snap = takeSnapshot(p.positionalArguments().at(1));
+    disarmDeadline(); // the answer is in: what is printed now is the verdict, not "no answer in time"
     if (!snap) {
         return usage(snap.error());
     }
@@ -443,7 +446,12 @@ int runWatch(const QStringList &arguments)
     timer.setInterval(int(intervalMs));
     auto pollOnce = [&] {
         timer.stop(); // one poll at a time, however slow the backend
-        whenFinished(backend->snapshot(), &timer, [&](const Snapshot &s) {
+        // A poll that has not answered within its deadline is evaluated as failed (the connection alert fires);
+        // the next one waits until it has really ended.
+        pollWithin(backend, kDefaultPollDeadline, &timer, [&](Snapshot s) {
+            if (!s.takenAt.isValid()) {
+                s.takenAt = QDateTime::currentDateTimeUtc();
+            }
             for (const AlertChange &c : engine.evaluate(id, s, intervalMs)) {
                 if (p.isSet(webhook)) {
                     ++pendingDeliveries;
@@ -468,9 +476,11 @@ int runWatch(const QStringList &arguments)
             if (polls > 0 && ++done >= polls) {
                 finished = true;
                 maybeQuit();
-                return;
             }
-            timer.start();
+        }, [&] {
+            if (!finished) {
+                timer.start();
+            }
         });
     };
     QObject::connect(&timer, &QTimer::timeout, &timer, pollOnce);

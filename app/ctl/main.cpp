@@ -2,11 +2,14 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "cliio.h"
 #include "commands.h"
+#include "ctldeadline.h"
 #include "ctlsecrets.h"
 #include "textsafety.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
+
+#include <optional>
 
 int main(int argc, char *argv[])
 {
@@ -18,10 +21,15 @@ int main(int argc, char *argv[])
     QStringList args = QCoreApplication::arguments();
     const QString passwordFileError = qd::ctl::takePasswordFileOption(args);
     const QString command = args.size() > 1 ? args.at(1) : QString();
-    if (!passwordFileError.isEmpty()) {
-        qd::ctl::err() << qd::ctl::tr("queuedeckctl: %1").arg(passwordFileError) << '\n';
-        return command == u"check" ? 3 : 2; // check's usage errors are Nagios UNKNOWN
+    std::optional<double> deadline;
+    const QString deadlineError = qd::ctl::takeDeadlineOption(args, deadline);
+    for (const QString &error : {passwordFileError, deadlineError}) {
+        if (!error.isEmpty()) {
+            qd::ctl::err() << qd::ctl::tr("queuedeckctl: %1").arg(error) << '\n';
+            return command == u"check" ? 3 : 2; // check's usage errors are Nagios UNKNOWN
+        }
     }
+    qd::ctl::armDeadline(command, deadline.value_or(qd::ctl::defaultDeadlineSeconds(command)));
     if (command == u"snapshot") {
         return qd::ctl::runSnapshot(args);
     }
@@ -118,6 +126,9 @@ int main(int argc, char *argv[])
         "  RABBITMQ_PASSWORD                     RabbitMQ, Celery over amqp://\n"
         "  PGPASSWORD                            Delayed::Job on PostgreSQL (libpq's ~/.pgpass works too)\n"
         "A password in the URL still works, with a warning.\n\n"
+        "Deadline: every command ends within --deadline S seconds whatever the server does (check: UNKNOWN,\n"
+        "  exit 3; others: exit 1). Default 30 s for snapshot, check, jobs, workers, affected and runs; an hour\n"
+        "  for actions (a bulk run cut short is resumable); none for watch, whose every poll has 30 s. 0: none.\n\n"
         "Run `queuedeckctl <command> --help` for details.\n");
     if (!command.isEmpty() && command != u"--help" && command != u"-h") {
         s << qd::ctl::tr("\nqueuedeckctl: unknown command \"%1\"").arg(qd::escapeForDisplay(command, 60)) << '\n';

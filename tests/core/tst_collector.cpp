@@ -71,6 +71,34 @@ private Q_SLOTS:
         QCOMPARE(slow->calls(), 2);
     }
 
+    void aHungPollFailsAtItsDeadlineAndIsNotStacked()
+    {
+        // A server that drips one byte at a time never finishes a poll: the board must say so within the deadline
+        // rather than keep the last numbers "fresh", and must not pile a second poll onto the hung one.
+        ManualClock clock;
+        Collector c(&clock);
+        c.setPollDeadline(std::chrono::milliseconds(200));
+        QCOMPARE(c.pollDeadline(), std::chrono::milliseconds(200));
+        auto hung = std::make_shared<FakeBackend>(&clock, /*manualRelease=*/true);
+        c.addConnection(QStringLiteral("h"), QStringLiteral("Hung"), hung);
+        QSignalSpy spy(&c, &Collector::snapshotReady);
+        c.start();
+        QTRY_COMPARE(spy.count(), 1);
+        const auto failed = spy.at(0).at(1).value<Snapshot>();
+        QVERIFY(!failed.ok());
+        QVERIFY2(failed.error.contains(u"within 0.2 s"), qPrintable(failed.error));
+        QCOMPARE(failed.takenAt, clock.now());
+        QCOMPARE(failed.backend, QStringLiteral("fake"));
+        c.pollNow();
+        QCOMPARE(hung->calls(), 1); // still running on the server: no second poll
+        hung->release(); // the late answer is dropped: its numbers are of an unknown moment
+        QTRY_VERIFY((c.pollNow(), hung->calls() == 2)); // once it has ended, the next poll goes out
+        QCOMPARE(spy.count(), 1);
+        hung->release();
+        QTRY_COMPARE(spy.count(), 2);
+        QVERIFY(spy.at(1).at(1).value<Snapshot>().ok());
+    }
+
     void oneFailingConnectionDoesNotStopOthers()
     {
         ManualClock clock;

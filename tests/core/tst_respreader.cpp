@@ -150,6 +150,39 @@ private Q_SLOTS:
         QVERIFY(!reader.feed(QByteArrayLiteral("+OK\r\n"))); // stays broken: the connection must be dropped
     }
 
+    void manyStringsEachUnderTheCapAreCappedTogether()
+    {
+        // 40 strings of 50 KB, each far under a 1 MiB cap, add up to 2 MB: the reply as a whole is refused.
+        RespReader reader(RespReader::Limits{1 << 20, 1000});
+        const QByteArray one = "$50000\r\n" + QByteArray(50000, 'x') + "\r\n";
+        QVERIFY(reader.feed(QByteArrayLiteral("*40\r\n")));
+        int fed = 0;
+        while (fed < 40 && !reader.hasError()) {
+            reader.feed(one); // fed as a server streams it, one string at a time
+            ++fed;
+            QVERIFY(!reader.next());
+        }
+        QVERIFY(reader.hasError());
+        QVERIFY2(reader.error().contains(u"larger than"), qPrintable(reader.error()));
+        QVERIFY2(fed <= 22, qPrintable(QString::number(fed))); // refused once the cap is passed, not at the end
+    }
+
+    void manySmallIntegersCountTheirMemory()
+    {
+        // 100,000 integers are 400 KB on the wire but several MB as replies: their slots count towards the cap.
+        RespReader reader(RespReader::Limits{1 << 20, 10'000'000});
+        QVERIFY(reader.feed("*100000\r\n" + QByteArray(":1\r\n").repeated(100000)));
+        QVERIFY(!reader.next());
+        QVERIFY(reader.hasError());
+        QVERIFY2(reader.error().contains(u"larger than"), qPrintable(reader.error()));
+        // the same reply fits a cap that has room for it
+        RespReader roomy(RespReader::Limits{64 << 20, 10'000'000});
+        QVERIFY(roomy.feed("*100000\r\n" + QByteArray(":1\r\n").repeated(100000)));
+        const auto r = roomy.next();
+        QVERIFY(r);
+        QCOMPARE(r->elements.size(), 100000);
+    }
+
     void hugeArrayHeaderIsRefusedBeforeAllocating()
     {
         RespReader reader(RespReader::Limits{1 << 20, 1000});

@@ -3,14 +3,23 @@
 #include "httpclient.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslConfiguration>
+#include <QTimer>
 
 namespace qd::http {
 
 class Client::Worker final : public QObject
 {
+    struct State
+    {
+        QByteArray received;
+        bool capped = false;
+        bool late = false;
+    };
+
 public:
     Worker(QUrl base, Options options) : m_base(std::move(base)), m_options(std::move(options)) {}
 
@@ -49,30 +58,81 @@ public:
                     : verb == "DELETE" ? m_nam->deleteResource(request)
                                        : m_nam->post(request, body);
         }
-        auto received = std::make_shared<QByteArray>();
-        auto capped = std::make_shared<bool>(false);
+        auto state = std::make_shared<State>();
+        m_inFlight.insert(reply, state);
         const qint64 cap = m_options.maxBodyBytes;
-        QObject::connect(reply, &QNetworkReply::readyRead, reply, [reply, received, capped, cap] {
-            received->append(reply->readAll());
-            if (received->size() > cap && !*capped) {
-                *capped = true;
+        // Qt would otherwise buffer the whole answer as fast as the server sends it, whatever we read: a small read
+        // buffer makes the cap hold while the answer streams, not after it.
+        reply->setReadBufferSize(1 << 20);
+        QObject::connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, state, cap] {
+            bool known = false;
+            const qint64 announced = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&known);
+            if (known && announced > cap && !state->capped) {
+                state->capped = true; // refused before its first byte
                 reply->abort();
             }
         });
-        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, received, capped, cap, url, done] {
+        // The cap holds for everything in flight on this client together: a poll's parallel requests to a server
+        // that streams endlessly on each must not hold the cap several times over.
+        QObject::connect(reply, &QNetworkReply::readyRead, reply, [this, reply, state, cap] {
+            const QByteArray chunk = reply->readAll();
+            if (state->capped) {
+                return;
+            }
+            state->received.append(chunk);
+            m_inFlightBytes += chunk.size();
+            if (m_inFlightBytes > cap) {
+                // Every answer in flight is dropped with it: they are parts of one poll that has failed anyway,
+                // and a server streaming without end on each would otherwise be read to the cap once per request.
+                const auto inFlight = m_inFlight;
+                for (auto it = inFlight.cbegin(); it != inFlight.cend(); ++it) {
+                    State &other = *it.value();
+                    if (!other.capped) {
+                        other.capped = true;
+                        m_inFlightBytes -= other.received.size();
+                        other.received = QByteArray(); // nothing of it is used: give the memory back now
+                        it.key()->abort();
+                    }
+                }
+            }
+        });
+        // A wall-clock deadline for the whole exchange: the transfer timeout restarts with every byte, so a server
+        // that drips one byte a second would keep the request alive forever.
+        auto *deadline = new QTimer(reply);
+        deadline->setSingleShot(true);
+        QObject::connect(deadline, &QTimer::timeout, reply, [reply, state] {
+            state->late = true;
+            reply->abort();
+        });
+        deadline->start(m_options.timeoutMs);
+        const int timeoutMs = m_options.timeoutMs;
+        QObject::connect(reply, &QNetworkReply::finished, reply, [this, reply, state, cap, url, done, timeoutMs] {
             reply->deleteLater();
-            received->append(reply->readAll());
+            m_inFlight.remove(reply);
+            m_inFlightBytes -= state->received.size();
             Response r;
             r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            r.bytes = received->size();
-            if (*capped) {
+            const QByteArray rest = state->capped ? QByteArray() : reply->readAll();
+            if (state->capped || state->received.size() + rest.size() > cap) {
                 r.error = QCoreApplication::translate("qd::http::Client", "The answer from %1 is larger than %2 MiB; it was cut off.")
                               .arg(url.host())
                               .arg(cap / (1024 * 1024));
+                r.status = 0;
+                done(std::move(r));
+                return;
+            }
+            state->received.append(rest);
+            r.bytes = state->received.size();
+            if (state->late) {
+                r.error = QCoreApplication::translate("qd::http::Client",
+                                                      "%1 did not answer in full within %2 s; the request was abandoned.")
+                              .arg(url.host())
+                              .arg(timeoutMs / 1000.0);
+                r.status = 0;
             } else if (r.status == 0) {
                 r.error = reply->errorString();
             }
-            r.body = std::move(*received);
+            r.body = std::move(state->received);
             done(std::move(r));
         });
     }
@@ -81,6 +141,8 @@ private:
     QUrl m_base;
     Options m_options;
     QNetworkAccessManager *m_nam = nullptr;
+    QHash<QNetworkReply *, std::shared_ptr<State>> m_inFlight;
+    qint64 m_inFlightBytes = 0; ///< body bytes held by every request still in flight
 };
 
 Client::Client(QUrl base, Options options, const QString &threadName)

@@ -27,12 +27,13 @@ struct Options
     QString user;
     QString password;
     QString caFile;               ///< extra CAs for https (PEM)
-    int timeoutMs = 15'000;
+    int timeoutMs = 15'000;       ///< wall clock for the whole request: bytes arriving do not extend it
     qint64 maxBodyBytes = 64LL * 1024 * 1024;
 };
 
 /// A QNetworkAccessManager on its own thread; requests are asynchronous and answered on that thread.
-/// Basic auth is sent up front (no 401 round trip); https verifies the peer; bodies over the cap are aborted.
+/// Basic auth is sent up front (no 401 round trip); https verifies the peer; an answer is aborted as soon as it
+/// passes the cap (at once when its Content-Length says it will) or its wall-clock deadline.
 class Client final
 {
 public:

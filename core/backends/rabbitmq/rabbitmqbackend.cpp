@@ -436,8 +436,12 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
         } else {
             const QJsonDocument &doc = poll->queuesJson;
             if (!doc.isArray()) {
+                // A wrong type is an error, never an empty list: an object or a number means no queue is known.
+                const QString what = poll->queuesParse.error != QJsonParseError::NoError ? poll->queuesParse.errorString()
+                                     : doc.isObject() ? Tr::tr("a JSON object where the list of queues belongs")
+                                                      : Tr::tr("not a list");
                 s.error = Tr::tr("The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?")
-                              .arg(p->endpoint, poll->queuesParse.errorString());
+                              .arg(p->endpoint, what);
             } else {
                 QHash<QString, int> consumersPerQueue;
                 bool consumersKnown = poll->consumers.status == 200;

@@ -132,7 +132,7 @@ void Connection::send(QList<Command> commands, Done done)
         deliver(std::move(done), Batch{});
         return;
     }
-    Pending p{std::move(commands), {}, std::move(done)};
+    Pending p{std::move(commands), {}, std::move(done), {}};
     switch (m_phase) {
     case Phase::Ready:
         write(std::move(p));
@@ -251,7 +251,7 @@ void Connection::onConnected()
                           m_waiting.pop_front();
                           write(std::move(p));
                       }
-                  }});
+                  }, {}});
 }
 
 void Connection::write(Pending &&p)
@@ -264,6 +264,7 @@ void Connection::write(Pending &&p)
     m_stats.commands += p.commands.size();
     m_stats.bytesOut += bytes.size();
     m_socket->write(bytes);
+    p.deadline = QDeadlineTimer(m_options.replyTimeoutMs);
     m_inflight.push_back(std::move(p));
     armTimer();
 }
@@ -271,7 +272,8 @@ void Connection::write(Pending &&p)
 void Connection::armTimer()
 {
     if (!m_inflight.empty()) {
-        m_timer->start(m_options.replyTimeoutMs);
+        // The oldest batch's wall-clock deadline: a server that drips a byte at a time cannot keep it alive.
+        m_timer->start(int(std::clamp<qint64>(m_inflight.front().deadline.remainingTime(), 0, m_options.replyTimeoutMs)));
     } else if (m_phase == Phase::Ready) {
         m_timer->stop();
     }
@@ -344,7 +346,7 @@ void Connection::complete(Pending &&p)
                           original->replies[retry.at(k)] = b.replies.at(k);
                       }
                       original->done(Batch{std::move(original->replies), {}});
-                  }});
+                  }, {}});
 }
 
 void Connection::onSocketError()
@@ -367,7 +369,7 @@ void Connection::onTimeout()
                     .arg(m_options.connectTimeoutMs / 1000.0),
                 true);
     } else if (!m_inflight.empty()) {
-        failAll(tr("Redis at %1 did not answer within %2 s; the connection is dropped.")
+        failAll(tr("Redis at %1 did not answer in full within %2 s; the connection is dropped.")
                     .arg(m_options.endpoint())
                     .arg(m_options.replyTimeoutMs / 1000.0),
                 true);

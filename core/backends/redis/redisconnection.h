@@ -6,6 +6,7 @@
 #include "../../result.h"
 #include "respreader.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFuture>
 #include <QObject>
@@ -170,6 +171,7 @@ private:
         QList<Command> commands;
         QList<Reply> replies;
         Done done;
+        QDeadlineTimer deadline; ///< set when written; bytes arriving never extend it (a dripping server)
     };
 
     void startConnecting();

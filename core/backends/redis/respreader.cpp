@@ -22,7 +22,8 @@ RespReader::Counters *countersOf(const redisReadTask *task)
 Reply *place(const redisReadTask *task)
 {
     if (auto *c = countersOf(task)) {
-        if (++c->elements > c->maxElements) {
+        c->bytes += qint64(sizeof(Reply));
+        if (++c->elements > c->maxElements || c->bytes > c->maxBytes) {
             return nullptr;
         }
     }
@@ -38,6 +39,9 @@ Reply *place(const redisReadTask *task)
 
 void *createString(const redisReadTask *task, char *str, size_t len)
 {
+    if (auto *c = countersOf(task)) {
+        c->bytes += qint64(len); // the reply as a whole counts, not each string on its own
+    }
     Reply *r = place(task);
     if (!r) {
         return nullptr;
@@ -60,6 +64,10 @@ void *createArray(const redisReadTask *task, int elements)
         // Refuse before allocating: the children would each count once when placed.
         if (elements > c->maxElements - c->elements) {
             c->elements = c->maxElements + 1;
+            return nullptr;
+        }
+        if (qint64(elements) * qint64(sizeof(Reply)) > c->maxBytes - c->bytes) {
+            c->bytes = c->maxBytes + 1;
             return nullptr;
         }
     }
@@ -167,6 +175,7 @@ RespReader::RespReader(Limits limits) : m_limits(limits), m_reader(redisReaderCr
         return;
     }
     m_counters.maxElements = m_limits.maxElements;
+    m_counters.maxBytes = m_limits.maxReplyBytes;
     m_reader->privdata = &m_counters; // redisReaderSetPrivdata casts the pointer to int
 }
 
@@ -208,6 +217,7 @@ std::optional<Reply> RespReader::next()
     // hiredis builds a reply across calls as its bytes arrive; the element count runs until it completes.
     void *obj = nullptr;
     const int rc = redisReaderGetReply(m_reader, &obj);
+    const qint64 unparsed = qint64(m_reader->len - m_reader->pos);
     if (m_counters.elements > m_limits.maxElements) {
         if (obj) {
             freeObject(obj);
@@ -216,23 +226,29 @@ std::optional<Reply> RespReader::next()
                  .arg(m_limits.maxElements));
         return std::nullopt;
     }
+    // What the reply in progress holds (its parsed elements) plus what waits in the buffer: one cap for the whole
+    // reply, so 40 strings of 50 MB or 16 M small integers are refused as early as one 100 MB string.
+    if (m_counters.bytes + (obj ? 0 : unparsed) > m_limits.maxReplyBytes) {
+        if (obj) {
+            freeObject(obj);
+        }
+        fail(Tr::tr("A reply from Redis is larger than the %L1 MiB limit; the connection is dropped. "
+                    "Raise it with the max_reply_mb URL option if this is expected.")
+                 .arg(m_limits.maxReplyBytes / (1024 * 1024)));
+        return std::nullopt;
+    }
     if (rc != REDIS_OK) {
         fail(Tr::tr("Redis sent a reply Queuedeck cannot parse (%1); the connection is dropped.")
                  .arg(QString::fromLatin1(m_reader->errstr)));
         return std::nullopt;
     }
-    const qint64 unparsed = qint64(m_reader->len - m_reader->pos);
     if (!obj) {
-        if (unparsed > m_limits.maxReplyBytes) {
-            fail(Tr::tr("A reply from Redis is larger than the %L1 MiB limit; the connection is dropped. "
-                    "Raise it with the max_reply_mb URL option if this is expected.")
-                     .arg(m_limits.maxReplyBytes / (1024 * 1024)));
-        }
         m_pending = unparsed;
         return std::nullopt;
     }
     m_pending = unparsed;
     m_counters.elements = 0;
+    m_counters.bytes = 0;
     Reply out = std::move(*static_cast<Reply *>(obj));
     freeObject(obj);
     return out;

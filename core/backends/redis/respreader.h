@@ -40,7 +40,8 @@ struct Reply
 
 /// Incremental RESP parser over hiredis' redisReader (the reader only: no hiredis networking or TLS).
 /// Feed bytes as they arrive, then take complete replies with next(). Limits guard against a hostile or
-/// broken server: a reply larger than maxReplyBytes, or an array with more than maxElements elements in
+/// broken server: a reply larger than maxReplyBytes as a whole (its elements' strings and slots plus what waits
+/// in the buffer), or an array with more than maxElements elements in
 /// total, is a protocol error, after which the reader is unusable and the connection must be dropped.
 class RespReader
 {
@@ -72,6 +73,8 @@ public:
     {
         qint64 elements = 0;
         qint64 maxElements = 0;
+        qint64 bytes = 0;     ///< memory the reply in progress holds so far: its strings and element slots
+        qint64 maxBytes = 0;
     };
 
 private:
