@@ -499,7 +499,7 @@ void NotifyDialog::send()
     m_status->setText(tr("Writing %Ln message(s) to the outbox…", nullptr, int(messages.size())));
     m_send->setEnabled(false);
     m_dryRun->setEnabled(false);
-    whenFinished(m_outbox->enqueue(incident, t.name(), channel, messages), this, [this, incident](const EnqueueResult &r) {
+    whenFinished(m_outbox->enqueue(incident, t.name(), channel, messages), this, [this, incident, channel](const EnqueueResult &r) {
         if (!r.error.isEmpty()) {
             m_status->setText(tr("The outbox refused the messages: %1 — nothing was sent.").arg(escapeForDisplay(r.error, 400)));
             updateButtons();
@@ -519,6 +519,9 @@ void NotifyDialog::send()
         m_status->setText(tr("%1 new message(s) in the outbox, %2 already there for this incident and template.")
                               .arg(r.queued)
                               .arg(r.skippedDuplicate));
+        if (const auto spec = ChannelSpec::parse(channel)) {
+            m_sender->setChannels({spec.value()}); // its password: the outbox keeps the channel without it
+        }
         m_sender->start(incident);
         updateButtons();
     });

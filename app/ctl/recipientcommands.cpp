@@ -199,10 +199,12 @@ QString firstLine(const QString &text)
     return text.section(u'\n', 0, 0).trimmed();
 }
 
-/// Runs the sender over `incident` to the end, printing progress to stderr.
-SendSummary drain(Outbox &outbox, const QString &incident)
+/// Runs the sender over `incident` to the end through `channel` (with its password, which the outbox does not
+/// keep), printing progress to stderr.
+SendSummary drain(Outbox &outbox, const QString &incident, const ChannelSpec &channel)
 {
     Sender sender(&outbox);
+    sender.setChannels({channel});
     QEventLoop loop;
     SendSummary summary;
     QObject::connect(&sender, &Sender::progress, &loop, [](qint64 done, qint64 total) {
@@ -462,7 +464,7 @@ int runNotify(const QStringList &arguments)
     }
     err().flush();
 
-    const SendSummary sent = drain(*outbox, incidentId);
+    const SendSummary sent = drain(*outbox, incidentId, ch.value());
 
     QStringList failures;
     int failed = 0;

@@ -157,7 +157,35 @@ Result<ChannelSpec> ChannelSpec::parse(const QString &specText)
         return c;
     }
     return Result<ChannelSpec>::failure(
-        Tr::tr("\"%1\" is not a channel. Use webhook:URL, csv:FILE or sql:URL.").arg(specText));
+        Tr::tr("\"%1\" is not a channel. Use webhook:URL, csv:FILE or sql:URL.").arg(withoutSecrets(specText)));
+}
+
+QString ChannelSpec::withoutSecrets(const QString &specText)
+{
+    QString out = specText;
+    qsizetype from = 0;
+    while ((from = out.indexOf(QStringLiteral("://"), from)) >= 0) {
+        const qsizetype authority = from + 3;
+        qsizetype end = authority;
+        while (end < out.size() && out.at(end) != u'/' && out.at(end) != u'?' && out.at(end) != u'#') {
+            ++end;
+        }
+        const qsizetype at = out.lastIndexOf(u'@', end - 1);
+        if (at >= authority) {
+            const qsizetype colon = out.indexOf(u':', authority);
+            if (colon >= 0 && colon < at) {
+                out.remove(colon, at - colon); // keeps the user name: it says whose password to give again
+                end -= at - colon;
+            }
+        }
+        from = end;
+    }
+    return out;
+}
+
+bool ChannelSpec::needsPassword() const
+{
+    return kind == Kind::Webhook && !url.userName().isEmpty() && url.password().isEmpty();
 }
 
 QString ChannelSpec::displayString() const

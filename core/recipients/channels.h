@@ -59,6 +59,14 @@ public:
 
     static Result<ChannelSpec> parse(const QString &spec);
     QString displayString() const; ///< without any password
+    /// The spec as the outbox keeps it: the same channel without the password of its URL. The run that sends
+    /// gives the channel again (Sender::setChannels) to supply it; PostgreSQL also finds $PGPASSWORD/~/.pgpass.
+    QString storedString() const { return withoutSecrets(spec); }
+    /// True when sending needs a password that storedString() does not keep (a webhook's user:password@).
+    bool needsPassword() const;
+    /// `spec` with the password of the URL in it cut (`scheme://user:pw@host` → `scheme://user@host`); also for
+    /// text that is not a valid channel, so an error can quote it.
+    static QString withoutSecrets(const QString &spec);
 };
 
 /// What a channel said about one message.

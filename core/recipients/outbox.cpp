@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "outbox.h"
+#include "channels.h"
 #include "privatefiles.h"
 
 #include "../clock.h"
@@ -29,6 +30,39 @@
 namespace qd {
 
 namespace {
+
+/// Rewrites every channel spec that still holds a password to the same spec without it, then checkpoints the WAL
+/// so the old text is left in neither file. Empty, or the database's error.
+QString removeStoredPasswords(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT DISTINCT channel FROM outbox"))) {
+        return q.lastError().text();
+    }
+    QStringList withSecrets;
+    while (q.next()) {
+        const QString channel = q.value(0).toString();
+        if (ChannelSpec::withoutSecrets(channel) != channel) {
+            withSecrets << channel;
+        }
+    }
+    if (withSecrets.isEmpty()) {
+        return {};
+    }
+    QSqlQuery update(db);
+    update.prepare(QStringLiteral("UPDATE outbox SET channel = ? WHERE channel = ?"));
+    for (const QString &channel : std::as_const(withSecrets)) {
+        update.addBindValue(ChannelSpec::withoutSecrets(channel));
+        update.addBindValue(channel);
+        if (!update.exec()) {
+            return update.lastError().text();
+        }
+    }
+    if (!q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"))) {
+        return q.lastError().text();
+    }
+    return {};
+}
 
 /// lupdate files Tr::tr() strings under the context the runtime looks them up in.
 struct Tr
@@ -172,7 +206,8 @@ struct Outbox::Private
     QSqlDatabase db() const { return QSqlDatabase::database(name, false); }
 
     /// Due messages, oldest first; `now` decides which failed ones are due and which leases have expired.
-    QList<OutboxMessage> due(int limit, const QString &incident, qint64 now) const
+    /// `failedDueBy`: a failed message is due when its retry time is at or before it (≤ now).
+    QList<OutboxMessage> due(int limit, const QString &incident, qint64 now, qint64 failedDueBy) const
     {
         QList<OutboxMessage> out;
         QSqlQuery q(db());
@@ -180,7 +215,7 @@ struct Outbox::Private
                   QStringLiteral(" FROM outbox WHERE (status = 'queued' OR (status = 'failed' AND next_attempt_at IS NOT"
                                  " NULL AND next_attempt_at <= ?)) AND (lease_until IS NULL OR lease_until <= ?)"
                                  " AND (? = '' OR incident = ?) ORDER BY id LIMIT ?"));
-        q.addBindValue(now);
+        q.addBindValue(std::min(now, failedDueBy));
         q.addBindValue(now);
         q.addBindValue(text(incident));
         q.addBindValue(text(incident));
@@ -247,7 +282,10 @@ QString Outbox::open()
         // synchronous=NORMAL: in WAL mode a commit survives a crash of the app, only a power cut can lose the
         // last ones — and a lost "sent" mark means a resend the channel recognises by its idempotency key, a lost
         // enqueue one the next run makes again. It saves two fsyncs per message (10,000 recipients: minutes).
-        if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !q.exec(QStringLiteral("PRAGMA synchronous=NORMAL")) ||
+        // secure_delete: what an UPDATE replaces (a password cut out of an old row) is overwritten, not left in a
+        // free page of the file.
+        if (!q.exec(QStringLiteral("PRAGMA secure_delete=ON")) || !q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+            !q.exec(QStringLiteral("PRAGMA synchronous=NORMAL")) ||
             !q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY,"
                                    " key TEXT NOT NULL UNIQUE, incident TEXT NOT NULL, template TEXT NOT NULL,"
                                    " channel TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL,"
@@ -268,6 +306,11 @@ QString Outbox::open()
         }
         if (!hasOwner && !q.exec(QStringLiteral("ALTER TABLE outbox ADD COLUMN lease_owner TEXT"))) {
             return Tr::tr("%1 is not a usable outbox: %2").arg(p->path, q.lastError().text());
+        }
+        // Outboxes written before channels were stored without their password: cut it out of them now.
+        const QString migrateError = removeStoredPasswords(db);
+        if (!migrateError.isEmpty()) {
+            return Tr::tr("%1 is not a usable outbox: %2").arg(p->path, migrateError);
         }
         p->opened = true;
         return {};
@@ -298,7 +341,7 @@ QFuture<EnqueueResult> Outbox::enqueue(const QString &incident, const QString &t
             q.addBindValue(idempotencyKey(incident, m.user, templateName));
             q.addBindValue(text(incident));
             q.addBindValue(text(templateName));
-            q.addBindValue(text(channel));
+            q.addBindValue(text(ChannelSpec::withoutSecrets(channel))); // the password never reaches the file
             q.addBindValue(text(m.user));
             q.addBindValue(text(m.subject));
             q.addBindValue(text(m.body));
@@ -331,7 +374,7 @@ QFuture<QList<OutboxMessage>> Outbox::pending(int limit, const QString &incident
     Private *p = d.get();
     const qint64 now = d->clock->nowMs();
     return p->executor.run([p, limit, incident, now] {
-        return p->opened ? p->due(limit, incident, now) : QList<OutboxMessage>();
+        return p->opened ? p->due(limit, incident, now, now) : QList<OutboxMessage>();
     });
 }
 
@@ -353,11 +396,13 @@ QFuture<qint64> Outbox::pendingCount(const QString &incident)
     });
 }
 
-QFuture<QList<OutboxMessage>> Outbox::claim(int limit, const QString &incident, qint64 leaseMs)
+QFuture<QList<OutboxMessage>> Outbox::claim(int limit, const QString &incident, qint64 leaseMs,
+                                            const QDateTime &failedDueBy)
 {
     Private *p = d.get();
     const qint64 now = d->clock->nowMs();
-    return p->executor.run([p, limit, incident, now, leaseMs] {
+    const qint64 dueBy = failedDueBy.isValid() ? failedDueBy.toMSecsSinceEpoch() : now;
+    return p->executor.run([p, limit, incident, now, dueBy, leaseMs] {
         QList<OutboxMessage> out;
         if (!p->opened) {
             return out;
@@ -368,7 +413,7 @@ QFuture<QList<OutboxMessage>> Outbox::claim(int limit, const QString &incident, 
             return out;
         }
         reclaim(p->db(), now);
-        out = p->due(limit, incident, now);
+        out = p->due(limit, incident, now, dueBy);
         q.prepare(QStringLiteral("UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE key = ?"));
         const QString owner = leaseOwner();
         for (const OutboxMessage &m : out) {

@@ -99,8 +99,10 @@ public:
     QFuture<qint64> pendingCount(const QString &incident = {});
     /// pending(), and the messages returned are leased to the caller for `leaseMs`: two senders draining the
     /// same outbox (two windows, GUI and CLI) do not both take a message. The lease ends with markSent/markFailed/
-    /// release, or by expiring (a crashed sender).
-    QFuture<QList<OutboxMessage>> claim(int limit, const QString &incident, qint64 leaseMs);
+    /// release, or by expiring (a crashed sender). `failedDueBy` (default now): failed messages whose retry time
+    /// is later are left out, so a run does not take again what it failed itself.
+    QFuture<QList<OutboxMessage>> claim(int limit, const QString &incident, qint64 leaseMs,
+                                        const QDateTime &failedDueBy = {});
     QFuture<QString> release(const QString &key);
     /// Ends the leases of senders on this machine whose process is gone (a killed `queuedeckctl notify`), so a
     /// re-run resends their message at once (with the same key) instead of waiting for the lease to expire.

@@ -30,6 +30,8 @@ struct Sender::Private
     qint64 total = 0;
     qint64 doneCount = 0;
     QSet<QString> seen; ///< keys taken in this run: a message is tried at most once per run
+    QDateTime startedAt;
+    QHash<QString, ChannelSpec> channels; ///< storedString() → the channel with its password, for this run
     QPointer<QNetworkReply> inFlight;
     int maxAttempts = 5;
     std::chrono::milliseconds firstDelay{1000};
@@ -100,6 +102,14 @@ bool Sender::isRunning() const
     return d->running;
 }
 
+void Sender::setChannels(const QList<ChannelSpec> &channels)
+{
+    d->channels.clear();
+    for (const ChannelSpec &c : channels) {
+        d->channels.insert(c.storedString(), c);
+    }
+}
+
 void Sender::start(const QString &incident)
 {
     if (d->running) {
@@ -112,6 +122,8 @@ void Sender::start(const QString &incident)
     d->total = 0;
     d->doneCount = 0;
     d->seen.clear();
+    // What this run fails from now on is due again at the earliest now: the run does not take it twice.
+    d->startedAt = d->outbox->clock()->now().addMSecs(-1);
     whenFinished(d->outbox->pendingCount(incident), this, [this](qint64 total) {
         d->total = total;
         Q_EMIT progress(0, total);
@@ -137,7 +149,7 @@ void Sender::next()
         finish();
         return;
     }
-    whenFinished(d->outbox->claim(1, d->incident, d->leaseMs()), this, [this](const QList<OutboxMessage> &claimed) {
+    whenFinished(d->outbox->claim(1, d->incident, d->leaseMs(), d->startedAt), this, [this](const QList<OutboxMessage> &claimed) {
         if (claimed.isEmpty()) {
             finish();
             return;
@@ -148,13 +160,25 @@ void Sender::next()
             return;
         }
         d->seen.insert(m.key);
-        auto channel = ChannelSpec::parse(m.channel);
+        const auto given = d->channels.constFind(m.channel);
+        auto channel = given != d->channels.cend() ? Result<ChannelSpec>(*given) : ChannelSpec::parse(m.channel);
         if (!channel) {
             const QString reason = channel.error();
             whenFinished(d->outbox->markFailed(m.key, reason), this, [this, m, reason](const QString &markError) {
                 ++d->summary.failed;
                 done(m, OutboxStatus::Failed, reason, markError);
             });
+            return;
+        }
+        if (channel->needsPassword()) {
+            // Not sent without it (a 401 would count as a permanent failure); due again when it is given.
+            const QString reason = tr("The outbox does not keep the password of %1: give the channel again to send.")
+                                       .arg(channel->displayString());
+            whenFinished(d->outbox->markFailed(m.key, reason, d->outbox->clock()->now()), this,
+                         [this, m, reason](const QString &markError) {
+                             ++d->summary.failed;
+                             done(m, OutboxStatus::Failed, reason, markError);
+                         });
             return;
         }
         attempt(m, channel.value(), 1);
@@ -173,7 +197,12 @@ void Sender::attempt(const OutboxMessage &m, const ChannelSpec &channel, int att
     Private *p = d.get();
     switch (channel.kind) {
     case ChannelSpec::Kind::Webhook: {
-        QNetworkRequest request(channel.url);
+        QNetworkRequest request(channel.url.adjusted(QUrl::RemoveUserInfo));
+        if (!channel.url.userName().isEmpty()) {
+            // Basic credentials up front, from the channel given for this run (the outbox keeps no password).
+            request.setRawHeader("Authorization",
+                                 "Basic " + (channel.url.userName() + u':' + channel.url.password()).toUtf8().toBase64());
+        }
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         request.setRawHeader("User-Agent", "Queuedeck");
         // The receiver's guarantee against a resend (after a timeout that was in fact a success, or a crash).

@@ -40,6 +40,10 @@ public:
     /// When a message whose attempts ran out (a transient failure) may be tried again by a later run.
     void setRetryLater(std::chrono::seconds delay);
 
+    /// The channels of this run with their passwords: the outbox keeps a channel without its password
+    /// (ChannelSpec::storedString), so its messages are sent through the matching channel given here. A message
+    /// whose channel needs a password nobody gave stays due and says so.
+    void setChannels(const QList<ChannelSpec> &channels);
     void start(const QString &incident);
     /// Stops after the message in flight (an HTTP request is aborted; its message stays queued).
     void cancel();

@@ -70,11 +70,12 @@ QList<OutgoingMessage> messagesFor(const QStringList &users)
     return out;
 }
 
-/// One sender run to the end.
+/// One sender run to the end (through `channels`, with their passwords, when given).
 SendSummary drain(Outbox &outbox, const QString &incident, int maxAttempts = 5,
-                  const std::function<void(Sender &)> &onMessage = {})
+                  const std::function<void(Sender &)> &onMessage = {}, const QList<ChannelSpec> &channels = {})
 {
     Sender sender(&outbox);
+    sender.setChannels(channels);
     sender.setRetryPolicy(maxAttempts, 20ms);
     sender.setRequestTimeout(5000ms);
     SendSummary out;
@@ -120,6 +121,19 @@ QMap<QString, OutboxStatus> statusByUser(Outbox &outbox, const QString &incident
         out.insert(s.user, s.status);
     }
     return out;
+}
+
+/// Every byte of the outbox's files (the database, its WAL and shared memory): what `grep` would search.
+QByteArray outboxBytes(const QString &path)
+{
+    QByteArray all;
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")}) {
+        QFile f(path + suffix);
+        if (f.open(QIODevice::ReadOnly)) {
+            all += f.readAll();
+        }
+    }
+    return all;
 }
 
 const QStringList threeUsers = {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3")};
@@ -627,6 +641,95 @@ private Q_SLOTS:
         QCOMPARE(c->sql.insertStatement(),
                  QStringLiteral("INSERT INTO \"public\".\"notifications\" (\"user_id\", \"subject\", \"body\", \"idempotency_key\")"
                                 " VALUES (?, ?, ?, ?) ON CONFLICT (\"idempotency_key\") DO NOTHING"));
+    }
+
+    void channelPasswordsAreCutFromStoredSpecs_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<QString>("stored");
+        QTest::newRow("webhook") << QStringLiteral("webhook:https://notifier:pa:ss@hooks.example.com/notify?x=1")
+                                 << QStringLiteral("webhook:https://notifier@hooks.example.com/notify?x=1");
+        QTest::newRow("postgres") << QStringLiteral("sql:postgresql://notifier:s3cret@db:5432/app?table=n")
+                                  << QStringLiteral("sql:postgresql://notifier@db:5432/app?table=n");
+        QTest::newRow("no password") << QStringLiteral("sql:postgresql://notifier@db/app") << QStringLiteral("sql:postgresql://notifier@db/app");
+        QTest::newRow("@ in the path") << QStringLiteral("webhook:https://h.example.com/u:x@y") << QStringLiteral("webhook:https://h.example.com/u:x@y");
+        QTest::newRow("csv") << QStringLiteral("csv:/tmp/a:b@c.csv") << QStringLiteral("csv:/tmp/a:b@c.csv");
+        QTest::newRow("not a channel") << QStringLiteral("smtp://mailer:hunter2@mail") << QStringLiteral("smtp://mailer@mail");
+    }
+    void channelPasswordsAreCutFromStoredSpecs()
+    {
+        QFETCH(QString, spec);
+        QFETCH(QString, stored);
+        QCOMPARE(ChannelSpec::withoutSecrets(spec), stored);
+        if (const auto c = ChannelSpec::parse(spec)) {
+            QCOMPARE(c->storedString(), stored);
+        } else {
+            QVERIFY2(!c.error().contains(u"hunter2"), qPrintable(c.error())); // a typo never echoes the password
+        }
+    }
+
+    void theOutboxFileHoldsNoChannelPassword()
+    {
+        // A webhook with Basic credentials: the messages are sent with them, but the file never holds them.
+        QTemporaryDir dir;
+        Receiver receiver;
+        QVERIFY(receiver.start(dir.filePath(QStringLiteral("log.jsonl")), 0));
+        QUrl hook = receiver.url;
+        hook.setUserName(QStringLiteral("notifier"));
+        hook.setPassword(QStringLiteral("Pa55-at-rest"));
+        const QString spec = QStringLiteral("webhook:") + hook.toString();
+        const auto channel = ChannelSpec::parse(spec);
+        QVERIFY2(channel, qPrintable(channel.error()));
+        const QString path = dir.filePath(QStringLiteral("outbox.sqlite3"));
+        {
+            Outbox outbox(path);
+            QCOMPARE(outbox.open(), QString());
+            QCOMPARE(outbox.enqueue(QStringLiteral("INC-7"), QStringLiteral("t"), spec, messagesFor(threeUsers)).result().queued, 3);
+            QVERIFY(!outboxBytes(path).contains("Pa55-at-rest"));
+            // A run that does not give the channel again cannot send: the messages stay due, and say why.
+            const SendSummary without = drain(outbox, QStringLiteral("INC-7"));
+            QCOMPARE(without.failed, 3);
+            QVERIFY(receiver.requests().isEmpty());
+            const auto waiting = outbox.statuses(QStringLiteral("INC-7")).result();
+            QVERIFY2(waiting.first().lastError.contains(u"does not keep the password"), qPrintable(waiting.first().lastError));
+            QVERIFY(!waiting.first().lastError.contains(u"Pa55"));
+            // Given again, they go, with the credentials.
+            const SendSummary with = drain(outbox, QStringLiteral("INC-7"), 5, {}, {channel.value()});
+            QCOMPARE(with.sent, 3);
+        }
+        QCOMPARE(receiver.acceptedUsers(), threeUsers);
+        const QByteArray basic = "Basic " + QByteArray("notifier:Pa55-at-rest").toBase64();
+        QCOMPARE(receiver.requests().first().value(QStringLiteral("authorization")).toString().toLatin1(), basic);
+        QVERIFY(!outboxBytes(path).contains("Pa55-at-rest"));
+    }
+
+    void oldOutboxesLoseTheirStoredPasswordsOnOpen()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("outbox.sqlite3"));
+        {
+            Outbox outbox(path);
+            QCOMPARE(outbox.open(), QString());
+            outbox.enqueue(QStringLiteral("OLD"), QStringLiteral("t"), QStringLiteral("csv:/tmp/x.csv"), messagesFor(threeUsers)).waitForFinished();
+        }
+        // What an outbox written by an earlier version holds: the channel as typed, password and all.
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("UPDATE outbox SET channel = 'sql:postgresql://notifier:0ld-s3cret@db/app'")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("old"));
+        QVERIFY(outboxBytes(path).contains("0ld-s3cret"));
+        {
+            Outbox outbox(path);
+            QCOMPARE(outbox.open(), QString());
+            const auto statuses = outbox.statuses(QStringLiteral("OLD")).result();
+            QCOMPARE(statuses.size(), 3);
+            QCOMPARE(statuses.first().channel, QStringLiteral("sql:postgresql://notifier@db/app"));
+        }
+        QVERIFY2(!outboxBytes(path).contains("0ld-s3cret"), "the old password is still in the outbox's files");
     }
 
     void badChannelFailsTheMessageNotTheRun()
