@@ -136,7 +136,9 @@ void AuditView::setActionFilter(const QString &action)
 QString AuditView::exportCsv(const QString &file) const
 {
     QSaveFile out(file); // all or nothing: a half-written export is worse than none
-    if (!out.open(QIODevice::WriteOnly) || !m_filter->writeCsv(out) || !out.commit()) {
+    // Job payloads before and after edits: the owner's only, as the audit log itself.
+    if (!out.open(QIODevice::WriteOnly) || !out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || !m_filter->writeCsv(out) || !out.commit()) {
         return tr("Cannot write %1: %2").arg(file, out.errorString());
     }
     return {};

@@ -327,6 +327,7 @@ int exportJobs(Backend &backend, JobQuery q, ExportFormat format, const std::opt
         }
     }
     JobExportWriter writer(&file, format, rule);
+    writer.setForTerminal(path.isEmpty() && ::isatty(STDOUT_FILENO));
     q.withPayload = true; // for the args and user columns, where the backend can carry payloads
     bool ok = writer.writeHeader();
     if (ok) {

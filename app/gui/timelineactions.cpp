@@ -4,6 +4,7 @@
 
 #include "backend.h"
 #include "futurewatch.h"
+#include "privatefiles.h"
 
 #include "alerts/alertengine.h"
 #include "clock.h"
@@ -117,6 +118,9 @@ void TimelineActions::exportPostMortem(const QString &connectionId)
         return;
     }
     whenFinished(postMortem(connectionId), this, [this, file](const QString &markdown) {
+        if (!QFile::exists(file)) {
+            qd::makePrivateFile(file); // names of queues, workers and operators: the owner's only
+        }
         QFile out(file);
         if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(markdown.toUtf8()) < 0) {
             QMessageBox::warning(m_window, tr("Export Post-mortem"), tr("Cannot write %1: %2").arg(file, out.errorString()));

@@ -3,12 +3,15 @@
 #include "jobexport.h"
 
 #include "csv.h"
+#include "textsafety.h"
 
 #include <QCoreApplication>
 #include <QIODevice>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <limits>
 
 namespace qd {
 
@@ -108,9 +111,15 @@ bool JobExportWriter::write(const JobSummary &j)
     const QString args = payloadArguments(j.payload);
     QByteArray line;
     if (m_format == ExportFormat::Csv) {
-        line = csvRecord({j.id, j.queue, j.className, jobStateName(j.state), j.attempts ? QString::number(*j.attempts) : QString(),
-                          iso(j.enqueuedAt), iso(j.runAt), iso(j.failedAt), j.worker, j.errorLine, user.value_or(QString()), args})
-                   .toUtf8();
+        QStringList fields = {j.id, j.queue, j.className, jobStateName(j.state),
+                              j.attempts ? QString::number(*j.attempts) : QString(), iso(j.enqueuedAt), iso(j.runAt),
+                              iso(j.failedAt), j.worker, j.errorLine, user.value_or(QString()), args};
+        if (m_forTerminal) {
+            for (QString &f : fields) {
+                f = escapeForDisplay(f, std::numeric_limits<qsizetype>::max()); // ESC, NUL, bidi: shown, never run
+            }
+        }
+        line = csvRecord(fields).toUtf8();
     } else {
         QJsonObject o = toJson(j);
         o.insert(QStringLiteral("user"), user ? QJsonValue(*user) : QJsonValue(QJsonValue::Null));

@@ -30,6 +30,9 @@ public:
     JobExportWriter(QIODevice *out, ExportFormat format, std::optional<UserRule> userRule = {});
 
     static QStringList columns();
+    /// CSV for a person's terminal rather than a file: control and bidi characters in every field are written as
+    /// visible escapes (a job id holding `ESC ] 0 ;` must not retitle the terminal). Files keep the exact data.
+    void setForTerminal(bool on) { m_forTerminal = on; }
     /// The CSV header (nothing for JSON Lines); call once before the first row.
     bool writeHeader();
     bool write(const JobSummary &job);
@@ -46,6 +49,7 @@ private:
     std::optional<UserRule> m_rule;
     qint64 m_rows = 0;
     QString m_error;
+    bool m_forTerminal = false;
 };
 
 /// The arguments of a job payload as compact JSON: Sidekiq/RQ/BullMQ `args`/`data`, Celery's body, a Delayed::Job

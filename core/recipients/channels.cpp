@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "channels.h"
+#include "privatefiles.h"
 
 #include "../csv.h"
 
@@ -224,6 +225,9 @@ QStringList csvHeader()
 
 Delivery appendCsv(const QString &path, const OutboxMessage &m, QSet<QString> *knownKeys)
 {
+    if (!QFile::exists(path)) {
+        makePrivateFile(path); // user ids and message bodies: a new file is the owner's only (an existing one keeps its mode)
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadWrite | QIODevice::Append)) {
         return {Delivery::Outcome::Permanent, Tr::tr("Cannot write %1: %2").arg(path, file.errorString())};

@@ -62,6 +62,32 @@ private Q_SLOTS:
         QCOMPARE(r[11], QStringLiteral(R"([{"card":"<script>","user_id":1001}])"));
     }
 
+    void csvForATerminalShowsControlCharactersInert()
+    {
+        JobSummary j;
+        j.id = QStringLiteral("id\x1b]0;owned\x07");
+        j.queue = QStringLiteral("q\x1b[2J");
+        j.className = QStringLiteral("Nul") + QChar(0) + QStringLiteral("Class\u202Etxt");
+        j.state = JobState::Failed;
+        QBuffer terminal;
+        QVERIFY(terminal.open(QIODevice::WriteOnly));
+        JobExportWriter w(&terminal, ExportFormat::Csv);
+        w.setForTerminal(true);
+        QVERIFY(w.write(j));
+        const QByteArray shown = terminal.data();
+        for (const char c : {'\x1b', '\x07', '\0'}) {
+            QVERIFY2(!shown.contains(c), shown.toHex().constData());
+        }
+        QVERIFY2(!shown.contains("\u202E"), shown.constData());
+        QVERIFY2(shown.contains("owned"), shown.constData()); // escaped, not dropped
+        // A file keeps the exact data.
+        QBuffer file;
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        JobExportWriter f(&file, ExportFormat::Csv);
+        QVERIFY(f.write(j));
+        QVERIFY(file.data().contains('\x1b'));
+    }
+
     void jsonLinesOneObjectPerLine()
     {
         QBuffer buffer;

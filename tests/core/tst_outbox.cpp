@@ -732,6 +732,18 @@ private Q_SLOTS:
         QVERIFY2(!outboxBytes(path).contains("0ld-s3cret"), "the old password is still in the outbox's files");
     }
 
+    void aNewCsvChannelFileIsTheOwnersOnly()
+    {
+        QTemporaryDir dir;
+        Outbox outbox(dir.filePath(QStringLiteral("outbox.sqlite3")));
+        QCOMPARE(outbox.open(), QString());
+        const QString csv = dir.filePath(QStringLiteral("affected.csv"));
+        outbox.enqueue(QStringLiteral("I"), QStringLiteral("t"), QStringLiteral("csv:") + csv, messagesFor(threeUsers)).waitForFinished();
+        QCOMPARE(drain(outbox, QStringLiteral("I")).sent, 3);
+        QCOMPARE(QFile::permissions(csv) & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteOther),
+                 QFileDevice::Permissions());
+    }
+
     void badChannelFailsTheMessageNotTheRun()
     {
         QTemporaryDir dir;
