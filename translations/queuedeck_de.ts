@@ -1037,20 +1037,51 @@
 <context>
     <name>qd::AuditLog</name>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="67"/>
+        <location filename="../core/audit/auditlog.cpp" line="68"/>
         <source>Cannot create the directory of the audit log %1.</source>
         <translation>Das Verzeichnis des Prüfprotokolls %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="75"/>
+        <location filename="../core/audit/auditlog.cpp" line="76"/>
         <source>Cannot open the audit log %1: %2</source>
         <translation>Das Prüfprotokoll %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="89"/>
-        <location filename="../core/audit/auditlog.cpp" line="101"/>
+        <location filename="../core/audit/auditlog.cpp" line="90"/>
+        <location filename="../core/audit/auditlog.cpp" line="102"/>
+        <location filename="../core/audit/auditlog.cpp" line="116"/>
         <source>%1 is not a usable audit log: %2</source>
         <translation>%1 ist kein verwendbares Prüfprotokoll: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="310"/>
+        <source>The audit log is not open.</source>
+        <translation>Das Audit-Protokoll ist nicht geöffnet.</translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="316"/>
+        <source>The audit log is busy: %1</source>
+        <translation>Das Audit-Protokoll ist belegt: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="323"/>
+        <source>There is no bulk run %1 in the journal.</source>
+        <translation>Im Journal gibt es keinen Massenlauf %1.</translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="332"/>
+        <source>Bulk run %1 is already done.</source>
+        <translation>Massenlauf %1 ist bereits abgeschlossen.</translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="336"/>
+        <source>Bulk run %1 is being resumed by %2 (host/process); it is left to it. Resume it when that process has ended, or at the latest after %3.</source>
+        <translation>Massenlauf %1 wird gerade von %2 (Host/Prozess) fortgesetzt und bleibt ihm überlassen. Setzen Sie ihn fort, wenn dieser Prozess beendet ist, spätestens nach %3.</translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="351"/>
+        <source>The audit log refused the lease: %1</source>
+        <translation>Das Audit-Protokoll hat die Übernahme abgelehnt: %1</translation>
     </message>
 </context>
 <context>
@@ -1189,17 +1220,17 @@
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="153"/>
+        <location filename="../widgets/auditview.cpp" line="155"/>
         <source>There is no audit log: actions are disabled.</source>
         <translation>Es gibt kein Prüfprotokoll: Aktionen sind deaktiviert.</translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="140"/>
+        <location filename="../widgets/auditview.cpp" line="142"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="156"/>
+        <location filename="../widgets/auditview.cpp" line="158"/>
         <source>%1 of %2 entries shown (the newest %3) · %4</source>
         <translation>%1 von %2 Einträgen angezeigt (die neuesten %3) · %4</translation>
     </message>
@@ -1540,7 +1571,7 @@ Angehalten, weil: %1</translation>
     </message>
     <message>
         <location filename="../core/actions/bulkrun.cpp" line="145"/>
-        <location filename="../core/actions/bulkrun.cpp" line="312"/>
+        <location filename="../core/actions/bulkrun.cpp" line="321"/>
         <source>The connection is gone.</source>
         <translation>Die Verbindung besteht nicht mehr.</translation>
     </message>
@@ -1565,27 +1596,27 @@ Angehalten, weil: %1</translation>
         <translation>Ohne Prüfprotokoll wird keine Aktion ausgeführt.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="283"/>
+        <location filename="../core/actions/bulkrun.cpp" line="292"/>
         <source>%1 — blast radius: %2</source>
         <translation>%1 – Auswirkung: %2</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="288"/>
+        <location filename="../core/actions/bulkrun.cpp" line="297"/>
         <source>The audit log cannot record this bulk action, so nothing was changed.</source>
         <translation>Das Prüfprotokoll kann diese Massenaktion nicht aufzeichnen, daher wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="342"/>
+        <location filename="../core/actions/bulkrun.cpp" line="351"/>
         <source>bulk #%1, batch %2 of %3: %4%5</source>
         <translation>Massenaktion #%1, Stapel %2 von %3: %4%5</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="346"/>
+        <location filename="../core/actions/bulkrun.cpp" line="355"/>
         <source> → %1</source>
         <translation> → %1</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="348"/>
+        <location filename="../core/actions/bulkrun.cpp" line="357"/>
         <source> — blast radius: %1</source>
         <translation> – Auswirkung: %1</translation>
     </message>
@@ -1593,78 +1624,78 @@ Angehalten, weil: %1</translation>
 <context>
     <name>qd::ChannelSpec</name>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="52"/>
+        <location filename="../core/recipients/channels.cpp" line="53"/>
         <source>The SQL channel URL is invalid: %1. Example: %2</source>
         <translation>Die URL des SQL-Kanals ist ungültig: %1. Beispiel: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="61"/>
+        <location filename="../core/recipients/channels.cpp" line="62"/>
         <source>An SQLite channel needs an absolute path after three slashes. Example: %1</source>
         <translation>Ein SQLite-Kanal braucht nach drei Schrägstrichen einen absoluten Pfad. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="72"/>
+        <location filename="../core/recipients/channels.cpp" line="73"/>
         <source>A PostgreSQL channel looks like postgresql://user@host:5432/dbname?table=notifications.</source>
         <translation>Ein PostgreSQL-Kanal sieht so aus: postgresql://user@host:5432/dbname?table=notifications.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="76"/>
+        <location filename="../core/recipients/channels.cpp" line="77"/>
         <source>The SQL channel supports sqlite:// and postgresql:// URLs, not &quot;%1&quot;. Example: %2</source>
         <translation>Der SQL-Kanal unterstützt sqlite://- und postgresql://-URLs, nicht „%1“. Beispiel: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="84"/>
+        <location filename="../core/recipients/channels.cpp" line="85"/>
         <source>Unknown SQL channel option &quot;%1&quot;; known: %2.</source>
         <translation>Unbekannte Option „%1“ des SQL-Kanals; bekannt sind: %2.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="98"/>
+        <location filename="../core/recipients/channels.cpp" line="99"/>
         <source>&quot;%1&quot; is not a plain table name (letters, digits, _).</source>
         <translation>„%1“ ist kein einfacher Tabellenname (Buchstaben, Ziffern, _).</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="102"/>
+        <location filename="../core/recipients/channels.cpp" line="103"/>
         <source>&quot;%1&quot; is not a plain column name (letters, digits, _).</source>
         <translation>„%1“ ist kein einfacher Spaltenname (Buchstaben, Ziffern, _).</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="138"/>
+        <location filename="../core/recipients/channels.cpp" line="139"/>
         <source>A webhook channel needs an http(s) URL, e.g. webhook:https://support.example.com/hooks/notify.</source>
         <translation>Ein Webhook-Kanal braucht eine http(s)-URL, z. B. webhook:https://support.example.com/hooks/notify.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="146"/>
+        <location filename="../core/recipients/channels.cpp" line="147"/>
         <source>A CSV channel needs an absolute file path, e.g. csv:/tmp/affected.csv.</source>
         <translation>Ein CSV-Kanal braucht einen absoluten Dateipfad, z. B. csv:/tmp/affected.csv.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="160"/>
+        <location filename="../core/recipients/channels.cpp" line="161"/>
         <source>&quot;%1&quot; is not a channel. Use webhook:URL, csv:FILE or sql:URL.</source>
         <translation>„%1“ ist kein Kanal. Verwenden Sie webhook:URL, csv:DATEI oder sql:URL.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="229"/>
-        <location filename="../core/recipients/channels.cpp" line="255"/>
+        <location filename="../core/recipients/channels.cpp" line="233"/>
+        <location filename="../core/recipients/channels.cpp" line="259"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="284"/>
+        <location filename="../core/recipients/channels.cpp" line="288"/>
         <source>The SQLite database %1 does not exist.</source>
         <translation>Die SQLite-Datenbank %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="287"/>
+        <location filename="../core/recipients/channels.cpp" line="291"/>
         <source>Cannot open the database: %1</source>
         <translation>Die Datenbank kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="293"/>
+        <location filename="../core/recipients/channels.cpp" line="297"/>
         <source>Cannot insert into %1: %2 (the table needs the columns %3, %4, %5 and a UNIQUE index on %6)</source>
         <translation>Einfügen in %1 nicht möglich: %2 (die Tabelle braucht die Spalten %3, %4, %5 und einen UNIQUE-Index auf %6)</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="310"/>
+        <location filename="../core/recipients/channels.cpp" line="314"/>
         <source>Cannot insert into %1: %2 (the table needs a UNIQUE index on %3)</source>
         <translation>Einfügen in %1 nicht möglich: %2 (die Tabelle braucht einen UNIQUE-Index auf %3)</translation>
     </message>
@@ -2935,7 +2966,7 @@ Letzter Fehler:
 <context>
     <name>qd::JobExportWriter</name>
     <message>
-        <location filename="../core/export/jobexport.cpp" line="94"/>
+        <location filename="../core/export/jobexport.cpp" line="97"/>
         <source>Cannot write the export: %1</source>
         <translation>Der Export kann nicht geschrieben werden: %1</translation>
     </message>
@@ -3905,46 +3936,46 @@ Betreff: %2
 <context>
     <name>qd::Outbox</name>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="75"/>
+        <location filename="../core/recipients/outbox.cpp" line="69"/>
         <source>The outbox is not open.</source>
         <translation>Der Postausgang ist nicht geöffnet.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="270"/>
+        <location filename="../core/recipients/outbox.cpp" line="238"/>
         <source>Cannot create the directory of the outbox %1.</source>
         <translation>Das Verzeichnis des Postausgangs %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="278"/>
+        <location filename="../core/recipients/outbox.cpp" line="246"/>
         <source>Cannot open the outbox %1: %2</source>
         <translation>Der Postausgang %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="297"/>
-        <location filename="../core/recipients/outbox.cpp" line="307"/>
-        <location filename="../core/recipients/outbox.cpp" line="312"/>
+        <location filename="../core/recipients/outbox.cpp" line="265"/>
+        <location filename="../core/recipients/outbox.cpp" line="275"/>
+        <location filename="../core/recipients/outbox.cpp" line="280"/>
         <source>%1 is not a usable outbox: %2</source>
         <translation>%1 ist kein verwendbarer Postausgang: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="332"/>
-        <location filename="../core/recipients/outbox.cpp" line="350"/>
-        <location filename="../core/recipients/outbox.cpp" line="363"/>
+        <location filename="../core/recipients/outbox.cpp" line="300"/>
+        <location filename="../core/recipients/outbox.cpp" line="318"/>
+        <location filename="../core/recipients/outbox.cpp" line="331"/>
         <source>Cannot write to the outbox: %1</source>
         <translation>In den Postausgang kann nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="482"/>
+        <location filename="../core/recipients/outbox.cpp" line="452"/>
         <source>Cannot mark %1 sent: %2</source>
         <translation>%1 kann nicht als gesendet markiert werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="500"/>
+        <location filename="../core/recipients/outbox.cpp" line="470"/>
         <source>Cannot mark %1 failed: %2</source>
         <translation>%1 kann nicht als fehlgeschlagen markiert werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="516"/>
+        <location filename="../core/recipients/outbox.cpp" line="486"/>
         <source>Cannot mark %1 skipped: %2</source>
         <translation>%1 kann nicht als übersprungen markiert werden: %2</translation>
     </message>
@@ -4871,17 +4902,17 @@ _Warum ist es passiert?_
 <context>
     <name>qd::Sender</name>
     <message>
-        <location filename="../core/recipients/sender.cpp" line="172"/>
+        <location filename="../core/recipients/sender.cpp" line="175"/>
         <source>The outbox does not keep the password of %1: give the channel again to send.</source>
         <translation>Der Postausgang speichert das Passwort von %1 nicht: geben Sie den Kanal erneut an, um zu senden.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/sender.cpp" line="257"/>
+        <location filename="../core/recipients/sender.cpp" line="260"/>
         <source>already delivered</source>
         <translation>bereits zugestellt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/recipients/sender.cpp" line="269"/>
+        <location filename="../core/recipients/sender.cpp" line="272"/>
         <source>%1 after %n attempt(s)</source>
         <translation>
             <numerusform>%1 nach %n Versuch</numerusform>
@@ -5082,49 +5113,49 @@ _Warum ist es passiert?_
 <context>
     <name>qd::TimelineActions</name>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="75"/>
+        <location filename="../app/gui/timelineactions.cpp" line="76"/>
         <source>Add Note</source>
         <translation>Notiz hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="76"/>
+        <location filename="../app/gui/timelineactions.cpp" line="77"/>
         <source>Note for the %1 timeline (what you did or saw):</source>
         <translation>Notiz für die Zeitleiste von %1 (was Sie getan oder gesehen haben):</translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="80"/>
+        <location filename="../app/gui/timelineactions.cpp" line="81"/>
         <source>Note added to the timeline.</source>
         <translation>Notiz zur Zeitleiste hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="110"/>
-        <location filename="../app/gui/timelineactions.cpp" line="114"/>
-        <location filename="../app/gui/timelineactions.cpp" line="122"/>
+        <location filename="../app/gui/timelineactions.cpp" line="111"/>
+        <location filename="../app/gui/timelineactions.cpp" line="115"/>
+        <location filename="../app/gui/timelineactions.cpp" line="126"/>
         <source>Export Post-mortem</source>
         <translation>Post-mortem exportieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="110"/>
+        <location filename="../app/gui/timelineactions.cpp" line="111"/>
         <source>There is no connection with history to report on.</source>
         <translation>Es gibt keine Verbindung mit Verlauf, über die berichtet werden kann.</translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="114"/>
+        <location filename="../app/gui/timelineactions.cpp" line="115"/>
         <source>post-mortem-%1.md</source>
         <translation>post-mortem-%1.md</translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="115"/>
+        <location filename="../app/gui/timelineactions.cpp" line="116"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="122"/>
+        <location filename="../app/gui/timelineactions.cpp" line="126"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="125"/>
+        <location filename="../app/gui/timelineactions.cpp" line="129"/>
         <source>Post-mortem written to %1</source>
         <translation>Post-mortem nach %1 geschrieben</translation>
     </message>

@@ -1037,19 +1037,50 @@
 <context>
     <name>qd::AuditLog</name>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="67"/>
+        <location filename="../core/audit/auditlog.cpp" line="68"/>
         <source>Cannot create the directory of the audit log %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="75"/>
+        <location filename="../core/audit/auditlog.cpp" line="76"/>
         <source>Cannot open the audit log %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/audit/auditlog.cpp" line="89"/>
-        <location filename="../core/audit/auditlog.cpp" line="101"/>
+        <location filename="../core/audit/auditlog.cpp" line="90"/>
+        <location filename="../core/audit/auditlog.cpp" line="102"/>
+        <location filename="../core/audit/auditlog.cpp" line="116"/>
         <source>%1 is not a usable audit log: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="310"/>
+        <source>The audit log is not open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="316"/>
+        <source>The audit log is busy: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="323"/>
+        <source>There is no bulk run %1 in the journal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="332"/>
+        <source>Bulk run %1 is already done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="336"/>
+        <source>Bulk run %1 is being resumed by %2 (host/process); it is left to it. Resume it when that process has ended, or at the latest after %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/audit/auditlog.cpp" line="351"/>
+        <source>The audit log refused the lease: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1189,17 +1220,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="153"/>
+        <location filename="../widgets/auditview.cpp" line="155"/>
         <source>There is no audit log: actions are disabled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="140"/>
+        <location filename="../widgets/auditview.cpp" line="142"/>
         <source>Cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/auditview.cpp" line="156"/>
+        <location filename="../widgets/auditview.cpp" line="158"/>
         <source>%1 of %2 entries shown (the newest %3) · %4</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1535,7 +1566,7 @@ Stopped because: %1</source>
     </message>
     <message>
         <location filename="../core/actions/bulkrun.cpp" line="145"/>
-        <location filename="../core/actions/bulkrun.cpp" line="312"/>
+        <location filename="../core/actions/bulkrun.cpp" line="321"/>
         <source>The connection is gone.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1560,27 +1591,27 @@ Stopped because: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="283"/>
+        <location filename="../core/actions/bulkrun.cpp" line="292"/>
         <source>%1 — blast radius: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="288"/>
+        <location filename="../core/actions/bulkrun.cpp" line="297"/>
         <source>The audit log cannot record this bulk action, so nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="342"/>
+        <location filename="../core/actions/bulkrun.cpp" line="351"/>
         <source>bulk #%1, batch %2 of %3: %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="346"/>
+        <location filename="../core/actions/bulkrun.cpp" line="355"/>
         <source> → %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="348"/>
+        <location filename="../core/actions/bulkrun.cpp" line="357"/>
         <source> — blast radius: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1588,78 +1619,78 @@ Stopped because: %1</source>
 <context>
     <name>qd::ChannelSpec</name>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="52"/>
+        <location filename="../core/recipients/channels.cpp" line="53"/>
         <source>The SQL channel URL is invalid: %1. Example: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="61"/>
+        <location filename="../core/recipients/channels.cpp" line="62"/>
         <source>An SQLite channel needs an absolute path after three slashes. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="72"/>
+        <location filename="../core/recipients/channels.cpp" line="73"/>
         <source>A PostgreSQL channel looks like postgresql://user@host:5432/dbname?table=notifications.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="76"/>
+        <location filename="../core/recipients/channels.cpp" line="77"/>
         <source>The SQL channel supports sqlite:// and postgresql:// URLs, not &quot;%1&quot;. Example: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="84"/>
+        <location filename="../core/recipients/channels.cpp" line="85"/>
         <source>Unknown SQL channel option &quot;%1&quot;; known: %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="98"/>
+        <location filename="../core/recipients/channels.cpp" line="99"/>
         <source>&quot;%1&quot; is not a plain table name (letters, digits, _).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="102"/>
+        <location filename="../core/recipients/channels.cpp" line="103"/>
         <source>&quot;%1&quot; is not a plain column name (letters, digits, _).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="138"/>
+        <location filename="../core/recipients/channels.cpp" line="139"/>
         <source>A webhook channel needs an http(s) URL, e.g. webhook:https://support.example.com/hooks/notify.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="146"/>
+        <location filename="../core/recipients/channels.cpp" line="147"/>
         <source>A CSV channel needs an absolute file path, e.g. csv:/tmp/affected.csv.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="160"/>
+        <location filename="../core/recipients/channels.cpp" line="161"/>
         <source>&quot;%1&quot; is not a channel. Use webhook:URL, csv:FILE or sql:URL.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="229"/>
-        <location filename="../core/recipients/channels.cpp" line="255"/>
+        <location filename="../core/recipients/channels.cpp" line="233"/>
+        <location filename="../core/recipients/channels.cpp" line="259"/>
         <source>Cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="284"/>
+        <location filename="../core/recipients/channels.cpp" line="288"/>
         <source>The SQLite database %1 does not exist.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="287"/>
+        <location filename="../core/recipients/channels.cpp" line="291"/>
         <source>Cannot open the database: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="293"/>
+        <location filename="../core/recipients/channels.cpp" line="297"/>
         <source>Cannot insert into %1: %2 (the table needs the columns %3, %4, %5 and a UNIQUE index on %6)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="310"/>
+        <location filename="../core/recipients/channels.cpp" line="314"/>
         <source>Cannot insert into %1: %2 (the table needs a UNIQUE index on %3)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2920,7 +2951,7 @@ Last error:
 <context>
     <name>qd::JobExportWriter</name>
     <message>
-        <location filename="../core/export/jobexport.cpp" line="94"/>
+        <location filename="../core/export/jobexport.cpp" line="97"/>
         <source>Cannot write the export: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3883,46 +3914,46 @@ Subject: %2
 <context>
     <name>qd::Outbox</name>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="75"/>
+        <location filename="../core/recipients/outbox.cpp" line="69"/>
         <source>The outbox is not open.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="270"/>
+        <location filename="../core/recipients/outbox.cpp" line="238"/>
         <source>Cannot create the directory of the outbox %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="278"/>
+        <location filename="../core/recipients/outbox.cpp" line="246"/>
         <source>Cannot open the outbox %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="297"/>
-        <location filename="../core/recipients/outbox.cpp" line="307"/>
-        <location filename="../core/recipients/outbox.cpp" line="312"/>
+        <location filename="../core/recipients/outbox.cpp" line="265"/>
+        <location filename="../core/recipients/outbox.cpp" line="275"/>
+        <location filename="../core/recipients/outbox.cpp" line="280"/>
         <source>%1 is not a usable outbox: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="332"/>
-        <location filename="../core/recipients/outbox.cpp" line="350"/>
-        <location filename="../core/recipients/outbox.cpp" line="363"/>
+        <location filename="../core/recipients/outbox.cpp" line="300"/>
+        <location filename="../core/recipients/outbox.cpp" line="318"/>
+        <location filename="../core/recipients/outbox.cpp" line="331"/>
         <source>Cannot write to the outbox: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="482"/>
+        <location filename="../core/recipients/outbox.cpp" line="452"/>
         <source>Cannot mark %1 sent: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="500"/>
+        <location filename="../core/recipients/outbox.cpp" line="470"/>
         <source>Cannot mark %1 failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/outbox.cpp" line="516"/>
+        <location filename="../core/recipients/outbox.cpp" line="486"/>
         <source>Cannot mark %1 skipped: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4811,17 +4842,17 @@ _Why did it happen?_
 <context>
     <name>qd::Sender</name>
     <message>
-        <location filename="../core/recipients/sender.cpp" line="172"/>
+        <location filename="../core/recipients/sender.cpp" line="175"/>
         <source>The outbox does not keep the password of %1: give the channel again to send.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/sender.cpp" line="257"/>
+        <location filename="../core/recipients/sender.cpp" line="260"/>
         <source>already delivered</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/recipients/sender.cpp" line="269"/>
+        <location filename="../core/recipients/sender.cpp" line="272"/>
         <source>%1 after %n attempt(s)</source>
         <translation>
             <numerusform>%1 after %n attempt</numerusform>
@@ -5022,49 +5053,49 @@ _Why did it happen?_
 <context>
     <name>qd::TimelineActions</name>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="75"/>
+        <location filename="../app/gui/timelineactions.cpp" line="76"/>
         <source>Add Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="76"/>
+        <location filename="../app/gui/timelineactions.cpp" line="77"/>
         <source>Note for the %1 timeline (what you did or saw):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="80"/>
+        <location filename="../app/gui/timelineactions.cpp" line="81"/>
         <source>Note added to the timeline.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="110"/>
-        <location filename="../app/gui/timelineactions.cpp" line="114"/>
-        <location filename="../app/gui/timelineactions.cpp" line="122"/>
+        <location filename="../app/gui/timelineactions.cpp" line="111"/>
+        <location filename="../app/gui/timelineactions.cpp" line="115"/>
+        <location filename="../app/gui/timelineactions.cpp" line="126"/>
         <source>Export Post-mortem</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="110"/>
+        <location filename="../app/gui/timelineactions.cpp" line="111"/>
         <source>There is no connection with history to report on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="114"/>
+        <location filename="../app/gui/timelineactions.cpp" line="115"/>
         <source>post-mortem-%1.md</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="115"/>
+        <location filename="../app/gui/timelineactions.cpp" line="116"/>
         <source>Markdown (*.md)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="122"/>
+        <location filename="../app/gui/timelineactions.cpp" line="126"/>
         <source>Cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/timelineactions.cpp" line="125"/>
+        <location filename="../app/gui/timelineactions.cpp" line="129"/>
         <source>Post-mortem written to %1</source>
         <translation type="unfinished"></translation>
     </message>

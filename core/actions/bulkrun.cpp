@@ -271,8 +271,17 @@ void BulkRun::begin()
         return;
     }
     if (m_runId != 0) {
-        m_audit->updateBulk(m_runId, m_next, m_succeeded, m_skipped, QStringLiteral("running"));
-        nextBatch();
+        // A resume: one process at a time. The second `resume` of a run is refused with who holds it, before it
+        // changes anything or writes to the journal.
+        whenFinished(m_audit->leaseBulk(m_runId), this, [this](const QString &refused) {
+            if (!refused.isEmpty()) {
+                m_running = false;
+                Q_EMIT failed(refused);
+                return;
+            }
+            m_audit->updateBulk(m_runId, m_next, m_succeeded, m_skipped, QStringLiteral("running"));
+            nextBatch();
+        });
         return;
     }
     BulkJournalEntry e;

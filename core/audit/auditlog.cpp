@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "auditlog.h"
+#include "processlease.h"
 #include "privatefiles.h"
 
 #include "../clock.h"
@@ -98,6 +99,20 @@ QString AuditLog::open()
         for (const char *column : {"payload_before", "payload_after"}) {
             if (!columns.contains(QLatin1String(column))
                 && !q.exec(QStringLiteral("ALTER TABLE audit ADD COLUMN %1 TEXT NOT NULL DEFAULT ''").arg(QLatin1String(column)))) {
+                return Tr::tr("%1 is not a usable audit log: %2").arg(p->path, q.lastError().text());
+            }
+        }
+        // Journals written before runs were leased get the lease columns (no lease: anyone may resume).
+        QStringList bulkColumns;
+        if (q.exec(QStringLiteral("PRAGMA table_info(bulk_runs)"))) {
+            while (q.next()) {
+                bulkColumns << q.value(1).toString();
+            }
+        }
+        for (const char *column : {"lease_owner TEXT", "lease_until INTEGER"}) {
+            const QString name = QString::fromLatin1(column).section(u' ', 0, 0);
+            if (!bulkColumns.contains(name)
+                && !q.exec(QStringLiteral("ALTER TABLE bulk_runs ADD COLUMN %1").arg(QLatin1String(column)))) {
                 return Tr::tr("%1 is not a usable audit log: %2").arg(p->path, q.lastError().text());
             }
         }
@@ -242,8 +257,8 @@ QFuture<qint64> AuditLog::beginBulk(BulkJournalEntry e)
         }
         QSqlQuery q(QSqlDatabase::database(p->name, false));
         q.prepare(QStringLiteral("INSERT INTO bulk_runs (started, updated, operator, connection, action, expected, filter,"
-                                 " job_ids, next, succeeded, skipped, state, result)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 'running', '')"));
+                                 " job_ids, next, succeeded, skipped, state, result, lease_owner, lease_until)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 'running', '', ?, ?)"));
         auto text = [](const QString &t) { return t.isNull() ? QStringLiteral("") : t; };
         q.addBindValue(now);
         q.addBindValue(now);
@@ -253,6 +268,8 @@ QFuture<qint64> AuditLog::beginBulk(BulkJournalEntry e)
         q.addBindValue(text(e.expectedState));
         q.addBindValue(text(e.filter));
         q.addBindValue(e.jobIds.join(u'\n')); // ids never contain a newline: the backends build them
+        q.addBindValue(processLeaseOwner()); // the run is this process's until it ends
+        q.addBindValue(now + kBulkLeaseMs);
         return q.exec() ? q.lastInsertId().toLongLong() : 0;
     });
 }
@@ -267,16 +284,73 @@ QFuture<void> AuditLog::updateBulk(qint64 id, qint64 next, qint64 succeeded, qin
             return;
         }
         QSqlQuery q(QSqlDatabase::database(p->name, false));
+        // Each batch renews the lease; a run that ends (done, cancelled, interrupted) gives it back.
+        const bool running = state == u"running";
         q.prepare(QStringLiteral("UPDATE bulk_runs SET updated = ?, next = ?, succeeded = ?, skipped = ?, state = ?,"
-                                 " result = ? WHERE id = ?"));
+                                 " result = ?, lease_owner = ?, lease_until = ? WHERE id = ?"));
         q.addBindValue(now);
         q.addBindValue(next);
         q.addBindValue(succeeded);
         q.addBindValue(skipped);
         q.addBindValue(state);
         q.addBindValue(result.isNull() ? QStringLiteral("") : result);
+        q.addBindValue(running ? QVariant(processLeaseOwner()) : QVariant(QMetaType(QMetaType::QString)));
+        q.addBindValue(running ? QVariant(now + kBulkLeaseMs) : QVariant(QMetaType(QMetaType::LongLong)));
         q.addBindValue(id);
         q.exec();
+    });
+}
+
+QFuture<QString> AuditLog::leaseBulk(qint64 id)
+{
+    const qint64 now = d->clock->nowMs();
+    Private *p = d.get();
+    return p->executor.run([p, id, now]() -> QString {
+        if (!p->opened) {
+            return Tr::tr("The audit log is not open.");
+        }
+        QSqlDatabase db = QSqlDatabase::database(p->name, false);
+        QSqlQuery q(db);
+        // IMMEDIATE: the write lock is taken before reading, so two processes cannot both find the run free.
+        if (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+            return Tr::tr("The audit log is busy: %1").arg(q.lastError().text());
+        }
+        q.prepare(QStringLiteral("SELECT lease_owner, lease_until, state FROM bulk_runs WHERE id = ?"));
+        q.addBindValue(id);
+        if (!q.exec() || !q.next()) {
+            q.finish();
+            QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+            return Tr::tr("There is no bulk run %1 in the journal.").arg(id);
+        }
+        const QString owner = q.value(0).toString();
+        const qint64 until = q.value(1).toLongLong();
+        const QString state = q.value(2).toString();
+        q.finish();
+        const QString me = processLeaseOwner();
+        if (state == u"done") {
+            QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+            return Tr::tr("Bulk run %1 is already done.").arg(id);
+        }
+        if (!owner.isEmpty() && owner != me && until > now && !processLeaseOwnerGone(owner)) {
+            QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+            return Tr::tr("Bulk run %1 is being resumed by %2 (host/process); it is left to it. Resume it when that "
+                          "process has ended, or at the latest after %3.")
+                .arg(id)
+                .arg(owner, QDateTime::fromMSecsSinceEpoch(until).toString(Qt::ISODate));
+        }
+        QSqlQuery take(db);
+        take.prepare(QStringLiteral("UPDATE bulk_runs SET lease_owner = ?, lease_until = ?, state = 'running',"
+                                    " updated = ? WHERE id = ?"));
+        take.addBindValue(me);
+        take.addBindValue(now + kBulkLeaseMs);
+        take.addBindValue(now);
+        take.addBindValue(id);
+        if (!take.exec() || !QSqlQuery(db).exec(QStringLiteral("COMMIT"))) {
+            const QString error = take.lastError().text();
+            QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+            return Tr::tr("The audit log refused the lease: %1").arg(error);
+        }
+        return {};
     });
 }
 

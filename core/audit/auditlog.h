@@ -53,6 +53,9 @@ struct BulkJournalEntry
     bool finished() const { return state == u"done"; }
 };
 
+/// How long a bulk run's lease lasts without a batch renewing it (a process on another host that died).
+inline constexpr qint64 kBulkLeaseMs = 10 * 60 * 1000;
+
 /// Who did what, when, to which jobs, with what result: an append-only SQLite log shared by the GUI and
 /// queuedeckctl (same file), written on its own thread.
 class AuditLog final
@@ -75,6 +78,11 @@ public:
     QFuture<void> updateBulk(qint64 id, qint64 next, qint64 succeeded, qint64 skipped, const QString &state,
                              const QString &result = {});
     QFuture<std::optional<BulkJournalEntry>> bulk(qint64 id);
+    /// Takes run `id` for this process before it is resumed: empty, or why not — another live process holds it
+    /// (two `resume` of one run at once: the second is refused, with who holds it), or it is done. A run's lease
+    /// is taken by beginBulk, renewed by each updateBulk while running, and given back when the run ends; a lease
+    /// of a process that is gone (same host) or that has expired is taken over.
+    QFuture<QString> leaseBulk(qint64 id);
     /// Runs that did not finish (running when the app died, interrupted, or cancelled), newest first;
     /// `connection` empty: every connection.
     QFuture<QList<BulkJournalEntry>> unfinishedBulks(const QString &connection = {});

@@ -3,6 +3,7 @@
 #include "outbox.h"
 #include "channels.h"
 #include "privatefiles.h"
+#include "processlease.h"
 
 #include "../clock.h"
 #include "../serialexecutor.h"
@@ -17,15 +18,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
-#include <QSysInfo>
 #include <QUuid>
 #include <QVariant>
-
-#ifdef Q_OS_UNIX
-#include <cerrno>
-#include <csignal>
-#include <unistd.h>
-#endif
 
 namespace qd {
 
@@ -114,33 +108,6 @@ OutboxMessage readMessage(const QSqlQuery &q)
     return m;
 }
 
-/// Who holds a lease: "<host>/<pid>".
-QString leaseOwner()
-{
-    return QSysInfo::machineHostName() + u'/' + QString::number(QCoreApplication::applicationPid());
-}
-
-/// Whether the process that took a lease is certainly gone: same host, and no such process. Anything else
-/// (another host, no way to check, a reused pid) counts as alive, and the lease runs until it expires.
-bool ownerGone(const QString &owner)
-{
-#ifdef Q_OS_UNIX
-    const qsizetype slash = owner.lastIndexOf(u'/');
-    if (slash < 0 || owner.left(slash) != QSysInfo::machineHostName()) {
-        return false;
-    }
-    bool ok = false;
-    const qint64 pid = owner.mid(slash + 1).toLongLong(&ok);
-    if (!ok || pid <= 0 || pid == QCoreApplication::applicationPid()) {
-        return false;
-    }
-    return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
-#else
-    Q_UNUSED(owner)
-    return false;
-#endif
-}
-
 /// Ends the live leases of processes that are gone (call inside a write transaction).
 int reclaim(QSqlDatabase db, qint64 now)
 {
@@ -150,7 +117,7 @@ int reclaim(QSqlDatabase db, qint64 now)
     QStringList gone;
     if (q.exec()) {
         while (q.next()) {
-            if (const QString owner = q.value(0).toString(); ownerGone(owner)) {
+            if (const QString owner = q.value(0).toString(); processLeaseOwnerGone(owner)) {
                 gone << owner;
             }
         }
@@ -415,7 +382,7 @@ QFuture<QList<OutboxMessage>> Outbox::claim(int limit, const QString &incident, 
         reclaim(p->db(), now);
         out = p->due(limit, incident, now, dueBy);
         q.prepare(QStringLiteral("UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE key = ?"));
-        const QString owner = leaseOwner();
+        const QString owner = processLeaseOwner();
         for (const OutboxMessage &m : out) {
             q.addBindValue(now + leaseMs);
             q.addBindValue(owner);

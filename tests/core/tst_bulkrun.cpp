@@ -10,8 +10,12 @@
 #include "clock.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QPromise>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QSysInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -212,6 +216,100 @@ private Q_SLOTS:
         QCOMPARE(s2.succeeded, 1000);
         QCOMPARE(b.retried.size(), 1000);
         QCOMPARE(QSet<QString>(b.retried.begin(), b.retried.end()).size(), 1000); // nobody twice
+    }
+
+    void aRunIsResumedByOneProcessAtATime()
+    {
+        JobsBackend b(600);
+        auto *run = new BulkRun(&b, m_audit.get(), allFailed(100));
+        QSignalSpy finished(run, &BulkRun::finished);
+        connect(run, &BulkRun::progress, run, [run](const BulkProgress &p) {
+            if (p.done == 200) {
+                run->cancel();
+            }
+        });
+        run->start();
+        QTRY_COMPARE(finished.size(), 1);
+        delete run;
+        const BulkJournalEntry entry = m_audit->unfinishedBulks().result().first();
+
+        // What another `queuedeckctl resume` of this run leaves in the journal while it works.
+        auto leaseTo = [&](const QString &owner, qint64 untilMs) {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
+            db.setDatabaseName(m_audit->path());
+            bool ok = db.open();
+            {
+                QSqlQuery q(db);
+                q.prepare(QStringLiteral("UPDATE bulk_runs SET state = 'running', lease_owner = ?, lease_until = ? WHERE id = ?"));
+                q.addBindValue(owner);
+                q.addBindValue(untilMs);
+                q.addBindValue(entry.id);
+                ok = ok && q.exec();
+            }
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(QStringLiteral("other"));
+            return ok;
+        };
+        const QString host = QSysInfo::machineHostName();
+        const qint64 later = QDateTime::currentMSecsSinceEpoch() + 60'000;
+        // pid 1 is alive: that resume is running, and this one is refused before it changes anything.
+        QVERIFY(leaseTo(host + QStringLiteral("/1"), later));
+        {
+            std::unique_ptr<BulkRun> second(BulkRun::resume(&b, m_audit.get(), entry));
+            QSignalSpy refused(second.get(), &BulkRun::failed);
+            second->start();
+            QTRY_COMPARE(refused.size(), 1);
+            const QString why = refused.first().first().toString();
+            QVERIFY2(why.contains(u"is being resumed by " + host + u"/1"), qPrintable(why));
+            QCOMPARE(b.retried.size(), 200);
+        }
+        // Another host's lease that has expired (its process died) is taken over.
+        QVERIFY(leaseTo(QStringLiteral("elsewhere.example/4242"), QDateTime::currentMSecsSinceEpoch() - 1));
+        {
+            std::unique_ptr<BulkRun> third(BulkRun::resume(&b, m_audit.get(), entry));
+            QSignalSpy done(third.get(), &BulkRun::finished);
+            third->start();
+            QTRY_COMPARE(done.size(), 1);
+            QVERIFY(done.first().first().value<BulkSummary>().complete());
+        }
+        QCOMPARE(b.retried.size(), 600);
+        QCOMPARE(QSet<QString>(b.retried.begin(), b.retried.end()).size(), 600);
+        // Done: no lease left, and nothing to resume.
+        QCOMPARE(m_audit->leaseBulk(entry.id).result(), QStringLiteral("Bulk run %1 is already done.").arg(entry.id));
+    }
+
+    void theLeaseOfAProcessThatIsGoneIsTakenOver()
+    {
+        JobsBackend b(300);
+        auto *run = new BulkRun(&b, m_audit.get(), allFailed(100));
+        QSignalSpy finished(run, &BulkRun::finished);
+        connect(run, &BulkRun::progress, run, [run](const BulkProgress &p) {
+            if (p.done == 100) {
+                run->cancel();
+            }
+        });
+        run->start();
+        QTRY_COMPARE(finished.size(), 1);
+        delete run;
+        const BulkJournalEntry entry = m_audit->unfinishedBulks().result().first();
+        QProcess gone; // a resume killed with -9: same host, its pid no longer runs
+        gone.start(QStringLiteral("/bin/true"));
+        QVERIFY(gone.waitForFinished());
+        const qint64 deadPid = gone.processId() ? gone.processId() : 999999;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("killed"));
+            db.setDatabaseName(m_audit->path());
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("UPDATE bulk_runs SET state = 'running', lease_owner = ?, lease_until = ? WHERE id = ?"));
+            q.addBindValue(QString(QSysInfo::machineHostName() + u'/' + QString::number(deadPid)));
+            q.addBindValue(QDateTime::currentMSecsSinceEpoch() + 600'000);
+            q.addBindValue(entry.id);
+            QVERIFY(q.exec());
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("killed"));
+        QCOMPARE(m_audit->leaseBulk(entry.id).result(), QString());
     }
 
     void aFailingBatchIsRetriedWithoutDuplicates()
