@@ -186,20 +186,40 @@ QString withoutSecrets(QString message, const QString &urlText)
         const qsizetype example = message.indexOf(u". Example: ", source);
         message.remove(source, (example >= 0 ? example : message.size()) - source);
     }
+    // Anything in the message shaped like userinfo with a password (a URL pasted into an option, two URLs run
+    // together) loses the password, whatever the URL around it.
+    static const QRegularExpression passwordInUserInfo(QStringLiteral("(//[^/?#@\\s:\"]*):[^@\\s\"]*@"));
+    message.replace(passwordInUserInfo, QStringLiteral("\\1:***@"));
+    // And what stands as a password anywhere in the input is cut wherever the message repeats it.
+    static const QRegularExpression passwordInInput(QStringLiteral("//[^/?#@\\s:\"]*:([^@\\s\"/?#]+)@"));
+    for (auto it = passwordInInput.globalMatch(urlText); it.hasNext();) {
+        const QString password = it.next().captured(1);
+        if (password.size() >= 3) {
+            message.replace(password, QStringLiteral("***"));
+        }
+    }
     qsizetype start = urlText.indexOf(u"//");
     start = start < 0 ? 0 : start + 2;
-    const qsizetype at = urlText.lastIndexOf(u'@');
-    if (at <= start) {
-        return message;
+    // Where the userinfo ends: at the last '@' before the path (a well-formed URL), or at the last '@' of all (a
+    // password holding an unencoded '/' or '?'). Both candidates are cut.
+    qsizetype authorityEnd = start;
+    while (authorityEnd < urlText.size() && urlText.at(authorityEnd) != u'/' && urlText.at(authorityEnd) != u'?'
+           && urlText.at(authorityEnd) != u'#') {
+        ++authorityEnd;
     }
-    const QString userInfo = urlText.mid(start, at - start);
-    const qsizetype colon = userInfo.indexOf(u':');
-    const QString password = colon >= 0 ? userInfo.mid(colon + 1) : QString();
-    if (!password.isEmpty()) {
-        message.replace(password, QStringLiteral("***"));
-        const QString decoded = QUrl::fromPercentEncoding(password.toUtf8());
-        if (!decoded.isEmpty()) {
-            message.replace(decoded, QStringLiteral("***"));
+    for (const qsizetype at : {urlText.lastIndexOf(u'@', authorityEnd - 1), urlText.lastIndexOf(u'@')}) {
+        if (at <= start) {
+            continue;
+        }
+        const QString info = urlText.mid(start, at - start);
+        const qsizetype colon = info.indexOf(u':');
+        const QString password = colon >= 0 ? info.mid(colon + 1) : QString();
+        if (!password.isEmpty()) {
+            message.replace(password, QStringLiteral("***"));
+            const QString decoded = QUrl::fromPercentEncoding(password.toUtf8());
+            if (!decoded.isEmpty()) {
+                message.replace(decoded, QStringLiteral("***"));
+            }
         }
     }
     return message;

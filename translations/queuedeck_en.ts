@@ -1833,52 +1833,52 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="223"/>
+        <location filename="../core/connectionurl.cpp" line="243"/>
         <source>The connection URL is empty. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="229"/>
+        <location filename="../core/connectionurl.cpp" line="249"/>
         <source>&quot;%1&quot; is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="247"/>
+        <location filename="../core/connectionurl.cpp" line="267"/>
         <source>Unknown scheme &quot;%1&quot;. Supported: %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="265"/>
+        <location filename="../core/connectionurl.cpp" line="285"/>
         <source>The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got &quot;%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="273"/>
+        <location filename="../core/connectionurl.cpp" line="293"/>
         <source>The URL is malformed: %1. Example: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="278"/>
+        <location filename="../core/connectionurl.cpp" line="298"/>
         <source>The URL has no host name. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="282"/>
+        <location filename="../core/connectionurl.cpp" line="302"/>
         <source>The port must be between 1 and 65535.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="293"/>
+        <location filename="../core/connectionurl.cpp" line="313"/>
         <source>The PostgreSQL URL names no database. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="300"/>
+        <location filename="../core/connectionurl.cpp" line="320"/>
         <source>The Redis database must be a number after the host, like /0; got &quot;/%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="313"/>
+        <location filename="../core/connectionurl.cpp" line="333"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
         <translation type="unfinished"></translation>
     </message>
