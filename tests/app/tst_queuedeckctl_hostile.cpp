@@ -83,30 +83,51 @@ private Q_SLOTS:
     {
         QTest::addColumn<Protocol>("protocol");
         QTest::addColumn<Fault>("fault");
-        QTest::addColumn<QString>("reason"); // a fragment of the status line
-        QTest::newRow("redis huge") << Protocol::Redis << Fault::Huge << QStringLiteral("larger than the 64 MiB");
-        QTest::newRow("redis endless") << Protocol::Redis << Fault::Endless << QStringLiteral("larger than the 64 MiB");
-        QTest::newRow("redis 16M integers") << Protocol::Redis << Fault::Integers << QStringLiteral("larger than the 64 MiB");
-        QTest::newRow("redis drip") << Protocol::Redis << Fault::Drip << QStringLiteral("within 3 s (--deadline)");
-        QTest::newRow("redis +OK to everything") << Protocol::Redis << Fault::WrongType << QStringLiteral("does not answer like Redis");
-        QTest::newRow("redis garbage") << Protocol::Redis << Fault::Garbage << QStringLiteral("cannot parse");
-        QTest::newRow("http huge, announced") << Protocol::Http << Fault::Huge << QStringLiteral("larger than 64 MiB");
-        QTest::newRow("http huge, unannounced") << Protocol::Http << Fault::Undeclared << QStringLiteral("larger than 64 MiB");
-        QTest::newRow("http endless") << Protocol::Http << Fault::Endless << QStringLiteral("larger than 64 MiB");
-        QTest::newRow("http drip") << Protocol::Http << Fault::Drip << QStringLiteral("within 3 s (--deadline)");
-        QTest::newRow("http object for a list") << Protocol::Http << Fault::WrongType << QStringLiteral("a JSON object where the list");
-        QTest::newRow("http garbage") << Protocol::Http << Fault::Garbage << QStringLiteral("Cannot reach");
+        QTest::addColumn<QString>("scheme");
+        QTest::addColumn<QString>("reason"); // a fragment of the status line; empty: any reason
+        const QString redisCap = QStringLiteral("larger than the 64 MiB");
+        const QString httpCap = QStringLiteral("larger than 64 MiB");
+        const QString late = QStringLiteral("within 3 s (--deadline)");
+        // Every Redis family meets every fault; the first one also the ones that only test the reader.
+        for (const QString &scheme : {QStringLiteral("sidekiq+redis"), QStringLiteral("rq+redis"),
+                                      QStringLiteral("bullmq+redis"), QStringLiteral("celery+redis")}) {
+            auto row = [&](const char *what, Fault f, const QString &reason) {
+                QTest::addRow("%s %s", qPrintable(scheme), what) << Protocol::Redis << f << scheme << reason;
+            };
+            row("huge", Fault::Huge, redisCap);
+            row("16M integers", Fault::Integers, redisCap);
+            row("drip", Fault::Drip, late);
+            row("+OK to everything", Fault::WrongType, QString());
+            row("garbage", Fault::Garbage, QStringLiteral("cannot parse"));
+            if (scheme.startsWith(u"sidekiq")) {
+                row("endless", Fault::Endless, redisCap);
+            }
+        }
+        for (const QString &scheme : {QStringLiteral("rabbitmq+http"), QStringLiteral("celery+amqp")}) {
+            auto row = [&](const char *what, Fault f, const QString &reason) {
+                QTest::addRow("%s %s", qPrintable(scheme), what) << Protocol::Http << f << scheme << reason;
+            };
+            row("huge, announced", Fault::Huge, httpCap);
+            row("huge, unannounced", Fault::Undeclared, httpCap);
+            row("endless", Fault::Endless, httpCap);
+            row("drip", Fault::Drip, late);
+            row("object for a list", Fault::WrongType, QString());
+            row("garbage", Fault::Garbage, QString());
+        }
+        // PostgreSQL: libpq blocks in its own read; only the watchdog can end that.
+        QTest::addRow("delayedjob+postgresql drip") << Protocol::Http << Fault::Drip << QStringLiteral("delayedjob+postgresql") << late;
     }
     void checkIsUnknownWithinItsDeadline()
     {
         QFETCH(Protocol, protocol);
         QFETCH(Fault, fault);
+        QFETCH(QString, scheme);
         QFETCH(QString, reason);
         HostileServer server(protocol, fault);
         QVERIFY(server.isListening());
-        const QString url = protocol == Protocol::Redis
-                                ? QStringLiteral("sidekiq+redis://127.0.0.1:%1/0").arg(server.port())
-                                : QStringLiteral("rabbitmq+http://guest@127.0.0.1:%1/").arg(server.port());
+        const QString url = protocol == Protocol::Redis ? QStringLiteral("%1://127.0.0.1:%2/0").arg(scheme).arg(server.port())
+                            : scheme.startsWith(u"delayedjob") ? QStringLiteral("%1://app@127.0.0.1:%2/shop").arg(scheme).arg(server.port())
+                                                               : QStringLiteral("%1://guest@127.0.0.1:%2/").arg(scheme).arg(server.port());
         const Run r = ctl({QStringLiteral("check"), url, QStringLiteral("--deadline"), QStringLiteral("3")}, 30'000);
         const QString out = QString::fromUtf8(r.out);
         QVERIFY2(r.exitCode == 3, qPrintable(QStringLiteral("exit %1: %2 %3").arg(r.exitCode).arg(out, QString::fromUtf8(r.err))));
