@@ -12,6 +12,8 @@
 #include <QLocale>
 #include <QPalette>
 
+#include <limits>
+
 namespace qd {
 
 QueueOverviewModel::QueueOverviewModel(Collector *collector, QObject *parent)
@@ -215,6 +217,11 @@ QVariant QueueOverviewModel::data(const QModelIndex &index, int role) const
     case ConnectionIdRole: return r.connectionId;
     case QueueNameRole: return r.stats.name;
     case RawValueRole: return rawValue(r, col);
+    case SortRole:
+        if (col == OldestAgeColumn && !r.stats.oldestAgeSeconds && r.stats.waiting.value_or(0) > 0) {
+            return std::numeric_limits<double>::infinity();
+        }
+        return rawValue(r, col);
     case TakenAtRole: return r.takenAt;
     case StaleRole: return isStale(r);
     case StatusRole: return int(statusOf(r, !r.error.isEmpty()));

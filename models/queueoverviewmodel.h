@@ -36,6 +36,9 @@ public:
         ExactnessRole,  ///< int(Exactness) of the column's number
         PausedRole,     ///< bool: the backend holds the queue paused (BullMQ); jobs wait on purpose
         DeadLetterOfRole, ///< QStringList: the queues whose rejected messages land here (empty: not a dead-letter queue)
+        /// What the table sorts by: RawValueRole, except that a backlog whose age is unknown sorts as the oldest
+        /// (unknown is not healthy: in RabbitMQ's first minute the worst queue must not sort last)
+        SortRole,
     };
     static constexpr int kHistoryLength = 90;
 

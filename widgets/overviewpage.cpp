@@ -49,7 +49,7 @@ OverviewPage::OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent) :
     // for the first time in the stack): watch it directly.
     m_scroll->viewport()->installEventFilter(this);
     root->addWidget(m_scroll);
-    m_sorted = new UnknownLastSortProxy(M::RawValueRole, this); // numbers sort as numbers, "—" last
+    m_sorted = new UnknownLastSortProxy(M::SortRole, this); // numbers sort as numbers, "—" last, unknown backlogs first
     m_table = new QTableView(this);
     setupTable();
     root->addWidget(m_table, 1); // the tiles take what they need (see relayout), the table the rest

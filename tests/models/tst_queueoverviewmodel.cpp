@@ -3,6 +3,7 @@
 #include "../core/fakebackend.h"
 #include "collector.h"
 #include "queueoverviewmodel.h"
+#include "unknownlastsortproxy.h"
 
 #include <QAbstractItemModelTester>
 #include <QIcon>
@@ -73,6 +74,37 @@ private Q_SLOTS:
         QCOMPARE(mystery.data(M::StatusRole).toInt(), int(QueueStatus::Unknown));
         QCOMPARE(model.indexOf(QStringLiteral("a"), QStringLiteral("print")).data(M::HistoryRole).value<QList<double>>(),
                  (QList<double>{6000, 6001}));
+    }
+
+    void aBacklogOfUnknownAgeSortsAsTheOldest()
+    {
+        // RabbitMQ's first minute: 50 ready messages, no timestamps, so no age. Sorted by age, worst first, that
+        // queue must come first, not after an empty queue and not after "0 s".
+        ManualClock clock;
+        Collector c(&clock);
+        M model(&c);
+        UnknownLastSortProxy sorted(M::SortRole);
+        sorted.setSourceModel(&model);
+        QAbstractItemModelTester tester(&sorted, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        auto b = std::make_shared<FakeBackend>(&clock);
+        QueueStats orders = test::queue(QStringLiteral("orders"), 50);
+        orders.oldestAgeSeconds.reset();
+        QueueStats idle = test::queue(QStringLiteral("idle"), 0);
+        idle.oldestAgeSeconds.reset();
+        b->script(snap({test::queue(QStringLiteral("fresh"), 2, 0), orders, test::queue(QStringLiteral("slow"), 9, 120), idle}));
+        c.addConnection(QStringLiteral("b"), QStringLiteral("B"), b);
+        QSignalSpy ready(&c, &Collector::snapshotReady);
+        c.pollNow();
+        QTRY_COMPARE(ready.count(), 1);
+        sorted.sort(M::OldestAgeColumn, Qt::DescendingOrder);
+        QStringList order;
+        for (int row = 0; row < sorted.rowCount(); ++row) {
+            order << sorted.index(row, M::QueueColumn).data(M::QueueNameRole).toString();
+        }
+        QCOMPARE(order, (QStringList{QStringLiteral("orders"), QStringLiteral("slow"), QStringLiteral("fresh"), QStringLiteral("idle")}));
+        // Its age itself stays unknown: "—", never a number.
+        const QModelIndex age = model.indexOf(QStringLiteral("b"), QStringLiteral("orders"), M::OldestAgeColumn);
+        QVERIFY(!age.data(M::RawValueRole).isValid());
     }
 
     void ruleEngineVerdictIsShownWhenWorse()
