@@ -1540,83 +1540,83 @@ Angehalten, weil: %1</translation>
 <context>
     <name>qd::BulkRun</name>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="34"/>
+        <location filename="../core/actions/bulkrun.cpp" line="35"/>
         <source>%1 job(s)</source>
         <translation>%1 Job(s)</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="36"/>
+        <location filename="../core/actions/bulkrun.cpp" line="37"/>
         <source> of %1 class(es)</source>
         <translation> aus %1 Klasse(n)</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="39"/>
+        <location filename="../core/actions/bulkrun.cpp" line="40"/>
         <source>, belonging to %1 user(s) by %2</source>
         <translation>, von %1 Benutzer(n) nach %2</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="41"/>
+        <location filename="../core/actions/bulkrun.cpp" line="42"/>
         <source> (%1 without one)</source>
         <translation> (%1 ohne Benutzer)</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="45"/>
+        <location filename="../core/actions/bulkrun.cpp" line="46"/>
         <source>, oldest waiting %1</source>
         <translation>, ältester wartet seit %1</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="48"/>
+        <location filename="../core/actions/bulkrun.cpp" line="49"/>
         <source> (classes, users and age from a sample of %1)</source>
         <translation> (Klassen, Benutzer und Alter aus einer Stichprobe von %1)</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="145"/>
-        <location filename="../core/actions/bulkrun.cpp" line="321"/>
+        <location filename="../core/actions/bulkrun.cpp" line="146"/>
+        <location filename="../core/actions/bulkrun.cpp" line="326"/>
         <source>The connection is gone.</source>
         <translation>Die Verbindung besteht nicht mehr.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="177"/>
+        <location filename="../core/actions/bulkrun.cpp" line="210"/>
         <source>Cancelled before anything changed.</source>
         <translation>Abgebrochen, bevor sich etwas geändert hat.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="182"/>
+        <location filename="../core/actions/bulkrun.cpp" line="215"/>
         <source>Cannot list the jobs to act on: %1 — nothing was changed.</source>
         <translation>Die zu bearbeitenden Jobs können nicht aufgelistet werden: %1 — es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="252"/>
+        <location filename="../core/actions/bulkrun.cpp" line="257"/>
         <source>This connection cannot %1 jobs (it is read-only, or the backend cannot): nothing was changed and no run was recorded.</source>
         <translation>Diese Verbindung kann keine Jobs %1 (sie ist schreibgeschützt, oder das Backend kann es nicht): Nichts wurde geändert und kein Lauf aufgezeichnet.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="270"/>
+        <location filename="../core/actions/bulkrun.cpp" line="275"/>
         <source>Refusing to act without an audit log.</source>
         <translation>Ohne Prüfprotokoll wird keine Aktion ausgeführt.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="292"/>
+        <location filename="../core/actions/bulkrun.cpp" line="297"/>
         <source>%1 — blast radius: %2</source>
         <translation>%1 – Auswirkung: %2</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="297"/>
+        <location filename="../core/actions/bulkrun.cpp" line="302"/>
         <source>The audit log cannot record this bulk action, so nothing was changed.</source>
         <translation>Das Prüfprotokoll kann diese Massenaktion nicht aufzeichnen, daher wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="351"/>
+        <location filename="../core/actions/bulkrun.cpp" line="356"/>
         <source>bulk #%1, batch %2 of %3: %4%5</source>
         <translation>Massenaktion #%1, Stapel %2 von %3: %4%5</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="355"/>
+        <location filename="../core/actions/bulkrun.cpp" line="360"/>
         <source> → %1</source>
         <translation> → %1</translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="357"/>
+        <location filename="../core/actions/bulkrun.cpp" line="362"/>
         <source> — blast radius: %1</source>
         <translation> – Auswirkung: %1</translation>
     </message>
@@ -2546,22 +2546,22 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         <translation>Payload und Fehler des Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="199"/>
+        <location filename="../widgets/jobbrowser.cpp" line="200"/>
         <source>Searching… %1 of %2 jobs looked at, %3 found</source>
         <translation>Suche… %1 von %2 Jobs durchgesehen, %3 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="201"/>
+        <location filename="../widgets/jobbrowser.cpp" line="202"/>
         <source>Searching… %1 jobs looked at, %2 found</source>
         <translation>Suche… %1 Jobs durchgesehen, %2 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="218"/>
+        <location filename="../widgets/jobbrowser.cpp" line="219"/>
         <source> — search stopped after %1 of %2 jobs</source>
         <translation> – Suche nach %1 von %2 Jobs angehalten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="221"/>
+        <location filename="../widgets/jobbrowser.cpp" line="222"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n Job angezeigt</numerusform>
@@ -2569,17 +2569,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="222"/>
+        <location filename="../widgets/jobbrowser.cpp" line="223"/>
         <source> — scroll for more</source>
         <translation> — für weitere scrollen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="226"/>
+        <location filename="../widgets/jobbrowser.cpp" line="227"/>
         <source>Cannot list jobs: %1</source>
         <translation>Jobs können nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="282"/>
+        <location filename="../widgets/jobbrowser.cpp" line="283"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation>Massenaktion %1 #%2 wurde nicht beendet (%3): %4 von %5 Job(s) übrig. %6</translation>
     </message>
@@ -2629,17 +2629,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         <translation>%1 war nicht pausiert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="341"/>
+        <location filename="../widgets/jobbrowser.cpp" line="342"/>
         <source>Cannot filter: %1</source>
         <translation>Filtern nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="376"/>
+        <location filename="../widgets/jobbrowser.cpp" line="377"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation>Wartet länger als %1 oder läuft länger als %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="405"/>
+        <location filename="../widgets/jobbrowser.cpp" line="406"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n weitere Klasse</numerusform>
@@ -2647,17 +2647,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="407"/>
+        <location filename="../widgets/jobbrowser.cpp" line="408"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation>Wartend nach Klasse (Stichprobe von %1 aus %2 Jobs): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="409"/>
+        <location filename="../widgets/jobbrowser.cpp" line="410"/>
         <source>Waiting by class: %1</source>
         <translation>Wartend nach Klasse: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="422"/>
+        <location filename="../widgets/jobbrowser.cpp" line="423"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n Job ausgewählt</numerusform>
@@ -2665,28 +2665,28 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="438"/>
+        <location filename="../widgets/jobbrowser.cpp" line="439"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation>Job %1 · %2 · %3 · Warteschlange %4 · Versuche %5
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="444"/>
+        <location filename="../widgets/jobbrowser.cpp" line="445"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation>Eingereiht %1 · Ausführung %2 · fehlgeschlagen %3
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="446"/>
+        <location filename="../widgets/jobbrowser.cpp" line="447"/>
         <source>Worker: %1
 </source>
         <translation>Worker: %1
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="448"/>
+        <location filename="../widgets/jobbrowser.cpp" line="449"/>
         <source>
 Payload:
 %1
@@ -2697,7 +2697,7 @@ Payload:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="450"/>
+        <location filename="../widgets/jobbrowser.cpp" line="451"/>
         <source>
 Last error:
 %1
@@ -2708,88 +2708,88 @@ Letzter Fehler:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="477"/>
+        <location filename="../widgets/jobbrowser.cpp" line="478"/>
         <source>Counting jobs with the same error…</source>
         <translation>Zähle Jobs mit demselben Fehler…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="489"/>
+        <location filename="../widgets/jobbrowser.cpp" line="504"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation>Ähnliche Jobs: unbekannt (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="502"/>
+        <location filename="../widgets/jobbrowser.cpp" line="507"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): mindestens %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="503"/>
+        <location filename="../widgets/jobbrowser.cpp" line="508"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="526"/>
+        <location filename="../widgets/jobbrowser.cpp" line="532"/>
         <source>Select one job to edit it.</source>
         <translation>Wählen Sie einen Job aus, um ihn zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="527"/>
+        <location filename="../widgets/jobbrowser.cpp" line="533"/>
         <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
         <translation>Die Payload des ausgewählten Jobs bearbeiten und erneut senden, als neuen Job oder an seiner Stelle</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="551"/>
+        <location filename="../widgets/jobbrowser.cpp" line="557"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation>Diese Verbindung erlaubt diese Aktion nicht (schreibgeschützt oder nicht unterstützt).</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="525"/>
-        <location filename="../widgets/jobbrowser.cpp" line="552"/>
+        <location filename="../widgets/jobbrowser.cpp" line="531"/>
+        <location filename="../widgets/jobbrowser.cpp" line="558"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="524"/>
+        <location filename="../widgets/jobbrowser.cpp" line="530"/>
         <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation>Jobs im Zustand %1 lassen sich hier nicht bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="558"/>
+        <location filename="../widgets/jobbrowser.cpp" line="564"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation>Die ausgewählten Jobs jetzt erneut ausführen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="559"/>
+        <location filename="../widgets/jobbrowser.cpp" line="565"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation>Die ausgewählten Jobs löschen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="568"/>
+        <location filename="../widgets/jobbrowser.cpp" line="574"/>
         <source>Retry</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="568"/>
+        <location filename="../widgets/jobbrowser.cpp" line="574"/>
         <source>Cancel (delete)</source>
         <translation>Abbrechen (löschen)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="571"/>
+        <location filename="../widgets/jobbrowser.cpp" line="577"/>
         <source>Move to Queue</source>
         <translation>In Warteschlange verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="571"/>
+        <location filename="../widgets/jobbrowser.cpp" line="577"/>
         <source>Move the selected jobs to the queue:</source>
         <translation>Die ausgewählten Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="578"/>
+        <location filename="../widgets/jobbrowser.cpp" line="584"/>
         <source>Move to %1:</source>
         <translation>Verschieben nach %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="581"/>
+        <location filename="../widgets/jobbrowser.cpp" line="587"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 – %n Job im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
@@ -2797,37 +2797,37 @@ Letzter Fehler:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="607"/>
+        <location filename="../widgets/jobbrowser.cpp" line="613"/>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="609"/>
+        <location filename="../widgets/jobbrowser.cpp" line="615"/>
         <source>retried</source>
         <translation>erneut ausgeführt</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="609"/>
+        <location filename="../widgets/jobbrowser.cpp" line="615"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="609"/>
+        <location filename="../widgets/jobbrowser.cpp" line="615"/>
         <source>moved to %1</source>
         <translation>nach %1 verschoben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="624"/>
+        <location filename="../widgets/jobbrowser.cpp" line="630"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="627"/>
+        <location filename="../widgets/jobbrowser.cpp" line="633"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation>%2 Job(s) im Zustand %3 in %4 %1%5</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="631"/>
+        <location filename="../widgets/jobbrowser.cpp" line="637"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation> (%1 übersprungen: nicht mehr im Zustand %2)</translation>
     </message>
@@ -2926,12 +2926,12 @@ Letzter Fehler:
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="156"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="155"/>
         <source>Exporting…</source>
         <translation>Exportiere…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="170"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="191"/>
         <source>Stopped by an error after %Ln job(s): %1</source>
         <translation>
             <numerusform>Nach %Ln Job durch einen Fehler abgebrochen: %1</numerusform>
@@ -2939,7 +2939,7 @@ Letzter Fehler:
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="182"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="193"/>
         <source>%Ln job(s) written to %1.</source>
         <translation>
             <numerusform>%Ln Job nach %1 geschrieben.</numerusform>
@@ -2947,7 +2947,7 @@ Letzter Fehler:
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="186"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="195"/>
         <source>Stopped: %Ln job(s) written to %1; the rest were not exported.</source>
         <translation>
             <numerusform>Angehalten: %Ln Job nach %1 geschrieben; der Rest wurde nicht exportiert.</numerusform>
@@ -2955,7 +2955,7 @@ Letzter Fehler:
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="190"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="183"/>
         <source>%Ln job(s) written, %1 looked at…</source>
         <translation>
             <numerusform>%Ln Job geschrieben, %1 geprüft…</numerusform>
@@ -4054,12 +4054,17 @@ Betreff: %2
 <context>
     <name>qd::PageWalker</name>
     <message numerus="yes">
-        <location filename="../core/jobs/pagewalker.cpp" line="38"/>
+        <location filename="../core/jobs/pagewalker.cpp" line="30"/>
         <source>The listing did not advance past %1; stopped after %n job(s).</source>
         <translation>
             <numerusform>Die Liste kam nicht über %1 hinaus; nach %n Job angehalten.</numerusform>
             <numerusform>Die Liste kam nicht über %1 hinaus; nach %n Jobs angehalten.</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../core/jobs/pagewalker.cpp" line="97"/>
+        <source>The connection was closed.</source>
+        <translation>Die Verbindung wurde geschlossen.</translation>
     </message>
 </context>
 <context>
@@ -4577,102 +4582,102 @@ _Warum ist es passiert?_
 <context>
     <name>qd::QueueOverviewModel</name>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="171"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="173"/>
         <source>%1 (paused)</source>
         <extracomment>a queue&apos;s waiting count while the queue is paused on the backend</extracomment>
         <translation>%1 (pausiert)</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="175"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="177"/>
         <source>%1 (%2 stuck)</source>
         <extracomment>running jobs, of which some are held by a lost worker (stalled)</extracomment>
         <translation>%1 (%2 festhängend)</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="195"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="197"/>
         <source>Last poll failed: %1</source>
         <translation>Letzte Abfrage fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="198"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="200"/>
         <source>Consumers (workers) serving this queue now</source>
         <translation>Consumer (Worker), die diese Warteschlange gerade bedienen</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="199"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="201"/>
         <source>This backend does not tell which workers serve this queue</source>
         <translation>Dieses Backend sagt nicht, welche Worker diese Warteschlange bedienen</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="202"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="204"/>
         <source>%1 — dead-letter queue: messages rejected from %2</source>
         <translation>%1 — Dead-Letter-Warteschlange: von %2 abgewiesene Nachrichten</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="207"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="209"/>
         <source>%1 — paused: workers take no jobs from it</source>
         <translation>%1 — pausiert: Worker nehmen keine Jobs daraus</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="240"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="247"/>
         <source>Connection</source>
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="241"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="248"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="242"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="249"/>
         <source>Waiting</source>
         <translation>Wartend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="243"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="250"/>
         <source>Trend</source>
         <comment>recent waiting depths as a small line chart</comment>
         <translation>Trend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="244"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="251"/>
         <source>Running</source>
         <translation>Laufend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="245"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="252"/>
         <source>Consumers</source>
         <comment>workers or consumers serving a queue</comment>
         <translation>Consumer</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="246"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="253"/>
         <source>Scheduled</source>
         <translation>Geplant</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="247"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="254"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="248"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="255"/>
         <source>Oldest</source>
         <comment>age of the oldest waiting job</comment>
         <translation>Ältester</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="249"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="256"/>
         <source>In/min</source>
         <translation>Ein/min</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="250"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="257"/>
         <source>Out/min</source>
         <translation>Aus/min</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="251"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="258"/>
         <source>Updated</source>
         <translation>Aktualisiert</translation>
     </message>
@@ -4732,20 +4737,14 @@ _Warum ist es passiert?_
 <context>
     <name>qd::RecipientCollector</name>
     <message>
-        <location filename="../core/recipients/recipientcollector.cpp" line="53"/>
+        <location filename="../core/recipients/recipientcollector.cpp" line="54"/>
         <source>The connection is gone.</source>
         <translation>Die Verbindung besteht nicht mehr.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/recipientcollector.cpp" line="59"/>
-        <location filename="../core/recipients/recipientcollector.cpp" line="90"/>
+        <location filename="../core/recipients/recipientcollector.cpp" line="96"/>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/recipientcollector.cpp" line="100"/>
-        <source>The backend&apos;s listing did not advance past %1; stopping.</source>
-        <translation>Die Auflistung des Backends kam nicht über %1 hinaus; Abbruch.</translation>
     </message>
 </context>
 <context>

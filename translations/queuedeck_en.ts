@@ -1535,83 +1535,83 @@ Stopped because: %1</source>
 <context>
     <name>qd::BulkRun</name>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="34"/>
+        <location filename="../core/actions/bulkrun.cpp" line="35"/>
         <source>%1 job(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="36"/>
+        <location filename="../core/actions/bulkrun.cpp" line="37"/>
         <source> of %1 class(es)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="39"/>
+        <location filename="../core/actions/bulkrun.cpp" line="40"/>
         <source>, belonging to %1 user(s) by %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="41"/>
+        <location filename="../core/actions/bulkrun.cpp" line="42"/>
         <source> (%1 without one)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="45"/>
+        <location filename="../core/actions/bulkrun.cpp" line="46"/>
         <source>, oldest waiting %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="48"/>
+        <location filename="../core/actions/bulkrun.cpp" line="49"/>
         <source> (classes, users and age from a sample of %1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="145"/>
-        <location filename="../core/actions/bulkrun.cpp" line="321"/>
+        <location filename="../core/actions/bulkrun.cpp" line="146"/>
+        <location filename="../core/actions/bulkrun.cpp" line="326"/>
         <source>The connection is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="177"/>
+        <location filename="../core/actions/bulkrun.cpp" line="210"/>
         <source>Cancelled before anything changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="182"/>
+        <location filename="../core/actions/bulkrun.cpp" line="215"/>
         <source>Cannot list the jobs to act on: %1 — nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="252"/>
+        <location filename="../core/actions/bulkrun.cpp" line="257"/>
         <source>This connection cannot %1 jobs (it is read-only, or the backend cannot): nothing was changed and no run was recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="270"/>
+        <location filename="../core/actions/bulkrun.cpp" line="275"/>
         <source>Refusing to act without an audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="292"/>
+        <location filename="../core/actions/bulkrun.cpp" line="297"/>
         <source>%1 — blast radius: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="297"/>
+        <location filename="../core/actions/bulkrun.cpp" line="302"/>
         <source>The audit log cannot record this bulk action, so nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="351"/>
+        <location filename="../core/actions/bulkrun.cpp" line="356"/>
         <source>bulk #%1, batch %2 of %3: %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="355"/>
+        <location filename="../core/actions/bulkrun.cpp" line="360"/>
         <source> → %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="357"/>
+        <location filename="../core/actions/bulkrun.cpp" line="362"/>
         <source> — blast radius: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2540,22 +2540,22 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="199"/>
+        <location filename="../widgets/jobbrowser.cpp" line="200"/>
         <source>Searching… %1 of %2 jobs looked at, %3 found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="201"/>
+        <location filename="../widgets/jobbrowser.cpp" line="202"/>
         <source>Searching… %1 jobs looked at, %2 found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="218"/>
+        <location filename="../widgets/jobbrowser.cpp" line="219"/>
         <source> — search stopped after %1 of %2 jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="221"/>
+        <location filename="../widgets/jobbrowser.cpp" line="222"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n job shown</numerusform>
@@ -2563,17 +2563,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="222"/>
+        <location filename="../widgets/jobbrowser.cpp" line="223"/>
         <source> — scroll for more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="226"/>
+        <location filename="../widgets/jobbrowser.cpp" line="227"/>
         <source>Cannot list jobs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="282"/>
+        <location filename="../widgets/jobbrowser.cpp" line="283"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2623,17 +2623,17 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="341"/>
+        <location filename="../widgets/jobbrowser.cpp" line="342"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="376"/>
+        <location filename="../widgets/jobbrowser.cpp" line="377"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="405"/>
+        <location filename="../widgets/jobbrowser.cpp" line="406"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n more class</numerusform>
@@ -2641,17 +2641,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="407"/>
+        <location filename="../widgets/jobbrowser.cpp" line="408"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="409"/>
+        <location filename="../widgets/jobbrowser.cpp" line="410"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="422"/>
+        <location filename="../widgets/jobbrowser.cpp" line="423"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n job selected</numerusform>
@@ -2659,25 +2659,25 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="438"/>
+        <location filename="../widgets/jobbrowser.cpp" line="439"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="444"/>
+        <location filename="../widgets/jobbrowser.cpp" line="445"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="446"/>
+        <location filename="../widgets/jobbrowser.cpp" line="447"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="448"/>
+        <location filename="../widgets/jobbrowser.cpp" line="449"/>
         <source>
 Payload:
 %1
@@ -2685,7 +2685,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="450"/>
+        <location filename="../widgets/jobbrowser.cpp" line="451"/>
         <source>
 Last error:
 %1
@@ -2693,88 +2693,88 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="477"/>
+        <location filename="../widgets/jobbrowser.cpp" line="478"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="489"/>
+        <location filename="../widgets/jobbrowser.cpp" line="504"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="502"/>
+        <location filename="../widgets/jobbrowser.cpp" line="507"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="503"/>
+        <location filename="../widgets/jobbrowser.cpp" line="508"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="526"/>
+        <location filename="../widgets/jobbrowser.cpp" line="532"/>
         <source>Select one job to edit it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="527"/>
+        <location filename="../widgets/jobbrowser.cpp" line="533"/>
         <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="551"/>
+        <location filename="../widgets/jobbrowser.cpp" line="557"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="525"/>
-        <location filename="../widgets/jobbrowser.cpp" line="552"/>
+        <location filename="../widgets/jobbrowser.cpp" line="531"/>
+        <location filename="../widgets/jobbrowser.cpp" line="558"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="524"/>
+        <location filename="../widgets/jobbrowser.cpp" line="530"/>
         <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="558"/>
+        <location filename="../widgets/jobbrowser.cpp" line="564"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="559"/>
+        <location filename="../widgets/jobbrowser.cpp" line="565"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="568"/>
+        <location filename="../widgets/jobbrowser.cpp" line="574"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="568"/>
+        <location filename="../widgets/jobbrowser.cpp" line="574"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="571"/>
+        <location filename="../widgets/jobbrowser.cpp" line="577"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="571"/>
+        <location filename="../widgets/jobbrowser.cpp" line="577"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="578"/>
+        <location filename="../widgets/jobbrowser.cpp" line="584"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="581"/>
+        <location filename="../widgets/jobbrowser.cpp" line="587"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
@@ -2782,37 +2782,37 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="607"/>
+        <location filename="../widgets/jobbrowser.cpp" line="613"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="609"/>
+        <location filename="../widgets/jobbrowser.cpp" line="615"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="609"/>
+        <location filename="../widgets/jobbrowser.cpp" line="615"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="609"/>
+        <location filename="../widgets/jobbrowser.cpp" line="615"/>
         <source>moved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="624"/>
+        <location filename="../widgets/jobbrowser.cpp" line="630"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="627"/>
+        <location filename="../widgets/jobbrowser.cpp" line="633"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="631"/>
+        <location filename="../widgets/jobbrowser.cpp" line="637"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2911,12 +2911,12 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobexportdialog.cpp" line="156"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="155"/>
         <source>Exporting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="170"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="191"/>
         <source>Stopped by an error after %Ln job(s): %1</source>
         <translation>
             <numerusform>Stopped by an error after %Ln job: %1</numerusform>
@@ -2924,7 +2924,7 @@ Last error:
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="182"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="193"/>
         <source>%Ln job(s) written to %1.</source>
         <translation>
             <numerusform>%Ln job written to %1.</numerusform>
@@ -2932,7 +2932,7 @@ Last error:
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="186"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="195"/>
         <source>Stopped: %Ln job(s) written to %1; the rest were not exported.</source>
         <translation>
             <numerusform>Stopped: %Ln job written to %1; the rest were not exported.</numerusform>
@@ -2940,7 +2940,7 @@ Last error:
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobexportdialog.cpp" line="190"/>
+        <location filename="../widgets/jobexportdialog.cpp" line="183"/>
         <source>%Ln job(s) written, %1 looked at…</source>
         <translation>
             <numerusform>%Ln job written, %1 looked at…</numerusform>
@@ -4032,12 +4032,17 @@ Subject: %2
 <context>
     <name>qd::PageWalker</name>
     <message numerus="yes">
-        <location filename="../core/jobs/pagewalker.cpp" line="38"/>
+        <location filename="../core/jobs/pagewalker.cpp" line="30"/>
         <source>The listing did not advance past %1; stopped after %n job(s).</source>
         <translation>
             <numerusform>The listing did not advance past %1; stopped after %n job.</numerusform>
             <numerusform>The listing did not advance past %1; stopped after %n jobs.</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../core/jobs/pagewalker.cpp" line="97"/>
+        <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -4517,102 +4522,102 @@ _Why did it happen?_
 <context>
     <name>qd::QueueOverviewModel</name>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="171"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="173"/>
         <source>%1 (paused)</source>
         <extracomment>a queue&apos;s waiting count while the queue is paused on the backend</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="175"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="177"/>
         <source>%1 (%2 stuck)</source>
         <extracomment>running jobs, of which some are held by a lost worker (stalled)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="195"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="197"/>
         <source>Last poll failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="198"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="200"/>
         <source>Consumers (workers) serving this queue now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="199"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="201"/>
         <source>This backend does not tell which workers serve this queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="202"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="204"/>
         <source>%1 — dead-letter queue: messages rejected from %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="207"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="209"/>
         <source>%1 — paused: workers take no jobs from it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="240"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="247"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="241"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="248"/>
         <source>Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="242"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="249"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="243"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="250"/>
         <source>Trend</source>
         <comment>recent waiting depths as a small line chart</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="244"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="251"/>
         <source>Running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="245"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="252"/>
         <source>Consumers</source>
         <comment>workers or consumers serving a queue</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="246"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="253"/>
         <source>Scheduled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="247"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="254"/>
         <source>Failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="248"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="255"/>
         <source>Oldest</source>
         <comment>age of the oldest waiting job</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="249"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="256"/>
         <source>In/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="250"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="257"/>
         <source>Out/min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="251"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="258"/>
         <source>Updated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4672,19 +4677,13 @@ _Why did it happen?_
 <context>
     <name>qd::RecipientCollector</name>
     <message>
-        <location filename="../core/recipients/recipientcollector.cpp" line="53"/>
+        <location filename="../core/recipients/recipientcollector.cpp" line="54"/>
         <source>The connection is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/recipients/recipientcollector.cpp" line="59"/>
-        <location filename="../core/recipients/recipientcollector.cpp" line="90"/>
+        <location filename="../core/recipients/recipientcollector.cpp" line="96"/>
         <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/recipients/recipientcollector.cpp" line="100"/>
-        <source>The backend&apos;s listing did not advance past %1; stopping.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "jobbrowser.h"
+#include "jobs/pagewalker.h"
 #include "futurewatch.h"
 
 #include "audit/auditlog.h"
@@ -475,35 +476,40 @@ void JobBrowser::countSimilar(const JobDetail &detail)
     q.search = s.errorLine.trimmed().left(200);
     q.limit = 1000;
     m_similar->setText(tr("Counting jobs with the same error…"));
-    countSimilarPage(q, s.className, 0, 0, m_detailGeneration);
+    countSimilar(q, s.className, m_detailGeneration);
 }
 
-void JobBrowser::countSimilarPage(JobQuery query, const QString &className, qint64 counted, int pages, quint64 generation)
+void JobBrowser::countSimilar(const JobQuery &query, const QString &className, quint64 generation)
 {
-    constexpr int kMaxPages = 10; // a bound for a million-job dead set: "at least 10,000" is the answer there
-    whenFinished(m_backend->jobs(query), this, [=, this](const JobPage &page) mutable {
+    // Bounded for a million-job dead set ("at least 10,000" is the answer there), but through empty budgeted pages:
+    // a search that finds its matches deep in the list counts them.
+    constexpr qint64 kMaxLooked = 10'000;
+    auto *walker = new AsyncPageWalker(m_backend, query, kMaxLooked, 1000, this);
+    auto counted = std::make_shared<qint64>(0);
+    connect(walker, &AsyncPageWalker::page, this, [this, walker, counted, className, generation](const JobPage &page) {
         if (generation != m_detailGeneration) {
-            return; // another job is shown now
-        }
-        if (!page.error.isEmpty()) {
-            m_similar->setText(tr("Similar jobs: unknown (%1)").arg(escapeForDisplay(page.error, 120)));
+            walker->stop(); // another job is shown now
             return;
         }
         for (const JobSummary &j : page.jobs) {
-            counted += j.className == className ? 1 : 0;
+            *counted += j.className == className ? 1 : 0;
         }
-        ++pages;
-        const bool more = !page.nextCursor.isEmpty() && page.nextCursor != query.after;
-        if (more && pages < kMaxPages) {
-            query.after = page.nextCursor;
-            countSimilarPage(query, className, counted, pages, generation);
+    });
+    connect(walker, &AsyncPageWalker::finished, this, [this, walker, counted, generation](const PageWalk &walk) {
+        walker->deleteLater();
+        if (generation != m_detailGeneration) {
             return;
         }
-        m_similar->setText(more ? tr("Similar jobs (same class and error): at least %1").arg(Freshness::count(counted))
-                                : tr("Similar jobs (same class and error): %1").arg(Freshness::count(counted)));
+        if (!walk.error.isEmpty()) {
+            m_similar->setText(tr("Similar jobs: unknown (%1)").arg(escapeForDisplay(walk.error, 120)));
+            return;
+        }
+        m_similar->setText(!walk.reachedEnd ? tr("Similar jobs (same class and error): at least %1").arg(Freshness::count(*counted))
+                                            : tr("Similar jobs (same class and error): %1").arg(Freshness::count(*counted)));
         const Capabilities caps = m_backend->capabilities();
-        m_similarRetry->setVisible(counted > 1 && caps.retry && m_audit);
+        m_similarRetry->setVisible(*counted > 1 && caps.retry && m_audit);
     });
+    walker->start();
 }
 
 void JobBrowser::updateButtons()

@@ -109,7 +109,7 @@ private:
     void confirmAndAct(ActionKind kind);
     void checkUnfinished();
     void countSimilar(const JobDetail &detail);
-    void countSimilarPage(JobQuery query, const QString &className, qint64 counted, int pages, quint64 generation);
+    void countSimilar(const JobQuery &query, const QString &className, quint64 generation);
     void watch(BulkDialog *dialog);
 
     Backend *m_backend = nullptr;

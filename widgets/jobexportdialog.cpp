@@ -146,51 +146,55 @@ bool JobExportDialog::start()
         return false;
     }
     m_running = true;
-    m_stop = false;
+    m_writeError.clear();
     m_scanned = 0;
     m_query.after.clear();
-    m_query.limit = kPageSize;
     m_query.withPayload = true; // args and users, where the backend carries payloads
     m_export->setEnabled(false);
     m_stopButton->setEnabled(true);
     m_status->setText(tr("Exporting…"));
-    nextPage();
+    // Through empty budgeted pages to the end of the listing: a match deep in a big live queue is exported too.
+    delete m_walker;
+    m_walker = new AsyncPageWalker(m_backend, m_query, -1, kPageSize, this);
+    connect(m_walker, &AsyncPageWalker::page, this, &JobExportDialog::onPage);
+    connect(m_walker, &AsyncPageWalker::finished, this, &JobExportDialog::onWalked);
+    m_walker->start();
     return true;
 }
 
 void JobExportDialog::stop()
 {
-    m_stop = true; // after the page in flight: what is written stays consistent
+    if (m_walker) {
+        m_walker->stop(); // the page in flight is dropped: what is written stays consistent
+    }
 }
 
-void JobExportDialog::nextPage()
+void JobExportDialog::onPage(const JobPage &page)
 {
-    whenFinished(m_backend->jobs(m_query), this, [this](const JobPage &page) {
-        if (!page.error.isEmpty()) {
-            finish(false, tr("Stopped by an error after %Ln job(s): %1", nullptr, int(written())).arg(escapeForDisplay(page.error, 400)));
+    m_scanned += page.jobs.size();
+    const QDateTime now = m_backend->clock() ? m_backend->clock()->now() : QDateTime::currentDateTimeUtc();
+    for (const JobSummary &j : page.jobs) {
+        if (m_matcher->matches(j, now) && !m_writer->write(j)) {
+            m_writeError = m_writer->error();
+            m_walker->stop();
             return;
         }
-        m_scanned += page.jobs.size();
-        const QDateTime now = m_backend->clock() ? m_backend->clock()->now() : QDateTime::currentDateTimeUtc();
-        for (const JobSummary &j : page.jobs) {
-            if (m_matcher->matches(j, now) && !m_writer->write(j)) {
-                finish(false, m_writer->error());
-                return;
-            }
-        }
-        if (page.nextCursor.isEmpty() || page.jobs.isEmpty()) {
-            finish(true, tr("%Ln job(s) written to %1.", nullptr, int(written())).arg(m_file->fileName()));
-            return;
-        }
-        if (m_stop) {
-            finish(true, tr("Stopped: %Ln job(s) written to %1; the rest were not exported.", nullptr, int(written()))
-                             .arg(m_file->fileName()));
-            return;
-        }
-        m_status->setText(tr("%Ln job(s) written, %1 looked at…", nullptr, int(written())).arg(m_scanned));
-        m_query.after = page.nextCursor;
-        nextPage();
-    });
+    }
+    m_status->setText(tr("%Ln job(s) written, %1 looked at…", nullptr, int(written())).arg(m_scanned));
+}
+
+void JobExportDialog::onWalked(const PageWalk &walk)
+{
+    if (!m_writeError.isEmpty()) {
+        finish(false, m_writeError);
+    } else if (!walk.error.isEmpty()) {
+        finish(false, tr("Stopped by an error after %Ln job(s): %1", nullptr, int(written())).arg(escapeForDisplay(walk.error, 400)));
+    } else if (walk.reachedEnd) {
+        finish(true, tr("%Ln job(s) written to %1.", nullptr, int(written())).arg(m_file->fileName()));
+    } else {
+        finish(true, tr("Stopped: %Ln job(s) written to %1; the rest were not exported.", nullptr, int(written()))
+                         .arg(m_file->fileName()));
+    }
 }
 
 void JobExportDialog::finish(bool ok, const QString &text)

@@ -4,8 +4,10 @@
 
 #include "jobfilter.h"
 #include "jobs.h"
+#include "jobs/pagewalker.h"
 
 #include <QDialog>
+#include <QPointer>
 
 #include <memory>
 
@@ -44,7 +46,8 @@ Q_SIGNALS:
     void exportFinished(bool ok, qint64 rows);
 
 private:
-    void nextPage();
+    void onPage(const JobPage &page);
+    void onWalked(const PageWalk &walk);
     void finish(bool ok, const QString &text);
 
     Backend *m_backend;
@@ -54,7 +57,8 @@ private:
     std::unique_ptr<QFile> m_file;
     std::unique_ptr<JobExportWriter> m_writer;
     bool m_running = false;
-    bool m_stop = false;
+    QPointer<AsyncPageWalker> m_walker;
+    QString m_writeError;
     qint64 m_scanned = 0;
 
     QLineEdit *m_path;

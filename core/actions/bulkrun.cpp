@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "bulkrun.h"
+#include "jobs/pagewalker.h"
 
 #include "alerts/alertmessages.h"
 #include "backend.h"
@@ -171,15 +172,11 @@ void BulkRun::resolve()
 
 void BulkRun::resolvePage(JobQuery query)
 {
-    whenFinished(m_backend->jobs(query), this, [this, query](const JobPage &page) mutable {
+    // Every matching job, through empty budgeted pages to the end of the listing (AsyncPageWalker).
+    auto *walker = new AsyncPageWalker(m_backend, std::move(query), -1, kPageSize, this);
+    connect(walker, &AsyncPageWalker::page, this, [this, walker](const JobPage &page) {
         if (m_cancelled) {
-            m_running = false;
-            Q_EMIT failed(tr("Cancelled before anything changed."));
-            return;
-        }
-        if (!page.error.isEmpty()) {
-            m_running = false;
-            Q_EMIT failed(tr("Cannot list the jobs to act on: %1 — nothing was changed.").arg(page.error));
+            walker->stop();
             return;
         }
         const QDateTime now = m_backend ? m_backend->clock()->now() : QDateTime::currentDateTimeUtc();
@@ -205,15 +202,22 @@ void BulkRun::resolvePage(JobQuery query)
                 m_preview.oldest = t;
             }
         }
-        // A page may be empty and still have a cursor (a bounded scan that found nothing yet).
-        if (!page.nextCursor.isEmpty() && page.nextCursor != query.after) {
-            query.after = page.nextCursor;
-            resolvePage(query);
+    });
+    connect(walker, &AsyncPageWalker::finished, this, [this, walker](const PageWalk &walk) {
+        walker->deleteLater();
+        if (m_cancelled) {
+            m_running = false;
+            Q_EMIT failed(tr("Cancelled before anything changed."));
+            return;
+        }
+        if (!walk.error.isEmpty()) {
+            m_running = false;
+            Q_EMIT failed(tr("Cannot list the jobs to act on: %1 — nothing was changed.").arg(walk.error));
             return;
         }
         m_ids.removeDuplicates(); // a job that moved between pages may be listed twice
         m_preview.total = m_ids.size();
-        m_preview.resolvedAt = now;
+        m_preview.resolvedAt = m_backend ? m_backend->clock()->now() : QDateTime::currentDateTimeUtc();
         if (m_spec.userRule) {
             m_preview.users = m_users.size();
             m_users.clear();
@@ -225,6 +229,7 @@ void BulkRun::resolvePage(JobQuery query)
             begin();
         }
     });
+    walker->start();
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include "../backend.h"
 #include "../clock.h"
 #include "../futurewatch.h"
+#include "../jobs/pagewalker.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -53,15 +54,12 @@ void RecipientCollector::nextPage()
         Q_EMIT failed(tr("The connection is gone."));
         return;
     }
-    whenFinished(m_backend->jobs(m_query), this, [this](const JobPage &page) {
+    // Every page of the listing (AsyncPageWalker); each is worked off this thread before the next is asked for.
+    auto *walker = new AsyncPageWalker(m_backend, m_query, -1, int(m_query.limit), this);
+    walker->setAutoProceed(false);
+    connect(walker, &AsyncPageWalker::page, this, [this, walker](const JobPage &page) {
         if (m_cancelled) {
-            m_running = false;
-            Q_EMIT failed(tr("Cancelled."));
-            return;
-        }
-        if (!page.error.isEmpty()) {
-            m_running = false;
-            Q_EMIT failed(page.error);
+            walker->stop();
             return;
         }
         m_listed += page.jobs.size();
@@ -81,29 +79,28 @@ void RecipientCollector::nextPage()
             }
             return collectRecipients(affected, rule, now);
         });
-        const QString next = page.nextCursor;
-        whenFinished(collected, this, [this, next](const RecipientSet &set) {
+        whenFinished(collected, this, [this, walker](const RecipientSet &set) {
             mergeRecipients(m_total, set);
             Q_EMIT progress(m_listed);
             if (m_cancelled) {
-                m_running = false;
-                Q_EMIT failed(tr("Cancelled."));
-                return;
+                walker->stop();
+            } else {
+                walker->proceed();
             }
-            if (next.isEmpty()) {
-                m_running = false;
-                Q_EMIT finished(m_total);
-                return;
-            }
-            if (next == m_query.after) {
-                m_running = false;
-                Q_EMIT failed(tr("The backend's listing did not advance past %1; stopping.").arg(next.left(80)));
-                return;
-            }
-            m_query.after = next;
-            nextPage();
         });
     });
+    connect(walker, &AsyncPageWalker::finished, this, [this, walker](const PageWalk &walk) {
+        walker->deleteLater();
+        m_running = false;
+        if (m_cancelled) {
+            Q_EMIT failed(tr("Cancelled."));
+        } else if (!walk.error.isEmpty()) {
+            Q_EMIT failed(walk.error);
+        } else {
+            Q_EMIT finished(m_total);
+        }
+    });
+    walker->start();
 }
 
 } // namespace qd
