@@ -473,26 +473,36 @@ void JobBrowser::countSimilar(const JobDetail &detail)
     JobQuery q;
     q.queue = m_queue;
     q.state = s.state;
-    q.search = s.errorLine.trimmed().left(200);
+    q.search = similarSearchText(s.errorLine);
     q.limit = 1000;
     m_similar->setText(tr("Counting jobs with the same error…"));
-    countSimilar(q, s.className, m_detailGeneration);
+    countSimilar(q, s, m_detailGeneration);
 }
 
-void JobBrowser::countSimilar(const JobQuery &query, const QString &className, quint64 generation)
+QString JobBrowser::similarSearchText(const QString &errorLine)
+{
+    const QString line = errorLine.trimmed();
+    const qsizetype colon = line.indexOf(QStringLiteral(": "));
+    const QString message = colon > 0 && !line.left(colon).contains(u' ') ? line.mid(colon + 2).trimmed() : QString();
+    return (message.size() >= 6 ? message : line).left(200);
+}
+
+void JobBrowser::countSimilar(const JobQuery &query, const JobSummary &shown, quint64 generation)
 {
     // Bounded for a million-job dead set ("at least 10,000" is the answer there), but through empty budgeted pages:
     // a search that finds its matches deep in the list counts them.
     constexpr qint64 kMaxLooked = 10'000;
     auto *walker = new AsyncPageWalker(m_backend, query, kMaxLooked, 1000, this);
     auto counted = std::make_shared<qint64>(0);
-    connect(walker, &AsyncPageWalker::page, this, [this, walker, counted, className, generation](const JobPage &page) {
+    const QString className = shown.className;
+    const QString errorLine = shown.errorLine.trimmed();
+    connect(walker, &AsyncPageWalker::page, this, [this, walker, counted, className, errorLine, generation](const JobPage &page) {
         if (generation != m_detailGeneration) {
             walker->stop(); // another job is shown now
             return;
         }
         for (const JobSummary &j : page.jobs) {
-            *counted += j.className == className ? 1 : 0;
+            *counted += j.className == className && j.errorLine.trimmed() == errorLine ? 1 : 0;
         }
     });
     connect(walker, &AsyncPageWalker::finished, this, [this, walker, counted, generation](const PageWalk &walk) {

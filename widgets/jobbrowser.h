@@ -90,6 +90,10 @@ public:
     QString selectedJobJson() const;
     /// How many jobs share the selected failed job's class and first error line ("" until counted).
     QString similarText() const;
+    /// What to search for to find the jobs that failed like `errorLine`: its message, the part after the exception
+    /// class ("RuntimeError: printer on fire" → "printer on fire"), since Sidekiq keeps class and message in
+    /// separate fields, so the whole line is in no job's text. Found jobs are then compared whole.
+    static QString similarSearchText(const QString &errorLine);
     /// Opens the bulk dialog for every job with the selected job's error line (same queue and state).
     BulkDialog *openBulkSimilar(ActionKind kind);
 
@@ -109,7 +113,7 @@ private:
     void confirmAndAct(ActionKind kind);
     void checkUnfinished();
     void countSimilar(const JobDetail &detail);
-    void countSimilar(const JobQuery &query, const QString &className, quint64 generation);
+    void countSimilar(const JobQuery &query, const JobSummary &shown, quint64 generation);
     void watch(BulkDialog *dialog);
 
     Backend *m_backend = nullptr;

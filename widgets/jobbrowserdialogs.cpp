@@ -211,8 +211,9 @@ BulkDialog *JobBrowser::openBulkSimilar(ActionKind kind)
     JobQuery q;
     q.queue = m_queue;
     q.state = spec.expected;
-    q.search = m_shown->summary.errorLine.trimmed().left(200);
+    q.search = similarSearchText(m_shown->summary.errorLine);
     spec.filter = q;
+    spec.narrow.className = m_shown->summary.className; // the same class, as the count says
     spec.filterText = QStringLiteral("queue=%1 state=%2 error=%3 (GUI: similar to %4)")
                           .arg(m_queue, jobStateName(q.state), q.search, m_shown->summary.id);
     spec.operatorName = m_operator;

@@ -151,6 +151,13 @@ private Q_SLOTS:
         const QList<JobSummary> found = all(*b, q);
         QCOMPARE(found.size(), 1);
         QCOMPARE(found.at(0).id, QStringLiteral("rerun-07"));
+        // The error text is searchable too, although RQ keeps it zlib-compressed: "similar jobs" counts on it.
+        q.search = QStringLiteral("RuntimeError: flag not set for tag-03");
+        const QList<JobSummary> byError = all(*b, q);
+        QCOMPARE(byError.size(), 1);
+        QCOMPARE(byError.at(0).id, QStringLiteral("rerun-03"));
+        q.search = QStringLiteral("RuntimeError: flag not set");
+        QCOMPARE(all(*b, q).size(), kFailing + 1); // every failed job here is a flaky one (the hostile one too)
 
         // Waiting: oldest first; a custom description names no function, so the pickle's first string does.
         JobQuery w;

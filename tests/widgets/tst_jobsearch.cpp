@@ -78,6 +78,40 @@ private Q_SLOTS:
         QVERIFY2(browser.statusText().startsWith(QStringLiteral("4 job(s) shown")), qPrintable(browser.statusText()));
     }
 
+    void similarJobsAreCountedOnSidekiqRetries()
+    {
+        // Sidekiq keeps error_class and error_message apart, so "RuntimeError: printer on fire" is in no job's
+        // text: the count said 0 for five identical retries. Here they sit among 3,000 others, some with the same
+        // message under another class, some spread to the end of the set, scanned 100 at a time.
+        constexpr int kDbRetries = 22;
+        qd::test::redisCli(m_redis.host, m_redis.port, kDbRetries, {QStringLiteral("FLUSHDB")});
+        qd::test::redisCli(
+            m_redis.host, m_redis.port, kDbRetries,
+            {QStringLiteral("EVAL"),
+             QStringLiteral(
+                 "for i = 1, 3000 do "
+                 "  local same = (i <= 3) or (i == 1500) or (i == 3000) "
+                 "  local class = (i == 10 or i == 2000) and 'MailJob' or 'PrintJob' "
+                 "  local msg = (same or class == 'MailJob') and 'printer on fire' or ('paper jam ' .. i) "
+                 "  redis.call('ZADD', KEYS[1], 1764000000 + i, '{\"retry\":true,\"queue\":\"big\",\"class\":\"' .. class .. "
+                 "    '\",\"args\":[' .. i .. '],\"jid\":\"' .. string.format('%024x', i) .. '\",\"enqueued_at\":1764000000,"
+                 "\"failed_at\":1764000000,\"retry_count\":1,\"error_class\":\"RuntimeError\",\"error_message\":\"' .. msg .. '\"}') "
+                 "end redis.call('SADD', KEYS[2], 'big') return 1"),
+             QStringLiteral("2"), QStringLiteral("retry"), QStringLiteral("queues")});
+        auto b = std::make_unique<sidekiq::SidekiqBackend>(
+            ConnectionUrl::parse(m_redis.url(QStringLiteral("sidekiq"), kDbRetries, QStringLiteral("?scan_budget_ms=0.001"))).value());
+        JobBrowser browser;
+        browser.setQueue(b.get(), QStringLiteral("c"), QStringLiteral("big"));
+        browser.setState(JobState::Failed);
+        // The first retry is selected by itself; then its detail, then the count.
+        QTRY_VERIFY2_WITH_TIMEOUT(browser.similarText().contains(QStringLiteral("(same class and error): 5")),
+                                  qPrintable(browser.similarText()), 30'000);
+        QCOMPARE(JobBrowser::similarSearchText(QStringLiteral("RuntimeError: printer on fire")), QStringLiteral("printer on fire"));
+        QCOMPARE(JobBrowser::similarSearchText(QStringLiteral("Timeout: 5")), QStringLiteral("Timeout: 5")); // too short to stand alone
+        QCOMPARE(JobBrowser::similarSearchText(QStringLiteral("could not connect: refused")),
+                 QStringLiteral("could not connect: refused")); // no class in front: the whole line
+    }
+
     void stopKeepsWhatWasFound()
     {
         auto b = backend(QStringLiteral("?scan_budget_ms=0.001"));

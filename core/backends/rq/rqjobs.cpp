@@ -329,6 +329,15 @@ QJsonObject readable(const QString &id, const QHash<QByteArray, QByteArray> &has
     return o;
 }
 
+/// Whether a failed job of a page reply (see kPage) holds `search` in its id, its call or its traceback (inflated).
+bool failureMatches(const QList<Reply> &e, qsizetype at, const QString &search)
+{
+    const QList<Reply> &f = e.at(at + 3).elements;
+    const auto field = [&f](Field k) { return f.value(k).str; };
+    return text(e.at(at).str).contains(search) || text(field(Description)).contains(search)
+           || traceback(pairs(e.at(at + 4)), field(ExcInfo)).contains(search);
+}
+
 JobSummary summarize(const QList<Reply> &e, qsizetype at, const QString &queue, JobState state, bool withPayload)
 {
     JobSummary s;
@@ -410,15 +419,19 @@ QFuture<JobPage> RqBackend::jobs(const JobQuery &query)
     case JobState::Dead:
         break;
     }
+    // RQ keeps a failure's traceback zlib-compressed (exc_info, the result's exc_string): Lua cannot read it, so a
+    // search among failed jobs matches here, on each budgeted chunk the script returns (ids, call, error, traceback).
+    const bool searchHere = query.state == JobState::Failed && !query.search.isEmpty();
     const Command cmd =
         kPage.evalsha(keys, {query.state == JobState::Waiting ? "list" : "zset",
                              QByteArray::number(query.after.isEmpty() ? 0 : query.after.toLongLong()),
-                             QByteArray::number(std::clamp(query.limit, 1, 5000)), query.search.toUtf8(),
+                             QByteArray::number(std::clamp(query.limit, 1, 5000)),
+                             searchHere ? QByteArray() : query.search.toUtf8(),
                              QByteArray::number(d->scanLimit), query.state == JobState::Failed ? "1" : "0",
                              QByteArray::number(d->scanBudgetUs)});
     return onConnection<JobPage>(
-        [cmd, query](Connection &c, std::function<void(JobPage)> reply) {
-            c.send({cmd}, [query, reply](Batch b) {
+        [cmd, query, searchHere](Connection &c, std::function<void(JobPage)> reply) {
+            c.send({cmd}, [query, reply, searchHere](Batch b) {
                 JobPage out;
                 if (!b.ok()) {
                     out.error = b.error;
@@ -431,6 +444,9 @@ QFuture<JobPage> RqBackend::jobs(const JobQuery &query)
                     out.scanTotal = e.size() > 1 ? e.at(1).toInteger() : std::nullopt;
                     out.scanned = next >= 0 ? std::optional<qint64>(next) : out.scanTotal;
                     for (qsizetype i = 2; i + 5 < e.size(); i += 6) {
+                        if (searchHere && !failureMatches(e, i, query.search)) {
+                            continue;
+                        }
                         out.jobs << summarize(e, i, query.queue, query.state, query.withPayload);
                     }
                     if (query.state == JobState::Scheduled) {
