@@ -2,7 +2,6 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "snapshot.h"
 
-
 namespace qd {
 
 std::optional<qint64> QueueStats::total() const

@@ -7,7 +7,6 @@
 #include "alertmessages.h"
 #include "depthwindow.h"
 
-
 #include <vector>
 
 namespace qd {
@@ -318,12 +317,17 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
             std::optional<double> value;
             qint64 hold = r.forMs;
             qint64 grewFrom = 0;
-            switch (r.kind) {
+            // A dead-letter queue is judged by the DeadLetters rule alone: its letters grow old by nature, wait for
+            // a person rather than a consumer, and do not drain by themselves.
+            const bool leftToDeadLetters = r.kind == RuleKind::OldestAge || r.kind == RuleKind::Unserved
+                                           || r.kind == RuleKind::NotDraining || r.kind == RuleKind::DepthGrowing;
+            if (dlq && leftToDeadLetters) {
+                target = AlertState::Ok;
+                hold = 0;
+            } else switch (r.kind) {
             case RuleKind::OldestAge:
                 value = q.oldestAgeSeconds;
-                if (dlq) {
-                    target = AlertState::Ok; // letters grow old by nature: DeadLetters judges them
-                } else if (!value) {
+                if (!value) {
                     target = AlertState::Unknown;
                 } else {
                     target = level(*value, r, st.state);
@@ -354,9 +358,7 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                 }
                 break;
             case RuleKind::Unserved:
-                if (dlq) {
-                    target = AlertState::Ok; // nobody is expected to consume dead letters
-                } else if (consumersNow && q.waiting) {
+                if (consumersNow && q.waiting) {
                     value = double(*q.waiting);
                     target = *q.waiting > 0 && *consumersNow == 0 ? level(*value, r, st.state) : AlertState::Ok;
                     if (!m.consumersFlapping) {
@@ -366,11 +368,9 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
                 break;
             case RuleKind::NotDraining:
                 hold = 0;
-                if (!dlq && q.waiting) {
+                if (q.waiting) {
                     value = double(m.standingPolls);
                     target = level(*value, r, st.state);
-                } else if (dlq) {
-                    target = AlertState::Ok;
                 }
                 break;
             case RuleKind::StuckWork:
@@ -403,9 +403,7 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
             case RuleKind::DepthGrowing:
                 // forMs is the window the growth is measured over; once measured, no further hold.
                 hold = 0;
-                if (dlq) {
-                    target = AlertState::Ok;
-                } else if (q.waiting && !m.depths.isEmpty() && now - m.depths.startMs() >= r.forMs) {
+                if (q.waiting && !m.depths.isEmpty() && now - m.depths.startMs() >= r.forMs) {
                     grewFrom = m.depths.startDepth();
                     const bool outpaced = !q.inPerMinute || !q.outPerMinute || *q.inPerMinute > *q.outPerMinute;
                     value = double(*q.waiting - grewFrom);

@@ -29,7 +29,7 @@ struct Tr
 };
 
 constexpr const char *kQueueColumns =
-    "name,messages_ready,messages_unacknowledged,consumers,state,type,arguments,policy";
+    "name,messages_ready,messages_unacknowledged,state,type,arguments,policy"; // consumers: from /api/consumers
 /// Dead-letter exchanges whose bindings are read per poll (each is one small request); more are named in a warning.
 constexpr int kMaxDeadLetterExchanges = 20;
 
@@ -408,6 +408,7 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
         QJsonDocument queuesJson;
         QJsonParseError queuesParse{};
         QHash<QString, http::Response> dlxBindings; ///< dead-letter exchange → its bindings (source side)
+        QList<std::pair<QString, DeadLetterRoute>> routes; ///< queue → where its dead letters go (set once, on the HTTP thread)
         QHash<QString, QJsonObject> policies;       ///< policy name → definition
         bool queuesIn = false, policiesIn = false;  ///< both are needed to know the dead-letter exchanges
         QStringList dlxNotRead; ///< dead-letter exchanges past kMaxDeadLetterExchanges
@@ -479,20 +480,14 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
                 }
                 // Dead-letter queues: where another queue's x-dead-letter-exchange (argument or policy) routes.
                 QHash<QString, QStringList> deadLetterOf;
-                for (const QJsonValue &qv : doc.array()) {
-                    const QJsonObject o = qv.toObject();
-                    const auto route = deadLetterRoute(o, poll->policies);
-                    if (!route) {
-                        continue;
-                    }
-                    const QString source = o.value(u"name").toString();
-                    if (route->exchange.isEmpty()) {
-                        if (!route->routingKey.isEmpty()) {
-                            deadLetterOf[route->routingKey] << source;
+                for (const auto &[source, route] : std::as_const(poll->routes)) {
+                    if (route.exchange.isEmpty()) {
+                        if (!route.routingKey.isEmpty()) {
+                            deadLetterOf[route.routingKey] << source;
                         }
                         continue;
                     }
-                    const auto b = poll->dlxBindings.constFind(route->exchange);
+                    const auto b = poll->dlxBindings.constFind(route.exchange);
                     if (b == poll->dlxBindings.cend() || b->status != 200) {
                         continue;
                     }
@@ -511,9 +506,7 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
                     q.deadLetterOf.removeDuplicates();
                     q.deadLetterOf.removeAll(q.name);
                     q.deadLetterOf.sort();
-                    if (o.value(u"consumers").isDouble()) {
-                        q.consumers = o.value(u"consumers").toInt();
-                    } else if (consumersKnown) {
+                    if (consumersKnown) {
                         q.consumers = consumersPerQueue.value(q.name);
                     }
                     if (o.contains(u"messages_ready")) {
@@ -590,27 +583,33 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
         promise->finish();
     };
     // The callbacks run on the HTTP thread, one after another: the counter needs no lock.
-    auto arrived = [poll, finish](http::Response Poll::*slot) {
-        return [poll, finish, slot](http::Response r) {
+    auto oneDone = [poll, finish] {
+        if (--poll->pending == 0) {
+            finish();
+        }
+    };
+    auto arrived = [poll, oneDone](http::Response Poll::*slot) {
+        return [poll, oneDone, slot](http::Response r) {
             (*poll).*slot = std::move(r);
-            if (--poll->pending == 0) {
-                finish();
-            }
+            oneDone();
         };
     };
     http::Client *c = d->client.get();
     const int statsLimit = d->statsLimit;
     // Once the queue list and the policies are in: the bindings of every dead-letter exchange (one small request
     // each), which say the dead-letter queues. Runs on the HTTP thread; the new requests count before this one ends.
-    auto askBindings = [poll, finish, c, v] {
+    auto askBindings = [poll, oneDone, c, v] {
         if (!poll->queuesIn || !poll->policiesIn) {
             return;
         }
         QStringList exchanges;
         for (const QJsonValue &qv : poll->queuesJson.array()) {
-            const auto route = deadLetterRoute(qv.toObject(), poll->policies);
-            if (route && !route->exchange.isEmpty() && !exchanges.contains(route->exchange)) {
-                exchanges << route->exchange;
+            const QJsonObject o = qv.toObject();
+            if (const auto route = deadLetterRoute(o, poll->policies)) {
+                poll->routes.append({o.value(u"name").toString(), *route});
+                if (!route->exchange.isEmpty() && !exchanges.contains(route->exchange)) {
+                    exchanges << route->exchange;
+                }
             }
         }
         poll->dlxNotRead = exchanges.mid(kMaxDeadLetterExchanges);
@@ -618,16 +617,14 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
             ++poll->pending;
             c->get(QStringLiteral("/api/exchanges/%1/%2/bindings/source")
                        .arg(v, QString::fromLatin1(QUrl::toPercentEncoding(exchange))),
-                   [poll, finish, exchange](http::Response b) {
+                   [poll, oneDone, exchange](http::Response b) {
                        poll->dlxBindings.insert(exchange, std::move(b));
-                       if (--poll->pending == 0) {
-                           finish();
-                       }
+                       oneDone();
                    });
         }
     };
     ++poll->pending;
-    c->get(QStringLiteral("/api/policies/%1").arg(v), [poll, finish, askBindings](http::Response r) {
+    c->get(QStringLiteral("/api/policies/%1").arg(v), [poll, oneDone, askBindings](http::Response r) {
         // Users without the policymaker tag may be refused: then only queue arguments name dead-letter exchanges.
         if (r.status == 200) {
             for (const QJsonValue &pv : QJsonDocument::fromJson(r.body).array()) {
@@ -639,13 +636,11 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
         }
         poll->policiesIn = true;
         askBindings();
-        if (--poll->pending == 0) {
-            finish();
-        }
+        oneDone();
     });
     c->get(QStringLiteral("/api/queues/%1?disable_stats=true&enable_queue_totals=true&columns=%2")
                .arg(v, QLatin1String(kQueueColumns)),
-           [poll, finish, c, v, statsLimit, askBindings](http::Response r) {
+           [poll, oneDone, c, v, statsLimit, askBindings](http::Response r) {
                // Parsed once, here: small installations also get per-queue statistics (the count decides before the
                // poll ends), and the dead-letter exchanges' bindings say which queues are dead-letter queues.
                poll->queuesJson = r.status == 200 ? QJsonDocument::fromJson(r.body, &poll->queuesParse) : QJsonDocument();
@@ -657,16 +652,12 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
                    poll->statsAsked = true;
                    ++poll->pending;
                    c->get(QStringLiteral("/api/queues/%1?columns=%2").arg(v, QLatin1String(kStatsColumns)),
-                          [poll, finish](http::Response s) {
+                          [poll, oneDone](http::Response s) {
                               poll->stats = std::move(s);
-                              if (--poll->pending == 0) {
-                                  finish();
-                              }
+                              oneDone();
                           });
                }
-               if (--poll->pending == 0) {
-                   finish();
-               }
+               oneDone();
            });
     c->get(QStringLiteral("/api/consumers/%1").arg(v), arrived(&Poll::consumers));
     if (!d->askedWhoami.exchange(true)) {
