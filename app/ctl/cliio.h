@@ -11,6 +11,8 @@
 
 #include <unistd.h>
 
+#include <optional>
+
 namespace qd::ctl {
 
 /// The CLI's output streams and translation context, shared by every command.
@@ -57,6 +59,42 @@ inline bool helpShown(QCommandLineParser &p, const QStringList &arguments, bool 
         return true;
     }
     return false;
+}
+
+/// Takes a global option `name VALUE` or `name=VALUE` out of `arguments` (anywhere before `--`, so every command
+/// accepts it before or after its own options). `value` stays empty when absent. Returns why it is unusable — no
+/// value (`missing` says what it needs) or given twice — or an empty string.
+inline QString takeGlobalOption(QStringList &arguments, const QString &name, std::optional<QString> &value,
+                                const QString &missing)
+{
+    for (qsizetype i = 1; i < arguments.size();) {
+        const QString &a = arguments.at(i);
+        if (a == u"--") {
+            break;
+        }
+        QString found;
+        if (a == name) {
+            if (i + 1 >= arguments.size()) {
+                return missing;
+            }
+            found = arguments.at(i + 1);
+            arguments.remove(i, 2);
+        } else if (a.startsWith(name + u'=')) {
+            found = a.mid(name.size() + 1);
+            arguments.remove(i);
+        } else {
+            ++i;
+            continue;
+        }
+        if (value) {
+            return tr("%1 given twice").arg(name);
+        }
+        if (found.isEmpty()) {
+            return missing;
+        }
+        value = found;
+    }
+    return {};
 }
 
 /// Identifiers (job ids, class and queue names) for a terminal, each through escapeForDisplay: a job id holding

@@ -97,36 +97,17 @@ Watchdog &watchdog()
 
 QString takeDeadlineOption(QStringList &arguments, std::optional<double> &seconds)
 {
-    for (qsizetype i = 1; i < arguments.size();) {
-        const QString &a = arguments.at(i);
-        if (a == u"--") {
-            break;
-        }
-        QString value;
-        if (a == kOption) {
-            if (i + 1 >= arguments.size()) {
-                return tr("%1 needs a number of seconds (0: none)").arg(kOption);
-            }
-            value = arguments.at(i + 1);
-            arguments.remove(i, 2);
-        } else if (a.startsWith(kOption + u'=')) {
-            value = a.mid(kOption.size() + 1);
-            arguments.remove(i);
-        } else {
-            ++i;
-            continue;
-        }
-        if (seconds) {
-            return tr("%1 given twice").arg(kOption);
-        }
-        bool ok = false;
-        const double v = value.toDouble(&ok);
-        if (!ok || !(v >= 0) || v > 7 * 24 * 3600) {
-            return tr("%1 needs a number of seconds between 0 (none) and 604800, got \"%2\"")
-                .arg(kOption, escapeForDisplay(value, 40));
-        }
-        seconds = v;
+    std::optional<QString> value;
+    if (QString why = takeGlobalOption(arguments, kOption, value, tr("%1 needs a number of seconds (0: none)").arg(kOption));
+        !why.isEmpty() || !value) {
+        return why;
     }
+    bool ok = false;
+    const double v = value->toDouble(&ok);
+    if (!ok || !(v >= 0) || v > 7 * 24 * 3600) {
+        return tr("%1 needs a number of seconds between 0 (none) and 604800, got \"%2\"").arg(kOption, escapeForDisplay(*value, 40));
+    }
+    seconds = v;
     return {};
 }
 

@@ -93,34 +93,12 @@ QString alternativesFor(const ConnectionUrl &url)
 
 QString takePasswordFileOption(QStringList &arguments)
 {
-    for (qsizetype i = 1; i < arguments.size();) {
-        const QString &a = arguments.at(i);
-        if (a == u"--") {
-            break;
-        }
-        std::optional<QString> value;
-        if (a == kOption) {
-            if (i + 1 >= arguments.size()) {
-                return tr("%1 needs a FILE (or - for standard input)").arg(kOption);
-            }
-            value = arguments.at(i + 1);
-            arguments.remove(i, 2);
-        } else if (a.startsWith(kOption + u'=')) {
-            value = a.mid(kOption.size() + 1);
-            arguments.remove(i);
-        } else {
-            ++i;
-            continue;
-        }
-        if (passwordFile()) {
-            return tr("%1 given twice").arg(kOption);
-        }
-        if (value->isEmpty()) {
-            return tr("%1 needs a FILE (or - for standard input)").arg(kOption);
-        }
-        passwordFile() = *value;
+    std::optional<QString> file;
+    const QString why = takeGlobalOption(arguments, kOption, file, tr("%1 needs a FILE (or - for standard input)").arg(kOption));
+    if (why.isEmpty() && file) {
+        passwordFile() = *file;
     }
-    return {};
+    return why;
 }
 
 QString backendPasswordVariable(const ConnectionUrl &url)

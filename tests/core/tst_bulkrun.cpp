@@ -122,6 +122,24 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<AuditLog> m_audit;
 
+    /// A bulk retry in batches of 100, cancelled once `done` jobs are done: its journal entry, left to resume.
+    BulkJournalEntry cancelledAt(JobsBackend &b, qint64 done)
+    {
+        auto run = std::make_unique<BulkRun>(&b, m_audit.get(), allFailed(100));
+        QSignalSpy finished(run.get(), &BulkRun::finished);
+        BulkRun *raw = run.get();
+        connect(raw, &BulkRun::progress, raw, [raw, done](const BulkProgress &p) {
+            if (p.done == done) {
+                raw->cancel();
+            }
+        });
+        run->start();
+        if (!QTest::qWaitFor([&] { return finished.size() == 1; }, 10'000)) {
+            qFatal("the bulk run did not stop");
+        }
+        return m_audit->unfinishedBulks().result().first();
+    }
+
 private Q_SLOTS:
     void init()
     {
@@ -221,17 +239,7 @@ private Q_SLOTS:
     void aRunIsResumedByOneProcessAtATime()
     {
         JobsBackend b(600);
-        auto *run = new BulkRun(&b, m_audit.get(), allFailed(100));
-        QSignalSpy finished(run, &BulkRun::finished);
-        connect(run, &BulkRun::progress, run, [run](const BulkProgress &p) {
-            if (p.done == 200) {
-                run->cancel();
-            }
-        });
-        run->start();
-        QTRY_COMPARE(finished.size(), 1);
-        delete run;
-        const BulkJournalEntry entry = m_audit->unfinishedBulks().result().first();
+        const BulkJournalEntry entry = cancelledAt(b, 200);
 
         // What another `queuedeckctl resume` of this run leaves in the journal while it works.
         auto leaseTo = [&](const QString &owner, qint64 untilMs) {
@@ -282,17 +290,7 @@ private Q_SLOTS:
     void theLeaseOfAProcessThatIsGoneIsTakenOver()
     {
         JobsBackend b(300);
-        auto *run = new BulkRun(&b, m_audit.get(), allFailed(100));
-        QSignalSpy finished(run, &BulkRun::finished);
-        connect(run, &BulkRun::progress, run, [run](const BulkProgress &p) {
-            if (p.done == 100) {
-                run->cancel();
-            }
-        });
-        run->start();
-        QTRY_COMPARE(finished.size(), 1);
-        delete run;
-        const BulkJournalEntry entry = m_audit->unfinishedBulks().result().first();
+        const BulkJournalEntry entry = cancelledAt(b, 100);
         QProcess gone; // a resume killed with -9: same host, its pid no longer runs
         gone.start(QStringLiteral("/bin/true"));
         QVERIFY(gone.waitForFinished());
