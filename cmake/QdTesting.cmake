@@ -20,3 +20,15 @@ function(qd_add_test)
         set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}")
     endif()
 endfunction()
+
+# Tests are listed by name; this fails the configure step when a tst_*.cpp in the calling directory is not listed,
+# so a new test file cannot be silently left unbuilt.
+function(qd_require_listed_tests)
+    file(GLOB _present RELATIVE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/tst_*.cpp)
+    foreach(_file IN LISTS _present)
+        get_filename_component(_name ${_file} NAME_WE)
+        if(NOT _name IN_LIST ARGN)
+            message(FATAL_ERROR "${CMAKE_CURRENT_SOURCE_DIR}/${_file} is not listed in its CMakeLists.txt")
+        endif()
+    endforeach()
+endfunction()
