@@ -2713,83 +2713,83 @@ Letzter Fehler:
         <translation>Zähle Jobs mit demselben Fehler…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="504"/>
+        <location filename="../widgets/jobbrowser.cpp" line="514"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation>Ähnliche Jobs: unbekannt (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="507"/>
+        <location filename="../widgets/jobbrowser.cpp" line="517"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): mindestens %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="508"/>
+        <location filename="../widgets/jobbrowser.cpp" line="518"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="532"/>
+        <location filename="../widgets/jobbrowser.cpp" line="542"/>
         <source>Select one job to edit it.</source>
         <translation>Wählen Sie einen Job aus, um ihn zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="533"/>
+        <location filename="../widgets/jobbrowser.cpp" line="543"/>
         <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
         <translation>Die Payload des ausgewählten Jobs bearbeiten und erneut senden, als neuen Job oder an seiner Stelle</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="557"/>
+        <location filename="../widgets/jobbrowser.cpp" line="567"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation>Diese Verbindung erlaubt diese Aktion nicht (schreibgeschützt oder nicht unterstützt).</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="531"/>
-        <location filename="../widgets/jobbrowser.cpp" line="558"/>
+        <location filename="../widgets/jobbrowser.cpp" line="541"/>
+        <location filename="../widgets/jobbrowser.cpp" line="568"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="530"/>
+        <location filename="../widgets/jobbrowser.cpp" line="540"/>
         <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation>Jobs im Zustand %1 lassen sich hier nicht bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="564"/>
+        <location filename="../widgets/jobbrowser.cpp" line="574"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation>Die ausgewählten Jobs jetzt erneut ausführen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="565"/>
+        <location filename="../widgets/jobbrowser.cpp" line="575"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation>Die ausgewählten Jobs löschen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="574"/>
+        <location filename="../widgets/jobbrowser.cpp" line="584"/>
         <source>Retry</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="574"/>
+        <location filename="../widgets/jobbrowser.cpp" line="584"/>
         <source>Cancel (delete)</source>
         <translation>Abbrechen (löschen)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="577"/>
+        <location filename="../widgets/jobbrowser.cpp" line="587"/>
         <source>Move to Queue</source>
         <translation>In Warteschlange verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="577"/>
+        <location filename="../widgets/jobbrowser.cpp" line="587"/>
         <source>Move the selected jobs to the queue:</source>
         <translation>Die ausgewählten Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="584"/>
+        <location filename="../widgets/jobbrowser.cpp" line="594"/>
         <source>Move to %1:</source>
         <translation>Verschieben nach %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="587"/>
+        <location filename="../widgets/jobbrowser.cpp" line="597"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 – %n Job im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
@@ -2797,37 +2797,37 @@ Letzter Fehler:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="613"/>
+        <location filename="../widgets/jobbrowser.cpp" line="623"/>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="615"/>
+        <location filename="../widgets/jobbrowser.cpp" line="625"/>
         <source>retried</source>
         <translation>erneut ausgeführt</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="615"/>
+        <location filename="../widgets/jobbrowser.cpp" line="625"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="615"/>
+        <location filename="../widgets/jobbrowser.cpp" line="625"/>
         <source>moved to %1</source>
         <translation>nach %1 verschoben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="630"/>
+        <location filename="../widgets/jobbrowser.cpp" line="640"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="633"/>
+        <location filename="../widgets/jobbrowser.cpp" line="643"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation>%2 Job(s) im Zustand %3 in %4 %1%5</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="637"/>
+        <location filename="../widgets/jobbrowser.cpp" line="647"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation> (%1 übersprungen: nicht mehr im Zustand %2)</translation>
     </message>
@@ -6041,7 +6041,7 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Die Antwort von %1 ist größer als %2 MiB; sie wurde abgeschnitten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="127"/>
+        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="128"/>
         <source>%1 did not answer in full within %2 s; the request was abandoned.</source>
         <translation>%1 hat nicht innerhalb von %2 s vollständig geantwortet; die Anfrage wurde aufgegeben.</translation>
     </message>
@@ -6123,28 +6123,28 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="273"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="276"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation>RabbitMQ hat keine Nachrichten im Zustand %1 zum Auflisten: Eine Warteschlange enthält bereite Nachrichten (hier per Peek angesehen) und unbestätigte, die ein Consumer hält und die die API nicht zeigen kann.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="280"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="283"/>
         <source>Name a queue to peek at.</source>
         <translation>Nennen Sie eine Warteschlange, in die Sie hineinsehen möchten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="323"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="326"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation>%1 ist eine Quorum-Warteschlange: Jedes Hineinsehen zählt als Zustellung, und ihr Zustelllimit würde eine zu oft angesehene Nachricht zum Dead Letter machen oder verwerfen. Fügen Sie peek_quorum=1 zur URL hinzu, um trotzdem hineinzusehen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="339"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="342"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation>Angesehen, ohne etwas zu verlieren: RabbitMQ hat diese Nachrichten wieder eingereiht, markiert sie als erneut zugestellt und kann ihre Reihenfolge ändern.</translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="382"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="385"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation>Nachricht %1 ist nicht unter den zuletzt angesehenen; sehen Sie erneut hinein.</translation>
     </message>
@@ -6251,61 +6251,66 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="75"/>
+        <source>The RabbitMQ management API at %1 answered, but: %2</source>
+        <translation>Die RabbitMQ-Management-API unter %1 hat geantwortet, aber: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="78"/>
         <source>Cannot reach the RabbitMQ management API at %1: %2</source>
         <translation>Die RabbitMQ-Management-API unter %1 ist nicht erreichbar: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="78"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="81"/>
         <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
         <translation>RabbitMQ unter %1 hat die Zugangsdaten des Benutzers „%2“ abgelehnt (401).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="81"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="84"/>
         <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
         <translation>Der Benutzer „%1“ darf dies nicht von RabbitMQ unter %2 lesen (403): Geben Sie ihm das Tag monitoring und Zugriff auf den vhost.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="86"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="89"/>
         <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
         <translation>RabbitMQ unter %1 hat mit 404 geantwortet: Der vhost existiert nicht, oder dies ist nicht die Management-API.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="88"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="91"/>
         <source>The RabbitMQ management API at %1 answered %2: %3</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat mit %2 geantwortet: %3</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="426"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="430"/>
         <source>The connection was closed.</source>
         <translation>Die Verbindung wurde geschlossen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="441"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="445"/>
         <source>a JSON object where the list of queues belongs</source>
         <translation>ein JSON-Objekt, wo die Liste der Warteschlangen hingehört</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="442"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="446"/>
         <source>not a list</source>
         <translation>keine Liste</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="443"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="447"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat nicht mit einer JSON-Liste geantwortet (%2): Ist das der Management-Port?</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="527"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="523"/>
         <source>Queue %1 is %2.</source>
         <translation>Warteschlange %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="545"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="541"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation>Warteschlange %1 stellt %2 Nachrichten pro Minute erneut zu: Möglicherweise scheitert ein Consumer immer wieder an derselben Nachricht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="552"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="548"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Warteschlange %1: %Ln Nachricht bereit und kein Consumer.</numerusform>
@@ -6313,27 +6318,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="559"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="555"/>
         <source>More than %1 dead-letter exchanges: the queues bound to %2 are not marked as dead-letter queues.</source>
         <translation>Mehr als %1 Dead-Letter-Exchanges: die an %2 gebundenen Warteschlangen sind nicht als Dead-Letter-Warteschlangen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="565"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="561"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation>Statistiken pro Warteschlange waren nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="572"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
         <source>Node %1 is down.</source>
         <translation>Knoten %1 ist ausgefallen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="575"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Speicheralarm: Publisher sind blockiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="578"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="574"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Festplattenalarm: Publisher sind blockiert.</translation>
     </message>
@@ -6501,63 +6506,63 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="383"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="392"/>
         <source>Name a queue to list its RQ jobs: RQ keeps its registries per queue.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre RQ-Jobs aufzulisten: RQ führt seine Registries pro Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="386"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="395"/>
         <source>RQ has no dead jobs: a failed job stays in the failed registry until it expires there.</source>
         <translation>RQ hat keine toten Jobs: Ein fehlgeschlagener Job bleibt in der Failed-Registry, bis er dort abläuft.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="426"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="439"/>
         <source>RQ jobs could not be read: %1</source>
         <translation>RQ-Jobs konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="437"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="453"/>
         <source>Scheduled RQ jobs come first, soonest first; then the jobs deferred until the jobs they depend on finish (no run time).</source>
         <translation>Geplante RQ-Jobs kommen zuerst, die nächstfälligen zuerst; dann die Jobs, die zurückgestellt sind, bis die Jobs fertig sind, von denen sie abhängen (keine Ausführungszeit).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="466"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="482"/>
         <source>RQ job %1 does not exist (any more).</source>
         <translation>RQ-Job %1 existiert (nicht mehr).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="504"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="520"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Kein Job wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="508"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="524"/>
         <source>RQ jobs cannot be moved to another queue from here.</source>
         <translation>RQ-Jobs können von hier nicht in eine andere Warteschlange verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="510"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="526"/>
         <source>RQ has no dead jobs.</source>
         <translation>RQ hat keine toten Jobs.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="512"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="528"/>
         <source>Finished RQ jobs are only listed: RQ keeps them for their result, not to run again.</source>
         <translation>Abgeschlossene RQ-Jobs werden nur aufgelistet: RQ bewahrt sie wegen ihres Ergebnisses auf, nicht zur erneuten Ausführung.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="515"/>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="518"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="531"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="534"/>
         <source>Only failed and scheduled RQ jobs can be retried.</source>
         <translation>Nur fehlgeschlagene und geplante RQ-Jobs können erneut ausgeführt werden.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="516"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="532"/>
         <source>Running RQ jobs cannot be cancelled here: only the worker running a job can stop it.</source>
         <translation>Laufende RQ-Jobs können hier nicht abgebrochen werden: Nur der Worker, der einen Job ausführt, kann ihn anhalten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="544"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="560"/>
         <source>job %1 is deferred: RQ enqueues it when the jobs it depends on have finished</source>
         <translation>Job %1 ist zurückgestellt: RQ reiht ihn ein, wenn die Jobs fertig sind, von denen er abhängt</translation>
     </message>

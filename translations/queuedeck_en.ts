@@ -2698,83 +2698,83 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="504"/>
+        <location filename="../widgets/jobbrowser.cpp" line="514"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="507"/>
+        <location filename="../widgets/jobbrowser.cpp" line="517"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="508"/>
+        <location filename="../widgets/jobbrowser.cpp" line="518"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="532"/>
+        <location filename="../widgets/jobbrowser.cpp" line="542"/>
         <source>Select one job to edit it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="533"/>
+        <location filename="../widgets/jobbrowser.cpp" line="543"/>
         <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="557"/>
+        <location filename="../widgets/jobbrowser.cpp" line="567"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="531"/>
-        <location filename="../widgets/jobbrowser.cpp" line="558"/>
+        <location filename="../widgets/jobbrowser.cpp" line="541"/>
+        <location filename="../widgets/jobbrowser.cpp" line="568"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="530"/>
+        <location filename="../widgets/jobbrowser.cpp" line="540"/>
         <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="564"/>
+        <location filename="../widgets/jobbrowser.cpp" line="574"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="565"/>
+        <location filename="../widgets/jobbrowser.cpp" line="575"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="574"/>
+        <location filename="../widgets/jobbrowser.cpp" line="584"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="574"/>
+        <location filename="../widgets/jobbrowser.cpp" line="584"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="577"/>
+        <location filename="../widgets/jobbrowser.cpp" line="587"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="577"/>
+        <location filename="../widgets/jobbrowser.cpp" line="587"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="584"/>
+        <location filename="../widgets/jobbrowser.cpp" line="594"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="587"/>
+        <location filename="../widgets/jobbrowser.cpp" line="597"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
@@ -2782,37 +2782,37 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="613"/>
+        <location filename="../widgets/jobbrowser.cpp" line="623"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="615"/>
+        <location filename="../widgets/jobbrowser.cpp" line="625"/>
         <source>retried</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="615"/>
+        <location filename="../widgets/jobbrowser.cpp" line="625"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="615"/>
+        <location filename="../widgets/jobbrowser.cpp" line="625"/>
         <source>moved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="630"/>
+        <location filename="../widgets/jobbrowser.cpp" line="640"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="633"/>
+        <location filename="../widgets/jobbrowser.cpp" line="643"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="637"/>
+        <location filename="../widgets/jobbrowser.cpp" line="647"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5980,7 +5980,7 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="127"/>
+        <location filename="../core/backends/rabbitmq/httpclient.cpp" line="128"/>
         <source>%1 did not answer in full within %2 s; the request was abandoned.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6062,28 +6062,28 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="273"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="276"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="280"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="283"/>
         <source>Name a queue to peek at.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="323"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="326"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="339"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="342"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="382"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="385"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6190,61 +6190,66 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="75"/>
-        <source>Cannot reach the RabbitMQ management API at %1: %2</source>
+        <source>The RabbitMQ management API at %1 answered, but: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="78"/>
-        <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
+        <source>Cannot reach the RabbitMQ management API at %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="81"/>
+        <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="84"/>
         <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="86"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="89"/>
         <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="88"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="91"/>
         <source>The RabbitMQ management API at %1 answered %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="426"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="430"/>
         <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="441"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="445"/>
         <source>a JSON object where the list of queues belongs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="442"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="446"/>
         <source>not a list</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="443"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="447"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="527"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="523"/>
         <source>Queue %1 is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="545"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="541"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="552"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="548"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Queue %1: %Ln message ready and no consumer.</numerusform>
@@ -6252,27 +6257,27 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="559"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="555"/>
         <source>More than %1 dead-letter exchanges: the queues bound to %2 are not marked as dead-letter queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="565"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="561"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="572"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
         <source>Node %1 is down.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="575"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="578"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="574"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6440,63 +6445,63 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="383"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="392"/>
         <source>Name a queue to list its RQ jobs: RQ keeps its registries per queue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="386"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="395"/>
         <source>RQ has no dead jobs: a failed job stays in the failed registry until it expires there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="426"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="439"/>
         <source>RQ jobs could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="437"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="453"/>
         <source>Scheduled RQ jobs come first, soonest first; then the jobs deferred until the jobs they depend on finish (no run time).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="466"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="482"/>
         <source>RQ job %1 does not exist (any more).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="504"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="520"/>
         <source>This connection is read-only (readonly=1): no job was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="508"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="524"/>
         <source>RQ jobs cannot be moved to another queue from here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="510"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="526"/>
         <source>RQ has no dead jobs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="512"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="528"/>
         <source>Finished RQ jobs are only listed: RQ keeps them for their result, not to run again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="515"/>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="518"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="531"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="534"/>
         <source>Only failed and scheduled RQ jobs can be retried.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="516"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="532"/>
         <source>Running RQ jobs cannot be cancelled here: only the worker running a job can stop it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqjobs.cpp" line="544"/>
+        <location filename="../core/backends/rq/rqjobs.cpp" line="560"/>
         <source>job %1 is deferred: RQ enqueues it when the jobs it depends on have finished</source>
         <translation type="unfinished"></translation>
     </message>

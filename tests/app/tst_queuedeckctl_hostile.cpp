@@ -107,7 +107,7 @@ private Q_SLOTS:
             auto row = [&](const char *what, Fault f, const QString &reason) {
                 QTest::addRow("%s %s", qPrintable(scheme), what) << Protocol::Http << f << scheme << reason;
             };
-            row("huge, announced", Fault::Huge, httpCap);
+            row("huge, announced", Fault::Huge, QStringLiteral("answered, but: The answer from 127.0.0.1 is larger than 64 MiB"));
             row("huge, unannounced", Fault::Undeclared, httpCap);
             row("endless", Fault::Endless, httpCap);
             row("drip", Fault::Drip, late);

@@ -118,6 +118,7 @@ public:
                               .arg(url.host())
                               .arg(cap / (1024 * 1024));
                 r.status = 0;
+                r.refused = true;
                 done(std::move(r));
                 return;
             }
@@ -129,6 +130,7 @@ public:
                               .arg(url.host())
                               .arg(timeoutMs / 1000.0);
                 r.status = 0;
+                r.refused = true;
             } else if (r.status == 0) {
                 r.error = reply->errorString();
             }

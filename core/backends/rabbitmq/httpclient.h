@@ -20,6 +20,7 @@ struct Response
     QByteArray body;
     QString error;        ///< transport failure or cap exceeded; empty when an answer (any status) arrived
     qint64 bytes = 0;     ///< body bytes received
+    bool refused = false; ///< the server did answer, but the answer was refused here (over the cap, past the deadline)
 };
 
 struct Options

@@ -71,6 +71,9 @@ QString detail::apiQueuePath(const QString &vhost, const QString &queue)
 
 QString detail::describe(const http::Response &r, const QString &endpoint, const QString &user)
 {
+    if (!r.error.isEmpty() && r.refused) {
+        return Tr::tr("The RabbitMQ management API at %1 answered, but: %2").arg(endpoint, r.error);
+    }
     if (!r.error.isEmpty()) {
         return Tr::tr("Cannot reach the RabbitMQ management API at %1: %2").arg(endpoint, r.error);
     }
