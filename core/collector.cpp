@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "collector.h"
-#include "pollwithin.h"
 
 #include "backend.h"
 #include "clock.h"

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "pollwithin.h"
 #include "snapshot.h"
 
 #include <QHash>
@@ -84,7 +85,7 @@ private:
     QStringList m_order;
     QHash<QString, Entry> m_entries;
     quint64 m_nextGeneration = 1;
-    std::chrono::milliseconds m_pollDeadline{30'000};
+    std::chrono::milliseconds m_pollDeadline = kDefaultPollDeadline;
 };
 
 } // namespace qd

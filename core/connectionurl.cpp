@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "connectionurl.h"
+#include "urlsecrets.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -188,8 +189,7 @@ QString withoutSecrets(QString message, const QString &urlText)
     }
     // Anything in the message shaped like userinfo with a password (a URL pasted into an option, two URLs run
     // together) loses the password, whatever the URL around it.
-    static const QRegularExpression passwordInUserInfo(QStringLiteral("(//[^/?#@\\s:\"]*):[^@\\s\"]*@"));
-    message.replace(passwordInUserInfo, QStringLiteral("\\1:***@"));
+    message = withoutUrlPasswords(message, QStringLiteral("***"));
     // And what stands as a password anywhere in the input is cut wherever the message repeats it.
     static const QRegularExpression passwordInInput(QStringLiteral("//[^/?#@\\s:\"]*:([^@\\s\"/?#]+)@"));
     for (auto it = passwordInInput.globalMatch(urlText); it.hasNext();) {

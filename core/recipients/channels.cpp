@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "channels.h"
 #include "privatefiles.h"
+#include "urlsecrets.h"
 
 #include "../csv.h"
 
@@ -163,25 +164,7 @@ Result<ChannelSpec> ChannelSpec::parse(const QString &specText)
 
 QString ChannelSpec::withoutSecrets(const QString &specText)
 {
-    QString out = specText;
-    qsizetype from = 0;
-    while ((from = out.indexOf(QStringLiteral("://"), from)) >= 0) {
-        const qsizetype authority = from + 3;
-        qsizetype end = authority;
-        while (end < out.size() && out.at(end) != u'/' && out.at(end) != u'?' && out.at(end) != u'#') {
-            ++end;
-        }
-        const qsizetype at = out.lastIndexOf(u'@', end - 1);
-        if (at >= authority) {
-            const qsizetype colon = out.indexOf(u':', authority);
-            if (colon >= 0 && colon < at) {
-                out.remove(colon, at - colon); // keeps the user name: it says whose password to give again
-                end -= at - colon;
-            }
-        }
-        from = end;
-    }
-    return out;
+    return withoutUrlPasswords(specText);
 }
 
 bool ChannelSpec::needsPassword() const

@@ -39,7 +39,7 @@ void RecipientCollector::start()
     m_sawPayload = false;
     m_query.after.clear();
     m_now = m_backend ? m_backend->clock()->now() : QDateTime::currentDateTimeUtc();
-    nextPage();
+    walk();
 }
 
 void RecipientCollector::cancel()
@@ -47,7 +47,7 @@ void RecipientCollector::cancel()
     m_cancelled = true;
 }
 
-void RecipientCollector::nextPage()
+void RecipientCollector::walk()
 {
     if (!m_backend) {
         m_running = false;

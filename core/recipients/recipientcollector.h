@@ -38,7 +38,7 @@ Q_SIGNALS:
     void failed(const QString &error);
 
 private:
-    void nextPage();
+    void walk(); ///< every page of the selection, through an AsyncPageWalker
 
     QPointer<Backend> m_backend;
     JobQuery m_query;
