@@ -49,10 +49,8 @@ QStringList allowedOptions(const QString &family, const QString &transport)
     }
     if (transport == u"redis" || transport == u"rediss") {
         o << QStringLiteral("connect_timeout") << QStringLiteral("timeout") << QStringLiteral("max_reply_mb")
-          << QStringLiteral("tls_ca") << QStringLiteral("scan_limit") << QStringLiteral("scan_budget_ms");
-        if (family == u"bullmq" || family == u"celery") {
-            o << QStringLiteral("discovery_budget_ms");
-        }
+          << QStringLiteral("tls_ca") << QStringLiteral("scan_limit") << QStringLiteral("scan_budget_ms")
+          << QStringLiteral("discovery_budget_ms");
         if (family == u"sidekiq") {
             o << QStringLiteral("namespace") << QStringLiteral("heartbeat_timeout") << QStringLiteral("breakdown_limit")
               << QStringLiteral("sample_limit");

@@ -143,6 +143,15 @@ inline QString redisCli(const QString &host, int port, int db, const QStringList
     return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
 }
 
+/// Writes `count` small string keys `filler:N` into host:port/db in one server-side loop: a keyspace where one
+/// SCAN step sees only a sliver, as on a production Redis (discovery must still be complete on the first poll).
+inline void fillFillerKeys(const QString &host, int port, int db, int count)
+{
+    redisCli(host, port, db,
+             {QStringLiteral("EVAL"), QStringLiteral("for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'filler:' .. i, 'x') end"),
+              QStringLiteral("0"), QString::number(count)});
+}
+
 /// Runs a fixture script (ruby, python3, node) and returns its last stdout line; fails the test on error.
 inline QByteArray runFixture(const QString &program, const QStringList &args, int timeoutMs = 60'000)
 {

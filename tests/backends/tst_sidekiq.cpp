@@ -128,6 +128,37 @@ private Q_SLOTS:
         QCOMPARE(after.roundTrips - before.roundTrips, 2);
     }
 
+    void unregisteredQueueDeepInABigKeyspaceOnTheFirstPoll()
+    {
+        // 60,000 other keys: one SCAN step sees a sliver of them, yet the first poll of a new connection lists the
+        // queue that exists only as a list; steady polls stay at two round trips; once the list is gone, so is the
+        // queue.
+        qd::test::fillFillerKeys(m_redis.host, m_redis.port, kDb, 60'000);
+        auto cli = [&](const QStringList &args) { return qd::test::redisCli(m_redis.host, m_redis.port, kDb, args); };
+        cli({QStringLiteral("LPUSH"), QStringLiteral("queue:deep-orphan"),
+             QStringLiteral("{\"class\":\"Late\",\"queue\":\"deep-orphan\",\"jid\":\"j1\",\"enqueued_at\":%1}")
+                 .arg(double(QDateTime::currentMSecsSinceEpoch()) / 1000.0 - 60, 0, 'f', 3)});
+        auto b = backend(m_redis.url(QStringLiteral("sidekiq"), kDb));
+        Snapshot s = poll(*b);
+        QVERIFY2(s.ok(), qPrintable(s.error));
+        const auto *orphan = s.queue(QStringLiteral("deep-orphan"));
+        QVERIFY2(orphan, "the first poll lists a queue that exists only as a list, deep in a big keyspace");
+        QCOMPARE(orphan->waiting.value(), 1);
+        QVERIFY(orphan->oldestAgeSeconds.value() >= 59.0);
+        QVERIFY2(!s.warnings.join(u'\n').contains(u"Queue discovery"), qPrintable(s.warnings.join(u'\n')));
+
+        const auto before = b->connectionStats();
+        QVERIFY(poll(*b).ok());
+        QCOMPARE(b->connectionStats().roundTrips - before.roundTrips, 2);
+
+        cli({QStringLiteral("DEL"), QStringLiteral("queue:deep-orphan")});
+        for (int i = 0; i < 3; ++i) {
+            s = poll(*b);
+            QVERIFY(s.ok());
+            QVERIFY(!s.queue(QStringLiteral("deep-orphan")));
+        }
+    }
+
     void realSidekiqProcessBusyThenKilled()
     {
         QProcess sidekiq;

@@ -134,13 +134,16 @@ private Q_SLOTS:
         const auto number = ConnectionUrl::parse(QStringLiteral("sidekiq+redis://h/0?scan_budget_ms=fast"));
         QVERIFY(!number.ok());
         QVERIFY2(number.error().contains(u"number"), qPrintable(number.error()));
-        // The first discovery pass's budget: BullMQ and Celery discover queues by SCAN; a number, as every budget.
+        // The first discovery pass's budget: every Redis family discovers queue keys by SCAN; a number, as every
+        // budget; not an option of the other transports.
         QVERIFY(ConnectionUrl::parse(QStringLiteral("bullmq+redis://h/0?discovery_budget_ms=5000")).ok());
         QVERIFY(ConnectionUrl::parse(QStringLiteral("celery+redis://h/0?discovery_budget_ms=0.5")).ok());
         const auto soon = ConnectionUrl::parse(QStringLiteral("bullmq+redis://h/0?discovery_budget_ms=soon"));
         QVERIFY(!soon.ok());
         QVERIFY2(soon.error().contains(u"number"), qPrintable(soon.error()));
-        QVERIFY(!ConnectionUrl::parse(QStringLiteral("sidekiq+redis://h/0?discovery_budget_ms=10")).ok());
+        QVERIFY(ConnectionUrl::parse(QStringLiteral("sidekiq+redis://h/0?discovery_budget_ms=10")).ok());
+        QVERIFY(ConnectionUrl::parse(QStringLiteral("rq+redis://h/0?discovery_budget_ms=10")).ok());
+        QVERIFY(!ConnectionUrl::parse(QStringLiteral("rabbitmq+http://h:15672/?discovery_budget_ms=10")).ok());
         const auto control = ConnectionUrl::parse(QStringLiteral("sidekiq+redis://h/0?%1B%5D0%3Bx=1"));
         QVERIFY(!control.ok());
         QVERIFY2(!control.error().contains(QChar(0x1b)), qPrintable(control.error())); // shown, not sent raw

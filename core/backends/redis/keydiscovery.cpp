@@ -40,9 +40,10 @@ qint64 discoveryBudgetUs(const ConnectionUrl &url)
     return ok && ms >= 0 ? std::max<qint64>(qint64(ms * 1000.0), ms > 0 ? 1 : 0) : 3'000'000;
 }
 
-KeyDiscovery::KeyDiscovery(QByteArray pattern, QByteArray type, qint64 callBudgetUs, qint64 firstPassBudgetUs)
+KeyDiscovery::KeyDiscovery(QByteArray pattern, QByteArray type, qint64 callBudgetUs, qint64 firstPassBudgetUs,
+                           LaterRuns laterRuns)
     : m_pattern(std::move(pattern)), m_type(std::move(type)), m_callBudgetUs(callBudgetUs),
-      m_firstPassBudgetUs(firstPassBudgetUs)
+      m_firstPassBudgetUs(firstPassBudgetUs), m_laterRuns(laterRuns)
 {
 }
 
@@ -60,7 +61,9 @@ void KeyDiscovery::run(Connection &c, const QList<Command> &alongside, std::func
 {
     qint64 budgetUs = m_firstPassBudgetUs;
     if (m_progress.calls > 0) {
-        budgetUs = budgetUs > 0 ? std::min(budgetUs, kLaterRunUs) : kLaterRunUs;
+        // A budget of 1 µs is used up by the first call, whatever it covered.
+        const qint64 later = m_laterRuns == LaterRuns::OneCall ? 1 : kLaterRunUs;
+        budgetUs = budgetUs > 0 ? std::min(budgetUs, later) : later;
     }
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();

@@ -23,17 +23,23 @@ qint64 discoveryBudgetUs(const ConnectionUrl &url);
 /// much longer than the budget. The first run() makes calls until the pass is complete or `discovery_budget_ms`
 /// is spent, so the first poll of a connection sees every queue; later runs go on for at most kLaterRunUs each
 /// and start a new pass after each complete one, so queues created later are found and deleted ones drop out
-/// after one pass. Used on the connection thread only.
+/// after one pass. Where discovery only completes a registry that is usually right (Sidekiq's and RQ's `queues`
+/// sets), later runs make one call each (`laterRuns = LaterRuns::OneCall`): the steady cost stays one budgeted
+/// call per poll. Used on the connection thread only.
 class KeyDiscovery final
 {
     Q_DECLARE_TR_FUNCTIONS(qd::redis::KeyDiscovery)
 
 public:
+    /// How much a run after the first may do.
+    enum class LaterRuns { Bounded, OneCall };
     /// `pattern` as for SCAN MATCH (glob-escape literal parts), `type` as for SCAN TYPE (empty: any type).
-    KeyDiscovery(QByteArray pattern, QByteArray type, qint64 callBudgetUs, qint64 firstPassBudgetUs);
+    KeyDiscovery(QByteArray pattern, QByteArray type, qint64 callBudgetUs, qint64 firstPassBudgetUs,
+                 LaterRuns laterRuns = LaterRuns::Bounded);
     Q_DISABLE_COPY_MOVE(KeyDiscovery)
 
-    /// How long a run after the first may go on (µs): later polls stay short, the pass goes on in the next poll.
+    /// How long a run after the first may go on (µs, LaterRuns::Bounded): later polls stay short, the pass goes on
+    /// in the next poll.
     static constexpr qint64 kLaterRunUs = 100'000;
 
     struct Outcome
@@ -76,6 +82,7 @@ private:
     const QByteArray m_type;
     const qint64 m_callBudgetUs;
     const qint64 m_firstPassBudgetUs;
+    const LaterRuns m_laterRuns;
     QByteArray m_cursor = QByteArrayLiteral("0");
     bool m_passStarted = false;
     QSet<QByteArray> m_thisPass;

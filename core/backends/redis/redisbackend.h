@@ -88,9 +88,8 @@ private:
 };
 
 /// One bounded SCAN step per poll, the cursor kept between polls: a keyspace of any size is covered over a few
-/// polls without a long-running command. For walks that may take many polls (Sidekiq's and RQ's unregistered
-/// queue lists, Celery's results); discovery that must be complete on the first poll is KeyDiscovery's. Used on
-/// the connection thread only.
+/// polls without a long-running command. For walks that may take many polls (Celery's results); discovery that
+/// must be complete on the first poll is KeyDiscovery's. Used on the connection thread only.
 class ScanCursor
 {
 public:

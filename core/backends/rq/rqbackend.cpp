@@ -111,42 +111,46 @@ void RqBackend::poll(Connection &c, Finish finish)
     QList<Command> first{
         {"SMEMBERS", "rq:queues"},
         {"SMEMBERS", "rq:workers"},
-        d->scan.command("rq:queue:*", "list"),
     };
-    c.send(first, [this, &c, finish, queuePrefix, first](Batch b1) {
-        if (redis::finishedWithError(b1, finish)) {
-            return;
-        }
+    // Queue lists missing from `rq:queues` are found by a full pass on the first poll (the first call's batch
+    // carries the commands above), then one budgeted call per poll.
+    d->discovery.run(c, first, [this, &c, finish, queuePrefix, first](const redis::KeyDiscovery::Outcome &found) {
         Snapshot s;
-        s.error = redis::notAList(first, b1.replies, 3);
+        // A server that is not Redis shows in the plain commands' answers first: say that, not what the
+        // discovery script made of it.
+        s.error = found.alongside.size() < 2 ? QString() : redis::notAList(first, found.alongside, 2);
+        if (s.error.isEmpty()) {
+            s.error = !found.error.isEmpty() ? found.error : found.alongside.size() < 2 ? tr("unexpected reply") : QString();
+        }
         if (!s.error.isEmpty()) {
             finish(s);
             return;
         }
         for (qsizetype i = 0; i < 2; ++i) {
-            if (b1.replies.at(i).isError()) {
-                s.error = tr("RQ keys are not what RQ writes: %1").arg(b1.replies.at(i).errorText());
+            if (found.alongside.at(i).isError()) {
+                s.error = tr("RQ keys are not what RQ writes: %1").arg(found.alongside.at(i).errorText());
                 finish(s);
                 return;
             }
         }
+        if (!found.warning.isEmpty()) {
+            s.warnings << found.warning;
+        }
         QSet<QByteArray> registered;
-        for (const QByteArray &k : b1.replies.at(0).toByteArrayList()) {
+        for (const QByteArray &k : found.alongside.at(0).toByteArrayList()) {
             if (k.startsWith(queuePrefix) && k.size() > queuePrefix.size()) {
                 registered.insert(k.mid(queuePrefix.size()));
             }
         }
-        for (const QByteArray &k : d->scan.take(b1.replies.at(2))) {
-            const QByteArray name = k.mid(queuePrefix.size());
-            if (!name.isEmpty() && !registered.contains(name)) {
-                d->listOnly.insert(name);
+        QSet<QByteArray> all = registered;
+        for (const QByteArray &k : found.keys) {
+            if (k.size() > queuePrefix.size()) {
+                all.insert(k.mid(queuePrefix.size()));
             }
         }
-        QSet<QByteArray> all = registered;
-        all.unite(d->listOnly);
         QList<QByteArray> names(all.begin(), all.end());
         std::sort(names.begin(), names.end());
-        const QByteArrayList workerKeys = b1.replies.at(1).toByteArrayList();
+        const QByteArrayList workerKeys = found.alongside.at(1).toByteArrayList();
 
         QList<Command> second;
         second << redis::callsInChunks(kQueues, names, {"rq:"}, true);
@@ -181,18 +185,17 @@ void RqBackend::poll(Connection &c, Finish finish)
                     q.scheduled = *count(4) + *count(5); // scheduled for later + deferred behind a dependency
                 }
                 if (!q.waiting) {
-                    // Not a list (WRONGTYPE): its length cannot be told. A key SCAN found as a list that is no
-                    // longer one is not a queue any more.
-                    q.countExactness = Exactness::Unknown;
+                    // Not a list (WRONGTYPE): its length cannot be told. A key discovery found as a list that is
+                    // no longer one is not a queue any more.
                     if (!registered.contains(names.at(i))) {
-                        d->listOnly.remove(names.at(i));
+                        continue;
                     }
+                    q.countExactness = Exactness::Unknown;
                 } else {
                     if (*q.waiting == 0) {
                         q.oldestAgeSeconds = 0.0;
                         if (!registered.contains(names.at(i))) {
-                            d->listOnly.remove(names.at(i));
-                            continue;
+                            continue; // the list is gone since discovery saw it, and it was never registered
                         }
                     } else if (const auto at = parseRqTime(row.elements.value(1).str)) {
                         q.oldestAgeSeconds = std::max(0.0, now - *at);

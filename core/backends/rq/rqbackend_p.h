@@ -4,6 +4,8 @@
 
 #include "rqbackend.h"
 
+#include "../redis/keydiscovery.h"
+
 #include <QSet>
 
 namespace qd::rq {
@@ -11,6 +13,8 @@ namespace qd::rq {
 struct RqBackend::Private
 {
     explicit Private(const ConnectionUrl &url)
+        : discovery("rq:queue:*", "list", redis::scanBudgetUs(url), redis::discoveryBudgetUs(url),
+                    redis::KeyDiscovery::LaterRuns::OneCall)
     {
         bool ok = false;
         const double hb = url.option(QStringLiteral("heartbeat_timeout")).toDouble(&ok);
@@ -29,8 +33,7 @@ struct RqBackend::Private
     qint64 scanLimit = 20'000; ///< most queue or registry entries one page or action looks at
     qint64 scanBudgetUs = 2'000; ///< most time one page's Lua call scans for (scan_budget_ms; 0: no bound)
     // Connection thread only:
-    redis::ScanCursor scan;
-    QSet<QByteArray> listOnly;
+    redis::KeyDiscovery discovery; // every queue list, also those missing from `rq:queues`
 };
 
 } // namespace qd::rq

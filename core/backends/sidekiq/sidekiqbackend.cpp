@@ -115,44 +115,45 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
         {"MGET", d->key("stat:processed"), d->key("stat:failed"),
          d->key("stat:processed:" + clock()->now().toUTC().date().toString(Qt::ISODate).toLatin1()),
          d->key("stat:failed:" + clock()->now().toUTC().date().toString(Qt::ISODate).toLatin1())},
-        d->scan.command(redis::globEscape(queuePrefix) + '*', "list"),
     };
-    c.send(first, [this, &c, finish, queuePrefix, first](Batch b1) {
-        if (redis::finishedWithError(b1, finish)) {
-            return;
-        }
+    // Queue lists missing from the `queues` set are found by a full pass on the first poll (the first call's batch
+    // carries the commands above), then one budgeted call per poll.
+    d->discovery.run(c, first, [this, &c, finish, queuePrefix, first](const redis::KeyDiscovery::Outcome &found) {
         Snapshot s;
-        s.error = redis::notAList(first, b1.replies, 4);
+        // A server that is not Redis shows in the plain commands' answers first: say that, not what the
+        // discovery script made of it.
+        s.error = found.alongside.size() < 3 ? QString() : redis::notAList(first, found.alongside, 3);
+        if (s.error.isEmpty()) {
+            s.error = !found.error.isEmpty() ? found.error : found.alongside.size() < 3 ? tr("unexpected reply") : QString();
+        }
         if (!s.error.isEmpty()) {
             finish(s);
             return;
         }
         for (qsizetype i = 0; i < 3; ++i) {
-            if (b1.replies.at(i).isError()) {
-                s.error = tr("Sidekiq keys are not what Sidekiq writes: %1").arg(b1.replies.at(i).errorText());
+            if (found.alongside.at(i).isError()) {
+                s.error = tr("Sidekiq keys are not what Sidekiq writes: %1").arg(found.alongside.at(i).errorText());
                 finish(s);
                 return;
             }
         }
+        if (!found.warning.isEmpty()) {
+            s.warnings << found.warning;
+        }
         QSet<QByteArray> registered;
-        for (const QByteArray &q : b1.replies.at(0).toByteArrayList()) {
+        for (const QByteArray &q : found.alongside.at(0).toByteArrayList()) {
             registered.insert(q);
         }
-        for (const QByteArray &k : d->scan.take(b1.replies.at(3))) {
-            const QByteArray name = k.mid(queuePrefix.size());
-            if (!name.isEmpty() && !registered.contains(name)) {
-                d->listOnly.insert(name);
+        QSet<QByteArray> all = registered;
+        for (const QByteArray &k : found.keys) {
+            if (k.size() > queuePrefix.size()) {
+                all.insert(k.mid(queuePrefix.size()));
             }
         }
-        QList<QByteArray> names(registered.begin(), registered.end());
-        for (const QByteArray &q : std::as_const(d->listOnly)) {
-            if (!registered.contains(q)) {
-                names.append(q);
-            }
-        }
+        QList<QByteArray> names(all.begin(), all.end());
         std::sort(names.begin(), names.end());
-        const QByteArrayList processes = b1.replies.at(1).toByteArrayList();
-        const Reply &stats = b1.replies.at(2);
+        const QByteArrayList processes = found.alongside.at(1).toByteArrayList();
+        const Reply &stats = found.alongside.at(2);
         auto counter = [&stats](int i) -> qint64 {
             // Sidekiq::Stats reports a counter that was never incremented as 0.
             return stats.isArray() && stats.elements.size() == 4 ? stats.elements.at(i).toInteger().value_or(0) : 0;
@@ -299,8 +300,7 @@ void SidekiqBackend::readQueues(const Reply &heads, const QByteArrayList &names,
             if (len == 0) {
                 q.oldestAgeSeconds = 0.0;
                 if (!registered.contains(names.at(i))) {
-                    d->listOnly.remove(names.at(i)); // the list is gone and it was never registered
-                    continue;
+                    continue; // the list is gone since discovery saw it, and it was never registered
                 }
             } else if (head->elements.size() >= 3 && head->elements.at(1).isString()) {
                 if (const auto t = head->elements.at(1).toDouble(); t && redis::epochSeconds(*t)) {

@@ -5,6 +5,8 @@
 #include "sidekiqbackend.h"
 #include "sidekiqsets.h"
 
+#include "../redis/keydiscovery.h"
+
 #include <QSet>
 
 namespace qd::sidekiq {
@@ -24,11 +26,10 @@ namespace qd::sidekiq {
 struct SidekiqBackend::Private
 {
     explicit Private(const ConnectionUrl &url)
+        : prefix(namespacePrefix(url)),
+          discovery(redis::globEscape(key("queue:")) + '*', "list", redis::scanBudgetUs(url), redis::discoveryBudgetUs(url),
+                    redis::KeyDiscovery::LaterRuns::OneCall)
     {
-        const QString ns = url.option(QStringLiteral("namespace"));
-        if (!ns.isEmpty()) {
-            prefix = ns.toUtf8() + ':';
-        }
         bool ok = false;
         const double hb = url.option(QStringLiteral("heartbeat_timeout")).toDouble(&ok);
         if (ok && hb > 0) {
@@ -50,9 +51,14 @@ struct SidekiqBackend::Private
         readOnly = url.flag(QStringLiteral("readonly"));
         sets.configure({key("retry"), key("schedule"), key("dead")}, breakdownLimit, scanBudgetUs);
     }
+    static QByteArray namespacePrefix(const ConnectionUrl &url)
+    {
+        const QString ns = url.option(QStringLiteral("namespace"));
+        return ns.isEmpty() ? QByteArray() : ns.toUtf8() + ':';
+    }
     QByteArray key(const QByteArray &k) const { return prefix + k; }
 
-    QByteArray prefix;
+    const QByteArray prefix;
     bool readOnly = false;
     qint64 scanLimit = 20'000;
     qint64 scanBudgetUs = 2'000; ///< most time one page's Lua call may scan for (scan_budget_ms; 0: no bound)
@@ -61,8 +67,7 @@ struct SidekiqBackend::Private
     qint64 breakdownLimit = 50'000;
     qint64 decodeLimit = 1024 * 1024;
     // Connection thread only:
-    redis::ScanCursor scan;
-    QSet<QByteArray> listOnly;   // queues found as lists but missing from the `queues` set
+    redis::KeyDiscovery discovery; // every queue list, also those missing from the `queues` set
     SetWalk sets;                // the retry/schedule/dead breakdown, carried from poll to poll
 };
 
