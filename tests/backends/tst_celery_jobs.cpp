@@ -138,8 +138,30 @@ private Q_SLOTS:
         const QJsonObject p = QJsonDocument::fromJson(d.payload.toUtf8()).object();
         QCOMPARE(p.value(u"args").toArray().at(0).toInt(), 9);
         QCOMPARE(p.value(u"message").toObject().value(u"properties").toObject().value(u"priority").toInt(), 9);
-        QVERIFY(!wait(b->job(QStringLiteral("celery:nope"))).failure.isEmpty());
+        const QString nowhere = wait(b->job(QStringLiteral("celery:nope"))).failure;
+        QVERIFY2(nowhere.contains(u"no longer"), qPrintable(nowhere));
         QVERIFY(!wait(b->job(QStringLiteral("no-queue"))).failure.isEmpty());
+    }
+
+    void aTaskBeyondScanLimitIsNotReachedNotGone()
+    {
+        // Four plain messages and two priority ones: with scan_limit=2 the third-oldest is beyond what one lookup
+        // reads. It is "not reached" — never "no longer in the queue" — and a delete changes nothing.
+        auto b = backend(QStringLiteral("?scan_limit=2"));
+        const QString far = wait(b->job(QStringLiteral("celery:celery-3"))).failure;
+        QVERIFY2(far.contains(u"not reached") && far.contains(u"scan_limit"), qPrintable(far));
+        QVERIFY2(wait(b->job(QStringLiteral("celery:celery-2"))).failure.isEmpty(), "within the limit: found");
+        JobAction a;
+        a.kind = ActionKind::Cancel;
+        a.expected = JobState::Waiting;
+        a.jobIds = {QStringLiteral("celery:celery-p9")};
+        const ActionResult r = wait(b->act(a));
+        QVERIFY(r.succeeded.isEmpty());
+        QVERIFY2(r.error.contains(u"not reached"), qPrintable(r.error));
+        QCOMPARE(cli({QStringLiteral("LLEN"), QStringLiteral("celery")}), QStringLiteral("4"));
+        // With the whole queue in reach, the same task is found and deleted.
+        a.jobIds = {QStringLiteral("celery:celery-p9")};
+        QCOMPARE(wait(backend()->act(a)).succeeded, a.jobIds);
     }
 
     void searchScansInBoundedChunks()

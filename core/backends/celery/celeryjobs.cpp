@@ -116,8 +116,9 @@ return out
 
 // Finds task ARGV[2] of queue ARGV[1] (headers.id, Celery's message protocol 2) and, per ARGV[3]: 'check'
 // answers whether it is waiting, 'find' also looks among the prefetched ones, 'delete' LREMs exactly the
-// waiting element found. ARGV[4]: most messages to look at. Returns {1, message, where} (where: 'waiting' or
-// 'unacked'; a prefetched message is only ever found) or {0}.
+// waiting element found. ARGV[4]: most waiting messages to look at, oldest first. Returns {1, message, where}
+// (where: 'waiting' or 'unacked'; a prefetched message is only ever found), {0} when it is nowhere, or {-2} when
+// it was not found among the ARGV[4] oldest but the queue holds more (not reached: it may be there).
 const redis::Script kTake(QByteArrayLiteral(QD_CELERY_LUA_LISTS R"lua(
 local q, id, mode, maxScan = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local function isIt(m)
@@ -125,36 +126,51 @@ local function isIt(m)
   local ok, j = pcall(cjson.decode, m)
   return ok and type(j) == 'table' and type(j['headers']) == 'table' and j['headers']['id'] == id
 end
-local scanned = 0
+local scanned, more = 0, false
 for _, key in ipairs(listsOf(q)) do
   local n, i = redis.call('LLEN', key), 0
   while i < n and scanned < maxScan do
-    local raw = redis.call('LRANGE', key, -(i + 500), -(i + 1))
+    local want = math.min(500, maxScan - scanned)
+    local raw = redis.call('LRANGE', key, -(i + want), -(i + 1))
     for k = #raw, 1, -1 do
       if isIt(raw[k]) then
         if mode == 'delete' and redis.call('LREM', key, 1, raw[k]) ~= 1 then return {0} end
         return {1, raw[k], 'waiting'}
       end
     end
-    i = i + 500
+    i = i + want
     scanned = scanned + #raw
   end
+  if i < n then more = true end
 end
 if mode == 'find' then
   for _, v in ipairs(redis.call('HVALS', 'unacked')) do
-    local ok, e = pcall(cjson.decode, v)
-    if ok and type(e) == 'table' and e[3] == q and type(e[1]) == 'table' and type(e[1]['headers']) == 'table'
-       and e[1]['headers']['id'] == id then
-      return {1, cjson.encode(e[1]), 'unacked'}
+    if string.find(v, id, 1, true) then
+      local ok, e = pcall(cjson.decode, v)
+      if ok and type(e) == 'table' and e[3] == q and type(e[1]) == 'table' and type(e[1]['headers']) == 'table'
+         and e[1]['headers']['id'] == id then
+        return {1, cjson.encode(e[1]), 'unacked'}
+      end
     end
   end
 end
+if more then return {-2} end
 return {0}
 )lua"));
 
 QString text(const QByteArray &b)
 {
     return QString::fromUtf8(b);
+}
+
+/// A task beyond what one lookup may read: nothing is known of it, and nothing was changed.
+QString notReached(const QString &task, qint64 scanLimit)
+{
+    return CeleryBackend::tr("task %1 was not reached: it is not among the oldest %L2 waiting messages of its queue "
+                             "(scan_limit), so it may still be there and nothing was changed. Add scan_limit=N to "
+                             "the URL to look further.")
+        .arg(task.left(200))
+        .arg(scanLimit);
 }
 
 QDateTime isoTime(const QJsonValue &v)
@@ -322,15 +338,18 @@ QFuture<JobDetail> CeleryBackend::job(const QString &id)
     }
     const Command cmd =
         kTake.evalsha({}, {where->first.toUtf8(), where->second.toUtf8(), "find", QByteArray::number(d->scanLimit)});
+    const qint64 scanLimit = d->scanLimit;
     return onConnection<JobDetail>(
-        [cmd, where = *where](Connection &c, std::function<void(JobDetail)> reply) {
-            c.send({cmd}, [where, reply](Batch b) {
+        [cmd, where = *where, scanLimit](Connection &c, std::function<void(JobDetail)> reply) {
+            c.send({cmd}, [where, scanLimit, reply](Batch b) {
                 JobDetail detail;
                 const Reply *r = b.ok() ? &b.replies.at(0) : nullptr;
                 if (!r) {
                     detail.failure = b.error;
                 } else if (r->isError()) {
                     detail.failure = r->errorText();
+                } else if (!r->elements.isEmpty() && r->elements.at(0).toInteger() == -2) {
+                    detail.failure = notReached(where.second, scanLimit);
                 } else if (r->elements.size() < 3 || r->elements.at(0).toInteger() != 1) {
                     detail.failure =
                         tr("Task %1 is no longer in queue %2.").arg(where.second.left(200), where.first.left(200));
@@ -384,7 +403,10 @@ QFuture<ActionResult> CeleryBackend::act(const JobAction &action)
         ids << id;
     }
     skippedUpFront.dryRun = action.dryRun;
-    return runJobScripts(commands, ids, skippedUpFront);
+    const qint64 scanLimit = d->scanLimit;
+    return runJobScripts(commands, ids, skippedUpFront, [scanLimit](qint64 code, const QString &id) {
+        return code == -2 ? notReached(id, scanLimit) : QString();
+    });
 }
 
 } // namespace qd::celery
