@@ -138,7 +138,7 @@ private Q_SLOTS:
         // up to one statistics interval: wait until the fill shows, then compare.
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
                                      const auto truth = rabbitmqctl();
-                                     return truth.size() == 10 && truth.value(QStringLiteral("work.quorum")).value(0) == 3
+                                     return truth.size() == 11 && truth.value(QStringLiteral("work.quorum")).value(0) == 3
                                             && matchesRabbitmqctl(b->snapshot().result(), truth);
                                  }()),
                                  20'000);
@@ -163,9 +163,32 @@ private Q_SLOTS:
         QCOMPARE(s.queue(QStringLiteral("payments.dead"))->waiting, 1);
         QVERIFY(!s.queue(QStringLiteral("payments"))->isDeadLetterQueue());
         QVERIFY2(!s.warnings.join(u'\n').contains(u"orders.dlq: 2 message(s) ready and no consumer"), "a DLQ is not unserved");
+        QVERIFY2(!s.queue(QStringLiteral("legacy.dlq"))->isDeadLetterQueue(), "nothing routes to it any more");
         QVERIFY2(s.warnings.join(u'\n').contains(u"orders: 5 message(s) ready and no consumer"), qPrintable(s.warnings.join(u'\n')));
         // The 20 MB message costs the poll nothing: counts only.
         QVERIFY2(b->lastPollBytes() < 200'000, qPrintable(QString::number(b->lastPollBytes())));
+    }
+
+    void deadLettersOfADeletedQueueAreKnownOnceSeen()
+    {
+        // legacy.dlq's source queue is gone: no argument, policy or binding says what it is, so it reads as a queue
+        // with a message and no consumer. Once its letters are seen (a peek), their x-death says "from legacy", and
+        // from the next poll on it is a dead-letter queue, never "unserved".
+        auto b = backend();
+        const Snapshot before = b->snapshot().result();
+        QVERIFY2(before.ok(), qPrintable(before.error));
+        QVERIFY(!before.queue(QStringLiteral("legacy.dlq"))->isDeadLetterQueue());
+        QVERIFY2(before.warnings.join(u'\n').contains(u"legacy.dlq: 1 message(s) ready and no consumer"),
+                 qPrintable(before.warnings.join(u'\n')));
+        qd::JobQuery q;
+        q.queue = QStringLiteral("legacy.dlq");
+        const qd::JobPage page = b->jobs(q).result();
+        QCOMPARE(page.jobs.size(), 1);
+        QVERIFY2(page.jobs.at(0).errorLine.contains(u"rejected from legacy"), qPrintable(page.jobs.at(0).errorLine));
+        const Snapshot after = b->snapshot().result();
+        QCOMPARE(after.queue(QStringLiteral("legacy.dlq"))->deadLetterOf, QStringList{QStringLiteral("legacy")});
+        QVERIFY2(!after.warnings.join(u'\n').contains(u"legacy.dlq: 1 message(s) ready"), qPrintable(after.warnings.join(u'\n')));
+        QVERIFY(!after.queue(QStringLiteral("orders"))->isDeadLetterQueue()); // its own messages carry no x-death
     }
 
     void stuckConsumerHoldsMessages()

@@ -180,6 +180,20 @@ namespace {
 
 constexpr qsizetype kPeekBodyCap = 64 * 1024;
 
+/// The queues a peeked message was dead-lettered from (its x-death entries), other than `queue` itself.
+QStringList deathSources(const QJsonObject &m, const QString &queue)
+{
+    QStringList out;
+    const QJsonObject headers = m.value(u"properties").toObject().value(u"headers").toObject();
+    for (const QJsonValue &x : headers.value(u"x-death").toArray()) {
+        const QString from = x.toObject().value(u"queue").toString();
+        if (!from.isEmpty() && from != queue && !out.contains(from)) {
+            out << from;
+        }
+    }
+    return out;
+}
+
 /// One peeked message as a job: the id is its message_id (or its position), the class the Celery task or the
 /// AMQP type, attempts from x-death / x-delivery-count.
 JobDetail peekedJob(const QJsonObject &m, const QString &queue, int position)
@@ -342,8 +356,19 @@ QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
                        page.notice = Tr::tr("Peeked without losing anything: RabbitMQ requeued these messages, marks them "
                                         "redelivered and may reorder them.");
                        QHash<QString, JobDetail> details;
+                       // A queue whose every peeked message died in another queue holds dead letters (a message
+                       // an operator moved into a live queue is mixed with its own, and does not make it one).
+                       QStringList sources;
+                       bool allDead = true;
                        int position = 0;
                        for (const QJsonValue &v : QJsonDocument::fromJson(r.body).array()) {
+                           const QStringList from = deathSources(v.toObject(), query.queue);
+                           allDead = allDead && !from.isEmpty();
+                           for (const QString &f : from) {
+                               if (!sources.contains(f)) {
+                                   sources << f;
+                               }
+                           }
                            JobDetail d = peekedJob(v.toObject(), query.queue, ++position);
                            if (!query.search.isEmpty() && !d.payload.contains(query.search, Qt::CaseInsensitive)) {
                                continue;
@@ -357,6 +382,11 @@ QFuture<JobPage> RabbitMqBackend::jobs(const JobQuery &query)
                        if (const auto p = weak.lock()) {
                            QMutexLocker lock(&p->peekMutex);
                            p->peeked = details;
+                           if (allDead && !sources.isEmpty()) {
+                               p->deadLetterSources.insert(query.queue, sources);
+                           } else if (!sources.isEmpty() || position > 0) {
+                               p->deadLetterSources.remove(query.queue);
+                           }
                        }
                        (*finished)(page);
                    });
@@ -481,7 +511,12 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
                         stats.insert(sv.toObject().value(u"name").toString(), sv.toObject());
                     }
                 }
-                // Dead-letter queues: where another queue's x-dead-letter-exchange (argument or policy) routes.
+                // Dead-letter queues: where another queue's x-dead-letter-exchange (argument or policy) routes, and
+                // queues whose peeked messages carry x-death from another queue.
+                const QHash<QString, QStringList> seenDeadLetterSources = [&p] {
+                    QMutexLocker lock(&p->peekMutex);
+                    return p->deadLetterSources;
+                }();
                 QHash<QString, QStringList> deadLetterOf;
                 for (const auto &[source, route] : std::as_const(poll->routes)) {
                     if (route.exchange.isEmpty()) {
@@ -505,7 +540,7 @@ QFuture<Snapshot> RabbitMqBackend::snapshot()
                     const QJsonObject o = qv.toObject();
                     QueueStats q;
                     q.name = o.value(u"name").toString();
-                    q.deadLetterOf = deadLetterOf.value(q.name);
+                    q.deadLetterOf = deadLetterOf.value(q.name) + seenDeadLetterSources.value(q.name);
                     q.deadLetterOf.removeDuplicates();
                     q.deadLetterOf.removeAll(q.name);
                     q.deadLetterOf.sort();

@@ -40,6 +40,11 @@ struct RabbitMqBackend::Private
     std::atomic<bool> askedWhoami{false};
     QMutex peekMutex;
     QHash<QString, JobDetail> peeked; ///< last peek's messages by id (guarded by peekMutex)
+    /// Queue → the queues its peeked messages were dead-lettered from (their x-death), when every message of the
+    /// last peek had died in another queue; kept until a peek says otherwise: a dead-letter queue whose source is
+    /// gone (deleted, renamed, another vhost's policy) is still known as one once a peek has seen its letters.
+    /// Guarded by peekMutex.
+    QHash<QString, QStringList> deadLetterSources;
     bool peekQuorum = false;
     QString vhost;
     QString endpoint;
