@@ -2,17 +2,16 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "jobtablemodel.h"
 
-#include "clock.h"
-
-#include <limits>
-#include "futurewatch.h"
-
 #include "backend.h"
+#include "clock.h"
 #include "freshness.h"
+#include "jobs/pagewalker.h"
 #include "languagechange.h"
 #include "textsafety.h"
 
 #include <QLocale>
+
+#include <algorithm>
 
 namespace qd {
 
@@ -35,7 +34,7 @@ QString JobTableModel::setQuery(Backend *backend, const JobQuery &query, const J
     m_searchStopped = false;
     m_scanned.reset();
     m_scanTotal.reset();
-    ++m_generation; // answers to the previous query are dropped
+    dropWalk(); // answers to the previous query are dropped
     m_matcher.reset();
     QString error;
     if (!filter.isEmpty()) {
@@ -67,48 +66,91 @@ const JobSummary *JobTableModel::job(int row) const
 
 void JobTableModel::load()
 {
+    dropWalk();
     m_loading = true;
+    m_walkScanned = m_walkFound = 0;
+    m_noPayloads = false;
     JobQuery q = m_query;
     q.after = m_next;
-    if (m_matcher) {
-        loadFiltered(q, 0, 0);
-        return;
-    }
-    loadPage(q, 0);
+    // A page's worth of rows. The walk goes on through pages that are empty but have a cursor (a search scans a
+    // million-job list in short, bounded chunks: hits deep in it are reached, each shown as it comes); with a
+    // client-side filter it ends after ten pages' worth looked at (the operator scrolls on, or narrows the
+    // backend's own search).
+    auto *walker = new AsyncPageWalker(m_backend, q, m_matcher ? -1 : q.limit, q.limit, this);
+    m_walker = walker;
+    connect(walker, &AsyncPageWalker::advanced, this, [this, walker](const JobPage &page) {
+        if (walker == m_walker) {
+            m_notice = page.notice;
+            noteScan(page, page.jobs.size());
+        }
+    });
+    connect(walker, &AsyncPageWalker::page, this, [this, walker](const JobPage &page) {
+        if (walker == m_walker && !takePage(page)) {
+            walker->stop();
+        }
+    });
+    connect(walker, &AsyncPageWalker::finished, this, [this, walker](const PageWalk &walk) {
+        if (walker == m_walker) {
+            walkFinished(walk);
+        }
+        walker->deleteLater();
+    });
+    walker->start();
 }
 
-void JobTableModel::loadPage(JobQuery query, qint64 found)
+bool JobTableModel::takePage(const JobPage &page)
 {
-    const quint64 generation = m_generation;
-    whenFinished(m_backend->jobs(query), this, [this, generation, query, found](const JobPage &page) mutable {
-        if (generation != m_generation) {
-            return;
+    QList<JobSummary> rows;
+    if (m_matcher) {
+        const QDateTime now = m_backend->clock()->now();
+        for (const JobSummary &j : page.jobs) {
+            if (m_matcher->matches(j, now)) {
+                rows.append(j);
+            }
         }
-        if (!page.error.isEmpty()) {
-            m_loading = false;
-            m_error = page.error;
-            Q_EMIT loadFailed(page.error);
-            return;
+        if (m_matcher->filter().needsPayload() && std::all_of(page.jobs.cbegin(), page.jobs.cend(), [](const JobSummary &j) {
+                return j.payload.isEmpty();
+            })) {
+            m_noPayloads = true;
         }
-        m_next = page.nextCursor;
-        m_notice = page.notice;
-        if (!page.jobs.isEmpty()) {
-            beginInsertRows({}, int(m_jobs.size()), int(m_jobs.size() + page.jobs.size()) - 1);
-            m_jobs.append(page.jobs);
-            endInsertRows();
-        }
-        found += page.jobs.size();
-        noteScan(page, page.jobs.size());
-        // A search is answered in short, bounded chunks (a million-job list is never scanned in one call): ask for
-        // the next one until a page's worth matched or the end, showing each hit as it comes.
-        if (!query.search.isEmpty() && !m_next.isEmpty() && m_next != query.after && found < query.limit) {
-            query.after = m_next;
-            loadPage(query, found);
-            return;
-        }
-        m_loading = false;
-        Q_EMIT pageLoaded();
-    });
+    } else {
+        rows = page.jobs;
+    }
+    m_walkScanned += page.jobs.size();
+    m_walkFound += rows.size();
+    if (!rows.isEmpty()) {
+        beginInsertRows({}, int(m_jobs.size()), int(m_jobs.size() + rows.size()) - 1);
+        m_jobs.append(rows);
+        endInsertRows();
+    }
+    const qint64 limit = m_query.limit;
+    return !m_noPayloads && m_walkFound < limit && (!m_matcher || m_walkScanned < 10 * limit);
+}
+
+void JobTableModel::walkFinished(const PageWalk &walk)
+{
+    m_walker = nullptr;
+    m_loading = false;
+    m_next = walk.reachedEnd || !walk.error.isEmpty() ? QString() : walk.nextCursor;
+    if (m_noPayloads) {
+        m_notice = tr("This backend lists no payloads, so no job can match a field filter.");
+        m_next.clear();
+    }
+    if (!walk.error.isEmpty()) {
+        m_error = walk.error;
+        Q_EMIT loadFailed(walk.error);
+        return;
+    }
+    Q_EMIT pageLoaded();
+}
+
+void JobTableModel::dropWalk()
+{
+    if (m_walker) {
+        AsyncPageWalker *walker = m_walker;
+        m_walker = nullptr;
+        walker->stop(); // finished() comes, and is ignored: the walker is no longer this model's
+    }
 }
 
 void JobTableModel::noteScan(const JobPage &page, qint64 scannedHere)
@@ -131,59 +173,10 @@ void JobTableModel::stopSearch()
     if (!isSearching()) {
         return;
     }
-    ++m_generation; // the answer in flight is dropped: its rows would be found again by a new search
+    dropWalk(); // the answer in flight is dropped: its rows would be found again by a new search
     m_loading = false;
     m_searchStopped = true;
     Q_EMIT pageLoaded();
-}
-
-void JobTableModel::loadFiltered(JobQuery query, qint64 scanned, qint64 found)
-{
-    // Pages until a page's worth matches, or ten pages' worth was looked at (a bound for a million-job set: the
-    // operator scrolls on, or narrows the backend's own search).
-    const quint64 generation = m_generation;
-    whenFinished(m_backend->jobs(query), this, [this, generation, query, scanned, found](const JobPage &page) mutable {
-        if (generation != m_generation) {
-            return;
-        }
-        if (!page.error.isEmpty()) {
-            m_loading = false;
-            m_error = page.error;
-            Q_EMIT loadFailed(page.error);
-            return;
-        }
-        const QDateTime now = m_backend->clock()->now();
-        QList<JobSummary> hits;
-        for (const JobSummary &j : page.jobs) {
-            if (m_matcher->matches(j, now)) {
-                hits.append(j);
-            }
-        }
-        scanned += page.jobs.size();
-        found += hits.size();
-        if (!hits.isEmpty()) {
-            beginInsertRows({}, int(m_jobs.size()), int(m_jobs.size() + hits.size()) - 1);
-            m_jobs.append(hits);
-            endInsertRows();
-        }
-        noteScan(page, page.jobs.size());
-        const bool more = !page.nextCursor.isEmpty() && page.nextCursor != query.after;
-        m_next = more ? page.nextCursor : QString();
-        m_notice = page.notice;
-        if (m_matcher->filter().needsPayload() && scanned > 0 && std::all_of(page.jobs.cbegin(), page.jobs.cend(), [](const JobSummary &j) {
-                return j.payload.isEmpty();
-            })) {
-            m_notice = tr("This backend lists no payloads, so no job can match a field filter.");
-            m_next.clear();
-        }
-        if (more && !m_next.isEmpty() && found < query.limit && scanned < 10LL * query.limit) {
-            query.after = page.nextCursor;
-            loadFiltered(query, scanned, found);
-            return;
-        }
-        m_loading = false;
-        Q_EMIT pageLoaded();
-    });
 }
 
 int JobTableModel::rowCount(const QModelIndex &parent) const

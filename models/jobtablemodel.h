@@ -8,10 +8,13 @@
 #include <optional>
 
 #include <QAbstractTableModel>
+#include <QPointer>
 
 namespace qd {
 
+class AsyncPageWalker;
 class Backend;
+struct PageWalk;
 
 /// The jobs of one queue in one state, paged from the backend: the first page comes at once, the next when
 /// the view scrolls near the end (fetchMore), so a million-job set opens as fast as a small one.
@@ -59,8 +62,11 @@ Q_SIGNALS:
 
 private:
     void load();
-    void loadFiltered(JobQuery query, qint64 scanned, qint64 found);
-    void loadPage(JobQuery query, qint64 found);
+    /// One page of the walk: rows added (those the filter matches); false when a page's worth is there.
+    bool takePage(const JobPage &page);
+    void walkFinished(const PageWalk &walk);
+    /// The walk in flight, if any, is dropped: its answers would be rows of another query.
+    void dropWalk();
     void noteScan(const JobPage &page, qint64 scannedHere);
 
     Backend *m_backend = nullptr;
@@ -74,7 +80,10 @@ private:
     bool m_searchStopped = false;
     std::optional<qint64> m_scanned;
     std::optional<qint64> m_scanTotal;
-    quint64 m_generation = 0;
+    QPointer<AsyncPageWalker> m_walker;
+    qint64 m_walkScanned = 0; ///< jobs the current load looked at (with a filter: matched or not)
+    qint64 m_walkFound = 0;   ///< rows the current load added
+    bool m_noPayloads = false; ///< the backend lists no payloads: a field filter can match nothing
 };
 
 } // namespace qd

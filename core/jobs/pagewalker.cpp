@@ -103,8 +103,12 @@ void AsyncPageWalker::ask()
     whenFinished(m_backend->jobs(m_query), this, [this](const JobPage &page) {
         m_inFlight = false;
         m_more = m_walk.take(page, m_query);
+        const QPointer<AsyncPageWalker> alive(this);
+        Q_EMIT advanced(page);
+        if (!alive || m_finished) {
+            return;
+        }
         if (!page.jobs.isEmpty()) {
-            const QPointer<AsyncPageWalker> alive(this);
             Q_EMIT this->page(page); // also after stop(): the page that was in flight is still delivered
             if (!alive || m_finished || (!m_auto && !m_stopped)) {
                 return; // the consumer calls proceed() when it is ready

@@ -42,7 +42,7 @@ public:
 };
 
 /// The same walk for the GUI thread: asks one page at a time, never blocks, and goes on through empty budgeted
-/// pages by itself. page() carries every page that holds jobs; finished() ends every walk exactly once (the end
+/// pages by itself. advanced() reports every page (progress), page() carries every page that holds jobs; finished() ends every walk exactly once (the end
 /// of the listing, `max` jobs, stop(), or an error in PageWalk::error). With autoProceed off, the walk waits after
 /// each page() until proceed() (a consumer with work of its own per page). Every loop over a listing in the GUI
 /// and core uses this or PageWalker: none stops at an empty page that still has a cursor.
@@ -61,6 +61,8 @@ public:
     bool isRunning() const { return m_started && !m_finished; }
 
 Q_SIGNALS:
+    /// Every answered page, empty ones included, before page(): the scan's progress (JobPage::scanned/scanTotal).
+    void advanced(const qd::JobPage &page);
     void page(const qd::JobPage &page);
     void finished(const qd::PageWalk &walk);
 
