@@ -128,6 +128,24 @@ private Q_SLOTS:
         QCOMPARE(after.roundTrips - before.roundTrips, 2);
     }
 
+    void aRetrySetThatChangedIsReadAgainInTheSamePoll()
+    {
+        // Steady polls only ask the sets' sizes; a new retry changes the size and is counted at the next poll.
+        auto b = backend(m_redis.url(QStringLiteral("sidekiq"), kDb));
+        Snapshot s = poll(*b);
+        QVERIFY2(s.ok(), qPrintable(s.error));
+        const qint64 failed = s.queue(QStringLiteral("default"))->failed.value();
+        QVERIFY(poll(*b).ok());
+        qd::test::redisCli(m_redis.host, m_redis.port, kDb,
+                           {QStringLiteral("ZADD"), QStringLiteral("retry"), QStringLiteral("1764000000"),
+                            QStringLiteral("{\"queue\":\"default\",\"class\":\"Late\",\"jid\":\"late1\","
+                                           "\"retry_count\":7,\"failed_at\":1764000000}")});
+        s = poll(*b);
+        QVERIFY2(s.ok(), qPrintable(s.error));
+        QCOMPARE(s.queue(QStringLiteral("default"))->failed.value(), failed + 1);
+        QVERIFY(s.queue(QStringLiteral("default"))->maxAttempts.value() >= 8);
+    }
+
     void unregisteredQueueDeepInABigKeyspaceOnTheFirstPoll()
     {
         // 60,000 other keys: one SCAN step sees a sliver of them, yet the first poll of a new connection lists the

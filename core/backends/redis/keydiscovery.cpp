@@ -61,8 +61,15 @@ void KeyDiscovery::run(Connection &c, const QList<Command> &alongside, std::func
 {
     qint64 budgetUs = m_firstPassBudgetUs;
     if (m_progress.calls > 0) {
-        // A budget of 1 µs is used up by the first call, whatever it covered.
-        const qint64 later = m_laterRuns == LaterRuns::OneCall ? 1 : kLaterRunUs;
+        // Occasional: one call (a budget of 1 µs is used up by the first call, whatever it covered), and once a pass
+        // has completed only every kOccasionalRuns runs.
+        const bool occasional = m_laterRuns == LaterRuns::Occasional;
+        if (occasional && m_progress.passes > 0 && ++m_runsWithoutCall < kOccasionalRuns) {
+            runWithoutCall(c, alongside, std::move(done));
+            return;
+        }
+        m_runsWithoutCall = 0;
+        const qint64 later = occasional ? 1 : kLaterRunUs;
         budgetUs = budgetUs > 0 ? std::min(budgetUs, later) : later;
     }
     auto timer = std::make_shared<QElapsedTimer>();
@@ -101,6 +108,23 @@ void KeyDiscovery::call(Connection &c, const QList<Command> &alongside, std::sha
         if (passesBefore == 0) {
             m_progress.elapsedUs += ranUs;
         }
+        done(outcome());
+    });
+}
+
+void KeyDiscovery::runWithoutCall(Connection &c, const QList<Command> &alongside, std::function<void(const Outcome &)> done)
+{
+    m_alongside.clear();
+    if (alongside.isEmpty()) {
+        done(outcome());
+        return;
+    }
+    c.send(alongside, [this, done = std::move(done)](const Batch &b) {
+        if (!b.ok()) {
+            done(outcome(b.error));
+            return;
+        }
+        m_alongside = b.replies;
         done(outcome());
     });
 }

@@ -24,15 +24,16 @@ qint64 discoveryBudgetUs(const ConnectionUrl &url);
 /// is spent, so the first poll of a connection sees every queue; later runs go on for at most kLaterRunUs each
 /// and start a new pass after each complete one, so queues created later are found and deleted ones drop out
 /// after one pass. Where discovery only completes a registry that is usually right (Sidekiq's and RQ's `queues`
-/// sets), later runs make one call each (`laterRuns = LaterRuns::OneCall`): the steady cost stays one budgeted
-/// call per poll. Used on the connection thread only.
+/// sets), later runs make one call every kOccasionalRuns runs once a pass has completed
+/// (`LaterRuns::Occasional`; a run without a call still sends `alongside`): the steady cost stays a small fraction
+/// of one budgeted call per poll. Used on the connection thread only.
 class KeyDiscovery final
 {
     Q_DECLARE_TR_FUNCTIONS(qd::redis::KeyDiscovery)
 
 public:
     /// How much a run after the first may do.
-    enum class LaterRuns { Bounded, OneCall };
+    enum class LaterRuns { Bounded, Occasional };
     /// `pattern` as for SCAN MATCH (glob-escape literal parts), `type` as for SCAN TYPE (empty: any type).
     KeyDiscovery(QByteArray pattern, QByteArray type, qint64 callBudgetUs, qint64 firstPassBudgetUs,
                  LaterRuns laterRuns = LaterRuns::Bounded);
@@ -40,7 +41,9 @@ public:
 
     /// How long a run after the first may go on (µs, LaterRuns::Bounded): later polls stay short, the pass goes on
     /// in the next poll.
-    static constexpr qint64 kLaterRunUs = 100'000;
+    static constexpr qint64 kLaterRunUs = 20'000;
+    /// LaterRuns::Occasional: one call every this many runs (about a minute at the default 5 s interval).
+    static constexpr int kOccasionalRuns = 12;
 
     struct Outcome
     {
@@ -72,6 +75,8 @@ public:
 private:
     void call(Connection &c, const QList<Command> &alongside, std::shared_ptr<QElapsedTimer> timer, qint64 budgetUs,
               std::function<void(const Outcome &)> done);
+    /// A later run that makes no discovery call: only `alongside` goes out.
+    void runWithoutCall(Connection &c, const QList<Command> &alongside, std::function<void(const Outcome &)> done);
     /// Takes one call's reply; false when it was malformed.
     bool take(const Reply &reply);
     Outcome outcome(QString error = {}) const;
@@ -83,6 +88,7 @@ private:
     const qint64 m_callBudgetUs;
     const qint64 m_firstPassBudgetUs;
     const LaterRuns m_laterRuns;
+    int m_runsWithoutCall = 0;
     QByteArray m_cursor = QByteArrayLiteral("0");
     bool m_passStarted = false;
     QSet<QByteArray> m_thisPass;

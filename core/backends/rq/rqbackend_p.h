@@ -14,7 +14,7 @@ struct RqBackend::Private
 {
     explicit Private(const ConnectionUrl &url)
         : discovery("rq:queue:*", "list", redis::scanBudgetUs(url), redis::discoveryBudgetUs(url),
-                    redis::KeyDiscovery::LaterRuns::OneCall)
+                    redis::KeyDiscovery::LaterRuns::Occasional)
     {
         bool ok = false;
         const double hb = url.option(QStringLiteral("heartbeat_timeout")).toDouble(&ok);

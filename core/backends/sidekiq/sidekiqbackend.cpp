@@ -117,7 +117,7 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
          d->key("stat:failed:" + clock()->now().toUTC().date().toString(Qt::ISODate).toLatin1())},
     };
     // Queue lists missing from the `queues` set are found by a full pass on the first poll (the first call's batch
-    // carries the commands above), then one budgeted call per poll.
+    // carries the commands above), then one budgeted call about once a minute.
     d->discovery.run(c, first, [this, &c, finish, queuePrefix, first](const redis::KeyDiscovery::Outcome &found) {
         Snapshot s;
         // A server that is not Redis shows in the plain commands' answers first: say that, not what the

@@ -28,7 +28,7 @@ struct SidekiqBackend::Private
     explicit Private(const ConnectionUrl &url)
         : prefix(namespacePrefix(url)),
           discovery(redis::globEscape(key("queue:")) + '*', "list", redis::scanBudgetUs(url), redis::discoveryBudgetUs(url),
-                    redis::KeyDiscovery::LaterRuns::OneCall)
+                    redis::KeyDiscovery::LaterRuns::Occasional)
     {
         bool ok = false;
         const double hb = url.option(QStringLiteral("heartbeat_timeout")).toDouble(&ok);

@@ -111,10 +111,16 @@ QList<Command> SetWalk::begin(qint64 nowMs)
         set.error.clear();
         set.overLimit = false;
         set.pending = true;
+        set.sizeOnly = false;
         QByteArray lastFingerprint;
         if (!set.walk.active) {
             set.walk = Walk();
             if (set.done.valid && nowMs - set.done.atMs < kRefreshMs) {
+                if (nowMs - set.done.checkedAtMs < kFingerprintMs) {
+                    set.sizeOnly = true;
+                    commands << Command{"ZCARD", set.key};
+                    continue;
+                }
                 lastFingerprint = set.done.fingerprint;
             }
         }
@@ -133,6 +139,10 @@ bool SetWalk::take(const QList<Reply> &replies, qint64 nowMs)
         }
         const Reply &r = at < replies.size() ? replies.at(at) : Reply();
         ++at;
+        if (set.sizeOnly) {
+            more = takeSize(set, r) || more;
+            continue;
+        }
         const qint64 card = r.isArray() && !r.elements.isEmpty() ? r.elements.at(0).toInteger().value_or(-1) : -1;
         if (card < 0) {
             set.error = r.isError()                            ? r.errorText()
@@ -152,6 +162,8 @@ bool SetWalk::take(const QList<Reply> &replies, qint64 nowMs)
             continue;
         }
         if (r.elements.size() == 3 && r.elements.at(2).str == "same") {
+            set.done.card = card;
+            set.done.checkedAtMs = nowMs;
             set.pending = false;
             continue;
         }
@@ -167,7 +179,7 @@ bool SetWalk::take(const QList<Reply> &replies, qint64 nowMs)
         }
         merge(set.walk.perQueue, set.walk.maxRetry, r, 4);
         if (r.elements.at(2).isNil()) {
-            set.done = Done{true, set.walk.fingerprint, nowMs, set.walk.perQueue, set.walk.maxRetry};
+            set.done = Done{true, set.walk.fingerprint, nowMs, set.walk.perQueue, set.walk.maxRetry, card, nowMs};
             set.walk = Walk();
             set.pending = false;
             continue;
@@ -187,6 +199,26 @@ bool SetWalk::take(const QList<Reply> &replies, qint64 nowMs)
         ++m_rounds;
     }
     return more;
+}
+
+bool SetWalk::takeSize(Set &set, const Reply &r)
+{
+    set.sizeOnly = false;
+    const std::optional<qint64> card = r.type == Reply::Type::Integer ? std::optional<qint64>(r.integer) : std::nullopt;
+    if (!card) {
+        set.error = r.isError() ? r.errorText() : tr("unexpected reply");
+        set.walk = Walk();
+        set.done = Done();
+        set.pending = false;
+        return false;
+    }
+    set.card = *card;
+    if (*card == set.done.card) {
+        set.pending = false; // the same size: the last breakdown stands until the next fingerprint
+        return false;
+    }
+    set.walk = Walk(); // changed: broken down again from the start, in the next round
+    return true;
 }
 
 QList<Command> SetWalk::next() const

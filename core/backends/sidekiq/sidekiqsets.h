@@ -23,7 +23,9 @@ struct SetCounts
 /// score in adaptive chunks, one Lua call at most `budgetUs` (by Redis's clock), continued in further round trips
 /// and, when a poll's share of rounds runs out, at the next poll (the last complete breakdown is reported
 /// meanwhile). A set whose fingerprint (size, lowest and highest member and score) has not changed since the last
-/// complete breakdown is not read again, except once a minute. Lives on the connection's thread.
+/// complete breakdown is not read again, except once a minute; between fingerprints (every kFingerprintMs) a poll
+/// asks only for the set's size (ZCARD, no script, no member copied), and a changed size starts a breakdown at
+/// once. Lives on the connection's thread.
 class SetWalk final
 {
     Q_DECLARE_TR_FUNCTIONS(qd::sidekiq::SetWalk)
@@ -32,6 +34,7 @@ public:
     static constexpr int kSets = 3;
     static constexpr int kRoundsPerPoll = 25;
     static constexpr qint64 kRefreshMs = 60'000;
+    static constexpr qint64 kFingerprintMs = 15'000;
 
     /// `keys`: the retry, schedule and dead keys (namespaced). `limit`: sets with more members are not broken down.
     void configure(const QByteArrayList &keys, qint64 limit, qint64 budgetUs);
@@ -54,6 +57,8 @@ private:
         qint64 atMs = 0;
         QHash<QString, qint64> perQueue;
         QHash<QString, qint64> maxRetry;
+        qint64 card = -1;       ///< the set's size at the last breakdown or fingerprint
+        qint64 checkedAtMs = 0; ///< when the fingerprint was last compared
     };
     struct Walk
     {
@@ -73,7 +78,10 @@ private:
         Done done;
         Walk walk;
         bool pending = false; ///< has a command in the round being sent
+        bool sizeOnly = false; ///< that command is a ZCARD
     };
+    /// Takes a ZCARD answer; true when the set changed and a breakdown starts in the next round.
+    bool takeSize(Set &set, const redis::Reply &r);
     redis::Command command(const Set &set, int index, const QByteArray &lastFingerprint) const;
 
     Set m_sets[kSets];
