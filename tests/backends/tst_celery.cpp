@@ -180,6 +180,40 @@ private Q_SLOTS:
         QVERIFY2(s.error.contains(QStringLiteral("127.0.0.1:%1").arg(port)), qPrintable(s.error));
     }
 
+    void prefetchedCountsFollowEveryChangeOfUnacked()
+    {
+        // The unacked hash is read only when its fingerprint (size, oldest and newest delivery) changed: every
+        // delivery and every ack still shows at the next poll.
+        auto cli = [&](const QStringList &args) { return qd::test::redisCli(m_redis.host, m_redis.port, kDb, args); };
+        auto deliver = [&](const QString &tag, double at, bool eta) {
+            const QString body =
+                QStringLiteral("[{\"headers\": {\"id\": \"%1\"%2}, \"properties\": {\"delivery_tag\": \"%1\"}}, "
+                               "\"\", \"emails\"]")
+                    .arg(tag, eta ? QStringLiteral(", \"eta\": \"2099-01-01T00:00:00+00:00\"") : QString());
+            cli({QStringLiteral("HSET"), QStringLiteral("unacked"), tag, body});
+            cli({QStringLiteral("ZADD"), QStringLiteral("unacked_index"), QString::number(at, 'f', 3), tag});
+        };
+        auto ack = [&](const QString &tag) {
+            cli({QStringLiteral("HDEL"), QStringLiteral("unacked"), tag});
+            cli({QStringLiteral("ZREM"), QStringLiteral("unacked_index"), tag});
+        };
+        auto emails = [](const qd::Snapshot &s) {
+            const auto *q = s.queue(QStringLiteral("emails"));
+            return q ? QStringLiteral("%1/%2").arg(q->running.value_or(-1)).arg(q->scheduled.value_or(-1)) : QString();
+        };
+        auto b = backend();
+        deliver(QStringLiteral("t1"), 1764000001, false);
+        QCOMPARE(emails(b->snapshot().result()), QStringLiteral("1/0"));
+        QCOMPARE(emails(b->snapshot().result()), QStringLiteral("1/0")); // unchanged: not read again, still counted
+        deliver(QStringLiteral("t2"), 1764000002, true);
+        QCOMPARE(emails(b->snapshot().result()), QStringLiteral("1/1"));
+        ack(QStringLiteral("t1"));
+        QCOMPARE(emails(b->snapshot().result()), QStringLiteral("0/1"));
+        ack(QStringLiteral("t2")); // an ack and a delivery between two polls: the same size, a new newest delivery
+        deliver(QStringLiteral("t3"), 1764000003, false);
+        QCOMPARE(emails(b->snapshot().result()), QStringLiteral("1/0"));
+    }
+
     void twoRoundTrips()
     {
         auto b = backend(QStringLiteral("?results=1"));

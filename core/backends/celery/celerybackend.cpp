@@ -9,6 +9,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <tuple>
 
 namespace qd::celery {
 
@@ -20,15 +21,17 @@ using redis::Reply;
 namespace {
 
 // KEYS: `_kombu.binding.*` sets; ARGV: the time budget (µs) for counting the prefetched messages (HSCAN of
-// `unacked` in adaptive chunks; past the budget they are not counted: -1), then queue names to poll anyway.
-// Per queue, sorted by name:
-// {name, waiting (-1: unreadable), error or nil, prefetched (unacked; -1: not counted), prefetched with an ETA,
-//  head1 tag, head1 eta, head2 tag, head2 eta, …} — the next message of the plain list and of each priority list.
+// `unacked` in adaptive chunks; past the budget they are not counted: -1), the fingerprint of `unacked` when its
+// messages were last counted (the same now: not read again, -2), then queue names to poll anyway.
+// Returns {fingerprint of `unacked` now, then per queue, sorted by name:
+// {name, waiting (-1: unreadable), error or nil, prefetched (unacked; -1: not counted, -2: unchanged), prefetched
+//  with an ETA, head1 tag, head1 eta, head2 tag, head2 eta, …}} — the next message of the plain list and of each
+// priority list.
 const redis::Script kQueues(QByteArrayLiteral(QD_REDIS_LUA_BUDGET(1) R"lua(
 local sep = '\6\22'
 local names, seen = {}, {}
 local function add(q) if q ~= '' and not seen[q] then seen[q] = true; names[#names + 1] = q end end
-for i = 2, #ARGV do add(ARGV[i]) end
+for i = 3, #ARGV do add(ARGV[i]) end
 for _, k in ipairs(KEYS) do
   local members = redis.pcall('SMEMBERS', k)
   if type(members) == 'table' and members.err == nil then
@@ -43,7 +46,17 @@ end
 table.sort(names)
 local unacked, unackedEta = {}, {}
 local cursor, counted = '0', true
-repeat
+local fp = ''
+local size = redis.pcall('HLEN', 'unacked')
+if type(size) == 'number' then
+  fp = tostring(size)
+  for _, at in ipairs({0, -1}) do
+    local e = redis.pcall('ZRANGE', 'unacked_index', at, at, 'WITHSCORES')
+    if type(e) == 'table' and e.err == nil then fp = fp .. ' ' .. table.concat(e, ' ') end
+  end
+end
+local same = fp ~= '' and fp == ARGV[2]
+while not same do
   local step = redis.pcall('HSCAN', 'unacked', cursor, 'COUNT', chunk)
   if type(step) ~= 'table' or step.err ~= nil then break end
   cursor = step[1]
@@ -56,7 +69,8 @@ repeat
     if string.find(v, '"eta":%s*"') then unackedEta[rk] = (unackedEta[rk] or 0) + 1 end
   end
   if cursor ~= '0' and chunkDone(#step[2] / 2, bytes) then counted = false end
-until cursor == '0' or not counted
+  if cursor == '0' or not counted then break end
+end
 local function head(key)
   local m = redis.pcall('LINDEX', key, -1)
   if type(m) ~= 'string' then return nil end
@@ -67,7 +81,7 @@ end
 local out = {}
 for _, q in ipairs(names) do
   local total, err = 0, false
-  local row = {q, 0, false, counted and (unacked[q] or 0) or -1, counted and (unackedEta[q] or 0) or -1}
+  local row = {q, 0, false, same and -2 or counted and (unacked[q] or 0) or -1, counted and (unackedEta[q] or 0) or -1}
   local lists = {q}
   for d = 0, 9 do lists[#lists + 1] = q .. sep .. d end
   for _, key in ipairs(lists) do
@@ -86,7 +100,7 @@ for _, q in ipairs(names) do
   row[3] = err
   out[#out + 1] = row
 end
-return out
+return {counted and fp or '', out}
 )lua"));
 
 // KEYS: result keys from one SCAN step; returns how many hold a FAILURE.
@@ -164,8 +178,10 @@ void CeleryBackend::poll(Connection &c, Finish finish)
                 bindings << k;
             }
         }
-        QList<Command> second{
-            kQueues.evalsha(bindings, QByteArrayList{QByteArray::number(d->scanBudgetUs)} + d->configured)};
+        const bool recount = clock()->nowMs() - d->prefetchedCountedAtMs >= Private::kPrefetchedRefreshMs;
+        QList<Command> second{kQueues.evalsha(
+            bindings, QByteArrayList{QByteArray::number(d->scanBudgetUs), recount ? QByteArray() : d->prefetchedFingerprint}
+                          + d->configured)};
         bool resultCycleDone = false;
         if (d->results) {
             const QByteArrayList keys = d->resultScan.take(found.alongside.value(0));
@@ -176,13 +192,18 @@ void CeleryBackend::poll(Connection &c, Finish finish)
             if (redis::finishedWithError(b2, finish)) {
                 return;
             }
-            const Reply &rows = b2.replies.at(0);
-            if (rows.isError()) {
+            const Reply &answer = b2.replies.at(0);
+            if (answer.isError() || answer.elements.size() != 2) {
                 Snapshot failed;
-                failed.error = tr("The Celery queue script failed: %1").arg(rows.errorText());
+                failed.error = tr("The Celery queue script failed: %1")
+                                   .arg(answer.isError() ? answer.errorText() : tr("unexpected reply"));
                 finish(failed);
                 return;
             }
+            const QByteArray fingerprint = answer.elements.at(0).str;
+            const Reply &rows = answer.elements.at(1);
+            QHash<QString, std::pair<qint64, qint64>> prefetchedNow;
+            bool prefetchedSame = false;
             const double now = double(clock()->nowMs()) / 1000.0;
             QHash<QByteArray, double> seen;
             bool prefetchedUncounted = false;
@@ -200,8 +221,13 @@ void CeleryBackend::poll(Connection &c, Finish finish)
                     q.waiting = waiting;
                 }
                 // Prefetched by a worker, not yet acknowledged: being worked on, or held until its ETA.
-                const qint64 prefetched = row.elements.at(3).toInteger().value_or(-1);
-                const qint64 withEta = row.elements.at(4).toInteger().value_or(-1);
+                qint64 prefetched = row.elements.at(3).toInteger().value_or(-1);
+                qint64 withEta = row.elements.at(4).toInteger().value_or(-1);
+                if (prefetched == -2) { // `unacked` unchanged since it was last counted
+                    prefetchedSame = true;
+                    std::tie(prefetched, withEta) = d->prefetched.value(q.name, {0, 0});
+                }
+                prefetchedNow.insert(q.name, {prefetched, withEta});
                 if (prefetched >= 0 && withEta >= 0) {
                     q.running = prefetched - withEta;
                     q.scheduled = withEta;
@@ -244,6 +270,12 @@ void CeleryBackend::poll(Connection &c, Finish finish)
                                  "running and scheduled counts are unknown.");
             }
             d->firstSeen = seen; // forget messages that have moved on
+            if (!prefetchedSame) {
+                // Counted in full (the fingerprint comes back only then), or not: then the next poll counts again.
+                d->prefetched = prefetchedNow;
+                d->prefetchedFingerprint = prefetchedUncounted ? QByteArray() : fingerprint;
+                d->prefetchedCountedAtMs = clock()->nowMs();
+            }
             if (d->results) {
                 d->failuresThisCycle += b2.replies.at(1).toInteger().value_or(0);
                 if (resultCycleDone) {
