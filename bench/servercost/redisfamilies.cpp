@@ -68,7 +68,7 @@ void run(const RedisFamily &f)
                                   QStringList{source + f.peer.path, plain, QString::number(kPeerIterations)} + f.peer.args,
                                   kPeerIterations);
     line(f.peerRow, peer, "  (peer)");
-    cpuVerdict("server CPU, steady poll vs peer", steady.cpuMs, peer.cpuMs, f.peerName);
+    pollVerdict(steady, peer, f.peerName);
     if (steady.cpuMs > peer.cpuMs || steady.longestMs >= 5.0) {
         printPollCalls(*admin, *steadyBackend);
     }

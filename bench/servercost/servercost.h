@@ -23,6 +23,9 @@ struct Figure
     double cpuMs = 0;
     double wallMs = 0;
     double roundTrips = 0;
+    /// Of cpuMs, the execution time (SLOWLOG) of queue-discovery calls: finding queues nobody registered or
+    /// named, which no peer does (their dashboards need each queue named or registered).
+    double discoveryMs = 0;
 };
 
 /// The bound a row's longest call is held to: Redis calls < 5 ms (the do-no-harm issue); a RabbitMQ request no
@@ -39,6 +42,8 @@ struct Limit
 void line(const char *what, const Figure &f, const char *extra = "", const Limit &limit = {});
 /// "  what   PASS (Queuedeck x ms vs peer y ms per poll<note>)": server CPU per poll against the peer's.
 void cpuVerdict(const char *what, double ours, double peer, const char *peerName, const char *note = "");
+/// cpuVerdict() of a steady poll without its queue discovery (no peer discovers queues), with discovery's share.
+void pollVerdict(const Figure &steady, const Figure &peer, const char *peerName, const char *note = "");
 
 /// CPU time (user + system) redis-server has used, in milliseconds, from its own INFO cpu (getrusage: finer than
 /// /proc's 10 ms ticks).
