@@ -56,7 +56,7 @@ void run(const RedisFamily &f)
 
     line("first poll (every set read)", firstPolls(*admin, url, 5), "  (includes connecting)");
     const auto steadyBackend = redisBackend(url);
-    steadyBackend->snapshot().result();
+    warmUp(*steadyBackend);
     const Figure steady = polls(*admin, *steadyBackend, 200);
     line("steady poll (sets unchanged)", steady);
 

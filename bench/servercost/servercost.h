@@ -52,6 +52,9 @@ double redisCpuMs(redis::Client &admin);
 std::unique_ptr<redis::Client> adminClient(int port);
 /// A Queuedeck backend for `url` (any Redis family), ending the benchmark if it cannot be made.
 std::shared_ptr<redis::RedisBackend> redisBackend(const QString &url);
+/// Polls `b` until its first work is done — no set still being read in short steps, queue discovery's first pass
+/// complete — (at most 50 polls), so that the polls measured next are steady ones.
+void warmUp(redis::RedisBackend &b);
 /// `n` polls by `b`: wall, server CPU and round trips per poll, the longest call of any of them.
 Figure polls(redis::Client &admin, redis::RedisBackend &b, int n);
 /// The mean of `n` first polls, each by a new backend (a new connection: nothing known yet, every set read),

@@ -42,11 +42,13 @@ struct CeleryBackend::Private
     qint64 failuresThisCycle = 0;
     std::optional<qint64> failuresLastCycle;
     QHash<QByteArray, double> firstSeen; ///< "queue\0tag" → when that message was first seen next in line
-    /// The prefetched (unacked) messages per queue as last counted in full: {all, with an ETA}, with the
-    /// fingerprint of `unacked` then (its size, the oldest and newest delivery in `unacked_index`). A poll that
-    /// finds the same fingerprint does not read the hash again (but it is counted again at least once a minute).
+    /// The prefetched (unacked) messages per queue as last counted: {all, with an ETA}, {-1, -1} when the hash was
+    /// too big to count within the budget, with the fingerprint of `unacked` then (its size, the oldest and newest
+    /// delivery in `unacked_index`). A poll that finds the same fingerprint does not read the hash again (but it is
+    /// read again at least once a minute).
     QHash<QString, std::pair<qint64, qint64>> prefetched;
     QByteArray prefetchedFingerprint;
+    bool prefetchedComplete = true;
     qint64 prefetchedCountedAtMs = 0;
     static constexpr qint64 kPrefetchedRefreshMs = 60'000;
 };
