@@ -75,6 +75,24 @@
     </message>
 </context>
 <context>
+    <name>qd::ActionTexts</name>
+    <message>
+        <location filename="../core/actions/actiontexts.cpp" line="12"/>
+        <source>retried</source>
+        <translation>erneut ausgeführt</translation>
+    </message>
+    <message>
+        <location filename="../core/actions/actiontexts.cpp" line="13"/>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../core/actions/actiontexts.cpp" line="14"/>
+        <source>moved</source>
+        <translation>verschoben</translation>
+    </message>
+</context>
+<context>
     <name>qd::AddConnectionDialog</name>
     <message>
         <location filename="../widgets/addconnectiondialog.cpp" line="21"/>
@@ -1309,17 +1327,17 @@
 <context>
     <name>qd::BulkDialog</name>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="27"/>
+        <location filename="../widgets/bulkdialog.cpp" line="28"/>
         <source>Finding the jobs to %1…</source>
         <translation>Suche die Jobs für „%1“…</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="39"/>
+        <location filename="../widgets/bulkdialog.cpp" line="40"/>
         <source>Resume bulk action #%1: %2 %3 job(s), %4 of them not yet done.</source>
         <translation>Massenaktion #%1 fortsetzen: %2 – %3 Job(s), davon %4 noch nicht erledigt.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="44"/>
+        <location filename="../widgets/bulkdialog.cpp" line="45"/>
         <source>Started %1 by %2 on %3
 Selected by: %4
 So far: %5 acted on, %6 skipped.%7
@@ -1332,109 +1350,109 @@ Bisher: %5 bearbeitet, %6 übersprungen.%7
 Bereits bearbeitete Jobs werden übersprungen, nie zweimal bearbeitet.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="51"/>
+        <location filename="../widgets/bulkdialog.cpp" line="52"/>
         <source>
 Stopped because: %1</source>
         <translation>
 Angehalten, weil: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="52"/>
+        <location filename="../widgets/bulkdialog.cpp" line="53"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="60"/>
+        <location filename="../widgets/bulkdialog.cpp" line="61"/>
         <source>Bulk Retry</source>
         <translation>Massenaktion: Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="60"/>
+        <location filename="../widgets/bulkdialog.cpp" line="61"/>
         <source>Bulk Cancel</source>
         <translation>Massenaktion: Abbrechen</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="60"/>
+        <location filename="../widgets/bulkdialog.cpp" line="61"/>
         <source>Bulk Move</source>
         <translation>Massenaktion: Verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="73"/>
+        <location filename="../widgets/bulkdialog.cpp" line="74"/>
         <source>What the action touches</source>
         <translation>Was die Aktion betrifft</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="79"/>
+        <location filename="../widgets/bulkdialog.cpp" line="80"/>
         <source>no limit</source>
         <translation>keine Grenze</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="80"/>
+        <location filename="../widgets/bulkdialog.cpp" line="81"/>
         <source> jobs/s</source>
         <translation> Jobs/s</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="82"/>
+        <location filename="../widgets/bulkdialog.cpp" line="83"/>
         <source>Spare a recovering system: at most this many jobs per second.</source>
         <translation>Schonen Sie ein System, das sich erholt: höchstens so viele Jobs pro Sekunde.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="83"/>
+        <location filename="../widgets/bulkdialog.cpp" line="84"/>
         <source>Rate limit</source>
         <translation>Ratenbegrenzung</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="84"/>
+        <location filename="../widgets/bulkdialog.cpp" line="85"/>
         <source>Rate limit:</source>
         <translation>Ratenbegrenzung:</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="89"/>
+        <location filename="../widgets/bulkdialog.cpp" line="90"/>
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="98"/>
+        <location filename="../widgets/bulkdialog.cpp" line="99"/>
         <source>Stop After This Batch</source>
         <translation>Nach diesem Stapel anhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="108"/>
+        <location filename="../widgets/bulkdialog.cpp" line="109"/>
         <source>Stopping after the batch in flight…</source>
         <translation>Halte nach dem laufenden Stapel an…</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="117"/>
+        <location filename="../widgets/bulkdialog.cpp" line="118"/>
         <source>Retry</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="118"/>
+        <location filename="../widgets/bulkdialog.cpp" line="119"/>
         <source>Cancel (delete)</source>
         <translation>Abbrechen (löschen)</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="119"/>
+        <location filename="../widgets/bulkdialog.cpp" line="120"/>
         <source>Move to %1</source>
         <translation>Verschieben nach %1</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="129"/>
+        <location filename="../widgets/bulkdialog.cpp" line="130"/>
         <source>Nothing was changed.</source>
         <translation>Es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="146"/>
+        <location filename="../widgets/bulkdialog.cpp" line="147"/>
         <source>No %1 job matches: there is nothing to %2.</source>
         <translation>Kein Job im Zustand %1 passt: Es gibt nichts für „%2“.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="149"/>
+        <location filename="../widgets/bulkdialog.cpp" line="150"/>
         <source>%1 %2 %3 job(s)?</source>
         <translation>%1: %2 Job(s) im Zustand %3?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/bulkdialog.cpp" line="157"/>
+        <location filename="../widgets/bulkdialog.cpp" line="158"/>
         <source>%n class(es):</source>
         <translation>
             <numerusform>%n Klasse:</numerusform>
@@ -1442,97 +1460,82 @@ Angehalten, weil: %1</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="163"/>
+        <location filename="../widgets/bulkdialog.cpp" line="164"/>
         <source>Users: %1 by %2 (%3 job(s) without one)</source>
         <translation>Benutzer: %1 nach %2 (%3 Job(s) ohne Benutzer)</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="166"/>
+        <location filename="../widgets/bulkdialog.cpp" line="167"/>
         <source>Users: %1 by %2</source>
         <translation>Benutzer: %1 nach %2</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="168"/>
+        <location filename="../widgets/bulkdialog.cpp" line="169"/>
         <source>Users: unknown — no user rule for this connection yet (Tell Affected Users… sets one)</source>
         <translation>Benutzer: unbekannt – für diese Verbindung gibt es noch keine Benutzerregel (Betroffene Benutzer benachrichtigen… legt eine fest)</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="172"/>
+        <location filename="../widgets/bulkdialog.cpp" line="173"/>
         <source>Oldest: %1 ago</source>
         <translation>Ältester: vor %1</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="175"/>
+        <location filename="../widgets/bulkdialog.cpp" line="176"/>
         <source>Selected by: %1</source>
         <translation>Ausgewählt durch: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="178"/>
+        <location filename="../widgets/bulkdialog.cpp" line="179"/>
         <source>Sample:</source>
         <translation>Stichprobe:</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="184"/>
+        <location filename="../widgets/bulkdialog.cpp" line="185"/>
         <source>Only jobs still %1 when their batch runs are touched; the others are skipped.</source>
         <translation>Nur Jobs, die beim Lauf ihres Stapels noch im Zustand %1 sind, werden bearbeitet; die anderen werden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="187"/>
+        <location filename="../widgets/bulkdialog.cpp" line="188"/>
         <source>%1 %2 Job(s)</source>
         <translation>%1: %2 Job(s)</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="223"/>
+        <location filename="../widgets/bulkdialog.cpp" line="224"/>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="231"/>
+        <location filename="../widgets/bulkdialog.cpp" line="232"/>
         <source>%1 of %2 done · %3 acted on · %4 skipped</source>
         <translation>%1 von %2 erledigt · %3 bearbeitet · %4 übersprungen</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="239"/>
-        <source>retried</source>
-        <translation>erneut ausgeführt</translation>
-    </message>
-    <message>
-        <location filename="../widgets/bulkdialog.cpp" line="239"/>
-        <source>cancelled</source>
-        <translation>abgebrochen</translation>
-    </message>
-    <message>
-        <location filename="../widgets/bulkdialog.cpp" line="239"/>
-        <source>moved</source>
-        <translation>verschoben</translation>
-    </message>
-    <message>
-        <location filename="../widgets/bulkdialog.cpp" line="240"/>
+        <location filename="../widgets/bulkdialog.cpp" line="241"/>
         <source>%1 %2 · skipped %3 (no longer %4)</source>
         <translation>%1 %2 · %3 übersprungen (nicht mehr im Zustand %4)</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="243"/>
+        <location filename="../widgets/bulkdialog.cpp" line="244"/>
         <source> · %1 not attempted</source>
         <translation> · %1 nicht versucht</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="246"/>
+        <location filename="../widgets/bulkdialog.cpp" line="247"/>
         <source>Stopped. Bulk action #%1 can be resumed from the job list.</source>
         <translation>Angehalten. Die Massenaktion #%1 kann in der Job-Liste fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="248"/>
+        <location filename="../widgets/bulkdialog.cpp" line="249"/>
         <source>Interrupted: %1 — bulk action #%2 can be resumed from the job list.</source>
         <translation>Unterbrochen: %1 — die Massenaktion #%2 kann in der Job-Liste fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="252"/>
+        <location filename="../widgets/bulkdialog.cpp" line="253"/>
         <source>Done.</source>
         <translation>Fertig.</translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="256"/>
+        <location filename="../widgets/bulkdialog.cpp" line="257"/>
         <source>bulk %1 #%2: %3</source>
         <translation>Massenaktion %1 #%2: %3</translation>
     </message>
@@ -1624,78 +1627,78 @@ Angehalten, weil: %1</translation>
 <context>
     <name>qd::ChannelSpec</name>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="53"/>
+        <location filename="../core/recipients/channels.cpp" line="54"/>
         <source>The SQL channel URL is invalid: %1. Example: %2</source>
         <translation>Die URL des SQL-Kanals ist ungültig: %1. Beispiel: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="62"/>
+        <location filename="../core/recipients/channels.cpp" line="63"/>
         <source>An SQLite channel needs an absolute path after three slashes. Example: %1</source>
         <translation>Ein SQLite-Kanal braucht nach drei Schrägstrichen einen absoluten Pfad. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="73"/>
+        <location filename="../core/recipients/channels.cpp" line="74"/>
         <source>A PostgreSQL channel looks like postgresql://user@host:5432/dbname?table=notifications.</source>
         <translation>Ein PostgreSQL-Kanal sieht so aus: postgresql://user@host:5432/dbname?table=notifications.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="77"/>
+        <location filename="../core/recipients/channels.cpp" line="78"/>
         <source>The SQL channel supports sqlite:// and postgresql:// URLs, not &quot;%1&quot;. Example: %2</source>
         <translation>Der SQL-Kanal unterstützt sqlite://- und postgresql://-URLs, nicht „%1“. Beispiel: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="85"/>
+        <location filename="../core/recipients/channels.cpp" line="86"/>
         <source>Unknown SQL channel option &quot;%1&quot;; known: %2.</source>
         <translation>Unbekannte Option „%1“ des SQL-Kanals; bekannt sind: %2.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="99"/>
+        <location filename="../core/recipients/channels.cpp" line="100"/>
         <source>&quot;%1&quot; is not a plain table name (letters, digits, _).</source>
         <translation>„%1“ ist kein einfacher Tabellenname (Buchstaben, Ziffern, _).</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="103"/>
+        <location filename="../core/recipients/channels.cpp" line="104"/>
         <source>&quot;%1&quot; is not a plain column name (letters, digits, _).</source>
         <translation>„%1“ ist kein einfacher Spaltenname (Buchstaben, Ziffern, _).</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="139"/>
+        <location filename="../core/recipients/channels.cpp" line="140"/>
         <source>A webhook channel needs an http(s) URL, e.g. webhook:https://support.example.com/hooks/notify.</source>
         <translation>Ein Webhook-Kanal braucht eine http(s)-URL, z. B. webhook:https://support.example.com/hooks/notify.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="147"/>
+        <location filename="../core/recipients/channels.cpp" line="148"/>
         <source>A CSV channel needs an absolute file path, e.g. csv:/tmp/affected.csv.</source>
         <translation>Ein CSV-Kanal braucht einen absoluten Dateipfad, z. B. csv:/tmp/affected.csv.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="161"/>
+        <location filename="../core/recipients/channels.cpp" line="162"/>
         <source>&quot;%1&quot; is not a channel. Use webhook:URL, csv:FILE or sql:URL.</source>
         <translation>„%1“ ist kein Kanal. Verwenden Sie webhook:URL, csv:DATEI oder sql:URL.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="233"/>
-        <location filename="../core/recipients/channels.cpp" line="259"/>
+        <location filename="../core/recipients/channels.cpp" line="216"/>
+        <location filename="../core/recipients/channels.cpp" line="242"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="288"/>
+        <location filename="../core/recipients/channels.cpp" line="271"/>
         <source>The SQLite database %1 does not exist.</source>
         <translation>Die SQLite-Datenbank %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="291"/>
+        <location filename="../core/recipients/channels.cpp" line="274"/>
         <source>Cannot open the database: %1</source>
         <translation>Die Datenbank kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="297"/>
+        <location filename="../core/recipients/channels.cpp" line="280"/>
         <source>Cannot insert into %1: %2 (the table needs the columns %3, %4, %5 and a UNIQUE index on %6)</source>
         <translation>Einfügen in %1 nicht möglich: %2 (die Tabelle braucht die Spalten %3, %4, %5 und einen UNIQUE-Index auf %6)</translation>
     </message>
     <message>
-        <location filename="../core/recipients/channels.cpp" line="314"/>
+        <location filename="../core/recipients/channels.cpp" line="297"/>
         <source>Cannot insert into %1: %2 (the table needs a UNIQUE index on %3)</source>
         <translation>Einfügen in %1 nicht möglich: %2 (die Tabelle braucht einen UNIQUE-Index auf %3)</translation>
     </message>
@@ -1819,72 +1822,72 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
 <context>
     <name>qd::ConnectionUrl</name>
     <message>
-        <location filename="../core/connectionurl.cpp" line="120"/>
+        <location filename="../core/connectionurl.cpp" line="119"/>
         <source>Unknown option &quot;%1&quot; for %2 URLs (options are lower case). Valid options: %3.</source>
         <translation>Unbekannte Option „%1“ für %2-URLs (Optionen werden kleingeschrieben). Gültige Optionen: %3.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="124"/>
+        <location filename="../core/connectionurl.cpp" line="123"/>
         <source>The option %1 is given twice.</source>
         <translation>Die Option %1 ist zweimal angegeben.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="128"/>
+        <location filename="../core/connectionurl.cpp" line="127"/>
         <source>The option %1 must be 1, true, yes or on (or 0, false, no, off); got &quot;%2&quot;.</source>
         <translation>Die Option %1 muss 1, true, yes oder on sein (oder 0, false, no, off); angegeben war „%2“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="134"/>
+        <location filename="../core/connectionurl.cpp" line="133"/>
         <source>The option %1 must be a number; got &quot;%2&quot;.</source>
         <translation>Die Option %1 muss eine Zahl sein; angegeben war „%2“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="243"/>
+        <location filename="../core/connectionurl.cpp" line="241"/>
         <source>The connection URL is empty. Example: %1</source>
         <translation>Die Verbindungs-URL ist leer. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="249"/>
+        <location filename="../core/connectionurl.cpp" line="247"/>
         <source>&quot;%1&quot; is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.</source>
         <translation>„%1“ ist keine Verbindungs-URL: Sie braucht ein Schema wie delayedjob+sqlite:// oder sidekiq+redis://.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="267"/>
+        <location filename="../core/connectionurl.cpp" line="265"/>
         <source>Unknown scheme &quot;%1&quot;. Supported: %2.</source>
         <translation>Unbekanntes Schema „%1“. Unterstützt: %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="285"/>
+        <location filename="../core/connectionurl.cpp" line="283"/>
         <source>The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got &quot;%1&quot;.</source>
         <translation>Der SQLite-Pfad muss absolut sein (drei Schrägstriche): delayedjob+sqlite:///path/to/db.sqlite3, erhalten: „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="293"/>
+        <location filename="../core/connectionurl.cpp" line="291"/>
         <source>The URL is malformed: %1. Example: %2</source>
         <translation>Die URL ist fehlerhaft: %1. Beispiel: %2</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="298"/>
+        <location filename="../core/connectionurl.cpp" line="296"/>
         <source>The URL has no host name. Example: %1</source>
         <translation>Die URL enthält keinen Hostnamen. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="302"/>
+        <location filename="../core/connectionurl.cpp" line="300"/>
         <source>The port must be between 1 and 65535.</source>
         <translation>Der Port muss zwischen 1 und 65535 liegen.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="313"/>
+        <location filename="../core/connectionurl.cpp" line="311"/>
         <source>The PostgreSQL URL names no database. Example: %1</source>
         <translation>Die PostgreSQL-URL nennt keine Datenbank. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="320"/>
+        <location filename="../core/connectionurl.cpp" line="318"/>
         <source>The Redis database must be a number after the host, like /0; got &quot;/%1&quot;.</source>
         <translation>Die Redis-Datenbank muss eine Zahl nach dem Host sein, etwa /0; erhalten: „/%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="333"/>
+        <location filename="../core/connectionurl.cpp" line="331"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
         <translation>Der Tabellenname „%1“ ist kein einfacher SQL-Bezeichner (Buchstaben, Ziffern, Unterstrich, optional schema.).</translation>
     </message>
@@ -2546,22 +2549,22 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         <translation>Payload und Fehler des Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="200"/>
+        <location filename="../widgets/jobbrowser.cpp" line="202"/>
         <source>Searching… %1 of %2 jobs looked at, %3 found</source>
         <translation>Suche… %1 von %2 Jobs durchgesehen, %3 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="202"/>
+        <location filename="../widgets/jobbrowser.cpp" line="204"/>
         <source>Searching… %1 jobs looked at, %2 found</source>
         <translation>Suche… %1 Jobs durchgesehen, %2 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="219"/>
+        <location filename="../widgets/jobbrowser.cpp" line="221"/>
         <source> — search stopped after %1 of %2 jobs</source>
         <translation> – Suche nach %1 von %2 Jobs angehalten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="222"/>
+        <location filename="../widgets/jobbrowser.cpp" line="224"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n Job angezeigt</numerusform>
@@ -2569,17 +2572,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="223"/>
+        <location filename="../widgets/jobbrowser.cpp" line="225"/>
         <source> — scroll for more</source>
         <translation> — für weitere scrollen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="227"/>
+        <location filename="../widgets/jobbrowser.cpp" line="229"/>
         <source>Cannot list jobs: %1</source>
         <translation>Jobs können nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="283"/>
+        <location filename="../widgets/jobbrowser.cpp" line="285"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation>Massenaktion %1 #%2 wurde nicht beendet (%3): %4 von %5 Job(s) übrig. %6</translation>
     </message>
@@ -2629,17 +2632,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         <translation>%1 war nicht pausiert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="342"/>
+        <location filename="../widgets/jobbrowser.cpp" line="344"/>
         <source>Cannot filter: %1</source>
         <translation>Filtern nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="377"/>
+        <location filename="../widgets/jobbrowser.cpp" line="379"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation>Wartet länger als %1 oder läuft länger als %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="406"/>
+        <location filename="../widgets/jobbrowser.cpp" line="408"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n weitere Klasse</numerusform>
@@ -2647,17 +2650,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="408"/>
+        <location filename="../widgets/jobbrowser.cpp" line="410"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation>Wartend nach Klasse (Stichprobe von %1 aus %2 Jobs): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="410"/>
+        <location filename="../widgets/jobbrowser.cpp" line="412"/>
         <source>Waiting by class: %1</source>
         <translation>Wartend nach Klasse: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="423"/>
+        <location filename="../widgets/jobbrowser.cpp" line="425"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n Job ausgewählt</numerusform>
@@ -2665,28 +2668,28 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="439"/>
+        <location filename="../widgets/jobbrowser.cpp" line="441"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation>Job %1 · %2 · %3 · Warteschlange %4 · Versuche %5
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="445"/>
+        <location filename="../widgets/jobbrowser.cpp" line="447"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation>Eingereiht %1 · Ausführung %2 · fehlgeschlagen %3
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="447"/>
+        <location filename="../widgets/jobbrowser.cpp" line="449"/>
         <source>Worker: %1
 </source>
         <translation>Worker: %1
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="449"/>
+        <location filename="../widgets/jobbrowser.cpp" line="451"/>
         <source>
 Payload:
 %1
@@ -2697,7 +2700,7 @@ Payload:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="451"/>
+        <location filename="../widgets/jobbrowser.cpp" line="453"/>
         <source>
 Last error:
 %1
@@ -2708,88 +2711,88 @@ Letzter Fehler:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="478"/>
+        <location filename="../widgets/jobbrowser.cpp" line="480"/>
         <source>Counting jobs with the same error…</source>
         <translation>Zähle Jobs mit demselben Fehler…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="514"/>
+        <location filename="../widgets/jobbrowser.cpp" line="516"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation>Ähnliche Jobs: unbekannt (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="517"/>
+        <location filename="../widgets/jobbrowser.cpp" line="519"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): mindestens %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="518"/>
+        <location filename="../widgets/jobbrowser.cpp" line="520"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="542"/>
+        <location filename="../widgets/jobbrowser.cpp" line="544"/>
         <source>Select one job to edit it.</source>
         <translation>Wählen Sie einen Job aus, um ihn zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="543"/>
+        <location filename="../widgets/jobbrowser.cpp" line="545"/>
         <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
         <translation>Die Payload des ausgewählten Jobs bearbeiten und erneut senden, als neuen Job oder an seiner Stelle</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="567"/>
+        <location filename="../widgets/jobbrowser.cpp" line="569"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation>Diese Verbindung erlaubt diese Aktion nicht (schreibgeschützt oder nicht unterstützt).</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="541"/>
-        <location filename="../widgets/jobbrowser.cpp" line="568"/>
+        <location filename="../widgets/jobbrowser.cpp" line="543"/>
+        <location filename="../widgets/jobbrowser.cpp" line="570"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="540"/>
+        <location filename="../widgets/jobbrowser.cpp" line="542"/>
         <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation>Jobs im Zustand %1 lassen sich hier nicht bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="574"/>
+        <location filename="../widgets/jobbrowser.cpp" line="576"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation>Die ausgewählten Jobs jetzt erneut ausführen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="575"/>
+        <location filename="../widgets/jobbrowser.cpp" line="577"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation>Die ausgewählten Jobs löschen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="584"/>
+        <location filename="../widgets/jobbrowser.cpp" line="586"/>
         <source>Retry</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="584"/>
+        <location filename="../widgets/jobbrowser.cpp" line="586"/>
         <source>Cancel (delete)</source>
         <translation>Abbrechen (löschen)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="587"/>
+        <location filename="../widgets/jobbrowser.cpp" line="589"/>
         <source>Move to Queue</source>
         <translation>In Warteschlange verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="587"/>
+        <location filename="../widgets/jobbrowser.cpp" line="589"/>
         <source>Move the selected jobs to the queue:</source>
         <translation>Die ausgewählten Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="594"/>
+        <location filename="../widgets/jobbrowser.cpp" line="596"/>
         <source>Move to %1:</source>
         <translation>Verschieben nach %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="597"/>
+        <location filename="../widgets/jobbrowser.cpp" line="599"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 – %n Job im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
@@ -2797,37 +2800,28 @@ Letzter Fehler:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="623"/>
+        <location filename="../widgets/jobbrowser.cpp" line="636"/>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="625"/>
-        <source>retried</source>
-        <translation>erneut ausgeführt</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="625"/>
-        <source>cancelled</source>
-        <translation>abgebrochen</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="625"/>
-        <source>moved to %1</source>
-        <translation>nach %1 verschoben</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="640"/>
+        <location filename="../widgets/jobbrowser.cpp" line="638"/>
+        <location filename="../widgets/jobbrowser.cpp" line="644"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="643"/>
+        <location filename="../widgets/jobbrowser.cpp" line="647"/>
+        <source>%1 to %2</source>
+        <translation>%1 nach %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="648"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation>%2 Job(s) im Zustand %3 in %4 %1%5</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="647"/>
+        <location filename="../widgets/jobbrowser.cpp" line="652"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation> (%1 übersprungen: nicht mehr im Zustand %2)</translation>
     </message>
@@ -3007,37 +3001,37 @@ Letzter Fehler:
 <context>
     <name>qd::JobTableModel</name>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="176"/>
+        <location filename="../models/jobtablemodel.cpp" line="136"/>
         <source>This backend lists no payloads, so no job can match a field filter.</source>
         <translation>Dieses Backend listet keine Payloads, daher kann kein Job zu einem Feldfilter passen.</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="254"/>
+        <location filename="../models/jobtablemodel.cpp" line="247"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="255"/>
+        <location filename="../models/jobtablemodel.cpp" line="248"/>
         <source>Class</source>
         <translation>Klasse</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="256"/>
+        <location filename="../models/jobtablemodel.cpp" line="249"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="257"/>
+        <location filename="../models/jobtablemodel.cpp" line="250"/>
         <source>Attempts</source>
         <translation>Versuche</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="258"/>
+        <location filename="../models/jobtablemodel.cpp" line="251"/>
         <source>Run at</source>
         <translation>Ausführung um</translation>
     </message>
     <message>
-        <location filename="../models/jobtablemodel.cpp" line="259"/>
+        <location filename="../models/jobtablemodel.cpp" line="252"/>
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
     </message>
@@ -5894,62 +5888,72 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::celery::CeleryBackend</name>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="182"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="210"/>
         <source>The Celery queue script failed: %1</source>
         <translation>Das Celery-Warteschlangenskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="198"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="211"/>
+        <source>unexpected reply</source>
+        <translation>unerwartete Antwort</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="231"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celerybackend.cpp" line="243"/>
+        <location filename="../core/backends/celery/celerybackend.cpp" line="283"/>
         <source>Too many prefetched (unacked) messages to count per queue within scan_budget_ms: running and scheduled counts are unknown.</source>
         <translation>Zu viele vorab abgeholte (unbestätigte) Nachrichten, um sie innerhalb von scan_budget_ms pro Warteschlange zu zählen: Laufende und geplante Zahlen sind unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="261"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="169"/>
+        <source>task %1 was not reached: it is not among the oldest %L2 waiting messages of its queue (scan_limit), so it may still be there and nothing was changed. Add scan_limit=N to the URL to look further.</source>
+        <translation>Task %1 wurde nicht erreicht: Er ist nicht unter den ältesten %L2 wartenden Nachrichten seiner Warteschlange (scan_limit), kann also noch da sein, und nichts wurde geändert. Mit scan_limit=N in der URL weiter suchen.</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="277"/>
         <source>Name a queue to list its Celery messages.</source>
         <translation>Nennen Sie eine Warteschlange, um ihre Celery-Nachrichten aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="264"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="280"/>
         <source>Celery on Redis keeps no failed or dead tasks: a failure exists only as a result (celery-task-meta-&lt;id&gt;) when a result backend is configured, without the task&apos;s arguments.</source>
         <translation>Celery auf Redis bewahrt keine fehlgeschlagenen oder toten Tasks auf: Ein Fehlschlag existiert nur als Ergebnis (celery-task-meta-&lt;id&gt;), wenn ein Result-Backend konfiguriert ist, ohne die Argumente des Tasks.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="286"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="302"/>
         <source>Celery messages could not be read: %1</source>
         <translation>Celery-Nachrichten konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="303"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="319"/>
         <source>Prefetched by a worker (kombu&apos;s unacked hash): these cannot be deleted here; use `celery control revoke`.</source>
         <translation>Von einem Worker vorab abgeholt (der unacked-Hash von kombu): Diese können hier nicht gelöscht werden; verwenden Sie `celery control revoke`.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="320"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="336"/>
         <source>&quot;%1&quot; is not a Celery job id (&lt;queue&gt;:&lt;task id&gt;).</source>
         <translation>„%1“ ist keine Celery-Job-ID (&lt;queue&gt;:&lt;task id&gt;).</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="336"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="355"/>
         <source>Task %1 is no longer in queue %2.</source>
         <translation>Task %1 ist nicht mehr in der Warteschlange %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="360"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="379"/>
         <source>This connection is read-only (readonly=1): no message was changed.</source>
         <translation>Diese Verbindung ist schreibgeschützt (readonly=1): Keine Nachricht wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="364"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="383"/>
         <source>Celery on Redis keeps no failed tasks to retry or move: a task&apos;s message is gone once a worker acknowledged it.</source>
         <translation>Celery auf Redis bewahrt keine fehlgeschlagenen Tasks zum Wiederholen oder Verschieben auf: Die Nachricht eines Tasks ist weg, sobald ein Worker sie bestätigt hat.</translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="367"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="386"/>
         <source>Only waiting Celery messages can be deleted: a worker holds the prefetched ones (revoke them with `celery control revoke`).</source>
         <translation>Nur wartende Celery-Nachrichten können gelöscht werden: Die vorab abgeholten hält ein Worker (widerrufen Sie sie mit `celery control revoke`).</translation>
     </message>
@@ -6123,28 +6127,28 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="276"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="290"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation>RabbitMQ hat keine Nachrichten im Zustand %1 zum Auflisten: Eine Warteschlange enthält bereite Nachrichten (hier per Peek angesehen) und unbestätigte, die ein Consumer hält und die die API nicht zeigen kann.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="283"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="297"/>
         <source>Name a queue to peek at.</source>
         <translation>Nennen Sie eine Warteschlange, in die Sie hineinsehen möchten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="326"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="340"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation>%1 ist eine Quorum-Warteschlange: Jedes Hineinsehen zählt als Zustellung, und ihr Zustelllimit würde eine zu oft angesehene Nachricht zum Dead Letter machen oder verwerfen. Fügen Sie peek_quorum=1 zur URL hinzu, um trotzdem hineinzusehen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="342"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="356"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation>Angesehen, ohne etwas zu verlieren: RabbitMQ hat diese Nachrichten wieder eingereiht, markiert sie als erneut zugestellt und kann ihre Reihenfolge ändern.</translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="385"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="415"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation>Nachricht %1 ist nicht unter den zuletzt angesehenen; sehen Sie erneut hinein.</translation>
     </message>
@@ -6280,37 +6284,37 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Die RabbitMQ-Management-API unter %1 hat mit %2 geantwortet: %3</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="430"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="460"/>
         <source>The connection was closed.</source>
         <translation>Die Verbindung wurde geschlossen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="445"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="475"/>
         <source>a JSON object where the list of queues belongs</source>
         <translation>ein JSON-Objekt, wo die Liste der Warteschlangen hingehört</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="446"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="476"/>
         <source>not a list</source>
         <translation>keine Liste</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="447"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="477"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat nicht mit einer JSON-Liste geantwortet (%2): Ist das der Management-Port?</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="523"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="558"/>
         <source>Queue %1 is %2.</source>
         <translation>Warteschlange %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="541"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="576"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation>Warteschlange %1 stellt %2 Nachrichten pro Minute erneut zu: Möglicherweise scheitert ein Consumer immer wieder an derselben Nachricht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="548"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="583"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Warteschlange %1: %Ln Nachricht bereit und kein Consumer.</numerusform>
@@ -6318,27 +6322,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="555"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="590"/>
         <source>More than %1 dead-letter exchanges: the queues bound to %2 are not marked as dead-letter queues.</source>
         <translation>Mehr als %1 Dead-Letter-Exchanges: die an %2 gebundenen Warteschlangen sind nicht als Dead-Letter-Warteschlangen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="561"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="596"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation>Statistiken pro Warteschlange waren nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="568"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="603"/>
         <source>Node %1 is down.</source>
         <translation>Knoten %1 ist ausgefallen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="571"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="606"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Speicheralarm: Publisher sind blockiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="574"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="609"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Festplattenalarm: Publisher sind blockiert.</translation>
     </message>
@@ -6399,17 +6403,17 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::redis::KeyDiscovery</name>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="85"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="95"/>
         <source>Redis refused the queue discovery script: %1</source>
         <translation>Redis hat das Skript zur Warteschlangensuche abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="90"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="100"/>
         <source>The queue discovery script answered something unexpected.</source>
         <translation>Das Skript zur Warteschlangensuche hat etwas Unerwartetes geantwortet.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="137"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="164"/>
         <source>Queue discovery covered about %1 % of the keyspace in %2 s; the rest follows in the next polls.</source>
         <translation>Die Warteschlangensuche hat in %2 s etwa %1 % des Schlüsselraums durchsucht; der Rest folgt in den nächsten Abfragen.</translation>
     </message>
@@ -6486,22 +6490,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::rq::RqBackend</name>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="128"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="123"/>
+        <source>unexpected reply</source>
+        <translation>unerwartete Antwort</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="131"/>
         <source>RQ keys are not what RQ writes: %1</source>
         <translation>Die RQ-Schlüssel entsprechen nicht dem, was RQ schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="165"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="169"/>
         <source>The RQ queue script failed: %1</source>
         <translation>Das RQ-Warteschlangenskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="200"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="203"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="205"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="208"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
@@ -6585,33 +6594,34 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::sidekiq::SetWalk</name>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="140"/>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="159"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="150"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="171"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="209"/>
         <source>unexpected reply</source>
         <translation>unerwartete Antwort</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="211"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="243"/>
         <source>The %1 set is not a sorted set: %2</source>
         <translation>Das Set %1 ist kein Sorted Set: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="212"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="244"/>
         <source>Could not read the %1 set: %2</source>
         <translation>Das Set %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="217"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="249"/>
         <source>The %1 set holds %L2 jobs, more than breakdown_limit (%L3): its per-queue counts are unknown.</source>
         <translation>Das Set %1 enthält %L2 Jobs, mehr als breakdown_limit (%L3): Seine Zahlen pro Warteschlange sind unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="225"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="257"/>
         <source>The %1 set (%L2 jobs) is still being read in short steps: its per-queue counts are unknown until the next poll.</source>
         <translation>Das Set %1 (%L2 Jobs) wird noch in kurzen Schritten gelesen: Seine Zahlen pro Warteschlange sind bis zur nächsten Abfrage unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="232"/>
+        <location filename="../core/backends/sidekiq/sidekiqsets.cpp" line="264"/>
         <source>The %1 set is still being read in short steps: its per-queue counts are from %2.</source>
         <translation>Das Set %1 wird noch in kurzen Schritten gelesen: Seine Zahlen pro Warteschlange stammen von %2.</translation>
     </message>
@@ -6619,12 +6629,17 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::sidekiq::SidekiqBackend</name>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="132"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="127"/>
+        <source>unexpected reply</source>
+        <translation>unerwartete Antwort</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="135"/>
         <source>Sidekiq keys are not what Sidekiq writes: %1</source>
         <translation>Die Sidekiq-Schlüssel entsprechen nicht dem, was Sidekiq schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="293"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="294"/>
         <source>Queue %1 could not be read: %2</source>
         <translation>Die Warteschlange %1 konnte nicht gelesen werden: %2</translation>
     </message>

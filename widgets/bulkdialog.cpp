@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "bulkdialog.h"
 
+#include "actions/actiontexts.h"
 #include "backend.h"
 #include "clock.h"
 #include "freshness.h"
@@ -236,7 +237,7 @@ void BulkDialog::showProgress(const BulkProgress &p)
 void BulkDialog::showSummary(const BulkSummary &s)
 {
     m_stop->setEnabled(false);
-    const QString done = m_spec.kind == ActionKind::Retry ? tr("retried") : m_spec.kind == ActionKind::Cancel ? tr("cancelled") : tr("moved");
+    const QString done = pastTense(m_spec.kind);
     QString text = tr("%1 %2 · skipped %3 (no longer %4)")
                        .arg(Freshness::count(s.succeeded), done, Freshness::count(s.skipped), jobStateText(m_spec.expected));
     if (s.notAttempted > 0) {

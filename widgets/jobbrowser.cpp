@@ -4,6 +4,8 @@
 #include "jobs/pagewalker.h"
 #include "futurewatch.h"
 
+#include "actions/actiontexts.h"
+#include "actions/bulkrun.h"
 #include "audit/auditlog.h"
 #include "backend.h"
 #include "bulkdialog.h"
@@ -609,46 +611,50 @@ void JobBrowser::actOnSelection(ActionKind kind, const QString &targetQueue)
     if (!m_backend || !m_audit) {
         return;
     }
-    JobAction a;
-    a.kind = kind;
-    a.expected = JobState(m_state->currentData().toInt());
-    a.targetQueue = kind == ActionKind::Move ? m_moveTarget : QString();
-    a.queue = m_queue;
+    const JobState expected = JobState(m_state->currentData().toInt());
+    const QString target = kind == ActionKind::Move ? m_moveTarget : QString();
+    QStringList ids;
     for (const QModelIndex &idx : m_table->selectionModel()->selectedRows()) {
-        a.jobIds << idx.data(JobTableModel::JobIdRole).toString();
+        ids << idx.data(JobTableModel::JobIdRole).toString();
     }
-    if (a.jobIds.isEmpty()) {
+    if (ids.isEmpty()) {
         return;
     }
+    // A selection runs as a bulk run of its own, like `queuedeckctl retry --job`: journaled, one conditional
+    // action and one audit row per batch, written by core. A refusal is answered at once (no retries: the
+    // operator clicks again).
+    BulkSpec spec;
+    spec.kind = kind;
+    spec.expected = expected;
+    spec.targetQueue = target;
+    spec.jobIds = ids;
+    spec.queue = m_queue;
+    spec.operatorName = m_operator;
+    spec.filterText = QStringLiteral("queue=%1 (GUI selection)").arg(m_queue);
+    spec.retries = 0;
+    auto *run = new BulkRun(m_backend, m_audit, spec, this);
     m_status->setText(tr("Working…"));
-    whenFinished(m_backend->act(a), this, [this, a](const ActionResult &r) {
-        const QString verb = a.kind == ActionKind::Retry ? tr("retried") : a.kind == ActionKind::Cancel ? tr("cancelled") : tr("moved to %1").arg(a.targetQueue);
-        if (m_audit) {
-            AuditRecord rec;
-            rec.operatorName = m_operator;
-            rec.connection = m_backend->url().toDisplayString();
-            rec.action = actionName(a.kind);
-            rec.expectedState = jobStateName(a.expected);
-            rec.jobIds = a.jobIds;
-            rec.filter = QStringLiteral("queue=%1 (GUI selection)%2").arg(m_queue, a.targetQueue.isEmpty() ? QString() : u" → " + a.targetQueue);
-            rec.succeeded = int(r.succeeded.size());
-            rec.skipped = int(r.skipped.size());
-            rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
-            m_audit->append(rec);
-        }
-        if (!r.error.isEmpty()) {
+    connect(run, &BulkRun::failed, this, [this, run](const QString &error) {
+        m_status->setText(tr("Failed: %1").arg(escapeForDisplay(error, 400)));
+        run->deleteLater();
+    });
+    connect(run, &BulkRun::finished, this, [this, run, kind, expected, target](const BulkSummary &r) {
+        run->deleteLater();
+        if (!r.error.isEmpty() && r.succeeded == 0) {
             m_status->setText(tr("Failed: %1").arg(escapeForDisplay(r.error, 400)));
             return;
         }
+        const QString verb = kind == ActionKind::Move ? tr("%1 to %2").arg(pastTense(kind), target) : pastTense(kind);
         const QString summary = tr("%1 %2 %3 job(s) in %4%5")
                                     .arg(verb)
-                                    .arg(r.succeeded.size())
-                                    .arg(jobStateText(a.expected), m_queue,
-                                         r.skipped.isEmpty() ? QString() : tr(" (%1 skipped: no longer %2)").arg(r.skipped.size()).arg(jobStateText(a.expected)));
+                                    .arg(r.succeeded)
+                                    .arg(jobStateText(expected), m_queue,
+                                         r.skipped == 0 ? QString() : tr(" (%1 skipped: no longer %2)").arg(r.skipped).arg(jobStateText(expected)));
         Q_EMIT actionDone(m_connectionId, summary);
         reload();
         m_status->setText(escapeForDisplay(summary, 400));
     });
+    run->start();
 }
 
 } // namespace qd

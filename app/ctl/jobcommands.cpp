@@ -5,6 +5,7 @@
 #include "cliio.h"
 #include "ctlaudit.h"
 
+#include "actions/actiontexts.h"
 #include "actions/bulkrun.h"
 #include "jobs/pagewalker.h"
 #include "privatefiles.h"
@@ -115,16 +116,6 @@ BulkPreview sampleQueue(Backend &backend, const QString &queue, qint64 total, co
         return true;
     });
     return sampledPreview(total, walk.error.isEmpty() ? sample : QList<JobSummary>{}, rule, backend.clock()->now());
-}
-
-QString pastTense(ActionKind kind)
-{
-    switch (kind) {
-    case ActionKind::Retry: return tr("retried");
-    case ActionKind::Cancel: return tr("cancelled");
-    case ActionKind::Move: return tr("moved");
-    }
-    return {};
 }
 
 int printSummary(const BulkSummary &s, ActionKind kind, JobState expected)

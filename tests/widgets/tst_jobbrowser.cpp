@@ -248,6 +248,17 @@ private Q_SLOTS:
         QCOMPARE(recent.result().size(), 1);
         QCOMPARE(recent.result().first().operatorName, QStringLiteral("ops-anna"));
         QCOMPARE(recent.result().first().succeeded, 1);
+        // Journaled like `queuedeckctl retry --job`: the row names its bulk run, and the run is complete.
+        QVERIFY2(recent.result().first().filter.startsWith(u"bulk #1, batch 1 of 1: queue=print (GUI selection)"),
+                 qPrintable(recent.result().first().filter));
+        auto run = audit.bulk(1);
+        run.waitForFinished();
+        QVERIFY(run.result().has_value());
+        QCOMPARE(run.result()->jobIds.size(), 1);
+        QCOMPARE(run.result()->state, QStringLiteral("done"));
+        auto unfinished = audit.unfinishedBulks();
+        unfinished.waitForFinished();
+        QVERIFY(unfinished.result().isEmpty());
     }
 
     void pauseAndResumeFromTheQueueMenuAreAudited()
