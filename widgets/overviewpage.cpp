@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace qd {
@@ -54,10 +55,10 @@ OverviewPage::OverviewPage(QAbstractItemModel *overviewModel, QWidget *parent) :
     setupTable();
     root->addWidget(m_table, 1); // the tiles take what they need (see relayout), the table the rest
 
-    connect(m_model, &QAbstractItemModel::dataChanged, this, &OverviewPage::rebuild);
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, &OverviewPage::rebuild);
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OverviewPage::rebuild);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::rebuild);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &OverviewPage::scheduleRebuild);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &OverviewPage::scheduleRebuild);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &OverviewPage::scheduleRebuild);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::scheduleRebuild);
     retranslate();
 }
 
@@ -178,13 +179,20 @@ QString OverviewPage::summaryText() const
     return m_summary->text();
 }
 
+void OverviewPage::scheduleRebuild()
+{
+    if (!m_rebuildPending) {
+        m_rebuildPending = true;
+        QTimer::singleShot(0, this, &OverviewPage::rebuild);
+    }
+}
+
 void OverviewPage::rebuild()
 {
-    const QList<TileData> entries = readTiles(m_model);
+    m_rebuildPending = false;
     int counts[4] = {0, 0, 0, 0};
-    for (const TileData &t : entries) {
-        ++counts[int(t.status)];
-    }
+    const QList<TileData> entries = readTiles(m_model, kMaxTiles, counts);
+    const int total = m_model->rowCount();
     QHash<QString, QueueTile *> keep;
     QList<QueueTile *> order;
     for (const TileData &e : entries) {
@@ -206,13 +214,18 @@ void OverviewPage::rebuild()
         relayout();
     }
     m_table->setVisible(!entries.isEmpty());
-    m_summary->setText(entries.isEmpty()
-                           ? tr("No queues yet.")
-                           : tr("%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok", nullptr, int(entries.size()))
-                                 .arg(counts[int(QueueStatus::Crit)])
-                                 .arg(counts[int(QueueStatus::Warn)])
-                                 .arg(counts[int(QueueStatus::Unknown)])
-                                 .arg(counts[int(QueueStatus::Ok)]));
+    QString summary = entries.isEmpty()
+                          ? tr("No queues yet.")
+                          : tr("%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok", nullptr, total)
+                                .arg(counts[int(QueueStatus::Crit)])
+                                .arg(counts[int(QueueStatus::Warn)])
+                                .arg(counts[int(QueueStatus::Unknown)])
+                                .arg(counts[int(QueueStatus::Ok)]);
+    if (total > entries.size()) {
+        //: after the overview's summary when there are more queues than tiles
+        summary += tr(" — tiles for the %1 worst; every queue is in the table").arg(entries.size());
+    }
+    m_summary->setText(summary);
 }
 
 void OverviewPage::relayout()

@@ -43,8 +43,14 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
 
+public:
+    /// At most this many tiles, the worst first; every queue is in the table below them.
+    static constexpr qsizetype kMaxTiles = 60;
+
 private:
     void retranslate();
+    /// Rebuilds once the model's signals of this event-loop turn are in (a poll and the age timer's second).
+    void scheduleRebuild();
     void rebuild();
     void relayout();
     void fitTileArea();
@@ -64,6 +70,7 @@ private:
     QHash<QString, QueueTile *> m_tiles;
     QList<QueueTile *> m_order;
     int m_columns = 0;
+    bool m_rebuildPending = false;
 };
 
 } // namespace qd

@@ -38,8 +38,10 @@ struct TileData
     static QString keyOf(const QString &connectionId, const QString &queue) { return connectionId + QChar(0x1f) + queue; }
 };
 
-/// Every row of a QueueOverviewModel as tiles, worst first: critical, warning, unknown, ok; then deepest.
-QList<TileData> readTiles(const QAbstractItemModel *overviewModel);
+/// Every row of a QueueOverviewModel as tiles, worst first: critical, warning, unknown, ok; then deepest. With
+/// `limit` >= 0 only the first `limit` of that order are read in full (the rest are ranked by two numbers each);
+/// `statusCounts`, if given, gets how many rows have each QueueStatus (indexed by its value), over all rows.
+QList<TileData> readTiles(const QAbstractItemModel *overviewModel, qsizetype limit = -1, int *statusCounts = nullptr);
 
 /// "in 12 · out 3 /min" for a tile.
 QString tileRates(const QString &in, const QString &out);

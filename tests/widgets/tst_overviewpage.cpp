@@ -22,6 +22,34 @@ class TestOverviewPage : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void aFleetShowsTilesForTheWorstAndEveryQueueInTheTable()
+    {
+        // 500 queues: tiles for the 60 worst (the deepest here, all ok otherwise), every queue in the table, and the
+        // summary counts all of them.
+        ManualClock clock;
+        Collector collector(&clock);
+        QueueOverviewModel model(&collector);
+        OverviewPage page(&model);
+        page.setCollector(&collector);
+        page.resize(1200, 700);
+        auto backend = std::make_shared<test::FakeBackend>(&clock);
+        Snapshot s;
+        for (int i = 0; i < 500; ++i) {
+            s.queues << test::queue(QStringLiteral("q%1").arg(i, 3, 10, QLatin1Char('0')), i, 0);
+        }
+        backend->script(s);
+        collector.addConnection(QStringLiteral("c"), QStringLiteral("Fleet"), backend);
+        QSignalSpy ready(&collector, &Collector::snapshotReady);
+        collector.pollNow();
+        QTRY_COMPARE(ready.count(), 1);
+        QTRY_COMPARE(page.tiles().size(), OverviewPage::kMaxTiles);
+        QCOMPARE(page.tiles().at(0)->queueName(), QStringLiteral("q499")); // the deepest first
+        QCOMPARE(page.tiles().last()->queueName(), QStringLiteral("q440"));
+        QVERIFY2(page.summaryText().startsWith(u"500 queue(s)"), qPrintable(page.summaryText()));
+        QVERIFY2(page.summaryText().contains(u"tiles for the 60 worst"), qPrintable(page.summaryText()));
+        QCOMPARE(page.findChild<QTableView *>()->model()->rowCount(), 500);
+    }
+
     void oneTilePerQueueWorstFirstUnknownAsDash()
     {
         ManualClock clock;
