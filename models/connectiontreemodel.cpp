@@ -8,6 +8,9 @@
 #include "queuestatus.h"
 #include "textsafety.h"
 
+#include <QHash>
+#include <QSet>
+
 namespace qd {
 
 namespace {
@@ -18,7 +21,7 @@ ConnectionTreeModel::ConnectionTreeModel(Collector *collector, QObject *parent)
     : QAbstractItemModel(parent), m_collector(collector)
 {
     for (const QString &id : collector->connectionIds()) {
-        m_connections.append(Connection{id, collector->displayName(id), {}, false, {}});
+        m_connections.append(Connection{id, collector->displayName(id), {}, false, {}, std::nullopt});
     }
     connect(collector, &Collector::connectionAdded, this, &ConnectionTreeModel::onAdded);
     connect(collector, &Collector::connectionRemoved, this, &ConnectionTreeModel::onRemoved);
@@ -45,7 +48,7 @@ void ConnectionTreeModel::onAdded(const QString &id)
     }
     const int row = int(m_connections.size());
     beginInsertRows({}, row, row);
-    m_connections.append(Connection{id, m_collector->displayName(id), {}, false, {}});
+    m_connections.append(Connection{id, m_collector->displayName(id), {}, false, {}, std::nullopt});
     endInsertRows();
 }
 
@@ -71,18 +74,28 @@ void ConnectionTreeModel::onSnapshot(const QString &id, const Snapshot &snapshot
     c.polled = true;
     c.error = snapshot.error;
     if (snapshot.ok()) {
+        // By name through hashes: a linear lookup per queue was quadratic, 25 M comparisons a poll at 5,000 queues.
+        QSet<QString> present;
+        present.reserve(snapshot.queues.size());
+        for (const QueueStats &q : snapshot.queues) {
+            present.insert(q.name);
+        }
         for (int i = int(c.queues.size()) - 1; i >= 0; --i) {
-            if (!snapshot.queue(c.queues[i].name)) {
+            if (!present.contains(c.queues[i].name)) {
                 beginRemoveRows(parent, i, i);
                 c.queues.removeAt(i);
                 endRemoveRows();
             }
         }
+        QHash<QString, qsizetype> at;
+        at.reserve(c.queues.size());
+        for (qsizetype i = 0; i < c.queues.size(); ++i) {
+            at.insert(c.queues.at(i).name, i);
+        }
         QList<QueueStats> added;
         for (const QueueStats &q : snapshot.queues) {
-            auto it = std::find_if(c.queues.begin(), c.queues.end(), [&](const QueueStats &k) { return k.name == q.name; });
-            if (it != c.queues.end()) {
-                *it = q;
+            if (const auto known = at.constFind(q.name); known != at.cend()) {
+                c.queues[*known] = q;
             } else {
                 added.append(q);
             }
@@ -99,6 +112,7 @@ void ConnectionTreeModel::onSnapshot(const QString &id, const Snapshot &snapshot
     } else if (!c.queues.isEmpty()) {
         Q_EMIT dataChanged(index(0, 0, parent), index(int(c.queues.size()) - 1, 1, parent));
     }
+    c.worst.reset(); // after the rows changed: a view asking in between may have cached the old answer
     Q_EMIT dataChanged(index(row, 0), index(row, 1));
 }
 
@@ -146,18 +160,21 @@ QVariant ConnectionTreeModel::data(const QModelIndex &index, int role) const
     const Connection &c = m_connections.at(top ? index.row() : int(index.internalId() - 1));
     const bool failed = !c.error.isEmpty();
     if (top) {
-        const QueueStatus status = !c.polled || failed ? QueueStatus::Unknown : [&] {
-            QueueStatus worst = QueueStatus::Ok;
-            for (const auto &q : c.queues) {
-                worst = worseOf(worst, statusOf(c, q, false));
-            }
-            if (m_statusSource) { // connection-wide alerts: no workers, heartbeat lost, unreachable
-                if (const auto alert = m_statusSource(c.id, QString())) {
-                    worst = worseOf(worst, *alert);
+        if (!c.worst) {
+            c.worst = !c.polled || failed ? QueueStatus::Unknown : [&] {
+                QueueStatus worst = QueueStatus::Ok;
+                for (const auto &q : c.queues) {
+                    worst = worseOf(worst, statusOf(c, q, false));
                 }
-            }
-            return worst;
-        }();
+                if (m_statusSource) { // connection-wide alerts: no workers, heartbeat lost, unreachable
+                    if (const auto alert = m_statusSource(c.id, QString())) {
+                        worst = worseOf(worst, *alert);
+                    }
+                }
+                return worst;
+            }();
+        }
+        const QueueStatus status = *c.worst;
         switch (role) {
         case Qt::DisplayRole:
             if (index.column() == 0) {
@@ -226,6 +243,7 @@ void ConnectionTreeModel::setStatusSource(StatusSource source)
 void ConnectionTreeModel::refreshStatus()
 {
     for (int row = 0; row < m_connections.size(); ++row) {
+        m_connections[row].worst.reset();
         const QModelIndex top = index(row, 0);
         Q_EMIT dataChanged(top, index(row, columnCount() - 1), {Qt::DecorationRole, Qt::ToolTipRole, StatusRole});
         const int n = rowCount(top);
@@ -241,6 +259,7 @@ void ConnectionTreeModel::setThresholds(const QString &connectionId, StatusThres
     m_thresholds.insert(connectionId, thresholds);
     const int row = rowOf(connectionId);
     if (row >= 0) {
+        m_connections[row].worst.reset();
         Q_EMIT dataChanged(index(row, 0), index(row, 1));
         const QModelIndex parent = index(row, 0);
         if (rowCount(parent) > 0) {

@@ -6,6 +6,8 @@
 #include "snapshot.h"
 
 #include <QAbstractItemModel>
+
+#include <optional>
 #include <QHash>
 
 namespace qd {
@@ -48,6 +50,9 @@ private:
         QString error;
         bool polled = false;
         QList<QueueStats> queues;
+        /// The worst status over the connection and its queues, computed once per change (a view asks the top row
+        /// for several roles per paint; at 5,000 queues each answer walked them all).
+        mutable std::optional<QueueStatus> worst;
     };
     void onAdded(const QString &id);
     void onRemoved(const QString &id);

@@ -2,6 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "queueoverviewmodel.h"
 
+#include <QHash>
+#include <QSet>
+
 #include "clock.h"
 #include "collector.h"
 #include "freshness.h"
@@ -74,24 +77,32 @@ void QueueOverviewModel::onSnapshot(const QString &id, const Snapshot &snapshot)
         }
         return;
     }
-    // Remove queues that vanished (from the back, so indexes stay valid).
+    // Remove queues that vanished (from the back, so indexes stay valid). By name through hashes: a linear lookup
+    // per queue was quadratic, 25 M comparisons a poll at 5,000 queues.
+    QSet<QString> present;
+    present.reserve(snapshot.queues.size());
+    for (const QueueStats &q : snapshot.queues) {
+        present.insert(q.name);
+    }
     for (int i = end - 1; i >= first; --i) {
-        if (!snapshot.queue(m_rows[i].stats.name)) {
+        if (!present.contains(m_rows[i].stats.name)) {
             beginRemoveRows({}, i, i);
             m_rows.removeAt(i);
             endRemoveRows();
             --end;
         }
     }
+    QHash<QString, int> at;
+    at.reserve(end - first);
+    for (int i = first; i < end; ++i) {
+        at.insert(m_rows[i].stats.name, i);
+    }
     // Update known queues in place; collect new ones.
     QList<Row> added;
     for (const QueueStats &q : snapshot.queues) {
         Row *row = nullptr;
-        for (int i = first; i < end; ++i) {
-            if (m_rows[i].stats.name == q.name) {
-                row = &m_rows[i];
-                break;
-            }
+        if (const auto known = at.constFind(q.name); known != at.cend()) {
+            row = &m_rows[*known];
         }
         if (!row) {
             added.append(Row{id, q, snapshot.takenAt, {}, {}});
