@@ -1791,30 +1791,30 @@ Angehalten, weil: %1</translation>
 <context>
     <name>qd::ConnectionTreeModel</name>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="167"/>
+        <location filename="../models/connectiontreemodel.cpp" line="184"/>
         <source>error</source>
         <extracomment>shown instead of a depth when a connection&apos;s last poll failed</extracomment>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="170"/>
+        <location filename="../models/connectiontreemodel.cpp" line="187"/>
         <source>%1
 Last poll failed: %2</source>
         <translation>%1
 Letzte Abfrage fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="189"/>
+        <location filename="../models/connectiontreemodel.cpp" line="206"/>
         <source>%1: %2 waiting, oldest %3 — %4</source>
         <translation>%1: %2 wartend, ältester %3 — %4</translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="204"/>
+        <location filename="../models/connectiontreemodel.cpp" line="221"/>
         <source>Connections</source>
         <translation>Verbindungen</translation>
     </message>
     <message>
-        <location filename="../models/connectiontreemodel.cpp" line="204"/>
+        <location filename="../models/connectiontreemodel.cpp" line="221"/>
         <source>Waiting</source>
         <translation>Wartend</translation>
     </message>
@@ -3977,30 +3977,36 @@ Betreff: %2
 <context>
     <name>qd::OverviewPage</name>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="66"/>
+        <location filename="../widgets/overviewpage.cpp" line="67"/>
         <source>Overview of all queues</source>
         <translation>Übersicht über alle Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="67"/>
+        <location filename="../widgets/overviewpage.cpp" line="68"/>
         <source>All queues</source>
         <translation>Alle Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="150"/>
+        <location filename="../widgets/overviewpage.cpp" line="151"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="153"/>
+        <location filename="../widgets/overviewpage.cpp" line="154"/>
         <source> · today %1 processed, %2 failed</source>
         <extracomment>Sidekiq&apos;s per-day counters, since midnight UTC</extracomment>
         <translation> · heute %1 verarbeitet, %2 fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="157"/>
+        <location filename="../widgets/overviewpage.cpp" line="158"/>
         <source>  ✖ no live worker: nothing is being processed</source>
         <translation>  ✖ kein aktiver Worker: Es wird nichts verarbeitet</translation>
+    </message>
+    <message>
+        <location filename="../widgets/overviewpage.cpp" line="226"/>
+        <source> — tiles for the %1 worst; every queue is in the table</source>
+        <extracomment>after the overview&apos;s summary when there are more queues than tiles</extracomment>
+        <translation> — Kacheln für die %1 schlimmsten; jede Warteschlange steht in der Tabelle</translation>
     </message>
     <message>
         <location filename="../widgets/tiledata.cpp" line="21"/>
@@ -4009,35 +4015,35 @@ Betreff: %2
         <translation>ein %1 · aus %2 /min</translation>
     </message>
     <message>
-        <location filename="../widgets/tiledata.cpp" line="43"/>
+        <location filename="../widgets/tiledata.cpp" line="70"/>
         <source>dead letters from %1</source>
         <extracomment>under a tile&apos;s big number for a dead-letter queue: the queues its messages were rejected from</extracomment>
         <translation>Dead Letters aus %1</translation>
     </message>
     <message>
-        <location filename="../widgets/tiledata.cpp" line="47"/>
+        <location filename="../widgets/tiledata.cpp" line="74"/>
         <source>waiting · paused</source>
         <extracomment>under a tile&apos;s big number (how many jobs wait), and when the backend holds the queue paused</extracomment>
         <translation>wartend · pausiert</translation>
     </message>
     <message>
-        <location filename="../widgets/tiledata.cpp" line="48"/>
+        <location filename="../widgets/tiledata.cpp" line="75"/>
         <source>waiting</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../widgets/tiledata.cpp" line="52"/>
+        <location filename="../widgets/tiledata.cpp" line="79"/>
         <source>consumers %1</source>
         <extracomment>on a queue tile: how many consumers (workers) serve the queue now</extracomment>
         <translation>Consumer %1</translation>
     </message>
     <message>
-        <location filename="../widgets/overviewpage.cpp" line="210"/>
+        <location filename="../widgets/overviewpage.cpp" line="218"/>
         <source>No queues yet.</source>
         <translation>Noch keine Warteschlangen.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/overviewpage.cpp" line="211"/>
+        <location filename="../widgets/overviewpage.cpp" line="219"/>
         <source>%n queue(s): %1 critical, %2 warning, %3 unknown, %4 ok</source>
         <translation>
             <numerusform>%n Warteschlange: %1 kritisch, %2 Warnung, %3 unbekannt, %4 OK</numerusform>
@@ -4576,102 +4582,102 @@ _Warum ist es passiert?_
 <context>
     <name>qd::QueueOverviewModel</name>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="173"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="184"/>
         <source>%1 (paused)</source>
         <extracomment>a queue&apos;s waiting count while the queue is paused on the backend</extracomment>
         <translation>%1 (pausiert)</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="177"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="188"/>
         <source>%1 (%2 stuck)</source>
         <extracomment>running jobs, of which some are held by a lost worker (stalled)</extracomment>
         <translation>%1 (%2 festhängend)</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="197"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="208"/>
         <source>Last poll failed: %1</source>
         <translation>Letzte Abfrage fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="200"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="211"/>
         <source>Consumers (workers) serving this queue now</source>
         <translation>Consumer (Worker), die diese Warteschlange gerade bedienen</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="201"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="212"/>
         <source>This backend does not tell which workers serve this queue</source>
         <translation>Dieses Backend sagt nicht, welche Worker diese Warteschlange bedienen</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="204"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="215"/>
         <source>%1 — dead-letter queue: messages rejected from %2</source>
         <translation>%1 — Dead-Letter-Warteschlange: von %2 abgewiesene Nachrichten</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="209"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="220"/>
         <source>%1 — paused: workers take no jobs from it</source>
         <translation>%1 — pausiert: Worker nehmen keine Jobs daraus</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="247"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="258"/>
         <source>Connection</source>
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="248"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="259"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="249"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="260"/>
         <source>Waiting</source>
         <translation>Wartend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="250"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="261"/>
         <source>Trend</source>
         <comment>recent waiting depths as a small line chart</comment>
         <translation>Trend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="251"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="262"/>
         <source>Running</source>
         <translation>Laufend</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="252"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="263"/>
         <source>Consumers</source>
         <comment>workers or consumers serving a queue</comment>
         <translation>Consumer</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="253"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="264"/>
         <source>Scheduled</source>
         <translation>Geplant</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="254"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="265"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="255"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="266"/>
         <source>Oldest</source>
         <comment>age of the oldest waiting job</comment>
         <translation>Ältester</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="256"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="267"/>
         <source>In/min</source>
         <translation>Ein/min</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="257"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="268"/>
         <source>Out/min</source>
         <translation>Aus/min</translation>
     </message>
     <message>
-        <location filename="../models/queueoverviewmodel.cpp" line="258"/>
+        <location filename="../models/queueoverviewmodel.cpp" line="269"/>
         <source>Updated</source>
         <translation>Aktualisiert</translation>
     </message>
