@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "../widgets/pseudotranslator.h"
+#include "pseudotranslator.h"
 
 #include "alertlistmodel.h"
 #include "alertsdock.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "../core/fakebackend.h"
-#include "../core/webhookreceiver.h"
+#include "fakebackend.h"
+#include "webhookreceiver.h"
 #include "alertlistmodel.h"
 #include "alertsettings.h"
 #include "alerts/webhooknotifier.h"

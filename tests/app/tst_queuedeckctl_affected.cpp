@@ -5,7 +5,7 @@
 // by the real delayed_job gem (tests/backends/fixtures/fill_affected.rb); messages go to a real local HTTP receiver
 // (tests/core/fixtures/webhook_receiver.py) and a CSV file.
 #include "recipients/channels.h"
-#include "../core/webhookreceiver.h"
+#include "webhookreceiver.h"
 
 #include <QElapsedTimer>
 #include <QFile>

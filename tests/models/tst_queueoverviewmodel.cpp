@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "../core/fakebackend.h"
+#include "fakebackend.h"
 #include "collector.h"
 #include "queueoverviewmodel.h"
 #include "unknownlastsortproxy.h"

@@ -9,7 +9,7 @@
 #include "alerts/alertrulesio.h"
 #include "settings/credentialstore.h"
 
-#include "../core/webhookreceiver.h"
+#include "webhookreceiver.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>

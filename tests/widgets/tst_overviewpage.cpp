@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "../core/fakebackend.h"
+#include "fakebackend.h"
 #include "addconnectiondialog.h"
 #include "collector.h"
 #include "connectionurl.h"

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 // Switching the language at runtime: every long-lived widget and model shows the new texts, and keeps its
 // state (selection, sort, combo choices, filters). A pseudo-translation ("⟦source⟧") stands in for a language.
-#include "../core/fakebackend.h"
+#include "fakebackend.h"
 #include "pseudotranslator.h"
 
 #include "auditmodel.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "../core/fakebackend.h"
+#include "fakebackend.h"
 #include "alertlistmodel.h"
 #include "collector.h"
 #include "fitlabel.h"
