@@ -6,6 +6,7 @@
 // 1 s polls: RSS growth after the first 10 minutes < 10 MiB (do-no-harm issue).
 #include "alerts/alertengine.h"
 #include "clock.h"
+#include "common/benchproc.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -18,20 +19,6 @@ using namespace qd;
 
 namespace {
 
-/// Resident set size of this process, from /proc/self/status.
-double rssMiB()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly)) {
-        return 0;
-    }
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:")) {
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-        }
-    }
-    return 0;
-}
 
 } // namespace
 
@@ -106,10 +93,10 @@ int main(int argc, char *argv[])
         }
         hourly.evaluate(QStringLiteral("bench"), s, 1000);
         if (poll == 600) {
-            rssAt10 = rssMiB();
+            rssAt10 = bench::rssMiB();
         }
     }
-    const double growth = rssMiB() - rssAt10;
+    const double growth = bench::rssMiB() - rssAt10;
     std::printf("%-44s %10.1f MiB\n", "RSS after 10 min of 1 s polls", rssAt10);
     std::printf("%-44s %10.1f MiB   (target < 10 MiB: %s)\n", "RSS growth from 10 to 60 min", growth,
                 growth < 10 ? "PASS" : "MISS");

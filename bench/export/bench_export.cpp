@@ -6,6 +6,7 @@
 // --format csv|jsonl --all --user-field /user_id` does). Prints rows per second and the resident memory while
 // it runs: the target (issue 10) is flat memory, i.e. the same few MiB at 10 % and at 100 % of the rows.
 #include "backend.h"
+#include "common/benchproc.h"
 #include "backendfactory.h"
 #include "demo/demoschema.h"
 #include "export/jobexport.h"
@@ -27,20 +28,6 @@ namespace {
 constexpr int kRows = 1'000'000;
 constexpr int kPage = 1000;
 
-/// Resident memory now, MiB (VmRSS).
-double rssMiB()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly)) {
-        return -1;
-    }
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:")) {
-            return line.mid(6).trimmed().split(' ').constFirst().toDouble() / 1024.0;
-        }
-    }
-    return -1;
-}
 
 QString fill(const QString &path)
 {
@@ -85,7 +72,7 @@ bool run(const std::shared_ptr<Backend> &backend, ExportFormat format, const cha
     q.state = JobState::Failed;
     q.limit = kPage;
     q.withPayload = true;
-    const double before = rssMiB();
+    const double before = bench::rssMiB();
     double at10 = 0;
     double peak = before;
     QElapsedTimer t;
@@ -99,9 +86,9 @@ bool run(const std::shared_ptr<Backend> &backend, ExportFormat format, const cha
             return false;
         }
         writer.write(page.jobs);
-        peak = std::max(peak, rssMiB());
+        peak = std::max(peak, bench::rssMiB());
         if (at10 == 0 && writer.rows() >= kRows / 10) {
-            at10 = rssMiB();
+            at10 = bench::rssMiB();
         }
         if (page.nextCursor.isEmpty() || page.jobs.isEmpty()) {
             break;

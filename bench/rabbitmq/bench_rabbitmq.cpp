@@ -6,6 +6,7 @@
 // beside an unpaged GET /api/queues/<vhost> — what the management UI requests — on the same server, with the
 // CPU time Queuedeck spends per poll.
 #include "backends/rabbitmq/httpclient.h"
+#include "common/benchproc.h"
 #include "backends/rabbitmq/rabbitmqbackend.h"
 
 #include <QCoreApplication>
@@ -89,15 +90,8 @@ int main(int argc, char *argv[])
     }
 
     // The management UI's own request: every queue with every statistic, unpaged.
-    http::Options o;
-    o.user = QStringLiteral("guest");
-    o.password = QStringLiteral("guest");
-    o.timeoutMs = 120'000;
-    QUrl base;
-    base.setScheme(QStringLiteral("http"));
-    base.setHost(QStringLiteral("127.0.0.1"));
-    base.setPort(http.toInt());
-    http::Client client(base, o, QStringLiteral("bench-http"));
+    const auto httpClient = bench::guestHttpClient(http.toInt());
+    http::Client &client = *httpClient;
     QList<double> uiTimes;
     qint64 uiBytes = 0;
     for (int i = 0; i < 3; ++i) {

@@ -8,6 +8,7 @@
 // Target (do-no-harm issue): each process's RSS growth over the hour after its first 10 minutes < 10 MiB.
 // The run lasts QD_BENCH_MINUTES minutes (default 60); with fewer than 20 the growth is taken after the first sixth
 // and the figure says so. CPU time per minute of each process is printed too (the GUI's is the performance issue's).
+#include "common/benchproc.h"
 #include "common/benchredis.h"
 
 #include <QCoreApplication>
@@ -91,33 +92,7 @@ void churn(redis::Client &c)
     c.pipeline(batch); // not waited for: a Redis busy with two fleet polls must not delay the RSS samples
 }
 
-/// VmRSS of a process, MiB (0 once it is gone).
-double rssMiB(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!f.open(QIODevice::ReadOnly)) {
-        return 0;
-    }
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:")) {
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-        }
-    }
-    return 0;
-}
 
-/// User + system CPU seconds a process has used.
-double cpuSeconds(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly)) {
-        return 0;
-    }
-    const QByteArray all = f.readAll();
-    const QList<QByteArray> fields = all.mid(all.lastIndexOf(')') + 2).split(' ');
-    // After the name: state is field 3 of stat(5), utime 14 and stime 15 → indexes 11 and 12 here.
-    return fields.size() > 12 ? (fields.at(11).toDouble() + fields.at(12).toDouble()) / 100.0 : 0;
-}
 
 struct Watched
 {
@@ -173,8 +148,8 @@ int main(int argc, char *argv[])
     int minute = 0;
     auto sample = [&] {
         for (Watched *w : {&gui, &watch}) {
-            w->rss << rssMiB(w->process.processId());
-            w->cpu << cpuSeconds(w->process.processId());
+            w->rss << bench::rssMiB(w->process.processId());
+            w->cpu << bench::processCpuMs(w->process.processId()) / 1000.0;
         }
         const double guiCpu = minute > 0 ? gui.cpu.at(minute) - gui.cpu.at(minute - 1) : 0;
         const double watchCpu = minute > 0 ? watch.cpu.at(minute) - watch.cpu.at(minute - 1) : 0;

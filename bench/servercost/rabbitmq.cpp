@@ -11,6 +11,7 @@
 // `/api/queues` full listing, which any tool needing every queue (as Queuedeck does) must request. Targets: server
 // CPU per poll no more than the peer's, the longest request no longer than the UI's.
 #include "servercost.h"
+#include "common/benchproc.h"
 
 #include "backends/rabbitmq/httpclient.h"
 #include "backends/rabbitmq/rabbitmqbackend.h"
@@ -51,19 +52,6 @@ qint64 beamPid(const QString &home)
     return pgrep.readAllStandardOutput().split('\n').value(0).toLongLong();
 }
 
-/// CPU time (utime + stime) the process has used, in milliseconds (10 ms ticks).
-double processCpuMs(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly)) {
-        return 0;
-    }
-    const QByteArray stat = f.readAll();
-    // After "(comm) ": state is field 3; utime and stime are fields 14 and 15.
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    const double ticks = fields.value(11).toDouble() + fields.value(12).toDouble();
-    return ticks * 1000.0 / double(sysconf(_SC_CLK_TCK));
-}
 
 /// Server CPU over a measured stretch, less what the node spends idle in as long.
 class BeamCpu
@@ -71,20 +59,20 @@ class BeamCpu
 public:
     explicit BeamCpu(qint64 pid) : m_pid(pid)
     {
-        const double c0 = processCpuMs(pid);
+        const double c0 = bench::processCpuMs(pid);
         QThread::msleep(5000);
-        m_idlePerMs = (processCpuMs(pid) - c0) / 5000.0;
+        m_idlePerMs = (bench::processCpuMs(pid) - c0) / 5000.0;
     }
     void start()
     {
-        m_cpu0 = processCpuMs(m_pid);
+        m_cpu0 = bench::processCpuMs(m_pid);
         m_timer.start();
     }
     /// Since start(), per `n` operations.
     double per(int n) const
     {
         const double idle = m_idlePerMs * double(m_timer.nsecsElapsed()) / 1e6;
-        return std::max(0.0, processCpuMs(m_pid) - m_cpu0 - idle) / n;
+        return std::max(0.0, bench::processCpuMs(m_pid) - m_cpu0 - idle) / n;
     }
     double idlePerSecond() const { return m_idlePerMs * 1000.0; }
 
@@ -198,15 +186,8 @@ void rabbitmq()
     ours.cpuMs = cpu.per(kPolls);
     ours.roundTrips = 4;
 
-    http::Options o;
-    o.user = QStringLiteral("guest");
-    o.password = QStringLiteral("guest");
-    o.timeoutMs = 120'000;
-    QUrl base;
-    base.setScheme(QStringLiteral("http"));
-    base.setHost(QStringLiteral("127.0.0.1"));
-    base.setPort(httpPort.toInt());
-    http::Client client(base, o, QStringLiteral("bench-http"));
+    const auto httpClient = bench::guestHttpClient(httpPort.toInt());
+    http::Client &client = *httpClient;
     const Figure ui = peer(client, cpu,
                            {QStringLiteral("/api/queues?page=1&page_size=100&name=&use_regex=false&pagination=true"),
                             QStringLiteral("/api/overview")},

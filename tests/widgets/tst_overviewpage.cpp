@@ -18,6 +18,24 @@
 
 using namespace qd;
 
+namespace {
+
+/// A collector, its overview model and the page, as the main window wires them.
+struct Fixture
+{
+    Fixture()
+    {
+        page.setCollector(&collector);
+        page.resize(1200, 700);
+    }
+    ManualClock clock;
+    Collector collector{&clock};
+    QueueOverviewModel model{&collector};
+    OverviewPage page{&model};
+};
+
+} // namespace
+
 class TestOverviewPage : public QObject
 {
     Q_OBJECT
@@ -26,12 +44,10 @@ private Q_SLOTS:
     {
         // 500 queues: tiles for the 60 worst (the deepest here, all ok otherwise), every queue in the table, and the
         // summary counts all of them.
-        ManualClock clock;
-        Collector collector(&clock);
-        QueueOverviewModel model(&collector);
-        OverviewPage page(&model);
-        page.setCollector(&collector);
-        page.resize(1200, 700);
+        Fixture f;
+        ManualClock &clock = f.clock;
+        Collector &collector = f.collector;
+        OverviewPage &page = f.page;
         auto backend = std::make_shared<test::FakeBackend>(&clock);
         Snapshot s;
         for (int i = 0; i < 500; ++i) {
@@ -52,12 +68,10 @@ private Q_SLOTS:
 
     void oneTilePerQueueWorstFirstUnknownAsDash()
     {
-        ManualClock clock;
-        Collector collector(&clock);
-        QueueOverviewModel model(&collector);
-        OverviewPage page(&model);
-        page.setCollector(&collector);
-        page.resize(1200, 700);
+        Fixture f;
+        ManualClock &clock = f.clock;
+        Collector &collector = f.collector;
+        OverviewPage &page = f.page;
         auto backend = std::make_shared<test::FakeBackend>(&clock);
         QueueStats unknown;
         unknown.name = QStringLiteral("celery\x1b[31m"); // hostile name, nothing known
