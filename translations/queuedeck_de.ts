@@ -6409,17 +6409,22 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::redis::KeyDiscovery</name>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="95"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="97"/>
         <source>Redis refused the queue discovery script: %1</source>
         <translation>Redis hat das Skript zur Warteschlangensuche abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="100"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="102"/>
         <source>The queue discovery script answered something unexpected.</source>
         <translation>Das Skript zur Warteschlangensuche hat etwas Unerwartetes geantwortet.</translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="164"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="179"/>
+        <source>unexpected reply</source>
+        <translation>unerwartete Antwort</translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="198"/>
         <source>Queue discovery covered about %1 % of the keyspace in %2 s; the rest follows in the next polls.</source>
         <translation>Die Warteschlangensuche hat in %2 s etwa %1 % des Schlüsselraums durchsucht; der Rest folgt in den nächsten Abfragen.</translation>
     </message>
@@ -6496,27 +6501,22 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::rq::RqBackend</name>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="123"/>
-        <source>unexpected reply</source>
-        <translation>unerwartete Antwort</translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="131"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="119"/>
         <source>RQ keys are not what RQ writes: %1</source>
         <translation>Die RQ-Schlüssel entsprechen nicht dem, was RQ schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="169"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="153"/>
         <source>The RQ queue script failed: %1</source>
         <translation>Das RQ-Warteschlangenskript ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="203"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="187"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="208"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="192"/>
         <source>Queue %1: %2</source>
         <translation>Warteschlange %1: %2</translation>
     </message>
@@ -6635,22 +6635,17 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::sidekiq::SidekiqBackend</name>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="127"/>
-        <source>unexpected reply</source>
-        <translation>unerwartete Antwort</translation>
-    </message>
-    <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="135"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="123"/>
         <source>Sidekiq keys are not what Sidekiq writes: %1</source>
         <translation>Die Sidekiq-Schlüssel entsprechen nicht dem, was Sidekiq schreibt: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="294"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="278"/>
         <source>Queue %1 could not be read: %2</source>
         <translation>Die Warteschlange %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="311"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="295"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation>Der älteste Job in der Warteschlange %1 hat keine enqueued_at-Zeit: Sein Alter ist unbekannt.</translation>
     </message>

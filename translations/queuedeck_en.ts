@@ -6348,17 +6348,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::redis::KeyDiscovery</name>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="95"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="97"/>
         <source>Redis refused the queue discovery script: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="100"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="102"/>
         <source>The queue discovery script answered something unexpected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="164"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="179"/>
+        <source>unexpected reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="198"/>
         <source>Queue discovery covered about %1 % of the keyspace in %2 s; the rest follows in the next polls.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6435,27 +6440,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::rq::RqBackend</name>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="123"/>
-        <source>unexpected reply</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="131"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="119"/>
         <source>RQ keys are not what RQ writes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="169"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="153"/>
         <source>The RQ queue script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="203"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="187"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/rq/rqbackend.cpp" line="208"/>
+        <location filename="../core/backends/rq/rqbackend.cpp" line="192"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6574,22 +6574,17 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::sidekiq::SidekiqBackend</name>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="127"/>
-        <source>unexpected reply</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="135"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="123"/>
         <source>Sidekiq keys are not what Sidekiq writes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="294"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="278"/>
         <source>Queue %1 could not be read: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="311"/>
+        <location filename="../core/backends/sidekiq/sidekiqbackend.cpp" line="295"/>
         <source>The oldest job in queue %1 has no enqueued_at time: its age is unknown.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "keydiscovery.h"
 
+#include "redisbackend.h"
+
 #include <algorithm>
 #include <memory>
 
@@ -150,6 +152,38 @@ bool KeyDiscovery::take(const Reply &reply)
         ++m_progress.passes;
     }
     return true;
+}
+
+QSet<QByteArray> KeyDiscovery::Outcome::namesAfter(const QByteArray &prefix) const
+{
+    QSet<QByteArray> names;
+    for (const QByteArray &k : keys) {
+        if (k.startsWith(prefix) && k.size() > prefix.size()) {
+            names.insert(k.mid(prefix.size()));
+        }
+    }
+    return names;
+}
+
+QString KeyDiscovery::Outcome::pollError(const QList<Command> &first, qsizetype count, const QString &wrongKeys) const
+{
+    if (alongside.size() >= count) {
+        if (QString notRedis = notAList(first, alongside, count); !notRedis.isEmpty()) {
+            return notRedis;
+        }
+    }
+    if (!error.isEmpty()) {
+        return error;
+    }
+    if (alongside.size() < count) {
+        return tr("unexpected reply");
+    }
+    for (qsizetype i = 0; i < count; ++i) {
+        if (alongside.at(i).isError()) {
+            return wrongKeys.arg(alongside.at(i).errorText());
+        }
+    }
+    return {};
 }
 
 KeyDiscovery::Outcome KeyDiscovery::outcome(QString error) const

@@ -51,6 +51,13 @@ public:
         QString error;         ///< the round trip failed or Redis refused the script: `keys` are the last known
         QString warning;       ///< no pass has completed yet: how far discovery got, for the snapshot
         QList<Reply> alongside; ///< the replies to run()'s `alongside` commands (empty when the round trip failed)
+
+        /// The keys found that start with `prefix`, without it (queue names from `<prefix><name>` keys).
+        QSet<QByteArray> namesAfter(const QByteArray &prefix) const;
+        /// Why a poll whose first `count` commands (`first`) rode along cannot go on, or empty: a server that does
+        /// not answer like Redis (notAList) — said before what the discovery script made of it —, then this run's
+        /// error, then an error reply to one of those commands (`wrongKeys`, with %1 for Redis's text).
+        QString pollError(const QList<Command> &first, qsizetype count, const QString &wrongKeys) const;
     };
     /// Makes discovery calls (at least one) within this run's budget, then calls `done` once. `alongside` go out in
     /// the first call's batch, so a poll's other first commands cost no round trip of their own.

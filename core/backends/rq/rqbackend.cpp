@@ -116,22 +116,10 @@ void RqBackend::poll(Connection &c, Finish finish)
     // carries the commands above), then one budgeted call about once a minute.
     d->discovery.run(c, first, [this, &c, finish, queuePrefix, first](const redis::KeyDiscovery::Outcome &found) {
         Snapshot s;
-        // A server that is not Redis shows in the plain commands' answers first: say that, not what the
-        // discovery script made of it.
-        s.error = found.alongside.size() < 2 ? QString() : redis::notAList(first, found.alongside, 2);
-        if (s.error.isEmpty()) {
-            s.error = !found.error.isEmpty() ? found.error : found.alongside.size() < 2 ? tr("unexpected reply") : QString();
-        }
+        s.error = found.pollError(first, 2, tr("RQ keys are not what RQ writes: %1"));
         if (!s.error.isEmpty()) {
             finish(s);
             return;
-        }
-        for (qsizetype i = 0; i < 2; ++i) {
-            if (found.alongside.at(i).isError()) {
-                s.error = tr("RQ keys are not what RQ writes: %1").arg(found.alongside.at(i).errorText());
-                finish(s);
-                return;
-            }
         }
         if (!found.warning.isEmpty()) {
             s.warnings << found.warning;
@@ -143,11 +131,7 @@ void RqBackend::poll(Connection &c, Finish finish)
             }
         }
         QSet<QByteArray> all = registered;
-        for (const QByteArray &k : found.keys) {
-            if (k.size() > queuePrefix.size()) {
-                all.insert(k.mid(queuePrefix.size()));
-            }
-        }
+        all.unite(found.namesAfter(queuePrefix));
         QList<QByteArray> names(all.begin(), all.end());
         std::sort(names.begin(), names.end());
         const QByteArrayList workerKeys = found.alongside.at(1).toByteArrayList();

@@ -120,22 +120,10 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
     // carries the commands above), then one budgeted call about once a minute.
     d->discovery.run(c, first, [this, &c, finish, queuePrefix, first](const redis::KeyDiscovery::Outcome &found) {
         Snapshot s;
-        // A server that is not Redis shows in the plain commands' answers first: say that, not what the
-        // discovery script made of it.
-        s.error = found.alongside.size() < 3 ? QString() : redis::notAList(first, found.alongside, 3);
-        if (s.error.isEmpty()) {
-            s.error = !found.error.isEmpty() ? found.error : found.alongside.size() < 3 ? tr("unexpected reply") : QString();
-        }
+        s.error = found.pollError(first, 3, tr("Sidekiq keys are not what Sidekiq writes: %1"));
         if (!s.error.isEmpty()) {
             finish(s);
             return;
-        }
-        for (qsizetype i = 0; i < 3; ++i) {
-            if (found.alongside.at(i).isError()) {
-                s.error = tr("Sidekiq keys are not what Sidekiq writes: %1").arg(found.alongside.at(i).errorText());
-                finish(s);
-                return;
-            }
         }
         if (!found.warning.isEmpty()) {
             s.warnings << found.warning;
@@ -145,11 +133,7 @@ void SidekiqBackend::poll(Connection &c, Finish finish)
             registered.insert(q);
         }
         QSet<QByteArray> all = registered;
-        for (const QByteArray &k : found.keys) {
-            if (k.size() > queuePrefix.size()) {
-                all.insert(k.mid(queuePrefix.size()));
-            }
-        }
+        all.unite(found.namesAfter(queuePrefix));
         QList<QByteArray> names(all.begin(), all.end());
         std::sort(names.begin(), names.end());
         const QByteArrayList processes = found.alongside.at(1).toByteArrayList();
