@@ -37,10 +37,15 @@ namespace {
 
 // Waiting messages of one queue, next to be delivered first (kombu LPUSHes and BRPOPs: the next is at -1 of
 // each list). ARGV: queue, start index, limit, text filter, most messages to look at, time budget in microseconds
-// (0: none; the scan stops after the chunk that used it up).
-// Returns {next index or -1 at the end, messages in the lists, message1, message2, …}.
+// (0: none; the scan stops after the chunk that used it up), the first chunk's size (the last call's answer).
+// Returns {next index or -1 at the end, messages in the lists, next call's first chunk, message1, message2, …}.
+// LRANGE deep in a list walks to its start from the nearer end (about 4 ms in the middle of a million 1 KB
+// messages), so a chunk there costs a seek whatever its size: the next call starts with a chunk of about 64 KiB,
+// not with a few messages (which would make a deep page a seek per message), and a call whose chunk took longer
+// than the budget has left ends there.
 const redis::Script kWaiting(QByteArrayLiteral(QD_CELERY_LUA_LISTS QD_REDIS_LUA_BUDGET(6) R"lua(
 local i, limit, search, maxScan = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+chunk = math.max(1, math.min(500, tonumber(ARGV[7]) or chunk))
 local lists, sizes, total = listsOf(ARGV[1]), {}, 0
 for k, key in ipairs(lists) do sizes[k] = redis.call('LLEN', key); total = total + sizes[k] end
 local function locate(g)
@@ -50,18 +55,19 @@ local function locate(g)
   end
   return nil, nil
 end
-local out = {-1, total}
+local out = {-1, total, chunk}
 local found, scanned = 0, 0
 while found < limit and scanned < maxScan do
   local k, off = locate(i)
   if k == nil then return out end
   local raw = redis.call('LRANGE', lists[k], -(off + chunk), -(off + 1))
   if #raw == 0 then return out end
-  local bytes = 0
+  local bytes, seen = 0, 0
   for n = #raw, 1, -1 do
     local m = raw[n]
     i = i + 1
     scanned = scanned + 1
+    seen = seen + 1
     bytes = bytes + #m
     if search == '' or string.find(m, search, 1, true) then
       out[#out + 1] = m
@@ -70,7 +76,8 @@ while found < limit and scanned < maxScan do
     end
     if scanned >= maxScan then break end
   end
-  if chunkDone(#raw, bytes) then break end
+  out[3] = math.max(1, math.min(500, math.floor(seen * 65536 / math.max(bytes, 1))))
+  if chunkDone(seen, bytes) then break end
 end
 if locate(i) ~= nil then out[1] = i end
 return out
@@ -285,11 +292,14 @@ QFuture<JobPage> CeleryBackend::jobs(const JobQuery &query)
         return QtFuture::makeReadyFuture(page);
     }
     const bool waiting = query.state == JobState::Waiting;
+    // A waiting page's cursor is "<index>/<first chunk>" (see kWaiting); a prefetched page's is the index.
+    const QStringList cursor = query.after.split(u'/');
     const QByteArrayList args{
-        query.queue.toUtf8(), QByteArray::number(query.after.isEmpty() ? 0 : query.after.toLongLong()),
+        query.queue.toUtf8(), QByteArray::number(cursor.at(0).toLongLong()),
         QByteArray::number(std::clamp(query.limit, 1, 5000)), query.search.toUtf8(), QByteArray::number(d->scanLimit)};
     const Command cmd =
-        waiting ? kWaiting.evalsha({}, args + QByteArrayList{QByteArray::number(d->scanBudgetUs)})
+        waiting ? kWaiting.evalsha({}, args + QByteArrayList{QByteArray::number(d->scanBudgetUs),
+                                                             cursor.value(1).toLatin1()})
                 : kUnacked.evalsha({}, args + QByteArrayList{query.state == JobState::Scheduled ? "1" : "0",
                                                              QByteArray::number(d->scanBudgetUs)});
     return onConnection<JobPage>(
@@ -303,11 +313,15 @@ QFuture<JobPage> CeleryBackend::jobs(const JobQuery &query)
                 } else {
                     const QList<Reply> &e = b.replies.at(0).elements;
                     const qint64 next = e.isEmpty() ? -1 : e.at(0).toInteger().value_or(-1);
-                    out.nextCursor = next >= 0 ? QString::number(next) : QString();
+                    const qsizetype first = waiting ? 3 : 2; // waiting: the next call's first chunk at 2
+                    out.nextCursor = next < 0 ? QString()
+                                     : waiting && e.size() > 2
+                                         ? QStringLiteral("%1/%2").arg(next).arg(e.at(2).toInteger().value_or(4))
+                                         : QString::number(next);
                     out.scanTotal = e.size() > 1 ? e.at(1).toInteger() : std::nullopt;
                     out.scanned = next >= 0 ? std::optional<qint64>(next) : out.scanTotal;
                     const qsizetype stride = waiting ? 1 : 2;
-                    for (qsizetype i = 2; i + stride - 1 < e.size(); i += stride) {
+                    for (qsizetype i = first; i + stride - 1 < e.size(); i += stride) {
                         QByteArray raw = e.at(i).str;
                         if (!waiting) { // [message, exchange, routing key]
                             raw = QJsonDocument(QJsonDocument::fromJson(raw).array().at(0).toObject())

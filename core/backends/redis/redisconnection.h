@@ -62,7 +62,9 @@ struct Batch
 /// overBudget(), true once the call has run that long (by the server's clock, TIME), and adaptive chunks: `chunk`
 /// is how many entries to read next, and chunkDone(n, bytes) — called after each chunk with the entries and bytes
 /// it read — sizes the next one so that it reads about 64 KiB and takes at most a quarter of the budget (by the
-/// time the last chunk took), and answers whether the budget is used up. So one call holds Redis for about the
+/// time the last chunk took, and never more than what is left of the budget), and answers whether the budget is
+/// used up — also when what is left is less than the last chunk took (a structure read by index from an end, such
+/// as a list, pays a seek on every chunk that no chunk size makes smaller). So one call holds Redis for about the
 /// budget whether the entries are 100 bytes or 64 KiB each (a fixed count of unknown size is not a bound).
 #define QD_REDIS_LUA_BUDGET(index)                                                                                    \
     "local budget = tonumber(ARGV[" #index "]) or 0\n"                                                              \
@@ -78,8 +80,11 @@ struct Batch
     "    local now = micros()\n"                                                                                   \
     "    local used = now - chunkAt\n"                                                                             \
     "    chunkAt = now\n"                                                                                          \
-    "    if used > 0 then nextN = math.min(nextN, math.floor(n * budget / 4 / used)) end\n"                         \
-    "    spent = now - started >= budget\n"                                                                        \
+    "    local left = budget - (now - started)\n"                                                                     \
+    "    if used > 0 then\n"                                                                                          \
+    "      nextN = math.min(nextN, math.floor(n * budget / 4 / used), math.floor(n * left / used))\n"                 \
+    "    end\n"                                                                                                       \
+    "    spent = left <= 0 or used >= left\n"                                                                         \
     "  end\n"                                                                                                      \
     "  chunk = math.max(1, math.min(500, nextN))\n"                                                                 \
     "  return spent\n"                                                                                             \
