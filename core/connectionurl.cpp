@@ -50,7 +50,7 @@ QStringList allowedOptions(const QString &family, const QString &transport)
     if (transport == u"redis" || transport == u"rediss") {
         o << QStringLiteral("connect_timeout") << QStringLiteral("timeout") << QStringLiteral("max_reply_mb")
           << QStringLiteral("tls_ca") << QStringLiteral("scan_limit") << QStringLiteral("scan_budget_ms")
-          << QStringLiteral("discovery_budget_ms");
+          << QStringLiteral("discovery_budget_ms") << QStringLiteral("discovery");
         if (family == u"sidekiq") {
             o << QStringLiteral("namespace") << QStringLiteral("heartbeat_timeout") << QStringLiteral("breakdown_limit")
               << QStringLiteral("sample_limit");
@@ -71,7 +71,7 @@ QStringList allowedOptions(const QString &family, const QString &transport)
 
 bool isFlagOption(const QString &key)
 {
-    return key == u"readonly" || key == u"results" || key == u"peek_quorum";
+    return key == u"readonly" || key == u"results" || key == u"peek_quorum" || key == u"discovery";
 }
 
 bool isNumberOption(const QString &key)

@@ -41,6 +41,9 @@ struct RedisFamily
     const char *peerName; ///< in the CPU verdict
     JobQuery search;      ///< a needle nobody has: the search looks at every job of the set
     const char *searchRow;
+    /// A URL query naming the peer's queues with discovery off (`?discovery=off&queues=…`), for a steady poll that
+    /// knows what the peer knows and nothing more; nullptr: no such row.
+    const char *named = nullptr;
 };
 
 void run(const RedisFamily &f)
@@ -69,8 +72,20 @@ void run(const RedisFamily &f)
                                   kPeerIterations);
     line(f.peerRow, peer, "  (peer)");
     pollVerdict(steady, peer, f.peerName);
-    if (steady.cpuMs > peer.cpuMs || steady.longestMs >= 5.0) {
+    if (steady.cpuMs - steady.discoveryMs > peer.cpuMs || steady.longestMs >= 5.0) {
         printPollCalls(*admin, *steadyBackend);
+    }
+    if (f.named) {
+        // The peer's dashboard is told its queues; so is this backend, with discovery off (no SCAN at all).
+        const auto namedBackend = redisBackend(url + QLatin1String(f.named));
+        warmUp(*namedBackend);
+        const Figure quiet = polls(*admin, *namedBackend, 200);
+        line("steady poll, queues named, discovery=off", quiet);
+        cpuVerdict("server CPU, the peer's queues named", quiet.cpuMs, peer.cpuMs, f.peerName,
+                   ", both told the queues");
+        if (quiet.cpuMs > peer.cpuMs) {
+            printPollCalls(*admin, *namedBackend);
+        }
     }
 }
 
@@ -104,7 +119,8 @@ void bullmq()
          {kNode, QStringLiteral("bench/redis/bullmq_api.mjs"),
           {QStringLiteral("big"), QStringLiteral("payloads"), QStringLiteral("done")}},
          "BullMQ getJobCounts+getWorkers", "bull-board's calls",
-         needle(QStringLiteral("done"), JobState::Failed), "search, failed set (50,000)"});
+         needle(QStringLiteral("done"), JobState::Failed), "search, failed set (50,000)",
+         "?discovery=off&queues=big,payloads,done"});
 }
 
 void celery()

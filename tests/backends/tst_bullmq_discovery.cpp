@@ -106,6 +106,26 @@ private Q_SLOTS:
         QVERIFY2(polls > 0, "the new queue was not found or the deleted one stayed");
     }
 
+    /// `discovery=off`: no pass over the keyspace at all — the named queues only, as the peer's dashboard reads
+    /// them; with nothing named, the snapshot says there is nothing to watch rather than showing an empty board.
+    void discoveryOffWatchesOnlyTheNamedQueues()
+    {
+        auto named = backend(QStringLiteral("?discovery=off&queues=orders"));
+        for (int i = 0; i < 3; ++i) {
+            const Snapshot s = named->snapshot().result();
+            QVERIFY2(s.ok(), qPrintable(s.error));
+            QCOMPARE(s.queues.size(), 1);
+            QVERIFY(s.queue(QStringLiteral("orders")));
+            QCOMPARE(s.queue(QStringLiteral("orders"))->waiting.value(),
+                     m_report.value(u"queues").toObject().value(u"orders").toObject().value(u"wait").toInteger());
+            QVERIFY2(s.warnings.isEmpty(), qPrintable(s.warnings.join(u'\n')));
+        }
+        const Snapshot none = backend(QStringLiteral("?discovery=off"))->snapshot().result();
+        QVERIFY2(none.ok(), qPrintable(none.error));
+        QVERIFY(none.queues.isEmpty());
+        QVERIFY2(none.warnings.join(u'\n').contains(u"discovery=off"), qPrintable(none.warnings.join(u'\n')));
+    }
+
 private:
     qd::test::SharedRedis m_redis;
     QJsonObject m_report;

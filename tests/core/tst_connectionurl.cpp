@@ -144,6 +144,10 @@ private Q_SLOTS:
         QVERIFY(ConnectionUrl::parse(QStringLiteral("sidekiq+redis://h/0?discovery_budget_ms=10")).ok());
         QVERIFY(ConnectionUrl::parse(QStringLiteral("rq+redis://h/0?discovery_budget_ms=10")).ok());
         QVERIFY(!ConnectionUrl::parse(QStringLiteral("rabbitmq+http://h:15672/?discovery_budget_ms=10")).ok());
+        // Discovery off altogether: a flag, strictly on/off (a typo must not silently turn it off).
+        QVERIFY(ConnectionUrl::parse(QStringLiteral("bullmq+redis://h/0?discovery=off&queues=a")).ok());
+        QVERIFY(!ConnectionUrl::parse(QStringLiteral("bullmq+redis://h/0?discovery=of")).ok());
+        QVERIFY(!ConnectionUrl::parse(QStringLiteral("rabbitmq+http://h:15672/?discovery=off")).ok());
         const auto control = ConnectionUrl::parse(QStringLiteral("sidekiq+redis://h/0?%1B%5D0%3Bx=1"));
         QVERIFY(!control.ok());
         QVERIFY2(!control.error().contains(QChar(0x1b)), qPrintable(control.error())); // shown, not sent raw

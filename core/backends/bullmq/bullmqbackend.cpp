@@ -162,6 +162,10 @@ void BullMqBackend::poll(Connection &c, Finish finish)
         }
         QList<QByteArray> names(all.begin(), all.end());
         std::sort(names.begin(), names.end());
+        if (names.isEmpty() && d->discovery.off()) {
+            s.warnings << tr("Queue discovery is off (discovery=off) and no queue is named (queues=a,b): there is "
+                             "nothing to watch.");
+        }
 
         QByteArrayList bases;
         for (const QByteArray &q : std::as_const(names)) {

@@ -37,6 +37,9 @@ return {cursor, found, steps, budget > 0 and (micros() - started) or 0}
 
 qint64 discoveryBudgetUs(const ConnectionUrl &url)
 {
+    if (!url.option(QStringLiteral("discovery")).isEmpty() && !url.flag(QStringLiteral("discovery"))) {
+        return -1;
+    }
     bool ok = false;
     const double ms = url.option(QStringLiteral("discovery_budget_ms")).toDouble(&ok);
     return ok && ms >= 0 ? std::max<qint64>(qint64(ms * 1000.0), ms > 0 ? 1 : 0) : 3'000'000;
@@ -61,6 +64,10 @@ double KeyDiscovery::coveredFraction(quint64 cursor)
 
 void KeyDiscovery::run(Connection &c, const QList<Command> &alongside, std::function<void(const Outcome &)> done)
 {
+    if (off()) {
+        runWithoutCall(c, alongside, std::move(done));
+        return;
+    }
     qint64 budgetUs = m_firstPassBudgetUs;
     if (m_progress.calls > 0) {
         // Occasional: one call (a budget of 1 µs is used up by the first call, whatever it covered), and once a pass
@@ -193,7 +200,7 @@ KeyDiscovery::Outcome KeyDiscovery::outcome(QString error) const
     o.keys.unite(m_thisPass);
     o.error = std::move(error);
     o.alongside = m_alongside;
-    if (m_progress.passes == 0 && o.error.isEmpty()) {
+    if (m_progress.passes == 0 && o.error.isEmpty() && !off()) {
         const int percent = std::clamp(int(coveredFraction(m_cursor.toULongLong()) * 100.0), 0, 99);
         o.warning = tr("Queue discovery covered about %1 % of the keyspace in %2 s; the rest follows in the next "
                        "polls.")

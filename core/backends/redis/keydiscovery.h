@@ -14,7 +14,9 @@
 namespace qd::redis {
 
 /// The URL option `discovery_budget_ms` in microseconds: how long the first poll of a connection may spend on a
-/// full pass over the keyspace for discovery (default 3 s); 0 for no bound.
+/// full pass over the keyspace for discovery (default 3 s); 0 for no bound; -1 with `discovery=off` (no SCAN at
+/// all: only the queues the URL names with `queues=`, or a registry lists, are watched — for a keyspace so big
+/// that even bounded passes are unwelcome, at the price of not seeing new queues).
 qint64 discoveryBudgetUs(const ConnectionUrl &url);
 
 /// Finds every key matching a pattern (and type) by full passes over the keyspace, for queue discovery. A pass is
@@ -59,7 +61,9 @@ public:
         /// error, then an error reply to one of those commands (`wrongKeys`, with %1 for Redis's text).
         QString pollError(const QList<Command> &first, qsizetype count, const QString &wrongKeys) const;
     };
-    /// Makes discovery calls (at least one) within this run's budget, then calls `done` once. `alongside` go out in
+    /// `discovery=off`: run() makes no discovery call, only `alongside` goes out.
+    bool off() const { return m_firstPassBudgetUs < 0; }
+    /// Makes discovery calls (at least one, none when off()) within this run's budget, then calls `done` once. `alongside` go out in
     /// the first call's batch, so a poll's other first commands cost no round trip of their own.
     void run(Connection &c, const QList<Command> &alongside, std::function<void(const Outcome &)> done);
 
