@@ -1778,7 +1778,7 @@ Stopped because: %1</source>
 <context>
     <name>qd::ConnectionSettings</name>
     <message>
-        <location filename="../core/settings/connectionsettings.cpp" line="142"/>
+        <location filename="../core/settings/connectionsettings.cpp" line="143"/>
         <source>the saved alert rules are not a JSON list (%1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2581,62 +2581,37 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="63"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="64"/>
         <source>Move All Matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="63"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="64"/>
         <source>Move every matching job to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="99"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="100"/>
         <source>Pause Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="100"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="101"/>
         <source>Pause %1? Its workers take no job from it until it is resumed; new jobs keep arriving and wait.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="126"/>
-        <source>%1 not changed: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="127"/>
-        <source>Paused %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="127"/>
-        <source>Resumed %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="128"/>
-        <source>%1 was already paused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="129"/>
-        <source>%1 was not paused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="344"/>
+        <location filename="../widgets/jobbrowser.cpp" line="339"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="379"/>
+        <location filename="../widgets/jobbrowser.cpp" line="374"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="408"/>
+        <location filename="../widgets/jobbrowser.cpp" line="403"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n more class</numerusform>
@@ -2644,17 +2619,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="410"/>
+        <location filename="../widgets/jobbrowser.cpp" line="405"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="412"/>
+        <location filename="../widgets/jobbrowser.cpp" line="407"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="425"/>
+        <location filename="../widgets/jobbrowser.cpp" line="420"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n job selected</numerusform>
@@ -2662,25 +2637,25 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="441"/>
+        <location filename="../widgets/jobbrowser.cpp" line="436"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="447"/>
+        <location filename="../widgets/jobbrowser.cpp" line="442"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="449"/>
+        <location filename="../widgets/jobbrowser.cpp" line="444"/>
         <source>Worker: %1
 </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="451"/>
+        <location filename="../widgets/jobbrowser.cpp" line="446"/>
         <source>
 Payload:
 %1
@@ -2688,7 +2663,7 @@ Payload:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="453"/>
+        <location filename="../widgets/jobbrowser.cpp" line="448"/>
         <source>
 Last error:
 %1
@@ -2696,88 +2671,88 @@ Last error:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="480"/>
+        <location filename="../widgets/jobbrowser.cpp" line="475"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="516"/>
+        <location filename="../widgets/jobbrowser.cpp" line="511"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="519"/>
+        <location filename="../widgets/jobbrowser.cpp" line="514"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="520"/>
+        <location filename="../widgets/jobbrowser.cpp" line="515"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="544"/>
+        <location filename="../widgets/jobbrowser.cpp" line="539"/>
         <source>Select one job to edit it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="545"/>
+        <location filename="../widgets/jobbrowser.cpp" line="540"/>
         <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="569"/>
+        <location filename="../widgets/jobbrowser.cpp" line="564"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="543"/>
-        <location filename="../widgets/jobbrowser.cpp" line="570"/>
+        <location filename="../widgets/jobbrowser.cpp" line="538"/>
+        <location filename="../widgets/jobbrowser.cpp" line="565"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="542"/>
+        <location filename="../widgets/jobbrowser.cpp" line="537"/>
         <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="576"/>
+        <location filename="../widgets/jobbrowser.cpp" line="571"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="577"/>
+        <location filename="../widgets/jobbrowser.cpp" line="572"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="586"/>
+        <location filename="../widgets/jobbrowser.cpp" line="581"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="586"/>
+        <location filename="../widgets/jobbrowser.cpp" line="581"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="589"/>
+        <location filename="../widgets/jobbrowser.cpp" line="584"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="589"/>
+        <location filename="../widgets/jobbrowser.cpp" line="584"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="596"/>
+        <location filename="../widgets/jobbrowser.cpp" line="591"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="599"/>
+        <location filename="../widgets/jobbrowser.cpp" line="594"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
@@ -2785,28 +2760,28 @@ Last error:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="636"/>
+        <location filename="../widgets/jobbrowser.cpp" line="631"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="638"/>
-        <location filename="../widgets/jobbrowser.cpp" line="644"/>
+        <location filename="../widgets/jobbrowser.cpp" line="633"/>
+        <location filename="../widgets/jobbrowser.cpp" line="639"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="647"/>
+        <location filename="../widgets/jobbrowser.cpp" line="642"/>
         <source>%1 to %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="648"/>
+        <location filename="../widgets/jobbrowser.cpp" line="643"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="652"/>
+        <location filename="../widgets/jobbrowser.cpp" line="647"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3503,157 +3478,157 @@ Operations dashboard for job and message queues.</source>
 <context>
     <name>qd::NotifyDialog</name>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="57"/>
+        <location filename="../widgets/notifydialog.cpp" line="59"/>
         <source>Tell Affected Users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="60"/>
+        <location filename="../widgets/notifydialog.cpp" line="62"/>
         <source>Jobs: %1 in %2%3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="63"/>
+        <location filename="../widgets/notifydialog.cpp" line="65"/>
         <source> matching &quot;%1&quot;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="75"/>
+        <location filename="../widgets/notifydialog.cpp" line="77"/>
         <source>/args/0/user_id, arg:0 or re:user=(\d+)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="76"/>
+        <location filename="../widgets/notifydialog.cpp" line="78"/>
         <source>How a job names its user: a JSON pointer into the job (Delayed::Job YAML is read safely), an argument index, or a regular expression over the payload</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="78"/>
+        <location filename="../widgets/notifydialog.cpp" line="80"/>
         <source>User rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="81"/>
+        <location filename="../widgets/notifydialog.cpp" line="83"/>
         <source> min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="82"/>
+        <location filename="../widgets/notifydialog.cpp" line="84"/>
         <source>Only jobs that have waited at least this long</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="83"/>
+        <location filename="../widgets/notifydialog.cpp" line="85"/>
         <source>Waited at least</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="84"/>
+        <location filename="../widgets/notifydialog.cpp" line="86"/>
         <source>&amp;Find Users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="85"/>
+        <location filename="../widgets/notifydialog.cpp" line="87"/>
         <source>User:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="87"/>
+        <location filename="../widgets/notifydialog.cpp" line="89"/>
         <source>waited ≥</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="92"/>
+        <location filename="../widgets/notifydialog.cpp" line="94"/>
         <source>Due between</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="93"/>
+        <location filename="../widgets/notifydialog.cpp" line="95"/>
         <source>Only jobs due (else enqueued, else failed) in this window, e.g. while the workers were down</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="102"/>
+        <location filename="../widgets/notifydialog.cpp" line="104"/>
         <source>Window start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="103"/>
+        <location filename="../widgets/notifydialog.cpp" line="105"/>
         <source>Window end</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="108"/>
+        <location filename="../widgets/notifydialog.cpp" line="110"/>
         <source>and</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="122"/>
+        <location filename="../widgets/notifydialog.cpp" line="124"/>
         <source>Affected users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="131"/>
+        <location filename="../widgets/notifydialog.cpp" line="133"/>
         <source>e.g. INC-2026-11-25-print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="133"/>
+        <location filename="../widgets/notifydialog.cpp" line="135"/>
         <source>Each user gets each template once per incident</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="135"/>
+        <location filename="../widgets/notifydialog.cpp" line="137"/>
         <source>webhook:https://…, sql:postgresql://…?table=notifications, csv:/path/file.csv</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="137"/>
+        <location filename="../widgets/notifydialog.cpp" line="139"/>
         <source>Your print job is delayed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="138"/>
+        <location filename="../widgets/notifydialog.cpp" line="140"/>
         <source>Incident:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="139"/>
+        <location filename="../widgets/notifydialog.cpp" line="141"/>
         <source>Template:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="140"/>
+        <location filename="../widgets/notifydialog.cpp" line="142"/>
         <source>Channel:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="142"/>
+        <location filename="../widgets/notifydialog.cpp" line="144"/>
         <source>optional: sqlite:///path/app.db or postgresql://user@host/db (read-only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="143"/>
+        <location filename="../widgets/notifydialog.cpp" line="145"/>
         <source>Where {{name}} and {{email}} come from: the application&apos;s own database, opened read-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="145"/>
+        <location filename="../widgets/notifydialog.cpp" line="147"/>
         <source>Names from:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="146"/>
+        <location filename="../widgets/notifydialog.cpp" line="148"/>
         <source>Lookup:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="147"/>
+        <location filename="../widgets/notifydialog.cpp" line="149"/>
         <source>Subject:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="150"/>
+        <location filename="../widgets/notifydialog.cpp" line="152"/>
         <source>Hello {{user}},
 
 {{job_count}} of your jobs in {{queue}} have waited up to {{delay}} because of an incident on our side ({{incident}}). They will run shortly; you need not do anything.
@@ -3661,75 +3636,75 @@ Operations dashboard for job and message queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="152"/>
+        <location filename="../widgets/notifydialog.cpp" line="154"/>
         <source>Message body</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="162"/>
+        <location filename="../widgets/notifydialog.cpp" line="164"/>
         <source>Preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="173"/>
+        <location filename="../widgets/notifydialog.cpp" line="175"/>
         <source>Sending progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="180"/>
+        <location filename="../widgets/notifydialog.cpp" line="182"/>
         <source>Load Template…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="181"/>
+        <location filename="../widgets/notifydialog.cpp" line="183"/>
         <source>Save Template…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="182"/>
+        <location filename="../widgets/notifydialog.cpp" line="184"/>
         <source>&amp;Dry Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="183"/>
-        <location filename="../widgets/notifydialog.cpp" line="436"/>
+        <location filename="../widgets/notifydialog.cpp" line="185"/>
+        <location filename="../widgets/notifydialog.cpp" line="437"/>
         <source>&amp;Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="184"/>
+        <location filename="../widgets/notifydialog.cpp" line="186"/>
         <source>Stop Sending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="202"/>
-        <location filename="../widgets/notifydialog.cpp" line="208"/>
+        <location filename="../widgets/notifydialog.cpp" line="204"/>
+        <location filename="../widgets/notifydialog.cpp" line="210"/>
         <source>Load Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="202"/>
+        <location filename="../widgets/notifydialog.cpp" line="204"/>
         <source>Templates (*.txt);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="215"/>
-        <location filename="../widgets/notifydialog.cpp" line="219"/>
+        <location filename="../widgets/notifydialog.cpp" line="217"/>
+        <location filename="../widgets/notifydialog.cpp" line="221"/>
         <source>Save Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="216"/>
+        <location filename="../widgets/notifydialog.cpp" line="218"/>
         <source>Templates (*.txt)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="226"/>
+        <location filename="../widgets/notifydialog.cpp" line="228"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="227"/>
+        <location filename="../widgets/notifydialog.cpp" line="229"/>
         <source>Send &quot;%1&quot; to %n user(s) through %2? Users who already got this template for incident %3 are skipped.</source>
         <translation>
             <numerusform>Send &quot;%1&quot; to %n user through %2? Users who already got this template for incident %3 are skipped.</numerusform>
@@ -3737,67 +3712,67 @@ Operations dashboard for job and message queues.</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="275"/>
+        <location filename="../widgets/notifydialog.cpp" line="277"/>
         <source>Cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="310"/>
+        <location filename="../widgets/notifydialog.cpp" line="311"/>
         <source>Names: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="315"/>
+        <location filename="../widgets/notifydialog.cpp" line="316"/>
         <source>Names and e-mails found for %1 of %2 user(s) in %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="357"/>
+        <location filename="../widgets/notifydialog.cpp" line="358"/>
         <source>Reading jobs… %1 so far</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="359"/>
+        <location filename="../widgets/notifydialog.cpp" line="360"/>
         <source>Cannot list the jobs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="363"/>
+        <location filename="../widgets/notifydialog.cpp" line="364"/>
         <source>%1 user(s) behind %2 job(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="366"/>
+        <location filename="../widgets/notifydialog.cpp" line="367"/>
         <source>; the rule found no user in %1 job(s), e.g. %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="382"/>
+        <location filename="../widgets/notifydialog.cpp" line="383"/>
         <source>Reading jobs…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="389"/>
+        <location filename="../widgets/notifydialog.cpp" line="390"/>
         <source>Name the incident: each user gets one message per incident and template.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="392"/>
+        <location filename="../widgets/notifydialog.cpp" line="393"/>
         <source>Name the template.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="415"/>
+        <location filename="../widgets/notifydialog.cpp" line="416"/>
         <source>Placeholders: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="421"/>
+        <location filename="../widgets/notifydialog.cpp" line="422"/>
         <source>Subject %1 characters · body %2 characters (for %3) · placeholders: %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="426"/>
+        <location filename="../widgets/notifydialog.cpp" line="427"/>
         <source>To: %1
 Subject: %2
 
@@ -3805,12 +3780,12 @@ Subject: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="433"/>
+        <location filename="../widgets/notifydialog.cpp" line="434"/>
         <source>Find the users first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="436"/>
+        <location filename="../widgets/notifydialog.cpp" line="437"/>
         <source>&amp;Send to %Ln User(s)</source>
         <translation>
             <numerusform>&amp;Send to %Ln User</numerusform>
@@ -3818,17 +3793,17 @@ Subject: %2
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="437"/>
+        <location filename="../widgets/notifydialog.cpp" line="438"/>
         <source>Sending needs the outbox and the audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="460"/>
+        <location filename="../widgets/notifydialog.cpp" line="462"/>
         <source>… and %1 more</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="462"/>
+        <location filename="../widgets/notifydialog.cpp" line="464"/>
         <source>Dry run: %Ln message(s) through %1, nothing sent:
 </source>
         <translation>
@@ -3839,7 +3814,7 @@ Subject: %2
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="466"/>
+        <location filename="../widgets/notifydialog.cpp" line="468"/>
         <source>Dry run: %Ln user(s) would get a message; nothing was sent or written.</source>
         <translation>
             <numerusform>Dry run: %Ln user would get a message; nothing was sent or written.</numerusform>
@@ -3847,12 +3822,12 @@ Subject: %2
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="473"/>
+        <location filename="../widgets/notifydialog.cpp" line="475"/>
         <source>Nothing to send.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="499"/>
+        <location filename="../widgets/notifydialog.cpp" line="488"/>
         <source>Writing %Ln message(s) to the outbox…</source>
         <translation>
             <numerusform>Writing %Ln message to the outbox…</numerusform>
@@ -3860,48 +3835,141 @@ Subject: %2
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="504"/>
+        <location filename="../widgets/notifydialog.cpp" line="493"/>
         <source>The outbox refused the messages: %1 — nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="513"/>
+        <location filename="../widgets/notifydialog.cpp" line="502"/>
         <source>Sending… %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="519"/>
+        <location filename="../widgets/notifydialog.cpp" line="508"/>
         <source>%1 new message(s) in the outbox, %2 already there for this incident and template.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="534"/>
+        <location filename="../widgets/notifydialog.cpp" line="523"/>
         <source>Stopping after the message in flight…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="542"/>
+        <location filename="../widgets/notifydialog.cpp" line="531"/>
         <source>Sent %1 · already sent before %2 · failed %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="544"/>
+        <location filename="../widgets/notifydialog.cpp" line="533"/>
         <source> · stopped: the rest stays in the outbox; Send again resumes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="547"/>
+        <location filename="../widgets/notifydialog.cpp" line="536"/>
         <source> · the outbox failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="569"/>
-        <source>%1 failed</source>
+        <location filename="../widgets/notifydialog.cpp" line="563"/>
+        <source>notified affected users of %1 (incident %2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::OperatorActions</name>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="77"/>
+        <source>Purge failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="573"/>
-        <source>notified affected users of %1 (incident %2): %3</source>
+        <location filename="../core/actions/operatoractions.cpp" line="78"/>
+        <source>Purging %1 would delete %2 message(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="79"/>
+        <source>Purged %1: %2 message(s) deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="103"/>
+        <source>Move failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="105"/>
+        <source>Would move %1 message(s) from %2 to %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="107"/>
+        <source>Moved %1 message(s) from %2 to %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="110"/>
+        <source>%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="140"/>
+        <source>%1 not changed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="141"/>
+        <source>Paused %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="141"/>
+        <source>Resumed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="142"/>
+        <source>%1 was already paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="143"/>
+        <source>%1 was not paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="168"/>
+        <source>%1 was not signalled: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="169"/>
+        <source>Told %1 to take no new jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="170"/>
+        <source>Told %1 to shut down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="192"/>
+        <source>%1 was not resent: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="193"/>
+        <source>Would resend %1 as %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="194"/>
+        <source>Replaced %1 with the edit and queued it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="195"/>
+        <source>Resent %1 as %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4159,77 +4227,77 @@ _Why did it happen?_
 <context>
     <name>qd::QueueActionDialog</name>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="29"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="30"/>
         <source>Move All Messages — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="29"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="30"/>
         <source>Purge Queue — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="44"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="45"/>
         <source>Where they were dead-lettered from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="50"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="51"/>
         <source>Destination queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="54"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="55"/>
         <source>&amp;To:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="56"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="57"/>
         <source>RabbitMQ moves them itself (a shovel that deletes itself when done); Queuedeck never holds the messages, so closing it or losing the network loses nothing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="65"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="66"/>
         <source>Type the queue&apos;s name to confirm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="66"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="67"/>
         <source>Queue name, typed to confirm the purge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="67"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="68"/>
         <source>&amp;Confirm:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="74"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="75"/>
         <source>Working</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="82"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="83"/>
         <source>&amp;Move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="82"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="83"/>
         <source>&amp;Purge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="87"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="88"/>
         <source>Counting the messages in %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="158"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="159"/>
         <source>Could not count the messages in %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/queueactiondialog.cpp" line="167"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="168"/>
         <source>%n message(s) in %1 will move to %2.</source>
         <translation>
             <numerusform>%n message in %1 will move to %2.</numerusform>
@@ -4237,7 +4305,7 @@ _Why did it happen?_
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/queueactiondialog.cpp" line="168"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="169"/>
         <source>%n message(s) in %1 will be deleted. This cannot be undone.</source>
         <translation>
             <numerusform>%n message in %1 will be deleted. This cannot be undone.</numerusform>
@@ -4245,88 +4313,63 @@ _Why did it happen?_
         </translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="200"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="201"/>
         <source>No sample of the messages: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="208"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="210"/>
         <source>(no type)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="210"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="212"/>
         <source>Blast radius: %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="211"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="213"/>
         <source>Classes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="212"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="214"/>
         <source>Users: unknown — no user rule for this connection yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="225"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="227"/>
         <source>This connection may not move messages (a read-only profile, or a user without the administrator or policymaker tag).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="227"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="229"/>
         <source>This connection may not purge queues (a read-only profile).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="230"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="232"/>
         <source>The audit log is unavailable, so this action is off.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="232"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="234"/>
         <source>The queue is empty: nothing to do.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="249"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="251"/>
         <source>Moving… RabbitMQ moves them server-side.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="249"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="251"/>
         <source>Purging…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/queueactiondialog.cpp" line="275"/>
         <source>Moved %1 of %2 so far, in batches; each acknowledged at the source only once RabbitMQ confirmed it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="297"/>
-        <source>Move failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="301"/>
-        <source>Moved %1 message(s) from %2 to %3.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="304"/>
-        <source>%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="322"/>
-        <source>Purge failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="325"/>
-        <source>Purged %1: %2 message(s) deleted.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4743,98 +4786,83 @@ _Why did it happen?_
 <context>
     <name>qd::ResendDialog</name>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="56"/>
+        <location filename="../widgets/resenddialog.cpp" line="57"/>
         <source>(too long to compare line by line: %1 and %2 lines)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="92"/>
+        <location filename="../widgets/resenddialog.cpp" line="93"/>
         <source>Edit and Resend — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="96"/>
+        <location filename="../widgets/resenddialog.cpp" line="97"/>
         <source>Loading %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="101"/>
+        <location filename="../widgets/resenddialog.cpp" line="102"/>
         <source>Edited payload (JSON)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="106"/>
+        <location filename="../widgets/resenddialog.cpp" line="107"/>
         <source>Changes against the original</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="114"/>
+        <location filename="../widgets/resenddialog.cpp" line="115"/>
         <source>Resend as a &amp;new job (the original stays where it is)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="115"/>
+        <location filename="../widgets/resenddialog.cpp" line="116"/>
         <source>Replace the original with the edit and &amp;retry it (same id)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="120"/>
+        <location filename="../widgets/resenddialog.cpp" line="121"/>
         <source>The %1 backend can only resend in place.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="129"/>
+        <location filename="../widgets/resenddialog.cpp" line="130"/>
         <source>Re&amp;send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="139"/>
+        <location filename="../widgets/resenddialog.cpp" line="140"/>
         <source>The audit log could not be opened: nothing is resent without it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="143"/>
+        <location filename="../widgets/resenddialog.cpp" line="144"/>
         <source>Cannot load %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="146"/>
+        <location filename="../widgets/resenddialog.cpp" line="147"/>
         <source>%1 — %2, %3. Edit the job below; the right side shows what changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="189"/>
+        <location filename="../widgets/resenddialog.cpp" line="190"/>
         <source>Not valid JSON at line %1, column %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="194"/>
+        <location filename="../widgets/resenddialog.cpp" line="195"/>
         <source>✔ Valid: ready to resend.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="195"/>
+        <location filename="../widgets/resenddialog.cpp" line="196"/>
         <source>(no changes yet)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="235"/>
+        <location filename="../widgets/resenddialog.cpp" line="236"/>
         <source>Resending…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/resenddialog.cpp" line="253"/>
-        <source>%1 was not resent: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/resenddialog.cpp" line="259"/>
-        <source>Replaced %1 with the edit and queued it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/resenddialog.cpp" line="260"/>
-        <source>Resent %1 as %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5447,118 +5475,103 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::WorkersDialog</name>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="83"/>
+        <location filename="../widgets/workersdialog.cpp" line="84"/>
         <source>Workers — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="84"/>
+        <location filename="../widgets/workersdialog.cpp" line="85"/>
         <source>Workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="85"/>
+        <location filename="../widgets/workersdialog.cpp" line="86"/>
         <source>&amp;Quiet…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="86"/>
+        <location filename="../widgets/workersdialog.cpp" line="87"/>
         <source>&amp;Stop…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="87"/>
+        <location filename="../widgets/workersdialog.cpp" line="88"/>
         <source>&amp;Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="132"/>
+        <location filename="../widgets/workersdialog.cpp" line="133"/>
         <source>No successful poll yet: the workers are unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="134"/>
+        <location filename="../widgets/workersdialog.cpp" line="135"/>
         <source>This backend cannot see its workers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="136"/>
+        <location filename="../widgets/workersdialog.cpp" line="137"/>
         <source>no worker is registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="138"/>
+        <location filename="../widgets/workersdialog.cpp" line="139"/>
         <source>only busy workers are visible on this backend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="152"/>
+        <location filename="../widgets/workersdialog.cpp" line="153"/>
         <source>The connection was removed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="156"/>
+        <location filename="../widgets/workersdialog.cpp" line="157"/>
         <source>The audit log could not be opened: no action is taken without it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="158"/>
+        <location filename="../widgets/workersdialog.cpp" line="159"/>
         <source>Select a worker first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="160"/>
+        <location filename="../widgets/workersdialog.cpp" line="161"/>
         <source>This worker is lost: nothing is listening for signals.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="166"/>
+        <location filename="../widgets/workersdialog.cpp" line="167"/>
         <source>Finish the jobs it holds and take no new ones; the process stays up until it is stopped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="167"/>
+        <location filename="../widgets/workersdialog.cpp" line="168"/>
         <source>Shut the worker down cleanly.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="175"/>
+        <location filename="../widgets/workersdialog.cpp" line="176"/>
         <source>Quiet %1? It finishes the jobs it holds and takes no new ones until it is restarted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="176"/>
+        <location filename="../widgets/workersdialog.cpp" line="177"/>
         <source>Stop %1? It shuts down cleanly; jobs it cannot finish in time go back to their queue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="177"/>
+        <location filename="../widgets/workersdialog.cpp" line="178"/>
         <source>Quiet Worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="177"/>
+        <location filename="../widgets/workersdialog.cpp" line="178"/>
         <source>Stop Worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/workersdialog.cpp" line="191"/>
         <source>Sending…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/workersdialog.cpp" line="203"/>
-        <source>%1 was not signalled: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/workersdialog.cpp" line="204"/>
-        <source>Told %1 to take no new jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/workersdialog.cpp" line="205"/>
-        <source>Told %1 to shut down</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5708,32 +5721,37 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::bullmq::BullMqBackend</name>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="183"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="166"/>
+        <source>Queue discovery is off (discovery=off) and no queue is named (queues=a,b): there is nothing to watch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="187"/>
         <source>CLIENT LIST was refused (%1): BullMQ workers are unknown. Grant the user +client|list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="191"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="195"/>
         <source>The BullMQ state script failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="227"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="231"/>
         <source>Queue %1 has only prioritized jobs waiting: their age is not read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="231"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="235"/>
         <source>Queue %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="240"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="244"/>
         <source>an unnamed worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="264"/>
+        <location filename="../core/backends/bullmq/bullmqbackend.cpp" line="268"/>
         <source>unnamed worker at %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5853,52 +5871,52 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="169"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="176"/>
         <source>task %1 was not reached: it is not among the oldest %L2 waiting messages of its queue (scan_limit), so it may still be there and nothing was changed. Add scan_limit=N to the URL to look further.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="277"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="284"/>
         <source>Name a queue to list its Celery messages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="280"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="287"/>
         <source>Celery on Redis keeps no failed or dead tasks: a failure exists only as a result (celery-task-meta-&lt;id&gt;) when a result backend is configured, without the task&apos;s arguments.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="302"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="312"/>
         <source>Celery messages could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="319"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="333"/>
         <source>Prefetched by a worker (kombu&apos;s unacked hash): these cannot be deleted here; use `celery control revoke`.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="336"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="350"/>
         <source>&quot;%1&quot; is not a Celery job id (&lt;queue&gt;:&lt;task id&gt;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="355"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="369"/>
         <source>Task %1 is no longer in queue %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="379"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="393"/>
         <source>This connection is read-only (readonly=1): no message was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="383"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="397"/>
         <source>Celery on Redis keeps no failed tasks to retry or move: a task&apos;s message is gone once a worker acknowledged it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/celery/celeryjobs.cpp" line="386"/>
+        <location filename="../core/backends/celery/celeryjobs.cpp" line="400"/>
         <source>Only waiting Celery messages can be deleted: a worker holds the prefetched ones (revoke them with `celery control revoke`).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6348,22 +6366,22 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::redis::KeyDiscovery</name>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="97"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="104"/>
         <source>Redis refused the queue discovery script: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="102"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="109"/>
         <source>The queue discovery script answered something unexpected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="179"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="186"/>
         <source>unexpected reply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/backends/redis/keydiscovery.cpp" line="198"/>
+        <location filename="../core/backends/redis/keydiscovery.cpp" line="205"/>
         <source>Queue discovery covered about %1 % of the keyspace in %2 s; the rest follows in the next polls.</source>
         <translation type="unfinished"></translation>
     </message>

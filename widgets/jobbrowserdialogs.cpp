@@ -4,6 +4,7 @@
 // menu (move all, purge, pause and resume).
 #include "jobbrowser.h"
 #include "futurewatch.h"
+#include "actions/operatoractions.h"
 #include "audit/auditlog.h"
 #include "backend.h"
 #include "bulkdialog.h"
@@ -13,6 +14,7 @@
 #include "freshness.h"
 #include "jobtablemodel.h"
 #include "recipients/userrule.h"
+#include "settings/connectionsettings.h"
 #include "textsafety.h"
 #include <QClipboard>
 #include <QComboBox>
@@ -29,7 +31,6 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -43,10 +44,10 @@ NotifyDialog *JobBrowser::openNotify()
         return nullptr;
     }
     auto *dialog = new NotifyDialog(m_backend, m_audit, m_outbox, m_operator, shownQuery(), this);
-    // The user rule is a property of the connection's jobs: remembered per connection.
-    const QString ruleKey = userRuleKey();
-    dialog->setUserRule(QSettings().value(ruleKey).toString());
-    connect(dialog, &NotifyDialog::userRuleWorked, this, [ruleKey](const QString &rule) { QSettings().setValue(ruleKey, rule); });
+    // The user rule is a property of the connection's jobs: remembered per connection, for queuedeckctl too.
+    dialog->setUserRule(ConnectionSettings().userRule(m_connectionId));
+    connect(dialog, &NotifyDialog::userRuleWorked, this,
+            [id = m_connectionId](const QString &rule) { ConnectionSettings().setUserRule(id, rule); });
     connect(dialog, &NotifyDialog::sendFinished, this, [this](const QString &summary) { Q_EMIT actionDone(m_connectionId, summary); });
     dialog->show();
     return dialog;
@@ -110,26 +111,12 @@ void JobBrowser::applyQueuePaused(bool pause)
     if (!m_backend || !m_audit) {
         return;
     }
-    const QString queue = escapeForDisplay(m_queue, 120);
-    const QString connection = m_backend->url().toDisplayString();
-    whenFinished(m_backend->setQueuePaused(m_queue, pause), this, [this, connection, pause, queue](const PauseResult &r) {
-        AuditRecord rec;
-        rec.operatorName = m_operator;
-        rec.connection = connection;
-        rec.action = pause ? QStringLiteral("pause") : QStringLiteral("unpause");
-        rec.filter = QStringLiteral("queue=%1 (GUI)").arg(r.queue);
-        rec.succeeded = r.error.isEmpty() && r.changed ? 1 : 0;
-        rec.result = !r.error.isEmpty() ? r.error
-                     : r.changed        ? QStringLiteral("ok")
-                                        : (r.paused ? QStringLiteral("already paused") : QStringLiteral("already running"));
-        m_audit->append(rec);
-        const QString summary = !r.error.isEmpty() ? tr("%1 not changed: %2").arg(queue, escapeForDisplay(r.error, 300))
-                                : r.changed        ? (r.paused ? tr("Paused %1").arg(queue) : tr("Resumed %1").arg(queue))
-                                : r.paused         ? tr("%1 was already paused").arg(queue)
-                                                   : tr("%1 was not paused").arg(queue);
-        m_status->setText(summary);
-        Q_EMIT actionDone(m_connectionId, summary);
-    });
+    const ActionContext context{m_operator, true};
+    whenFinished(OperatorActions(m_audit).setQueuePaused(*m_backend, m_queue, pause, context), this,
+                 [this](const ActionOutcome<PauseResult> &done) {
+                     m_status->setText(done.summary);
+                     Q_EMIT actionDone(m_connectionId, done.summary);
+                 });
 }
 
 ResendDialog *JobBrowser::openResend()

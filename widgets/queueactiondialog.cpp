@@ -3,6 +3,7 @@
 #include "queueactiondialog.h"
 
 #include "actions/bulkrun.h"
+#include "actions/operatoractions.h"
 #include "audit/auditlog.h"
 #include "backend.h"
 #include "clock.h"
@@ -202,6 +203,7 @@ void QueueActionDialog::sample(qint64 total)
             return;
         }
         const BulkPreview p = sampledPreview(total, page.jobs, m_rule, m_backend->clock()->now());
+        m_preview = p;
         m_radius = blastRadiusText(p);
         QStringList classes;
         for (auto it = p.classes.cbegin(); it != p.classes.cend() && classes.size() < 5; ++it) {
@@ -248,9 +250,8 @@ void QueueActionDialog::run()
     }
     setStatus(m_mode == Mode::Move ? tr("Moving… RabbitMQ moves them server-side.") : tr("Purging…"), false);
     updateState();
-    AuditRecord rec;
-    rec.operatorName = m_operator;
-    rec.connection = m_backend->url().toDisplayString();
+    ActionContext context{m_operator, true};
+    context.blastRadius = m_preview;
     auto end = [this](bool ok, const QString &summary) {
         m_running = false;
         m_done = true;
@@ -259,7 +260,6 @@ void QueueActionDialog::run()
         updateState();
         Q_EMIT finished(ok, summary);
     };
-    const QString shown = escapeForDisplay(m_queue, 120);
     if (m_mode == Mode::Move) {
         MoveRequest request{m_queue, target(), false};
         // Called on the backend's thread after each batch: hop to this one (and not at all once we are gone).
@@ -281,49 +281,11 @@ void QueueActionDialog::run()
                 },
                 Qt::QueuedConnection);
         };
-        whenFinished(
-            m_backend->moveMessages(request), this,
-            [this, rec, end, shown](const MoveResult &r) mutable {
-                rec.action = QStringLiteral("move");
-                rec.filter =
-                    QStringLiteral("from=%1 to=%2 before=%3 left=%4 (GUI)").arg(r.from, r.to).arg(r.before).arg(r.left);
-                if (!m_radius.isEmpty()) {
-                    rec.filter += QStringLiteral(" — blast radius: ") + m_radius;
-                }
-                rec.succeeded = int(r.moved);
-                rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
-                m_audit->append(rec);
-                if (!r.error.isEmpty()) {
-                    end(false, tr("Move failed: %1").arg(escapeForDisplay(r.error, 400)));
-                    return;
-                }
-                QString summary =
-                    tr("Moved %1 message(s) from %2 to %3.").arg(r.moved).arg(shown, escapeForDisplay(r.to, 120));
-                if (r.left > 0) {
-                    summary +=
-                        u' ' + tr("%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).")
-                                   .arg(r.left)
-                                   .arg(shown);
-                }
-                end(true, summary);
-            });
+        whenFinished(OperatorActions(m_audit).move(*m_backend, request, context), this,
+                     [end](const ActionOutcome<MoveResult> &done) { end(done.ok, done.summary); });
     } else {
-        whenFinished(m_backend->purgeQueue(m_queue, false), this,
-                     [this, rec, end, shown](const PurgeResult &r) mutable {
-                         rec.action = QStringLiteral("purge");
-                         rec.filter = QStringLiteral("queue=%1 before=%2 (GUI)").arg(r.queue).arg(r.before);
-                         if (!m_radius.isEmpty()) {
-                             rec.filter += QStringLiteral(" — blast radius: ") + m_radius;
-                         }
-                         rec.succeeded = r.error.isEmpty() ? int(r.before) : 0;
-                         rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
-                         m_audit->append(rec);
-                         if (!r.error.isEmpty()) {
-                             end(false, tr("Purge failed: %1").arg(escapeForDisplay(r.error, 400)));
-                             return;
-                         }
-                         end(true, tr("Purged %1: %2 message(s) deleted.").arg(shown).arg(r.before));
-                     });
+        whenFinished(OperatorActions(m_audit).purge(*m_backend, m_queue, false, context), this,
+                     [end](const ActionOutcome<PurgeResult> &done) { end(done.ok, done.summary); });
     }
 }
 

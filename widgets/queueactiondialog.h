@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "actions/bulkrun.h"
 #include "recipients/userrule.h"
 
 #include <QDialog>
@@ -74,6 +75,7 @@ private:
     qint64 m_counted = -1;
     std::optional<UserRule> m_rule;
     QString m_radius;
+    std::optional<BulkPreview> m_preview; ///< the sample behind m_radius, for the audit row
     bool m_sampleAsked = false;
     bool m_sampling = false; ///< the sample's peek holds messages until RabbitMQ requeues them: no run meanwhile
     QLabel *m_sample = nullptr;

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "resenddialog.h"
 
+#include "actions/operatoractions.h"
 #include "audit/auditlog.h"
 #include "backend.h"
 #include "futurewatch.h"
@@ -233,34 +234,13 @@ void ResendDialog::resend()
     request.inPlace = m_inPlace->isChecked();
     m_resend->setEnabled(false);
     setStatus(tr("Resending…"), false);
-    const QString connection = m_backend->url().toDisplayString();
-    whenFinished(m_backend->resend(request), this, [this, connection](const ResendResult &r) {
-        AuditRecord rec;
-        rec.operatorName = m_operator;
-        rec.connection = connection;
-        rec.action = QStringLiteral("resend");
-        rec.expectedState = jobStateName(m_expected);
-        rec.jobIds = r.newId.isEmpty() ? QStringList{r.originalId} : QStringList{r.originalId, r.newId};
-        rec.filter = r.inPlace ? QStringLiteral("in place (GUI)") : QStringLiteral("as a new job (GUI)");
-        rec.succeeded = r.error.isEmpty() ? 1 : 0;
-        rec.skipped = r.error.isEmpty() ? 0 : 1;
-        rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
-        rec.payloadBefore = r.original;
-        rec.payloadAfter = r.edited;
-        m_audit->append(rec);
-        const QString shown = escapeForDisplay(r.originalId, 120);
-        if (!r.error.isEmpty()) {
-            const QString summary = tr("%1 was not resent: %2").arg(shown, escapeForDisplay(r.error, 300));
-            setStatus(summary, true);
-            m_resend->setEnabled(m_valid);
-            Q_EMIT finished(false, summary);
-            return;
-        }
-        const QString summary = r.inPlace ? tr("Replaced %1 with the edit and queued it").arg(shown)
-                                          : tr("Resent %1 as %2").arg(shown, escapeForDisplay(r.newId, 120));
-        setStatus(summary, false);
-        Q_EMIT finished(true, summary);
-    });
+    const ActionContext context{m_operator, true};
+    whenFinished(OperatorActions(m_audit).resend(*m_backend, request, context), this,
+                 [this](const ActionOutcome<ResendResult> &done) {
+                     setStatus(done.summary, !done.ok);
+                     m_resend->setEnabled(!done.ok && m_valid);
+                     Q_EMIT finished(done.ok, done.summary);
+                 });
 }
 
 } // namespace qd

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "workersdialog.h"
 
+#include "actions/operatoractions.h"
 #include "audit/auditlog.h"
 #include "backend.h"
 #include "clock.h"
@@ -187,25 +188,13 @@ void WorkersDialog::signalSelected(WorkerSignal signal)
     if (!backend || !m_audit || worker.isEmpty()) {
         return;
     }
-    const QString connection = backend->url().toDisplayString();
     m_status->setText(tr("Sending…"));
-    whenFinished(backend->signalWorker(worker, signal), this, [this, connection](const WorkerSignalResult &r) {
-        AuditRecord rec;
-        rec.operatorName = m_operator;
-        rec.connection = connection;
-        rec.action = workerSignalName(r.signal);
-        rec.filter = QStringLiteral("worker=%1 (GUI)").arg(r.worker);
-        rec.succeeded = r.error.isEmpty() ? 1 : 0;
-        rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
-        m_audit->append(rec);
-        const QString shown = escapeForDisplay(r.worker, 120);
-        const QString summary =
-            !r.error.isEmpty()             ? tr("%1 was not signalled: %2").arg(shown, escapeForDisplay(r.error, 300))
-            : r.signal == WorkerSignal::Quiet ? tr("Told %1 to take no new jobs").arg(shown)
-                                              : tr("Told %1 to shut down").arg(shown);
-        m_status->setText(summary);
-        Q_EMIT actionDone(m_connectionId, summary);
-    });
+    const ActionContext context{m_operator, true};
+    whenFinished(OperatorActions(m_audit).signalWorker(*backend, worker, signal, context), this,
+                 [this](const ActionOutcome<WorkerSignalResult> &done) {
+                     m_status->setText(done.summary);
+                     Q_EMIT actionDone(m_connectionId, done.summary);
+                 });
 }
 
 } // namespace qd

@@ -5,6 +5,7 @@
 #include "cliio.h"
 #include "ctlsecrets.h"
 
+#include "actions/operatoractions.h"
 #include "audit/auditlog.h"
 #include "backend.h"
 #include "backendfactory.h"
@@ -49,15 +50,27 @@ inline bool auditReady(AuditLog &audit, bool dryRun)
     return true;
 }
 
-/// An audit row for `action` on `backend` by the --operator, or the configured operator name.
-inline AuditRecord auditRecord(const Backend &backend, const QCommandLineParser &p, const QCommandLineOption &op,
-                               const QString &action)
+/// The user rule the desktop saved for the connection at `url` (Tell Affected Users remembers the rule that
+/// worked), with that connection's name; empty when none is saved.
+inline QString savedUserRule(const QString &url, QString *connectionName = nullptr)
 {
-    AuditRecord rec;
-    rec.operatorName = p.isSet(op) ? p.value(op) : ConnectionSettings().operatorName();
-    rec.connection = backend.url().toDisplayString();
-    rec.action = action;
-    return rec;
+    const ConnectionSettings settings;
+    const auto saved = settings.connectionFor(url);
+    if (!saved) {
+        return {};
+    }
+    if (connectionName) {
+        *connectionName = saved->name;
+    }
+    return settings.userRule(saved->id);
+}
+
+/// How an action is recorded: by the --operator, or the configured operator name.
+inline ActionContext actionContext(const QCommandLineParser &p, const QCommandLineOption &op)
+{
+    ActionContext context;
+    context.operatorName = p.isSet(op) ? p.value(op) : ConnectionSettings().operatorName();
+    return context;
 }
 
 } // namespace qd::ctl

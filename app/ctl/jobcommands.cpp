@@ -92,7 +92,12 @@ void printPreview(const BulkPreview &preview)
 /// --user-field RULE as a rule (none when unset); false after printing why it cannot be used.
 bool readUserRule(const QCommandLineParser &p, const QCommandLineOption &option, std::optional<UserRule> &rule)
 {
+    // Without --user-field, the rule the desktop saved for this connection, if any (a saved rule that no longer
+    // reads is left out: the count of users is optional here).
     if (!p.isSet(option)) {
+        if (auto saved = UserRule::parse(savedUserRule(p.positionalArguments().value(1))); saved) {
+            rule = saved.value();
+        }
         return true;
     }
     auto parsed = UserRule::parse(p.value(option));
@@ -225,7 +230,7 @@ int runAction(const QStringList &arguments, ActionKind kind)
     spec.batchSize = batchSize;
     spec.ratePerSecond = perSecond;
     spec.queue = p.value(queue);
-    spec.operatorName = auditRecord(*backend, p, op, verb).operatorName;
+    spec.operatorName = actionContext(p, op).operatorName;
     if (p.isSet(all)) {
         JobQuery q;
         q.queue = p.value(queue);
@@ -526,16 +531,11 @@ int runPurge(const QStringList &arguments)
     }
     // The blast radius first (a peek: the messages go back), so the audit row says what the purge destroyed.
     BulkPreview radius = sampleQueue(*backend, p.value(queue), 0, rule);
-    const PurgeResult r = wait(backend->purgeQueue(p.value(queue), p.isSet(dryRun)));
+    ActionContext context = actionContext(p, op);
+    context.blastRadius = radius;
+    const PurgeResult r = wait(OperatorActions(&audit).purge(*backend, p.value(queue), p.isSet(dryRun), context)).result;
     radius.total = r.before;
     const QString radiusText = blastRadiusText(radius);
-    if (!r.dryRun) {
-        AuditRecord rec = auditRecord(*backend, p, op, QStringLiteral("purge"));
-        rec.filter = QStringLiteral("queue=%1 before=%2 — blast radius: %3").arg(r.queue).arg(r.before).arg(radiusText);
-        rec.succeeded = r.error.isEmpty() ? int(r.before) : 0;
-        rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
-        audit.append(rec).waitForFinished();
-    }
     if (!r.error.isEmpty()) {
         err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
         return 1;
@@ -591,14 +591,7 @@ int runMove(const QStringList &arguments)
         std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
         std::fflush(stderr);
     };
-    const MoveResult r = wait(backend->moveMessages(request));
-    if (!request.dryRun) {
-        AuditRecord rec = auditRecord(*backend, p, op, QStringLiteral("move"));
-        rec.filter = QStringLiteral("from=%1 to=%2 before=%3 left=%4").arg(r.from, r.to).arg(r.before).arg(r.left);
-        rec.succeeded = int(r.moved);
-        rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
-        audit.append(rec).waitForFinished();
-    }
+    const MoveResult r = wait(OperatorActions(&audit).move(*backend, request, actionContext(p, op))).result;
     if (!r.error.isEmpty()) {
         err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
         return 1;

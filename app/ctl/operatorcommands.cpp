@@ -48,12 +48,8 @@ int runPause(const QStringList &arguments, bool pause)
     if (!auditReady(audit, false)) {
         return 1;
     }
-    const PauseResult r = wait(backend->setQueuePaused(p.value(queue), pause));
-    AuditRecord rec = auditRecord(*backend, p, op, verb);
-    rec.filter = QStringLiteral("queue=%1").arg(r.queue);
-    rec.succeeded = r.error.isEmpty() && r.changed ? 1 : 0;
-    rec.result = !r.error.isEmpty() ? r.error : r.changed ? QStringLiteral("ok") : (r.paused ? QStringLiteral("already paused") : QStringLiteral("already running"));
-    audit.append(rec).waitForFinished();
+    const PauseResult r =
+        wait(OperatorActions(&audit).setQueuePaused(*backend, p.value(queue), pause, actionContext(p, op))).result;
     if (!r.error.isEmpty()) {
         err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
         return 1;
@@ -126,20 +122,7 @@ int runResend(const QStringList &arguments)
     request.payload = QString::fromUtf8(edited);
     request.inPlace = p.isSet(inPlace);
     request.dryRun = p.isSet(dryRun);
-    const ResendResult r = wait(backend->resend(request));
-    AuditRecord rec = auditRecord(*backend, p, op, QStringLiteral("resend"));
-    rec.expectedState = jobStateName(*expected);
-    rec.jobIds = r.newId.isEmpty() ? QStringList{r.originalId} : QStringList{r.originalId, r.newId};
-    rec.filter = r.inPlace ? QStringLiteral("in place") : QStringLiteral("as a new job");
-    rec.succeeded = r.error.isEmpty() ? 1 : 0;
-    rec.skipped = r.error.isEmpty() ? 0 : 1;
-    rec.dryRun = r.dryRun;
-    rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
-    rec.payloadBefore = r.original;
-    rec.payloadAfter = r.edited;
-    if (!r.dryRun) {
-        audit.append(rec).waitForFinished();
-    }
+    const ResendResult r = wait(OperatorActions(&audit).resend(*backend, request, actionContext(p, op))).result;
     if (!r.error.isEmpty()) {
         err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
         return 1;
@@ -192,12 +175,8 @@ int runSignalWorker(const QStringList &arguments, WorkerSignal signal)
     if (!auditReady(audit, false)) {
         return 1;
     }
-    const WorkerSignalResult r = wait(backend->signalWorker(p.value(worker), signal));
-    AuditRecord rec = auditRecord(*backend, p, op, verb);
-    rec.filter = QStringLiteral("worker=%1").arg(r.worker);
-    rec.succeeded = r.error.isEmpty() ? 1 : 0;
-    rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
-    audit.append(rec).waitForFinished();
+    const WorkerSignalResult r =
+        wait(OperatorActions(&audit).signalWorker(*backend, p.value(worker), signal, actionContext(p, op))).result;
     if (!r.error.isEmpty()) {
         err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
         return 1;
