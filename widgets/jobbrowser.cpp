@@ -16,6 +16,7 @@
 #include "jobtablemodel.h"
 #include "recipients/userrule.h"
 #include "textsafety.h"
+#include "settings/connectionsettings.h"
 
 #include <QClipboard>
 #include <QComboBox>
@@ -32,7 +33,6 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -323,14 +323,9 @@ JobQuery JobBrowser::shownQuery() const
     return q;
 }
 
-QString JobBrowser::userRuleKey() const
-{
-    return QStringLiteral("userRules/") + m_connectionId; // a property of the connection's jobs
-}
-
 std::optional<UserRule> JobBrowser::savedUserRule() const
 {
-    auto rule = UserRule::parse(QSettings().value(userRuleKey()).toString());
+    auto rule = UserRule::parse(ConnectionSettings().userRule(m_connectionId));
     return rule ? std::optional<UserRule>(rule.value()) : std::nullopt;
 }
 

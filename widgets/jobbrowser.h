@@ -59,7 +59,6 @@ public:
     /// The queue, state and search the browser shows (without paging).
     JobQuery shownQuery() const;
     /// Where the user rule Tell Affected Users last worked with on this connection is remembered, and that rule.
-    QString userRuleKey() const;
     std::optional<UserRule> savedUserRule() const;
     QString classesText() const;
     JobTableModel *model() const { return m_model; }

@@ -2,12 +2,14 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "notifydialog.h"
 
+#include "actions/operatoractions.h"
 #include "audit/auditlog.h"
 #include "backend.h"
 #include "freshness.h"
 #include "futurewatch.h"
 #include "recipientmodel.h"
 #include "recipients/channels.h"
+#include "recipients/messagebuilder.h"
 #include "recipients/messagetemplate.h"
 #include "recipients/outbox.h"
 #include "recipients/recipientcollector.h"
@@ -283,10 +285,9 @@ void NotifyDialog::setDirectory(const QString &url, const QString &query)
     m_namesQuery->setText(query);
 }
 
-MessageValues NotifyDialog::valuesFor(const Recipient &r) const
+MessageBuilder NotifyDialog::builder(const MessageTemplate &t) const
 {
-    const Contact c = m_contacts.value(r.user);
-    return {r.user, c.name, c.email, r.jobCount, r.longestDelayS, r.queue, m_incident->text().trimmed()};
+    return MessageBuilder(t, m_incident->text().trimmed(), m_contacts);
 }
 
 void NotifyDialog::lookUpNames()
@@ -417,7 +418,7 @@ void NotifyDialog::updatePreview()
         return;
     }
     const Recipient &r = m_model->recipient(row);
-    const auto rendered = t->render(valuesFor(r));
+    const auto rendered = t->render(builder(*t).values(r));
     m_counts->setText(tr("Subject %1 characters · body %2 characters (for %3) · placeholders: %4")
                           .arg(rendered.subjectChars)
                           .arg(rendered.bodyChars)
@@ -449,9 +450,10 @@ QString NotifyDialog::dryRun()
     const ChannelSpec channel = ChannelSpec::parse(m_channel->text().trimmed()).value();
     QStringList lines;
     const int n = m_model->rowCount();
+    const MessageBuilder messages = builder(t);
     for (int i = 0; i < n && i < kDryRunLines; ++i) {
         const Recipient &r = m_model->recipient(i);
-        const auto rendered = t.render(valuesFor(r));
+        const auto rendered = t.render(messages.values(r));
         lines << QStringLiteral("%1 → %2 | %3")
                      .arg(escapeForDisplay(r.user, 80), escapeForDisplay(rendered.subject, 120),
                           escapeForDisplay(rendered.body.section(u'\n', 0, 0), 120));
@@ -476,25 +478,12 @@ void NotifyDialog::send()
     const QString incident = m_incident->text().trimmed();
     const MessageTemplate t = MessageTemplate::parse(m_templateName->text().trimmed(), m_subject->text(), m_body->toPlainText()).value();
     const QString channel = m_channel->text().trimmed();
-    QList<OutgoingMessage> messages;
-    messages.reserve(m_model->rowCount());
+    QList<Recipient> recipients;
+    recipients.reserve(m_model->rowCount());
     for (int i = 0; i < m_model->rowCount(); ++i) {
-        const Recipient &r = m_model->recipient(i);
-        const MessageValues values = valuesFor(r);
-        const auto rendered = t.render(values);
-        OutgoingMessage m;
-        m.user = r.user;
-        m.subject = rendered.subject;
-        m.body = rendered.body;
-        m.extra.insert(QStringLiteral("job_count"), r.jobCount);
-        m.extra.insert(QStringLiteral("delay_s"), r.longestDelayS);
-        m.extra.insert(QStringLiteral("queue"), r.queue);
-        if (!values.name.isEmpty() || !values.email.isEmpty()) {
-            m.extra.insert(QStringLiteral("name"), values.name);
-            m.extra.insert(QStringLiteral("email"), values.email);
-        }
-        messages << m;
+        recipients << m_model->recipient(i);
     }
+    const QList<OutgoingMessage> messages = builder(t).messages(recipients);
     m_model->clearStatuses();
     m_status->setText(tr("Writing %Ln message(s) to the outbox…", nullptr, int(messages.size())));
     m_send->setEnabled(false);
@@ -556,18 +545,19 @@ void NotifyDialog::sendDone(const SendSummary &s)
         }
     });
     if (m_audit) {
-        AuditRecord rec;
-        rec.operatorName = m_operator;
-        rec.connection = m_backend ? m_backend->url().toDisplayString() : QString();
-        rec.action = QStringLiteral("notify");
-        rec.expectedState = jobStateName(m_selection.state);
+        OperatorActions::NotifyRun run;
+        run.connection = m_backend ? m_backend->url().toDisplayString() : QString();
+        run.state = m_selection.state;
+        run.incident = incident;
+        run.templateName = templateName;
+        run.queue = m_selection.queue;
         const auto channel = ChannelSpec::parse(m_channel->text().trimmed());
-        rec.filter = QStringLiteral("incident=%1 template=%2 queue=%3 channel=%4 (GUI)")
-                         .arg(incident, templateName, m_selection.queue, channel ? channel->displayString() : QString());
-        rec.succeeded = s.sent;
-        rec.skipped = s.skipped;
-        rec.result = !s.error.isEmpty() ? s.error : s.failed > 0 ? tr("%1 failed").arg(s.failed) : QStringLiteral("ok");
-        m_audit->append(rec);
+        run.channel = channel ? channel->displayString() : QString();
+        run.sent = s.sent;
+        run.skipped = s.skipped;
+        run.failed = s.failed;
+        run.error = s.error;
+        OperatorActions(m_audit).recordNotify(run, ActionContext{m_operator, true});
     }
     updateButtons();
     Q_EMIT sendFinished(tr("notified affected users of %1 (incident %2): %3").arg(m_selection.queue, incident, text));

@@ -24,6 +24,7 @@ class QTableView;
 namespace qd {
 
 class AuditLog;
+class MessageBuilder;
 class Backend;
 class Outbox;
 class RecipientCollector;
@@ -78,7 +79,7 @@ private:
     void updateButtons();
     void sendDone(const SendSummary &summary);
     QString templateError() const;
-    MessageValues valuesFor(const Recipient &r) const;
+    MessageBuilder builder(const MessageTemplate &t) const; ///< the messages `notify` builds too
     void lookUpNames();
 
     Backend *m_backend;

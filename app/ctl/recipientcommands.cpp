@@ -10,6 +10,7 @@
 #include "backendfactory.h"
 #include "recipients/channels.h"
 #include "recipients/directory.h"
+#include "recipients/messagebuilder.h"
 #include "recipients/messagetemplate.h"
 #include "recipients/outbox.h"
 #include "recipients/recipientcollector.h"
@@ -77,11 +78,21 @@ std::optional<Selection> selection(const QCommandLineParser &p, const SelectionO
         err() << tr("queuedeckctl: name the queue with --queue.") << '\n';
         return std::nullopt;
     }
+    QString ruleText = p.value(o.userField);
     if (!p.isSet(o.userField)) {
-        err() << tr("queuedeckctl: say how a job names its user with --user-field (/args/0/user_id, arg:N or re:REGEX).") << '\n';
-        return std::nullopt;
+        QString connection;
+        ruleText = savedUserRule(p.positionalArguments().value(1), &connection);
+        if (ruleText.isEmpty()) {
+            err() << tr("queuedeckctl: say how a job names its user with --user-field (/args/0/user_id, arg:N or "
+                        "re:REGEX); none is saved for this connection.")
+                  << '\n';
+            return std::nullopt;
+        }
+        err() << tr("queuedeckctl: users by the rule saved for %1: %2 (--user-field overrides it)")
+                     .arg(escapeForDisplay(connection, 80), escapeForDisplay(ruleText, 200))
+              << '\n';
     }
-    auto rule = UserRule::parse(p.value(o.userField));
+    auto rule = UserRule::parse(ruleText);
     if (!rule) {
         err() << tr("queuedeckctl: %1").arg(escapeForDisplay(rule.error(), 400)) << '\n';
         return std::nullopt;
@@ -243,7 +254,7 @@ int runAffected(const QStringList &arguments)
     if (helpShown(p, arguments, parsed)) {
         return 0;
     }
-    const QString usage = tr("usage: queuedeckctl affected URL --queue Q --state S --user-field RULE [--older-than SECONDS] "
+    const QString usage = tr("usage: queuedeckctl affected URL --queue Q --state S [--user-field RULE] [--older-than SECONDS] "
                              "[--search TEXT] [--json]");
     if (!parsed || p.positionalArguments().size() != 2) {
         err() << (p.errorText().isEmpty() ? usage : p.errorText()) << '\n';
@@ -303,7 +314,7 @@ int runNotify(const QStringList &arguments)
     if (helpShown(p, arguments, parsed)) {
         return 0;
     }
-    const QString usage = tr("usage: queuedeckctl notify URL --queue Q --state S --user-field RULE --template FILE "
+    const QString usage = tr("usage: queuedeckctl notify URL --queue Q --state S [--user-field RULE] --template FILE "
                              "--channel webhook:URL|sql:URL|csv:FILE --incident ID [--older-than S] [--outbox FILE] "
                              "[--names-from URL [--names-query SQL]] [--dry-run] [--yes] [--operator NAME]");
     if (!parsed || p.positionalArguments().size() != 2) {
@@ -383,32 +394,7 @@ int runNotify(const QStringList &arguments)
         err() << tr("names: %1 of %2 user(s) found in %3").arg(contacts.size()).arg(users.size()).arg(directory->displayString())
               << '\n';
     }
-    QList<OutgoingMessage> messages;
-    messages.reserve(set->users.size());
-    for (const Recipient &r : set->users) {
-        MessageValues v;
-        v.user = r.user;
-        v.name = contacts.value(r.user).name;
-        v.email = contacts.value(r.user).email;
-        v.jobCount = r.jobCount;
-        v.delayS = r.longestDelayS;
-        v.queue = r.queue;
-        v.incident = incidentId;
-        const MessageTemplate::Rendered text = tmpl->render(v);
-        OutgoingMessage m;
-        m.user = r.user;
-        m.subject = text.subject;
-        m.body = text.body;
-        m.extra.insert(QStringLiteral("job_count"), r.jobCount);
-        m.extra.insert(QStringLiteral("delay_s"), r.longestDelayS);
-        m.extra.insert(QStringLiteral("queue"), r.queue);
-        if (!v.name.isEmpty() || !v.email.isEmpty()) {
-            m.extra.insert(QStringLiteral("name"), v.name); // for a receiver that sends the e-mail itself
-            m.extra.insert(QStringLiteral("email"), v.email);
-        }
-        m.extra.insert(QStringLiteral("sample_job_ids"), QJsonArray::fromStringList(r.sampleJobIds));
-        messages.append(m);
-    }
+    const QList<OutgoingMessage> messages = MessageBuilder(*tmpl, incidentId, contacts).messages(set->users);
 
     if (p.isSet(dryRun)) {
         out() << tr("would send %1 message(s) through %2 for incident %3 (template %4):")
@@ -482,17 +468,20 @@ int runNotify(const QStringList &arguments)
     }
     const int skipped = alreadyDone + sent.skipped;
 
-    AuditRecord rec = auditRecord(*backend, p, op, QStringLiteral("notify"));
-    rec.expectedState = jobStateName(s->query.state);
-    rec.filter = QStringLiteral("incident=%1 queue=%2 state=%3 channel=%4 template=%5 older_than=%6")
-                     .arg(incidentId, s->query.queue, jobStateName(s->query.state), ch->displayString(), tmpl->name())
-                     .arg(s->olderThanS);
-    rec.succeeded = sent.sent;
-    rec.skipped = skipped;
-    rec.result = !sent.error.isEmpty()    ? sent.error
-                 : failed || stillQueued ? QStringLiteral("%1 failed, %2 still queued").arg(failed).arg(stillQueued)
-                                         : QStringLiteral("ok");
-    audit.append(rec).waitForFinished();
+    OperatorActions::NotifyRun run;
+    run.connection = backend->url().toDisplayString();
+    run.state = s->query.state;
+    run.incident = incidentId;
+    run.templateName = tmpl->name();
+    run.queue = s->query.queue;
+    run.channel = ch->displayString();
+    run.olderThanS = s->olderThanS;
+    run.sent = sent.sent;
+    run.skipped = skipped;
+    run.failed = failed;
+    run.stillQueued = stillQueued;
+    run.error = sent.error;
+    OperatorActions(&audit).recordNotify(run, actionContext(p, op)).waitForFinished();
 
     out() << tr("sent %1, skipped %2 (already sent), failed %3").arg(sent.sent).arg(skipped).arg(failed) << '\n';
     for (const QString &f : std::as_const(failures)) {

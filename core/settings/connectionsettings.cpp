@@ -80,6 +80,7 @@ void ConnectionSettings::removeConnection(const QString &id)
     QSettings s = shared();
     s.remove(QStringLiteral("alertRules/") + id);
     s.remove(QStringLiteral("webhooks/") + id);
+    s.remove(QStringLiteral("userRules/") + id);
 }
 
 std::chrono::milliseconds ConnectionSettings::pollInterval() const
@@ -184,6 +185,36 @@ void ConnectionSettings::setWebhook(const QString &connectionId, const Webhook &
     s.setValue(QStringLiteral("enabled"), webhook.enabled);
     s.setValue(QStringLiteral("format"), webhook.format);
     s.setValue(QStringLiteral("host"), webhook.host);
+}
+
+QString ConnectionSettings::userRule(const QString &connectionId) const
+{
+    return shared().value(QStringLiteral("userRules/") + connectionId).toString();
+}
+
+void ConnectionSettings::setUserRule(const QString &connectionId, const QString &rule)
+{
+    QSettings s = shared();
+    if (rule.trimmed().isEmpty()) {
+        s.remove(QStringLiteral("userRules/") + connectionId);
+    } else {
+        s.setValue(QStringLiteral("userRules/") + connectionId, rule.trimmed());
+    }
+}
+
+std::optional<SavedConnection> ConnectionSettings::connectionFor(const QString &url) const
+{
+    const auto parsed = ConnectionUrl::parse(url);
+    if (!parsed) {
+        return std::nullopt;
+    }
+    const QString shown = parsed->toDisplayString();
+    for (const SavedConnection &c : connections()) {
+        if (c.url == shown) {
+            return c;
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace qd

@@ -61,6 +61,15 @@ public:
     };
     Webhook webhook(const QString &connectionId) const;
     void setWebhook(const QString &connectionId, const Webhook &webhook);
+
+    /// How a connection's jobs name their user (a UserRule spec: /args/0/user_id, arg:N or re:REGEX) as Tell
+    /// Affected Users last worked with it — a property of the connection's jobs, shared by the blast radius, the
+    /// desktop and queuedeckctl; empty: none saved.
+    QString userRule(const QString &connectionId) const;
+    void setUserRule(const QString &connectionId, const QString &rule);
+    /// The saved connection whose URL is `url` once its password is dropped (how queuedeckctl, given a URL, finds
+    /// what the desktop saved for it), if any.
+    std::optional<SavedConnection> connectionFor(const QString &url) const;
 };
 
 } // namespace qd

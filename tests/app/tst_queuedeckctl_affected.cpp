@@ -5,6 +5,7 @@
 // by the real delayed_job gem (tests/backends/fixtures/fill_affected.rb); messages go to a real local HTTP receiver
 // (tests/core/fixtures/webhook_receiver.py) and a CSV file.
 #include "recipients/channels.h"
+#include "settings/connectionsettings.h"
 #include "webhookreceiver.h"
 
 #include <QElapsedTimer>
@@ -16,6 +17,7 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -73,6 +75,7 @@ private:
         e.insert(QStringLiteral("QD_AUDIT_DB"), path(QStringLiteral("audit.sqlite3"))); // never the operator's own
         e.insert(QStringLiteral("QD_OUTBOX_DB"), path(QStringLiteral("default-outbox.sqlite3")));
         e.insert(QStringLiteral("USER"), QStringLiteral("ops-tester"));
+        e.insert(QStringLiteral("XDG_CONFIG_HOME"), path(QStringLiteral("config"))); // the settings this test saves
         return e;
     }
 
@@ -153,6 +156,8 @@ private Q_SLOTS:
     {
         QVERIFY(!qEnvironmentVariable("QD_CTL").isEmpty());
         QVERIFY(m_dir.isValid());
+        // Before anything reads settings: this process and queuedeckctl share a settings file of the test's own.
+        qputenv("XDG_CONFIG_HOME", path(QStringLiteral("config")).toLocal8Bit());
         m_db = path(QStringLiteral("app.sqlite3"));
         QProcess ruby;
         m_sinceFill.start(); // the fixture's "now" is taken when it starts
@@ -311,6 +316,26 @@ private Q_SLOTS:
         const Run r = ctl(args);
         QCOMPARE(r.exitCode, code);
         QVERIFY(!r.err.isEmpty());
+    }
+
+    /// The desktop remembers how a connection's jobs name their user (Tell Affected Users): queuedeckctl, given
+    /// the same connection's URL and no --user-field, uses that rule and says so.
+    void theRuleTheDesktopSavedIsUsedWithoutUserField()
+    {
+        qd::ConnectionSettings settings;
+        const QString id = settings.addConnection(QStringLiteral("Print shop"), url());
+        const auto forget = qScopeGuard([&settings, id] { settings.removeConnection(id); });
+        settings.setUserRule(id, QStringLiteral("/user_id"));
+        QStringList args = affected(QStringLiteral("print"));
+        args.removeAt(args.indexOf(QStringLiteral("--user-field")) + 1);
+        args.removeAll(QStringLiteral("--user-field"));
+        const Run r = ctl(args);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains("users by the rule saved for Print shop: /user_id"), r.err.constData());
+        QVERIFY2(r.out.contains("60 users, 6005 jobs"), r.out.constData());
+        // Another URL has no saved rule: still a usage error.
+        args.replaceInStrings(QRegularExpression(QStringLiteral("^delayedjob.*")), url() + QStringLiteral("-other"));
+        QCOMPARE(ctl(args).exitCode, 2);
     }
 
     void hostileUserIdsPrintEscaped()

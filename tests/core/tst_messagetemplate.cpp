@@ -2,9 +2,11 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // Message templates: placeholders, single-pass rendering of hostile values, template files, human delays.
+#include "recipients/messagebuilder.h"
 #include "recipients/messagetemplate.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -29,6 +31,34 @@ class TestMessageTemplate : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    /// One builder for `notify` and Tell Affected Users: the same text and the same fields sent along.
+    void theBuilderRendersAndCarriesWhatSupportNeeds()
+    {
+        const auto t = MessageTemplate::parse(QStringLiteral("late"), QStringLiteral("Sorry, {{name}}"),
+                                              QStringLiteral("{{job_count}} job(s) waited {{delay}} ({{incident}})"));
+        QVERIFY(t.ok());
+        Recipient known;
+        known.user = QStringLiteral("u1");
+        known.jobCount = 3;
+        known.longestDelayS = 3600;
+        known.queue = QStringLiteral("print");
+        known.sampleJobIds = {QStringLiteral("j1"), QStringLiteral("j2")};
+        Recipient unknown = known;
+        unknown.user = QStringLiteral("u2");
+        const MessageBuilder builder(*t, QStringLiteral("INC-7"),
+                                     {{QStringLiteral("u1"), Contact{QStringLiteral("Ada"), QStringLiteral("ada@example.com")}}});
+        const QList<OutgoingMessage> m = builder.messages({known, unknown});
+        QCOMPARE(m.size(), 2);
+        QCOMPARE(m.at(0).subject, QStringLiteral("Sorry, Ada"));
+        QCOMPARE(m.at(0).body, QStringLiteral("3 job(s) waited 1 h (INC-7)"));
+        QCOMPARE(m.at(0).extra.value(QStringLiteral("email")).toString(), QStringLiteral("ada@example.com"));
+        QCOMPARE(m.at(0).extra.value(QStringLiteral("sample_job_ids")).toArray(),
+                 QJsonArray::fromStringList({QStringLiteral("j1"), QStringLiteral("j2")}));
+        QCOMPARE(m.at(0).extra.value(QStringLiteral("queue")).toString(), QStringLiteral("print"));
+        QVERIFY(!m.at(1).extra.contains(QStringLiteral("name"))); // nothing known: no empty name sent along
+        QCOMPARE(m.at(1).subject, QStringLiteral("Sorry, "));
+    }
+
     void humanDelays_data()
     {
         QTest::addColumn<qint64>("seconds");

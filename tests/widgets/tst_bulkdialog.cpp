@@ -9,6 +9,7 @@
 #include "demo/demoschema.h"
 #include "jobbrowser.h"
 #include "jobtablemodel.h"
+#include "settings/connectionsettings.h"
 
 #include <QComboBox>
 #include <QJsonDocument>
@@ -98,8 +99,8 @@ private Q_SLOTS:
         browser.setState(JobState::Failed);
         QSignalSpy done(&browser, &JobBrowser::actionDone);
         // The connection's user rule (Tell Affected Users remembers it): the blast radius names the users too.
-        QSettings().setValue(QStringLiteral("userRules/c1"), QStringLiteral("/user_id"));
-        const auto forget = qScopeGuard([] { QSettings().remove(QStringLiteral("userRules/c1")); });
+        ConnectionSettings().setUserRule(QStringLiteral("c1"), QStringLiteral("/user_id"));
+        const auto forget = qScopeGuard([] { ConnectionSettings().setUserRule(QStringLiteral("c1"), {}); });
 
         BulkDialog *dialog = browser.openBulk(ActionKind::Retry);
         QVERIFY(dialog);
