@@ -12,7 +12,8 @@
 #include "alerts/alertengine.h"
 #include "alerts/alertrulesio.h"
 #include "headline.h"
-#include "pollwithin.h"
+#include "collector.h"
+#include "session/session.h"
 #include "alerts/webhooknotifier.h"
 #include "cli/check.h"
 #include "cli/snapshotjson.h"
@@ -405,16 +406,20 @@ int runWatch(const QStringList &arguments)
     }
     const QString id = backend->url().toDisplayString();
     const qint64 intervalMs = qint64(seconds * 1000);
-    AlertEngine engine;
+    // The desktop's session, keeping nothing: the same collector (a poll past its deadline is evaluated as failed,
+    // and the next waits until it has really ended), the same rules, the same webhook posts.
+    Session session({});
+    Collector &collector = *session.collector();
+    collector.setInterval(std::chrono::milliseconds(intervalMs));
     if (p.isSet(rulesFile)) {
         auto fromFile = AlertRulesIO::readFile(p.value(rulesFile));
         if (!fromFile) {
             err() << QStringLiteral("queuedeckctl: ") << fromFile.error() << '\n';
             return 2;
         }
-        engine.setRules(id, fromFile.value());
+        session.alerts()->setRules(id, fromFile.value());
     }
-    WebhookNotifier notifier;
+    WebhookNotifier &notifier = *session.webhooks();
     int pendingDeliveries = 0;
     if (p.isSet(webhook)) {
         const QUrl hook(p.value(webhook), QUrl::StrictMode);
@@ -442,49 +447,38 @@ int runWatch(const QStringList &arguments)
     QObject::connect(&notifier, &WebhookNotifier::failed, &notifier, [&] { --pendingDeliveries; maybeQuit(); });
     const bool asJson = p.isSet(json);
     int done = 0;
-    QTimer timer;
-    timer.setInterval(int(intervalMs));
-    auto pollOnce = [&] {
-        timer.stop(); // one poll at a time, however slow the backend
-        // A poll that has not answered within its deadline is evaluated as failed (the connection alert fires);
-        // the next one waits until it has really ended.
-        pollWithin(backend, kDefaultPollDeadline, &timer, [&](Snapshot s) {
-            if (!s.takenAt.isValid()) {
-                s.takenAt = QDateTime::currentDateTimeUtc();
+    QObject::connect(&session, &Session::alertsEvaluated, &session,
+                     [&](const QString &, const Snapshot &s, const QList<AlertChange> &changes) {
+        if (finished) {
+            return;
+        }
+        for (const AlertChange &c : changes) {
+            if (p.isSet(webhook)) {
+                ++pendingDeliveries; // the session has posted it
             }
-            for (const AlertChange &c : engine.evaluate(id, s, intervalMs)) {
-                if (p.isSet(webhook)) {
-                    ++pendingDeliveries;
-                    notifier.notify(id, c);
-                }
-                if (asJson) {
-                    QJsonObject o;
-                    o.insert(QStringLiteral("at"), s.takenAt.toUTC().toString(Qt::ISODateWithMs));
-                    o.insert(QStringLiteral("state"), alertStateName(c.alert.state));
-                    o.insert(QStringLiteral("previous"), alertStateName(c.previous));
-                    o.insert(QStringLiteral("queue"), c.alert.queue.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.alert.queue));
-                    o.insert(QStringLiteral("rule"), c.alert.ruleId);
-                    o.insert(QStringLiteral("message"), c.alert.message);
-                    out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
-                } else {
-                    out() << s.takenAt.toUTC().toString(Qt::ISODate) << ' '
-                          << alertStateName(c.alert.state).leftJustified(7) << ' ' << c.alert.ruleId << ": "
-                          << escapeForDisplay(c.alert.message, 400) << '\n';
-                }
+            if (asJson) {
+                QJsonObject o;
+                o.insert(QStringLiteral("at"), s.takenAt.toUTC().toString(Qt::ISODateWithMs));
+                o.insert(QStringLiteral("state"), alertStateName(c.alert.state));
+                o.insert(QStringLiteral("previous"), alertStateName(c.previous));
+                o.insert(QStringLiteral("queue"), c.alert.queue.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.alert.queue));
+                o.insert(QStringLiteral("rule"), c.alert.ruleId);
+                o.insert(QStringLiteral("message"), c.alert.message);
+                out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
+            } else {
+                out() << s.takenAt.toUTC().toString(Qt::ISODate) << ' ' << alertStateName(c.alert.state).leftJustified(7)
+                      << ' ' << c.alert.ruleId << ": " << escapeForDisplay(c.alert.message, 400) << '\n';
             }
-            out().flush();
-            if (polls > 0 && ++done >= polls) {
-                finished = true;
-                maybeQuit();
-            }
-        }, [&] {
-            if (!finished) {
-                timer.start();
-            }
-        });
-    };
-    QObject::connect(&timer, &QTimer::timeout, &timer, pollOnce);
-    pollOnce();
+        }
+        out().flush();
+        if (polls > 0 && ++done >= polls) {
+            finished = true;
+            collector.stop();
+            maybeQuit();
+        }
+    });
+    collector.addConnection(id, id, backend);
+    collector.start();
     return QCoreApplication::exec();
 }
 

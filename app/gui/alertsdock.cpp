@@ -4,6 +4,7 @@
 
 #include "alertlistmodel.h"
 #include "collector.h"
+#include "session/session.h"
 
 #include <QEvent>
 #include <QHeaderView>
@@ -11,9 +12,10 @@
 
 namespace qd {
 
-AlertsDock::AlertsDock(Collector *collector, QWidget *parent)
-    : QDockWidget(parent), m_collector(collector), m_engine(std::make_unique<AlertEngine>(collector->clock()))
+AlertsDock::AlertsDock(Session *session, QWidget *parent)
+    : QDockWidget(parent), m_collector(session->collector()), m_engine(session->alerts())
 {
+    Collector *collector = m_collector;
     setObjectName(QStringLiteral("alertsDock")); // saveState() finds it by this name
     setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     m_model = new AlertListModel(collector, this);
@@ -33,9 +35,8 @@ AlertsDock::AlertsDock(Collector *collector, QWidget *parent)
             Q_EMIT queueActivated(a->connectionId, a->queue);
         }
     });
-    connect(collector, &Collector::snapshotReady, this, &AlertsDock::onSnapshot);
-    connect(collector, &Collector::connectionRemoved, this, [this](const QString &id) {
-        m_engine->forget(id);
+    connect(session, &Session::alertsEvaluated, this, &AlertsDock::onEvaluated);
+    connect(collector, &Collector::connectionRemoved, this, [this] { // the session has forgotten its alerts
         m_model->setAlerts(m_engine->active());
         updateTitle();
     });
@@ -62,7 +63,7 @@ void AlertsDock::snoozeCurrent(const QDateTime &until)
 
 StatusSource AlertsDock::statusSource() const
 {
-    return [engine = m_engine.get()](const QString &connectionId, const QString &queue) -> std::optional<QueueStatus> {
+    return [engine = m_engine](const QString &connectionId, const QString &queue) -> std::optional<QueueStatus> {
         switch (engine->worst(connectionId, queue, queue.isEmpty())) {
         case AlertState::Ok: return std::nullopt;
         case AlertState::Warn: return QueueStatus::Warn;
@@ -73,10 +74,8 @@ StatusSource AlertsDock::statusSource() const
     };
 }
 
-void AlertsDock::onSnapshot(const QString &connectionId, const Snapshot &snapshot)
+void AlertsDock::onEvaluated(const QString &connectionId, const Snapshot &snapshot, const QList<AlertChange> &changes)
 {
-    const QList<AlertChange> changes =
-        m_engine->evaluate(connectionId, snapshot, qint64(m_collector->interval().count()));
     // Every poll: alert texts stay current ("oldest job waited 2 h 16 m", not the 2 h 14 m it fired with).
     if (changes.isEmpty() && m_model->rowCount() > 0) {
         m_model->setAlerts(m_engine->active());

@@ -17,20 +17,21 @@ namespace qd {
 
 class AlertListModel;
 class Collector;
+class Session;
 
-/// The alerts panel: runs the same rule engine as `queuedeckctl check/watch` on every poll of every
-/// connection, lists the active alerts worst first, and says in its title how many there are (an empty
+/// The alerts panel: shows what the session's rule engine (the same as `queuedeckctl check/watch`) made of every
+/// poll of every connection: lists the active alerts worst first, and says in its title how many there are (an empty
 /// table alone does not tell "nothing wrong" from "not evaluated"). The window decides what a change
 /// means for the status bar, the tray and the timeline (alertsChanged).
 class AlertsDock final : public QDockWidget
 {
     Q_OBJECT
 public:
-    explicit AlertsDock(Collector *collector, QWidget *parent = nullptr);
+    explicit AlertsDock(Session *session, QWidget *parent = nullptr);
     ~AlertsDock() override;
     Q_DISABLE_COPY_MOVE(AlertsDock)
 
-    AlertEngine *engine() const { return m_engine.get(); }
+    AlertEngine *engine() const { return m_engine; }
     /// The engine's verdict for views: a queue's own alerts; for a connection (empty queue), everything.
     StatusSource statusSource() const;
     AlertListModel *model() const { return m_model; }
@@ -46,12 +47,12 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    void onSnapshot(const QString &connectionId, const Snapshot &snapshot);
+    void onEvaluated(const QString &connectionId, const Snapshot &snapshot, const QList<AlertChange> &changes);
     void updateTitle();
     void retranslate();
 
     Collector *m_collector;
-    std::unique_ptr<AlertEngine> m_engine;
+    AlertEngine *m_engine; ///< the session's
     AlertListModel *m_model;
     QTableView *m_view;
 };

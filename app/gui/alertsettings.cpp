@@ -25,8 +25,8 @@ QString nameOf(WebhookFormat format)
 
 } // namespace
 
-AlertSettings::AlertSettings(AlertEngine *engine, QObject *parent)
-    : QObject(parent), m_engine(engine), m_notifier(new WebhookNotifier(this))
+AlertSettings::AlertSettings(AlertEngine *engine, WebhookNotifier *notifier, QObject *parent)
+    : QObject(parent), m_engine(engine), m_notifier(notifier)
 {
     connect(m_notifier, &WebhookNotifier::failed, this, [this](const QString &, const QString &reason) {
         Q_EMIT message(tr("Webhook delivery failed: %1").arg(reason));
@@ -109,11 +109,6 @@ bool AlertSettings::edit(const QString &connectionId, const QString &name, bool 
                           : tr("webhook off"));
     Q_EMIT changed(connectionId, what.join(QStringLiteral("; ")));
     return true;
-}
-
-void AlertSettings::notify(const QString &connectionName, const AlertChange &change)
-{
-    m_notifier->notify(connectionName, change);
 }
 
 void AlertSettings::forget(const QString &connectionId, bool persistent)

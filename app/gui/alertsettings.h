@@ -17,13 +17,14 @@ class WebhookNotifier;
 
 /// The window's side of a connection's alert settings: loads the saved rules into the engine and the webhook
 /// (its URL from the keyring) into the notifier when a connection is added, opens the rules editor and applies
-/// what it returns, posts alert changes to the webhooks, and forgets all of it when a connection is removed.
+/// what it returns, and forgets all of it when a connection is removed (the Session posts the changes).
 /// A connection that is not saved (the demo, a URL on the command line) keeps its settings in memory only.
 class AlertSettings final : public QObject
 {
     Q_OBJECT
 public:
-    AlertSettings(AlertEngine *engine, QObject *parent = nullptr);
+    /// The session's engine and notifier (Session::alerts(), Session::webhooks()), which post every change.
+    AlertSettings(AlertEngine *engine, WebhookNotifier *notifier, QObject *parent = nullptr);
     ~AlertSettings() override;
     Q_DISABLE_COPY_MOVE(AlertSettings)
 
@@ -38,7 +39,6 @@ public:
     void load(const QString &connectionId, const QString &name);
     /// Opens the editor for the connection, modal; true when the operator applied changes.
     bool edit(const QString &connectionId, const QString &name, bool persistent, QWidget *parent);
-    void notify(const QString &connectionName, const AlertChange &change);
     /// The connection is gone: engine rules, webhook, and for a saved one its keyring entry.
     void forget(const QString &connectionId, bool persistent);
 

@@ -10,7 +10,7 @@
 #include "mainwindow.h"
 #include "queuedetailview.h"
 #include "settings/connectionsettings.h"
-#include "timeline/incidenttimeline.h"
+#include "session/session.h"
 #include "timeserieschart.h"
 #include "wallview.h"
 
@@ -124,7 +124,9 @@ int main(int argc, char *argv[])
     }
 
     qd::ConnectionSettings settings;
-    qd::Collector collector;
+    // Everything the desktop keeps — collector, history, alerts, timeline, audit log, outbox — has one owner.
+    qd::Session session(qd::Session::Stores::desktop());
+    qd::Collector &collector = *session.collector();
     std::chrono::milliseconds pollInterval = settings.pollInterval();
     if (parser.isSet(demo)) {
         pollInterval = std::chrono::milliseconds(2000); // the demo's incidents unfold in minutes
@@ -134,26 +136,18 @@ int main(int argc, char *argv[])
     }
     collector.setInterval(pollInterval);
 
-    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    qd::HistoryStore history(dataDir + QStringLiteral("/history.sqlite3"));
-    history.setRetention(settings.historyRetention());
-    const QString historyError = history.open();
-    QObject::connect(&collector, &qd::Collector::snapshotReady, &history, &qd::HistoryStore::record);
-
-    qd::IncidentTimeline timeline(dataDir + QStringLiteral("/timeline.sqlite3"));
-    const QString timelineError = timeline.open();
-    if (!timelineError.isEmpty()) {
-        std::fprintf(stderr, "queuedeck: timeline disabled: %s\n", qPrintable(timelineError));
+    if (session.history()) {
+        session.history()->setRetention(settings.historyRetention());
+    }
+    if (!session.timelineError().isEmpty()) {
+        std::fprintf(stderr, "queuedeck: timeline disabled: %s\n", qPrintable(session.timelineError()));
+    }
+    if (!session.historyError().isEmpty()) {
+        std::fprintf(stderr, "queuedeck: history disabled: %s\n", qPrintable(session.historyError()));
     }
 
-    qd::MainWindow window(&collector, historyError.isEmpty() ? &history : nullptr);
+    qd::MainWindow window(&session);
     window.setLanguage(language);
-    if (timelineError.isEmpty()) {
-        window.setTimeline(&timeline);
-    }
-    if (!historyError.isEmpty()) {
-        std::fprintf(stderr, "queuedeck: history disabled: %s\n", qPrintable(historyError));
-    }
     QSize shotSize(1440, 900);
     if (parser.isSet(size)) {
         const QStringList wh = parser.value(size).split(u'x');

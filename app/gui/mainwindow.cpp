@@ -35,6 +35,7 @@
 #include "wallview.h"
 #include "worstalertlabel.h"
 #include "history/historystore.h"
+#include "session/session.h"
 #include "welcomepage.h"
 
 #include <QAction>
@@ -54,9 +55,12 @@
 
 namespace qd {
 
-MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *parent)
-    : QMainWindow(parent), m_collector(collector), m_history(history)
+MainWindow::MainWindow(Session *session, QWidget *parent)
+    : QMainWindow(parent), m_session(session), m_collector(session->collector()), m_history(session->history()),
+      m_audit(session->audit()), m_outbox(session->outbox())
 {
+    Collector *collector = m_collector;
+    HistoryStore *history = m_history;
     setWindowTitle(tr("Queuedeck"));
     m_overviewModel = new QueueOverviewModel(collector, this);
     m_treeModel = new ConnectionTreeModel(collector, this);
@@ -91,7 +95,7 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     // Permanent: a transient alert message must not hide whether each connection is alive.
     statusBar()->addPermanentWidget(new StatusStrip(collector, this));
 
-    m_alerts = new AlertsDock(collector, this);
+    m_alerts = new AlertsDock(session, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_alerts);
     resizeDocks({m_alerts}, {170}, Qt::Vertical); // room for the worst few alerts; the charts keep the rest
     connect(m_alerts, &AlertsDock::queueActivated, this, &MainWindow::showQueue);
@@ -103,7 +107,7 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
         m_alerts->show();
         m_alerts->raise();
     });
-    m_alertSettings = new AlertSettings(m_alerts->engine(), this);
+    m_alertSettings = new AlertSettings(session->alerts(), session->webhooks(), this);
     connect(m_alertSettings, &AlertSettings::message, this, [this](const QString &text) {
         statusBar()->showMessage(text, 30000);
     });
@@ -125,19 +129,18 @@ MainWindow::MainWindow(Collector *collector, HistoryStore *history, QWidget *par
     connect(m_alerts, &AlertsDock::alertsChanged, m_overviewModel, &QueueOverviewModel::refreshStatus);
     connect(m_alerts, &AlertsDock::alertsChanged, m_treeModel, &ConnectionTreeModel::refreshStatus);
 
-    // Operator actions: audited in the log the CLI shares, and put on the incident timeline.
-    m_audit = std::make_unique<AuditLog>(AuditLog::defaultPath());
-    if (const QString err = m_audit->open(); !err.isEmpty()) {
-        m_audit.reset(); // the browser still lists jobs, and actions say they cannot be audited
-        statusBar()->showMessage(tr("Audit log unavailable: %1 — actions are disabled.").arg(err), 20000);
+    // Operator actions: audited in the log the CLI shares, and put on the incident timeline. Without the log the
+    // browser still lists jobs, and actions say they cannot be audited; without the outbox users can still be
+    // found and previewed, and sending says why it is off.
+    if (!m_audit && !session->auditError().isEmpty()) {
+        statusBar()->showMessage(tr("Audit log unavailable: %1 — actions are disabled.").arg(session->auditError()), 20000);
     }
-    m_detail->jobs()->setAuditLog(m_audit.get(), ConnectionSettings().operatorName());
-    m_timelineActions->setAuditLog(m_audit.get());
-    m_outbox = std::make_unique<Outbox>(Outbox::defaultPath());
-    if (const QString err = m_outbox->open(); !err.isEmpty()) {
-        m_outbox.reset(); // users can still be found and previewed; sending says why it is off
+    m_detail->jobs()->setAuditLog(m_audit, ConnectionSettings().operatorName());
+    m_timelineActions->setAuditLog(m_audit);
+    m_detail->jobs()->setOutbox(m_outbox);
+    if (session->timeline()) {
+        setTimeline(session->timeline());
     }
-    m_detail->jobs()->setOutbox(m_outbox.get());
     connect(m_detail->jobs(), &JobBrowser::actionDone, this, [this](const QString &id, const QString &summary) {
         m_timelineActions->addEvent(id, tr("Operator %1: %2").arg(ConnectionSettings().operatorName(), summary));
         statusBar()->showMessage(summary, 10000);
@@ -325,7 +328,7 @@ void MainWindow::editSettings()
     }
     if (p.operatorName != current.operatorName) {
         settings.setOperatorName(p.operatorName);
-        m_detail->jobs()->setAuditLog(m_audit.get(), p.operatorName);
+        m_detail->jobs()->setAuditLog(m_audit, p.operatorName);
     }
     Theme::save(p.theme);
     if (p.theme != current.theme) {
@@ -344,7 +347,7 @@ void MainWindow::editSettings()
 AuditView *MainWindow::showAuditLog()
 {
     if (!m_auditView) {
-        m_auditView = new AuditView(m_audit.get(), this);
+        m_auditView = new AuditView(m_audit, this);
     } else {
         m_auditView->refresh();
     }
@@ -364,7 +367,7 @@ WorkersDialog *MainWindow::showWorkers(const QString &connectionId)
         m_workers->deleteLater();
     }
     if (!m_workers || m_workers->connectionId() != connectionId) {
-        m_workers = new WorkersDialog(m_collector, connectionId, m_audit.get(), ConnectionSettings().operatorName(), this);
+        m_workers = new WorkersDialog(m_collector, connectionId, m_audit, ConnectionSettings().operatorName(), this);
         m_workers->setAttribute(Qt::WA_DeleteOnClose);
         connect(m_workers, &WorkersDialog::actionDone, this, [this](const QString &id, const QString &summary) {
             m_timelineActions->addEvent(id, tr("Operator %1: %2").arg(ConnectionSettings().operatorName(), summary));
@@ -577,8 +580,6 @@ void MainWindow::removeSelectedConnection()
 void MainWindow::onAlertsChanged(const QString &connectionId, const Snapshot &snapshot, const QList<AlertChange> &changes)
 {
     for (const AlertChange &c : changes) {
-        m_timelineActions->recordAlert(c);
-        m_alertSettings->notify(m_collector->displayName(connectionId), c);
         const bool worse = alertSeverity(c.alert.state) > alertSeverity(c.previous);
         const QString what = QStringLiteral("%1 %2").arg(alertStateText(c.alert.state), c.alert.message);
         if (worse && (c.alert.state == AlertState::Crit || c.alert.state == AlertState::Warn)) {

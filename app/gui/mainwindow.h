@@ -25,6 +25,7 @@ class AuditLog;
 class AuditView;
 class WorkersDialog;
 class Outbox;
+class Session;
 class AlertListModel;
 class Collector;
 class ConnectionTreeModel;
@@ -43,14 +44,15 @@ class DemoSimulator;
 }
 
 /// The main window: connections and their queues on the left; the overview, a queue's charts, or the
-/// first-run page on the right; every connection's state in the status bar. It wires services to views and
-/// owns no data itself: the Collector and the HistoryStore do.
+/// first-run page on the right; every connection's state in the status bar. It wires the session's services to
+/// views and owns no data itself: the Session does (collector, history, alerts, timeline, audit log, outbox).
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(Collector *collector, HistoryStore *history, QWidget *parent = nullptr);
-    /// Records alert changes, demo incidents and notes; enables "Add Note" and "Export Post-mortem".
+    explicit MainWindow(Session *session, QWidget *parent = nullptr);
+    /// The timeline notes, demo incidents and operator events go to (the session's, when it keeps one); enables
+    /// "Add Note" and "Export Post-mortem".
     void setTimeline(IncidentTimeline *timeline);
     /// The post-mortem of one connection over the last `hours`, built off the GUI thread.
     QFuture<QString> postMortem(const QString &connectionId, int hours = 24);
@@ -108,6 +110,7 @@ private:
     void onAlertsChanged(const QString &connectionId, const Snapshot &snapshot, const QList<AlertChange> &changes);
     QString selectedConnection() const;
 
+    Session *m_session;
     Collector *m_collector;
     HistoryStore *m_history;
     QueueOverviewModel *m_overviewModel;
@@ -125,7 +128,7 @@ private:
     int m_sessionCount = 0;
     QSystemTrayIcon *m_tray = nullptr;
     TimelineActions *m_timelineActions;
-    std::unique_ptr<AuditLog> m_audit;
+    AuditLog *m_audit; ///< the session's; nullptr when it could not be opened (actions are off)
     AuditView *m_auditView = nullptr;
     QPointer<WorkersDialog> m_workers;
     WallView *m_wall = nullptr;
@@ -133,7 +136,7 @@ private:
     QToolBar *m_toolBar = nullptr;
     ShortcutsOverlay *m_shortcuts = nullptr;
     Language *m_language = nullptr;
-    std::unique_ptr<Outbox> m_outbox;
+    Outbox *m_outbox; ///< the session's; nullptr when it could not be opened (sending is off)
 };
 
 } // namespace qd

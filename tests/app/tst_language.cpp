@@ -4,7 +4,7 @@
 
 #include "alertlistmodel.h"
 #include "alertsdock.h"
-#include "collector.h"
+#include "session/session.h"
 #include "language.h"
 #include "welcomepage.h"
 
@@ -113,9 +113,9 @@ private Q_SLOTS:
 
     void switchingRetranslatesTheWindowsPartsAndBack()
     {
-        Collector collector;
+        Session session({}); // keeps nothing: the dock only needs its alerts
         WelcomePage welcome;
-        AlertsDock dock(&collector);
+        AlertsDock dock(&session);
         QAbstractItemModelTester tester(dock.model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
         auto *view = dock.findChild<QTableView *>();
         const auto header = [view] {

@@ -14,6 +14,9 @@
 #include "queuedetailview.h"
 #include "queuetile.h"
 #include "timeline/incidenttimeline.h"
+#include "audit/auditlog.h"
+#include "recipients/outbox.h"
+#include "session/session.h"
 #include "language.h"
 #include "settingsdialog.h"
 #include "shortcutsoverlay.h"
@@ -43,6 +46,17 @@
 
 using namespace qd;
 
+namespace {
+
+/// What the desktop opened before it had a Session: the audit log and outbox where the test environment puts
+/// them, no history or timeline (a test that needs them keeps them in its own directory).
+Session::Stores desktopWithoutHistory()
+{
+    return {{}, {}, AuditLog::defaultPath(), Outbox::defaultPath()};
+}
+
+} // namespace
+
 class TestMainWindow : public QObject
 {
     Q_OBJECT
@@ -65,10 +79,13 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         ManualClock clock(QDateTime::currentDateTimeUtc());
-        Collector collector(&clock);
-        HistoryStore history(dir.filePath(QStringLiteral("h.sqlite3")), &clock);
-        QCOMPARE(history.open(), QString());
-        MainWindow w(&collector, &history);
+        Session session({dir.filePath(QStringLiteral("h.sqlite3")), dir.filePath(QStringLiteral("t.sqlite3")),
+                         AuditLog::defaultPath(), Outbox::defaultPath()},
+                        &clock);
+        QCOMPARE(session.historyError(), QString());
+        QCOMPARE(session.timelineError(), QString());
+        Collector &collector = *session.collector();
+        MainWindow w(&session);
         w.resize(1200, 800);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -101,9 +118,7 @@ private Q_SLOTS:
         QCOMPARE(w.currentPage(), static_cast<QWidget *>(w.overview()));
 
         // Alerts land on the timeline, and the post-mortem reports them.
-        IncidentTimeline timeline(dir.filePath(QStringLiteral("t.sqlite3")), &clock);
-        QCOMPARE(timeline.open(), QString());
-        w.setTimeline(&timeline);
+        IncidentTimeline &timeline = *session.timeline();
         QSignalSpy recorded(&timeline, &IncidentTimeline::entryAdded);
         auto down = std::make_shared<test::FakeBackend>(&clock);
         Snapshot failed;
@@ -129,8 +144,8 @@ private Q_SLOTS:
         requireKeyring();
         QString id;
         {
-            Collector collector;
-            MainWindow w(&collector, nullptr);
+            Session session(desktopWithoutHistory());
+            MainWindow w(&session);
             w.alertSettings()->setKeyringService(m_service);
             QCOMPARE(w.addConnection(QStringLiteral("Broker"), QStringLiteral("rabbitmq+http://ops:s3cr%40t%2F@127.0.0.1:1/"), true),
                      QString());
@@ -145,8 +160,11 @@ private Q_SLOTS:
         rules[0].queueGlob = QStringLiteral("dlq.*");
         ConnectionSettings().setAlertRules(id, rules);
 
-        Collector collector;
-        MainWindow w(&collector, nullptr);
+        Session session(desktopWithoutHistory());
+
+        Collector &collector = *session.collector();
+
+        MainWindow w(&session);
         w.alertSettings()->setKeyringService(m_service);
         QSignalSpy loaded(&w, &MainWindow::connectionsLoaded);
         w.loadSavedConnections();
@@ -164,8 +182,8 @@ private Q_SLOTS:
 
     void brokenSavedRulesFallBackToTheDefaultsAndSaySo()
     {
-        Collector collector;
-        MainWindow w(&collector, nullptr);
+        Session session(desktopWithoutHistory());
+        MainWindow w(&session);
         const QString id = ConnectionSettings().addConnection(QStringLiteral("Jobs"), QStringLiteral("sidekiq+redis://127.0.0.1:1/0"));
         QSettings(ConnectionSettings::fileName(), QSettings::NativeFormat)
             .setValue(QStringLiteral("alertRules/") + id, QStringLiteral(R"([{"id":"a","kind":"depth"}])"));
@@ -185,8 +203,9 @@ private Q_SLOTS:
         test::WebhookReceiver receiver;
         QVERIFY(receiver.start(dir.filePath(QStringLiteral("hook.log"))));
         ManualClock clock(QDateTime::currentDateTimeUtc());
-        Collector collector(&clock);
-        MainWindow w(&collector, nullptr);
+        Session session(desktopWithoutHistory(), &clock);
+        Collector &collector = *session.collector();
+        MainWindow w(&session);
         w.alertSettings()->setKeyringService(m_service);
         const QString id = QStringLiteral("hooked");
         ConnectionSettings().setWebhook(id, ConnectionSettings::Webhook{true, QStringLiteral("slack"), receiver.url.host()});
@@ -232,8 +251,9 @@ private Q_SLOTS:
 
     void aUrlAsItsOwnNameIsShownWithoutItsPassword()
     {
-        Collector collector;
-        MainWindow w(&collector, nullptr);
+        Session session(desktopWithoutHistory());
+        Collector &collector = *session.collector();
+        MainWindow w(&session);
         const QString url = QStringLiteral("rabbitmq+http://ops:hunter2@127.0.0.1:1/prod");
         QCOMPARE(w.addConnection(url, url, false), QString()); // what --connect does
         const QString shown = collector.displayName(collector.connectionIds().constLast());
@@ -244,8 +264,8 @@ private Q_SLOTS:
 
     void everyActionHasAShortcutAndTheOverlayListsThem()
     {
-        Collector collector;
-        MainWindow w(&collector, nullptr);
+        Session session(desktopWithoutHistory());
+        MainWindow w(&session);
         w.resize(1200, 800);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -279,8 +299,9 @@ private Q_SLOTS:
     void f11OpensTheWallAndEscapeComesBack()
     {
         ManualClock clock(QDateTime::currentDateTimeUtc());
-        Collector collector(&clock);
-        MainWindow w(&collector, nullptr);
+        Session session(desktopWithoutHistory(), &clock);
+        Collector &collector = *session.collector();
+        MainWindow w(&session);
         w.resize(1200, 800);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -311,8 +332,9 @@ private Q_SLOTS:
 
     void settingsApplyPollIntervalOperatorThemeAndLanguage()
     {
-        Collector collector;
-        MainWindow w(&collector, nullptr);
+        Session session(desktopWithoutHistory());
+        Collector &collector = *session.collector();
+        MainWindow w(&session);
         Language language;
         w.setLanguage(&language);
         w.show();
@@ -355,8 +377,9 @@ private Q_SLOTS:
 
     void badUrlIsRefusedClearly()
     {
-        Collector collector;
-        MainWindow w(&collector, nullptr);
+        Session session(desktopWithoutHistory());
+        Collector &collector = *session.collector();
+        MainWindow w(&session);
         const QString err = w.addConnection(QStringLiteral("x"), QStringLiteral("kafka+tcp://h"), false);
         QVERIFY(err.contains(QStringLiteral("Unknown scheme")));
         QVERIFY(collector.connectionIds().isEmpty());
