@@ -117,4 +117,28 @@ inline qint64 longestUs(redis::Client &c, const QByteArray &client)
     return longest;
 }
 
+/// The `n` longest commands SLOWLOG holds from clients whose name starts with `client`: "<µs> us <command and its
+/// first arguments>", longest first — what a figure that misses is made of.
+inline QStringList longestCalls(redis::Client &c, const QByteArray &client, int n)
+{
+    QList<QPair<qint64, QString>> calls;
+    const redis::Batch b = c.pipeline({{"SLOWLOG", "GET", "-1"}}).result();
+    for (const redis::Reply &e : b.replies.value(0).elements) {
+        if (e.elements.size() < 6 || !e.elements.at(5).str.startsWith(client)) {
+            continue;
+        }
+        QStringList words;
+        for (const redis::Reply &a : e.elements.at(3).elements.mid(0, 8)) {
+            words << QString::fromUtf8(a.str.left(24));
+        }
+        calls.append({e.elements.at(2).integer, words.join(QLatin1Char(' '))});
+    }
+    std::sort(calls.begin(), calls.end(), [](const auto &x, const auto &y) { return x.first > y.first; });
+    QStringList out;
+    for (const auto &[us, text] : calls.mid(0, n)) {
+        out << QStringLiteral("%1 us %2").arg(us).arg(text);
+    }
+    return out;
+}
+
 } // namespace qd::bench

@@ -158,6 +158,10 @@ Figure firstPolls(redis::Client &admin, const QString &url, int n)
     Figure first;
     for (int i = 0; i < n; ++i) {
         const Figure f = polls(admin, *redisBackend(url), 1);
+        if (f.longestMs >= 5.0) {
+            std::printf("  longest calls of first poll %d (SLOWLOG): %s\n", i + 1,
+                        qPrintable(bench::longestCalls(admin, "queuedeck", 3).join(QStringLiteral("; "))));
+        }
         first.longestMs = std::max(first.longestMs, f.longestMs);
         first.cpuMs += f.cpuMs / n;
         first.wallMs += f.wallMs / n;
@@ -213,6 +217,10 @@ Figure search(redis::Client &admin, Backend &b, JobQuery q, bool *found)
     f.cpuMs = redisCpuMs(admin) - cpu0;
     f.roundTrips = pages;
     f.longestMs = double(bench::longestUs(admin, "queuedeck")) / 1000.0;
+    if (f.longestMs >= 5.0) {
+        std::printf("  longest calls of the search (SLOWLOG): %s\n",
+                    qPrintable(bench::longestCalls(admin, "queuedeck", 5).join(QStringLiteral("; "))));
+    }
     return f;
 }
 
