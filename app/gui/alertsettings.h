@@ -23,7 +23,7 @@ class AlertSettings final : public QObject
 {
     Q_OBJECT
 public:
-    AlertSettings(AlertEngine *engine, QObject *parent = nullptr);
+    explicit AlertSettings(AlertEngine *engine, QObject *parent = nullptr);
     ~AlertSettings() override;
     Q_DISABLE_COPY_MOVE(AlertSettings)
 
