@@ -22,6 +22,7 @@ public:
     enum Role { StateRole = Qt::UserRole + 1, AcknowledgedRole, ConnectionIdRole, QueueNameRole, SnoozedUntilRole };
 
     explicit AlertListModel(Collector *collector, QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(AlertListModel)
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -21,6 +21,7 @@ public:
     enum Role { KindRole = Qt::UserRole + 1, ProblemRole };
 
     explicit AlertRuleModel(QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(AlertRuleModel)
 
     void setRules(const QList<AlertRule> &rules);
     QList<AlertRule> rules() const { return m_rules; }

@@ -20,6 +20,7 @@ public:
     enum Role { SortRole = Qt::UserRole + 1 };
 
     explicit AuditModel(QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(AuditModel)
 
     void setRecords(QList<AuditRecord> records);
     const AuditRecord &record(int row) const { return m_records.at(row); }
@@ -42,6 +43,8 @@ class AuditFilterModel final : public QSortFilterProxyModel
     Q_OBJECT
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
+    Q_DISABLE_COPY_MOVE(AuditFilterModel)
+
     void setText(const QString &text);
     void setAction(const QString &action); ///< empty: every action
 

@@ -26,6 +26,7 @@ public:
     enum Role { JobIdRole = Qt::UserRole + 1, JobStateRole, SortRole };
 
     explicit JobTableModel(QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(JobTableModel)
 
     /// Starts over with a new query (nullptr backend: empty), narrowed by `filter` (see JobFilter). Returns an
     /// error for a filter that cannot be used (a bad field pointer), and lists nothing then.

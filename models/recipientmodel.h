@@ -20,6 +20,7 @@ public:
     enum Role { SortRole = Qt::UserRole + 1 };
 
     explicit RecipientModel(QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(RecipientModel)
 
     void setRecipients(const RecipientSet &set);
     const RecipientSet &recipients() const { return m_set; }

@@ -19,6 +19,7 @@ public:
     enum Role { WorkerIdRole = Qt::UserRole + 1, StateRole, SortRole };
 
     explicit WorkerTableModel(QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(WorkerTableModel)
 
     /// Takes the workers of a successful snapshot; a failed one changes nothing.
     void setSnapshot(const Snapshot &snapshot);

@@ -22,6 +22,7 @@ class AuditView final : public QDialog
     Q_OBJECT
 public:
     explicit AuditView(AuditLog *audit, QWidget *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(AuditView)
 
     void refresh();
     void setFilterText(const QString &text);

@@ -27,6 +27,7 @@ public:
     BulkDialog(Backend *backend, AuditLog *audit, const BulkSpec &spec, QWidget *parent = nullptr);
     /// Continues a journaled run (cancelled, interrupted, or cut short by a crash).
     BulkDialog(Backend *backend, AuditLog *audit, const BulkJournalEntry &resume, QWidget *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(BulkDialog)
 
     BulkRun *run() const { return m_run; }
     QString previewText() const;

@@ -39,6 +39,7 @@ class JobBrowser final : public QWidget
     Q_OBJECT
 public:
     explicit JobBrowser(QWidget *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(JobBrowser)
 
     void setAuditLog(AuditLog *audit, const QString &operatorName);
     /// Where "Tell Affected Users" queues its messages (null: the button says why it is off).

@@ -44,6 +44,7 @@ public:
     NotifyDialog(Backend *backend, AuditLog *audit, Outbox *outbox, const QString &operatorName, const JobQuery &selection,
                  QWidget *parent = nullptr);
     ~NotifyDialog() override;
+    Q_DISABLE_COPY_MOVE(NotifyDialog)
 
     // For tests and scripted use, the same as typing into the fields.
     void setUserRule(const QString &rule);

@@ -16,6 +16,7 @@ class WorstAlertLabel final : public QLabel
     Q_OBJECT
 public:
     explicit WorstAlertLabel(QAbstractItemModel *alerts, QWidget *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(WorstAlertLabel)
 
 Q_SIGNALS:
     void clicked();

@@ -15,6 +15,7 @@ class WelcomePage final : public QWidget
     Q_OBJECT
 public:
     explicit WelcomePage(QWidget *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(WelcomePage)
 
 Q_SIGNALS:
     void openDemoRequested();

@@ -91,6 +91,8 @@ class BulkRun final : public QObject
     Q_OBJECT
 public:
     BulkRun(Backend *backend, AuditLog *audit, BulkSpec spec, QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(BulkRun)
+
     /// Continues a journaled run from its first unconfirmed batch (ids, action and state from the journal).
     static BulkRun *resume(Backend *backend, AuditLog *audit, const BulkJournalEntry &entry, double ratePerSecond = 0,
                            QObject *parent = nullptr);

@@ -52,6 +52,8 @@ class AsyncPageWalker final : public QObject
 public:
     /// `max` < 0: the whole listing. `query.after` is where the walk starts.
     AsyncPageWalker(Backend *backend, JobQuery query, qint64 max, int pageSize, QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(AsyncPageWalker)
+
     void setAutoProceed(bool on) { m_auto = on; }
     void start();
     void proceed();

@@ -21,6 +21,7 @@ class RecipientCollector final : public QObject
     Q_OBJECT
 public:
     RecipientCollector(Backend *backend, JobQuery selection, UserRule rule, qint64 olderThanS, QObject *parent = nullptr);
+    Q_DISABLE_COPY_MOVE(RecipientCollector)
 
     /// Only jobs whose wait started in [since, until) (see jobReferenceTime); invalid ends are open.
     void setWindow(const QDateTime &since, const QDateTime &until);

@@ -33,8 +33,9 @@ QString statePredicate(const QSqlDatabase &db, JobState state)
     case JobState::Scheduled:
         return QStringLiteral("failed_at IS NULL AND locked_at IS NULL AND (run_at > %1 OR run_at IS NULL)").arg(now);
     case JobState::Failed: return QStringLiteral("failed_at IS NOT NULL");
-    case JobState::Dead: return QStringLiteral("1 = 0"); // delayed_job has no dead set
-    case JobState::Completed: return QStringLiteral("1 = 0"); // success deletes the row
+    case JobState::Dead:      // delayed_job has no dead set
+    case JobState::Completed: // success deletes the row
+        return QStringLiteral("1 = 0");
     }
     Q_UNUSED(expired)
     return QStringLiteral("1 = 0");

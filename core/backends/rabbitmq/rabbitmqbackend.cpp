@@ -59,7 +59,6 @@ constexpr const char *kStatsColumns =
     "name,head_message_timestamp,message_stats.redeliver_details.rate,message_stats.publish_details.rate,"
     "message_stats.deliver_get_details.rate,message_stats.ack_details.rate";
 
-using detail::apiQueuePath;
 using detail::describe;
 
 } // namespace
