@@ -282,34 +282,215 @@ int runAffected(const QStringList &arguments)
     return 0;
 }
 
+namespace {
+
+/// notify's options beyond the selection's.
+struct NotifyOptions
+{
+    SelectionOptions selection;
+    QCommandLineOption templ{QStringLiteral("template"),
+                             tr("Template file: \"Subject: …\", a blank line, the body; placeholders {{user}}, "
+                                "{{job_count}}, {{delay}}, {{queue}}, {{incident}}."),
+                             QStringLiteral("FILE")};
+    QCommandLineOption channel{QStringLiteral("channel"), tr("webhook:URL, sql:URL or csv:FILE."), QStringLiteral("CHANNEL")};
+    QCommandLineOption incident{QStringLiteral("incident"), tr("The incident's id: one message per user and incident."),
+                                QStringLiteral("ID")};
+    QCommandLineOption outboxPath{QStringLiteral("outbox"),
+                                  tr("The outbox file (default $QD_OUTBOX_DB, or next to the audit log)."),
+                                  QStringLiteral("FILE")};
+    QCommandLineOption dryRun{QStringLiteral("dry-run"), tr("Print who would get what; send and write nothing.")};
+    QCommandLineOption op = operatorOption();
+    QCommandLineOption namesFrom{QStringLiteral("names-from"),
+                                 tr("Look up {{name}} and {{email}} in the application's database (read-only): "
+                                    "sqlite:///abs/app.db or postgresql://user@host:5432/db."),
+                                 QStringLiteral("URL")};
+    QCommandLineOption namesQuery{QStringLiteral("names-query"),
+                                  tr("The lookup, one SELECT with :user returning name, email."), QStringLiteral("SQL"),
+                                  QStringLiteral("SELECT name, email FROM users WHERE id = :user")};
+    QCommandLineOption yes{QStringLiteral("yes"),
+                           tr("Send without asking (customers get the messages: see them with --dry-run first).")};
+
+    void addTo(QCommandLineParser &p) const
+    {
+        selection.addTo(p);
+        p.addOptions({templ, channel, incident, outboxPath, dryRun, yes, op, namesFrom, namesQuery});
+    }
+};
+
+/// What one notify run sends, read and checked from its options before anything is read from the backend.
+struct NotifyPlan
+{
+    Selection selection;
+    QString incident;
+    MessageTemplate messageTemplate;
+    ChannelSpec channel;
+    std::shared_ptr<Directory> directory; ///< names and emails, if --names-from
+};
+
+/// The plan, or the usage error printed (the command exits 2).
+std::optional<NotifyPlan> readPlan(const QCommandLineParser &p, const NotifyOptions &o, const QString &usage)
+{
+    const auto s = selection(p, o.selection);
+    if (!s) {
+        err() << usage << '\n';
+        return std::nullopt;
+    }
+    if (p.value(o.incident).trimmed().isEmpty()) {
+        err() << tr("queuedeckctl: name the incident with --incident: it is what keeps a re-run from messaging anyone twice.") << '\n'
+              << usage << '\n';
+        return std::nullopt;
+    }
+    if (p.value(o.templ).isEmpty() || p.value(o.channel).isEmpty()) {
+        err() << tr("queuedeckctl: --template and --channel are required.") << '\n' << usage << '\n';
+        return std::nullopt;
+    }
+    const auto tmpl = MessageTemplate::load(p.value(o.templ));
+    if (!tmpl) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(tmpl.error(), 400)) << '\n';
+        return std::nullopt;
+    }
+    const auto ch = ChannelSpec::parse(p.value(o.channel));
+    if (!ch) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(ch.error(), 400)) << '\n';
+        return std::nullopt;
+    }
+    std::shared_ptr<Directory> directory;
+    if (p.isSet(o.namesFrom)) {
+        auto d = Directory::create(p.value(o.namesFrom), p.value(o.namesQuery));
+        if (!d) {
+            err() << tr("queuedeckctl: %1").arg(escapeForDisplay(d.error(), 400)) << '\n';
+            return std::nullopt;
+        }
+        directory = d.value();
+    }
+    return NotifyPlan{*s, p.value(o.incident).trimmed(), *tmpl, *ch, directory};
+}
+
+/// Names and emails of the users from the plan's directory (none: empty), or nullopt after printing why.
+std::optional<QHash<QString, Contact>> lookUpContacts(const NotifyPlan &plan, const RecipientSet &set)
+{
+    if (!plan.directory) {
+        return QHash<QString, Contact>{};
+    }
+    QStringList users;
+    for (const Recipient &r : set.users) {
+        users << r.user;
+    }
+    const auto found = wait(plan.directory->lookup(users));
+    if (!found) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(found.error(), 400)) << '\n';
+        return std::nullopt;
+    }
+    err() << tr("names: %1 of %2 user(s) found in %3")
+                 .arg(found.value().size())
+                 .arg(users.size())
+                 .arg(plan.directory->displayString())
+          << '\n';
+    return found.value();
+}
+
+void printDryRun(const NotifyPlan &plan, const QList<OutgoingMessage> &messages, const RecipientSet &set)
+{
+    out() << tr("would send %1 message(s) through %2 for incident %3 (template %4):")
+                 .arg(messages.size())
+                 .arg(escapeForDisplay(plan.channel.displayString(), 200), escapeForDisplay(plan.incident, 80),
+                      escapeForDisplay(plan.messageTemplate.name(), 80))
+          << '\n';
+    for (const OutgoingMessage &m : messages) {
+        out() << "  " << escapeForDisplay(m.user, 60) << "  " << escapeForDisplay(m.subject, 120) << "  "
+              << escapeForDisplay(firstLine(m.body), 120) << '\n';
+    }
+    out() << missLine(set) << '\n';
+    out().flush();
+}
+
+/// How a run's messages fared, counted over this run's recipients only.
+struct Delivery
+{
+    SendSummary sent;
+    int alreadyDone = 0; ///< sent (or skipped by an operator) before this run
+    int failed = 0;
+    int stillQueued = 0;
+    QStringList failures; ///< "  user: error", for the report
+    QString error;        ///< the outbox refused the messages: nothing was sent
+};
+
+/// Writes the messages to the outbox (a re-run adds nobody twice), takes back what a sender that is gone held,
+/// sends everything due through the channel, then reads where each recipient stands.
+Delivery deliver(Outbox &outbox, const NotifyPlan &plan, const QList<OutgoingMessage> &messages)
+{
+    Delivery d;
+    QSet<QString> keys;
+    for (const OutgoingMessage &m : messages) {
+        keys.insert(Outbox::idempotencyKey(plan.incident, m.user, plan.messageTemplate.name()));
+    }
+    for (const RecipientStatus &r : wait(outbox.statuses(plan.incident))) {
+        if (keys.contains(r.key) && (r.status == OutboxStatus::Sent || r.status == OutboxStatus::Skipped)) {
+            ++d.alreadyDone;
+        }
+    }
+    const EnqueueResult queued = wait(outbox.enqueue(plan.incident, plan.messageTemplate.name(), plan.channel.spec, messages));
+    if (!queued.error.isEmpty()) {
+        d.error = queued.error;
+        return d;
+    }
+    err() << tr("notify: %1 recipient(s): %2 new in the outbox %3, %4 there already")
+                 .arg(messages.size())
+                 .arg(queued.queued)
+                 .arg(outbox.path())
+                 .arg(queued.skippedDuplicate)
+          << '\n';
+    if (const int taken = wait(outbox.reclaimAbandoned()); taken > 0) {
+        err() << tr("notify: took back %1 message(s) from a sender that is gone; they are resent with the same key").arg(taken) << '\n';
+    }
+    err().flush();
+
+    d.sent = drain(outbox, plan.incident, plan.channel);
+    for (const RecipientStatus &r : wait(outbox.statuses(plan.incident))) {
+        if (!keys.contains(r.key)) {
+            continue;
+        }
+        if (r.status == OutboxStatus::Failed) {
+            ++d.failed;
+            d.failures << tr("  %1: %2").arg(escapeForDisplay(r.user, 60), escapeForDisplay(r.lastError, 300));
+        } else if (r.status == OutboxStatus::Queued) {
+            ++d.stillQueued;
+        }
+    }
+    return d;
+}
+
+/// Prints what was sent; the command's exit code.
+int report(const Delivery &d)
+{
+    const int skipped = d.alreadyDone + d.sent.skipped;
+    out() << tr("sent %1, skipped %2 (already sent), failed %3").arg(d.sent.sent).arg(skipped).arg(d.failed) << '\n';
+    for (const QString &f : d.failures) {
+        out() << f << '\n';
+    }
+    out().flush();
+    if (d.stillQueued > 0) {
+        err() << tr("queuedeckctl: %1 message(s) still queued (another sender holds them, or they wait for a retry); "
+                    "run the same command again later.")
+                     .arg(d.stillQueued)
+              << '\n';
+    }
+    if (!d.sent.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(d.sent.error, 400)) << '\n';
+    }
+    return d.failed == 0 && d.stillQueued == 0 && d.sent.error.isEmpty() ? 0 : 1;
+}
+
+} // namespace
+
 int runNotify(const QStringList &arguments)
 {
     QCommandLineParser p;
     startCommand(p, QStringLiteral("notify"), tr("Send one message to each user behind a selection of jobs, through the outbox: a re-run "
                  "(after a crash, or twice by mistake) messages nobody twice."));
     p.addPositionalArgument(QStringLiteral("URL"), tr("Connection URL."));
-    const SelectionOptions sel;
-    sel.addTo(p);
-    const QCommandLineOption templ(QStringLiteral("template"),
-                                   tr("Template file: \"Subject: …\", a blank line, the body; placeholders {{user}}, "
-                                      "{{job_count}}, {{delay}}, {{queue}}, {{incident}}."),
-                                   QStringLiteral("FILE"));
-    const QCommandLineOption channel(QStringLiteral("channel"), tr("webhook:URL, sql:URL or csv:FILE."), QStringLiteral("CHANNEL"));
-    const QCommandLineOption incident(QStringLiteral("incident"), tr("The incident's id: one message per user and incident."),
-                                      QStringLiteral("ID"));
-    const QCommandLineOption outboxPath(QStringLiteral("outbox"), tr("The outbox file (default $QD_OUTBOX_DB, or next to the audit log)."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Print who would get what; send and write nothing."));
-    const QCommandLineOption op = operatorOption();
-    const QCommandLineOption namesFrom(QStringLiteral("names-from"),
-                                       tr("Look up {{name}} and {{email}} in the application's database (read-only): "
-                                          "sqlite:///abs/app.db or postgresql://user@host:5432/db."),
-                                       QStringLiteral("URL"));
-    const QCommandLineOption namesQuery(QStringLiteral("names-query"), tr("The lookup, one SELECT with :user returning name, email."),
-                                        QStringLiteral("SQL"), QStringLiteral("SELECT name, email FROM users WHERE id = :user"));
-    const QCommandLineOption yes(QStringLiteral("yes"), tr("Send without asking (customers get the messages: see "
-                                                          "them with --dry-run first)."));
-    p.addOptions({templ, channel, incident, outboxPath, dryRun, yes, op, namesFrom, namesQuery});
+    const NotifyOptions o;
+    o.addTo(p);
     bool parsed = false;
     if (helpShown(p, arguments, parsed)) {
         return 0;
@@ -321,39 +502,9 @@ int runNotify(const QStringList &arguments)
         err() << (p.errorText().isEmpty() ? usage : p.errorText()) << '\n';
         return 2;
     }
-    const auto s = selection(p, sel);
-    if (!s) {
-        err() << usage << '\n';
+    const std::optional<NotifyPlan> plan = readPlan(p, o, usage);
+    if (!plan) {
         return 2;
-    }
-    if (p.value(incident).trimmed().isEmpty()) {
-        err() << tr("queuedeckctl: name the incident with --incident: it is what keeps a re-run from messaging anyone twice.") << '\n'
-              << usage << '\n';
-        return 2;
-    }
-    if (p.value(templ).isEmpty() || p.value(channel).isEmpty()) {
-        err() << tr("queuedeckctl: --template and --channel are required.") << '\n' << usage << '\n';
-        return 2;
-    }
-    const auto tmpl = MessageTemplate::load(p.value(templ));
-    if (!tmpl) {
-        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(tmpl.error(), 400)) << '\n';
-        return 2;
-    }
-    const auto ch = ChannelSpec::parse(p.value(channel));
-    if (!ch) {
-        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(ch.error(), 400)) << '\n';
-        return 2;
-    }
-    const QString incidentId = p.value(incident).trimmed();
-    std::shared_ptr<Directory> directory;
-    if (p.isSet(namesFrom)) {
-        auto d = Directory::create(p.value(namesFrom), p.value(namesQuery));
-        if (!d) {
-            err() << tr("queuedeckctl: %1").arg(escapeForDisplay(d.error(), 400)) << '\n';
-            return 2;
-        }
-        directory = d.value();
     }
     const std::shared_ptr<Backend> backend = openBackend(p.positionalArguments().at(1));
     if (!backend) {
@@ -362,60 +513,36 @@ int runNotify(const QStringList &arguments)
 
     // Check that the audit log and the outbox open before reading a single job: a send nobody can account for,
     // or one that cannot be deduplicated, is refused.
+    const bool dry = p.isSet(o.dryRun);
     AuditLog audit(AuditLog::defaultPath());
     std::optional<Outbox> outbox;
-    if (!p.isSet(dryRun)) {
+    if (!dry) {
         if (!auditReady(audit, false)) {
             return 1;
         }
-        outbox.emplace(p.isSet(outboxPath) ? p.value(outboxPath) : Outbox::defaultPath());
+        outbox.emplace(p.isSet(o.outboxPath) ? p.value(o.outboxPath) : Outbox::defaultPath());
         if (const QString e = outbox->open(); !e.isEmpty()) {
             err() << tr("queuedeckctl: refusing to send without an outbox: %1").arg(e) << '\n';
             return 1;
         }
     }
 
-    const auto set = collect(*backend, *s);
-    if (!set) {
+    const auto set = collect(*backend, plan->selection);
+    const auto contacts = set ? lookUpContacts(*plan, *set) : std::nullopt;
+    if (!set || !contacts) {
         return 1;
     }
-    QHash<QString, Contact> contacts;
-    if (directory) {
-        QStringList users;
-        for (const Recipient &r : set->users) {
-            users << r.user;
-        }
-        const auto found = wait(directory->lookup(users));
-        if (!found) {
-            err() << tr("queuedeckctl: %1").arg(escapeForDisplay(found.error(), 400)) << '\n';
-            return 1;
-        }
-        contacts = found.value();
-        err() << tr("names: %1 of %2 user(s) found in %3").arg(contacts.size()).arg(users.size()).arg(directory->displayString())
-              << '\n';
-    }
-    const QList<OutgoingMessage> messages = MessageBuilder(*tmpl, incidentId, contacts).messages(set->users);
-
-    if (p.isSet(dryRun)) {
-        out() << tr("would send %1 message(s) through %2 for incident %3 (template %4):")
-                     .arg(messages.size())
-                     .arg(escapeForDisplay(ch->displayString(), 200), escapeForDisplay(incidentId, 80),
-                          escapeForDisplay(tmpl->name(), 80))
-              << '\n';
-        for (const OutgoingMessage &m : std::as_const(messages)) {
-            out() << "  " << escapeForDisplay(m.user, 60) << "  " << escapeForDisplay(m.subject, 120) << "  "
-                  << escapeForDisplay(firstLine(m.body), 120) << '\n';
-        }
-        out() << missLine(*set) << '\n';
-        out().flush();
+    const QList<OutgoingMessage> messages =
+        MessageBuilder(plan->messageTemplate, plan->incident, *contacts).messages(set->users);
+    if (dry) {
+        printDryRun(*plan, messages, *set);
         return 0;
     }
-
     // Messages to customers cannot be taken back: the same confirmation as a bulk action on jobs.
-    if (!p.isSet(yes)
+    if (!p.isSet(o.yes)
         && !confirmOnTerminal(tr("notify: send %n message(s) to customers through %1? Type yes to send: ", nullptr,
                                  int(messages.size()))
-                                  .arg(escapeForDisplay(ch->displayString(), 200)))) {
+                                  .arg(escapeForDisplay(plan->channel.displayString(), 200)))) {
         err() << tr("queuedeckctl: notify sends %n message(s) to customers: run with --dry-run to see them, then add "
                     "--yes.",
                     nullptr, int(messages.size()))
@@ -423,81 +550,26 @@ int runNotify(const QStringList &arguments)
         return 2;
     }
 
-    // Where this run's recipients stood before: already sent (or skipped by an operator) is not sent again.
-    QSet<QString> keys;
-    for (const OutgoingMessage &m : std::as_const(messages)) {
-        keys.insert(Outbox::idempotencyKey(incidentId, m.user, tmpl->name()));
-    }
-    int alreadyDone = 0;
-    for (const RecipientStatus &r : wait(outbox->statuses(incidentId))) {
-        if (keys.contains(r.key) && (r.status == OutboxStatus::Sent || r.status == OutboxStatus::Skipped)) {
-            ++alreadyDone;
-        }
-    }
-    const EnqueueResult queued = wait(outbox->enqueue(incidentId, tmpl->name(), ch->spec, messages));
-    if (!queued.error.isEmpty()) {
-        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(queued.error, 400)) << '\n';
+    const Delivery d = deliver(*outbox, *plan, messages);
+    if (!d.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(d.error, 400)) << '\n';
         return 1;
     }
-    err() << tr("notify: %1 recipient(s): %2 new in the outbox %3, %4 there already")
-                 .arg(messages.size())
-                 .arg(queued.queued)
-                 .arg(outbox->path())
-                 .arg(queued.skippedDuplicate)
-          << '\n';
-    if (const int taken = wait(outbox->reclaimAbandoned()); taken > 0) {
-        err() << tr("notify: took back %1 message(s) from a sender that is gone; they are resent with the same key").arg(taken) << '\n';
-    }
-    err().flush();
-
-    const SendSummary sent = drain(*outbox, incidentId, ch.value());
-
-    QStringList failures;
-    int failed = 0;
-    int stillQueued = 0;
-    for (const RecipientStatus &r : wait(outbox->statuses(incidentId))) {
-        if (!keys.contains(r.key)) {
-            continue;
-        }
-        if (r.status == OutboxStatus::Failed) {
-            ++failed;
-            failures << tr("  %1: %2").arg(escapeForDisplay(r.user, 60), escapeForDisplay(r.lastError, 300));
-        } else if (r.status == OutboxStatus::Queued) {
-            ++stillQueued;
-        }
-    }
-    const int skipped = alreadyDone + sent.skipped;
-
     OperatorActions::NotifyRun run;
     run.connection = backend->url().toDisplayString();
-    run.state = s->query.state;
-    run.incident = incidentId;
-    run.templateName = tmpl->name();
-    run.queue = s->query.queue;
-    run.channel = ch->displayString();
-    run.olderThanS = s->olderThanS;
-    run.sent = sent.sent;
-    run.skipped = skipped;
-    run.failed = failed;
-    run.stillQueued = stillQueued;
-    run.error = sent.error;
-    OperatorActions(&audit).recordNotify(run, actionContext(p, op)).waitForFinished();
-
-    out() << tr("sent %1, skipped %2 (already sent), failed %3").arg(sent.sent).arg(skipped).arg(failed) << '\n';
-    for (const QString &f : std::as_const(failures)) {
-        out() << f << '\n';
-    }
-    out().flush();
-    if (stillQueued > 0) {
-        err() << tr("queuedeckctl: %1 message(s) still queued (another sender holds them, or they wait for a retry); "
-                    "run the same command again later.")
-                     .arg(stillQueued)
-              << '\n';
-    }
-    if (!sent.error.isEmpty()) {
-        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(sent.error, 400)) << '\n';
-    }
-    return failed == 0 && stillQueued == 0 && sent.error.isEmpty() ? 0 : 1;
+    run.state = plan->selection.query.state;
+    run.incident = plan->incident;
+    run.templateName = plan->messageTemplate.name();
+    run.queue = plan->selection.query.queue;
+    run.channel = plan->channel.displayString();
+    run.olderThanS = plan->selection.olderThanS;
+    run.sent = d.sent.sent;
+    run.skipped = d.alreadyDone + d.sent.skipped;
+    run.failed = d.failed;
+    run.stillQueued = d.stillQueued;
+    run.error = d.sent.error;
+    OperatorActions(&audit).recordNotify(run, actionContext(p, o.op)).waitForFinished();
+    return report(d);
 }
 
 } // namespace qd::ctl
