@@ -43,6 +43,23 @@ namespace qd {
 JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableModel(this))
 {
     auto *root = new QVBoxLayout(this);
+    buildActionsBar(root);
+    buildFilterBar(root);
+    buildResumeBar(root);
+    m_classes = new QLabel(this);
+    m_classes->setTextFormat(Qt::PlainText);
+    m_classes->setWordWrap(true);
+    m_classes->hide();
+    root->addWidget(m_classes);
+    buildTableAndDetail(root);
+    buildStatusRow(root);
+    connectModel();
+    retranslate();
+}
+
+/// State, search, the selection's actions, All Matching, Tell Affected Users and the queue's menu.
+void JobBrowser::buildActionsBar(QBoxLayout *root)
+{
     auto *bar = new QHBoxLayout();
     m_state = new QComboBox(this);
     for (JobState s : {JobState::Waiting, JobState::Running, JobState::Scheduled, JobState::Failed, JobState::Dead,
@@ -61,11 +78,11 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     bar->addWidget(m_search, 1);
     m_bulk = new QPushButton(this);
     auto *bulkMenu = new QMenu(m_bulk);
-    bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Retry); });
-    bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Cancel); });
-    bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Move); });
+    m_bulkRetry = bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Retry); });
+    m_bulkCancel = bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Cancel); });
+    m_bulkMove = bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Move); });
     bulkMenu->addSeparator();
-    bulkMenu->addAction(QString(), this, [this] { openExport(); });
+    m_bulkExport = bulkMenu->addAction(QString(), this, [this] { openExport(); });
     m_bulk->setMenu(bulkMenu);
     bar->addWidget(m_retry);
     bar->addWidget(m_cancel);
@@ -78,15 +95,25 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     bar->addWidget(m_notify);
     m_queueActions = new QPushButton(this);
     auto *queueMenu = new QMenu(m_queueActions);
-    queueMenu->addAction(QString(), this, [this] { openQueueAction(QueueActionDialog::Mode::Move); });
-    queueMenu->addAction(QString(), this, [this] { openQueueAction(QueueActionDialog::Mode::Purge); });
-    queueMenu->addSeparator();
-    queueMenu->addAction(QString(), this, [this] { setQueuePaused(true); });
-    queueMenu->addAction(QString(), this, [this] { setQueuePaused(false); });
+    m_queueMove = queueMenu->addAction(QString(), this, [this] { openQueueAction(QueueActionDialog::Mode::Move); });
+    m_queuePurge = queueMenu->addAction(QString(), this, [this] { openQueueAction(QueueActionDialog::Mode::Purge); });
+    m_queueSeparator = queueMenu->addSeparator();
+    m_queuePause = queueMenu->addAction(QString(), this, [this] { setQueuePaused(true); });
+    m_queueResume = queueMenu->addAction(QString(), this, [this] { setQueuePaused(false); });
     queueMenu->setToolTipsVisible(true); // a disabled item says why
     m_queueActions->setMenu(queueMenu);
     bar->addWidget(m_queueActions);
     root->addLayout(bar);
+    connect(m_state, &QComboBox::currentIndexChanged, this, &JobBrowser::reload);
+    connect(m_search, &QLineEdit::returnPressed, this, &JobBrowser::reload);
+    connect(m_retry, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Retry); });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Cancel); });
+    connect(m_move, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Move); });
+}
+
+/// Only: class, a payload field and its value, the server's order, "stuck".
+void JobBrowser::buildFilterBar(QBoxLayout *root)
+{
     auto *filters = new QHBoxLayout();
     m_classFilter = new QLineEdit(this);
     m_classFilter->setClearButtonEnabled(true);
@@ -118,6 +145,11 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
         }
         reload();
     });
+}
+
+/// An unfinished bulk run of this connection, and Resume.
+void JobBrowser::buildResumeBar(QBoxLayout *root)
+{
     m_resumeBar = new QWidget(this);
     auto *resumeRow = new QHBoxLayout(m_resumeBar);
     resumeRow->setContentsMargins(0, 0, 0, 0);
@@ -130,12 +162,11 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     resumeRow->addWidget(m_resume);
     m_resumeBar->hide();
     root->addWidget(m_resumeBar);
-    m_classes = new QLabel(this);
-    m_classes->setTextFormat(Qt::PlainText);
-    m_classes->setWordWrap(true);
-    m_classes->hide();
-    root->addWidget(m_classes);
+}
 
+/// The jobs, and below them the selected job's payload and error with "similar" and Copy JSON.
+void JobBrowser::buildTableAndDetail(QBoxLayout *root)
+{
     auto *split = new QSplitter(Qt::Vertical, this);
     m_table = new QTableView(split);
     auto *sorted = new QSortFilterProxyModel(this);
@@ -173,6 +204,17 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     root->addWidget(split, 1);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        showDetail();
+        updateButtons();
+    });
+    connect(m_copyJson, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(selectedJobJson()); });
+    connect(m_similarRetry, &QPushButton::clicked, this, [this] { openBulkSimilar(ActionKind::Retry); });
+}
+
+/// What the listing says, and a search's progress with Stop.
+void JobBrowser::buildStatusRow(QBoxLayout *root)
+{
     auto *statusRow = new QHBoxLayout;
     m_status = new QLabel(this);
     m_status->setTextFormat(Qt::PlainText);
@@ -188,6 +230,11 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     statusRow->addWidget(m_stopSearch);
     root->addLayout(statusRow);
     connect(m_stopSearch, &QPushButton::clicked, m_model, &JobTableModel::stopSearch);
+}
+
+/// The model's progress, pages and failures on the status row.
+void JobBrowser::connectModel()
+{
     connect(m_model, &JobTableModel::searchProgress, this, [this](qint64 scanned, qint64 total, qint64 found) {
         if (!m_model->isSearching()) {
             return; // the last chunk: pageLoaded says the rest
@@ -204,12 +251,6 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
                                     : tr("Searching… %1 jobs looked at, %2 found").arg(Freshness::count(scanned), Freshness::count(found)));
     });
 
-    connect(m_state, &QComboBox::currentIndexChanged, this, &JobBrowser::reload);
-    connect(m_search, &QLineEdit::returnPressed, this, &JobBrowser::reload);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
-        showDetail();
-        updateButtons();
-    });
     connect(m_model, &JobTableModel::pageLoaded, this, [this] {
         m_table->resizeColumnsToContents(); // sized to the data, not to the empty table of the previous query
         if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0) {
@@ -227,12 +268,6 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     });
     connect(m_model, &JobTableModel::loadFailed, this,
             [this](const QString &e) { m_status->setText(tr("Cannot list jobs: %1").arg(escapeForDisplay(e, 400))); });
-    connect(m_copyJson, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(selectedJobJson()); });
-    connect(m_similarRetry, &QPushButton::clicked, this, [this] { openBulkSimilar(ActionKind::Retry); });
-    connect(m_retry, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Retry); });
-    connect(m_cancel, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Cancel); });
-    connect(m_move, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Move); });
-    retranslate();
 }
 
 void JobBrowser::setAuditLog(AuditLog *audit, const QString &operatorName)
@@ -544,20 +579,19 @@ void JobBrowser::updateButtons()
     const QString pauseWhy = m_backend ? m_backend->pauseUnsupportedReason() : QString();
     m_queueActions->setVisible(caps.moveToQueue || caps.purge || caps.pause);
     m_queueActions->setEnabled(m_audit != nullptr);
-    const QList<QAction *> queueItems = m_queueActions->menu()->actions();
-    queueItems.at(0)->setEnabled(caps.moveToQueue);
-    queueItems.at(0)->setVisible(caps.moveToQueue || caps.purge);
-    queueItems.at(1)->setEnabled(caps.purge);
-    queueItems.at(1)->setVisible(caps.moveToQueue || caps.purge);
-    queueItems.at(2)->setVisible(caps.moveToQueue || caps.purge);
-    for (QAction *pauseItem : {queueItems.at(3), queueItems.at(4)}) {
+    m_queueMove->setEnabled(caps.moveToQueue);
+    m_queuePurge->setEnabled(caps.purge);
+    for (QAction *wholeQueue : {m_queueMove, m_queuePurge, m_queueSeparator}) {
+        wholeQueue->setVisible(caps.moveToQueue || caps.purge);
+    }
+    for (QAction *pauseItem : {m_queuePause, m_queueResume}) {
         pauseItem->setEnabled(caps.pause);
         pauseItem->setToolTip(caps.pause ? QString() : pauseWhy); // RabbitMQ: why not, rather than nothing
     }
-    m_bulk->menu()->actions().at(0)->setEnabled(caps.retry && m_audit && (st != JobState::Waiting || caps.retryWaiting));
-    m_bulk->menu()->actions().at(1)->setEnabled(caps.cancel && m_audit);
-    m_bulk->menu()->actions().at(2)->setEnabled(caps.moveJobs && m_audit && st != JobState::Running);
-    m_bulk->menu()->actions().at(2)->setVisible(caps.moveJobs);
+    m_bulkRetry->setEnabled(caps.retry && m_audit && (st != JobState::Waiting || caps.retryWaiting));
+    m_bulkCancel->setEnabled(caps.cancel && m_audit);
+    m_bulkMove->setEnabled(caps.moveJobs && m_audit && st != JobState::Running);
+    m_bulkMove->setVisible(caps.moveJobs);
     // Each button says why it is off: Celery on Redis, for one, can delete waiting messages but retry nothing.
     const auto whyNot = [this](bool allowed) {
         return !m_backend ? QString()

@@ -12,6 +12,8 @@
 
 #include <QWidget>
 
+class QAction;
+class QBoxLayout;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -105,6 +107,13 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    // The constructor's parts, top to bottom.
+    void buildActionsBar(QBoxLayout *root);
+    void buildFilterBar(QBoxLayout *root);
+    void buildResumeBar(QBoxLayout *root);
+    void buildTableAndDetail(QBoxLayout *root);
+    void buildStatusRow(QBoxLayout *root);
+    void connectModel();
     void retranslate();
     void reload();
     void loadClasses();
@@ -143,6 +152,16 @@ private:
     QPushButton *m_bulk;
     QPushButton *m_notify;
     QPushButton *m_queueActions;
+    // The two menus' items by name (never looked up by position).
+    QAction *m_bulkRetry = nullptr;
+    QAction *m_bulkCancel = nullptr;
+    QAction *m_bulkMove = nullptr;
+    QAction *m_bulkExport = nullptr;
+    QAction *m_queueMove = nullptr;
+    QAction *m_queuePurge = nullptr;
+    QAction *m_queueSeparator = nullptr;
+    QAction *m_queuePause = nullptr;
+    QAction *m_queueResume = nullptr;
     std::function<QStringList()> m_queueNames;
     Outbox *m_outbox = nullptr;
     QWidget *m_resumeBar;

@@ -26,21 +26,20 @@ void JobBrowser::retranslate()
     m_move->setToolTip(tr("Move the selected jobs to another queue, if they are still in the state shown"));
     m_resend->setText(tr("&Edit && Resend…"));
     m_bulk->setText(tr("All &Matching"));
-    const QList<QAction *> bulk = m_bulk->menu()->actions();
-    bulk.at(0)->setText(tr("Retry All Matching…"));
-    bulk.at(1)->setText(tr("Cancel All Matching…"));
-    bulk.at(2)->setText(tr("Move All Matching…"));
-    bulk.at(4)->setText(tr("Export All Matching…")); // after a separator
+    m_bulkRetry->setText(tr("Retry All Matching…"));
+    m_bulkCancel->setText(tr("Cancel All Matching…"));
+    m_bulkMove->setText(tr("Move All Matching…"));
+    m_bulkExport->setText(tr("Export All Matching…"));
     m_bulk->setToolTip(tr("Act on every job matching the state and search, in batches, with progress"));
     m_notify->setText(tr("Tell &Affected Users…"));
     m_notify->setToolTip(tr("Who these jobs belong to, and one message to each of them"));
     m_stopSearch->setText(tr("Stop Search"));
     m_stopSearch->setToolTip(tr("Keep the jobs found so far and stop looking"));
     m_queueActions->setText(tr("&Queue"));
-    m_queueActions->menu()->actions().at(0)->setText(tr("Move All Messages…"));
-    m_queueActions->menu()->actions().at(1)->setText(tr("Purge Queue…"));
-    m_queueActions->menu()->actions().at(3)->setText(tr("Pause Queue…"));
-    m_queueActions->menu()->actions().at(4)->setText(tr("Resume Queue"));
+    m_queueMove->setText(tr("Move All Messages…"));
+    m_queuePurge->setText(tr("Purge Queue…"));
+    m_queuePause->setText(tr("Pause Queue…"));
+    m_queueResume->setText(tr("Resume Queue"));
     m_queueActions->setToolTip(
         tr("Act on the whole queue: move every message (a dead-letter queue back where its messages "
            "died), or delete them all"));
