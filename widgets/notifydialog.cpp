@@ -68,7 +68,21 @@ void NotifyDialog::build(const JobQuery &selection)
     root->addWidget(what);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
-    // Left: who.
+    split->addWidget(buildWho(split));
+    split->addWidget(buildMessage(split));
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    root->addWidget(split, 1);
+    buildBottom(root);
+    updatePreview();
+    updateButtons();
+    resize(1100, 640);
+}
+
+/// Left: who — the user rule, the minimum wait, the time window, and the users found.
+QWidget *NotifyDialog::buildWho(QWidget *parent)
+{
+    QWidget *split = parent;
     auto *left = new QWidget(split);
     auto *leftColumn = new QVBoxLayout(left);
     leftColumn->setContentsMargins(0, 0, 0, 0);
@@ -124,7 +138,13 @@ void NotifyDialog::build(const JobQuery &selection)
     m_table->setAccessibleName(tr("Affected users"));
     leftColumn->addWidget(m_table, 1);
 
-    // Right: what.
+    return left;
+}
+
+/// Right: what — incident, template, channel, names, subject, body, and the preview.
+QWidget *NotifyDialog::buildMessage(QWidget *parent)
+{
+    QWidget *split = parent;
     auto *right = new QWidget(split);
     auto *rightColumn = new QVBoxLayout(right);
     rightColumn->setContentsMargins(0, 0, 0, 0);
@@ -163,12 +183,12 @@ void NotifyDialog::build(const JobQuery &selection)
     m_preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_preview->setAccessibleName(tr("Preview"));
     rightColumn->addWidget(m_preview, 3);
-    split->addWidget(left);
-    split->addWidget(right);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    root->addWidget(split, 1);
+    return right;
+}
 
+/// Below: progress, status, and the buttons, with what each of them does.
+void NotifyDialog::buildBottom(QVBoxLayout *root)
+{
     m_bar = new QProgressBar(this);
     m_bar->setRange(0, 1);
     m_bar->setValue(0);
@@ -236,9 +256,6 @@ void NotifyDialog::build(const JobQuery &selection)
     });
     connect(m_cancel, &QPushButton::clicked, this, &NotifyDialog::cancelSending);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::close);
-    updatePreview();
-    updateButtons();
-    resize(1100, 640);
 }
 
 void NotifyDialog::setUserRule(const QString &rule)

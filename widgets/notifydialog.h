@@ -20,6 +20,7 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTableView;
+class QVBoxLayout;
 
 namespace qd {
 
@@ -76,6 +77,9 @@ Q_SIGNALS:
 
 private:
     void build(const JobQuery &selection);
+    QWidget *buildWho(QWidget *parent);
+    QWidget *buildMessage(QWidget *parent);
+    void buildBottom(QVBoxLayout *root);
     void updatePreview();
     void updateButtons();
     void sendDone(const SendSummary &summary);
