@@ -150,6 +150,81 @@ int printSummary(const BulkSummary &s, ActionKind kind, JobState expected)
     return 1;
 }
 
+/// `--dry-run`: resolves the jobs (the blast radius, printed for --all), then asks the backend which of them are
+/// still where they were, batch by batch, changing nothing.
+int dryRunAction(BulkRun &run, Backend &backend, const BulkSpec &spec, bool all)
+{
+    // Resolve (the blast radius), then ask the backend which jobs are still where they were: no change.
+    QEventLoop loop;
+    QString failure;
+    QObject::connect(&run, &BulkRun::resolved, &loop, &QEventLoop::quit);
+    QObject::connect(&run, &BulkRun::failed, &loop, [&](const QString &e) {
+        failure = e;
+        loop.quit();
+    });
+    run.resolve();
+    loop.exec();
+    if (!failure.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(failure, 400)) << '\n';
+        return 1;
+    }
+    if (all) {
+        printPreview(run.preview());
+    }
+    ActionResult total;
+    for (qsizetype i = 0; i < run.jobIds().size(); i += spec.batchSize) {
+        JobAction a;
+        a.kind = spec.kind;
+        a.jobIds = run.jobIds().mid(i, spec.batchSize);
+        a.expected = spec.expected;
+        a.targetQueue = spec.targetQueue;
+        a.queue = spec.queue;
+        a.dryRun = true;
+        const ActionResult r = wait(backend.act(a));
+        if (!r.error.isEmpty()) {
+            err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
+            return 1;
+        }
+        total.succeeded += r.succeeded;
+        total.skipped += r.skipped;
+    }
+    out() << tr("would %1 %2 job(s)").arg(actionName(spec.kind)).arg(total.succeeded.size());
+    if (!total.succeeded.isEmpty() && total.succeeded.size() <= 20) {
+        out() << ": " << escapedList(total.succeeded);
+    }
+    out() << '\n';
+    if (!total.skipped.isEmpty()) {
+        out() << tr("would skip %1 job(s) no longer %2: %3")
+                     .arg(total.skipped.size())
+                     .arg(jobStateName(spec.expected), escapedList(total.skipped.mid(0, 20)))
+              << '\n';
+    }
+    out().flush();
+    return 0;
+}
+
+/// The bulk run's spec from the command's options.
+BulkSpec actionSpec(ActionKind kind, JobState expected, bool all, const QString &queue, const QString &search,
+                    const QString &to)
+{
+    BulkSpec spec;
+    spec.kind = kind;
+    spec.expected = expected;
+    spec.targetQueue = kind == ActionKind::Move ? to.trimmed() : QString();
+    spec.queue = queue;
+    if (all) {
+        JobQuery q;
+        q.queue = queue;
+        q.state = expected;
+        q.search = search;
+        spec.filter = q;
+        spec.filterText = QStringLiteral("queue=%1 state=%2 search=%3").arg(q.queue, jobStateName(q.state), q.search);
+    } else {
+        spec.filterText = QStringLiteral("queuedeckctl --job");
+    }
+    return spec;
+}
+
 int runAction(const QStringList &arguments, ActionKind kind)
 {
     const QString verb = kind == ActionKind::Move ? QStringLiteral("move-jobs") : actionName(kind);
@@ -223,75 +298,15 @@ int runAction(const QStringList &arguments, ActionKind kind)
     if (!auditReady(audit, p.isSet(dryRun))) {
         return 1;
     }
-    BulkSpec spec;
-    spec.kind = kind;
-    spec.expected = *expected;
-    spec.targetQueue = kind == ActionKind::Move ? p.value(to).trimmed() : QString();
+    BulkSpec spec = actionSpec(kind, *expected, p.isSet(all), p.value(queue), p.value(search), p.value(to));
     spec.batchSize = batchSize;
     spec.ratePerSecond = perSecond;
-    spec.queue = p.value(queue);
     spec.operatorName = actionContext(p, op).operatorName;
-    if (p.isSet(all)) {
-        JobQuery q;
-        q.queue = p.value(queue);
-        q.state = *expected;
-        q.search = p.value(search);
-        spec.filter = q;
-        spec.filterText = QStringLiteral("queue=%1 state=%2 search=%3").arg(q.queue, jobStateName(q.state), q.search);
-        spec.userRule = rule;
-    } else {
-        spec.jobIds = p.values(job);
-        spec.filterText = QStringLiteral("queuedeckctl --job");
-    }
+    spec.jobIds = p.isSet(all) ? QStringList{} : p.values(job);
+    spec.userRule = p.isSet(all) ? rule : std::nullopt;
     BulkRun run(backend.get(), &audit, spec);
     if (p.isSet(dryRun)) {
-        // Resolve (the blast radius), then ask the backend which jobs are still where they were: no change.
-        QEventLoop loop;
-        QString failure;
-        QObject::connect(&run, &BulkRun::resolved, &loop, &QEventLoop::quit);
-        QObject::connect(&run, &BulkRun::failed, &loop, [&](const QString &e) {
-            failure = e;
-            loop.quit();
-        });
-        run.resolve();
-        loop.exec();
-        if (!failure.isEmpty()) {
-            err() << tr("queuedeckctl: %1").arg(escapeForDisplay(failure, 400)) << '\n';
-            return 1;
-        }
-        if (p.isSet(all)) {
-            printPreview(run.preview());
-        }
-        ActionResult total;
-        for (qsizetype i = 0; i < run.jobIds().size(); i += spec.batchSize) {
-            JobAction a;
-            a.kind = kind;
-            a.jobIds = run.jobIds().mid(i, spec.batchSize);
-            a.expected = *expected;
-            a.targetQueue = spec.targetQueue;
-            a.queue = spec.queue;
-            a.dryRun = true;
-            const ActionResult r = wait(backend->act(a));
-            if (!r.error.isEmpty()) {
-                err() << tr("queuedeckctl: %1").arg(escapeForDisplay(r.error, 400)) << '\n';
-                return 1;
-            }
-            total.succeeded += r.succeeded;
-            total.skipped += r.skipped;
-        }
-        out() << tr("would %1 %2 job(s)").arg(actionName(kind)).arg(total.succeeded.size());
-        if (!total.succeeded.isEmpty() && total.succeeded.size() <= 20) {
-            out() << ": " << escapedList(total.succeeded);
-        }
-        out() << '\n';
-        if (!total.skipped.isEmpty()) {
-            out() << tr("would skip %1 job(s) no longer %2: %3")
-                         .arg(total.skipped.size())
-                         .arg(jobStateName(*expected), escapedList(total.skipped.mid(0, 20)))
-                  << '\n';
-        }
-        out().flush();
-        return 0;
+        return dryRunAction(run, *backend, spec, p.isSet(all));
     }
     const BulkSummary s = runToEnd(run, p.isSet(all));
     if (s.runId == 0 && !s.error.isEmpty()) {
