@@ -59,6 +59,19 @@ MainWindow::MainWindow(Session *session, QWidget *parent)
     : QMainWindow(parent), m_session(session), m_collector(session->collector()), m_history(session->history()),
       m_audit(session->audit()), m_outbox(session->outbox())
 {
+    buildPages();
+    buildAlerts(session);
+    connectOperatorActions(session);
+    connectNavigation();
+    createActions();
+    restoreGeometry(QSettings().value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(QSettings().value(QStringLiteral("window/state")).toByteArray()); // docks and toolbar
+    updateCentral();
+}
+
+/// The sidebar, the pages (welcome, overview, a queue's detail) and every connection's state in the status bar.
+void MainWindow::buildPages()
+{
     Collector *collector = m_collector;
     HistoryStore *history = m_history;
     setWindowTitle(tr("Queuedeck"));
@@ -95,6 +108,11 @@ MainWindow::MainWindow(Session *session, QWidget *parent)
     // Permanent: a transient alert message must not hide whether each connection is alive.
     statusBar()->addPermanentWidget(new StatusStrip(collector, this));
 
+}
+
+/// The alerts dock, the worst alert in the status bar, rules and webhooks, and the engine's verdict on icons.
+void MainWindow::buildAlerts(Session *session)
+{
     m_alerts = new AlertsDock(session, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_alerts);
     resizeDocks({m_alerts}, {170}, Qt::Vertical); // room for the worst few alerts; the charts keep the rest
@@ -129,9 +147,13 @@ MainWindow::MainWindow(Session *session, QWidget *parent)
     connect(m_alerts, &AlertsDock::alertsChanged, m_overviewModel, &QueueOverviewModel::refreshStatus);
     connect(m_alerts, &AlertsDock::alertsChanged, m_treeModel, &ConnectionTreeModel::refreshStatus);
 
-    // Operator actions: audited in the log the CLI shares, and put on the incident timeline. Without the log the
-    // browser still lists jobs, and actions say they cannot be audited; without the outbox users can still be
-    // found and previewed, and sending says why it is off.
+}
+
+/// Operator actions: audited in the log the CLI shares, and put on the incident timeline.
+void MainWindow::connectOperatorActions(Session *session)
+{
+    // Without the log the browser still lists jobs, and actions say they cannot be audited; without the outbox
+    // users can still be found and previewed, and sending says why it is off.
     if (!m_audit && !session->auditError().isEmpty()) {
         statusBar()->showMessage(tr("Audit log unavailable: %1 — actions are disabled.").arg(session->auditError()), 20000);
     }
@@ -151,6 +173,11 @@ MainWindow::MainWindow(Session *session, QWidget *parent)
         m_tray->show();
     }
 
+}
+
+/// The welcome page's buttons, tiles and the sidebar open what they name.
+void MainWindow::connectNavigation()
+{
     connect(m_welcome, &WelcomePage::openDemoRequested, this, [this] {
         if (const QString err = startDemo(); !err.isEmpty()) {
             QMessageBox::warning(this, tr("Demo"), err);
@@ -194,10 +221,6 @@ MainWindow::MainWindow(Session *session, QWidget *parent)
         }
     });
     connect(m_treeModel, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCentral);
-    createActions();
-    restoreGeometry(QSettings().value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(QSettings().value(QStringLiteral("window/state")).toByteArray()); // docks and toolbar
-    updateCentral();
 }
 
 MainWindow::~MainWindow() = default;

@@ -103,6 +103,10 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void buildPages();
+    void buildAlerts(Session *session);
+    void connectOperatorActions(Session *session);
+    void connectNavigation();
     void createActions();
     void updateCentral();
     void addConnectionDialog();
