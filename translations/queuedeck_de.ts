@@ -1034,17 +1034,17 @@
 <context>
     <name>qd::AlertsDock</name>
     <message>
-        <location filename="../app/gui/alertsdock.cpp" line="101"/>
+        <location filename="../app/gui/alertsdock.cpp" line="100"/>
         <source>Active alerts</source>
         <translation>Aktive Alarme</translation>
     </message>
     <message>
-        <location filename="../app/gui/alertsdock.cpp" line="96"/>
+        <location filename="../app/gui/alertsdock.cpp" line="95"/>
         <source>Alerts — none active</source>
         <translation>Alarme — keiner aktiv</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/alertsdock.cpp" line="96"/>
+        <location filename="../app/gui/alertsdock.cpp" line="95"/>
         <source>Alerts (%n active)</source>
         <translation>
             <numerusform>Alarme (%n aktiv)</numerusform>
@@ -1908,70 +1908,70 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
 <context>
     <name>qd::DelayedJobBackend</name>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="129"/>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="135"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="130"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="136"/>
         <source>Counting jobs failed: %1</source>
         <translation>Zählen der Jobs fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="144"/>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="151"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="145"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="152"/>
         <source>Reading jobs failed: %1</source>
         <translation>Lesen der Jobs fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="198"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="199"/>
         <source>Bad page cursor &quot;%1&quot;</source>
         <translation>Ungültiger Seiten-Cursor „%1“</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="211"/>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="232"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="212"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="233"/>
         <source>Query for jobs failed: %1</source>
         <translation>Abfrage der Jobs fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="253"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="254"/>
         <source>Query for job %1 failed: %2</source>
         <translation>Abfrage von Job %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="257"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="258"/>
         <source>Job %1 is gone: delayed_job deletes a job when it succeeds.</source>
         <translation>Job %1 ist weg: delayed_job löscht einen Job, wenn er erfolgreich war.</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="272"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="273"/>
         <source>Waiting jobs are already due; there is nothing to retry.</source>
         <translation>Wartende Jobs sind bereits fällig; es gibt nichts erneut auszuführen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="276"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="277"/>
         <source>A running job cannot be moved: a worker holds it.</source>
         <translation>Ein laufender Job kann nicht verschoben werden: Ein Worker hält ihn.</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="277"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="278"/>
         <source>Name the queue to move the jobs to.</source>
         <translation>Nennen Sie die Warteschlange, in die die Jobs verschoben werden sollen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="314"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="315"/>
         <source>Cannot start a transaction: %1</source>
         <translation>Eine Transaktion kann nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="319"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="320"/>
         <source>Cannot prepare the action: %1</source>
         <translation>Die Aktion kann nicht vorbereitet werden: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="334"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="335"/>
         <source>The action failed: %1 — nothing was changed.</source>
         <translation>Die Aktion ist fehlgeschlagen: %1 — es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/delayedjob/djjobs.cpp" line="349"/>
+        <location filename="../core/backends/delayedjob/djjobs.cpp" line="350"/>
         <source>The action could not be committed: %1 — nothing was changed.</source>
         <translation>Die Aktion konnte nicht festgeschrieben werden: %1 — es wurde nichts geändert.</translation>
     </message>
@@ -2359,212 +2359,212 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         <translation>Alle &amp;passenden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="30"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="29"/>
         <source>Retry All Matching…</source>
         <translation>Alle passenden erneut ausführen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="31"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="30"/>
         <source>Cancel All Matching…</source>
         <translation>Alle passenden abbrechen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="32"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="31"/>
         <source>Move All Matching…</source>
         <translation>Alle passenden verschieben…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="33"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="32"/>
         <source>Export All Matching…</source>
         <translation>Alle Treffer exportieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="34"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="33"/>
         <source>Act on every job matching the state and search, in batches, with progress</source>
         <translation>Alle Jobs bearbeiten, die zu Zustand und Suche passen, stapelweise und mit Fortschrittsanzeige</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="35"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="34"/>
         <source>Tell &amp;Affected Users…</source>
         <translation>&amp;Betroffene Benutzer benachrichtigen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="35"/>
         <source>Who these jobs belong to, and one message to each of them</source>
         <translation>Wem diese Jobs gehören, und eine Nachricht an jeden davon</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
         <source>Stop Search</source>
         <translation>Suche anhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="38"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
         <source>Keep the jobs found so far and stop looking</source>
         <translation>Die bisher gefundenen Jobs behalten und nicht weitersuchen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="38"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
         <source>Move All Messages…</source>
         <translation>Alle Nachrichten verschieben…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="41"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
         <source>Purge Queue…</source>
         <translation>Warteschlange leeren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="41"/>
         <source>Pause Queue…</source>
         <translation>Warteschlange pausieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="43"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
         <source>Resume Queue</source>
         <translation>Warteschlange fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="45"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
         <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
         <translation>Die ganze Warteschlange bearbeiten: jede Nachricht verschieben (eine Dead-Letter-Warteschlange dorthin zurück, wo ihre Nachrichten gescheitert sind) oder alle löschen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
         <source>Class (exact)</source>
         <translation>Klasse (exakt)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
         <source>Class filter</source>
         <translation>Klassenfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="50"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
         <source>Field: /args/0/user_id</source>
         <translation>Feld: /args/0/user_id</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
         <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
         <translation>Ein JSON-Pointer in den Job (auch Delayed::Job-YAML), arg:N oder re:…; mit dem Wert rechts daneben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
         <source>Field filter</source>
         <translation>Feldfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
         <source>= value</source>
         <translation>= Wert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
         <source>Field value</source>
         <translation>Feldwert</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
         <source>Oldest first</source>
         <translation>Älteste zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="57"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
         <source>Most attempts first</source>
         <translation>Meiste Versuche zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="57"/>
         <source>Order</source>
         <translation>Reihenfolge</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="59"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
         <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
         <translation>Vom Server über alle Jobs sortiert (nicht nur die geladenen): die Giftjobs eines Dead-Sets mit einer Million Zeilen auf der ersten Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="61"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
         <source>&amp;Stuck</source>
         <translation>&amp;Hängend</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
         <source>Only:</source>
         <translation>Nur:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
         <source>Resume…</source>
         <translation>Fortsetzen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="64"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
         <source>Job classes</source>
         <translation>Job-Klassen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation>Klicken, um die bisher geladenen Jobs zu sortieren; das Backend listet die ältesten zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
         <source>Jobs</source>
         <translation>Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
         <source>Similar jobs</source>
         <translation>Ähnliche Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
         <source>Retry All Similar…</source>
         <translation>Alle ähnlichen erneut ausführen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
         <source>Every job in this queue and state with the same error, in batches</source>
         <translation>Jeder Job in dieser Warteschlange und diesem Zustand mit demselben Fehler, stapelweise</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="71"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
         <source>Copy as &amp;JSON</source>
         <translation>Als JS&amp;ON kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="72"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="71"/>
         <source>The selected job as JSON: summary, payload and full error</source>
         <translation>Der ausgewählte Job als JSON: Übersicht, Payload und vollständiger Fehler</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="73"/>
+        <location filename="../widgets/jobbrowsertexts.cpp" line="72"/>
         <source>Job payload and error</source>
         <translation>Payload und Fehler des Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="202"/>
+        <location filename="../widgets/jobbrowser.cpp" line="249"/>
         <source>Searching… %1 of %2 jobs looked at, %3 found</source>
         <translation>Suche… %1 von %2 Jobs durchgesehen, %3 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="204"/>
+        <location filename="../widgets/jobbrowser.cpp" line="251"/>
         <source>Searching… %1 jobs looked at, %2 found</source>
         <translation>Suche… %1 Jobs durchgesehen, %2 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="221"/>
+        <location filename="../widgets/jobbrowser.cpp" line="262"/>
         <source> — search stopped after %1 of %2 jobs</source>
         <translation> – Suche nach %1 von %2 Jobs angehalten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="224"/>
+        <location filename="../widgets/jobbrowser.cpp" line="265"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n Job angezeigt</numerusform>
@@ -2572,17 +2572,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="225"/>
+        <location filename="../widgets/jobbrowser.cpp" line="266"/>
         <source> — scroll for more</source>
         <translation> — für weitere scrollen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="229"/>
+        <location filename="../widgets/jobbrowser.cpp" line="270"/>
         <source>Cannot list jobs: %1</source>
         <translation>Jobs können nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="285"/>
+        <location filename="../widgets/jobbrowser.cpp" line="320"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation>Massenaktion %1 #%2 wurde nicht beendet (%3): %4 von %5 Job(s) übrig. %6</translation>
     </message>
@@ -2607,17 +2607,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         <translation>%1 pausieren? Die Worker nehmen keinen Job daraus, bis sie fortgesetzt wird; neue Jobs kommen weiter an und warten.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="339"/>
+        <location filename="../widgets/jobbrowser.cpp" line="374"/>
         <source>Cannot filter: %1</source>
         <translation>Filtern nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="374"/>
+        <location filename="../widgets/jobbrowser.cpp" line="409"/>
         <source>Waiting longer than %1, or running longer than %2</source>
         <translation>Wartet länger als %1 oder läuft länger als %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="403"/>
+        <location filename="../widgets/jobbrowser.cpp" line="438"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n weitere Klasse</numerusform>
@@ -2625,17 +2625,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="405"/>
+        <location filename="../widgets/jobbrowser.cpp" line="440"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation>Wartend nach Klasse (Stichprobe von %1 aus %2 Jobs): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="407"/>
+        <location filename="../widgets/jobbrowser.cpp" line="442"/>
         <source>Waiting by class: %1</source>
         <translation>Wartend nach Klasse: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="420"/>
+        <location filename="../widgets/jobbrowser.cpp" line="455"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n Job ausgewählt</numerusform>
@@ -2643,28 +2643,28 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="436"/>
+        <location filename="../widgets/jobbrowser.cpp" line="471"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation>Job %1 · %2 · %3 · Warteschlange %4 · Versuche %5
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="442"/>
+        <location filename="../widgets/jobbrowser.cpp" line="477"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation>Eingereiht %1 · Ausführung %2 · fehlgeschlagen %3
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="444"/>
+        <location filename="../widgets/jobbrowser.cpp" line="479"/>
         <source>Worker: %1
 </source>
         <translation>Worker: %1
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="446"/>
+        <location filename="../widgets/jobbrowser.cpp" line="481"/>
         <source>
 Payload:
 %1
@@ -2675,7 +2675,7 @@ Payload:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="448"/>
+        <location filename="../widgets/jobbrowser.cpp" line="483"/>
         <source>
 Last error:
 %1
@@ -2686,88 +2686,88 @@ Letzter Fehler:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="475"/>
+        <location filename="../widgets/jobbrowser.cpp" line="510"/>
         <source>Counting jobs with the same error…</source>
         <translation>Zähle Jobs mit demselben Fehler…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="511"/>
+        <location filename="../widgets/jobbrowser.cpp" line="546"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation>Ähnliche Jobs: unbekannt (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="514"/>
+        <location filename="../widgets/jobbrowser.cpp" line="549"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): mindestens %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="515"/>
+        <location filename="../widgets/jobbrowser.cpp" line="550"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="539"/>
+        <location filename="../widgets/jobbrowser.cpp" line="574"/>
         <source>Select one job to edit it.</source>
         <translation>Wählen Sie einen Job aus, um ihn zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="540"/>
+        <location filename="../widgets/jobbrowser.cpp" line="575"/>
         <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
         <translation>Die Payload des ausgewählten Jobs bearbeiten und erneut senden, als neuen Job oder an seiner Stelle</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="564"/>
+        <location filename="../widgets/jobbrowser.cpp" line="598"/>
         <source>This connection does not allow this action (read-only or not supported).</source>
         <translation>Diese Verbindung erlaubt diese Aktion nicht (schreibgeschützt oder nicht unterstützt).</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="538"/>
-        <location filename="../widgets/jobbrowser.cpp" line="565"/>
+        <location filename="../widgets/jobbrowser.cpp" line="573"/>
+        <location filename="../widgets/jobbrowser.cpp" line="599"/>
         <source>Actions are disabled: the audit log cannot be written.</source>
         <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="537"/>
+        <location filename="../widgets/jobbrowser.cpp" line="572"/>
         <source>Jobs that are %1 cannot be edited and resent here.</source>
         <translation>Jobs im Zustand %1 lassen sich hier nicht bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="571"/>
+        <location filename="../widgets/jobbrowser.cpp" line="605"/>
         <source>Retry the selected jobs now, if they are still %1</source>
         <translation>Die ausgewählten Jobs jetzt erneut ausführen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="572"/>
+        <location filename="../widgets/jobbrowser.cpp" line="606"/>
         <source>Delete the selected jobs, if they are still %1</source>
         <translation>Die ausgewählten Jobs löschen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="581"/>
+        <location filename="../widgets/jobbrowser.cpp" line="615"/>
         <source>Retry</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="581"/>
+        <location filename="../widgets/jobbrowser.cpp" line="615"/>
         <source>Cancel (delete)</source>
         <translation>Abbrechen (löschen)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="584"/>
+        <location filename="../widgets/jobbrowser.cpp" line="618"/>
         <source>Move to Queue</source>
         <translation>In Warteschlange verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="584"/>
+        <location filename="../widgets/jobbrowser.cpp" line="618"/>
         <source>Move the selected jobs to the queue:</source>
         <translation>Die ausgewählten Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="591"/>
+        <location filename="../widgets/jobbrowser.cpp" line="625"/>
         <source>Move to %1:</source>
         <translation>Verschieben nach %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="594"/>
+        <location filename="../widgets/jobbrowser.cpp" line="628"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 – %n Job im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
@@ -2775,28 +2775,28 @@ Letzter Fehler:
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="631"/>
+        <location filename="../widgets/jobbrowser.cpp" line="665"/>
         <source>Working…</source>
         <translation>In Arbeit…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="633"/>
-        <location filename="../widgets/jobbrowser.cpp" line="639"/>
+        <location filename="../widgets/jobbrowser.cpp" line="667"/>
+        <location filename="../widgets/jobbrowser.cpp" line="673"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="642"/>
+        <location filename="../widgets/jobbrowser.cpp" line="676"/>
         <source>%1 to %2</source>
         <translation>%1 nach %2</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="643"/>
+        <location filename="../widgets/jobbrowser.cpp" line="677"/>
         <source>%1 %2 %3 job(s) in %4%5</source>
         <translation>%2 Job(s) im Zustand %3 in %4 %1%5</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="647"/>
+        <location filename="../widgets/jobbrowser.cpp" line="681"/>
         <source> (%1 skipped: no longer %2)</source>
         <translation> (%1 übersprungen: nicht mehr im Zustand %2)</translation>
     </message>
@@ -3022,403 +3022,403 @@ Letzter Fehler:
 <context>
     <name>qd::MainWindow</name>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="60"/>
-        <location filename="../app/gui/mainwindow.cpp" line="147"/>
-        <location filename="../app/gui/mainwindow.cpp" line="676"/>
-        <location filename="../app/gui/mainwindow.cpp" line="679"/>
+        <location filename="../app/gui/mainwindow.cpp" line="77"/>
+        <location filename="../app/gui/mainwindow.cpp" line="172"/>
+        <location filename="../app/gui/mainwindow.cpp" line="700"/>
+        <location filename="../app/gui/mainwindow.cpp" line="703"/>
         <source>Queuedeck</source>
         <translation>Queuedeck</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="71"/>
-        <location filename="../app/gui/mainwindow.cpp" line="677"/>
+        <location filename="../app/gui/mainwindow.cpp" line="88"/>
+        <location filename="../app/gui/mainwindow.cpp" line="701"/>
         <source>Connections and queues</source>
         <translation>Verbindungen und Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="115"/>
+        <location filename="../app/gui/mainwindow.cpp" line="137"/>
         <source>Snooze over: %1</source>
         <translation>Schlummern beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="132"/>
+        <location filename="../app/gui/mainwindow.cpp" line="158"/>
         <source>Audit log unavailable: %1 — actions are disabled.</source>
         <translation>Prüfprotokoll nicht verfügbar: %1 — Aktionen sind deaktiviert.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="111"/>
-        <location filename="../app/gui/mainwindow.cpp" line="142"/>
-        <location filename="../app/gui/mainwindow.cpp" line="370"/>
+        <location filename="../app/gui/mainwindow.cpp" line="133"/>
+        <location filename="../app/gui/mainwindow.cpp" line="167"/>
+        <location filename="../app/gui/mainwindow.cpp" line="396"/>
         <source>Operator %1: %2</source>
         <translation>Bediener %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="153"/>
-        <location filename="../app/gui/mainwindow.cpp" line="225"/>
+        <location filename="../app/gui/mainwindow.cpp" line="183"/>
+        <location filename="../app/gui/mainwindow.cpp" line="251"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="204"/>
+        <location filename="../app/gui/mainwindow.cpp" line="230"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="205"/>
+        <location filename="../app/gui/mainwindow.cpp" line="231"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="206"/>
+        <location filename="../app/gui/mainwindow.cpp" line="232"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="208"/>
-        <location filename="../app/gui/mainwindow.cpp" line="213"/>
+        <location filename="../app/gui/mainwindow.cpp" line="234"/>
+        <location filename="../app/gui/mainwindow.cpp" line="239"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="221"/>
+        <location filename="../app/gui/mainwindow.cpp" line="247"/>
         <source>&amp;Add Connection…</source>
         <translation>Verbindung &amp;hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="222"/>
+        <location filename="../app/gui/mainwindow.cpp" line="248"/>
         <source>&amp;Remove Connection</source>
         <translation>Verbindung &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="222"/>
+        <location filename="../app/gui/mainwindow.cpp" line="248"/>
         <source>Ctrl+Shift+Del</source>
         <translation>Ctrl+Shift+Del</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="223"/>
+        <location filename="../app/gui/mainwindow.cpp" line="249"/>
         <source>Open the &amp;Demo</source>
         <translation>&amp;Demo öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="223"/>
+        <location filename="../app/gui/mainwindow.cpp" line="249"/>
         <source>Ctrl+Shift+D</source>
         <translation>Ctrl+Shift+D</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="228"/>
+        <location filename="../app/gui/mainwindow.cpp" line="254"/>
         <source>Alert &amp;Rules and Webhook…</source>
         <translation>Alarm&amp;regeln und Webhook…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="228"/>
+        <location filename="../app/gui/mainwindow.cpp" line="254"/>
         <source>Ctrl+Shift+R</source>
         <translation>Ctrl+Shift+R</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="229"/>
+        <location filename="../app/gui/mainwindow.cpp" line="255"/>
         <source>Export &amp;Post-mortem…</source>
         <translation>&amp;Post-mortem exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="229"/>
+        <location filename="../app/gui/mainwindow.cpp" line="255"/>
         <source>Ctrl+Shift+E</source>
         <translation>Ctrl+Shift+E</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="232"/>
+        <location filename="../app/gui/mainwindow.cpp" line="258"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="232"/>
+        <location filename="../app/gui/mainwindow.cpp" line="258"/>
         <source>Ctrl+,</source>
         <translation>Ctrl+,</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="235"/>
+        <location filename="../app/gui/mainwindow.cpp" line="261"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="235"/>
+        <location filename="../app/gui/mainwindow.cpp" line="261"/>
         <source>Ctrl+Q</source>
         <translation>Ctrl+Q</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="237"/>
+        <location filename="../app/gui/mainwindow.cpp" line="263"/>
         <source>&amp;Refresh Now</source>
         <translation>Jetzt a&amp;ktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <location filename="../app/gui/mainwindow.cpp" line="264"/>
         <source>&amp;Acknowledge Alert</source>
         <translation>Alarm &amp;bestätigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="238"/>
+        <location filename="../app/gui/mainwindow.cpp" line="264"/>
         <source>Ctrl+K</source>
         <translation>Ctrl+K</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="239"/>
+        <location filename="../app/gui/mainwindow.cpp" line="265"/>
         <source>&amp;Snooze Alert for 1 Hour</source>
         <translation>Alarm 1 Stunde &amp;schlummern lassen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="239"/>
+        <location filename="../app/gui/mainwindow.cpp" line="265"/>
         <source>Ctrl+Shift+K</source>
         <translation>Ctrl+Shift+K</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="241"/>
+        <location filename="../app/gui/mainwindow.cpp" line="267"/>
         <source>Add &amp;Note to Timeline…</source>
         <translation>&amp;Notiz zur Zeitleiste hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="241"/>
+        <location filename="../app/gui/mainwindow.cpp" line="267"/>
         <source>Ctrl+Shift+N</source>
         <translation>Ctrl+Shift+N</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="243"/>
+        <location filename="../app/gui/mainwindow.cpp" line="269"/>
         <source>Au&amp;dit Log…</source>
         <translation>&amp;Prüfprotokoll…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="243"/>
+        <location filename="../app/gui/mainwindow.cpp" line="269"/>
         <source>Ctrl+Shift+L</source>
         <translation>Ctrl+Shift+L</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="244"/>
+        <location filename="../app/gui/mainwindow.cpp" line="270"/>
         <source>&amp;Workers…</source>
         <translation>&amp;Worker…</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="244"/>
+        <location filename="../app/gui/mainwindow.cpp" line="270"/>
         <source>Ctrl+Shift+W</source>
         <translation>Ctrl+Shift+W</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="246"/>
+        <location filename="../app/gui/mainwindow.cpp" line="272"/>
         <source>&amp;Overview</source>
         <translation>&amp;Übersicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="246"/>
+        <location filename="../app/gui/mainwindow.cpp" line="272"/>
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="248"/>
+        <location filename="../app/gui/mainwindow.cpp" line="274"/>
         <source>Go to &amp;Connections</source>
         <translation>Zu den &amp;Verbindungen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="248"/>
+        <location filename="../app/gui/mainwindow.cpp" line="274"/>
         <source>Ctrl+0</source>
         <translation>Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="249"/>
+        <location filename="../app/gui/mainwindow.cpp" line="275"/>
         <source>Go to A&amp;lerts</source>
         <translation>Zu den A&amp;larmen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="249"/>
+        <location filename="../app/gui/mainwindow.cpp" line="275"/>
         <source>Ctrl+9</source>
         <translation>Ctrl+9</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="257"/>
+        <location filename="../app/gui/mainwindow.cpp" line="283"/>
         <source>&amp;War Room Wall</source>
         <translation>&amp;Lagewand</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="260"/>
+        <location filename="../app/gui/mainwindow.cpp" line="286"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="261"/>
+        <location filename="../app/gui/mainwindow.cpp" line="287"/>
         <source>&amp;About Queuedeck</source>
         <translation>&amp;Über Queuedeck</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="262"/>
+        <location filename="../app/gui/mainwindow.cpp" line="288"/>
         <source>About Queuedeck</source>
         <translation>Über Queuedeck</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="263"/>
+        <location filename="../app/gui/mainwindow.cpp" line="289"/>
         <source>Queuedeck %1
 Operations dashboard for job and message queues.</source>
         <translation>Queuedeck %1
 Betriebs-Dashboard für Job- und Nachrichtenwarteschlangen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="280"/>
+        <location filename="../app/gui/mainwindow.cpp" line="306"/>
         <source>Queue charts</source>
         <translation>Diagramme einer Warteschlange</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="281"/>
+        <location filename="../app/gui/mainwindow.cpp" line="307"/>
         <source>Last 5 minutes</source>
         <translation>Letzte 5 Minuten</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="281"/>
+        <location filename="../app/gui/mainwindow.cpp" line="307"/>
         <source>Alt+1</source>
         <translation>Alt+1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="282"/>
+        <location filename="../app/gui/mainwindow.cpp" line="308"/>
         <source>Last hour</source>
         <translation>Letzte Stunde</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="282"/>
+        <location filename="../app/gui/mainwindow.cpp" line="308"/>
         <source>Alt+2</source>
         <translation>Alt+2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="283"/>
+        <location filename="../app/gui/mainwindow.cpp" line="309"/>
         <source>Last 24 hours</source>
         <translation>Letzte 24 Stunden</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="283"/>
+        <location filename="../app/gui/mainwindow.cpp" line="309"/>
         <source>Alt+3</source>
         <translation>Alt+3</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="284"/>
+        <location filename="../app/gui/mainwindow.cpp" line="310"/>
         <source>War room wall</source>
         <translation>Lagewand</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="285"/>
+        <location filename="../app/gui/mainwindow.cpp" line="311"/>
         <source>Leave the wall</source>
         <translation>Lagewand verlassen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="285"/>
+        <location filename="../app/gui/mainwindow.cpp" line="311"/>
         <source>Esc, F11</source>
         <translation>Esc, F11</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="286"/>
+        <location filename="../app/gui/mainwindow.cpp" line="312"/>
         <source>Previous / next connection</source>
         <translation>Vorige / nächste Verbindung</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="286"/>
+        <location filename="../app/gui/mainwindow.cpp" line="312"/>
         <source>Left, Right</source>
         <translation>Links, Rechts</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="287"/>
+        <location filename="../app/gui/mainwindow.cpp" line="313"/>
         <source>Cycle connections on a timer</source>
         <translation>Verbindungen automatisch durchwechseln</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="288"/>
+        <location filename="../app/gui/mainwindow.cpp" line="314"/>
         <source>Next / previous tile</source>
         <translation>Nächste / vorige Kachel</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="288"/>
+        <location filename="../app/gui/mainwindow.cpp" line="314"/>
         <source>Tab, Down / Shift+Tab, Up</source>
         <translation>Tab, Runter / Shift+Tab, Hoch</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="289"/>
+        <location filename="../app/gui/mainwindow.cpp" line="315"/>
         <source>Open the queue</source>
         <translation>Warteschlange öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="289"/>
+        <location filename="../app/gui/mainwindow.cpp" line="315"/>
         <source>Enter</source>
         <translation>Eingabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="290"/>
+        <location filename="../app/gui/mainwindow.cpp" line="316"/>
         <source>Pin or unpin the queue</source>
         <translation>Warteschlange anheften oder lösen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="339"/>
+        <location filename="../app/gui/mainwindow.cpp" line="365"/>
         <source>Language not changed: %1</source>
         <translation>Sprache nicht geändert: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="359"/>
+        <location filename="../app/gui/mainwindow.cpp" line="385"/>
         <source>Add a connection first: there are no workers to show.</source>
         <translation>Fügen Sie zuerst eine Verbindung hinzu: Es gibt keine Worker anzuzeigen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="440"/>
+        <location filename="../app/gui/mainwindow.cpp" line="466"/>
         <source>%1: the password was not saved and will be asked for again after a restart: %2</source>
         <translation>%1: Das Passwort wurde nicht gespeichert und wird nach einem Neustart erneut abgefragt: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="464"/>
+        <location filename="../app/gui/mainwindow.cpp" line="490"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="481"/>
+        <location filename="../app/gui/mainwindow.cpp" line="507"/>
         <source>%1: no password from the keyring: %2</source>
         <translation>%1: kein Passwort aus dem Schlüsselbund: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="498"/>
+        <location filename="../app/gui/mainwindow.cpp" line="524"/>
         <source>Alert Rules</source>
         <translation>Alarmregeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="498"/>
+        <location filename="../app/gui/mainwindow.cpp" line="524"/>
         <source>Add a connection first: rules belong to a connection.</source>
         <translation>Fügen Sie zuerst eine Verbindung hinzu: Regeln gehören zu einer Verbindung.</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="516"/>
+        <location filename="../app/gui/mainwindow.cpp" line="542"/>
         <source>Demo: %1</source>
         <translation>Demo: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="517"/>
+        <location filename="../app/gui/mainwindow.cpp" line="543"/>
         <source>Demo script: %1</source>
         <translation>Demo-Skript: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="539"/>
+        <location filename="../app/gui/mainwindow.cpp" line="565"/>
         <source>Demo (Delayed::Job)</source>
         <translation>Demo (Delayed::Job)</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="551"/>
+        <location filename="../app/gui/mainwindow.cpp" line="577"/>
         <source>Add Connection</source>
         <translation>Verbindung hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="563"/>
+        <location filename="../app/gui/mainwindow.cpp" line="589"/>
         <source>Remove Connection</source>
         <translation>Verbindung entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="563"/>
+        <location filename="../app/gui/mainwindow.cpp" line="589"/>
         <source>Stop monitoring &quot;%1&quot;?</source>
         <translation>„%1“ nicht mehr überwachen?</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="595"/>
+        <location filename="../app/gui/mainwindow.cpp" line="619"/>
         <source>%1 cleared</source>
         <translation>%1 aufgehoben</translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="616"/>
-        <location filename="../app/gui/mainwindow.cpp" line="682"/>
+        <location filename="../app/gui/mainwindow.cpp" line="640"/>
+        <location filename="../app/gui/mainwindow.cpp" line="706"/>
         <source>Queuedeck — War Room</source>
         <translation>Queuedeck — Lagewand</translation>
     </message>
@@ -3509,142 +3509,142 @@ Betriebs-Dashboard für Job- und Nachrichtenwarteschlangen.</translation>
         <translation> passend zu „%1“</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="77"/>
+        <location filename="../widgets/notifydialog.cpp" line="91"/>
         <source>/args/0/user_id, arg:0 or re:user=(\d+)</source>
         <translation>/args/0/user_id, arg:0 oder re:user=(\d+)</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="78"/>
+        <location filename="../widgets/notifydialog.cpp" line="92"/>
         <source>How a job names its user: a JSON pointer into the job (Delayed::Job YAML is read safely), an argument index, or a regular expression over the payload</source>
         <translation>Wie ein Job seinen Benutzer nennt: ein JSON-Pointer in den Job (Delayed::Job-YAML wird sicher gelesen), ein Argumentindex oder ein regulärer Ausdruck über die Payload</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="80"/>
+        <location filename="../widgets/notifydialog.cpp" line="94"/>
         <source>User rule</source>
         <translation>Benutzerregel</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="83"/>
+        <location filename="../widgets/notifydialog.cpp" line="97"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="84"/>
+        <location filename="../widgets/notifydialog.cpp" line="98"/>
         <source>Only jobs that have waited at least this long</source>
         <translation>Nur Jobs, die mindestens so lange gewartet haben</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="85"/>
+        <location filename="../widgets/notifydialog.cpp" line="99"/>
         <source>Waited at least</source>
         <translation>Mindestens gewartet</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="86"/>
+        <location filename="../widgets/notifydialog.cpp" line="100"/>
         <source>&amp;Find Users</source>
         <translation>Benutzer &amp;finden</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="87"/>
+        <location filename="../widgets/notifydialog.cpp" line="101"/>
         <source>User:</source>
         <translation>Benutzer:</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="89"/>
+        <location filename="../widgets/notifydialog.cpp" line="103"/>
         <source>waited ≥</source>
         <translation>gewartet ≥</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="94"/>
+        <location filename="../widgets/notifydialog.cpp" line="108"/>
         <source>Due between</source>
         <translation>Fällig zwischen</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="95"/>
+        <location filename="../widgets/notifydialog.cpp" line="109"/>
         <source>Only jobs due (else enqueued, else failed) in this window, e.g. while the workers were down</source>
         <translation>Nur Jobs, die in diesem Zeitraum fällig waren (sonst eingereiht, sonst fehlgeschlagen), z. B. während die Worker ausgefallen waren</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="104"/>
+        <location filename="../widgets/notifydialog.cpp" line="118"/>
         <source>Window start</source>
         <translation>Beginn des Zeitraums</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="105"/>
+        <location filename="../widgets/notifydialog.cpp" line="119"/>
         <source>Window end</source>
         <translation>Ende des Zeitraums</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="110"/>
+        <location filename="../widgets/notifydialog.cpp" line="124"/>
         <source>and</source>
         <translation>und</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="124"/>
+        <location filename="../widgets/notifydialog.cpp" line="138"/>
         <source>Affected users</source>
         <translation>Betroffene Benutzer</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="133"/>
+        <location filename="../widgets/notifydialog.cpp" line="153"/>
         <source>e.g. INC-2026-11-25-print</source>
         <translation>z. B. INC-2026-11-25-print</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="135"/>
+        <location filename="../widgets/notifydialog.cpp" line="155"/>
         <source>Each user gets each template once per incident</source>
         <translation>Jeder Benutzer erhält jede Vorlage einmal pro Vorfall</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="137"/>
+        <location filename="../widgets/notifydialog.cpp" line="157"/>
         <source>webhook:https://…, sql:postgresql://…?table=notifications, csv:/path/file.csv</source>
         <translation>webhook:https://…, sql:postgresql://…?table=notifications, csv:/pfad/datei.csv</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="139"/>
+        <location filename="../widgets/notifydialog.cpp" line="159"/>
         <source>Your print job is delayed</source>
         <translation>Ihr Druckauftrag verzögert sich</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="140"/>
+        <location filename="../widgets/notifydialog.cpp" line="160"/>
         <source>Incident:</source>
         <translation>Vorfall:</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="141"/>
+        <location filename="../widgets/notifydialog.cpp" line="161"/>
         <source>Template:</source>
         <translation>Vorlage:</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="142"/>
+        <location filename="../widgets/notifydialog.cpp" line="162"/>
         <source>Channel:</source>
         <translation>Kanal:</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="144"/>
+        <location filename="../widgets/notifydialog.cpp" line="164"/>
         <source>optional: sqlite:///path/app.db or postgresql://user@host/db (read-only)</source>
         <translation>optional: sqlite:///pfad/app.db oder postgresql://user@host/db (schreibgeschützt)</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="145"/>
+        <location filename="../widgets/notifydialog.cpp" line="165"/>
         <source>Where {{name}} and {{email}} come from: the application&apos;s own database, opened read-only</source>
         <translation>Woher {{name}} und {{email}} kommen: aus der eigenen Datenbank der Anwendung, schreibgeschützt geöffnet</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="147"/>
+        <location filename="../widgets/notifydialog.cpp" line="167"/>
         <source>Names from:</source>
         <translation>Namen aus:</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="148"/>
+        <location filename="../widgets/notifydialog.cpp" line="168"/>
         <source>Lookup:</source>
         <translation>Abfrage:</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="149"/>
+        <location filename="../widgets/notifydialog.cpp" line="169"/>
         <source>Subject:</source>
         <translation>Betreff:</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="152"/>
+        <location filename="../widgets/notifydialog.cpp" line="172"/>
         <source>Hello {{user}},
 
 {{job_count}} of your jobs in {{queue}} have waited up to {{delay}} because of an incident on our side ({{incident}}). They will run shortly; you need not do anything.
@@ -3655,75 +3655,75 @@ Betriebs-Dashboard für Job- und Nachrichtenwarteschlangen.</translation>
 </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="154"/>
+        <location filename="../widgets/notifydialog.cpp" line="174"/>
         <source>Message body</source>
         <translation>Nachrichtentext</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="164"/>
+        <location filename="../widgets/notifydialog.cpp" line="184"/>
         <source>Preview</source>
         <translation>Vorschau</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="175"/>
+        <location filename="../widgets/notifydialog.cpp" line="195"/>
         <source>Sending progress</source>
         <translation>Sendefortschritt</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="182"/>
+        <location filename="../widgets/notifydialog.cpp" line="202"/>
         <source>Load Template…</source>
         <translation>Vorlage laden…</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="183"/>
+        <location filename="../widgets/notifydialog.cpp" line="203"/>
         <source>Save Template…</source>
         <translation>Vorlage speichern…</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="184"/>
+        <location filename="../widgets/notifydialog.cpp" line="204"/>
         <source>&amp;Dry Run</source>
         <translation>&amp;Probelauf</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="185"/>
-        <location filename="../widgets/notifydialog.cpp" line="437"/>
+        <location filename="../widgets/notifydialog.cpp" line="205"/>
+        <location filename="../widgets/notifydialog.cpp" line="454"/>
         <source>&amp;Send</source>
         <translation>&amp;Senden</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="186"/>
+        <location filename="../widgets/notifydialog.cpp" line="206"/>
         <source>Stop Sending</source>
         <translation>Senden anhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="204"/>
-        <location filename="../widgets/notifydialog.cpp" line="210"/>
+        <location filename="../widgets/notifydialog.cpp" line="224"/>
+        <location filename="../widgets/notifydialog.cpp" line="230"/>
         <source>Load Template</source>
         <translation>Vorlage laden</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="204"/>
+        <location filename="../widgets/notifydialog.cpp" line="224"/>
         <source>Templates (*.txt);;All files (*)</source>
         <translation>Vorlagen (*.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="217"/>
-        <location filename="../widgets/notifydialog.cpp" line="221"/>
+        <location filename="../widgets/notifydialog.cpp" line="237"/>
+        <location filename="../widgets/notifydialog.cpp" line="241"/>
         <source>Save Template</source>
         <translation>Vorlage speichern</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="218"/>
+        <location filename="../widgets/notifydialog.cpp" line="238"/>
         <source>Templates (*.txt)</source>
         <translation>Vorlagen (*.txt)</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="228"/>
+        <location filename="../widgets/notifydialog.cpp" line="248"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="229"/>
+        <location filename="../widgets/notifydialog.cpp" line="249"/>
         <source>Send &quot;%1&quot; to %n user(s) through %2? Users who already got this template for incident %3 are skipped.</source>
         <translation>
             <numerusform>„%1“ über %2 an %n Benutzer senden? Benutzer, die diese Vorlage für den Vorfall %3 bereits erhalten haben, werden übersprungen.</numerusform>
@@ -3731,67 +3731,67 @@ Betriebs-Dashboard für Job- und Nachrichtenwarteschlangen.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="277"/>
+        <location filename="../widgets/notifydialog.cpp" line="294"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="311"/>
+        <location filename="../widgets/notifydialog.cpp" line="328"/>
         <source>Names: %1</source>
         <translation>Namen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="316"/>
+        <location filename="../widgets/notifydialog.cpp" line="333"/>
         <source>Names and e-mails found for %1 of %2 user(s) in %3</source>
         <translation>Namen und E-Mail-Adressen für %1 von %2 Benutzer(n) in %3 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="358"/>
+        <location filename="../widgets/notifydialog.cpp" line="375"/>
         <source>Reading jobs… %1 so far</source>
         <translation>Lese Jobs… bisher %1</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="360"/>
+        <location filename="../widgets/notifydialog.cpp" line="377"/>
         <source>Cannot list the jobs: %1</source>
         <translation>Die Jobs können nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="364"/>
+        <location filename="../widgets/notifydialog.cpp" line="381"/>
         <source>%1 user(s) behind %2 job(s)</source>
         <translation>%1 Benutzer hinter %2 Job(s)</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="367"/>
+        <location filename="../widgets/notifydialog.cpp" line="384"/>
         <source>; the rule found no user in %1 job(s), e.g. %2</source>
         <translation>; die Regel fand in %1 Job(s) keinen Benutzer, z. B. %2</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="383"/>
+        <location filename="../widgets/notifydialog.cpp" line="400"/>
         <source>Reading jobs…</source>
         <translation>Lese Jobs…</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="390"/>
+        <location filename="../widgets/notifydialog.cpp" line="407"/>
         <source>Name the incident: each user gets one message per incident and template.</source>
         <translation>Benennen Sie den Vorfall: Jeder Benutzer erhält eine Nachricht pro Vorfall und Vorlage.</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="393"/>
+        <location filename="../widgets/notifydialog.cpp" line="410"/>
         <source>Name the template.</source>
         <translation>Benennen Sie die Vorlage.</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="416"/>
+        <location filename="../widgets/notifydialog.cpp" line="433"/>
         <source>Placeholders: %1</source>
         <translation>Platzhalter: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="422"/>
+        <location filename="../widgets/notifydialog.cpp" line="439"/>
         <source>Subject %1 characters · body %2 characters (for %3) · placeholders: %4</source>
         <translation>Betreff %1 Zeichen · Text %2 Zeichen (für %3) · Platzhalter: %4</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="427"/>
+        <location filename="../widgets/notifydialog.cpp" line="444"/>
         <source>To: %1
 Subject: %2
 
@@ -3802,12 +3802,12 @@ Betreff: %2
 %3</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="434"/>
+        <location filename="../widgets/notifydialog.cpp" line="451"/>
         <source>Find the users first.</source>
         <translation>Finden Sie zuerst die Benutzer.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="437"/>
+        <location filename="../widgets/notifydialog.cpp" line="454"/>
         <source>&amp;Send to %Ln User(s)</source>
         <translation>
             <numerusform>An %Ln Benutzer &amp;senden</numerusform>
@@ -3815,17 +3815,17 @@ Betreff: %2
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="438"/>
+        <location filename="../widgets/notifydialog.cpp" line="455"/>
         <source>Sending needs the outbox and the audit log.</source>
         <translation>Zum Senden werden der Postausgang und das Prüfprotokoll benötigt.</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="462"/>
+        <location filename="../widgets/notifydialog.cpp" line="479"/>
         <source>… and %1 more</source>
         <translation>… und %1 weitere</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="464"/>
+        <location filename="../widgets/notifydialog.cpp" line="481"/>
         <source>Dry run: %Ln message(s) through %1, nothing sent:
 </source>
         <translation>
@@ -3836,7 +3836,7 @@ Betreff: %2
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="468"/>
+        <location filename="../widgets/notifydialog.cpp" line="485"/>
         <source>Dry run: %Ln user(s) would get a message; nothing was sent or written.</source>
         <translation>
             <numerusform>Probelauf: %Ln Benutzer würde eine Nachricht erhalten; nichts wurde gesendet oder geschrieben.</numerusform>
@@ -3844,12 +3844,12 @@ Betreff: %2
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="475"/>
+        <location filename="../widgets/notifydialog.cpp" line="492"/>
         <source>Nothing to send.</source>
         <translation>Nichts zu senden.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="488"/>
+        <location filename="../widgets/notifydialog.cpp" line="505"/>
         <source>Writing %Ln message(s) to the outbox…</source>
         <translation>
             <numerusform>Schreibe %Ln Nachricht in den Postausgang…</numerusform>
@@ -3857,42 +3857,42 @@ Betreff: %2
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="493"/>
+        <location filename="../widgets/notifydialog.cpp" line="510"/>
         <source>The outbox refused the messages: %1 — nothing was sent.</source>
         <translation>Der Postausgang hat die Nachrichten abgelehnt: %1 — es wurde nichts gesendet.</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="502"/>
+        <location filename="../widgets/notifydialog.cpp" line="519"/>
         <source>Sending… %1 of %2</source>
         <translation>Sende… %1 von %2</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="508"/>
+        <location filename="../widgets/notifydialog.cpp" line="525"/>
         <source>%1 new message(s) in the outbox, %2 already there for this incident and template.</source>
         <translation>%1 neue Nachricht(en) im Postausgang, %2 für diesen Vorfall und diese Vorlage bereits vorhanden.</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="523"/>
+        <location filename="../widgets/notifydialog.cpp" line="540"/>
         <source>Stopping after the message in flight…</source>
         <translation>Halte nach der laufenden Nachricht an…</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="531"/>
+        <location filename="../widgets/notifydialog.cpp" line="548"/>
         <source>Sent %1 · already sent before %2 · failed %3</source>
         <translation>Gesendet %1 · bereits zuvor gesendet %2 · fehlgeschlagen %3</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="533"/>
+        <location filename="../widgets/notifydialog.cpp" line="550"/>
         <source> · stopped: the rest stays in the outbox; Send again resumes it</source>
         <translation> · angehalten: Der Rest bleibt im Postausgang; erneutes Senden setzt fort</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="536"/>
+        <location filename="../widgets/notifydialog.cpp" line="553"/>
         <source> · the outbox failed: %1</source>
         <translation> · Fehler im Postausgang: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="563"/>
+        <location filename="../widgets/notifydialog.cpp" line="580"/>
         <source>notified affected users of %1 (incident %2): %3</source>
         <translation>betroffene Benutzer von %1 benachrichtigt (Vorfall %2): %3</translation>
     </message>
@@ -6151,28 +6151,28 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
 <context>
     <name>qd::rabbitmq::RabbitMqBackend</name>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="290"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="289"/>
         <source>RabbitMQ has no %1 messages to list: a queue holds ready messages (peeked here) and unacknowledged ones a consumer holds, which the API cannot show.</source>
         <translation>RabbitMQ hat keine Nachrichten im Zustand %1 zum Auflisten: Eine Warteschlange enthält bereite Nachrichten (hier per Peek angesehen) und unbestätigte, die ein Consumer hält und die die API nicht zeigen kann.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="297"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="296"/>
         <source>Name a queue to peek at.</source>
         <translation>Nennen Sie eine Warteschlange, in die Sie hineinsehen möchten.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="340"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="339"/>
         <source>%1 is a quorum queue: every peek counts as a delivery, and its delivery limit would dead-letter or drop a message peeked too often. Add peek_quorum=1 to the URL to peek anyway.</source>
         <translation>%1 ist eine Quorum-Warteschlange: Jedes Hineinsehen zählt als Zustellung, und ihr Zustelllimit würde eine zu oft angesehene Nachricht zum Dead Letter machen oder verwerfen. Fügen Sie peek_quorum=1 zur URL hinzu, um trotzdem hineinzusehen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="356"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="355"/>
         <source>Peeked without losing anything: RabbitMQ requeued these messages, marks them redelivered and may reorder them.</source>
         <translation>Angesehen, ohne etwas zu verlieren: RabbitMQ hat diese Nachrichten wieder eingereiht, markiert sie als erneut zugestellt und kann ihre Reihenfolge ändern.</translation>
     </message>
     <message>
         <location filename="../core/backends/rabbitmq/rabbitmqactions.cpp" line="353"/>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="415"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="414"/>
         <source>Message %1 is not among the last peeked; peek again.</source>
         <translation>Nachricht %1 ist nicht unter den zuletzt angesehenen; sehen Sie erneut hinein.</translation>
     </message>
@@ -6278,67 +6278,67 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         <translation>Diese Nachrichten haben keine Nachrichten-ID und können daher nicht einzeln aus der Warteschlange geholt werden; verschieben oder leeren Sie stattdessen die ganze Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="75"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="74"/>
         <source>The RabbitMQ management API at %1 answered, but: %2</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat geantwortet, aber: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="78"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="77"/>
         <source>Cannot reach the RabbitMQ management API at %1: %2</source>
         <translation>Die RabbitMQ-Management-API unter %1 ist nicht erreichbar: %2</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="81"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="80"/>
         <source>RabbitMQ at %1 refused the credentials of user &quot;%2&quot; (401).</source>
         <translation>RabbitMQ unter %1 hat die Zugangsdaten des Benutzers „%2“ abgelehnt (401).</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="84"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="83"/>
         <source>User &quot;%1&quot; may not read this from RabbitMQ at %2 (403): give it the monitoring tag and access to the vhost.</source>
         <translation>Der Benutzer „%1“ darf dies nicht von RabbitMQ unter %2 lesen (403): Geben Sie ihm das Tag monitoring und Zugriff auf den vhost.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="89"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="88"/>
         <source>RabbitMQ at %1 answered 404: the vhost does not exist, or this is not the management API.</source>
         <translation>RabbitMQ unter %1 hat mit 404 geantwortet: Der vhost existiert nicht, oder dies ist nicht die Management-API.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="91"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="90"/>
         <source>The RabbitMQ management API at %1 answered %2: %3</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat mit %2 geantwortet: %3</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="460"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="459"/>
         <source>The connection was closed.</source>
         <translation>Die Verbindung wurde geschlossen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="475"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="474"/>
         <source>a JSON object where the list of queues belongs</source>
         <translation>ein JSON-Objekt, wo die Liste der Warteschlangen hingehört</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="476"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="475"/>
         <source>not a list</source>
         <translation>keine Liste</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="477"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="476"/>
         <source>The RabbitMQ management API at %1 did not answer a JSON list (%2): is this the management port?</source>
         <translation>Die RabbitMQ-Management-API unter %1 hat nicht mit einer JSON-Liste geantwortet (%2): Ist das der Management-Port?</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="558"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="557"/>
         <source>Queue %1 is %2.</source>
         <translation>Warteschlange %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="576"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="575"/>
         <source>Queue %1 redelivers %2 messages a minute: a consumer may be failing on the same message again and again.</source>
         <translation>Warteschlange %1 stellt %2 Nachrichten pro Minute erneut zu: Möglicherweise scheitert ein Consumer immer wieder an derselben Nachricht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="583"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="582"/>
         <source>Queue %1: %Ln message(s) ready and no consumer.</source>
         <translation>
             <numerusform>Warteschlange %1: %Ln Nachricht bereit und kein Consumer.</numerusform>
@@ -6346,27 +6346,27 @@ Probieren Sie die Demo: eine simulierte Delayed::Job-Flotte, deren Worker nach e
         </translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="590"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="589"/>
         <source>More than %1 dead-letter exchanges: the queues bound to %2 are not marked as dead-letter queues.</source>
         <translation>Mehr als %1 Dead-Letter-Exchanges: die an %2 gebundenen Warteschlangen sind nicht als Dead-Letter-Warteschlangen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="596"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="595"/>
         <source>Per-queue statistics were not available: %1</source>
         <translation>Statistiken pro Warteschlange waren nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="603"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="602"/>
         <source>Node %1 is down.</source>
         <translation>Knoten %1 ist ausgefallen.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="606"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="605"/>
         <source>Node %1 has a memory alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Speicheralarm: Publisher sind blockiert.</translation>
     </message>
     <message>
-        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="609"/>
+        <location filename="../core/backends/rabbitmq/rabbitmqbackend.cpp" line="608"/>
         <source>Node %1 has a disk alarm: publishers are blocked.</source>
         <translation>Knoten %1 hat einen Festplattenalarm: Publisher sind blockiert.</translation>
     </message>

@@ -7,80 +7,47 @@
 #include "textsafety.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QTextStream>
 
+#include <functional>
 #include <optional>
 
-int main(int argc, char *argv[])
-{
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("queuedeckctl"));
-    QCoreApplication::setOrganizationName(QStringLiteral("Queuedeck"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(QD_VERSION));
+namespace {
 
-    QStringList args = QCoreApplication::arguments();
-    const QString passwordFileError = qd::ctl::takePasswordFileOption(args);
-    const QString command = args.size() > 1 ? args.at(1) : QString();
-    std::optional<double> deadline;
-    const QString deadlineError = qd::ctl::takeDeadlineOption(args, deadline);
-    for (const QString &error : {passwordFileError, deadlineError}) {
-        if (!error.isEmpty()) {
-            qd::ctl::err() << qd::ctl::tr("queuedeckctl: %1").arg(error) << '\n';
-            return command == u"check" ? 3 : 2; // check's usage errors are Nagios UNKNOWN
-        }
-    }
-    qd::ctl::armDeadline(command, deadline.value_or(qd::ctl::defaultDeadlineSeconds(command)));
-    if (command == u"snapshot") {
-        return qd::ctl::runSnapshot(args);
-    }
-    if (command == u"check") {
-        return qd::ctl::runCheck(args);
-    }
-    if (command == u"watch") {
-        return qd::ctl::runWatch(args);
-    }
-    if (command == u"jobs") {
-        return qd::ctl::runJobs(args);
-    }
-    if (command == u"retry") {
-        return qd::ctl::runRetry(args);
-    }
-    if (command == u"cancel") {
-        return qd::ctl::runCancel(args);
-    }
-    if (command == u"move-jobs") {
-        return qd::ctl::runMoveJobs(args);
-    }
-    if (command == u"runs") {
-        return qd::ctl::runRuns(args);
-    }
-    if (command == u"resume") {
-        return qd::ctl::runResume(args);
-    }
-    if (command == u"move") {
-        return qd::ctl::runMove(args);
-    }
-    if (command == u"purge") {
-        return qd::ctl::runPurge(args);
-    }
-    if (command == u"pause" || command == u"unpause") {
-        return qd::ctl::runPause(args, command == u"pause");
-    }
-    if (command == u"resend") {
-        return qd::ctl::runResend(args);
-    }
-    if (command == u"workers") {
-        return qd::ctl::runWorkers(args);
-    }
-    if (command == u"quiet" || command == u"stop") {
-        return qd::ctl::runSignalWorker(args, command == u"quiet" ? qd::WorkerSignal::Quiet : qd::WorkerSignal::Stop);
-    }
-    if (command == u"affected") {
-        return qd::ctl::runAffected(args);
-    }
-    if (command == u"notify") {
-        return qd::ctl::runNotify(args);
-    }
+using Command = std::function<int(const QStringList &)>;
+
+/// Every command by its name.
+const QHash<QString, Command> &commands()
+{
+    using namespace qd::ctl;
+    static const QHash<QString, Command> table{
+        {QStringLiteral("snapshot"), runSnapshot},
+        {QStringLiteral("check"), runCheck},
+        {QStringLiteral("watch"), runWatch},
+        {QStringLiteral("jobs"), runJobs},
+        {QStringLiteral("retry"), runRetry},
+        {QStringLiteral("cancel"), runCancel},
+        {QStringLiteral("move-jobs"), runMoveJobs},
+        {QStringLiteral("runs"), runRuns},
+        {QStringLiteral("resume"), runResume},
+        {QStringLiteral("move"), runMove},
+        {QStringLiteral("purge"), runPurge},
+        {QStringLiteral("pause"), [](const QStringList &a) { return runPause(a, true); }},
+        {QStringLiteral("unpause"), [](const QStringList &a) { return runPause(a, false); }},
+        {QStringLiteral("resend"), runResend},
+        {QStringLiteral("workers"), runWorkers},
+        {QStringLiteral("quiet"), [](const QStringList &a) { return runSignalWorker(a, qd::WorkerSignal::Quiet); }},
+        {QStringLiteral("stop"), [](const QStringList &a) { return runSignalWorker(a, qd::WorkerSignal::Stop); }},
+        {QStringLiteral("affected"), runAffected},
+        {QStringLiteral("notify"), runNotify},
+    };
+    return table;
+}
+
+/// --version, --help, or the usage after an unknown command (exit 2).
+int usage(const QString &command)
+{
     QTextStream s(command == u"--version" || command == u"--help" || command == u"-h" ? stdout : stderr);
     if (command == u"--version") {
         s << "queuedeckctl " << QCoreApplication::applicationVersion() << '\n';
@@ -108,9 +75,9 @@ int main(int argc, char *argv[])
         "                                        an edited job sent again (Sidekiq), original and edit audited\n"
         "  workers URL [--json]                  every worker: state, quiet, last heartbeat, queues, job\n"
         "  quiet|stop URL --worker ID            Sidekiq: take no new jobs / shut down; RQ: shut down (audited)\n"
-        "  affected URL --queue Q --state S --user-field RULE [--older-than S] [--search TEXT] [--json]\n"
+        "  affected URL --queue Q --state S [--user-field RULE] [--older-than S] [--search TEXT] [--json]\n"
         "                                        the distinct users behind those jobs, with counts and delays\n"
-        "  notify URL --queue Q --state S --user-field RULE --template FILE --channel webhook:URL|sql:URL|csv:FILE\n"
+        "  notify URL --queue Q --state S [--user-field RULE] --template FILE --channel webhook:URL|sql:URL|csv:FILE\n"
         "         --incident ID [--older-than S] [--outbox FILE] [--dry-run] [--operator NAME]\n"
         "                                        one message to each of them, through the outbox (never twice)\n\n"
         "URL schemes: delayedjob+sqlite:///abs/path.db, delayedjob+postgresql://user@host:5432/db,\n"
@@ -134,4 +101,31 @@ int main(int argc, char *argv[])
         s << qd::ctl::tr("\nqueuedeckctl: unknown command \"%1\"").arg(qd::escapeForDisplay(command, 60)) << '\n';
     }
     return command == u"--help" || command == u"-h" ? 0 : 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("queuedeckctl"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Queuedeck"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(QD_VERSION));
+
+    QStringList args = QCoreApplication::arguments();
+    const QString passwordFileError = qd::ctl::takePasswordFileOption(args);
+    const QString command = args.size() > 1 ? args.at(1) : QString();
+    std::optional<double> deadline;
+    const QString deadlineError = qd::ctl::takeDeadlineOption(args, deadline);
+    for (const QString &error : {passwordFileError, deadlineError}) {
+        if (!error.isEmpty()) {
+            qd::ctl::err() << qd::ctl::tr("queuedeckctl: %1").arg(error) << '\n';
+            return command == u"check" ? 3 : 2; // check's usage errors are Nagios UNKNOWN
+        }
+    }
+    qd::ctl::armDeadline(command, deadline.value_or(qd::ctl::defaultDeadlineSeconds(command)));
+    if (const auto run = commands().constFind(command); run != commands().cend()) {
+        return (*run)(args);
+    }
+    return usage(command);
 }
