@@ -21,6 +21,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <optional>
 
 namespace {
 
@@ -54,6 +55,110 @@ void scheduleScreenshot(qd::MainWindow &window, qd::Collector &collector, const 
 
 } // namespace
 
+namespace {
+
+/// The desktop's command line.
+struct Options
+{
+    QCommandLineOption demo{QStringLiteral("demo"),
+                            QApplication::translate("main", "Start the embedded Delayed::Job demo.")};
+    QCommandLineOption connect{QStringLiteral("connect"),
+                               QApplication::translate("main", "Monitor URL for this run only (repeatable)."),
+                               QStringLiteral("URL")};
+    QCommandLineOption interval{QStringLiteral("interval"),
+                                QApplication::translate("main", "Poll interval in seconds."),
+                                QStringLiteral("SECONDS")};
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
+                                  QApplication::translate("main", "Render the window to a PNG and exit."),
+                                  QStringLiteral("FILE")};
+    QCommandLineOption after{QStringLiteral("after"),
+                             QApplication::translate("main", "With --screenshot: wait this long first."),
+                             QStringLiteral("SECONDS"), QStringLiteral("0")};
+    QCommandLineOption queue{QStringLiteral("queue"),
+                             QApplication::translate("main", "Open this queue of the first connection."),
+                             QStringLiteral("NAME")};
+    QCommandLineOption jobs{QStringLiteral("jobs"),
+                            QApplication::translate("main", "With --queue: open its Jobs tab on this state."),
+                            QStringLiteral("STATE")};
+    QCommandLineOption alertRules{
+        QStringLiteral("alert-rules"),
+        QApplication::translate("main", "Open the alert rules editor of the first connection.")};
+    QCommandLineOption wall{
+        QStringLiteral("wall"),
+        QApplication::translate("main", "Start in war-room mode: a full-screen wall (F11 toggles).")};
+    QCommandLineOption wallCycle{
+        QStringLiteral("wall-cycle"),
+        QApplication::translate("main", "With --wall: switch between connections every SECONDS."),
+        QStringLiteral("SECONDS")};
+    QCommandLineOption size{QStringLiteral("size"),
+                            QApplication::translate("main", "With --screenshot: the size to render, e.g. 3840x2160."),
+                            QStringLiteral("WxH")};
+    QCommandLineOption theme{QStringLiteral("theme"),
+                             QApplication::translate("main", "Look for this run: system, light or dark."),
+                             QStringLiteral("THEME")};
+    QCommandLineOption lang{QStringLiteral("language"),
+                            QApplication::translate("main", "Language for this run, e.g. de or en."),
+                            QStringLiteral("CODE")};
+
+    void addTo(QCommandLineParser &p) const
+    {
+        p.addOptions(
+            {demo, connect, interval, screenshot, after, queue, jobs, alertRules, wall, wallCycle, size, theme, lang});
+    }
+};
+
+/// The saved look and language, or --theme and --language for this run; false after printing why not.
+bool applyLook(const QCommandLineParser &parser, const Options &o, qd::Language *language)
+{
+    qd::Theme::Mode look = qd::Theme::saved();
+    if (parser.isSet(o.theme)) {
+        const QString t = parser.value(o.theme);
+        if (t != QLatin1String("system") && t != QLatin1String("light") && t != QLatin1String("dark")) {
+            std::fprintf(stderr, "queuedeck: --theme wants system, light or dark\n");
+            return false;
+        }
+        look = t == QLatin1String("dark")    ? qd::Theme::Mode::Dark
+               : t == QLatin1String("light") ? qd::Theme::Mode::Light
+                                             : qd::Theme::Mode::System;
+    }
+    qd::Theme::apply(look);
+    if (parser.isSet(o.lang)) {
+        if (QString error; !language->apply(parser.value(o.lang), &error)) {
+            std::fprintf(stderr, "queuedeck: %s\n", qPrintable(error));
+            return false;
+        }
+    }
+    return true;
+}
+
+/// --size for a screenshot, or 1440×900; nullopt after printing why it does not read.
+std::optional<QSize> shotSizeOf(const QCommandLineParser &parser, const Options &o)
+{
+    if (!parser.isSet(o.size)) {
+        return QSize(1440, 900);
+    }
+    const QStringList wh = parser.value(o.size).split(u'x');
+    const QSize size = wh.size() == 2 ? QSize(wh[0].toInt(), wh[1].toInt()) : QSize();
+    if (!size.isValid() || size.width() < 320 || size.height() < 240) {
+        std::fprintf(stderr, "queuedeck: --size wants WIDTHxHEIGHT, e.g. 1920x1080\n");
+        return std::nullopt;
+    }
+    return size;
+}
+
+/// A history or timeline that could not be opened: the desktop goes on without it, and says so.
+void reportStores(const qd::Session &session)
+{
+    if (!session.timelineError().isEmpty()) {
+        std::fprintf(stderr, "queuedeck: timeline disabled: %s\n", qPrintable(session.timelineError()));
+    }
+    if (!session.historyError().isEmpty()) {
+        std::fprintf(stderr, "queuedeck: history disabled: %s\n", qPrintable(session.historyError()));
+    }
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
@@ -72,55 +177,11 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QApplication::translate("main", "Operations dashboard for job and message queues."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demo(QStringLiteral("demo"), QApplication::translate("main", "Start the embedded Delayed::Job demo."));
-    const QCommandLineOption connect(QStringLiteral("connect"),
-                                     QApplication::translate("main", "Monitor URL for this run only (repeatable)."),
-                                     QStringLiteral("URL"));
-    const QCommandLineOption interval(QStringLiteral("interval"), QApplication::translate("main", "Poll interval in seconds."),
-                                      QStringLiteral("SECONDS"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QApplication::translate("main", "Render the window to a PNG and exit."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption after(QStringLiteral("after"),
-                                   QApplication::translate("main", "With --screenshot: wait this long first."),
-                                   QStringLiteral("SECONDS"), QStringLiteral("0"));
-    const QCommandLineOption queue(QStringLiteral("queue"),
-                                   QApplication::translate("main", "Open this queue of the first connection."),
-                                   QStringLiteral("NAME"));
-    const QCommandLineOption jobs(QStringLiteral("jobs"),
-                                  QApplication::translate("main", "With --queue: open its Jobs tab on this state."),
-                                  QStringLiteral("STATE"));
-    const QCommandLineOption alertRules(QStringLiteral("alert-rules"),
-                                        QApplication::translate("main", "Open the alert rules editor of the first connection."));
-    const QCommandLineOption wall(QStringLiteral("wall"),
-                                  QApplication::translate("main", "Start in war-room mode: a full-screen wall (F11 toggles)."));
-    const QCommandLineOption wallCycle(QStringLiteral("wall-cycle"),
-                                       QApplication::translate("main", "With --wall: switch between connections every SECONDS."),
-                                       QStringLiteral("SECONDS"));
-    const QCommandLineOption size(QStringLiteral("size"),
-                                  QApplication::translate("main", "With --screenshot: the size to render, e.g. 3840x2160."),
-                                  QStringLiteral("WxH"));
-    const QCommandLineOption theme(QStringLiteral("theme"), QApplication::translate("main", "Look for this run: system, light or dark."),
-                                   QStringLiteral("THEME"));
-    const QCommandLineOption lang(QStringLiteral("language"),
-                                  QApplication::translate("main", "Language for this run, e.g. de or en."), QStringLiteral("CODE"));
-    parser.addOptions({demo, connect, interval, screenshot, after, queue, jobs, alertRules, wall, wallCycle, size, theme, lang});
+    const Options o;
+    o.addTo(parser);
     parser.process(app);
-    qd::Theme::Mode look = qd::Theme::saved();
-    if (parser.isSet(theme)) {
-        const QString t = parser.value(theme);
-        if (t != QLatin1String("system") && t != QLatin1String("light") && t != QLatin1String("dark")) {
-            std::fprintf(stderr, "queuedeck: --theme wants system, light or dark\n");
-            return 2;
-        }
-        look = t == QLatin1String("dark") ? qd::Theme::Mode::Dark : t == QLatin1String("light") ? qd::Theme::Mode::Light : qd::Theme::Mode::System;
-    }
-    qd::Theme::apply(look);
-    if (parser.isSet(lang)) {
-        if (QString error; !language->apply(parser.value(lang), &error)) {
-            std::fprintf(stderr, "queuedeck: %s\n", qPrintable(error));
-            return 2;
-        }
+    if (!applyLook(parser, o, language)) {
+        return 2;
     }
 
     qd::ConnectionSettings settings;
@@ -128,76 +189,64 @@ int main(int argc, char *argv[])
     qd::Session session(qd::Session::Stores::desktop());
     qd::Collector &collector = *session.collector();
     std::chrono::milliseconds pollInterval = settings.pollInterval();
-    if (parser.isSet(demo)) {
+    if (parser.isSet(o.demo)) {
         pollInterval = std::chrono::milliseconds(2000); // the demo's incidents unfold in minutes
     }
-    if (parser.isSet(interval)) {
-        pollInterval = std::chrono::milliseconds(qint64(parser.value(interval).toDouble() * 1000));
+    if (parser.isSet(o.interval)) {
+        pollInterval = std::chrono::milliseconds(qint64(parser.value(o.interval).toDouble() * 1000));
     }
     collector.setInterval(pollInterval);
 
     if (session.history()) {
         session.history()->setRetention(settings.historyRetention());
     }
-    if (!session.timelineError().isEmpty()) {
-        std::fprintf(stderr, "queuedeck: timeline disabled: %s\n", qPrintable(session.timelineError()));
-    }
-    if (!session.historyError().isEmpty()) {
-        std::fprintf(stderr, "queuedeck: history disabled: %s\n", qPrintable(session.historyError()));
-    }
+    reportStores(session);
 
     qd::MainWindow window(&session);
     window.setLanguage(language);
-    QSize shotSize(1440, 900);
-    if (parser.isSet(size)) {
-        const QStringList wh = parser.value(size).split(u'x');
-        shotSize = wh.size() == 2 ? QSize(wh[0].toInt(), wh[1].toInt()) : QSize();
-        if (!shotSize.isValid() || shotSize.width() < 320 || shotSize.height() < 240) {
-            std::fprintf(stderr, "queuedeck: --size wants WIDTHxHEIGHT, e.g. 1920x1080\n");
-            return 2;
-        }
+    const std::optional<QSize> shot = shotSizeOf(parser, o);
+    if (!shot) {
+        return 2;
     }
-    if (parser.isSet(screenshot)) {
+    const QSize shotSize = *shot;
+    if (parser.isSet(o.screenshot)) {
         window.resize(shotSize);
     }
     window.loadSavedConnections();
-    int n = 0;
-    for (const QString &url : parser.values(connect)) {
+    for (const QString &url : parser.values(o.connect)) {
         if (const QString err = window.addConnection(url, url, false); !err.isEmpty()) {
             std::fprintf(stderr, "queuedeck: %s\n", qPrintable(err));
             return 2;
         }
-        ++n;
     }
-    if (parser.isSet(demo)) {
+    if (parser.isSet(o.demo)) {
         if (const QString err = window.startDemo(); !err.isEmpty()) {
             std::fprintf(stderr, "queuedeck: %s\n", qPrintable(err));
             return 1;
         }
     }
     collector.start();
-    if (parser.isSet(queue) && !collector.connectionIds().isEmpty()) {
+    if (parser.isSet(o.queue) && !collector.connectionIds().isEmpty()) {
         // Depending on the backend, this queue may only appear after the first poll.
-        const QString id = parser.isSet(demo) ? collector.connectionIds().constLast() : collector.connectionIds().constFirst();
-        window.showQueue(id, parser.value(queue));
-        if (const auto state = qd::parseJobState(parser.value(jobs)); parser.isSet(jobs) && state) {
+        const QString id = parser.isSet(o.demo) ? collector.connectionIds().constLast() : collector.connectionIds().constFirst();
+        window.showQueue(id, parser.value(o.queue));
+        if (const auto state = qd::parseJobState(parser.value(o.jobs)); parser.isSet(o.jobs) && state) {
             window.detail()->showJobs(true);
             window.detail()->jobs()->setState(*state);
         }
     }
     window.show();
-    if (parser.isSet(wall)) {
-        qd::WallView *w = window.setWallMode(true, parser.isSet(screenshot) ? (parser.isSet(size) ? shotSize : QSize(1920, 1080)) : QSize());
-        if (parser.isSet(wallCycle)) {
-            w->setCycleSeconds(parser.value(wallCycle).toInt());
+    if (parser.isSet(o.wall)) {
+        qd::WallView *w = window.setWallMode(true, parser.isSet(o.screenshot) ? (parser.isSet(o.size) ? shotSize : QSize(1920, 1080)) : QSize());
+        if (parser.isSet(o.wallCycle)) {
+            w->setCycleSeconds(parser.value(o.wallCycle).toInt());
         }
     }
-    if (parser.isSet(alertRules) && !collector.connectionIds().isEmpty()) {
+    if (parser.isSet(o.alertRules) && !collector.connectionIds().isEmpty()) {
         QTimer::singleShot(0, &window, [&window, &collector] { window.editAlertRules(collector.connectionIds().constFirst()); });
     }
-    if (parser.isSet(screenshot)) {
-        scheduleScreenshot(window, collector, parser.value(screenshot), parser.value(after).toInt());
+    if (parser.isSet(o.screenshot)) {
+        scheduleScreenshot(window, collector, parser.value(o.screenshot), parser.value(o.after).toInt());
     }
-    Q_UNUSED(n)
     return app.exec();
 }
