@@ -251,6 +251,47 @@ int runSnapshot(const QStringList &arguments)
     return 0;
 }
 
+namespace {
+
+/// The rule engine's verdict over one snapshot, where it is worse than the thresholds': the worst alerts' texts
+/// replace the line, the performance data stays.
+void applyRules(CheckResult &r, const Snapshot &snap, QList<AlertRule> list)
+{
+    // One poll: hold times cannot be observed, so a crossed level counts at once.
+    for (AlertRule &rule : list) {
+        if (rule.kind != RuleKind::NewQueue && rule.kind != RuleKind::DepthGrowing) {
+            rule.forMs = 0;
+        }
+    }
+    AlertEngine engine;
+    engine.setRules(QStringLiteral("check"), list);
+    engine.evaluate(QStringLiteral("check"), snap, 5000);
+    const QList<Alert> active = engine.active();
+    if (!active.isEmpty()) {
+        const AlertState worst = active.first().state;
+        const CheckState st = worst == AlertState::Crit   ? CheckState::Critical
+                              : worst == AlertState::Warn ? CheckState::Warning
+                                                          : CheckState::Unknown;
+        auto rank = [](CheckState c) { return c == CheckState::Critical ? 3 : c == CheckState::Unknown ? 2 : c == CheckState::Warning ? 1 : 0; };
+        if (rank(st) > rank(r.state)) {
+            QStringList texts;
+            for (const Alert &a : active) {
+                if (a.state == worst) {
+                    texts << escapeForDisplay(a.message, 200);
+                }
+            }
+            const QString perf = r.line.section(QStringLiteral(" | "), 1);
+            r.state = st;
+            r.line = QStringLiteral("QUEUEDECK %1 - %2").arg(checkStateName(st), texts.join(QStringLiteral("; ")));
+            if (!perf.isEmpty()) {
+                r.line += QStringLiteral(" | ") + perf;
+            }
+        }
+    }
+}
+
+} // namespace
+
 int runCheck(const QStringList &arguments)
 {
     QCommandLineParser p;
@@ -330,42 +371,34 @@ int runCheck(const QStringList &arguments)
     }
     CheckResult r = evaluateCheck(snap.value(), t);
     if (snap->ok()) {
-        // One poll: hold times cannot be observed, so a crossed level counts at once.
-        for (AlertRule &rule : list) {
-            if (rule.kind != RuleKind::NewQueue && rule.kind != RuleKind::DepthGrowing) {
-                rule.forMs = 0;
-            }
-        }
-        AlertEngine engine;
-        engine.setRules(QStringLiteral("check"), list);
-        engine.evaluate(QStringLiteral("check"), snap.value(), 5000);
-        const QList<Alert> active = engine.active();
-        if (!active.isEmpty()) {
-            const AlertState worst = active.first().state;
-            const CheckState st = worst == AlertState::Crit   ? CheckState::Critical
-                                  : worst == AlertState::Warn ? CheckState::Warning
-                                                              : CheckState::Unknown;
-            auto rank = [](CheckState c) { return c == CheckState::Critical ? 3 : c == CheckState::Unknown ? 2 : c == CheckState::Warning ? 1 : 0; };
-            if (rank(st) > rank(r.state)) {
-                QStringList texts;
-                for (const Alert &a : active) {
-                    if (a.state == worst) {
-                        texts << escapeForDisplay(a.message, 200);
-                    }
-                }
-                const QString perf = r.line.section(QStringLiteral(" | "), 1);
-                r.state = st;
-                r.line = QStringLiteral("QUEUEDECK %1 - %2").arg(checkStateName(st), texts.join(QStringLiteral("; ")));
-                if (!perf.isEmpty()) {
-                    r.line += QStringLiteral(" | ") + perf;
-                }
-            }
-        }
+        applyRules(r, snap.value(), list);
     }
     out() << r.line << '\n';
     out().flush();
     return int(r.state);
 }
+
+namespace {
+
+/// One alert change as `watch` prints it: a line, or a JSON object per line.
+void printChange(const Snapshot &s, const AlertChange &c, bool asJson)
+{
+    if (!asJson) {
+        out() << s.takenAt.toUTC().toString(Qt::ISODate) << ' ' << alertStateName(c.alert.state).leftJustified(7) << ' '
+              << c.alert.ruleId << ": " << escapeForDisplay(c.alert.message, 400) << '\n';
+        return;
+    }
+    QJsonObject o;
+    o.insert(QStringLiteral("at"), s.takenAt.toUTC().toString(Qt::ISODateWithMs));
+    o.insert(QStringLiteral("state"), alertStateName(c.alert.state));
+    o.insert(QStringLiteral("previous"), alertStateName(c.previous));
+    o.insert(QStringLiteral("queue"), c.alert.queue.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.alert.queue));
+    o.insert(QStringLiteral("rule"), c.alert.ruleId);
+    o.insert(QStringLiteral("message"), c.alert.message);
+    out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
+}
+
+} // namespace
 
 int runWatch(const QStringList &arguments)
 {
@@ -456,19 +489,7 @@ int runWatch(const QStringList &arguments)
             if (p.isSet(webhook)) {
                 ++pendingDeliveries; // the session has posted it
             }
-            if (asJson) {
-                QJsonObject o;
-                o.insert(QStringLiteral("at"), s.takenAt.toUTC().toString(Qt::ISODateWithMs));
-                o.insert(QStringLiteral("state"), alertStateName(c.alert.state));
-                o.insert(QStringLiteral("previous"), alertStateName(c.previous));
-                o.insert(QStringLiteral("queue"), c.alert.queue.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.alert.queue));
-                o.insert(QStringLiteral("rule"), c.alert.ruleId);
-                o.insert(QStringLiteral("message"), c.alert.message);
-                out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
-            } else {
-                out() << s.takenAt.toUTC().toString(Qt::ISODate) << ' ' << alertStateName(c.alert.state).leftJustified(7)
-                      << ' ' << c.alert.ruleId << ": " << escapeForDisplay(c.alert.message, 400) << '\n';
-            }
+            printChange(s, c, asJson);
         }
         out().flush();
         if (polls > 0 && ++done >= polls) {
