@@ -366,6 +366,55 @@ int exportJobs(Backend &backend, JobQuery q, ExportFormat format, const std::opt
 
 } // namespace
 
+namespace {
+
+/// Up to `q.limit` jobs listed as text or JSON, following the cursor through pages a bounded scan left empty: a
+/// search that has not reached its match yet is not a search that found nothing.
+int listJobs(Backend &backend, const JobQuery &q, bool asJson)
+{
+    QList<JobSummary> jobs;
+    QString notice;
+    const PageWalk walk = PageWalker::walk(backend, q, q.limit, std::min(q.limit, 500), [&](const JobPage &page) {
+        jobs += page.jobs;
+        notice = page.notice;
+        return true;
+    });
+    if (!walk.error.isEmpty()) {
+        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(walk.error, 1000)) << '\n';
+        return 1;
+    }
+    if (!notice.isEmpty()) {
+        err() << escapeForDisplay(notice, 1000) << '\n';
+    }
+    if (asJson) {
+        QJsonArray a;
+        for (const JobSummary &j : std::as_const(jobs)) {
+            a.append(toJson(j));
+        }
+        out() << QJsonDocument(a).toJson(QJsonDocument::Indented);
+    } else {
+        for (const JobSummary &j : std::as_const(jobs)) {
+            out() << escapeForDisplay(j.id, 200) << "  " << escapeForDisplay(j.className, 60) << "  " << jobStateName(j.state) << "  "
+                  << tr("attempts %1").arg(j.attempts ? QString::number(*j.attempts) : QStringLiteral("—")) << "  "
+                  << tr("run at %1").arg(time(j.runAt));
+            if (!j.errorLine.isEmpty()) {
+                out() << "  " << escapeForDisplay(j.errorLine, 120);
+            }
+            out() << '\n';
+        }
+        if (!walk.reachedEnd) {
+            out() << (walk.scanned && walk.scanTotal
+                          ? tr("(more: raise --limit; %1 of %2 looked at)").arg(*walk.scanned).arg(*walk.scanTotal)
+                          : tr("(more: raise --limit)"))
+                  << '\n';
+        }
+    }
+    out().flush();
+    return 0;
+}
+
+} // namespace
+
 int runJobs(const QStringList &arguments)
 {
     QCommandLineParser p;
@@ -446,47 +495,7 @@ int runJobs(const QStringList &arguments)
         return exportJobs(*backend, q, *streamed, rule, p.isSet(all) ? -1 : q.limit, p.value(output),
                           std::clamp(p.value(pageSize).toInt(), 1, 10000));
     }
-    // Up to --limit jobs, following the cursor through pages a bounded scan left empty: a search that has not
-    // reached its match yet is not a search that found nothing.
-    QList<JobSummary> jobs;
-    QString notice;
-    const PageWalk walk = PageWalker::walk(*backend, q, q.limit, std::min(q.limit, 500), [&](const JobPage &page) {
-        jobs += page.jobs;
-        notice = page.notice;
-        return true;
-    });
-    if (!walk.error.isEmpty()) {
-        err() << tr("queuedeckctl: %1").arg(escapeForDisplay(walk.error, 1000)) << '\n';
-        return 1;
-    }
-    if (!notice.isEmpty()) {
-        err() << escapeForDisplay(notice, 1000) << '\n';
-    }
-    if (fmt == u"json") {
-        QJsonArray a;
-        for (const JobSummary &j : std::as_const(jobs)) {
-            a.append(toJson(j));
-        }
-        out() << QJsonDocument(a).toJson(QJsonDocument::Indented);
-    } else {
-        for (const JobSummary &j : std::as_const(jobs)) {
-            out() << escapeForDisplay(j.id, 200) << "  " << escapeForDisplay(j.className, 60) << "  " << jobStateName(j.state) << "  "
-                  << tr("attempts %1").arg(j.attempts ? QString::number(*j.attempts) : QStringLiteral("—")) << "  "
-                  << tr("run at %1").arg(time(j.runAt));
-            if (!j.errorLine.isEmpty()) {
-                out() << "  " << escapeForDisplay(j.errorLine, 120);
-            }
-            out() << '\n';
-        }
-        if (!walk.reachedEnd) {
-            out() << (walk.scanned && walk.scanTotal
-                          ? tr("(more: raise --limit; %1 of %2 looked at)").arg(*walk.scanned).arg(*walk.scanTotal)
-                          : tr("(more: raise --limit)"))
-                  << '\n';
-        }
-    }
-    out().flush();
-    return 0;
+    return listJobs(*backend, q, fmt == u"json");
 }
 
 int runRetry(const QStringList &arguments)
