@@ -84,6 +84,41 @@ AlertRulesDialog::AlertRulesDialog(const QString &connectionName, const QString 
     m_table->setMinimumHeight(m_table->verticalHeader()->defaultSectionSize() * 8);
     layout->addWidget(m_table, 1);
 
+    layout->addLayout(buildRuleButtons());
+    layout->addWidget(buildWebhookBox(connectionId.isEmpty()));
+
+    m_status = new QLabel(this);
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_status);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    layout->addWidget(m_buttons);
+
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &AlertRulesDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_remove, &QPushButton::clicked, this, &AlertRulesDialog::removeSelectedRules);
+    connect(m_reset, &QPushButton::clicked, this, &AlertRulesDialog::resetToDefaults);
+    connect(m_test, &QPushButton::clicked, this, &AlertRulesDialog::sendTest);
+    connect(m_model, &AlertRuleModel::validityChanged, this, &AlertRulesDialog::updateState);
+    connect(m_model, &AlertRuleModel::editRejected, this, [this](const QModelIndex &, const QString &why) {
+        m_lastNote = tr("Not changed: %1").arg(why);
+        m_lastNoteBad = true;
+        updateState();
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AlertRulesDialog::updateState);
+    connect(m_hookBox, &QGroupBox::toggled, this, &AlertRulesDialog::updateState);
+    connect(m_url, &QLineEdit::textChanged, this, &AlertRulesDialog::updateState);
+    connect(m_routingKey, &QLineEdit::textChanged, this, &AlertRulesDialog::updateState);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &AlertRulesDialog::updateState);
+    resize(sizeHint().expandedTo(QSize(760, 520)));
+    readSecret();
+    updateState();
+}
+
+/// Add (a rule of any kind), Remove, Import…, Export… and Reset to Defaults.
+QLayout *AlertRulesDialog::buildRuleButtons()
+{
     auto *row = new QHBoxLayout;
     m_add = new QPushButton(tr("&Add Rule"), this);
     auto *kinds = new QMenu(m_add);
@@ -125,8 +160,13 @@ AlertRulesDialog::AlertRulesDialog(const QString &connectionName, const QString 
     row->addWidget(importButton);
     row->addWidget(exportButton);
     row->addWidget(m_reset);
-    layout->addLayout(row);
 
+    return row;
+}
+
+/// The webhook: on/off, format, URL, routing key, Send Test, and where its secrets are kept.
+QGroupBox *AlertRulesDialog::buildWebhookBox(bool sessionOnly)
+{
     m_hookBox = new QGroupBox(tr("Post alert changes to a &webhook"), this);
     m_hookBox->setCheckable(true);
     m_hookBox->setChecked(false);
@@ -151,7 +191,7 @@ AlertRulesDialog::AlertRulesDialog(const QString &connectionName, const QString 
     testRow->addStretch(1);
     form->addRow(QString(), testRow);
     auto *secretNote = new QLabel(
-        connectionId.isEmpty() ? tr("This connection is not saved: its rules and webhook last until Queuedeck quits.")
+        sessionOnly ? tr("This connection is not saved: its rules and webhook last until Queuedeck quits.")
                                : tr("The URL and routing key are kept in the desktop keyring, not in the "
                                     "settings file."),
         m_hookBox);
@@ -159,35 +199,8 @@ AlertRulesDialog::AlertRulesDialog(const QString &connectionName, const QString 
     secretNote->setWordWrap(true);
     secretNote->setEnabled(false);
     form->addRow(QString(), secretNote);
-    layout->addWidget(m_hookBox);
 
-    m_status = new QLabel(this);
-    m_status->setTextFormat(Qt::PlainText);
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_status);
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    layout->addWidget(m_buttons);
-
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &AlertRulesDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_remove, &QPushButton::clicked, this, &AlertRulesDialog::removeSelectedRules);
-    connect(m_reset, &QPushButton::clicked, this, &AlertRulesDialog::resetToDefaults);
-    connect(m_test, &QPushButton::clicked, this, &AlertRulesDialog::sendTest);
-    connect(m_model, &AlertRuleModel::validityChanged, this, &AlertRulesDialog::updateState);
-    connect(m_model, &AlertRuleModel::editRejected, this, [this](const QModelIndex &, const QString &why) {
-        m_lastNote = tr("Not changed: %1").arg(why);
-        m_lastNoteBad = true;
-        updateState();
-    });
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AlertRulesDialog::updateState);
-    connect(m_hookBox, &QGroupBox::toggled, this, &AlertRulesDialog::updateState);
-    connect(m_url, &QLineEdit::textChanged, this, &AlertRulesDialog::updateState);
-    connect(m_routingKey, &QLineEdit::textChanged, this, &AlertRulesDialog::updateState);
-    connect(m_format, &QComboBox::currentIndexChanged, this, &AlertRulesDialog::updateState);
-    resize(sizeHint().expandedTo(QSize(760, 520)));
-    readSecret();
-    updateState();
+    return m_hookBox;
 }
 
 AlertRulesDialog::~AlertRulesDialog() = default;

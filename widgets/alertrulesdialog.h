@@ -13,6 +13,7 @@ class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QGroupBox;
+class QLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -74,6 +75,8 @@ Q_SIGNALS:
     void testFinished(bool ok, const QString &text);
 
 private:
+    QLayout *buildRuleButtons();
+    QGroupBox *buildWebhookBox(bool sessionOnly);
     void readSecret();
     void updateState();
     void setStatus(const QString &text, bool bad);
