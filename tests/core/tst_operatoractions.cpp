@@ -8,6 +8,7 @@
 #include "audit/auditlog.h"
 #include "backend.h"
 #include "clock.h"
+#include "waitfor.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -91,12 +92,7 @@ private:
     }
 };
 
-template <typename T>
-T waitFor(QFuture<T> f)
-{
-    f.waitForFinished();
-    return f.result();
-}
+using test::waitFor;
 
 } // namespace
 

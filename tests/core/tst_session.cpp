@@ -7,6 +7,7 @@
 #include "alerts/webhooknotifier.h"
 #include "audit/auditlog.h"
 #include "clock.h"
+#include "waitfor.h"
 #include "collector.h"
 #include "fakebackend.h"
 #include "history/historystore.h"
@@ -23,12 +24,7 @@ using namespace qd;
 
 namespace {
 
-template <typename T>
-T waitFor(QFuture<T> f)
-{
-    f.waitForFinished();
-    return f.result();
-}
+using test::waitFor;
 
 } // namespace
 
