@@ -10,10 +10,18 @@ namespace qd {
 
 bool makePrivateDir(const QString &dir)
 {
-    if (!QDir().mkpath(dir)) {
-        return false;
+    constexpr QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+    const QFileInfo info(dir);
+    if (info.exists()) {
+        // Only Queuedeck's own folder is tightened (an earlier version made it loose). A folder the operator
+        // pointed a file into — /tmp, a home, a shared folder (QD_AUDIT_DB=/tmp/x.sqlite3, --outbox FILE) — is
+        // left as it is: making /tmp 0700 breaks every other user and service of the machine.
+        if (info.fileName().compare(QLatin1String("queuedeck"), Qt::CaseInsensitive) != 0) {
+            return info.isDir();
+        }
+        return QFile::setPermissions(dir, ownerOnly);
     }
-    return QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return QDir().mkpath(dir) && QFile::setPermissions(dir, ownerOnly);
 }
 
 bool makePrivateFile(const QString &path)

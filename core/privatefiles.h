@@ -10,7 +10,9 @@ namespace qd {
 /// (outbox), and the history of production: on a shared workstation, none of it is for other users. These make a
 /// data file 0600 and its directory 0700 (created so, and tightened when they already exist), as ~/.ssh is.
 
-/// Creates `dir` with its parents and makes the directory itself (not its parents) owner-only. False on failure.
+/// Creates `dir` with its parents and makes the directory itself (not its parents) owner-only. A directory that
+/// already exists is tightened only when it is Queuedeck's own (named queuedeck, any case): one the operator
+/// pointed a file into (/tmp, a home, a shared folder) is never changed. False on failure.
 bool makePrivateDir(const QString &dir);
 /// Creates `path` empty if it does not exist and makes it, and the SQLite companions that exist beside it
 /// (-wal, -shm, -journal), owner read/write only. SQLite creates its companions with the database file's mode, so

@@ -87,6 +87,28 @@ private Q_SLOTS:
         checkPrivate(dir);
     }
 
+    /// QD_AUDIT_DB=/tmp/audit.sqlite3 once made /tmp 0700, and PostgreSQL's own user could no longer reach its
+    /// data: a folder the operator points a file into is never tightened, only the file is.
+    void aSharedFolderIsNeverTightened()
+    {
+        QTemporaryDir tmp;
+        const QString shared = tmp.filePath(QStringLiteral("shared"));
+        QVERIFY(QDir().mkpath(shared));
+        const QFileDevice::Permissions open = kOwnerRw | QFileDevice::ExeOwner | QFileDevice::ReadGroup
+                                              | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther
+                                              | QFileDevice::WriteOther;
+        QVERIFY(QFile::setPermissions(shared, open));
+        const QFileDevice::Permissions before = QFile::permissions(shared);
+        AuditLog audit(shared + QStringLiteral("/audit.sqlite3"));
+        QCOMPARE(audit.open(), QString());
+        QCOMPARE(QFile::permissions(shared), before);
+        QCOMPARE(QFile::permissions(shared + QStringLiteral("/audit.sqlite3")) & (kOwnerRw | kOthers), kOwnerRw);
+        // A folder that does not exist yet is created private.
+        const QString fresh = tmp.filePath(QStringLiteral("new/place"));
+        QVERIFY(makePrivateDataFile(fresh + QStringLiteral("/outbox.sqlite3")));
+        QCOMPARE(QFile::permissions(fresh) & kOthers, QFileDevice::Permissions());
+    }
+
     void exportsAreCreatedPrivate()
     {
         QTemporaryDir tmp;
