@@ -380,6 +380,28 @@ int runCheck(const QStringList &arguments)
 
 namespace {
 
+/// watch --webhook: every change of connection `id` posted to `url`; false after printing why the URL or format
+/// does not do.
+bool postTo(WebhookNotifier &notifier, const QString &id, const QString &url, const QString &format,
+            const QString &routingKey)
+{
+    const QUrl hook(url, QUrl::StrictMode);
+    const QString fmt = format.toLower();
+    if (!hook.isValid() || (hook.scheme() != u"http" && hook.scheme() != u"https") ||
+        (fmt != u"slack" && fmt != u"pagerduty")) {
+        err() << tr("queuedeckctl: --webhook needs an http(s) URL and --format slack or pagerduty") << '\n';
+        return false;
+    }
+    notifier.setTarget(id, WebhookTarget{hook, fmt == u"pagerduty" ? WebhookFormat::PagerDuty : WebhookFormat::Slack,
+                                         routingKey});
+    QObject::connect(&notifier, &WebhookNotifier::failed, &notifier, [](const QString &key, const QString &reason) {
+        // The key holds queue names: a terminal must not run what a hostile one carries.
+        err() << tr("queuedeckctl: webhook for %1 failed: %2").arg(escapeForDisplay(key, 200), escapeForDisplay(reason, 400))
+              << '\n';
+    });
+    return true;
+}
+
 /// One alert change as `watch` prints it: a line, or a JSON object per line.
 void printChange(const Snapshot &s, const AlertChange &c, bool asJson)
 {
@@ -454,21 +476,8 @@ int runWatch(const QStringList &arguments)
     }
     WebhookNotifier &notifier = *session.webhooks();
     int pendingDeliveries = 0;
-    if (p.isSet(webhook)) {
-        const QUrl hook(p.value(webhook), QUrl::StrictMode);
-        const QString fmt = p.value(format).toLower();
-        if (!hook.isValid() || (hook.scheme() != u"http" && hook.scheme() != u"https") ||
-            (fmt != u"slack" && fmt != u"pagerduty")) {
-            err() << tr("queuedeckctl: --webhook needs an http(s) URL and --format slack or pagerduty") << '\n';
-            return 2;
-        }
-        notifier.setTarget(id, WebhookTarget{hook, fmt == u"pagerduty" ? WebhookFormat::PagerDuty : WebhookFormat::Slack,
-                                             p.value(routingKey)});
-        QObject::connect(&notifier, &WebhookNotifier::failed, &notifier, [&](const QString &key, const QString &reason) {
-            // The key holds queue names: a terminal must not run what a hostile one carries.
-            err() << tr("queuedeckctl: webhook for %1 failed: %2").arg(escapeForDisplay(key, 200), escapeForDisplay(reason, 400))
-                  << '\n';
-        });
+    if (p.isSet(webhook) && !postTo(notifier, id, p.value(webhook), p.value(format), p.value(routingKey))) {
+        return 2;
     }
     bool finished = false;
     auto maybeQuit = [&] {

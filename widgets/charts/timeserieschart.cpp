@@ -386,9 +386,25 @@ void TimeSeriesChart::redraw()
     ++d->redraws;
     const double x0 = double(d->fromMs);
     const double x1 = double(d->toMs);
-    const int buckets = std::max(50, int(d->chart->plotArea().width()));
-    double maxY = 0;
     const QPalette pal = palette();
+    const double scale = applyUnit(x0, x1);
+    const double maxY = redrawLines(x0, x1, scale, pal);
+    // Counts are whole numbers: below 4 the five ticks would fall between integers and repeat labels ("0 0 1 1").
+    const double top = d->format == ValueFormat::Count ? std::max(4.0, niceCeiling(maxY * 1.1)) : niceCeiling(maxY * 1.1);
+    redrawMarkers(top, pal);
+    std::sort(d->markerLabels.begin(), d->markerLabels.end(),
+              [](const auto &a, const auto &b) { return a.ms < b.ms; });
+    updateTimeAxis();
+    d->y->setRange(0, top);
+    d->y->applyNiceNumbers();
+    d->y->setLabelFormat(top < 5 && d->format != ValueFormat::Count ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    layoutMarkerLabels();
+}
+
+/// The y axis's unit for the data in [x0, x1] — a duration in seconds, minutes or hours, a rate, a count — set as
+/// its title; returns what values are divided by.
+double TimeSeriesChart::applyUnit(double x0, double x1)
+{
     // Units follow the data, so an axis reads "12 min", not "720".
     double scale = 1.0;
     QString unit;
@@ -416,6 +432,15 @@ void TimeSeriesChart::redraw()
         unit = tr("jobs");
     }
     d->y->setTitleText(unit);
+    return scale;
+}
+
+/// Every line split at gaps in its raw data and decimated per pixel column, into as many segments as it needs;
+/// returns the highest value drawn (scaled).
+double TimeSeriesChart::redrawLines(double x0, double x1, double scale, const QPalette &pal)
+{
+    const int buckets = std::max(50, int(d->chart->plotArea().width()));
+    double maxY = 0;
     for (auto &l : d->lines) {
         // Split at gaps in the raw data (a failed poll or an unknown value leaves a hole, not a line to zero),
         // then decimate each part: decimated points may lie further apart than the gap threshold.
@@ -460,6 +485,12 @@ void TimeSeriesChart::redraw()
             }
         }
     }
+    return maxY;
+}
+
+/// The alert markers in range: a dashed line up to `top` and a label box each (laid out by layoutMarkerLabels()).
+void TimeSeriesChart::redrawMarkers(double top, const QPalette &pal)
+{
     for (QLineSeries *m : std::as_const(d->markerSeries)) {
         d->chart->removeSeries(m);
         delete m;
@@ -469,8 +500,6 @@ void TimeSeriesChart::redraw()
         delete m.box;
     }
     d->markerLabels.clear();
-    // Counts are whole numbers: below 4 the five ticks would fall between integers and repeat labels ("0 0 1 1").
-    const double top = d->format == ValueFormat::Count ? std::max(4.0, niceCeiling(maxY * 1.1)) : niceCeiling(maxY * 1.1);
     for (const auto &[ms, label] : std::as_const(d->markers)) {
         if (ms < d->fromMs || ms > d->toMs) {
             continue;
@@ -501,13 +530,6 @@ void TimeSeriesChart::redraw()
         text->setFont(d->chart->font());
         d->markerLabels.append({ms, label, box, text});
     }
-    std::sort(d->markerLabels.begin(), d->markerLabels.end(),
-              [](const auto &a, const auto &b) { return a.ms < b.ms; });
-    updateTimeAxis();
-    d->y->setRange(0, top);
-    d->y->applyNiceNumbers();
-    d->y->setLabelFormat(top < 5 && d->format != ValueFormat::Count ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
-    layoutMarkerLabels();
 }
 
 } // namespace qd

@@ -68,6 +68,9 @@ protected:
 private:
     void scheduleRedraw();
     void redraw();
+    double applyUnit(double x0, double x1);
+    double redrawLines(double x0, double x1, double scale, const QPalette &pal);
+    void redrawMarkers(double top, const QPalette &pal);
     void applyTheme();
     void updateTimeAxis();
     void layoutMarkerLabels();
