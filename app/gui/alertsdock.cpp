@@ -13,9 +13,9 @@
 namespace qd {
 
 AlertsDock::AlertsDock(Session *session, QWidget *parent)
-    : QDockWidget(parent), m_collector(session->collector()), m_engine(session->alerts())
+    : QDockWidget(parent), m_engine(session->alerts())
 {
-    Collector *collector = m_collector;
+    Collector *collector = session->collector();
     setObjectName(QStringLiteral("alertsDock")); // saveState() finds it by this name
     setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     m_model = new AlertListModel(collector, this);

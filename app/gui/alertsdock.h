@@ -16,7 +16,6 @@ class QTableView;
 namespace qd {
 
 class AlertListModel;
-class Collector;
 class Session;
 
 /// The alerts panel: shows what the session's rule engine (the same as `queuedeckctl check/watch`) made of every
@@ -51,7 +50,6 @@ private:
     void updateTitle();
     void retranslate();
 
-    Collector *m_collector;
     AlertEngine *m_engine; ///< the session's
     AlertListModel *m_model;
     QTableView *m_view;

@@ -56,7 +56,7 @@
 namespace qd {
 
 MainWindow::MainWindow(Session *session, QWidget *parent)
-    : QMainWindow(parent), m_session(session), m_collector(session->collector()), m_history(session->history()),
+    : QMainWindow(parent), m_collector(session->collector()), m_history(session->history()),
       m_audit(session->audit()), m_outbox(session->outbox())
 {
     buildPages();

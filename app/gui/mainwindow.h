@@ -114,7 +114,6 @@ private:
     void onAlertsChanged(const QString &connectionId, const Snapshot &snapshot, const QList<AlertChange> &changes);
     QString selectedConnection() const;
 
-    Session *m_session;
     Collector *m_collector;
     HistoryStore *m_history;
     QueueOverviewModel *m_overviewModel;

@@ -19,13 +19,14 @@ QString tr(const char *text)
     return QCoreApplication::translate("qd::OperatorActions", text);
 }
 
-/// The row every action starts from; the filter, filled in by the action with what it acted on ("queue=orders"),
-/// is followed by "(GUI)" for the desktop's rows (see details()).
-AuditRecord row(const Backend &backend, const ActionContext &context, const QString &action)
+/// The row every action (and a notify run) starts from, for `connection` (its URL without password); the filter,
+/// filled in by the action with what it acted on ("queue=orders"), is followed by "(GUI)" for the desktop's rows
+/// (see details()).
+AuditRecord row(const QString &connection, const ActionContext &context, const QString &action)
 {
     AuditRecord rec;
     rec.operatorName = context.operatorName;
-    rec.connection = backend.url().toDisplayString();
+    rec.connection = connection;
     rec.action = action;
     rec.filter = context.fromGui ? QStringLiteral(" (GUI)") : QString();
     return rec;
@@ -69,7 +70,7 @@ QFuture<ActionOutcome<R>> conclude(AuditLog *log, QFuture<R> action, std::functi
 QFuture<ActionOutcome<PurgeResult>> OperatorActions::purge(Backend &backend, const QString &queue, bool dryRun,
                                                            const ActionContext &context) const
 {
-    const AuditRecord base = row(backend, context, QStringLiteral("purge"));
+    const AuditRecord base = row(backend.url().toDisplayString(), context, QStringLiteral("purge"));
     return conclude<PurgeResult>(
         m_audit, backend.purgeQueue(queue, dryRun),
         [](PurgeResult r) {
@@ -94,7 +95,7 @@ QFuture<ActionOutcome<PurgeResult>> OperatorActions::purge(Backend &backend, con
 QFuture<ActionOutcome<MoveResult>> OperatorActions::move(Backend &backend, MoveRequest request,
                                                          const ActionContext &context) const
 {
-    const AuditRecord base = row(backend, context, QStringLiteral("move"));
+    const AuditRecord base = row(backend.url().toDisplayString(), context, QStringLiteral("move"));
     return conclude<MoveResult>(
         m_audit, backend.moveMessages(request),
         [](MoveResult r) {
@@ -131,7 +132,8 @@ QFuture<ActionOutcome<MoveResult>> OperatorActions::move(Backend &backend, MoveR
 QFuture<ActionOutcome<PauseResult>> OperatorActions::setQueuePaused(Backend &backend, const QString &queue, bool pause,
                                                                     const ActionContext &context) const
 {
-    const AuditRecord base = row(backend, context, pause ? QStringLiteral("pause") : QStringLiteral("unpause"));
+    const AuditRecord base =
+        row(backend.url().toDisplayString(), context, pause ? QStringLiteral("pause") : QStringLiteral("unpause"));
     return conclude<PauseResult>(
         m_audit, backend.setQueuePaused(queue, pause),
         [](PauseResult r) {
@@ -159,7 +161,7 @@ QFuture<ActionOutcome<WorkerSignalResult>> OperatorActions::signalWorker(Backend
                                                                          WorkerSignal signal,
                                                                          const ActionContext &context) const
 {
-    const AuditRecord base = row(backend, context, workerSignalName(signal));
+    const AuditRecord base = row(backend.url().toDisplayString(), context, workerSignalName(signal));
     return conclude<WorkerSignalResult>(
         m_audit, backend.signalWorker(worker, signal),
         [](WorkerSignalResult r) {
@@ -182,7 +184,7 @@ QFuture<ActionOutcome<WorkerSignalResult>> OperatorActions::signalWorker(Backend
 QFuture<ActionOutcome<ResendResult>> OperatorActions::resend(Backend &backend, ResendRequest request,
                                                              const ActionContext &context) const
 {
-    AuditRecord base = row(backend, context, QStringLiteral("resend"));
+    AuditRecord base = row(backend.url().toDisplayString(), context, QStringLiteral("resend"));
     base.expectedState = jobStateName(request.expected);
     return conclude<ResendResult>(
         m_audit, backend.resend(request),
@@ -216,19 +218,14 @@ QFuture<void> OperatorActions::recordNotify(const NotifyRun &run, const ActionCo
     if (!m_audit) {
         return QtFuture::makeReadyFuture();
     }
-    AuditRecord rec;
-    rec.operatorName = context.operatorName;
-    rec.connection = run.connection;
-    rec.action = QStringLiteral("notify");
+    AuditRecord rec = row(run.connection, context, QStringLiteral("notify"));
     rec.expectedState = jobStateName(run.state);
-    rec.filter = QStringLiteral("incident=%1 queue=%2 state=%3 channel=%4 template=%5")
-                     .arg(run.incident, run.queue, jobStateName(run.state), run.channel, run.templateName);
+    QString what = QStringLiteral("incident=%1 queue=%2 state=%3 channel=%4 template=%5")
+                       .arg(run.incident, run.queue, jobStateName(run.state), run.channel, run.templateName);
     if (run.olderThanS >= 0) {
-        rec.filter += QStringLiteral(" older_than=%1").arg(run.olderThanS);
+        what += QStringLiteral(" older_than=%1").arg(run.olderThanS);
     }
-    if (context.fromGui) {
-        rec.filter += QStringLiteral(" (GUI)");
-    }
+    rec.filter = what + rec.filter;
     rec.succeeded = int(run.sent);
     rec.skipped = int(run.skipped);
     rec.result = !run.error.isEmpty()                   ? run.error
