@@ -2,15 +2,14 @@
 # SPDX-FileCopyrightText: Queuedeck contributors
 #
 # qd_add_test(NAME tst_foo SOURCES tst_foo.cpp LIBS qdcore [LABELS backend] [TIMEOUT 120] [ENVIRONMENT K=V ...])
-# One executable per test class, run offscreen, with test-mode standard paths set by the test itself; headers in
-# tests/support/ (test doubles, hostile servers) are on every test's include path.
+# One executable per test class, run offscreen, with test-mode standard paths set by the test itself. Headers are
+# named from the source root like everywhere else: "tests/support/hostileserver.h" (test doubles and hostile
+# servers, for fault injection only).
 function(qd_add_test)
     cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT" ${ARGN})
     qt_add_executable(${T_NAME} ${T_SOURCES})
     target_link_libraries(${T_NAME} PRIVATE Qt6::Test qd_strict ${T_LIBS})
     target_compile_definitions(${T_NAME} PRIVATE QD_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-    # Shared test doubles and servers (fault injection only: backends are tested against the real ones).
-    target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
     set_target_properties(${T_NAME} PROPERTIES WIN32_EXECUTABLE OFF MACOSX_BUNDLE OFF)
     add_test(NAME ${T_NAME} COMMAND ${T_NAME})
     if(NOT T_TIMEOUT)

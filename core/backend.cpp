@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "backend.h"
+#include "core/backend.h"
 
-#include "clock.h"
+#include "core/clock.h"
 
 namespace qd {
 

@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "connectionurl.h"
-#include "jobs.h"
-#include "snapshot.h"
+#include "core/connectionurl.h"
+#include "core/jobs.h"
+#include "core/snapshot.h"
 
 #include <QFuture>
 #include <QMutex>

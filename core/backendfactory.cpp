@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "backendfactory.h"
+#include "core/backendfactory.h"
 
-#include "backends/delayedjob/delayedjobbackend.h"
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "backends/bullmq/bullmqbackend.h"
-#include "backends/rq/rqbackend.h"
-#include "backends/celery/celerybackend.h"
-#include "backends/rabbitmq/rabbitmqbackend.h"
+#include "core/backends/delayedjob/delayedjobbackend.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "core/backends/bullmq/bullmqbackend.h"
+#include "core/backends/rq/rqbackend.h"
+#include "core/backends/celery/celerybackend.h"
+#include "core/backends/rabbitmq/rabbitmqbackend.h"
 
 #include <QCoreApplication>
 

@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "backend.h"
-#include "result.h"
+#include "core/backend.h"
+#include "core/result.h"
 
 #include <memory>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "clock.h"
+#include "core/clock.h"
 
 #include <QTimeZone>
 

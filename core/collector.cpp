@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "collector.h"
+#include "core/collector.h"
 
-#include "backend.h"
-#include "clock.h"
+#include "core/backend.h"
+#include "core/clock.h"
 
 #include <QFuture>
 

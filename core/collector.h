@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "pollwithin.h"
-#include "snapshot.h"
+#include "core/pollwithin.h"
+#include "core/snapshot.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "connectionurl.h"
-#include "urlsecrets.h"
+#include "core/connectionurl.h"
+#include "core/urlsecrets.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "csv.h"
+#include "core/csv.h"
 
 namespace qd {
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "headline.h"
+#include "core/headline.h"
 
-#include "textsafety.h"
+#include "core/textsafety.h"
 
 #include <QLocale>
 

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "snapshot.h"
+#include "core/snapshot.h"
 
 #include <QCoreApplication>
 

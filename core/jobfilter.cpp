@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "jobfilter.h"
+#include "core/jobfilter.h"
 
-#include "recipients/recipients.h"
-#include "recipients/userrule.h"
+#include "core/recipients/recipients.h"
+#include "core/recipients/userrule.h"
 
 namespace qd {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "jobs.h"
+#include "core/jobs.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "pollwithin.h"
+#include "core/pollwithin.h"
 
-#include "backend.h"
-#include "futurewatch.h"
+#include "core/backend.h"
+#include "core/futurewatch.h"
 
 #include <QCoreApplication>
 #include <QTimer>

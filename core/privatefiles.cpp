@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "privatefiles.h"
+#include "core/privatefiles.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "processlease.h"
+#include "core/processlease.h"
 
 #include <QCoreApplication>
 #include <QSysInfo>

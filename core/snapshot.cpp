@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "snapshot.h"
+#include "core/snapshot.h"
 
 namespace qd {
 

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "serialexecutor.h"
+#include "core/serialexecutor.h"
 
 #include <QSqlDatabase>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "textsafety.h"
+#include "core/textsafety.h"
 
 #include <QList>
 #include <QStringList>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "urlsecrets.h"
+#include "core/urlsecrets.h"
 
 #include <QRegularExpression>
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertlistmodel.h"
+#include "models/alertlistmodel.h"
 
-#include "clock.h"
-#include "collector.h"
-#include "languagechange.h"
-#include "queuestatus.h"
+#include "core/clock.h"
+#include "core/collector.h"
+#include "models/languagechange.h"
+#include "models/queuestatus.h"
 
 #include <QFont>
 #include <QLocale>

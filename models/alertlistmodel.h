@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "alerts/alertengine.h"
+#include "core/alerts/alertengine.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertrulemodel.h"
+#include "models/alertrulemodel.h"
 
-#include "alerts/alertrulesio.h"
-#include "languagechange.h"
+#include "core/alerts/alertrulesio.h"
+#include "models/languagechange.h"
 
 #include <QBrush>
 #include <QColor>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "auditmodel.h"
+#include "models/auditmodel.h"
 
-#include "csv.h"
-#include "languagechange.h"
-#include "textsafety.h"
+#include "core/csv.h"
+#include "models/languagechange.h"
+#include "core/textsafety.h"
 
 #include <QColor>
 #include <QIODevice>

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "audit/auditlog.h"
+#include "core/audit/auditlog.h"
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "connectiontreemodel.h"
+#include "models/connectiontreemodel.h"
 
-#include "collector.h"
-#include "freshness.h"
-#include "languagechange.h"
-#include "queuestatus.h"
-#include "textsafety.h"
+#include "core/collector.h"
+#include "models/freshness.h"
+#include "models/languagechange.h"
+#include "models/queuestatus.h"
+#include "core/textsafety.h"
 
 #include <QHash>
 #include <QSet>

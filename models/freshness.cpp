@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "freshness.h"
+#include "models/freshness.h"
 
 #include <QLocale>
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "jobtablemodel.h"
+#include "models/jobtablemodel.h"
 
-#include "backend.h"
-#include "clock.h"
-#include "freshness.h"
-#include "jobs/pagewalker.h"
-#include "languagechange.h"
-#include "textsafety.h"
+#include "core/backend.h"
+#include "core/clock.h"
+#include "models/freshness.h"
+#include "core/jobs/pagewalker.h"
+#include "models/languagechange.h"
+#include "core/textsafety.h"
 
 #include <QLocale>
 

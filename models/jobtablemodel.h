@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "jobfilter.h"
-#include "jobs.h"
+#include "core/jobfilter.h"
+#include "core/jobs.h"
 
 #include <optional>
 

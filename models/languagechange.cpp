@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "languagechange.h"
+#include "models/languagechange.h"
 
 #include <QAbstractItemModel>
 #include <QCoreApplication>

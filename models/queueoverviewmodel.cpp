@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "queueoverviewmodel.h"
+#include "models/queueoverviewmodel.h"
 
 #include <QHash>
 #include <QSet>
 
-#include "clock.h"
-#include "collector.h"
-#include "freshness.h"
-#include "languagechange.h"
-#include "textsafety.h"
+#include "core/clock.h"
+#include "core/collector.h"
+#include "models/freshness.h"
+#include "models/languagechange.h"
+#include "core/textsafety.h"
 
 #include <QGuiApplication>
 #include <QLocale>

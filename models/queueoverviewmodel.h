@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "queuestatus.h"
-#include "snapshot.h"
+#include "models/queuestatus.h"
+#include "core/snapshot.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "queuestatus.h"
+#include "models/queuestatus.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>

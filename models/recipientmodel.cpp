@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "recipientmodel.h"
+#include "models/recipientmodel.h"
 
-#include "languagechange.h"
-#include "recipients/messagetemplate.h"
-#include "textsafety.h"
+#include "models/languagechange.h"
+#include "core/recipients/messagetemplate.h"
+#include "core/textsafety.h"
 
 namespace qd {
 

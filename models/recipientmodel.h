@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "recipients/recipients.h"
-#include "recipients/outbox.h"
+#include "core/recipients/recipients.h"
+#include "core/recipients/outbox.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

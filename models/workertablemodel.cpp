@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "workertablemodel.h"
+#include "models/workertablemodel.h"
 
-#include "freshness.h"
-#include "languagechange.h"
-#include "queuestatus.h"
-#include "textsafety.h"
+#include "models/freshness.h"
+#include "models/languagechange.h"
+#include "models/queuestatus.h"
+#include "core/textsafety.h"
 
 #include <QHash>
 

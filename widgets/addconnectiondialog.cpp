@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "addconnectiondialog.h"
-#include "futurewatch.h"
+#include "widgets/addconnectiondialog.h"
+#include "core/futurewatch.h"
 
-#include "backendfactory.h"
-#include "connectionurl.h"
-#include "textsafety.h"
+#include "core/backendfactory.h"
+#include "core/connectionurl.h"
+#include "core/textsafety.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

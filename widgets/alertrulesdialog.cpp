@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertrulesdialog.h"
+#include "widgets/alertrulesdialog.h"
 
-#include "alertrulemodel.h"
-#include "alerts/alertrulesio.h"
-#include "futurewatch.h"
-#include "settings/credentialstore.h"
-#include "textsafety.h"
+#include "models/alertrulemodel.h"
+#include "core/alerts/alertrulesio.h"
+#include "core/futurewatch.h"
+#include "core/settings/credentialstore.h"
+#include "core/textsafety.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "alerts/alertrule.h"
-#include "alerts/webhooknotifier.h"
+#include "core/alerts/alertrule.h"
+#include "core/alerts/webhooknotifier.h"
 
 #include <QDialog>
 

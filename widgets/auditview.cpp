@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "auditview.h"
+#include "widgets/auditview.h"
 
-#include "audit/auditlog.h"
-#include "auditmodel.h"
-#include "futurewatch.h"
+#include "core/audit/auditlog.h"
+#include "models/auditmodel.h"
+#include "core/futurewatch.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "bulkdialog.h"
+#include "widgets/bulkdialog.h"
 
-#include "actions/actiontexts.h"
-#include "backend.h"
-#include "clock.h"
-#include "freshness.h"
-#include "textsafety.h"
+#include "core/actions/actiontexts.h"
+#include "core/backend.h"
+#include "core/clock.h"
+#include "models/freshness.h"
+#include "core/textsafety.h"
 
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "actions/bulkrun.h"
+#include "core/actions/bulkrun.h"
 
 #include <QDialog>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "fitlabel.h"
+#include "widgets/fitlabel.h"
 
 #include <QFontMetrics>
 

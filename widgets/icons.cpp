@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "icons.h"
+#include "widgets/icons.h"
 
 #include <QApplication>
 #include <QFile>

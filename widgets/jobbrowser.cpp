@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "jobbrowser.h"
-#include "jobs/pagewalker.h"
-#include "futurewatch.h"
+#include "widgets/jobbrowser.h"
+#include "core/jobs/pagewalker.h"
+#include "core/futurewatch.h"
 
-#include "actions/actiontexts.h"
-#include "actions/bulkrun.h"
-#include "audit/auditlog.h"
-#include "backend.h"
-#include "bulkdialog.h"
-#include "jobexportdialog.h"
-#include "notifydialog.h"
-#include "resenddialog.h"
-#include "freshness.h"
-#include "jobtablemodel.h"
-#include "recipients/userrule.h"
-#include "textsafety.h"
-#include "settings/connectionsettings.h"
+#include "core/actions/actiontexts.h"
+#include "core/actions/bulkrun.h"
+#include "core/audit/auditlog.h"
+#include "core/backend.h"
+#include "widgets/bulkdialog.h"
+#include "widgets/jobexportdialog.h"
+#include "widgets/notifydialog.h"
+#include "widgets/resenddialog.h"
+#include "models/freshness.h"
+#include "models/jobtablemodel.h"
+#include "core/recipients/userrule.h"
+#include "core/textsafety.h"
+#include "core/settings/connectionsettings.h"
 
 #include <QClipboard>
 #include <QComboBox>

@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "audit/auditlog.h"
-#include "jobs.h"
-#include "recipients/userrule.h"
-#include "queueactiondialog.h"
+#include "core/audit/auditlog.h"
+#include "core/jobs.h"
+#include "core/recipients/userrule.h"
+#include "widgets/queueactiondialog.h"
 
 #include <functional>
 #include <optional>

@@ -2,20 +2,20 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 // The dialogs the job browser opens: bulk actions, export, Tell Affected Users, Edit & Resend, and the Queue
 // menu (move all, purge, pause and resume).
-#include "jobbrowser.h"
-#include "futurewatch.h"
-#include "actions/operatoractions.h"
-#include "audit/auditlog.h"
-#include "backend.h"
-#include "bulkdialog.h"
-#include "jobexportdialog.h"
-#include "notifydialog.h"
-#include "resenddialog.h"
-#include "freshness.h"
-#include "jobtablemodel.h"
-#include "recipients/userrule.h"
-#include "settings/connectionsettings.h"
-#include "textsafety.h"
+#include "widgets/jobbrowser.h"
+#include "core/futurewatch.h"
+#include "core/actions/operatoractions.h"
+#include "core/audit/auditlog.h"
+#include "core/backend.h"
+#include "widgets/bulkdialog.h"
+#include "widgets/jobexportdialog.h"
+#include "widgets/notifydialog.h"
+#include "widgets/resenddialog.h"
+#include "models/freshness.h"
+#include "models/jobtablemodel.h"
+#include "core/recipients/userrule.h"
+#include "core/settings/connectionsettings.h"
+#include "core/textsafety.h"
 #include <QClipboard>
 #include <QComboBox>
 #include <QFontDatabase>

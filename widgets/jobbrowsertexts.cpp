@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 // The job browser's fixed texts, set here once and again after a change of language.
-#include "jobbrowser.h"
+#include "widgets/jobbrowser.h"
 
 #include <QComboBox>
 #include <QEvent>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "jobexportdialog.h"
+#include "widgets/jobexportdialog.h"
 
-#include "backend.h"
-#include "clock.h"
-#include "export/jobexport.h"
-#include "privatefiles.h"
-#include "futurewatch.h"
-#include "textsafety.h"
+#include "core/backend.h"
+#include "core/clock.h"
+#include "core/export/jobexport.h"
+#include "core/privatefiles.h"
+#include "core/futurewatch.h"
+#include "core/textsafety.h"
 
 #include <QComboBox>
 #include <QDateTime>

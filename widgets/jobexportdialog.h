@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "jobfilter.h"
-#include "jobs.h"
-#include "jobs/pagewalker.h"
+#include "core/jobfilter.h"
+#include "core/jobs.h"
+#include "core/jobs/pagewalker.h"
 
 #include <QDialog>
 #include <QPointer>

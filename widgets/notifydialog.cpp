@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "notifydialog.h"
+#include "widgets/notifydialog.h"
 
-#include "actions/operatoractions.h"
-#include "audit/auditlog.h"
-#include "backend.h"
-#include "freshness.h"
-#include "futurewatch.h"
-#include "recipientmodel.h"
-#include "recipients/channels.h"
-#include "recipients/messagebuilder.h"
-#include "recipients/messagetemplate.h"
-#include "recipients/outbox.h"
-#include "recipients/recipientcollector.h"
-#include "recipients/sender.h"
-#include "recipients/userrule.h"
-#include "textsafety.h"
+#include "core/actions/operatoractions.h"
+#include "core/audit/auditlog.h"
+#include "core/backend.h"
+#include "models/freshness.h"
+#include "core/futurewatch.h"
+#include "models/recipientmodel.h"
+#include "core/recipients/channels.h"
+#include "core/recipients/messagebuilder.h"
+#include "core/recipients/messagetemplate.h"
+#include "core/recipients/outbox.h"
+#include "core/recipients/recipientcollector.h"
+#include "core/recipients/sender.h"
+#include "core/recipients/userrule.h"
+#include "core/textsafety.h"
 
 #include <QCheckBox>
 #include <QDateTimeEdit>

@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "jobs.h"
-#include "recipients/directory.h"
-#include "recipients/messagetemplate.h"
-#include "recipients/recipients.h"
+#include "core/jobs.h"
+#include "core/recipients/directory.h"
+#include "core/recipients/messagetemplate.h"
+#include "core/recipients/recipients.h"
 
 #include <QHash>
 

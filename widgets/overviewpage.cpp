@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "overviewpage.h"
+#include "widgets/overviewpage.h"
 
-#include "collector.h"
-#include "freshness.h"
-#include "headline.h"
-#include "textsafety.h"
-#include "theme.h"
-#include "queueoverviewmodel.h"
-#include "queuetile.h"
-#include "sparkline.h"
-#include "unknownlastsortproxy.h"
+#include "core/collector.h"
+#include "models/freshness.h"
+#include "core/headline.h"
+#include "core/textsafety.h"
+#include "widgets/theme.h"
+#include "models/queueoverviewmodel.h"
+#include "widgets/queuetile.h"
+#include "widgets/sparkline.h"
+#include "models/unknownlastsortproxy.h"
 
 #include <QEvent>
 #include <QGridLayout>

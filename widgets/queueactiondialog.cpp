@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "queueactiondialog.h"
+#include "widgets/queueactiondialog.h"
 
-#include "actions/bulkrun.h"
-#include "actions/operatoractions.h"
-#include "audit/auditlog.h"
-#include "backend.h"
-#include "clock.h"
-#include "futurewatch.h"
-#include "textsafety.h"
+#include "core/actions/bulkrun.h"
+#include "core/actions/operatoractions.h"
+#include "core/audit/auditlog.h"
+#include "core/backend.h"
+#include "core/clock.h"
+#include "core/futurewatch.h"
+#include "core/textsafety.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "actions/bulkrun.h"
-#include "recipients/userrule.h"
+#include "core/actions/bulkrun.h"
+#include "core/recipients/userrule.h"
 
 #include <QDialog>
 

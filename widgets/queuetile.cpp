@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "queuetile.h"
+#include "widgets/queuetile.h"
 
-#include "sparkline.h"
-#include "textsafety.h"
-#include "theme.h"
+#include "widgets/sparkline.h"
+#include "core/textsafety.h"
+#include "widgets/theme.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>

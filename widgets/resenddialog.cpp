@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "resenddialog.h"
+#include "widgets/resenddialog.h"
 
-#include "actions/operatoractions.h"
-#include "audit/auditlog.h"
-#include "backend.h"
-#include "futurewatch.h"
-#include "textsafety.h"
+#include "core/actions/operatoractions.h"
+#include "core/audit/auditlog.h"
+#include "core/backend.h"
+#include "core/futurewatch.h"
+#include "core/textsafety.h"
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>

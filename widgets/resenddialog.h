@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "jobs.h"
+#include "core/jobs.h"
 
 #include <QDialog>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "settingsdialog.h"
+#include "widgets/settingsdialog.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

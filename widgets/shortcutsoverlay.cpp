@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "shortcutsoverlay.h"
+#include "widgets/shortcutsoverlay.h"
 
 #include <QAction>
 #include <QEvent>

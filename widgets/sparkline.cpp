@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "sparkline.h"
+#include "widgets/sparkline.h"
 
-#include "theme.h"
+#include "widgets/theme.h"
 
 #include <QApplication>
 #include <QPainter>

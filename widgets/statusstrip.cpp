@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "statusstrip.h"
+#include "widgets/statusstrip.h"
 
-#include "clock.h"
-#include "collector.h"
-#include "freshness.h"
-#include "textsafety.h"
+#include "core/clock.h"
+#include "core/collector.h"
+#include "models/freshness.h"
+#include "core/textsafety.h"
 
 #include <QEvent>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "theme.h"
+#include "widgets/theme.h"
 
 #include <QApplication>
 #include <QCoreApplication>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "tiledata.h"
+#include "widgets/tiledata.h"
 
-#include "freshness.h"
-#include "queueoverviewmodel.h"
+#include "models/freshness.h"
+#include "models/queueoverviewmodel.h"
 
-#include "textsafety.h"
+#include "core/textsafety.h"
 
 #include <QCoreApplication>
 

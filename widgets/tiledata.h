@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "queuestatus.h"
+#include "models/queuestatus.h"
 
 #include <QList>
 #include <QString>

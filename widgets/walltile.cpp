@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "walltile.h"
+#include "widgets/walltile.h"
 
-#include "fitlabel.h"
-#include "sparkline.h"
-#include "textsafety.h"
-#include "theme.h"
+#include "widgets/fitlabel.h"
+#include "widgets/sparkline.h"
+#include "core/textsafety.h"
+#include "widgets/theme.h"
 
 #include <QEvent>
 #include <QGridLayout>

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "tiledata.h"
+#include "widgets/tiledata.h"
 
 #include <QFrame>
 

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "wallview.h"
+#include "widgets/wallview.h"
 
-#include "alertlistmodel.h"
-#include "clock.h"
-#include "collector.h"
-#include "fitlabel.h"
-#include "headline.h"
-#include "futurewatch.h"
-#include "textsafety.h"
-#include "theme.h"
-#include "timeline/incidenttimeline.h"
-#include "walltile.h"
+#include "models/alertlistmodel.h"
+#include "core/clock.h"
+#include "core/collector.h"
+#include "widgets/fitlabel.h"
+#include "core/headline.h"
+#include "core/futurewatch.h"
+#include "core/textsafety.h"
+#include "widgets/theme.h"
+#include "core/timeline/incidenttimeline.h"
+#include "widgets/walltile.h"
 
 #include <QGridLayout>
 #include <QKeyEvent>

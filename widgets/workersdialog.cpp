@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "workersdialog.h"
+#include "widgets/workersdialog.h"
 
-#include "actions/operatoractions.h"
-#include "audit/auditlog.h"
-#include "backend.h"
-#include "clock.h"
-#include "collector.h"
-#include "freshness.h"
-#include "futurewatch.h"
-#include "textsafety.h"
-#include "workertablemodel.h"
+#include "core/actions/operatoractions.h"
+#include "core/audit/auditlog.h"
+#include "core/backend.h"
+#include "core/clock.h"
+#include "core/collector.h"
+#include "models/freshness.h"
+#include "core/futurewatch.h"
+#include "core/textsafety.h"
+#include "models/workertablemodel.h"
 
 #include <QDialogButtonBox>
 #include <QEvent>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "worstalertlabel.h"
+#include "widgets/worstalertlabel.h"
 
-#include "alertlistmodel.h"
-#include "textsafety.h"
-#include "theme.h"
+#include "models/alertlistmodel.h"
+#include "core/textsafety.h"
+#include "widgets/theme.h"
 
 #include <QEvent>
 #include <QMouseEvent>

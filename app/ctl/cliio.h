@@ -7,7 +7,7 @@
 #include <QFuture>
 #include <QTextStream>
 
-#include "textsafety.h"
+#include "core/textsafety.h"
 
 #include <unistd.h>
 

@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "commands.h"
-#include "futurewatch.h"
+#include "app/ctl/commands.h"
+#include "core/futurewatch.h"
 
-#include "cliio.h"
-#include "ctlaudit.h"
-#include "ctldeadline.h"
-#include "ctlsecrets.h"
+#include "app/ctl/cliio.h"
+#include "app/ctl/ctlaudit.h"
+#include "app/ctl/ctldeadline.h"
+#include "app/ctl/ctlsecrets.h"
 
-#include "backendfactory.h"
-#include "alerts/alertengine.h"
-#include "alerts/alertrulesio.h"
-#include "headline.h"
-#include "collector.h"
-#include "session/session.h"
-#include "alerts/webhooknotifier.h"
-#include "cli/check.h"
-#include "cli/snapshotjson.h"
+#include "core/backendfactory.h"
+#include "core/alerts/alertengine.h"
+#include "core/alerts/alertrulesio.h"
+#include "core/headline.h"
+#include "core/collector.h"
+#include "core/session/session.h"
+#include "core/alerts/webhooknotifier.h"
+#include "core/cli/check.h"
+#include "core/cli/snapshotjson.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -2,14 +2,14 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "cliio.h"
-#include "ctlsecrets.h"
+#include "app/ctl/cliio.h"
+#include "app/ctl/ctlsecrets.h"
 
-#include "actions/operatoractions.h"
-#include "audit/auditlog.h"
-#include "backend.h"
-#include "backendfactory.h"
-#include "settings/connectionsettings.h"
+#include "core/actions/operatoractions.h"
+#include "core/audit/auditlog.h"
+#include "core/backend.h"
+#include "core/backendfactory.h"
+#include "core/settings/connectionsettings.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

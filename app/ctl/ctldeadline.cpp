@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "ctldeadline.h"
+#include "app/ctl/ctldeadline.h"
 
-#include "cliio.h"
+#include "app/ctl/cliio.h"
 
 #include <chrono>
 #include <condition_variable>

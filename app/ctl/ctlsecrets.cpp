@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "ctlsecrets.h"
+#include "app/ctl/ctlsecrets.h"
 
-#include "cliio.h"
+#include "app/ctl/cliio.h"
 
 #include <QFile>
 

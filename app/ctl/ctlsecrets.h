@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "connectionurl.h"
-#include "result.h"
+#include "core/connectionurl.h"
+#include "core/result.h"
 
 #include <QStringList>
 

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "commands.h"
+#include "app/ctl/commands.h"
 
-#include "cliio.h"
-#include "ctlaudit.h"
+#include "app/ctl/cliio.h"
+#include "app/ctl/ctlaudit.h"
 
-#include "actions/actiontexts.h"
-#include "actions/bulkrun.h"
-#include "jobs/pagewalker.h"
-#include "privatefiles.h"
-#include "audit/auditlog.h"
-#include "backendfactory.h"
-#include "clock.h"
-#include "export/jobexport.h"
-#include "settings/connectionsettings.h"
-#include "textsafety.h"
+#include "core/actions/actiontexts.h"
+#include "core/actions/bulkrun.h"
+#include "core/jobs/pagewalker.h"
+#include "core/privatefiles.h"
+#include "core/audit/auditlog.h"
+#include "core/backendfactory.h"
+#include "core/clock.h"
+#include "core/export/jobexport.h"
+#include "core/settings/connectionsettings.h"
+#include "core/textsafety.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "cliio.h"
-#include "commands.h"
-#include "ctldeadline.h"
-#include "ctlsecrets.h"
-#include "textsafety.h"
+#include "app/ctl/cliio.h"
+#include "app/ctl/commands.h"
+#include "app/ctl/ctldeadline.h"
+#include "app/ctl/ctlsecrets.h"
+#include "core/textsafety.h"
 
 #include <QCoreApplication>
 #include <QHash>

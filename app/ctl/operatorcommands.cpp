@@ -3,13 +3,13 @@
 //
 // Commands that act on one queue, one worker or one job rather than on a selection of jobs: pause|unpause,
 // resend, quiet|stop. Each is audited like every other change.
-#include "commands.h"
+#include "app/ctl/commands.h"
 
-#include "cliio.h"
-#include "ctlaudit.h"
+#include "app/ctl/cliio.h"
+#include "app/ctl/ctlaudit.h"
 
-#include "audit/auditlog.h"
-#include "textsafety.h"
+#include "core/audit/auditlog.h"
+#include "core/textsafety.h"
 
 #include <QCommandLineParser>
 #include <QFile>

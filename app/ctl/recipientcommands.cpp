@@ -2,22 +2,22 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // `affected` (who an incident hit) and `notify` (one message to exactly them, through the outbox).
-#include "commands.h"
+#include "app/ctl/commands.h"
 
-#include "cliio.h"
-#include "ctlaudit.h"
+#include "app/ctl/cliio.h"
+#include "app/ctl/ctlaudit.h"
 
-#include "backendfactory.h"
-#include "recipients/channels.h"
-#include "recipients/directory.h"
-#include "recipients/messagebuilder.h"
-#include "recipients/messagetemplate.h"
-#include "recipients/outbox.h"
-#include "recipients/recipientcollector.h"
-#include "recipients/recipients.h"
-#include "recipients/sender.h"
-#include "recipients/userrule.h"
-#include "textsafety.h"
+#include "core/backendfactory.h"
+#include "core/recipients/channels.h"
+#include "core/recipients/directory.h"
+#include "core/recipients/messagebuilder.h"
+#include "core/recipients/messagetemplate.h"
+#include "core/recipients/outbox.h"
+#include "core/recipients/recipientcollector.h"
+#include "core/recipients/recipients.h"
+#include "core/recipients/sender.h"
+#include "core/recipients/userrule.h"
+#include "core/textsafety.h"
 
 #include <QCommandLineParser>
 #include <QEventLoop>

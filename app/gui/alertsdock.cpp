@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertsdock.h"
+#include "app/gui/alertsdock.h"
 
-#include "alertlistmodel.h"
-#include "collector.h"
-#include "session/session.h"
+#include "models/alertlistmodel.h"
+#include "core/collector.h"
+#include "core/session/session.h"
 
 #include <QEvent>
 #include <QHeaderView>

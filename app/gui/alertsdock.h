@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "alerts/alertengine.h"
-#include "snapshot.h"
+#include "core/alerts/alertengine.h"
+#include "core/snapshot.h"
 
-#include "queuestatus.h"
+#include "models/queuestatus.h"
 
 #include <QDockWidget>
 

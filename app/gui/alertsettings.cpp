@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertsettings.h"
+#include "app/gui/alertsettings.h"
 
-#include "alerts/alertengine.h"
-#include "alerts/alertrulesio.h"
-#include "alerts/webhooknotifier.h"
-#include "futurewatch.h"
-#include "settings/connectionsettings.h"
-#include "settings/credentialstore.h"
+#include "core/alerts/alertengine.h"
+#include "core/alerts/alertrulesio.h"
+#include "core/alerts/webhooknotifier.h"
+#include "core/futurewatch.h"
+#include "core/settings/connectionsettings.h"
+#include "core/settings/credentialstore.h"
 
 namespace qd {
 

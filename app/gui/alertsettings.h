@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "alertrulesdialog.h"
+#include "widgets/alertrulesdialog.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "appicon.h"
+#include "app/gui/appicon.h"
 
 #include <QPainter>
 #include <QPainterPath>

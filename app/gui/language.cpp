@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "language.h"
+#include "app/gui/language.h"
 
 #include <QCoreApplication>
 #include <QDir>

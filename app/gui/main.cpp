@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "appicon.h"
-#include "collector.h"
-#include "history/historystore.h"
-#include "jobbrowser.h"
-#include "jobs.h"
-#include "language.h"
-#include "theme.h"
-#include "mainwindow.h"
-#include "queuedetailview.h"
-#include "settings/connectionsettings.h"
-#include "session/session.h"
-#include "timeserieschart.h"
-#include "wallview.h"
+#include "app/gui/appicon.h"
+#include "core/collector.h"
+#include "core/history/historystore.h"
+#include "widgets/jobbrowser.h"
+#include "core/jobs.h"
+#include "app/gui/language.h"
+#include "widgets/theme.h"
+#include "app/gui/mainwindow.h"
+#include "widgets/charts/queuedetailview.h"
+#include "core/settings/connectionsettings.h"
+#include "core/session/session.h"
+#include "widgets/charts/timeserieschart.h"
+#include "widgets/wallview.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

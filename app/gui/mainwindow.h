@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "alerts/alertengine.h"
-#include "snapshot.h"
+#include "core/alerts/alertengine.h"
+#include "core/snapshot.h"
 
 #include <QFuture>
 #include <QMainWindow>

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "timelineactions.h"
+#include "app/gui/timelineactions.h"
 
-#include "backend.h"
-#include "futurewatch.h"
-#include "privatefiles.h"
+#include "core/backend.h"
+#include "core/futurewatch.h"
+#include "core/privatefiles.h"
 
-#include "alerts/alertengine.h"
-#include "clock.h"
-#include "collector.h"
-#include "queuedetailview.h"
-#include "timeline/incidenttimeline.h"
-#include "timeline/postmortem.h"
-#include "timeserieschart.h"
+#include "core/alerts/alertengine.h"
+#include "core/clock.h"
+#include "core/collector.h"
+#include "widgets/charts/queuedetailview.h"
+#include "core/timeline/incidenttimeline.h"
+#include "core/timeline/postmortem.h"
+#include "widgets/charts/timeserieschart.h"
 
 #include <QDate>
 #include <QFile>

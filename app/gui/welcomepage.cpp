@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "welcomepage.h"
+#include "app/gui/welcomepage.h"
 
 #include <QEvent>
 #include <QLabel>

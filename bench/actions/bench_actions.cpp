@@ -8,11 +8,11 @@
 //     Sidekiq gem: tests/backends/fixtures/sidekiq/fill_retries.rb);
 //  3. a bulk retry of 6,000 failed Delayed::Jobs on PostgreSQL (one transaction per batch) — target < 0.5 s —
 //     when scripts/services' PostgreSQL is there (QD_TEST_PG_*).
-#include "actions/bulkrun.h"
-#include "audit/auditlog.h"
-#include "backendfactory.h"
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "common/benchredis.h"
+#include "core/actions/bulkrun.h"
+#include "core/audit/auditlog.h"
+#include "core/backendfactory.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "bench/common/benchredis.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

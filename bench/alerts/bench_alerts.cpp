@@ -4,9 +4,9 @@
 // bench_alerts: the rule engine on one connection with 5,000 queues and 11 rules (the 10 defaults plus a
 // depth rule), polled repeatedly with changing numbers. Target (alerts issue): < 10 ms per poll. Then an hour of
 // 1 s polls: RSS growth after the first 10 minutes < 10 MiB (do-no-harm issue).
-#include "alerts/alertengine.h"
-#include "clock.h"
-#include "common/benchproc.h"
+#include "core/alerts/alertengine.h"
+#include "core/clock.h"
+#include "bench/common/benchproc.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -4,7 +4,7 @@
 
 // Small helpers the benchmarks share: a process's resident memory and CPU time from /proc, and an HTTP client for
 // the RabbitMQ node scripts/services starts (guest on 127.0.0.1).
-#include "backends/rabbitmq/httpclient.h"
+#include "core/backends/rabbitmq/httpclient.h"
 
 #include <QFile>
 #include <QUrl>

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "backends/redis/redisconnection.h"
+#include "core/backends/redis/redisconnection.h"
 
 #include <QHash>
 #include <QProcess>

@@ -9,8 +9,8 @@
 //     discovery_budget_ms (its warning);
 //   - the steady polls after it (a pass spread over polls, at most 100 ms of discovery each);
 //   - what the old discovery needed: one `SCAN … COUNT 1000 TYPE hash` step per poll, so polls per full pass.
-#include "backends/bullmq/bullmqbackend.h"
-#include "common/benchredis.h"
+#include "core/backends/bullmq/bullmqbackend.h"
+#include "bench/common/benchredis.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

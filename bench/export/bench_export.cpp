@@ -5,11 +5,11 @@
 // page by page, to CSV and to JSON Lines with the user column filled by a rule (what `queuedeckctl jobs
 // --format csv|jsonl --all --user-field /user_id` does). Prints rows per second and the resident memory while
 // it runs: the target (issue 10) is flat memory, i.e. the same few MiB at 10 % and at 100 % of the rows.
-#include "backend.h"
-#include "common/benchproc.h"
-#include "backendfactory.h"
-#include "demo/demoschema.h"
-#include "export/jobexport.h"
+#include "core/backend.h"
+#include "bench/common/benchproc.h"
+#include "core/backendfactory.h"
+#include "core/demo/demoschema.h"
+#include "core/export/jobexport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

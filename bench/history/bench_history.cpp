@@ -6,9 +6,9 @@
 // to decimate it to 1,000 px. A second store holds one series over 30 days to time the rollup loads of the
 // long ranges. Targets: load < 50 ms and decimate < 5 ms (history issue); 7 d / 30 d ranges < 200 ms and
 // the insert rate a 5,000-queue fleet needs (DESIGN.md).
-#include "clock.h"
-#include "history/decimate.h"
-#include "history/historystore.h"
+#include "core/clock.h"
+#include "core/history/decimate.h"
+#include "core/history/historystore.h"
 
 #include <QCoreApplication>
 #include <QDir>

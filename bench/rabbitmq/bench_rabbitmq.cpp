@@ -5,9 +5,9 @@
 // scripts/services starts (scripts/bench does). Target (RabbitMQ issue): < 1 s and < 5 MB per poll, printed
 // beside an unpaged GET /api/queues/<vhost> — what the management UI requests — on the same server, with the
 // CPU time Queuedeck spends per poll.
-#include "backends/rabbitmq/httpclient.h"
-#include "common/benchproc.h"
-#include "backends/rabbitmq/rabbitmqbackend.h"
+#include "core/backends/rabbitmq/httpclient.h"
+#include "bench/common/benchproc.h"
+#include "core/backends/rabbitmq/rabbitmqbackend.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -7,8 +7,8 @@
 // (Stats.new + Queue.all.map(&:latency) + ProcessSet.new.to_a, see sidekiq_api.rb), then the app's RSS over
 // 10,000 polls (it must stay flat).
 //   bench_redis [--polls N]   (default 10000 for the memory phase)
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "common/benchredis.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "bench/common/benchredis.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -8,8 +8,8 @@
 // Target (do-no-harm issue): each process's RSS growth over the hour after its first 10 minutes < 10 MiB.
 // The run lasts QD_BENCH_MINUTES minutes (default 60); with fewer than 20 the growth is taken after the first sixth
 // and the figure says so. CPU time per minute of each process is printed too (the GUI's is the performance issue's).
-#include "common/benchproc.h"
-#include "common/benchredis.h"
+#include "bench/common/benchproc.h"
+#include "bench/common/benchredis.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

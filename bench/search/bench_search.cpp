@@ -9,8 +9,8 @@
 // scan without a budget (what a plain bounded Lua page does), and for Sidekiq's own Ruby API
 // (Sidekiq::Queue#find, LRANGE pages of 50).
 //   bench_search [--jobs N]   (default 1000000)
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "common/benchredis.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "bench/common/benchredis.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -17,10 +17,10 @@
 //       20 dead jobs and 200 waiting jobs of 64 KB;
 //   x5: the same with 50,000 scheduled jobs and 50,000 retries (breakdown_limit's size).
 // Peer: Sidekiq's own Ruby API (Stats, every queue's latency, the process set: bench/redis/sidekiq_api.rb).
-#include "common/benchredis.h"
-#include "servercost.h"
+#include "bench/common/benchredis.h"
+#include "bench/servercost/servercost.h"
 
-#include "backendfactory.h"
+#include "core/backendfactory.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

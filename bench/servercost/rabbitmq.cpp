@@ -10,11 +10,11 @@
 // (`/api/queues?page=1&page_size=100&…&pagination=true`) and `/api/overview`, sent together — and a plain
 // `/api/queues` full listing, which any tool needing every queue (as Queuedeck does) must request. Targets: server
 // CPU per poll no more than the peer's, the longest request no longer than the UI's.
-#include "servercost.h"
-#include "common/benchproc.h"
+#include "bench/servercost/servercost.h"
+#include "bench/common/benchproc.h"
 
-#include "backends/rabbitmq/httpclient.h"
-#include "backends/rabbitmq/rabbitmqbackend.h"
+#include "core/backends/rabbitmq/httpclient.h"
+#include "core/backends/rabbitmq/rabbitmqbackend.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -10,8 +10,8 @@
 //           peer: Queue.getJobCounts() + getWorkers() per queue, bull-board's refresh (bench/redis/bullmq_api.mjs)
 //   Celery  1,000,000 messages in the default queue's list, 200 of 64 KB, 10,000 unacknowledged;
 //           peer: Flower's broker view, LLEN per queue and priority step (bench/redis/celery_flower.py)
-#include "common/benchredis.h"
-#include "servercost.h"
+#include "bench/common/benchredis.h"
+#include "bench/servercost/servercost.h"
 
 #include <QJsonDocument>
 

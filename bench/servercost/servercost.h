@@ -6,7 +6,7 @@
 // redisfamilies.cpp: RQ, BullMQ, Celery; rabbitmq.cpp: RabbitMQ).
 #pragma once
 
-#include "backends/redis/redisbackend.h"
+#include "core/backends/redis/redisbackend.h"
 
 #include <QJsonObject>
 #include <QStringList>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "actions/actiontexts.h"
+#include "core/actions/actiontexts.h"
 
 #include <QCoreApplication>
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "bulkrun.h"
-#include "jobs/pagewalker.h"
+#include "core/actions/bulkrun.h"
+#include "core/jobs/pagewalker.h"
 
-#include "alerts/alertmessages.h"
-#include "backend.h"
-#include "clock.h"
-#include "futurewatch.h"
+#include "core/alerts/alertmessages.h"
+#include "core/backend.h"
+#include "core/clock.h"
+#include "core/futurewatch.h"
 
 #include <QTimer>
 

@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "audit/auditlog.h"
-#include "jobfilter.h"
-#include "jobs.h"
-#include "recipients/userrule.h"
+#include "core/audit/auditlog.h"
+#include "core/jobfilter.h"
+#include "core/jobs.h"
+#include "core/recipients/userrule.h"
 
 #include <QElapsedTimer>
 #include <QMap>

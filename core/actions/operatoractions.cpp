@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "actions/operatoractions.h"
+#include "core/actions/operatoractions.h"
 
-#include "backend.h"
-#include "textsafety.h"
+#include "core/backend.h"
+#include "core/textsafety.h"
 
 #include <QCoreApplication>
 

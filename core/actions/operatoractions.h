@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "actions/bulkrun.h"
-#include "audit/auditlog.h"
-#include "jobs.h"
+#include "core/actions/bulkrun.h"
+#include "core/audit/auditlog.h"
+#include "core/jobs.h"
 
 #include <QFuture>
 #include <QString>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertengine.h"
+#include "core/alerts/alertengine.h"
 
-#include "../clock.h"
-#include "../textsafety.h"
-#include "alertmessages.h"
-#include "depthwindow.h"
+#include "core/clock.h"
+#include "core/textsafety.h"
+#include "core/alerts/alertmessages.h"
+#include "core/alerts/depthwindow.h"
 
 #include <vector>
 

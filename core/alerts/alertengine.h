@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../snapshot.h"
-#include "alertrule.h"
+#include "core/snapshot.h"
+#include "core/alerts/alertrule.h"
 
 #include <QDateTime>
 #include <QHash>

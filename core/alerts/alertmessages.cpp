@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertmessages.h"
+#include "core/alerts/alertmessages.h"
 
-#include "../textsafety.h"
+#include "core/textsafety.h"
 
 #include <cmath>
 

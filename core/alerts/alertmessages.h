@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "alertrule.h"
+#include "core/alerts/alertrule.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertrule.h"
+#include "core/alerts/alertrule.h"
 
 namespace qd {
 

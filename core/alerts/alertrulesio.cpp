@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertrulesio.h"
+#include "core/alerts/alertrulesio.h"
 
 #include <QFile>
 #include <QJsonDocument>

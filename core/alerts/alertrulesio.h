@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../result.h"
-#include "alertrule.h"
+#include "core/result.h"
+#include "core/alerts/alertrule.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "webhooknotifier.h"
+#include "core/alerts/webhooknotifier.h"
 
 #include <QJsonDocument>
 #include <QNetworkAccessManager>

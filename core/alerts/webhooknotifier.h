@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "alertengine.h"
+#include "core/alerts/alertengine.h"
 
 #include <QHash>
 #include <QJsonObject>

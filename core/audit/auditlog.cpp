@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "auditlog.h"
-#include "processlease.h"
-#include "privatefiles.h"
+#include "core/audit/auditlog.h"
+#include "core/processlease.h"
+#include "core/privatefiles.h"
 
-#include "../clock.h"
-#include "../serialexecutor.h"
-#include "../sqlthread.h"
+#include "core/clock.h"
+#include "core/serialexecutor.h"
+#include "core/sqlthread.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "check.h"
+#include "core/cli/check.h"
 
-#include "snapshotjson.h"
+#include "core/cli/snapshotjson.h"
 
 #include <QCoreApplication>
 

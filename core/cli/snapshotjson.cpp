@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "snapshotjson.h"
+#include "core/cli/snapshotjson.h"
 
-#include "../headline.h"
+#include "core/headline.h"
 
 #include <QJsonArray>
 

@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../snapshot.h"
-#include "../textsafety.h"
+#include "core/snapshot.h"
+#include "core/textsafety.h"
 
 #include <QJsonObject>
 

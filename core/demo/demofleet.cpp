@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "demofleet.h"
+#include "core/demo/demofleet.h"
 
-#include "demoschema.h"
+#include "core/demo/demoschema.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

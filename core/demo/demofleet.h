@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "demoincidents.h"
-#include "demosimulator.h"
-#include "demoworkload.h"
+#include "core/demo/demoincidents.h"
+#include "core/demo/demosimulator.h"
+#include "core/demo/demoworkload.h"
 
 #include <QDateTime>
 #include <QList>

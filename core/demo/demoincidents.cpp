@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "demoincidents.h"
+#include "core/demo/demoincidents.h"
 
 namespace qd::demo {
 

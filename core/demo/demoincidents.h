@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "demosimulator.h"
+#include "core/demo/demosimulator.h"
 
 #include <QCoreApplication>
 #include <QList>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "demoschema.h"
+#include "core/demo/demoschema.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

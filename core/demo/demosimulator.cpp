@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "demosimulator.h"
+#include "core/demo/demosimulator.h"
 
-#include "../clock.h"
-#include "../serialexecutor.h"
-#include "demofleet.h"
+#include "core/clock.h"
+#include "core/serialexecutor.h"
+#include "core/demo/demofleet.h"
 
 #include <QCoreApplication>
 #include <QDir>

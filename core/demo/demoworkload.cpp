@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "demoworkload.h"
+#include "core/demo/demoworkload.h"
 
-#include "demoschema.h"
+#include "core/demo/demoschema.h"
 
 #include <QTime>
 

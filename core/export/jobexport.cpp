@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "jobexport.h"
+#include "core/export/jobexport.h"
 
-#include "csv.h"
-#include "textsafety.h"
+#include "core/csv.h"
+#include "core/textsafety.h"
 
 #include <QCoreApplication>
 #include <QIODevice>

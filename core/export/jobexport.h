@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "jobs.h"
-#include "recipients/userrule.h"
+#include "core/jobs.h"
+#include "core/recipients/userrule.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "decimate.h"
+#include "core/history/decimate.h"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "historyschema.h"
+#include "core/history/historyschema.h"
 
 #include <QSqlError>
 #include <QSqlRecord>

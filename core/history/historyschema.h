@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "historystore.h"
-#include "seriesruns.h"
+#include "core/history/historystore.h"
+#include "core/history/seriesruns.h"
 
 #include <QCoreApplication>
 #include <QHash>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "historystore.h"
+#include "core/history/historystore.h"
 
-#include "../clock.h"
-#include "../serialexecutor.h"
-#include "historyschema.h"
-#include "privatefiles.h"
+#include "core/clock.h"
+#include "core/serialexecutor.h"
+#include "core/history/historyschema.h"
+#include "core/privatefiles.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "seriesruns.h"
+#include "core/history/seriesruns.h"
 
 #include <algorithm>
 #include <utility>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "jobs/pagewalker.h"
+#include "core/jobs/pagewalker.h"
 
-#include "backend.h"
-#include "futurewatch.h"
+#include "core/backend.h"
+#include "core/futurewatch.h"
 
 #include <QCoreApplication>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "channels.h"
-#include "privatefiles.h"
-#include "urlsecrets.h"
+#include "core/recipients/channels.h"
+#include "core/privatefiles.h"
+#include "core/urlsecrets.h"
 
-#include "../csv.h"
+#include "core/csv.h"
 
 #include <QCoreApplication>
 #include <QFile>

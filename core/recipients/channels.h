@@ -2,11 +2,11 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../csv.h"
+#include "core/csv.h"
 
-#include "outbox.h"
+#include "core/recipients/outbox.h"
 
-#include "../result.h"
+#include "core/result.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "directory.h"
+#include "core/recipients/directory.h"
 
-#include "../serialexecutor.h"
-#include "../sqlthread.h"
-#include "channels.h"
+#include "core/serialexecutor.h"
+#include "core/sqlthread.h"
+#include "core/recipients/channels.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>

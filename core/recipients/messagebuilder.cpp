@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "recipients/messagebuilder.h"
+#include "core/recipients/messagebuilder.h"
 
 #include <QJsonArray>
 

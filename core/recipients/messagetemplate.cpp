@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "messagetemplate.h"
+#include "core/recipients/messagetemplate.h"
 
 #include <QCoreApplication>
 #include <QFile>

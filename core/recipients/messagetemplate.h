@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../result.h"
+#include "core/result.h"
 
 #include <QCoreApplication>
 #include <QList>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "outbox.h"
-#include "channels.h"
-#include "privatefiles.h"
-#include "processlease.h"
+#include "core/recipients/outbox.h"
+#include "core/recipients/channels.h"
+#include "core/privatefiles.h"
+#include "core/processlease.h"
 
-#include "../clock.h"
-#include "../serialexecutor.h"
-#include "../sqlthread.h"
+#include "core/clock.h"
+#include "core/serialexecutor.h"
+#include "core/sqlthread.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "recipientcollector.h"
+#include "core/recipients/recipientcollector.h"
 
-#include "../backend.h"
-#include "../clock.h"
-#include "../futurewatch.h"
-#include "../jobs/pagewalker.h"
+#include "core/backend.h"
+#include "core/clock.h"
+#include "core/futurewatch.h"
+#include "core/jobs/pagewalker.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 

@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "recipients.h"
-#include "userrule.h"
+#include "core/recipients/recipients.h"
+#include "core/recipients/userrule.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "recipients.h"
+#include "core/recipients/recipients.h"
 
 #include <QHash>
 

@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "userrule.h"
+#include "core/recipients/userrule.h"
 
-#include "../jobs.h"
+#include "core/jobs.h"
 
 #include <QDateTime>
 #include <QList>

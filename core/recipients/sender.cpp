@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "sender.h"
-#include "futurewatch.h"
+#include "core/recipients/sender.h"
+#include "core/futurewatch.h"
 
-#include "../clock.h"
-#include "../serialexecutor.h"
+#include "core/clock.h"
+#include "core/serialexecutor.h"
 
 #include <QCoreApplication>
 #include <QHash>

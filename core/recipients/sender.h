@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "channels.h"
-#include "outbox.h"
+#include "core/recipients/channels.h"
+#include "core/recipients/outbox.h"
 
 #include <QObject>
 

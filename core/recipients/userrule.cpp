@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "userrule.h"
+#include "core/recipients/userrule.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

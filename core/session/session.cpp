@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "session/session.h"
+#include "core/session/session.h"
 
-#include "alerts/webhooknotifier.h"
-#include "audit/auditlog.h"
-#include "collector.h"
-#include "history/historystore.h"
-#include "recipients/outbox.h"
-#include "timeline/incidenttimeline.h"
+#include "core/alerts/webhooknotifier.h"
+#include "core/audit/auditlog.h"
+#include "core/collector.h"
+#include "core/history/historystore.h"
+#include "core/recipients/outbox.h"
+#include "core/timeline/incidenttimeline.h"
 
 #include <QStandardPaths>
 

@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "actions/operatoractions.h"
-#include "alerts/alertengine.h"
-#include "snapshot.h"
+#include "core/actions/operatoractions.h"
+#include "core/alerts/alertengine.h"
+#include "core/snapshot.h"
 
 #include <QObject>
 #include <QStringList>

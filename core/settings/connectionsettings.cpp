@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "connectionsettings.h"
+#include "core/settings/connectionsettings.h"
 
-#include "../alerts/alertrulesio.h"
-#include "../connectionurl.h"
+#include "core/alerts/alertrulesio.h"
+#include "core/connectionurl.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../alerts/alertrule.h"
-#include "../history/historystore.h"
+#include "core/alerts/alertrule.h"
+#include "core/history/historystore.h"
 
 #include <QList>
 #include <QString>

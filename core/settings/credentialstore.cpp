@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "credentialstore.h"
+#include "core/settings/credentialstore.h"
 
 #include <QPromise>
 

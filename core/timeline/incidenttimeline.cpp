@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "incidenttimeline.h"
-#include "privatefiles.h"
+#include "core/timeline/incidenttimeline.h"
+#include "core/privatefiles.h"
 
-#include "../clock.h"
-#include "../serialexecutor.h"
+#include "core/clock.h"
+#include "core/serialexecutor.h"
 
 #include <QDir>
 #include <QFileInfo>

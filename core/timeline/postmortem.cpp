@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "postmortem.h"
+#include "core/timeline/postmortem.h"
 
-#include "../alerts/alertmessages.h"
-#include "../history/historystore.h"
-#include "../textsafety.h"
+#include "core/alerts/alertmessages.h"
+#include "core/history/historystore.h"
+#include "core/textsafety.h"
 
 #include <QCoreApplication>
 

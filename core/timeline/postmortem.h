@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../audit/auditlog.h"
+#include "core/audit/auditlog.h"
 
-#include "incidenttimeline.h"
+#include "core/timeline/incidenttimeline.h"
 
 #include <QDateTime>
 #include <QStringList>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "pseudotranslator.h"
+#include "tests/support/pseudotranslator.h"
 
-#include "alertlistmodel.h"
-#include "alertsdock.h"
-#include "session/session.h"
-#include "language.h"
-#include "welcomepage.h"
+#include "models/alertlistmodel.h"
+#include "app/gui/alertsdock.h"
+#include "core/session/session.h"
+#include "app/gui/language.h"
+#include "app/gui/welcomepage.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>

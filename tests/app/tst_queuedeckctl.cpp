@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // The queuedeckctl binary, run as an operator or Nagios would, on a database written by real delayed_job.
-#include "demo/demosimulator.h"
+#include "core/demo/demosimulator.h"
 
-#include "alerts/alertrulesio.h"
-#include "csv.h"
+#include "core/alerts/alertrulesio.h"
+#include "core/csv.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

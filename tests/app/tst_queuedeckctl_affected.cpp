@@ -4,9 +4,9 @@
 // `queuedeckctl affected` and `notify` on the Delayed::Job incident (6,000 print jobs stuck 12 h, 60 users), written
 // by the real delayed_job gem (tests/backends/fixtures/fill_affected.rb); messages go to a real local HTTP receiver
 // (tests/core/fixtures/webhook_receiver.py) and a CSV file.
-#include "recipients/channels.h"
-#include "settings/connectionsettings.h"
-#include "webhookreceiver.h"
+#include "core/recipients/channels.h"
+#include "core/settings/connectionsettings.h"
+#include "tests/support/webhookreceiver.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -4,7 +4,7 @@
 // queuedeckctl against hostile or broken servers (tests/support/hostileserver.h): a 312 MB answer, one that never
 // ends, 16 M small integers, one byte every half second, "+OK" to everything, random bytes. Whatever the server
 // does, `check` answers UNKNOWN with a reason within its deadline, and the process stays under 200 MB.
-#include "hostileserver.h"
+#include "tests/support/hostileserver.h"
 
 #include <QElapsedTimer>
 #include <QProcess>

@@ -4,7 +4,7 @@
 // queuedeckctl on the Redis family, as an operator or Nagios runs it: Sidekiq data written by the real gem,
 // snapshot JSON, check, and an audited bulk retry; Celery's unknown workers in JSON; RQ and Celery job listings
 // and actions.
-#include "../backends/redistestserver.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -4,7 +4,7 @@
 // queuedeckctl never needs a password on its command line: the real binary against a redis-server that requires
 // one, given through --password-file, $REDISCLI_AUTH or $QUEUEDECK_PASSWORD; RabbitMQ through $RABBITMQ_PASSWORD
 // when the services run.
-#include "../backends/redistestserver.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QFile>
 #include <QProcess>

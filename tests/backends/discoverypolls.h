@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "backend.h"
+#include "core/backend.h"
 
 #include <functional>
 

@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "backend.h"
-#include "connectionurl.h"
-#include "pgtestdb.h"
+#include "core/backend.h"
+#include "core/connectionurl.h"
+#include "tests/backends/pgtestdb.h"
 
 #include <QDir>
 #include <QHash>

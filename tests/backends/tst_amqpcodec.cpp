@@ -3,7 +3,7 @@
 //
 // AMQP 0-9-1 field tables and content properties: every type RabbitMQ knows survives decode → encode byte for
 // byte (a moved message keeps its headers), and hostile input fails cleanly instead of reading out of bounds.
-#include "backends/rabbitmq/amqpcodec.h"
+#include "core/backends/rabbitmq/amqpcodec.h"
 
 #include <QTest>
 #include <QtEndian>

@@ -3,8 +3,8 @@
 //
 // BullMQ backend against a real redis-server filled by the real npm bullmq package (fixtures/redis), compared
 // with BullMQ's own getJobCounts/isPaused for the same data; a real named Worker holding a job, then killed.
-#include "backends/bullmq/bullmqbackend.h"
-#include "redistestserver.h"
+#include "core/backends/bullmq/bullmqbackend.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

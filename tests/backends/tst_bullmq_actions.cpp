@@ -4,9 +4,9 @@
 // BullMQ drill-down and conditional actions on data written and processed by the real npm bullmq
 // (fixtures/redis/bullmq_actions.mjs): paging, details, retry and promote picked up by a real Worker, exactly one
 // of two concurrent retries, conditional delete, a paused queue, dry runs, read-only connections, hostile text.
-#include "backends/bullmq/bullmqbackend.h"
-#include "pagewalk.h"
-#include "redistestserver.h"
+#include "core/backends/bullmq/bullmqbackend.h"
+#include "tests/backends/pagewalk.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

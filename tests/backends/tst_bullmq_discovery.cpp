@@ -5,9 +5,9 @@
 // (fixtures/redis/fill_bullmq_many.mjs): two queues of 2,200 jobs each among 20,000 other hashes, so their two
 // `meta` keys are two among ~24,000. The first poll of a new backend lists both; a tiny discovery budget says how
 // far it got and the next polls finish the pass; queues created or deleted later are found or dropped.
-#include "backends/bullmq/bullmqbackend.h"
-#include "discoverypolls.h"
-#include "redistestserver.h"
+#include "core/backends/bullmq/bullmqbackend.h"
+#include "tests/backends/discoverypolls.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

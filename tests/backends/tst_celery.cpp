@@ -3,9 +3,9 @@
 //
 // Celery-on-Redis backend against a real redis-server filled by real python3-celery 5.2 (fixtures/redis/
 // fill_celery.py), compared with kombu's own message counts; oldest age observed across polls; results.
-#include "backends/celery/celerybackend.h"
-#include "clock.h"
-#include "redistestserver.h"
+#include "core/backends/celery/celerybackend.h"
+#include "core/clock.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -5,9 +5,9 @@
 // (fixtures/redis/fill_celery_many.py): queues "emails" and "reports", whose `_kombu.binding.*` sets are two among
 // ~23,000 keys (3,000 results, 20,000 other sets), and no message on the configured default queue "celery". The
 // first poll of a new backend lists both; a tiny discovery budget says how far it got and the next polls finish.
-#include "backends/celery/celerybackend.h"
-#include "discoverypolls.h"
-#include "redistestserver.h"
+#include "core/backends/celery/celerybackend.h"
+#include "tests/backends/discoverypolls.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

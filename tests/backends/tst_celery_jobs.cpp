@@ -5,9 +5,9 @@
 // the real python3-celery 5.2 with apply_async to queues no worker consumes (fixtures/redis/fill_celery.py,
 // celery_send.py): order across priority lists, paging, decoded bodies, hostile arguments as data, deleting
 // exactly once under two operators, dry runs, read-only connections, and what cannot be done.
-#include "backends/celery/celerybackend.h"
-#include "pagewalk.h"
-#include "redistestserver.h"
+#include "core/backends/celery/celerybackend.h"
+#include "tests/backends/pagewalk.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

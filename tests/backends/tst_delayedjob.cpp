@@ -4,9 +4,9 @@
 // Delayed::Job backend against tables written by the real Ruby delayed_job gem, on SQLite and on a real
 // PostgreSQL server started by scripts/services. Every figure is compared with the expectation the fixture
 // prints AND with independent SQL counts.
-#include "backendfactory.h"
-#include "clock.h"
-#include "djtestsupport.h"
+#include "core/backendfactory.h"
+#include "core/clock.h"
+#include "tests/backends/djtestsupport.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

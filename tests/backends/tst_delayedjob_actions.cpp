@@ -3,10 +3,10 @@
 //
 // Drill-down and conditional actions on tables written by the real delayed_job, on SQLite and PostgreSQL;
 // a retried job is then reserved by the real delayed_job.
-#include "backendfactory.h"
-#include "backends/delayedjob/djjobs.h"
-#include "pgtestdb.h"
-#include "recipients/recipients.h"
+#include "core/backendfactory.h"
+#include "core/backends/delayedjob/djjobs.h"
+#include "tests/backends/pgtestdb.h"
+#include "core/recipients/recipients.h"
 
 #include <QProcess>
 #include <QSqlDatabase>

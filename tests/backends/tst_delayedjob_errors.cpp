@@ -3,10 +3,10 @@
 //
 // Bad input for the Delayed::Job backend: each a clear one-line error in the snapshot and the connection
 // state, and the backend recovers by itself once the cause is fixed.
-#include "backendfactory.h"
-#include "clock.h"
-#include "djtestsupport.h"
-#include "backends/delayedjob/djschema.h"
+#include "core/backendfactory.h"
+#include "core/clock.h"
+#include "tests/backends/djtestsupport.h"
+#include "core/backends/delayedjob/djschema.h"
 
 #include <QFile>
 #include <QTcpServer>

@@ -5,8 +5,8 @@
 // correct (checked against independent SQL) and fast. The time bounds are loose guards against a regression
 // to per-queue round trips or per-row work (46 queues × a full scan each would take tens of seconds); the
 // measured figures are printed.
-#include "backendfactory.h"
-#include "djtestsupport.h"
+#include "core/backendfactory.h"
+#include "tests/backends/djtestsupport.h"
 
 #include <QElapsedTimer>
 #include <QTest>

@@ -4,7 +4,7 @@
 // RabbitMQ backend against the real rabbitmq-server that scripts/services started (management plugin), filled
 // with pika (fixtures/rabbitmq/fill.py) and compared with `rabbitmqctl list_queues`; a consumer that prefetches
 // and never acknowledges; a monitoring-tagged user; faults: 401, 500, a socket that dies mid-answer.
-#include "backends/rabbitmq/rabbitmqbackend.h"
+#include "core/backends/rabbitmq/rabbitmqbackend.h"
 
 #include <QScopeGuard>
 #include <QFile>

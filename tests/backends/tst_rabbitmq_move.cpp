@@ -5,8 +5,8 @@
 // the test node has the plugin) against the real rabbitmq-server that scripts/services started. pika dead-letters
 // real messages (fixtures/rabbitmq/move_fill.py) and checksums queues (move_dump.py). The one fake: a TCP relay
 // between Queuedeck and the broker that cuts the connection at a chosen AMQP frame.
-#include "backends/rabbitmq/amqpclient.h"
-#include "backends/rabbitmq/rabbitmqbackend.h"
+#include "core/backends/rabbitmq/amqpclient.h"
+#include "core/backends/rabbitmq/rabbitmqbackend.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

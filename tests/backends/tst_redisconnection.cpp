@@ -4,10 +4,10 @@
 // The Redis connection against a real redis-server: pipelining, database selection, per-command errors,
 // EVALSHA falling back to EVAL, AUTH and ACL users, the reply cap with a 50 MB value, a server killed
 // mid-command and restarted, and fault injection (a socket that dies mid-reply, a server that never answers).
-#include "backend.h"
-#include "backendfactory.h"
-#include "backends/redis/redisconnection.h"
-#include "redistestserver.h"
+#include "core/backend.h"
+#include "core/backendfactory.h"
+#include "core/backends/redis/redisconnection.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QFuture>
 #include <QFile>

@@ -3,8 +3,8 @@
 //
 // RQ backend against a real redis-server filled by the real python3-rq 1.13 (fixtures/redis/fill_rq.py),
 // compared with what RQ's own API reports for the same data.
-#include "backends/rq/rqbackend.h"
-#include "redistestserver.h"
+#include "core/backends/rq/rqbackend.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

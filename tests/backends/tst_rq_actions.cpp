@@ -5,9 +5,9 @@
 // rq_actions.py) and jobs failed by a real `rq worker --burst`: paging, details, retry exactly once under two
 // concurrent operators, a retried job really run by a real worker, delete, dry runs, read-only connections,
 // hostile arguments shown as data, and what RQ's own API reads back after our scripts ran.
-#include "backends/rq/rqbackend.h"
-#include "pagewalk.h"
-#include "redistestserver.h"
+#include "core/backends/rq/rqbackend.h"
+#include "tests/backends/pagewalk.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QDir>
 #include <QFile>

@@ -4,9 +4,9 @@
 // Sidekiq backend against a real redis-server filled by the real Sidekiq 6.4 gem (fixtures/sidekiq), compared
 // with what Sidekiq's own API reports for the same data; a real `sidekiq` process whose heartbeat is then
 // killed; the 7.x layout and Sidekiq 8 millisecond timestamps; namespaces; WRONGTYPE keys; a 50 MB job.
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "clock.h"
-#include "redistestserver.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "core/clock.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -4,10 +4,10 @@
 // Sidekiq drill-down and conditional actions on data written by the real Sidekiq gem: paging oldest first,
 // queue and text filters, details, retry and delete exactly once under two concurrent operators, dry runs,
 // read-only connections, and a retried job really run by a real `sidekiq` process.
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "recipients/recipients.h"
-#include "pagewalk.h"
-#include "redistestserver.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "core/recipients/recipients.h"
+#include "tests/backends/pagewalk.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QFile>
 #include <QJsonArray>

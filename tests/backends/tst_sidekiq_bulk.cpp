@@ -5,10 +5,10 @@
 // SIGKILL mid-run: the run stops as interrupted, nothing is lost or duplicated, and the resume finishes the
 // rest. Redis runs with appendfsync always, so what it acknowledged survives the kill, as in production
 // with AOF. Sidekiq's own API does the final count.
-#include "actions/bulkrun.h"
-#include "audit/auditlog.h"
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "redistestserver.h"
+#include "core/actions/bulkrun.h"
+#include "core/audit/auditlog.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

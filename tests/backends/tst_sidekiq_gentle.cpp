@@ -7,8 +7,8 @@
 // application must never get BUSY (or time out), and Redis's SLOWLOG must hold no Queuedeck call over 50 ms — a
 // generous bound on a busy CI machine that still catches the quadratic script of the past by two orders of
 // magnitude. A private redis-server, so that the SLOWLOG and its threshold are this test's alone.
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "redistestserver.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

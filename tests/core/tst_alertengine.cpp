@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alerts/alertengine.h"
-#include "alerts/depthwindow.h"
-#include "backendfactory.h"
-#include "clock.h"
-#include "demo/demosimulator.h"
-#include "fakebackend.h"
+#include "core/alerts/alertengine.h"
+#include "core/alerts/depthwindow.h"
+#include "core/backendfactory.h"
+#include "core/clock.h"
+#include "core/demo/demosimulator.h"
+#include "tests/support/fakebackend.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alerts/alertrulesio.h"
-#include "settings/connectionsettings.h"
+#include "core/alerts/alertrulesio.h"
+#include "core/settings/connectionsettings.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

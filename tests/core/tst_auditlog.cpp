@@ -3,7 +3,7 @@
 //
 // The audit log's file across versions: a log written before Edit & Resend existed opens, keeps its rows, and
 // takes the payload before/after of new ones.
-#include "audit/auditlog.h"
+#include "core/audit/auditlog.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>

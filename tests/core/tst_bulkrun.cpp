@@ -4,10 +4,10 @@
 // BulkRun: batches, the journal, resume, cancel, rate limit and retry of failing batches, against an
 // in-memory backend whose actions are conditional like the real ones. The real servers are in
 // tests/backends/tst_bulk_sidekiq.cpp (a Redis server killed mid-run).
-#include "actions/bulkrun.h"
-#include "audit/auditlog.h"
-#include "backend.h"
-#include "clock.h"
+#include "core/actions/bulkrun.h"
+#include "core/audit/auditlog.h"
+#include "core/backend.h"
+#include "core/clock.h"
 
 #include <QElapsedTimer>
 #include <QProcess>

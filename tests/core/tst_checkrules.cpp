@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // `queuedeckctl check`: Nagios states, one status line, and "unknown" never passing for "fine".
-#include "cli/check.h"
+#include "core/cli/check.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "collector.h"
-#include "fakebackend.h"
+#include "core/collector.h"
+#include "tests/support/fakebackend.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "backend.h"
-#include "backendfactory.h"
-#include "connectionurl.h"
+#include "core/backend.h"
+#include "core/backendfactory.h"
+#include "core/connectionurl.h"
 
 #include <QTest>
 

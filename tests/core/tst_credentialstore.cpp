@@ -4,7 +4,7 @@
 // The credential store against a real GNOME Keyring (Secret Service) on a private D-Bus session bus that
 // scripts/services starts (QD_TEST_DBUS_ADDRESS), and with no keyring at all, in a child process of this test
 // (the session bus connection is per process and cannot be swapped once made).
-#include "settings/credentialstore.h"
+#include "core/settings/credentialstore.h"
 
 #include <QCoreApplication>
 #include <QDirIterator>

@@ -3,10 +3,10 @@
 //
 // The demo drives a real Delayed::Job database; everything is checked in SQL, through the real backend and,
 // where Ruby and the delayed_job gems are installed, against delayed_job itself.
-#include "backendfactory.h"
-#include "clock.h"
-#include "demo/demoschema.h"
-#include "demo/demosimulator.h"
+#include "core/backendfactory.h"
+#include "core/clock.h"
+#include "core/demo/demoschema.h"
+#include "core/demo/demosimulator.h"
 
 #include <QProcess>
 #include <QRegularExpression>

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // Names and emails from the application's own database, read-only, for {{name}} and {{email}}.
-#include "recipients/directory.h"
+#include "core/recipients/directory.h"
 
 #include <QFile>
 #include <QSqlDatabase>
@@ -10,7 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "../backends/pgtestdb.h"
+#include "tests/backends/pgtestdb.h"
 
 using namespace qd;
 

@@ -7,11 +7,11 @@
 // duplicated, spliced with another seed, cut) for a fixed number of iterations with a fixed seed, so a run is
 // reproducible and its time bounded. The libFuzzer target in tests/fuzz (clang, -DQD_FUZZ=ON) digs deeper; this
 // keeps every CI run honest without clang; QD_FUZZ_SEED=N runs other inputs. A crash, a hang (ctest's timeout) or a broken invariant fails.
-#include "backends/rabbitmq/amqpcodec.h"
-#include "backends/redis/respreader.h"
-#include "connectionurl.h"
-#include "recipients/messagetemplate.h"
-#include "recipients/userrule.h"
+#include "core/backends/rabbitmq/amqpcodec.h"
+#include "core/backends/redis/respreader.h"
+#include "core/connectionurl.h"
+#include "core/recipients/messagetemplate.h"
+#include "core/recipients/userrule.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "clock.h"
-#include "history/historystore.h"
+#include "core/clock.h"
+#include "core/history/historystore.h"
 
 #include <QSignalSpy>
 #include <QSqlDatabase>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "csv.h"
-#include "export/jobexport.h"
+#include "core/csv.h"
+#include "core/export/jobexport.h"
 
 #include <QBuffer>
 #include <QJsonDocument>

@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // Message templates: placeholders, single-pass rendering of hostile values, template files, human delays.
-#include "recipients/messagebuilder.h"
-#include "recipients/messagetemplate.h"
+#include "core/recipients/messagebuilder.h"
+#include "core/recipients/messagetemplate.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -4,11 +4,11 @@
 // OperatorActions: the one place a queue, worker or resend action is run and audited, for the desktop and the
 // CLI alike. A backend whose answers are scripted (the real servers are in tests/backends and tests/app); the
 // answers can come from another thread, as a real backend's do.
-#include "actions/operatoractions.h"
-#include "audit/auditlog.h"
-#include "backend.h"
-#include "clock.h"
-#include "waitfor.h"
+#include "core/actions/operatoractions.h"
+#include "core/audit/auditlog.h"
+#include "core/backend.h"
+#include "core/clock.h"
+#include "tests/support/waitfor.h"
 
 #include <QTemporaryDir>
 #include <QTest>

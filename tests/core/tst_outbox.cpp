@@ -3,10 +3,10 @@
 //
 // The outbox and the sender: idempotency, retries and resumes against a real local HTTP receiver
 // (tests/core/fixtures/webhook_receiver.py), a CSV file and an application's SQLite notifications table.
-#include "clock.h"
-#include "recipients/channels.h"
-#include "recipients/outbox.h"
-#include "recipients/sender.h"
+#include "core/clock.h"
+#include "core/recipients/channels.h"
+#include "core/recipients/outbox.h"
+#include "core/recipients/sender.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -17,8 +17,8 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
-#include "../backends/pgtestdb.h"
-#include "webhookreceiver.h"
+#include "tests/backends/pgtestdb.h"
+#include "tests/support/webhookreceiver.h"
 #include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>

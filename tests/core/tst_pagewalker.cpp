@@ -5,8 +5,8 @@
 // 100 entries and returns what matched among them, so almost every page is empty but still has a cursor. The one
 // match sits at the very end of 35,000 jobs. A loop that stops at the first empty page (the bug the CLI, the
 // export dialog and "similar jobs" had) finds nothing.
-#include "budgetedsearch.h"
-#include "jobs/pagewalker.h"
+#include "tests/support/budgetedsearch.h"
+#include "core/jobs/pagewalker.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "clock.h"
-#include "history/historystore.h"
-#include "timeline/incidenttimeline.h"
-#include "audit/auditlog.h"
-#include "timeline/postmortem.h"
+#include "core/clock.h"
+#include "core/history/historystore.h"
+#include "core/timeline/incidenttimeline.h"
+#include "core/audit/auditlog.h"
+#include "core/timeline/postmortem.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

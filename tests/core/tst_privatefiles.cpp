@@ -4,11 +4,11 @@
 // No data file Queuedeck writes is readable by other users: the audit log (job payloads before and after an edit),
 // the outbox (user ids, message bodies), the history and the timeline are created 0600 in a 0700 directory, with
 // their SQLite companions, and files left 0644 by an earlier version are tightened when opened.
-#include "audit/auditlog.h"
-#include "history/historystore.h"
-#include "privatefiles.h"
-#include "recipients/outbox.h"
-#include "timeline/incidenttimeline.h"
+#include "core/audit/auditlog.h"
+#include "core/history/historystore.h"
+#include "core/privatefiles.h"
+#include "core/recipients/outbox.h"
+#include "core/timeline/incidenttimeline.h"
 
 #include <QDir>
 #include <QFile>

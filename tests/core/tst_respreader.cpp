@@ -5,7 +5,7 @@
 // errors, and a randomized fuzz (random replies split at random points must round-trip; random and mutated
 // bytes must never crash, hang or leak — run it under the asan preset). The libFuzzer target is
 // tests/fuzz/fuzz_respreader.cpp.
-#include "backends/redis/respreader.h"
+#include "core/backends/redis/respreader.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -4,16 +4,16 @@
 // Session: the one owner of a running Queuedeck's services. A poll is recorded, evaluated by the rules, and each
 // alert change is on the timeline and posted to the webhook (a real local HTTP server) before the views hear of it;
 // a store that cannot be opened is left out with its reason, and the session goes on.
-#include "alerts/webhooknotifier.h"
-#include "audit/auditlog.h"
-#include "clock.h"
-#include "waitfor.h"
-#include "collector.h"
-#include "fakebackend.h"
-#include "history/historystore.h"
-#include "session/session.h"
-#include "timeline/incidenttimeline.h"
-#include "webhookreceiver.h"
+#include "core/alerts/webhooknotifier.h"
+#include "core/audit/auditlog.h"
+#include "core/clock.h"
+#include "tests/support/waitfor.h"
+#include "core/collector.h"
+#include "tests/support/fakebackend.h"
+#include "core/history/historystore.h"
+#include "core/session/session.h"
+#include "core/timeline/incidenttimeline.h"
+#include "tests/support/webhookreceiver.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "settings/connectionsettings.h"
+#include "core/settings/connectionsettings.h"
 
 #include <QCoreApplication>
 #include <QFile>

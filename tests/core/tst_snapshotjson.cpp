@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // The `queuedeckctl snapshot --json` contract (DESIGN.md, docs/cli.md): exact keys, unknown is null, never 0.
-#include "cli/snapshotjson.h"
-#include "headline.h"
+#include "core/cli/snapshotjson.h"
+#include "core/headline.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -3,8 +3,8 @@
 //
 // User extraction rules over real-looking Sidekiq, ActiveJob, Celery and Delayed::Job payloads, hostile YAML,
 // and collecting the distinct recipients behind a selection of jobs.
-#include "recipients/recipients.h"
-#include "recipients/userrule.h"
+#include "core/recipients/recipients.h"
+#include "core/recipients/userrule.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -2,11 +2,11 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // Alert webhooks against a real local HTTP server (tests/core/fixtures/webhook_receiver.py).
-#include "alerts/alertengine.h"
-#include "alerts/webhooknotifier.h"
-#include "clock.h"
-#include "fakebackend.h"
-#include "webhookreceiver.h"
+#include "core/alerts/alertengine.h"
+#include "core/alerts/webhooknotifier.h"
+#include "core/clock.h"
+#include "tests/support/fakebackend.h"
+#include "tests/support/webhookreceiver.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -5,7 +5,7 @@
 //   CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DQD_FUZZ=ON && cmake --build build/fuzz --target fuzz_respreader
 //   build/fuzz/tests/fuzz/fuzz_respreader -max_total_time=60
 // The first input byte picks how the rest is split into feeds, as replies arrive from a socket in pieces.
-#include "backends/redis/respreader.h"
+#include "core/backends/redis/respreader.h"
 
 #include <cstddef>
 #include <cstdint>

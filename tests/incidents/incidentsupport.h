@@ -5,9 +5,9 @@
 // What an operator sees, in one place for the incident replays: the rule engine's alerts on a fake clock (the
 // snapshots are real, only their time stamps are the engine's), and `queuedeckctl check URL` with no flags.
 
-#include "alerts/alertengine.h"
-#include "backend.h"
-#include "clock.h"
+#include "core/alerts/alertengine.h"
+#include "core/backend.h"
+#include "core/clock.h"
 
 #include <QDeadlineTimer>
 #include <QProcess>

@@ -7,9 +7,9 @@
 // `render` (2 active jobs of the named worker "render-1", 3 waiting) and `notify` (3 waiting, never a worker);
 // the worker is SIGKILLed. The operator must see both queues at the first poll, "no workers" critical, and
 // `check` exiting 2. Stalled active jobs are not flagged yet: that assertion is an expected failure.
-#include "backends/bullmq/bullmqbackend.h"
-#include "incidentsupport.h"
-#include "redistestserver.h"
+#include "core/backends/bullmq/bullmqbackend.h"
+#include "tests/incidents/incidentsupport.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QTest>
 

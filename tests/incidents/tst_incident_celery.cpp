@@ -7,9 +7,9 @@
 // the age is unknown at the first poll, then a lower bound ("≥", how long Queuedeck has watched), never a
 // made-up value; "not-draining" warns after a few polls; `queuedeckctl check URL` exits non-zero (UNKNOWN, 3:
 // one poll cannot tell the age).
-#include "backends/celery/celerybackend.h"
-#include "incidentsupport.h"
-#include "redistestserver.h"
+#include "core/backends/celery/celerybackend.h"
+#include "tests/incidents/incidentsupport.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -7,9 +7,9 @@
 // the URL carries as the workers' configuration). What the operator must see at the FIRST poll: critical
 // "no workers" (first in the list) and critical "oldest job"; `queuedeckctl check URL` exits 2 (issue 17,
 // item 1: it said OK).
-#include "backendfactory.h"
-#include "djtestsupport.h"
-#include "incidentsupport.h"
+#include "core/backendfactory.h"
+#include "tests/backends/djtestsupport.h"
+#include "tests/incidents/incidentsupport.h"
 
 #include <QTemporaryDir>
 #include <QTest>

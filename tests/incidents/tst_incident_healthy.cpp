@@ -5,9 +5,9 @@
 // `mail` and an empty `idle` queue it serves; a RabbitMQ consumer (pika) acknowledging `orders`, whose dead-letter
 // queue `orders.dlq` keeps 3 letters an hour old — raises nothing critical for 3 polls, and `check` exits 0 (old
 // dead letters are no news: the dead-letters rule warns while new ones arrive).
-#include "backendfactory.h"
-#include "incidentsupport.h"
-#include "redistestserver.h"
+#include "core/backendfactory.h"
+#include "tests/incidents/incidentsupport.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QTest>
 

@@ -8,9 +8,9 @@
 // The operator must see: the redelivery loop while the consumer crashes; "0 consumers" critical (rule
 // "unserved") at the first poll once the consumer is gone; `orders.dlq` quiet (its old letters are no news), never
 // critical and never "unserved" (issue 17, item 2: it was); `queuedeckctl check URL` exits 2 (item 1: it said OK).
-#include "backendfactory.h"
-#include "incidentsupport.h"
-#include "redistestserver.h" // runFixture
+#include "core/backendfactory.h"
+#include "tests/incidents/incidentsupport.h"
+#include "tests/backends/redistestserver.h" // runFixture
 
 #include <QTest>
 

@@ -9,9 +9,9 @@
 // named (issue 17, item 7: it was counted, never named), a "new queue" event, and `check` exiting 2.
 // Real polls a few seconds apart: the heartbeat has to really expire (heartbeat_timeout=8 in the URL: Sidekiq
 // beats every 5 s).
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "incidentsupport.h"
-#include "redistestserver.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "tests/incidents/incidentsupport.h"
+#include "tests/backends/redistestserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

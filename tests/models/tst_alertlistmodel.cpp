@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertlistmodel.h"
-#include "clock.h"
-#include "collector.h"
+#include "models/alertlistmodel.h"
+#include "core/clock.h"
+#include "core/collector.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

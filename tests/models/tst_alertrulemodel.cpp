@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "alertrulemodel.h"
+#include "models/alertrulemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "audit/auditlog.h"
-#include "auditmodel.h"
-#include "csv.h"
+#include "core/audit/auditlog.h"
+#include "models/auditmodel.h"
+#include "core/csv.h"
 
 #include <QAbstractItemModelTester>
 #include <QBuffer>

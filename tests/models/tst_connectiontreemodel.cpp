@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "fakebackend.h"
-#include "collector.h"
-#include "connectiontreemodel.h"
-#include "queuestatus.h"
+#include "tests/support/fakebackend.h"
+#include "core/collector.h"
+#include "models/connectiontreemodel.h"
+#include "models/queuestatus.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

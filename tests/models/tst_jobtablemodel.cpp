@@ -5,10 +5,10 @@
 // queue's name, a RabbitMQ id the message's own id) is escaped in the ID column, while the id the actions use
 // stays exactly what the backend gave. The rows come through the one page walker: a match deep in a big live
 // queue, behind hundreds of empty budgeted pages, is shown without anyone scrolling.
-#include "backend.h"
-#include "budgetedsearch.h"
-#include "clock.h"
-#include "jobtablemodel.h"
+#include "core/backend.h"
+#include "tests/support/budgetedsearch.h"
+#include "core/clock.h"
+#include "models/jobtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "fakebackend.h"
-#include "collector.h"
-#include "queueoverviewmodel.h"
-#include "unknownlastsortproxy.h"
+#include "tests/support/fakebackend.h"
+#include "core/collector.h"
+#include "models/queueoverviewmodel.h"
+#include "models/unknownlastsortproxy.h"
 
 #include <QAbstractItemModelTester>
 #include <QIcon>

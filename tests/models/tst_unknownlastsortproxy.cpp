@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "unknownlastsortproxy.h"
+#include "models/unknownlastsortproxy.h"
 
 #include <QAbstractItemModelTester>
 #include <QStandardItemModel>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "workertablemodel.h"
+#include "models/workertablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QPersistentModelIndex>

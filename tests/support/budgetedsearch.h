@@ -5,8 +5,8 @@
 // A listing shaped like a budgeted server-side search of a big live queue, for the page walkers and the views
 // that use them: each page scans 100 entries and returns what matched among them, so almost every page is empty
 // but still has a cursor.
-#include "backend.h"
-#include "clock.h"
+#include "core/backend.h"
+#include "core/clock.h"
 
 #include <QPromise>
 #include <QTimer>

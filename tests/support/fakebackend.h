@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "backend.h"
-#include "clock.h"
+#include "core/backend.h"
+#include "core/clock.h"
 
 #include <QFuture>
 #include <QPromise>

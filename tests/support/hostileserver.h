@@ -7,7 +7,7 @@
 // Its answers are generated as the client reads them (a few MiB buffered at most), so a 312 MB or endless answer
 // costs the test nothing and the client's memory is what a test measures.
 
-#include "backends/redis/respreader.h"
+#include "core/backends/redis/respreader.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -4,12 +4,12 @@
 // The alert rules editor: editing in the table, flagged rules keeping OK off, import/export, the webhook's
 // Send Test against a real local HTTP server, and the webhook secret round trip through a real GNOME Keyring
 // on the private session bus scripts/services starts (QD_TEST_DBUS_ADDRESS).
-#include "alertrulesdialog.h"
-#include "alertrulemodel.h"
-#include "alerts/alertrulesio.h"
-#include "settings/credentialstore.h"
+#include "widgets/alertrulesdialog.h"
+#include "models/alertrulemodel.h"
+#include "core/alerts/alertrulesio.h"
+#include "core/settings/credentialstore.h"
 
-#include "webhookreceiver.h"
+#include "tests/support/webhookreceiver.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "audit/auditlog.h"
-#include "auditmodel.h"
-#include "auditview.h"
-#include "csv.h"
+#include "core/audit/auditlog.h"
+#include "models/auditmodel.h"
+#include "widgets/auditview.h"
+#include "core/csv.h"
 
 #include <QFile>
 #include <QSignalSpy>

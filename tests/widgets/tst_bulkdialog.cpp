@@ -3,13 +3,13 @@
 //
 // The bulk dialog from the job browser, on a real Delayed::Job table: preview (exact count, classes, sample),
 // progress, stop after a batch, resume from the browser's banner, and exactly one retry per job.
-#include "audit/auditlog.h"
-#include "backendfactory.h"
-#include "bulkdialog.h"
-#include "demo/demoschema.h"
-#include "jobbrowser.h"
-#include "jobtablemodel.h"
-#include "settings/connectionsettings.h"
+#include "core/audit/auditlog.h"
+#include "core/backendfactory.h"
+#include "widgets/bulkdialog.h"
+#include "core/demo/demoschema.h"
+#include "widgets/jobbrowser.h"
+#include "models/jobtablemodel.h"
+#include "core/settings/connectionsettings.h"
 
 #include <QComboBox>
 #include <QJsonDocument>

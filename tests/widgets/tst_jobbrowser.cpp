@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "audit/auditlog.h"
-#include "backendfactory.h"
-#include "clock.h"
-#include "demo/demoschema.h"
-#include "jobbrowser.h"
-#include "jobtablemodel.h"
+#include "core/audit/auditlog.h"
+#include "core/backendfactory.h"
+#include "core/clock.h"
+#include "core/demo/demoschema.h"
+#include "widgets/jobbrowser.h"
+#include "models/jobtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "backend.h"
-#include "backendfactory.h"
-#include "csv.h"
-#include "demo/demoschema.h"
-#include "jobexportdialog.h"
+#include "core/backend.h"
+#include "core/backendfactory.h"
+#include "core/csv.h"
+#include "core/demo/demoschema.h"
+#include "widgets/jobexportdialog.h"
 
 #include <QFile>
 #include <QJsonDocument>

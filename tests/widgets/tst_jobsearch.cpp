@@ -4,10 +4,10 @@
 // Searching a big live Sidekiq queue from the job browser, on a real redis-server: the backend answers in
 // short, time-bounded chunks; the browser shows how far the search got, adds hits as they are found, and can
 // stop it.
-#include "../backends/redistestserver.h"
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "jobbrowser.h"
-#include "jobtablemodel.h"
+#include "tests/backends/redistestserver.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "widgets/jobbrowser.h"
+#include "models/jobtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -4,14 +4,14 @@
 // "Tell Affected Users" on a Delayed::Job table of 10,000 users: find them (off the GUI thread, page by page),
 // preview per recipient, dry run, send through the outbox to a CSV channel with a stop in the middle, send
 // again to finish — and nobody gets two messages. Hostile user ids stay inert text.
-#include "audit/auditlog.h"
-#include "backendfactory.h"
-#include "csv.h"
-#include "demo/demoschema.h"
-#include "notifydialog.h"
-#include "recipientmodel.h"
-#include "recipients/messagetemplate.h"
-#include "recipients/outbox.h"
+#include "core/audit/auditlog.h"
+#include "core/backendfactory.h"
+#include "core/csv.h"
+#include "core/demo/demoschema.h"
+#include "widgets/notifydialog.h"
+#include "models/recipientmodel.h"
+#include "core/recipients/messagetemplate.h"
+#include "core/recipients/outbox.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>

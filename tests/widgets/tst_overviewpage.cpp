@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "fakebackend.h"
-#include "addconnectiondialog.h"
-#include "collector.h"
-#include "connectionurl.h"
-#include "overviewpage.h"
-#include "queueoverviewmodel.h"
-#include "queuetile.h"
-#include "sparkline.h"
+#include "tests/support/fakebackend.h"
+#include "widgets/addconnectiondialog.h"
+#include "core/collector.h"
+#include "core/connectionurl.h"
+#include "widgets/overviewpage.h"
+#include "models/queueoverviewmodel.h"
+#include "widgets/queuetile.h"
+#include "widgets/sparkline.h"
 
 #include <QDialogButtonBox>
 #include <QPushButton>

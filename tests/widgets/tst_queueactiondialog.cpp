@@ -3,12 +3,12 @@
 //
 // Moving a dead-letter queue back and purging a queue from the GUI, against the private RabbitMQ node that
 // scripts/services starts, filled by pika (tests/backends/fixtures/rabbitmq/fill.py) in a vhost of its own.
-#include "queueactiondialog.h"
+#include "widgets/queueactiondialog.h"
 
-#include "audit/auditlog.h"
-#include "backends/rabbitmq/rabbitmqbackend.h"
-#include "connectionurl.h"
-#include "snapshot.h"
+#include "core/audit/auditlog.h"
+#include "core/backends/rabbitmq/rabbitmqbackend.h"
+#include "core/connectionurl.h"
+#include "core/snapshot.h"
 
 #include <QComboBox>
 #include <QLineEdit>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "fakebackend.h"
-#include "collector.h"
-#include "history/historystore.h"
-#include "queuedetailview.h"
-#include "timeserieschart.h"
+#include "tests/support/fakebackend.h"
+#include "core/collector.h"
+#include "core/history/historystore.h"
+#include "widgets/charts/queuedetailview.h"
+#include "widgets/charts/timeserieschart.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

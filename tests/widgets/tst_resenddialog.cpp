@@ -3,12 +3,12 @@
 //
 // Edit & Resend on a real redis-server holding a Sidekiq dead job: the editor, its live validation and diff,
 // resending as a new job and in place, and the audit row with the payload before and after.
-#include "../backends/redistestserver.h"
-#include "audit/auditlog.h"
-#include "backends/sidekiq/sidekiqbackend.h"
-#include "jobbrowser.h"
-#include "jobtablemodel.h"
-#include "resenddialog.h"
+#include "tests/backends/redistestserver.h"
+#include "core/audit/auditlog.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "widgets/jobbrowser.h"
+#include "models/jobtablemodel.h"
+#include "widgets/resenddialog.h"
 
 #include <QJsonDocument>
 #include <QJsonArray>

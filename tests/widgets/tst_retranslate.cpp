@@ -2,21 +2,21 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 // Switching the language at runtime: every long-lived widget and model shows the new texts, and keeps its
 // state (selection, sort, combo choices, filters). A pseudo-translation ("⟦source⟧") stands in for a language.
-#include "fakebackend.h"
-#include "pseudotranslator.h"
+#include "tests/support/fakebackend.h"
+#include "tests/support/pseudotranslator.h"
 
-#include "auditmodel.h"
-#include "auditview.h"
-#include "collector.h"
-#include "connectiontreemodel.h"
-#include "jobbrowser.h"
-#include "jobtablemodel.h"
-#include "overviewpage.h"
-#include "queuedetailview.h"
-#include "queueoverviewmodel.h"
-#include "queuetile.h"
-#include "statusstrip.h"
-#include "timeserieschart.h"
+#include "models/auditmodel.h"
+#include "widgets/auditview.h"
+#include "core/collector.h"
+#include "models/connectiontreemodel.h"
+#include "widgets/jobbrowser.h"
+#include "models/jobtablemodel.h"
+#include "widgets/overviewpage.h"
+#include "widgets/charts/queuedetailview.h"
+#include "models/queueoverviewmodel.h"
+#include "widgets/queuetile.h"
+#include "widgets/statusstrip.h"
+#include "widgets/charts/timeserieschart.h"
 
 #include <QAbstractAxis>
 #include <QAbstractItemModelTester>

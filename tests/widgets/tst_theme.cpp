@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "fitlabel.h"
-#include "icons.h"
-#include "theme.h"
+#include "widgets/fitlabel.h"
+#include "widgets/icons.h"
+#include "widgets/theme.h"
 
 #include <QApplication>
 #include <QFile>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "timeserieschart.h"
+#include "widgets/charts/timeserieschart.h"
 
 #include <QImage>
 #include <QTest>

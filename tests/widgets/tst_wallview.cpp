@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "fakebackend.h"
-#include "alertlistmodel.h"
-#include "collector.h"
-#include "fitlabel.h"
-#include "queueoverviewmodel.h"
-#include "timeline/incidenttimeline.h"
-#include "walltile.h"
-#include "wallview.h"
-#include "worstalertlabel.h"
+#include "tests/support/fakebackend.h"
+#include "models/alertlistmodel.h"
+#include "core/collector.h"
+#include "widgets/fitlabel.h"
+#include "models/queueoverviewmodel.h"
+#include "core/timeline/incidenttimeline.h"
+#include "widgets/walltile.h"
+#include "widgets/wallview.h"
+#include "widgets/worstalertlabel.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

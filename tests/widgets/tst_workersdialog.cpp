@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "fakebackend.h"
-#include "audit/auditlog.h"
-#include "collector.h"
-#include "workersdialog.h"
-#include "workertablemodel.h"
+#include "tests/support/fakebackend.h"
+#include "core/audit/auditlog.h"
+#include "core/collector.h"
+#include "widgets/workersdialog.h"
+#include "models/workertablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QPushButton>

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "queuedetailview.h"
-#include "futurewatch.h"
+#include "widgets/charts/queuedetailview.h"
+#include "core/futurewatch.h"
 
-#include "clock.h"
-#include "collector.h"
-#include "freshness.h"
-#include "jobbrowser.h"
-#include "textsafety.h"
-#include "timeserieschart.h"
+#include "core/clock.h"
+#include "core/collector.h"
+#include "models/freshness.h"
+#include "widgets/jobbrowser.h"
+#include "core/textsafety.h"
+#include "widgets/charts/timeserieschart.h"
 
 #include <QButtonGroup>
 #include <QEvent>

@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "history/historystore.h"
-#include "snapshot.h"
+#include "core/history/historystore.h"
+#include "core/snapshot.h"
 
 #include <QWidget>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "timeserieschart.h"
+#include "widgets/charts/timeserieschart.h"
 
-#include "textsafety.h"
+#include "core/textsafety.h"
 
-#include "history/decimate.h"
+#include "core/history/decimate.h"
 
 #include <QChart>
 #include <QChartView>

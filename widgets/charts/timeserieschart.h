@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "theme.h"
+#include "widgets/theme.h"
 
 #include <QList>
 #include <QPointF>

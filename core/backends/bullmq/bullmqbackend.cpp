@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "bullmqbackend.h"
+#include "core/backends/bullmq/bullmqbackend.h"
 
-#include "bullmqbackend_p.h"
+#include "core/backends/bullmq/bullmqbackend_p.h"
 
-#include "../../clock.h"
+#include "core/clock.h"
 
 #include <QHash>
 #include <QSet>

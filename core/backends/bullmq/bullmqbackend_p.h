@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "bullmqbackend.h"
+#include "core/backends/bullmq/bullmqbackend.h"
 
-#include "../redis/keydiscovery.h"
+#include "core/backends/redis/keydiscovery.h"
 
 #include <QSet>
 

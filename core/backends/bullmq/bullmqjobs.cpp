@@ -4,7 +4,7 @@
 // BullMQ drill-down and actions. A job id is `<queue>:<BullMQ job id>` (BullMQ forbids ':' in queue names, not in
 // job ids: scheduler jobs are `repeat:<key>:<ms>`). The state an action expects selects where the job must still
 // be: waiting = `wait`, `paused` or `prioritized`; scheduled = `delayed`; failed; completed.
-#include "bullmqbackend_p.h"
+#include "core/backends/bullmq/bullmqbackend_p.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "celerybackend_p.h"
+#include "core/backends/celery/celerybackend_p.h"
 
-#include "../../clock.h"
+#include "core/clock.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "celerybackend.h"
+#include "core/backends/celery/celerybackend.h"
 
-#include "../redis/keydiscovery.h"
+#include "core/backends/redis/keydiscovery.h"
 
 #include <QHash>
 #include <QSet>

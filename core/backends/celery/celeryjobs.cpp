@@ -5,9 +5,9 @@
 // the first colon): the message lives in that queue's lists (the plain one, then the priority lists
 // `<queue>\x06\x16<digit>`, in the order a worker takes them) or, prefetched by a worker, in `unacked`.
 // Deleting a waiting message removes exactly the element that was found, inside one Lua script.
-#include "celerybackend_p.h"
+#include "core/backends/celery/celerybackend_p.h"
 
-#include "../../clock.h"
+#include "core/clock.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "delayedjobbackend.h"
+#include "core/backends/delayedjob/delayedjobbackend.h"
 
-#include "../../clock.h"
-#include "../../serialexecutor.h"
-#include "djjobs.h"
-#include "djschema.h"
+#include "core/clock.h"
+#include "core/serialexecutor.h"
+#include "core/backends/delayedjob/djjobs.h"
+#include "core/backends/delayedjob/djschema.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>

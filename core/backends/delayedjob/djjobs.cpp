@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "djjobs.h"
+#include "core/backends/delayedjob/djjobs.h"
 
-#include "djschema.h"
+#include "core/backends/delayedjob/djschema.h"
 
 #include <QCoreApplication>
 #include <QHash>

@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../../jobs.h"
-#include "../../result.h"
+#include "core/jobs.h"
+#include "core/result.h"
 
 #include <QSqlDatabase>
 

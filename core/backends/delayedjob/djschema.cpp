@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "djschema.h"
+#include "core/backends/delayedjob/djschema.h"
 
 #include <QCoreApplication>
 #include <QSqlError>

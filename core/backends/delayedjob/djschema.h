@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../../result.h"
-#include "../../snapshot.h"
+#include "core/result.h"
+#include "core/snapshot.h"
 
 #include <QHash>
 #include <QSqlDatabase>

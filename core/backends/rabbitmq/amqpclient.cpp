@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "amqpclient.h"
+#include "core/backends/rabbitmq/amqpclient.h"
 
 #include <QSslConfiguration>
 #include <QSslSocket>

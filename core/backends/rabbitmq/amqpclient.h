@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "amqpcodec.h"
+#include "core/backends/rabbitmq/amqpcodec.h"
 
 #include <QElapsedTimer>
 #include <QObject>

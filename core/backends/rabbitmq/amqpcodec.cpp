@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "amqpcodec.h"
+#include "core/backends/rabbitmq/amqpcodec.h"
 
 #include <QtEndian>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "amqpmove.h"
+#include "core/backends/rabbitmq/amqpmove.h"
 
 #include <QCoreApplication>
 #include <QHash>

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "amqpclient.h"
+#include "core/backends/rabbitmq/amqpclient.h"
 
 #include <QSet>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "httpclient.h"
+#include "core/backends/rabbitmq/httpclient.h"
 
 #include <QCoreApplication>
 #include <QHash>

@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // RabbitMqBackend's actions: moving a queue (a dynamic shovel, or over AMQP without the shovel plugin) and purging.
-#include "../../textsafety.h"
-#include "amqpmove.h"
-#include "rabbitmqbackend.h"
-#include "rabbitmqbackend_p.h"
+#include "core/textsafety.h"
+#include "core/backends/rabbitmq/amqpmove.h"
+#include "core/backends/rabbitmq/rabbitmqbackend.h"
+#include "core/backends/rabbitmq/rabbitmqbackend_p.h"
 
 #include <QDateTime>
 #include <QJsonArray>

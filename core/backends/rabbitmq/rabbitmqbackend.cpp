@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "rabbitmqbackend.h"
+#include "core/backends/rabbitmq/rabbitmqbackend.h"
 
-#include "../../clock.h"
-#include "../../textsafety.h"
-#include "rabbitmqbackend_p.h"
+#include "core/clock.h"
+#include "core/textsafety.h"
+#include "core/backends/rabbitmq/rabbitmqbackend_p.h"
 
 #include <QCoreApplication>
 #include <QHash>

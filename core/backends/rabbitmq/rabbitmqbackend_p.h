@@ -5,9 +5,9 @@
 // Shared by the RabbitMQ backend's source files (rabbitmqbackend.cpp: polling and peeking;
 // rabbitmqactions.cpp: move and purge). Not part of the backend's interface.
 
-#include "amqpclient.h"
-#include "httpclient.h"
-#include "rabbitmqbackend.h"
+#include "core/backends/rabbitmq/amqpclient.h"
+#include "core/backends/rabbitmq/httpclient.h"
+#include "core/backends/rabbitmq/rabbitmqbackend.h"
 
 #include <QHash>
 #include <QMutex>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "keydiscovery.h"
+#include "core/backends/redis/keydiscovery.h"
 
-#include "redisbackend.h"
+#include "core/backends/redis/redisbackend.h"
 
 #include <algorithm>
 #include <memory>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "redisbackend.h"
+#include "core/backends/redis/redisbackend.h"
 
-#include "../../clock.h"
-#include "../../textsafety.h"
+#include "core/clock.h"
+#include "core/textsafety.h"
 
 #include <QCoreApplication>
 #include <QPromise>

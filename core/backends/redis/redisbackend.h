@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../../backend.h"
-#include "redisconnection.h"
+#include "core/backend.h"
+#include "core/backends/redis/redisconnection.h"
 
 #include <QPromise>
 

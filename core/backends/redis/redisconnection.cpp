@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "redisconnection.h"
+#include "core/backends/redis/redisconnection.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../../connectionurl.h"
-#include "../../result.h"
-#include "respreader.h"
+#include "core/connectionurl.h"
+#include "core/result.h"
+#include "core/backends/redis/respreader.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "respreader.h"
+#include "core/backends/redis/respreader.h"
 
 #include <QCoreApplication>
 

@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "rqbackend.h"
+#include "core/backends/rq/rqbackend.h"
 
-#include "../redis/keydiscovery.h"
+#include "core/backends/redis/keydiscovery.h"
 
 #include <QSet>
 

@@ -4,9 +4,9 @@
 // RQ drill-down and actions. Job ids are RQ's own; where a job is comes from its hash's `origin` and the state
 // the operator saw, and every action first takes the job out of exactly that queue or registry (LREM/ZREM
 // answering 1), so a job that moved on meanwhile is skipped, not harmed.
-#include "rqbackend_p.h"
+#include "core/backends/rq/rqbackend_p.h"
 
-#include "../../clock.h"
+#include "core/clock.h"
 
 #include <QHash>
 #include <QJsonDocument>

@@ -4,7 +4,7 @@
 // Stop an RQ worker the way `rq.command.send_shutdown_command()` does: publish {"command": "shutdown"} on
 // `rq:pubsub:<worker name>`. Every RQ >= 1.6 worker listens there; it finishes the job in hand and exits
 // (a warm shutdown). RQ has no command that makes a worker stay up but take nothing.
-#include "rqbackend_p.h"
+#include "core/backends/rq/rqbackend_p.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

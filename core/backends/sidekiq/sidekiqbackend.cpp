@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "sidekiqbackend.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
 
-#include "sidekiqbackend_p.h"
+#include "core/backends/sidekiq/sidekiqbackend_p.h"
 
-#include "../../clock.h"
+#include "core/clock.h"
 
 #include <QHash>
 #include <QJsonDocument>

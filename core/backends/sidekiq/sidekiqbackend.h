@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "../redis/redisbackend.h"
+#include "core/backends/redis/redisbackend.h"
 
 #include <QHash>
 #include <QSet>

@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
-#include "sidekiqbackend.h"
-#include "sidekiqsets.h"
+#include "core/backends/sidekiq/sidekiqbackend.h"
+#include "core/backends/sidekiq/sidekiqsets.h"
 
-#include "../redis/keydiscovery.h"
+#include "core/backends/redis/keydiscovery.h"
 
 #include <QSet>
 

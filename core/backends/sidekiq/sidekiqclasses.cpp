@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 //
 // Sidekiq: waiting jobs of a queue by class, read on the server in budgeted calls.
-#include "sidekiqbackend_p.h"
+#include "core/backends/sidekiq/sidekiqbackend_p.h"
 
 #include <algorithm>
 #include <memory>

@@ -5,9 +5,9 @@
 //   queue:<queue name>:<jid>        waiting in queue:<queue name>
 //   retry|schedule|dead:<score>:<jid>   in that sorted set with that score (as Sidekiq's Web UI keys them)
 //   running:<process identity>:<jid>    in that process's work hash
-#include "sidekiqbackend_p.h"
+#include "core/backends/sidekiq/sidekiqbackend_p.h"
 
-#include "../../clock.h"
+#include "core/clock.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
-#include "sidekiqsets.h"
+#include "core/backends/sidekiq/sidekiqsets.h"
 
-#include "sidekiqbackend_p.h"
+#include "core/backends/sidekiq/sidekiqbackend_p.h"
 
 #include <QDateTime>
 

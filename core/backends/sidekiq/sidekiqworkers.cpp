@@ -4,7 +4,7 @@
 // Quiet and stop a Sidekiq process the way Sidekiq::Process#quiet! and #stop! do: push the signal name onto
 // `<identity>-signals` (expiring in 60 s). The process pops it on its next heartbeat (every 5 s) and sends the
 // signal to itself: TSTP makes it take no new jobs (its heartbeat then says quiet=true), TERM shuts it down.
-#include "sidekiqbackend_p.h"
+#include "core/backends/sidekiq/sidekiqbackend_p.h"
 
 namespace qd::sidekiq {
 
