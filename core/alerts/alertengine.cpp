@@ -75,6 +75,326 @@ AlertState level(double v, const AlertRule &r, AlertState current)
     return AlertState::Ok;
 }
 
+/// What one rule concludes on this poll: the state it moves towards (none: no opinion, the state stays as it is),
+/// the measured value, how long the new state must hold before it is raised, and (growth rules) the depth it grew from.
+struct Verdict
+{
+    std::optional<AlertState> target = std::nullopt;
+    std::optional<double> value = std::nullopt;
+    qint64 hold = 0;
+    qint64 grewFrom = 0;
+};
+
+/// The connection-wide facts the connection rules read, taken once per poll.
+struct ConnectionFacts
+{
+    const Snapshot &s;
+    WorkerSummary workers;
+    qint64 waitingTotal = 0; ///< waiting in every queue but dead-letter ones (letters wait for a person)
+    double intervals = 0;    ///< poll intervals since the last good poll
+    /// A zero that is already there when watching starts is a fact, not a blip: no hold for it where the workers'
+    /// list is complete (heartbeats), nor once workers are known lost.
+    bool zeroIsFact = false;
+};
+
+ConnectionFacts connectionFacts(const Connection &c, const Snapshot &s, qint64 now, qint64 pollIntervalMs)
+{
+    ConnectionFacts f{s, s.workerSummary()};
+    for (const QueueStats &q : s.queues) {
+        if (!q.isDeadLetterQueue()) {
+            f.waitingTotal += q.waiting.value_or(0);
+        }
+    }
+    f.intervals = c.lastGoodMs == 0 ? 0 : double(now - c.lastGoodMs) / double(std::max<qint64>(1, pollIntervalMs));
+    f.zeroIsFact = !c.sawLiveWorker && s.workersComplete;
+    return f;
+}
+
+Verdict judgeConnectionRule(const AlertRule &r, const RuleState &st, const ConnectionFacts &f)
+{
+    const Snapshot &s = f.s;
+    Verdict v{.hold = r.forMs};
+    switch (r.kind) {
+    case RuleKind::Unreachable:
+        v.value = s.ok() ? 0.0 : 1.0;
+        v.target = s.ok() ? AlertState::Ok : level(1.0, r, st.state);
+        break;
+    case RuleKind::Stale:
+        v.value = f.intervals;
+        v.target = level(f.intervals, r, st.state);
+        break;
+    case RuleKind::NoWorkers:
+        if (s.ok() && f.workers.busy) {
+            const int live = *f.workers.busy + f.workers.idle.value_or(0);
+            v.value = double(f.waitingTotal);
+            v.target = live == 0 && f.waitingTotal > 0 ? level(double(f.waitingTotal), r, st.state) : AlertState::Ok;
+            if (f.workers.lost.value_or(0) > 0 || f.zeroIsFact) {
+                v.hold = 0; // the hold is for restart blips; workers known lost are evidence enough
+            }
+        }
+        break;
+    case RuleKind::WorkerLost:
+        if (s.ok() && f.workers.lost) {
+            v.value = double(*f.workers.lost);
+            v.target = level(double(*f.workers.lost), r, st.state);
+        }
+        break;
+    default: break;
+    }
+    return v;
+}
+
+QString connectionRuleMessage(const AlertRule &r, const ConnectionFacts &f)
+{
+    const Snapshot &s = f.s;
+    switch (r.kind) {
+    case RuleKind::Unreachable: return s.ok() ? QString() : AlertMessages::unreachable(escapeForDisplay(s.error, 300));
+    case RuleKind::Stale: return AlertMessages::stale(f.intervals);
+    case RuleKind::NoWorkers:
+        return AlertMessages::noWorkers(f.waitingTotal, f.workers.lost.value_or(0), !f.workers.idle);
+    case RuleKind::WorkerLost: {
+        QStringList lostNames;
+        for (const WorkerInfo &w : s.workers) {
+            if (w.state == WorkerState::Lost) {
+                lostNames << w.id;
+            }
+        }
+        return AlertMessages::workersLost(f.workers.lost.value_or(0), lostNames);
+    }
+    default: return {};
+    }
+}
+
+/// A queue seen for the first time: the per-queue rules whose glob matches it, and whether it is new (appeared
+/// after the connection's first poll).
+QueueMemory newQueueMemory(const Connection &c, const QString &name, qint64 now)
+{
+    QueueMemory m;
+    for (qsizetype i = 0; i < c.rules.size(); ++i) {
+        if (c.rules[i].perQueue() && c.rules[i].matches(name)) {
+            m.rules.push_back(int(i));
+        }
+    }
+    m.states.resize(m.rules.size());
+    m.firstSeenMs = now;
+    m.discovered = c.polledOnce;
+    return m;
+}
+
+/// Carries one poll of a queue into its memory: the depth window, polls in a row without draining, since when taken
+/// jobs complete nothing, and consumers that come and go.
+void rememberPoll(QueueMemory &m, const QueueStats &q, std::optional<int> consumersNow, qint64 maxGrowWindowMs,
+                  qint64 now)
+{
+    m.present = true;
+    if (maxGrowWindowMs > 0 && q.waiting) {
+        m.depths.add(now, *q.waiting, maxGrowWindowMs);
+    }
+    if (q.waiting) {
+        // The head moved when the measured oldest age grew by clearly less than the time that passed.
+        const bool measuredAge = q.oldestAgeSeconds && !q.oldestAgeIsLowerBound;
+        const bool headMoved = measuredAge && m.lastAge && now > m.lastPollMs
+                               && *q.oldestAgeSeconds < *m.lastAge + 0.5 * double(now - m.lastPollMs) / 1000.0;
+        const bool draining = *q.waiting == 0 || (m.lastWaiting && *q.waiting < *m.lastWaiting) || headMoved
+                              || q.outPerMinute.value_or(0) > 0 || q.paused.value_or(false);
+        m.standingPolls = draining ? 0 : m.lastWaiting ? m.standingPolls + 1 : 0;
+    } else {
+        m.standingPolls = 0; // unknown depth: no claim either way
+    }
+    m.lastWaiting = q.waiting;
+    m.lastAge = q.oldestAgeIsLowerBound ? std::nullopt : q.oldestAgeSeconds;
+    m.lastPollMs = now;
+    // Taken jobs while completions are measured and none come: since when.
+    const bool idleRunning = q.running.value_or(0) > 0 && q.rateExactness != Exactness::Unknown && q.outPerMinute
+                             && *q.outPerMinute == 0;
+    m.idleRunningSinceMs = idleRunning ? (m.idleRunningSinceMs ? m.idleRunningSinceMs : now) : 0;
+    if (consumersNow == 0 && m.lastConsumers.value_or(0) > 0) {
+        m.consumersFlapping = m.lastConsumerLossMs > 0 && now - m.lastConsumerLossMs < kFlapWindowMs;
+        m.lastConsumerLossMs = now;
+    }
+    m.lastConsumers = consumersNow;
+}
+
+/// One queue on this poll, as the per-queue rules read it.
+struct QueueFacts
+{
+    const QueueStats &q;
+    QueueMemory &m;
+    std::optional<int> consumersNow; ///< the backend's count, else the live workers' queue lists, else unknown
+    int liveWorkers = 0;
+    qint64 now = 0;
+};
+
+/// The rules about what a queue holds and how long it has waited.
+Verdict judgeBacklogRule(const AlertRule &r, const RuleState &st, const QueueFacts &f)
+{
+    const QueueStats &q = f.q;
+    const QueueMemory &m = f.m;
+    Verdict v{.hold = r.forMs};
+    switch (r.kind) {
+    case RuleKind::OldestAge:
+        v.value = q.oldestAgeSeconds;
+        if (!v.value) {
+            v.target = AlertState::Unknown;
+        } else {
+            v.target = level(*v.value, r, st.state);
+            if (q.oldestAgeIsLowerBound && *v.target == AlertState::Ok && *v.value > 0) {
+                v.target = AlertState::Unknown; // at least this old: may be past any level already
+            }
+        }
+        break;
+    case RuleKind::Depth:
+        v.value = q.waiting ? std::optional<double>(double(*q.waiting)) : std::nullopt;
+        v.target = v.value ? level(*v.value, r, st.state) : AlertState::Unknown;
+        break;
+    case RuleKind::NotDraining:
+        v.hold = 0;
+        if (q.waiting) {
+            v.value = double(m.standingPolls);
+            v.target = level(*v.value, r, st.state);
+        }
+        break;
+    case RuleKind::DepthGrowing:
+        // forMs is the window the growth is measured over; once measured, no further hold.
+        v.hold = 0;
+        if (q.waiting && !m.depths.isEmpty() && f.now - m.depths.startMs() >= r.forMs) {
+            v.grewFrom = m.depths.startDepth();
+            const bool outpaced = !q.inPerMinute || !q.outPerMinute || *q.inPerMinute > *q.outPerMinute;
+            v.value = double(*q.waiting - v.grewFrom);
+            v.target = *v.value > 0 && outpaced ? level(*v.value, r, st.state) : AlertState::Ok;
+        }
+        break;
+    case RuleKind::NewQueue:
+        // forMs is how long a new queue stays flagged, not a hold time.
+        v.target = m.discovered && f.now - m.firstSeenMs < r.forMs ? AlertState::Warn : AlertState::Ok;
+        v.hold = 0;
+        break;
+    default: break;
+    }
+    return v;
+}
+
+/// The rules about the work itself: poison jobs, failures, consumers, jobs held without progress, dead letters.
+Verdict judgeWorkRule(const AlertRule &r, const RuleState &st, const QueueFacts &f)
+{
+    const QueueStats &q = f.q;
+    QueueMemory &m = f.m;
+    Verdict v{.hold = r.forMs};
+    switch (r.kind) {
+    case RuleKind::Poison:
+        if (q.maxAttempts) {
+            v.value = double(*q.maxAttempts);
+            v.target = level(*v.value, r, st.state);
+        }
+        break;
+    case RuleKind::FailureRate:
+        if (q.failed) {
+            if (m.lastFailed && f.now > m.lastFailedMs) {
+                v.value = double(std::max<qint64>(0, *q.failed - *m.lastFailed)) / (double(f.now - m.lastFailedMs) / 60000.0);
+                v.target = level(*v.value, r, st.state);
+            }
+            m.lastFailed = q.failed;
+            m.lastFailedMs = f.now;
+        }
+        break;
+    case RuleKind::Unserved:
+        if (f.consumersNow && q.waiting) {
+            v.value = double(*q.waiting);
+            v.target = *q.waiting > 0 && *f.consumersNow == 0 ? level(*v.value, r, st.state) : AlertState::Ok;
+            if (!m.consumersFlapping) {
+                v.hold = 0; // an exact 0 is a fact; the hold is for consumers that keep coming and going
+            }
+        }
+        break;
+    case RuleKind::StuckWork:
+        v.hold = 0;
+        if (q.stuck) {
+            v.value = double(*q.stuck);
+            v.target = *q.stuck > 0 ? level(*v.value, r, st.state) : AlertState::Ok;
+        } else if (q.running) {
+            const bool heldLong = m.idleRunningSinceMs && f.now - m.idleRunningSinceMs >= r.forMs;
+            v.value = heldLong ? double(*q.running) : 0.0;
+            v.target = heldLong ? level(*v.value, r, st.state) : AlertState::Ok;
+        }
+        break;
+    case RuleKind::DeadLetters:
+        if (q.isDeadLetterQueue() && q.waiting) {
+            // New letters are the news: old ones that just sit there are known (the tile shows them), and would keep
+            // a warning up forever. Warned while letters arrived in the last 10 minutes.
+            v.value = double(*q.waiting);
+            v.grewFrom = m.depths.isEmpty() ? *q.waiting : m.depths.startDepth();
+            v.target = *q.waiting > v.grewFrom ? level(*v.value, r, st.state) : AlertState::Ok;
+        } else if (!q.isDeadLetterQueue()) {
+            v.target = AlertState::Ok;
+        }
+        break;
+    default: break;
+    }
+    return v;
+}
+
+Verdict judgeQueueRule(const AlertRule &r, const RuleState &st, const QueueFacts &f)
+{
+    // A dead-letter queue is judged by the DeadLetters rule alone: its letters grow old by nature, wait for a person
+    // rather than a consumer, and do not drain by themselves.
+    const bool leftToDeadLetters = r.kind == RuleKind::OldestAge || r.kind == RuleKind::Unserved
+                                   || r.kind == RuleKind::NotDraining || r.kind == RuleKind::DepthGrowing;
+    if (f.q.isDeadLetterQueue() && leftToDeadLetters) {
+        return Verdict{.target = AlertState::Ok};
+    }
+    switch (r.kind) {
+    case RuleKind::Poison:
+    case RuleKind::FailureRate:
+    case RuleKind::Unserved:
+    case RuleKind::StuckWork:
+    case RuleKind::DeadLetters: return judgeWorkRule(r, st, f);
+    default: return judgeBacklogRule(r, st, f);
+    }
+}
+
+QString queueRuleMessage(const AlertRule &r, const QueueFacts &f, const Verdict &v)
+{
+    const QueueStats &q = f.q;
+    const QueueMemory &m = f.m;
+    switch (r.kind) {
+    case RuleKind::OldestAge: return AlertMessages::oldestAge(q.name, q.oldestAgeSeconds, r, q.oldestAgeIsLowerBound);
+    case RuleKind::Depth: return AlertMessages::depth(q.name, q.waiting, r);
+    case RuleKind::Poison: return AlertMessages::poison(q.name, q.maxAttempts.value_or(0));
+    case RuleKind::FailureRate: return AlertMessages::failureRate(q.name, v.value.value_or(0));
+    case RuleKind::NewQueue: return AlertMessages::newQueue(q.name);
+    case RuleKind::Unserved: return AlertMessages::unserved(q.name, q.waiting.value_or(0), f.liveWorkers);
+    case RuleKind::NotDraining:
+        return AlertMessages::notDraining(q.name, q.waiting.value_or(0), m.standingPolls, q.outPerMinute);
+    case RuleKind::StuckWork:
+        return AlertMessages::stuckWork(q.name, qint64(v.value.value_or(0)), q.stuckHolders,
+                                        q.stuck ? 0 : f.now - m.idleRunningSinceMs);
+    case RuleKind::DeadLetters:
+        return AlertMessages::deadLetters(q.name, q.waiting.value_or(0), q.deadLetterOf, q.waiting.value_or(0) - v.grewFrom,
+                                          m.depths.isEmpty() ? 0 : f.now - m.depths.startMs());
+    case RuleKind::DepthGrowing:
+        return AlertMessages::depthGrowing(q.name, v.grewFrom, q.waiting.value_or(0), r.forMs, q.inPerMinute,
+                                           q.outPerMinute);
+    default: return {};
+    }
+}
+
+/// Sizes the connection rules' states to the rules, and the depth window to the longest rule that reads it.
+void fitToRules(Connection &c)
+{
+    if (c.connectionStates.size() == size_t(c.rules.size())) {
+        return;
+    }
+    c.connectionStates.assign(size_t(c.rules.size()), RuleState{});
+    c.maxGrowWindowMs = 0;
+    for (const AlertRule &r : std::as_const(c.rules)) {
+        if (r.kind == RuleKind::DepthGrowing) {
+            c.maxGrowWindowMs = std::max(c.maxGrowWindowMs, r.forMs);
+        } else if (r.kind == RuleKind::DeadLetters) {
+            c.maxGrowWindowMs = std::max(c.maxGrowWindowMs, kDeadLetterWindowMs);
+        }
+    }
+}
+
 } // namespace
 
 struct AlertEngine::Private
@@ -111,6 +431,75 @@ struct AlertEngine::Private
         st.state = target;
         st.sinceMs = now;
         changes.append({makeAlert(st, rule, connectionId, queue), previous});
+    }
+
+    /// Unreachable, stale, no workers, workers lost: the rules about the connection as a whole.
+    void evaluateConnectionRules(Connection &c, const ConnectionFacts &f, qint64 now, const QString &connectionId,
+                                 QList<AlertChange> &changes) const
+    {
+        for (qsizetype i = 0; i < c.rules.size(); ++i) {
+            const AlertRule &r = c.rules[i];
+            if (r.perQueue()) {
+                continue;
+            }
+            RuleState &st = c.connectionStates[size_t(i)];
+            const Verdict v = judgeConnectionRule(r, st, f);
+            if (v.target) {
+                step(st, *v.target, r, v.hold, now, [&] { return connectionRuleMessage(r, f); }, v.value,
+                     connectionId, QString(), changes);
+            }
+        }
+    }
+
+    /// Every queue of the snapshot against the per-queue rules that match its name.
+    void evaluateQueues(Connection &c, const Snapshot &s, qint64 now, const QString &connectionId,
+                        QList<AlertChange> &changes) const
+    {
+        // Consumers per queue: the backend's count, else the live workers' queue lists.
+        const bool servedKnown = s.servedQueuesKnown();
+        const QHash<QString, int> servedBy = s.consumersFromWorkers();
+        int liveWorkers = 0;
+        for (const WorkerInfo &w : s.workers) {
+            liveWorkers += w.state == WorkerState::Lost ? 0 : 1;
+        }
+        for (auto it = c.queues.begin(); it != c.queues.end(); ++it) {
+            it->present = false;
+        }
+        for (const QueueStats &q : s.queues) {
+            auto it = c.queues.find(q.name);
+            if (it == c.queues.end()) {
+                it = c.queues.insert(q.name, newQueueMemory(c, q.name, now));
+            }
+            const std::optional<int> consumers =
+                q.consumers ? q.consumers : servedKnown ? std::optional<int>(servedBy.value(q.name)) : std::nullopt;
+            const QueueFacts f{q, *it, consumers, liveWorkers, now};
+            rememberPoll(f.m, q, consumers, c.maxGrowWindowMs, now);
+            for (size_t k = 0; k < f.m.rules.size(); ++k) {
+                const AlertRule &r = c.rules[f.m.rules[k]];
+                RuleState &st = f.m.states[k];
+                const Verdict v = judgeQueueRule(r, st, f);
+                if (v.target) {
+                    step(st, *v.target, r, v.hold, now, [&] { return queueRuleMessage(r, f, v); }, v.value,
+                         connectionId, q.name, changes);
+                }
+            }
+        }
+    }
+
+    /// Queues gone from the backend: their alerts clear, and their memory goes.
+    void forgetVanishedQueues(Connection &c, qint64 now, const QString &connectionId, QList<AlertChange> &changes) const
+    {
+        for (auto it = c.queues.begin(); it != c.queues.end();) {
+            if (!it->present) {
+                for (size_t k = 0; k < it->rules.size(); ++k) {
+                    step(it->states[k], AlertState::Ok, c.rules[it->rules[k]], 0, now, [] { return QString(); },
+                         std::nullopt, connectionId, it.key(), changes);
+                }
+                it = c.queues.erase(it);
+            } else {
+                ++it;
+            }
+        }
     }
 
     Alert makeAlert(const RuleState &st, const AlertRule &rule, const QString &connectionId, const QString &queue) const
@@ -159,299 +548,22 @@ QList<AlertChange> AlertEngine::evaluate(const QString &connectionId, const Snap
     QList<AlertChange> changes;
     Connection &c = d->connections[connectionId];
     const qint64 now = s.takenAt.isValid() ? s.takenAt.toMSecsSinceEpoch() : d->clock->nowMs();
-    if (c.connectionStates.size() != size_t(c.rules.size())) {
-        c.connectionStates.assign(size_t(c.rules.size()), RuleState{});
-        c.maxGrowWindowMs = 0;
-        for (const AlertRule &r : std::as_const(c.rules)) {
-            if (r.kind == RuleKind::DepthGrowing) {
-                c.maxGrowWindowMs = std::max(c.maxGrowWindowMs, r.forMs);
-            } else if (r.kind == RuleKind::DeadLetters) {
-                c.maxGrowWindowMs = std::max(c.maxGrowWindowMs, kDeadLetterWindowMs);
-            }
-        }
-    }
+    fitToRules(c);
     if (s.ok()) {
         c.lastGoodMs = now;
         c.firstFailureMs = 0;
     } else if (c.firstFailureMs == 0) {
         c.firstFailureMs = now;
     }
-
-    // Connection-wide rules.
-    const WorkerSummary workers = s.workerSummary();
-    qint64 waitingTotal = 0;
-    for (const QueueStats &q : s.queues) {
-        if (!q.isDeadLetterQueue()) { // letters wait for a person, not for a worker
-            waitingTotal += q.waiting.value_or(0);
-        }
-    }
-    const bool liveWorkerNow = workers.busy && *workers.busy + workers.idle.value_or(0) > 0;
-    // A zero that is already there when watching starts is a fact, not a blip: no hold for it where the workers'
-    // list is complete (heartbeats), nor once workers are known lost.
-    const bool zeroIsFact = !c.sawLiveWorker && s.workersComplete;
-    for (qsizetype i = 0; i < c.rules.size(); ++i) {
-        const AlertRule &r = c.rules[i];
-        if (r.perQueue()) {
-            continue;
-        }
-        RuleState &st = c.connectionStates[size_t(i)];
-        std::optional<AlertState> target;
-        std::optional<double> value;
-        qint64 hold = r.forMs;
-        const double intervals =
-            c.lastGoodMs == 0 ? 0 : double(now - c.lastGoodMs) / double(std::max<qint64>(1, pollIntervalMs));
-        switch (r.kind) {
-        case RuleKind::Unreachable:
-            value = s.ok() ? 0.0 : 1.0;
-            target = s.ok() ? AlertState::Ok : level(1.0, r, st.state);
-            break;
-        case RuleKind::Stale:
-            value = intervals;
-            target = level(intervals, r, st.state);
-            break;
-        case RuleKind::NoWorkers:
-            if (s.ok() && workers.busy) {
-                const int live = *workers.busy + workers.idle.value_or(0);
-                value = double(waitingTotal);
-                target = live == 0 && waitingTotal > 0 ? level(double(waitingTotal), r, st.state) : AlertState::Ok;
-                if (workers.lost.value_or(0) > 0 || zeroIsFact) {
-                    hold = 0; // the hold is for restart blips; workers known lost are evidence enough
-                }
-            }
-            break;
-        case RuleKind::WorkerLost:
-            if (s.ok() && workers.lost) {
-                value = double(*workers.lost);
-                target = level(double(*workers.lost), r, st.state);
-            }
-            break;
-        default: break;
-        }
-        if (target) {
-            const auto message = [&]() -> QString {
-                switch (r.kind) {
-                case RuleKind::Unreachable:
-                    return s.ok() ? QString() : AlertMessages::unreachable(escapeForDisplay(s.error, 300));
-                case RuleKind::Stale: return AlertMessages::stale(intervals);
-                case RuleKind::NoWorkers:
-                    return AlertMessages::noWorkers(waitingTotal, workers.lost.value_or(0), !workers.idle);
-                case RuleKind::WorkerLost: {
-                    QStringList lostNames;
-                    for (const WorkerInfo &w : s.workers) {
-                        if (w.state == WorkerState::Lost) {
-                            lostNames << w.id;
-                        }
-                    }
-                    return AlertMessages::workersLost(workers.lost.value_or(0), lostNames);
-                }
-                default: return {};
-                }
-            };
-            d->step(st, *target, r, hold, now, message, value, connectionId, QString(), changes);
-        }
-    }
+    const ConnectionFacts facts = connectionFacts(c, s, now, pollIntervalMs);
+    d->evaluateConnectionRules(c, facts, now, connectionId, changes);
     if (!s.ok()) {
         return changes; // per-queue numbers are unknown now; keep their states until data returns
     }
-    c.sawLiveWorker = c.sawLiveWorker || liveWorkerNow;
-
-    // Per-queue rules. Consumers per queue: the backend's count, else the live workers' queue lists.
-    const bool servedKnown = s.servedQueuesKnown();
-    const QHash<QString, int> servedBy = s.consumersFromWorkers();
-    int liveWorkers = 0;
-    for (const WorkerInfo &w : s.workers) {
-        liveWorkers += w.state == WorkerState::Lost ? 0 : 1;
-    }
-    for (auto it = c.queues.begin(); it != c.queues.end(); ++it) {
-        it->present = false;
-    }
-    for (const QueueStats &q : s.queues) {
-        auto it = c.queues.find(q.name);
-        if (it == c.queues.end()) {
-            QueueMemory m;
-            for (qsizetype i = 0; i < c.rules.size(); ++i) {
-                if (c.rules[i].perQueue() && c.rules[i].matches(q.name)) {
-                    m.rules.push_back(int(i));
-                }
-            }
-            m.states.resize(m.rules.size());
-            m.firstSeenMs = now;
-            m.discovered = c.polledOnce;
-            it = c.queues.insert(q.name, std::move(m));
-        }
-        QueueMemory &m = *it;
-        m.present = true;
-        if (c.maxGrowWindowMs > 0 && q.waiting) {
-            m.depths.add(now, *q.waiting, c.maxGrowWindowMs);
-        }
-        if (q.waiting) {
-            // The head moved when the measured oldest age grew by clearly less than the time that passed.
-            const bool measuredAge = q.oldestAgeSeconds && !q.oldestAgeIsLowerBound;
-            const bool headMoved = measuredAge && m.lastAge && now > m.lastPollMs
-                                   && *q.oldestAgeSeconds < *m.lastAge + 0.5 * double(now - m.lastPollMs) / 1000.0;
-            const bool draining = *q.waiting == 0 || (m.lastWaiting && *q.waiting < *m.lastWaiting) || headMoved
-                                  || q.outPerMinute.value_or(0) > 0 || q.paused.value_or(false);
-            m.standingPolls = draining ? 0 : m.lastWaiting ? m.standingPolls + 1 : 0;
-        } else {
-            m.standingPolls = 0; // unknown depth: no claim either way
-        }
-        m.lastWaiting = q.waiting;
-        m.lastAge = q.oldestAgeIsLowerBound ? std::nullopt : q.oldestAgeSeconds;
-        m.lastPollMs = now;
-        // Taken jobs while completions are measured and none come: since when.
-        const bool idleRunning = q.running.value_or(0) > 0 && q.rateExactness != Exactness::Unknown && q.outPerMinute
-                                 && *q.outPerMinute == 0;
-        m.idleRunningSinceMs = idleRunning ? (m.idleRunningSinceMs ? m.idleRunningSinceMs : now) : 0;
-        const std::optional<int> consumersNow =
-            q.consumers ? q.consumers : servedKnown ? std::optional<int>(servedBy.value(q.name)) : std::nullopt;
-        if (consumersNow == 0 && m.lastConsumers.value_or(0) > 0) {
-            m.consumersFlapping = m.lastConsumerLossMs > 0 && now - m.lastConsumerLossMs < kFlapWindowMs;
-            m.lastConsumerLossMs = now;
-        }
-        m.lastConsumers = consumersNow;
-        const bool dlq = q.isDeadLetterQueue();
-        for (size_t k = 0; k < m.rules.size(); ++k) {
-            const AlertRule &r = c.rules[m.rules[k]];
-            RuleState &st = m.states[k];
-            std::optional<AlertState> target;
-            std::optional<double> value;
-            qint64 hold = r.forMs;
-            qint64 grewFrom = 0;
-            // A dead-letter queue is judged by the DeadLetters rule alone: its letters grow old by nature, wait for
-            // a person rather than a consumer, and do not drain by themselves.
-            const bool leftToDeadLetters = r.kind == RuleKind::OldestAge || r.kind == RuleKind::Unserved
-                                           || r.kind == RuleKind::NotDraining || r.kind == RuleKind::DepthGrowing;
-            if (dlq && leftToDeadLetters) {
-                target = AlertState::Ok;
-                hold = 0;
-            } else switch (r.kind) {
-            case RuleKind::OldestAge:
-                value = q.oldestAgeSeconds;
-                if (!value) {
-                    target = AlertState::Unknown;
-                } else {
-                    target = level(*value, r, st.state);
-                    if (q.oldestAgeIsLowerBound && *target == AlertState::Ok && *value > 0) {
-                        target = AlertState::Unknown; // at least this old: may be past any level already
-                    }
-                }
-                break;
-            case RuleKind::Depth:
-                value = q.waiting ? std::optional<double>(double(*q.waiting)) : std::nullopt;
-                target = value ? level(*value, r, st.state) : AlertState::Unknown;
-                break;
-            case RuleKind::Poison:
-                if (q.maxAttempts) {
-                    value = double(*q.maxAttempts);
-                    target = level(*value, r, st.state);
-                }
-                break;
-            case RuleKind::FailureRate:
-                if (q.failed) {
-                    if (m.lastFailed && now > m.lastFailedMs) {
-                        value = double(std::max<qint64>(0, *q.failed - *m.lastFailed)) /
-                                (double(now - m.lastFailedMs) / 60000.0);
-                        target = level(*value, r, st.state);
-                    }
-                    m.lastFailed = q.failed;
-                    m.lastFailedMs = now;
-                }
-                break;
-            case RuleKind::Unserved:
-                if (consumersNow && q.waiting) {
-                    value = double(*q.waiting);
-                    target = *q.waiting > 0 && *consumersNow == 0 ? level(*value, r, st.state) : AlertState::Ok;
-                    if (!m.consumersFlapping) {
-                        hold = 0; // an exact 0 is a fact; the hold is for consumers that keep coming and going
-                    }
-                }
-                break;
-            case RuleKind::NotDraining:
-                hold = 0;
-                if (q.waiting) {
-                    value = double(m.standingPolls);
-                    target = level(*value, r, st.state);
-                }
-                break;
-            case RuleKind::StuckWork:
-                hold = 0;
-                if (q.stuck) {
-                    value = double(*q.stuck);
-                    target = *q.stuck > 0 ? level(*value, r, st.state) : AlertState::Ok;
-                } else if (q.running) {
-                    const bool heldLong = m.idleRunningSinceMs && now - m.idleRunningSinceMs >= r.forMs;
-                    value = heldLong ? double(*q.running) : 0.0;
-                    target = heldLong ? level(*value, r, st.state) : AlertState::Ok;
-                }
-                break;
-            case RuleKind::DeadLetters:
-                if (dlq && q.waiting) {
-                    // New letters are the news: old ones that just sit there are known (the tile shows them), and
-                    // would keep a warning up forever. Warned while letters arrived in the last 10 minutes.
-                    value = double(*q.waiting);
-                    grewFrom = m.depths.isEmpty() ? *q.waiting : m.depths.startDepth();
-                    target = *q.waiting > grewFrom ? level(*value, r, st.state) : AlertState::Ok;
-                } else if (!dlq) {
-                    target = AlertState::Ok;
-                }
-                break;
-            case RuleKind::NewQueue:
-                // forMs is how long a new queue stays flagged, not a hold time.
-                target = m.discovered && now - m.firstSeenMs < r.forMs ? AlertState::Warn : AlertState::Ok;
-                hold = 0;
-                break;
-            case RuleKind::DepthGrowing:
-                // forMs is the window the growth is measured over; once measured, no further hold.
-                hold = 0;
-                if (q.waiting && !m.depths.isEmpty() && now - m.depths.startMs() >= r.forMs) {
-                    grewFrom = m.depths.startDepth();
-                    const bool outpaced = !q.inPerMinute || !q.outPerMinute || *q.inPerMinute > *q.outPerMinute;
-                    value = double(*q.waiting - grewFrom);
-                    target = *value > 0 && outpaced ? level(*value, r, st.state) : AlertState::Ok;
-                }
-                break;
-            default: break;
-            }
-            if (target) {
-                const auto message = [&]() -> QString {
-                    switch (r.kind) {
-                    case RuleKind::OldestAge: return AlertMessages::oldestAge(q.name, q.oldestAgeSeconds, r, q.oldestAgeIsLowerBound);
-                    case RuleKind::Depth: return AlertMessages::depth(q.name, q.waiting, r);
-                    case RuleKind::Poison: return AlertMessages::poison(q.name, q.maxAttempts.value_or(0));
-                    case RuleKind::FailureRate: return AlertMessages::failureRate(q.name, value.value_or(0));
-                    case RuleKind::NewQueue: return AlertMessages::newQueue(q.name);
-                    case RuleKind::Unserved: return AlertMessages::unserved(q.name, q.waiting.value_or(0), liveWorkers);
-                    case RuleKind::NotDraining:
-                        return AlertMessages::notDraining(q.name, q.waiting.value_or(0), m.standingPolls, q.outPerMinute);
-                    case RuleKind::StuckWork:
-                        return AlertMessages::stuckWork(q.name, qint64(value.value_or(0)), q.stuckHolders,
-                                                        q.stuck ? 0 : now - m.idleRunningSinceMs);
-                    case RuleKind::DeadLetters:
-                        return AlertMessages::deadLetters(q.name, q.waiting.value_or(0), q.deadLetterOf,
-                                                          q.waiting.value_or(0) - grewFrom,
-                                                          m.depths.isEmpty() ? 0 : now - m.depths.startMs());
-                    case RuleKind::DepthGrowing:
-                        return AlertMessages::depthGrowing(q.name, grewFrom, q.waiting.value_or(0), r.forMs,
-                                                           q.inPerMinute, q.outPerMinute);
-                    default: return {};
-                    }
-                };
-                d->step(st, *target, r, hold, now, message, value, connectionId, q.name, changes);
-            }
-        }
-    }
-    // Queues gone from the backend: their alerts clear.
-    for (auto it = c.queues.begin(); it != c.queues.end();) {
-        if (!it->present) {
-            for (size_t k = 0; k < it->rules.size(); ++k) {
-                d->step(it->states[k], AlertState::Ok, c.rules[it->rules[k]], 0, now, [] { return QString(); },
-                        std::nullopt, connectionId, it.key(), changes);
-            }
-            it = c.queues.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    const WorkerSummary &w = facts.workers;
+    c.sawLiveWorker = c.sawLiveWorker || (w.busy && *w.busy + w.idle.value_or(0) > 0);
+    d->evaluateQueues(c, s, now, connectionId, changes);
+    d->forgetVanishedQueues(c, now, connectionId, changes);
     c.polledOnce = true;
     return changes;
 }
