@@ -4,72 +4,72 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="72"/>
+        <location filename="../app/gui/main.cpp" line="177"/>
         <source>Operations dashboard for job and message queues.</source>
         <translation>Betriebs-Dashboard für Job- und Nachrichtenwarteschlangen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="75"/>
+        <location filename="../app/gui/main.cpp" line="64"/>
         <source>Start the embedded Delayed::Job demo.</source>
         <translation>Die eingebaute Delayed::Job-Demo starten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="77"/>
+        <location filename="../app/gui/main.cpp" line="66"/>
         <source>Monitor URL for this run only (repeatable).</source>
         <translation>Diese URL nur für diesen Lauf überwachen (mehrfach angebbar).</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="79"/>
+        <location filename="../app/gui/main.cpp" line="69"/>
         <source>Poll interval in seconds.</source>
         <translation>Abfrageintervall in Sekunden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="82"/>
+        <location filename="../app/gui/main.cpp" line="72"/>
         <source>Render the window to a PNG and exit.</source>
         <translation>Das Fenster als PNG speichern und beenden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="85"/>
+        <location filename="../app/gui/main.cpp" line="75"/>
         <source>With --screenshot: wait this long first.</source>
         <translation>Mit --screenshot: vorher so lange warten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="88"/>
+        <location filename="../app/gui/main.cpp" line="78"/>
         <source>Open this queue of the first connection.</source>
         <translation>Diese Warteschlange der ersten Verbindung öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="91"/>
+        <location filename="../app/gui/main.cpp" line="81"/>
         <source>With --queue: open its Jobs tab on this state.</source>
         <translation>Mit --queue: den Reiter „Jobs“ in diesem Zustand öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="94"/>
+        <location filename="../app/gui/main.cpp" line="85"/>
         <source>Open the alert rules editor of the first connection.</source>
         <translation>Den Editor für Alarmregeln der ersten Verbindung öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="96"/>
+        <location filename="../app/gui/main.cpp" line="88"/>
         <source>Start in war-room mode: a full-screen wall (F11 toggles).</source>
         <translation>Im Lagemodus starten: eine Vollbild-Wand (F11 schaltet um).</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="98"/>
+        <location filename="../app/gui/main.cpp" line="91"/>
         <source>With --wall: switch between connections every SECONDS.</source>
         <translation>Mit --wall: alle SECONDS Sekunden zur nächsten Verbindung wechseln.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="101"/>
+        <location filename="../app/gui/main.cpp" line="94"/>
         <source>With --screenshot: the size to render, e.g. 3840x2160.</source>
         <translation>Mit --screenshot: die Größe des Bildes, z. B. 3840x2160.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="103"/>
+        <location filename="../app/gui/main.cpp" line="97"/>
         <source>Look for this run: system, light or dark.</source>
         <translation>Erscheinungsbild für diesen Start: system, light oder dark.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="106"/>
+        <location filename="../app/gui/main.cpp" line="100"/>
         <source>Language for this run, e.g. de or en.</source>
         <translation>Sprache für diesen Start, z. B. de oder en.</translation>
     </message>
@@ -579,148 +579,148 @@
         <translation>Alarmregeln</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="88"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="123"/>
         <source>&amp;Add Rule</source>
         <translation>Regel &amp;hinzufügen</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="98"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="133"/>
         <source>&amp;Remove</source>
         <translation>&amp;Entfernen</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="100"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="135"/>
         <source>Reset to &amp;Defaults</source>
         <translation>&amp;Standard wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="101"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="136"/>
         <source>Oldest job 5/15 min, no workers, lost workers, poison jobs, failure rate, new queues, unreachable, stale data.</source>
         <translation>Ältester Job 5/15 min, keine Worker, verlorene Worker, Giftjobs, Fehlerrate, neue Warteschlangen, nicht erreichbar, veraltete Daten.</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="103"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="138"/>
         <source>&amp;Import…</source>
         <translation>&amp;Importieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="104"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="139"/>
         <source>Replace the rules with those of a JSON file (the format Export writes)</source>
         <translation>Die Regeln durch die einer JSON-Datei ersetzen (im Format, das „Exportieren“ schreibt)</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="105"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="140"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="107"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="142"/>
         <source>Save the rules as JSON, for queuedeckctl check/watch --rules-file or another connection</source>
         <translation>Die Regeln als JSON speichern, für queuedeckctl check/watch --rules-file oder eine andere Verbindung</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="110"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="145"/>
         <source>Import Alert Rules</source>
         <translation>Alarmregeln importieren</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="110"/>
-        <location filename="../widgets/alertrulesdialog.cpp" line="117"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="145"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="152"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="116"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="151"/>
         <source>Export Alert Rules</source>
         <translation>Alarmregeln exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="130"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="170"/>
         <source>Post alert changes to a &amp;webhook</source>
         <translation>Alarmänderungen an einen &amp;Webhook senden</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="135"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="175"/>
         <source>Slack-compatible (Slack, Mattermost, Rocket.Chat)</source>
         <translation>Slack-kompatibel (Slack, Mattermost, Rocket.Chat)</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="136"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="176"/>
         <source>PagerDuty Events v2</source>
         <translation>PagerDuty Events v2</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="137"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="177"/>
         <source>&amp;Format:</source>
         <translation>&amp;Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="140"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="180"/>
         <source>Webhook URL</source>
         <translation>Webhook-URL</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="142"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="182"/>
         <source>&amp;URL:</source>
         <translation>&amp;URL:</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="145"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="185"/>
         <source>PagerDuty routing key</source>
         <translation>PagerDuty-Routing-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="146"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="186"/>
         <source>Routing &amp;key:</source>
         <translation>Routing-Sch&amp;lüssel:</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="147"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="187"/>
         <source>Send &amp;Test</source>
         <translation>&amp;Test senden</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="148"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="188"/>
         <source>Post one test message now, with the settings as typed</source>
         <translation>Jetzt eine Testnachricht mit den eingegebenen Einstellungen senden</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="154"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="194"/>
         <source>This connection is not saved: its rules and webhook last until Queuedeck quits.</source>
         <translation>Diese Verbindung ist nicht gespeichert: Ihre Regeln und ihr Webhook gelten nur, bis Queuedeck beendet wird.</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="155"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="195"/>
         <source>The URL and routing key are kept in the desktop keyring, not in the settings file.</source>
         <translation>URL und Routing-Schlüssel werden im Schlüsselbund des Desktops aufbewahrt, nicht in der Einstellungsdatei.</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="179"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="105"/>
         <source>Not changed: %1</source>
         <translation>Nicht geändert: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="232"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="245"/>
         <source>Webhook: %1</source>
         <translation>Webhook: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="235"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="248"/>
         <source>Webhook: PagerDuty needs the integration&apos;s routing key</source>
         <translation>Webhook: PagerDuty braucht den Routing-Schlüssel der Integration</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="289"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="302"/>
         <source>Default rules restored; OK applies them.</source>
         <translation>Standardregeln wiederhergestellt; OK übernimmt sie.</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="298"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="311"/>
         <source>Not imported: %1</source>
         <translation>Nicht importiert: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/alertrulesdialog.cpp" line="302"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="315"/>
         <source>%n rule(s) imported; OK applies them.</source>
         <translation>
             <numerusform>%n Regel importiert; OK übernimmt sie.</numerusform>
@@ -728,52 +728,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="312"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="325"/>
         <source>Rules exported to %1.</source>
         <translation>Regeln nach %1 exportiert.</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="312"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="325"/>
         <source>Not exported: %1</source>
         <translation>Nicht exportiert: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="324"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="337"/>
         <source>Reading the keyring…</source>
         <translation>Lese den Schlüsselbund…</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="330"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="343"/>
         <source>The webhook&apos;s URL could not be read: %1</source>
         <translation>Die URL des Webhooks konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="364"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="377"/>
         <source>Test message from Queuedeck: alerts of %1 will be posted here.</source>
         <translation>Testnachricht von Queuedeck: Alarme von %1 werden hier gemeldet.</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="366"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="379"/>
         <source>Sending a test message…</source>
         <translation>Sende eine Testnachricht…</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="375"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="388"/>
         <source>Test message delivered.</source>
         <translation>Testnachricht zugestellt.</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="377"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="390"/>
         <source>Test message failed: %1</source>
         <translation>Testnachricht fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="395"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="408"/>
         <source>Saving to the keyring…</source>
         <translation>Speichere im Schlüsselbund…</translation>
     </message>
     <message>
-        <location filename="../widgets/alertrulesdialog.cpp" line="402"/>
+        <location filename="../widgets/alertrulesdialog.cpp" line="415"/>
         <source>Not saved — the keyring refused the webhook: %1</source>
         <translation>Nicht gespeichert — der Schlüsselbund hat den Webhook abgelehnt: %1</translation>
     </message>
@@ -2312,259 +2312,188 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
     </message>
 </context>
 <context>
-    <name>qd::JobBrowser</name>
+    <name>qd::JobActionsBar</name>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="21"/>
-        <source>Job state</source>
-        <translation>Job-Zustand</translation>
+        <location filename="../widgets/jobactionsbar.cpp" line="100"/>
+        <source>Jobs that are %1 cannot be edited and resent here.</source>
+        <translation>Jobs im Zustand %1 lassen sich hier nicht bearbeiten und erneut senden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="22"/>
-        <source>Search payload and error… (Enter)</source>
-        <translation>Payload und Fehler durchsuchen… (Eingabe)</translation>
+        <location filename="../widgets/jobactionsbar.cpp" line="101"/>
+        <location filename="../widgets/jobactionsbar.cpp" line="111"/>
+        <source>Actions are disabled: the audit log cannot be written.</source>
+        <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="23"/>
-        <source>&amp;Retry</source>
-        <translation>&amp;Erneut ausführen</translation>
+        <location filename="../widgets/jobactionsbar.cpp" line="102"/>
+        <source>Select one job to edit it.</source>
+        <translation>Wählen Sie einen Job aus, um ihn zu bearbeiten.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="24"/>
-        <source>&amp;Cancel Jobs</source>
-        <translation>Jobs abbre&amp;chen</translation>
+        <location filename="../widgets/jobactionsbar.cpp" line="103"/>
+        <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
+        <translation>Die Payload des ausgewählten Jobs bearbeiten und erneut senden, als neuen Job oder an seiner Stelle</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="25"/>
-        <source>Mo&amp;ve…</source>
-        <translation>&amp;Verschieben…</translation>
+        <location filename="../widgets/jobactionsbar.cpp" line="110"/>
+        <source>This connection does not allow this action (read-only or not supported).</source>
+        <translation>Diese Verbindung erlaubt diese Aktion nicht (schreibgeschützt oder nicht unterstützt).</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="26"/>
-        <source>Move the selected jobs to another queue, if they are still in the state shown</source>
-        <translation>Die ausgewählten Jobs in eine andere Warteschlange verschieben, sofern sie noch im angezeigten Zustand sind</translation>
+        <location filename="../widgets/jobactionsbar.cpp" line="117"/>
+        <source>Retry the selected jobs now, if they are still %1</source>
+        <translation>Die ausgewählten Jobs jetzt erneut ausführen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="20"/>
-        <source>State:</source>
-        <translation>Zustand:</translation>
+        <location filename="../widgets/jobactionsbar.cpp" line="118"/>
+        <source>Delete the selected jobs, if they are still %1</source>
+        <translation>Die ausgewählten Jobs löschen, sofern sie noch im Zustand %1 sind</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="27"/>
-        <source>&amp;Edit &amp;&amp; Resend…</source>
-        <translation>&amp;Bearbeiten &amp;&amp; erneut senden…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="28"/>
-        <source>All &amp;Matching</source>
-        <translation>Alle &amp;passenden</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="29"/>
-        <source>Retry All Matching…</source>
-        <translation>Alle passenden erneut ausführen…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="30"/>
-        <source>Cancel All Matching…</source>
-        <translation>Alle passenden abbrechen…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="31"/>
-        <source>Move All Matching…</source>
-        <translation>Alle passenden verschieben…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="32"/>
-        <source>Export All Matching…</source>
-        <translation>Alle Treffer exportieren…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="33"/>
+        <location filename="../widgets/jobactionsbar.cpp" line="119"/>
         <source>Act on every job matching the state and search, in batches, with progress</source>
         <translation>Alle Jobs bearbeiten, die zu Zustand und Suche passen, stapelweise und mit Fortschrittsanzeige</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="34"/>
+        <location filename="../widgets/jobactionsbar.cpp" line="124"/>
+        <source>&amp;Retry</source>
+        <translation>&amp;Erneut ausführen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobactionsbar.cpp" line="125"/>
+        <source>&amp;Cancel Jobs</source>
+        <translation>Jobs abbre&amp;chen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobactionsbar.cpp" line="126"/>
+        <source>Mo&amp;ve…</source>
+        <translation>&amp;Verschieben…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobactionsbar.cpp" line="127"/>
+        <source>Move the selected jobs to another queue, if they are still in the state shown</source>
+        <translation>Die ausgewählten Jobs in eine andere Warteschlange verschieben, sofern sie noch im angezeigten Zustand sind</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobactionsbar.cpp" line="128"/>
+        <source>&amp;Edit &amp;&amp; Resend…</source>
+        <translation>&amp;Bearbeiten &amp;&amp; erneut senden…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobactionsbar.cpp" line="129"/>
+        <source>All &amp;Matching</source>
+        <translation>Alle &amp;passenden</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobactionsbar.cpp" line="130"/>
+        <source>Retry All Matching…</source>
+        <translation>Alle passenden erneut ausführen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobactionsbar.cpp" line="131"/>
+        <source>Cancel All Matching…</source>
+        <translation>Alle passenden abbrechen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobactionsbar.cpp" line="132"/>
+        <source>Move All Matching…</source>
+        <translation>Alle passenden verschieben…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobactionsbar.cpp" line="133"/>
+        <source>Export All Matching…</source>
+        <translation>Alle Treffer exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobactionsbar.cpp" line="134"/>
         <source>Tell &amp;Affected Users…</source>
         <translation>&amp;Betroffene Benutzer benachrichtigen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="35"/>
+        <location filename="../widgets/jobactionsbar.cpp" line="135"/>
         <source>Who these jobs belong to, and one message to each of them</source>
         <translation>Wem diese Jobs gehören, und eine Nachricht an jeden davon</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="36"/>
-        <source>Stop Search</source>
-        <translation>Suche anhalten</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="37"/>
-        <source>Keep the jobs found so far and stop looking</source>
-        <translation>Die bisher gefundenen Jobs behalten und nicht weitersuchen</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="38"/>
+        <location filename="../widgets/jobactionsbar.cpp" line="136"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="39"/>
+        <location filename="../widgets/jobactionsbar.cpp" line="137"/>
         <source>Move All Messages…</source>
         <translation>Alle Nachrichten verschieben…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="40"/>
+        <location filename="../widgets/jobactionsbar.cpp" line="138"/>
         <source>Purge Queue…</source>
         <translation>Warteschlange leeren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="41"/>
+        <location filename="../widgets/jobactionsbar.cpp" line="139"/>
         <source>Pause Queue…</source>
         <translation>Warteschlange pausieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="42"/>
+        <location filename="../widgets/jobactionsbar.cpp" line="140"/>
         <source>Resume Queue</source>
         <translation>Warteschlange fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="44"/>
+        <location filename="../widgets/jobactionsbar.cpp" line="142"/>
         <source>Act on the whole queue: move every message (a dead-letter queue back where its messages died), or delete them all</source>
         <translation>Die ganze Warteschlange bearbeiten: jede Nachricht verschieben (eine Dead-Letter-Warteschlange dorthin zurück, wo ihre Nachrichten gescheitert sind) oder alle löschen</translation>
     </message>
+</context>
+<context>
+    <name>qd::JobBrowser</name>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="47"/>
-        <source>Class (exact)</source>
-        <translation>Klasse (exakt)</translation>
+        <location filename="../widgets/jobbrowser.cpp" line="523"/>
+        <source>Stop Search</source>
+        <translation>Suche anhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="48"/>
-        <source>Class filter</source>
-        <translation>Klassenfilter</translation>
+        <location filename="../widgets/jobbrowser.cpp" line="524"/>
+        <source>Keep the jobs found so far and stop looking</source>
+        <translation>Die bisher gefundenen Jobs behalten und nicht weitersuchen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="49"/>
-        <source>Field: /args/0/user_id</source>
-        <translation>Feld: /args/0/user_id</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="51"/>
-        <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
-        <translation>Ein JSON-Pointer in den Job (auch Delayed::Job-YAML), arg:N oder re:…; mit dem Wert rechts daneben</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="52"/>
-        <source>Field filter</source>
-        <translation>Feldfilter</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="53"/>
-        <source>= value</source>
-        <translation>= Wert</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="54"/>
-        <source>Field value</source>
-        <translation>Feldwert</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="55"/>
-        <source>Oldest first</source>
-        <translation>Älteste zuerst</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="56"/>
-        <source>Most attempts first</source>
-        <translation>Meiste Versuche zuerst</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="57"/>
-        <source>Order</source>
-        <translation>Reihenfolge</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="58"/>
-        <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
-        <translation>Vom Server über alle Jobs sortiert (nicht nur die geladenen): die Giftjobs eines Dead-Sets mit einer Million Zeilen auf der ersten Seite</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="60"/>
-        <source>&amp;Stuck</source>
-        <translation>&amp;Hängend</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="46"/>
-        <source>Only:</source>
-        <translation>Nur:</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="62"/>
+        <location filename="../widgets/jobbrowser.cpp" line="525"/>
         <source>Resume…</source>
         <translation>Fortsetzen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="63"/>
+        <location filename="../widgets/jobbrowser.cpp" line="526"/>
         <source>Job classes</source>
         <translation>Job-Klassen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="65"/>
+        <location filename="../widgets/jobbrowser.cpp" line="528"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation>Klicken, um die bisher geladenen Jobs zu sortieren; das Backend listet die ältesten zuerst</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="66"/>
+        <location filename="../widgets/jobbrowser.cpp" line="529"/>
         <source>Jobs</source>
         <translation>Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="67"/>
-        <source>Similar jobs</source>
-        <translation>Ähnliche Jobs</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="68"/>
-        <source>Retry All Similar…</source>
-        <translation>Alle ähnlichen erneut ausführen…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="69"/>
-        <source>Every job in this queue and state with the same error, in batches</source>
-        <translation>Jeder Job in dieser Warteschlange und diesem Zustand mit demselben Fehler, stapelweise</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="70"/>
-        <source>Copy as &amp;JSON</source>
-        <translation>Als JS&amp;ON kopieren</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="71"/>
-        <source>The selected job as JSON: summary, payload and full error</source>
-        <translation>Der ausgewählte Job als JSON: Übersicht, Payload und vollständiger Fehler</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowsertexts.cpp" line="72"/>
-        <source>Job payload and error</source>
-        <translation>Payload und Fehler des Jobs</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="249"/>
+        <location filename="../widgets/jobbrowser.cpp" line="160"/>
         <source>Searching… %1 of %2 jobs looked at, %3 found</source>
         <translation>Suche… %1 von %2 Jobs durchgesehen, %3 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="251"/>
+        <location filename="../widgets/jobbrowser.cpp" line="162"/>
         <source>Searching… %1 jobs looked at, %2 found</source>
         <translation>Suche… %1 Jobs durchgesehen, %2 gefunden</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="262"/>
+        <location filename="../widgets/jobbrowser.cpp" line="173"/>
         <source> — search stopped after %1 of %2 jobs</source>
         <translation> – Suche nach %1 von %2 Jobs angehalten</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="265"/>
+        <location filename="../widgets/jobbrowser.cpp" line="176"/>
         <source>%n job(s) shown</source>
         <translation>
             <numerusform>%n Job angezeigt</numerusform>
@@ -2572,52 +2501,47 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="266"/>
+        <location filename="../widgets/jobbrowser.cpp" line="177"/>
         <source> — scroll for more</source>
         <translation> — für weitere scrollen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="270"/>
+        <location filename="../widgets/jobbrowser.cpp" line="181"/>
         <source>Cannot list jobs: %1</source>
         <translation>Jobs können nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="320"/>
+        <location filename="../widgets/jobbrowser.cpp" line="231"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation>Massenaktion %1 #%2 wurde nicht beendet (%3): %4 von %5 Job(s) übrig. %6</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="64"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="65"/>
         <source>Move All Matching</source>
         <translation>Alle passenden verschieben</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="64"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="65"/>
         <source>Move every matching job to the queue:</source>
         <translation>Alle passenden Jobs in diese Warteschlange verschieben:</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="100"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="101"/>
         <source>Pause Queue</source>
         <translation>Warteschlange pausieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="101"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="102"/>
         <source>Pause %1? Its workers take no job from it until it is resumed; new jobs keep arriving and wait.</source>
         <translation>%1 pausieren? Die Worker nehmen keinen Job daraus, bis sie fortgesetzt wird; neue Jobs kommen weiter an und warten.</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="374"/>
+        <location filename="../widgets/jobbrowser.cpp" line="285"/>
         <source>Cannot filter: %1</source>
         <translation>Filtern nicht möglich: %1</translation>
     </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="409"/>
-        <source>Waiting longer than %1, or running longer than %2</source>
-        <translation>Wartet länger als %1 oder läuft länger als %2</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="438"/>
+        <location filename="../widgets/jobbrowser.cpp" line="337"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n weitere Klasse</numerusform>
@@ -2625,17 +2549,17 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="440"/>
+        <location filename="../widgets/jobbrowser.cpp" line="339"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation>Wartend nach Klasse (Stichprobe von %1 aus %2 Jobs): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="442"/>
+        <location filename="../widgets/jobbrowser.cpp" line="341"/>
         <source>Waiting by class: %1</source>
         <translation>Wartend nach Klasse: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="455"/>
+        <location filename="../widgets/jobbrowser.cpp" line="352"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n Job ausgewählt</numerusform>
@@ -2643,28 +2567,110 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="471"/>
+        <location filename="../widgets/jobbrowser.cpp" line="391"/>
+        <source>Counting jobs with the same error…</source>
+        <translation>Zähle Jobs mit demselben Fehler…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="427"/>
+        <source>Similar jobs: unknown (%1)</source>
+        <translation>Ähnliche Jobs: unbekannt (%1)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="430"/>
+        <source>Similar jobs (same class and error): at least %1</source>
+        <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): mindestens %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="431"/>
+        <source>Similar jobs (same class and error): %1</source>
+        <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="447"/>
+        <source>Retry</source>
+        <translation>Erneut ausführen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="447"/>
+        <source>Cancel (delete)</source>
+        <translation>Abbrechen (löschen)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="450"/>
+        <source>Move to Queue</source>
+        <translation>In Warteschlange verschieben</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="450"/>
+        <source>Move the selected jobs to the queue:</source>
+        <translation>Die ausgewählten Jobs in diese Warteschlange verschieben:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="457"/>
+        <source>Move to %1:</source>
+        <translation>Verschieben nach %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/jobbrowser.cpp" line="460"/>
+        <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
+        <translation>
+            <numerusform>%1 – %n Job im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
+            <numerusform>%1 – %n Jobs im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="497"/>
+        <source>Working…</source>
+        <translation>In Arbeit…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="499"/>
+        <location filename="../widgets/jobbrowser.cpp" line="505"/>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="508"/>
+        <source>%1 to %2</source>
+        <translation>%1 nach %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="509"/>
+        <source>%1 %2 %3 job(s) in %4%5</source>
+        <translation>%2 Job(s) im Zustand %3 in %4 %1%5</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobbrowser.cpp" line="513"/>
+        <source> (%1 skipped: no longer %2)</source>
+        <translation> (%1 übersprungen: nicht mehr im Zustand %2)</translation>
+    </message>
+</context>
+<context>
+    <name>qd::JobDetailPane</name>
+    <message>
+        <location filename="../widgets/jobdetailpane.cpp" line="44"/>
         <source>Job %1 · %2 · %3 · queue %4 · attempts %5
 </source>
         <translation>Job %1 · %2 · %3 · Warteschlange %4 · Versuche %5
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="477"/>
+        <location filename="../widgets/jobdetailpane.cpp" line="50"/>
         <source>Enqueued %1 · run at %2 · failed at %3
 </source>
         <translation>Eingereiht %1 · Ausführung %2 · fehlgeschlagen %3
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="479"/>
+        <location filename="../widgets/jobdetailpane.cpp" line="52"/>
         <source>Worker: %1
 </source>
         <translation>Worker: %1
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="481"/>
+        <location filename="../widgets/jobdetailpane.cpp" line="54"/>
         <source>
 Payload:
 %1
@@ -2675,7 +2681,7 @@ Payload:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="483"/>
+        <location filename="../widgets/jobdetailpane.cpp" line="56"/>
         <source>
 Last error:
 %1
@@ -2686,119 +2692,34 @@ Letzter Fehler:
 </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="510"/>
-        <source>Counting jobs with the same error…</source>
-        <translation>Zähle Jobs mit demselben Fehler…</translation>
+        <location filename="../widgets/jobdetailpane.cpp" line="96"/>
+        <source>Similar jobs</source>
+        <translation>Ähnliche Jobs</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="546"/>
-        <source>Similar jobs: unknown (%1)</source>
-        <translation>Ähnliche Jobs: unbekannt (%1)</translation>
+        <location filename="../widgets/jobdetailpane.cpp" line="97"/>
+        <source>Retry All Similar…</source>
+        <translation>Alle ähnlichen erneut ausführen…</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="549"/>
-        <source>Similar jobs (same class and error): at least %1</source>
-        <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): mindestens %1</translation>
+        <location filename="../widgets/jobdetailpane.cpp" line="98"/>
+        <source>Every job in this queue and state with the same error, in batches</source>
+        <translation>Jeder Job in dieser Warteschlange und diesem Zustand mit demselben Fehler, stapelweise</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="550"/>
-        <source>Similar jobs (same class and error): %1</source>
-        <translation>Ähnliche Jobs (gleiche Klasse und gleicher Fehler): %1</translation>
+        <location filename="../widgets/jobdetailpane.cpp" line="99"/>
+        <source>Copy as &amp;JSON</source>
+        <translation>Als JS&amp;ON kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="574"/>
-        <source>Select one job to edit it.</source>
-        <translation>Wählen Sie einen Job aus, um ihn zu bearbeiten.</translation>
+        <location filename="../widgets/jobdetailpane.cpp" line="100"/>
+        <source>The selected job as JSON: summary, payload and full error</source>
+        <translation>Der ausgewählte Job als JSON: Übersicht, Payload und vollständiger Fehler</translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="575"/>
-        <source>Edit the selected job&apos;s payload and send it again, as a new job or in place</source>
-        <translation>Die Payload des ausgewählten Jobs bearbeiten und erneut senden, als neuen Job oder an seiner Stelle</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="598"/>
-        <source>This connection does not allow this action (read-only or not supported).</source>
-        <translation>Diese Verbindung erlaubt diese Aktion nicht (schreibgeschützt oder nicht unterstützt).</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="573"/>
-        <location filename="../widgets/jobbrowser.cpp" line="599"/>
-        <source>Actions are disabled: the audit log cannot be written.</source>
-        <translation>Aktionen sind deaktiviert: Das Prüfprotokoll kann nicht geschrieben werden.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="572"/>
-        <source>Jobs that are %1 cannot be edited and resent here.</source>
-        <translation>Jobs im Zustand %1 lassen sich hier nicht bearbeiten und erneut senden.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="605"/>
-        <source>Retry the selected jobs now, if they are still %1</source>
-        <translation>Die ausgewählten Jobs jetzt erneut ausführen, sofern sie noch im Zustand %1 sind</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="606"/>
-        <source>Delete the selected jobs, if they are still %1</source>
-        <translation>Die ausgewählten Jobs löschen, sofern sie noch im Zustand %1 sind</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="615"/>
-        <source>Retry</source>
-        <translation>Erneut ausführen</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="615"/>
-        <source>Cancel (delete)</source>
-        <translation>Abbrechen (löschen)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="618"/>
-        <source>Move to Queue</source>
-        <translation>In Warteschlange verschieben</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="618"/>
-        <source>Move the selected jobs to the queue:</source>
-        <translation>Die ausgewählten Jobs in diese Warteschlange verschieben:</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="625"/>
-        <source>Move to %1:</source>
-        <translation>Verschieben nach %1</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="628"/>
-        <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
-        <translation>
-            <numerusform>%1 – %n Job im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
-            <numerusform>%1 – %n Jobs im Zustand %2 in %3? Jobs, die nicht mehr im Zustand %2 sind, werden übersprungen.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="665"/>
-        <source>Working…</source>
-        <translation>In Arbeit…</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="667"/>
-        <location filename="../widgets/jobbrowser.cpp" line="673"/>
-        <source>Failed: %1</source>
-        <translation>Fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="676"/>
-        <source>%1 to %2</source>
-        <translation>%1 nach %2</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="677"/>
-        <source>%1 %2 %3 job(s) in %4%5</source>
-        <translation>%2 Job(s) im Zustand %3 in %4 %1%5</translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="681"/>
-        <source> (%1 skipped: no longer %2)</source>
-        <translation> (%1 übersprungen: nicht mehr im Zustand %2)</translation>
+        <location filename="../widgets/jobdetailpane.cpp" line="101"/>
+        <source>Job payload and error</source>
+        <translation>Payload und Fehler des Jobs</translation>
     </message>
 </context>
 <context>
@@ -2938,6 +2859,94 @@ Letzter Fehler:
         <location filename="../core/export/jobexport.cpp" line="97"/>
         <source>Cannot write the export: %1</source>
         <translation>Der Export kann nicht geschrieben werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>qd::JobFilterBar</name>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="112"/>
+        <source>Waiting longer than %1, or running longer than %2</source>
+        <translation>Wartet länger als %1 oder läuft länger als %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="128"/>
+        <source>State:</source>
+        <translation>Zustand:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="129"/>
+        <source>Job state</source>
+        <translation>Job-Zustand</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="133"/>
+        <source>Search payload and error… (Enter)</source>
+        <translation>Payload und Fehler durchsuchen… (Eingabe)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="134"/>
+        <source>Only:</source>
+        <translation>Nur:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="135"/>
+        <source>Class (exact)</source>
+        <translation>Klasse (exakt)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="136"/>
+        <source>Class filter</source>
+        <translation>Klassenfilter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="137"/>
+        <source>Field: /args/0/user_id</source>
+        <translation>Feld: /args/0/user_id</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="139"/>
+        <source>A JSON pointer into the job (Delayed::Job YAML too), arg:N or re:…; with the value on the right</source>
+        <translation>Ein JSON-Pointer in den Job (auch Delayed::Job-YAML), arg:N oder re:…; mit dem Wert rechts daneben</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="140"/>
+        <source>Field filter</source>
+        <translation>Feldfilter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="141"/>
+        <source>= value</source>
+        <translation>= Wert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="142"/>
+        <source>Field value</source>
+        <translation>Feldwert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="143"/>
+        <source>Oldest first</source>
+        <translation>Älteste zuerst</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="144"/>
+        <source>Most attempts first</source>
+        <translation>Meiste Versuche zuerst</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="145"/>
+        <source>Order</source>
+        <translation>Reihenfolge</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="146"/>
+        <source>Sorted by the server, across every job (not only those loaded): the poison jobs of a million-row dead set on the first page</source>
+        <translation>Vom Server über alle Jobs sortiert (nicht nur die geladenen): die Giftjobs eines Dead-Sets mit einer Million Zeilen auf der ersten Seite</translation>
+    </message>
+    <message>
+        <location filename="../widgets/jobfilterbar.cpp" line="148"/>
+        <source>&amp;Stuck</source>
+        <translation>&amp;Hängend</translation>
     </message>
 </context>
 <context>
@@ -3900,97 +3909,97 @@ Betreff: %2
 <context>
     <name>qd::OperatorActions</name>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="77"/>
+        <location filename="../core/actions/operatoractions.cpp" line="78"/>
         <source>Purge failed: %1</source>
         <translation>Leeren fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="78"/>
+        <location filename="../core/actions/operatoractions.cpp" line="79"/>
         <source>Purging %1 would delete %2 message(s).</source>
         <translation>Das Leeren von %1 würde %2 Nachricht(en) löschen.</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="79"/>
+        <location filename="../core/actions/operatoractions.cpp" line="80"/>
         <source>Purged %1: %2 message(s) deleted.</source>
         <translation>%1 geleert: %2 Nachricht(en) gelöscht.</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="103"/>
+        <location filename="../core/actions/operatoractions.cpp" line="104"/>
         <source>Move failed: %1</source>
         <translation>Verschieben fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="105"/>
+        <location filename="../core/actions/operatoractions.cpp" line="106"/>
         <source>Would move %1 message(s) from %2 to %3.</source>
         <translation>Würde %1 Nachricht(en) von %2 nach %3 verschieben.</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="107"/>
+        <location filename="../core/actions/operatoractions.cpp" line="108"/>
         <source>Moved %1 message(s) from %2 to %3.</source>
         <translation>%1 Nachricht(en) von %2 nach %3 verschoben.</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="110"/>
+        <location filename="../core/actions/operatoractions.cpp" line="111"/>
         <source>%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).</source>
         <translation>%1 noch in %2 gezählt (neu eingegangen, oder die Statistik hinkt einige Sekunden hinterher).</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="140"/>
+        <location filename="../core/actions/operatoractions.cpp" line="142"/>
         <source>%1 not changed: %2</source>
         <translation>%1 nicht geändert: %2</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="141"/>
+        <location filename="../core/actions/operatoractions.cpp" line="143"/>
         <source>Paused %1</source>
         <translation>%1 pausiert</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="141"/>
+        <location filename="../core/actions/operatoractions.cpp" line="143"/>
         <source>Resumed %1</source>
         <translation>%1 fortgesetzt</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="142"/>
+        <location filename="../core/actions/operatoractions.cpp" line="144"/>
         <source>%1 was already paused</source>
         <translation>%1 war bereits pausiert</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="143"/>
+        <location filename="../core/actions/operatoractions.cpp" line="145"/>
         <source>%1 was not paused</source>
         <translation>%1 war nicht pausiert</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="168"/>
+        <location filename="../core/actions/operatoractions.cpp" line="170"/>
         <source>%1 was not signalled: %2</source>
         <translation>%1 wurde nicht benachrichtigt: %2</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="169"/>
+        <location filename="../core/actions/operatoractions.cpp" line="171"/>
         <source>Told %1 to take no new jobs</source>
         <translation>%1 angewiesen, keine neuen Jobs anzunehmen</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="170"/>
+        <location filename="../core/actions/operatoractions.cpp" line="172"/>
         <source>Told %1 to shut down</source>
         <translation>%1 angewiesen, herunterzufahren</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="192"/>
+        <location filename="../core/actions/operatoractions.cpp" line="194"/>
         <source>%1 was not resent: %2</source>
         <translation>%1 wurde nicht erneut gesendet: %2</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="193"/>
+        <location filename="../core/actions/operatoractions.cpp" line="195"/>
         <source>Would resend %1 as %2</source>
         <translation>Würde %1 als %2 erneut senden</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="194"/>
+        <location filename="../core/actions/operatoractions.cpp" line="196"/>
         <source>Replaced %1 with the edit and queued it</source>
         <translation>%1 durch die Bearbeitung ersetzt und eingereiht</translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="195"/>
+        <location filename="../core/actions/operatoractions.cpp" line="197"/>
         <source>Resent %1 as %2</source>
         <translation>%1 als %2 erneut gesendet</translation>
     </message>
@@ -5112,27 +5121,27 @@ _Warum ist es passiert?_
 <context>
     <name>qd::TimeSeriesChart</name>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="406"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="422"/>
         <source>hours</source>
         <translation>Stunden</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="409"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="425"/>
         <source>minutes</source>
         <translation>Minuten</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="411"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="427"/>
         <source>seconds</source>
         <translation>Sekunden</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="414"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="430"/>
         <source>jobs/min</source>
         <translation>Jobs/min</translation>
     </message>
     <message>
-        <location filename="../widgets/charts/timeserieschart.cpp" line="416"/>
+        <location filename="../widgets/charts/timeserieschart.cpp" line="432"/>
         <source>jobs</source>
         <translation>Jobs</translation>
     </message>

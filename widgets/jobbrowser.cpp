@@ -9,6 +9,9 @@
 #include "core/audit/auditlog.h"
 #include "core/backend.h"
 #include "widgets/bulkdialog.h"
+#include "widgets/jobactionsbar.h"
+#include "widgets/jobdetailpane.h"
+#include "widgets/jobfilterbar.h"
 #include "widgets/jobexportdialog.h"
 #include "widgets/notifydialog.h"
 #include "widgets/resenddialog.h"
@@ -19,18 +22,15 @@
 #include "core/settings/connectionsettings.h"
 
 #include <QClipboard>
-#include <QComboBox>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QGuiApplication>
+#include <QEvent>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMenu>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -40,11 +40,13 @@
 
 namespace qd {
 
-JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableModel(this))
+JobBrowser::JobBrowser(QWidget *parent)
+    : QWidget(parent), m_model(new JobTableModel(this)), m_actions(new JobActionsBar(this)),
+      m_filters(new JobFilterBar(this))
 {
     auto *root = new QVBoxLayout(this);
-    buildActionsBar(root);
-    buildFilterBar(root);
+    root->addWidget(m_actions);
+    root->addWidget(m_filters);
     buildResumeBar(root);
     m_classes = new QLabel(this);
     m_classes->setTextFormat(Qt::PlainText);
@@ -53,98 +55,26 @@ JobBrowser::JobBrowser(QWidget *parent) : QWidget(parent), m_model(new JobTableM
     root->addWidget(m_classes);
     buildTableAndDetail(root);
     buildStatusRow(root);
+    connectBars();
     connectModel();
     retranslate();
 }
 
-/// State, search, the selection's actions, All Matching, Tell Affected Users and the queue's menu.
-void JobBrowser::buildActionsBar(QBoxLayout *root)
+/// What the bars ask for: another list, or an action.
+void JobBrowser::connectBars()
 {
-    auto *bar = new QHBoxLayout();
-    m_state = new QComboBox(this);
-    for (JobState s : {JobState::Waiting, JobState::Running, JobState::Scheduled, JobState::Failed, JobState::Dead,
-                       JobState::Completed}) {
-        m_state->addItem(jobStateText(s), int(s));
-    }
-    m_search = new QLineEdit(this);
-    m_search->setClearButtonEnabled(true);
-    m_retry = new QPushButton(this);
-    m_cancel = new QPushButton(this);
-    m_move = new QPushButton(this);
-    m_resend = new QPushButton(this);
-    m_stateLabel = new QLabel(this);
-    bar->addWidget(m_stateLabel);
-    bar->addWidget(m_state);
-    bar->addWidget(m_search, 1);
-    m_bulk = new QPushButton(this);
-    auto *bulkMenu = new QMenu(m_bulk);
-    m_bulkRetry = bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Retry); });
-    m_bulkCancel = bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Cancel); });
-    m_bulkMove = bulkMenu->addAction(QString(), this, [this] { openBulk(ActionKind::Move); });
-    bulkMenu->addSeparator();
-    m_bulkExport = bulkMenu->addAction(QString(), this, [this] { openExport(); });
-    m_bulk->setMenu(bulkMenu);
-    bar->addWidget(m_retry);
-    bar->addWidget(m_cancel);
-    bar->addWidget(m_move);
-    bar->addWidget(m_resend);
-    connect(m_resend, &QPushButton::clicked, this, [this] { openResend(); });
-    bar->addWidget(m_bulk);
-    m_notify = new QPushButton(this);
-    connect(m_notify, &QPushButton::clicked, this, [this] { openNotify(); });
-    bar->addWidget(m_notify);
-    m_queueActions = new QPushButton(this);
-    auto *queueMenu = new QMenu(m_queueActions);
-    m_queueMove = queueMenu->addAction(QString(), this, [this] { openQueueAction(QueueActionDialog::Mode::Move); });
-    m_queuePurge = queueMenu->addAction(QString(), this, [this] { openQueueAction(QueueActionDialog::Mode::Purge); });
-    m_queueSeparator = queueMenu->addSeparator();
-    m_queuePause = queueMenu->addAction(QString(), this, [this] { setQueuePaused(true); });
-    m_queueResume = queueMenu->addAction(QString(), this, [this] { setQueuePaused(false); });
-    queueMenu->setToolTipsVisible(true); // a disabled item says why
-    m_queueActions->setMenu(queueMenu);
-    bar->addWidget(m_queueActions);
-    root->addLayout(bar);
-    connect(m_state, &QComboBox::currentIndexChanged, this, &JobBrowser::reload);
-    connect(m_search, &QLineEdit::returnPressed, this, &JobBrowser::reload);
-    connect(m_retry, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Retry); });
-    connect(m_cancel, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Cancel); });
-    connect(m_move, &QPushButton::clicked, this, [this] { confirmAndAct(ActionKind::Move); });
-}
-
-/// Only: class, a payload field and its value, the server's order, "stuck".
-void JobBrowser::buildFilterBar(QBoxLayout *root)
-{
-    auto *filters = new QHBoxLayout();
-    m_classFilter = new QLineEdit(this);
-    m_classFilter->setClearButtonEnabled(true);
-    m_fieldPointer = new QLineEdit(this);
-    m_fieldValue = new QLineEdit(this);
-    m_order = new QComboBox(this);
-    m_order->addItem(QString(), int(JobOrder::Oldest)); // named in retranslate()
-    m_order->addItem(QString(), int(JobOrder::MostAttempts));
-    m_order->setVisible(false);
-    connect(m_order, &QComboBox::currentIndexChanged, this, [this] { reload(); });
-    m_stuck = new QPushButton(this);
-    m_stuck->setCheckable(true);
-    m_onlyLabel = new QLabel(this);
-    filters->addWidget(m_onlyLabel);
-    filters->addWidget(m_classFilter, 1);
-    filters->addWidget(m_fieldPointer, 1);
-    filters->addWidget(m_fieldValue, 1);
-    filters->addWidget(m_order);
-    filters->addWidget(m_stuck);
-    root->addLayout(filters);
-    for (QLineEdit *e : {m_classFilter, m_fieldPointer, m_fieldValue}) {
-        connect(e, &QLineEdit::returnPressed, this, &JobBrowser::reload);
-    }
-    connect(m_stuck, &QPushButton::toggled, this, [this](bool on) {
-        const JobState st = JobState(m_state->currentData().toInt());
-        if (on && st != JobState::Waiting && st != JobState::Running) {
-            m_state->setCurrentIndex(m_state->findData(int(JobState::Waiting))); // reloads
-            return;
-        }
-        reload();
-    });
+    connect(m_filters, &JobFilterBar::changed, this, &JobBrowser::reload);
+    connect(m_actions, &JobActionsBar::selectionActionRequested, this, &JobBrowser::confirmAndAct);
+    connect(m_actions, &JobActionsBar::resendRequested, this, [this] { openResend(); });
+    connect(m_actions, &JobActionsBar::allMatchingRequested, this, [this](ActionKind kind) { openBulk(kind); });
+    connect(m_actions, &JobActionsBar::exportRequested, this, [this] { openExport(); });
+    connect(m_actions, &JobActionsBar::tellUsersRequested, this, [this] { openNotify(); });
+    connect(m_actions, &JobActionsBar::queueActionRequested, this,
+            [this](QueueActionDialog::Mode mode) { openQueueAction(mode); });
+    connect(m_actions, &JobActionsBar::pauseRequested, this, &JobBrowser::setQueuePaused);
+    connect(m_detail, &JobDetailPane::copyJsonRequested, this,
+            [this] { QGuiApplication::clipboard()->setText(selectedJobJson()); });
+    connect(m_detail, &JobDetailPane::retrySimilarRequested, this, [this] { openBulkSimilar(ActionKind::Retry); });
 }
 
 /// An unfinished bulk run of this connection, and Resume.
@@ -181,26 +111,9 @@ void JobBrowser::buildTableAndDetail(QBoxLayout *root)
     m_table->setWordWrap(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    auto *detailPane = new QWidget(split);
-    auto *detailColumn = new QVBoxLayout(detailPane);
-    detailColumn->setContentsMargins(0, 0, 0, 0);
-    auto *detailBar = new QHBoxLayout();
-    m_similar = new QLabel(detailPane);
-    m_similar->setTextFormat(Qt::PlainText);
-    m_similarRetry = new QPushButton(detailPane);
-    m_similarRetry->hide();
-    m_copyJson = new QPushButton(detailPane);
-    m_copyJson->setEnabled(false);
-    detailBar->addWidget(m_similar, 1);
-    detailBar->addWidget(m_similarRetry);
-    detailBar->addWidget(m_copyJson);
-    detailColumn->addLayout(detailBar);
-    m_detail = new QPlainTextEdit(detailPane);
-    m_detail->setReadOnly(true);
-    m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    detailColumn->addWidget(m_detail, 1);
+    m_detail = new JobDetailPane(split);
     split->addWidget(m_table);
-    split->addWidget(detailPane);
+    split->addWidget(m_detail);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     root->addWidget(split, 1);
@@ -208,8 +121,6 @@ void JobBrowser::buildTableAndDetail(QBoxLayout *root)
         showDetail();
         updateButtons();
     });
-    connect(m_copyJson, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(selectedJobJson()); });
-    connect(m_similarRetry, &QPushButton::clicked, this, [this] { openBulkSimilar(ActionKind::Retry); });
 }
 
 /// What the listing says, and a search's progress with Stop.
@@ -285,7 +196,7 @@ void JobBrowser::setOutbox(Outbox *outbox)
 
 void JobBrowser::setSearch(const QString &text)
 {
-    m_search->setText(text);
+    m_filters->setSearchText(text);
     reload();
 }
 
@@ -335,13 +246,13 @@ QString JobBrowser::resumeText() const
 
 void JobBrowser::setState(JobState state)
 {
-    m_state->setCurrentIndex(m_state->findData(int(state)));
+    m_filters->setState(state);
     reload();
 }
 
 QString JobBrowser::detailText() const
 {
-    return m_detail->toPlainText();
+    return m_detail->text();
 }
 
 QString JobBrowser::statusText() const
@@ -353,8 +264,8 @@ JobQuery JobBrowser::shownQuery() const
 {
     JobQuery q;
     q.queue = m_queue;
-    q.state = JobState(m_state->currentData().toInt());
-    q.search = m_search->text().trimmed();
+    q.state = m_filters->state();
+    q.search = m_filters->search();
     return q;
 }
 
@@ -368,8 +279,8 @@ void JobBrowser::reload()
 {
     JobQuery q = shownQuery();
     q.limit = 100;
-    q.order = m_backend && m_backend->capabilities().sortByAttempts ? JobOrder(m_order->currentData().toInt()) : JobOrder::Oldest;
-    m_detail->clear();
+    q.order = m_backend && m_backend->capabilities().sortByAttempts ? m_filters->order() : JobOrder::Oldest;
+    m_detail->showText(QString());
     if (const QString e = m_model->setQuery(m_backend, q, currentFilter()); !e.isEmpty()) {
         m_status->setText(tr("Cannot filter: %1").arg(escapeForDisplay(e, 300)));
     }
@@ -379,35 +290,23 @@ void JobBrowser::reload()
 
 JobFilter JobBrowser::currentFilter() const
 {
-    JobFilter f;
-    f.className = m_classFilter->text().trimmed();
-    f.fieldPointer = m_fieldPointer->text().trimmed();
-    f.fieldValue = m_fieldValue->text().trimmed();
-    if (m_stuck->isChecked()) {
-        f.minAgeSeconds = JobState(m_state->currentData().toInt()) == JobState::Running ? m_stuckRunningS : m_stuckWaitingS;
-    }
-    return f;
+    return m_filters->filter();
 }
 
 void JobBrowser::setFilter(const QString &className, const QString &fieldPointer, const QString &fieldValue)
 {
-    m_classFilter->setText(className);
-    m_fieldPointer->setText(fieldPointer);
-    m_fieldValue->setText(fieldValue);
+    m_filters->setFilterFields(className, fieldPointer, fieldValue);
     reload();
 }
 
 void JobBrowser::setStuck(bool stuck)
 {
-    m_stuck->setChecked(stuck);
+    m_filters->setStuck(stuck);
 }
 
 void JobBrowser::setStuckThresholds(qint64 waitingSeconds, qint64 runningSeconds)
 {
-    m_stuckWaitingS = waitingSeconds;
-    m_stuckRunningS = runningSeconds;
-    m_stuck->setToolTip(tr("Waiting longer than %1, or running longer than %2")
-                            .arg(Freshness::duration(double(waitingSeconds)), Freshness::duration(double(runningSeconds))));
+    m_filters->setStuckThresholds(waitingSeconds, runningSeconds);
 }
 
 QString JobBrowser::classesText() const
@@ -418,7 +317,7 @@ QString JobBrowser::classesText() const
 void JobBrowser::loadClasses()
 {
     const quint64 generation = ++m_classesGeneration;
-    if (!m_backend || JobState(m_state->currentData().toInt()) != JobState::Waiting) {
+    if (!m_backend || m_filters->state() != JobState::Waiting) {
         m_classes->hide();
         return;
     }
@@ -448,11 +347,9 @@ void JobBrowser::showDetail()
 {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     m_shown.reset();
-    m_copyJson->setEnabled(false);
-    m_similar->clear();
-    m_similarRetry->hide();
+    m_detail->forgetJob();
     if (rows.size() != 1 || !m_backend) {
-        m_detail->setPlainText(rows.isEmpty() ? QString() : tr("%n jobs selected", nullptr, int(rows.size())));
+        m_detail->showText(rows.isEmpty() ? QString() : tr("%n jobs selected", nullptr, int(rows.size())));
         return;
     }
     const quint64 generation = ++m_detailGeneration;
@@ -461,28 +358,12 @@ void JobBrowser::showDetail()
             return;
         }
         if (!d.failure.isEmpty()) {
-            m_detail->setPlainText(escapeMultiline(d.failure));
+            m_detail->showText(escapeMultiline(d.failure));
             return;
         }
         m_shown = d;
-        m_copyJson->setEnabled(true);
+        m_detail->showJob(d);
         countSimilar(d);
-        const JobSummary &s = d.summary;
-        QString text = tr("Job %1 · %2 · %3 · queue %4 · attempts %5\n")
-                           .arg(s.id, escapeForDisplay(s.className, 120), jobStateText(s.state), escapeForDisplay(s.queue, 120),
-                                s.attempts ? QString::number(*s.attempts) : QStringLiteral("—"));
-        const auto when = [](const QDateTime &t) {
-            return t.isValid() ? QLocale().toString(t.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss")) : Freshness::unknown();
-        };
-        text += tr("Enqueued %1 · run at %2 · failed at %3\n").arg(when(s.enqueuedAt), when(s.runAt), when(s.failedAt));
-        if (!s.worker.isEmpty()) {
-            text += tr("Worker: %1\n").arg(escapeForDisplay(s.worker, 200));
-        }
-        text += tr("\nPayload:\n%1\n").arg(escapeMultiline(d.payload));
-        if (!d.error.isEmpty()) {
-            text += tr("\nLast error:\n%1\n").arg(escapeMultiline(d.error));
-        }
-        m_detail->setPlainText(text); // plain text: nothing in a payload is ever interpreted
     });
 }
 
@@ -493,7 +374,7 @@ QString JobBrowser::selectedJobJson() const
 
 QString JobBrowser::similarText() const
 {
-    return m_similar->text();
+    return m_detail->similarText();
 }
 
 void JobBrowser::countSimilar(const JobDetail &detail)
@@ -507,7 +388,7 @@ void JobBrowser::countSimilar(const JobDetail &detail)
     q.state = s.state;
     q.search = similarSearchText(s.errorLine);
     q.limit = 1000;
-    m_similar->setText(tr("Counting jobs with the same error…"));
+    m_detail->setSimilar(tr("Counting jobs with the same error…"));
     countSimilar(q, s, m_detailGeneration);
 }
 
@@ -543,70 +424,21 @@ void JobBrowser::countSimilar(const JobQuery &query, const JobSummary &shown, qu
             return;
         }
         if (!walk.error.isEmpty()) {
-            m_similar->setText(tr("Similar jobs: unknown (%1)").arg(escapeForDisplay(walk.error, 120)));
+            m_detail->setSimilar(tr("Similar jobs: unknown (%1)").arg(escapeForDisplay(walk.error, 120)));
             return;
         }
-        m_similar->setText(!walk.reachedEnd ? tr("Similar jobs (same class and error): at least %1").arg(Freshness::count(*counted))
+        m_detail->setSimilar(!walk.reachedEnd ? tr("Similar jobs (same class and error): at least %1").arg(Freshness::count(*counted))
                                             : tr("Similar jobs (same class and error): %1").arg(Freshness::count(*counted)));
         const Capabilities caps = m_backend->capabilities();
-        m_similarRetry->setVisible(*counted > 1 && caps.retry && m_audit);
+        m_detail->offerRetrySimilar(*counted > 1 && caps.retry && m_audit);
     });
     walker->start();
 }
 
 void JobBrowser::updateButtons()
 {
-    const bool any = !m_table->selectionModel()->selectedRows().isEmpty();
-    const JobState st = JobState(m_state->currentData().toInt());
-    const Capabilities caps = m_backend ? m_backend->capabilities() : Capabilities{};
-    // No audit log, no action: every change to a production queue must be traceable.
-    m_retry->setEnabled(any && caps.retry && m_audit && (st != JobState::Waiting || caps.retryWaiting));
-    m_cancel->setEnabled(any && caps.cancel && m_audit);
-    m_move->setEnabled(any && caps.moveJobs && m_audit && st != JobState::Running);
-    m_move->setVisible(caps.moveJobs || !m_backend);
-    const bool oneJob = m_table->selectionModel()->selectedRows().size() == 1;
-    const bool resendable = m_backend && m_backend->resendableStates().contains(st);
-    m_resend->setEnabled(oneJob && caps.payloadEdit && resendable && m_audit);
-    m_resend->setToolTip(!m_backend           ? QString()
-                         : !caps.payloadEdit  ? m_backend->validatePayload(QString())
-                         : !resendable        ? tr("Jobs that are %1 cannot be edited and resent here.").arg(jobStateText(st))
-                         : !m_audit           ? tr("Actions are disabled: the audit log cannot be written.")
-                         : !oneJob            ? tr("Select one job to edit it.")
-                                              : tr("Edit the selected job's payload and send it again, as a new job or in place"));
-    m_bulk->setEnabled(m_backend != nullptr); // exporting needs no audit log: it changes nothing
-    m_notify->setEnabled(m_backend != nullptr);
-    m_order->setVisible(caps.sortByAttempts);
-    const QString pauseWhy = m_backend ? m_backend->pauseUnsupportedReason() : QString();
-    m_queueActions->setVisible(caps.moveToQueue || caps.purge || caps.pause);
-    m_queueActions->setEnabled(m_audit != nullptr);
-    m_queueMove->setEnabled(caps.moveToQueue);
-    m_queuePurge->setEnabled(caps.purge);
-    for (QAction *wholeQueue : {m_queueMove, m_queuePurge, m_queueSeparator}) {
-        wholeQueue->setVisible(caps.moveToQueue || caps.purge);
-    }
-    for (QAction *pauseItem : {m_queuePause, m_queueResume}) {
-        pauseItem->setEnabled(caps.pause);
-        pauseItem->setToolTip(caps.pause ? QString() : pauseWhy); // RabbitMQ: why not, rather than nothing
-    }
-    m_bulkRetry->setEnabled(caps.retry && m_audit && (st != JobState::Waiting || caps.retryWaiting));
-    m_bulkCancel->setEnabled(caps.cancel && m_audit);
-    m_bulkMove->setEnabled(caps.moveJobs && m_audit && st != JobState::Running);
-    m_bulkMove->setVisible(caps.moveJobs);
-    // Each button says why it is off: Celery on Redis, for one, can delete waiting messages but retry nothing.
-    const auto whyNot = [this](bool allowed) {
-        return !m_backend ? QString()
-               : !allowed ? tr("This connection does not allow this action (read-only or not supported).")
-               : !m_audit ? tr("Actions are disabled: the audit log cannot be written.")
-                          : QString();
-    };
-    const QString whyRetry = whyNot(caps.retry);
-    const QString whyCancel = whyNot(caps.cancel);
-    const QString why = whyNot(caps.retry || caps.cancel || caps.moveJobs);
-    m_retry->setToolTip(whyRetry.isEmpty() ? tr("Retry the selected jobs now, if they are still %1").arg(jobStateText(st)) : whyRetry);
-    m_cancel->setToolTip(whyCancel.isEmpty() ? tr("Delete the selected jobs, if they are still %1").arg(jobStateText(st)) : whyCancel);
-    if (!why.isEmpty()) {
-        m_bulk->setToolTip(why);
-    }
+    m_actions->update({m_backend, m_filters->state(), m_table->selectionModel()->selectedRows().size(), m_audit != nullptr});
+    m_filters->setOrderAvailable(m_backend && m_backend->capabilities().sortByAttempts);
 }
 
 void JobBrowser::confirmAndAct(ActionKind kind)
@@ -626,7 +458,7 @@ void JobBrowser::confirmAndAct(ActionKind kind)
     }
     if (QMessageBox::question(this, verb,
                               tr("%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.", nullptr, n)
-                                  .arg(verb, jobStateText(JobState(m_state->currentData().toInt())),
+                                  .arg(verb, jobStateText(m_filters->state()),
                                        escapeForDisplay(m_queue, 80))) == QMessageBox::Yes) {
         actOnSelection(kind);
     }
@@ -640,7 +472,7 @@ void JobBrowser::actOnSelection(ActionKind kind, const QString &targetQueue)
     if (!m_backend || !m_audit) {
         return;
     }
-    const JobState expected = JobState(m_state->currentData().toInt());
+    const JobState expected = m_filters->state();
     const QString target = kind == ActionKind::Move ? m_moveTarget : QString();
     QStringList ids;
     for (const QModelIndex &idx : m_table->selectionModel()->selectedRows()) {
@@ -684,6 +516,25 @@ void JobBrowser::actOnSelection(ActionKind kind, const QString &targetQueue)
         m_status->setText(escapeForDisplay(summary, 400));
     });
     run->start();
+}
+
+void JobBrowser::retranslate()
+{
+    m_stopSearch->setText(tr("Stop Search"));
+    m_stopSearch->setToolTip(tr("Keep the jobs found so far and stop looking"));
+    m_resume->setText(tr("Resume…"));
+    m_classes->setAccessibleName(tr("Job classes"));
+    m_table->horizontalHeader()->setToolTip(
+        tr("Click to sort the jobs loaded so far; the backend lists the oldest first"));
+    m_table->setAccessibleName(tr("Jobs"));
+}
+
+void JobBrowser::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslate();
+    }
+    QWidget::changeEvent(event);
 }
 
 } // namespace qd

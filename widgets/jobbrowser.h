@@ -12,12 +12,8 @@
 
 #include <QWidget>
 
-class QAction;
 class QBoxLayout;
-class QComboBox;
 class QLabel;
-class QLineEdit;
-class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QTableView;
@@ -27,15 +23,19 @@ namespace qd {
 class AuditLog;
 class Backend;
 class BulkDialog;
+class JobActionsBar;
+class JobDetailPane;
 class JobExportDialog;
+class JobFilterBar;
 class ResendDialog;
 class NotifyDialog;
 class Outbox;
 class JobTableModel;
 
-/// The jobs of one queue: state filter, search, a paged table, the selected job's payload and error as plain
-/// text (payloads are hostile: control and bidi characters are shown escaped), and Retry / Cancel for the
-/// selection — conditional on the state shown, confirmed with the exact count, and written to the audit log.
+/// The jobs of one queue, top to bottom: the actions bar (the selection, all matching, the users, the queue), the
+/// filter bar (state, search, class, field, stuck), an unfinished bulk run to resume, the classes waiting, the paged
+/// table and the selected job's detail pane, and the listing's status. It runs what the bars ask for — conditional
+/// on the state shown, confirmed with the exact count, journaled and audited by core — and says what it did.
 class JobBrowser final : public QWidget
 {
     Q_OBJECT
@@ -108,11 +108,10 @@ protected:
 
 private:
     // The constructor's parts, top to bottom.
-    void buildActionsBar(QBoxLayout *root);
-    void buildFilterBar(QBoxLayout *root);
     void buildResumeBar(QBoxLayout *root);
     void buildTableAndDetail(QBoxLayout *root);
     void buildStatusRow(QBoxLayout *root);
+    void connectBars();
     void connectModel();
     void retranslate();
     void reload();
@@ -131,37 +130,11 @@ private:
     QString m_connectionId;
     QString m_queue;
     JobTableModel *m_model;
-    QComboBox *m_state;
-    QLabel *m_stateLabel;
-    QLabel *m_onlyLabel;
-    QLineEdit *m_search;
-    QLineEdit *m_classFilter;
-    QLineEdit *m_fieldPointer;
-    QLineEdit *m_fieldValue;
-    QPushButton *m_stuck;
-    QComboBox *m_order;
-    qint64 m_stuckWaitingS = 300;
-    qint64 m_stuckRunningS = 3600;
+    JobActionsBar *m_actions;
+    JobFilterBar *m_filters;
     QTableView *m_table;
-    QPlainTextEdit *m_detail;
-    QPushButton *m_retry;
-    QPushButton *m_cancel;
-    QPushButton *m_move;
-    QPushButton *m_resend;
+    JobDetailPane *m_detail;
     QString m_moveTarget;
-    QPushButton *m_bulk;
-    QPushButton *m_notify;
-    QPushButton *m_queueActions;
-    // The two menus' items by name (never looked up by position).
-    QAction *m_bulkRetry = nullptr;
-    QAction *m_bulkCancel = nullptr;
-    QAction *m_bulkMove = nullptr;
-    QAction *m_bulkExport = nullptr;
-    QAction *m_queueMove = nullptr;
-    QAction *m_queuePurge = nullptr;
-    QAction *m_queueSeparator = nullptr;
-    QAction *m_queuePause = nullptr;
-    QAction *m_queueResume = nullptr;
     std::function<QStringList()> m_queueNames;
     Outbox *m_outbox = nullptr;
     QWidget *m_resumeBar;
@@ -171,11 +144,8 @@ private:
     QLabel *m_status;
     QProgressBar *m_searchProgress;
     QPushButton *m_stopSearch;
-    QLabel *m_classes;
-    QLabel *m_similar;
-    QPushButton *m_similarRetry;
-    QPushButton *m_copyJson;
-    std::optional<JobDetail> m_shown;   ///< the job in the detail pane                 ///< what the waiting jobs are, by class (hidden where unsupported)
+    QLabel *m_classes; ///< what the waiting jobs are, by class (hidden where unsupported)
+    std::optional<JobDetail> m_shown; ///< the job in the detail pane
     quint64 m_classesGeneration = 0;
     quint64 m_detailGeneration = 0;
 };

@@ -3,6 +3,7 @@
 // The dialogs the job browser opens: bulk actions, export, Tell Affected Users, Edit & Resend, and the Queue
 // menu (move all, purge, pause and resume).
 #include "widgets/jobbrowser.h"
+#include "widgets/jobfilterbar.h"
 #include "core/futurewatch.h"
 #include "core/actions/operatoractions.h"
 #include "core/audit/auditlog.h"
@@ -126,7 +127,7 @@ ResendDialog *JobBrowser::openResend()
         return nullptr;
     }
     const QString id = rows.first().data(JobTableModel::JobIdRole).toString();
-    auto *dialog = new ResendDialog(m_backend, m_audit, m_operator, id, JobState(m_state->currentData().toInt()), this);
+    auto *dialog = new ResendDialog(m_backend, m_audit, m_operator, id, m_filters->state(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ResendDialog::finished, this, [this](bool ok, const QString &summary) {
         Q_EMIT actionDone(m_connectionId, summary);
