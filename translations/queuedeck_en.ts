@@ -75,6 +75,44 @@
     </message>
 </context>
 <context>
+    <name>qd</name>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="427"/>
+        <source>%1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="429"/>
+        <source>%1 %2 %3 job(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="430"/>
+        <source>%1 %2 %3 job(s) in %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="432"/>
+        <source> (%1 skipped: no longer %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="435"/>
+        <source> — stopped, %1 left for a resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/bulkrun.cpp" line="437"/>
+        <source> — interrupted (%1), %2 left for a resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="84"/>
+        <source>Operator %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>qd::ActionTexts</name>
     <message>
         <location filename="../core/actions/actiontexts.cpp" line="12"/>
@@ -1327,17 +1365,17 @@
 <context>
     <name>qd::BulkDialog</name>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="28"/>
+        <location filename="../widgets/bulkdialog.cpp" line="29"/>
         <source>Finding the jobs to %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="40"/>
+        <location filename="../widgets/bulkdialog.cpp" line="41"/>
         <source>Resume bulk action #%1: %2 %3 job(s), %4 of them not yet done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="45"/>
+        <location filename="../widgets/bulkdialog.cpp" line="46"/>
         <source>Started %1 by %2 on %3
 Selected by: %4
 So far: %5 acted on, %6 skipped.%7
@@ -1346,108 +1384,108 @@ Jobs already handled are skipped, never acted on twice.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="52"/>
+        <location filename="../widgets/bulkdialog.cpp" line="53"/>
         <source>
 Stopped because: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="53"/>
+        <location filename="../widgets/bulkdialog.cpp" line="54"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="61"/>
+        <location filename="../widgets/bulkdialog.cpp" line="62"/>
         <source>Bulk Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="61"/>
+        <location filename="../widgets/bulkdialog.cpp" line="62"/>
         <source>Bulk Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="61"/>
+        <location filename="../widgets/bulkdialog.cpp" line="62"/>
         <source>Bulk Move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="74"/>
+        <location filename="../widgets/bulkdialog.cpp" line="75"/>
         <source>What the action touches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="80"/>
+        <location filename="../widgets/bulkdialog.cpp" line="81"/>
         <source>no limit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="81"/>
+        <location filename="../widgets/bulkdialog.cpp" line="82"/>
         <source> jobs/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="83"/>
+        <location filename="../widgets/bulkdialog.cpp" line="84"/>
         <source>Spare a recovering system: at most this many jobs per second.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="84"/>
+        <location filename="../widgets/bulkdialog.cpp" line="85"/>
         <source>Rate limit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="85"/>
+        <location filename="../widgets/bulkdialog.cpp" line="86"/>
         <source>Rate limit:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="90"/>
+        <location filename="../widgets/bulkdialog.cpp" line="91"/>
         <source>Progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="99"/>
+        <location filename="../widgets/bulkdialog.cpp" line="100"/>
         <source>Stop After This Batch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="109"/>
+        <location filename="../widgets/bulkdialog.cpp" line="110"/>
         <source>Stopping after the batch in flight…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="118"/>
+        <location filename="../widgets/bulkdialog.cpp" line="119"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="119"/>
+        <location filename="../widgets/bulkdialog.cpp" line="120"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="120"/>
+        <location filename="../widgets/bulkdialog.cpp" line="121"/>
         <source>Move to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="130"/>
+        <location filename="../widgets/bulkdialog.cpp" line="141"/>
         <source>Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="147"/>
+        <location filename="../widgets/bulkdialog.cpp" line="158"/>
         <source>No %1 job matches: there is nothing to %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="150"/>
+        <location filename="../widgets/bulkdialog.cpp" line="161"/>
         <source>%1 %2 %3 job(s)?</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/bulkdialog.cpp" line="158"/>
+        <location filename="../widgets/bulkdialog.cpp" line="169"/>
         <source>%n class(es):</source>
         <translation>
             <numerusform>%n class:</numerusform>
@@ -1455,82 +1493,82 @@ Stopped because: %1</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="164"/>
+        <location filename="../widgets/bulkdialog.cpp" line="175"/>
         <source>Users: %1 by %2 (%3 job(s) without one)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="167"/>
+        <location filename="../widgets/bulkdialog.cpp" line="178"/>
         <source>Users: %1 by %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="169"/>
+        <location filename="../widgets/bulkdialog.cpp" line="180"/>
         <source>Users: unknown — no user rule for this connection yet (Tell Affected Users… sets one)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="173"/>
+        <location filename="../widgets/bulkdialog.cpp" line="184"/>
         <source>Oldest: %1 ago</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="176"/>
+        <location filename="../widgets/bulkdialog.cpp" line="187"/>
         <source>Selected by: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="179"/>
+        <location filename="../widgets/bulkdialog.cpp" line="190"/>
         <source>Sample:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="185"/>
+        <location filename="../widgets/bulkdialog.cpp" line="196"/>
         <source>Only jobs still %1 when their batch runs are touched; the others are skipped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="188"/>
+        <location filename="../widgets/bulkdialog.cpp" line="199"/>
         <source>%1 %2 Job(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="224"/>
+        <location filename="../widgets/bulkdialog.cpp" line="235"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="232"/>
+        <location filename="../widgets/bulkdialog.cpp" line="243"/>
         <source>%1 of %2 done · %3 acted on · %4 skipped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="241"/>
+        <location filename="../widgets/bulkdialog.cpp" line="252"/>
         <source>%1 %2 · skipped %3 (no longer %4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="244"/>
+        <location filename="../widgets/bulkdialog.cpp" line="255"/>
         <source> · %1 not attempted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="247"/>
+        <location filename="../widgets/bulkdialog.cpp" line="258"/>
         <source>Stopped. Bulk action #%1 can be resumed from the job list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="249"/>
+        <location filename="../widgets/bulkdialog.cpp" line="260"/>
         <source>Interrupted: %1 — bulk action #%2 can be resumed from the job list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="253"/>
+        <location filename="../widgets/bulkdialog.cpp" line="264"/>
         <source>Done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/bulkdialog.cpp" line="257"/>
+        <location filename="../widgets/bulkdialog.cpp" line="268"/>
         <source>bulk %1 #%2: %3</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1538,83 +1576,83 @@ Stopped because: %1</source>
 <context>
     <name>qd::BulkRun</name>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="35"/>
+        <location filename="../core/actions/bulkrun.cpp" line="40"/>
         <source>%1 job(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="37"/>
+        <location filename="../core/actions/bulkrun.cpp" line="42"/>
         <source> of %1 class(es)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="40"/>
+        <location filename="../core/actions/bulkrun.cpp" line="45"/>
         <source>, belonging to %1 user(s) by %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="42"/>
+        <location filename="../core/actions/bulkrun.cpp" line="47"/>
         <source> (%1 without one)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="46"/>
+        <location filename="../core/actions/bulkrun.cpp" line="51"/>
         <source>, oldest waiting %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="49"/>
+        <location filename="../core/actions/bulkrun.cpp" line="54"/>
         <source> (classes, users and age from a sample of %1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="146"/>
-        <location filename="../core/actions/bulkrun.cpp" line="326"/>
+        <location filename="../core/actions/bulkrun.cpp" line="151"/>
+        <location filename="../core/actions/bulkrun.cpp" line="331"/>
         <source>The connection is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="210"/>
+        <location filename="../core/actions/bulkrun.cpp" line="215"/>
         <source>Cancelled before anything changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="215"/>
+        <location filename="../core/actions/bulkrun.cpp" line="220"/>
         <source>Cannot list the jobs to act on: %1 — nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="257"/>
+        <location filename="../core/actions/bulkrun.cpp" line="262"/>
         <source>This connection cannot %1 jobs (it is read-only, or the backend cannot): nothing was changed and no run was recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="275"/>
+        <location filename="../core/actions/bulkrun.cpp" line="280"/>
         <source>Refusing to act without an audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="297"/>
+        <location filename="../core/actions/bulkrun.cpp" line="302"/>
         <source>%1 — blast radius: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="302"/>
+        <location filename="../core/actions/bulkrun.cpp" line="307"/>
         <source>The audit log cannot record this bulk action, so nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="356"/>
+        <location filename="../core/actions/bulkrun.cpp" line="361"/>
         <source>bulk #%1, batch %2 of %3: %4%5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="360"/>
+        <location filename="../core/actions/bulkrun.cpp" line="365"/>
         <source> → %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/bulkrun.cpp" line="362"/>
+        <location filename="../core/actions/bulkrun.cpp" line="367"/>
         <source> — blast radius: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2442,32 +2480,32 @@ Last poll failed: %2</source>
 <context>
     <name>qd::JobBrowser</name>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="523"/>
+        <location filename="../widgets/jobbrowser.cpp" line="524"/>
         <source>Stop Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="524"/>
+        <location filename="../widgets/jobbrowser.cpp" line="525"/>
         <source>Keep the jobs found so far and stop looking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="525"/>
+        <location filename="../widgets/jobbrowser.cpp" line="526"/>
         <source>Resume…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="526"/>
+        <location filename="../widgets/jobbrowser.cpp" line="527"/>
         <source>Job classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="528"/>
+        <location filename="../widgets/jobbrowser.cpp" line="529"/>
         <source>Click to sort the jobs loaded so far; the backend lists the oldest first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="529"/>
+        <location filename="../widgets/jobbrowser.cpp" line="530"/>
         <source>Jobs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2505,37 +2543,37 @@ Last poll failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="231"/>
+        <location filename="../widgets/jobbrowser.cpp" line="236"/>
         <source>Bulk %1 #%2 did not finish (%3): %4 of %5 job(s) left. %6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="65"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="67"/>
         <source>Move All Matching</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="65"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="67"/>
         <source>Move every matching job to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="101"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="103"/>
         <source>Pause Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowserdialogs.cpp" line="102"/>
+        <location filename="../widgets/jobbrowserdialogs.cpp" line="104"/>
         <source>Pause %1? Its workers take no job from it until it is resumed; new jobs keep arriving and wait.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="285"/>
+        <location filename="../widgets/jobbrowser.cpp" line="290"/>
         <source>Cannot filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="337"/>
+        <location filename="../widgets/jobbrowser.cpp" line="342"/>
         <source>%n more class(es)</source>
         <translation>
             <numerusform>%n more class</numerusform>
@@ -2543,17 +2581,17 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="339"/>
+        <location filename="../widgets/jobbrowser.cpp" line="344"/>
         <source>Waiting by class (a sample of %1 of %2 jobs): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="341"/>
+        <location filename="../widgets/jobbrowser.cpp" line="346"/>
         <source>Waiting by class: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="352"/>
+        <location filename="../widgets/jobbrowser.cpp" line="357"/>
         <source>%n jobs selected</source>
         <translation>
             <numerusform>%n job selected</numerusform>
@@ -2561,52 +2599,52 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="391"/>
+        <location filename="../widgets/jobbrowser.cpp" line="396"/>
         <source>Counting jobs with the same error…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="427"/>
+        <location filename="../widgets/jobbrowser.cpp" line="432"/>
         <source>Similar jobs: unknown (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="430"/>
+        <location filename="../widgets/jobbrowser.cpp" line="435"/>
         <source>Similar jobs (same class and error): at least %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="431"/>
+        <location filename="../widgets/jobbrowser.cpp" line="436"/>
         <source>Similar jobs (same class and error): %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="447"/>
+        <location filename="../widgets/jobbrowser.cpp" line="452"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="447"/>
+        <location filename="../widgets/jobbrowser.cpp" line="452"/>
         <source>Cancel (delete)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="450"/>
+        <location filename="../widgets/jobbrowser.cpp" line="455"/>
         <source>Move to Queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="450"/>
+        <location filename="../widgets/jobbrowser.cpp" line="455"/>
         <source>Move the selected jobs to the queue:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="457"/>
+        <location filename="../widgets/jobbrowser.cpp" line="462"/>
         <source>Move to %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobbrowser.cpp" line="460"/>
+        <location filename="../widgets/jobbrowser.cpp" line="465"/>
         <source>%1 %n %2 job(s) in %3? Jobs that are no longer %2 are skipped.</source>
         <translation>
             <numerusform>%1 %n %2 job in %3? Jobs that are no longer %2 are skipped.</numerusform>
@@ -2614,29 +2652,14 @@ Last poll failed: %2</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="497"/>
+        <location filename="../widgets/jobbrowser.cpp" line="503"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/jobbrowser.cpp" line="499"/>
         <location filename="../widgets/jobbrowser.cpp" line="505"/>
+        <location filename="../widgets/jobbrowser.cpp" line="511"/>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="508"/>
-        <source>%1 to %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="509"/>
-        <source>%1 %2 %3 job(s) in %4%5</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../widgets/jobbrowser.cpp" line="513"/>
-        <source> (%1 skipped: no longer %2)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3018,14 +3041,14 @@ Last error:
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="77"/>
         <location filename="../app/gui/mainwindow.cpp" line="172"/>
-        <location filename="../app/gui/mainwindow.cpp" line="700"/>
-        <location filename="../app/gui/mainwindow.cpp" line="703"/>
+        <location filename="../app/gui/mainwindow.cpp" line="699"/>
+        <location filename="../app/gui/mainwindow.cpp" line="702"/>
         <source>Queuedeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="88"/>
-        <location filename="../app/gui/mainwindow.cpp" line="701"/>
+        <location filename="../app/gui/mainwindow.cpp" line="700"/>
         <source>Connections and queues</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3041,8 +3064,6 @@ Last error:
     </message>
     <message>
         <location filename="../app/gui/mainwindow.cpp" line="133"/>
-        <location filename="../app/gui/mainwindow.cpp" line="167"/>
-        <location filename="../app/gui/mainwindow.cpp" line="396"/>
         <source>Operator %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3350,68 +3371,68 @@ Operations dashboard for job and message queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="466"/>
+        <location filename="../app/gui/mainwindow.cpp" line="465"/>
         <source>%1: the password was not saved and will be asked for again after a restart: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="490"/>
+        <location filename="../app/gui/mainwindow.cpp" line="489"/>
         <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="507"/>
+        <location filename="../app/gui/mainwindow.cpp" line="506"/>
         <source>%1: no password from the keyring: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="524"/>
+        <location filename="../app/gui/mainwindow.cpp" line="523"/>
         <source>Alert Rules</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="524"/>
+        <location filename="../app/gui/mainwindow.cpp" line="523"/>
         <source>Add a connection first: rules belong to a connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="542"/>
+        <location filename="../app/gui/mainwindow.cpp" line="541"/>
         <source>Demo: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="543"/>
+        <location filename="../app/gui/mainwindow.cpp" line="542"/>
         <source>Demo script: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="565"/>
+        <location filename="../app/gui/mainwindow.cpp" line="564"/>
         <source>Demo (Delayed::Job)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="577"/>
+        <location filename="../app/gui/mainwindow.cpp" line="576"/>
         <source>Add Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="589"/>
+        <location filename="../app/gui/mainwindow.cpp" line="588"/>
         <source>Remove Connection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="589"/>
+        <location filename="../app/gui/mainwindow.cpp" line="588"/>
         <source>Stop monitoring &quot;%1&quot;?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="619"/>
+        <location filename="../app/gui/mainwindow.cpp" line="618"/>
         <source>%1 cleared</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/gui/mainwindow.cpp" line="640"/>
-        <location filename="../app/gui/mainwindow.cpp" line="706"/>
+        <location filename="../app/gui/mainwindow.cpp" line="639"/>
+        <location filename="../app/gui/mainwindow.cpp" line="705"/>
         <source>Queuedeck — War Room</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3487,157 +3508,157 @@ Operations dashboard for job and message queues.</source>
 <context>
     <name>qd::NotifyDialog</name>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="59"/>
+        <location filename="../widgets/notifydialog.cpp" line="60"/>
         <source>Tell Affected Users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="62"/>
+        <location filename="../widgets/notifydialog.cpp" line="63"/>
         <source>Jobs: %1 in %2%3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="65"/>
+        <location filename="../widgets/notifydialog.cpp" line="66"/>
         <source> matching &quot;%1&quot;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="91"/>
+        <location filename="../widgets/notifydialog.cpp" line="92"/>
         <source>/args/0/user_id, arg:0 or re:user=(\d+)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="92"/>
+        <location filename="../widgets/notifydialog.cpp" line="93"/>
         <source>How a job names its user: a JSON pointer into the job (Delayed::Job YAML is read safely), an argument index, or a regular expression over the payload</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="94"/>
+        <location filename="../widgets/notifydialog.cpp" line="95"/>
         <source>User rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="97"/>
+        <location filename="../widgets/notifydialog.cpp" line="98"/>
         <source> min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="98"/>
+        <location filename="../widgets/notifydialog.cpp" line="99"/>
         <source>Only jobs that have waited at least this long</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="99"/>
+        <location filename="../widgets/notifydialog.cpp" line="100"/>
         <source>Waited at least</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="100"/>
+        <location filename="../widgets/notifydialog.cpp" line="101"/>
         <source>&amp;Find Users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="101"/>
+        <location filename="../widgets/notifydialog.cpp" line="102"/>
         <source>User:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="103"/>
+        <location filename="../widgets/notifydialog.cpp" line="104"/>
         <source>waited ≥</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="108"/>
+        <location filename="../widgets/notifydialog.cpp" line="109"/>
         <source>Due between</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="109"/>
+        <location filename="../widgets/notifydialog.cpp" line="110"/>
         <source>Only jobs due (else enqueued, else failed) in this window, e.g. while the workers were down</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="118"/>
+        <location filename="../widgets/notifydialog.cpp" line="119"/>
         <source>Window start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="119"/>
+        <location filename="../widgets/notifydialog.cpp" line="120"/>
         <source>Window end</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="124"/>
+        <location filename="../widgets/notifydialog.cpp" line="125"/>
         <source>and</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="138"/>
+        <location filename="../widgets/notifydialog.cpp" line="139"/>
         <source>Affected users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="153"/>
+        <location filename="../widgets/notifydialog.cpp" line="154"/>
         <source>e.g. INC-2026-11-25-print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="155"/>
+        <location filename="../widgets/notifydialog.cpp" line="156"/>
         <source>Each user gets each template once per incident</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="157"/>
+        <location filename="../widgets/notifydialog.cpp" line="158"/>
         <source>webhook:https://…, sql:postgresql://…?table=notifications, csv:/path/file.csv</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="159"/>
+        <location filename="../widgets/notifydialog.cpp" line="160"/>
         <source>Your print job is delayed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="160"/>
+        <location filename="../widgets/notifydialog.cpp" line="161"/>
         <source>Incident:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="161"/>
+        <location filename="../widgets/notifydialog.cpp" line="162"/>
         <source>Template:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="162"/>
+        <location filename="../widgets/notifydialog.cpp" line="163"/>
         <source>Channel:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="164"/>
+        <location filename="../widgets/notifydialog.cpp" line="165"/>
         <source>optional: sqlite:///path/app.db or postgresql://user@host/db (read-only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="165"/>
+        <location filename="../widgets/notifydialog.cpp" line="166"/>
         <source>Where {{name}} and {{email}} come from: the application&apos;s own database, opened read-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="167"/>
+        <location filename="../widgets/notifydialog.cpp" line="168"/>
         <source>Names from:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="168"/>
+        <location filename="../widgets/notifydialog.cpp" line="169"/>
         <source>Lookup:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="169"/>
+        <location filename="../widgets/notifydialog.cpp" line="170"/>
         <source>Subject:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="172"/>
+        <location filename="../widgets/notifydialog.cpp" line="173"/>
         <source>Hello {{user}},
 
 {{job_count}} of your jobs in {{queue}} have waited up to {{delay}} because of an incident on our side ({{incident}}). They will run shortly; you need not do anything.
@@ -3645,75 +3666,75 @@ Operations dashboard for job and message queues.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="174"/>
+        <location filename="../widgets/notifydialog.cpp" line="175"/>
         <source>Message body</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="184"/>
+        <location filename="../widgets/notifydialog.cpp" line="185"/>
         <source>Preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="195"/>
+        <location filename="../widgets/notifydialog.cpp" line="196"/>
         <source>Sending progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="202"/>
+        <location filename="../widgets/notifydialog.cpp" line="203"/>
         <source>Load Template…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="203"/>
+        <location filename="../widgets/notifydialog.cpp" line="204"/>
         <source>Save Template…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="204"/>
+        <location filename="../widgets/notifydialog.cpp" line="205"/>
         <source>&amp;Dry Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="205"/>
-        <location filename="../widgets/notifydialog.cpp" line="454"/>
+        <location filename="../widgets/notifydialog.cpp" line="206"/>
+        <location filename="../widgets/notifydialog.cpp" line="455"/>
         <source>&amp;Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="206"/>
+        <location filename="../widgets/notifydialog.cpp" line="207"/>
         <source>Stop Sending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="224"/>
-        <location filename="../widgets/notifydialog.cpp" line="230"/>
+        <location filename="../widgets/notifydialog.cpp" line="225"/>
+        <location filename="../widgets/notifydialog.cpp" line="231"/>
         <source>Load Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="224"/>
+        <location filename="../widgets/notifydialog.cpp" line="225"/>
         <source>Templates (*.txt);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="237"/>
-        <location filename="../widgets/notifydialog.cpp" line="241"/>
+        <location filename="../widgets/notifydialog.cpp" line="238"/>
+        <location filename="../widgets/notifydialog.cpp" line="242"/>
         <source>Save Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="238"/>
+        <location filename="../widgets/notifydialog.cpp" line="239"/>
         <source>Templates (*.txt)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="248"/>
+        <location filename="../widgets/notifydialog.cpp" line="249"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="249"/>
+        <location filename="../widgets/notifydialog.cpp" line="250"/>
         <source>Send &quot;%1&quot; to %n user(s) through %2? Users who already got this template for incident %3 are skipped.</source>
         <translation>
             <numerusform>Send &quot;%1&quot; to %n user through %2? Users who already got this template for incident %3 are skipped.</numerusform>
@@ -3721,67 +3742,67 @@ Operations dashboard for job and message queues.</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="294"/>
+        <location filename="../widgets/notifydialog.cpp" line="295"/>
         <source>Cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="328"/>
+        <location filename="../widgets/notifydialog.cpp" line="329"/>
         <source>Names: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="333"/>
+        <location filename="../widgets/notifydialog.cpp" line="334"/>
         <source>Names and e-mails found for %1 of %2 user(s) in %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="375"/>
+        <location filename="../widgets/notifydialog.cpp" line="376"/>
         <source>Reading jobs… %1 so far</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="377"/>
+        <location filename="../widgets/notifydialog.cpp" line="378"/>
         <source>Cannot list the jobs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="381"/>
+        <location filename="../widgets/notifydialog.cpp" line="382"/>
         <source>%1 user(s) behind %2 job(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="384"/>
+        <location filename="../widgets/notifydialog.cpp" line="385"/>
         <source>; the rule found no user in %1 job(s), e.g. %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="400"/>
+        <location filename="../widgets/notifydialog.cpp" line="401"/>
         <source>Reading jobs…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="407"/>
+        <location filename="../widgets/notifydialog.cpp" line="408"/>
         <source>Name the incident: each user gets one message per incident and template.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="410"/>
+        <location filename="../widgets/notifydialog.cpp" line="411"/>
         <source>Name the template.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="433"/>
+        <location filename="../widgets/notifydialog.cpp" line="434"/>
         <source>Placeholders: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="439"/>
+        <location filename="../widgets/notifydialog.cpp" line="440"/>
         <source>Subject %1 characters · body %2 characters (for %3) · placeholders: %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="444"/>
+        <location filename="../widgets/notifydialog.cpp" line="445"/>
         <source>To: %1
 Subject: %2
 
@@ -3789,12 +3810,12 @@ Subject: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="451"/>
+        <location filename="../widgets/notifydialog.cpp" line="452"/>
         <source>Find the users first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="454"/>
+        <location filename="../widgets/notifydialog.cpp" line="455"/>
         <source>&amp;Send to %Ln User(s)</source>
         <translation>
             <numerusform>&amp;Send to %Ln User</numerusform>
@@ -3802,17 +3823,17 @@ Subject: %2
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="455"/>
+        <location filename="../widgets/notifydialog.cpp" line="456"/>
         <source>Sending needs the outbox and the audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="479"/>
+        <location filename="../widgets/notifydialog.cpp" line="480"/>
         <source>… and %1 more</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="481"/>
+        <location filename="../widgets/notifydialog.cpp" line="482"/>
         <source>Dry run: %Ln message(s) through %1, nothing sent:
 </source>
         <translation>
@@ -3823,7 +3844,7 @@ Subject: %2
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="485"/>
+        <location filename="../widgets/notifydialog.cpp" line="486"/>
         <source>Dry run: %Ln user(s) would get a message; nothing was sent or written.</source>
         <translation>
             <numerusform>Dry run: %Ln user would get a message; nothing was sent or written.</numerusform>
@@ -3831,12 +3852,12 @@ Subject: %2
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="492"/>
+        <location filename="../widgets/notifydialog.cpp" line="493"/>
         <source>Nothing to send.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/notifydialog.cpp" line="505"/>
+        <location filename="../widgets/notifydialog.cpp" line="506"/>
         <source>Writing %Ln message(s) to the outbox…</source>
         <translation>
             <numerusform>Writing %Ln message to the outbox…</numerusform>
@@ -3844,42 +3865,42 @@ Subject: %2
         </translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="510"/>
+        <location filename="../widgets/notifydialog.cpp" line="511"/>
         <source>The outbox refused the messages: %1 — nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="519"/>
+        <location filename="../widgets/notifydialog.cpp" line="520"/>
         <source>Sending… %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="525"/>
+        <location filename="../widgets/notifydialog.cpp" line="526"/>
         <source>%1 new message(s) in the outbox, %2 already there for this incident and template.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="540"/>
+        <location filename="../widgets/notifydialog.cpp" line="541"/>
         <source>Stopping after the message in flight…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="548"/>
+        <location filename="../widgets/notifydialog.cpp" line="549"/>
         <source>Sent %1 · already sent before %2 · failed %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="550"/>
+        <location filename="../widgets/notifydialog.cpp" line="551"/>
         <source> · stopped: the rest stays in the outbox; Send again resumes it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="553"/>
+        <location filename="../widgets/notifydialog.cpp" line="554"/>
         <source> · the outbox failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/notifydialog.cpp" line="580"/>
+        <location filename="../widgets/notifydialog.cpp" line="581"/>
         <source>notified affected users of %1 (incident %2): %3</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3887,98 +3908,103 @@ Subject: %2
 <context>
     <name>qd::OperatorActions</name>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="78"/>
+        <location filename="../core/actions/operatoractions.cpp" line="100"/>
         <source>Purge failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="79"/>
+        <location filename="../core/actions/operatoractions.cpp" line="101"/>
         <source>Purging %1 would delete %2 message(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="80"/>
+        <location filename="../core/actions/operatoractions.cpp" line="102"/>
         <source>Purged %1: %2 message(s) deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="104"/>
+        <location filename="../core/actions/operatoractions.cpp" line="127"/>
         <source>Move failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="106"/>
+        <location filename="../core/actions/operatoractions.cpp" line="129"/>
         <source>Would move %1 message(s) from %2 to %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="108"/>
+        <location filename="../core/actions/operatoractions.cpp" line="131"/>
         <source>Moved %1 message(s) from %2 to %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="111"/>
+        <location filename="../core/actions/operatoractions.cpp" line="134"/>
         <source>%1 still counted in %2 (new arrivals, or statistics that trail by a few seconds).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="142"/>
+        <location filename="../core/actions/operatoractions.cpp" line="166"/>
         <source>%1 not changed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="143"/>
+        <location filename="../core/actions/operatoractions.cpp" line="167"/>
         <source>Paused %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="143"/>
+        <location filename="../core/actions/operatoractions.cpp" line="167"/>
         <source>Resumed %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="144"/>
+        <location filename="../core/actions/operatoractions.cpp" line="168"/>
         <source>%1 was already paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="145"/>
+        <location filename="../core/actions/operatoractions.cpp" line="169"/>
         <source>%1 was not paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="170"/>
+        <location filename="../core/actions/operatoractions.cpp" line="195"/>
         <source>%1 was not signalled: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="171"/>
+        <location filename="../core/actions/operatoractions.cpp" line="196"/>
         <source>Told %1 to take no new jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="172"/>
+        <location filename="../core/actions/operatoractions.cpp" line="197"/>
         <source>Told %1 to shut down</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="194"/>
+        <location filename="../core/actions/operatoractions.cpp" line="220"/>
         <source>%1 was not resent: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="195"/>
+        <location filename="../core/actions/operatoractions.cpp" line="221"/>
         <source>Would resend %1 as %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="196"/>
+        <location filename="../core/actions/operatoractions.cpp" line="222"/>
         <source>Replaced %1 with the edit and queued it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/actions/operatoractions.cpp" line="197"/>
+        <location filename="../core/actions/operatoractions.cpp" line="223"/>
         <source>Resent %1 as %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/actions/operatoractions.cpp" line="263"/>
+        <source>notified the affected users of %1 (incident %2): %3 sent, %4 told before, %5 failed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4236,77 +4262,77 @@ _Why did it happen?_
 <context>
     <name>qd::QueueActionDialog</name>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="30"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="31"/>
         <source>Move All Messages — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="30"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="31"/>
         <source>Purge Queue — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="45"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="46"/>
         <source>Where they were dead-lettered from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="51"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="52"/>
         <source>Destination queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="55"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="56"/>
         <source>&amp;To:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="57"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="58"/>
         <source>RabbitMQ moves them itself (a shovel that deletes itself when done); Queuedeck never holds the messages, so closing it or losing the network loses nothing.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="66"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="67"/>
         <source>Type the queue&apos;s name to confirm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="67"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="68"/>
         <source>Queue name, typed to confirm the purge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="68"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="69"/>
         <source>&amp;Confirm:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="75"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="76"/>
         <source>Working</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="83"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="84"/>
         <source>&amp;Move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="83"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="84"/>
         <source>&amp;Purge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="88"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="89"/>
         <source>Counting the messages in %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="159"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="160"/>
         <source>Could not count the messages in %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/queueactiondialog.cpp" line="168"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="169"/>
         <source>%n message(s) in %1 will move to %2.</source>
         <translation>
             <numerusform>%n message in %1 will move to %2.</numerusform>
@@ -4314,7 +4340,7 @@ _Why did it happen?_
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/queueactiondialog.cpp" line="169"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="170"/>
         <source>%n message(s) in %1 will be deleted. This cannot be undone.</source>
         <translation>
             <numerusform>%n message in %1 will be deleted. This cannot be undone.</numerusform>
@@ -4322,62 +4348,62 @@ _Why did it happen?_
         </translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="201"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="202"/>
         <source>No sample of the messages: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="210"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="211"/>
         <source>(no type)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="212"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="213"/>
         <source>Blast radius: %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="213"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="214"/>
         <source>Classes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="214"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="215"/>
         <source>Users: unknown — no user rule for this connection yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="227"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="228"/>
         <source>This connection may not move messages (a read-only profile, or a user without the administrator or policymaker tag).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="229"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="230"/>
         <source>This connection may not purge queues (a read-only profile).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="232"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="233"/>
         <source>The audit log is unavailable, so this action is off.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="234"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="235"/>
         <source>The queue is empty: nothing to do.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="251"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="252"/>
         <source>Moving… RabbitMQ moves them server-side.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="251"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="252"/>
         <source>Purging…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/queueactiondialog.cpp" line="275"/>
+        <location filename="../widgets/queueactiondialog.cpp" line="276"/>
         <source>Moved %1 of %2 so far, in batches; each acknowledged at the source only once RabbitMQ confirmed it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4795,82 +4821,82 @@ _Why did it happen?_
 <context>
     <name>qd::ResendDialog</name>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="57"/>
+        <location filename="../widgets/resenddialog.cpp" line="58"/>
         <source>(too long to compare line by line: %1 and %2 lines)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="93"/>
+        <location filename="../widgets/resenddialog.cpp" line="94"/>
         <source>Edit and Resend — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="97"/>
+        <location filename="../widgets/resenddialog.cpp" line="98"/>
         <source>Loading %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="102"/>
+        <location filename="../widgets/resenddialog.cpp" line="103"/>
         <source>Edited payload (JSON)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="107"/>
+        <location filename="../widgets/resenddialog.cpp" line="108"/>
         <source>Changes against the original</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="115"/>
+        <location filename="../widgets/resenddialog.cpp" line="116"/>
         <source>Resend as a &amp;new job (the original stays where it is)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="116"/>
+        <location filename="../widgets/resenddialog.cpp" line="117"/>
         <source>Replace the original with the edit and &amp;retry it (same id)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="121"/>
+        <location filename="../widgets/resenddialog.cpp" line="122"/>
         <source>The %1 backend can only resend in place.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="130"/>
+        <location filename="../widgets/resenddialog.cpp" line="131"/>
         <source>Re&amp;send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="140"/>
+        <location filename="../widgets/resenddialog.cpp" line="141"/>
         <source>The audit log could not be opened: nothing is resent without it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="144"/>
+        <location filename="../widgets/resenddialog.cpp" line="145"/>
         <source>Cannot load %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="147"/>
+        <location filename="../widgets/resenddialog.cpp" line="148"/>
         <source>%1 — %2, %3. Edit the job below; the right side shows what changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="190"/>
+        <location filename="../widgets/resenddialog.cpp" line="191"/>
         <source>Not valid JSON at line %1, column %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="195"/>
+        <location filename="../widgets/resenddialog.cpp" line="196"/>
         <source>✔ Valid: ready to resend.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="196"/>
+        <location filename="../widgets/resenddialog.cpp" line="197"/>
         <source>(no changes yet)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/resenddialog.cpp" line="236"/>
+        <location filename="../widgets/resenddialog.cpp" line="237"/>
         <source>Resending…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5484,102 +5510,102 @@ Try the demo: a simulated Delayed::Job fleet whose workers die a minute in.</sou
 <context>
     <name>qd::WorkersDialog</name>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="84"/>
+        <location filename="../widgets/workersdialog.cpp" line="85"/>
         <source>Workers — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="85"/>
+        <location filename="../widgets/workersdialog.cpp" line="86"/>
         <source>Workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="86"/>
+        <location filename="../widgets/workersdialog.cpp" line="87"/>
         <source>&amp;Quiet…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="87"/>
+        <location filename="../widgets/workersdialog.cpp" line="88"/>
         <source>&amp;Stop…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="88"/>
+        <location filename="../widgets/workersdialog.cpp" line="89"/>
         <source>&amp;Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="133"/>
+        <location filename="../widgets/workersdialog.cpp" line="134"/>
         <source>No successful poll yet: the workers are unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="135"/>
+        <location filename="../widgets/workersdialog.cpp" line="136"/>
         <source>This backend cannot see its workers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="137"/>
+        <location filename="../widgets/workersdialog.cpp" line="138"/>
         <source>no worker is registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="139"/>
+        <location filename="../widgets/workersdialog.cpp" line="140"/>
         <source>only busy workers are visible on this backend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="153"/>
+        <location filename="../widgets/workersdialog.cpp" line="154"/>
         <source>The connection was removed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="157"/>
+        <location filename="../widgets/workersdialog.cpp" line="158"/>
         <source>The audit log could not be opened: no action is taken without it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="159"/>
+        <location filename="../widgets/workersdialog.cpp" line="160"/>
         <source>Select a worker first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="161"/>
+        <location filename="../widgets/workersdialog.cpp" line="162"/>
         <source>This worker is lost: nothing is listening for signals.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="167"/>
+        <location filename="../widgets/workersdialog.cpp" line="168"/>
         <source>Finish the jobs it holds and take no new ones; the process stays up until it is stopped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="168"/>
+        <location filename="../widgets/workersdialog.cpp" line="169"/>
         <source>Shut the worker down cleanly.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="176"/>
+        <location filename="../widgets/workersdialog.cpp" line="177"/>
         <source>Quiet %1? It finishes the jobs it holds and takes no new ones until it is restarted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="177"/>
+        <location filename="../widgets/workersdialog.cpp" line="178"/>
         <source>Stop %1? It shuts down cleanly; jobs it cannot finish in time go back to their queue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="178"/>
+        <location filename="../widgets/workersdialog.cpp" line="179"/>
         <source>Quiet Worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="178"/>
+        <location filename="../widgets/workersdialog.cpp" line="179"/>
         <source>Stop Worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/workersdialog.cpp" line="191"/>
+        <location filename="../widgets/workersdialog.cpp" line="192"/>
         <source>Sending…</source>
         <translation type="unfinished"></translation>
     </message>

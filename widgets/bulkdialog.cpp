@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "widgets/bulkdialog.h"
+#include "core/timeline/incidenttimeline.h"
 
 #include "core/actions/actiontexts.h"
 #include "core/backend.h"
@@ -122,9 +123,19 @@ QString BulkDialog::verb() const
     return {};
 }
 
+void BulkDialog::setTimeline(IncidentTimeline *timeline, const QString &connectionId)
+{
+    m_timeline = timeline;
+    m_timelineConnection = connectionId;
+    if (m_run) {
+        m_run->setTimeline(timeline, connectionId);
+    }
+}
+
 void BulkDialog::attach(BulkRun *run)
 {
     m_run = run;
+    run->setTimeline(m_timeline, m_timelineConnection);
     connect(run, &BulkRun::resolved, this, &BulkDialog::showPreview);
     connect(run, &BulkRun::failed, this, [this](const QString &e) {
         m_title->setText(tr("Nothing was changed."));

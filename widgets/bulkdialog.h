@@ -5,6 +5,7 @@
 #include "core/actions/bulkrun.h"
 
 #include <QDialog>
+#include <QPointer>
 
 class QDialogButtonBox;
 class QDoubleSpinBox;
@@ -14,6 +15,8 @@ class QProgressBar;
 class QPushButton;
 
 namespace qd {
+
+class IncidentTimeline;
 
 /// A bulk retry or cancel, start to finish: first the blast radius (exact count, classes, oldest job and a
 /// sample — nothing has changed yet), then progress with Cancel (stops after the batch in flight), then the
@@ -30,6 +33,8 @@ public:
     Q_DISABLE_COPY_MOVE(BulkDialog)
 
     BulkRun *run() const { return m_run; }
+    /// The desktop's incident timeline, where core puts the sentence of each action run from here (not owned).
+    void setTimeline(IncidentTimeline *timeline, const QString &connectionId);
     QString previewText() const;
     QString statusText() const;
     QPushButton *startButton() const { return m_start; }
@@ -51,6 +56,8 @@ private:
 
     Backend *m_backend;
     AuditLog *m_audit;
+    QPointer<IncidentTimeline> m_timeline;
+    QString m_timelineConnection;
     BulkSpec m_spec;
     BulkRun *m_run = nullptr;
     bool m_resuming = false;

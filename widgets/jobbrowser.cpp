@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "widgets/jobbrowser.h"
+#include "core/timeline/incidenttimeline.h"
 #include "core/jobs/pagewalker.h"
 #include "core/futurewatch.h"
 
-#include "core/actions/actiontexts.h"
 #include "core/actions/bulkrun.h"
 #include "core/audit/auditlog.h"
 #include "core/backend.h"
@@ -186,6 +186,11 @@ void JobBrowser::setAuditLog(AuditLog *audit, const QString &operatorName)
     m_audit = audit;
     m_operator = operatorName;
     updateButtons();
+}
+
+void JobBrowser::setTimeline(IncidentTimeline *timeline)
+{
+    m_timeline = timeline;
 }
 
 void JobBrowser::setOutbox(Outbox *outbox)
@@ -494,26 +499,22 @@ void JobBrowser::actOnSelection(ActionKind kind, const QString &targetQueue)
     spec.filterText = QStringLiteral("queue=%1 (GUI selection)").arg(m_queue);
     spec.retries = 0;
     auto *run = new BulkRun(m_backend, m_audit, spec, this);
+    run->setTimeline(m_timeline, m_connectionId);
     m_status->setText(tr("Working…"));
     connect(run, &BulkRun::failed, this, [this, run](const QString &error) {
         m_status->setText(tr("Failed: %1").arg(escapeForDisplay(error, 400)));
         run->deleteLater();
     });
-    connect(run, &BulkRun::finished, this, [this, run, kind, expected, target](const BulkSummary &r) {
+    connect(run, &BulkRun::finished, this, [this, run](const BulkSummary &r) {
         run->deleteLater();
         if (!r.error.isEmpty() && r.succeeded == 0) {
             m_status->setText(tr("Failed: %1").arg(escapeForDisplay(r.error, 400)));
             return;
         }
-        const QString verb = kind == ActionKind::Move ? tr("%1 to %2").arg(pastTense(kind), target) : pastTense(kind);
-        const QString summary = tr("%1 %2 %3 job(s) in %4%5")
-                                    .arg(verb)
-                                    .arg(r.succeeded)
-                                    .arg(jobStateText(expected), m_queue,
-                                         r.skipped == 0 ? QString() : tr(" (%1 skipped: no longer %2)").arg(r.skipped).arg(jobStateText(expected)));
+        const QString summary = bulkSentence(run->spec(), r);
         Q_EMIT actionDone(m_connectionId, summary);
         reload();
-        m_status->setText(escapeForDisplay(summary, 400));
+        m_status->setText(summary);
     });
     run->start();
 }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 
+#include <QPointer>
 #include <QWidget>
 
 class QBoxLayout;
@@ -23,6 +24,7 @@ namespace qd {
 class AuditLog;
 class Backend;
 class BulkDialog;
+class IncidentTimeline;
 class JobActionsBar;
 class JobDetailPane;
 class JobExportDialog;
@@ -44,6 +46,8 @@ public:
     Q_DISABLE_COPY_MOVE(JobBrowser)
 
     void setAuditLog(AuditLog *audit, const QString &operatorName);
+    /// The desktop's incident timeline: core puts the sentence of every action run from here on it (not owned).
+    void setTimeline(IncidentTimeline *timeline);
     /// Where "Tell Affected Users" queues its messages (null: the button says why it is off).
     void setOutbox(Outbox *outbox);
     /// Opens "Tell Affected Users" for the jobs matching the state and search shown.
@@ -100,7 +104,8 @@ public:
     BulkDialog *openBulkSimilar(ActionKind kind);
 
 Q_SIGNALS:
-    /// An action finished: a sentence for the timeline, e.g. "retried 3 failed job(s) in print (1 skipped)".
+    /// An action finished: its sentence for the status line, e.g. "retried 3 failed job(s) in print (1 skipped:
+    /// no longer failed)" (core has put it on the timeline already).
     void actionDone(const QString &connectionId, const QString &summary);
 
 protected:
@@ -126,6 +131,7 @@ private:
 
     Backend *m_backend = nullptr;
     AuditLog *m_audit = nullptr;
+    QPointer<IncidentTimeline> m_timeline;
     QString m_operator;
     QString m_connectionId;
     QString m_queue;

@@ -3,6 +3,7 @@
 // The dialogs the job browser opens: bulk actions, export, Tell Affected Users, Edit & Resend, and the Queue
 // menu (move all, purge, pause and resume).
 #include "widgets/jobbrowser.h"
+#include "core/timeline/incidenttimeline.h"
 #include "widgets/jobfilterbar.h"
 #include "core/futurewatch.h"
 #include "core/actions/operatoractions.h"
@@ -45,6 +46,7 @@ NotifyDialog *JobBrowser::openNotify()
         return nullptr;
     }
     auto *dialog = new NotifyDialog(m_backend, m_audit, m_outbox, m_operator, shownQuery(), this);
+    dialog->setTimeline(m_timeline, m_connectionId);
     // The user rule is a property of the connection's jobs: remembered per connection, for queuedeckctl too.
     dialog->setUserRule(ConnectionSettings().userRule(m_connectionId));
     connect(dialog, &NotifyDialog::userRuleWorked, this,
@@ -112,7 +114,7 @@ void JobBrowser::applyQueuePaused(bool pause)
     if (!m_backend || !m_audit) {
         return;
     }
-    const ActionContext context{m_operator, true};
+    const ActionContext context{m_operator, true, {}, m_timeline, m_connectionId};
     whenFinished(OperatorActions(m_audit).setQueuePaused(*m_backend, m_queue, pause, context), this,
                  [this](const ActionOutcome<PauseResult> &done) {
                      m_status->setText(done.summary);
@@ -128,6 +130,7 @@ ResendDialog *JobBrowser::openResend()
     }
     const QString id = rows.first().data(JobTableModel::JobIdRole).toString();
     auto *dialog = new ResendDialog(m_backend, m_audit, m_operator, id, m_filters->state(), this);
+    dialog->setTimeline(m_timeline, m_connectionId);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ResendDialog::finished, this, [this](bool ok, const QString &summary) {
         Q_EMIT actionDone(m_connectionId, summary);
@@ -163,6 +166,7 @@ BulkDialog *JobBrowser::openResume()
 
 void JobBrowser::watch(BulkDialog *dialog)
 {
+    dialog->setTimeline(m_timeline, m_connectionId);
     connect(dialog, &BulkDialog::summaryReady, this, [this](const QString &summary) {
         Q_EMIT actionDone(m_connectionId, summary);
         reload();
@@ -178,6 +182,7 @@ QueueActionDialog *JobBrowser::openQueueAction(QueueActionDialog::Mode mode)
     }
     const QStringList names = m_queueNames ? m_queueNames() : QStringList();
     auto *dialog = new QueueActionDialog(mode, m_backend, m_audit, m_operator, m_queue, names, this);
+    dialog->setTimeline(m_timeline, m_connectionId);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setUserRule(savedUserRule()); // the blast radius names the users too
     connect(dialog, &QueueActionDialog::finished, this, [this](bool, const QString &summary) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "widgets/notifydialog.h"
+#include "core/timeline/incidenttimeline.h"
 
 #include "core/actions/operatoractions.h"
 #include "core/audit/auditlog.h"
@@ -574,10 +575,16 @@ void NotifyDialog::sendDone(const SendSummary &s)
         run.skipped = s.skipped;
         run.failed = s.failed;
         run.error = s.error;
-        OperatorActions(m_audit).recordNotify(run, ActionContext{m_operator, true});
+        OperatorActions(m_audit).recordNotify(run, ActionContext{m_operator, true, {}, m_timeline, m_timelineConnection});
     }
     updateButtons();
     Q_EMIT sendFinished(tr("notified affected users of %1 (incident %2): %3").arg(m_selection.queue, incident, text));
+}
+
+void NotifyDialog::setTimeline(IncidentTimeline *timeline, const QString &connectionId)
+{
+    m_timeline = timeline;
+    m_timelineConnection = connectionId;
 }
 
 } // namespace qd

@@ -10,6 +10,7 @@
 #include <QHash>
 
 #include <QDialog>
+#include <QPointer>
 
 class QCheckBox;
 class QDateTimeEdit;
@@ -23,6 +24,8 @@ class QTableView;
 class QVBoxLayout;
 
 namespace qd {
+
+class IncidentTimeline;
 
 class AuditLog;
 class MessageBuilder;
@@ -46,6 +49,9 @@ public:
                  QWidget *parent = nullptr);
     ~NotifyDialog() override;
     Q_DISABLE_COPY_MOVE(NotifyDialog)
+
+    /// The desktop's incident timeline, where core puts the sentence of each action run from here (not owned).
+    void setTimeline(IncidentTimeline *timeline, const QString &connectionId);
 
     // For tests and scripted use, the same as typing into the fields.
     void setUserRule(const QString &rule);
@@ -91,6 +97,8 @@ private:
     AuditLog *m_audit;
     Outbox *m_outbox;
     QString m_operator;
+    QPointer<IncidentTimeline> m_timeline;
+    QString m_timelineConnection;
     JobQuery m_selection;
     RecipientModel *m_model;
     RecipientCollector *m_collector = nullptr;

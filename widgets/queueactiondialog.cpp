@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "widgets/queueactiondialog.h"
+#include "core/timeline/incidenttimeline.h"
 
 #include "core/actions/bulkrun.h"
 #include "core/actions/operatoractions.h"
@@ -250,7 +251,7 @@ void QueueActionDialog::run()
     }
     setStatus(m_mode == Mode::Move ? tr("Moving… RabbitMQ moves them server-side.") : tr("Purging…"), false);
     updateState();
-    ActionContext context{m_operator, true};
+    ActionContext context{m_operator, true, {}, m_timeline, m_timelineConnection};
     context.blastRadius = m_preview;
     auto end = [this](bool ok, const QString &summary) {
         m_running = false;
@@ -287,6 +288,12 @@ void QueueActionDialog::run()
         whenFinished(OperatorActions(m_audit).purge(*m_backend, m_queue, false, context), this,
                      [end](const ActionOutcome<PurgeResult> &done) { end(done.ok, done.summary); });
     }
+}
+
+void QueueActionDialog::setTimeline(IncidentTimeline *timeline, const QString &connectionId)
+{
+    m_timeline = timeline;
+    m_timelineConnection = connectionId;
 }
 
 } // namespace qd

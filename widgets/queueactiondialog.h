@@ -6,6 +6,7 @@
 #include "core/recipients/userrule.h"
 
 #include <QDialog>
+#include <QPointer>
 
 class QComboBox;
 class QDialogButtonBox;
@@ -15,6 +16,8 @@ class QProgressBar;
 class QPushButton;
 
 namespace qd {
+
+class IncidentTimeline;
 
 class AuditLog;
 class Backend;
@@ -34,6 +37,9 @@ public:
                       const QStringList &otherQueues, QWidget *parent = nullptr);
     ~QueueActionDialog() override;
     Q_DISABLE_COPY_MOVE(QueueActionDialog)
+
+    /// The desktop's incident timeline, where core puts the sentence of each action run from here (not owned).
+    void setTimeline(IncidentTimeline *timeline, const QString &connectionId);
 
     QString statusText() const;
     qint64 messageCount() const { return m_counted; } ///< the dry run's count, -1 until it answered
@@ -64,6 +70,8 @@ private:
     Backend *m_backend;
     AuditLog *m_audit;
     QString m_operator;
+    QPointer<IncidentTimeline> m_timeline;
+    QString m_timelineConnection;
     QString m_queue;
     QLabel *m_what;
     QComboBox *m_target = nullptr;

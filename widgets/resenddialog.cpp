@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "widgets/resenddialog.h"
+#include "core/timeline/incidenttimeline.h"
 
 #include "core/actions/operatoractions.h"
 #include "core/audit/auditlog.h"
@@ -234,13 +235,19 @@ void ResendDialog::resend()
     request.inPlace = m_inPlace->isChecked();
     m_resend->setEnabled(false);
     setStatus(tr("Resending…"), false);
-    const ActionContext context{m_operator, true};
+    const ActionContext context{m_operator, true, {}, m_timeline, m_timelineConnection};
     whenFinished(OperatorActions(m_audit).resend(*m_backend, request, context), this,
                  [this](const ActionOutcome<ResendResult> &done) {
                      setStatus(done.summary, !done.ok);
                      m_resend->setEnabled(!done.ok && m_valid);
                      Q_EMIT finished(done.ok, done.summary);
                  });
+}
+
+void ResendDialog::setTimeline(IncidentTimeline *timeline, const QString &connectionId)
+{
+    m_timeline = timeline;
+    m_timelineConnection = connectionId;
 }
 
 } // namespace qd

@@ -5,6 +5,7 @@
 #include "core/jobs.h"
 
 #include <QDialog>
+#include <QPointer>
 
 class QLabel;
 class QPlainTextEdit;
@@ -12,6 +13,8 @@ class QPushButton;
 class QRadioButton;
 
 namespace qd {
+
+class IncidentTimeline;
 
 class AuditLog;
 class Backend;
@@ -28,6 +31,9 @@ public:
                  QWidget *parent = nullptr);
     ~ResendDialog() override;
     Q_DISABLE_COPY_MOVE(ResendDialog)
+
+    /// The desktop's incident timeline, where core puts the sentence of each action run from here (not owned).
+    void setTimeline(IncidentTimeline *timeline, const QString &connectionId);
 
     QPlainTextEdit *editor() const { return m_editor; }
     QPushButton *resendButton() const { return m_resend; }
@@ -54,6 +60,8 @@ private:
     Backend *m_backend;
     AuditLog *m_audit;
     QString m_operator;
+    QPointer<IncidentTimeline> m_timeline;
+    QString m_timelineConnection;
     QString m_jobId;
     JobState m_expected;
     QString m_original; ///< editableJson() of the payload as loaded

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "widgets/workersdialog.h"
+#include "core/timeline/incidenttimeline.h"
 
 #include "core/actions/operatoractions.h"
 #include "core/audit/auditlog.h"
@@ -189,12 +190,18 @@ void WorkersDialog::signalSelected(WorkerSignal signal)
         return;
     }
     m_status->setText(tr("Sending…"));
-    const ActionContext context{m_operator, true};
+    const ActionContext context{m_operator, true, {}, m_timeline, m_timelineConnection};
     whenFinished(OperatorActions(m_audit).signalWorker(*backend, worker, signal, context), this,
                  [this](const ActionOutcome<WorkerSignalResult> &done) {
                      m_status->setText(done.summary);
                      Q_EMIT actionDone(m_connectionId, done.summary);
                  });
+}
+
+void WorkersDialog::setTimeline(IncidentTimeline *timeline, const QString &connectionId)
+{
+    m_timeline = timeline;
+    m_timelineConnection = connectionId;
 }
 
 } // namespace qd

@@ -5,6 +5,7 @@
 #include "core/jobs.h"
 
 #include <QDialog>
+#include <QPointer>
 
 class QLabel;
 class QPushButton;
@@ -12,6 +13,8 @@ class QTableView;
 class QTimer;
 
 namespace qd {
+
+class IncidentTimeline;
 
 class AuditLog;
 class Collector;
@@ -29,6 +32,9 @@ public:
                   QWidget *parent = nullptr);
     ~WorkersDialog() override;
     Q_DISABLE_COPY_MOVE(WorkersDialog)
+
+    /// The desktop's incident timeline, where core puts the sentence of each action run from here (not owned).
+    void setTimeline(IncidentTimeline *timeline, const QString &connectionId);
 
     WorkerTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
@@ -59,6 +65,8 @@ private:
     const QString m_connectionId;
     AuditLog *m_audit;
     const QString m_operator;
+    QPointer<IncidentTimeline> m_timeline;
+    QString m_timelineConnection;
     WorkerTableModel *m_model;
     QTableView *m_view;
     QLabel *m_freshness;

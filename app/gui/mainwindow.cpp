@@ -149,7 +149,7 @@ void MainWindow::buildAlerts(Session *session)
 
 }
 
-/// Operator actions: audited in the log the CLI shares, and put on the incident timeline.
+/// Operator actions: core audits them in the log the CLI shares and puts them on the incident timeline.
 void MainWindow::connectOperatorActions(Session *session)
 {
     // Without the log the browser still lists jobs, and actions say they cannot be audited; without the outbox
@@ -163,10 +163,10 @@ void MainWindow::connectOperatorActions(Session *session)
     if (session->timeline()) {
         setTimeline(session->timeline());
     }
-    connect(m_detail->jobs(), &JobBrowser::actionDone, this, [this](const QString &id, const QString &summary) {
-        m_timelineActions->addEvent(id, tr("Operator %1: %2").arg(ConnectionSettings().operatorName(), summary));
-        statusBar()->showMessage(summary, 10000);
-    });
+    // Core puts every action on the timeline (with its audit row); the window only says it on the status line.
+    m_detail->jobs()->setTimeline(session->timeline());
+    connect(m_detail->jobs(), &JobBrowser::actionDone, this,
+            [this](const QString &, const QString &summary) { statusBar()->showMessage(summary, 10000); });
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(appIcon(), this);
         m_tray->setToolTip(tr("Queuedeck"));
@@ -392,10 +392,9 @@ WorkersDialog *MainWindow::showWorkers(const QString &connectionId)
     if (!m_workers || m_workers->connectionId() != connectionId) {
         m_workers = new WorkersDialog(m_collector, connectionId, m_audit, ConnectionSettings().operatorName(), this);
         m_workers->setAttribute(Qt::WA_DeleteOnClose);
-        connect(m_workers, &WorkersDialog::actionDone, this, [this](const QString &id, const QString &summary) {
-            m_timelineActions->addEvent(id, tr("Operator %1: %2").arg(ConnectionSettings().operatorName(), summary));
-            statusBar()->showMessage(summary, 10000);
-        });
+        m_workers->setTimeline(m_timelineActions->timeline(), connectionId);
+        connect(m_workers, &WorkersDialog::actionDone, this,
+                [this](const QString &, const QString &summary) { statusBar()->showMessage(summary, 10000); });
     }
     m_workers->show();
     m_workers->raise();

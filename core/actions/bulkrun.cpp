@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
 #include "core/actions/bulkrun.h"
+#include "core/actions/actiontexts.h"
+#include "core/actions/operatoractions.h"
+#include "core/timeline/incidenttimeline.h"
+#include "core/textsafety.h"
 #include "core/jobs/pagewalker.h"
 
 #include "core/alerts/alertmessages.h"
@@ -8,6 +12,7 @@
 #include "core/clock.h"
 #include "core/futurewatch.h"
 
+#include <QCoreApplication>
 #include <QTimer>
 
 #include <algorithm>
@@ -401,7 +406,37 @@ void BulkRun::finish(const QString &state, const QString &error)
     s.cancelled = state == u"cancelled";
     s.error = error;
     s.firstSucceeded = m_firstSucceeded;
+    if (s.succeeded > 0 || s.skipped > 0) {
+        noteOnTimeline(m_timeline, m_connectionId, m_spec.operatorName, bulkSentence(m_spec, s));
+    }
     Q_EMIT finished(s);
+}
+
+void BulkRun::setTimeline(IncidentTimeline *timeline, const QString &connectionId)
+{
+    m_timeline = timeline;
+    m_connectionId = connectionId;
+}
+
+QString bulkSentence(const BulkSpec &spec, const BulkSummary &summary)
+{
+    const auto tr = [](const char *text) { return QCoreApplication::translate("qd::BulkRun", text); };
+    const QString queue = escapeForDisplay(!spec.queue.isEmpty() ? spec.queue : spec.filter ? spec.filter->queue : QString(), 120);
+    const QString state = jobStateText(spec.expected);
+    const QString verb = spec.kind == ActionKind::Move
+                             ? tr("%1 to %2").arg(pastTense(spec.kind), escapeForDisplay(spec.targetQueue, 120))
+                             : pastTense(spec.kind);
+    QString text = queue.isEmpty() ? tr("%1 %2 %3 job(s)").arg(verb).arg(summary.succeeded).arg(state)
+                                   : tr("%1 %2 %3 job(s) in %4").arg(verb).arg(summary.succeeded).arg(state, queue);
+    if (summary.skipped > 0) {
+        text += tr(" (%1 skipped: no longer %2)").arg(summary.skipped).arg(state);
+    }
+    if (summary.cancelled) {
+        text += tr(" — stopped, %1 left for a resume").arg(summary.notAttempted);
+    } else if (!summary.error.isEmpty()) {
+        text += tr(" — interrupted (%1), %2 left for a resume").arg(escapeForDisplay(summary.error, 200)).arg(summary.notAttempted);
+    }
+    return text;
 }
 
 } // namespace qd

@@ -18,6 +18,7 @@
 namespace qd {
 
 class Backend;
+class IncidentTimeline;
 
 /// What a bulk action acts on and how hard it may push a recovering system.
 struct BulkSpec
@@ -82,6 +83,10 @@ struct BulkSummary
     bool complete() const { return !cancelled && error.isEmpty(); }
 };
 
+/// The sentence for a finished bulk run, the same on the desktop's status line and its incident timeline: "retried
+/// 3 failed job(s) in print (1 skipped: no longer failed)", and what was left when it stopped early.
+QString bulkSentence(const BulkSpec &spec, const BulkSummary &summary);
+
 /// One bulk retry or cancel, in batches, journaled so it can be resumed after a cancel, a crash or a server
 /// that vanished. Lives in the thread that creates it (the GUI thread, or the CLI's) and never blocks it: the
 /// backend and the audit log work on their own threads. Every batch is a conditional action, so two operators
@@ -103,6 +108,9 @@ public:
     void start();
     /// Stops after the batch in flight; the journal keeps the rest for a resume.
     void cancel();
+    /// The desktop's incident timeline: when the run ends having acted, its bulkSentence() goes there, under
+    /// `connectionId`. Not owned.
+    void setTimeline(IncidentTimeline *timeline, const QString &connectionId);
 
     const BulkSpec &spec() const { return m_spec; }
     const BulkPreview &preview() const { return m_preview; }
@@ -127,6 +135,8 @@ private:
     QPointer<Backend> m_backend;
     std::optional<JobMatcher> m_matcher;
     AuditLog *m_audit;
+    QPointer<IncidentTimeline> m_timeline;
+    QString m_connectionId;
     BulkSpec m_spec;
     BulkPreview m_preview;
     QStringList m_ids;

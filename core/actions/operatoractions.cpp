@@ -4,6 +4,7 @@
 
 #include "core/backend.h"
 #include "core/textsafety.h"
+#include "core/timeline/incidenttimeline.h"
 
 #include <QCoreApplication>
 
@@ -50,22 +51,43 @@ QString shown(const QString &name)
 }
 
 /// Runs `action`, then writes the row `audit` makes of its result (none: nothing to record) and answers with
-/// the outcome once the row is written.
+/// the outcome once the row is written; an action that wrote a row is put on the context's timeline too.
 template <typename R>
 QFuture<ActionOutcome<R>> conclude(AuditLog *log, QFuture<R> action, std::function<ActionOutcome<R>(R)> outcome,
-                                   std::function<std::optional<AuditRecord>(const R &)> audit)
+                                   std::function<std::optional<AuditRecord>(const R &)> audit,
+                                   const ActionContext &context)
 {
     return action
-        .then([log, outcome = std::move(outcome), audit = std::move(audit)](R result) {
+        .then([log, outcome = std::move(outcome), audit = std::move(audit), context](R result) {
             ActionOutcome<R> o = outcome(std::move(result));
             const std::optional<AuditRecord> rec = audit(o.result);
             QFuture<void> written = rec && log ? log->append(*rec) : QtFuture::makeReadyFuture();
-            return written.then([o] { return o; });
+            const bool recorded = rec.has_value();
+            return written.then([o, context, recorded] {
+                if (recorded) {
+                    noteOnTimeline(context.timeline, context.connectionId, context.operatorName, o.summary);
+                }
+                return o;
+            });
         })
         .unwrap();
 }
 
 } // namespace
+
+void noteOnTimeline(const QPointer<IncidentTimeline> &timeline, const QString &connectionId,
+                    const QString &operatorName, const QString &sentence)
+{
+    if (!timeline || connectionId.isEmpty() || sentence.isEmpty()) {
+        return;
+    }
+    const QString text = tr("Operator %1: %2").arg(operatorName, sentence);
+    QMetaObject::invokeMethod(timeline.data(), [timeline, connectionId, text] {
+        if (timeline) {
+            timeline->addEvent(connectionId, text);
+        }
+    });
+}
 
 QFuture<ActionOutcome<PurgeResult>> OperatorActions::purge(Backend &backend, const QString &queue, bool dryRun,
                                                            const ActionContext &context) const
@@ -89,7 +111,8 @@ QFuture<ActionOutcome<PurgeResult>> OperatorActions::purge(Backend &backend, con
             rec.succeeded = r.error.isEmpty() ? int(r.before) : 0;
             rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
             return rec;
-        });
+        },
+        context);
 }
 
 QFuture<ActionOutcome<MoveResult>> OperatorActions::move(Backend &backend, MoveRequest request,
@@ -126,7 +149,8 @@ QFuture<ActionOutcome<MoveResult>> OperatorActions::move(Backend &backend, MoveR
             rec.succeeded = int(r.moved);
             rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
             return rec;
-        });
+        },
+        context);
 }
 
 QFuture<ActionOutcome<PauseResult>> OperatorActions::setQueuePaused(Backend &backend, const QString &queue, bool pause,
@@ -154,7 +178,8 @@ QFuture<ActionOutcome<PauseResult>> OperatorActions::setQueuePaused(Backend &bac
                          : r.paused         ? QStringLiteral("already paused")
                                             : QStringLiteral("already running");
             return rec;
-        });
+        },
+        context);
 }
 
 QFuture<ActionOutcome<WorkerSignalResult>> OperatorActions::signalWorker(Backend &backend, const QString &worker,
@@ -178,7 +203,8 @@ QFuture<ActionOutcome<WorkerSignalResult>> OperatorActions::signalWorker(Backend
             rec.succeeded = r.error.isEmpty() ? 1 : 0;
             rec.result = r.error.isEmpty() ? QStringLiteral("ok") : r.error;
             return rec;
-        });
+        },
+        context);
 }
 
 QFuture<ActionOutcome<ResendResult>> OperatorActions::resend(Backend &backend, ResendRequest request,
@@ -210,7 +236,8 @@ QFuture<ActionOutcome<ResendResult>> OperatorActions::resend(Backend &backend, R
             rec.payloadBefore = r.original;
             rec.payloadAfter = r.edited;
             return rec;
-        });
+        },
+        context);
 }
 
 QFuture<void> OperatorActions::recordNotify(const NotifyRun &run, const ActionContext &context) const
@@ -233,7 +260,14 @@ QFuture<void> OperatorActions::recordNotify(const NotifyRun &run, const ActionCo
                                                                .arg(run.failed)
                                                                .arg(run.stillQueued)
                                                          : QStringLiteral("ok");
-    return m_audit->append(rec);
+    const QString sentence = tr("notified the affected users of %1 (incident %2): %3 sent, %4 told before, %5 failed")
+                                 .arg(shown(run.queue), shown(run.incident))
+                                 .arg(run.sent)
+                                 .arg(run.skipped)
+                                 .arg(run.failed);
+    return m_audit->append(rec).then([context, sentence] {
+        noteOnTimeline(context.timeline, context.connectionId, context.operatorName, sentence);
+    });
 }
 
 } // namespace qd

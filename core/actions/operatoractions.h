@@ -7,6 +7,7 @@
 #include "core/jobs.h"
 
 #include <QFuture>
+#include <QPointer>
 #include <QString>
 
 #include <optional>
@@ -14,6 +15,7 @@
 namespace qd {
 
 class Backend;
+class IncidentTimeline;
 
 /// Who acts and how the action is recorded: every audit row names the operator, rows the desktop writes say
 /// "(GUI)", and a purge or move carries the blast radius the operator confirmed.
@@ -24,7 +26,16 @@ struct ActionContext
     /// Purge, move: the blast radius the operator was shown (a sample of the queue); the row states it with the
     /// count the action itself found.
     std::optional<BulkPreview> blastRadius = {};
+    /// The desktop's incident timeline: once the audit row is written, the action's sentence goes there too, under
+    /// `connectionId` ("Operator ana: Purged orders: 25 message(s) deleted."). None for queuedeckctl. Not owned.
+    QPointer<IncidentTimeline> timeline = {};
+    QString connectionId = {};
 };
+
+/// Puts "Operator <name>: <sentence>" on `timeline` under `connectionId`, on the timeline's own thread (actions
+/// finish on backend threads). Nothing when there is no timeline.
+void noteOnTimeline(const QPointer<IncidentTimeline> &timeline, const QString &connectionId,
+                    const QString &operatorName, const QString &sentence);
 
 /// An operator action's answer: the backend's result, whether it did what was asked, and the sentence for it
 /// (the desktop's status line and timeline; the CLI prints its own terse line from `result`).
@@ -41,7 +52,8 @@ struct ActionOutcome
 /// (Actions on a selection of jobs, or on every job matching a filter, are BulkRun's: journaled and audited per
 /// batch.) A value holding the audit log it writes to (not owned; it must outlive the futures). Each future
 /// resolves once the audit row is written, so a process that exits on the answer loses no row; a dry run or an
-/// action refused before it reached the server writes none. The futures resolve on the backend's thread: the
+/// action refused before it reached the server writes none. With a timeline in the context, every action that wrote
+/// a row also puts its sentence on the incident timeline. The futures resolve on the backend's thread: the
 /// desktop takes them with whenFinished().
 class OperatorActions final
 {
@@ -74,6 +86,7 @@ public:
         qint64 stillQueued = 0; ///< left in the outbox (stopped, or the channel refused for now)
         QString error = {};
     };
+    /// Writes the run's audit row, and its sentence on the context's timeline.
     QFuture<void> recordNotify(const NotifyRun &run, const ActionContext &context) const;
 
 private:

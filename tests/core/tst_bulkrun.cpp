@@ -8,6 +8,7 @@
 #include "core/audit/auditlog.h"
 #include "core/backend.h"
 #include "core/clock.h"
+#include "core/timeline/incidenttimeline.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -200,6 +201,27 @@ private Q_SLOTS:
         QCOMPARE(s.succeeded, 2);
         QCOMPARE(s.skipped, 1);
         QCOMPARE(s.firstSucceeded, (QStringList{QStringLiteral("f2"), QStringLiteral("f3")}));
+    }
+
+    void aRunPutsOneSentenceOnTheTimelineNotOnePerBatch()
+    {
+        JobsBackend b(1200);
+        IncidentTimeline timeline(m_dir.filePath(QStringLiteral("timeline-%1.sqlite3").arg(QDateTime::currentMSecsSinceEpoch())));
+        QCOMPARE(timeline.open(), QString());
+        QSignalSpy added(&timeline, &IncidentTimeline::entryAdded);
+        BulkSpec spec = allFailed(500);
+        spec.operatorName = QStringLiteral("ada");
+        BulkRun run(&b, m_audit.get(), spec);
+        run.setTimeline(&timeline, QStringLiteral("conn-1"));
+        QSignalSpy finished(&run, &BulkRun::finished);
+        run.start();
+        QTRY_COMPARE(finished.size(), 1);
+        QTRY_COMPARE(added.size(), 1);
+        const auto entry = added.first().first().value<TimelineEntry>();
+        QCOMPARE(entry.connectionId, QStringLiteral("conn-1"));
+        QCOMPARE(entry.text, QStringLiteral("Operator ada: ") + bulkSentence(run.spec(), finished.first().first().value<BulkSummary>()));
+        QVERIFY2(entry.text.contains(u"retried 1200 failed job(s)"), qPrintable(entry.text));
+        QCOMPARE(m_audit->recent(10).result().size(), 3); // three batches, three rows, one event
     }
 
     void cancelStopsAfterTheBatchInFlightAndResumeFinishes()

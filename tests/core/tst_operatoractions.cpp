@@ -8,8 +8,10 @@
 #include "core/audit/auditlog.h"
 #include "core/backend.h"
 #include "core/clock.h"
+#include "core/timeline/incidenttimeline.h"
 #include "tests/support/waitfor.h"
 
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtConcurrent>
@@ -174,6 +176,40 @@ private Q_SLOTS:
         QVERIFY2(done.summary.startsWith(u"Moved 25 message(s) from orders.dlq to orders. 2 still counted in orders.dlq"),
                  qPrintable(done.summary));
         QCOMPARE(rows().value(0).filter, QStringLiteral("from=orders.dlq to=orders before=25 left=2"));
+    }
+
+    void theDesktopsActionsReachTheTimelineFromCoreOnceTheirRowIsWritten()
+    {
+        // Answers from another thread, as a real backend's: the entry must still be added on the timeline's thread.
+        ScriptedBackend b;
+        b.fromAnotherThread = true;
+        b.purged.before = 25;
+        b.paused.changed = true;
+        IncidentTimeline timeline(m_dir->filePath(QStringLiteral("timeline.sqlite3")));
+        QCOMPARE(timeline.open(), QString());
+        QSignalSpy added(&timeline, &IncidentTimeline::entryAdded);
+        const ActionContext context{QStringLiteral("ada"), true, {}, &timeline, QStringLiteral("conn-1")};
+        const OperatorActions actions(m_audit.get());
+        waitFor(actions.purge(b, QStringLiteral("print"), false, context));
+        QTRY_COMPARE(added.size(), 1);
+        const auto entry = added.first().first().value<TimelineEntry>();
+        QCOMPARE(entry.connectionId, QStringLiteral("conn-1"));
+        QCOMPARE(entry.text, QStringLiteral("Operator ada: Purged print: 25 message(s) deleted."));
+        QCOMPARE(rows().size(), 1); // the row first, then the timeline
+
+        // A dry run writes no row, so it is no event either; without a timeline (queuedeckctl) only the row.
+        waitFor(actions.purge(b, QStringLiteral("print"), true, context));
+        waitFor(actions.setQueuePaused(b, QStringLiteral("print"), true, {QStringLiteral("ada")}));
+        OperatorActions::NotifyRun run;
+        run.queue = QStringLiteral("print");
+        run.incident = QStringLiteral("INC-7");
+        run.sent = 3;
+        waitFor(actions.recordNotify(run, context));
+        QTRY_COMPARE(added.size(), 2);
+        QCOMPARE(added.at(1).first().value<TimelineEntry>().text,
+                 QStringLiteral("Operator ada: notified the affected users of print (incident INC-7): 3 sent, 0 told "
+                                "before, 0 failed"));
+        QCOMPARE(rows().size(), 3);
     }
 
     void dryRunsWriteNoRow()

@@ -4,6 +4,8 @@
 
 #include <QFuture>
 
+#include <type_traits>
+
 namespace qd::test {
 
 /// The future's result, once it has one (tests only: it blocks the calling thread).
@@ -11,7 +13,9 @@ template <typename T>
 T waitFor(QFuture<T> f)
 {
     f.waitForFinished();
-    return f.result();
+    if constexpr (!std::is_void_v<T>) {
+        return f.result();
+    }
 }
 
 } // namespace qd::test

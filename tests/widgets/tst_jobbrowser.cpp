@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: Queuedeck contributors
+#include "core/timeline/incidenttimeline.h"
 #include "core/audit/auditlog.h"
 #include "core/backendfactory.h"
 #include "core/clock.h"
@@ -222,9 +223,13 @@ private Q_SLOTS:
         auto backend = createBackend(QStringLiteral("delayedjob+sqlite://") + m_db).value();
         AuditLog audit(m_dir.filePath(QStringLiteral("audit.sqlite3")));
         QCOMPARE(audit.open(), QString());
+        IncidentTimeline timeline(m_dir.filePath(QStringLiteral("timeline.sqlite3")));
+        QCOMPARE(timeline.open(), QString());
+        QSignalSpy onTimeline(&timeline, &IncidentTimeline::entryAdded);
         JobBrowser browser;
         browser.resize(1000, 700);
         browser.setAuditLog(&audit, QStringLiteral("ops-anna"));
+        browser.setTimeline(&timeline);
         browser.setQueue(backend.get(), QStringLiteral("c"), QStringLiteral("print"));
         QSignalSpy loaded(browser.model(), &JobTableModel::pageLoaded);
         browser.setState(JobState::Failed);
@@ -243,6 +248,11 @@ private Q_SLOTS:
         QVERIFY2(done.at(0).at(1).toString().contains(QStringLiteral("retried 1 failed job(s) in print")),
                  qPrintable(done.at(0).at(1).toString()));
         QTRY_COMPARE(browser.model()->rowCount(), 0); // reloaded: no failed jobs left
+        // Core put the same sentence on the incident timeline, under the connection: the window adds nothing.
+        QTRY_COMPARE(onTimeline.count(), 1);
+        const auto entry = onTimeline.at(0).at(0).value<TimelineEntry>();
+        QCOMPARE(entry.connectionId, QStringLiteral("c"));
+        QCOMPARE(entry.text, QStringLiteral("Operator ops-anna: ") + done.at(0).at(1).toString());
         auto recent = audit.recent();
         recent.waitForFinished();
         QCOMPARE(recent.result().size(), 1);
