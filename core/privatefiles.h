@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Queuedeck contributors
 #pragma once
 
+#include "core/result.h"
+
 #include <QString>
 
 namespace qd {
@@ -20,5 +22,10 @@ bool makePrivateDir(const QString &dir);
 bool makePrivateFile(const QString &path);
 /// Both, for a data file about to be opened: its directory, then the file.
 bool makePrivateDataFile(const QString &path);
+
+/// The first line of a file holding a secret (a password), without its line ending; or why not. A file other users
+/// can read is refused, as ssh refuses such a private key: the secret would be as public as on a command line.
+/// Standard input ("-", /dev/stdin) and pipes (`<(pass show …)`) are private to the process.
+Result<QString> readSecretFile(const QString &path);
 
 } // namespace qd

@@ -3,14 +3,9 @@
 #include "app/ctl/ctlsecrets.h"
 
 #include "app/ctl/cliio.h"
+#include "core/privatefiles.h"
 
-#include <QFile>
-
-#include <cerrno>
-#include <cstring>
 #include <optional>
-
-#include <sys/stat.h>
 
 namespace qd::ctl {
 
@@ -25,58 +20,13 @@ std::optional<QString> &passwordFile()
     return path;
 }
 
-/// Refuses a file others can read, as ssh does for private keys: the password would be as public as on the
-/// command line. Standard input and pipes (`<(pass show …)`) are private to this process.
-QString checkPermissions(const QString &path)
-{
-    struct stat st = {};
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0) {
-        return tr("cannot read the password file %1: %2").arg(escapeForDisplay(path, 200),
-                                                              QString::fromLocal8Bit(std::strerror(errno)));
-    }
-    if (path == u"/dev/stdin" || path == u"-" || S_ISFIFO(st.st_mode)) {
-        return {};
-    }
-    if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
-        return tr("the password file %1 is readable by other users (mode %2); refusing to use it. "
-                  "Run: chmod 600 %1")
-            .arg(escapeForDisplay(path, 200))
-            .arg(st.st_mode & 0777, 4, 8, QLatin1Char('0'));
-    }
-    return {};
-}
-
-/// The first line of the --password-file, without its line ending; or why not.
+/// The first line of the --password-file (core's readSecretFile()), read once: it may be a pipe or standard input.
 Result<QString> readPasswordFile(const QString &path)
 {
     static std::optional<Result<QString>> cached;
-    if (cached) {
-        return *cached;
+    if (!cached) {
+        cached = readSecretFile(path);
     }
-    const QString source = path == u"-" ? QStringLiteral("/dev/stdin") : path;
-    if (const QString e = checkPermissions(source); !e.isEmpty()) {
-        cached = Result<QString>::failure(e);
-        return *cached;
-    }
-    QFile f(source);
-    if (!f.open(QIODevice::ReadOnly)) {
-        cached = Result<QString>::failure(
-            tr("cannot read the password file %1: %2").arg(escapeForDisplay(path, 200), f.errorString()));
-        return *cached;
-    }
-    QByteArray line = f.readLine(64 * 1024);
-    if (line.endsWith('\n')) {
-        line.chop(1);
-    }
-    if (line.endsWith('\r')) {
-        line.chop(1);
-    }
-    if (line.isEmpty()) {
-        cached = Result<QString>::failure(
-            tr("the password file %1 is empty (its first line is the password)").arg(escapeForDisplay(path, 200)));
-        return *cached;
-    }
-    cached = Result<QString>(QString::fromUtf8(line));
     return *cached;
 }
 
