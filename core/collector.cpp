@@ -5,6 +5,7 @@
 #include "core/backend.h"
 #include "core/clock.h"
 
+#include <QElapsedTimer>
 #include <QFuture>
 
 namespace qd {
@@ -131,10 +132,15 @@ void Collector::poll(const QString &id)
     }
     it->inFlight = true;
     const quint64 generation = it->generation;
+    QElapsedTimer took;
+    took.start();
     // A poll past its deadline is published as failed at once, but the next one waits until it has really ended.
     pollWithin(
         it->backend, m_pollDeadline, this,
-        [this, id, generation](Snapshot s) { deliver(id, generation, std::move(s)); },
+        [this, id, generation, took](Snapshot s) {
+            s.pollSeconds = double(took.nsecsElapsed()) / 1e9;
+            deliver(id, generation, std::move(s));
+        },
         [this, id, generation] {
             auto e = m_entries.find(id);
             if (e != m_entries.end() && e->generation == generation) {

@@ -101,6 +101,7 @@ struct Snapshot
     Totals totals;
     QStringList warnings;     ///< partial problems (a garbage row) that did not stop the poll
     QString error;            ///< non-empty: the poll failed, the rest is meaningless
+    std::optional<double> pollSeconds; ///< how long the poll took, as the collector measured it (empty: not measured)
 
     bool ok() const { return error.isEmpty(); }
     WorkerSummary workerSummary() const;

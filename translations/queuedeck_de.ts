@@ -111,6 +111,87 @@
         <source>Operator %1: %2</source>
         <translation>Bediener %1: %2</translation>
     </message>
+    <message>
+        <location filename="../core/privatefiles.cpp" line="67"/>
+        <location filename="../core/privatefiles.cpp" line="77"/>
+        <source>cannot read the password file %1: %2</source>
+        <translation>die Passwortdatei %1 ist nicht lesbar: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/privatefiles.cpp" line="70"/>
+        <source>the password file %1 is readable by other users (mode %2); refusing to use it. Run: chmod 600 %1</source>
+        <translation>die Passwortdatei %1 ist für andere Benutzer lesbar (Modus %2); sie wird nicht verwendet. Abhilfe: chmod 600 %1</translation>
+    </message>
+    <message>
+        <location filename="../core/privatefiles.cpp" line="87"/>
+        <source>the password file %1 is empty (its first line is the password)</source>
+        <translation>die Passwortdatei %1 ist leer (ihre erste Zeile ist das Passwort)</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="35"/>
+        <source>unknown key &quot;%1&quot; (known: %2)</source>
+        <translation>unbekannter Schlüssel „%1“ (bekannt: %2)</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="43"/>
+        <source>connections[%1]</source>
+        <translation>connections[%1]</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="45"/>
+        <source>%1: a connection is a map with name and url</source>
+        <translation>%1: eine Verbindung ist eine Zuordnung mit name und url</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="58"/>
+        <source>%1: name and url are required</source>
+        <translation>%1: name und url sind nötig</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="62"/>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="66"/>
+        <source>%1 (%2): the URL holds a password; put it in password_env or password_file, never in the configuration</source>
+        <translation>%1 (%2): die URL enthält ein Passwort; gehört in password_env oder password_file, nie in die Konfiguration</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="70"/>
+        <source>%1 (%2): password_env or password_file, not both</source>
+        <translation>%1 (%2): password_env oder password_file, nicht beides</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="93"/>
+        <source>the configuration is a YAML map (database, metrics, interval, connections)</source>
+        <translation>die Konfiguration ist eine YAML-Zuordnung (database, metrics, interval, connections)</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="103"/>
+        <source>database: %1</source>
+        <translation>database: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="107"/>
+        <source>metrics: expected host:port, e.g. 127.0.0.1:9187</source>
+        <translation>metrics: erwartet host:port, z. B. 127.0.0.1:9187</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="113"/>
+        <source>interval: seconds between polls, from 1 to 3600</source>
+        <translation>interval: Sekunden zwischen Abfragen, von 1 bis 3600</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="118"/>
+        <source>connections: a list of at least one connection (name, url)</source>
+        <translation>connections: eine Liste mit mindestens einer Verbindung (name, url)</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="127"/>
+        <source>connections: the name &quot;%1&quot; is given twice</source>
+        <translation>connections: der Name „%1“ kommt zweimal vor</translation>
+    </message>
 </context>
 <context>
     <name>qd::ActionTexts</name>
@@ -3522,6 +3603,14 @@ Betriebs-Dashboard für Job- und Nachrichtenwarteschlangen.</translation>
     </message>
 </context>
 <context>
+    <name>qd::MetricsServer</name>
+    <message>
+        <location filename="../core/team/metricsserver.cpp" line="44"/>
+        <source>Cannot listen on %1:%2 for /metrics: %3</source>
+        <translation>Kann für /metrics nicht auf %1:%2 lauschen: %3</translation>
+    </message>
+</context>
+<context>
     <name>qd::NotifyDialog</name>
     <message>
         <location filename="../widgets/notifydialog.cpp" line="60"/>
@@ -5124,6 +5213,96 @@ _Warum ist es passiert?_
         <location filename="../widgets/statusstrip.cpp" line="55"/>
         <source>No connections</source>
         <translation>Keine Verbindungen</translation>
+    </message>
+</context>
+<context>
+    <name>qd::TeamConfig</name>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="166"/>
+        <source>not valid YAML: %1</source>
+        <translation>kein gültiges YAML: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="174"/>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="178"/>
+        <source>%1 is larger than 1 MiB: not a configuration</source>
+        <translation>%1 ist größer als 1 MiB: keine Konfiguration</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="181"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>qd::TeamConnection</name>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="147"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="154"/>
+        <source>%1: the environment variable %2 is not set</source>
+        <translation>%1: die Umgebungsvariable %2 ist nicht gesetzt</translation>
+    </message>
+</context>
+<context>
+    <name>qd::TeamDatabase</name>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="189"/>
+        <source>expected postgresql://user@host:5432/dbname</source>
+        <translation>erwartet postgresql://user@host:5432/dbname</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="193"/>
+        <source>the database URL holds a password; use database_password_file or $PGPASSWORD instead</source>
+        <translation>die Datenbank-URL enthält ein Passwort; stattdessen database_password_file oder $PGPASSWORD verwenden</translation>
+    </message>
+</context>
+<context>
+    <name>qd::TeamServer</name>
+    <message>
+        <location filename="../core/team/teamserver.cpp" line="54"/>
+        <source>database: %1</source>
+        <translation>database: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamserver.cpp" line="66"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamserver.cpp" line="74"/>
+        <source>database %1: %2</source>
+        <translation>Datenbank %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamserver.cpp" line="108"/>
+        <source>the database does not answer; polling stopped</source>
+        <translation>die Datenbank antwortet nicht; Abfragen angehalten</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamserver.cpp" line="124"/>
+        <source>holds the lead: polling every %1 s</source>
+        <translation>führt: fragt alle %1 s ab</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamserver.cpp" line="127"/>
+        <source>another server leads; waiting</source>
+        <translation>ein anderer Server führt; wartet</translation>
+    </message>
+</context>
+<context>
+    <name>qd::TeamStore</name>
+    <message>
+        <location filename="../core/team/teamstore.cpp" line="153"/>
+        <source>the database has schema version %1, newer than this Queuedeck (%2): upgrade queuedeckctl</source>
+        <translation>die Datenbank hat Schemaversion %1, neuer als dieses Queuedeck (%2): queuedeckctl aktualisieren</translation>
     </message>
 </context>
 <context>

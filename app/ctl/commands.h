@@ -14,6 +14,8 @@ int runCheck(const QStringList &arguments);
 /// Polls continuously and prints every alert state change (the GUI's rule engine, headless). Runs until
 /// interrupted, or for --count polls. Exit code: 0, or 2 on usage errors.
 int runWatch(const QStringList &arguments);
+/// queuedeckctl serve --config FILE: the team server (teamcommands.cpp).
+int runServe(const QStringList &arguments);
 /// Drill-down and conditional actions (exit 0 done, 1 failed, 2 usage). Actions are written to the audit log.
 int runJobs(const QStringList &arguments);
 int runRetry(const QStringList &arguments);

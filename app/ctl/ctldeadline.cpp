@@ -118,7 +118,7 @@ double defaultDeadlineSeconds(const QString &command)
     if (reads.contains(command)) {
         return 30;
     }
-    if (command == u"watch") {
+    if (command == u"watch" || command == u"serve") {
         return 0;
     }
     return 3600;

@@ -25,6 +25,7 @@ const QHash<QString, Command> &commands()
         {QStringLiteral("snapshot"), runSnapshot},
         {QStringLiteral("check"), runCheck},
         {QStringLiteral("watch"), runWatch},
+        {QStringLiteral("serve"), runServe},
         {QStringLiteral("jobs"), runJobs},
         {QStringLiteral("retry"), runRetry},
         {QStringLiteral("cancel"), runCancel},
@@ -61,6 +62,7 @@ int usage(const QString &command)
         "                                        Nagios plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
         "  watch URL [--interval S] [--count N] [--json]\n"
         "                                        print every alert state change, continuously\n"
+        "  serve --config FILE [--check-config]  the team server: one poll for everyone, into PostgreSQL, /metrics\n"
         "  jobs URL --queue Q --state S [--search TEXT] [--limit N] [--json | --format csv|jsonl [--all]]\n"
         "  retry URL (--job ID… | --all --queue Q) [--state S] [--batch N] [--rate N] [--dry-run] [--yes]\n"
         "  cancel URL (--job ID… | --all --queue Q) [--state S] [--batch N] [--rate N] [--dry-run] [--yes]\n"
