@@ -19,7 +19,8 @@ endfunction()
 
 # The files below the prefix (/usr in the package), and nothing else: no tests, no benchmarks, no tools.
 set(expected_files bin/queuedeck bin/queuedeckctl share/applications/${app_id}.desktop
-    share/metainfo/${app_id}.metainfo.xml share/icons/hicolor/scalable/apps/${app_id}.svg)
+    share/metainfo/${app_id}.metainfo.xml share/icons/hicolor/scalable/apps/${app_id}.svg
+    share/doc/queuedeck/examples/queuedeck-serve.service share/doc/queuedeck/examples/serve.example.yaml)
 foreach(size IN LISTS icon_sizes)
     list(APPEND expected_files share/icons/hicolor/${size}x${size}/apps/${app_id}.png)
 endforeach()
