@@ -264,10 +264,11 @@ struct TeamStore::Private
                 e = exec(QStringLiteral("DELETE FROM queues WHERE connection = ? AND polled_at <> ?"), {connection, polledAt});
             }
             if (e.isEmpty()) {
+                // From the rows just written: the JSON is parsed once.
                 e = exec(QStringLiteral("INSERT INTO samples (connection, queue, at, waiting, running, failed, oldest_age_seconds) "
-                                        "SELECT ?, r.name, ?, r.waiting, r.running, r.failed, r.oldest_age_seconds FROM ")
-                             + recordset,
-                         {connection, polledAt, rows});
+                                        "SELECT connection, name, polled_at, waiting, running, failed, oldest_age_seconds "
+                                        "FROM queues WHERE connection = ?"),
+                         {connection});
             }
             if (!e.isEmpty()) {
                 return fail(e);
