@@ -3,6 +3,7 @@
 #include "core/backendfactory.h"
 
 #include "core/backends/delayedjob/delayedjobbackend.h"
+#include "core/team/teammirror.h"
 #include "core/backends/sidekiq/sidekiqbackend.h"
 #include "core/backends/bullmq/bullmqbackend.h"
 #include "core/backends/rq/rqbackend.h"
@@ -16,6 +17,9 @@ namespace qd {
 Result<std::shared_ptr<Backend>> createBackend(const ConnectionUrl &url, Clock *clock)
 {
     using R = Result<std::shared_ptr<Backend>>;
+    if (url.family == u"team") {
+        return R(std::make_shared<TeamMirrorBackend>(url, clock));
+    }
     if (url.family == u"delayedjob") {
         return R(std::make_shared<delayedjob::DelayedJobBackend>(url, clock));
     }

@@ -37,6 +37,7 @@ constexpr SchemeInfo kSchemes[] = {
     {u"celery", u"amqps", 15671, u"celery+amqps://ops@rabbit.example:15671/%2F?tls_ca=/etc/ssl/rabbit-ca.pem"},
     {u"rabbitmq", u"http", 15672, u"rabbitmq+http://guest@rabbit.example:15672/%2F"},
     {u"rabbitmq", u"https", 15671, u"rabbitmq+https://ops@rabbit.example:15671/%2F"},
+    {u"team", u"postgresql", 5432, u"team+postgresql://viewer@db.example:5432/queuedeck?connection=print"},
 };
 
 /// The options each family reads. A key outside this list is refused: a typo in a safety option (READONLY=1,
@@ -46,6 +47,9 @@ QStringList allowedOptions(const QString &family, const QString &transport)
     QStringList o{QStringLiteral("readonly")};
     if (family == u"delayedjob") {
         return o << QStringLiteral("table") << QStringLiteral("max_run_time");
+    }
+    if (family == u"team") {
+        return o << QStringLiteral("connection"); // which of the team server's connections
     }
     if (transport == u"redis" || transport == u"rediss") {
         o << QStringLiteral("connect_timeout") << QStringLiteral("timeout") << QStringLiteral("max_reply_mb")

@@ -21,6 +21,9 @@ WorkerSummary Snapshot::workerSummary() const
     if (!ok() || !workersKnown) {
         return s;
     }
+    if (workerCounts) {
+        return *workerCounts;
+    }
     int busy = 0, idle = 0, lost = 0;
     for (const auto &w : workers) {
         switch (w.state) {

@@ -98,12 +98,15 @@ struct Snapshot
     QList<WorkerInfo> workers;
     bool workersComplete = false; ///< true when idle workers are visible too (heartbeats), not only busy ones
     bool workersKnown = true;     ///< false: the backend cannot see workers at all (Celery without events)
+    /// The counts alone, where the list stayed with whoever polled (a team server's snapshot read from its database).
+    std::optional<WorkerSummary> workerCounts;
     Totals totals;
     QStringList warnings;     ///< partial problems (a garbage row) that did not stop the poll
     QString error;            ///< non-empty: the poll failed, the rest is meaningless
     std::optional<double> pollSeconds; ///< how long the poll took, as the collector measured it (empty: not measured)
 
     bool ok() const { return error.isEmpty(); }
+    /// The workers by state: counted from `workers`, or `workerCounts` where only the counts travelled.
     WorkerSummary workerSummary() const;
     /// True when every live worker is visible with the queues it serves (heartbeats with queue lists), so that "no
     /// worker serves this queue" is a fact rather than a guess.

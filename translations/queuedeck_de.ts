@@ -154,43 +154,53 @@
     </message>
     <message>
         <location filename="../core/team/teamconfig.cpp" line="66"/>
+        <source>%1 (%2): a team+ URL reads the database of a team server; the server polls the backends themselves</source>
+        <translation>%1 (%2): eine team+-URL liest die Datenbank eines Team-Servers; der Server fragt die Backends selbst ab</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="71"/>
         <source>%1 (%2): the URL holds a password; put it in password_env or password_file, never in the configuration</source>
         <translation>%1 (%2): die URL enthält ein Passwort; gehört in password_env oder password_file, nie in die Konfiguration</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="70"/>
+        <location filename="../core/team/teamconfig.cpp" line="75"/>
         <source>%1 (%2): password_env or password_file, not both</source>
         <translation>%1 (%2): password_env oder password_file, nicht beides</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="93"/>
+        <location filename="../core/team/teamconfig.cpp" line="98"/>
         <source>the configuration is a YAML map (database, metrics, interval, connections)</source>
         <translation>die Konfiguration ist eine YAML-Zuordnung (database, metrics, interval, connections)</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="103"/>
+        <location filename="../core/team/teamconfig.cpp" line="108"/>
         <source>database: %1</source>
         <translation>database: %1</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="107"/>
+        <location filename="../core/team/teamconfig.cpp" line="112"/>
         <source>metrics: expected host:port, e.g. 127.0.0.1:9187</source>
         <translation>metrics: erwartet host:port, z. B. 127.0.0.1:9187</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="113"/>
+        <location filename="../core/team/teamconfig.cpp" line="118"/>
         <source>interval: seconds between polls, from 1 to 3600</source>
         <translation>interval: Sekunden zwischen Abfragen, von 1 bis 3600</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="118"/>
+        <location filename="../core/team/teamconfig.cpp" line="123"/>
         <source>connections: a list of at least one connection (name, url)</source>
         <translation>connections: eine Liste mit mindestens einer Verbindung (name, url)</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="127"/>
+        <location filename="../core/team/teamconfig.cpp" line="132"/>
         <source>connections: the name &quot;%1&quot; is given twice</source>
         <translation>connections: der Name „%1“ kommt zweimal vor</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teammirror.cpp" line="64"/>
+        <source>The team server has no connection named &quot;%1&quot;.</source>
+        <translation>Der Team-Server hat keine Verbindung namens „%1“.</translation>
     </message>
 </context>
 <context>
@@ -1438,7 +1448,7 @@
 <context>
     <name>qd::BackendFactory</name>
     <message>
-        <location filename="../core/backendfactory.cpp" line="37"/>
+        <location filename="../core/backendfactory.cpp" line="41"/>
         <source>The %1 backend is not available in this build yet.</source>
         <translation>Das Backend %1 ist in diesem Build noch nicht verfügbar.</translation>
     </message>
@@ -1941,72 +1951,72 @@ Letzte Abfrage fehlgeschlagen: %2</translation>
 <context>
     <name>qd::ConnectionUrl</name>
     <message>
-        <location filename="../core/connectionurl.cpp" line="119"/>
+        <location filename="../core/connectionurl.cpp" line="123"/>
         <source>Unknown option &quot;%1&quot; for %2 URLs (options are lower case). Valid options: %3.</source>
         <translation>Unbekannte Option „%1“ für %2-URLs (Optionen werden kleingeschrieben). Gültige Optionen: %3.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="123"/>
+        <location filename="../core/connectionurl.cpp" line="127"/>
         <source>The option %1 is given twice.</source>
         <translation>Die Option %1 ist zweimal angegeben.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="127"/>
+        <location filename="../core/connectionurl.cpp" line="131"/>
         <source>The option %1 must be 1, true, yes or on (or 0, false, no, off); got &quot;%2&quot;.</source>
         <translation>Die Option %1 muss 1, true, yes oder on sein (oder 0, false, no, off); angegeben war „%2“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="133"/>
+        <location filename="../core/connectionurl.cpp" line="137"/>
         <source>The option %1 must be a number; got &quot;%2&quot;.</source>
         <translation>Die Option %1 muss eine Zahl sein; angegeben war „%2“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="241"/>
+        <location filename="../core/connectionurl.cpp" line="245"/>
         <source>The connection URL is empty. Example: %1</source>
         <translation>Die Verbindungs-URL ist leer. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="247"/>
+        <location filename="../core/connectionurl.cpp" line="251"/>
         <source>&quot;%1&quot; is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.</source>
         <translation>„%1“ ist keine Verbindungs-URL: Sie braucht ein Schema wie delayedjob+sqlite:// oder sidekiq+redis://.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="265"/>
+        <location filename="../core/connectionurl.cpp" line="269"/>
         <source>Unknown scheme &quot;%1&quot;. Supported: %2.</source>
         <translation>Unbekanntes Schema „%1“. Unterstützt: %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="283"/>
+        <location filename="../core/connectionurl.cpp" line="287"/>
         <source>The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got &quot;%1&quot;.</source>
         <translation>Der SQLite-Pfad muss absolut sein (drei Schrägstriche): delayedjob+sqlite:///path/to/db.sqlite3, erhalten: „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="291"/>
+        <location filename="../core/connectionurl.cpp" line="295"/>
         <source>The URL is malformed: %1. Example: %2</source>
         <translation>Die URL ist fehlerhaft: %1. Beispiel: %2</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="296"/>
+        <location filename="../core/connectionurl.cpp" line="300"/>
         <source>The URL has no host name. Example: %1</source>
         <translation>Die URL enthält keinen Hostnamen. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="300"/>
+        <location filename="../core/connectionurl.cpp" line="304"/>
         <source>The port must be between 1 and 65535.</source>
         <translation>Der Port muss zwischen 1 und 65535 liegen.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="311"/>
+        <location filename="../core/connectionurl.cpp" line="315"/>
         <source>The PostgreSQL URL names no database. Example: %1</source>
         <translation>Die PostgreSQL-URL nennt keine Datenbank. Beispiel: %1</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="318"/>
+        <location filename="../core/connectionurl.cpp" line="322"/>
         <source>The Redis database must be a number after the host, like /0; got &quot;/%1&quot;.</source>
         <translation>Die Redis-Datenbank muss eine Zahl nach dem Host sein, etwa /0; erhalten: „/%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="331"/>
+        <location filename="../core/connectionurl.cpp" line="335"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
         <translation>Der Tabellenname „%1“ ist kein einfacher SQL-Bezeichner (Buchstaben, Ziffern, Unterstrich, optional schema.).</translation>
     </message>
@@ -5218,22 +5228,22 @@ _Warum ist es passiert?_
 <context>
     <name>qd::TeamConfig</name>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="166"/>
+        <location filename="../core/team/teamconfig.cpp" line="171"/>
         <source>not valid YAML: %1</source>
         <translation>kein gültiges YAML: %1</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="174"/>
+        <location filename="../core/team/teamconfig.cpp" line="179"/>
         <source>cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="178"/>
+        <location filename="../core/team/teamconfig.cpp" line="183"/>
         <source>%1 is larger than 1 MiB: not a configuration</source>
         <translation>%1 ist größer als 1 MiB: keine Konfiguration</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="181"/>
+        <location filename="../core/team/teamconfig.cpp" line="186"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
@@ -5241,12 +5251,12 @@ _Warum ist es passiert?_
 <context>
     <name>qd::TeamConnection</name>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="147"/>
+        <location filename="../core/team/teamconfig.cpp" line="152"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="154"/>
+        <location filename="../core/team/teamconfig.cpp" line="159"/>
         <source>%1: the environment variable %2 is not set</source>
         <translation>%1: die Umgebungsvariable %2 ist nicht gesetzt</translation>
     </message>
@@ -5254,14 +5264,32 @@ _Warum ist es passiert?_
 <context>
     <name>qd::TeamDatabase</name>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="189"/>
+        <location filename="../core/team/teamconfig.cpp" line="194"/>
         <source>expected postgresql://user@host:5432/dbname</source>
         <translation>erwartet postgresql://user@host:5432/dbname</translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="193"/>
+        <location filename="../core/team/teamconfig.cpp" line="198"/>
         <source>the database URL holds a password; use database_password_file or $PGPASSWORD instead</source>
         <translation>die Datenbank-URL enthält ein Passwort; stattdessen database_password_file oder $PGPASSWORD verwenden</translation>
+    </message>
+</context>
+<context>
+    <name>qd::TeamMirrorBackend</name>
+    <message>
+        <location filename="../core/team/teammirror.cpp" line="133"/>
+        <source>The URL names no connection of the team server: add ?connection=NAME.</source>
+        <translation>Die URL nennt keine Verbindung des Team-Servers: ?connection=NAME ergänzen.</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teammirror.cpp" line="137"/>
+        <source>The team database %1 cannot be read: %2</source>
+        <translation>Die Team-Datenbank %1 ist nicht lesbar: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/team/teammirror.cpp" line="155"/>
+        <source>No team server has polled %1 since %2 (every %3 s before): these numbers are not current.</source>
+        <translation>Kein Team-Server hat %1 seit %2 abgefragt (zuvor alle %3 s): diese Zahlen sind nicht aktuell.</translation>
     </message>
 </context>
 <context>
@@ -5277,22 +5305,22 @@ _Warum ist es passiert?_
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../core/team/teamserver.cpp" line="74"/>
+        <location filename="../core/team/teamserver.cpp" line="75"/>
         <source>database %1: %2</source>
         <translation>Datenbank %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/team/teamserver.cpp" line="108"/>
+        <location filename="../core/team/teamserver.cpp" line="109"/>
         <source>the database does not answer; polling stopped</source>
         <translation>die Datenbank antwortet nicht; Abfragen angehalten</translation>
     </message>
     <message>
-        <location filename="../core/team/teamserver.cpp" line="124"/>
+        <location filename="../core/team/teamserver.cpp" line="125"/>
         <source>holds the lead: polling every %1 s</source>
         <translation>führt: fragt alle %1 s ab</translation>
     </message>
     <message>
-        <location filename="../core/team/teamserver.cpp" line="127"/>
+        <location filename="../core/team/teamserver.cpp" line="128"/>
         <source>another server leads; waiting</source>
         <translation>ein anderer Server führt; wartet</translation>
     </message>
@@ -5300,7 +5328,7 @@ _Warum ist es passiert?_
 <context>
     <name>qd::TeamStore</name>
     <message>
-        <location filename="../core/team/teamstore.cpp" line="153"/>
+        <location filename="../core/team/teamstore.cpp" line="155"/>
         <source>the database has schema version %1, newer than this Queuedeck (%2): upgrade queuedeckctl</source>
         <translation>die Datenbank hat Schemaversion %1, neuer als dieses Queuedeck (%2): queuedeckctl aktualisieren</translation>
     </message>

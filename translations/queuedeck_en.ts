@@ -154,42 +154,52 @@
     </message>
     <message>
         <location filename="../core/team/teamconfig.cpp" line="66"/>
+        <source>%1 (%2): a team+ URL reads the database of a team server; the server polls the backends themselves</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/team/teamconfig.cpp" line="71"/>
         <source>%1 (%2): the URL holds a password; put it in password_env or password_file, never in the configuration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="70"/>
+        <location filename="../core/team/teamconfig.cpp" line="75"/>
         <source>%1 (%2): password_env or password_file, not both</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="93"/>
+        <location filename="../core/team/teamconfig.cpp" line="98"/>
         <source>the configuration is a YAML map (database, metrics, interval, connections)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="103"/>
+        <location filename="../core/team/teamconfig.cpp" line="108"/>
         <source>database: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="107"/>
+        <location filename="../core/team/teamconfig.cpp" line="112"/>
         <source>metrics: expected host:port, e.g. 127.0.0.1:9187</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="113"/>
+        <location filename="../core/team/teamconfig.cpp" line="118"/>
         <source>interval: seconds between polls, from 1 to 3600</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="118"/>
+        <location filename="../core/team/teamconfig.cpp" line="123"/>
         <source>connections: a list of at least one connection (name, url)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="127"/>
+        <location filename="../core/team/teamconfig.cpp" line="132"/>
         <source>connections: the name &quot;%1&quot; is given twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/team/teammirror.cpp" line="64"/>
+        <source>The team server has no connection named &quot;%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1438,7 +1448,7 @@
 <context>
     <name>qd::BackendFactory</name>
     <message>
-        <location filename="../core/backendfactory.cpp" line="37"/>
+        <location filename="../core/backendfactory.cpp" line="41"/>
         <source>The %1 backend is not available in this build yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1935,72 +1945,72 @@ Last poll failed: %2</source>
 <context>
     <name>qd::ConnectionUrl</name>
     <message>
-        <location filename="../core/connectionurl.cpp" line="119"/>
+        <location filename="../core/connectionurl.cpp" line="123"/>
         <source>Unknown option &quot;%1&quot; for %2 URLs (options are lower case). Valid options: %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="123"/>
+        <location filename="../core/connectionurl.cpp" line="127"/>
         <source>The option %1 is given twice.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="127"/>
+        <location filename="../core/connectionurl.cpp" line="131"/>
         <source>The option %1 must be 1, true, yes or on (or 0, false, no, off); got &quot;%2&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="133"/>
+        <location filename="../core/connectionurl.cpp" line="137"/>
         <source>The option %1 must be a number; got &quot;%2&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="241"/>
+        <location filename="../core/connectionurl.cpp" line="245"/>
         <source>The connection URL is empty. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="247"/>
+        <location filename="../core/connectionurl.cpp" line="251"/>
         <source>&quot;%1&quot; is not a connection URL: it needs a scheme such as delayedjob+sqlite:// or sidekiq+redis://.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="265"/>
+        <location filename="../core/connectionurl.cpp" line="269"/>
         <source>Unknown scheme &quot;%1&quot;. Supported: %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="283"/>
+        <location filename="../core/connectionurl.cpp" line="287"/>
         <source>The SQLite path must be absolute (three slashes): delayedjob+sqlite:///path/to/db.sqlite3, got &quot;%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="291"/>
+        <location filename="../core/connectionurl.cpp" line="295"/>
         <source>The URL is malformed: %1. Example: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="296"/>
+        <location filename="../core/connectionurl.cpp" line="300"/>
         <source>The URL has no host name. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="300"/>
+        <location filename="../core/connectionurl.cpp" line="304"/>
         <source>The port must be between 1 and 65535.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="311"/>
+        <location filename="../core/connectionurl.cpp" line="315"/>
         <source>The PostgreSQL URL names no database. Example: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="318"/>
+        <location filename="../core/connectionurl.cpp" line="322"/>
         <source>The Redis database must be a number after the host, like /0; got &quot;/%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/connectionurl.cpp" line="331"/>
+        <location filename="../core/connectionurl.cpp" line="335"/>
         <source>The table name &quot;%1&quot; is not a plain SQL identifier (letters, digits, underscore, optional schema.).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5158,22 +5168,22 @@ _Why did it happen?_
 <context>
     <name>qd::TeamConfig</name>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="166"/>
+        <location filename="../core/team/teamconfig.cpp" line="171"/>
         <source>not valid YAML: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="174"/>
+        <location filename="../core/team/teamconfig.cpp" line="179"/>
         <source>cannot read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="178"/>
+        <location filename="../core/team/teamconfig.cpp" line="183"/>
         <source>%1 is larger than 1 MiB: not a configuration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="181"/>
+        <location filename="../core/team/teamconfig.cpp" line="186"/>
         <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5181,12 +5191,12 @@ _Why did it happen?_
 <context>
     <name>qd::TeamConnection</name>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="147"/>
+        <location filename="../core/team/teamconfig.cpp" line="152"/>
         <source>%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="154"/>
+        <location filename="../core/team/teamconfig.cpp" line="159"/>
         <source>%1: the environment variable %2 is not set</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5194,13 +5204,31 @@ _Why did it happen?_
 <context>
     <name>qd::TeamDatabase</name>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="189"/>
+        <location filename="../core/team/teamconfig.cpp" line="194"/>
         <source>expected postgresql://user@host:5432/dbname</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamconfig.cpp" line="193"/>
+        <location filename="../core/team/teamconfig.cpp" line="198"/>
         <source>the database URL holds a password; use database_password_file or $PGPASSWORD instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>qd::TeamMirrorBackend</name>
+    <message>
+        <location filename="../core/team/teammirror.cpp" line="133"/>
+        <source>The URL names no connection of the team server: add ?connection=NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/team/teammirror.cpp" line="137"/>
+        <source>The team database %1 cannot be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/team/teammirror.cpp" line="155"/>
+        <source>No team server has polled %1 since %2 (every %3 s before): these numbers are not current.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5217,22 +5245,22 @@ _Why did it happen?_
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamserver.cpp" line="74"/>
+        <location filename="../core/team/teamserver.cpp" line="75"/>
         <source>database %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamserver.cpp" line="108"/>
+        <location filename="../core/team/teamserver.cpp" line="109"/>
         <source>the database does not answer; polling stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamserver.cpp" line="124"/>
+        <location filename="../core/team/teamserver.cpp" line="125"/>
         <source>holds the lead: polling every %1 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/team/teamserver.cpp" line="127"/>
+        <location filename="../core/team/teamserver.cpp" line="128"/>
         <source>another server leads; waiting</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5240,7 +5268,7 @@ _Why did it happen?_
 <context>
     <name>qd::TeamStore</name>
     <message>
-        <location filename="../core/team/teamstore.cpp" line="153"/>
+        <location filename="../core/team/teamstore.cpp" line="155"/>
         <source>the database has schema version %1, newer than this Queuedeck (%2): upgrade queuedeckctl</source>
         <translation type="unfinished"></translation>
     </message>

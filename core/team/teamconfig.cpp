@@ -61,6 +61,11 @@ Result<TeamConnection> parseConnection(const YAML::Node &n, int index)
     if (!url) {
         return Result<TeamConnection>::failure(tr("%1 (%2): %3").arg(where, escapeForDisplay(c.name, 60), url.error()));
     }
+    if (url->family == u"team") {
+        return Result<TeamConnection>::failure(
+            tr("%1 (%2): a team+ URL reads the database of a team server; the server polls the backends themselves")
+                .arg(where, escapeForDisplay(c.name, 60)));
+    }
     if (!url->password.isEmpty()) {
         return Result<TeamConnection>::failure(
             tr("%1 (%2): the URL holds a password; put it in password_env or password_file, never in the configuration")

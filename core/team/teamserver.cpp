@@ -70,6 +70,7 @@ QString TeamServer::start()
     connect(m_session.get(), &Session::alertsEvaluated, this,
             [this](const QString &id, const Snapshot &s, const QList<AlertChange> &) { onPoll(id, s); });
     m_store = std::make_unique<TeamStore>(db.value());
+    m_store->setPollInterval(m_config.intervalSeconds);
     if (const QString e = m_store->open().result(); !e.isEmpty()) {
         return tr("database %1: %2").arg(m_config.database, e);
     }

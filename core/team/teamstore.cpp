@@ -27,7 +27,8 @@ const QList<QStringList> &migrations()
     static const QList<QStringList> all = {
         {
             QStringLiteral("CREATE TABLE connections (name text PRIMARY KEY, backend text NOT NULL, url text NOT NULL, "
-                           "polled_at timestamptz, error text, poll_seconds double precision, workers_busy integer, "
+                           "polled_at timestamptz, interval_seconds double precision NOT NULL DEFAULT 5, error text, "
+                           "poll_seconds double precision, workers_busy integer, "
                            "workers_idle integer, workers_lost integer, warnings jsonb NOT NULL DEFAULT '[]')"),
             QStringLiteral("CREATE TABLE queues (connection text NOT NULL REFERENCES connections(name) ON DELETE CASCADE, "
                            "name text NOT NULL, waiting bigint, running bigint, scheduled bigint, failed bigint, dead bigint, "
@@ -117,6 +118,7 @@ QByteArray alertRows(const QList<Alert> &active)
 struct TeamStore::Private
 {
     TeamDatabase database;
+    double intervalSeconds = 5;
     QString connectionName = QStringLiteral("queuedeck-team-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
 
     QSqlDatabase db() const { return QSqlDatabase::database(connectionName, false); }
@@ -225,13 +227,15 @@ struct TeamStore::Private
         const auto intOrNull = [](const std::optional<int> &v) { return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::Int)); };
         const QVariant polledAt = s.takenAt.toUTC();
         QString e = exec(QStringLiteral(
-                             "INSERT INTO connections (name, backend, url, polled_at, error, poll_seconds, workers_busy, "
-                             "workers_idle, workers_lost, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb)) "
+                             "INSERT INTO connections (name, backend, url, polled_at, interval_seconds, error, poll_seconds, "
+                             "workers_busy, workers_idle, workers_lost, warnings) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb)) "
                              "ON CONFLICT (name) DO UPDATE SET backend = excluded.backend, url = excluded.url, "
-                             "polled_at = excluded.polled_at, error = excluded.error, poll_seconds = excluded.poll_seconds, "
+                             "polled_at = excluded.polled_at, interval_seconds = excluded.interval_seconds, "
+                             "error = excluded.error, poll_seconds = excluded.poll_seconds, "
                              "workers_busy = excluded.workers_busy, workers_idle = excluded.workers_idle, "
                              "workers_lost = excluded.workers_lost, warnings = excluded.warnings"),
-                         {connection, s.backend, url, polledAt, s.error.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s.error),
+                         {connection, s.backend, url, polledAt, intervalSeconds, s.error.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s.error),
                           s.pollSeconds ? QVariant(*s.pollSeconds) : QVariant(QMetaType(QMetaType::Double)),
                           s.ok() && s.workersKnown ? intOrNull(w.busy) : QVariant(QMetaType(QMetaType::Int)),
                           s.ok() && s.workersKnown ? intOrNull(w.idle) : QVariant(QMetaType(QMetaType::Int)),
@@ -295,6 +299,11 @@ struct TeamStore::Private
 TeamStore::TeamStore(TeamDatabase database) : d(std::make_unique<Private>())
 {
     d->database = std::move(database);
+}
+
+void TeamStore::setPollInterval(double seconds)
+{
+    m_executor.run([p = d.get(), seconds] { p->intervalSeconds = seconds; });
 }
 
 TeamStore::~TeamStore()

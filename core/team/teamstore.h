@@ -32,6 +32,8 @@ public:
     /// How many days of samples are kept (whole daily partitions).
     static constexpr int kSampleDays = 2;
 
+    /// The server's poll interval, written with each poll: readers tell a stale number by it.
+    void setPollInterval(double seconds);
     /// Connects and migrates the schema. Empty, or a clear error (the database's own words).
     QFuture<QString> open();
     /// Tries to become the leader (non-blocking): true when this store holds the lock now.

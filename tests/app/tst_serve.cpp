@@ -171,6 +171,32 @@ private Q_SLOTS:
         QCOMPARE(get(m_a.port, "/healthz"), QByteArray("leader\n"));
     }
 
+    void aViewerReadsTheNumbersWithoutProductionCredentials()
+    {
+        // Only the team database's URL: no path to the production database, no password for it.
+        const QString mirror = m_team.url(QStringLiteral("team+postgresql")) + QStringLiteral("?connection=dj");
+        QProcess p;
+        p.start(qEnvironmentVariable("QD_CTL"), {QStringLiteral("snapshot"), QStringLiteral("--json"), mirror});
+        QVERIFY(p.waitForFinished(30000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const QJsonObject json = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        QCOMPARE(json.value(u"backend").toString(), QStringLiteral("delayedjob")); // what the server polls
+        QVERIFY(QDateTime::fromString(json.value(u"taken_at").toString(), Qt::ISODateWithMs).secsTo(QDateTime::currentDateTimeUtc()) < 5);
+        int matched = 0;
+        for (const QJsonValue &q : json.value(u"queues").toArray()) {
+            const QJsonObject want = m_expected.value(q.toObject().value(u"name").toString()).toObject();
+            QCOMPARE(q.toObject().value(u"depth").toInteger(), want.value(u"waiting").toInteger());
+            QCOMPARE(q.toObject().value(u"running").toInteger(), want.value(u"running").toInteger());
+            ++matched;
+        }
+        QCOMPARE(matched, int(m_expected.size()));
+
+        p.start(qEnvironmentVariable("QD_CTL"), {QStringLiteral("snapshot"), m_team.url(QStringLiteral("team+postgresql")) + QStringLiteral("?connection=nope")});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY(p.readAllStandardError().contains("no connection named \"nope\""));
+    }
+
     void aStandbyWaitsThenTakesOverWhenTheLeaderIsKilled()
     {
         m_b.start(m_config);
@@ -187,6 +213,27 @@ private Q_SLOTS:
         const qsizetype before = notified.size();
         QTRY_VERIFY_WITH_TIMEOUT(notified.size() > before, 10000); // the new leader writes
         QCOMPARE(get(m_b.port, "/healthz"), QByteArray("leader\n"));
+    }
+
+    void aViewerIsToldWhenNoServerPollsAnyMore()
+    {
+        m_b.process->kill();
+        QVERIFY(m_b.process->waitForFinished(10000));
+        const QString mirror = m_team.url(QStringLiteral("team+postgresql")) + QStringLiteral("?connection=dj");
+        QString said;
+        // Stale after three of the server's intervals (1 s each): then an error with the last poll's time, exit 1.
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                     QProcess p;
+                                     p.start(qEnvironmentVariable("QD_CTL"), {QStringLiteral("snapshot"), mirror});
+                                     p.waitForFinished(30000);
+                                     said = QString::fromUtf8(p.readAllStandardError());
+                                     return p.exitCode() == 1;
+                                 }()),
+                                 15000);
+        QVERIFY2(said.contains(u"No team server has polled dj since"), qPrintable(said));
+        m_b = Server();
+        m_b.start(m_config); // for the scrape below
+        QTRY_VERIFY_WITH_TIMEOUT(m_b.leads() && m_b.port != 0, 30000);
     }
 
     void aRealPrometheusScrapesTheServer()
