@@ -190,7 +190,7 @@ void WorkersDialog::signalSelected(WorkerSignal signal)
         return;
     }
     m_status->setText(tr("Sending…"));
-    const ActionContext context{m_operator, true, {}, m_timeline, m_timelineConnection};
+    const ActionContext context{m_operator, true, {}, m_timeline, m_connectionId};
     whenFinished(OperatorActions(m_audit).signalWorker(*backend, worker, signal, context), this,
                  [this](const ActionOutcome<WorkerSignalResult> &done) {
                      m_status->setText(done.summary);
@@ -198,10 +198,9 @@ void WorkersDialog::signalSelected(WorkerSignal signal)
                  });
 }
 
-void WorkersDialog::setTimeline(IncidentTimeline *timeline, const QString &connectionId)
+void WorkersDialog::setTimeline(IncidentTimeline *timeline)
 {
     m_timeline = timeline;
-    m_timelineConnection = connectionId;
 }
 
 } // namespace qd

@@ -34,7 +34,7 @@ public:
     Q_DISABLE_COPY_MOVE(WorkersDialog)
 
     /// The desktop's incident timeline, where core puts the sentence of each action run from here (not owned).
-    void setTimeline(IncidentTimeline *timeline, const QString &connectionId);
+    void setTimeline(IncidentTimeline *timeline);
 
     WorkerTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
@@ -66,7 +66,6 @@ private:
     AuditLog *m_audit;
     const QString m_operator;
     QPointer<IncidentTimeline> m_timeline;
-    QString m_timelineConnection;
     WorkerTableModel *m_model;
     QTableView *m_view;
     QLabel *m_freshness;

@@ -392,7 +392,7 @@ WorkersDialog *MainWindow::showWorkers(const QString &connectionId)
     if (!m_workers || m_workers->connectionId() != connectionId) {
         m_workers = new WorkersDialog(m_collector, connectionId, m_audit, ConnectionSettings().operatorName(), this);
         m_workers->setAttribute(Qt::WA_DeleteOnClose);
-        m_workers->setTimeline(m_timelineActions->timeline(), connectionId);
+        m_workers->setTimeline(m_timelineActions->timeline());
         connect(m_workers, &WorkersDialog::actionDone, this,
                 [this](const QString &, const QString &summary) { statusBar()->showMessage(summary, 10000); });
     }

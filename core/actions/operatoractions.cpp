@@ -33,6 +33,12 @@ AuditRecord row(const QString &connection, const ActionContext &context, const Q
     return rec;
 }
 
+/// The row of an action on `backend`'s connection.
+AuditRecord row(const Backend &backend, const ActionContext &context, const QString &action)
+{
+    return row(backend.url().toDisplayString(), context, action);
+}
+
 /// `what` the action acted on, then the row's "(GUI)", then the blast radius with the count the action found.
 QString details(const QString &what, const AuditRecord &base, const ActionContext &context, qint64 counted)
 {
@@ -92,7 +98,7 @@ void noteOnTimeline(const QPointer<IncidentTimeline> &timeline, const QString &c
 QFuture<ActionOutcome<PurgeResult>> OperatorActions::purge(Backend &backend, const QString &queue, bool dryRun,
                                                            const ActionContext &context) const
 {
-    const AuditRecord base = row(backend.url().toDisplayString(), context, QStringLiteral("purge"));
+    const AuditRecord base = row(backend, context, QStringLiteral("purge"));
     return conclude<PurgeResult>(
         m_audit, backend.purgeQueue(queue, dryRun),
         [](PurgeResult r) {
@@ -118,7 +124,7 @@ QFuture<ActionOutcome<PurgeResult>> OperatorActions::purge(Backend &backend, con
 QFuture<ActionOutcome<MoveResult>> OperatorActions::move(Backend &backend, MoveRequest request,
                                                          const ActionContext &context) const
 {
-    const AuditRecord base = row(backend.url().toDisplayString(), context, QStringLiteral("move"));
+    const AuditRecord base = row(backend, context, QStringLiteral("move"));
     return conclude<MoveResult>(
         m_audit, backend.moveMessages(request),
         [](MoveResult r) {
@@ -156,8 +162,7 @@ QFuture<ActionOutcome<MoveResult>> OperatorActions::move(Backend &backend, MoveR
 QFuture<ActionOutcome<PauseResult>> OperatorActions::setQueuePaused(Backend &backend, const QString &queue, bool pause,
                                                                     const ActionContext &context) const
 {
-    const AuditRecord base =
-        row(backend.url().toDisplayString(), context, pause ? QStringLiteral("pause") : QStringLiteral("unpause"));
+    const AuditRecord base = row(backend, context, pause ? QStringLiteral("pause") : QStringLiteral("unpause"));
     return conclude<PauseResult>(
         m_audit, backend.setQueuePaused(queue, pause),
         [](PauseResult r) {
@@ -186,7 +191,7 @@ QFuture<ActionOutcome<WorkerSignalResult>> OperatorActions::signalWorker(Backend
                                                                          WorkerSignal signal,
                                                                          const ActionContext &context) const
 {
-    const AuditRecord base = row(backend.url().toDisplayString(), context, workerSignalName(signal));
+    const AuditRecord base = row(backend, context, workerSignalName(signal));
     return conclude<WorkerSignalResult>(
         m_audit, backend.signalWorker(worker, signal),
         [](WorkerSignalResult r) {
@@ -210,7 +215,7 @@ QFuture<ActionOutcome<WorkerSignalResult>> OperatorActions::signalWorker(Backend
 QFuture<ActionOutcome<ResendResult>> OperatorActions::resend(Backend &backend, ResendRequest request,
                                                              const ActionContext &context) const
 {
-    AuditRecord base = row(backend.url().toDisplayString(), context, QStringLiteral("resend"));
+    AuditRecord base = row(backend, context, QStringLiteral("resend"));
     base.expectedState = jobStateName(request.expected);
     return conclude<ResendResult>(
         m_audit, backend.resend(request),

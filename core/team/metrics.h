@@ -22,7 +22,7 @@ namespace qd {
 class TeamMetrics final
 {
 public:
-    /// One poll of `connection` (a backend of kind `backend`) and the alerts active after it.
+    /// One poll of `connection` (its backend's kind is the snapshot's) and the alerts active after it.
     void recordPoll(const QString &connection, const Snapshot &snapshot, const QList<Alert> &active);
     /// The whole exposition, ready to serve as `text/plain; version=0.0.4`.
     QByteArray exposition() const;

@@ -8,6 +8,8 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
 #include <QUrl>
 
 #include <yaml-cpp/yaml.h>
@@ -184,6 +186,24 @@ Result<TeamConfig> TeamConfig::readFile(const QString &path)
     }
     auto config = parse(bytes);
     return config ? config : Result<TeamConfig>::failure(tr("%1: %2").arg(escapeForDisplay(path, 200), config.error()));
+}
+
+QString TeamDatabase::open(const QString &connectionName, const QString &applicationName) const
+{
+    QSqlDatabase db = QSqlDatabase::contains(connectionName) ? QSqlDatabase::database(connectionName, false)
+                                                             : QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
+    db.close();
+    db.setHostName(host);
+    db.setPort(port);
+    db.setDatabaseName(name);
+    db.setUserName(user);
+    db.setPassword(password);
+    db.setConnectOptions(QStringLiteral("connect_timeout=5;application_name=") + applicationName);
+    if (db.open()) {
+        return {};
+    }
+    const QSqlError e = db.lastError();
+    return e.databaseText().isEmpty() ? e.text() : e.databaseText().trimmed();
 }
 
 Result<TeamDatabase> TeamDatabase::fromDsn(const QString &dsn, const QString &passwordFile)

@@ -63,6 +63,9 @@ struct TeamDatabase
     QString password;
     /// Parses `dsn` (postgresql://user@host:port/dbname); a password in it is refused.
     static Result<TeamDatabase> fromDsn(const QString &dsn, const QString &passwordFile = {});
+    /// (Re)opens the QPSQL connection `connectionName` of the calling thread to this database, naming the client
+    /// `applicationName` in pg_stat_activity. Empty, or the database's own words.
+    QString open(const QString &connectionName, const QString &applicationName) const;
 };
 
 } // namespace qd

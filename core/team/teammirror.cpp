@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/sqlthread.h"
+#include "core/team/teamconfig.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -28,28 +29,18 @@ std::optional<T> optionalOf(const QVariant &v)
     return v.isNull() ? std::nullopt : std::optional<T>(v.value<T>());
 }
 
-/// Opens (or reopens) the store's connection for `url`; empty, or the database's words.
+/// Opens the team database of `url` as the connection `name` unless it is open; empty, or the database's words.
 QString ensureOpen(const QString &name, const ConnectionUrl &url)
 {
-    QSqlDatabase db = QSqlDatabase::contains(name) ? QSqlDatabase::database(name, false)
-                                                   : QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-    if (db.isOpen()) {
+    if (QSqlDatabase::contains(name) && QSqlDatabase::database(name, false).isOpen()) {
         return {};
     }
-    db.setHostName(url.host);
-    db.setPort(url.port > 0 ? url.port : 5432);
-    db.setDatabaseName(url.path);
-    db.setUserName(url.user);
-    db.setPassword(url.password);
-    db.setConnectOptions(QStringLiteral("connect_timeout=5;application_name=queuedeck-viewer"));
-    if (db.open()) {
-        return {};
-    }
-    const QSqlError e = db.lastError();
-    return e.databaseText().isEmpty() ? e.text() : e.databaseText().trimmed();
+    const TeamDatabase team{url.host, url.port > 0 ? url.port : 5432, url.path, url.user, url.password};
+    return team.open(name, QStringLiteral("queuedeck-viewer"));
 }
 
-/// The connection's row: the backend it polls, its last poll and how often it polls; nullopt if there is none.
+/// The connection's row: the backend it polls, its last poll and how often it polls; false (with the error in
+/// `s`) if it cannot be read or there is none.
 bool readConnection(QSqlDatabase &db, const QString &connection, Snapshot &s, QDateTime &polledAt, double &interval)
 {
     QSqlQuery q(db);

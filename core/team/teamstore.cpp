@@ -314,18 +314,8 @@ TeamStore::~TeamStore()
 QFuture<QString> TeamStore::open()
 {
     return m_executor.run([p = d.get()]() -> QString {
-        QSqlDatabase db = QSqlDatabase::contains(p->connectionName) ? QSqlDatabase::database(p->connectionName, false)
-                                                                  : QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), p->connectionName);
-        db.close();
-        db.setHostName(p->database.host);
-        db.setPort(p->database.port);
-        db.setDatabaseName(p->database.name);
-        db.setUserName(p->database.user);
-        db.setPassword(p->database.password);
-        db.setConnectOptions(QStringLiteral("connect_timeout=5;application_name=queuedeck-serve"));
-        if (!db.open()) {
-            const QSqlError e = db.lastError();
-            return e.databaseText().isEmpty() ? e.text() : e.databaseText().trimmed();
+        if (const QString e = p->database.open(p->connectionName, QStringLiteral("queuedeck-serve")); !e.isEmpty()) {
+            return e;
         }
         if (const QString e = p->migrate(); !e.isEmpty()) {
             return e;
